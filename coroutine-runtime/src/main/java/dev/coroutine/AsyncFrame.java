@@ -1,0 +1,307 @@
+package dev.coroutine;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+/**
+ * The runtime half of the coroutine protocol: one object per call of an {@link Async} method,
+ * holding where the method is suspended and the values it saved. Not an API: only code generated
+ * by the transformer (and the runtime's own coroutines) use it. It lives in this package so that
+ * the await path reaches {@link Task} and {@link Future} fields without accessors. The protocol
+ * is described in {@code coroutine-runtime/PROTOCOL.md}.
+ *
+ * <p>Invariant: a frame runs at most once. {@link #task} is null until it is first awaited or
+ * wrapped in a task; {@link #label} is 0 until its body first suspends, then the number of the
+ * await to resume at, and {@link #DONE} once the body returned or threw.
+ *
+ * @param <T> the coroutine's result type
+ */
+public final class AsyncFrame<T> implements Coroutine<T> {
+  /** Returned by a body, and by {@link #await}, when the task suspended. */
+  public static final Object SUSPEND = new Marker("SUSPEND");
+  /** {@link Task#waitingOn} while a too-deep child waits to be started by the trampoline. */
+  static final Object TRAMPOLINE = new Marker("TRAMPOLINE");
+  /** The awaitable of {@code sleep(0)}: yields to the loop once. */
+  static final Coroutine<Void> YIELD = new YieldCoroutine();
+  /** {@link #label} of a frame whose body returned or threw. */
+  public static final int DONE = -1;
+  /** Inline coroutine calls deeper than this go through the trampoline. */
+  static final int MAX_INLINE_DEPTH = 256;
+
+  /** The state-machine body: a static method of the user's class, bound by invokedynamic. */
+  @FunctionalInterface
+  public interface Body {
+    /**
+     * Runs or resumes the frame: returns the coroutine's result, throws its failure, or returns
+     * {@link #SUSPEND}.
+     */
+    Object resume(AsyncFrame<?> frame) throws Throwable;
+  }
+
+  /** 0 before the first suspension; then the await to resume at; {@link #DONE} at the end. */
+  public int label;
+  /** Saved reference values (parameters, live locals, operand stack) or null if none. */
+  public Object[] refs;
+  /** Saved primitive values (int-like widened, float/double as raw bits) or null if none. */
+  public long[] prims;
+  /** The body, a method of the instrumented class. */
+  final Body body;
+  /** The frame that awaits this one inline, or null for a task's outermost frame. */
+  AsyncFrame<?> caller;
+  /** The task running this frame; null until the frame is first awaited or scheduled. */
+  Task<?> task;
+
+  private AsyncFrame(Body body, int refCount, int primCount) {
+    this.body = body;
+    this.refs = refCount == 0 ? null : new Object[refCount];
+    this.prims = primCount == 0 ? null : new long[primCount];
+  }
+
+  /** Creates the frame of one call; generated code then stores the arguments into it. */
+  public static <T> AsyncFrame<T> create(Body body, int refCount, int primCount) {
+    return new AsyncFrame<>(body, refCount, primCount);
+  }
+
+  /**
+   * Awaits {@code awaitable} from the frame {@code f}: returns its value now if it is finished
+   * (no allocation, no loop trip), throws its exception unchanged if it failed, or arranges for
+   * the task to resume when it finishes and returns {@link #SUSPEND}; the body must then save its
+   * state and return {@link #SUSPEND} too. A coroutine is run inline, right here.
+   */
+  public static Object await(Object awaitable, AsyncFrame<?> f) throws Throwable {
+    if (awaitable instanceof Future) {
+      Future<?> fu = (Future<?>) awaitable;
+      int s = fu.state;
+      if (s == Future.SUCCEEDED) {
+        return fu.value;
+      }
+      if (s != Future.PENDING) {
+        throw fu.failure();
+      }
+      return f.suspendOn(fu);
+    }
+    if (awaitable instanceof AsyncFrame) {
+      return awaitFrame((AsyncFrame<?>) awaitable, f);
+    }
+    if (awaitable instanceof Sleep) {
+      return ((Sleep) awaitable).start(f);
+    }
+    if (awaitable instanceof DoneCoroutine) {
+      return ((DoneCoroutine<?>) awaitable).value;
+    }
+    if (awaitable == YIELD) {
+      Task<?> t = f.task;
+      t.current = f;
+      t.waitingOn = YIELD;
+      t.loop.schedule(t);
+      return SUSPEND;
+    }
+    if (awaitable == null) {
+      throw new NullPointerException("await(null)");
+    }
+    if (awaitable instanceof CompletionStage) {
+      return awaitStage((CompletionStage<?>) awaitable, f);
+    }
+    throw new IllegalArgumentException(
+        "cannot await a " + awaitable.getClass().getName() + ": not a Coroutine, Future or Task");
+  }
+
+  /** {@link #await} of a {@link CompletionStage}: resumes on the loop thread when it completes. */
+  public static Object awaitStage(CompletionStage<?> stage, AsyncFrame<?> f) throws Throwable {
+    if (stage == null) {
+      throw new NullPointerException("await(null)");
+    }
+    if (stage instanceof CompletableFuture) {
+      CompletableFuture<?> cf = (CompletableFuture<?>) stage;
+      if (cf.isDone()) {
+        if (!cf.isCompletedExceptionally()) {
+          return cf.getNow(null);
+        }
+        try {
+          cf.join();
+        } catch (Throwable t) {
+          throw unwrap(t);
+        }
+      }
+    }
+    EventLoop loop = f.task.loop;
+    Future<Object> bridge = new Future<>(loop);
+    stage.whenComplete(
+        (v, ex) -> {
+          try {
+            loop.callSoonThreadsafe(
+                () -> {
+                  if (!bridge.isDone()) {
+                    if (ex != null) {
+                      bridge.setException(unwrap(ex));
+                    } else {
+                      bridge.setResult(v);
+                    }
+                  }
+                });
+          } catch (IllegalStateException closed) {
+            // the loop was closed while the stage ran: nobody is left to resume
+          }
+        });
+    if (stage instanceof CompletableFuture) {
+      CompletableFuture<?> cf = (CompletableFuture<?>) stage;
+      bridge.addCallback(
+          (java.util.function.Consumer<Future<Object>>)
+              b -> {
+                if (b.isCancelled()) {
+                  cf.cancel(false);
+                }
+              });
+    }
+    return f.suspendOn(bridge);
+  }
+
+  static Throwable unwrap(Throwable t) {
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /**
+   * At a resume point: the value the awaited work produced, or its exception thrown unchanged.
+   */
+  public Object resumed() throws Throwable {
+    Task<?> t = task;
+    Throwable e = t.resumeFailure;
+    if (e != null) {
+      t.resumeFailure = null;
+      throw e;
+    }
+    Object v = t.resumeValue;
+    t.resumeValue = null;
+    return v;
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  /** Binds the frame to its task; a frame runs at most once. */
+  void claim(Task<?> t) {
+    if (task != null || label != 0) {
+      throw new IllegalStateException(
+          "coroutine " + this + " was already awaited or scheduled: a coroutine runs at most once");
+    }
+    task = t;
+  }
+
+  /** Suspends the task on a pending future. */
+  Object suspendOn(Future<?> fu) {
+    Task<?> t = task;
+    if (fu.loop == null) {
+      fu.loop = t.loop;
+    } else if (fu.loop != t.loop) {
+      throw new IllegalStateException("cannot await a future of another event loop: " + fu);
+    }
+    if (fu == t) {
+      throw new IllegalStateException("a task cannot await itself: " + t);
+    }
+    t.current = this;
+    t.waitingOn = fu;
+    fu.addCallback(t);
+    if (t.mustCancel && fu.cancel((String) t.value)) {
+      t.mustCancel = false;
+    }
+    return SUSPEND;
+  }
+
+  private static Object awaitFrame(AsyncFrame<?> child, AsyncFrame<?> parent) throws Throwable {
+    Task<?> t = parent.task;
+    child.claim(t);
+    child.caller = parent;
+    if (t.depth >= MAX_INLINE_DEPTH) {
+      t.current = child;
+      t.waitingOn = TRAMPOLINE;
+      return SUSPEND;
+    }
+    t.depth++;
+    Object r;
+    try {
+      r = child.body.resume(child);
+    } catch (Throwable e) {
+      child.finish();
+      throw e;
+    } finally {
+      t.depth--;
+    }
+    if (r != SUSPEND) {
+      child.finish();
+    }
+    return r;
+  }
+
+  void finish() {
+    label = DONE;
+    refs = null;
+    prims = null;
+  }
+
+  /** Wraps any coroutine in a frame a task can drive. */
+  @SuppressWarnings("unchecked")
+  static <T> AsyncFrame<T> asFrame(Coroutine<T> c) {
+    if (c instanceof AsyncFrame) {
+      return (AsyncFrame<T>) c;
+    }
+    if (c == null) {
+      throw new NullPointerException("coroutine");
+    }
+    return lazy(() -> c);
+  }
+
+  /**
+   * A coroutine that, when run, gets an awaitable from {@code source} and awaits it: how the
+   * runtime builds its own lazy coroutines ({@code waitFor}, ...) without the transformer.
+   */
+  static <T> AsyncFrame<T> lazy(Supplier<? extends Awaitable<? extends T>> source) {
+    AsyncFrame<T> f = new AsyncFrame<>(AsyncFrame::awaitOnce, 1, 0);
+    f.refs[0] = source;
+    return f;
+  }
+
+  private static Object awaitOnce(AsyncFrame<?> f) throws Throwable {
+    if (f.label == 1) {
+      return f.resumed();
+    }
+    Supplier<?> source = (Supplier<?>) f.refs[0];
+    f.refs[0] = null;
+    Object r = await(source.get(), f);
+    if (r == SUSPEND) {
+      f.label = 1;
+    }
+    return r;
+  }
+
+  @Override
+  public String toString() {
+    return "Coroutine<" + body.getClass().getName() + (label == DONE ? " done>" : ">");
+  }
+
+  /** A marker object with a readable name. */
+  private static final class Marker {
+    private final String name;
+
+    Marker(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static final class YieldCoroutine implements Coroutine<Void> {
+    @Override
+    public String toString() {
+      return "sleep(0)";
+    }
+  }
+}

@@ -1,0 +1,539 @@
+package dev.coroutine;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+
+/**
+ * A single-threaded event loop: asyncio's {@code BaseEventLoop}.
+ *
+ * <p>Invariant: everything but {@link #callSoonThreadsafe(Runnable)} (and the read-only {@link
+ * #time()}, {@link #isRunning()}, {@link #isClosed()}) is called on the thread running the loop,
+ * or before the loop runs. One pass of the loop ({@link #runOnce()}) is asyncio's {@code
+ * _run_once}: wait until the first timer is due or work arrives, move due timers to the ready
+ * queue, then run exactly the callbacks that were ready when the pass began; callbacks scheduled
+ * during the pass run in the next one.
+ */
+public final class EventLoop implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger("dev.coroutine");
+  private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+  private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
+
+  /** Ready callbacks and tasks, in FIFO order; touched only by the loop thread. */
+  private final ArrayDeque<Object> ready = new ArrayDeque<>(256);
+  /** Callbacks handed over by other threads; drained into {@link #ready} each pass. */
+  private final ConcurrentLinkedQueue<Runnable> incoming = new ConcurrentLinkedQueue<>();
+  /** Timers and sleeps ordered by deadline. */
+  private final TimerHeap timers = new TimerHeap();
+  /** Origin of {@link #now()}: nanoTime when the loop was created. */
+  private final long origin = System.nanoTime();
+  /** Next timer sequence number (FIFO order of equal deadlines). */
+  private long timerSeq;
+
+  /** The thread running the loop, or null when it is not running. */
+  private volatile Thread thread;
+  /** True while the loop thread is parked waiting for work; read by other threads to wake it. */
+  private volatile boolean parked;
+  /** Set by {@link #stop()}: the current pass is the last. */
+  private boolean stopping;
+  /** Set by {@link #close()}. */
+  private volatile boolean closed;
+
+  /** The task whose coroutine is running right now, or null. */
+  Task<?> currentTask;
+  /** Counter for default task names ("Task-1", ...). */
+  int taskCounter;
+  /** Head of the intrusive list of pending tasks. */
+  private Task<?> liveTasks;
+
+  /** Debug mode: see {@link #setDebug(boolean)}. */
+  volatile boolean debug = Debug.enabledByEnvironment();
+  /** Callbacks running longer than this (nanoseconds) are logged in debug mode. */
+  private long slowCallbackNanos = 100_000_000L;
+  /** Receives errors of callbacks and tasks; never null. */
+  private BiConsumer<EventLoop, ErrorContext> exceptionHandler = EventLoop::defaultHandler;
+  /** The executor {@link #runInExecutor(Callable)} uses; created on first use, shut down by close. */
+  private ExecutorService defaultExecutor;
+
+  /** A new loop, not running. Run it with {@link #runUntilComplete} or {@link #runForever}. */
+  public EventLoop() {}
+
+  // ---- the running loop --------------------------------------------------------------------
+
+  /** The loop running on the current thread; {@link IllegalStateException} if there is none. */
+  public static EventLoop running() {
+    EventLoop l = RUNNING.get();
+    if (l == null) {
+      throw new IllegalStateException("no running event loop");
+    }
+    return l;
+  }
+
+  static EventLoop runningOrNull() {
+    return RUNNING.get();
+  }
+
+  /** True while {@link #runForever()} or {@link #runUntilComplete} is running. */
+  public boolean isRunning() {
+    return thread != null;
+  }
+
+  /** True after {@link #close()}. */
+  public boolean isClosed() {
+    return closed;
+  }
+
+  /** Monotonic loop time in seconds, as asyncio's {@code loop.time()}. */
+  public double time() {
+    return now() / 1e9;
+  }
+
+  /** Monotonic loop time in nanoseconds. */
+  long now() {
+    return System.nanoTime() - origin;
+  }
+
+  // ---- scheduling --------------------------------------------------------------------------
+
+  /** Schedules {@code callback} to run on the next pass of the loop. */
+  public Handle callSoon(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    checkThread("callSoon");
+    Handle h = new Handle(this, callback);
+    ready.add(h);
+    return h;
+  }
+
+  /**
+   * Schedules {@code callback} from any thread, and wakes the loop if it is waiting. The only
+   * scheduling method other threads may call. Everything the calling thread did before this call
+   * happens-before the callback runs.
+   */
+  public Handle callSoonThreadsafe(Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    if (closed) {
+      throw new IllegalStateException("event loop is closed");
+    }
+    Handle h = new Handle(this, callback);
+    incoming.add(h);
+    // Dekker-style handshake with waitForWork(): we publish then read `parked`; the loop sets
+    // `parked` then re-reads the queue. One of the two sees the other's write.
+    if (parked) {
+      LockSupport.unpark(thread);
+    }
+    return h;
+  }
+
+  /** Schedules {@code callback} to run after {@code delaySeconds}. */
+  public Handle callLater(double delaySeconds, Runnable callback) {
+    return callAtNanos(now() + Math.max(0, (long) (delaySeconds * 1e9)), callback);
+  }
+
+  /** Schedules {@code callback} to run after {@code delay}. */
+  public Handle callLater(Duration delay, Runnable callback) {
+    return callAtNanos(now() + Math.max(0, delay.toNanos()), callback);
+  }
+
+  /** Schedules {@code callback} to run at loop time {@code when} (seconds, see {@link #time()}). */
+  public Handle callAt(double when, Runnable callback) {
+    return callAtNanos((long) (when * 1e9), callback);
+  }
+
+  private Handle callAtNanos(long when, Runnable callback) {
+    Objects.requireNonNull(callback, "callback");
+    checkThread("callLater/callAt");
+    Handle h = new Handle(this, callback);
+    h.when = when;
+    addTimer(h);
+    return h;
+  }
+
+  /** Puts a Runnable or a Task on the ready queue: the loop-internal scheduling, no Handle. */
+  void schedule(Object runnableOrTask) {
+    ready.add(runnableOrTask);
+  }
+
+  void addTimer(TimerEntry e) {
+    e.seq = timerSeq++;
+    timers.add(e);
+  }
+
+  void removeTimer(TimerEntry e) {
+    timers.remove(e);
+  }
+
+  // ---- tasks and futures -------------------------------------------------------------------
+
+  /** A new pending future bound to this loop. */
+  public <T> Future<T> createFuture() {
+    return new Future<>(this);
+  }
+
+  /** Wraps {@code coroutine} in a task scheduled on this loop. */
+  public <T> Task<T> createTask(Coroutine<T> coroutine) {
+    return createTask(coroutine, null);
+  }
+
+  /** Wraps {@code coroutine} in a task named {@code name}, scheduled on this loop. */
+  public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
+    checkThread("createTask");
+    if (closed) {
+      throw new IllegalStateException("event loop is closed");
+    }
+    Task<T> t = new Task<>(this, AsyncFrame.asFrame(coroutine), name);
+    schedule(t);
+    return t;
+  }
+
+  void linkTask(Task<?> t) {
+    Task<?> head = liveTasks;
+    t.nextLive = head;
+    if (head != null) {
+      head.prevLive = t;
+    }
+    liveTasks = t;
+  }
+
+  void unlinkTask(Task<?> t) {
+    Task<?> p = t.prevLive;
+    Task<?> n = t.nextLive;
+    if (p != null) {
+      p.nextLive = n;
+    } else if (liveTasks == t) {
+      liveTasks = n;
+    }
+    if (n != null) {
+      n.prevLive = p;
+    }
+    t.prevLive = t.nextLive = null;
+  }
+
+  /** The tasks of this loop that are not done yet (asyncio's {@code all_tasks}), oldest first. */
+  public java.util.List<Task<?>> pendingTasks() {
+    java.util.ArrayList<Task<?>> list = new java.util.ArrayList<>();
+    for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
+      list.add(t);
+    }
+    java.util.Collections.reverse(list);
+    return list;
+  }
+
+  /**
+   * Runs {@code callable} on {@code executor} and returns a future, bound to this loop, that
+   * completes on the loop thread with its result or exception. Cancelling the future does not
+   * interrupt the callable (as asyncio).
+   */
+  public <T> Future<T> runInExecutor(Executor executor, Callable<T> callable) {
+    Objects.requireNonNull(callable, "callable");
+    Executor ex = executor != null ? executor : defaultExecutor();
+    Future<T> f = new Future<>(this);
+    try {
+      ex.execute(
+          () -> {
+            T r;
+            try {
+              r = callable.call();
+            } catch (Throwable t) {
+              callSoonThreadsafe(
+                  () -> {
+                    if (!f.isDone()) {
+                      f.setException(t);
+                    }
+                  });
+              return;
+            }
+            callSoonThreadsafe(
+                () -> {
+                  if (!f.isDone()) {
+                    f.setResult(r);
+                  }
+                });
+          });
+    } catch (RejectedExecutionException e) {
+      f.setException(e);
+    }
+    return f;
+  }
+
+  /** {@link #runInExecutor(Executor, Callable)} on the loop's default executor. */
+  public <T> Future<T> runInExecutor(Callable<T> callable) {
+    return runInExecutor(null, callable);
+  }
+
+  private synchronized ExecutorService defaultExecutor() {
+    if (closed) {
+      throw new IllegalStateException("event loop is closed");
+    }
+    if (defaultExecutor == null) {
+      int n = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+      defaultExecutor =
+          Executors.newFixedThreadPool(
+              n,
+              r -> {
+                Thread t = new Thread(r, "coroutine-executor-" + EXECUTOR_THREADS.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return defaultExecutor;
+  }
+
+  // ---- running -----------------------------------------------------------------------------
+
+  /** Runs the loop until {@link #stop()} is called. */
+  public void runForever() {
+    enter();
+    try {
+      while (true) {
+        runOnce();
+        if (stopping) {
+          break;
+        }
+      }
+    } finally {
+      stopping = false;
+      exit();
+    }
+  }
+
+  /**
+   * Runs the loop until {@code future} is done (a coroutine is wrapped in a task first) and
+   * returns its result, or rethrows its exception unchanged.
+   */
+  public <T> T runUntilComplete(Awaitable<T> awaitable) {
+    Future<T> future = ensureFuture(awaitable);
+    if (future.loop != this) {
+      throw new IllegalArgumentException("future belongs to another event loop");
+    }
+    future.addDoneCallback(f -> stop());
+    runForever();
+    if (!future.isDone()) {
+      throw new IllegalStateException("event loop stopped before the future completed");
+    }
+    return future.result();
+  }
+
+  @SuppressWarnings("unchecked")
+  <T> Future<T> ensureFuture(Awaitable<T> awaitable) {
+    if (awaitable instanceof Future) {
+      Future<T> f = (Future<T>) awaitable;
+      if (f.loop == null) {
+        f.loop = this;
+      }
+      return f;
+    }
+    return createTask((Coroutine<T>) awaitable);
+  }
+
+  /**
+   * Stops the loop: {@link #runForever()} returns after the current pass. Called before the loop
+   * runs, the next run does one pass.
+   */
+  public void stop() {
+    stopping = true;
+  }
+
+  /**
+   * Closes the loop: drops pending callbacks and timers and shuts down the default executor. The
+   * loop must not be running. Idempotent.
+   */
+  @Override
+  public void close() {
+    if (isRunning()) {
+      throw new IllegalStateException("cannot close a running event loop");
+    }
+    if (closed) {
+      return;
+    }
+    closed = true;
+    ready.clear();
+    incoming.clear();
+    timers.clear();
+    ExecutorService ex;
+    synchronized (this) {
+      ex = defaultExecutor;
+      defaultExecutor = null;
+    }
+    if (ex != null) {
+      ex.shutdown();
+    }
+  }
+
+  private void enter() {
+    if (closed) {
+      throw new IllegalStateException("event loop is closed");
+    }
+    if (thread != null) {
+      throw new IllegalStateException("This event loop is already running");
+    }
+    if (RUNNING.get() != null) {
+      throw new IllegalStateException(
+          "Cannot run the event loop while another loop is running on this thread");
+    }
+    thread = Thread.currentThread();
+    RUNNING.set(this);
+  }
+
+  private void exit() {
+    RUNNING.remove();
+    thread = null;
+  }
+
+  /** One pass of the loop (asyncio's {@code _run_once}). */
+  void runOnce() {
+    long timeout;
+    if (!ready.isEmpty() || stopping) {
+      timeout = 0;
+    } else {
+      TimerEntry first = timers.peek();
+      timeout = first == null ? Long.MAX_VALUE : Math.max(0, first.when - now());
+    }
+    if (timeout > 0) {
+      waitForWork(timeout);
+    }
+    Runnable r;
+    while ((r = incoming.poll()) != null) {
+      ready.add(r);
+    }
+    if (timers.size() > 0) {
+      long end = now();
+      TimerEntry t;
+      while ((t = timers.peek()) != null && t.when <= end) {
+        timers.poll();
+        t.fire(this);
+      }
+    }
+    int n = ready.size();
+    if (debug) {
+      for (int i = 0; i < n; i++) {
+        runTimed(ready.poll());
+      }
+    } else {
+      for (int i = 0; i < n; i++) {
+        runOne(ready.poll());
+      }
+    }
+  }
+
+  private void waitForWork(long timeoutNanos) {
+    parked = true;
+    try {
+      if (!incoming.isEmpty()) {
+        return;
+      }
+      if (timeoutNanos == Long.MAX_VALUE) {
+        LockSupport.park(this);
+      } else {
+        LockSupport.parkNanos(this, timeoutNanos);
+      }
+    } finally {
+      parked = false;
+    }
+  }
+
+  private void runOne(Object o) {
+    try {
+      if (o instanceof Task) {
+        ((Task<?>) o).step();
+      } else {
+        ((Runnable) o).run();
+      }
+    } catch (Throwable t) {
+      callExceptionHandler(new ErrorContext("Exception in callback " + o, t, o));
+    }
+  }
+
+  private void runTimed(Object o) {
+    long start = System.nanoTime();
+    runOne(o);
+    long took = System.nanoTime() - start;
+    if (took >= slowCallbackNanos) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Executing {0} took {1} seconds",
+          o,
+          String.format("%.3f", took / 1e9));
+    }
+  }
+
+  // ---- errors and debug --------------------------------------------------------------------
+
+  /**
+   * What went wrong in a callback or a task: asyncio's exception-handler context.
+   *
+   * @param message what happened
+   * @param exception the exception, or null
+   * @param source the callback, task or future concerned, or null
+   */
+  public record ErrorContext(String message, Throwable exception, Object source) {}
+
+  /** Sets the handler called with errors of callbacks and tasks; null restores the default. */
+  public void setExceptionHandler(BiConsumer<EventLoop, ErrorContext> handler) {
+    exceptionHandler = handler != null ? handler : EventLoop::defaultHandler;
+  }
+
+  /** Calls the exception handler; if the handler itself throws, logs both. */
+  public void callExceptionHandler(ErrorContext context) {
+    try {
+      exceptionHandler.accept(this, context);
+    } catch (Throwable t) {
+      LOG.log(System.Logger.Level.ERROR, "Unhandled error in exception handler", t);
+      defaultHandler(this, context);
+    }
+  }
+
+  private static void defaultHandler(EventLoop loop, ErrorContext c) {
+    LOG.log(System.Logger.Level.ERROR, c.message(), c.exception());
+  }
+
+  /** Turns debug mode on or off (see the README's debug section). */
+  public void setDebug(boolean enabled) {
+    debug = enabled;
+  }
+
+  /** True in debug mode. */
+  public boolean getDebug() {
+    return debug;
+  }
+
+  /** Sets how long a callback may run before debug mode logs it as slow. */
+  public void setSlowCallbackDuration(Duration d) {
+    slowCallbackNanos = d.toNanos();
+  }
+
+  /** How long a callback may run before debug mode logs it as slow (default 100 ms). */
+  public Duration getSlowCallbackDuration() {
+    return Duration.ofNanos(slowCallbackNanos);
+  }
+
+  /** In debug mode, refuses a loop-affine call from a thread other than the loop's. */
+  void checkThread(String what) {
+    if (debug) {
+      Thread t = thread;
+      if (t != null && t != Thread.currentThread()) {
+        throw new IllegalStateException(
+            "Non-thread-safe operation "
+                + what
+                + " invoked on an event loop other than the current one (loop thread "
+                + t.getName()
+                + ", called from "
+                + Thread.currentThread().getName()
+                + "); use callSoonThreadsafe or runCoroutineThreadsafe");
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "EventLoop[running=" + isRunning() + " closed=" + closed + " debug=" + debug + "]";
+  }
+}

@@ -1,0 +1,262 @@
+package dev.coroutine;
+
+import java.util.ArrayList;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+
+/**
+ * The result of an operation that may not have finished yet: asyncio's {@code Future}.
+ *
+ * <p>A future belongs to one {@link EventLoop} and, like asyncio's, is not thread-safe: complete
+ * it and read it on the loop's thread; from other threads go through {@link
+ * EventLoop#callSoonThreadsafe(Runnable)}. Done-callbacks never run inline: completing a future
+ * schedules each callback on its loop, in the order they were added.
+ *
+ * <p>Awaiting a finished future (see {@link Coroutines#await(Awaitable)}) is a read of {@link
+ * #state} and a branch; awaiting a pending one suspends the awaiting task until it finishes.
+ *
+ * @param <T> the result type
+ */
+public class Future<T> implements Awaitable<T> {
+  static final int PENDING = 0;
+  static final int SUCCEEDED = 1;
+  static final int FAILED = 2;
+  static final int CANCELLED = 3;
+
+  /** The loop this future schedules its callbacks on; bound lazily when created off-loop. */
+  EventLoop loop;
+  /** One of {@link #PENDING}, {@link #SUCCEEDED}, {@link #FAILED}, {@link #CANCELLED}. */
+  int state;
+  /** The result when SUCCEEDED, the Throwable when FAILED, the cancel message when CANCELLED. */
+  Object value;
+  /**
+   * Done-callbacks: null, a single {@code Consumer} or {@link Task} waiter, or an {@code
+   * ArrayList} of them. A task awaiting this future is stored as itself (no wrapper allocated).
+   */
+  Object callbacks;
+
+  /** A future bound to the running loop, or to the loop that first awaits it. */
+  public Future() {
+    this.loop = EventLoop.runningOrNull();
+  }
+
+  /** A future bound to {@code loop}. */
+  public Future(EventLoop loop) {
+    this.loop = Objects.requireNonNull(loop, "loop");
+  }
+
+  /** The loop this future belongs to. */
+  public EventLoop getLoop() {
+    EventLoop l = loop;
+    if (l == null) {
+      throw new IllegalStateException("future is not bound to an event loop yet");
+    }
+    return l;
+  }
+
+  /** True once the future has a result, an exception, or was cancelled. */
+  public boolean isDone() {
+    return state != PENDING;
+  }
+
+  /** True if the future was cancelled. */
+  public boolean isCancelled() {
+    return state == CANCELLED;
+  }
+
+  /**
+   * The result. Rethrows the future's exception unchanged (the same instance, checked ones too)
+   * if it failed, throws {@link CancellationException} if it was cancelled, and {@link
+   * InvalidStateException} if it is not done yet.
+   */
+  @SuppressWarnings("unchecked")
+  public T result() {
+    switch (state) {
+      case SUCCEEDED:
+        return (T) value;
+      case PENDING:
+        throw new InvalidStateException("Result is not set.");
+      default:
+        throw Sneaky.rethrow(failure());
+    }
+  }
+
+  /**
+   * The exception the future failed with, or null if it succeeded. Throws {@link
+   * CancellationException} if it was cancelled and {@link InvalidStateException} if not done.
+   */
+  public Throwable exception() {
+    switch (state) {
+      case SUCCEEDED:
+        return null;
+      case FAILED:
+        return (Throwable) value;
+      case CANCELLED:
+        throw cancellation();
+      default:
+        throw new InvalidStateException("Exception is not set.");
+    }
+  }
+
+  /** Completes the future with {@code result}; {@link InvalidStateException} if already done. */
+  public void setResult(T result) {
+    checkPending();
+    value = result;
+    state = SUCCEEDED;
+    scheduleCallbacks();
+  }
+
+  /** Completes the future with {@code exception}; {@link InvalidStateException} if done. */
+  public void setException(Throwable exception) {
+    Objects.requireNonNull(exception, "exception");
+    checkPending();
+    value = exception;
+    state = FAILED;
+    scheduleCallbacks();
+  }
+
+  /** Cancels the future; false if it was already done. */
+  public boolean cancel() {
+    return cancel(null);
+  }
+
+  /** Cancels the future with a message carried by the {@link CancellationException}. */
+  public boolean cancel(String message) {
+    if (state != PENDING) {
+      return false;
+    }
+    value = message;
+    state = CANCELLED;
+    scheduleCallbacks();
+    return true;
+  }
+
+  /**
+   * Adds a callback called with this future once it is done. If the future is already done the
+   * callback is scheduled at once; either way it runs from the loop, never inline.
+   */
+  public void addDoneCallback(Consumer<? super Future<T>> callback) {
+    Objects.requireNonNull(callback, "callback");
+    if (state != PENDING) {
+      scheduleOne(callback);
+    } else {
+      addCallback(callback);
+    }
+  }
+
+  /** Removes every registration of {@code callback}; returns how many were removed. */
+  public int removeDoneCallback(Consumer<? super Future<T>> callback) {
+    Object cbs = callbacks;
+    if (cbs == callback) {
+      callbacks = null;
+      return 1;
+    }
+    if (cbs instanceof ArrayList) {
+      ArrayList<?> list = (ArrayList<?>) cbs;
+      int before = list.size();
+      list.removeIf(c -> c == callback);
+      return before - list.size();
+    }
+    return 0;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "<" + stateText() + ">";
+  }
+
+  String stateText() {
+    switch (state) {
+      case PENDING:
+        return "pending";
+      case SUCCEEDED:
+        return "finished result=" + value;
+      case FAILED:
+        return "finished exception=" + value;
+      default:
+        return "cancelled";
+    }
+  }
+
+  // ---- runtime internals -------------------------------------------------------------------
+
+  /** The Throwable that awaiting a FAILED or CANCELLED future rethrows. */
+  final Throwable failure() {
+    return state == FAILED ? (Throwable) value : cancellation();
+  }
+
+  final CancellationException cancellation() {
+    return new CancellationException((String) value);
+  }
+
+  final void checkPending() {
+    if (state != PENDING) {
+      throw new InvalidStateException("invalid state: " + stateText());
+    }
+  }
+
+  final EventLoop loopForCallbacks() {
+    EventLoop l = loop;
+    if (l == null) {
+      l = loop = EventLoop.runningOrNull();
+      if (l == null) {
+        throw new IllegalStateException(
+            "future has callbacks but no event loop: create it with loop.createFuture()");
+      }
+    }
+    return l;
+  }
+
+  /** Registers a callback or a waiting {@link Task} on a pending future. */
+  @SuppressWarnings("unchecked")
+  final void addCallback(Object callback) {
+    Object cbs = callbacks;
+    if (cbs == null) {
+      callbacks = callback;
+    } else if (cbs instanceof ArrayList) {
+      ((ArrayList<Object>) cbs).add(callback);
+    } else {
+      ArrayList<Object> list = new ArrayList<>(4);
+      list.add(cbs);
+      list.add(callback);
+      callbacks = list;
+    }
+  }
+
+  /** Removes a waiting task registered with {@link #addCallback}. */
+  final void removeCallback(Object callback) {
+    Object cbs = callbacks;
+    if (cbs == callback) {
+      callbacks = null;
+    } else if (cbs instanceof ArrayList) {
+      ((ArrayList<?>) cbs).remove(callback);
+    }
+  }
+
+  private void scheduleCallbacks() {
+    Object cbs = callbacks;
+    if (cbs == null) {
+      return;
+    }
+    callbacks = null;
+    if (cbs instanceof ArrayList) {
+      for (Object cb : (ArrayList<?>) cbs) {
+        scheduleOne(cb);
+      }
+    } else {
+      scheduleOne(cbs);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private void scheduleOne(Object cb) {
+    EventLoop l = loopForCallbacks();
+    if (cb instanceof Task) {
+      l.schedule(cb); // a task awaiting this future: its step reads the outcome from here
+    } else {
+      Consumer<Object> consumer = (Consumer<Object>) cb;
+      l.schedule((Runnable) () -> consumer.accept(this));
+    }
+  }
+}

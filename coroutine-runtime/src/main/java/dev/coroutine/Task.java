@@ -1,0 +1,218 @@
+package dev.coroutine;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * A coroutine scheduled on an event loop: asyncio's {@code Task}.
+ *
+ * <p>The task drives a chain of {@link AsyncFrame}s: the coroutine it wraps and the coroutines
+ * that one awaits inline. Invariant: while the task is suspended, {@link #current} is the
+ * innermost frame and {@link #waitingOn} is what it waits for; resuming runs {@link #current} and,
+ * as each frame finishes, its caller, in a loop at the bottom of the Java stack (the trampoline),
+ * so chains of any depth resume without growing the stack.
+ *
+ * <p>Cancellation is a request: {@link #cancel(String)} throws {@link CancellationException} into
+ * the coroutine at the await where it is suspended (or at its next suspension if it is running),
+ * counting requests in {@link #cancelling()} as asyncio 3.11 does.
+ *
+ * @param <T> the coroutine's result type
+ */
+public class Task<T> extends Future<T> {
+  /** The innermost frame: resumed when the task next runs. */
+  AsyncFrame<?> current;
+  /** What the task waits for: a Future, a Sleep, {@link AsyncFrame#YIELD}, or null. */
+  Object waitingOn;
+  /** The value delivered to {@link #current} at its resume point. */
+  Object resumeValue;
+  /** The exception thrown into {@link #current} at its resume point, or null. */
+  Throwable resumeFailure;
+  /** Depth of inline (Java-stack) coroutine calls below the trampoline. */
+  int depth;
+  /** Number of cancellation requests not yet withdrawn by {@link #uncancel()}. */
+  int cancelRequests;
+  /** A cancellation is to be thrown in at the next resume or suspension. */
+  boolean mustCancel;
+  /** The number in the default name "Task-N". */
+  private final int id;
+  /** The name given by the user, or null for "Task-N". */
+  private String name;
+  /** Neighbours in the loop's list of pending tasks (intrusive: no node allocated). */
+  Task<?> prevLive, nextLive;
+
+  Task(EventLoop loop, AsyncFrame<?> frame, String name) {
+    super(loop);
+    frame.claim(this);
+    this.current = frame;
+    this.id = ++loop.taskCounter;
+    this.name = name;
+    loop.linkTask(this);
+  }
+
+  /** The task's name: the one given, or "Task-N". */
+  public String getName() {
+    return name != null ? name : "Task-" + id;
+  }
+
+  /** Renames the task. */
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  /** Tasks cannot be completed from outside: {@link UnsupportedOperationException}. */
+  @Override
+  public void setResult(T result) {
+    throw new UnsupportedOperationException("Task does not support setResult");
+  }
+
+  /** Tasks cannot be completed from outside: {@link UnsupportedOperationException}. */
+  @Override
+  public void setException(Throwable exception) {
+    throw new UnsupportedOperationException("Task does not support setException");
+  }
+
+  /**
+   * Requests cancellation: a {@link CancellationException} carrying {@code message} is thrown
+   * into the coroutine where it awaits. Returns false if the task is already done.
+   */
+  @Override
+  public boolean cancel(String message) {
+    if (state != PENDING) {
+      return false;
+    }
+    cancelRequests++;
+    value = message; // a pending task has no result yet: the slot holds the cancel message
+    Object w = waitingOn;
+    if (w instanceof Future) {
+      if (((Future<?>) w).cancel(message)) {
+        return true; // its completion wakes us with the CancellationException
+      }
+    } else if (w instanceof Sleep) {
+      Sleep s = (Sleep) w;
+      if (s.heapIndex >= 0) {
+        loop.removeTimer(s);
+        loop.schedule(this);
+      }
+    }
+    mustCancel = true;
+    return true;
+  }
+
+  /** Number of pending cancellation requests (asyncio 3.11 {@code Task.cancelling()}). */
+  public int cancelling() {
+    return cancelRequests;
+  }
+
+  /**
+   * Withdraws one cancellation request and returns the remaining count (asyncio 3.11 {@code
+   * Task.uncancel()}); at zero a not-yet-delivered cancellation is dropped.
+   */
+  public int uncancel() {
+    if (cancelRequests > 0) {
+      cancelRequests--;
+      if (cancelRequests == 0) {
+        mustCancel = false;
+      }
+    }
+    return cancelRequests;
+  }
+
+  @Override
+  public String toString() {
+    return "Task<" + getName() + " " + stateText() + ">";
+  }
+
+  // ---- the driver --------------------------------------------------------------------------
+
+  /** Runs the task from the loop: takes the outcome of what it waited for and resumes. */
+  final void step() {
+    if (state != PENDING) {
+      return;
+    }
+    Object w = waitingOn;
+    waitingOn = null;
+    Object v = null;
+    Throwable e = null;
+    if (w instanceof Future) {
+      Future<?> f = (Future<?>) w;
+      if (f.state == SUCCEEDED) {
+        v = f.value;
+      } else {
+        e = f.failure();
+      }
+    }
+    if (mustCancel) {
+      mustCancel = false;
+      if (!(e instanceof CancellationException)) {
+        e = new CancellationException((String) value);
+      }
+    }
+    drive(v, e);
+  }
+
+  /**
+   * Resumes {@link #current} with a value or an exception, then each caller in turn as frames
+   * finish, until a frame suspends or the outermost finishes the task.
+   */
+  final void drive(Object v, Throwable e) {
+    EventLoop l = loop;
+    Task<?> previous = l.currentTask;
+    l.currentTask = this;
+    try {
+      AsyncFrame<?> f = current;
+      while (true) {
+        Object r;
+        if (e != null && f.label == 0) {
+          r = null; // a frame that never ran cannot take an exception: it fails with it
+        } else {
+          resumeValue = v;
+          resumeFailure = e;
+          e = null;
+          try {
+            r = f.body.resume(f);
+          } catch (Throwable t) {
+            r = null;
+            e = t;
+          }
+          if (r == AsyncFrame.SUSPEND) {
+            if (waitingOn == AsyncFrame.TRAMPOLINE) {
+              // a call chain got too deep: start its innermost coroutine here, at the bottom
+              waitingOn = null;
+              f = current;
+              v = null;
+              continue;
+            }
+            return;
+          }
+        }
+        f.finish();
+        AsyncFrame<?> caller = f.caller;
+        if (caller == null) {
+          complete(r, e);
+          return;
+        }
+        current = f = caller;
+        v = r;
+      }
+    } finally {
+      l.currentTask = previous;
+    }
+  }
+
+  private void complete(Object result, Throwable failure) {
+    loop.unlinkTask(this);
+    current = null;
+    resumeValue = null;
+    if (failure == null) {
+      super.setResult(castResult(result));
+    } else if (failure instanceof CancellationException) {
+      super.cancel(failure.getMessage());
+    } else {
+      super.setException(failure);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private T castResult(Object r) {
+    return (T) r;
+  }
+}
