@@ -1,0 +1,46 @@
+package dev.coroutine.agent;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The {@code -javaagent} entry point: registers a {@link CoroutineClassFileTransformer} that
+ * rewrites {@code @Async} methods as their classes load.
+ *
+ * <pre>
+ * java -javaagent:coroutine-agent.jar[=verbose][,failFast][,dump=&lt;dir&gt;] -cp app.jar Main
+ * </pre>
+ *
+ * <p>See {@link AgentOptions} for the options. The agent only supports being started on the command
+ * line ({@code Premain-Class}); it never attaches itself to a running JVM.
+ */
+public final class CoroutineAgent {
+  /** The exit status of a JVM stopped by the {@code failFast} option. */
+  public static final int FAIL_FAST_EXIT_STATUS = 1;
+
+  private CoroutineAgent() {}
+
+  /**
+   * Called by the JVM before {@code main}.
+   *
+   * @param args the agent options, as after {@code =} in {@code -javaagent:coroutine-agent.jar=...}
+   * @param inst the JVM's instrumentation
+   * @throws IllegalArgumentException for a bad option (the JVM then refuses to start)
+   */
+  public static void premain(String args, Instrumentation inst) {
+    AgentLog log = new AgentLog(System.err);
+    AgentOptions options;
+    try {
+      options = AgentOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      log.error(e.getMessage());
+      throw e;
+    }
+    CoroutineClassFileTransformer transformer =
+        new CoroutineClassFileTransformer(
+            options, CoroutineClassFileTransformer.DEFAULT_REWRITER, log, Runtime.getRuntime()::halt);
+    inst.addTransformer(transformer, false);
+    if (options.verbose()) {
+      log.info("started (" + options + ") on Java " + Runtime.version());
+    }
+  }
+}

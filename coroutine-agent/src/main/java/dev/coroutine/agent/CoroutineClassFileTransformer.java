@@ -1,0 +1,224 @@
+package dev.coroutine.agent;
+
+import dev.coroutine.transform.ClassFileLocator;
+import dev.coroutine.transform.CoroutineTransformer;
+import dev.coroutine.transform.Diagnostic;
+import dev.coroutine.transform.TransformResult;
+import java.io.IOException;
+import java.lang.instrument.ClassFileTransformer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.ProtectionDomain;
+import java.util.function.IntConsumer;
+
+/**
+ * The agent's {@link ClassFileTransformer}: hands each class that may use coroutines to the {@link
+ * CoroutineTransformer} and returns the rewritten bytes.
+ *
+ * <p>Cheap checks come first, in this order, and each returns {@code null} (class untouched):
+ * redefinitions and retransformations, classes without a name (hidden classes), classes of the
+ * bootstrap and platform loaders, the project's own classes (runtime, transformer, agent, shaded
+ * ASM), JDK packages, and finally the constant-pool pre-filter ({@link
+ * CoroutineTransformer#mightNeedTransform}), which does not parse the class. Only the few classes
+ * that pass are parsed and rewritten.
+ *
+ * <p>Invariants: it never throws (the JVM would ignore the exception without a word, so every
+ * failure is logged here with the class and the reason, and the class loads unchanged, unless
+ * {@code failFast} is set, which halts the JVM); it never loads a class (supertypes for stack-map
+ * frames are read as class-file resources of the defining loader); it never modifies the input
+ * array; and it holds no mutable state shared between threads, so any number of threads may load
+ * classes at once. A per-thread flag stops re-entry if rewriting a class makes the same thread
+ * load another.
+ */
+final class CoroutineClassFileTransformer implements ClassFileTransformer {
+
+  /** Rewrites one class file: the seam between the agent and the transformer. */
+  @FunctionalInterface
+  interface Rewriter {
+    /** Rewrites {@code classFile}, defined by {@code loader}; may throw on internal errors. */
+    TransformResult rewrite(ClassLoader loader, byte[] classFile);
+  }
+
+  /** The real rewriter: the transformer, reading supertypes through the defining loader. */
+  static final Rewriter DEFAULT_REWRITER =
+      (loader, classFile) ->
+          new CoroutineTransformer(ClassFileLocator.of(loader)).transform(classFile);
+
+  /** The platform class loader, whose classes (like the bootstrap loader's) are never examined. */
+  private static final ClassLoader PLATFORM = ClassLoader.getPlatformClassLoader();
+
+  /** Package prefixes of JDK classes, which never use coroutines. */
+  private static final String[] JDK_PACKAGES = {"java/", "javax/", "jdk/", "sun/", "com/sun/"};
+
+  /** Package prefixes of the project's own code below {@code dev/coroutine/}. */
+  private static final String[] OWN_SUBPACKAGES = {
+    "dev/coroutine/agent/", "dev/coroutine/transform/", "dev/coroutine/internal/"
+  };
+
+  /** The options given on the command line. */
+  private final AgentOptions options;
+
+  /** Does the rewriting; {@link #DEFAULT_REWRITER} except in tests. */
+  private final Rewriter rewriter;
+
+  /** Where messages go. */
+  private final AgentLog log;
+
+  /** Stops the JVM with a status ({@code Runtime::halt}) when {@code failFast} is set. */
+  private final IntConsumer halt;
+
+  /** Set while this thread is inside {@link #rewrite}: a nested call returns null at once. */
+  private final ThreadLocal<Boolean> active = new ThreadLocal<>();
+
+  /**
+   * Creates the transformer.
+   *
+   * @param options the agent options
+   * @param rewriter what rewrites a class that passed the filters
+   * @param log where messages go
+   * @param halt stops the JVM with the given status (used by {@code failFast})
+   */
+  CoroutineClassFileTransformer(
+      AgentOptions options, Rewriter rewriter, AgentLog log, IntConsumer halt) {
+    this.options = options;
+    this.rewriter = rewriter;
+    this.log = log;
+    this.halt = halt;
+    // Load the pre-filter's classes now, not while the first application class is being loaded.
+    CoroutineTransformer.mightNeedTransform(new byte[0]);
+  }
+
+  /**
+   * Rewrites {@code className} if it uses coroutines.
+   *
+   * @return the rewritten class file, or {@code null} to leave the class as it is
+   */
+  @Override
+  public byte[] transform(
+      ClassLoader loader,
+      String className,
+      Class<?> classBeingRedefined,
+      ProtectionDomain protectionDomain,
+      byte[] classfileBuffer) {
+    if (classBeingRedefined != null
+        || className == null
+        || loader == null
+        || loader == PLATFORM
+        || isOwnClass(className)
+        || isJdkClass(className)
+        || !CoroutineTransformer.mightNeedTransform(classfileBuffer)
+        || active.get() != null) {
+      return null;
+    }
+    active.set(Boolean.TRUE);
+    try {
+      return rewrite(loader, className, classfileBuffer);
+    } catch (Throwable t) {
+      failed(className, t);
+      return null;
+    } finally {
+      active.remove();
+    }
+  }
+
+  /** True for the runtime ({@code dev/coroutine/Foo}) and the project's internal packages. */
+  static boolean isOwnClass(String internalName) {
+    if (!internalName.startsWith("dev/coroutine/")) {
+      return false;
+    }
+    if (internalName.indexOf('/', "dev/coroutine/".length()) < 0) {
+      return true; // the runtime package itself
+    }
+    for (String p : OWN_SUBPACKAGES) {
+      if (internalName.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True for classes in JDK packages. */
+  static boolean isJdkClass(String internalName) {
+    for (String p : JDK_PACKAGES) {
+      if (internalName.startsWith(p)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private byte[] rewrite(ClassLoader loader, String className, byte[] classFile) {
+    if (options.dumpDir() != null) {
+      dump("before", className, classFile);
+    }
+    long start = System.nanoTime();
+    byte[] input = classFile.clone(); // the rewriter must not see (or alter) the JVM's array
+    TransformResult result = rewriter.rewrite(loader, input);
+    String took = String.format(java.util.Locale.ROOT, "%.1f ms", (System.nanoTime() - start) / 1e6);
+    if (options.dumpDir() != null && result.changed()) {
+      dump("after", className, result.bytes());
+    }
+    String dotted = className.replace('/', '.');
+    if (result.failed()) {
+      StringBuilder sb = new StringBuilder();
+      sb.append("cannot rewrite ").append(dotted).append(':');
+      for (Diagnostic d : result.diagnostics()) {
+        sb.append(System.lineSeparator()).append(AgentLog.PREFIX).append("ERROR ").append(d.format());
+      }
+      if (options.failFast()) {
+        log.error(sb + System.lineSeparator() + AgentLog.PREFIX + "failFast: stopping the JVM");
+        stop();
+      } else {
+        log.error(
+            sb
+                + System.lineSeparator()
+                + AgentLog.PREFIX
+                + dotted
+                + " is loaded unchanged: its await calls will throw IllegalStateException"
+                + " (add the agent option failFast to stop instead)");
+      }
+      return null;
+    }
+    if (!result.changed()) {
+      if (options.verbose()) {
+        log.info(dotted + ": nothing to rewrite (" + took + ")");
+      }
+      return null;
+    }
+    if (options.verbose()) {
+      log.info(
+          dotted + ": rewrote " + result.methodsRewritten() + " method(s) in " + took);
+    }
+    return result.bytes();
+  }
+
+  private void failed(String className, Throwable t) {
+    String dotted = className.replace('/', '.');
+    try {
+      if (options.failFast()) {
+        log.error("cannot rewrite " + dotted + " (internal error); failFast: stopping the JVM", t);
+        stop();
+      } else {
+        log.error("cannot rewrite " + dotted + " (internal error); it is loaded unchanged", t);
+      }
+    } catch (Throwable ignored) {
+      // nothing more can be done without risking the class load itself
+    }
+  }
+
+  private void stop() {
+    System.err.flush();
+    System.out.flush();
+    halt.accept(CoroutineAgent.FAIL_FAST_EXIT_STATUS);
+  }
+
+  private void dump(String kind, String className, byte[] bytes) {
+    Path file = options.dumpDir().resolve(kind).resolve(className + ".class");
+    try {
+      Files.createDirectories(file.getParent());
+      Files.write(file, bytes);
+    } catch (IOException | RuntimeException e) {
+      log.error("cannot dump " + className + " to " + file + ": " + e);
+    }
+  }
+}

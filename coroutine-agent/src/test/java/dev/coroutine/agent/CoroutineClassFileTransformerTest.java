@@ -1,0 +1,280 @@
+package dev.coroutine.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.transform.Diagnostic;
+import dev.coroutine.transform.TransformResult;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent's filters, error handling and options, with a fake rewriter standing in for the
+ * transformer (the real one is exercised by {@link AgentIT} in real JVMs).
+ */
+class CoroutineClassFileTransformerTest {
+
+  /** Mentions {@code dev/coroutine/Coroutines}, so it passes the pre-filter. */
+  static class UsesCoroutines {
+    static Coroutine<Integer> one() {
+      return Coroutines.done(1);
+    }
+  }
+
+  /** Mentions no coroutine. */
+  static class Plain {
+    static int one() {
+      return 1;
+    }
+  }
+
+  private static final ClassLoader APP = CoroutineClassFileTransformerTest.class.getClassLoader();
+  private static final byte[] USES = bytesOf(UsesCoroutines.class);
+  private static final byte[] PLAIN = bytesOf(Plain.class);
+  private static final byte[] REWRITTEN = {(byte) 0xCA, (byte) 0xFE, 1, 2, 3};
+
+  private final ByteArrayOutputStream logged = new ByteArrayOutputStream();
+  private final AgentLog log = new AgentLog(new PrintStream(logged, true, StandardCharsets.UTF_8));
+  private final AtomicInteger rewrites = new AtomicInteger();
+  private final List<Integer> halts = new ArrayList<>();
+
+  private CoroutineClassFileTransformer agent(
+      AgentOptions options, CoroutineClassFileTransformer.Rewriter rewriter) {
+    return new CoroutineClassFileTransformer(
+        options,
+        (loader, bytes) -> {
+          rewrites.incrementAndGet();
+          return rewriter.rewrite(loader, bytes);
+        },
+        log,
+        halts::add);
+  }
+
+  private static TransformResult rewritten(ClassLoader loader, byte[] bytes) {
+    return new TransformResult("com.example.Foo", REWRITTEN.clone(), 2, List.of());
+  }
+
+  private static TransformResult refused(ClassLoader loader, byte[] bytes) {
+    return new TransformResult(
+        "com.example.Foo",
+        null,
+        0,
+        List.of(
+            new Diagnostic(
+                "com.example.Foo", "bar", "Foo.java", 12, "await outside an @Async method")));
+  }
+
+  private String log() {
+    return logged.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void classUsingCoroutines_isRewritten() throws Exception {
+    var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);
+
+    assertThat(agent.transform(APP, "com/example/Foo", null, null, USES)).isEqualTo(REWRITTEN);
+    assertThat(rewrites).hasValue(1);
+    assertThat(log()).as("quiet by default").isEmpty();
+  }
+
+  @Test
+  void preFilter_classMentioningNoCoroutine_returnsNull_withoutReachingTheTransformer()
+      throws Exception {
+    var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);
+
+    assertThat(agent.transform(APP, "com/example/Plain", null, null, PLAIN)).isNull();
+    assertThat(rewrites).hasValue(0);
+  }
+
+  @Test
+  void skipped_retransformsNullNamesBootstrapPlatformOwnAndJdkClasses() throws Exception {
+    var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);
+    ClassLoader platform = ClassLoader.getPlatformClassLoader();
+
+    assertThat(agent.transform(APP, "com/example/Foo", String.class, null, USES)).isNull();
+    assertThat(agent.transform(APP, null, null, null, USES)).isNull();
+    assertThat(agent.transform(null, "com/example/Foo", null, null, USES)).isNull();
+    assertThat(agent.transform(platform, "com/example/Foo", null, null, USES)).isNull();
+    for (String own :
+        List.of(
+            "dev/coroutine/Coroutines",
+            "dev/coroutine/agent/CoroutineAgent",
+            "dev/coroutine/agent/shaded/asm/ClassReader",
+            "dev/coroutine/transform/CoroutineTransformer",
+            "dev/coroutine/internal/Anything",
+            "java/lang/Foo",
+            "javax/foo/Bar",
+            "jdk/internal/Foo",
+            "sun/misc/Foo",
+            "com/sun/Foo")) {
+      assertThat(agent.transform(APP, own, null, null, USES)).as(own).isNull();
+    }
+    assertThat(rewrites).hasValue(0);
+  }
+
+  @Test
+  void userCodeBelowDevCoroutine_likeTheExamples_isNotSkipped() throws Exception {
+    var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);
+
+    assertThat(agent.transform(APP, "dev/coroutine/examples/Hello", null, null, USES))
+        .isEqualTo(REWRITTEN);
+  }
+
+  @Test
+  void refusedClass_isLoggedWithFileAndLine_andLoadedUnchanged() throws Exception {
+    var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::refused);
+
+    assertThat(agent.transform(APP, "com/example/Foo", null, null, USES)).isNull();
+    assertThat(log())
+        .contains("[coroutine-agent] ERROR cannot rewrite com.example.Foo:")
+        .contains(
+            "[coroutine-agent] ERROR Foo.java:12: await outside an @Async method"
+                + " (in com.example.Foo.bar)")
+        .contains("com.example.Foo is loaded unchanged");
+    assertThat(halts).isEmpty();
+  }
+
+  @Test
+  void failFast_refusedClass_haltsTheJvm() throws Exception {
+    var agent = agent(new AgentOptions(false, true, null), CoroutineClassFileTransformerTest::refused);
+
+    assertThat(agent.transform(APP, "com/example/Foo", null, null, USES)).isNull();
+    assertThat(halts).containsExactly(CoroutineAgent.FAIL_FAST_EXIT_STATUS);
+    assertThat(log()).contains("Foo.java:12:").contains("failFast: stopping the JVM");
+  }
+
+  @Test
+  void transformerThatThrows_isLoggedWithTheReason_andTheClassLoadsUnchanged() throws Exception {
+    var agent =
+        agent(
+            AgentOptions.defaults(),
+            (l, b) -> {
+              throw new IllegalStateException("boom");
+            });
+
+    assertThat(agent.transform(APP, "com/example/Foo", null, null, USES)).isNull();
+    assertThat(log())
+        .contains("[coroutine-agent] ERROR cannot rewrite com.example.Foo (internal error)")
+        .contains("java.lang.IllegalStateException: boom");
+    assertThat(halts).isEmpty();
+  }
+
+  @Test
+  void failFast_transformerThatThrows_haltsTheJvm() throws Exception {
+    var agent =
+        agent(
+            new AgentOptions(false, true, null),
+            (l, b) -> {
+              throw new StackOverflowError();
+            });
+
+    assertThat(agent.transform(APP, "com/example/Foo", null, null, USES)).isNull();
+    assertThat(halts).containsExactly(CoroutineAgent.FAIL_FAST_EXIT_STATUS);
+  }
+
+  @Test
+  void inputArray_isNeverModified() throws Exception {
+    byte[] input = USES.clone();
+    var agent =
+        agent(
+            AgentOptions.defaults(),
+            (l, bytes) -> {
+              bytes[bytes.length - 1] ^= 0x55;
+              return rewritten(l, bytes);
+            });
+
+    agent.transform(APP, "com/example/Foo", null, null, input);
+
+    assertThat(input).isEqualTo(USES);
+  }
+
+  @Test
+  void reentry_onTheSameThread_returnsNullWithoutRewriting() throws Exception {
+    List<byte[]> inner = new ArrayList<>();
+    CoroutineClassFileTransformer[] self = new CoroutineClassFileTransformer[1];
+    self[0] =
+        agent(
+            AgentOptions.defaults(),
+            (l, bytes) -> {
+              try {
+                inner.add(self[0].transform(APP, "com/example/Other", null, null, USES));
+              } catch (Exception e) {
+                throw new AssertionError(e);
+              }
+              return rewritten(l, bytes);
+            });
+
+    assertThat(self[0].transform(APP, "com/example/Foo", null, null, USES)).isEqualTo(REWRITTEN);
+    assertThat(inner).hasSize(1).containsOnlyNulls();
+    assertThat(rewrites).hasValue(1);
+  }
+
+  @Test
+  void manyThreads_transformAtOnce() throws Exception {
+    var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Callable<Boolean>> jobs = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        jobs.add(
+            () -> {
+              for (int j = 0; j < 500; j++) {
+                byte[] out = agent.transform(APP, "com/example/Foo" + j, null, null, USES);
+                byte[] none = agent.transform(APP, "com/example/Plain" + j, null, null, PLAIN);
+                if (!java.util.Arrays.equals(out, REWRITTEN) || none != null) {
+                  return false;
+                }
+              }
+              return true;
+            });
+      }
+      for (Future<Boolean> f : pool.invokeAll(jobs)) {
+        assertThat(f.get()).isTrue();
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(rewrites).hasValue(8 * 500);
+  }
+
+  @Test
+  void verboseAndDump_logAndWriteBeforeAndAfter(@TempDir Path dir) throws Exception {
+    var agent =
+        agent(new AgentOptions(true, false, dir), CoroutineClassFileTransformerTest::rewritten);
+
+    agent.transform(APP, "com/example/Foo", null, null, USES);
+    agent.transform(APP, "com/example/Plain", null, null, PLAIN);
+
+    assertThat(log()).contains("[coroutine-agent] com.example.Foo: rewrote 2 method(s) in");
+    assertThat(log()).doesNotContain("Plain");
+    assertThat(Files.readAllBytes(dir.resolve("before/com/example/Foo.class"))).isEqualTo(USES);
+    assertThat(Files.readAllBytes(dir.resolve("after/com/example/Foo.class")))
+        .isEqualTo(REWRITTEN);
+    assertThat(dir.resolve("before/com/example/Plain.class")).doesNotExist();
+  }
+
+  private static byte[] bytesOf(Class<?> c) {
+    String name = c.getName();
+    try (InputStream in =
+        c.getResourceAsStream(name.substring(name.lastIndexOf('.') + 1) + ".class")) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+}
