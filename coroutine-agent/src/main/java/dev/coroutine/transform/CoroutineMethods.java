@@ -1,0 +1,171 @@
+package dev.coroutine.transform;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.AnnotationNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+
+/**
+ * Decides which methods of a class are coroutines to rewrite, and finds every misuse that must
+ * be refused: {@code @Async} where it cannot work, {@code await} outside a coroutine or inside a
+ * {@code synchronized} block, and method references to {@code await}.
+ */
+final class CoroutineMethods {
+  private CoroutineMethods() {}
+
+  /** A misuse found: the message and the instruction it is at (null: the method's first line). */
+  record Problem(MethodNode method, String message, AbstractInsnNode at) {}
+
+  static boolean isAnnotatedAsync(MethodNode m) {
+    return hasAnnotation(m.visibleAnnotations) || hasAnnotation(m.invisibleAnnotations);
+  }
+
+  private static boolean hasAnnotation(List<AnnotationNode> list) {
+    if (list != null) {
+      for (AnnotationNode a : list) {
+        if (a.desc.equals(Protocol.ASYNC_DESC)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  static boolean returnsCoroutine(MethodNode m) {
+    return Type.getReturnType(m.desc).getDescriptor().equals(Protocol.COROUTINE_DESC);
+  }
+
+  /** A lambda body that returns Coroutine and awaits: rewritten like an {@code @Async} method. */
+  static boolean isAsyncLambda(MethodNode m) {
+    return (m.access & Opcodes.ACC_SYNTHETIC) != 0
+        && m.name.startsWith("lambda$")
+        && returnsCoroutine(m)
+        && !awaits(m).isEmpty();
+  }
+
+  static List<MethodInsnNode> awaits(MethodNode m) {
+    List<MethodInsnNode> list = new ArrayList<>();
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i instanceof MethodInsnNode && AsyncMethodRewriter.isAwait((MethodInsnNode) i)) {
+        list.add((MethodInsnNode) i);
+      }
+    }
+    return list;
+  }
+
+  /** True if {@code m} is to be rewritten; adds what is wrong with it to {@code problems}. */
+  static boolean check(MethodNode m, String className, List<Problem> problems) {
+    checkAwaitReferences(m, problems);
+    boolean annotated = isAnnotatedAsync(m);
+    boolean lambda = !annotated && isAsyncLambda(m);
+    if (!annotated && !lambda) {
+      for (MethodInsnNode call : awaits(m)) {
+        problems.add(new Problem(m, notACoroutine(m, className), call));
+      }
+      return false;
+    }
+    int before = problems.size();
+    if (m.name.equals("<init>") || m.name.equals("<clinit>")) {
+      problems.add(
+          new Problem(
+              m,
+              "@Async on a constructor or initializer: constructors cannot suspend; move the"
+                  + " asynchronous work into an @Async factory method",
+              null));
+      return false;
+    }
+    if (!returnsCoroutine(m)) {
+      problems.add(
+          new Problem(
+              m,
+              "@Async method must return dev.coroutine.Coroutine<T>, but returns "
+                  + Type.getReturnType(m.desc).getClassName()
+                  + "; declare it `Coroutine<T>` and end it with `return done(value);`",
+              null));
+    }
+    if ((m.access & Opcodes.ACC_SYNCHRONIZED) != 0) {
+      problems.add(
+          new Problem(
+              m,
+              "@Async method is synchronized: a monitor cannot be held across a suspension;"
+                  + " use dev.coroutine Lock (await(lock.acquire())) instead",
+              null));
+    }
+    if ((m.access & Opcodes.ACC_NATIVE) != 0) {
+      problems.add(new Problem(m, "@Async on a native method", null));
+    }
+    for (MethodInsnNode call : awaits(m)) {
+      if (insideSynchronizedBlock(m, call)) {
+        problems.add(
+            new Problem(
+                m,
+                "await inside a synchronized block: a monitor cannot be held across a"
+                    + " suspension; use dev.coroutine Lock (await(lock.acquire())) instead",
+                call));
+      }
+    }
+    return problems.size() == before && (m.access & Opcodes.ACC_ABSTRACT) == 0;
+  }
+
+  private static String notACoroutine(MethodNode m, String className) {
+    String simple = className.substring(className.lastIndexOf('.') + 1);
+    if (m.name.startsWith("lambda$")) {
+      return "await() in a lambda that does not return Coroutine: only a lambda returning"
+          + " Coroutine<T> can suspend; make the lambda return Coroutine<T> (ending with `return"
+          + " done(value);`) or await outside the lambda";
+    }
+    return "await() in "
+        + simple
+        + "."
+        + m.name
+        + ", which is not @Async: annotate the method @Async and make it return Coroutine<T>"
+        + " (ending with `return done(value);`)";
+  }
+
+  /** javac brackets a synchronized block with MONITORENTER and a catch-all range right after. */
+  private static boolean insideSynchronizedBlock(MethodNode m, AbstractInsnNode call) {
+    int at = m.instructions.indexOf(call);
+    for (TryCatchBlockNode t : m.tryCatchBlocks) {
+      if (t.type != null) {
+        continue;
+      }
+      int start = m.instructions.indexOf(t.start);
+      int end = m.instructions.indexOf(t.end);
+      if (at > start && at < end) {
+        AbstractInsnNode before = Insns.previousReal(t.start);
+        if (before != null && before.getOpcode() == Opcodes.MONITORENTER) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static void checkAwaitReferences(MethodNode m, List<Problem> problems) {
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i instanceof InvokeDynamicInsnNode) {
+        for (Object arg : ((InvokeDynamicInsnNode) i).bsmArgs) {
+          if (arg instanceof Handle) {
+            Handle h = (Handle) arg;
+            if (h.getOwner().equals(Protocol.COROUTINES) && h.getName().equals(Protocol.AWAIT)) {
+              problems.add(
+                  new Problem(
+                      m,
+                      "method reference Coroutines::await cannot suspend; call await(...)"
+                          + " directly inside an @Async method",
+                      i));
+            }
+          }
+        }
+      }
+    }
+  }
+
+}

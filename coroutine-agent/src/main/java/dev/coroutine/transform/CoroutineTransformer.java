@@ -1,0 +1,265 @@
+package dev.coroutine.transform;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.objectweb.asm.Attribute;
+import org.objectweb.asm.ByteVector;
+import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+
+/**
+ * The one transformer: a class file in, the class file with every {@code @Async} method (and
+ * every async lambda) rewritten into a state machine out, plus diagnostics. Pure and stateless
+ * apart from its {@link ClassFileLocator} and a cache of supertypes read through it: the Maven
+ * plugin and the agent call the same method and get byte-identical output for the same input.
+ * Safe to call from many threads.
+ *
+ * <p>Methods it does not rewrite keep their bytecode and stack-map frames as they were; the
+ * rewritten ones get frames computed with supertypes read from class files (never loaded).
+ */
+public final class CoroutineTransformer {
+  /** Supertypes read through the locator, cached for the life of this transformer. */
+  private final ClassHierarchy hierarchy;
+
+  public CoroutineTransformer(ClassFileLocator locator) {
+    this.hierarchy = new ClassHierarchy(locator);
+  }
+
+  /**
+   * The cheap pre-filter: false if the class file's constant pool mentions neither {@code @Async}
+   * nor {@code Coroutines}, so it certainly needs no rewriting. Does not parse the class.
+   */
+  public static boolean mightNeedTransform(byte[] classFile) {
+    return ConstantPoolScan.mentionsCoroutines(classFile);
+  }
+
+  /** True if {@code classFile} carries the marker of a class this transformer rewrote. */
+  public static boolean isTransformed(byte[] classFile) {
+    ClassNode cn = new ClassNode();
+    new ClassReader(classFile)
+        .accept(cn, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
+    return hasMarker(cn);
+  }
+
+  /**
+   * Rewrites {@code classFile}. Never throws for problems in user code: those come back as
+   * diagnostics with the class left unchanged. The input array is not modified.
+   */
+  public TransformResult transform(byte[] classFile) {
+    if (!mightNeedTransform(classFile)) {
+      return TransformResult.unchanged(null);
+    }
+    ClassNode cn = new ClassNode();
+    new ClassReader(classFile).accept(cn, 0);
+    String className = cn.name.replace('/', '.');
+    if (hasMarker(cn)) {
+      return TransformResult.unchanged(className);
+    }
+    List<CoroutineMethods.Problem> problems = new ArrayList<>();
+    List<MethodNode> coroutines = new ArrayList<>();
+    for (MethodNode m : cn.methods) {
+      if (CoroutineMethods.check(m, className, problems)) {
+        coroutines.add(m);
+      }
+    }
+    if (!problems.isEmpty()) {
+      List<Diagnostic> diagnostics = new ArrayList<>();
+      for (CoroutineMethods.Problem p : problems) {
+        diagnostics.add(diagnostic(cn, p.method(), p.message(), p.at()));
+      }
+      return new TransformResult(className, null, 0, diagnostics);
+    }
+    if (coroutines.isEmpty()) {
+      return TransformResult.unchanged(className);
+    }
+    if ((cn.version & 0xFFFF) < Opcodes.V1_8) {
+      return new TransformResult(
+          className,
+          null,
+          0,
+          List.of(
+              diagnostic(
+                  cn,
+                  coroutines.get(0),
+                  "class file version "
+                      + (cn.version & 0xFFFF)
+                      + " is older than Java 8; compile with --release 8 or newer",
+                  null)));
+    }
+
+    ClassHierarchy h =
+        hierarchy.with(
+            cn.name,
+            new ClassHierarchy.Info(
+                cn.superName, (cn.access & Opcodes.ACC_INTERFACE) != 0, cn.interfaces));
+    boolean isInterface = (cn.access & Opcodes.ACC_INTERFACE) != 0;
+    AsyncMethodRewriter rewriter = new AsyncMethodRewriter(cn.name, isInterface, h);
+    Set<String> rewritten = new HashSet<>();
+    Set<String> taken = new HashSet<>();
+    for (MethodNode m : cn.methods) {
+      taken.add(m.name + m.desc);
+    }
+    List<MethodNode> bodies = new ArrayList<>();
+    for (MethodNode m : coroutines) {
+      String bodyName = m.name;
+      for (int n = 1; taken.contains(bodyName + Protocol.BODY_METHOD_DESC); n++) {
+        bodyName = m.name + "$" + n;
+      }
+      taken.add(bodyName + Protocol.BODY_METHOD_DESC);
+      removeFrames(m);
+      try {
+        bodies.add(rewriter.rewrite(m, bodyName));
+      } catch (Refusal r) {
+        return new TransformResult(
+            className, null, 0, List.of(diagnostic(cn, m, r.getMessage(), r.at)));
+      } catch (AnalyzerException | RuntimeException e) {
+        return new TransformResult(
+            className,
+            null,
+            0,
+            List.of(
+                diagnostic(
+                    cn,
+                    m,
+                    "internal error while rewriting this method (please report it): " + e,
+                    null)));
+      }
+      rewritten.add(m.name + m.desc);
+      rewritten.add(bodyName + Protocol.BODY_METHOD_DESC);
+    }
+    cn.methods.addAll(bodies);
+    cn.attrs = cn.attrs == null ? new ArrayList<>() : cn.attrs;
+    cn.attrs.add(new Marker());
+
+    byte[] out;
+    try {
+      out = write(cn, rewritten, h);
+    } catch (RuntimeException e) {
+      return new TransformResult(
+          className,
+          null,
+          0,
+          List.of(
+              diagnostic(
+                  cn,
+                  coroutines.get(0),
+                  "internal error while writing the class (please report it): " + e,
+                  null)));
+    }
+    return new TransformResult(className, out, coroutines.size(), List.of());
+  }
+
+  /**
+   * Writes the class: rewritten methods with frames computed from scratch, every other method
+   * exactly as it was read (its own frames kept).
+   */
+  private static byte[] write(ClassNode cn, Set<String> rewritten, ClassHierarchy h) {
+    // frames for the rewritten methods only: write them alone with COMPUTE_FRAMES, read back
+    ClassNode part = new ClassNode();
+    part.version = cn.version;
+    part.access = cn.access;
+    part.name = cn.name;
+    part.superName = cn.superName;
+    part.interfaces = cn.interfaces;
+    for (MethodNode m : cn.methods) {
+      if (rewritten.contains(m.name + m.desc)) {
+        part.methods.add(m);
+      }
+    }
+    ClassWriter computing = new HierarchyClassWriter(ClassWriter.COMPUTE_FRAMES, h);
+    part.accept(computing);
+    ClassNode withFrames = new ClassNode();
+    new ClassReader(computing.toByteArray()).accept(withFrames, 0);
+    Map<String, MethodNode> computed = new HashMap<>();
+    for (MethodNode m : withFrames.methods) {
+      computed.put(m.name + m.desc, m);
+    }
+    List<MethodNode> merged = new ArrayList<>(cn.methods.size());
+    for (MethodNode m : cn.methods) {
+      String key = m.name + m.desc;
+      merged.add(rewritten.contains(key) ? computed.get(key) : m);
+    }
+    cn.methods = merged;
+    ClassWriter plain = new HierarchyClassWriter(0, h);
+    cn.accept(plain);
+    return plain.toByteArray();
+  }
+
+  private static void removeFrames(MethodNode m) {
+    for (AbstractInsnNode i : m.instructions.toArray()) {
+      if (i instanceof FrameNode) {
+        m.instructions.remove(i);
+      }
+    }
+  }
+
+  private static boolean hasMarker(ClassNode cn) {
+    if (cn.attrs != null) {
+      for (Attribute a : cn.attrs) {
+        if (a.type.equals(Protocol.MARKER_ATTRIBUTE)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static Diagnostic diagnostic(
+      ClassNode cn, MethodNode m, String message, AbstractInsnNode at) {
+    int line = at != null ? Insns.lineOf(at) : Insns.firstLine(m);
+    return new Diagnostic(
+        cn.name.replace('/', '.'), displayName(m), cn.sourceFile, line, message);
+  }
+
+  private static String displayName(MethodNode m) {
+    if (m.name.startsWith("lambda$")) {
+      String[] parts = m.name.split("\\$");
+      return parts.length >= 2 ? "lambda in " + parts[1] : m.name;
+    }
+    return m.name;
+  }
+
+  /** The class attribute marking a rewritten class (one byte: the format version). */
+  private static final class Marker extends Attribute {
+    Marker() {
+      super(Protocol.MARKER_ATTRIBUTE);
+    }
+
+    @Override
+    protected Attribute read(
+        ClassReader reader, int offset, int length, char[] buf, int codeOff, org.objectweb.asm.Label[] labels) {
+      return new Marker();
+    }
+
+    @Override
+    protected ByteVector write(
+        ClassWriter writer, byte[] code, int len, int maxStack, int maxLocals) {
+      return new ByteVector(1).putByte(Protocol.MARKER_VERSION);
+    }
+  }
+
+  /** A ClassWriter that merges types through the class-file hierarchy instead of loading them. */
+  private static final class HierarchyClassWriter extends ClassWriter {
+    private final ClassHierarchy hierarchy;
+
+    HierarchyClassWriter(int flags, ClassHierarchy hierarchy) {
+      super(flags);
+      this.hierarchy = hierarchy;
+    }
+
+    @Override
+    protected String getCommonSuperClass(String a, String b) {
+      return hierarchy.commonSuperClass(a, b);
+    }
+  }
+}

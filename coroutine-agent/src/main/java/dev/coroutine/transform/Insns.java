@@ -1,0 +1,108 @@
+package dev.coroutine.transform;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.IntInsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+
+/** Small helpers over ASM instruction lists. */
+final class Insns {
+  private Insns() {}
+
+  /** The instruction pushing int constant {@code v}. */
+  static AbstractInsnNode pushInt(int v) {
+    if (v >= -1 && v <= 5) {
+      return new InsnNode(Opcodes.ICONST_0 + v);
+    }
+    if (v >= Byte.MIN_VALUE && v <= Byte.MAX_VALUE) {
+      return new IntInsnNode(Opcodes.BIPUSH, v);
+    }
+    if (v >= Short.MIN_VALUE && v <= Short.MAX_VALUE) {
+      return new IntInsnNode(Opcodes.SIPUSH, v);
+    }
+    return new LdcInsnNode(v);
+  }
+
+  /** The source line of {@code insn}: the nearest line-number entry before it, or -1. */
+  static int lineOf(AbstractInsnNode insn) {
+    for (AbstractInsnNode p = insn; p != null; p = p.getPrevious()) {
+      if (p instanceof LineNumberNode) {
+        return ((LineNumberNode) p).line;
+      }
+    }
+    return -1;
+  }
+
+  /** The first source line of a method, or -1. */
+  static int firstLine(MethodNode m) {
+    for (AbstractInsnNode p = m.instructions.getFirst(); p != null; p = p.getNext()) {
+      if (p instanceof LineNumberNode) {
+        return ((LineNumberNode) p).line;
+      }
+    }
+    return -1;
+  }
+
+  /** The previous instruction that executes (skipping labels, lines and frames), or null. */
+  static AbstractInsnNode previousReal(AbstractInsnNode insn) {
+    AbstractInsnNode p = insn.getPrevious();
+    while (p != null && p.getOpcode() < 0) {
+      p = p.getPrevious();
+    }
+    return p;
+  }
+
+  /** The next instruction that executes (skipping labels, lines and frames), or null. */
+  static AbstractInsnNode nextReal(AbstractInsnNode insn) {
+    AbstractInsnNode p = insn.getNext();
+    while (p != null && p.getOpcode() < 0) {
+      p = p.getNext();
+    }
+    return p;
+  }
+
+  /** Labels that control can reach other than by falling through: jump and handler targets. */
+  static Set<LabelNode> branchTargets(MethodNode m) {
+    Set<LabelNode> targets = new HashSet<>();
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i instanceof JumpInsnNode) {
+        targets.add(((JumpInsnNode) i).label);
+      } else if (i instanceof TableSwitchInsnNode) {
+        targets.add(((TableSwitchInsnNode) i).dflt);
+        targets.addAll(((TableSwitchInsnNode) i).labels);
+      } else if (i instanceof LookupSwitchInsnNode) {
+        targets.add(((LookupSwitchInsnNode) i).dflt);
+        targets.addAll(((LookupSwitchInsnNode) i).labels);
+      }
+    }
+    for (TryCatchBlockNode t : m.tryCatchBlocks) {
+      targets.add(t.handler);
+    }
+    return targets;
+  }
+
+  /** True if no branch target lies strictly between {@code from} and {@code to}. */
+  static boolean straightLine(AbstractInsnNode from, AbstractInsnNode to, Set<LabelNode> targets) {
+    for (AbstractInsnNode p = from.getNext(); p != null && p != to; p = p.getNext()) {
+      if (p instanceof LabelNode && targets.contains(p)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static boolean isReference(Type t) {
+    return t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY;
+  }
+}

@@ -1,0 +1,30 @@
+package dev.coroutine.transform;
+
+import java.util.List;
+
+/**
+ * The outcome of transforming one class file.
+ *
+ * @param className the class, dotted, or null if the bytes could not be read
+ * @param bytes the rewritten class file, or null when the class is left as it was (nothing to
+ *     rewrite, already rewritten, or refused: see {@code diagnostics})
+ * @param methodsRewritten how many methods (and async lambdas) became state machines
+ * @param diagnostics the problems found; non-empty means the class was refused and left as is
+ */
+public record TransformResult(
+    String className, byte[] bytes, int methodsRewritten, List<Diagnostic> diagnostics) {
+
+  /** True if {@link #bytes()} holds a rewritten class. */
+  public boolean changed() {
+    return bytes != null;
+  }
+
+  /** True if the class was refused. */
+  public boolean failed() {
+    return !diagnostics.isEmpty();
+  }
+
+  static TransformResult unchanged(String className) {
+    return new TransformResult(className, null, 0, List.of());
+  }
+}
