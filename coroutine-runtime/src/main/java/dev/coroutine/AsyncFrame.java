@@ -62,7 +62,11 @@ public final class AsyncFrame<T> implements Coroutine<T> {
 
   /** Creates the frame of one call; generated code then stores the arguments into it. */
   public static <T> AsyncFrame<T> create(Body body, int refCount, int primCount) {
-    return new AsyncFrame<>(body, refCount, primCount);
+    AsyncFrame<T> f = new AsyncFrame<>(body, refCount, primCount);
+    if (Debug.tracking) {
+      Debug.trackFrame(f); // debug mode: remember the creation site, report if never awaited
+    }
+    return f;
   }
 
   /**
@@ -191,6 +195,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
           "coroutine " + this + " was already awaited or scheduled: a coroutine runs at most once");
     }
     task = t;
+    if (Debug.tracking) {
+      Debug.frameStarted(this);
+    }
   }
 
   /** Suspends the task on a pending future. */
@@ -261,7 +268,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * runtime builds its own lazy coroutines ({@code waitFor}, ...) without the transformer.
    */
   static <T> AsyncFrame<T> lazy(Supplier<? extends Awaitable<? extends T>> source) {
-    AsyncFrame<T> f = new AsyncFrame<>(AsyncFrame::awaitOnce, 1, 0);
+    AsyncFrame<T> f = create(AsyncFrame::awaitOnce, 1, 0);
     f.refs[0] = source;
     return f;
   }

@@ -2,13 +2,18 @@ package dev.coroutine;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * The functions of asyncio's module level: {@code await}, {@code run}, {@code sleep}, {@code
@@ -102,7 +107,8 @@ public final class Coroutines {
   }
 
   private static void cancelRemaining(EventLoop loop) {
-    // asyncio.run cancels what is left and lets it finish its cleanup
+    // asyncio.run cancels what is left, lets it run its cleanup (finally blocks), and reports
+    // tasks that failed with something other than the cancellation
     List<Task<?>> left = loop.pendingTasks();
     if (left.isEmpty()) {
       return;
@@ -112,6 +118,16 @@ public final class Coroutines {
     }
     Future<List<Object>> all = gatherOn(loop, true, left.toArray(new Awaitable<?>[0]));
     loop.runUntilComplete(all);
+    for (Task<?> t : left) {
+      if (t.state == Future.FAILED) {
+        loop.callExceptionHandler(
+            new EventLoop.ErrorContext(
+                "unhandled exception during run() shutdown: " + t,
+                t.exception(),
+                t,
+                loop.debug ? Debug.siteOf(t) : null));
+      }
+    }
   }
 
   /** The loop running on this thread; {@link IllegalStateException} if none. */
@@ -178,51 +194,230 @@ public final class Coroutines {
     return gatherOn(EventLoop.running(), true, awaitables);
   }
 
+  /** {@link #gather(Awaitable[])} over a collection. */
+  public static <T> Future<List<T>> gather(Collection<? extends Awaitable<? extends T>> awaitables) {
+    return gatherOn(EventLoop.running(), false, awaitables.toArray(new Awaitable<?>[0]));
+  }
+
   @SuppressWarnings("unchecked")
   static <T> Future<List<T>> gatherOn(
-      EventLoop loop, boolean returnExceptions, Awaitable<? extends T>... awaitables) {
-    Future<List<T>> outer = new Future<>(loop);
-    int n = awaitables.length;
-    if (n == 0) {
-      outer.setResult(new ArrayList<>());
-      return outer;
-    }
-    Future<? extends T>[] children = new Future[n];
-    for (int i = 0; i < n; i++) {
+      EventLoop loop, boolean returnExceptions, Awaitable<?>... awaitables) {
+    Future<?>[] children = new Future<?>[awaitables.length];
+    for (int i = 0; i < children.length; i++) {
       children[i] = loop.ensureFuture(awaitables[i]);
     }
-    Object[] results = new Object[n];
-    int[] remaining = {n};
-    for (int i = 0; i < n; i++) {
-      int index = i;
-      ((Future<T>) children[i])
-          .addDoneCallback(
-              child -> {
-                if (outer.isDone()) {
-                  return;
-                }
-                if (child.state == Future.SUCCEEDED) {
-                  results[index] = child.value;
-                } else if (returnExceptions) {
-                  results[index] = child.failure();
-                } else {
-                  outer.setException(child.failure());
-                  return;
-                }
-                if (--remaining[0] == 0) {
-                  outer.setResult((List<T>) new ArrayList<>(Arrays.asList(results)));
-                }
-              });
+    return new GatheringFuture<>(loop, children, returnExceptions);
+  }
+
+  /**
+   * asyncio.wait: waits until the futures (coroutines are wrapped in tasks) satisfy {@code
+   * returnWhen} or {@code timeout} passes ({@code null}: no timeout), and returns those done and
+   * those pending. Never throws for the futures' failures and never cancels them; a timeout just
+   * returns what is done so far. Write it qualified, {@code Coroutines.wait(...)}: unqualified,
+   * the name resolves to {@link Object#wait()}.
+   */
+  public static <T> Coroutine<WaitResult<T>> wait(
+      Collection<? extends Awaitable<? extends T>> awaitables,
+      ReturnWhen returnWhen,
+      Duration timeout) {
+    Objects.requireNonNull(returnWhen, "returnWhen");
+    if (awaitables.isEmpty()) {
+      throw new IllegalArgumentException("wait() needs at least one awaitable");
     }
-    outer.addDoneCallback(
-        o -> {
-          if (o.isCancelled()) {
-            for (Future<? extends T> c : children) {
-              c.cancel();
+    List<Awaitable<? extends T>> list = new ArrayList<>(awaitables);
+    return AsyncFrame.lazy(() -> Waiting.start(EventLoop.running(), list, returnWhen, timeout));
+  }
+
+  /** {@link #wait(Collection, ReturnWhen, Duration)} without a timeout. */
+  public static <T> Coroutine<WaitResult<T>> wait(
+      Collection<? extends Awaitable<? extends T>> awaitables, ReturnWhen returnWhen) {
+    return wait(awaitables, returnWhen, null);
+  }
+
+  /** The state of one {@code wait}: registered on each pending future until it returns. */
+  private static final class Waiting<T> implements Consumer<Future<?>>, Runnable {
+    /** The futures, in the order given, without duplicates. */
+    private final Set<Future<T>> futures;
+    /** When to return. */
+    private final ReturnWhen returnWhen;
+    /** Completed by {@link #finish()} with the done and pending sets. */
+    private final Future<WaitResult<T>> waiter;
+    /** Futures not done yet. */
+    private int pending;
+    /** The timeout callback, or null. */
+    private Handle timer;
+
+    private Waiting(Set<Future<T>> futures, ReturnWhen returnWhen, EventLoop loop) {
+      this.futures = futures;
+      this.returnWhen = returnWhen;
+      this.waiter = new Future<>(loop);
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> Future<WaitResult<T>> start(
+        EventLoop loop, List<Awaitable<? extends T>> awaitables, ReturnWhen when, Duration timeout) {
+      Set<Future<T>> futures = new LinkedHashSet<>();
+      for (Awaitable<? extends T> a : awaitables) {
+        futures.add((Future<T>) loop.ensureFuture(a));
+      }
+      Waiting<T> w = new Waiting<>(futures, when, loop);
+      boolean anyDone = false;
+      boolean anyFailed = false;
+      for (Future<T> f : futures) {
+        if (f.isDone()) {
+          anyDone = true;
+          anyFailed |= f.state == Future.FAILED;
+        } else {
+          w.pending++;
+        }
+      }
+      if (w.pending == 0
+          || (when == ReturnWhen.FIRST_COMPLETED && anyDone)
+          || (when == ReturnWhen.FIRST_EXCEPTION && anyFailed)) {
+        w.finish();
+        return w.waiter;
+      }
+      for (Future<T> f : futures) {
+        if (!f.isDone()) {
+          f.addCallback(w);
+        }
+      }
+      if (timeout != null) {
+        w.timer = loop.callLater(timeout, w);
+      }
+      w.waiter.addDoneCallback(x -> w.detach()); // the waiting task was cancelled
+      return w.waiter;
+    }
+
+    /** A future finished. */
+    @Override
+    public void accept(Future<?> f) {
+      pending--;
+      if (waiter.isDone()) {
+        return;
+      }
+      if (pending == 0
+          || returnWhen == ReturnWhen.FIRST_COMPLETED
+          || (returnWhen == ReturnWhen.FIRST_EXCEPTION && f.state == Future.FAILED)) {
+        finish();
+      }
+    }
+
+    /** The timeout passed. */
+    @Override
+    public void run() {
+      timer = null;
+      if (!waiter.isDone()) {
+        finish();
+      }
+    }
+
+    private void finish() {
+      detach();
+      Set<Future<T>> done = new LinkedHashSet<>();
+      Set<Future<T>> notDone = new LinkedHashSet<>();
+      for (Future<T> f : futures) {
+        (f.isDone() ? done : notDone).add(f);
+      }
+      waiter.setResult(new WaitResult<>(done, notDone));
+    }
+
+    private void detach() {
+      if (timer != null) {
+        timer.cancel();
+        timer = null;
+      }
+      for (Future<T> f : futures) {
+        if (!f.isDone()) {
+          f.removeCallback(this);
+        }
+      }
+    }
+  }
+
+  /**
+   * The awaitables in the order they finish: a list of as many coroutines, the k-th of which,
+   * awaited, returns the result of (or throws the failure of) the k-th awaitable to finish.
+   * Coroutines are wrapped in tasks at once. After {@code timeout} ({@code null}: none) the
+   * coroutines not yet served throw {@link TimeoutException}; nothing is cancelled.
+   */
+  public static <T> List<Coroutine<T>> asCompleted(
+      Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
+    return AsCompleted.start(EventLoop.running(), awaitables, timeout);
+  }
+
+  /** {@link #asCompleted(Collection, Duration)} without a timeout. */
+  public static <T> List<Coroutine<T>> asCompleted(
+      Collection<? extends Awaitable<? extends T>> awaitables) {
+    return asCompleted(awaitables, null);
+  }
+
+  /**
+   * asyncio.shield: a future that mirrors {@code awaitable} (a coroutine is wrapped in a task)
+   * but whose cancellation does not reach it. Cancelling the task that awaits the shield throws
+   * {@link CancellationException} there while the inner work goes on.
+   */
+  @SuppressWarnings("unchecked")
+  public static <T> Future<T> shield(Awaitable<T> awaitable) {
+    EventLoop loop = EventLoop.running();
+    Future<T> inner = loop.ensureFuture(awaitable);
+    if (inner.isDone()) {
+      return inner;
+    }
+    Future<T> outer = new Future<>(loop);
+    inner.addDoneCallback(
+        in -> {
+          if (outer.isDone()) {
+            if (in.state == Future.FAILED) {
+              in.failure(); // the shield was cancelled: nobody else will look at it
             }
+            return;
+          }
+          if (in.state == Future.SUCCEEDED) {
+            outer.setResult((T) in.value);
+          } else if (in.state == Future.CANCELLED) {
+            outer.cancel((String) in.value);
+          } else {
+            outer.setException(in.failure());
           }
         });
     return outer;
+  }
+
+  /**
+   * asyncio.timeout: runs {@code body} inline, in the current task, under a deadline {@code
+   * delay} from now ({@code null}: no deadline). On expiry the task is cancelled; the body sees a
+   * {@link CancellationException} at its current await (its {@code finally} blocks run) and the
+   * scope throws {@link TimeoutException} instead, unless the task was also cancelled from
+   * outside, in which case the cancellation goes on. A body that catches the cancellation and
+   * returns normally returns normally.
+   */
+  public static <T> Coroutine<T> timeout(Duration delay, Awaitable<T> body)
+      throws TimeoutException {
+    Objects.requireNonNull(body, "body");
+    return Timeout.scope(deadline(delay), body);
+  }
+
+  /**
+   * {@link #timeout(Duration, Awaitable)} where the body is made from the {@link Timeout}, so it
+   * can inspect it or move the deadline ({@link Timeout#reschedule}).
+   */
+  public static <T> Coroutine<T> timeout(
+      Duration delay, Function<Timeout, ? extends Awaitable<T>> body) throws TimeoutException {
+    Objects.requireNonNull(body, "body");
+    return Timeout.scope(deadline(delay), body);
+  }
+
+  /** {@link #timeout(Duration, Awaitable)} with a deadline at loop time {@code when} (seconds). */
+  public static <T> Coroutine<T> timeoutAt(double when, Awaitable<T> body)
+      throws TimeoutException {
+    Objects.requireNonNull(body, "body");
+    return Timeout.scope(when, body);
+  }
+
+  private static double deadline(Duration delay) {
+    // the deadline is taken now, when the scope is created, as asyncio.timeout(delay) does
+    return delay == null ? Double.NaN : EventLoop.running().time() + delay.toNanos() / 1e9;
   }
 
   /**
@@ -274,6 +469,16 @@ public final class Coroutines {
   }
 
   // ---- threads -----------------------------------------------------------------------------
+
+  /**
+   * asyncio.to_thread: a coroutine that runs {@code callable} on the running loop's default
+   * executor and returns its result (or rethrows its exception unchanged) on the loop thread.
+   * Cancelling the awaiting task does not interrupt the callable.
+   */
+  public static <T> Coroutine<T> toThread(Callable<T> callable) {
+    Objects.requireNonNull(callable, "callable");
+    return AsyncFrame.lazy(() -> EventLoop.running().runInExecutor(callable));
+  }
 
   /**
    * Submits {@code coroutine} to {@code loop} from any other thread; the returned future completes

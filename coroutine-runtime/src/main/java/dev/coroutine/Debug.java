@@ -1,8 +1,48 @@
 package dev.coroutine;
 
-/** Where debug mode is switched on from outside the program. */
+import java.lang.ref.Cleaner;
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Debug mode's bookkeeping: creation sites, never-awaited coroutines, never-retrieved exceptions.
+ *
+ * <p>Invariant: nothing here runs unless debug mode is on. The hot paths read one boolean ({@link
+ * #tracking} or {@link EventLoop#debug}) and branch; everything else (stack walks, weak tables,
+ * {@link Cleaner} registrations) happens only behind that branch. Reports go to the {@link
+ * System.Logger} named {@code dev.coroutine}.
+ */
 final class Debug {
   private Debug() {}
+
+  /** The logger every report of the runtime goes to. */
+  static final System.Logger LOG = System.getLogger("dev.coroutine");
+
+  /** Debug mode switched on for the whole JVM by a system property or the environment. */
+  static final boolean GLOBAL = enabledByEnvironment();
+
+  /** Loops that currently have debug mode on (see {@link EventLoop#setDebug}). */
+  private static final AtomicInteger DEBUG_LOOPS = new AtomicInteger();
+
+  /**
+   * True while coroutine creation must be tracked: debug mode is on globally or on some loop. A
+   * plain static read on {@link AsyncFrame#create}; a stale value only means a frame more or less
+   * is tracked, so it need not be volatile.
+   */
+  static boolean tracking = GLOBAL;
+
+  /** Creation sites of debug-mode tasks and handles (weak keys, identity: neither overrides equals). */
+  private static final Map<Object, StackTraceElement[]> SITES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** Never-awaited watches of frames created while tracking, removed when the frame starts. */
+  private static final Map<AsyncFrame<?>, FrameWatch> FRAMES =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
+  /** Stack frames of a creation site kept in reports. */
+  private static final int SITE_DEPTH = 16;
 
   /** True if {@code -Dcoroutine.debug=true} or the environment has {@code COROUTINE_DEBUG=1}. */
   static boolean enabledByEnvironment() {
@@ -10,6 +50,169 @@ final class Debug {
       return true;
     }
     String env = System.getenv("COROUTINE_DEBUG");
-    return env != null && !env.isEmpty() && !env.equals("0");
+    return env != null && !env.isEmpty() && !env.equals("0") && !env.equalsIgnoreCase("false");
+  }
+
+  /** A loop turned debug mode on ({@code +1}) or off ({@code -1}). */
+  static void loopDebug(int delta) {
+    int n = DEBUG_LOOPS.addAndGet(delta);
+    tracking = GLOBAL || n > 0;
+  }
+
+  // ---- creation sites ----------------------------------------------------------------------
+
+  /** Remembers where {@code o} (a task or a handle) was created. */
+  static void recordSite(Object o) {
+    SITES.put(o, site());
+  }
+
+  /** Where {@code o} was created, or null if it was created outside debug mode. */
+  static StackTraceElement[] siteOf(Object o) {
+    return o == null ? null : SITES.get(o);
+  }
+
+  /** The caller's stack, without the runtime's own frames. */
+  static StackTraceElement[] site() {
+    return StackWalker.getInstance()
+        .walk(
+            s ->
+                s.dropWhile(f -> isRuntimeFrame(f.getClassName()))
+                    .limit(SITE_DEPTH)
+                    .map(StackWalker.StackFrame::toStackTraceElement)
+                    .toArray(StackTraceElement[]::new));
+  }
+
+  /** True for frames of the runtime itself, which say nothing about the user's code. */
+  private static boolean isRuntimeFrame(String className) {
+    if (className.startsWith("dev.coroutine.sync.")
+        || className.startsWith("dev.coroutine.internal.")) {
+      return true;
+    }
+    if (!className.startsWith("dev.coroutine.")) {
+      return false;
+    }
+    String simple = className.substring("dev.coroutine.".length());
+    int nested = simple.indexOf('$');
+    if (nested >= 0) {
+      simple = simple.substring(0, nested);
+    }
+    switch (simple) {
+      case "AsyncFrame":
+      case "Coroutines":
+      case "Debug":
+      case "EventLoop":
+      case "Future":
+      case "GatheringFuture":
+      case "Handle":
+      case "Task":
+      case "TaskGroup":
+      case "Timeout":
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  /** Formats a creation site for a report: one {@code \tat ...} line per frame. */
+  static String format(StackTraceElement[] site) {
+    if (site == null || site.length == 0) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (StackTraceElement e : site) {
+      b.append("\n\tat ").append(e);
+    }
+    return b.toString();
+  }
+
+  // ---- never-awaited coroutines ------------------------------------------------------------
+
+  /** Watches {@code f}: if it is collected without ever being started, it is reported. */
+  static void trackFrame(AsyncFrame<?> f) {
+    FrameWatch w = new FrameWatch(site());
+    FRAMES.put(f, w);
+    Holder.CLEANER.register(f, w);
+  }
+
+  /** {@code f} was awaited or wrapped in a task: it will not be reported. */
+  static void frameStarted(AsyncFrame<?> f) {
+    FrameWatch w = FRAMES.remove(f);
+    if (w != null) {
+      w.started = true;
+    }
+  }
+
+  /** The cleaner thread, started on the first use only (debug mode). */
+  private static final class Holder {
+    static final Cleaner CLEANER = Cleaner.create();
+  }
+
+  /** Runs when a tracked frame is collected; holds no reference to the frame. */
+  private static final class FrameWatch implements Runnable {
+    /** Where the coroutine was created: its {@code @Async} method first, then its callers. */
+    final StackTraceElement[] site;
+    /** Set when the frame is first awaited or scheduled. */
+    volatile boolean started;
+
+    FrameWatch(StackTraceElement[] site) {
+      this.site = site;
+    }
+
+    @Override
+    public void run() {
+      if (started) {
+        return;
+      }
+      String name = site.length == 0 ? "?" : site[0].getClassName() + "." + site[0].getMethodName();
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "coroutine " + name + " was never awaited; created at:" + format(site));
+    }
+  }
+
+  // ---- never-retrieved exceptions ----------------------------------------------------------
+
+  /**
+   * Called when {@code fu} fails in debug mode: reports the exception if the future is collected
+   * before anyone retrieves it. The watch is kept in {@link Future#callbacks}, a slot a finished
+   * future no longer uses, so that no field is added to every future for debug mode.
+   */
+  static void watchException(Future<?> fu, Throwable exception) {
+    ExceptionWatch w = new ExceptionWatch(fu.toString(), exception, siteOf(fu));
+    fu.callbacks = w;
+    Holder.CLEANER.register(fu, w);
+  }
+
+  /** Runs when a failed future is collected; reports the exception if nobody retrieved it. */
+  static final class ExceptionWatch implements Runnable {
+    /** The future, described when it failed. */
+    final String what;
+    /** The exception it failed with. */
+    final Throwable exception;
+    /** Where the future (task) was created, or null. */
+    final StackTraceElement[] site;
+    /** Set by {@link Future#failure()} and {@link Future#exception()}. */
+    volatile boolean retrieved;
+
+    ExceptionWatch(String what, Throwable exception, StackTraceElement[] site) {
+      this.what = what;
+      this.exception = exception;
+      this.site = site;
+    }
+
+    @Override
+    public void run() {
+      if (retrieved) {
+        return;
+      }
+      String kind = what.startsWith("Task") ? "Task" : "Future";
+      LOG.log(
+          System.Logger.Level.ERROR,
+          kind
+              + " exception was never retrieved: "
+              + what
+              + (site != null ? "; created at:" + format(site) : ""),
+          exception);
+    }
   }
 }

@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
  * during the pass run in the next one.
  */
 public final class EventLoop implements AutoCloseable {
-  private static final System.Logger LOG = System.getLogger("dev.coroutine");
+  private static final System.Logger LOG = Debug.LOG;
   private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
   private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
 
@@ -55,8 +55,15 @@ public final class EventLoop implements AutoCloseable {
   /** Head of the intrusive list of pending tasks. */
   private Task<?> liveTasks;
 
-  /** Debug mode: see {@link #setDebug(boolean)}. */
-  volatile boolean debug = Debug.enabledByEnvironment();
+  /**
+   * Debug mode: see {@link #setDebug(boolean)}. Plain (not volatile): it is read on hot paths and
+   * set on the loop thread or before the loop runs.
+   */
+  boolean debug = Debug.GLOBAL;
+  /** This loop counts in {@link Debug}'s number of debug loops (debug set by {@link #setDebug}). */
+  private boolean countedDebug;
+  /** Tasks created by {@link #createTask(Coroutine)} start eagerly (asyncio's eager factory). */
+  private boolean eagerTasks;
   /** Callbacks running longer than this (nanoseconds) are logged in debug mode. */
   private long slowCallbackNanos = 100_000_000L;
   /** Receives errors of callbacks and tasks; never null. */
@@ -109,6 +116,9 @@ public final class EventLoop implements AutoCloseable {
     Objects.requireNonNull(callback, "callback");
     checkThread("callSoon");
     Handle h = new Handle(this, callback);
+    if (debug) {
+      Debug.recordSite(h);
+    }
     ready.add(h);
     return h;
   }
@@ -124,6 +134,9 @@ public final class EventLoop implements AutoCloseable {
       throw new IllegalStateException("event loop is closed");
     }
     Handle h = new Handle(this, callback);
+    if (debug) {
+      Debug.recordSite(h);
+    }
     incoming.add(h);
     // Dekker-style handshake with waitForWork(): we publish then read `parked`; the loop sets
     // `parked` then re-reads the queue. One of the two sees the other's write.
@@ -152,6 +165,9 @@ public final class EventLoop implements AutoCloseable {
     Objects.requireNonNull(callback, "callback");
     checkThread("callLater/callAt");
     Handle h = new Handle(this, callback);
+    if (debug) {
+      Debug.recordSite(h);
+    }
     h.when = when;
     addTimer(h);
     return h;
@@ -178,20 +194,51 @@ public final class EventLoop implements AutoCloseable {
     return new Future<>(this);
   }
 
-  /** Wraps {@code coroutine} in a task scheduled on this loop. */
+  /**
+   * Wraps {@code coroutine} in a task scheduled on this loop (started at once if {@link
+   * #setEagerTasks eager tasks} are on).
+   */
   public <T> Task<T> createTask(Coroutine<T> coroutine) {
-    return createTask(coroutine, null);
+    return createTask(coroutine, null, eagerTasks);
   }
 
   /** Wraps {@code coroutine} in a task named {@code name}, scheduled on this loop. */
   public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
+    return createTask(coroutine, name, eagerTasks);
+  }
+
+  /**
+   * Wraps {@code coroutine} in a task named {@code name} (null for "Task-N"). If {@code eager} and
+   * this loop is running on the calling thread, the coroutine runs right here, synchronously,
+   * until its first suspension (asyncio 3.12's {@code eager_start}): a coroutine that finishes
+   * without suspending yields a task that is already done and never goes through the loop.
+   * Otherwise the task starts on the loop's next pass.
+   */
+  public <T> Task<T> createTask(Coroutine<T> coroutine, String name, boolean eager) {
     checkThread("createTask");
     if (closed) {
       throw new IllegalStateException("event loop is closed");
     }
     Task<T> t = new Task<>(this, AsyncFrame.asFrame(coroutine), name);
-    schedule(t);
+    if (eager && thread == Thread.currentThread()) {
+      t.drive(null, null);
+    } else {
+      schedule(t);
+    }
     return t;
+  }
+
+  /**
+   * Makes {@link #createTask(Coroutine)} (and {@link Coroutines#createTask}) start tasks eagerly,
+   * as asyncio 3.12's {@code loop.set_task_factory(asyncio.eager_task_factory)}.
+   */
+  public void setEagerTasks(boolean eager) {
+    eagerTasks = eager;
+  }
+
+  /** True if new tasks start eagerly, see {@link #setEagerTasks}. */
+  public boolean getEagerTasks() {
+    return eagerTasks;
   }
 
   void linkTask(Task<?> t) {
@@ -234,6 +281,7 @@ public final class EventLoop implements AutoCloseable {
    */
   public <T> Future<T> runInExecutor(Executor executor, Callable<T> callable) {
     Objects.requireNonNull(callable, "callable");
+    checkThread("runInExecutor");
     Executor ex = executor != null ? executor : defaultExecutor();
     Future<T> f = new Future<>(this);
     try {
@@ -354,6 +402,20 @@ public final class EventLoop implements AutoCloseable {
     if (closed) {
       return;
     }
+    if (debug) {
+      for (Task<?> t : pendingTasks()) {
+        LOG.log(
+            System.Logger.Level.ERROR,
+            "Task was destroyed but it is pending: "
+                + t
+                + " (the loop was closed while it waited)"
+                + siteText(t));
+      }
+    }
+    if (countedDebug) {
+      countedDebug = false;
+      Debug.loopDebug(-1);
+    }
     closed = true;
     ready.clear();
     incoming.clear();
@@ -448,7 +510,9 @@ public final class EventLoop implements AutoCloseable {
         ((Runnable) o).run();
       }
     } catch (Throwable t) {
-      callExceptionHandler(new ErrorContext("Exception in callback " + o, t, o));
+      callExceptionHandler(
+          new ErrorContext(
+              "Exception in callback " + o, t, o, debug ? Debug.siteOf(o) : null));
     }
   }
 
@@ -459,9 +523,12 @@ public final class EventLoop implements AutoCloseable {
     if (took >= slowCallbackNanos) {
       LOG.log(
           System.Logger.Level.WARNING,
-          "Executing {0} took {1} seconds",
-          o,
-          String.format("%.3f", took / 1e9));
+          "Executing "
+              + o
+              + " took "
+              + String.format("%.3f", took / 1e9)
+              + " seconds"
+              + siteText(o));
     }
   }
 
@@ -473,8 +540,15 @@ public final class EventLoop implements AutoCloseable {
    * @param message what happened
    * @param exception the exception, or null
    * @param source the callback, task or future concerned, or null
+   * @param creationSite in debug mode, where {@code source} was created; otherwise null
    */
-  public record ErrorContext(String message, Throwable exception, Object source) {}
+  public record ErrorContext(
+      String message, Throwable exception, Object source, StackTraceElement[] creationSite) {
+    /** A context without a creation site. */
+    public ErrorContext(String message, Throwable exception, Object source) {
+      this(message, exception, source, null);
+    }
+  }
 
   /** Sets the handler called with errors of callbacks and tasks; null restores the default. */
   public void setExceptionHandler(BiConsumer<EventLoop, ErrorContext> handler) {
@@ -492,12 +566,33 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private static void defaultHandler(EventLoop loop, ErrorContext c) {
-    LOG.log(System.Logger.Level.ERROR, c.message(), c.exception());
+    String site = c.creationSite() == null ? "" : "; created at:" + Debug.format(c.creationSite());
+    LOG.log(System.Logger.Level.ERROR, c.message() + site, c.exception());
   }
 
-  /** Turns debug mode on or off (see the README's debug section). */
+  /** "; created at: ..." for a task or handle created in debug mode, else "". */
+  static String siteText(Object o) {
+    StackTraceElement[] site = Debug.siteOf(o);
+    return site == null ? "" : "; created at:" + Debug.format(site);
+  }
+
+  /**
+   * Turns debug mode on or off (SPEC section 8): coroutines never awaited are reported with their
+   * creation site, callbacks slower than {@link #getSlowCallbackDuration()} are logged, loop-affine
+   * calls from another thread throw, exceptions of futures and tasks never retrieved are
+   * reported when they are collected, tasks still pending when the loop closes are reported, and
+   * tasks and handles remember where they were created for these reports. Call it on the loop
+   * thread or before the loop runs.
+   */
   public void setDebug(boolean enabled) {
-    debug = enabled;
+    debug = enabled || Debug.GLOBAL;
+    if (enabled && !countedDebug && !closed) {
+      countedDebug = true;
+      Debug.loopDebug(+1);
+    } else if (!enabled && countedDebug) {
+      countedDebug = false;
+      Debug.loopDebug(-1);
+    }
   }
 
   /** True in debug mode. */

@@ -33,6 +33,7 @@ public class Future<T> implements Awaitable<T> {
   /**
    * Done-callbacks: null, a single {@code Consumer} or {@link Task} waiter, or an {@code
    * ArrayList} of them. A task awaiting this future is stored as itself (no wrapper allocated).
+   * Once the future failed in debug mode it holds a {@link Debug.ExceptionWatch} instead.
    */
   Object callbacks;
 
@@ -91,6 +92,7 @@ public class Future<T> implements Awaitable<T> {
       case SUCCEEDED:
         return null;
       case FAILED:
+        retrieved();
         return (Throwable) value;
       case CANCELLED:
         throw cancellation();
@@ -102,6 +104,10 @@ public class Future<T> implements Awaitable<T> {
   /** Completes the future with {@code result}; {@link InvalidStateException} if already done. */
   public void setResult(T result) {
     checkPending();
+    EventLoop l = loop;
+    if (l != null && l.debug) {
+      l.checkThread("Future.setResult");
+    }
     value = result;
     state = SUCCEEDED;
     scheduleCallbacks();
@@ -111,9 +117,16 @@ public class Future<T> implements Awaitable<T> {
   public void setException(Throwable exception) {
     Objects.requireNonNull(exception, "exception");
     checkPending();
+    EventLoop l = loop;
+    if (l != null && l.debug) {
+      l.checkThread("Future.setException");
+    }
     value = exception;
     state = FAILED;
     scheduleCallbacks();
+    if (l != null && l.debug) {
+      Debug.watchException(this, exception);
+    }
   }
 
   /** Cancels the future; false if it was already done. */
@@ -125,6 +138,10 @@ public class Future<T> implements Awaitable<T> {
   public boolean cancel(String message) {
     if (state != PENDING) {
       return false;
+    }
+    EventLoop l = loop;
+    if (l != null && l.debug) {
+      l.checkThread("Future.cancel");
     }
     value = message;
     state = CANCELLED;
@@ -181,9 +198,25 @@ public class Future<T> implements Awaitable<T> {
 
   // ---- runtime internals -------------------------------------------------------------------
 
-  /** The Throwable that awaiting a FAILED or CANCELLED future rethrows. */
+  /** The Throwable that awaiting a FAILED or CANCELLED future rethrows; counts as retrieved. */
   final Throwable failure() {
-    return state == FAILED ? (Throwable) value : cancellation();
+    if (state == FAILED) {
+      retrieved();
+      return (Throwable) value;
+    }
+    return cancellation();
+  }
+
+  /**
+   * Marks the exception of a FAILED future as retrieved. Outside debug mode {@link #callbacks} is
+   * always null once the future is done, so this is one read and a branch.
+   */
+  private void retrieved() {
+    Object w = callbacks;
+    if (w instanceof Debug.ExceptionWatch) {
+      ((Debug.ExceptionWatch) w).retrieved = true;
+      callbacks = null;
+    }
   }
 
   final CancellationException cancellation() {

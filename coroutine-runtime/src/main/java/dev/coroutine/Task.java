@@ -46,6 +46,9 @@ public class Task<T> extends Future<T> {
     this.id = ++loop.taskCounter;
     this.name = name;
     loop.linkTask(this);
+    if (loop.debug) {
+      Debug.recordSite(this);
+    }
   }
 
   /** The task's name: the one given, or "Task-N". */
@@ -78,6 +81,9 @@ public class Task<T> extends Future<T> {
   public boolean cancel(String message) {
     if (state != PENDING) {
       return false;
+    }
+    if (loop.debug) {
+      loop.checkThread("Task.cancel");
     }
     cancelRequests++;
     value = message; // a pending task has no result yet: the slot holds the cancel message

@@ -1,0 +1,113 @@
+package dev.coroutine;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The future {@link Coroutines#gather} returns: asyncio's {@code _GatheringFuture}.
+ *
+ * <p>Invariant: {@link #remaining} counts children not yet finished. Cancelling the gather
+ * cancels the children and does not finish the gather at once: it finishes (cancelled) when the
+ * children have, so a task awaiting it resumes only after their cleanup ran. Without {@code
+ * returnExceptions}, the first child failure (or cancellation) fails the gather at once; the other
+ * children keep running. A child's cancellation cancels the gather (awaiting it throws {@link
+ * java.util.concurrent.CancellationException}).
+ *
+ * @param <T> the children's result type
+ */
+final class GatheringFuture<T> extends Future<List<T>> implements Consumer<Future<?>> {
+  /** The children, one future per awaitable passed (coroutines wrapped in tasks). */
+  private final Future<?>[] children;
+  /** Results (or, with {@link #returnExceptions}, failures) in the order of {@link #children}. */
+  private final Object[] results;
+  /** Failures take the place of results instead of failing the gather. */
+  private final boolean returnExceptions;
+  /** Children not finished yet. */
+  private int remaining;
+  /** {@link #cancel(String)} was called: finish cancelled once the children are done. */
+  private boolean cancelRequested;
+  /** The message of that cancellation. */
+  private String cancelMessage;
+
+  GatheringFuture(EventLoop loop, Future<?>[] children, boolean returnExceptions) {
+    super(loop);
+    this.children = children;
+    this.results = new Object[children.length];
+    this.returnExceptions = returnExceptions;
+    this.remaining = children.length;
+    if (children.length == 0) {
+      super.setResult(new ArrayList<>());
+      return;
+    }
+    for (Future<?> c : children) {
+      c.addDoneCallback(this);
+    }
+  }
+
+  /** A child finished. */
+  @Override
+  public void accept(Future<?> child) {
+    remaining--;
+    if (isDone()) {
+      if (child.state == FAILED) {
+        child.failure(); // the gather reported its first failure; later ones count as seen
+      }
+      return;
+    }
+    if (!returnExceptions && child.state != SUCCEEDED) {
+      if (child.state == CANCELLED) {
+        super.cancel((String) child.value); // a cancelled child cancels the gather
+      } else {
+        super.setException(child.failure());
+      }
+      return;
+    }
+    int i = indexOf(child);
+    results[i] = child.state == SUCCEEDED ? child.value : child.failure();
+    if (remaining == 0) {
+      if (cancelRequested) {
+        super.cancel(cancelMessage);
+      } else {
+        @SuppressWarnings("unchecked")
+        List<T> list = (List<T>) new ArrayList<>(Arrays.asList(results));
+        super.setResult(list);
+      }
+    }
+  }
+
+  private int indexOf(Future<?> child) {
+    // a callback per child would cost an allocation each; the scan is over a small array, and
+    // the same future passed twice gets each of its slots filled in turn
+    for (int i = 0; i < children.length; i++) {
+      if (children[i] == child) {
+        children[i] = null;
+        return i;
+      }
+    }
+    throw new IllegalStateException("not a child of this gather: " + child);
+  }
+
+  /**
+   * Cancels every child still running; the gather finishes, cancelled, when they have. Returns
+   * false if no child could be cancelled (they are all finished already).
+   */
+  @Override
+  public boolean cancel(String message) {
+    if (isDone()) {
+      return false;
+    }
+    boolean any = false;
+    for (Future<?> c : children) {
+      if (c != null && c.cancel(message)) {
+        any = true;
+      }
+    }
+    if (any) {
+      cancelRequested = true;
+      cancelMessage = message;
+    }
+    return any;
+  }
+}

@@ -1,0 +1,242 @@
+package dev.coroutine;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+/**
+ * Structured concurrency: asyncio 3.11's {@code TaskGroup}. A group is entered with {@link
+ * #run(Function)}: its body runs inline in the current task and starts tasks with {@link
+ * #createTask(Coroutine)}; the group finishes only when all of them have.
+ *
+ * <pre>{@code
+ * await(TaskGroup.run(tg -> {
+ *   tg.createTask(download(a));
+ *   tg.createTask(download(b));
+ *   return done();
+ * }));
+ * }</pre>
+ *
+ * <p>Semantics (asyncio's): the first task to fail cancels the other tasks and the body (at its
+ * current await); when everything has finished, all failures, the body's own included, are thrown
+ * together as one {@link TaskGroupException}. Cancelled tasks are not failures. A cancellation of
+ * the enclosing task from outside cancels every task of the group and then propagates as a
+ * {@link CancellationException}; the group tells its own cancellation of the enclosing task from
+ * one that came from outside with {@link Task#cancelling()} / {@link Task#uncancel()}.
+ *
+ * <p>Invariant: {@link #tasks} holds the group's unfinished tasks; once the body has ended
+ * ({@link #exiting}) the group waits on {@link #allDone} until it is empty.
+ */
+public final class TaskGroup {
+  /** The task that entered the group. */
+  private Task<?> parent;
+  /** Unfinished tasks of the group. */
+  private final Set<Task<?>> tasks = new LinkedHashSet<>();
+  /** Failures of tasks, in order. */
+  private final List<Throwable> errors = new ArrayList<>();
+  /** The body has ended; the group is waiting for its tasks. */
+  private boolean exiting;
+  /** The group is cancelling its tasks (after a failure or a cancellation). */
+  private boolean aborting;
+  /** The group cancelled {@link #parent} itself and must withdraw that with uncancel(). */
+  private boolean parentCancelRequested;
+  /** The group has finished: no more tasks can be created. */
+  private boolean finished;
+  /** Completed when the last task finishes while the group is exiting; null otherwise. */
+  private Future<Void> allDone;
+  /** The done-callback added to each task (one instance per group). */
+  private final Consumer<Future<?>> onTaskDone = this::taskDone;
+  /** The body, made from this group when the group is entered. */
+  private final Function<TaskGroup, ? extends Coroutine<?>> body;
+
+  private TaskGroup(Function<TaskGroup, ? extends Coroutine<?>> body) {
+    this.body = body;
+  }
+
+  /**
+   * A coroutine that enters a new group, runs {@code body} inline with it, waits for all the
+   * group's tasks, and returns the body's result; see the class comment for failures.
+   */
+  public static <T> Coroutine<T> run(Function<TaskGroup, ? extends Coroutine<T>> body)
+      throws TaskGroupException {
+    Objects.requireNonNull(body, "body");
+    AsyncFrame<T> f = AsyncFrame.create(TaskGroup::resume, 3, 0);
+    f.refs[0] = new TaskGroup(body);
+    return f;
+  }
+
+  /** Starts {@code coroutine} as a task of this group. */
+  public <T> Task<T> createTask(Coroutine<T> coroutine) {
+    return createTask(coroutine, null);
+  }
+
+  /**
+   * Starts {@code coroutine} as a task named {@code name} of this group; {@link
+   * IllegalStateException} if the group has not been entered, has finished, or is shutting down
+   * after a failure.
+   */
+  public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
+    if (parent == null) {
+      throw new IllegalStateException("TaskGroup has not been entered");
+    }
+    if (finished || (exiting && tasks.isEmpty())) {
+      throw new IllegalStateException("TaskGroup is finished");
+    }
+    if (aborting) {
+      throw new IllegalStateException("TaskGroup is shutting down");
+    }
+    Task<T> t = parent.loop.createTask(coroutine, name);
+    if (t.isDone()) {
+      taskDone(t); // an eager task that finished without suspending
+    } else {
+      tasks.add(t);
+      t.addDoneCallback(onTaskDone);
+    }
+    return t;
+  }
+
+  @Override
+  public String toString() {
+    return "TaskGroup[tasks=" + tasks.size() + (aborting ? " cancelling" : "") + "]";
+  }
+
+  // ---- the group as a hand-written coroutine -----------------------------------------------
+  // refs[0] = the group, refs[1] = the body's outcome while waiting for tasks, refs[2] = the
+  // cancellation to propagate. label 0: enter and run the body; 1: the body suspended;
+  // 2: waiting for the tasks.
+
+  @SuppressWarnings("unchecked")
+  private static Object resume(AsyncFrame<?> f) throws Throwable {
+    TaskGroup g = (TaskGroup) f.refs[0];
+    Object value = null;
+    Throwable failure = null;
+    switch (f.label) {
+      case 0:
+        g.parent = f.task;
+        try {
+          value = AsyncFrame.await(g.body.apply(g), f);
+          if (value == AsyncFrame.SUSPEND) {
+            f.label = 1;
+            return value;
+          }
+        } catch (Throwable e) {
+          failure = e;
+        }
+        return g.bodyEnded(f, value, failure);
+      case 1:
+        try {
+          value = f.resumed();
+        } catch (Throwable e) {
+          failure = e;
+        }
+        return g.bodyEnded(f, value, failure);
+      default:
+        try {
+          f.resumed();
+        } catch (CancellationException e) {
+          if (!g.aborting) {
+            f.refs[2] = e; // the enclosing task is being cancelled from outside
+            g.abort();
+          }
+        }
+        g.allDone = null;
+        return g.waitForTasks(f);
+    }
+  }
+
+  /** asyncio's {@code __aexit__}, up to its wait loop. */
+  private Object bodyEnded(AsyncFrame<?> f, Object value, Throwable failure) throws Throwable {
+    exiting = true;
+    if (failure instanceof CancellationException) {
+      f.refs[2] = failure;
+    }
+    if (failure != null && !aborting) {
+      abort(); // the body failed, or the enclosing task is being cancelled
+    }
+    f.refs[1] = failure != null ? new Failed(failure) : value;
+    return waitForTasks(f);
+  }
+
+  /** The wait loop of {@code __aexit__}, then the verdict. */
+  private Object waitForTasks(AsyncFrame<?> f) throws Throwable {
+    if (!tasks.isEmpty()) {
+      allDone = new Future<>(parent.loop);
+      Object r = AsyncFrame.await(allDone, f);
+      if (r == AsyncFrame.SUSPEND) {
+        f.label = 2;
+        return r;
+      }
+    }
+    finished = true;
+    Object outcome = f.refs[1];
+    Throwable propagate = (Throwable) f.refs[2];
+    f.refs[1] = f.refs[2] = null;
+    if (parentCancelRequested && parent.uncancel() == 0) {
+      propagate = null; // only our own cancellation was pending: do not propagate it
+    }
+    if (propagate != null && errors.isEmpty()) {
+      throw propagate;
+    }
+    if (outcome instanceof Failed && !(((Failed) outcome).failure instanceof CancellationException)) {
+      errors.add(((Failed) outcome).failure);
+    }
+    if (!errors.isEmpty()) {
+      throw new TaskGroupException("unhandled errors in a TaskGroup", errors);
+    }
+    if (outcome instanceof Failed) {
+      // the body was cancelled by the group only (a task failed, and that failure was counted)
+      throw ((Failed) outcome).failure;
+    }
+    return outcome;
+  }
+
+  private void abort() {
+    aborting = true;
+    for (Task<?> t : tasks) {
+      if (!t.isDone()) {
+        t.cancel();
+      }
+    }
+  }
+
+  private void taskDone(Future<?> t) {
+    tasks.remove(t);
+    if (exiting && tasks.isEmpty() && allDone != null && !allDone.isDone()) {
+      allDone.setResult(null);
+    }
+    if (t.isCancelled()) {
+      return;
+    }
+    Throwable e = t.exception();
+    if (e == null) {
+      return;
+    }
+    errors.add(e);
+    if (parent.isDone()) {
+      parent.loop.callExceptionHandler(
+          new EventLoop.ErrorContext("Task of a TaskGroup failed after its parent finished", e, t));
+      return;
+    }
+    if (!aborting && !parentCancelRequested) {
+      // cancel the tasks, and the body where it awaits; exit will withdraw that cancellation
+      abort();
+      parentCancelRequested = true;
+      parent.cancel();
+    }
+  }
+
+  /** The body's failure, kept in a frame slot where a plain value could also be. */
+  private static final class Failed {
+    /** The body's exception. */
+    final Throwable failure;
+
+    Failed(Throwable failure) {
+      this.failure = failure;
+    }
+  }
+}

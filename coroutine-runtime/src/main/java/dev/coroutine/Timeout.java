@@ -1,0 +1,172 @@
+package dev.coroutine;
+
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+
+/**
+ * A deadline over a piece of work running inline in the current task: asyncio 3.11's {@code
+ * asyncio.timeout()} context manager. Made by {@link Coroutines#timeout(Duration, Function)}; the
+ * body receives it and may move the deadline.
+ *
+ * <p>When the deadline passes, the task is cancelled ({@link Task#cancel()}); when the body then
+ * ends with the {@link CancellationException}, the request is withdrawn ({@link Task#uncancel()})
+ * and, if no cancellation from elsewhere is left, a {@link TimeoutException} is thrown in its
+ * place. A cancellation of the task from outside is never turned into a timeout: the {@link
+ * Task#cancelling()} count tells the two apart.
+ */
+public final class Timeout {
+  /** Not entered yet. */
+  private static final int CREATED = 0;
+  /** The body is running, the deadline has not passed. */
+  private static final int ENTERED = 1;
+  /** The deadline passed: the task was cancelled, the body is unwinding. */
+  private static final int EXPIRING = 2;
+  /** The body ended after the deadline passed. */
+  private static final int EXPIRED = 3;
+  /** The body ended before the deadline. */
+  private static final int EXITED = 4;
+
+  /** One of {@link #CREATED} .. {@link #EXITED}. */
+  private int state;
+  /** Deadline in loop seconds ({@link EventLoop#time()}), or NaN for none. */
+  private double when;
+  /** The task running the body; set on entry. */
+  private Task<?> task;
+  /** The task's {@link Task#cancelling()} count on entry. */
+  private int cancellingOnEntry;
+  /** The pending expiry callback, or null. */
+  private Handle handle;
+  /** The body, or the function that makes it from this object. */
+  private final Object body;
+
+  private Timeout(double when, Object body) {
+    this.when = when;
+    this.body = body;
+  }
+
+  /** The deadline in loop seconds ({@link EventLoop#time()}), or NaN when there is none. */
+  public double when() {
+    return when;
+  }
+
+  /** True once the deadline passed and the body was cancelled for it. */
+  public boolean expired() {
+    return state == EXPIRING || state == EXPIRED;
+  }
+
+  /**
+   * Moves the deadline to {@code delay} from now ({@code null}: no deadline). Only while the body
+   * runs and before the deadline passed.
+   */
+  public void reschedule(Duration delay) {
+    rescheduleAt(delay == null ? Double.NaN : loop().time() + delay.toNanos() / 1e9);
+  }
+
+  /** Moves the deadline to loop time {@code when} (seconds; NaN: no deadline). */
+  public void rescheduleAt(double when) {
+    if (state != ENTERED) {
+      throw new IllegalStateException(
+          state == CREATED ? "Timeout has not been entered" : "Cannot reschedule a finished or expiring timeout");
+    }
+    this.when = when;
+    if (handle != null) {
+      handle.cancel();
+      handle = null;
+    }
+    if (!Double.isNaN(when)) {
+      EventLoop loop = loop();
+      handle = when <= loop.time() ? loop.callSoon(this::expire) : loop.callAt(when, this::expire);
+    }
+  }
+
+  private EventLoop loop() {
+    return task.loop;
+  }
+
+  private void expire() {
+    handle = null;
+    if (state == ENTERED) {
+      state = EXPIRING;
+      task.cancel();
+    }
+  }
+
+  @Override
+  public String toString() {
+    String[] names = {"created", "active", "expiring", "expired", "finished"};
+    return "Timeout[" + names[state] + (Double.isNaN(when) ? "" : " when=" + when) + "]";
+  }
+
+  // ---- the scope as a hand-written coroutine -----------------------------------------------
+
+  /** The coroutine that runs {@code body} (an Awaitable or a Function of this) under a deadline. */
+  static <T> Coroutine<T> scope(double when, Object body) {
+    AsyncFrame<T> f = AsyncFrame.create(Timeout::run, 1, 0);
+    f.refs[0] = new Timeout(when, body);
+    return f;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object run(AsyncFrame<?> f) throws Throwable {
+    Timeout to = (Timeout) f.refs[0];
+    Object value = null;
+    Throwable failure = null;
+    if (f.label == 0) {
+      to.enter(f.task);
+      try {
+        Object b = to.body;
+        Awaitable<?> inner =
+            b instanceof Awaitable
+                ? (Awaitable<?>) b
+                : ((Function<Timeout, ? extends Awaitable<?>>) b).apply(to);
+        value = AsyncFrame.await(inner, f);
+        if (value == AsyncFrame.SUSPEND) {
+          f.label = 1;
+          return value;
+        }
+      } catch (Throwable e) {
+        failure = e;
+      }
+    } else {
+      try {
+        value = f.resumed();
+      } catch (Throwable e) {
+        failure = e;
+      }
+    }
+    return to.exit(value, failure);
+  }
+
+  private void enter(Task<?> t) {
+    if (state != CREATED) {
+      throw new IllegalStateException("Timeout has already been entered");
+    }
+    task = t;
+    cancellingOnEntry = t.cancelling();
+    state = ENTERED;
+    rescheduleAt(when);
+  }
+
+  private Object exit(Object value, Throwable failure) throws Throwable {
+    if (handle != null) {
+      handle.cancel();
+      handle = null;
+    }
+    if (state == EXPIRING) {
+      state = EXPIRED;
+      if (task.uncancel() <= cancellingOnEntry && failure instanceof CancellationException) {
+        TimeoutException te = new TimeoutException("timed out");
+        te.initCause(failure);
+        throw te;
+      }
+    } else {
+      state = EXITED;
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return value;
+  }
+}

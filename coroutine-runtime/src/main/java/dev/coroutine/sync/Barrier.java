@@ -1,0 +1,168 @@
+package dev.coroutine.sync;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Future;
+import java.util.ArrayList;
+import java.util.concurrent.BrokenBarrierException;
+
+/**
+ * A meeting point for a fixed number of coroutines: asyncio 3.11's {@code Barrier}. Each {@link
+ * #await()} waits until {@code parties} coroutines are waiting, then all are released together and
+ * the barrier fills again. Not thread-safe.
+ *
+ * <p>Invariant, as asyncio's: the barrier is FILLING while coroutines gather, DRAINING while the
+ * released ones leave (newcomers wait until it is FILLING again), RESETTING after {@link #reset()}
+ * while waiters leave with {@link BrokenBarrierException}, and BROKEN after {@link #abort()}. A
+ * waiter cancelled while filling just leaves; the others keep waiting.
+ */
+public final class Barrier {
+  private enum State {
+    FILLING,
+    DRAINING,
+    RESETTING,
+    BROKEN
+  }
+
+  /** How many coroutines must wait before they are all released. */
+  private final int parties;
+  /** The current state. */
+  private State state = State.FILLING;
+  /** Coroutines inside {@link #await()} past the entry check. */
+  private int count;
+  /** Futures of coroutines waiting for the state to change; all woken on each change. */
+  private ArrayList<Future<Void>> changeWaiters = new ArrayList<>();
+
+  /** A barrier for {@code parties} coroutines ({@code >= 1}). */
+  public Barrier(int parties) {
+    if (parties < 1) {
+      throw new IllegalArgumentException("parties must be >= 1");
+    }
+    this.parties = parties;
+  }
+
+  /**
+   * Waits until {@code parties} coroutines wait (asyncio's {@code Barrier.wait()}), and returns
+   * this one's arrival index, {@code 0 .. parties-1}. Throws {@link BrokenBarrierException} if the
+   * barrier is broken or reset while waiting.
+   */
+  public Coroutine<Integer> await() throws BrokenBarrierException {
+    return new Wait().coroutine();
+  }
+
+  /**
+   * Puts the barrier back to empty: coroutines waiting now get {@link BrokenBarrierException};
+   * later ones use it afresh.
+   */
+  public void reset() {
+    if (count > 0) {
+      state = State.RESETTING;
+    } else {
+      state = State.FILLING;
+    }
+    changed();
+  }
+
+  /** Breaks the barrier: current and future waiters get {@link BrokenBarrierException}. */
+  public void abort() {
+    state = State.BROKEN;
+    changed();
+  }
+
+  /** The number of coroutines the barrier waits for. */
+  public int parties() {
+    return parties;
+  }
+
+  /** The number of coroutines waiting while the barrier fills. */
+  public int waiting() {
+    return state == State.FILLING ? count : 0;
+  }
+
+  /** True after {@link #abort()}. */
+  public boolean isBroken() {
+    return state == State.BROKEN;
+  }
+
+  @Override
+  public String toString() {
+    return "Barrier[" + state + " waiting=" + waiting() + "/" + parties + "]";
+  }
+
+  private Future<Void> awaitChange() {
+    Future<Void> f = new Future<>();
+    changeWaiters.add(f);
+    return f;
+  }
+
+  private void changed() {
+    ArrayList<Future<Void>> ws = changeWaiters;
+    changeWaiters = new ArrayList<>();
+    for (Future<Void> f : ws) {
+      if (!f.isDone()) {
+        f.setResult(null);
+      }
+    }
+  }
+
+  /** The last coroutine out of a draining or resetting barrier refills it. */
+  private void leave() {
+    count--;
+    if (count == 0) {
+      if (state == State.RESETTING || state == State.DRAINING) {
+        state = State.FILLING;
+      }
+      changed();
+    }
+  }
+
+  /** One passage through the barrier. */
+  private final class Wait extends Op<Integer> {
+    /** 0: entering (blocked while draining or resetting); 1: inside, waiting to be released. */
+    private int stage;
+    /** The change this waiter waits for. */
+    private Future<Void> change;
+    /** Arrival index. */
+    private int index;
+
+    @Override
+    Object step(Object value, Throwable failure) throws Throwable {
+      if (change != null) {
+        changeWaiters.remove(change);
+        change = null;
+      }
+      if (stage == 0) {
+        if (failure != null) {
+          throw failure; // cancelled before entering: nothing to undo
+        }
+        if (state == State.DRAINING || state == State.RESETTING) {
+          return await(change = awaitChange());
+        }
+        if (state == State.BROKEN) {
+          throw new BrokenBarrierException("Barrier aborted");
+        }
+        index = count++;
+        if (index + 1 == parties) {
+          state = State.DRAINING; // release everybody
+          changed();
+          leave();
+          return index;
+        }
+        stage = 1;
+        return await(change = awaitChange());
+      }
+      if (failure != null) {
+        leave();
+        throw failure;
+      }
+      if (state == State.FILLING) {
+        return await(change = awaitChange());
+      }
+      boolean broken = state == State.BROKEN || state == State.RESETTING;
+      leave();
+      if (broken) {
+        throw new BrokenBarrierException("Abort or reset of barrier");
+      }
+      return index;
+    }
+  }
+}

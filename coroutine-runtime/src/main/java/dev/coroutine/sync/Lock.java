@@ -1,0 +1,117 @@
+package dev.coroutine.sync;
+
+import dev.coroutine.Awaitable;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.Future;
+import java.util.ArrayDeque;
+
+/**
+ * A mutual-exclusion lock for coroutines: asyncio's {@code Lock}. Not reentrant, not thread-safe.
+ *
+ * <pre>{@code
+ * await(lock.acquire());
+ * try { ... } finally { lock.release(); }
+ * // or: await(lock.withLock(criticalSection()));
+ * }</pre>
+ *
+ * <p>Fair: waiters acquire in the order they started waiting, and a newcomer does not take the
+ * lock ahead of them. Invariant: {@link #release()} wakes the first waiter whose future is not
+ * done; the woken waiter takes the lock when it resumes, or, if it was cancelled meanwhile, wakes
+ * the next one, so a cancellation never loses a wakeup.
+ */
+public final class Lock {
+  /** True while some coroutine holds the lock. */
+  private boolean locked;
+  /** Futures of waiting acquirers, oldest first; null until the lock is first contended. */
+  private ArrayDeque<Future<Void>> waiters;
+
+  /** An unlocked lock. */
+  public Lock() {}
+
+  /**
+   * Acquires the lock: a finished coroutine if it is free (taken at once), otherwise one that
+   * waits for its turn. Await the result at once.
+   */
+  public Coroutine<Void> acquire() {
+    if (!locked && noLiveWaiter()) {
+      locked = true;
+      return Coroutines.done();
+    }
+    return new Acquire().coroutine();
+  }
+
+  /** Releases the lock and wakes the first waiter; {@link IllegalStateException} if not locked. */
+  public void release() {
+    if (!locked) {
+      throw new IllegalStateException("Lock is not acquired");
+    }
+    locked = false;
+    wakeUpFirst();
+  }
+
+  /** True if the lock is held. */
+  public boolean isLocked() {
+    return locked;
+  }
+
+  /** A coroutine that runs {@code body} holding the lock (Python's {@code async with lock}). */
+  public <T> Coroutine<T> withLock(Awaitable<T> body) {
+    return Op.guarded(this::acquire, body, this::release);
+  }
+
+  @Override
+  public String toString() {
+    return "Lock[" + (locked ? "locked" : "unlocked") + (waiters == null || waiters.isEmpty() ? "" : " waiters=" + waiters.size()) + "]";
+  }
+
+  private boolean noLiveWaiter() {
+    if (waiters == null) {
+      return true;
+    }
+    for (Future<Void> w : waiters) {
+      if (!w.isCancelled()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void wakeUpFirst() {
+    Future<Void> first = waiters == null ? null : waiters.peekFirst();
+    if (first != null && !first.isDone()) {
+      first.setResult(null);
+    }
+  }
+
+  /** A contended acquire. */
+  private final class Acquire extends Op<Void> {
+    /** This acquirer's place in {@link #waiters}; null until it waits. */
+    private Future<Void> waiter;
+
+    @Override
+    Object step(Object value, Throwable failure) throws Throwable {
+      if (waiter == null) {
+        if (!locked && noLiveWaiter()) {
+          locked = true;
+          return null;
+        }
+        if (waiters == null) {
+          waiters = new ArrayDeque<>();
+        }
+        waiter = new Future<>();
+        waiters.add(waiter);
+        return await(waiter);
+      }
+      waiters.remove(waiter);
+      if (failure != null) {
+        if (!locked) {
+          wakeUpFirst(); // we were woken but cancelled: pass the turn on
+        }
+        throw failure;
+      }
+      locked = true;
+      return null;
+    }
+  }
+}

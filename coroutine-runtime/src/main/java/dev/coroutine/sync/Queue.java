@@ -1,0 +1,287 @@
+package dev.coroutine.sync;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.Future;
+import java.util.ArrayDeque;
+
+/**
+ * A first-in first-out queue for coroutines: asyncio's {@code Queue}, with {@link #join()} /
+ * {@link #taskDone()} and {@link #shutdown(boolean)} (Python 3.13). Not thread-safe. {@code null}
+ * is a valid item (handy as an end-of-stream marker), except in a {@link PriorityQueue}.
+ *
+ * <p>{@link #get()} takes an item at once if there is one, otherwise waits; {@link #put} adds at
+ * once unless the queue is full ({@code maxsize > 0}), otherwise waits. As in asyncio, a woken
+ * getter (putter) re-checks the queue when it resumes; if it was cancelled after being woken it
+ * wakes the next one in line, so no item and no free slot is left unnoticed.
+ *
+ * @param <T> the item type
+ */
+public class Queue<T> {
+  /** Stands for a null item in storages that refuse null. */
+  private static final Object NULL = new Object();
+
+  /** The most items the queue holds; 0 or less for no limit. */
+  private final int maxsize;
+  /** The items; the subclass decides the order (FIFO, LIFO, priority). */
+  private final java.util.Queue<Object> items;
+  /** True if {@code null} items are stored as {@link #NULL}. */
+  private final boolean maskNulls;
+  /** Futures of getters waiting for an item, oldest first. */
+  private final ArrayDeque<Future<Void>> getters = new ArrayDeque<>();
+  /** Futures of putters waiting for a free slot, oldest first. */
+  private final ArrayDeque<Future<Void>> putters = new ArrayDeque<>();
+  /** Items put and not yet marked done with {@link #taskDone()}. */
+  private int unfinished;
+  /** Set while {@link #unfinished} is 0: what {@link #join()} waits for. */
+  private final Event finished = new Event();
+  /** {@link #shutdown(boolean)} was called. */
+  private boolean shutdown;
+
+  /** An unbounded queue. */
+  public Queue() {
+    this(0);
+  }
+
+  /** A queue of at most {@code maxsize} items ({@code <= 0}: unbounded). */
+  public Queue(int maxsize) {
+    this(maxsize, new ArrayDeque<>(), true);
+  }
+
+  /** A queue over {@code items}, for the LIFO and priority variants. */
+  Queue(int maxsize, java.util.Queue<Object> items, boolean maskNulls) {
+    this.maxsize = maxsize;
+    this.items = items;
+    this.maskNulls = maskNulls;
+    finished.set();
+  }
+
+  /** Number of items in the queue. */
+  public int size() {
+    return items.size();
+  }
+
+  /** The capacity; 0 or less for unbounded. */
+  public int maxsize() {
+    return maxsize;
+  }
+
+  /** True if the queue holds no item. */
+  public boolean isEmpty() {
+    return items.isEmpty();
+  }
+
+  /** True if the queue holds {@code maxsize} items (never for an unbounded queue). */
+  public boolean isFull() {
+    return maxsize > 0 && items.size() >= maxsize;
+  }
+
+  /**
+   * Puts {@code item}: at once (a finished coroutine) if there is room, otherwise waiting for
+   * room. Awaiting it throws {@link QueueShutDownException} if the queue is (or gets) shut down.
+   */
+  public Coroutine<Void> put(T item) {
+    if (!shutdown && !isFull()) {
+      putNowait(item);
+      return Coroutines.done();
+    }
+    return new Put(item).coroutine();
+  }
+
+  /**
+   * Puts {@code item} without waiting; {@link QueueFullException} if full, {@link
+   * QueueShutDownException} if shut down.
+   */
+  public void putNowait(T item) {
+    if (shutdown) {
+      throw new QueueShutDownException("queue is shut down");
+    }
+    if (isFull()) {
+      throw new QueueFullException("queue is full");
+    }
+    items.add(item == null && maskNulls ? NULL : checkItem(item));
+    unfinished++;
+    finished.clear();
+    wakeUpNext(getters);
+  }
+
+  /** Hook for {@link PriorityQueue} to refuse null. */
+  Object checkItem(T item) {
+    return item;
+  }
+
+  /**
+   * Gets the next item: at once (a finished coroutine) if there is one, otherwise waiting for one.
+   * Awaiting it throws {@link QueueShutDownException} if the queue is shut down and empty.
+   */
+  public Coroutine<T> get() {
+    if (!items.isEmpty()) {
+      return Coroutines.done(getNowait());
+    }
+    return new Get().coroutine();
+  }
+
+  /**
+   * Gets the next item without waiting; {@link QueueEmptyException} if there is none ({@link
+   * QueueShutDownException} if also shut down).
+   */
+  @SuppressWarnings("unchecked")
+  public T getNowait() {
+    if (items.isEmpty()) {
+      if (shutdown) {
+        throw new QueueShutDownException("queue is shut down");
+      }
+      throw new QueueEmptyException("queue is empty");
+    }
+    Object o = items.poll();
+    wakeUpNext(putters);
+    return o == NULL ? null : (T) o;
+  }
+
+  /**
+   * Marks one item got earlier as processed; when every item put is processed, {@link #join()}
+   * returns. {@link IllegalStateException} if called more often than items were put.
+   */
+  public void taskDone() {
+    if (unfinished <= 0) {
+      throw new IllegalStateException("taskDone() called too many times");
+    }
+    unfinished--;
+    if (unfinished == 0) {
+      finished.set();
+    }
+  }
+
+  /** Waits until every item put has been marked done with {@link #taskDone()}. */
+  public Coroutine<Void> join() {
+    return unfinished == 0 ? Coroutines.done() : finished.await();
+  }
+
+  /**
+   * Shuts the queue down: puts throw {@link QueueShutDownException}, and gets do too once the
+   * queue is empty; waiting putters and getters are woken to see it. With {@code immediate} the
+   * items left are dropped (and count as done for {@link #join()}), so getters fail at once.
+   */
+  public void shutdown(boolean immediate) {
+    shutdown = true;
+    if (immediate) {
+      while (!items.isEmpty()) {
+        items.poll();
+        if (unfinished > 0) {
+          unfinished--;
+        }
+      }
+      if (unfinished == 0) {
+        finished.set();
+      }
+    }
+    Future<Void> w;
+    while ((w = getters.poll()) != null) {
+      if (!w.isDone()) {
+        w.setResult(null);
+      }
+    }
+    while ((w = putters.poll()) != null) {
+      if (!w.isDone()) {
+        w.setResult(null);
+      }
+    }
+  }
+
+  /** True after {@link #shutdown(boolean)}. */
+  public boolean isShutDown() {
+    return shutdown;
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName()
+        + "[size="
+        + items.size()
+        + (maxsize > 0 ? " maxsize=" + maxsize : "")
+        + (getters.isEmpty() ? "" : " getters=" + getters.size())
+        + (putters.isEmpty() ? "" : " putters=" + putters.size())
+        + (shutdown ? " shut down" : "")
+        + "]";
+  }
+
+  /** Wakes the first waiter of {@code waiters} that is not done (not cancelled), removing it. */
+  private static void wakeUpNext(ArrayDeque<Future<Void>> waiters) {
+    Future<Void> w;
+    while ((w = waiters.poll()) != null) {
+      if (!w.isDone()) {
+        w.setResult(null);
+        return;
+      }
+    }
+  }
+
+  /** A put that waits for room. */
+  private final class Put extends Op<Void> {
+    /** The item to put. */
+    private final T item;
+    /** This putter's future while it waits. */
+    private Future<Void> putter;
+
+    Put(T item) {
+      this.item = item;
+    }
+
+    @Override
+    Object step(Object value, Throwable failure) throws Throwable {
+      if (putter != null) {
+        Future<Void> p = putter;
+        putter = null;
+        if (failure != null) {
+          p.cancel();
+          putters.remove(p);
+          if (!isFull() && !p.isCancelled()) {
+            wakeUpNext(putters); // woken for a free slot but cancelled: pass it on
+          }
+          throw failure;
+        }
+      }
+      if (isFull()) {
+        if (shutdown) {
+          throw new QueueShutDownException("queue is shut down");
+        }
+        putter = new Future<>();
+        putters.add(putter);
+        return await(putter);
+      }
+      putNowait(item);
+      return null;
+    }
+  }
+
+  /** A get that waits for an item. */
+  private final class Get extends Op<T> {
+    /** This getter's future while it waits. */
+    private Future<Void> getter;
+
+    @Override
+    Object step(Object value, Throwable failure) throws Throwable {
+      if (getter != null) {
+        Future<Void> g = getter;
+        getter = null;
+        if (failure != null) {
+          g.cancel();
+          getters.remove(g);
+          if (!items.isEmpty() && !g.isCancelled()) {
+            wakeUpNext(getters); // woken for an item but cancelled: pass it on
+          }
+          throw failure;
+        }
+      }
+      if (items.isEmpty()) {
+        if (shutdown) {
+          throw new QueueShutDownException("queue is shut down");
+        }
+        getter = new Future<>();
+        getters.add(getter);
+        return await(getter);
+      }
+      return getNowait();
+    }
+  }
+}

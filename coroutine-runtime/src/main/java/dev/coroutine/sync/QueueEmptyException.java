@@ -1,0 +1,11 @@
+package dev.coroutine.sync;
+
+/** Thrown by {@link Queue#getNowait()} when the queue is empty: asyncio's {@code QueueEmpty}. */
+public class QueueEmptyException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** An exception with {@code message}. */
+  public QueueEmptyException(String message) {
+    super(message);
+  }
+}

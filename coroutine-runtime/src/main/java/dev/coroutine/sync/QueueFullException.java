@@ -1,0 +1,11 @@
+package dev.coroutine.sync;
+
+/** Thrown by {@link Queue#putNowait(Object)} when the queue is full: asyncio's {@code QueueFull}. */
+public class QueueFullException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** An exception with {@code message}. */
+  public QueueFullException(String message) {
+    super(message);
+  }
+}

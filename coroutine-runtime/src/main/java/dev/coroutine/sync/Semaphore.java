@@ -1,0 +1,127 @@
+package dev.coroutine.sync;
+
+import dev.coroutine.Awaitable;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.Future;
+import java.util.ArrayDeque;
+
+/**
+ * A counter of permits for coroutines: asyncio's {@code Semaphore}. {@link #acquire()} takes a
+ * permit, waiting while there is none; {@link #release()} returns one. Not thread-safe.
+ *
+ * <p>Fair: while coroutines wait, a newcomer waits behind them even if a permit is free. A
+ * waiter woken (its permit reserved for it) and then cancelled gives the permit back and wakes
+ * the next waiter, so no wakeup is lost.
+ */
+public class Semaphore {
+  /** Free permits, not counting those reserved for woken waiters. */
+  private int value;
+  /** Futures of waiting acquirers, oldest first; null until first contended. */
+  private ArrayDeque<Future<Void>> waiters;
+
+  /** A semaphore with {@code permits} permits ({@code >= 0}). */
+  public Semaphore(int permits) {
+    if (permits < 0) {
+      throw new IllegalArgumentException("Semaphore initial value must be >= 0");
+    }
+    this.value = permits;
+  }
+
+  /** True if {@link #acquire()} would wait: no permit, or others already waiting. */
+  public boolean isLocked() {
+    if (value == 0) {
+      return true;
+    }
+    if (waiters != null) {
+      for (Future<Void> w : waiters) {
+        if (!w.isCancelled()) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Free permits now. */
+  public int availablePermits() {
+    return value;
+  }
+
+  /** Takes a permit: at once (a finished coroutine) if one is free, otherwise waiting in line. */
+  public Coroutine<Void> acquire() {
+    if (!isLocked()) {
+      value--;
+      return Coroutines.done();
+    }
+    return new Acquire().coroutine();
+  }
+
+  /** Returns a permit and wakes the first waiter. */
+  public void release() {
+    value++;
+    wakeUpNext();
+  }
+
+  /** Runs {@code body} holding a permit (Python's {@code async with semaphore}). */
+  public <T> Coroutine<T> withPermit(Awaitable<T> body) {
+    return Op.guarded(this::acquire, body, this::release);
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[value=" + value + "]";
+  }
+
+  /** Reserves a permit for the first waiter not done and wakes it; false if there is none. */
+  private boolean wakeUpNext() {
+    if (waiters == null) {
+      return false;
+    }
+    for (Future<Void> w : waiters) {
+      if (!w.isDone()) {
+        value--;
+        w.setResult(null);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** A contended acquire. */
+  private final class Acquire extends Op<Void> {
+    /** This acquirer's future; null until it waits. */
+    private Future<Void> waiter;
+
+    @Override
+    Object step(Object v, Throwable failure) throws Throwable {
+      if (waiter == null) {
+        if (!isLocked()) {
+          value--;
+          return null;
+        }
+        if (waiters == null) {
+          waiters = new ArrayDeque<>();
+        }
+        waiter = new Future<>();
+        waiters.add(waiter);
+        return await(waiter);
+      }
+      waiters.remove(waiter);
+      try {
+        if (failure != null) {
+          if (waiter.isDone() && !waiter.isCancelled()) {
+            value++; // a permit was reserved for us, but we are cancelled: give it back
+          }
+          throw failure;
+        }
+      } finally {
+        // permits may be free while newcomers queued behind us: wake as many as allowed
+        while (value > 0 && wakeUpNext()) {
+          // loop
+        }
+      }
+      return null;
+    }
+  }
+}
