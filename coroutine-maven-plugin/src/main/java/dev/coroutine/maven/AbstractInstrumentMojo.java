@@ -1,0 +1,187 @@
+package dev.coroutine.maven;
+
+import dev.coroutine.transform.CoroutineTransformer;
+import dev.coroutine.transform.Diagnostic;
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.maven.artifact.DependencyResolutionRequiredException;
+import org.apache.maven.plugin.AbstractMojo;
+import org.apache.maven.plugin.MojoExecutionException;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Parameter;
+import org.apache.maven.project.MavenProject;
+
+/**
+ * What both goals share: the parameters, the {@code skip} check in a final {@link #execute}, and
+ * one run of the {@link Instrumenter} over a classes folder.
+ *
+ * <p>A run reads the state left by the previous one, transforms every chosen class that changed
+ * since, in memory, and only then writes: if any class is refused and {@code failOnError} is set,
+ * it logs every diagnostic and fails the build without writing anything, so the folder stays as
+ * the compiler left it. Problems in user code end in a {@link MojoFailureException}; problems of
+ * the build itself (unreadable files, an internal error of the transformer) in a {@link
+ * MojoExecutionException}.
+ */
+public abstract class AbstractInstrumentMojo extends AbstractMojo {
+
+  /** The project being built. */
+  @Parameter(defaultValue = "${project}", readonly = true, required = true)
+  protected MavenProject project;
+
+  /** This plugin's version, recorded in the state file (another version starts afresh). */
+  @Parameter(defaultValue = "${plugin.version}", readonly = true, required = true)
+  protected String pluginVersion;
+
+  /** Skips the goal: no class is read or written. */
+  @Parameter(property = "coroutine.skip", defaultValue = "false")
+  protected boolean skip;
+
+  /**
+   * Ant-style patterns, relative to the classes folder, of the class files to instrument, such as
+   * {@code com/example/**}. Default: every class file ({@code **}{@code /*.class}).
+   */
+  @Parameter protected List<String> includes;
+
+  /**
+   * Ant-style patterns, relative to the classes folder, of class files to leave alone even if
+   * included, such as {@code **}{@code /generated/**}.
+   */
+  @Parameter protected List<String> excludes;
+
+  /**
+   * Fails the build if any class is refused (for example {@code await} in a method that is not
+   * {@code @Async}); nothing is written then. With {@code false}, the refusals are logged as
+   * warnings, refused classes are left as compiled, and the others are rewritten.
+   */
+  @Parameter(property = "coroutine.failOnError", defaultValue = "true")
+  protected boolean failOnError;
+
+  /** Logs one line per class (rewritten, refused, nothing to rewrite) at info level. */
+  @Parameter(property = "coroutine.verbose", defaultValue = "false")
+  protected boolean verbose;
+
+  /**
+   * Runs the goal unless {@code skip} is set.
+   *
+   * @throws MojoFailureException if a class is refused and {@code failOnError} is set
+   * @throws MojoExecutionException if the classes cannot be read or written, or the transformer
+   *     fails internally
+   */
+  @Override
+  public final void execute() throws MojoExecutionException, MojoFailureException {
+    if (skip) {
+      getLog().info("coroutine: skipped (coroutine.skip)");
+      return;
+    }
+    Path classes = classesDirectory().toPath();
+    if (!Files.isDirectory(classes)) {
+      getLog().info("coroutine: no " + display(classes) + ", nothing to instrument");
+      return;
+    }
+    instrument(classes);
+  }
+
+  /** The folder whose classes this goal rewrites. */
+  protected abstract File classesDirectory();
+
+  /** The class path used to read supertypes: the goal's scope, output folders included. */
+  protected abstract List<String> classPathElements() throws DependencyResolutionRequiredException;
+
+  /** The goal's name, which also names its state file. */
+  protected abstract String goalName();
+
+  private void instrument(Path classes) throws MojoExecutionException, MojoFailureException {
+    long start = System.nanoTime();
+    Path stateFile =
+        Path.of(project.getBuild().getDirectory(), "coroutine-maven-plugin", goalName() + ".state");
+    List<Path> classPath = new ArrayList<>();
+    classPath.add(classes);
+    try {
+      for (String element : classPathElements()) {
+        classPath.add(Path.of(element));
+      }
+    } catch (DependencyResolutionRequiredException e) {
+      throw new MojoExecutionException("coroutine: the class path is not resolved", e);
+    }
+
+    Instrumenter.Plan plan;
+    try (ClassPathLocator locator = new ClassPathLocator(classPath)) {
+      CoroutineTransformer transformer = new CoroutineTransformer(locator);
+      Instrumenter instrumenter =
+          new Instrumenter(
+              transformer::transform,
+              line -> {
+                if (verbose) {
+                  getLog().info("coroutine: " + line);
+                } else {
+                  getLog().debug("coroutine: " + line);
+                }
+              });
+      plan =
+          instrumenter.plan(
+              classes,
+              new ClassFileFilter(includes, excludes),
+              BuildState.read(stateFile, pluginVersion));
+    } catch (IOException | UncheckedIOException e) {
+      throw new MojoExecutionException("coroutine: cannot read " + display(classes) + ": " + e, e);
+    } catch (Instrumenter.TransformerFailure e) {
+      throw new MojoExecutionException(
+          "coroutine: internal error, please report it: " + e.getMessage(), e.getCause());
+    }
+
+    if (!plan.diagnostics().isEmpty() && failOnError) {
+      for (Diagnostic d : plan.diagnostics()) {
+        getLog().error(d.format());
+      }
+      getLog().info(summary(plan, start) + "; nothing written");
+      StringBuilder message =
+          new StringBuilder("coroutine: ")
+              .append(count(plan.refused(), "class", "classes"))
+              .append(" refused; nothing was written (set failOnError=false to rewrite the others):");
+      for (Diagnostic d : plan.diagnostics()) {
+        message.append(System.lineSeparator()).append(d.format());
+      }
+      throw new MojoFailureException(message.toString());
+    }
+    for (Diagnostic d : plan.diagnostics()) {
+      getLog().warn(d.format());
+    }
+    try {
+      plan.commit(stateFile, pluginVersion);
+    } catch (IOException e) {
+      throw new MojoExecutionException("coroutine: cannot write " + display(classes) + ": " + e, e);
+    }
+    getLog().info(summary(plan, start));
+  }
+
+  /** The one summary line of a run. */
+  private String summary(Instrumenter.Plan plan, long start) {
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    return String.format(
+        Locale.ROOT,
+        "coroutine: %s: %s scanned (%d unchanged since the last run), %s rewritten (%s),"
+            + " %d refused, in %d ms",
+        display(plan.classesDir()),
+        count(plan.scanned(), "class", "classes"),
+        plan.upToDate(),
+        count(plan.rewritten(), "class", "classes"),
+        count(plan.methods(), "method", "methods"),
+        plan.refused(),
+        millis);
+  }
+
+  private String display(Path path) {
+    Path base = project.getBasedir() == null ? null : project.getBasedir().toPath();
+    return base != null && path.startsWith(base) ? base.relativize(path).toString() : path.toString();
+  }
+
+  private static String count(int n, String one, String many) {
+    return n + " " + (n == 1 ? one : many);
+  }
+}

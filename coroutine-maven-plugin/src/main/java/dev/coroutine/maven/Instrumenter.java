@@ -1,0 +1,161 @@
+package dev.coroutine.maven;
+
+import dev.coroutine.transform.CoroutineTransformer;
+import dev.coroutine.transform.Diagnostic;
+import dev.coroutine.transform.TransformResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The plugin's engine, free of Maven types: rewrites the class files of one folder in two phases.
+ * {@link #plan} reads and transforms every chosen class that changed since the last run, in memory,
+ * and collects all diagnostics; {@link Plan#commit} then writes the rewritten classes (each to a
+ * temporary file moved over the original) and the new {@link BuildState}. A caller that gets
+ * diagnostics and wants the build to fail simply does not commit, so the folder stays as it was.
+ */
+final class Instrumenter {
+
+  /** Rewrites one class file: the seam between the plugin and the transformer. */
+  @FunctionalInterface
+  interface Rewriter {
+    /** Rewrites {@code classFile}; throws only for internal errors of the transformer. */
+    TransformResult rewrite(byte[] classFile);
+  }
+
+  /** Thrown when the transformer itself fails on a class: an internal error, not a user error. */
+  static final class TransformerFailure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    TransformerFailure(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /** A rewritten class waiting to be written. */
+  record Write(String path, byte[] bytes) {}
+
+  /**
+   * The outcome of {@link #plan}: counts, diagnostics, and what {@link #commit} would write.
+   *
+   * @param classesDir the folder
+   * @param scanned class files chosen by the filter
+   * @param upToDate of those, unchanged since the last run (not read)
+   * @param rewritten classes whose bytes changed
+   * @param methods methods (and async lambdas) rewritten in them
+   * @param refused classes refused with diagnostics
+   * @param diagnostics every diagnostic, in path order
+   * @param writes the rewritten classes
+   * @param state the state to save after the writes
+   */
+  record Plan(
+      Path classesDir,
+      int scanned,
+      int upToDate,
+      int rewritten,
+      int methods,
+      int refused,
+      List<Diagnostic> diagnostics,
+      List<Write> writes,
+      BuildState state) {
+
+    /**
+     * Writes the rewritten classes and then the state file.
+     *
+     * @param stateFile where the state goes
+     * @param pluginVersion recorded in the state file
+     */
+    void commit(Path stateFile, String pluginVersion) throws IOException {
+      for (Write w : writes) {
+        Path file = classesDir.resolve(w.path());
+        AtomicFiles.write(file, w.bytes());
+        state.put(w.path(), BuildState.Stamp.of(file));
+      }
+      state.write(stateFile, pluginVersion);
+    }
+  }
+
+  /** Does the rewriting. */
+  private final Rewriter rewriter;
+
+  /** Receives one line per class processed (the mojo logs them at debug, or info if verbose). */
+  private final Consumer<String> detail;
+
+  Instrumenter(Rewriter rewriter, Consumer<String> detail) {
+    this.rewriter = rewriter;
+    this.detail = detail;
+  }
+
+  /**
+   * Transforms, in memory, every class file under {@code classesDir} that {@code filter} chooses
+   * and that changed since {@code previous}. Writes nothing.
+   *
+   * @throws IOException if a class file cannot be read
+   * @throws TransformerFailure if the transformer fails on a class (an internal error)
+   */
+  Plan plan(Path classesDir, ClassFileFilter filter, BuildState previous) throws IOException {
+    List<String> paths;
+    try (Stream<Path> files = Files.walk(classesDir)) {
+      paths =
+          files
+              .filter(Files::isRegularFile)
+              .map(p -> classesDir.relativize(p).toString().replace('\\', '/'))
+              .filter(filter::matches)
+              .sorted()
+              .collect(Collectors.toList());
+    }
+    BuildState next = BuildState.empty();
+    List<Diagnostic> diagnostics = new ArrayList<>();
+    List<Write> writes = new ArrayList<>();
+    int upToDate = 0;
+    int methods = 0;
+    int refused = 0;
+    for (String path : paths) {
+      Path file = classesDir.resolve(path);
+      BuildState.Stamp stamp = BuildState.Stamp.of(file);
+      if (previous.isUpToDate(path, stamp)) {
+        upToDate++;
+        next.put(path, stamp);
+        continue;
+      }
+      byte[] bytes = Files.readAllBytes(file);
+      if (!CoroutineTransformer.mightNeedTransform(bytes)) {
+        next.put(path, stamp);
+        continue;
+      }
+      TransformResult result;
+      try {
+        result = rewriter.rewrite(bytes);
+      } catch (RuntimeException | LinkageError | StackOverflowError e) {
+        throw new TransformerFailure("the transformer failed on " + file + ": " + e, e);
+      }
+      if (result.failed()) {
+        refused++;
+        diagnostics.addAll(result.diagnostics());
+        detail.accept("refused " + path + " (" + result.diagnostics().size() + " errors)");
+      } else if (result.changed()) {
+        writes.add(new Write(path, result.bytes()));
+        methods += result.methodsRewritten();
+        detail.accept("rewrote " + path + " (" + result.methodsRewritten() + " methods)");
+      } else {
+        next.put(path, stamp);
+        detail.accept("nothing to rewrite in " + path);
+      }
+    }
+    return new Plan(
+        classesDir,
+        paths.size(),
+        upToDate,
+        writes.size(),
+        methods,
+        refused,
+        List.copyOf(diagnostics),
+        List.copyOf(writes),
+        next);
+  }
+}
