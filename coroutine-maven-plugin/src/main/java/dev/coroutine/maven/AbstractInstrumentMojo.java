@@ -139,7 +139,15 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
       for (Diagnostic d : plan.diagnostics()) {
         getLog().error(d.format());
       }
-      getLog().info(summary(plan, start) + "; nothing written");
+      getLog()
+          .info(
+              String.format(
+                  Locale.ROOT,
+                  "coroutine: %s: %s scanned, %d refused; nothing written, in %d ms",
+                  display(plan.classesDir()),
+                  count(plan.scanned(), "class", "classes"),
+                  plan.refused(),
+                  (System.nanoTime() - start) / 1_000_000));
       StringBuilder message =
           new StringBuilder("coroutine: ")
               .append(count(plan.refused(), "class", "classes"))
