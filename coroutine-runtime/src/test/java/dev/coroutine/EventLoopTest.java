@@ -1,0 +1,183 @@
+package dev.coroutine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The loop itself: callback and timer ordering, passes, errors, stop and close. */
+class EventLoopTest extends TestBase {
+
+  @Test
+  void callSoon_runsCallbacksInFifoOrder() {
+    loop.callSoon(() -> expect(1));
+    loop.callSoon(() -> expect(2));
+    loop.callSoon(() -> expect(3));
+    loop.callSoon(() -> {
+      finish(4);
+      loop.stop();
+    });
+    loop.runForever();
+  }
+
+  @Test
+  void callSoon_scheduledDuringPass_runsInNextPass() {
+    List<String> log = new ArrayList<>();
+    loop.callSoon(() -> {
+      log.add("a");
+      loop.callSoon(() -> log.add("c")); // next pass, after b though scheduled before b runs
+    });
+    loop.callSoon(() -> log.add("b"));
+    loop.stop(); // stop before running: exactly one pass
+    loop.runForever();
+    assertThat(log).containsExactly("a", "b");
+    loop.stop();
+    loop.runForever();
+    assertThat(log).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void callLater_equalDeadlines_runInSchedulingOrder() {
+    double when = loop.time() + 0.02;
+    for (int i = 1; i <= 5; i++) {
+      int n = i;
+      loop.callAt(when, () -> expect(n));
+    }
+    loop.callAt(when, () -> {
+      finish(6);
+      loop.stop();
+    });
+    loop.runForever();
+  }
+
+  @Test
+  void callLater_runsInDeadlineOrder_notSchedulingOrder() {
+    loop.callLater(Duration.ofMillis(30), () -> {
+      finish(3);
+      loop.stop();
+    });
+    loop.callLater(Duration.ofMillis(10), () -> expect(2));
+    loop.callSoon(() -> expect(1));
+    loop.runForever();
+  }
+
+  @Test
+  void handleCancel_keepsCallbackFromRunning() {
+    Handle soon = loop.callSoon(() -> expect(99));
+    Handle later = loop.callLater(Duration.ofMillis(5), () -> expect(99));
+    soon.cancel();
+    later.cancel();
+    assertThat(soon.isCancelled()).isTrue();
+    loop.callLater(Duration.ofMillis(20), () -> {
+      finish(1);
+      loop.stop();
+    });
+    loop.runForever();
+  }
+
+  @Test
+  void callbackThrows_loopKeepsRunning_andHandlerGetsError() {
+    RuntimeException boom = new RuntimeException("boom");
+    loop.callSoon(() -> {
+      expect(1);
+      throw boom;
+    });
+    loop.callSoon(() -> expect(2));
+    loop.callLater(Duration.ofMillis(1), () -> {
+      finish(3);
+      loop.stop();
+    });
+    loop.runForever();
+    assertThat(loopErrors).hasSize(1);
+    assertThat(loopErrors.get(0).exception()).isSameAs(boom);
+    loopErrors.clear();
+  }
+
+  @Test
+  void taskThrows_loopKeepsRunning() {
+    Task<Object> bad = loop.createTask(Co.seq(v -> {
+      throw new IllegalStateException("task failed");
+    }));
+    Object r = runSteps(v -> Co.await(Coroutines.sleep(1)), v -> "still running");
+    assertThat(r).isEqualTo("still running");
+    assertThat(bad.exception()).hasMessage("task failed");
+  }
+
+  @Test
+  void runUntilComplete_returnsResult_andRethrowsFailureUnchanged() throws Exception {
+    Future<String> f = loop.createFuture();
+    loop.callSoon(() -> f.setResult("ok"));
+    assertThat(loop.runUntilComplete(f)).isEqualTo("ok");
+    Future<String> g = loop.createFuture();
+    Exception checked = new java.io.IOException("io");
+    loop.callSoon(() -> g.setException(checked));
+    assertThatThrownBy(() -> loop.runUntilComplete(g)).isSameAs(checked);
+  }
+
+  @Test
+  void doneCallbacks_neverRunInline_runInOrderAdded() {
+    Future<Integer> f = loop.createFuture();
+    List<String> log = new ArrayList<>();
+    f.addDoneCallback(x -> log.add("first " + x.result()));
+    f.addDoneCallback(x -> log.add("second"));
+    f.setResult(7);
+    assertThat(log).isEmpty();
+    f.addDoneCallback(x -> log.add("after done"));
+    assertThat(log).isEmpty();
+    loop.stop();
+    loop.runForever();
+    assertThat(log).containsExactly("first 7", "second", "after done");
+  }
+
+  @Test
+  void future_stateErrors() {
+    Future<Integer> f = loop.createFuture();
+    assertThatThrownBy(f::result).isInstanceOf(InvalidStateException.class);
+    assertThatThrownBy(f::exception).isInstanceOf(InvalidStateException.class);
+    f.setResult(1);
+    assertThatThrownBy(() -> f.setResult(2)).isInstanceOf(InvalidStateException.class);
+    assertThat(f.cancel()).isFalse();
+    Future<Integer> c = loop.createFuture();
+    assertThat(c.cancel("why")).isTrue();
+    assertThat(c.isCancelled()).isTrue();
+    assertThatThrownBy(c::result)
+        .isInstanceOf(java.util.concurrent.CancellationException.class)
+        .hasMessage("why");
+  }
+
+  @Test
+  void close_refusesNewWork_andIsIdempotent() {
+    loop.close();
+    loop.close();
+    assertThat(loop.isClosed()).isTrue();
+    assertThatThrownBy(() -> loop.callSoonThreadsafe(() -> {}))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> loop.createTask(Coroutines.done()))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(loop::runForever).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void runningLoop_cannotBeClosedOrReentered() {
+    loop.callSoon(() -> {
+      assertThat(loop.isRunning()).isTrue();
+      assertThat(Coroutines.getRunningLoop()).isSameAs(loop);
+      assertThatThrownBy(loop::close).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(loop::runForever).isInstanceOf(IllegalStateException.class);
+      loop.stop();
+    });
+    loop.runForever();
+    assertThat(loop.isRunning()).isFalse();
+    assertThatThrownBy(Coroutines::getRunningLoop).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void time_isMonotonic() {
+    double a = loop.time();
+    double b = loop.time();
+    assertThat(b).isGreaterThanOrEqualTo(a);
+  }
+}
