@@ -45,11 +45,11 @@ public final class Co {
   /** A coroutine running {@code steps} in order. */
   @SafeVarargs
   public static <T> Coroutine<T> seq(Step... steps) {
-    return Co.<T>steps(steps).build();
+    return new Builder<T>(steps).build();
   }
 
   /** A builder for a coroutine running {@code steps}, to add a catch or a finally. */
-  public static <T> Builder<T> steps(Step... steps) {
+  public static Builder<Object> steps(Step... steps) {
     return new Builder<>(steps);
   }
 
