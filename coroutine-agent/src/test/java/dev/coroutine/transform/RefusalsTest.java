@@ -1,0 +1,148 @@
+package dev.coroutine.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import org.junit.jupiter.api.Test;
+import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.Label;
+import org.objectweb.asm.MethodVisitor;
+import org.objectweb.asm.Opcodes;
+
+/**
+ * Each misuse is refused with one diagnostic naming class, method, source file and line, and the
+ * refused class is left as it was.
+ */
+class RefusalsTest {
+  static final String REFUSED = TransformingClassLoader.SAMPLES + "refused.";
+
+  /** Transforms sample {@code simpleName}, asserts it was refused, returns its one diagnostic. */
+  static Diagnostic refuse(String simpleName) {
+    byte[] original = TransformingClassLoader.read(REFUSED + simpleName);
+    byte[] copy = original.clone();
+    TransformResult r = Samples.TRANSFORMER.transform(original);
+    assertThat(r.bytes()).as("refused class left unchanged").isNull();
+    assertThat(r.changed()).isFalse();
+    assertThat(r.failed()).isTrue();
+    assertThat(original).as("input array not modified").isEqualTo(copy);
+    assertThat(r.diagnostics()).hasSize(1);
+    Diagnostic d = r.diagnostics().get(0);
+    assertThat(d.className()).isEqualTo(REFUSED + simpleName);
+    assertThat(d.sourceFile()).isEqualTo(simpleName + ".java");
+    return d;
+  }
+
+  static int line(String simpleName, String marker) {
+    return Samples.line("refused/" + simpleName + ".java", marker);
+  }
+
+  @Test
+  void awaitInNonAsyncMethod_isRefusedAtTheAwaitLine() {
+    Diagnostic d = refuse("AwaitInPlainMethod");
+    assertThat(d.methodName()).isEqualTo("plain");
+    assertThat(d.line()).isEqualTo(line("AwaitInPlainMethod", "await"));
+    assertThat(d.message()).contains("not @Async").contains("AwaitInPlainMethod.plain");
+    assertThat(d.format()).startsWith("AwaitInPlainMethod.java:" + d.line() + ": ");
+  }
+
+  @Test
+  void awaitInLambdaNotReturningCoroutine_isRefusedAtTheAwaitLine() {
+    Diagnostic d = refuse("AwaitInPlainLambda");
+    assertThat(d.methodName()).contains("outer");
+    assertThat(d.line()).isEqualTo(line("AwaitInPlainLambda", "await"));
+    assertThat(d.message()).contains("lambda").contains("Coroutine");
+  }
+
+  @Test
+  void awaitInsideSynchronizedBlock_isRefusedAtTheAwaitLine() {
+    Diagnostic d = refuse("AwaitInSynchronizedBlock");
+    assertThat(d.methodName()).isEqualTo("guarded");
+    assertThat(d.line()).isEqualTo(line("AwaitInSynchronizedBlock", "await"));
+    assertThat(d.message()).contains("synchronized block");
+  }
+
+  @Test
+  void asyncSynchronizedMethod_isRefusedAtItsFirstLine() {
+    Diagnostic d = refuse("SynchronizedAsyncMethod");
+    assertThat(d.methodName()).isEqualTo("guarded");
+    assertThat(d.line()).isEqualTo(line("SynchronizedAsyncMethod", "first"));
+    assertThat(d.message()).contains("synchronized");
+  }
+
+  @Test
+  void asyncMethodNotReturningCoroutine_isRefusedNamingTheReturnType() {
+    Diagnostic d = refuse("AsyncNotReturningCoroutine");
+    assertThat(d.methodName()).isEqualTo("notACoroutine");
+    assertThat(d.line()).isEqualTo(line("AsyncNotReturningCoroutine", "first"));
+    assertThat(d.message()).contains("must return dev.coroutine.Coroutine").contains("java.lang.String");
+  }
+
+  @Test
+  void methodReferenceToAwait_isRefusedAtItsLine() {
+    Diagnostic d = refuse("AwaitMethodReference");
+    assertThat(d.methodName()).isEqualTo("viaReference");
+    assertThat(d.line()).isEqualTo(line("AwaitMethodReference", "ref"));
+    assertThat(d.message()).contains("Coroutines::await");
+  }
+
+  @Test
+  void asyncOnAConstructor_builtWithAsm_isRefusedAtItsLine() {
+    // javac rejects @Async (@Target METHOD) on a constructor; other tools may still emit it
+    ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
+    cw.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER,
+        "gen/AsyncConstructor",
+        null,
+        "java/lang/Object",
+        null);
+    cw.visitSource("AsyncConstructor.java", null);
+    MethodVisitor mv = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
+    mv.visitAnnotation("Ldev/coroutine/Async;", true).visitEnd();
+    mv.visitCode();
+    Label start = new Label();
+    mv.visitLabel(start);
+    mv.visitLineNumber(7, start);
+    mv.visitVarInsn(Opcodes.ALOAD, 0);
+    mv.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
+    Label await = new Label();
+    mv.visitLabel(await);
+    mv.visitLineNumber(8, await);
+    mv.visitLdcInsn(1L);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC, "dev/coroutine/Coroutines", "sleep", "(J)Ldev/coroutine/Coroutine;", false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "await",
+        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
+        false);
+    mv.visitInsn(Opcodes.POP);
+    mv.visitInsn(Opcodes.RETURN);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+    cw.visitEnd();
+    TransformResult r = Samples.TRANSFORMER.transform(cw.toByteArray());
+    assertThat(r.bytes()).isNull();
+    assertThat(r.diagnostics()).hasSize(1);
+    Diagnostic d = r.diagnostics().get(0);
+    assertThat(d.className()).isEqualTo("gen.AsyncConstructor");
+    assertThat(d.methodName()).isEqualTo("<init>");
+    assertThat(d.sourceFile()).isEqualTo("AsyncConstructor.java");
+    assertThat(d.line()).isEqualTo(7);
+    assertThat(d.message()).contains("constructor");
+  }
+
+  @Test
+  void refusedClass_loadsUnchanged_andItsAwaitThrowsNotInstrumented() throws Throwable {
+    TransformingClassLoader loader = new TransformingClassLoader();
+    Class<?> c = loader.loadClass(REFUSED + "AwaitInPlainMethod");
+    assertThat(loader.rewritten).isEmpty();
+    assertThat(loader.diagnostics).hasSize(1);
+    Throwable t = catchThrowable(() -> Samples.invoke(c, "plain"));
+    assertThat(t)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("AwaitInPlainMethod.plain")
+        .hasMessageContaining("not instrumented");
+  }
+}

@@ -1,0 +1,20 @@
+package dev.coroutine.transform.samples.refused;
+
+import static dev.coroutine.Coroutines.await;
+import static dev.coroutine.Coroutines.done;
+import static dev.coroutine.Coroutines.sleep;
+
+import dev.coroutine.Async;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Awaitable;
+import dev.coroutine.Coroutines;
+import java.util.function.Function;
+
+/** Refused: a method reference to Coroutines::await. */
+public class AwaitMethodReference {
+  @Async
+  public static Coroutine<Integer> viaReference() {
+    Function<Awaitable<Integer>, Integer> f = Coroutines::await; // @ref
+    return done(f.apply(done(1)));
+  }
+}
