@@ -26,13 +26,13 @@ public abstract class TestBase {
   private volatile Throwable firstError;
 
   @BeforeEach
-  void newLoop() {
+  protected void newLoop() {
     loop = new EventLoop();
     loop.setExceptionHandler((l, c) -> loopErrors.add(c));
   }
 
   @AfterEach
-  void closeLoop() {
+  protected void closeLoop() {
     if (!loop.isRunning()) {
       loop.close();
     }
