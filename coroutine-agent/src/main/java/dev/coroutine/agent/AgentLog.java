@@ -7,8 +7,8 @@ import java.io.StringWriter;
 /**
  * The agent's log: one line per message on standard error, prefixed {@code [coroutine-agent]}, so
  * it shows up next to the application's own output without any logging framework (the agent runs
- * before the application could configure one). Each message is printed with a single call, so
- * lines from many class-loading threads never interleave mid-line.
+ * before the application could configure one). Each message is printed with a single call, so lines
+ * from many class-loading threads never interleave mid-line.
  */
 final class AgentLog {
   /** The prefix of every line. */

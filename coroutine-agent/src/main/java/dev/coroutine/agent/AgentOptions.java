@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * The agent's options, parsed from the argument string after {@code -javaagent:coroutine-agent.jar=}:
- * a comma-separated list of {@code name} or {@code name=value} items.
+ * The agent's options, parsed from the argument string after {@code
+ * -javaagent:coroutine-agent.jar=}: a comma-separated list of {@code name} or {@code name=value}
+ * items.
  *
  * <ul>
  *   <li>{@code verbose}: log every class the agent examines (after the pre-filter), with the number
@@ -92,6 +93,11 @@ record AgentOptions(boolean verbose, boolean failFast, Path dumpDir) {
 
   @Override
   public String toString() {
-    return "verbose=" + verbose + ", failFast=" + failFast + ", dump=" + (dumpDir == null ? "off" : dumpDir);
+    return "verbose="
+        + verbose
+        + ", failFast="
+        + failFast
+        + ", dump="
+        + (dumpDir == null ? "off" : dumpDir);
   }
 }

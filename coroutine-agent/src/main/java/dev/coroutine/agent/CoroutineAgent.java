@@ -37,7 +37,10 @@ public final class CoroutineAgent {
     }
     CoroutineClassFileTransformer transformer =
         new CoroutineClassFileTransformer(
-            options, CoroutineClassFileTransformer.DEFAULT_REWRITER, log, Runtime.getRuntime()::halt);
+            options,
+            CoroutineClassFileTransformer.DEFAULT_REWRITER,
+            log,
+            Runtime.getRuntime()::halt);
     inst.addTransformer(transformer, false);
     if (options.verbose()) {
       log.info("started (" + options + ") on Java " + Runtime.version());

@@ -27,8 +27,8 @@ import java.util.function.IntConsumer;
  * {@code failFast} is set, which halts the JVM); it never loads a class (supertypes for stack-map
  * frames are read as class-file resources of the defining loader); it never modifies the input
  * array; and it holds no mutable state shared between threads, so any number of threads may load
- * classes at once. A per-thread flag stops re-entry if rewriting a class makes the same thread
- * load another.
+ * classes at once. A per-thread flag stops re-entry if rewriting a class makes the same thread load
+ * another.
  */
 final class CoroutineClassFileTransformer implements ClassFileTransformer {
 
@@ -154,7 +154,8 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     long start = System.nanoTime();
     byte[] input = classFile.clone(); // the rewriter must not see (or alter) the JVM's array
     TransformResult result = rewriter.rewrite(loader, input);
-    String took = String.format(java.util.Locale.ROOT, "%.1f ms", (System.nanoTime() - start) / 1e6);
+    String took =
+        String.format(java.util.Locale.ROOT, "%.1f ms", (System.nanoTime() - start) / 1e6);
     if (options.dumpDir() != null && result.changed()) {
       dump("after", className, result.bytes());
     }
@@ -163,7 +164,10 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       StringBuilder sb = new StringBuilder();
       sb.append("cannot rewrite ").append(dotted).append(':');
       for (Diagnostic d : result.diagnostics()) {
-        sb.append(System.lineSeparator()).append(AgentLog.PREFIX).append("ERROR ").append(d.format());
+        sb.append(System.lineSeparator())
+            .append(AgentLog.PREFIX)
+            .append("ERROR ")
+            .append(d.format());
       }
       if (options.failFast()) {
         log.error(sb + System.lineSeparator() + AgentLog.PREFIX + "failFast: stopping the JVM");
@@ -186,8 +190,7 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       return null;
     }
     if (options.verbose()) {
-      log.info(
-          dotted + ": rewrote " + result.methodsRewritten() + " method(s) in " + took);
+      log.info(dotted + ": rewrote " + result.methodsRewritten() + " method(s) in " + took);
     }
     return result.bytes();
   }

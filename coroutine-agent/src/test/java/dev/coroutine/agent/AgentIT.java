@@ -77,8 +77,7 @@ class AgentIT {
   @BeforeAll
   static void compileApps() throws Exception {
     assertThat(AGENT).as("the agent jar; run after package").isRegularFile();
-    runtime =
-        Path.of(Coroutines.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    runtime = Path.of(Coroutines.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     compile("basic", List.of(runtime));
     compile("asmclash", List.of(runtime, APP_ASM));
     compile("refused", List.of(runtime));
@@ -157,8 +156,7 @@ class AgentIT {
   void verboseAndDump_logEachRewrittenClass_andWriteBeforeAndAfter(Jdk jdk) throws Exception {
     Path dump = fresh("dump-verbose-" + jdk.home().getFileName());
 
-    Run run =
-        launch(jdk, "verbose,dump=" + dump, List.of(classes("basic"), runtime), "demo.Main");
+    Run run = launch(jdk, "verbose,dump=" + dump, List.of(classes("basic"), runtime), "demo.Main");
 
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.err())

@@ -151,7 +151,8 @@ class CoroutineClassFileTransformerTest {
 
   @Test
   void failFast_refusedClass_haltsTheJvm() throws Exception {
-    var agent = agent(new AgentOptions(false, true, null), CoroutineClassFileTransformerTest::refused);
+    var agent =
+        agent(new AgentOptions(false, true, null), CoroutineClassFileTransformerTest::refused);
 
     assertThat(agent.transform(APP, "com/example/Foo", null, null, USES)).isNull();
     assertThat(halts).containsExactly(CoroutineAgent.FAIL_FAST_EXIT_STATUS);
@@ -263,8 +264,7 @@ class CoroutineClassFileTransformerTest {
     assertThat(log()).contains("[coroutine-agent] com.example.Foo: rewrote 2 method(s) in");
     assertThat(log()).doesNotContain("Plain");
     assertThat(Files.readAllBytes(dir.resolve("before/com/example/Foo.class"))).isEqualTo(USES);
-    assertThat(Files.readAllBytes(dir.resolve("after/com/example/Foo.class")))
-        .isEqualTo(REWRITTEN);
+    assertThat(Files.readAllBytes(dir.resolve("after/com/example/Foo.class"))).isEqualTo(REWRITTEN);
     assertThat(dir.resolve("before/com/example/Plain.class")).doesNotExist();
   }
 

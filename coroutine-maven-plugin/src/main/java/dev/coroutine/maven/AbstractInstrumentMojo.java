@@ -23,9 +23,9 @@ import org.apache.maven.project.MavenProject;
  *
  * <p>A run reads the state left by the previous one, transforms every chosen class that changed
  * since, in memory, and only then writes: if any class is refused and {@code failOnError} is set,
- * it logs every diagnostic and fails the build without writing anything, so the folder stays as
- * the compiler left it. Problems in user code end in a {@link MojoFailureException}; problems of
- * the build itself (unreadable files, an internal error of the transformer) in a {@link
+ * it logs every diagnostic and fails the build without writing anything, so the folder stays as the
+ * compiler left it. Problems in user code end in a {@link MojoFailureException}; problems of the
+ * build itself (unreadable files, an internal error of the transformer) in a {@link
  * MojoExecutionException}.
  */
 public abstract class AbstractInstrumentMojo extends AbstractMojo {
@@ -151,7 +151,8 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
       StringBuilder message =
           new StringBuilder("coroutine: ")
               .append(count(plan.refused(), "class", "classes"))
-              .append(" refused; nothing was written (set failOnError=false to rewrite the others):");
+              .append(
+                  " refused; nothing was written (set failOnError=false to rewrite the others):");
       for (Diagnostic d : plan.diagnostics()) {
         message.append(System.lineSeparator()).append(d.format());
       }
@@ -186,7 +187,9 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
 
   private String display(Path path) {
     Path base = project.getBasedir() == null ? null : project.getBasedir().toPath();
-    return base != null && path.startsWith(base) ? base.relativize(path).toString() : path.toString();
+    return base != null && path.startsWith(base)
+        ? base.relativize(path).toString()
+        : path.toString();
   }
 
   private static String count(int n, String one, String many) {

@@ -10,9 +10,9 @@ import org.apache.maven.plugins.annotations.ResolutionScope;
 
 /**
  * Rewrites every {@code @Async} method (and async lambda) in {@code target/classes} into a
- * resumable state machine, right after compilation. Supertypes needed for stack-map frames are
- * read from the compile class path, never loaded. Classes already rewritten, and classes unchanged
- * since the last run, are left alone.
+ * resumable state machine, right after compilation. Supertypes needed for stack-map frames are read
+ * from the compile class path, never loaded. Classes already rewritten, and classes unchanged since
+ * the last run, are left alone.
  */
 @Mojo(
     name = "instrument",

@@ -16,7 +16,8 @@ class ClassPathLocatorTest {
 
   @Test
   void findsClassesInFoldersJarsAndTheJdk_inClassPathOrder() throws Exception {
-    Path folder = Files.createDirectories(dir.resolve("classes/com/example")).getParent().getParent();
+    Path folder =
+        Files.createDirectories(dir.resolve("classes/com/example")).getParent().getParent();
     Files.write(folder.resolve("com/example/A.class"), new byte[] {1});
     Path jar = dir.resolve("lib.jar");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {

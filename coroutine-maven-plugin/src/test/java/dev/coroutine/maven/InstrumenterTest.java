@@ -29,8 +29,10 @@ import org.junit.jupiter.api.io.TempDir;
 class InstrumenterTest {
   private static final byte[] ASYNC = bytesOf(AsyncSample.class);
   private static final byte[] PLAIN = bytesOf(PlainSample.class);
+
   /** Passes the pre-filter like ASYNC, but the fake refuses it. */
   private static final byte[] BAD = flipLastByte(ASYNC);
+
   /** What the fake makes of ASYNC: the same bytes plus one (a stand-in for the marker). */
   private static final byte[] REWRITTEN = Arrays.copyOf(ASYNC, ASYNC.length + 1);
 
@@ -69,9 +71,7 @@ class InstrumenterTest {
 
   private Instrumenter.Plan plan(List<String> includes, List<String> excludes) throws IOException {
     return instrumenter.plan(
-        classes,
-        new ClassFileFilter(includes, excludes),
-        BuildState.read(stateFile(), "test"));
+        classes, new ClassFileFilter(includes, excludes), BuildState.read(stateFile(), "test"));
   }
 
   private Path stateFile() {
@@ -231,7 +231,8 @@ class InstrumenterTest {
     try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
       Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
 
-      Instrumenter.Plan first = real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
+      Instrumenter.Plan first =
+          real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
       first.commit(stateFile(), "test");
       Instrumenter.Plan second =
           real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
