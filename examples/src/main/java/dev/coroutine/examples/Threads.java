@@ -7,6 +7,7 @@ import static dev.coroutine.Coroutines.getRunningLoop;
 import static dev.coroutine.Coroutines.run;
 import static dev.coroutine.Coroutines.runCoroutineThreadsafe;
 import static dev.coroutine.Coroutines.sleep;
+import static dev.coroutine.Coroutines.toThread;
 
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
@@ -29,8 +30,9 @@ import java.util.concurrent.TimeUnit;
  *       another;
  *   <li>{@code runCoroutineThreadsafe(coroFunc(), loop)} from another thread, which reads the
  *       result with {@code future.get()}: the seed's {@code future.result()};
- *   <li>{@code loop.runInExecutor(...)} runs blocking code on a thread pool while a ticker task
- *       shows that the loop is not blocked.
+ *   <li>{@code loop.runInExecutor(...)} ({@code loop.run_in_executor}) runs blocking code on a
+ *       thread pool while a ticker task shows that the loop is not blocked; {@code toThread(...)}
+ *       ({@code asyncio.to_thread}) is the short way to say the same.
  * </ol>
  */
 public final class Threads {
@@ -130,9 +132,15 @@ public final class Threads {
     String result = await(loop.runInExecutor(Threads::blockingRead));
     long tookMillis = (System.nanoTime() - start) / 1_000_000;
     tick.cancel();
-    System.out.println("  " + result);
+    System.out.println("  runInExecutor: " + result);
     System.out.println("  meanwhile the loop thread ran the ticker " + ticks[0] + " times (every "
         + "50 ms for " + tookMillis + " ms): it was never blocked");
+
+    ticks[0] = 0;
+    tick = createTask(ticker(ticks));
+    result = await(toThread(Threads::blockingRead));
+    tick.cancel();
+    System.out.println("  toThread: " + result + "; ticker ran " + ticks[0] + " times meanwhile");
     return done();
   }
 
@@ -141,7 +149,7 @@ public final class Threads {
     run(callbacksFromAnotherThread());
     System.out.println("-- 2. runCoroutineThreadsafe from another thread");
     coroutineFromAnotherThread();
-    System.out.println("-- 3. runInExecutor keeps blocking code off the loop");
+    System.out.println("-- 3. runInExecutor and toThread keep blocking code off the loop");
     run(blockingCodeOffTheLoop());
   }
 }
