@@ -1,0 +1,170 @@
+package dev.coroutine.sync;
+
+import static dev.coroutine.Coroutines.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coroutine.Co;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.Task;
+import dev.coroutine.TestBase;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Queue, LifoQueue, PriorityQueue: ordering, bounds, join/taskDone, shutdown, cancellation. */
+class QueueTest extends TestBase {
+
+  /** Gets items until null, logging them and marking each done. */
+  static Coroutine<Object> consumer(Queue<String> q, List<String> log) {
+    return Co.seq(v -> Co.await(q.get()), v -> {
+      q.taskDone();
+      if (v == null) {
+        return null;
+      }
+      log.add((String) v);
+      return Co.await(consumer(q, log));
+    });
+  }
+
+  @Test
+  void fifo_producerConsumer_withBoundedQueue_andJoin() {
+    Queue<String> q = new Queue<>(1);
+    List<String> log = new ArrayList<>();
+    runSteps(v -> {
+      Coroutines.createTask(consumer(q, log));
+      return Co.await(q.put("a"));
+    }, v -> Co.await(q.put("b")), v -> Co.await(q.put("c")), v -> Co.await(q.put(null)),
+        v -> Co.await(q.join()));
+    assertThat(log).containsExactly("a", "b", "c");
+    assertThat(q.isEmpty()).isTrue();
+  }
+
+  @Test
+  void nowaitVariants_throwQueueEmptyAndQueueFull() {
+    Queue<Integer> q = new Queue<>(1);
+    assertThatThrownBy(q::getNowait).isInstanceOf(QueueEmptyException.class);
+    q.putNowait(1);
+    assertThat(q.isFull()).isTrue();
+    assertThatThrownBy(() -> q.putNowait(2)).isInstanceOf(QueueFullException.class);
+    assertThat(q.getNowait()).isEqualTo(1);
+    q.taskDone();
+    assertThatThrownBy(q::taskDone).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void lifoQueue_andPriorityQueue_order() {
+    LifoQueue<Integer> lifo = new LifoQueue<>();
+    PriorityQueue<Integer> prio = new PriorityQueue<>();
+    PriorityQueue<Integer> reversed = new PriorityQueue<>(0, Comparator.reverseOrder());
+    for (int i : new int[] {2, 3, 1}) {
+      lifo.putNowait(i);
+      prio.putNowait(i);
+      reversed.putNowait(i);
+    }
+    assertThat(List.of(lifo.getNowait(), lifo.getNowait(), lifo.getNowait())).containsExactly(1, 3, 2);
+    assertThat(List.of(prio.getNowait(), prio.getNowait(), prio.getNowait())).containsExactly(1, 2, 3);
+    assertThat(reversed.getNowait()).isEqualTo(3);
+    assertThatThrownBy(() -> prio.putNowait(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void getters_servedInOrder() {
+    Queue<String> q = new Queue<>();
+    List<String> log = new ArrayList<>();
+    runSteps(v -> {
+      for (String n : List.of("g1", "g2")) {
+        Coroutines.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add(n + "=" + x)));
+      }
+      return Co.await(sleep(1));
+    }, v -> {
+      q.putNowait("x");
+      q.putNowait("y");
+      return Co.await(sleep(1));
+    });
+    assertThat(log).containsExactly("g1=x", "g2=y");
+  }
+
+  @Test
+  void wokenGetterCancelled_passesItemToNextGetter() {
+    Queue<String> q = new Queue<>();
+    List<String> log = new ArrayList<>();
+    runSteps(v -> {
+      Task<Object> first = Coroutines.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("first")));
+      Coroutines.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("second " + x)));
+      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
+        q.putNowait("item"); // wakes first
+        first.cancel(); // before it runs
+        return Co.await(sleep(1));
+      }));
+    });
+    assertThat(log).containsExactly("second item");
+  }
+
+  @Test
+  void wokenPutterCancelled_passesSlotToNextPutter() {
+    Queue<String> q = new Queue<>(1);
+    q.putNowait("full");
+    runSteps(v -> {
+      Task<Object> first = Coroutines.createTask(Co.seq(x -> Co.await(q.put("first"))));
+      Coroutines.createTask(Co.seq(x -> Co.await(q.put("second"))));
+      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
+        q.getNowait(); // frees the slot, wakes first
+        first.cancel();
+        return Co.await(sleep(1));
+      }));
+    });
+    assertThat(q.getNowait()).isEqualTo("second");
+  }
+
+  @Test
+  void shutdown_failsPutters_andGettersOnceEmpty() {
+    Queue<String> q = new Queue<>();
+    q.putNowait("left");
+    q.shutdown(false);
+    assertThatThrownBy(() -> q.putNowait("x")).isInstanceOf(QueueShutDownException.class);
+    assertThat(q.getNowait()).isEqualTo("left");
+    assertThatThrownBy(q::getNowait).isInstanceOf(QueueShutDownException.class);
+    assertThatThrownBy(() -> run(q.get())).isInstanceOf(QueueShutDownException.class);
+  }
+
+  @Test
+  void shutdown_wakesWaitingGetter_withShutDown() {
+    Queue<String> q = new Queue<>();
+    Object r = run(Co.seq(v -> {
+      Task<Object> getter = Coroutines.createTask(Co.steps(x -> Co.await(q.get())).onError(e -> e).build());
+      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
+        q.shutdown(false);
+        return Co.await(getter);
+      }));
+    }));
+    assertThat(r).isInstanceOf(QueueShutDownException.class);
+  }
+
+  @Test
+  void shutdownImmediate_dropsItems_andReleasesJoin() {
+    Queue<String> q = new Queue<>();
+    q.putNowait("a");
+    q.putNowait("b");
+    Object r = runSteps(v -> {
+      Task<Object> joiner = Coroutines.createTask(Co.seq(x -> Co.await(q.join()), x -> "joined"));
+      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
+        q.shutdown(true);
+        return Co.await(joiner);
+      }));
+    });
+    assertThat(r).isEqualTo("joined");
+    assertThat(q.size()).isZero();
+  }
+
+  @Test
+  void uncontendedGet_isAlreadyFinished() {
+    Queue<String> q = new Queue<>();
+    q.putNowait("x");
+    assertThat(q.put("y")).isSameAs(Coroutines.done());
+    Object r = run(Co.awaiting(q.get()));
+    assertThat(r).isEqualTo("x");
+  }
+}
