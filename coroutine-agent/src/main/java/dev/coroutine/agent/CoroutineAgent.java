@@ -17,14 +17,18 @@ public final class CoroutineAgent {
   /** The exit status of a JVM stopped by the {@code failFast} option. */
   public static final int FAIL_FAST_EXIT_STATUS = 1;
 
+  /** The exit status of a JVM whose agent options are wrong: it never reaches {@code main}. */
+  public static final int BAD_OPTION_EXIT_STATUS = 2;
+
   private CoroutineAgent() {}
 
   /**
-   * Called by the JVM before {@code main}.
+   * Called by the JVM before {@code main}. A bad option is printed and the JVM exits with {@link
+   * #BAD_OPTION_EXIT_STATUS} before {@code main}, so a typo never silently runs the application
+   * without the intended checks.
    *
    * @param args the agent options, as after {@code =} in {@code -javaagent:coroutine-agent.jar=...}
    * @param inst the JVM's instrumentation
-   * @throws IllegalArgumentException for a bad option (the JVM then refuses to start)
    */
   public static void premain(String args, Instrumentation inst) {
     AgentLog log = new AgentLog(System.err);
@@ -32,8 +36,10 @@ public final class CoroutineAgent {
     try {
       options = AgentOptions.parse(args);
     } catch (IllegalArgumentException e) {
+      // Throwing would abort the JVM with a native crash report; a plain exit says it better.
       log.error(e.getMessage());
-      throw e;
+      System.exit(BAD_OPTION_EXIT_STATUS);
+      return;
     }
     CoroutineClassFileTransformer transformer =
         new CoroutineClassFileTransformer(

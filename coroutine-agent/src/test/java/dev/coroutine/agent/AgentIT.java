@@ -178,9 +178,11 @@ class AgentIT {
 
     Run run = launch(jdk, "verbose,bogus", List.of(classes("basic"), runtime), "demo.Main");
 
-    assertThat(run.exit()).as(run.toString()).isNotZero();
+    assertThat(run.exit()).as(run.toString()).isEqualTo(CoroutineAgent.BAD_OPTION_EXIT_STATUS);
     assertThat(run.out()).doesNotContain("hello");
-    assertThat(run.err()).contains("[coroutine-agent] ERROR unknown option 'bogus'");
+    assertThat(run.err())
+        .contains("[coroutine-agent] ERROR unknown option 'bogus'")
+        .doesNotContain("FATAL ERROR");
   }
 
   @Test
