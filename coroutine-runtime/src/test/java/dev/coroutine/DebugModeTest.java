@@ -1,0 +1,206 @@
+package dev.coroutine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coroutine.CapturingLoggerFinder.Record;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Debug mode (SPEC section 8): each report is asserted on the records of the {@code dev.coroutine}
+ * System.Logger, captured by {@link CapturingLoggerFinder}. Reports made when objects are collected
+ * are awaited with {@code System.gc()} rounds, with a generous limit.
+ */
+class DebugModeTest extends TestBase {
+
+  /** Waits (GC rounds, up to ~20 s) for a record containing all of {@code texts}. */
+  private static Record awaitRecord(String... texts) throws InterruptedException {
+    for (int i = 0; i < 400; i++) {
+      for (Record r : CapturingLoggerFinder.RECORDS) {
+        if (List.of(texts).stream().allMatch(t -> r.message().contains(t))) {
+          return r;
+        }
+      }
+      System.gc();
+      Thread.sleep(50);
+    }
+    throw new AssertionError("no log record containing " + List.of(texts) + " in "
+        + CapturingLoggerFinder.RECORDS);
+  }
+
+  private static void makeForgottenCoroutine() {
+    Co.seq(v -> "never run"); // created, dropped, never awaited
+  }
+
+  @Test
+  void neverAwaitedCoroutine_reportedWithCreationSite() throws Exception {
+    loop.setDebug(true);
+    makeForgottenCoroutine();
+    Record r = awaitRecord("was never awaited", "makeForgottenCoroutine", "DebugModeTest.java");
+    assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
+  }
+
+  @Test
+  void debugOff_tracksNothing_andSetDebugTogglesTracking() {
+    org.junit.jupiter.api.Assumptions.assumeFalse(Debug.GLOBAL, "debug mode is on JVM-wide");
+    assertThat(Debug.tracking).isFalse();
+    loop.setDebug(true);
+    assertThat(Debug.tracking).isTrue();
+    loop.setDebug(false);
+    assertThat(Debug.tracking).isFalse();
+    loop.setDebug(true);
+    loop.close(); // a closed loop no longer counts
+    assertThat(Debug.tracking).isFalse();
+  }
+
+  @Test
+  void slowCallback_isLogged_withDurationAndCreationSite() {
+    loop.setDebug(true);
+    loop.setSlowCallbackDuration(Duration.ofMillis(5));
+    loop.callSoon(() -> {
+      try {
+        Thread.sleep(30); // surely longer than 5 ms
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    loop.callSoon(loop::stop);
+    loop.runForever();
+    List<Record> slow = CapturingLoggerFinder.containing("slowCallback_isLogged");
+    assertThat(slow).anySatisfy(r -> {
+      assertThat(r.message()).startsWith("Executing Handle").contains(" took ").contains("seconds");
+      assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
+    });
+  }
+
+  @Test
+  void fastCallback_underThreshold_isNotLogged() {
+    loop.setDebug(true);
+    loop.setSlowCallbackDuration(Duration.ofSeconds(30));
+    Runnable marker = new Runnable() {
+      @Override
+      public void run() {}
+
+      @Override
+      public String toString() {
+        return "fast-marker-callback";
+      }
+    };
+    loop.callSoon(marker);
+    loop.callSoon(loop::stop);
+    loop.runForever();
+    assertThat(CapturingLoggerFinder.containing("fast-marker-callback")).isEmpty();
+  }
+
+  @Test
+  void wrongThreadCalls_throw() throws Exception {
+    loop.setDebug(true);
+    Future<Object> f = loop.createFuture();
+    AtomicReference<Throwable> callSoon = new AtomicReference<>();
+    AtomicReference<Throwable> setResult = new AtomicReference<>();
+    loop.callSoon(() -> {
+      Thread other = new Thread(() -> {
+        try {
+          loop.callSoon(() -> {});
+        } catch (Throwable t) {
+          callSoon.set(t);
+        }
+        try {
+          f.setResult(1);
+        } catch (Throwable t) {
+          setResult.set(t);
+        }
+      });
+      other.start();
+      try {
+        other.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      loop.stop();
+    });
+    loop.runForever();
+    assertThat(callSoon.get()).isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Non-thread-safe operation callSoon");
+    assertThat(setResult.get()).isInstanceOf(IllegalStateException.class);
+    assertThat(f.isDone()).isFalse();
+  }
+
+  @Test
+  void wrongThreadCalls_allowedOutsideDebugMode() throws Exception {
+    Future<Object> f = loop.createFuture();
+    loop.callSoon(() -> {
+      Thread other = new Thread(() -> f.setResult(1)); // a bug, but unchecked without debug
+      other.start();
+      try {
+        other.join();
+      } catch (InterruptedException e) {
+        throw new AssertionError(e);
+      }
+      loop.stop();
+    });
+    loop.runForever();
+    assertThat(f.isDone()).isTrue();
+  }
+
+  private void failTaskAndForgetIt(String marker) {
+    Task<Object> t = loop.createTask(Co.seq(v -> {
+      throw new IllegalStateException(marker);
+    }), "forgotten-" + marker);
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
+    assertThat(t.isDone()).isTrue(); // failed; nobody looks at it
+  }
+
+  @Test
+  void neverRetrievedTaskException_reportedWhenCollected_withCreationSite() throws Exception {
+    loop.setDebug(true);
+    failTaskAndForgetIt("unretrieved-1");
+    Record r = awaitRecord("Task exception was never retrieved", "forgotten-unretrieved-1",
+        "failTaskAndForgetIt");
+    assertThat(r.level()).isEqualTo(System.Logger.Level.ERROR);
+    assertThat(r.thrown()).hasMessage("unretrieved-1");
+  }
+
+  @Test
+  void retrievedTaskException_isNoLongerWatched() {
+    loop.setDebug(true);
+    Task<Object> t = loop.createTask(Co.seq(v -> {
+      throw new IllegalStateException("seen");
+    }));
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
+    assertThat(t.callbacks).isInstanceOf(Debug.ExceptionWatch.class);
+    Debug.ExceptionWatch w = (Debug.ExceptionWatch) t.callbacks;
+    assertThat(t.exception()).hasMessage("seen");
+    assertThat(w.retrieved).isTrue();
+    assertThat(t.callbacks).isNull();
+  }
+
+  @Test
+  void pendingTask_atClose_isReported() {
+    loop.setDebug(true);
+    loop.createTask(Co.awaiting(Coroutines.sleep(3_600_000)), "stuck-at-close");
+    loop.stop();
+    loop.runForever();
+    loop.close();
+    assertThat(CapturingLoggerFinder.containing("Task was destroyed but it is pending"))
+        .anySatisfy(r -> assertThat(r.message()).contains("stuck-at-close")
+            .contains("pendingTask_atClose_isReported"));
+  }
+
+  @Test
+  void callbackError_carriesHandleCreationSite() {
+    loop.setDebug(true);
+    loop.callSoon(() -> {
+      throw new IllegalStateException("from callback");
+    });
+    loop.callSoon(loop::stop);
+    loop.runForever();
+    assertThat(loopErrors).hasSize(1);
+    StackTraceElement[] site = loopErrors.get(0).creationSite();
+    assertThat(site).isNotNull();
+    assertThat(site[0].getMethodName()).isEqualTo("callbackError_carriesHandleCreationSite");
+    loopErrors.clear();
+  }
+}
