@@ -1,0 +1,172 @@
+package dev.coroutine.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Runs every example's {@code main} in this JVM (classes rewritten by the Maven plugin) and checks
+ * what it printed: exactly where the seed's semantics fix the output, within loose bounds where
+ * it depends on the clock (a noisy two-core machine must pass).
+ */
+class ExamplesTest {
+
+  private static final String CLOCK = "\\d\\d:\\d\\d:\\d\\d";
+
+  @Test
+  void sayAfter_sequentialAwaitsTakeThreeSeconds_tasksTakeTwo() throws Exception {
+    Captured c = Captured.run(SayAfter::main);
+
+    List<String> l = c.lines();
+    assertThat(l).hasSize(10);
+    assertThat(l.get(0)).isEqualTo("-- sequential awaits (expect ~3 s)");
+    assertThat(l.get(1)).matches("started at " + CLOCK);
+    assertThat(l.subList(2, 4)).containsExactly("hello", "world");
+    assertThat(l.get(4)).matches("finished at " + CLOCK + " \\(took [\\d.]+ s\\)");
+    assertThat(l.get(5)).isEqualTo("-- two tasks (expect ~2 s)");
+    assertThat(l.get(6)).matches("started at " + CLOCK);
+    assertThat(l.subList(7, 9)).containsExactly("hello", "world");
+    assertThat(l.get(9)).matches("finished at " + CLOCK + " \\(took [\\d.]+ s\\)");
+    List<Double> took = c.numbers("\\(took ([\\d.]+) s\\)");
+    assertThat(took.get(0)).as("sequential: 1 s + 2 s").isBetween(2.9, 6.0);
+    assertThat(took.get(1)).as("two tasks: max(1 s, 2 s)").isBetween(1.9, 4.5);
+  }
+
+  @Test
+  void gatherFactorial_interleavesExactlyAsTheSeedsExpectedOutput() throws Exception {
+    Captured c = Captured.run(GatherFactorial::main);
+
+    assertThat(c.lines()).containsExactlyElementsOf(Expected.GATHER_FACTORIAL);
+    assertThat(c.seconds()).as("three rounds of 1 s, concurrently").isBetween(2.9, 6.0);
+  }
+
+  @Test
+  void taskCallback_printsTaskPendingThenFinished_callbackReadsResult() throws Exception {
+    Captured c = Captured.run(TaskCallback::main);
+
+    assertThat(c.lines()).containsExactlyElementsOf(Expected.TASK_CALLBACK);
+  }
+
+  @Test
+  void runMain_sleepsOneSecondThenPrintsHello() throws Exception {
+    Captured c = Captured.run(RunMain::main);
+
+    assertThat(c.lines()).containsExactly("hello");
+    assertThat(c.seconds()).isBetween(0.95, 4.0);
+  }
+
+  @Test
+  void createTask_tasksRunConcurrently_loopApiWorks_runningLoopRefusesToRunAgain()
+      throws Exception {
+    Captured c = Captured.run(CreateTask::main);
+
+    assertThat(c.lines()).containsExactlyElementsOf(Expected.CREATE_TASK);
+  }
+
+  @Test
+  void simpleWait_returnsDoneAndPendingSets() throws Exception {
+    Captured c = Captured.run(SimpleWait::main);
+
+    assertThat(c.lines()).containsExactlyElementsOf(Expected.SIMPLE_WAIT);
+  }
+
+  @Test
+  void debugMode_reportsNeverAwaitedSlowCallbacksWrongThreadAndLostExceptions() throws Exception {
+    Captured c = Captured.run(DebugMode::main);
+    String out = c.out();
+
+    assertThat(c.lines().get(0)).isEqualTo("debug mode: true");
+    // 1. the forgotten await, with where the coroutine was created
+    assertThat(out)
+        .containsPattern(
+            "coroutine dev\\.coroutine\\.examples\\.DebugMode\\.sayAfter was never awaited;"
+                + " created at:\\s+at dev\\.coroutine\\.examples\\.DebugMode\\.sayAfter\\("
+                + "DebugMode\\.java:\\d+\\)\\s+at dev\\.coroutine\\.examples\\.DebugMode\\.main\\("
+                + "DebugMode\\.java:\\d+\\)");
+    assertThat(out).doesNotContain("never printed");
+    // 2. a slow callback and a coroutine step that blocked the loop
+    assertThat(out).containsPattern("WARNING Executing Handle\\[.*\\] took 0\\.1\\d\\d seconds");
+    assertThat(out).containsPattern("WARNING Executing Task<Task-\\d+ .*> took 0\\.1\\d\\d seconds");
+    // 3. callSoon from a foreign thread is refused; callSoonThreadsafe runs on the loop
+    assertThat(out)
+        .contains("refused: Non-thread-safe operation callSoon")
+        .contains("called from other-thread")
+        .containsPattern("callSoonThreadsafe from another thread: ran on (?!other-thread)");
+    // 4. a task exception nobody retrieved
+    assertThat(out)
+        .contains("Task exception was never retrieved")
+        .contains("IllegalArgumentException: nobody looks at this exception");
+    assertThat(out).doesNotContain("(no report");
+  }
+
+  @Test
+  void threads_threadsafeEntryPoints_andBlockingCodeOffTheLoop() throws Exception {
+    Captured c = Captured.run(Threads::main);
+    String out = c.out();
+
+    assertThat(out)
+        .containsPattern("loop thread \\S+ got: computed on worker-thread")
+        .contains("the other future was cancelled from the worker: true")
+        .containsPattern("\\S+ read the result of a coroutine run on the event-loop thread: 42")
+        .contains("runInExecutor: 500 ms of blocking work done on an executor thread")
+        .contains("toThread: 500 ms of blocking work done on an executor thread");
+    // the loop kept running its 50 ms ticker while the blocking work ran elsewhere
+    assertThat(c.number("ticker (\\d+) times \\(every")).isGreaterThanOrEqualTo(3);
+    assertThat(c.number("ticker ran (\\d+) times meanwhile")).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void crawler_fetchesEveryPage_concurrentlyMuchFasterThanSequentially() throws Exception {
+    Captured c = Captured.run(Crawler::main);
+    String out = c.out();
+
+    int pages = Crawler.PAGES;
+    assertThat(out)
+        .containsPattern("sequential: " + pages + " pages .* 0 failed, max 1 in flight")
+        .containsPattern(
+            "concurrent: " + pages + " pages .* 0 failed, max " + Crawler.CONCURRENCY
+                + " in flight")
+        .contains("(" + pages + " of " + pages + " pages; concurrency " + Crawler.CONCURRENCY + ")");
+    // the site makes some pages fail or stall on their first request: retries and timeouts
+    assertThat(c.number("sequential: .* (\\d+) retries")).isGreaterThan(0);
+    assertThat(c.number("concurrent: .*\\((\\d+) timeouts\\)")).isGreaterThan(0);
+    assertThat(c.linesStartingWith("  [concurrent]")).as("progress lines").isNotEmpty();
+    double seqRate = c.number("sequential: .* = (\\d+) pages/s");
+    double concRate = c.number("concurrent: .* = (\\d+) pages/s");
+    assertThat(concRate).isGreaterThan(seqRate);
+    assertThat(c.number("speed-up: ([\\d.]+)x")).isGreaterThanOrEqualTo(3.0);
+    assertThat(c.seconds()).as("the crawler stays modest").isLessThan(30.0);
+  }
+
+  @Test
+  void tour_runsTheChosenExamplesUnderBanners() throws Exception {
+    Captured c = Captured.run(Tour::main, "TaskCallback", "SimpleWait");
+
+    assertThat(c.lines())
+        .startsWith("", "=== TaskCallback (seed 2.3 task callbacks)")
+        .containsSubsequence(Expected.TASK_CALLBACK)
+        .containsSubsequence(Expected.SIMPLE_WAIT)
+        .contains("=== SimpleWait (seed 2.5 simple waiting)");
+    assertThat(c.lines().get(c.lines().size() - 1)).matches("Tour finished: 2 examples in [\\d.]+ s");
+  }
+
+  @Test
+  void tour_knowsEveryExample_andRefusesUnknownNames() {
+    assertThat(Tour.STOPS.keySet())
+        .containsExactly(
+            "SayAfter",
+            "CreateTask",
+            "GatherFactorial",
+            "TaskCallback",
+            "RunMain",
+            "SimpleWait",
+            "DebugMode",
+            "Threads",
+            "Crawler");
+    assertThatThrownBy(() -> Tour.main(new String[] {"Nope"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("no example named Nope");
+  }
+}
