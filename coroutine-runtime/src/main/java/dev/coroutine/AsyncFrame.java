@@ -28,6 +28,11 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   static final Coroutine<Void> YIELD = new YieldCoroutine();
   /** {@link #label} of a frame whose body returned or threw. */
   public static final int DONE = -1;
+  /**
+   * {@link #label} of a query frame: a generated body called with it returns the {@link
+   * StackTraceElement} of its await number {@code prims[0]} (0: the method's first line).
+   */
+  public static final int DESCRIBE = -2;
   /** Inline coroutine calls deeper than this go through the trampoline. */
   static final int MAX_INLINE_DEPTH = 256;
 
@@ -284,6 +289,37 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       f.label = 1;
     }
     return r;
+  }
+
+  /**
+   * Where this coroutine is: class, method, source file and line of the await it is suspended
+   * at, or of its first line if it has not suspended yet. Null for the runtime's own coroutines
+   * and once finished. Costs a call into the body; meant for task dumps and debugging.
+   */
+  public StackTraceElement location() {
+    int at = label;
+    if (at < 0 || isRuntimeBody(body)) {
+      return null; // finished, or one of the runtime's hand-written bodies (no DESCRIBE branch)
+    }
+    AsyncFrame<?> query = new AsyncFrame<>(body, 0, 1);
+    query.label = DESCRIBE;
+    query.prims[0] = at;
+    try {
+      Object r = body.resume(query);
+      return r instanceof StackTraceElement ? (StackTraceElement) r : null;
+    } catch (Throwable t) {
+      return null;
+    }
+  }
+
+  private static boolean isRuntimeBody(Body body) {
+    String pkg = body.getClass().getNestHost().getPackageName();
+    return pkg.equals("dev.coroutine") || pkg.equals("dev.coroutine.sync");
+  }
+
+  /** The frame awaiting this one inline, or null for a task's outermost frame. */
+  public AsyncFrame<?> caller() {
+    return caller;
   }
 
   @Override

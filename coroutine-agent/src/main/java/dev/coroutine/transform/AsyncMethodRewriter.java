@@ -42,13 +42,17 @@ final class AsyncMethodRewriter {
 
   /** The class being rewritten. */
   private final String owner;
+  /** The owner's source file name, or null. */
+  private final String sourceFile;
   /** True if the owner is an interface (for the body's method handle). */
   private final boolean ownerIsInterface;
   /** Supertypes for the type analysis. */
   private final ClassHierarchy hierarchy;
 
-  AsyncMethodRewriter(String owner, boolean ownerIsInterface, ClassHierarchy hierarchy) {
+  AsyncMethodRewriter(
+      String owner, String sourceFile, boolean ownerIsInterface, ClassHierarchy hierarchy) {
     this.owner = owner;
+    this.sourceFile = sourceFile;
     this.ownerIsInterface = ownerIsInterface;
     this.hierarchy = hierarchy;
   }
@@ -380,17 +384,7 @@ final class AsyncMethodRewriter {
     prologue.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
     prologue.add(new TableSwitchInsnNode(0, sites.size(), bad, targets));
     prologue.add(bad);
-    prologue.add(new TypeInsnNode(Opcodes.NEW, "java/lang/IllegalStateException"));
-    prologue.add(new InsnNode(Opcodes.DUP));
-    prologue.add(new org.objectweb.asm.tree.LdcInsnNode("coroutine resumed in an invalid state"));
-    prologue.add(
-        new MethodInsnNode(
-            Opcodes.INVOKESPECIAL,
-            "java/lang/IllegalStateException",
-            "<init>",
-            "(Ljava/lang/String;)V",
-            false));
-    prologue.add(new InsnNode(Opcodes.ATHROW));
+    prologue.add(describe(method, sites, frameVar));
     prologue.add(start);
     for (Saved p : paramSlots) {
       prologue.add(restore(p, frameVar));
@@ -486,6 +480,74 @@ final class AsyncMethodRewriter {
     method.localVariables = null;
     method.visibleLocalVariableAnnotations = null;
     method.invisibleLocalVariableAnnotations = null;
+  }
+
+  /**
+   * The prologue's default branch. With {@code label == DESCRIBE} the body answers where its
+   * await number {@code prims[0]} is (0: the method's start) as a StackTraceElement, for task
+   * dumps and async stack traces; any other label is a corrupt state.
+   */
+  private InsnList describe(MethodNode method, List<Site> sites, int frameVar) {
+    InsnList c = new InsnList();
+    LabelNode corrupt = new LabelNode();
+    LabelNode make = new LabelNode();
+    int lineVar = frameVar + 1;
+    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+    c.add(Insns.pushInt(Protocol.DESCRIBE_LABEL));
+    c.add(new JumpInsnNode(Opcodes.IF_ICMPNE, corrupt));
+    LabelNode[] cases = new LabelNode[sites.size() + 1];
+    LabelNode unknown = new LabelNode();
+    for (int k = 0; k < cases.length; k++) {
+      cases[k] = new LabelNode();
+    }
+    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.PRIMS, "[J"));
+    c.add(new InsnNode(Opcodes.ICONST_0));
+    c.add(new InsnNode(Opcodes.LALOAD));
+    c.add(new InsnNode(Opcodes.L2I));
+    c.add(new TableSwitchInsnNode(0, sites.size(), unknown, cases));
+    for (int k = 0; k < cases.length; k++) {
+      c.add(cases[k]);
+      c.add(Insns.pushInt(k == 0 ? Insns.firstLine(method) : Insns.lineOf(sites.get(k - 1).call)));
+      c.add(new VarInsnNode(Opcodes.ISTORE, lineVar));
+      c.add(new JumpInsnNode(Opcodes.GOTO, make));
+    }
+    c.add(unknown);
+    c.add(new InsnNode(Opcodes.ICONST_M1));
+    c.add(new VarInsnNode(Opcodes.ISTORE, lineVar));
+    c.add(make);
+    c.add(new TypeInsnNode(Opcodes.NEW, "java/lang/StackTraceElement"));
+    c.add(new InsnNode(Opcodes.DUP));
+    c.add(new org.objectweb.asm.tree.LdcInsnNode(owner.replace('/', '.')));
+    c.add(new org.objectweb.asm.tree.LdcInsnNode(method.name));
+    if (sourceFile != null) {
+      c.add(new org.objectweb.asm.tree.LdcInsnNode(sourceFile));
+    } else {
+      c.add(new InsnNode(Opcodes.ACONST_NULL));
+    }
+    c.add(new VarInsnNode(Opcodes.ILOAD, lineVar));
+    c.add(
+        new MethodInsnNode(
+            Opcodes.INVOKESPECIAL,
+            "java/lang/StackTraceElement",
+            "<init>",
+            "(Ljava/lang/String;Ljava/lang/String;Ljava/lang/String;I)V",
+            false));
+    c.add(new InsnNode(Opcodes.ARETURN));
+    c.add(corrupt);
+    c.add(new TypeInsnNode(Opcodes.NEW, "java/lang/IllegalStateException"));
+    c.add(new InsnNode(Opcodes.DUP));
+    c.add(new org.objectweb.asm.tree.LdcInsnNode("coroutine resumed in an invalid state"));
+    c.add(
+        new MethodInsnNode(
+            Opcodes.INVOKESPECIAL,
+            "java/lang/IllegalStateException",
+            "<init>",
+            "(Ljava/lang/String;)V",
+            false));
+    c.add(new InsnNode(Opcodes.ATHROW));
+    return c;
   }
 
   /** Stores local {@code v.var} into the frame. */

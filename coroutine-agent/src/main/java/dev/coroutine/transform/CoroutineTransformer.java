@@ -103,7 +103,7 @@ public final class CoroutineTransformer {
             new ClassHierarchy.Info(
                 cn.superName, (cn.access & Opcodes.ACC_INTERFACE) != 0, cn.interfaces));
     boolean isInterface = (cn.access & Opcodes.ACC_INTERFACE) != 0;
-    AsyncMethodRewriter rewriter = new AsyncMethodRewriter(cn.name, isInterface, h);
+    AsyncMethodRewriter rewriter = new AsyncMethodRewriter(cn.name, cn.sourceFile, isInterface, h);
     Set<String> rewritten = new HashSet<>();
     Set<String> taken = new HashSet<>();
     for (MethodNode m : cn.methods) {

@@ -41,6 +41,8 @@ final class Protocol {
   static final String RESUMED = "resumed";
   static final String RESUMED_DESC = "()Ljava/lang/Object;";
   static final String SUSPEND = "SUSPEND";
+  /** A frame label asking the body where its await number {@code prims[0]} is. */
+  static final int DESCRIBE_LABEL = -2;
   static final String LABEL = "label";
   static final String REFS = "refs";
   static final String PRIMS = "prims";

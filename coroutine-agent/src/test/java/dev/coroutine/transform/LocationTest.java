@@ -1,0 +1,41 @@
+package dev.coroutine.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coroutine.AsyncFrame;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import dev.coroutine.Task;
+import java.lang.reflect.Method;
+import org.junit.jupiter.api.Test;
+
+/** A suspended frame tells where it is (the DESCRIBE branch the transformer generates). */
+class LocationTest {
+  @Test
+  void suspendedFrame_reportsClassMethodFileAndLineOfItsAwait() throws Exception {
+    TransformingClassLoader loader = new TransformingClassLoader();
+    Class<?> c = loader.loadClass(TransformingClassLoader.SAMPLES + "Located");
+    Method m = c.getMethod("twoAwaits", Future.class, Future.class);
+    try (EventLoop loop = new EventLoop()) {
+      Future<Integer> first = loop.createFuture();
+      Future<Integer> second = loop.createFuture();
+      AsyncFrame<?> frame = (AsyncFrame<?>) m.invoke(null, first, second);
+      StackTraceElement start = frame.location();
+      assertThat(start.getClassName()).isEqualTo(c.getName());
+      assertThat(start.getMethodName()).isEqualTo("twoAwaits");
+      assertThat(start.getFileName()).isEqualTo("Located.java");
+      assertThat(start.getLineNumber()).isEqualTo(13);
+
+      @SuppressWarnings("unchecked")
+      Task<Integer> task = loop.createTask((dev.coroutine.Coroutine<Integer>) frame);
+      loop.callSoon(() -> {});
+      loop.callLater(0.001, () -> first.setResult(1));
+      loop.callLater(0.05, loop::stop); // well after the task resumed and reached line 14
+      loop.runForever();
+      assertThat(frame.location().getLineNumber()).isEqualTo(14);
+      second.setResult(2);
+      assertThat(loop.runUntilComplete(task)).isEqualTo(3);
+      assertThat(frame.location()).isNull();
+    }
+  }
+}
