@@ -249,11 +249,14 @@ public final class Crawler {
     long bytes;
     /** Wall time of the crawl, once finished. */
     double seconds;
+    /** Time between progress lines. */
+    final long progressMillis;
 
-    Crawl(String name, HttpClient client, int concurrency) {
+    Crawl(String name, HttpClient client, int concurrency, long progressMillis) {
       this.name = name;
       this.client = client;
       this.limit = new Semaphore(concurrency);
+      this.progressMillis = progressMillis;
     }
 
     /** Crawls from {@code home} until no new link is left; reports progress meanwhile. */
@@ -341,11 +344,11 @@ public final class Crawler {
       return done(response);
     }
 
-    /** The progress line, every 250 ms until cancelled. */
+    /** The progress line, every {@link #progressMillis} until cancelled. */
     @Async
     Coroutine<Void> progress(long start) {
       while (true) {
-        await(sleep(250));
+        await(sleep(progressMillis));
         System.out.println(
             String.format(
                 Locale.ROOT,
@@ -391,12 +394,12 @@ public final class Crawler {
         client.send(warmup, HttpResponse.BodyHandlers.ofString());
       }
 
-      Crawl sequential = new Crawl("sequential", client, 1);
+      Crawl sequential = new Crawl("sequential", client, 1, 1000);
       run(sequential.crawl(site.home()));
       System.out.println(sequential.summary());
 
       site.reset();
-      Crawl concurrent = new Crawl("concurrent", client, CONCURRENCY);
+      Crawl concurrent = new Crawl("concurrent", client, CONCURRENCY, 200);
       run(concurrent.crawl(site.home()));
       System.out.println(concurrent.summary());
 

@@ -139,7 +139,10 @@ class AgentRunTest {
     Path pluginClasses =
         Path.of(GatherFactorial.class.getProtectionDomain().getCodeSource().getLocation().toURI());
 
-    Run plugin = java(jdk25, List.of(), pluginClasses, "GatherFactorial");
+    // under -Pagent the build's own classes are not rewritten either: they need the agent too
+    List<String> options =
+        Boolean.getBoolean("examples.underAgent") ? List.of("-javaagent:" + agent) : List.of();
+    Run plugin = java(jdk25, options, pluginClasses, "GatherFactorial");
     Run agentRun = java(jdk25, List.of("-javaagent:" + agent), plainClasses, "GatherFactorial");
 
     assertThat(plugin.lines()).as(plugin.err()).containsExactlyElementsOf(Expected.GATHER_FACTORIAL);
