@@ -1,0 +1,817 @@
+package dev.coroutine.bench.harness;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
+
+/**
+ * The comparison: runs every workload on every system and writes {@code RESULTS.md}. JMH (in
+ * forked JVMs of the JDK each row names) measures W1, W2, W5 and W6; child processes ({@link
+ * Child}, and {@code bench_asyncio.py} for Python) measure W3, W4, T1, T2 and every Python row.
+ *
+ * <pre>
+ * java -cp ... dev.coroutine.bench.harness.Compare --mode=quick|full [--only=W1,W3,PY,...]
+ *      [--out=RESULTS.md] [--work=target/bench-work]
+ * system properties: bench.jdk17, bench.jdk25 (JDK homes), bench.python, bench.agentJar,
+ *      bench.t2Jars (comma-separated), bench.pythonScript
+ * </pre>
+ */
+public final class Compare {
+  /** What virtual threads run with: one carrier thread, as every other system has one thread. */
+  static final List<String> VT_FLAGS =
+      List.of(
+          "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+  /** Flags of every JMH fork. */
+  static final List<String> JMH_FLAGS = List.of("-Xms1g", "-Xmx1g");
+  /** Flags of every process-level JVM child. */
+  static final List<String> PROC_FLAGS = List.of("-Xmx4g");
+
+  /** How much of everything to run. */
+  record Sizes(
+      String name,
+      int jmhForks,
+      int jmhWarmups,
+      int jmhWarmupMs,
+      int jmhIterations,
+      int jmhIterationMs,
+      int w3N,
+      int w3Reps,
+      int w4N,
+      int w4Warmups,
+      int w4Reps,
+      int w4Processes,
+      int pyW1N,
+      int pyW2RoundTrips,
+      int pyW5N,
+      int pyW6Chains,
+      int pyReps,
+      int pyW3Reps,
+      int pyW4Warmups,
+      int pyW4Reps,
+      int t1Classes,
+      int t1Processes,
+      int t1Passes,
+      int t2MaxClasses,
+      int t2Reps) {
+
+    static final Sizes QUICK =
+        new Sizes(
+            "quick", 1, 2, 200, 3, 200, 100_000, 1, 100_000, 2, 3, 1, 100_000, 20_000, 1_000_000,
+            10, 3, 1, 1, 2, 1_000, 1, 3, 4_000, 2);
+    static final Sizes FULL =
+        new Sizes(
+            "full", 3, 5, 1000, 5, 1000, 1_000_000, 3, 100_000, 5, 10, 3, 1_000_000, 200_000,
+            10_000_000, 100, 5, 3, 2, 5, 10_000, 3, 5, 0, 5);
+  }
+
+  /** A JVM system of the process-level workloads, or Python when {@code java} is null. */
+  record ProcSystem(String label, String key, String jdk, String java, List<String> flags) {}
+
+  /** A JMH system: the benchmark method name and the JVM its forks run on. */
+  record JmhSystem(String label, String method, String jdk, String java, List<String> flags) {}
+
+  /** A JMH workload: id, benchmark class, unit per op. */
+  record JmhWorkload(String id, String benchmarkClass, String unit) {}
+
+  static final List<JmhWorkload> JMH_WORKLOADS =
+      List.of(
+          new JmhWorkload("W1", "W1Yield", "ns/yield"),
+          new JmhWorkload("W2", "W2PingPong", "ns/hand-off"),
+          new JmhWorkload("W5", "W5FastPath", "ns/await"),
+          new JmhWorkload("W6", "W6CallDepth", "ns/level"));
+
+  static final String OURS = "ours";
+  static final String KOTLIN = "kotlinx.coroutines";
+  static final String VT = "virtual threads";
+  static final String CF = "CompletableFuture";
+  static final String PY = "asyncio";
+  static final String PLAIN = "plain call (W5 yardstick)";
+
+  private final Sizes sizes;
+  private final Set<String> only;
+  private final Path out;
+  private final Path work;
+  private final String java17;
+  private final String java25;
+  private final String jdk17Label;
+  private final String jdk25Label;
+  private final String python;
+  private final String pythonLabel;
+  private final String pythonScript;
+  private final String agentJar;
+  private final List<String> t2Jars;
+  private final String classpath = System.getProperty("java.class.path");
+  private final List<Row> rows = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
+  private final String loadAtStart = loadAverage();
+
+  private Compare(Map<String, String> args) throws IOException {
+    sizes = "quick".equals(args.getOrDefault("mode", "full")) ? Sizes.QUICK : Sizes.FULL;
+    String o = args.getOrDefault("only", "all");
+    only =
+        "all".equals(o)
+            ? Set.of()
+            : Arrays.stream(o.split(",")).map(String::trim).collect(Collectors.toSet());
+    out = Path.of(args.getOrDefault("out", "RESULTS.md"));
+    work = Path.of(args.getOrDefault("work", "target/bench-work"));
+    Files.createDirectories(work);
+    String home = System.getProperty("java.home");
+    java17 = javaOf(System.getProperty("bench.jdk17", home));
+    java25 = javaOf(System.getProperty("bench.jdk25", home));
+    jdk17Label = "JDK " + javaVersion(java17);
+    jdk25Label = "JDK " + javaVersion(java25);
+    python = System.getProperty("bench.python", "python3");
+    pythonLabel = pythonVersion();
+    pythonScript = System.getProperty("bench.pythonScript", "src/main/python/bench_asyncio.py");
+    agentJar = System.getProperty("bench.agentJar", "");
+    String jars = System.getProperty("bench.t2Jars", "");
+    t2Jars =
+        Arrays.stream(jars.split(","))
+            .map(String::trim)
+            .filter(s -> !s.isEmpty())
+            .collect(Collectors.toList());
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Map<String, String> args = new HashMap<>();
+    for (String a : argv) {
+      if (a.startsWith("--") && a.contains("=")) {
+        args.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+      } else if ("--quick".equals(a)) {
+        args.put("mode", "quick");
+      } else {
+        throw new IllegalArgumentException("unknown argument " + a);
+      }
+    }
+    Compare c = new Compare(args);
+    long t0 = System.nanoTime();
+    c.runAll();
+    long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+    c.write(seconds);
+    System.out.println("[bench] wrote " + c.out.toAbsolutePath() + " after " + seconds + " s");
+  }
+
+  private boolean wanted(String id) {
+    return only.isEmpty() || only.contains(id);
+  }
+
+  private void runAll() {
+    step("JMH (W1, W2, W5, W6)", this::jmh);
+    if (wanted("W3")) {
+      step("W3 sleepers", this::sleepers);
+    }
+    if (wanted("W4")) {
+      step("W4 gather", this::gather);
+    }
+    if (wanted("PY")) {
+      step("asyncio micro-benchmarks", this::pythonMicro);
+    }
+    if (wanted("T1")) {
+      step("T1 transform speed", this::transformSpeed);
+    }
+    if (wanted("T2")) {
+      step("T2 agent overhead", this::agentOverhead);
+    }
+  }
+
+  /** A step that may fail without stopping the others. */
+  private interface Step {
+    void run() throws Exception;
+  }
+
+  private void step(String name, Step s) {
+    System.out.println("[bench] " + name + " ...");
+    long t0 = System.nanoTime();
+    try {
+      s.run();
+    } catch (Exception | Error e) {
+      StringWriter w = new StringWriter();
+      e.printStackTrace(new PrintWriter(w));
+      System.out.println("[bench] " + name + " FAILED: " + w);
+      notes.add(name + " failed: " + e);
+    }
+    System.out.printf(
+        Locale.ROOT, "[bench] %s done in %.0f s%n", name, (System.nanoTime() - t0) / 1e9);
+  }
+
+  // ---- JMH ---------------------------------------------------------------------------------
+
+  private void jmh() throws RunnerException {
+    List<JmhSystem> systems =
+        List.of(
+            new JmhSystem(OURS, "ours", jdk25Label, java25, JMH_FLAGS),
+            new JmhSystem(OURS, "ours", jdk17Label, java17, JMH_FLAGS),
+            new JmhSystem(KOTLIN, "kotlinx", jdk25Label, java25, JMH_FLAGS),
+            new JmhSystem(VT, "virtualThreads", jdk25Label, java25, concat(JMH_FLAGS, VT_FLAGS)),
+            new JmhSystem(CF, "completableFuture", jdk25Label, java25, JMH_FLAGS),
+            new JmhSystem(PLAIN, "plainCall", jdk25Label, java25, JMH_FLAGS));
+    List<JmhWorkload> workloads =
+        JMH_WORKLOADS.stream().filter(w -> wanted(w.id())).collect(Collectors.toList());
+    if (workloads.isEmpty()) {
+      return;
+    }
+    String classes =
+        workloads.stream().map(JmhWorkload::benchmarkClass).collect(Collectors.joining("|"));
+    for (JmhSystem s : systems) {
+      String regex = "^dev\\.coroutine\\.bench\\.jmh\\.(" + classes + ")\\." + s.method() + "$";
+      Path log = work.resolve("jmh-" + s.method() + "-" + s.jdk().replace(' ', '_') + ".log");
+      ChainedOptionsBuilder b =
+          new OptionsBuilder()
+              .include(regex)
+              .forks(sizes.jmhForks())
+              .warmupIterations(sizes.jmhWarmups())
+              .warmupTime(TimeValue.milliseconds(sizes.jmhWarmupMs()))
+              .measurementIterations(sizes.jmhIterations())
+              .measurementTime(TimeValue.milliseconds(sizes.jmhIterationMs()))
+              .jvm(s.java())
+              .jvmArgs(s.flags().toArray(new String[0]))
+              .addProfiler(GCProfiler.class)
+              .shouldFailOnError(false)
+              .output(log.toString());
+      System.out.println("[bench]   JMH " + s.label() + " on " + s.jdk() + " (log: " + log + ")");
+      Collection<RunResult> results = new Runner(b.build()).run();
+      Map<String, RunResult> byClass = new HashMap<>();
+      for (RunResult r : results) {
+        String bench = r.getParams().getBenchmark();
+        String cls = bench.substring(0, bench.lastIndexOf('.'));
+        byClass.put(cls.substring(cls.lastIndexOf('.') + 1), r);
+      }
+      for (JmhWorkload w : workloads) {
+        if (s.method().equals("plainCall") && !w.id().equals("W5")) {
+          continue;
+        }
+        RunResult r = byClass.get(w.benchmarkClass());
+        Stats stats = null;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (r == null) {
+          notes.add(w.id() + " " + s.label() + " on " + s.jdk() + " failed: see " + log);
+        } else {
+          Statistics st = r.getPrimaryResult().getStatistics();
+          stats = new Stats(st.getPercentile(50), st.getMin(), st.getMax(), (int) st.getN());
+          for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+            if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+              metrics.put("alloc B/op", e.getValue().getScore());
+            }
+          }
+          System.out.printf(
+              Locale.ROOT,
+              "[bench]     %s %-20s %10.2f %s%n",
+              w.id(),
+              s.label(),
+              stats.median(),
+              w.unit());
+        }
+        rows.add(
+            new Row(
+                w.id(), s.label(), s.jdk(), w.unit(), stats, metrics, String.join(" ", s.flags()), true));
+      }
+    }
+  }
+
+  // ---- process-level -----------------------------------------------------------------------
+
+  private List<ProcSystem> procSystems() {
+    return List.of(
+        new ProcSystem(OURS, "ours", jdk25Label, java25, PROC_FLAGS),
+        new ProcSystem(OURS, "ours", jdk17Label, java17, PROC_FLAGS),
+        new ProcSystem(KOTLIN, "kotlinx", jdk25Label, java25, PROC_FLAGS),
+        new ProcSystem(VT, "vt", jdk25Label, java25, concat(PROC_FLAGS, VT_FLAGS)),
+        new ProcSystem(CF, "cf", jdk25Label, java25, PROC_FLAGS),
+        new ProcSystem(PY, "python", pythonLabel, null, List.of()));
+  }
+
+  private List<String> childCommand(ProcSystem s, String... args) {
+    List<String> cmd = new ArrayList<>();
+    if (s.java() == null) {
+      cmd.add(python);
+      cmd.add(pythonScript);
+    } else {
+      cmd.add(s.java());
+      cmd.addAll(s.flags());
+      cmd.add("-cp");
+      cmd.add(classpath);
+      cmd.add(Child.class.getName());
+    }
+    cmd.addAll(Arrays.asList(args));
+    return cmd;
+  }
+
+  private void sleepers() throws Exception {
+    long millis = 1000;
+    for (ProcSystem s : procSystems()) {
+      String n = Integer.toString(sizes.w3N());
+      List<Double> wall = new ArrayList<>();
+      List<Double> rss = new ArrayList<>();
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      try {
+        for (int r = 0; r < sizes.w3Reps(); r++) {
+          List<Map<String, String>> res =
+              runChild("w3-" + s.key() + "-" + r, childCommand(s, "w3", s.key(), n, "" + millis, "time"));
+          wall.add(num(res, "wall_ms") / 1000);
+          rss.add(num(res, "peak_rss_kb") / 1024);
+        }
+        List<Map<String, String>> heap =
+            runChild("w3-" + s.key() + "-heap", childCommand(s, "w3", s.key(), n, "" + millis, "heap"));
+        metrics.put("peak RSS MiB", Stats.of(rss).median());
+        double woken = num(heap, "woken_at_probe");
+        if (woken > 0) {
+          notes.add(
+              "W3 " + s.label() + " " + s.jdk() + ": " + (long) woken
+                  + " sleepers had already woken when the heap was measured; figure omitted");
+        } else if (s.java() == null) {
+          metrics.put("RSS B/task", num(heap, "rss_per_task_b"));
+        } else {
+          metrics.put("heap B/task", num(heap, "heap_per_task_b"));
+        }
+        System.out.printf(
+            Locale.ROOT, "[bench]     W3 %-20s %-12s %8.2f s %s%n", s.label(), s.jdk(),
+            Stats.of(wall).median(), metrics);
+      } catch (ChildFailed e) {
+        notes.add("W3 " + s.label() + " " + s.jdk() + " failed: " + e.getMessage());
+      }
+      rows.add(
+          new Row(
+              "W3", s.label(), s.jdk(), "s (" + n + " tasks)", Stats.of(wall), metrics,
+              String.join(" ", s.flags()), true));
+    }
+  }
+
+  private void gather() throws Exception {
+    for (ProcSystem s : procSystems()) {
+      String n = Integer.toString(sizes.w4N());
+      boolean py = s.java() == null;
+      int warm = py ? sizes.pyW4Warmups() : sizes.w4Warmups();
+      int reps = py ? sizes.pyW4Reps() : sizes.w4Reps();
+      int procs = py ? 1 : sizes.w4Processes();
+      List<Double> ms = new ArrayList<>();
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      List<Double> rss = new ArrayList<>();
+      try {
+        for (int p = 0; p < procs; p++) {
+          List<Map<String, String>> res =
+              runChild("w4-" + s.key() + "-" + p, childCommand(s, "w4", s.key(), n, "" + warm, "" + reps));
+          for (Map<String, String> m : res) {
+            if (m.containsKey("wall_ms")) {
+              ms.add(Double.parseDouble(m.get("wall_ms")));
+            }
+          }
+          rss.add(num(res, "peak_rss_kb") / 1024);
+        }
+        metrics.put("peak RSS MiB", Stats.of(rss).median());
+        System.out.printf(
+            Locale.ROOT, "[bench]     W4 %-20s %-12s %8.1f ms%n", s.label(), s.jdk(),
+            Stats.of(ms).median());
+      } catch (ChildFailed e) {
+        notes.add("W4 " + s.label() + " " + s.jdk() + " failed: " + e.getMessage());
+      }
+      rows.add(
+          new Row(
+              "W4", s.label(), s.jdk(), "ms (" + n + " children)", Stats.of(ms), metrics,
+              String.join(" ", s.flags()), true));
+    }
+  }
+
+  private void pythonMicro() throws Exception {
+    ProcSystem py = procSystems().get(procSystems().size() - 1);
+    String reps = "" + sizes.pyReps();
+    Object[][] runs = {
+      {"W1", "ns/yield", new String[] {"w1", "" + sizes.pyW1N(), reps}},
+      {"W2", "ns/hand-off", new String[] {"w2", "" + sizes.pyW2RoundTrips(), reps}},
+      {"W5", "ns/await", new String[] {"w5", "" + sizes.pyW5N(), reps}},
+      {"W6", "ns/level", new String[] {"w6", "" + sizes.pyW6Chains(), "1000", reps}},
+    };
+    for (Object[] run : runs) {
+      String id = (String) run[0];
+      if (!wanted(id)) {
+        continue;
+      }
+      Stats stats = null;
+      try {
+        List<Map<String, String>> res = runChild("py-" + id, childCommand(py, (String[]) run[2]));
+        List<Double> ns = new ArrayList<>();
+        for (Map<String, String> m : res) {
+          if (m.containsKey("ns_per_op")) {
+            ns.add(Double.parseDouble(m.get("ns_per_op")));
+          }
+        }
+        stats = Stats.of(ns);
+        System.out.printf(Locale.ROOT, "[bench]     %s asyncio %10.1f %s%n", id, stats.median(), run[1]);
+      } catch (ChildFailed e) {
+        notes.add(id + " asyncio failed: " + e.getMessage());
+      }
+      rows.add(new Row(id, PY, pythonLabel, (String) run[1], stats, Map.of(), "", true));
+    }
+  }
+
+  private void transformSpeed() throws Exception {
+    Path corpus = Corpus.ensure(work, sizes.t1Classes());
+    ProcSystem ours = procSystems().get(0);
+    List<Double> cold = new ArrayList<>();
+    List<Double> warm = new ArrayList<>();
+    try {
+      for (int p = 0; p < sizes.t1Processes(); p++) {
+        Path scratch = work.resolve("t1-out");
+        List<Map<String, String>> res =
+            runChild(
+                "t1-" + p,
+                childCommand(ours, "t1", corpus.toString(), scratch.toString(), "" + sizes.t1Passes()));
+        for (Map<String, String> m : res) {
+          if (m.containsKey("classes_per_s")) {
+            double v = Double.parseDouble(m.get("classes_per_s"));
+            (m.get("pass").equals("1") ? cold : warm).add(v);
+            if (!m.get("rewritten").equals(Integer.toString(sizes.t1Classes() / 2))) {
+              notes.add("T1: " + m.get("rewritten") + " classes rewritten, expected half of " + m.get("classes"));
+            }
+          }
+        }
+      }
+    } catch (ChildFailed e) {
+      notes.add("T1 failed: " + e.getMessage());
+    }
+    String unit = "classes/s (" + sizes.t1Classes() + " classes)";
+    rows.add(
+        new Row("T1", OURS + ", first pass in a fresh JVM", jdk25Label, unit, Stats.of(cold), Map.of(),
+            String.join(" ", PROC_FLAGS), false));
+    rows.add(
+        new Row("T1", OURS + ", passes 2.." + sizes.t1Passes() + " (warm)", jdk25Label, unit,
+            Stats.of(warm), Map.of(), String.join(" ", PROC_FLAGS), false));
+  }
+
+  private void agentOverhead() throws Exception {
+    if (!agentJar.endsWith(".jar") || !Files.isRegularFile(Path.of(agentJar))) {
+      notes.add("T2 skipped: no agent jar (bench.agentJar=" + agentJar + ")");
+      return;
+    }
+    List<String> jars = t2Jars.stream().filter(j -> Files.isRegularFile(Path.of(j))).collect(Collectors.toList());
+    if (jars.isEmpty()) {
+      notes.add("T2 skipped: none of the jars to load exists: " + t2Jars);
+      return;
+    }
+    // only our harness on the class path: the jars under test are loaded by their own loader
+    String harnessOnly = Path.of(Child.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    List<Double> without = new ArrayList<>();
+    List<Double> with = new ArrayList<>();
+    String loaded = "?";
+    try {
+      for (int r = 0; r < sizes.t2Reps(); r++) {
+        for (boolean agent : new boolean[] {false, true}) {
+          List<String> cmd = new ArrayList<>();
+          cmd.add(java25);
+          cmd.addAll(PROC_FLAGS);
+          if (agent) {
+            cmd.add("-javaagent:" + agentJar);
+          }
+          cmd.addAll(List.of("-cp", harnessOnly, Child.class.getName(), "t2", "" + sizes.t2MaxClasses()));
+          cmd.addAll(jars);
+          List<Map<String, String>> res = runChild("t2-" + r + (agent ? "-agent" : ""), cmd);
+          (agent ? with : without).add(num(res, "load_ms"));
+          loaded = res.get(0).get("loaded") + " loaded, " + res.get(0).get("failed") + " unloadable";
+        }
+      }
+    } catch (ChildFailed e) {
+      notes.add("T2 failed: " + e.getMessage());
+    }
+    String unit = "ms to load (" + loaded + ")";
+    String what = jars.stream().map(j -> Path.of(j).getFileName().toString()).collect(Collectors.joining(", "));
+    rows.add(new Row("T2", "no agent: " + what, jdk25Label, unit, Stats.of(without), Map.of(),
+        String.join(" ", PROC_FLAGS), true));
+    rows.add(new Row("T2", "with -javaagent", jdk25Label, unit, Stats.of(with), Map.of(),
+        String.join(" ", PROC_FLAGS) + " -javaagent:coroutine-agent.jar", true));
+  }
+
+  // ---- children ----------------------------------------------------------------------------
+
+  /** A child process exited abnormally. */
+  static final class ChildFailed extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    ChildFailed(String message) {
+      super(message);
+    }
+  }
+
+  private List<Map<String, String>> runChild(String name, List<String> cmd)
+      throws IOException, InterruptedException, ChildFailed {
+    Path err = work.resolve(name + ".err");
+    Path outLog = work.resolve(name + ".out");
+    Files.writeString(outLog, String.join(" ", cmd) + "\n");
+    Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+    List<Map<String, String>> results = new ArrayList<>();
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = r.readLine()) != null) {
+        Files.writeString(outLog, line + "\n", java.nio.file.StandardOpenOption.APPEND);
+        if (line.startsWith("RESULT ")) {
+          Map<String, String> m = new LinkedHashMap<>();
+          for (String kv : line.substring(7).trim().split("\\s+")) {
+            int eq = kv.indexOf('=');
+            m.put(kv.substring(0, eq), kv.substring(eq + 1));
+          }
+          results.add(m);
+        }
+      }
+    }
+    if (!p.waitFor(30, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new ChildFailed(name + " timed out");
+    }
+    if (p.exitValue() != 0) {
+      List<String> tail = Files.readAllLines(err);
+      throw new ChildFailed(
+          name + " exited with " + p.exitValue() + ": "
+              + String.join(" | ", tail.subList(Math.max(0, tail.size() - 3), tail.size())));
+    }
+    return results;
+  }
+
+  private static double num(List<Map<String, String>> results, String key) throws ChildFailed {
+    for (Map<String, String> m : results) {
+      if (m.containsKey(key)) {
+        return Double.parseDouble(m.get(key));
+      }
+    }
+    throw new ChildFailed("no " + key + " in " + results);
+  }
+
+  // ---- the report --------------------------------------------------------------------------
+
+  private Row ours(String workload) {
+    for (Row r : rows) {
+      if (r.workload().equals(workload) && r.system().equals(OURS) && r.jdk().equals(jdk25Label)) {
+        return r;
+      }
+    }
+    return null;
+  }
+
+  private void write(long seconds) throws IOException {
+    StringBuilder md = new StringBuilder();
+    md.append("# Benchmark results\n\n");
+    md.append("Written by `dev.coroutine.bench.harness.Compare` (see README.md for the command and")
+        .append(" the workload definitions).\n\n");
+    md.append("| | |\n|---|---|\n");
+    md.append("| date | ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(" |\n");
+    md.append("| mode | `").append(sizes.name()).append("`")
+        .append(sizes == Sizes.QUICK ? " (smoke check: short runs, small sizes; numbers are rough)" : "")
+        .append(" |\n");
+    md.append("| machine | ").append(cpuModel()).append(", ")
+        .append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
+        .append(memTotal()).append(" |\n");
+    md.append("| load average (1/5/15 min) | at start ").append(loadAtStart).append("; at end ")
+        .append(loadAverage()).append(" |\n");
+    md.append("| JDKs | ").append(jdk25Label).append(" (`").append(java25).append("`), ")
+        .append(jdk17Label).append(" (`").append(java17).append("`) |\n");
+    md.append("| Python | ").append(pythonLabel).append(" |\n");
+    md.append("| JMH | 1.37, ").append(sizes.jmhForks()).append(" fork(s), ")
+        .append(sizes.jmhWarmups()).append(" x ").append(sizes.jmhWarmupMs()).append(" ms warm-up, ")
+        .append(sizes.jmhIterations()).append(" x ").append(sizes.jmhIterationMs())
+        .append(" ms measurement, -prof gc |\n");
+    md.append("| took | ").append(seconds).append(" s |\n\n");
+
+    md.append("Median over JMH iterations (all forks) or over runs; spread is min–max. ")
+        .append("*Ratio* is the row's median divided by ours on ").append(jdk25Label)
+        .append(" for the same workload: above 1 the row is slower than ours, below 1 faster ")
+        .append("(T1 is a rate: higher is better; T2 compares to the no-agent row).\n\n");
+    md.append("| Workload | System | JDK | Median | Spread (min–max) | Ratio | Memory | JVM flags |\n");
+    md.append("|---|---|---|---:|---|---:|---|---|\n");
+    String[] order = {"W1", "W2", "W3", "W4", "W5", "W6", "T1", "T2"};
+    for (String w : order) {
+      for (Row r : rows) {
+        if (!r.workload().equals(w)) {
+          continue;
+        }
+        md.append("| ").append(w).append(" | ").append(r.system()).append(" | ").append(r.jdk()).append(" | ");
+        if (r.stats() == null) {
+          md.append("failed | | | | ").append(flags(r)).append(" |\n");
+          continue;
+        }
+        md.append(fmt(r.stats().median())).append(' ').append(r.unit()).append(" | ")
+            .append(fmt(r.stats().min())).append("–").append(fmt(r.stats().max()))
+            .append(String.format(Locale.ROOT, " (±%.0f%%, n=%d)", r.stats().spreadPercent(), r.stats().n()))
+            .append(" | ").append(ratio(r)).append(" | ").append(memory(r)).append(" | ")
+            .append(flags(r)).append(" |\n");
+      }
+    }
+    md.append("\n## Goals (issue 8)\n\n");
+    md.append("| Goal | Ours | Yardstick | Met? |\n|---|---|---|---|\n");
+    goals(md);
+    if (!notes.isEmpty()) {
+      md.append("\n## Notes from this run\n\n");
+      for (String n : notes) {
+        md.append("- ").append(n.replace('\n', ' ')).append('\n');
+      }
+    }
+    md.append("\nLogs of every run (JMH output, child stdout/stderr) are under `")
+        .append(work).append("`.\n");
+    Files.writeString(out, md.toString());
+  }
+
+  private String ratio(Row r) {
+    if (r.workload().equals("T1")) {
+      return "";
+    }
+    Row base;
+    if (r.workload().equals("T2")) {
+      base = rows.stream().filter(x -> x.workload().equals("T2")).findFirst().orElse(null);
+    } else {
+      base = ours(r.workload());
+    }
+    if (base == null || base.stats() == null || base == r && !r.workload().equals("T2")) {
+      return base == r ? "1" : "";
+    }
+    return String.format(Locale.ROOT, "%.2f", r.stats().median() / base.stats().median());
+  }
+
+  private static String memory(Row r) {
+    return r.metrics().entrySet().stream()
+        .map(e -> e.getKey() + " " + fmt(e.getValue()))
+        .collect(Collectors.joining("; "));
+  }
+
+  private static String flags(Row r) {
+    return r.flags().isEmpty() ? "" : "`" + r.flags() + "`";
+  }
+
+  private void goals(StringBuilder md) {
+    goal(md, "W1: at most half of kotlinx's time per yield", "W1", List.of(KOTLIN), 0.5);
+    goal(md, "W2: at most a third of the best peer", "W2", List.of(KOTLIN, VT, CF, PY), 1.0 / 3);
+    goal(md, "W3: at most half the best peer's wall time", "W3", List.of(KOTLIN, VT, CF, PY), 0.5);
+    Row w3 = ours("W3");
+    if (w3 != null && w3.metrics().containsKey("heap B/task")) {
+      double h = w3.metrics().get("heap B/task");
+      md.append("| W3: under 150 B retained per sleeping task | ").append(fmt(h)).append(" B | 150 B | ")
+          .append(h < 150 ? "yes" : "**no**").append(" |\n");
+    }
+    if (w3 != null && w3.metrics().containsKey("peak RSS MiB")) {
+      double mine = w3.metrics().get("peak RSS MiB");
+      Row best = null;
+      for (Row r : rows) {
+        if (r.workload().equals("W3") && !r.system().equals(OURS) && r.metrics().containsKey("peak RSS MiB")
+            && (best == null || r.metrics().get("peak RSS MiB") < best.metrics().get("peak RSS MiB"))) {
+          best = r;
+        }
+      }
+      if (best != null) {
+        double b = best.metrics().get("peak RSS MiB");
+        md.append("| W3: the lowest peak RSS | ").append(fmt(mine)).append(" MiB | ")
+            .append(best.system()).append(' ').append(fmt(b)).append(" MiB | ")
+            .append(mine <= b ? "yes" : "**no**").append(" |\n");
+      }
+    }
+    goal(md, "W4: at most half the best peer's wall time", "W4", List.of(KOTLIN, VT, CF, PY), 0.5);
+    Row w5 = ours("W5");
+    if (w5 != null && w5.metrics().containsKey("alloc B/op")) {
+      double a = w5.metrics().get("alloc B/op");
+      md.append("| W5: 0 B/op under -prof gc | ").append(fmt(a)).append(" B/op | 0 (one loop per ")
+          .append("batch of 1,000,000 is amortized: < 0.01) | ").append(a < 0.01 ? "yes" : "**no**").append(" |\n");
+    }
+    goal(md, "W5: within 2x of a plain method call", "W5", List.of(PLAIN), 2.0);
+    goal(md, "W6: at most half of kotlinx's nested suspend calls", "W6", List.of(KOTLIN), 0.5);
+    List<Row> t2 = rows.stream().filter(r -> r.workload().equals("T2")).collect(Collectors.toList());
+    if (t2.size() == 2 && t2.get(0).stats() != null && t2.get(1).stats() != null) {
+      double over = t2.get(1).stats().median() / t2.get(0).stats().median() - 1;
+      md.append(String.format(Locale.ROOT, "| T2: the agent adds under 5%% to loading | %+.1f%% | +5%% | %s |%n",
+          over * 100, over < 0.05 ? "yes" : "**no**"));
+    }
+  }
+
+  /** Ours must take at most {@code factor} times the best (lowest) of {@code peers}. */
+  private void goal(StringBuilder md, String text, String workload, List<String> peers, double factor) {
+    Row mine = ours(workload);
+    Row best = null;
+    for (Row r : rows) {
+      if (r.workload().equals(workload) && peers.contains(r.system()) && r.stats() != null
+          && (best == null || r.stats().median() < best.stats().median())) {
+        best = r;
+      }
+    }
+    if (mine == null || mine.stats() == null || best == null) {
+      md.append("| ").append(text).append(" | not measured | | |\n");
+      return;
+    }
+    double limit = best.stats().median() * factor;
+    md.append("| ").append(text).append(" | ").append(fmt(mine.stats().median())).append(' ')
+        .append(mine.unit()).append(" | ").append(best.system()).append(' ')
+        .append(fmt(best.stats().median())).append(" → limit ").append(fmt(limit)).append(" | ")
+        .append(mine.stats().median() <= limit ? "yes" : "**no**").append(" |\n");
+  }
+
+  // ---- environment -------------------------------------------------------------------------
+
+  static String fmt(double v) {
+    if (Double.isNaN(v)) {
+      return "n/a";
+    }
+    double a = Math.abs(v);
+    if (a >= 1000) {
+      return String.format(Locale.ROOT, "%,.0f", v);
+    }
+    if (a >= 100) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    if (a >= 10) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+
+  private static List<String> concat(List<String> a, List<String> b) {
+    List<String> l = new ArrayList<>(a);
+    l.addAll(b);
+    return l;
+  }
+
+  private static String javaOf(String home) {
+    return Path.of(home, "bin", "java").toString();
+  }
+
+  private static String javaVersion(String java) {
+    String v = firstLine(List.of(java, "-version"), true);
+    int q = v.indexOf('"');
+    return q >= 0 ? v.substring(q + 1, v.indexOf('"', q + 1)) : v;
+  }
+
+  private String pythonVersion() {
+    return firstLine(List.of(python, "--version"), false).replace("Python", "Python").trim();
+  }
+
+  private static String firstLine(List<String> cmd, boolean stderr) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      return text.lines().findFirst().orElse("?");
+    } catch (IOException e) {
+      return "unavailable (" + e.getMessage() + ")";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "?";
+    }
+  }
+
+  private static String loadAverage() {
+    try {
+      String[] f = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
+      return f[0] + " / " + f[1] + " / " + f[2];
+    } catch (IOException e) {
+      return "?";
+    }
+  }
+
+  private static String cpuModel() {
+    try {
+      Set<String> models = new LinkedHashSet<>();
+      for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+        if (l.startsWith("model name")) {
+          models.add(l.substring(l.indexOf(':') + 1).trim());
+        }
+      }
+      return String.join(", ", models);
+    } catch (IOException e) {
+      return System.getProperty("os.arch");
+    }
+  }
+
+  private static String memTotal() {
+    try {
+      for (String l : Files.readAllLines(Path.of("/proc/meminfo"))) {
+        if (l.startsWith("MemTotal:")) {
+          long kb = Long.parseLong(l.replaceAll("[^0-9]", ""));
+          return String.format(Locale.ROOT, "%.0f GiB RAM", kb / 1024.0 / 1024.0);
+        }
+      }
+    } catch (IOException | NumberFormatException e) {
+      // fall through
+    }
+    return "? RAM";
+  }
+}

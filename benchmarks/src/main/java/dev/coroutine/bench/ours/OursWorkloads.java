@@ -1,0 +1,209 @@
+package dev.coroutine.bench.ours;
+
+import static dev.coroutine.Coroutines.await;
+import static dev.coroutine.Coroutines.createTask;
+import static dev.coroutine.Coroutines.done;
+import static dev.coroutine.Coroutines.gather;
+import static dev.coroutine.Coroutines.getRunningLoop;
+import static dev.coroutine.Coroutines.run;
+import static dev.coroutine.Coroutines.sleep;
+
+import dev.coroutine.Async;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Future;
+import dev.coroutine.Task;
+import dev.coroutine.bench.Phase;
+import dev.coroutine.sync.Queue;
+import java.util.List;
+import java.util.function.IntConsumer;
+
+/**
+ * The workloads (see benchmarks/README.md) written as a user of our runtime writes them:
+ * {@code @Async} methods, instrumented by coroutine-maven-plugin when this module builds. Each
+ * public method runs one batch on a fresh event loop ({@code run}) and returns a checksum that
+ * every system's implementation computes the same way.
+ */
+public final class OursWorkloads {
+  private OursWorkloads() {}
+
+  // ---- W1 yield cycle ----------------------------------------------------------------------
+
+  /** W1: yields to the loop {@code n} times; returns {@code n}. */
+  public static int yieldCycle(int n) {
+    return run(yields(n));
+  }
+
+  @Async
+  static Coroutine<Integer> yields(int n) {
+    for (int i = 0; i < n; i++) {
+      await(sleep(0));
+    }
+    return done(n);
+  }
+
+  // ---- W2 ping-pong ------------------------------------------------------------------------
+
+  /**
+   * W2: {@code n} round trips (2n hand-offs) through two one-slot queues; returns the sum of the
+   * values sent back, {@code sum(i + 1)}.
+   */
+  public static long pingPong(int n) {
+    return run(pingPongMain(n));
+  }
+
+  @Async
+  static Coroutine<Long> pingPongMain(int n) {
+    Queue<Integer> ping = new Queue<>(1);
+    Queue<Integer> pong = new Queue<>(1);
+    Task<Void> b = createTask(ponger(ping, pong, n));
+    long sum = await(pinger(ping, pong, n));
+    await(b);
+    return done(sum);
+  }
+
+  @Async
+  static Coroutine<Long> pinger(Queue<Integer> ping, Queue<Integer> pong, int n) {
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      await(ping.put(i));
+      sum += await(pong.get());
+    }
+    return done(sum);
+  }
+
+  @Async
+  static Coroutine<Void> ponger(Queue<Integer> ping, Queue<Integer> pong, int n) {
+    for (int i = 0; i < n; i++) {
+      int v = await(ping.get());
+      await(pong.put(v + 1));
+    }
+    return done();
+  }
+
+  // ---- W3 sleepers -------------------------------------------------------------------------
+
+  /** The state the W3 sleepers share: touched only on the loop thread. */
+  static final class Sleepers {
+    /** Sleepers that woke and counted themselves. */
+    int woken;
+    /** How many sleepers there are. */
+    final int total;
+    /** Completed by the last sleeper. */
+    final Future<Void> allDone;
+
+    Sleepers(int total, Future<Void> allDone) {
+      this.total = total;
+      this.allDone = allDone;
+    }
+  }
+
+  /**
+   * W3: {@code n} tasks each sleep {@code millis} then bump a counter; returns the count. The
+   * probe (may be null) sees {@link Phase#BASELINE} before the first task and the number woken
+   * once all sleep.
+   */
+  public static int sleepers(int n, long millis, IntConsumer probe) {
+    return run(sleepersMain(n, millis, probe));
+  }
+
+  @Async
+  static Coroutine<Integer> sleepersMain(int n, long millis, IntConsumer probe) {
+    Sleepers s = new Sleepers(n, getRunningLoop().createFuture());
+    if (probe != null) {
+      probe.accept(Phase.BASELINE);
+    }
+    for (int i = 0; i < n; i++) {
+      createTask(sleeper(s, millis));
+    }
+    await(sleep(0)); // every task runs to its sleep before this resumes
+    if (probe != null) {
+      probe.accept(s.woken);
+    }
+    await(s.allDone);
+    return done(s.woken);
+  }
+
+  @Async
+  static Coroutine<Void> sleeper(Sleepers s, long millis) {
+    await(sleep(millis));
+    if (++s.woken == s.total) {
+      s.allDone.setResult(null);
+    }
+    return done();
+  }
+
+  // ---- W4 gather fan-out -------------------------------------------------------------------
+
+  /** W4: gathers {@code n} children that each yield once and return their index; the sum. */
+  public static long gatherFanOut(int n) {
+    return run(fanOut(n));
+  }
+
+  @Async
+  static Coroutine<Long> fanOut(int n) {
+    @SuppressWarnings("unchecked")
+    Coroutine<Integer>[] children = new Coroutine[n];
+    for (int i = 0; i < n; i++) {
+      children[i] = child(i);
+    }
+    List<Integer> results = await(gather(children));
+    long sum = 0;
+    for (int v : results) {
+      sum += v;
+    }
+    return done(sum);
+  }
+
+  @Async
+  static Coroutine<Integer> child(int i) {
+    await(sleep(0));
+    return done(i);
+  }
+
+  // ---- W5 fast path ------------------------------------------------------------------------
+
+  /** W5: awaits an already finished future (holding 1) {@code n} times; returns {@code n}. */
+  public static long fastPath(int n) {
+    return run(fastPathMain(n));
+  }
+
+  @Async
+  static Coroutine<Long> fastPathMain(int n) {
+    Future<Integer> f = getRunningLoop().createFuture();
+    f.setResult(1);
+    long sum = 0;
+    for (int i = 0; i < n; i++) {
+      sum += await(f);
+    }
+    return done(sum);
+  }
+
+  // ---- W6 call depth -----------------------------------------------------------------------
+
+  /**
+   * W6: {@code reps} times, a chain of {@code depth} nested calls each awaiting the next, the
+   * innermost yielding once; returns {@code reps * depth}.
+   */
+  public static long callDepth(int reps, int depth) {
+    return run(chains(reps, depth));
+  }
+
+  @Async
+  static Coroutine<Long> chains(int reps, int depth) {
+    long sum = 0;
+    for (int r = 0; r < reps; r++) {
+      sum += await(nest(depth));
+    }
+    return done(sum);
+  }
+
+  @Async
+  static Coroutine<Integer> nest(int depth) {
+    if (depth == 0) {
+      await(sleep(0));
+      return done(0);
+    }
+    int below = await(nest(depth - 1));
+    return done(below + 1);
+  }
+}

@@ -1,0 +1,112 @@
+package dev.coroutine.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.coroutine.bench.cf.FutureWorkloads;
+import dev.coroutine.bench.kt.KotlinWorkloads;
+import dev.coroutine.bench.ours.OursWorkloads;
+import dev.coroutine.bench.vt.VirtualThreadWorkloads;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every system's implementation of every workload, at a tiny size, computes the same checksum:
+ * the comparison measures the same work everywhere. Runs in the normal build; measuring is left to
+ * the harness (see README.md).
+ */
+class WorkloadsSmokeTest {
+  private static FutureWorkloads cf;
+
+  @BeforeAll
+  static void start() {
+    cf = new FutureWorkloads();
+  }
+
+  @AfterAll
+  static void stop() {
+    cf.close();
+  }
+
+  @Test
+  void yieldCycle_returnsTheCount_onEverySystem() {
+    assertThat(OursWorkloads.yieldCycle(1000)).isEqualTo(1000);
+    assertThat(KotlinWorkloads.yieldCycle(1000)).isEqualTo(1000);
+    assertThat(cf.yieldCycle(1000)).isEqualTo(1000);
+  }
+
+  @Test
+  void pingPong_sumsTheReplies_onEverySystem() {
+    long expected = 500L * 501 / 2;
+    assertThat(OursWorkloads.pingPong(500)).isEqualTo(expected);
+    assertThat(KotlinWorkloads.pingPong(500)).isEqualTo(expected);
+    assertThat(cf.pingPong(500)).isEqualTo(expected);
+  }
+
+  @Test
+  void sleepers_allWakeAndTheProbeSeesThemAsleep_onEverySystem() throws Exception {
+    List<Integer> phases = new ArrayList<>();
+    assertThat(OursWorkloads.sleepers(200, 20, phases::add)).isEqualTo(200);
+    assertThat(KotlinWorkloads.sleepers(200, 20, phases::add)).isEqualTo(200);
+    assertThat(cf.sleepers(200, 20, phases::add)).isEqualTo(200);
+    assertThat(phases).containsExactly(Phase.BASELINE, 0, Phase.BASELINE, 0, Phase.BASELINE, 0);
+  }
+
+  @Test
+  void gatherFanOut_sumsTheIndexes_onEverySystem() {
+    long expected = 1000L * 999 / 2;
+    assertThat(OursWorkloads.gatherFanOut(1000)).isEqualTo(expected);
+    assertThat(KotlinWorkloads.gatherFanOut(1000)).isEqualTo(expected);
+    assertThat(cf.gatherFanOut(1000)).isEqualTo(expected);
+  }
+
+  @Test
+  void fastPath_sumsTheValue_onEverySystem() {
+    assertThat(OursWorkloads.fastPath(1000)).isEqualTo(1000);
+    assertThat(KotlinWorkloads.fastPath(1000)).isEqualTo(1000);
+    assertThat(cf.fastPath(1000)).isEqualTo(1000);
+  }
+
+  @Test
+  void callDepth_countsTheLevels_onEverySystem() {
+    assertThat(OursWorkloads.callDepth(3, 1000)).isEqualTo(3000);
+    assertThat(KotlinWorkloads.callDepth(3, 1000)).isEqualTo(3000);
+    assertThat(cf.callDepth(3, 1000)).isEqualTo(3000);
+  }
+
+  @Test
+  void virtualThreads_computeTheSameChecksums_onJdk21Plus() throws Exception {
+    assumeTrue(VirtualThreadWorkloads.available(), "virtual threads need JDK 21+");
+    assertThat(VirtualThreadWorkloads.yieldCycle(1000)).isEqualTo(1000);
+    assertThat(VirtualThreadWorkloads.pingPong(500)).isEqualTo(500L * 501 / 2);
+    List<Integer> phases = new ArrayList<>();
+    assertThat(VirtualThreadWorkloads.sleepers(200, 20, phases::add)).isEqualTo(200);
+    assertThat(phases).containsExactly(Phase.BASELINE, 0);
+    assertThat(VirtualThreadWorkloads.gatherFanOut(1000)).isEqualTo(1000L * 999 / 2);
+    assertThat(VirtualThreadWorkloads.fastPath(1000)).isEqualTo(1000);
+    assertThat(VirtualThreadWorkloads.callDepth(3, 1000)).isEqualTo(3000);
+  }
+
+  @Test
+  void asyncioScript_runsEveryMicroWorkload() throws Exception {
+    String python = System.getProperty("python", "python3");
+    for (String[] args :
+        new String[][] {{"w1", "100", "1"}, {"w2", "100", "1"}, {"w5", "100", "1"}, {"w6", "2", "50", "1"}}) {
+      List<String> cmd = new ArrayList<>(List.of(python, "src/main/python/bench_asyncio.py"));
+      cmd.addAll(List.of(args));
+      Process p;
+      try {
+        p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      } catch (java.io.IOException e) {
+        assumeTrue(false, "no " + python + ": " + e.getMessage());
+        return;
+      }
+      String out = new String(p.getInputStream().readAllBytes());
+      assertThat(p.waitFor()).as(out).isZero();
+      assertThat(out).contains("RESULT ns_per_op=").contains("RESULT peak_rss_kb=");
+    }
+  }
+}
