@@ -147,6 +147,10 @@ class ClassVersionsTest {
   }
 
   static Path compileInProcess(Path dir, String release, Path src) {
+    return compileInProcess(dir, release, "-g", src);
+  }
+
+  static Path compileInProcess(Path dir, String release, String debug, Path src) {
     JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
     Path out = dir.resolve("classes");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -157,7 +161,7 @@ class ClassVersionsTest {
             err,
             "--release",
             release,
-            "-g",
+            debug,
             "-nowarn",
             "-Xlint:-options",
             "-cp",
@@ -307,6 +311,15 @@ class ClassVersionsTest {
     verifyInProcess(rewritten, loader);
     Method runAll = loader.loadClass(pkg + ".Prog").getMethod("runAll");
     assertThat(runAll.invoke(null)).isEqualTo(EXPECTED);
+  }
+
+  @Test
+  void classFileWithoutDebugInfo_rewrittenVerifiedAndRun(@TempDir Path dir) throws Throwable {
+    Path classes = compileInProcess(dir, "17", "-g:none", writeSource(dir, "nodebug", program("nodebug", "", "")));
+    Map<String, byte[]> rewritten = rewriteAll(classes, 61);
+    BytesLoader loader = new BytesLoader(rewritten);
+    verifyInProcess(rewritten, loader);
+    assertThat(loader.loadClass("nodebug.Prog").getMethod("runAll").invoke(null)).isEqualTo(EXPECTED);
   }
 
   @Test

@@ -183,4 +183,30 @@ class ExceptionsTest {
       assertThat(log).isEqualTo(expect(s, "~3", "level2 finally"));
     }
   }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void tryWithResources_resourceInitializerAwaits(boolean s) throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "resourceInitializerAwaits", log, s)).isEqualTo("ok");
+    assertThat(log).isEqualTo(expect(s, "~late", "open late", "body", "~1", "close late"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void awaitFailingWithValuesOnTheStack_handlerSeesAClearStackAndTheLocals(boolean s)
+      throws Throwable {
+    List<String> log = log();
+    IOException e = new IOException();
+    assertThat(run(c, "awaitFailsWithValuesOnTheStack", log, s, e)).isEqualTo("r-1");
+    assertThat(log).isEqualTo(expect(s, "~pre", "throwing", "caught true base " + (1L << 40)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void catchInsideLoop_withContinue_resumesTheLoop(boolean s) throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "catchInLoopAndContinue", log, s)).isEqualTo("0;odd12;odd3");
+    assertThat(log).isEqualTo(expect(s, "~0", "~!", "~2", "~!"));
+  }
 }

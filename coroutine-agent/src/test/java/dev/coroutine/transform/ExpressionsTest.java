@@ -96,4 +96,48 @@ class ExpressionsTest {
     assertThat(run(c, "stringConcatenation", log, s)).isEqualTo("a12B3.5cnull9z");
     assertThat(log).isEqualTo(expect(s, "~B", "~9", "z"));
   }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void nullConstantsOnTheStack_belowAndAboveTheAwait(boolean s) throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "nullOnTheStack", log, s)).isEqualTo("null,b,null");
+    assertThat(log).isEqualTo(expect(s, "~b"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void ternaryWithAwaitInEachArm_longBelowOnTheStack(boolean s) throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "ternaryWithValuesBelow", log, s, true)).isEqualTo((int) (((1L << 33) + 1) >> 1));
+    assertThat(run(c, "ternaryWithValuesBelow", log, s, false)).isEqualTo((int) (((1L << 33) + 20) >> 1));
+    assertThat(log).isEqualTo(expect(s, "~1", "~2"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void shortCircuitOperators_awaitOnlyWhenEvaluated(boolean s) throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "shortCircuit", log, s, true)).isEqualTo("true true");
+    assertThat(log).isEqualTo(expect(s, "~true"));
+    log = log();
+    assertThat(run(c, "shortCircuit", log, s, false)).isEqualTo("false false");
+    assertThat(log).isEqualTo(expect(s, "~false"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void awaitInLoopCondition_reevaluatedEachIteration(boolean s) throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "awaitInLoopCondition", log, s)).isEqualTo(3);
+    assertThat(log).isEqualTo(expect(s, "~0", "~1", "~2", "~3"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void chainedAssignmentAndIncrements_aroundAnAwait(boolean s) throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "chainedAssignmentAndIncrement", log, s)).isEqualTo("7 7 112 7");
+    assertThat(log).isEqualTo(expect(s, "~7", "~100"));
+  }
 }

@@ -34,7 +34,7 @@ class IdempotencyTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Later", "Exceptions$Res", "Expressions$Box"})
+  @ValueSource(strings = {"Later", "Exceptions$Res", "Expressions$Box", "ControlFlow$1"})
   void classWithoutCoroutines_isReturnedUnchanged(String sample) {
     byte[] original = TransformingClassLoader.read(TransformingClassLoader.SAMPLES + sample);
     TransformResult r = Samples.TRANSFORMER.transform(original);

@@ -189,4 +189,39 @@ class MethodsTest {
     assertThat(Coroutines.run(sup.get())).isEqualTo("b!");
     assertThat(log).isEqualTo(expect(s, "~a", "~!"));
   }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void overloadedAsyncMethods_eachGetsItsOwnBody(boolean s) throws Throwable {
+    List<String> log = log();
+    assertThat(run(methods, "callsOverloads", log, s)).isEqualTo("int 1/String x");
+    assertThat(log).isEqualTo(expect(s, "~1", "~x"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void asyncMethodWithOnlyATailReturn_completesWithTheOthersResult(boolean s) throws Throwable {
+    List<String> log = log();
+    Coroutine<?> co = Samples.call(methods, "onlyTail", log, s);
+    assertThat(log).isEmpty();
+    assertThat(Coroutines.run(co)).isEqualTo(2);
+    assertThat(log).isEqualTo(expect(s, "add", "~1"));
+  }
+
+  @Test
+  void asyncLambdaInAStaticFieldInitializer() throws Throwable {
+    Class<?> l = Samples.load("Lambdas");
+    List<String> log = log();
+    assertThat(run(l, "staticFieldLambda", log)).isEqualTo("field");
+    assertThat(log).containsExactly("~field");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void asyncLambdaInsideAnAsyncLambda_capturesFromBoth(boolean s) throws Throwable {
+    Class<?> l = Samples.load("Lambdas");
+    List<String> log = log();
+    assertThat(run(l, "nestedLambdas", log, s)).isEqualTo(222);
+    assertThat(log).isEqualTo(expect(s, "~10", "~100"));
+  }
 }

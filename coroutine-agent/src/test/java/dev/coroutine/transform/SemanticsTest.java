@@ -152,4 +152,18 @@ class SemanticsTest {
     assertThat(onSmallStack(() -> run(c, "tailDepth", 100_000, false))).isEqualTo(0);
     assertThat(onSmallStack(() -> run(c, "tailDepth", 100_000, true))).isEqualTo(0);
   }
+
+  @Test
+  void waitForTimeout_throwsCheckedTimeoutExceptionAtTheAwait_innerFinallyRuns() throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "timesOut", log)).isEqualTo("timed out");
+    assertThat(log).containsExactly("inner finally", "timeout");
+  }
+
+  @Test
+  void twoTasksOfTheSameMethod_interleaveAtEachYield_withTheirOwnLocals() throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "interleaved", log)).isEqualTo(List.of("a012", "b012"));
+    assertThat(log).containsExactly("a0", "b0", "a1", "b1", "a2", "b2");
+  }
 }

@@ -211,4 +211,49 @@ public class Exceptions {
     log.add("not reached");
     return done(r);
   }
+
+  @Async
+  public static Coroutine<String> resourceInitializerAwaits(List<String> log, boolean s) {
+    try (Res r = new Res(log, await(v(log, s, "late")))) {
+      log.add("body");
+      await(v(log, s, 1));
+    }
+    return done("ok");
+  }
+
+  static int plus(long a, int b) {
+    return (int) a + b;
+  }
+
+  @Async
+  public static Coroutine<String> awaitFailsWithValuesOnTheStack(
+      List<String> log, boolean s, IOException e) {
+    long base = 1L << 40;
+    int r;
+    try {
+      r = plus(base, await(failing(log, s, e)));
+    } catch (IOException caught) {
+      r = -1;
+      log.add("caught " + (caught == e) + " base " + base);
+    }
+    return done("r" + r);
+  }
+
+  @Async
+  public static Coroutine<String> catchInLoopAndContinue(List<String> log, boolean s) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < 4; i++) {
+      try {
+        if (i % 2 == 1) {
+          await(fail(log, s, new IllegalStateException("odd" + i)));
+        }
+        sb.append(await(v(log, s, i)));
+      } catch (IllegalStateException odd) {
+        sb.append(odd.getMessage());
+        continue;
+      }
+      sb.append(';');
+    }
+    return done(sb.toString());
+  }
 }

@@ -143,4 +143,46 @@ public class Expressions {
         "a" + i + l + await(v(log, s, "B")) + d + c + nothing + await(v(log, s, 9)) + tag(log, "z");
     return done(r);
   }
+
+  static String pair(Object a, Object b, Object c) {
+    return a + "," + b + "," + c;
+  }
+
+  @Async
+  public static Coroutine<String> nullOnTheStack(List<String> log, boolean s) {
+    return done(pair(null, await(v(log, s, "b")), null));
+  }
+
+  @Async
+  public static Coroutine<Integer> ternaryWithValuesBelow(List<String> log, boolean s, boolean left) {
+    long base = 1L << 33;
+    int r = (int) ((base + (left ? await(v(log, s, 1)) : await(v(log, s, 2)) * 10)) >> 1);
+    return done(r);
+  }
+
+  @Async
+  public static Coroutine<String> shortCircuit(List<String> log, boolean s, boolean a) {
+    boolean and = a && await(v(log, s, true));
+    boolean or = a || await(v(log, s, false));
+    return done(and + " " + or);
+  }
+
+  @Async
+  public static Coroutine<Integer> awaitInLoopCondition(List<String> log, boolean s) {
+    int i = 0;
+    while (await(v(log, s, i)) < 3) {
+      i++;
+    }
+    return done(i);
+  }
+
+  @Async
+  public static Coroutine<String> chainedAssignmentAndIncrement(List<String> log, boolean s) {
+    int i = 5;
+    int a;
+    int b;
+    a = b = await(v(log, s, 7));
+    int c = i++ + await(v(log, s, 100)) + ++i;
+    return done(a + " " + b + " " + c + " " + i);
+  }
 }

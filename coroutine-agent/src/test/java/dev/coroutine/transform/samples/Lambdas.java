@@ -70,4 +70,32 @@ public class Lambdas {
       return Methods.staticMethod(log, s, "b");
     };
   }
+
+  /** An async lambda in a static field initializer. */
+  public static final Function<List<String>, Coroutine<String>> STATIC_FIELD =
+      log -> {
+        String r = await(v(log, true, "field"));
+        return done(r);
+      };
+
+  @Async
+  public static Coroutine<String> staticFieldLambda(List<String> log) {
+    return done(await(STATIC_FIELD.apply(log)));
+  }
+
+  @Async
+  public static Coroutine<Integer> nestedLambdas(List<String> log, boolean s) {
+    int base = 1;
+    Supplier<Coroutine<Integer>> outer =
+        () -> {
+          int a = await(v(log, s, 10));
+          Supplier<Coroutine<Integer>> inner =
+              () -> {
+                int b = await(v(log, s, 100));
+                return done(a + b + base);
+              };
+          return done(await(inner.get()) * 2);
+        };
+    return done(await(outer.get()));
+  }
 }

@@ -113,4 +113,25 @@ public class Methods extends Base {
   public static Coroutine<Integer> notAsync(List<String> log, boolean s) {
     return add(log, s, 4, 5);
   }
+
+  @Async
+  public static Coroutine<String> overloaded(List<String> log, boolean s, int n) {
+    return done("int " + await(v(log, s, n)));
+  }
+
+  @Async
+  public static Coroutine<String> overloaded(List<String> log, boolean s, String n) {
+    return done("String " + await(v(log, s, n)));
+  }
+
+  @Async
+  public static Coroutine<String> callsOverloads(List<String> log, boolean s) {
+    return done(await(overloaded(log, s, 1)) + "/" + await(overloaded(log, s, "x")));
+  }
+
+  /** @Async without any await: the returned coroutine is awaited as a tail call. */
+  @Async
+  public static Coroutine<Integer> onlyTail(List<String> log, boolean s) {
+    return add(log, s, 1, 1);
+  }
 }

@@ -161,4 +161,41 @@ public class Semantics {
     }
     return tailDepth(n - 1, suspendAtBottom);
   }
+
+  @Async
+  public static Coroutine<String> timesOut(List<String> log) {
+    try {
+      await(dev.coroutine.Coroutines.waitFor(slowly(log), java.time.Duration.ofMillis(5)));
+      return done("no timeout");
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.add("timeout");
+      return done("timed out");
+    }
+  }
+
+  @Async
+  public static Coroutine<Void> slowly(List<String> log) {
+    try {
+      await(sleep(10_000));
+    } finally {
+      log.add("inner finally");
+    }
+    return done();
+  }
+
+  @Async
+  public static Coroutine<String> worker(List<String> log, String name, int n) {
+    StringBuilder mine = new StringBuilder(name);
+    for (int i = 0; i < n; i++) {
+      log.add(name + i);
+      await(sleep(0));
+      mine.append(i);
+    }
+    return done(mine.toString());
+  }
+
+  @Async
+  public static Coroutine<java.util.List<String>> interleaved(List<String> log) {
+    return done(await(dev.coroutine.Coroutines.gather(worker(log, "a", 3), worker(log, "b", 3))));
+  }
 }

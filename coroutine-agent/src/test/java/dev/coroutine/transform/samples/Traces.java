@@ -54,4 +54,21 @@ public class Traces {
     await(sleep(1));
     return done(text + ratio + lengths[0] + this.hashCode());
   }
+
+  @Async
+  public static Coroutine<Integer> overloaded(int n) {
+    await(sleep(1));
+    return done(n);
+  }
+
+  @Async
+  public static Coroutine<Integer> overloaded(String n) {
+    await(sleep(1));
+    throw new IllegalStateException(n); // @overloadThrow
+  }
+
+  @Async
+  public static Coroutine<Integer> callsOverloaded() {
+    return done(await(overloaded(1)) + await(overloaded("boom")));
+  }
 }
