@@ -40,9 +40,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The seed's motivating use case (section 1: "in a web crawler, after sending a request we wait
- * for the response; meanwhile the program can do many other things"): a concurrent crawler on one
- * event loop thread.
+ * The seed's motivating use case (section 1: "in a web crawler, after sending a request we wait for
+ * the response; meanwhile the program can do many other things"): a concurrent crawler on one event
+ * loop thread.
  *
  * <p>The example starts its own web site: the JDK's {@code com.sun.net.httpserver} serves {@value
  * #PAGES} generated pages that link to each other, each answered after 20 to 40 ms of artificial
@@ -50,25 +50,29 @@ import java.util.regex.Pattern;
  * misbehave on their first request, answering 503 or stalling for two seconds, so that the
  * crawler's retries and timeouts have work to do.
  *
- * <p>The crawler follows every link from the home page. Each page is a task ({@code createTask});
- * a fetch awaits the JDK's {@code HttpClient.sendAsync} {@code CompletableFuture} directly with
- * {@code await(...)}, under a concurrency limit (the runtime's {@link Semaphore}, asyncio's {@code Semaphore}),
- * with a per-request timeout ({@code waitFor}) and up to {@value #ATTEMPTS} attempts with backoff.
- * A progress task reports while it runs. It crawls the site twice, at concurrency 1 (one request
- * at a time, the sequential crawl) and at concurrency {@value #CONCURRENCY}, and prints pages per
- * second for both and the speed-up.
+ * <p>The crawler follows every link from the home page. Each page is a task ({@code createTask}); a
+ * fetch awaits the JDK's {@code HttpClient.sendAsync} {@code CompletableFuture} directly with
+ * {@code await(...)}, under a concurrency limit (the runtime's {@link Semaphore}, asyncio's {@code
+ * Semaphore}), with a per-request timeout ({@code waitFor}) and up to {@value #ATTEMPTS} attempts
+ * with backoff. A progress task reports while it runs. It crawls the site twice, at concurrency 1
+ * (one request at a time, the sequential crawl) and at concurrency {@value #CONCURRENCY}, and
+ * prints pages per second for both and the speed-up.
  */
 public final class Crawler {
   private Crawler() {}
 
   /** Pages on the site. */
   static final int PAGES = 200;
+
   /** Requests in flight at most in the concurrent crawl. */
   static final int CONCURRENCY = 32;
+
   /** Per-request timeout. */
   static final Duration TIMEOUT = Duration.ofMillis(300);
+
   /** Attempts per page before giving up on it. */
   static final int ATTEMPTS = 3;
+
   /** Backoff before the second attempt; doubled before each next one. */
   static final long BACKOFF_MILLIS = 50;
 
@@ -77,23 +81,28 @@ public final class Crawler {
   /**
    * A generated web site on a local port. Page {@code n} links to pages {@code 3n+1..3n+3} (so
    * every page is reachable from page 0) and to two pseudo-random others; its latency is 20 to 40
-   * ms. Every 29th page (from 7) answers 503 to its first request; every 61st (from 13) answers
-   * its first request only after two seconds, beyond the crawler's timeout. {@code /warmup}
-   * answers at once.
+   * ms. Every 29th page (from 7) answers 503 to its first request; every 61st (from 13) answers its
+   * first request only after two seconds, beyond the crawler's timeout. {@code /warmup} answers at
+   * once.
    */
   static final class Site implements AutoCloseable {
     private static final Pattern PAGE_PATH = Pattern.compile("/page/(\\d+)");
 
     /** The number of pages. */
     final int pages;
+
     /** The HTTP server. */
     private final HttpServer server;
+
     /** Threads that run the handlers; they never block. */
     private final ExecutorService handlers;
+
     /** Sends the answers after their latency. */
     private final ScheduledExecutorService latency;
+
     /** Requests per page since the last {@link #reset()}. */
     private final Map<Integer, AtomicInteger> hits = new ConcurrentHashMap<>();
+
     /** Requests served in all. */
     final AtomicInteger requests = new AtomicInteger();
 
@@ -227,28 +236,40 @@ public final class Crawler {
 
     /** The label printed on progress lines. */
     final String name;
+
     /** The shared HTTP client. */
     final HttpClient client;
+
     /** The concurrency limit: permits for requests in flight. */
     final Semaphore limit;
+
     /** URLs already scheduled. */
     final Set<URI> seen = new HashSet<>();
+
     /** Pages fetched. */
     int fetched;
+
     /** Requests repeated after a failure or timeout. */
     int retries;
+
     /** Requests that timed out. */
     int timeouts;
+
     /** Pages given up on after {@link #ATTEMPTS} attempts. */
     int failures;
+
     /** Requests in flight right now. */
     int inFlight;
+
     /** Most requests in flight at once. */
     int maxInFlight;
+
     /** Bytes of page bodies received. */
     long bytes;
+
     /** Wall time of the crawl, once finished. */
     double seconds;
+
     /** Time between progress lines. */
     final long progressMillis;
 
@@ -293,9 +314,9 @@ public final class Crawler {
     }
 
     /**
-     * GETs {@code url} under the concurrency limit: each attempt is bounded by {@link #TIMEOUT};
-     * an error status, an I/O error or a timeout is retried after a backoff. Returns the body, or
-     * null after {@link #ATTEMPTS} failed attempts.
+     * GETs {@code url} under the concurrency limit: each attempt is bounded by {@link #TIMEOUT}; an
+     * error status, an I/O error or a timeout is retried after a backoff. Returns the body, or null
+     * after {@link #ATTEMPTS} failed attempts.
      */
     @Async
     Coroutine<String> fetch(URI url) {
@@ -385,8 +406,8 @@ public final class Crawler {
             .connectTimeout(Duration.ofSeconds(2))
             .build();
     try (Site site = new Site(PAGES)) {
-      System.out.println("site: " + site.pages + " pages at " + site.home()
-          + ", 20-40 ms latency each");
+      System.out.println(
+          "site: " + site.pages + " pages at " + site.home() + ", 20-40 ms latency each");
 
       // warm up the client, the server and the JIT, so the first crawl does not pay for it all
       HttpRequest warmup = HttpRequest.newBuilder(site.warmup()).build();

@@ -10,7 +10,6 @@ import static dev.coroutine.Coroutines.sleep;
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -19,10 +18,10 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * Seed section 3, debug mode. Debug mode is switched on here by {@code run(main(), true)}, the
- * twin of {@code asyncio.run(main(), debug=True)}; {@code -Dcoroutine.debug=true}, the
- * environment variable {@code COROUTINE_DEBUG=1} and {@code loop.setDebug(true)} do the same, as
- * {@code PYTHONASYNCIODEBUG=1}, {@code -X dev} and {@code loop.set_debug()} do in Python.
+ * Seed section 3, debug mode. Debug mode is switched on here by {@code run(main(), true)}, the twin
+ * of {@code asyncio.run(main(), debug=True)}; {@code -Dcoroutine.debug=true}, the environment
+ * variable {@code COROUTINE_DEBUG=1} and {@code loop.setDebug(true)} do the same, as {@code
+ * PYTHONASYNCIODEBUG=1}, {@code -X dev} and {@code loop.set_debug()} do in Python.
  *
  * <p>The runtime reports through the {@code System.Logger} named {@code dev.coroutine}; like the
  * seed's {@code logging.basicConfig(level=logging.DEBUG)}, {@link #showRuntimeLog()} routes that
@@ -79,8 +78,8 @@ public final class DebugMode {
   }
 
   /**
-   * A report with its creation site cut to the user's code: the runtime's own frames (the loop,
-   * the task driver) and the test or launcher frames below {@code main} say nothing here.
+   * A report with its creation site cut to the user's code: the runtime's own frames (the loop, the
+   * task driver) and the test or launcher frames below {@code main} say nothing here.
    */
   private static String shorten(String text) {
     String[] lines = text.split("\n");
@@ -167,8 +166,10 @@ public final class DebugMode {
       System.out.println("  (no report: the collector kept the coroutine)");
     }
 
-    System.out.println("-- 2. slow callbacks (slowCallbackDuration = "
-        + loop.getSlowCallbackDuration().toMillis() + " ms)");
+    System.out.println(
+        "-- 2. slow callbacks (slowCallbackDuration = "
+            + loop.getSlowCallbackDuration().toMillis()
+            + " ms)");
     loop.callSoon(new SlowCallback());
     await(createTask(blocksTheLoop()));
 
@@ -191,8 +192,10 @@ public final class DebugMode {
     new Thread(
             () ->
                 loop.callSoonThreadsafe(
-                    () -> viaThreadsafe.complete("callSoonThreadsafe from another thread: ran on "
-                        + Thread.currentThread().getName())),
+                    () ->
+                        viaThreadsafe.complete(
+                            "callSoonThreadsafe from another thread: ran on "
+                                + Thread.currentThread().getName())),
             "other-thread")
         .start();
     System.out.println("  " + await(viaThreadsafe));

@@ -14,10 +14,10 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * Seed section 2.1, "defining async functions": {@code say_after(delay, what)} awaited twice in a
- * row takes the sum of the delays (about 3 s); the same two calls wrapped in tasks run
- * concurrently and take the longest delay (about 2 s). Like the seed it prints {@code started at}
- * and {@code finished at} with {@code time.strftime('%X')}'s format, {@code HH:mm:ss}; each run
- * also prints how long it took.
+ * row takes the sum of the delays (about 3 s); the same two calls wrapped in tasks run concurrently
+ * and take the longest delay (about 2 s). Like the seed it prints {@code started at} and {@code
+ * finished at} with {@code time.strftime('%X')}'s format, {@code HH:mm:ss}; each run also prints
+ * how long it took.
  */
 public final class SayAfter {
   private SayAfter() {}

@@ -49,8 +49,14 @@ public final class SimpleWait {
     Task<Integer> task = createTask(foo());
     WaitResult<Integer> r = await(Coroutines.wait(Set.of(task), ReturnWhen.ALL_COMPLETED));
     if (r.done().contains(task)) {
-      System.out.println("task in done: result " + task.result()
-          + " (" + r.done().size() + " done, " + r.pending().size() + " pending)");
+      System.out.println(
+          "task in done: result "
+              + task.result()
+              + " ("
+              + r.done().size()
+              + " done, "
+              + r.pending().size()
+              + " pending)");
     }
 
     // FIRST_COMPLETED: returns as soon as one of them finishes
@@ -59,18 +65,18 @@ public final class SimpleWait {
     Task<String> tortoise = createTask(slow("tortoise", 600), "tortoise");
     List<Task<String>> all = List.of(fast, medium, tortoise);
     WaitResult<String> first = await(Coroutines.wait(all, ReturnWhen.FIRST_COMPLETED));
-    System.out.println("FIRST_COMPLETED: done " + names(first.done())
-        + ", pending " + names(first.pending()));
+    System.out.println(
+        "FIRST_COMPLETED: done " + names(first.done()) + ", pending " + names(first.pending()));
 
     // a timeout returns what is done by then; nothing is cancelled
     WaitResult<String> timed =
         await(Coroutines.wait(all, ReturnWhen.ALL_COMPLETED, Duration.ofMillis(400)));
-    System.out.println("timeout 400 ms: done " + names(timed.done())
-        + ", pending " + names(timed.pending()));
+    System.out.println(
+        "timeout 400 ms: done " + names(timed.done()) + ", pending " + names(timed.pending()));
 
     WaitResult<String> rest = await(Coroutines.wait(all, ReturnWhen.ALL_COMPLETED));
-    System.out.println("ALL_COMPLETED: done " + names(rest.done())
-        + ", pending " + names(rest.pending()));
+    System.out.println(
+        "ALL_COMPLETED: done " + names(rest.done()) + ", pending " + names(rest.pending()));
     return done();
   }
 

@@ -13,8 +13,8 @@ import dev.coroutine.Task;
 /**
  * Seed section 2.3, task callbacks ({@code add_done_callback}): a coroutine object is wrapped in a
  * task, the task is printed while pending, the loop runs it to completion, and the task is printed
- * again with its result. A done callback receives the finished task and reads {@code result()}
- * from it, which is what the seed describes; as the seed notes, most code simply reads {@code
+ * again with its result. A done callback receives the finished task and reads {@code result()} from
+ * it, which is what the seed describes; as the seed notes, most code simply reads {@code
  * task.result()} after the task is done instead.
  *
  * <p>Like the seed this uses the low-level loop API ({@code get_event_loop()}, {@code

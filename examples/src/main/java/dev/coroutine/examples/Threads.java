@@ -16,13 +16,12 @@ import dev.coroutine.Future;
 import dev.coroutine.Task;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Seed section 4, concurrency and multithreading. An event loop runs in one thread and runs all
- * its callbacks and tasks there; other threads talk to it only through the thread-safe entry
- * points, and blocking code goes to other threads so the loop keeps running.
+ * Seed section 4, concurrency and multithreading. An event loop runs in one thread and runs all its
+ * callbacks and tasks there; other threads talk to it only through the thread-safe entry points,
+ * and blocking code goes to other threads so the loop keeps running.
  *
  * <ol>
  *   <li>{@code loop.callSoonThreadsafe(callback)} from another OS thread: a worker thread hands a
@@ -65,7 +64,8 @@ public final class Threads {
     try {
       await(doomed);
     } catch (java.util.concurrent.CancellationException e) {
-      System.out.println("  the other future was cancelled from the worker: " + doomed.isCancelled());
+      System.out.println(
+          "  the other future was cancelled from the worker: " + doomed.isCancelled());
     }
     return done();
   }
@@ -96,8 +96,12 @@ public final class Threads {
       // "Later in another OS thread:"
       CompletableFuture<Integer> future = runCoroutineThreadsafe(coroFunc(), loop);
       Integer result = future.get(10, TimeUnit.SECONDS); // future.result()
-      System.out.println("  " + thread() + " read the result of a coroutine run on the "
-          + "event-loop thread: " + result);
+      System.out.println(
+          "  "
+              + thread()
+              + " read the result of a coroutine run on the "
+              + "event-loop thread: "
+              + result);
     } finally {
       loop.callSoonThreadsafe(loop::stop);
       loopThread.join();
@@ -110,8 +114,8 @@ public final class Threads {
   /** Blocking code: must not run on the loop's thread. */
   static String blockingRead() throws InterruptedException {
     Thread.sleep(500); // e.g. a file read or a JDBC call
-    return "500 ms of blocking work done on " + (thread().startsWith("coroutine-executor")
-        ? "an executor thread" : thread());
+    return "500 ms of blocking work done on "
+        + (thread().startsWith("coroutine-executor") ? "an executor thread" : thread());
   }
 
   /** Counts how often the loop gets to run it while the blocking work is in progress. */
@@ -133,8 +137,13 @@ public final class Threads {
     long tookMillis = (System.nanoTime() - start) / 1_000_000;
     tick.cancel();
     System.out.println("  runInExecutor: " + result);
-    System.out.println("  meanwhile the loop thread ran the ticker " + ticks[0] + " times (every "
-        + "50 ms for " + tookMillis + " ms): it was never blocked");
+    System.out.println(
+        "  meanwhile the loop thread ran the ticker "
+            + ticks[0]
+            + " times (every "
+            + "50 ms for "
+            + tookMillis
+            + " ms): it was never blocked");
 
     ticks[0] = 0;
     tick = createTask(ticker(ticks));

@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * A tour of all the examples, in the order of the seed document: what the README's first
- * quick-start command runs. Each example is an ordinary program with its own {@code main}; the
- * tour calls them one after the other, each under a banner naming the seed section it mirrors.
+ * quick-start command runs. Each example is an ordinary program with its own {@code main}; the tour
+ * calls them one after the other, each under a banner naming the seed section it mirrors.
  * Arguments, if any, pick examples by name ({@code Tour GatherFactorial Crawler}).
  */
 public final class Tour {
@@ -27,7 +27,8 @@ public final class Tour {
   static final Map<String, Stop> STOPS = new LinkedHashMap<>();
 
   static {
-    STOPS.put("SayAfter", new Stop("2.1 async functions: sequential awaits vs tasks", SayAfter::main));
+    STOPS.put(
+        "SayAfter", new Stop("2.1 async functions: sequential awaits vs tasks", SayAfter::main));
     STOPS.put("CreateTask", new Stop("2.2 tasks and the event loop", CreateTask::main));
     STOPS.put("GatherFactorial", new Stop("2.2.2 asyncio.gather", GatherFactorial::main));
     STOPS.put("TaskCallback", new Stop("2.3 task callbacks", TaskCallback::main));
@@ -35,7 +36,8 @@ public final class Tour {
     STOPS.put("SimpleWait", new Stop("2.5 simple waiting", SimpleWait::main));
     STOPS.put("DebugMode", new Stop("3 debug mode", DebugMode::main));
     STOPS.put("Threads", new Stop("4 concurrency and multithreading", Threads::main));
-    STOPS.put("Crawler", new Stop("1 the motivating case: a concurrent web crawler", Crawler::main));
+    STOPS.put(
+        "Crawler", new Stop("1 the motivating case: a concurrent web crawler", Crawler::main));
   }
 
   public static void main(String[] args) throws Exception {
@@ -52,7 +54,8 @@ public final class Tour {
       long start = System.nanoTime();
       stop.program().main(new String[0]);
       System.out.println(
-          String.format(Locale.ROOT, "=== %s done in %.1f s", name, (System.nanoTime() - start) / 1e9));
+          String.format(
+              Locale.ROOT, "=== %s done in %.1f s", name, (System.nanoTime() - start) / 1e9));
     }
     System.out.println();
     System.out.println(

@@ -22,16 +22,18 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * The examples under the agent instead of the plugin: their sources are compiled here with plain
  * {@code javac} (so nothing is rewritten at build time) and run in a child JVM with {@code
- * -javaagent:coroutine-agent.jar}; the output must be the one the plugin-built classes print.
- * The same programs from the plugin's {@code target/classes} also run on JDK 25 when it is
- * installed. The command line equivalent: {@code mvn -q -pl examples -am verify -DskipTests
- * -Pagent -Dexample=GatherFactorial}.
+ * -javaagent:coroutine-agent.jar}; the output must be the one the plugin-built classes print. The
+ * same programs from the plugin's {@code target/classes} also run on JDK 25 when it is installed.
+ * The command line equivalent: {@code mvn -q -pl examples -am verify -DskipTests -Pagent
+ * -Dexample=GatherFactorial}.
  */
 class AgentRunTest {
   /** The agent jar (set by the build; see the POM). */
   private static Path agent;
+
   /** The runtime on the test class path: a jar or a classes folder. */
   private static Path runtime;
+
   /** The examples compiled by javac alone, not instrumented. */
   private static Path plainClasses;
 
@@ -55,8 +57,16 @@ class AgentRunTest {
     Path work = Path.of(System.getProperty("examples.work", "target/agent-run"));
     plainClasses = work.resolve("classes");
     Files.createDirectories(plainClasses);
-    List<String> args = new ArrayList<>(List.of("--release", "17", "-nowarn", "-d",
-        plainClasses.toString(), "-classpath", runtime.toString()));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--release",
+                "17",
+                "-nowarn",
+                "-d",
+                plainClasses.toString(),
+                "-classpath",
+                runtime.toString()));
     try (Stream<Path> files = Files.list(sources)) {
       files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
     }
@@ -145,7 +155,9 @@ class AgentRunTest {
     Run plugin = java(jdk25, options, pluginClasses, "GatherFactorial");
     Run agentRun = java(jdk25, List.of("-javaagent:" + agent), plainClasses, "GatherFactorial");
 
-    assertThat(plugin.lines()).as(plugin.err()).containsExactlyElementsOf(Expected.GATHER_FACTORIAL);
+    assertThat(plugin.lines())
+        .as(plugin.err())
+        .containsExactlyElementsOf(Expected.GATHER_FACTORIAL);
     assertThat(agentRun.lines())
         .as(agentRun.err())
         .containsExactlyElementsOf(Expected.GATHER_FACTORIAL);

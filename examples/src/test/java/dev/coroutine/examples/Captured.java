@@ -8,9 +8,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What an example printed when its {@code main} ran in this JVM, and how long it took. The
- * examples print from the loop thread and from others (the debug log handler, worker threads), so
- * {@link System#out} itself is swapped while one runs; tests therefore run one example at a time.
+ * What an example printed when its {@code main} ran in this JVM, and how long it took. The examples
+ * print from the loop thread and from others (the debug log handler, worker threads), so {@link
+ * System#out} itself is swapped while one runs; tests therefore run one example at a time.
  *
  * @param out everything printed to standard output
  * @param seconds wall time of {@code main}
@@ -62,6 +62,10 @@ record Captured(String out, double seconds) {
 
   /** Group 1 of every match of {@code regex}, as doubles. */
   List<Double> numbers(String regex) {
-    return Pattern.compile(regex).matcher(out).results().map(r -> Double.parseDouble(r.group(1))).toList();
+    return Pattern.compile(regex)
+        .matcher(out)
+        .results()
+        .map(r -> Double.parseDouble(r.group(1)))
+        .toList();
   }
 }

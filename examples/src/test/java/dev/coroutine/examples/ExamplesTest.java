@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs every example's {@code main} in this JVM (classes rewritten by the Maven plugin) and checks
- * what it printed: exactly where the seed's semantics fix the output, within loose bounds where
- * it depends on the clock (a noisy two-core machine must pass).
+ * what it printed: exactly where the seed's semantics fix the output, within loose bounds where it
+ * depends on the clock (a noisy two-core machine must pass).
  */
 class ExamplesTest {
 
@@ -88,7 +88,8 @@ class ExamplesTest {
     assertThat(out).doesNotContain("never printed");
     // 2. a slow callback and a coroutine step that blocked the loop
     assertThat(out).containsPattern("WARNING Executing Handle\\[.*\\] took 0\\.1\\d\\d seconds");
-    assertThat(out).containsPattern("WARNING Executing Task<Task-\\d+ .*> took 0\\.1\\d\\d seconds");
+    assertThat(out)
+        .containsPattern("WARNING Executing Task<Task-\\d+ .*> took 0\\.1\\d\\d seconds");
     // 3. callSoon from a foreign thread is refused; callSoonThreadsafe runs on the loop
     assertThat(out)
         .contains("refused: Non-thread-safe operation callSoon")
@@ -126,9 +127,13 @@ class ExamplesTest {
     assertThat(out)
         .containsPattern("sequential: " + pages + " pages .* 0 failed, max 1 in flight")
         .containsPattern(
-            "concurrent: " + pages + " pages .* 0 failed, max " + Crawler.CONCURRENCY
+            "concurrent: "
+                + pages
+                + " pages .* 0 failed, max "
+                + Crawler.CONCURRENCY
                 + " in flight")
-        .contains("(" + pages + " of " + pages + " pages; concurrency " + Crawler.CONCURRENCY + ")");
+        .contains(
+            "(" + pages + " of " + pages + " pages; concurrency " + Crawler.CONCURRENCY + ")");
     // the site makes some pages fail or stall on their first request: retries and timeouts
     assertThat(c.number("sequential: .* (\\d+) retries")).isGreaterThan(0);
     assertThat(c.number("concurrent: .*\\((\\d+) timeouts\\)")).isGreaterThan(0);
@@ -149,7 +154,8 @@ class ExamplesTest {
         .containsSubsequence(Expected.TASK_CALLBACK)
         .containsSubsequence(Expected.SIMPLE_WAIT)
         .contains("=== SimpleWait (seed 2.5 simple waiting)");
-    assertThat(c.lines().get(c.lines().size() - 1)).matches("Tour finished: 2 examples in [\\d.]+ s");
+    assertThat(c.lines().get(c.lines().size() - 1))
+        .matches("Tour finished: 2 examples in [\\d.]+ s");
   }
 
   @Test

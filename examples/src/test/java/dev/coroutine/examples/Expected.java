@@ -29,8 +29,8 @@ final class Expected {
           "Task Result: 200 OK from https://www.example.com");
 
   /**
-   * Seed 2.2 and 2.2.1: the task awaited first finishes second (it sleeps longer); the loop API;
-   * a running loop refuses to be run again.
+   * Seed 2.2 and 2.2.1: the task awaited first finishes second (it sleeps longer); the loop API; a
+   * running loop refuses to be run again.
    */
   static final List<String> CREATE_TASK =
       List.of(
