@@ -11,7 +11,7 @@ class IdempotencyTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "Basics", "ControlFlow", "Exceptions", "Hierarchy", "Hierarchy$Upper", "Expressions", "Values", "Base", "Methods",
+        "Basics", "ControlFlow", "Exceptions", "Hierarchy", "Hierarchy$Upper", "Access", "Expressions", "Values", "Base", "Methods",
         "AsyncInterface", "Point", "Op", "Op$1", "Op$2", "Lambdas", "Semantics", "Traces", "Memory"
       })
   void transformTwice_secondReturnsUnchanged_andOutputIsReproducible(String sample) {
