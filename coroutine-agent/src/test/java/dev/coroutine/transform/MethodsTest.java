@@ -224,4 +224,27 @@ class MethodsTest {
     assertThat(run(l, "nestedLambdas", log, s)).isEqualTo(222);
     assertThat(log).isEqualTo(expect(s, "~10", "~100"));
   }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void anonymousClassAsyncMethod_withCapturedLocalsAndOuterThis_andInterfaceAsyncLambda(boolean s)
+      throws Throwable {
+    Class<?> n = Samples.load("Nested");
+    List<String> log = log();
+    Object outer = n.getConstructor().newInstance();
+    Object r = Coroutines.run(Samples.call(n, "anonymous", outer, log, s));
+    long base = 1L << 36;
+    assertThat(r)
+        .isEqualTo("outer:" + (base + 5) + ":1|" + "outer:" + (base + 1) + ":2outer:" + (base + 1) + ":2");
+    assertThat(log).isEqualTo(expect(s, "~5", "~1", "~1"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void localClassAsyncMethod_capturingLocals(boolean s) throws Throwable {
+    Class<?> n = Samples.load("Nested");
+    List<String> log = log();
+    assertThat(run(n, "localClass", log, s)).isEqualTo("local1local2");
+    assertThat(log).isEqualTo(expect(s, "~1", "~2"));
+  }
 }
