@@ -58,6 +58,13 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   AsyncFrame<?> caller;
   /** The task running this frame; null until the frame is first awaited or scheduled. */
   Task<?> task;
+  /**
+   * While this is its task's innermost frame: the loop's {@link EventLoop#clockMillis} when the
+   * task last suspended (or was created), for task dumps' "waited for". An int fills the 4 bytes of
+   * alignment padding the object has anyway (36 bytes of fields and header round up to 40 with
+   * compressed oops), so it costs no memory; it is written once per suspension, from a loop field.
+   */
+  int suspendedAt;
 
   private AsyncFrame(Body body, int refCount, int primCount) {
     this.body = body;

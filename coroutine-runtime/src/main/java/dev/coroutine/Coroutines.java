@@ -90,11 +90,30 @@ public final class Coroutines {
 
   /** {@link #run(Coroutine)} with debug mode on or off (on also if the environment says so). */
   public static <T> T run(Coroutine<T> main, boolean debug) {
+    return runOn(new EventLoop(), main, debug);
+  }
+
+  /**
+   * {@link #run(Coroutine)} on a loop with a virtual clock ({@link EventLoop#withVirtualTime()}):
+   * timers fire in order as soon as the loop has nothing else to do, so code that sleeps for an
+   * hour finishes in milliseconds, deterministically. Meant for tests: {@code
+   * assertThat(runWithVirtualTime(myCoroutine())).isEqualTo(42);}
+   */
+  public static <T> T runWithVirtualTime(Coroutine<T> main) {
+    return runOn(EventLoop.withVirtualTime(), main, false);
+  }
+
+  /** {@link #runWithVirtualTime(Coroutine)} with debug mode on or off. */
+  public static <T> T runWithVirtualTime(Coroutine<T> main, boolean debug) {
+    return runOn(EventLoop.withVirtualTime(), main, debug);
+  }
+
+  private static <T> T runOn(EventLoop loop, Coroutine<T> main, boolean debug) {
     Objects.requireNonNull(main, "main");
     if (EventLoop.runningOrNull() != null) {
+      loop.close();
       throw new IllegalStateException("run() cannot be called from a running event loop");
     }
-    EventLoop loop = new EventLoop();
     if (debug) {
       loop.setDebug(true);
     }

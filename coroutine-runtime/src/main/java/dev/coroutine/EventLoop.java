@@ -36,6 +36,18 @@ public final class EventLoop implements AutoCloseable {
   private final TimerHeap timers = new TimerHeap();
   /** Origin of {@link #now()}: nanoTime when the loop was created. */
   private final long origin = System.nanoTime();
+  /**
+   * True for a loop with a virtual clock ({@link #withVirtualTime()}): {@link #now()} returns
+   * {@link #virtualNanos}, and the loop jumps to its next timer instead of waiting for it.
+   */
+  private final boolean virtualClock;
+  /** The virtual clock's time in loop nanoseconds; advanced only by the loop thread. */
+  private long virtualNanos;
+  /**
+   * The loop time in milliseconds at the loop's last clock reading (each pass that waited or has
+   * timers): what {@link Task#waitingSince} is stamped with, so a suspension reads no clock.
+   */
+  int clockMillis;
   /** Next timer sequence number (FIFO order of equal deadlines). */
   private long timerSeq;
 
@@ -72,7 +84,35 @@ public final class EventLoop implements AutoCloseable {
   private ExecutorService defaultExecutor;
 
   /** A new loop, not running. Run it with {@link #runUntilComplete} or {@link #runForever}. */
-  public EventLoop() {}
+  public EventLoop() {
+    this(false);
+  }
+
+  private EventLoop(boolean virtualClock) {
+    this.virtualClock = virtualClock;
+    if (Monitoring.ENABLED) {
+      Monitoring.register(this); // -Dcoroutine.jmx / -Dcoroutine.dumpOnExit
+    }
+  }
+
+  /**
+   * A new loop whose clock is virtual, for tests: it starts at 0, and whenever the loop has nothing
+   * ready to run it jumps straight to its next timer instead of waiting, so code that sleeps for an
+   * hour runs in milliseconds, and runs the same way every time. {@link #time()} returns the
+   * virtual time. Only timers are virtual: work on other threads ({@link #runInExecutor}, {@code
+   * CompletionStage}s, {@link #callSoonThreadsafe}) and I/O take real time, and the clock does not
+   * wait for them while a timer is pending (registered I/O is polled without blocking before each
+   * jump); the loop blocks, for real, only when no timer is left. See also {@link
+   * Coroutines#runWithVirtualTime(Coroutine)}.
+   */
+  public static EventLoop withVirtualTime() {
+    return new EventLoop(true);
+  }
+
+  /** True if this loop's clock is virtual, see {@link #withVirtualTime()}. */
+  public boolean isVirtualTime() {
+    return virtualClock;
+  }
 
   // ---- the running loop --------------------------------------------------------------------
 
@@ -106,7 +146,7 @@ public final class EventLoop implements AutoCloseable {
 
   /** Monotonic loop time in nanoseconds. */
   long now() {
-    return System.nanoTime() - origin;
+    return virtualClock ? virtualNanos : System.nanoTime() - origin;
   }
 
   // ---- scheduling --------------------------------------------------------------------------
@@ -417,6 +457,9 @@ public final class EventLoop implements AutoCloseable {
       Debug.loopDebug(-1);
     }
     closed = true;
+    if (Monitoring.ENABLED) {
+      Monitoring.unregister(this);
+    }
     ready.clear();
     incoming.clear();
     timers.clear();
@@ -460,7 +503,14 @@ public final class EventLoop implements AutoCloseable {
       timeout = first == null ? Long.MAX_VALUE : Math.max(0, first.when - now());
     }
     if (timeout > 0) {
-      waitForWork(timeout);
+      if (virtualClock && timeout != Long.MAX_VALUE) {
+        skipTime(timeout); // virtual clock: jump to the first timer instead of waiting
+      } else {
+        waitForWork(timeout);
+      }
+      if (timers.size() == 0) {
+        clockMillis = (int) (now() / 1_000_000L); // idle pass (with timers, read just below)
+      }
     }
     Runnable r;
     while ((r = incoming.poll()) != null) {
@@ -468,6 +518,7 @@ public final class EventLoop implements AutoCloseable {
     }
     if (timers.size() > 0) {
       long end = now();
+      clockMillis = (int) (end / 1_000_000L);
       TimerEntry t;
       while ((t = timers.peek()) != null && t.when <= end) {
         timers.poll();
@@ -475,7 +526,7 @@ public final class EventLoop implements AutoCloseable {
       }
     }
     int n = ready.size();
-    if (debug) {
+    if (debug || Jfr.slowCallbacks()) {
       for (int i = 0; i < n; i++) {
         runTimed(ready.poll());
       }
@@ -516,11 +567,23 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /** A virtual-clock pass with nothing ready: jumps the clock {@code timeout} ahead. */
+  private void skipTime(long timeout) {
+    if (incoming.isEmpty() && ready.isEmpty()) {
+      virtualNanos += timeout; // = the first timer's deadline
+    }
+  }
+
+  /** Runs {@code o} timed: debug mode's slow-callback log, JFR's SlowCallback event. */
   private void runTimed(Object o) {
+    Object event = Jfr.callbackBegin(); // null unless a recording wants SlowCallback
     long start = System.nanoTime();
     runOne(o);
     long took = System.nanoTime() - start;
-    if (took >= slowCallbackNanos) {
+    if (event != null) {
+      Jfr.callbackEnd(event, o);
+    }
+    if (debug && took >= slowCallbackNanos) {
       LOG.log(
           System.Logger.Level.WARNING,
           "Executing "
@@ -530,6 +593,118 @@ public final class EventLoop implements AutoCloseable {
               + " seconds"
               + siteText(o));
     }
+  }
+
+  // ---- task dumps --------------------------------------------------------------------------
+
+  /** How long {@link #dumpTasks()} called from another thread waits for the loop to answer. */
+  static final long DUMP_TIMEOUT_MILLIS = 2000;
+
+  /**
+   * A dump of every pending task, as a Java thread dump shows threads: for each task its name, its
+   * state ({@code running}, {@code scheduled}, {@code ready}, {@code sleeping until ...}, {@code
+   * waiting on <future>}), how long it has waited, and its async stack, innermost first, one
+   * {@code at class.method(File.java:line)} line per {@code @Async} frame, naming the await where
+   * it is suspended (in debug mode also where the task was created).
+   *
+   * <p>Safe from any thread: task state belongs to the loop thread, so from another thread the dump
+   * is taken by a callback on the loop ({@link #callSoonThreadsafe}) and this call waits for it up
+   * to {@value #DUMP_TIMEOUT_MILLIS} ms. If the loop does not answer (a callback blocks it), the
+   * result is an unsynchronized snapshot, marked as such, followed by the loop thread's Java stack,
+   * which shows what is blocking it. See also the {@code -Dcoroutine.jmx} and {@code
+   * -Dcoroutine.dumpOnExit} hooks (docs/debugging.md).
+   */
+  public String dumpTasks() {
+    return dumpTasks(DUMP_TIMEOUT_MILLIS, null);
+  }
+
+  /** Appends {@link #dumpTasks()} to {@code out}; an {@code IOException} becomes unchecked. */
+  public void dumpTasks(Appendable out) {
+    String dump = dumpTasks();
+    try {
+      out.append(dump);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  String dumpTasks(long timeoutMillis, String name) {
+    Thread t = thread;
+    String header =
+        "Tasks of event loop"
+            + (name != null ? " " + name : "")
+            + (t != null ? " (thread \"" + t.getName() + "\")" : closed ? " (closed)" : "");
+    String dump =
+        onLoop(
+            () -> TaskDump.render(this, pendingTasks(), ready.size(), timers.size(), header, false),
+            timeoutMillis,
+            null);
+    if (dump != null) {
+      return dump;
+    }
+    StringBuilder b = new StringBuilder();
+    try {
+      b.append(TaskDump.render(this, tasksSnapshot(), ready.size(), timers.size(), header, true));
+    } catch (RuntimeException e) {
+      b.append(header).append(": no snapshot (").append(e).append(")\n");
+    }
+    Thread lt = thread;
+    if (lt != null) {
+      b.append("\nThe loop thread \"").append(lt.getName()).append("\" is at:");
+      for (StackTraceElement e : lt.getStackTrace()) {
+        b.append("\n\tat ").append(e);
+      }
+      b.append('\n');
+    }
+    return b.toString();
+  }
+
+  /**
+   * Runs {@code query} on the loop thread and returns its value: directly if called there or if
+   * the loop is not running, else through {@link #callSoonThreadsafe}, waiting up to {@code
+   * timeoutMillis}; {@code fallback} if the loop does not answer in time or is closed.
+   */
+  <T> T onLoop(java.util.function.Supplier<T> query, long timeoutMillis, T fallback) {
+    Thread t = thread;
+    if (t == null || t == Thread.currentThread()) {
+      return query.get();
+    }
+    java.util.concurrent.CompletableFuture<T> answer = new java.util.concurrent.CompletableFuture<>();
+    try {
+      callSoonThreadsafe(
+          () -> {
+            try {
+              answer.complete(query.get());
+            } catch (Throwable e) {
+              answer.completeExceptionally(e);
+            }
+          });
+      return answer.get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (IllegalStateException closedNow) {
+      return thread == null ? query.get() : fallback; // stopped or closed in the meantime
+    } catch (java.util.concurrent.TimeoutException e) {
+      return fallback;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return fallback;
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw Sneaky.rethrow(e.getCause());
+    }
+  }
+
+  /** The pending tasks read without the loop's cooperation (bounded, for a racy dump). */
+  private java.util.List<Task<?>> tasksSnapshot() {
+    java.util.ArrayList<Task<?>> list = new java.util.ArrayList<>();
+    for (Task<?> t = liveTasks; t != null && list.size() < 1_000_000; t = t.nextLive) {
+      list.add(t);
+    }
+    java.util.Collections.reverse(list);
+    return list;
+  }
+
+  /** The thread running the loop, or null. */
+  Thread thread() {
+    return thread;
   }
 
   // ---- errors and debug --------------------------------------------------------------------

@@ -46,8 +46,12 @@ public class Task<T> extends Future<T> {
     this.id = ++loop.taskCounter;
     this.name = name;
     loop.linkTask(this);
+    frame.suspendedAt = loop.clockMillis;
     if (loop.debug) {
       Debug.recordSite(this);
+    }
+    if (Jfr.AVAILABLE) {
+      Jfr.taskCreated(this); // TaskStart, and begins TaskEnd, if a recording has them enabled
     }
   }
 
@@ -178,6 +182,10 @@ public class Task<T> extends Future<T> {
           } catch (Throwable t) {
             r = null;
             e = t;
+            if (l.debug && f.caller != null) {
+              // the callers are not on the Java stack: record them (see AsyncStackTrace)
+              AsyncStackTrace.attach(t, f.caller, this);
+            }
           }
           if (r == AsyncFrame.SUSPEND) {
             if (waitingOn == AsyncFrame.TRAMPOLINE) {
@@ -187,6 +195,7 @@ public class Task<T> extends Future<T> {
               v = null;
               continue;
             }
+            current.suspendedAt = l.clockMillis; // for task dumps: waiting since
             return;
           }
         }
@@ -214,6 +223,9 @@ public class Task<T> extends Future<T> {
       super.cancel(failure.getMessage());
     } else {
       super.setException(failure);
+    }
+    if (Jfr.AVAILABLE) {
+      Jfr.taskFinished(this);
     }
   }
 

@@ -1,0 +1,88 @@
+package dev.coroutine;
+
+import static dev.coroutine.Coroutines.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The flight-recorder events, recorded in-process and read back from the file. */
+class DebugJfrTest {
+
+  @Test
+  void taskStartEndAndSlowCallback_areRecordedAndReadBack(@TempDir Path dir) throws Exception {
+    assertThat(Jfr.AVAILABLE).isTrue();
+    Path file = dir.resolve("coroutines.jfr");
+    try (Recording r = new Recording()) {
+      r.enable("dev.coroutine.TaskStart");
+      r.enable("dev.coroutine.TaskEnd");
+      r.enable("dev.coroutine.SlowCallback").withThreshold(Duration.ofMillis(50));
+      r.start();
+      try (EventLoop loop = new EventLoop()) {
+        Task<Object> ok = loop.createTask(Co.seq(v -> Co.await(sleep(20)), v -> "fine"), "jfr-ok");
+        Task<Object> bad =
+            loop.createTask(
+                Co.seq(
+                    v -> Co.await(sleep(1)),
+                    v -> {
+                      throw new IllegalStateException("jfr");
+                    }),
+                "jfr-bad");
+        loop.callSoon(
+            () -> {
+              try {
+                Thread.sleep(120); // blocks the loop: a slow callback
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+        loop.runUntilComplete(Co.seq(v -> Co.await(Coroutines.gatherReturnExceptions(ok, bad))));
+      }
+      r.stop();
+      r.dump(file);
+    }
+    List<RecordedEvent> events = RecordingFile.readAllEvents(file);
+    List<RecordedEvent> starts = named(events, "dev.coroutine.TaskStart");
+    List<RecordedEvent> ends = named(events, "dev.coroutine.TaskEnd");
+    List<RecordedEvent> slow = named(events, "dev.coroutine.SlowCallback");
+
+    assertThat(starts.stream().map(e -> e.getString("task")))
+        .contains("jfr-ok", "jfr-bad");
+    RecordedEvent okEnd = only(ends, "jfr-ok");
+    assertThat(okEnd.getString("outcome")).isEqualTo("result");
+    assertThat(okEnd.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(20));
+    RecordedEvent badEnd = only(ends, "jfr-bad");
+    assertThat(badEnd.getString("outcome")).isEqualTo("exception");
+    assertThat(badEnd.getString("exception")).isEqualTo("java.lang.IllegalStateException");
+    assertThat(slow).hasSize(1);
+    assertThat(slow.get(0).getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+    assertThat(slow.get(0).getString("callback")).startsWith("Handle[");
+  }
+
+  @Test
+  void withoutARecording_nothingIsTimedOrKept() {
+    assertThat(Jfr.slowCallbacks()).isFalse();
+    assertThat(Jfr.callbackBegin()).isNull();
+  }
+
+  private static List<RecordedEvent> named(List<RecordedEvent> events, String name) {
+    return events.stream()
+        .filter(e -> e.getEventType().getName().equals(name))
+        .collect(Collectors.toList());
+  }
+
+  private static RecordedEvent only(List<RecordedEvent> events, String task) {
+    List<RecordedEvent> l =
+        events.stream().filter(e -> task.equals(e.getString("task"))).collect(Collectors.toList());
+    assertThat(l).as("events of " + task).hasSize(1);
+    return l.get(0);
+  }
+}
