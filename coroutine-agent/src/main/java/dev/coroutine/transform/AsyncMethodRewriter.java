@@ -84,12 +84,13 @@ final class AsyncMethodRewriter {
    * Rewrites {@code method} in place into the stub and returns the body, named {@code bodyName},
    * for the caller to add to the class.
    */
-  MethodNode rewrite(MethodNode method, String bodyName) throws Refusal, AnalyzerException {
+  MethodNode rewrite(MethodNode method, String bodyName, String bodyDesc)
+      throws Refusal, AnalyzerException {
     int firstLine = Insns.firstLine(method);
     List<LocalVariableNode> originalLocals = method.localVariables;
     prepareReturns(method);
     MethodAnalysis analysis = MethodAnalysis.of(owner, method, hierarchy);
-    if (hoistConstructorCalls(method, analysis)) {
+    if (ConstructionRewrite.apply(method, analysis)) {
       analysis = MethodAnalysis.of(owner, method, hierarchy);
     }
     Type[] params = Type.getArgumentTypes(method.desc);
@@ -120,11 +121,11 @@ final class AsyncMethodRewriter {
         new MethodNode(
             Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
             bodyName,
-            Protocol.BODY_METHOD_DESC,
+            bodyDesc,
             null,
             new String[] {"java/lang/Throwable"});
     buildBody(method, body, sites, paramSlots, frameVar, refs);
-    buildStub(method, bodyName, paramSlots, refs, prims, firstLine, originalLocals);
+    buildStub(method, bodyName, bodyDesc, paramSlots, refs, prims, firstLine, originalLocals);
     return body;
   }
 
@@ -171,111 +172,6 @@ final class AsyncMethodRewriter {
 
   static boolean isAwait(MethodInsnNode m) {
     return Protocol.isAwait(m.getOpcode(), m.owner, m.name, m.desc);
-  }
-
-  /**
-   * An object being constructed cannot be saved ({@code new T(await(x))} has the uninitialized
-   * {@code T} on the stack at the await). Rewrites {@code NEW T; DUP; args; <init>} into {@code
-   * args; store to temps; NEW T; DUP; load temps; <init>} for each such object.
-   */
-  private boolean hoistConstructorCalls(MethodNode m, MethodAnalysis a) throws Refusal {
-    Set<TypeInsnNode> news = new LinkedHashSet<>();
-    for (int i = 0; i < m.instructions.size(); i++) {
-      AbstractInsnNode insn = m.instructions.get(i);
-      Frame<BasicValue> f = a.frames[i];
-      if (f == null || !(insn instanceof MethodInsnNode) || !isAwait((MethodInsnNode) insn)) {
-        continue;
-      }
-      for (int j = 0; j < f.getLocals(); j++) {
-        if (f.getLocal(j) instanceof TypeInterpreter.Uninitialized && a.liveIn[i].get(j)) {
-          throw new Refusal(
-              "await while an object under construction is kept in a local variable;"
-                  + " compute the awaited value before `new`",
-              insn);
-        }
-      }
-      for (int j = 0; j < f.getStackSize(); j++) {
-        if (f.getStack(j) instanceof TypeInterpreter.Uninitialized) {
-          news.add(((TypeInterpreter.Uninitialized) f.getStack(j)).newInsn);
-        }
-      }
-    }
-    if (news.isEmpty()) {
-      return false;
-    }
-    List<Runnable> edits = new ArrayList<>();
-    for (TypeInsnNode n : news) {
-      AbstractInsnNode dup = Insns.nextReal(n);
-      if (dup == null || dup.getOpcode() != Opcodes.DUP) {
-        throw new Refusal(
-            "await inside `new " + n.desc.replace('/', '.') + "(...)` compiled in a shape"
-                + " other than NEW, DUP; compute the awaited value before `new`",
-            n);
-      }
-      List<MethodInsnNode> inits = new ArrayList<>();
-      for (int i = 0; i < m.instructions.size(); i++) {
-        AbstractInsnNode insn = m.instructions.get(i);
-        Frame<BasicValue> f = a.frames[i];
-        if (f != null
-            && insn.getOpcode() == Opcodes.INVOKESPECIAL
-            && ((MethodInsnNode) insn).name.equals("<init>")) {
-          int args = Type.getArgumentTypes(((MethodInsnNode) insn).desc).length;
-          BasicValue receiver = f.getStack(f.getStackSize() - 1 - args);
-          if (receiver instanceof TypeInterpreter.Uninitialized
-              && ((TypeInterpreter.Uninitialized) receiver).newInsn == n) {
-            inits.add((MethodInsnNode) insn);
-          }
-        }
-      }
-      for (int i = 0; i < m.instructions.size(); i++) {
-        Frame<BasicValue> f = a.frames[i];
-        if (f == null) {
-          continue;
-        }
-        int copies = 0;
-        for (int j = 0; j < f.getStackSize(); j++) {
-          if (f.getStack(j) instanceof TypeInterpreter.Uninitialized
-              && ((TypeInterpreter.Uninitialized) f.getStack(j)).newInsn == n) {
-            copies++;
-          }
-        }
-        if (copies > 2) {
-          throw new Refusal(
-              "await inside `new " + n.desc.replace('/', '.') + "(...)` where the object is"
-                  + " duplicated more than once; compute the awaited value before `new`",
-              n);
-        }
-      }
-      edits.add(
-          () -> {
-            for (MethodInsnNode init : inits) {
-              hoistOne(m, n, init);
-            }
-            m.instructions.remove(dup);
-            m.instructions.remove(n);
-          });
-    }
-    edits.forEach(Runnable::run);
-    return true;
-  }
-
-  private static void hoistOne(MethodNode m, TypeInsnNode n, MethodInsnNode init) {
-    Type[] args = Type.getArgumentTypes(init.desc);
-    int[] vars = new int[args.length];
-    for (int i = 0; i < args.length; i++) {
-      vars[i] = m.maxLocals;
-      m.maxLocals += args[i].getSize();
-    }
-    InsnList code = new InsnList();
-    for (int i = args.length - 1; i >= 0; i--) {
-      code.add(new VarInsnNode(args[i].getOpcode(Opcodes.ISTORE), vars[i]));
-    }
-    code.add(new TypeInsnNode(Opcodes.NEW, n.desc));
-    code.add(new InsnNode(Opcodes.DUP));
-    for (int i = 0; i < args.length; i++) {
-      code.add(new VarInsnNode(args[i].getOpcode(Opcodes.ILOAD), vars[i]));
-    }
-    m.instructions.insertBefore(init, code);
   }
 
   // ---- what each await saves ---------------------------------------------------------------
@@ -379,6 +275,7 @@ final class AsyncMethodRewriter {
 
     InsnList prologue = new InsnList();
     prologue.add(new VarInsnNode(Opcodes.ALOAD, 0));
+    prologue.add(new TypeInsnNode(Opcodes.CHECKCAST, Protocol.FRAME)); // overloads declare a supertype
     prologue.add(new VarInsnNode(Opcodes.ASTORE, frameVar));
     prologue.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     prologue.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
@@ -586,15 +483,16 @@ final class AsyncMethodRewriter {
   }
 
   /** Loads {@code v} from the frame into local {@code v.var}. */
-  private static InsnList restore(Saved v, int frameVar) {
+  private InsnList restore(Saved v, int frameVar) {
     InsnList c = new InsnList();
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     if (v.isRef()) {
       c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REFS, "[Ljava/lang/Object;"));
       c.add(Insns.pushInt(v.index));
       c.add(new InsnNode(Opcodes.AALOAD));
-      if (!v.type.equals(OBJECT)) {
-        c.add(new TypeInsnNode(Opcodes.CHECKCAST, v.type.getInternalName()));
+      Type cast = accessibleType(v.type);
+      if (!cast.equals(OBJECT)) {
+        c.add(new TypeInsnNode(Opcodes.CHECKCAST, cast.getInternalName()));
       }
       c.add(new VarInsnNode(Opcodes.ASTORE, v.var));
       return c;
@@ -623,11 +521,28 @@ final class AsyncMethodRewriter {
     return c;
   }
 
+  /**
+   * The type to cast a restored value to: its own, or its nearest supertype this class may name
+   * (a value can have a type the class cannot access, e.g. a package-private class of another
+   * package returned by a public method).
+   */
+  private Type accessibleType(Type t) {
+    if (t.getSort() == Type.OBJECT) {
+      return Type.getObjectType(hierarchy.accessibleFrom(owner, t.getInternalName()));
+    }
+    if (t.getSort() == Type.ARRAY && t.getElementType().getSort() == Type.OBJECT) {
+      Type element = accessibleType(t.getElementType());
+      return Type.getType("[".repeat(t.getDimensions()) + element.getDescriptor());
+    }
+    return t;
+  }
+
   // ---- the stub ----------------------------------------------------------------------------
 
   private void buildStub(
       MethodNode method,
       String bodyName,
+      String bodyDesc,
       List<Saved> paramSlots,
       int refs,
       int prims,
@@ -662,7 +577,7 @@ final class AsyncMethodRewriter {
                 Opcodes.H_INVOKESTATIC,
                 owner,
                 bodyName,
-                Protocol.BODY_METHOD_DESC,
+                bodyDesc,
                 ownerIsInterface),
             bodyType));
     c.add(Insns.pushInt(refs));

@@ -17,7 +17,7 @@ final class ClassHierarchy {
   private static final String OBJECT = "java/lang/Object";
 
   /** What the hierarchy needs of one class. */
-  record Info(String superName, boolean isInterface, List<String> interfaces) {}
+  record Info(String superName, boolean isInterface, boolean isPublic, List<String> interfaces) {}
 
   /** Reads class files. */
   private final ClassFileLocator locator;
@@ -60,6 +60,7 @@ final class ClassHierarchy {
       return new Info(
           r.getSuperName(),
           (r.getAccess() & Opcodes.ACC_INTERFACE) != 0,
+          (r.getAccess() & Opcodes.ACC_PUBLIC) != 0,
           List.of(r.getInterfaces()));
     } catch (RuntimeException e) {
       return null;
@@ -76,6 +77,27 @@ final class ClassHierarchy {
       return null;
     }
     return info(name).map(Info::superName).orElse(OBJECT);
+  }
+
+  /**
+   * The most specific supertype of {@code name} (itself if possible) that code in class {@code
+   * from} may name: public, or in the same package. Unknown classes are taken as they are.
+   */
+  String accessibleFrom(String from, String name) {
+    String c = name;
+    while (c != null && !c.equals(OBJECT)) {
+      Optional<Info> i = info(c);
+      if (i.isEmpty() || i.get().isPublic() || packageOf(c).equals(packageOf(from))) {
+        return c;
+      }
+      c = i.get().superName();
+    }
+    return OBJECT;
+  }
+
+  private static String packageOf(String internalName) {
+    int slash = internalName.lastIndexOf('/');
+    return slash < 0 ? "" : internalName.substring(0, slash);
   }
 
   /** True if a value of class/interface {@code from} can be assigned to {@code to}. */

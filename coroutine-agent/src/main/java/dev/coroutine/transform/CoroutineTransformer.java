@@ -101,7 +101,10 @@ public final class CoroutineTransformer {
         hierarchy.with(
             cn.name,
             new ClassHierarchy.Info(
-                cn.superName, (cn.access & Opcodes.ACC_INTERFACE) != 0, cn.interfaces));
+                cn.superName,
+                (cn.access & Opcodes.ACC_INTERFACE) != 0,
+                (cn.access & Opcodes.ACC_PUBLIC) != 0,
+                cn.interfaces));
     boolean isInterface = (cn.access & Opcodes.ACC_INTERFACE) != 0;
     AsyncMethodRewriter rewriter = new AsyncMethodRewriter(cn.name, cn.sourceFile, isInterface, h);
     Set<String> rewritten = new HashSet<>();
@@ -111,14 +114,13 @@ public final class CoroutineTransformer {
     }
     List<MethodNode> bodies = new ArrayList<>();
     for (MethodNode m : coroutines) {
-      String bodyName = m.name;
-      for (int n = 1; taken.contains(bodyName + Protocol.BODY_METHOD_DESC); n++) {
-        bodyName = m.name + "$" + n;
-      }
-      taken.add(bodyName + Protocol.BODY_METHOD_DESC);
+      String[] body = bodyNameAndDescriptor(m.name, taken);
+      String bodyName = body[0];
+      String bodyDesc = body[1];
+      taken.add(bodyName + bodyDesc);
       removeFrames(m);
       try {
-        bodies.add(rewriter.rewrite(m, bodyName));
+        bodies.add(rewriter.rewrite(m, bodyName, bodyDesc));
       } catch (Refusal r) {
         return new TransformResult(
             className, null, 0, List.of(diagnostic(cn, m, r.getMessage(), r.at)));
@@ -135,7 +137,7 @@ public final class CoroutineTransformer {
                     null)));
       }
       rewritten.add(m.name + m.desc);
-      rewritten.add(bodyName + Protocol.BODY_METHOD_DESC);
+      rewritten.add(bodyName + bodyDesc);
     }
     cn.methods.addAll(bodies);
     cn.attrs = cn.attrs == null ? new ArrayList<>() : cn.attrs;
@@ -193,6 +195,25 @@ public final class CoroutineTransformer {
     ClassWriter plain = new HierarchyClassWriter(0, h);
     cn.accept(plain);
     return plain.toByteArray();
+  }
+
+  /**
+   * The body keeps the user's method name, so stack traces show it. Overloads all need a body:
+   * they differ in the parameter type (any supertype of AsyncFrame works for the lambda), and
+   * only past those in a {@code $n} suffix.
+   */
+  private static String[] bodyNameAndDescriptor(String name, Set<String> taken) {
+    for (String param : Protocol.BODY_PARAMETER_TYPES) {
+      String desc = "(" + param + ")Ljava/lang/Object;";
+      if (!taken.contains(name + desc)) {
+        return new String[] {name, desc};
+      }
+    }
+    String bodyName = name;
+    for (int n = 1; taken.contains(bodyName + Protocol.BODY_METHOD_DESC); n++) {
+      bodyName = name + "$" + n;
+    }
+    return new String[] {bodyName, Protocol.BODY_METHOD_DESC};
   }
 
   private static void removeFrames(MethodNode m) {

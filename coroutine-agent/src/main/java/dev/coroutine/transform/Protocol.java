@@ -27,6 +27,11 @@ final class Protocol {
   static final String FRAME_DESC = "Ldev/coroutine/AsyncFrame;";
   static final String BODY = "dev/coroutine/AsyncFrame$Body";
   static final String BODY_DESC = "Ldev/coroutine/AsyncFrame$Body;";
+  /** Parameter types a body method may declare: AsyncFrame and its supertypes. */
+  static final String[] BODY_PARAMETER_TYPES = {
+    "Ldev/coroutine/AsyncFrame;", "Ldev/coroutine/Coroutine;", "Ldev/coroutine/Awaitable;",
+    "Ljava/lang/Object;"
+  };
   /** Descriptor of a body method and of {@code Body.resume}. */
   static final String BODY_METHOD_DESC = "(Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
   static final String CREATE = "create";

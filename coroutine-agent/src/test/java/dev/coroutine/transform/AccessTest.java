@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -23,11 +22,6 @@ class AccessTest {
   static void load() {
     c = Samples.load("Access");
   }
-
-  @Disabled(
-      "transformer bug: the restore after a suspension does CHECKCAST to the value's static type"
-          + " (samples.other.Outer$Hidden), which the rewritten class cannot access:"
-          + " IllegalAccessError on resume")
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void valueOfInaccessibleClassOnTheStack_survivesSuspension(boolean s) throws Throwable {
@@ -35,11 +29,6 @@ class AccessTest {
     assertThat(run(c, "inaccessibleTypeOnTheStack", log, s)).isEqualTo("hidden1");
     assertThat(log).isEqualTo(expect(s, "~1"));
   }
-
-  @Disabled(
-      "transformer bug: the restore after a suspension does CHECKCAST to the value's static type"
-          + " (samples.other.Outer$Hidden), which the rewritten class cannot access:"
-          + " IllegalAccessError on resume")
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void valueOfInaccessibleClassInALocal_survivesSuspension(boolean s) throws Throwable {

@@ -45,7 +45,14 @@ class ClassShapeTest {
       }
       MethodNode old = before.get(m.name + m.desc);
       if (old == null) {
-        assertThat(m.desc).as("new method " + m.name).isEqualTo(BODY_DESC);
+        // a body takes the frame (overloads: a supertype of it, so they keep the user's name)
+        assertThat(m.desc)
+            .as("new method " + m.name)
+            .isIn(
+                BODY_DESC,
+                "(Ldev/coroutine/Coroutine;)Ljava/lang/Object;",
+                "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
+                "(Ljava/lang/Object;)Ljava/lang/Object;");
         int required = Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC;
         assertThat(m.access & required).as("access of " + m.name).isEqualTo(required);
         bodies.add(m.name);

@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -123,10 +122,6 @@ class DebugInfoTest {
     }
     assertThat(lines).contains(Samples.line(SOURCE, "directThrow"));
   }
-
-  @Disabled(
-      "transformer bug: the body of the second overload is named overloaded$1 (bodies share the"
-          + " descriptor (AsyncFrame)Object), so its stack frames show `overloaded$1`")
   @Test
   void overloadedAsyncMethod_stackTraceNamesTheUsersMethod() {
     Throwable t = catchThrowable(() -> run(c, "callsOverloaded"));

@@ -9,7 +9,6 @@ import dev.coroutine.Coroutines;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.objectweb.asm.ClassWriter;
@@ -106,10 +105,6 @@ class UnusualShapesTest {
     assertThat(run(c, log, s)).isEqualTo("value!");
     assertThat(log).isEqualTo(expect(s, "~value"));
   }
-
-  @Disabled(
-      "transformer bug: refuses `await while an object under construction is kept in a local"
-          + " variable` (NEW, DUP, ASTORE, await, <init>, ALOAD), a shape the issue asks to handle")
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void uninitializedObjectKeptInALocal_acrossAnAwait_runs(boolean s) throws Throwable {
@@ -129,11 +124,6 @@ class UnusualShapesTest {
     assertThat(run(c, log, s)).isEqualTo("value!");
     assertThat(log).isEqualTo(expect(s, "~value"));
   }
-
-  @Disabled(
-      "transformer bug: refuses `await inside new java.lang.StringBuilder(...) where the object is"
-          + " duplicated more than once` (NEW, DUP, DUP, await, <init>), a shape the issue asks to"
-          + " handle")
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void uninitializedObjectDuplicatedTwice_acrossAnAwait_runs(boolean s) throws Throwable {
