@@ -8,12 +8,14 @@ with the peak RSS (VmHWM of /proc/self/status), like the Java child.
   w2 ROUND_TRIPS REPS           ping-pong through two Queue(maxsize=1): ns per hand-off
   w5 N REPS                     await an already finished future: ns per await
   w6 CHAINS DEPTH REPS          nested coroutine calls, the innermost yields: ns per level
-  w3 SYSTEM N MILLIS time|heap  N sleepers: wall time, or RSS growth per sleeping task
+  w3 SYSTEM N MILLIS time|heap  N sleepers: wall time, or (sleeping 10 minutes, exiting once
+                                measured) the RSS growth per sleeping task
   w4 SYSTEM N WARMUPS REPS      gather N children that yield once and return their index
 """
 
 import asyncio
 import gc
+import os
 import sys
 import time
 
@@ -90,6 +92,8 @@ async def sleepers(n, seconds, heap):
         gc.collect()
         after = status_kb("VmRSS")
         result(rss_per_task_b=(after - before) * 1024 / n, woken_at_probe=s.woken)
+        result(peak_rss_kb=status_kb("VmHWM"))
+        os._exit(0)  # the sleepers of a heap run never wake: measured, done
     await s.all_done
     del tasks
     return s.woken
@@ -163,6 +167,8 @@ def main(argv):
         timed(lambda: chains(c, d), c * d, c * d, reps)
     elif w == "w3":
         n, millis, mode = int(argv[2]), int(argv[3]), argv[4]
+        if mode == "heap":
+            millis = max(millis, 600_000)  # never wake before the measurement, which exits
         t0 = time.perf_counter_ns()
         got = asyncio.run(sleepers(n, millis / 1000, mode == "heap"))
         t1 = time.perf_counter_ns()

@@ -18,7 +18,8 @@ import java.util.function.IntConsumer;
  * process's peak RSS ({@code VmHWM} of {@code /proc/self/status}).
  *
  * <pre>
- * w3 SYSTEM N MILLIS heap|time   a million sleepers (N of them)
+ * w3 SYSTEM N MILLIS time|heap   a million sleepers (N of them): the wall time, or (in a run of
+ *                                its own, sleeping 10 minutes) the retained heap per sleeper
  * w4 SYSTEM N WARMUPS REPS       gather fan-out, timed in-process after warm-up rounds
  * t1 CORPUS_DIR OUT_DIR PASSES   transform the corpus (see {@link Corpus}) PASSES times
  * t2 MAX_CLASSES JAR...          load the classes of the jars (run with and without the agent)
@@ -52,7 +53,12 @@ public final class Child {
   // ---- W3 ----------------------------------------------------------------------------------
 
   private static void sleepers(String system, int n, long millis, boolean heap) throws Exception {
-    HeapProbe probe = heap ? new HeapProbe() : null;
+    HeapProbe probe = heap ? new HeapProbe(n) : null;
+    if (heap) {
+      // long enough that no sleeper wakes before the probe however slow creating them is; the
+      // probe ends the process once it has measured
+      millis = Math.max(millis, HEAP_RUN_SLEEP_MILLIS);
+    }
     long t0 = System.nanoTime();
     int count;
     switch (system) {
@@ -77,32 +83,36 @@ public final class Child {
     if (count != n) {
       throw new IllegalStateException("W3 " + system + ": " + count + " of " + n + " woke");
     }
-    if (probe == null) {
-      System.out.println("RESULT wall_ms=" + (t1 - t0) / 1e6);
-    } else {
-      System.out.println(
-          "RESULT heap_per_task_b="
-              + (double) (probe.asleep - probe.baseline) / n
-              + " woken_at_probe="
-              + probe.woken);
-    }
+    System.out.println("RESULT wall_ms=" + (t1 - t0) / 1e6);
   }
 
-  /** Measures the used heap after full GCs at the two {@link Phase}s of W3. */
+  /** How long the sleepers of a W3 heap run sleep: they never wake, the probe exits first. */
+  static final long HEAP_RUN_SLEEP_MILLIS = 600_000;
+
+  /**
+   * Measures the used heap after full GCs at the two {@link Phase}s of W3, prints the retained
+   * heap per task and ends the process.
+   */
   static final class HeapProbe implements IntConsumer {
-    long baseline;
-    long asleep;
-    int woken;
+    private final int tasks;
+    private long baseline;
+
+    HeapProbe(int tasks) {
+      this.tasks = tasks;
+    }
 
     @Override
     public void accept(int phase) {
       long used = usedHeapAfterGc();
       if (phase == Phase.BASELINE) {
         baseline = used;
-      } else {
-        asleep = used;
-        woken = phase;
+        return;
       }
+      System.out.println(
+          "RESULT heap_per_task_b=" + (double) (used - baseline) / tasks + " woken_at_probe=" + phase);
+      System.out.println("RESULT peak_rss_kb=" + peakRssKb());
+      System.out.flush();
+      Runtime.getRuntime().halt(0);
     }
   }
 

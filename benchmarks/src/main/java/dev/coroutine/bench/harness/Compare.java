@@ -81,16 +81,17 @@ public final class Compare {
       int t1Processes,
       int t1Passes,
       int t2MaxClasses,
-      int t2Reps) {
+      int t2Reps,
+      boolean processRowsOnJdk17) {
 
     static final Sizes QUICK =
         new Sizes(
             "quick", 1, 2, 200, 3, 200, 100_000, 1, 100_000, 1, 2, 1, 100_000, 20_000, 1_000_000,
-            10, 3, 1, 0, 1, 1_000, 1, 3, 4_000, 3);
+            10, 3, 1, 0, 1, 1_000, 1, 3, 4_000, 3, false);
     static final Sizes FULL =
         new Sizes(
             "full", 3, 5, 1000, 5, 1000, 1_000_000, 3, 100_000, 5, 10, 3, 1_000_000, 200_000,
-            10_000_000, 100, 5, 3, 2, 5, 10_000, 3, 5, 20_000, 5);
+            10_000_000, 100, 5, 3, 2, 5, 10_000, 3, 5, 20_000, 5, true);
   }
 
   /** A JVM system of the process-level workloads, or Python when {@code java} is null. */
@@ -303,13 +304,16 @@ public final class Compare {
   // ---- process-level -----------------------------------------------------------------------
 
   private List<ProcSystem> procSystems() {
-    return List.of(
-        new ProcSystem(OURS, "ours", jdk25Label, java25, PROC_FLAGS),
-        new ProcSystem(OURS, "ours", jdk17Label, java17, PROC_FLAGS),
-        new ProcSystem(KOTLIN, "kotlinx", jdk25Label, java25, PROC_FLAGS),
-        new ProcSystem(VT, "vt", jdk25Label, java25, concat(PROC_FLAGS, VT_FLAGS)),
-        new ProcSystem(CF, "cf", jdk25Label, java25, PROC_FLAGS),
-        new ProcSystem(PY, "python", pythonLabel, null, List.of()));
+    List<ProcSystem> l = new ArrayList<>();
+    l.add(new ProcSystem(OURS, "ours", jdk25Label, java25, PROC_FLAGS));
+    if (sizes.processRowsOnJdk17()) {
+      l.add(new ProcSystem(OURS, "ours", jdk17Label, java17, PROC_FLAGS));
+    }
+    l.add(new ProcSystem(KOTLIN, "kotlinx", jdk25Label, java25, PROC_FLAGS));
+    l.add(new ProcSystem(VT, "vt", jdk25Label, java25, concat(PROC_FLAGS, VT_FLAGS)));
+    l.add(new ProcSystem(CF, "cf", jdk25Label, java25, PROC_FLAGS));
+    l.add(new ProcSystem(PY, "python", pythonLabel, null, List.of()));
+    return l;
   }
 
   private List<String> childCommand(ProcSystem s, String... args) {
@@ -441,6 +445,8 @@ public final class Compare {
     ProcSystem ours = procSystems().get(0);
     List<Double> cold = new ArrayList<>();
     List<Double> warm = new ArrayList<>();
+    List<Double> coldWall = new ArrayList<>();
+    List<Double> warmWall = new ArrayList<>();
     try {
       for (int p = 0; p < sizes.t1Processes(); p++) {
         Path scratch = work.resolve("t1-out");
@@ -449,9 +455,10 @@ public final class Compare {
                 "t1-" + p,
                 childCommand(ours, "t1", corpus.toString(), scratch.toString(), "" + sizes.t1Passes()));
         for (Map<String, String> m : res) {
-          if (m.containsKey("classes_per_s")) {
-            double v = Double.parseDouble(m.get("classes_per_s"));
-            (m.get("pass").equals("1") ? cold : warm).add(v);
+          if (m.containsKey("classes_per_cpu_s")) {
+            boolean first = m.get("pass").equals("1");
+            (first ? cold : warm).add(Double.parseDouble(m.get("classes_per_cpu_s")));
+            (first ? coldWall : warmWall).add(Double.parseDouble(m.get("classes_per_s")));
             if (!m.get("rewritten").equals(Integer.toString(sizes.t1Classes() / 2))) {
               notes.add("T1: " + m.get("rewritten") + " classes rewritten, expected half of " + m.get("classes"));
             }
@@ -461,13 +468,19 @@ public final class Compare {
     } catch (ChildFailed e) {
       notes.add("T1 failed: " + e.getMessage());
     }
-    String unit = "classes/s (" + sizes.t1Classes() + " classes)";
+    String unit = "classes per CPU-second (" + sizes.t1Classes() + " classes)";
+    String flags = String.join(" ", PROC_FLAGS);
     rows.add(
-        new Row("T1", OURS + ", first pass in a fresh JVM", jdk25Label, unit, Stats.of(cold), Map.of(),
-            String.join(" ", PROC_FLAGS), false));
+        new Row("T1", OURS + ", first pass in a fresh JVM", jdk25Label, unit, Stats.of(cold),
+            wallRate(coldWall), flags, false));
     rows.add(
         new Row("T1", OURS + ", passes 2.." + sizes.t1Passes() + " (warm)", jdk25Label, unit,
-            Stats.of(warm), Map.of(), String.join(" ", PROC_FLAGS), false));
+            Stats.of(warm), wallRate(warmWall), flags, false));
+  }
+
+  private static Map<String, Double> wallRate(List<Double> samples) {
+    Stats s = Stats.of(samples);
+    return s == null ? Map.of() : Map.of("wall classes/s", s.median());
   }
 
   private void agentOverhead() throws Exception {
@@ -586,6 +599,20 @@ public final class Compare {
     md.append("# Benchmark results\n\n");
     md.append("Written by `dev.coroutine.bench.harness.Compare` (see README.md for the command and")
         .append(" the workload definitions).\n\n");
+    double load = loadOneMinute(loadAtStart);
+    int cores = Runtime.getRuntime().availableProcessors();
+    if (sizes == Sizes.QUICK || load > cores * 0.5) {
+      md.append("> **Provisional.** ");
+      if (sizes == Sizes.QUICK) {
+        md.append("A quick run (short JMH runs, small sizes, few repetitions). ");
+      }
+      if (load > cores * 0.5) {
+        md.append(String.format(Locale.ROOT,
+            "The machine was busy (load average %.1f on %d cores when the run began): other work "
+                + "shared the cores, so absolute numbers and even rankings are noisy. ", load, cores));
+      }
+      md.append("Rerun the full comparison on a quiet machine before quoting these numbers.\n\n");
+    }
     md.append("| | |\n|---|---|\n");
     md.append("| date | ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(" |\n");
     md.append("| mode | `").append(sizes.name()).append("`")
@@ -638,8 +665,10 @@ public final class Compare {
         md.append("- ").append(n.replace('\n', ' ')).append('\n');
       }
     }
+    Path here = Path.of("").toAbsolutePath();
+    Path logs = work.toAbsolutePath();
     md.append("\nLogs of every run (JMH output, child stdout/stderr) are under `")
-        .append(work).append("`.\n");
+        .append(logs.startsWith(here) ? here.relativize(logs) : logs).append("`.\n");
     Files.writeString(out, md.toString());
   }
 
@@ -794,6 +823,14 @@ public final class Compare {
       return f[0] + " / " + f[1] + " / " + f[2];
     } catch (IOException e) {
       return "?";
+    }
+  }
+
+  private static double loadOneMinute(String loadAverage) {
+    try {
+      return Double.parseDouble(loadAverage.split(" ")[0]);
+    } catch (NumberFormatException e) {
+      return 0;
     }
   }
 
