@@ -6,13 +6,13 @@ import java.util.List;
 /**
  * The async call chain of a failure, attached in debug mode as a suppressed exception.
  *
- * <p>When a suspended coroutine resumes and fails, its callers are not on the Java stack: the
- * task resumed the innermost frame directly (the trampoline, see {@link Task}), so the
- * exception's own stack trace ends in the loop's dispatch frames. In debug mode (see {@link
- * EventLoop#setDebug}) the task adds to such an exception, the first time it propagates from a
- * frame to its caller, one {@code AsyncStackTrace} whose stack trace is the chain of awaiting
- * coroutines, innermost first: each line is the {@code await} where a caller is suspended
- * (class, method, file, line). A printed trace then reads:
+ * <p>When a suspended coroutine resumes and fails, its callers are not on the Java stack: the task
+ * resumed the innermost frame directly (the trampoline, see {@link Task}), so the exception's own
+ * stack trace ends in the loop's dispatch frames. In debug mode (see {@link EventLoop#setDebug})
+ * the task adds to such an exception, the first time it propagates from a frame to its caller, one
+ * {@code AsyncStackTrace} whose stack trace is the chain of awaiting coroutines, innermost first:
+ * each line is the {@code await} where a caller is suspended (class, method, file, line). A printed
+ * trace then reads:
  *
  * <pre>
  * java.lang.IllegalStateException: boom

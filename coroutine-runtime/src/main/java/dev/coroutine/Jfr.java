@@ -6,8 +6,8 @@ package dev.coroutine;
  * <p>Invariant: no class of {@code jdk.jfr} is loaded unless {@link #AVAILABLE} is true, so the
  * runtime runs on a JDK image without the {@code jdk.jfr} module. Callers test {@link #AVAILABLE}
  * (a constant the JIT folds) before calling in; past it, each event is created only if a running
- * recording has it enabled ({@code isEnabled()} first), so nothing is allocated or timed while
- * no recording asks for it.
+ * recording has it enabled ({@code isEnabled()} first), so nothing is allocated or timed while no
+ * recording asks for it.
  */
 final class Jfr {
   private Jfr() {}

@@ -12,14 +12,14 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
 
 /**
- * The runtime's flight-recorder events. Only {@link Jfr} calls in here, and only once it found
- * the {@code jdk.jfr} module; see there for the cost model.
+ * The runtime's flight-recorder events. Only {@link Jfr} calls in here, and only once it found the
+ * {@code jdk.jfr} module; see there for the cost model.
  *
  * <p>Events: {@code dev.coroutine.TaskStart} (a task was created), {@code dev.coroutine.TaskEnd}
  * (spans a task from creation to completion: its duration is the task's lifetime) and {@code
- * dev.coroutine.SlowCallback} (one callback or task step that ran longer than its threshold,
- * 100 ms unless the recording's settings say otherwise). All are enabled by default, so {@code
- * jcmd <pid> JFR.start} records them.
+ * dev.coroutine.SlowCallback} (one callback or task step that ran longer than its threshold, 100 ms
+ * unless the recording's settings say otherwise). All are enabled by default, so {@code jcmd <pid>
+ * JFR.start} records them.
  */
 final class JfrEvents {
   private JfrEvents() {}
@@ -38,9 +38,9 @@ final class JfrEvents {
       Collections.synchronizedMap(new WeakHashMap<>());
 
   /**
-   * Set when the first TaskEnd event is begun, so that {@link #taskFinished} skips the map while
-   * no recording ever asked (plain: a stale read at worst skips the event of a task that finished
-   * as the first recording started).
+   * Set when the first TaskEnd event is begun, so that {@link #taskFinished} skips the map while no
+   * recording ever asked (plain: a stale read at worst skips the event of a task that finished as
+   * the first recording started).
    */
   private static boolean anyBegun;
 

@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code -Dcoroutine.jmx=true}: every loop is registered, while it is open, as the MXBean
  *       {@code dev.coroutine:type=EventLoop,name=loop-N} with a {@code dumpTasks} operation.
- *   <li>{@code -Dcoroutine.dumpOnExit=true}: a shutdown hook prints the task dump of every loop
- *       not yet closed to standard error (so Ctrl-C or SIGTERM on a stuck program shows what each
- *       task waits for).
+ *   <li>{@code -Dcoroutine.dumpOnExit=true}: a shutdown hook prints the task dump of every loop not
+ *       yet closed to standard error (so Ctrl-C or SIGTERM on a stuck program shows what each task
+ *       waits for).
  * </ul>
  *
  * <p>Invariant: with both properties off, nothing here runs beyond the static-final test in the
@@ -30,8 +30,10 @@ final class Monitoring {
 
   /** {@code -Dcoroutine.jmx=true}. */
   static final boolean JMX = Boolean.getBoolean("coroutine.jmx");
+
   /** {@code -Dcoroutine.dumpOnExit=true}. */
   static final boolean DUMP_ON_EXIT = Boolean.getBoolean("coroutine.dumpOnExit");
+
   /** Either hook is on: loops register themselves. */
   static final boolean ENABLED = JMX || DUMP_ON_EXIT;
 
@@ -102,7 +104,8 @@ final class Monitoring {
     }
 
     static void unregister(String name) throws Exception {
-      javax.management.MBeanServer s = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+      javax.management.MBeanServer s =
+          java.lang.management.ManagementFactory.getPlatformMBeanServer();
       javax.management.ObjectName n = objectName(name);
       if (s.isRegistered(n)) {
         s.unregisterMBean(n);

@@ -54,7 +54,10 @@ final class TaskDump {
     boolean running = loop.currentTask == t;
     b.append(running ? "running" : state(t, now));
     if (!running) {
-      int waited = t.current == null ? 0 : nowMillis - t.current.suspendedAt; // wrap-around safe for waits under 24 days
+      int waited =
+          t.current == null
+              ? 0
+              : nowMillis - t.current.suspendedAt; // wrap-around safe for waits under 24 days
       b.append(String.format(Locale.ROOT, ", for %.3f s", Math.max(0, waited) / 1e3));
     }
     if (t.cancelRequests > 0) {

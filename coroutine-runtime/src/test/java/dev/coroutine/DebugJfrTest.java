@@ -3,7 +3,6 @@ package dev.coroutine;
 import static dev.coroutine.Coroutines.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -54,8 +53,7 @@ class DebugJfrTest {
     List<RecordedEvent> ends = named(events, "dev.coroutine.TaskEnd");
     List<RecordedEvent> slow = named(events, "dev.coroutine.SlowCallback");
 
-    assertThat(starts.stream().map(e -> e.getString("task")))
-        .contains("jfr-ok", "jfr-bad");
+    assertThat(starts.stream().map(e -> e.getString("task"))).contains("jfr-ok", "jfr-bad");
     RecordedEvent okEnd = only(ends, "jfr-ok");
     assertThat(okEnd.getString("outcome")).isEqualTo("result");
     assertThat(okEnd.getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(20));

@@ -20,9 +20,9 @@ import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The production hooks, {@code -Dcoroutine.jmx=true} and {@code -Dcoroutine.dumpOnExit=true}, in
- * a child JVM (the properties are read once per JVM): the MXBean's dumpTasks operation answers
- * from another thread, and the exit hook prints the dump of a loop still running at exit.
+ * The production hooks, {@code -Dcoroutine.jmx=true} and {@code -Dcoroutine.dumpOnExit=true}, in a
+ * child JVM (the properties are read once per JVM): the MXBean's dumpTasks operation answers from
+ * another thread, and the exit hook prints the dump of a loop still running at exit.
  */
 class DebugMonitoringTest {
 

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link EventLoop#dumpTasks()}: states and waits (on a virtual clock, so the numbers are exact),
- * and dumps asked for from other threads. Frames with file and line are tested with real {@code
- * @Async} code in coroutine-agent's DebugTaskDumpTest; the hand-written coroutines here show as
- * runtime coroutines.
+ * and dumps asked for from other threads. Frames with file and line are tested with real
+ * {@code @Async} code in coroutine-agent's DebugTaskDumpTest; the hand-written coroutines here show
+ * as runtime coroutines.
  */
 class DebugTaskDumpTest {
 
@@ -42,7 +42,8 @@ class DebugTaskDumpTest {
       assertThat(dump.indexOf("\"sleeper\"")).isLessThan(dump.indexOf("\"fresh\""));
 
       gate.setResult("open");
-      assertThat(loop.dumpTasks()).contains("\"gatekeeper\" ready (woken by Future<finished result=open>)");
+      assertThat(loop.dumpTasks())
+          .contains("\"gatekeeper\" ready (woken by Future<finished result=open>)");
     }
   }
 
@@ -54,7 +55,12 @@ class DebugTaskDumpTest {
       AtomicReference<String> seen = new AtomicReference<>();
       Task<Object> self =
           loop.createTask(
-              Co.seq(v -> Co.await(sleep(0)), v -> { seen.set(loop.dumpTasks()); return null; }),
+              Co.seq(
+                  v -> Co.await(sleep(0)),
+                  v -> {
+                    seen.set(loop.dumpTasks());
+                    return null;
+                  }),
               "self");
       loop.runUntilComplete(self);
       assertThat(seen.get())

@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
-/** Loops with a virtual clock: timers fire in order at once, time() follows, runs repeat exactly. */
+/**
+ * Loops with a virtual clock: timers fire in order at once, time() follows, runs repeat exactly.
+ */
 class DebugVirtualTimeTest {
 
   /** A coroutine sleeping {@code n} times {@code millis}, then returning the loop time. */
@@ -34,7 +36,8 @@ class DebugVirtualTimeTest {
         Co.seq(
             v -> {
               EventLoop l = Coroutines.getRunningLoop();
-              l.callLater(Duration.ofMinutes(59).plusSeconds(30), () -> log(trace, l, "timer 59.5min"));
+              l.callLater(
+                  Duration.ofMinutes(59).plusSeconds(30), () -> log(trace, l, "timer 59.5min"));
               l.callLater(Duration.ofSeconds(10), () -> log(trace, l, "timer 10s"));
               l.callLater(Duration.ofMinutes(30), () -> log(trace, l, "timer 30min"));
               l.callAt(1800.0, () -> log(trace, l, "callAt 1800")); // same deadline: FIFO

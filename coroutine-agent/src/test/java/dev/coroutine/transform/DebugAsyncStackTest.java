@@ -72,8 +72,10 @@ class DebugAsyncStackTest {
 
     assertThat(t).isInstanceOf(IllegalStateException.class);
     assertThat(t.getSuppressed()).hasSize(1);
-    assertThat(Arrays.stream(AsyncStackTrace.of(t).getStackTrace()).map(StackTraceElement::toString))
-        .containsExactly(element("middle", "middleAwait"), element("rethrowing", "rethrowingAwait"));
+    assertThat(
+            Arrays.stream(AsyncStackTrace.of(t).getStackTrace()).map(StackTraceElement::toString))
+        .containsExactly(
+            element("middle", "middleAwait"), element("rethrowing", "rethrowingAwait"));
   }
 
   @Test

@@ -26,7 +26,15 @@ class DebugTaskDumpTest {
   }
 
   private String at(String method, String marker) {
-    return "\tat " + c.getName() + "." + method + "(" + SOURCE + ":" + Samples.line(SOURCE, marker) + ")";
+    return "\tat "
+        + c.getName()
+        + "."
+        + method
+        + "("
+        + SOURCE
+        + ":"
+        + Samples.line(SOURCE, marker)
+        + ")";
   }
 
   /** The block of task {@code name} in {@code dump}: its header line and its frame lines. */

@@ -38,7 +38,9 @@ public class DebugChain {
     return done(v);
   }
 
-  /** Catches the failure of {@link #middle} and rethrows it: the async stack is still added once. */
+  /**
+   * Catches the failure of {@link #middle} and rethrows it: the async stack is still added once.
+   */
   @Async
   public static Coroutine<Integer> rethrowing(Future<Integer> gate) {
     await(sleep(1));
