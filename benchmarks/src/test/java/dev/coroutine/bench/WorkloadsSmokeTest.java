@@ -49,9 +49,9 @@ class WorkloadsSmokeTest {
   @Test
   void sleepers_allWakeAndTheProbeSeesThemAsleep_onEverySystem() throws Exception {
     List<Integer> phases = new ArrayList<>();
-    assertThat(OursWorkloads.sleepers(200, 20, phases::add)).isEqualTo(200);
-    assertThat(KotlinWorkloads.sleepers(200, 20, phases::add)).isEqualTo(200);
-    assertThat(cf.sleepers(200, 20, phases::add)).isEqualTo(200);
+    assertThat(OursWorkloads.sleepers(200, 500, phases::add)).isEqualTo(200);
+    assertThat(KotlinWorkloads.sleepers(200, 500, phases::add)).isEqualTo(200);
+    assertThat(cf.sleepers(200, 500, phases::add)).isEqualTo(200);
     assertThat(phases).containsExactly(Phase.BASELINE, 0, Phase.BASELINE, 0, Phase.BASELINE, 0);
   }
 
@@ -83,7 +83,7 @@ class WorkloadsSmokeTest {
     assertThat(VirtualThreadWorkloads.yieldCycle(1000)).isEqualTo(1000);
     assertThat(VirtualThreadWorkloads.pingPong(500)).isEqualTo(500L * 501 / 2);
     List<Integer> phases = new ArrayList<>();
-    assertThat(VirtualThreadWorkloads.sleepers(200, 20, phases::add)).isEqualTo(200);
+    assertThat(VirtualThreadWorkloads.sleepers(200, 500, phases::add)).isEqualTo(200);
     assertThat(phases).containsExactly(Phase.BASELINE, 0);
     assertThat(VirtualThreadWorkloads.gatherFanOut(1000)).isEqualTo(1000L * 999 / 2);
     assertThat(VirtualThreadWorkloads.fastPath(1000)).isEqualTo(1000);
