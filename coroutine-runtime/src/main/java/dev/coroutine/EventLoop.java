@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -55,6 +56,12 @@ public final class EventLoop implements AutoCloseable {
   private volatile Thread thread;
   /** True while the loop thread is parked waiting for work; read by other threads to wake it. */
   private volatile boolean parked;
+  /**
+   * The selector and I/O callbacks, opened on the first I/O registration; null for loops that
+   * never do I/O (they wait with park/unpark). Written once, on the loop thread, before the loop
+   * next sets {@link #parked}, so a thread that sees {@code parked} also sees it.
+   */
+  private volatile IoPoller io;
   /** Set by {@link #stop()}: the current pass is the last. */
   private boolean stopping;
   /** Set by {@link #close()}. */
@@ -181,7 +188,12 @@ public final class EventLoop implements AutoCloseable {
     // Dekker-style handshake with waitForWork(): we publish then read `parked`; the loop sets
     // `parked` then re-reads the queue. One of the two sees the other's write.
     if (parked) {
-      LockSupport.unpark(thread);
+      IoPoller p = io;
+      if (p != null) {
+        p.wakeup(); // the loop waits in its selector
+      } else {
+        LockSupport.unpark(thread);
+      }
     }
     return h;
   }
@@ -225,6 +237,59 @@ public final class EventLoop implements AutoCloseable {
 
   void removeTimer(TimerEntry e) {
     timers.remove(e);
+  }
+
+  // ---- I/O readiness -----------------------------------------------------------------------
+
+  /**
+   * Calls {@code callback} on the loop whenever {@code channel} is readable (for a server channel:
+   * has a connection to accept), until {@link #removeReader}; replaces an earlier reader callback.
+   * The channel is made non-blocking. A channel stays registered with the loop's selector until it
+   * is closed, and closing the loop closes the channels still registered (asyncio's {@code
+   * add_reader}).
+   */
+  public void addReader(SelectableChannel channel, Runnable callback) {
+    addIo(channel, callback, false);
+  }
+
+  /** Stops calling the reader callback of {@code channel}; false if there was none. */
+  public boolean removeReader(SelectableChannel channel) {
+    return removeIo(channel, false);
+  }
+
+  /**
+   * Calls {@code callback} on the loop whenever {@code channel} is writable (for a socket whose
+   * non-blocking connect is pending: when the connect finished), until {@link #removeWriter}.
+   * See {@link #addReader}.
+   */
+  public void addWriter(SelectableChannel channel, Runnable callback) {
+    addIo(channel, callback, true);
+  }
+
+  /** Stops calling the writer callback of {@code channel}; false if there was none. */
+  public boolean removeWriter(SelectableChannel channel) {
+    return removeIo(channel, true);
+  }
+
+  private void addIo(SelectableChannel channel, Runnable callback, boolean write) {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(callback, "callback");
+    checkThread(write ? "addWriter" : "addReader");
+    if (closed) {
+      throw new IllegalStateException("event loop is closed");
+    }
+    IoPoller p = io;
+    if (p == null) {
+      io = p = new IoPoller(this); // before the next waitForWork sets `parked`: see the field
+    }
+    p.add(channel, callback, write);
+  }
+
+  private boolean removeIo(SelectableChannel channel, boolean write) {
+    Objects.requireNonNull(channel, "channel");
+    checkThread(write ? "removeWriter" : "removeReader");
+    IoPoller p = io;
+    return p != null && p.remove(channel, write);
   }
 
   // ---- tasks and futures -------------------------------------------------------------------
@@ -463,6 +528,11 @@ public final class EventLoop implements AutoCloseable {
     ready.clear();
     incoming.clear();
     timers.clear();
+    IoPoller p = io;
+    if (p != null) {
+      io = null;
+      p.close(); // closes the channels still registered (streams, servers) and the selector
+    }
     ExecutorService ex;
     synchronized (this) {
       ex = defaultExecutor;
@@ -502,13 +572,13 @@ public final class EventLoop implements AutoCloseable {
       TimerEntry first = timers.peek();
       timeout = first == null ? Long.MAX_VALUE : Math.max(0, first.when - now());
     }
-    if (timeout > 0) {
-      if (virtualClock && timeout != Long.MAX_VALUE) {
-        skipTime(timeout); // virtual clock: jump to the first timer instead of waiting
+    if (timeout > 0 || io != null) {
+      if (virtualClock && timeout > 0 && timeout != Long.MAX_VALUE) {
+        skipTime(timeout); // virtual clock: poll, never block, then jump to the first timer
       } else {
-        waitForWork(timeout);
+        waitForWork(timeout); // with I/O, also a pass with ready callbacks polls the selector
       }
-      if (timers.size() == 0) {
+      if (timeout > 0 && timers.size() == 0) {
         clockMillis = (int) (now() / 1_000_000L); // idle pass (with timers, read just below)
       }
     }
@@ -538,12 +608,22 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private void waitForWork(long timeoutNanos) {
+    IoPoller p = io;
+    if (p != null && timeoutNanos == 0) {
+      p.select(0); // ready callbacks are waiting: only collect the I/O that is ready now
+      return;
+    }
     parked = true;
     try {
       if (!incoming.isEmpty()) {
+        if (p != null) {
+          p.select(0);
+        }
         return;
       }
-      if (timeoutNanos == Long.MAX_VALUE) {
+      if (p != null) {
+        p.select(timeoutNanos); // callSoonThreadsafe wakes it with selector.wakeup()
+      } else if (timeoutNanos == Long.MAX_VALUE) {
         LockSupport.park(this);
       } else {
         LockSupport.parkNanos(this, timeoutNanos);
@@ -569,6 +649,9 @@ public final class EventLoop implements AutoCloseable {
 
   /** A virtual-clock pass with nothing ready: jumps the clock {@code timeout} ahead. */
   private void skipTime(long timeout) {
+    if (io != null) {
+      waitForWork(0); // collect the I/O that is ready now, without blocking
+    }
     if (incoming.isEmpty() && ready.isEmpty()) {
       virtualNanos += timeout; // = the first timer's deadline
     }

@@ -1,0 +1,243 @@
+package dev.coroutine;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.function.Consumer;
+
+/**
+ * The I/O half of an {@link EventLoop}: a {@link Selector} and the reader/writer callbacks
+ * registered on channels (asyncio's selector plus {@code _add_reader}/{@code _add_writer}). A
+ * loop opens it on its first I/O registration, so loops that never do I/O keep waiting with
+ * park/unpark.
+ *
+ * <p>Invariant: everything here runs on the loop thread, except {@link #wakeup()}. A channel
+ * stays registered (its key valid, with interest 0 when nothing is wanted) from its first
+ * registration until it is closed: NIO cannot re-register a channel whose key was cancelled until
+ * the next select, so keys are never cancelled here. A ready key puts its {@link Registration}'s
+ * dispatchers on the loop's ready queue; they look up the callback when they run, so a callback
+ * removed in the meantime does not run.
+ */
+final class IoPoller implements Consumer<SelectionKey> {
+  /** Reader readiness: data or end of stream for a socket, a pending connection for a server. */
+  private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+  /** Writer readiness: room in the send buffer, or a non-blocking connect that finished. */
+  private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
+
+  /** The selector; closed by {@link #close()}. */
+  final Selector selector;
+  /** The loop whose ready queue the callbacks go to. */
+  private final EventLoop loop;
+
+  IoPoller(EventLoop loop) {
+    this.loop = loop;
+    try {
+      this.selector = Selector.open();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot open a selector for the event loop", e);
+    }
+  }
+
+  /** Sets the reader ({@code write == false}) or writer callback of {@code ch}. */
+  void add(SelectableChannel ch, Runnable callback, boolean write) {
+    if (!ch.isOpen()) {
+      throw new IllegalArgumentException("channel is closed: " + ch);
+    }
+    SelectionKey k = ch.keyFor(selector);
+    Registration reg;
+    try {
+      if (k == null || !k.isValid()) {
+        if (k != null) {
+          selector.selectNow(); // flush the cancelled key so that the channel can register again
+        }
+        if (ch.isBlocking()) {
+          ch.configureBlocking(false);
+        }
+        reg = new Registration(ch);
+        k = ch.register(selector, 0, reg);
+        reg.key = k;
+      } else {
+        reg = (Registration) k.attachment();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (write) {
+      reg.writer = callback;
+    } else {
+      reg.reader = callback;
+    }
+    reg.updateInterest();
+  }
+
+  /** Removes the reader or writer callback of {@code ch}; false if it had none. */
+  boolean remove(SelectableChannel ch, boolean write) {
+    SelectionKey k = ch.keyFor(selector);
+    if (k == null) {
+      return false;
+    }
+    Registration reg = (Registration) k.attachment();
+    boolean had;
+    if (write) {
+      had = reg.writer != null;
+      reg.writer = null;
+    } else {
+      had = reg.reader != null;
+      reg.reader = null;
+    }
+    if (had && k.isValid()) {
+      reg.updateInterest();
+    }
+    return had;
+  }
+
+  /**
+   * Waits up to {@code timeoutNanos} (0: do not wait, {@link Long#MAX_VALUE}: no limit) for I/O
+   * readiness or {@link #wakeup()}, and schedules the callbacks of the ready channels.
+   */
+  void select(long timeoutNanos) {
+    try {
+      if (timeoutNanos == 0) {
+        if (!selector.keys().isEmpty()) {
+          selector.selectNow(this);
+        }
+      } else if (timeoutNanos == Long.MAX_VALUE) {
+        selector.select(this, 0);
+      } else {
+        // round up: a timer is never woken before it is due, at most a millisecond after
+        selector.select(this, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("select failed", e);
+    }
+  }
+
+  /** Called by the selector for each ready key. */
+  @Override
+  public void accept(SelectionKey k) {
+    Registration reg = (Registration) k.attachment();
+    int ready;
+    try {
+      ready = k.readyOps();
+    } catch (CancelledKeyException e) {
+      return;
+    }
+    if ((ready & READ_OPS) != 0 && reg.reader != null) {
+      loop.schedule(reg.readDispatch);
+    }
+    if ((ready & WRITE_OPS) != 0 && reg.writer != null) {
+      loop.schedule(reg.writeDispatch);
+    }
+  }
+
+  /** Wakes a {@link #select} in progress, or makes the next one return at once. Any thread. */
+  void wakeup() {
+    selector.wakeup();
+  }
+
+  /** Closes every channel still registered, then the selector. */
+  void close() {
+    ArrayList<SelectableChannel> channels = new ArrayList<>();
+    try {
+      for (SelectionKey k : selector.keys()) {
+        channels.add(k.channel());
+      }
+    } catch (ClosedSelectorException e) {
+      return;
+    }
+    for (SelectableChannel ch : channels) {
+      try {
+        ch.close();
+      } catch (IOException e) {
+        // closing: nothing more to do with it
+      }
+    }
+    try {
+      selector.close();
+    } catch (IOException e) {
+      // nothing more to do
+    }
+  }
+
+  /** The callbacks registered for one channel: the key's attachment. */
+  static final class Registration {
+    /** The channel. */
+    final SelectableChannel channel;
+    /** Its key with the loop's selector. */
+    SelectionKey key;
+    /** Called when the channel is readable (or acceptable), or null. */
+    Runnable reader;
+    /** Called when the channel is writable (or its connect finished), or null. */
+    Runnable writer;
+    /** Put on the ready queue when readable: runs {@link #reader} if it is still set. */
+    final Runnable readDispatch;
+    /** Put on the ready queue when writable: runs {@link #writer} if it is still set. */
+    final Runnable writeDispatch;
+
+    Registration(SelectableChannel channel) {
+      this.channel = channel;
+      this.readDispatch = new Dispatch(this, false);
+      this.writeDispatch = new Dispatch(this, true);
+    }
+
+    void updateInterest() {
+      int valid = channel.validOps();
+      int ops = 0;
+      if (reader != null) {
+        ops |= valid & READ_OPS;
+      }
+      if (writer != null) {
+        if (channel instanceof SocketChannel && ((SocketChannel) channel).isConnectionPending()) {
+          ops |= SelectionKey.OP_CONNECT;
+        } else {
+          ops |= valid & SelectionKey.OP_WRITE;
+        }
+      }
+      try {
+        if (key.interestOps() != ops) {
+          key.interestOps(ops);
+        }
+      } catch (CancelledKeyException e) {
+        // closed meanwhile: nothing to wait for
+      }
+    }
+
+    @Override
+    public String toString() {
+      return "IoRegistration[" + channel + "]";
+    }
+  }
+
+  /** Runs the current reader or writer callback of a registration. */
+  private static final class Dispatch implements Runnable {
+    /** The registration. */
+    private final Registration reg;
+    /** Writer (true) or reader (false). */
+    private final boolean write;
+
+    Dispatch(Registration reg, boolean write) {
+      this.reg = reg;
+      this.write = write;
+    }
+
+    @Override
+    public void run() {
+      Runnable cb = write ? reg.writer : reg.reader;
+      if (cb != null) {
+        cb.run();
+      }
+    }
+
+    @Override
+    public String toString() {
+      Runnable cb = write ? reg.writer : reg.reader;
+      return (write ? "writer " : "reader ") + cb + " of " + reg.channel;
+    }
+  }
+}

@@ -1,0 +1,227 @@
+package dev.coroutine.io;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import dev.coroutine.Task;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+
+/**
+ * A listening server made by {@link Streams#startServer}: asyncio's {@code Server}. Each accepted
+ * connection gets a {@link StreamReader}/{@link StreamWriter} pair and a task running the
+ * {@link StreamHandler}.
+ *
+ * <p>{@link #close()} stops listening; connections already accepted go on until they close (or
+ * {@link #closeClients()}). {@link #waitClosed()} finishes once the server is closed and all its
+ * connections are closed (asyncio 3.12). {@link #serveForever()} waits until the server is closed;
+ * cancelling it closes the server.
+ */
+public final class Server {
+  /** Connections accepted per readiness event at most, so that one server cannot hog the loop. */
+  private static final int ACCEPT_BATCH = 100;
+
+  /** The loop. */
+  private final EventLoop loop;
+  /** The listening sockets. */
+  private final List<ServerSocketChannel> sockets;
+  /** Runs for each connection. */
+  private final StreamHandler handler;
+  /** Buffer limit of each connection's reader. */
+  private final int limit;
+  /** The connections accepted and not closed yet. */
+  private final LinkedHashSet<SocketTransport> clients = new LinkedHashSet<>();
+  /** Waiters of {@link #serveForever()}: woken by {@link #close()}. */
+  private final ArrayList<Future<Void>> serveWaiters = new ArrayList<>();
+  /** Waiters of {@link #waitClosed()}. */
+  private final ArrayList<Future<Void>> closeWaiters = new ArrayList<>();
+  /** {@link #close()} was called. */
+  private boolean closed;
+
+  Server(EventLoop loop, List<ServerSocketChannel> sockets, StreamHandler handler, int limit) {
+    this.loop = loop;
+    this.sockets = sockets;
+    this.handler = handler;
+    this.limit = limit;
+    for (ServerSocketChannel s : sockets) {
+      loop.addReader(s, () -> acceptReady(s));
+    }
+  }
+
+  /** The addresses the server listens on. */
+  public List<InetSocketAddress> addresses() {
+    List<InetSocketAddress> out = new ArrayList<>();
+    for (ServerSocketChannel s : sockets) {
+      try {
+        out.add((InetSocketAddress) s.getLocalAddress());
+      } catch (IOException e) {
+        // closed
+      }
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** The port of the first listening socket (useful after binding port 0). */
+  public int port() {
+    return sockets.get(0).socket().getLocalPort();
+  }
+
+  /** True until {@link #close()}. */
+  public boolean isServing() {
+    return !closed;
+  }
+
+  /** The number of accepted connections not closed yet. */
+  public int clientCount() {
+    return clients.size();
+  }
+
+  private void acceptReady(ServerSocketChannel s) {
+    for (int i = 0; i < ACCEPT_BATCH && !closed; i++) {
+      SocketChannel ch;
+      try {
+        ch = s.accept();
+        if (ch == null) {
+          return;
+        }
+        ch.configureBlocking(false);
+        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+      } catch (IOException e) {
+        loop.callExceptionHandler(
+            new EventLoop.ErrorContext("socket.accept() out of system resource?", e, this));
+        return;
+      }
+      SocketTransport t = new SocketTransport(loop, ch, limit);
+      t.server = this;
+      clients.add(t);
+      start(t);
+    }
+  }
+
+  private void start(SocketTransport t) {
+    Coroutine<?> c;
+    try {
+      c = handler.handle(t.reader, t.writer);
+    } catch (Throwable e) {
+      report(e, t);
+      return;
+    }
+    Task<?> task = loop.createTask(c);
+    task.addDoneCallback(
+        d -> {
+          if (!d.isCancelled() && d.exception() != null) {
+            report(d.exception(), t);
+          }
+        });
+  }
+
+  private void report(Throwable e, SocketTransport t) {
+    loop.callExceptionHandler(
+        new EventLoop.ErrorContext("Unhandled exception in client connection handler", e, t));
+    t.abort();
+  }
+
+  /** Called by a connection when it closed. */
+  void detach(SocketTransport t) {
+    clients.remove(t);
+    wakeIfClosed();
+  }
+
+  /**
+   * Stops listening: closes the listening sockets. Connections already accepted are left open;
+   * close them with {@link #closeClients()}. Idempotent.
+   */
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (ServerSocketChannel s : sockets) {
+      loop.removeReader(s);
+      try {
+        s.close();
+      } catch (IOException e) {
+        // nothing more to do
+      }
+    }
+    for (Future<Void> f : serveWaiters) {
+      if (!f.isDone()) {
+        f.setResult(null);
+      }
+    }
+    serveWaiters.clear();
+    wakeIfClosed();
+  }
+
+  /** Closes every accepted connection (each flushes its output first). */
+  public void closeClients() {
+    for (SocketTransport t : new ArrayList<>(clients)) {
+      t.close();
+    }
+  }
+
+  /** Closes every accepted connection at once, discarding queued output. */
+  public void abortClients() {
+    for (SocketTransport t : new ArrayList<>(clients)) {
+      t.abort();
+    }
+  }
+
+  /** Finishes once the server is closed and all its connections are closed. */
+  public Coroutine<Void> waitClosed() {
+    return IoFrames.lazy(
+        () -> {
+          if (closed && clients.isEmpty()) {
+            return IoFrames.completed(loop, null);
+          }
+          Future<Void> f = loop.createFuture();
+          closeWaiters.add(f);
+          return f;
+        });
+  }
+
+  /**
+   * Serves until the server is closed; cancelling the awaiting task closes the server (asyncio's
+   * {@code serve_forever}).
+   */
+  public Coroutine<Void> serveForever() {
+    return IoFrames.lazy(
+        () -> {
+          if (closed) {
+            return IoFrames.failed(loop, new IllegalStateException("server " + this + " is closed"));
+          }
+          Future<Void> f = loop.createFuture();
+          serveWaiters.add(f);
+          f.addDoneCallback(
+              x -> {
+                if (x.isCancelled()) {
+                  close();
+                }
+              });
+          return f;
+        });
+  }
+
+  private void wakeIfClosed() {
+    if (closed && clients.isEmpty() && !closeWaiters.isEmpty()) {
+      for (Future<Void> f : closeWaiters) {
+        if (!f.isDone()) {
+          f.setResult(null);
+        }
+      }
+      closeWaiters.clear();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Server[" + addresses() + (closed ? " closed" : "") + ", " + clients.size() + " clients]";
+  }
+}

@@ -1,0 +1,270 @@
+package dev.coroutine.io;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Low-level socket awaitables on the running loop: asyncio's {@code loop.sock_connect}, {@code
+ * sock_accept}, {@code sock_recv}, {@code sock_recv_into} and {@code sock_sendall}. Each is a lazy
+ * coroutine: awaited, it tries the operation at once and, if the socket is not ready, waits for
+ * readiness with {@link EventLoop#addReader}/{@link EventLoop#addWriter}. Channels are made
+ * non-blocking. Cancelling the awaiting task (or a timeout) stops the wait and leaves the channel
+ * open; a partial {@link #sockSendall} may have sent a prefix of the data by then.
+ *
+ * <p>Only one operation per direction may wait on a channel at a time (one reader, one writer), as
+ * the loop keeps one callback per direction.
+ */
+public final class Sockets {
+  private Sockets() {}
+
+  /** Connects {@code channel} to {@code address}. */
+  public static Coroutine<Void> sockConnect(SocketChannel channel, SocketAddress address)
+      throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(address, "address");
+    return IoFrames.lazy(() -> new Connect(EventLoop.running(), channel, address).start());
+  }
+
+  /** Accepts a connection; the new channel is non-blocking. */
+  public static Coroutine<SocketChannel> sockAccept(ServerSocketChannel server) throws IOException {
+    Objects.requireNonNull(server, "server");
+    return IoFrames.lazy(() -> new Accept(EventLoop.running(), server).start());
+  }
+
+  /**
+   * Receives up to {@code max} bytes, waiting until some are available; an empty array at the end
+   * of the stream.
+   */
+  public static Coroutine<byte[]> sockRecv(SocketChannel channel, int max) throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    if (max < 0) {
+      throw new IllegalArgumentException("max < 0: " + max);
+    }
+    return IoFrames.lazy(() -> new Recv<byte[]>(EventLoop.running(), channel, ByteBuffer.allocate(max), true)
+                .start());
+  }
+
+  /**
+   * Receives into {@code buffer} (from its position), waiting until some bytes are available:
+   * the number of bytes read, or -1 at the end of the stream.
+   */
+  public static Coroutine<Integer> sockRecvInto(SocketChannel channel, ByteBuffer buffer)
+      throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(buffer, "buffer");
+    return IoFrames.lazy(() -> new Recv<Integer>(EventLoop.running(), channel, buffer, false).start());
+  }
+
+  /** Sends all of {@code data} (from its position), waiting for room as needed. */
+  public static Coroutine<Void> sockSendall(SocketChannel channel, ByteBuffer data)
+      throws IOException {
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(data, "data");
+    return IoFrames.lazy(() -> new SendAll(EventLoop.running(), channel, data).start());
+  }
+
+  /** Sends all of {@code data}. */
+  public static Coroutine<Void> sockSendall(SocketChannel channel, byte[] data) throws IOException {
+    return sockSendall(channel, ByteBuffer.wrap(data));
+  }
+
+  static void nonBlocking(SelectableChannel ch) throws IOException {
+    if (ch.isBlocking()) {
+      ch.configureBlocking(false);
+    }
+  }
+
+  /**
+   * One operation waiting for readiness: {@link #attempt} is tried at once and on each readiness
+   * callback until it completes {@link #result}; then the callback is removed.
+   */
+  private abstract static class Wait<T> implements Runnable {
+    /** The loop. */
+    final EventLoop loop;
+    /** The channel waited on. */
+    final SelectableChannel channel;
+    /** Reader (false) or writer (true) readiness. */
+    final boolean write;
+    /** The outcome. */
+    final Future<T> result;
+    /** A readiness callback is registered. */
+    private boolean registered;
+
+    Wait(EventLoop loop, SelectableChannel channel, boolean write) {
+      this.loop = loop;
+      this.channel = channel;
+      this.write = write;
+      this.result = loop.createFuture();
+    }
+
+    /** Tries the operation: true once {@link #result} is set. */
+    abstract boolean attempt() throws IOException;
+
+    /** Prepares the channel (non-blocking, connect started, ...); false if already complete. */
+    boolean begin() throws IOException {
+      nonBlocking(channel);
+      return true;
+    }
+
+    Future<T> start() {
+      try {
+        if (!begin() || attempt()) {
+          return result;
+        }
+      } catch (IOException e) {
+        result.setException(e);
+        return result;
+      }
+      registered = true;
+      if (write) {
+        loop.addWriter(channel, this);
+      } else {
+        loop.addReader(channel, this);
+      }
+      result.addDoneCallback(f -> unregister()); // also when the awaiting task is cancelled
+      return result;
+    }
+
+    @Override
+    public void run() {
+      if (result.isDone()) {
+        unregister();
+        return;
+      }
+      boolean done;
+      try {
+        done = attempt();
+      } catch (IOException e) {
+        result.setException(e);
+        done = true;
+      }
+      if (done) {
+        unregister();
+      }
+    }
+
+    private void unregister() {
+      if (registered) {
+        registered = false;
+        if (write) {
+          loop.removeWriter(channel);
+        } else {
+          loop.removeReader(channel);
+        }
+      }
+    }
+  }
+
+  private static final class Connect extends Wait<Void> {
+    /** Where to connect. */
+    private final SocketAddress address;
+
+    Connect(EventLoop loop, SocketChannel ch, SocketAddress address) {
+      super(loop, ch, true);
+      this.address = address;
+    }
+
+    @Override
+    boolean begin() throws IOException {
+      nonBlocking(channel);
+      if (((SocketChannel) channel).connect(address)) {
+        result.setResult(null);
+        return false;
+      }
+      return true;
+    }
+
+    @Override
+    boolean attempt() throws IOException {
+      if (((SocketChannel) channel).finishConnect()) {
+        result.setResult(null);
+        return true;
+      }
+      return false;
+    }
+  }
+
+  private static final class Accept extends Wait<SocketChannel> {
+    Accept(EventLoop loop, ServerSocketChannel server) {
+      super(loop, server, false);
+    }
+
+    @Override
+    boolean attempt() throws IOException {
+      SocketChannel ch = ((ServerSocketChannel) channel).accept();
+      if (ch == null) {
+        return false;
+      }
+      ch.configureBlocking(false);
+      result.setResult(ch);
+      return true;
+    }
+  }
+
+  private static final class Recv<T> extends Wait<T> {
+    /** Where the bytes go. */
+    private final ByteBuffer buffer;
+    /** Complete with a byte[] copy (sockRecv) rather than the count (sockRecvInto). */
+    private final boolean copy;
+
+    Recv(EventLoop loop, SocketChannel ch, ByteBuffer buffer, boolean copy) {
+      super(loop, ch, false);
+      this.buffer = buffer;
+      this.copy = copy;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void complete(Object value) {
+      result.setResult((T) value);
+    }
+
+    @Override
+    boolean attempt() throws IOException {
+      if (!buffer.hasRemaining()) {
+        complete(copy ? new byte[0] : (Object) 0);
+        return true;
+      }
+      int n = ((SocketChannel) channel).read(buffer);
+      if (n == 0) {
+        return false;
+      }
+      if (copy) {
+        byte[] b = n < 0 ? new byte[0] : Arrays.copyOf(buffer.array(), buffer.position());
+        complete(b);
+      } else {
+        complete(n);
+      }
+      return true;
+    }
+  }
+
+  private static final class SendAll extends Wait<Void> {
+    /** What is left to send. */
+    private final ByteBuffer data;
+
+    SendAll(EventLoop loop, SocketChannel ch, ByteBuffer data) {
+      super(loop, ch, true);
+      this.data = data;
+    }
+
+    @Override
+    boolean attempt() throws IOException {
+      while (data.hasRemaining()) {
+        if (((SocketChannel) channel).write(data) == 0) {
+          return false;
+        }
+      }
+      result.setResult(null);
+      return true;
+    }
+  }
+}

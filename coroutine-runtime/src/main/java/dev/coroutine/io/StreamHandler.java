@@ -1,0 +1,16 @@
+package dev.coroutine.io;
+
+import dev.coroutine.Coroutine;
+
+/**
+ * What a {@link Server} runs for each connection it accepts (asyncio's {@code
+ * client_connected_cb}): typically an {@code @Async} method, {@code Server s =
+ * await(Streams.startServer(MyServer::handle, "127.0.0.1", 8888));}. Each connection's coroutine
+ * runs in its own task. If it fails, the error goes to the loop's exception handler and the
+ * connection is closed; if it returns, the connection stays as the handler left it.
+ */
+@FunctionalInterface
+public interface StreamHandler {
+  /** The coroutine serving one connection. */
+  Coroutine<?> handle(StreamReader reader, StreamWriter writer) throws Exception;
+}

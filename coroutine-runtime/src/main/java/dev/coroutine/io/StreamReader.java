@@ -1,0 +1,431 @@
+package dev.coroutine.io;
+
+import dev.coroutine.AsyncFrame;
+import dev.coroutine.Coroutine;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The reading half of a connection: asyncio's {@code StreamReader}. Bytes arrive from the socket
+ * into a buffer; the read coroutines take them out, waiting when there are not enough.
+ *
+ * <p>Invariant: the buffered bytes are {@code buf[start, end)}; {@link #consumed} counts the bytes
+ * taken out since creation, so a search position saved across a wait stays right even if another
+ * read took bytes meanwhile. At most one coroutine waits for data at a time (asyncio's rule);
+ * another one trying to wait gets {@link IllegalStateException}. When more than twice {@link
+ * #limit()} bytes are buffered the connection stops reading from the socket (back-pressure on the
+ * peer) and resumes once at most {@link #limit()} are left, or when a read needs more data.
+ *
+ * <p>A read returns what is buffered before it reports the end of the stream or the error the
+ * connection failed with (a reset, ...): data that arrived is never dropped, and a failure is
+ * never reported as a clean end of stream. Cancelling a waiting read (or its timeout) loses no
+ * data. Every read coroutine is lazy and finishes without suspending or allocating beyond its
+ * frame and result when the data is already there.
+ */
+public final class StreamReader {
+  /** asyncio's default buffer limit: 64 KiB. */
+  public static final int DEFAULT_LIMIT = 64 * 1024;
+
+  private static final byte[] EMPTY = new byte[0];
+  private static final byte[] NEWLINE = {'\n'};
+  /** Returned by {@link #attempt} when the read must wait for more data. */
+  private static final Object NOT_YET = new Object();
+  private static final int READ = 0;
+  private static final int READ_EXACTLY = 1;
+  private static final int READ_UNTIL = 2;
+  private static final int READ_LINE = 3;
+  /** The least free room in the buffer before reading from a socket. */
+  private static final int MIN_READ = 8192;
+
+  /** The loop the reader's futures belong to. */
+  private final EventLoop loop;
+  /** The buffer limit: longest line, and half the buffered amount that pauses reading. */
+  private final int limit;
+  /** The connection feeding this reader, or null for one fed by hand. */
+  private final SocketTransport transport;
+  /** The buffer; the data is {@code buf[start, end)}. */
+  private byte[] buf = EMPTY;
+  /** A view of {@link #buf} the transport reads into; replaced when the buffer grows. */
+  private ByteBuffer view = ByteBuffer.wrap(buf);
+  /** Start of the buffered data. */
+  private int start;
+  /** End of the buffered data. */
+  private int end;
+  /** Bytes taken out of the buffer since creation. */
+  private long consumed;
+  /** The end of the stream was fed. */
+  private boolean eof;
+  /** The error the stream failed with, or null. */
+  private Throwable exception;
+  /** The future a read waits on for more data, or null. */
+  private Future<Void> waiter;
+  /** Reading from the socket is paused because too much is buffered. */
+  private boolean paused;
+
+  /** A reader fed by hand ({@link #feedData}, {@link #feedEof}) on {@code loop}. */
+  public StreamReader(EventLoop loop) {
+    this(loop, DEFAULT_LIMIT, null);
+  }
+
+  /** A reader fed by hand with buffer limit {@code limit}. */
+  public StreamReader(EventLoop loop, int limit) {
+    this(loop, limit, null);
+  }
+
+  StreamReader(EventLoop loop, int limit, SocketTransport transport) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
+    this.loop = Objects.requireNonNull(loop, "loop");
+    this.limit = limit;
+    this.transport = transport;
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  /**
+   * Reads up to {@code n} bytes: what is buffered (at most {@code n}), waiting for some if none
+   * is; an empty array at the end of the stream. {@code n < 0} reads until the end of the stream;
+   * {@code n == 0} returns an empty array at once.
+   */
+  public Coroutine<byte[]> read(int n) throws IOException {
+    return op(READ, n, null);
+  }
+
+  /** Reads exactly {@code n} bytes; {@link IncompleteReadException} if the stream ends first. */
+  public Coroutine<byte[]> readExactly(int n) throws IOException {
+    if (n < 0) {
+      throw new IllegalArgumentException("readExactly size can not be less than zero: " + n);
+    }
+    return op(READ_EXACTLY, n, null);
+  }
+
+  /**
+   * Reads up to and including {@code separator}. {@link IncompleteReadException} with the bytes
+   * read if the stream ends first; {@link LimitOverrunException} if more than {@link #limit()}
+   * bytes come before the separator (the data stays in the buffer).
+   */
+  public Coroutine<byte[]> readUntil(byte[] separator) throws IOException {
+    if (separator.length == 0) {
+      throw new IllegalArgumentException("separator should be at least one-byte string");
+    }
+    return op(READ_UNTIL, 0, separator.clone());
+  }
+
+  /**
+   * Reads a line and returns it decoded as UTF-8 without its terminator ({@code "\n"} or {@code
+   * "\r\n"}). At the end of the stream it returns the unterminated last line if there is one, and
+   * null after that (as {@link java.io.BufferedReader#readLine()}). A line longer than {@link
+   * #limit()} is discarded and reported with {@link LimitOverrunException}.
+   */
+  public Coroutine<String> readLine() throws IOException {
+    return op(READ_LINE, 0, null);
+  }
+
+  private <T> Coroutine<T> op(int kind, int n, byte[] separator) {
+    AsyncFrame<T> f = AsyncFrame.create(StreamReader::resume, separator == null ? 1 : 2, 2);
+    f.refs[0] = this;
+    if (separator != null) {
+      f.refs[1] = separator;
+    }
+    f.prims[0] = kind;
+    f.prims[1] = n;
+    return f;
+  }
+
+  /**
+   * The body of every read: label 0 starts, label 1 resumes after waiting for data. prims: kind,
+   * then the size (reads) or the absolute stream position searched up to (separators).
+   */
+  private static Object resume(AsyncFrame<?> f) throws Throwable {
+    if (f.label < 0) {
+      return null; // a DESCRIBE query: a runtime body has no source location
+    }
+    StreamReader r = (StreamReader) f.refs[0];
+    if (f.label == 1) {
+      f.resumed(); // throws the cancellation of the wait
+    }
+    while (true) {
+      Object v = r.attempt(f);
+      if (v != NOT_YET) {
+        return v;
+      }
+      Object x = AsyncFrame.await(r.newWaiter(f.prims[0]), f);
+      if (x == AsyncFrame.SUSPEND) {
+        f.label = 1;
+        return x;
+      }
+    }
+  }
+
+  /** Tries the read of frame {@code f} on what is buffered: the result, or {@link #NOT_YET}. */
+  private Object attempt(AsyncFrame<?> f) throws Throwable {
+    int kind = (int) f.prims[0];
+    int size = end - start;
+    switch (kind) {
+      case READ:
+        {
+          int n = (int) f.prims[1];
+          if (n == 0) {
+            return EMPTY;
+          }
+          if (n < 0) {
+            if (exception != null) {
+              throw exception;
+            }
+            return eof ? take(size) : NOT_YET;
+          }
+          if (size > 0) {
+            return take(Math.min(n, size));
+          }
+          if (exception != null) {
+            throw exception;
+          }
+          return eof ? EMPTY : NOT_YET;
+        }
+      case READ_EXACTLY:
+        {
+          int n = (int) f.prims[1];
+          if (size >= n) {
+            return take(n);
+          }
+          if (exception != null) {
+            throw exception;
+          }
+          if (eof) {
+            throw new IncompleteReadException(take(size), n);
+          }
+          return NOT_YET;
+        }
+      default:
+        return attemptUntil(f, kind == READ_LINE);
+    }
+  }
+
+  private Object attemptUntil(AsyncFrame<?> f, boolean line) throws Throwable {
+    byte[] sep = line ? NEWLINE : (byte[]) f.refs[1];
+    int size = end - start;
+    int from = start + (int) Math.max(0, Math.min(size, f.prims[1] - consumed));
+    int at = indexOf(sep, from);
+    if (at >= 0) {
+      int chunk = at - start;
+      if (chunk > limit) {
+        int through = chunk + sep.length;
+        if (line) {
+          take(through);
+        }
+        throw new LimitOverrunException(
+            "Separator is found, but chunk is longer than limit (" + limit + " bytes)", through);
+      }
+      return line ? lineOf(take(chunk + 1)) : take(chunk + sep.length);
+    }
+    if (size - sep.length + 1 > limit) {
+      if (line) {
+        take(size);
+      }
+      throw new LimitOverrunException(
+          "Separator is not found, and chunk exceeds the limit (" + limit + " bytes)", size);
+    }
+    f.prims[1] = consumed + Math.max(0, size - sep.length + 1); // searched up to here
+    if (exception != null) {
+      throw exception;
+    }
+    if (eof) {
+      byte[] partial = take(size);
+      if (line) {
+        return partial.length == 0 ? null : lineOf(partial);
+      }
+      throw new IncompleteReadException(partial, -1);
+    }
+    return NOT_YET;
+  }
+
+  private int indexOf(byte[] sep, int from) {
+    byte first = sep[0];
+    int last = end - sep.length;
+    outer:
+    for (int i = from; i <= last; i++) {
+      if (buf[i] != first) {
+        continue;
+      }
+      for (int j = 1; j < sep.length; j++) {
+        if (buf[i + j] != sep[j]) {
+          continue outer;
+        }
+      }
+      return i;
+    }
+    return -1;
+  }
+
+  private static String lineOf(byte[] b) {
+    int n = b.length;
+    if (n > 0 && b[n - 1] == '\n') {
+      n--;
+      if (n > 0 && b[n - 1] == '\r') {
+        n--;
+      }
+    }
+    return new String(b, 0, n, StandardCharsets.UTF_8);
+  }
+
+  /** Takes {@code n <= buffered()} bytes out of the buffer. */
+  private byte[] take(int n) {
+    if (n == 0) {
+      return EMPTY;
+    }
+    byte[] out = Arrays.copyOfRange(buf, start, start + n);
+    start += n;
+    consumed += n;
+    if (start == end) {
+      start = end = 0;
+    }
+    if (paused && end - start <= limit) {
+      paused = false;
+      transport.resumeReading();
+    }
+    return out;
+  }
+
+  private Future<Void> newWaiter(long kind) {
+    Future<Void> w = waiter;
+    if (w != null && !w.isDone()) {
+      String[] names = {"read", "readExactly", "readUntil", "readLine"};
+      throw new IllegalStateException(
+          names[(int) kind]
+              + "() called while another coroutine is already waiting for incoming data");
+    }
+    if (paused) {
+      paused = false; // a read needs more than is buffered: read on, past the limit
+      transport.resumeReading();
+    }
+    return waiter = loop.createFuture();
+  }
+
+  private void wakeWaiter() {
+    Future<Void> w = waiter;
+    if (w != null) {
+      waiter = null;
+      if (!w.isDone()) {
+        w.setResult(null);
+      }
+    }
+  }
+
+  // ---- feeding -----------------------------------------------------------------------------
+
+  /** Appends {@code data} to the buffer and wakes a waiting read. */
+  public void feedData(byte[] data) {
+    feedData(data, 0, data.length);
+  }
+
+  /** Appends {@code data[off, off + len)} to the buffer and wakes a waiting read. */
+  public void feedData(byte[] data, int off, int len) {
+    if (eof) {
+      throw new IllegalStateException("feedData after feedEof");
+    }
+    if (len == 0) {
+      return;
+    }
+    ensureRoom(len);
+    System.arraycopy(data, off, buf, end, len);
+    end += len;
+    arrived();
+  }
+
+  /**
+   * Reads once from {@code ch} into the buffer: the number of bytes read, or -1 at the end of the
+   * stream.
+   */
+  int fill(ReadableByteChannel ch) throws IOException {
+    ensureRoom(MIN_READ);
+    ByteBuffer v = view;
+    v.limit(buf.length).position(end);
+    int n = ch.read(v);
+    if (n > 0) {
+      end += n;
+      arrived();
+    }
+    return n;
+  }
+
+  private void arrived() {
+    wakeWaiter();
+    if (transport != null && !paused && end - start > 2 * limit) {
+      paused = true;
+      transport.pauseReading();
+    }
+  }
+
+  private void ensureRoom(int n) {
+    if (buf.length - end >= n) {
+      return;
+    }
+    int size = end - start;
+    if (start > 0 && buf.length - size >= n && size <= buf.length / 2) {
+      System.arraycopy(buf, start, buf, 0, size); // compact: cheaper than growing
+    } else {
+      int cap = Math.max(Math.max(buf.length * 2, 2 * MIN_READ), size + n);
+      byte[] nb = new byte[cap];
+      System.arraycopy(buf, start, nb, 0, size);
+      buf = nb;
+      view = ByteBuffer.wrap(nb);
+    }
+    start = 0;
+    end = size;
+  }
+
+  /** Marks the end of the stream: reads return what is buffered, then report the end. */
+  public void feedEof() {
+    eof = true;
+    wakeWaiter();
+  }
+
+  /**
+   * Fails the stream: reads return what is buffered, then throw {@code e} (the same instance).
+   */
+  public void setException(Throwable e) {
+    exception = Objects.requireNonNull(e, "exception");
+    wakeWaiter();
+  }
+
+  // ---- state -------------------------------------------------------------------------------
+
+  /** The error the stream failed with (a reset, ...), or null. */
+  public Throwable exception() {
+    return exception;
+  }
+
+  /** True when the stream ended and everything buffered was read. */
+  public boolean atEof() {
+    return eof && start == end;
+  }
+
+  /** The number of bytes buffered, not read yet. */
+  public int buffered() {
+    return end - start;
+  }
+
+  /** The buffer limit. */
+  public int limit() {
+    return limit;
+  }
+
+  @Override
+  public String toString() {
+    return "StreamReader["
+        + (end - start)
+        + " bytes buffered"
+        + (eof ? ", eof" : "")
+        + (exception != null ? ", exception=" + exception : "")
+        + (paused ? ", paused" : "")
+        + (waiter != null && !waiter.isDone() ? ", waiting" : "")
+        + "]";
+  }
+}

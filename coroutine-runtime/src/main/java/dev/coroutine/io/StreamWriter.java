@@ -1,0 +1,144 @@
+package dev.coroutine.io;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import java.io.IOException;
+import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The writing half of a connection: asyncio's {@code StreamWriter}. {@link #write} never blocks:
+ * it sends what the socket takes at once and queues the rest; {@link #drain()} is where a writer
+ * waits for the queue to go down (flow control with high and low water marks, by default 64 KiB and
+ * 16 KiB). Write, then await {@code drain()}:
+ *
+ * <pre>{@code
+ * w.write(bytes);
+ * await(w.drain());
+ * }</pre>
+ *
+ * <p>A connection that is lost (reset by the peer, broken pipe) is reported by {@code drain()},
+ * by {@link #waitClosed()} and by the reads of the paired {@link StreamReader}; writes after the
+ * loss are discarded. Writing after {@link #close()} or {@link #writeEof()} throws {@link
+ * IllegalStateException}.
+ */
+public final class StreamWriter {
+  /** The connection. */
+  private final SocketTransport transport;
+
+  StreamWriter(SocketTransport transport) {
+    this.transport = transport;
+  }
+
+  /** Queues {@code data} for sending (copied, the array may be reused at once). */
+  public void write(byte[] data) {
+    transport.write(data, 0, data.length);
+  }
+
+  /** Queues {@code data[off, off + len)} for sending. */
+  public void write(byte[] data, int off, int len) {
+    if (off < 0 || len < 0 || off + len > data.length) {
+      throw new IndexOutOfBoundsException("off=" + off + " len=" + len + " of " + data.length);
+    }
+    transport.write(data, off, len);
+  }
+
+  /** Queues {@code text} encoded as UTF-8. */
+  public void write(String text) {
+    write(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Waits until the output queue is at or below the low-water mark, if it went over the high-water
+   * mark; otherwise finishes at once without allocating. Throws the error that ended the connection
+   * if it was lost.
+   */
+  public Coroutine<Void> drain() throws IOException {
+    SocketTransport t = transport;
+    return t.mustDrain() ? IoFrames.lazy(t::drainFuture) : Coroutines.done();
+  }
+
+  /** Sets the high- and low-water marks of the output queue (asyncio's defaults: 64 KiB, 16 KiB). */
+  public void setWriteBufferLimits(int high, int low) {
+    transport.setWriteBufferLimits(high, low);
+  }
+
+  /** The high-water mark. */
+  public int getWriteBufferHighWater() {
+    return transport.high;
+  }
+
+  /** The low-water mark. */
+  public int getWriteBufferLowWater() {
+    return transport.low;
+  }
+
+  /** The number of bytes queued, not yet handed to the socket. */
+  public int getWriteBufferSize() {
+    return transport.bufferSize();
+  }
+
+  /** Sends the end of stream (a TCP half-close) once the queue is flushed; reading goes on. */
+  public void writeEof() {
+    transport.writeEof();
+  }
+
+  /** True: a socket can half-close. */
+  public boolean canWriteEof() {
+    return true;
+  }
+
+  /**
+   * Closes the connection: stops reading, flushes the queue, then closes the socket. Await {@link
+   * #waitClosed()} to know it is closed.
+   */
+  public void close() {
+    transport.close();
+  }
+
+  /** Closes the socket at once, discarding queued output. */
+  public void abort() {
+    transport.abort();
+  }
+
+  /** True once {@link #close()} or {@link #abort()} was called or the connection was lost. */
+  public boolean isClosing() {
+    return transport.closing;
+  }
+
+  /**
+   * Finishes when the socket is closed; throws the error that ended the connection if it was lost
+   * (asyncio's {@code wait_closed}). Cancelling a waiter does not affect the connection.
+   */
+  public Coroutine<Void> waitClosed() throws IOException {
+    return IoFrames.lazy(() -> IoFrames.follow(transport.loop, transport.closed));
+  }
+
+  /** The reader of the same connection. */
+  public StreamReader reader() {
+    return transport.reader;
+  }
+
+  /** The peer's address, or null if it is not known (any more). */
+  public SocketAddress remoteAddress() {
+    try {
+      return transport.channel.getRemoteAddress();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /** The local address, or null if it is not known (any more). */
+  public SocketAddress localAddress() {
+    try {
+      return transport.channel.getLocalAddress();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "StreamWriter[" + transport + ", " + transport.bufferSize() + " bytes queued]";
+  }
+}

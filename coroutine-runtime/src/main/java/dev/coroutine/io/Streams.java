@@ -1,0 +1,276 @@
+package dev.coroutine.io;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * asyncio's stream functions: {@link #openConnection} and {@link #startServer}. Host names are
+ * resolved on the loop's executor ({@link EventLoop#runInExecutor}), so a slow resolver never
+ * blocks the loop; IP literals are used as they are.
+ *
+ * <pre>{@code
+ * Connection c = await(Streams.openConnection("example.org", 80));
+ * c.writer().write("GET / HTTP/1.1\r\nHost: example.org\r\n\r\n");
+ * String status = await(c.reader().readLine());
+ * }</pre>
+ */
+public final class Streams {
+  /** asyncio's default listen backlog. */
+  private static final int BACKLOG = 100;
+
+  private Streams() {}
+
+  /**
+   * Connects to {@code host:port} (each resolved address in turn until one accepts) and returns
+   * the connection's reader and writer.
+   */
+  public static Coroutine<Connection> openConnection(String host, int port) throws IOException {
+    return openConnection(host, port, StreamReader.DEFAULT_LIMIT);
+  }
+
+  /** {@link #openConnection(String, int)} with the reader's buffer limit {@code limit}. */
+  public static Coroutine<Connection> openConnection(String host, int port, int limit)
+      throws IOException {
+    Objects.requireNonNull(host, "host");
+    checkPort(port);
+    return IoFrames.lazy(() -> new Connector(EventLoop.running(), host, port, limit).start());
+  }
+
+  /**
+   * Listens on {@code host:port} (every resolved address; {@code null} or {@code ""}: all
+   * interfaces; port 0: a free port, see {@link Server#port()}) and runs {@code handler} in a new
+   * task for each connection.
+   */
+  public static Coroutine<Server> startServer(StreamHandler handler, String host, int port)
+      throws IOException {
+    return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT);
+  }
+
+  /** {@link #startServer(StreamHandler, String, int)} with readers' buffer limit {@code limit}. */
+  public static Coroutine<Server> startServer(
+      StreamHandler handler, String host, int port, int limit) throws IOException {
+    Objects.requireNonNull(handler, "handler");
+    checkPort(port);
+    return IoFrames.lazy(
+        () -> {
+          EventLoop loop = EventLoop.running();
+          Future<Server> result = loop.createFuture();
+          Future<InetAddress[]> addresses =
+              host == null || host.isEmpty()
+                  ? IoFrames.completed(loop, new InetAddress[] {null})
+                  : resolve(loop, host);
+          addresses.addDoneCallback(
+              a -> {
+                if (result.isDone()) {
+                  return;
+                }
+                if (a.exception() != null) {
+                  result.setException(a.exception());
+                  return;
+                }
+                try {
+                  result.setResult(new Server(loop, bind(a.result(), port), handler, limit));
+                } catch (IOException e) {
+                  result.setException(e);
+                }
+              });
+          return result;
+        });
+  }
+
+  private static List<ServerSocketChannel> bind(InetAddress[] addresses, int port)
+      throws IOException {
+    List<ServerSocketChannel> out = new ArrayList<>();
+    try {
+      for (InetAddress a : addresses) {
+        ServerSocketChannel s = ServerSocketChannel.open();
+        out.add(s);
+        s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+        s.configureBlocking(false);
+        int p = port == 0 && out.size() > 1 ? out.get(0).socket().getLocalPort() : port;
+        s.bind(a == null ? new InetSocketAddress(p) : new InetSocketAddress(a, p), BACKLOG);
+      }
+    } catch (IOException e) {
+      for (ServerSocketChannel s : out) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // failing anyway
+        }
+      }
+      throw e;
+    }
+    return out;
+  }
+
+  /** The addresses of {@code host}: at once for an IP literal, else on the loop's executor. */
+  static Future<InetAddress[]> resolve(EventLoop loop, String host) {
+    if (isIpLiteral(host)) {
+      try {
+        return IoFrames.completed(loop, new InetAddress[] {InetAddress.getByName(host)});
+      } catch (IOException e) {
+        return IoFrames.failed(loop, e);
+      }
+    }
+    return loop.runInExecutor(() -> InetAddress.getAllByName(host));
+  }
+
+  /** True for an IPv4 dotted quad or an IPv6 literal (getByName does not look these up). */
+  static boolean isIpLiteral(String host) {
+    if (host.indexOf(':') >= 0) {
+      return true;
+    }
+    int dots = 0;
+    for (int i = 0; i < host.length(); i++) {
+      char c = host.charAt(i);
+      if (c == '.') {
+        dots++;
+      } else if (c < '0' || c > '9') {
+        return false;
+      }
+    }
+    return dots == 3;
+  }
+
+  private static void checkPort(int port) {
+    if (port < 0 || port > 0xFFFF) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+  }
+
+  /**
+   * One {@link #openConnection}: resolve, then try each address until a connect succeeds. Runs on
+   * future callbacks; cancelling {@link #result} closes the socket being connected.
+   */
+  private static final class Connector implements Runnable {
+    private final EventLoop loop;
+    private final String host;
+    private final int port;
+    private final int limit;
+    /** The outcome. */
+    private final Future<Connection> result;
+    /** The resolved addresses. */
+    private InetAddress[] addresses;
+    /** The next address to try. */
+    private int next;
+    /** The socket being connected, or null. */
+    private SocketChannel channel;
+    /** The first connect failure (later ones are added as suppressed), or null. */
+    private IOException failure;
+
+    Connector(EventLoop loop, String host, int port, int limit) {
+      this.loop = loop;
+      this.host = host;
+      this.port = port;
+      this.limit = limit;
+      this.result = loop.createFuture();
+    }
+
+    Future<Connection> start() {
+      Future<InetAddress[]> r = resolve(loop, host);
+      result.addDoneCallback(
+          f -> {
+            if (f.isCancelled()) {
+              r.cancel();
+              abandon();
+            }
+          });
+      r.addDoneCallback(
+          a -> {
+            if (result.isDone()) {
+              return;
+            }
+            if (a.isCancelled()) {
+              result.cancel();
+            } else if (a.exception() != null) {
+              result.setException(a.exception());
+            } else {
+              addresses = a.result();
+              tryNext();
+            }
+          });
+      return result;
+    }
+
+    private void tryNext() {
+      while (next < addresses.length) {
+        InetSocketAddress address = new InetSocketAddress(addresses[next++], port);
+        try {
+          channel = SocketChannel.open();
+          channel.configureBlocking(false);
+          channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+          if (channel.connect(address)) {
+            connected();
+          } else {
+            loop.addWriter(channel, this);
+          }
+          return;
+        } catch (IOException e) {
+          failed(e, address);
+        }
+      }
+      result.setException(failure);
+    }
+
+    /** The connect finished (or failed). */
+    @Override
+    public void run() {
+      if (result.isDone()) {
+        return;
+      }
+      try {
+        if (!channel.finishConnect()) {
+          return;
+        }
+        loop.removeWriter(channel);
+        connected();
+      } catch (IOException e) {
+        failed(e, channel.socket().getInetAddress());
+        tryNext();
+      }
+    }
+
+    private void connected() {
+      SocketTransport t = new SocketTransport(loop, channel, limit);
+      channel = null;
+      result.setResult(new Connection(t.reader, t.writer));
+    }
+
+    private void failed(IOException e, Object address) {
+      abandon();
+      IOException wrapped =
+          new IOException("connect to " + host + ":" + port + " (" + address + ") failed: " + e, e);
+      if (e instanceof java.net.ConnectException) {
+        wrapped = new java.net.ConnectException(wrapped.getMessage());
+        wrapped.initCause(e);
+      }
+      if (failure == null) {
+        failure = wrapped;
+      } else {
+        failure.addSuppressed(wrapped);
+      }
+    }
+
+    private void abandon() {
+      SocketChannel ch = channel;
+      channel = null;
+      if (ch != null) {
+        try {
+          ch.close();
+        } catch (IOException ignored) {
+          // failing anyway
+        }
+      }
+    }
+  }
+}

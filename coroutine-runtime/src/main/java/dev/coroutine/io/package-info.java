@@ -1,0 +1,13 @@
+/**
+ * Network I/O on the event loop, as asyncio's streams and {@code sock_*} functions: {@link
+ * dev.coroutine.io.Streams#openConnection} and {@link dev.coroutine.io.Streams#startServer} give
+ * {@link dev.coroutine.io.StreamReader}/{@link dev.coroutine.io.StreamWriter} pairs over
+ * non-blocking sockets; {@link dev.coroutine.io.Sockets} has the low-level awaitables over
+ * {@link java.nio.channels.SocketChannel}s. Readiness comes from the loop's selector ({@link
+ * dev.coroutine.EventLoop#addReader}, {@link dev.coroutine.EventLoop#addWriter}).
+ *
+ * <p>Everything here is loop-affine, like {@link dev.coroutine.Future}: use it on the thread
+ * running the loop. Every I/O await can be cancelled and put under a timeout ({@link
+ * dev.coroutine.Coroutines#waitFor}); cancelling a read loses no data.
+ */
+package dev.coroutine.io;

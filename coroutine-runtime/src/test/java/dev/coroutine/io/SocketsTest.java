@@ -1,0 +1,231 @@
+package dev.coroutine.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.Future;
+import dev.coroutine.Task;
+import dev.coroutine.TestBase;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The low-level awaitables, reader/writer callbacks, and the loop waiting in its selector. */
+@Timeout(30)
+class SocketsTest extends TestBase {
+  ServerSocketChannel server;
+  InetSocketAddress address;
+
+  @BeforeEach
+  void listen() throws Exception {
+    server = ServerSocketChannel.open();
+    server.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+    address = (InetSocketAddress) server.getLocalAddress();
+  }
+
+  @AfterEach
+  void unlisten() throws Exception {
+    server.close();
+  }
+
+  <T> T await(Coroutine<T> c) {
+    return loop.runUntilComplete(loop.createTask(c));
+  }
+
+  @Test
+  void connectAcceptSendRecv_roundTrip() throws Exception {
+    SocketChannel client = SocketChannel.open();
+    Task<SocketChannel> accepting = loop.createTask(Sockets.sockAccept(server));
+    await(Sockets.sockConnect(client, address));
+    SocketChannel peer = loop.runUntilComplete(accepting);
+    assertThat(peer.isBlocking()).isFalse();
+
+    byte[] big = new byte[4 << 20]; // more than the socket buffers hold: sendall must wait
+    for (int i = 0; i < big.length; i++) {
+      big[i] = (byte) (i * 31);
+    }
+    Task<Void> sending = loop.createTask(Sockets.sockSendall(client, big));
+    ByteBuffer into = ByteBuffer.allocate(big.length);
+    AtomicInteger reads = new AtomicInteger();
+    while (into.hasRemaining()) {
+      int n = await(Sockets.sockRecvInto(peer, into));
+      assertThat(n).isPositive();
+      reads.incrementAndGet();
+    }
+    loop.runUntilComplete(sending);
+    assertThat(into.array()).isEqualTo(big);
+    assertThat(reads.get()).isGreaterThan(1);
+
+    client.shutdownOutput();
+    assertThat(await(Sockets.sockRecv(peer, 10))).isEmpty(); // end of stream
+    assertThat(await(Sockets.sockRecvInto(peer, ByteBuffer.allocate(4)))).isEqualTo(-1);
+    client.close();
+    peer.close();
+  }
+
+  @Test
+  void recvUnderTimeout_timesOut_thenTheChannelStillWorks() throws Exception {
+    SocketChannel client = SocketChannel.open();
+    Task<SocketChannel> accepting = loop.createTask(Sockets.sockAccept(server));
+    await(Sockets.sockConnect(client, address));
+    SocketChannel peer = loop.runUntilComplete(accepting);
+    assertThatThrownBy(() -> await(Coroutines.waitFor(Sockets.sockRecv(peer, 10), Duration.ofMillis(30))))
+        .isInstanceOf(TimeoutException.class);
+    await(Sockets.sockSendall(client, "ok".getBytes()));
+    assertThat(await(Sockets.sockRecv(peer, 10))).asString().isEqualTo("ok");
+    client.close();
+    peer.close();
+  }
+
+  @Test
+  void addReader_callsBackWhileReadable_removeReaderStops() throws Exception {
+    SocketChannel client = SocketChannel.open(address);
+    SocketChannel peer = server.accept();
+    AtomicInteger calls = new AtomicInteger();
+    Future<String> got = loop.createFuture();
+    ByteBuffer buf = ByteBuffer.allocate(16);
+    loop.addReader(
+        peer,
+        () -> {
+          calls.incrementAndGet();
+          try {
+            peer.read(buf);
+          } catch (Exception e) {
+            got.setException(e);
+            return;
+          }
+          if (buf.position() >= 5) {
+            assertThat(loop.removeReader(peer)).isTrue();
+            got.setResult(new String(buf.array(), 0, buf.position()));
+          }
+        });
+    client.write(ByteBuffer.wrap("hel".getBytes()));
+    loop.callLater(0.02, () -> {
+      try {
+        client.write(ByteBuffer.wrap("lo".getBytes()));
+      } catch (Exception e) {
+        throw new RuntimeException(e);
+      }
+    });
+    assertThat(loop.runUntilComplete(got)).isEqualTo("hello");
+    int after = calls.get();
+    client.write(ByteBuffer.wrap("more".getBytes()));
+    loop.runUntilComplete(loop.createTask(Coroutines.sleep(30)));
+    assertThat(calls.get()).isEqualTo(after);
+    assertThat(loop.removeReader(peer)).isFalse();
+    client.close();
+    peer.close();
+  }
+
+  @Test
+  void addWriter_callsBackWhenWritable() throws Exception {
+    SocketChannel client = SocketChannel.open(address);
+    Future<Void> writable = loop.createFuture();
+    loop.addWriter(
+        client,
+        () -> {
+          loop.removeWriter(client);
+          writable.setResult(null);
+        });
+    loop.runUntilComplete(writable);
+    client.close();
+  }
+
+  @Test
+  void loopWaitingInSelector_isWokenByCallSoonThreadsafe() throws Exception {
+    loop.addReader(server, () -> {}); // nothing will connect: the loop waits in select
+    Future<String> f = loop.createFuture();
+    Thread t =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(100);
+              } catch (InterruptedException e) {
+                return;
+              }
+              loop.callSoonThreadsafe(() -> f.setResult("woken"));
+            });
+    long t0 = System.nanoTime();
+    t.start();
+    assertThat(loop.runUntilComplete(f)).isEqualTo("woken");
+    assertThat(System.nanoTime() - t0).isBetween(90_000_000L, 5_000_000_000L);
+    t.join();
+  }
+
+  @Test
+  void loopWaitingInSelector_manyThreadsafeCallbacks_noneLost() throws Exception {
+    loop.addReader(server, () -> {});
+    int threads = 4;
+    int each = 20_000;
+    int[] count = {0};
+    Future<Void> all = loop.createFuture();
+    for (int i = 0; i < threads; i++) {
+      new Thread(
+              () -> {
+                for (int j = 0; j < each; j++) {
+                  loop.callSoonThreadsafe(
+                      () -> {
+                        if (++count[0] == threads * each) {
+                          all.setResult(null);
+                        }
+                      });
+                  if (j % 1000 == 0) {
+                    Thread.yield();
+                  }
+                }
+              })
+          .start();
+    }
+    loop.runUntilComplete(all);
+    assertThat(count[0]).isEqualTo(threads * each);
+  }
+
+  @Test
+  void timersBoundTheSelectorWait() throws Exception {
+    loop.addReader(server, () -> {});
+    long t0 = System.nanoTime();
+    await(Coroutines.sleep(50));
+    long took = System.nanoTime() - t0;
+    assertThat(took).isBetween(50_000_000L, 1_000_000_000L);
+  }
+
+  @Test
+  void ioRegisteredFromACallback_whileNoSelectorYet_isServed() throws Exception {
+    SocketChannel client = SocketChannel.open(address);
+    SocketChannel peer = server.accept();
+    Future<Integer> got = loop.createFuture();
+    // the loop starts without a selector (park/unpark); the callback registers the first I/O
+    loop.callLater(
+        0.01,
+        () ->
+            loop.addReader(
+                peer,
+                () -> {
+                  loop.removeReader(peer);
+                  got.setResult(1);
+                }));
+    loop.callLater(
+        0.05,
+        () -> {
+          try {
+            client.write(ByteBuffer.wrap(new byte[] {1}));
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        });
+    assertThat(loop.runUntilComplete(got)).isEqualTo(1);
+    client.close();
+    peer.close();
+  }
+}

@@ -1,0 +1,590 @@
+package dev.coroutine.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.Future;
+import dev.coroutine.Task;
+import dev.coroutine.TestBase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Streams on loopback: servers, clients, partial data, errors, flow control. */
+@Timeout(30)
+class StreamsTest extends TestBase {
+  static final String HOST = "127.0.0.1";
+
+  /** A handler echoing lines until end of stream, then closing. */
+  static Coroutine<Void> echoLines(StreamReader r, StreamWriter w) {
+    return new Machine<Void>() {
+      @Override
+      protected Object step(Object v, Throwable e) throws Throwable {
+        if (e != null) {
+          throw e;
+        }
+        if (state == 1) {
+          if (v == null) {
+            w.close();
+            state = 2;
+            return await(w.waitClosed());
+          }
+          w.write(v + "\n");
+          state = 0;
+          return await(w.drain());
+        }
+        if (state == 2) {
+          return null;
+        }
+        state = 1;
+        return await(r.readLine());
+      }
+    }.coroutine();
+  }
+
+  /** Starts a server on a free loopback port (runs the loop until it listens). */
+  Server server(StreamHandler h) throws IOException {
+    return loop.runUntilComplete(loop.createTask(Streams.startServer(h, HOST, 0)));
+  }
+
+  Connection connect(int port) throws IOException {
+    return loop.runUntilComplete(loop.createTask(Streams.openConnection(HOST, port)));
+  }
+
+  <T> T await(Coroutine<T> c) {
+    return loop.runUntilComplete(loop.createTask(c));
+  }
+
+  @Test
+  void echo_linesRoundTrip_thenEofClosesServerSide() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    Connection c = connect(s.port());
+    c.writer().write("hello\nwörld\r\n");
+    assertThat(await(c.reader().readLine())).isEqualTo("hello");
+    assertThat(await(c.reader().readLine())).isEqualTo("wörld");
+    c.writer().writeEof();
+    assertThat(await(c.reader().readLine())).isNull(); // the server closed after our EOF
+    assertThat(c.reader().atEof()).isTrue();
+    c.writer().close();
+    await(c.writer().waitClosed());
+    s.close();
+    await(s.waitClosed());
+  }
+
+  @Test
+  void localhost_isResolvedOffTheLoop_andConnects() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    Connection c =
+        loop.runUntilComplete(loop.createTask(Streams.openConnection("localhost", s.port())));
+    c.writer().write("x\n");
+    assertThat(await(c.reader().readLine())).isEqualTo("x");
+    c.writer().close();
+    s.close();
+    s.closeClients();
+    await(s.waitClosed());
+    assertThat(Streams.isIpLiteral("127.0.0.1")).isTrue();
+    assertThat(Streams.isIpLiteral("::1")).isTrue();
+    assertThat(Streams.isIpLiteral("localhost")).isFalse();
+  }
+
+  @Test
+  void connect_refused_throwsConnectException() throws Exception {
+    int port;
+    try (java.net.ServerSocket ss = new java.net.ServerSocket(0)) {
+      port = ss.getLocalPort();
+    }
+    assertThatThrownBy(() -> connect(port)).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void manyConcurrentConnections_allEchoed() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    int clients = 100;
+    int lines = 20;
+    List<Future<?>> all = new ArrayList<>();
+    for (int i = 0; i < clients; i++) {
+      all.add(loop.createTask(SoakStressTest.client(s.port(), i, lines)));
+    }
+    List<?> results = await(gatherAll(all));
+    assertThat(results).hasSize(clients).allMatch(r -> r.equals(lines));
+    s.close();
+    await(s.waitClosed());
+  }
+
+  private Coroutine<List<Object>> gatherAll(List<Future<?>> all) {
+    return new Machine<List<Object>>() {
+      @Override
+      protected Object step(Object v, Throwable e) throws Throwable {
+        if (e != null) {
+          throw e;
+        }
+        if (state == 1) {
+          return v;
+        }
+        state = 1;
+        return await(Coroutines.gather(all.toArray(new Future<?>[0])));
+      }
+    }.coroutine();
+  }
+
+  @Test
+  void partialArrivals_readReturnsWhatIsThere_readExactlyWaitsForAll() throws Exception {
+    Future<StreamWriter> serverSide = loop.createFuture();
+    Server s =
+        server(
+            (r, w) -> {
+              serverSide.setResult(w);
+              return Coroutines.done();
+            });
+    Connection c = connect(s.port());
+    StreamWriter w = loop.runUntilComplete(serverSide);
+    w.write("abc".getBytes(StandardCharsets.US_ASCII));
+    assertThat(new String(await(c.reader().read(100)), StandardCharsets.US_ASCII))
+        .isEqualTo("abc");
+    // readExactly(10) while the bytes come in three pieces
+    Task<byte[]> exact = loop.createTask(c.reader().readExactly(10));
+    loop.callLater(0.01, () -> w.write("0123".getBytes(StandardCharsets.US_ASCII)));
+    loop.callLater(0.02, () -> w.write("45".getBytes(StandardCharsets.US_ASCII)));
+    loop.callLater(0.03, () -> w.write("6789xyz".getBytes(StandardCharsets.US_ASCII)));
+    assertThat(new String(loop.runUntilComplete(exact), StandardCharsets.US_ASCII))
+        .isEqualTo("0123456789");
+    assertThat(new String(await(c.reader().readUntil("z".getBytes())), StandardCharsets.US_ASCII))
+        .isEqualTo("xyz");
+    w.close();
+    assertThat(await(c.reader().read(10))).isEmpty(); // end of stream
+    c.writer().close();
+    s.close();
+    await(s.waitClosed());
+  }
+
+  @Test
+  void eofMidLine_readUntilThrowsIncompleteRead_readLineReturnsTheTail() throws Exception {
+    Server s =
+        server(
+            (r, w) -> {
+              w.write("complete\npartial");
+              w.close();
+              return Coroutines.done();
+            });
+    Connection c = connect(s.port());
+    assertThat(await(c.reader().readUntil("\n".getBytes()))).asString().isEqualTo("complete\n");
+    assertThatThrownBy(() -> await(c.reader().readUntil("\n".getBytes())))
+        .isInstanceOfSatisfying(
+            IncompleteReadException.class,
+            e -> {
+              assertThat(new String(e.partial(), StandardCharsets.US_ASCII)).isEqualTo("partial");
+              assertThat(e.expected()).isEqualTo(-1);
+            });
+    c.writer().close();
+
+    Connection c2 = connect(s.port());
+    assertThat(await(c2.reader().readLine())).isEqualTo("complete");
+    assertThat(await(c2.reader().readLine())).isEqualTo("partial");
+    assertThat(await(c2.reader().readLine())).isNull();
+    c2.writer().close();
+
+    Connection c3 = connect(s.port());
+    assertThatThrownBy(() -> await(c3.reader().readExactly(100)))
+        .isInstanceOfSatisfying(
+            IncompleteReadException.class,
+            e -> {
+              assertThat(e.partial()).hasSize("complete\npartial".length());
+              assertThat(e.expected()).isEqualTo(100);
+            });
+    c3.writer().close();
+    s.close();
+    await(s.waitClosed());
+  }
+
+  @Test
+  void lineOverLimit_throwsLimitOverrun_andTheNextLineStillReads() throws Exception {
+    StreamReader r = new StreamReader(loop, 16);
+    r.feedData("this line is much longer than sixteen bytes\nshort\n".getBytes());
+    assertThatThrownBy(() -> await(r.readLine())).isInstanceOf(LimitOverrunException.class);
+    assertThat(await(r.readLine())).isEqualTo("short");
+    // readUntil leaves the data in the buffer
+    r.feedData("0123456789abcdefghij".getBytes());
+    assertThatThrownBy(() -> await(r.readUntil(new byte[] {'!'})))
+        .isInstanceOf(LimitOverrunException.class);
+    assertThat(r.buffered()).isEqualTo(20);
+    r.feedEof();
+    assertThat(await(r.read(-1))).hasSize(20);
+    assertThat(r.atEof()).isTrue();
+  }
+
+  @Test
+  void twoWaitingReaders_secondIsRefused() throws Exception {
+    StreamReader r = new StreamReader(loop);
+    Task<String> first = loop.createTask(r.readLine());
+    Task<String> second = loop.createTask(r.readLine());
+    loop.callLater(0.01, () -> r.feedData("a\n".getBytes()));
+    assertThatThrownBy(() -> loop.runUntilComplete(second))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already waiting");
+    assertThat(loop.runUntilComplete(first)).isEqualTo("a");
+  }
+
+  @Test
+  void largeTransfer_backPressure_drainSuspendsAboveHighWater_nothingLost() throws Exception {
+    int total = 8 << 20;
+    Future<long[]> received = loop.createFuture();
+    Server s =
+        server(
+            (r, w) ->
+                new Machine<Void>() {
+                  long count;
+                  long sum;
+
+                  @Override
+                  protected Object step(Object v, Throwable e) throws Throwable {
+                    if (e != null) {
+                      throw e;
+                    }
+                    switch (state) {
+                      case 0: // a slow consumer: let the client's queue fill up first
+                        state = 1;
+                        return await(Coroutines.sleep(200));
+                      case 1:
+                        state = 2;
+                        return await(r.read(65536));
+                      default:
+                        byte[] b = (byte[]) v;
+                        if (b.length == 0) {
+                          received.setResult(new long[] {count, sum});
+                          w.close();
+                          return null;
+                        }
+                        count += b.length;
+                        for (byte x : b) {
+                          sum += x & 0xff;
+                        }
+                        return await(r.read(65536));
+                    }
+                  }
+                }.coroutine());
+    Connection c = connect(s.port());
+    StreamWriter w = c.writer();
+    int[] suspendedDrains = {0};
+    int[] maxQueued = {0};
+    long[] sent = {0, 0};
+    Coroutine<Void> producer =
+        new Machine<Void>() {
+          int off;
+
+          @Override
+          protected Object step(Object v, Throwable e) throws Throwable {
+            if (e != null) {
+              throw e;
+            }
+            if (off >= total) {
+              w.writeEof();
+              return null;
+            }
+            byte[] chunk = new byte[32768];
+            for (int i = 0; i < chunk.length; i++) {
+              chunk[i] = (byte) (off + i);
+              sent[1] += chunk[i] & 0xff;
+            }
+            off += chunk.length;
+            sent[0] += chunk.length;
+            w.write(chunk);
+            maxQueued[0] = Math.max(maxQueued[0], w.getWriteBufferSize());
+            Coroutine<Void> d = w.drain();
+            if (d != Coroutines.done()) {
+              suspendedDrains[0]++;
+            }
+            return await(d);
+          }
+        }.coroutine();
+    await(producer);
+    long[] got = loop.runUntilComplete(received);
+    assertThat(got[0]).isEqualTo(total);
+    assertThat(got[1]).isEqualTo(sent[1]);
+    assertThat(suspendedDrains[0]).isPositive();
+    assertThat(maxQueued[0]).isGreaterThan(w.getWriteBufferHighWater());
+    // the queue never grew much past the high-water mark plus one chunk
+    assertThat(maxQueued[0]).isLessThanOrEqualTo(w.getWriteBufferHighWater() + 32768);
+    c.writer().close();
+    s.close();
+    await(s.waitClosed());
+  }
+
+  @Test
+  void peerReset_isReportedToTheReader_notAsEof() throws Exception {
+    Future<Object> outcome = loop.createFuture();
+    Server s =
+        server(
+            (r, w) ->
+                new Machine<Void>() {
+                  @Override
+                  protected Object step(Object v, Throwable e) throws Throwable {
+                    if (e != null) {
+                      outcome.setResult(e);
+                      return null;
+                    }
+                    if (state == 1 && v == null) {
+                      outcome.setResult("EOF");
+                      return null;
+                    }
+                    state = 1;
+                    return await(r.readLine());
+                  }
+                }.coroutine());
+    int port = s.port();
+    Thread t =
+        new Thread(
+            () -> {
+              try (Socket sock = new Socket(HOST, port)) {
+                sock.getOutputStream().write("line\nunterminated".getBytes());
+                Thread.sleep(50);
+                sock.setSoLinger(true, 0); // close with RST
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    t.start();
+    Object o = loop.runUntilComplete(outcome);
+    t.join();
+    assertThat(o).isInstanceOf(IOException.class);
+    s.close();
+    await(s.waitClosed()); // the reset connection counts as closed
+  }
+
+  @Test
+  void peerReset_clientSide_drainAndWaitClosedThrow() throws Exception {
+    java.net.ServerSocket ss = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName(HOST));
+    Thread t =
+        new Thread(
+            () -> {
+              try (Socket sock = ss.accept()) {
+                sock.getInputStream().read();
+                sock.setSoLinger(true, 0);
+              } catch (Exception e) {
+                throw new RuntimeException(e);
+              }
+            });
+    t.start();
+    Connection c = connect(ss.getLocalPort());
+    c.writer().write("x");
+    t.join();
+    assertThatThrownBy(() -> await(c.reader().read(10))).isInstanceOf(IOException.class);
+    // the loss keeps being reported: writes are dropped, drain and waitClosed throw
+    c.writer().write("more");
+    assertThatThrownBy(() -> await(c.writer().drain())).isInstanceOf(IOException.class);
+    assertThatThrownBy(() -> await(c.writer().waitClosed())).isInstanceOf(IOException.class);
+    ss.close();
+  }
+
+  @Test
+  void halfClose_peerSeesEof_andCanStillAnswer() throws Exception {
+    Server s =
+        server(
+            (r, w) ->
+                new Machine<Void>() {
+                  final StringBuilder got = new StringBuilder();
+
+                  @Override
+                  protected Object step(Object v, Throwable e) throws Throwable {
+                    if (e != null) {
+                      throw e;
+                    }
+                    if (state == 1) {
+                      if (v != null) {
+                        got.append(v).append(';');
+                        return await(r.readLine());
+                      }
+                      w.write("got " + got + "\n"); // after the client's EOF
+                      w.close();
+                      return null;
+                    }
+                    state = 1;
+                    return await(r.readLine());
+                  }
+                }.coroutine());
+    Connection c = connect(s.port());
+    c.writer().write("a\nb\n");
+    c.writer().writeEof();
+    assertThatThrownBy(() -> c.writer().write("late")).isInstanceOf(IllegalStateException.class);
+    assertThat(await(c.reader().readLine())).isEqualTo("got a;b;");
+    assertThat(await(c.reader().readLine())).isNull();
+    await(c.writer().waitClosed()); // both directions ended: the socket closed itself
+    s.close();
+    await(s.waitClosed());
+  }
+
+  @Test
+  void timeoutOnRead_throwsTimeout_andLosesNoData() throws Exception {
+    Future<StreamWriter> serverSide = loop.createFuture();
+    Server s =
+        server(
+            (r, w) -> {
+              serverSide.setResult(w);
+              return Coroutines.done();
+            });
+    Connection c = connect(s.port());
+    StreamWriter w = loop.runUntilComplete(serverSide);
+    long t0 = System.nanoTime();
+    assertThatThrownBy(() -> await(Coroutines.waitFor(c.reader().readLine(), Duration.ofMillis(50))))
+        .isInstanceOf(TimeoutException.class);
+    assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(45_000_000L);
+    w.write("half");
+    assertThatThrownBy(() -> await(Coroutines.waitFor(c.reader().readLine(), Duration.ofMillis(50))))
+        .isInstanceOf(TimeoutException.class);
+    w.write(" and the rest\n");
+    assertThat(await(Coroutines.waitFor(c.reader().readLine(), Duration.ofSeconds(5))))
+        .isEqualTo("half and the rest");
+    w.close();
+    c.writer().close();
+    s.close();
+    await(s.waitClosed());
+  }
+
+  @Test
+  void cancelDuringRead_throwsCancellation_nextReaderGetsTheData() throws Exception {
+    Future<StreamWriter> serverSide = loop.createFuture();
+    Server s =
+        server(
+            (r, w) -> {
+              serverSide.setResult(w);
+              return Coroutines.done();
+            });
+    Connection c = connect(s.port());
+    StreamWriter w = loop.runUntilComplete(serverSide);
+    AtomicReference<Throwable> seen = new AtomicReference<>();
+    Task<String> reading =
+        loop.createTask(
+            new Machine<String>() {
+              @Override
+              protected Object step(Object v, Throwable e) throws Throwable {
+                if (e != null) {
+                  seen.set(e);
+                  throw e;
+                }
+                if (state == 1) {
+                  return v;
+                }
+                state = 1;
+                return await(c.reader().readExactly(4));
+              }
+            }.coroutine());
+    loop.callLater(0.02, () -> w.write("ab"));
+    loop.callLater(0.05, reading::cancel);
+    assertThatThrownBy(() -> loop.runUntilComplete(reading))
+        .isInstanceOf(CancellationException.class);
+    assertThat(seen.get()).isInstanceOf(CancellationException.class);
+    w.write("cd");
+    assertThat(await(c.reader().readExactly(4))).asString().isEqualTo("abcd");
+    w.close();
+    c.writer().close();
+    s.close();
+    await(s.waitClosed());
+  }
+
+  @Test
+  void serverClose_withClientsAttached_stopsListening_clientsGoOn_waitClosedWaitsForThem()
+      throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    int port = s.port();
+    List<Connection> cs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Connection c = connect(port);
+      c.writer().write("hi " + i + "\n");
+      assertThat(await(c.reader().readLine())).isEqualTo("hi " + i);
+      cs.add(c);
+    }
+    assertThat(s.clientCount()).isEqualTo(3);
+    s.close();
+    assertThat(s.isServing()).isFalse();
+    assertThatThrownBy(() -> connect(port)).isInstanceOf(IOException.class);
+    Task<Void> closing = loop.createTask(s.waitClosed());
+    // attached clients still work
+    cs.get(1).writer().write("still here\n");
+    assertThat(await(cs.get(1).reader().readLine())).isEqualTo("still here");
+    assertThat(closing.isDone()).isFalse();
+    s.closeClients();
+    loop.runUntilComplete(closing);
+    for (Connection c : cs) {
+      assertThat(await(c.reader().readLine())).isNull(); // the server closed them: EOF
+      c.writer().close();
+    }
+    assertThat(s.clientCount()).isZero();
+  }
+
+  @Test
+  void serveForever_cancelled_closesTheServer() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    Task<Void> serving = loop.createTask(s.serveForever());
+    loop.callLater(0.02, serving::cancel);
+    assertThatThrownBy(() -> loop.runUntilComplete(serving))
+        .isInstanceOf(CancellationException.class);
+    assertThat(s.isServing()).isFalse();
+  }
+
+  @Test
+  void handlerFailure_goesToTheExceptionHandler_andClosesTheConnection() throws Exception {
+    IllegalStateException boom = new IllegalStateException("boom");
+    Server s =
+        server(
+            (r, w) ->
+                new Machine<Void>() {
+                  @Override
+                  protected Object step(Object v, Throwable e) throws Throwable {
+                    if (state == 1) {
+                      throw boom;
+                    }
+                    state = 1;
+                    return await(r.readLine());
+                  }
+                }.coroutine());
+    Connection c = connect(s.port());
+    c.writer().write("go\n");
+    assertThat(await(c.reader().read(10))).isEmpty();
+    assertThat(loopErrors).hasSize(1);
+    assertThat(loopErrors.get(0).exception()).isSameAs(boom);
+    loopErrors.clear();
+    c.writer().close();
+    s.close();
+    await(s.waitClosed());
+  }
+
+  @Test
+  void closingTheLoop_closesItsServersAndConnections() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    int port = s.port();
+    Socket plain = new Socket(HOST, port);
+    plain.getOutputStream().write("x\n".getBytes());
+    InputStream in = plain.getInputStream();
+    loop.runUntilComplete(loop.createTask(Coroutines.sleep(50)));
+    assertThat(in.read()).isEqualTo('x');
+    assertThat(in.read()).isEqualTo('\n');
+    loop.close();
+    plain.setSoTimeout(5000);
+    assertThat(in.read()).isEqualTo(-1); // our side was closed
+    plain.close();
+    assertThatThrownBy(() -> new Socket(HOST, port).close()).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void write_afterClose_isRefused() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    Connection c = connect(s.port());
+    c.writer().close();
+    assertThat(c.writer().isClosing()).isTrue();
+    assertThatThrownBy(() -> c.writer().write("x")).isInstanceOf(IllegalStateException.class);
+    await(c.writer().waitClosed());
+    s.close();
+    await(s.waitClosed());
+  }
+}
