@@ -1,0 +1,60 @@
+"""Echo round trips per second with asyncio streams: the twin of dev.coroutine.bench.io.EchoBench.
+
+A 32-byte line sent and its echo read back, by 1, 100 and 1,000 concurrent connections; server and
+clients share one loop (one thread), as Python has no cheaper option.
+
+    python3 benchmarks/io/echo_asyncio.py [seconds=3] [connections=1,100,1000]
+"""
+import asyncio
+import sys
+import time
+
+LINE = b"0123456789abcdefghijklmnopqrstu\n"
+
+
+async def echo(reader, writer):
+    try:
+        while line := await reader.readuntil(b"\n"):
+            writer.write(line)
+            await writer.drain()
+    except (asyncio.IncompleteReadError, ConnectionError):
+        pass
+    writer.close()
+
+
+async def client(port, stop, counts):
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    n = 0
+    while not stop[0]:
+        writer.write(LINE)
+        await writer.drain()
+        await reader.readuntil(b"\n")
+        n += 1
+    counts.append(n)
+    writer.close()
+
+
+async def run(connections, seconds):
+    server = await asyncio.start_server(echo, "127.0.0.1", 0, backlog=2048)
+    port = server.sockets[0].getsockname()[1]
+    stop, counts = [False], []
+    t0 = time.perf_counter()
+    tasks = [asyncio.create_task(client(port, stop, counts)) for _ in range(connections)]
+    await asyncio.sleep(seconds)
+    stop[0] = True
+    await asyncio.gather(*tasks)
+    secs = time.perf_counter() - t0
+    server.close()
+    return sum(counts) / secs
+
+
+def main():
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3
+    conns = [int(c) for c in (sys.argv[2] if len(sys.argv) > 2 else "1,100,1000").split(",")]
+    print("mode,connections,round_trips_per_s")
+    for n in conns:
+        print(f"asyncio,{n},{asyncio.run(run(n, seconds)):.0f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,248 @@
+package dev.coroutine.bench.io;
+
+import static dev.coroutine.Coroutines.await;
+import static dev.coroutine.Coroutines.createTask;
+import static dev.coroutine.Coroutines.done;
+
+import dev.coroutine.Async;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.Task;
+import dev.coroutine.io.Connection;
+import dev.coroutine.io.Server;
+import dev.coroutine.io.StreamReader;
+import dev.coroutine.io.StreamWriter;
+import dev.coroutine.io.Streams;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Echo round trips per second on loopback: a 32-byte line sent and its echo read back, by 1, 100
+ * and 1,000 concurrent connections for a few seconds each. "ours": the server on one event loop
+ * thread and the clients on another (dev.coroutine.io streams, @Async code); "vt": blocking
+ * java.net sockets, one virtual thread per connection on each side (JDK 21+). The Python asyncio
+ * twin is {@code benchmarks/io/echo_asyncio.py} (one process, one loop for both sides).
+ *
+ * <pre>
+ * java -cp ... dev.coroutine.bench.io.EchoBench [seconds=3] [connections=1,100,1000] [modes=ours,vt]
+ * </pre>
+ */
+public final class EchoBench {
+  private EchoBench() {}
+
+  static final byte[] LINE = "0123456789abcdefghijklmnopqrstu\n".getBytes(StandardCharsets.US_ASCII);
+
+  /** Set when a run's time is up. */
+  static volatile boolean stop;
+
+  // ---- ours --------------------------------------------------------------------------------
+
+  @Async
+  static Coroutine<Void> echo(StreamReader r, StreamWriter w) throws IOException {
+    byte[] line;
+    while ((line = await(r.readUntil(new byte[] {'\n'}))).length > 0) {
+      w.write(line);
+      await(w.drain());
+    }
+    w.close();
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> serve(CompletableFuture<Integer> port, CompletableFuture<Void> end)
+      throws IOException {
+    Server s = await(Streams.startServer(EchoBench::echoCatching, "127.0.0.1", 0));
+    port.complete(s.port());
+    await(end);
+    s.close();
+    s.abortClients();
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> echoCatching(StreamReader r, StreamWriter w) {
+    try {
+      await(echo(r, w));
+    } catch (IOException | RuntimeException e) {
+      w.abort(); // the client went away at the end of a run
+    }
+    return done();
+  }
+
+  @Async
+  static Coroutine<Long> client(int port, LongAdder count) throws IOException {
+    Connection c = await(Streams.openConnection("127.0.0.1", port));
+    long n = 0;
+    while (!stop) {
+      c.writer().write(LINE);
+      await(c.writer().drain());
+      await(c.reader().readUntil(new byte[] {'\n'}));
+      n++;
+    }
+    count.add(n);
+    c.writer().close();
+    return done(n);
+  }
+
+  @Async
+  static Coroutine<Void> clients(int port, int connections, LongAdder count) throws IOException {
+    List<Task<Long>> tasks = new ArrayList<>();
+    for (int i = 0; i < connections; i++) {
+      tasks.add(createTask(client(port, count)));
+    }
+    for (Task<Long> t : tasks) {
+      await(t);
+    }
+    return done();
+  }
+
+  static double ours(int connections, double seconds) throws Exception {
+    CompletableFuture<Integer> port = new CompletableFuture<>();
+    CompletableFuture<Void> end = new CompletableFuture<>();
+    Coroutine<Void> serving = serve(port, end);
+    Thread server = new Thread(() -> Coroutines.run(serving), "echo-server-loop");
+    server.start();
+    int p = port.get();
+    LongAdder count = new LongAdder();
+    stop = false;
+    Coroutine<Void> driving = clients(p, connections, count);
+    Thread client = new Thread(() -> Coroutines.run(driving), "echo-client-loop");
+    long t0 = System.nanoTime();
+    client.start();
+    Thread.sleep((long) (seconds * 1000));
+    stop = true;
+    client.join();
+    double secs = (System.nanoTime() - t0) / 1e9;
+    end.complete(null);
+    server.join();
+    return count.sum() / secs;
+  }
+
+  // ---- virtual threads ---------------------------------------------------------------------
+
+  static final MethodHandle START_VIRTUAL = startVirtual();
+
+  private static MethodHandle startVirtual() {
+    try {
+      return MethodHandles.publicLookup()
+          .findStatic(
+              Thread.class, "startVirtualThread", MethodType.methodType(Thread.class, Runnable.class));
+    } catch (ReflectiveOperationException e) {
+      return null; // JDK 17
+    }
+  }
+
+  static Thread virtual(Runnable r) throws Throwable {
+    return (Thread) START_VIRTUAL.invokeExact(r);
+  }
+
+  static double vt(int connections, double seconds) throws Throwable {
+    ServerSocket ss = new ServerSocket(0, 2048, InetAddress.getByName("127.0.0.1"));
+    List<Socket> accepted = new ArrayList<>();
+    virtual(
+        () -> {
+          try {
+            while (true) {
+              Socket s = ss.accept();
+              s.setTcpNoDelay(true);
+              synchronized (accepted) {
+                accepted.add(s);
+              }
+              virtual(() -> echoBlocking(s));
+            }
+          } catch (Throwable e) {
+            // closed at the end of the run
+          }
+        });
+    LongAdder count = new LongAdder();
+    stop = false;
+    List<Thread> threads = new ArrayList<>();
+    long t0 = System.nanoTime();
+    for (int i = 0; i < connections; i++) {
+      threads.add(
+          virtual(
+              () -> {
+                try (Socket s = new Socket("127.0.0.1", ss.getLocalPort())) {
+                  s.setTcpNoDelay(true);
+                  OutputStream out = s.getOutputStream();
+                  BufferedReader in =
+                      new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                  long n = 0;
+                  while (!stop) {
+                    out.write(LINE);
+                    in.readLine();
+                    n++;
+                  }
+                  count.add(n);
+                } catch (IOException e) {
+                  throw new RuntimeException(e);
+                }
+              }));
+    }
+    Thread.sleep((long) (seconds * 1000));
+    stop = true;
+    for (Thread t : threads) {
+      t.join();
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    ss.close();
+    synchronized (accepted) {
+      for (Socket s : accepted) {
+        s.close();
+      }
+    }
+    return count.sum() / secs;
+  }
+
+  static void echoBlocking(Socket s) {
+    try (s) {
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+      OutputStream out = s.getOutputStream();
+      String line;
+      while ((line = in.readLine()) != null) {
+        out.write((line + "\n").getBytes(StandardCharsets.US_ASCII));
+      }
+    } catch (IOException e) {
+      // closed at the end of the run
+    }
+  }
+
+  public static void main(String[] args) throws Throwable {
+    double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
+    String[] conns = (args.length > 1 ? args[1] : "1,100,1000").split(",");
+    String[] modes = (args.length > 2 ? args[2] : "ours,vt").split(",");
+    System.out.println("mode,connections,round_trips_per_s");
+    for (String c : conns) {
+      int n = Integer.parseInt(c.trim());
+      for (String m : modes) {
+        double rate;
+        if (m.equals("ours")) {
+          rate = ours(n, seconds);
+        } else if (m.equals("vt")) {
+          if (START_VIRTUAL == null) {
+            System.out.println("vt," + n + ",n/a (needs JDK 21+)");
+            continue;
+          }
+          rate = vt(n, seconds);
+        } else {
+          throw new IllegalArgumentException("mode " + m);
+        }
+        System.out.printf("%s,%d,%.0f%n", m, n, rate);
+      }
+    }
+  }
+}
