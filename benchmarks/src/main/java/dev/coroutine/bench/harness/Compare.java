@@ -669,6 +669,12 @@ public final class Compare {
     Path logs = work.toAbsolutePath();
     md.append("\nLogs of every run (JMH output, child stdout/stderr) are under `")
         .append(logs.startsWith(here) ? here.relativize(logs) : logs).append("`.\n");
+    if (rows.stream().allMatch(r -> r.stats() == null)) {
+      // nothing measured (a broken build, or target/ cleaned under us): keep the last results
+      Path failed = out.resolveSibling(out.getFileName().toString().replace(".md", "-failed.md"));
+      Files.writeString(failed, md.toString());
+      throw new IllegalStateException("every measurement failed; see " + failed + " and " + work);
+    }
     Files.writeString(out, md.toString());
   }
 
