@@ -187,14 +187,14 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * At a resume point: the value the awaited work produced, or its exception thrown unchanged.
    */
   public Object resumed() throws Throwable {
-    Task<?> t = task;
-    Throwable e = t.resumeFailure;
+    EventLoop l = task.loop;
+    Throwable e = l.resumeFailure;
     if (e != null) {
-      t.resumeFailure = null;
+      l.resumeFailure = null;
       throw e;
     }
-    Object v = t.resumeValue;
-    t.resumeValue = null;
+    Object v = l.resumeValue;
+    l.resumeValue = null;
     return v;
   }
 
@@ -236,12 +236,13 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     Task<?> t = parent.task;
     child.claim(t);
     child.caller = parent;
-    if (t.depth >= MAX_INLINE_DEPTH) {
+    EventLoop l = t.loop;
+    if (l.depth >= MAX_INLINE_DEPTH) {
       t.current = child;
       t.waitingOn = TRAMPOLINE;
       return SUSPEND;
     }
-    t.depth++;
+    l.depth++;
     Object r;
     try {
       r = child.body.resume(child);
@@ -249,7 +250,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       child.finish();
       throw e;
     } finally {
-      t.depth--;
+      l.depth--;
     }
     if (r != SUSPEND) {
       child.finish();

@@ -49,8 +49,8 @@ public final class EventLoop implements AutoCloseable {
    * timers): what {@link Task#waitingSince} is stamped with, so a suspension reads no clock.
    */
   int clockMillis;
-  /** Next timer sequence number (FIFO order of equal deadlines). */
-  private long timerSeq;
+  /** Next timer sequence number (FIFO order of equal deadlines; wraps harmlessly). */
+  private int timerSeq;
 
   /** The thread running the loop, or null when it is not running. */
   private volatile Thread thread;
@@ -69,6 +69,15 @@ public final class EventLoop implements AutoCloseable {
 
   /** The task whose coroutine is running right now, or null. */
   Task<?> currentTask;
+  /**
+   * The value delivered to the running task's innermost frame at its resume point. Kept here, not
+   * in each Task, because one task runs at a time on a loop: it saves memory per sleeping task.
+   */
+  Object resumeValue;
+  /** The exception thrown into the running task's innermost frame at its resume point, or null. */
+  Throwable resumeFailure;
+  /** Depth of inline (Java-stack) coroutine calls of the running task below the trampoline. */
+  int depth;
   /** Counter for default task names ("Task-1", ...). */
   int taskCounter;
   /** Head of the intrusive list of pending tasks. */

@@ -6,10 +6,16 @@ package dev.coroutine;
  * TimerHandle} in one class.
  */
 public final class Handle extends TimerEntry implements Runnable {
-  /** The callback; null once cancelled or run so that it can be collected. */
+  /** The callback; null once cancelled (kept after running, to describe the handle). */
   private Runnable callback;
   /** The loop that runs it. */
   private final EventLoop loop;
+  /** {@link #PENDING}, {@link #RAN} or {@link #CANCELLED}. */
+  private byte state;
+
+  private static final byte PENDING = 0;
+  private static final byte RAN = 1;
+  private static final byte CANCELLED = 2;
 
   Handle(EventLoop loop, Runnable callback) {
     this.loop = loop;
@@ -18,11 +24,11 @@ public final class Handle extends TimerEntry implements Runnable {
 
   /** Cancels the callback; does nothing if it already ran or was cancelled. */
   public void cancel() {
-    if (callback == null) {
+    if (state != PENDING) {
       return;
     }
+    state = CANCELLED;
     callback = null;
-    cancelled = true;
     if (heapIndex >= 0) {
       loop.removeTimer(this);
     }
@@ -30,7 +36,7 @@ public final class Handle extends TimerEntry implements Runnable {
 
   /** True if {@link #cancel()} was called before the callback ran. */
   public boolean isCancelled() {
-    return cancelled;
+    return state == CANCELLED;
   }
 
   /** For a timer handle, the loop time (seconds, see {@link EventLoop#time()}) it is due at. */
@@ -40,10 +46,9 @@ public final class Handle extends TimerEntry implements Runnable {
 
   @Override
   public void run() {
-    Runnable cb = callback;
-    if (cb != null) {
-      callback = null;
-      cb.run();
+    if (state == PENDING) {
+      state = RAN;
+      callback.run();
     }
   }
 
@@ -54,6 +59,6 @@ public final class Handle extends TimerEntry implements Runnable {
 
   @Override
   public String toString() {
-    return "Handle[" + (cancelled ? "cancelled " : "") + callback + "]";
+    return "Handle[" + (state == CANCELLED ? "cancelled" : String.valueOf(callback)) + "]";
   }
 }

@@ -22,14 +22,11 @@ public class Task<T> extends Future<T> {
   AsyncFrame<?> current;
   /** What the task waits for: a Future, a Sleep, {@link AsyncFrame#YIELD}, or null. */
   Object waitingOn;
-  /** The value delivered to {@link #current} at its resume point. */
-  Object resumeValue;
-  /** The exception thrown into {@link #current} at its resume point, or null. */
-  Throwable resumeFailure;
-  /** Depth of inline (Java-stack) coroutine calls below the trampoline. */
-  int depth;
-  /** Number of cancellation requests not yet withdrawn by {@link #uncancel()}. */
-  int cancelRequests;
+  /**
+   * Number of cancellation requests not yet withdrawn by {@link #uncancel()}. A short, so that it
+   * packs with {@link #mustCancel} and a sleeping task stays within its memory budget.
+   */
+  short cancelRequests;
   /** A cancellation is to be thrown in at the next resume or suspension. */
   boolean mustCancel;
   /** The number in the default name "Task-N". */
@@ -174,8 +171,8 @@ public class Task<T> extends Future<T> {
         if (e != null && f.label == 0) {
           r = null; // a frame that never ran cannot take an exception: it fails with it
         } else {
-          resumeValue = v;
-          resumeFailure = e;
+          l.resumeValue = v;
+          l.resumeFailure = e;
           e = null;
           try {
             r = f.body.resume(f);
@@ -216,7 +213,7 @@ public class Task<T> extends Future<T> {
   private void complete(Object result, Throwable failure) {
     loop.unlinkTask(this);
     current = null;
-    resumeValue = null;
+    loop.resumeValue = null;
     if (failure == null) {
       super.setResult(castResult(result));
     } else if (failure instanceof CancellationException) {

@@ -7,17 +7,15 @@ package dev.coroutine;
 abstract class TimerEntry {
   /** Deadline in loop nanoseconds; before scheduling a sleep it holds the delay. */
   long when;
-  /** Scheduling order, breaks ties between equal deadlines. */
-  long seq;
+  /** Scheduling order, breaks ties between equal deadlines (compared wrap-around safe). */
+  int seq;
   /** Position in the loop's heap, or -1 when not in it. */
   int heapIndex = -1;
-  /** True once cancelled. */
-  boolean cancelled;
 
   /** Called on the loop thread when the deadline passes: puts the work on the ready queue. */
   abstract void fire(EventLoop loop);
 
   final boolean before(TimerEntry o) {
-    return when < o.when || (when == o.when && seq < o.seq);
+    return when < o.when || (when == o.when && seq - o.seq < 0);
   }
 }
