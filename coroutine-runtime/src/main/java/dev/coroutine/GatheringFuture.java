@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the children's result type
  */
-final class GatheringFuture<T> extends Future<List<T>> implements Consumer<Future<?>> {
+final class GatheringFuture<T> extends Future<List<T>> {
   /** The children, one future per awaitable passed (coroutines wrapped in tasks). */
   private final Future<?>[] children;
   /** Results (or, with {@link #returnExceptions}, failures) in the order of {@link #children}. */
@@ -41,14 +41,31 @@ final class GatheringFuture<T> extends Future<List<T>> implements Consumer<Futur
       super.setResult(new ArrayList<>());
       return;
     }
-    for (Future<?> c : children) {
-      c.addDoneCallback(this);
+    for (int i = 0; i < children.length; i++) {
+      children[i].addDoneCallback(new Slot(this, i));
     }
   }
 
-  /** A child finished. */
-  @Override
-  public void accept(Future<?> child) {
+  /** The done-callback of one child: knows its position, so a completion costs O(1). */
+  private static final class Slot implements Consumer<Future<?>> {
+    /** The gather. */
+    private final GatheringFuture<?> gather;
+    /** The child's position in the arguments and the results. */
+    private final int index;
+
+    Slot(GatheringFuture<?> gather, int index) {
+      this.gather = gather;
+      this.index = index;
+    }
+
+    @Override
+    public void accept(Future<?> child) {
+      gather.childDone(child, index);
+    }
+  }
+
+  /** Child number {@code i} finished. */
+  private void childDone(Future<?> child, int i) {
     remaining--;
     if (isDone()) {
       if (child.state == FAILED) {
@@ -64,7 +81,7 @@ final class GatheringFuture<T> extends Future<List<T>> implements Consumer<Futur
       }
       return;
     }
-    int i = indexOf(child);
+    children[i] = null;
     results[i] = child.state == SUCCEEDED ? child.value : child.failure();
     if (remaining == 0) {
       if (cancelRequested) {
@@ -77,22 +94,6 @@ final class GatheringFuture<T> extends Future<List<T>> implements Consumer<Futur
     }
   }
 
-  private int indexOf(Future<?> child) {
-    // a callback per child would cost an allocation each; the scan is over a small array, and
-    // the same future passed twice gets each of its slots filled in turn
-    for (int i = 0; i < children.length; i++) {
-      if (children[i] == child) {
-        children[i] = null;
-        return i;
-      }
-    }
-    throw new IllegalStateException("not a child of this gather: " + child);
-  }
-
-  /**
-   * Cancels every child still running; the gather finishes, cancelled, when they have. Returns
-   * false if no child could be cancelled (they are all finished already).
-   */
   @Override
   public boolean cancel(String message) {
     if (isDone()) {
