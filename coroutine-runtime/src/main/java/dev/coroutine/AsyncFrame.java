@@ -88,6 +88,13 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * state and return {@link #SUSPEND} too. A coroutine is run inline, right here.
    */
   public static Object await(Object awaitable, AsyncFrame<?> f) throws Throwable {
+    if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
+      Task<?> t = f.task;
+      t.current = f;
+      t.waitingOn = YIELD;
+      t.loop.schedule(t);
+      return SUSPEND;
+    }
     if (awaitable instanceof Future) {
       Future<?> fu = (Future<?>) awaitable;
       int s = fu.state;
@@ -107,13 +114,6 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
     if (awaitable instanceof DoneCoroutine) {
       return ((DoneCoroutine<?>) awaitable).value;
-    }
-    if (awaitable == YIELD) {
-      Task<?> t = f.task;
-      t.current = f;
-      t.waitingOn = YIELD;
-      t.loop.schedule(t);
-      return SUSPEND;
     }
     if (awaitable == null) {
       throw new NullPointerException("await(null)");

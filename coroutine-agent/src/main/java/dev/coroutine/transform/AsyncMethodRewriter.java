@@ -124,7 +124,9 @@ final class AsyncMethodRewriter {
             bodyDesc,
             null,
             new String[] {"java/lang/Throwable"});
-    buildBody(method, body, sites, paramSlots, frameVar, refs);
+    int siteRefs = sites.stream().mapToInt(x -> x.refCount).max().orElse(0);
+    int sitePrims = sites.stream().mapToInt(x -> x.primCount).max().orElse(0);
+    buildBody(method, body, sites, paramSlots, frameVar, siteRefs == 0 ? 0 : refs, sitePrims == 0);
     buildStub(method, bodyName, bodyDesc, paramSlots, refs, prims, firstLine, originalLocals);
     return body;
   }
@@ -261,7 +263,8 @@ final class AsyncMethodRewriter {
       List<Site> sites,
       List<Saved> paramSlots,
       int frameVar,
-      int refCount) {
+      int refCount,
+      boolean dropPrims) {
     InsnList code = method.instructions;
     LabelNode start = new LabelNode();
     LabelNode bad = new LabelNode();
@@ -285,6 +288,16 @@ final class AsyncMethodRewriter {
     prologue.add(start);
     for (Saved p : paramSlots) {
       prologue.add(restore(p, frameVar));
+    }
+    // arrays that only carried the arguments are dropped once they are read: a suspended
+    // coroutine then retains only what its awaits save (memory per sleeping task)
+    boolean hasRefParams = paramSlots.stream().anyMatch(Saved::isRef);
+    boolean hasPrimParams = paramSlots.stream().anyMatch(p -> !p.isRef());
+    if (refCount == 0 && hasRefParams) {
+      prologue.add(clearArray(frameVar, Protocol.REFS, "[Ljava/lang/Object;"));
+    }
+    if (dropPrims && hasPrimParams) {
+      prologue.add(clearArray(frameVar, Protocol.PRIMS, "[J"));
     }
     code.insert(prologue);
 
@@ -444,6 +457,14 @@ final class AsyncMethodRewriter {
             "(Ljava/lang/String;)V",
             false));
     c.add(new InsnNode(Opcodes.ATHROW));
+    return c;
+  }
+
+  private static InsnList clearArray(int frameVar, String field, String desc) {
+    InsnList c = new InsnList();
+    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    c.add(new InsnNode(Opcodes.ACONST_NULL));
+    c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, field, desc));
     return c;
   }
 
