@@ -48,6 +48,11 @@ public final class AsyncFrame<T> implements Coroutine<T> {
 
   /** 0 before the first suspension; then the await to resume at; {@link #DONE} at the end. */
   public int label;
+  /**
+   * The first saved reference of generated code (so a coroutine that keeps one reference across
+   * its awaits needs no array); the others are in {@link #refs}.
+   */
+  public Object ref0;
   /** Saved reference values (parameters, live locals, operand stack) or null if none. */
   public Object[] refs;
   /** Saved primitive values (int-like widened, float/double as raw bits) or null if none. */
@@ -58,13 +63,6 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   AsyncFrame<?> caller;
   /** The task running this frame; null until the frame is first awaited or scheduled. */
   Task<?> task;
-  /**
-   * While this is its task's innermost frame: the loop's {@link EventLoop#clockMillis} when the
-   * task last suspended (or was created), for task dumps' "waited for". An int fills the 4 bytes of
-   * alignment padding the object has anyway (36 bytes of fields and header round up to 40 with
-   * compressed oops), so it costs no memory; it is written once per suspension, from a loop field.
-   */
-  int suspendedAt;
 
   private AsyncFrame(Body body, int refCount, int primCount) {
     this.body = body;
@@ -260,6 +258,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
 
   void finish() {
     label = DONE;
+    ref0 = null;
     refs = null;
     prims = null;
   }

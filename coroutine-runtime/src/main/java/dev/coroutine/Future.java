@@ -27,7 +27,7 @@ public class Future<T> implements Awaitable<T> {
   /** The loop this future schedules its callbacks on; bound lazily when created off-loop. */
   EventLoop loop;
   /** One of {@link #PENDING}, {@link #SUCCEEDED}, {@link #FAILED}, {@link #CANCELLED}. */
-  int state;
+  byte state; // a byte: it packs with the fields of Task, keeping a sleeping task small
   /** The result when SUCCEEDED, the Throwable when FAILED, the cancel message when CANCELLED. */
   Object value;
   /**

@@ -31,6 +31,13 @@ public class Task<T> extends Future<T> {
   boolean mustCancel;
   /** The number in the default name "Task-N". */
   private final int id;
+  /**
+   * The loop's {@link EventLoop#clockMillis} when the task last suspended (or was created), for
+   * task dumps' "waited for". It fits the padding the object has anyway (with {@link
+   * Future#state} a byte, 56 bytes with compressed oops); written once per suspension, from a
+   * loop field, so a suspension reads no clock.
+   */
+  int suspendedAt;
   /** The name given by the user, or null for "Task-N". */
   private String name;
   /** Neighbours in the loop's list of pending tasks (intrusive: no node allocated). */
@@ -43,7 +50,7 @@ public class Task<T> extends Future<T> {
     this.id = ++loop.taskCounter;
     this.name = name;
     loop.linkTask(this);
-    frame.suspendedAt = loop.clockMillis;
+    this.suspendedAt = loop.clockMillis;
     if (loop.debug) {
       Debug.recordSite(this);
     }
@@ -192,7 +199,7 @@ public class Task<T> extends Future<T> {
               v = null;
               continue;
             }
-            current.suspendedAt = l.clockMillis; // for task dumps: waiting since
+            suspendedAt = l.clockMillis; // for task dumps: waiting since
             return;
           }
         }

@@ -57,7 +57,7 @@ final class TaskDump {
       int waited =
           t.current == null
               ? 0
-              : nowMillis - t.current.suspendedAt; // wrap-around safe for waits under 24 days
+              : nowMillis - t.suspendedAt; // wrap-around safe for waits under 24 days
       b.append(String.format(Locale.ROOT, ", for %.3f s", Math.max(0, waited) / 1e3));
     }
     if (t.cancelRequests > 0) {

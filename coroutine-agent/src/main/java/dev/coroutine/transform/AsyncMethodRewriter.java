@@ -126,7 +126,10 @@ final class AsyncMethodRewriter {
             new String[] {"java/lang/Throwable"});
     int siteRefs = sites.stream().mapToInt(x -> x.refCount).max().orElse(0);
     int sitePrims = sites.stream().mapToInt(x -> x.primCount).max().orElse(0);
-    buildBody(method, body, sites, paramSlots, frameVar, siteRefs == 0 ? 0 : refs, sitePrims == 0);
+    // reference 0 lives in the frame's field ref0, the others in the refs array; the array is
+    // dropped after the start when no await needs it, so is ref0 when no await saves a reference
+    int keptRefs = siteRefs <= 1 ? siteRefs : refs;
+    buildBody(method, body, sites, paramSlots, frameVar, refs, keptRefs, sitePrims == 0);
     buildStub(method, bodyName, bodyDesc, paramSlots, refs, prims, firstLine, originalLocals);
     return body;
   }
@@ -263,7 +266,8 @@ final class AsyncMethodRewriter {
       List<Site> sites,
       List<Saved> paramSlots,
       int frameVar,
-      int refCount,
+      int refs,
+      int keptRefs,
       boolean dropPrims) {
     InsnList code = method.instructions;
     LabelNode start = new LabelNode();
@@ -291,9 +295,11 @@ final class AsyncMethodRewriter {
     }
     // arrays that only carried the arguments are dropped once they are read: a suspended
     // coroutine then retains only what its awaits save (memory per sleeping task)
-    boolean hasRefParams = paramSlots.stream().anyMatch(Saved::isRef);
     boolean hasPrimParams = paramSlots.stream().anyMatch(p -> !p.isRef());
-    if (refCount == 0 && hasRefParams) {
+    if (keptRefs == 0 && refs > 0) {
+      prologue.add(clearArray(frameVar, Protocol.REF0, "Ljava/lang/Object;"));
+    }
+    if (keptRefs <= 1 && refs > 1) {
       prologue.add(clearArray(frameVar, Protocol.REFS, "[Ljava/lang/Object;"));
     }
     if (dropPrims && hasPrimParams) {
@@ -330,12 +336,8 @@ final class AsyncMethodRewriter {
       for (Saved v : s.saved) {
         at.add(save(v, frameVar));
       }
-      for (int r = s.refCount; r < refCount; r++) {
-        at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-        at.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REFS, "[Ljava/lang/Object;"));
-        at.add(Insns.pushInt(r));
-        at.add(new InsnNode(Opcodes.ACONST_NULL));
-        at.add(new InsnNode(Opcodes.AASTORE));
+      for (int r = s.refCount; r < keptRefs; r++) {
+        at.add(storeRef(frameVar, r, new InsnNode(Opcodes.ACONST_NULL)));
       }
       at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
       at.add(Insns.pushInt(s.number));
@@ -468,17 +470,29 @@ final class AsyncMethodRewriter {
     return c;
   }
 
-  /** Stores local {@code v.var} into the frame. */
-  private static InsnList save(Saved v, int frameVar) {
+  /** Stores the value {@code value} pushes as saved reference number {@code index}. */
+  private static InsnList storeRef(int frameVar, int index, AbstractInsnNode value) {
     InsnList c = new InsnList();
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-    if (v.isRef()) {
+    if (index == 0) {
+      c.add(value);
+      c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.REF0, "Ljava/lang/Object;"));
+    } else {
       c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REFS, "[Ljava/lang/Object;"));
-      c.add(Insns.pushInt(v.index));
-      c.add(new VarInsnNode(Opcodes.ALOAD, v.var));
+      c.add(Insns.pushInt(index - 1));
+      c.add(value);
       c.add(new InsnNode(Opcodes.AASTORE));
-      return c;
     }
+    return c;
+  }
+
+  /** Stores local {@code v.var} into the frame. */
+  private static InsnList save(Saved v, int frameVar) {
+    if (v.isRef()) {
+      return storeRef(frameVar, v.index, new VarInsnNode(Opcodes.ALOAD, v.var));
+    }
+    InsnList c = new InsnList();
+    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.PRIMS, "[J"));
     c.add(Insns.pushInt(v.index));
     c.add(new VarInsnNode(v.type.getOpcode(Opcodes.ILOAD), v.var));
@@ -508,9 +522,13 @@ final class AsyncMethodRewriter {
     InsnList c = new InsnList();
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     if (v.isRef()) {
-      c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REFS, "[Ljava/lang/Object;"));
-      c.add(Insns.pushInt(v.index));
-      c.add(new InsnNode(Opcodes.AALOAD));
+      if (v.index == 0) {
+        c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REF0, "Ljava/lang/Object;"));
+      } else {
+        c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REFS, "[Ljava/lang/Object;"));
+        c.add(Insns.pushInt(v.index - 1));
+        c.add(new InsnNode(Opcodes.AALOAD));
+      }
       Type cast = accessibleType(v.type);
       if (!cast.equals(OBJECT)) {
         c.add(new TypeInsnNode(Opcodes.CHECKCAST, cast.getInternalName()));
@@ -601,7 +619,7 @@ final class AsyncMethodRewriter {
                 bodyDesc,
                 ownerIsInterface),
             bodyType));
-    c.add(Insns.pushInt(refs));
+    c.add(Insns.pushInt(Math.max(0, refs - 1))); // reference 0 is the field ref0
     c.add(Insns.pushInt(prims));
     c.add(
         new MethodInsnNode(

@@ -49,6 +49,7 @@ final class Protocol {
   /** A frame label asking the body where its await number {@code prims[0]} is. */
   static final int DESCRIBE_LABEL = -2;
   static final String LABEL = "label";
+  static final String REF0 = "ref0";
   static final String REFS = "refs";
   static final String PRIMS = "prims";
 
