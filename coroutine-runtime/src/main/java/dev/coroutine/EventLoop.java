@@ -2,7 +2,6 @@ package dev.coroutine;
 
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -30,9 +29,14 @@ public final class EventLoop implements AutoCloseable {
   private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
 
   /** Ready callbacks and tasks, in FIFO order; touched only by the loop thread. */
-  private final ArrayDeque<Object> ready = new ArrayDeque<>(256);
+  private final ReadyQueue ready = new ReadyQueue();
   /** Callbacks handed over by other threads; drained into {@link #ready} each pass. */
   private final ConcurrentLinkedQueue<Runnable> incoming = new ConcurrentLinkedQueue<>();
+  /**
+   * Set by other threads after adding to {@link #incoming}, cleared by the loop before draining
+   * it: the loop reads one volatile boolean per pass instead of polling the shared queue.
+   */
+  private volatile boolean incomingPending;
   /** Timers and sleeps ordered by deadline. */
   private final TimerHeap timers = new TimerHeap();
   /** Origin of {@link #now()}: nanoTime when the loop was created. */
@@ -194,6 +198,7 @@ public final class EventLoop implements AutoCloseable {
       Debug.recordSite(h);
     }
     incoming.add(h);
+    incomingPending = true; // after the add: a loop that sees the flag sees the callback
     // Dekker-style handshake with waitForWork(): we publish then read `parked`; the loop sets
     // `parked` then re-reads the queue. One of the two sees the other's write.
     if (parked) {
@@ -591,9 +596,12 @@ public final class EventLoop implements AutoCloseable {
         clockMillis = (int) (now() / 1_000_000L); // idle pass (with timers, read just below)
       }
     }
-    Runnable r;
-    while ((r = incoming.poll()) != null) {
-      ready.add(r);
+    if (incomingPending) { // one volatile read per pass instead of polling the shared queue
+      incomingPending = false;
+      Runnable r;
+      while ((r = incoming.poll()) != null) {
+        ready.add(r);
+      }
     }
     if (timers.size() > 0) {
       long end = now();
