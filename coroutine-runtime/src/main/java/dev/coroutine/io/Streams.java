@@ -25,8 +25,13 @@ import java.util.Objects;
  * }</pre>
  */
 public final class Streams {
-  /** asyncio's default listen backlog. */
-  private static final int BACKLOG = 100;
+  /**
+   * The listen backlog (the kernel caps it at {@code net.core.somaxconn}). asyncio's default is
+   * 100, but a burst of connects beyond the accept queue makes Linux fall back to SYN cookies and
+   * answer some of those connections with a reset: 1,000 clients connecting at once (the soak
+   * test, the echo benchmark) lost connections with 100.
+   */
+  private static final int BACKLOG = 1024;
 
   private Streams() {}
 
