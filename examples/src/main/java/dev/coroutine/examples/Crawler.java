@@ -12,6 +12,7 @@ import com.sun.net.httpserver.HttpServer;
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Task;
+import dev.coroutine.examples.io.HttpGet;
 import dev.coroutine.sync.Semaphore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -57,6 +58,15 @@ import java.util.regex.Pattern;
  * with backoff. A progress task reports while it runs. It crawls the site twice, at concurrency 1
  * (one request at a time, the sequential crawl) and at concurrency {@value #CONCURRENCY}, and
  * prints pages per second for both and the speed-up.
+ *
+ * <p>Two fetchers, chosen by {@code --mode}: {@code httpclient} (the default) awaits the JDK's
+ * {@code HttpClient}; {@code streams} fetches with {@link HttpGet}, a small HTTP/1.1 client written
+ * on the runtime's own sockets ({@code dev.coroutine.io} streams: one connection per request, no
+ * thread but the loop's); {@code both} runs the two crawls with each in turn.
+ *
+ * <pre>
+ * java dev.coroutine.examples.Crawler [--mode=httpclient|streams|both]
+ * </pre>
  */
 public final class Crawler {
   private Crawler() {}
@@ -75,6 +85,55 @@ public final class Crawler {
 
   /** Backoff before the second attempt; doubled before each next one. */
   static final long BACKOFF_MILLIS = 50;
+
+  /** How pages are fetched. */
+  enum Mode {
+    /** The JDK's {@code java.net.http.HttpClient}, its futures awaited on the loop. */
+    HTTPCLIENT("httpclient", ""),
+    /** {@link HttpGet}: HTTP/1.1 on the runtime's streams, on the loop thread itself. */
+    STREAMS("streams", "/streams");
+
+    /** The name on the command line. */
+    final String arg;
+
+    /** Appended to the crawls' labels, so that both modes' lines can be told apart. */
+    final String suffix;
+
+    Mode(String arg, String suffix) {
+      this.arg = arg;
+      this.suffix = suffix;
+    }
+  }
+
+  /** The modes {@code args} ask for: {@code --mode=httpclient} (the default), streams or both. */
+  static List<Mode> modes(String[] args) {
+    List<Mode> modes = List.of(Mode.HTTPCLIENT);
+    for (String a : args) {
+      if (!a.startsWith("--mode=")) {
+        throw new IllegalArgumentException(
+            "unknown argument " + a + "; usage: Crawler [--mode=httpclient|streams|both]");
+      }
+      String m = a.substring("--mode=".length());
+      if (m.equals("both")) {
+        modes = List.of(Mode.HTTPCLIENT, Mode.STREAMS);
+      } else {
+        modes = null;
+        for (Mode mode : Mode.values()) {
+          if (mode.arg.equals(m)) {
+            modes = List.of(mode);
+          }
+        }
+        if (modes == null) {
+          throw new IllegalArgumentException(
+              "unknown mode " + m + "; the modes are httpclient, streams and both");
+        }
+      }
+    }
+    return modes;
+  }
+
+  /** A fetched page: its status code and body, whichever client fetched it. */
+  record Page(int status, String body) {}
 
   // ---- the site ----------------------------------------------------------------------------
 
@@ -237,8 +296,11 @@ public final class Crawler {
     /** The label printed on progress lines. */
     final String name;
 
-    /** The shared HTTP client. */
+    /** The shared HTTP client ({@link Mode#HTTPCLIENT}). */
     final HttpClient client;
+
+    /** How pages are fetched. */
+    final Mode mode;
 
     /** The concurrency limit: permits for requests in flight. */
     final Semaphore limit;
@@ -273,8 +335,9 @@ public final class Crawler {
     /** Time between progress lines. */
     final long progressMillis;
 
-    Crawl(String name, HttpClient client, int concurrency, long progressMillis) {
+    Crawl(String name, Mode mode, HttpClient client, int concurrency, long progressMillis) {
       this.name = name;
+      this.mode = mode;
       this.client = client;
       this.limit = new Semaphore(concurrency);
       this.progressMillis = progressMillis;
@@ -328,13 +391,13 @@ public final class Crawler {
         for (int attempt = 1; ; attempt++) {
           String problem;
           try {
-            HttpResponse<String> response = await(waitFor(get(url), TIMEOUT));
-            if (response.statusCode() == 200) {
+            Page page = await(waitFor(get(url), TIMEOUT));
+            if (page.status() == 200) {
               fetched++;
-              bytes += response.body().length();
-              return done(response.body());
+              bytes += page.body().length();
+              return done(page.body());
             }
-            problem = "HTTP " + response.statusCode();
+            problem = "HTTP " + page.status();
           } catch (TimeoutException e) {
             timeouts++;
             problem = "timed out after " + TIMEOUT.toMillis() + " ms";
@@ -356,13 +419,21 @@ public final class Crawler {
       }
     }
 
-    /** One request: the JDK client's CompletableFuture, awaited like any awaitable. */
+    /**
+     * One request. {@link Mode#HTTPCLIENT}: the JDK client's CompletableFuture, awaited like any
+     * awaitable. {@link Mode#STREAMS}: {@link HttpGet#get}, a coroutine on the loop's own sockets
+     * (cancelled by the timeout, it closes its connection).
+     */
     @Async
-    Coroutine<HttpResponse<String>> get(URI url) throws IOException {
+    Coroutine<Page> get(URI url) throws IOException {
+      if (mode == Mode.STREAMS) {
+        HttpGet.Response response = await(HttpGet.get(url.toString()));
+        return done(new Page(response.status(), response.text()));
+      }
       HttpRequest request = HttpRequest.newBuilder(url).GET().build();
       HttpResponse<String> response =
           await(client.sendAsync(request, HttpResponse.BodyHandlers.ofString()));
-      return done(response);
+      return done(new Page(response.statusCode(), response.body()));
     }
 
     /** The progress line, every {@link #progressMillis} until cancelled. */
@@ -399,7 +470,17 @@ public final class Crawler {
     }
   }
 
+  /** Warms up the streams fetcher (and the JIT) on the page served without latency. */
+  @Async
+  static Coroutine<Void> warmUpStreams(URI warmup, int times) throws IOException {
+    for (int i = 0; i < times; i++) {
+      await(HttpGet.get(warmup.toString()));
+    }
+    return done();
+  }
+
   public static void main(String[] args) throws Exception {
+    List<Mode> modes = modes(args);
     HttpClient client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -408,30 +489,44 @@ public final class Crawler {
     try (Site site = new Site(PAGES)) {
       System.out.println(
           "site: " + site.pages + " pages at " + site.home() + ", 20-40 ms latency each");
+      for (Mode mode : modes) {
+        crawlTwice(site, mode, client);
+      }
+    }
+  }
 
+  /** Crawls {@code site} sequentially, then concurrently, with {@code mode}'s fetcher. */
+  static void crawlTwice(Site site, Mode mode, HttpClient client) throws Exception {
+    if (mode == Mode.STREAMS) {
+      System.out.println("mode: streams (HTTP/1.1 on dev.coroutine.io, one connection per page)");
+      run(warmUpStreams(site.warmup(), 50));
+    } else {
+      System.out.println("mode: httpclient (java.net.http.HttpClient.sendAsync)");
       // warm up the client, the server and the JIT, so the first crawl does not pay for it all
       HttpRequest warmup = HttpRequest.newBuilder(site.warmup()).build();
       for (int i = 0; i < 50; i++) {
         client.send(warmup, HttpResponse.BodyHandlers.ofString());
       }
-
-      Crawl sequential = new Crawl("sequential", client, 1, 1000);
-      run(sequential.crawl(site.home()));
-      System.out.println(sequential.summary());
-
-      site.reset();
-      Crawl concurrent = new Crawl("concurrent", client, CONCURRENCY, 200);
-      run(concurrent.crawl(site.home()));
-      System.out.println(concurrent.summary());
-
-      System.out.println(
-          String.format(
-              Locale.ROOT,
-              "speed-up: %.1fx (%d of %d pages; concurrency %d)",
-              sequential.seconds / concurrent.seconds,
-              concurrent.fetched,
-              site.pages,
-              CONCURRENCY));
     }
+
+    site.reset();
+    Crawl sequential = new Crawl("sequential" + mode.suffix, mode, client, 1, 1000);
+    run(sequential.crawl(site.home()));
+    System.out.println(sequential.summary());
+
+    site.reset();
+    Crawl concurrent = new Crawl("concurrent" + mode.suffix, mode, client, CONCURRENCY, 200);
+    run(concurrent.crawl(site.home()));
+    System.out.println(concurrent.summary());
+
+    System.out.println(
+        String.format(
+            Locale.ROOT,
+            "speed-up%s: %.1fx (%d of %d pages; concurrency %d)",
+            mode.suffix,
+            sequential.seconds / concurrent.seconds,
+            concurrent.fetched,
+            site.pages,
+            CONCURRENCY));
   }
 }

@@ -51,9 +51,8 @@ class AgentRunTest {
             .findFirst()
             .orElseThrow(() -> new AssertionError("coroutine-runtime not on the class path"));
 
-    Path sources =
-        Path.of(System.getProperty("examples.sources", "src/main/java"))
-            .resolve("dev/coroutine/examples");
+    Path sourceRoot = Path.of(System.getProperty("examples.sources", "src/main/java"));
+    Path sources = sourceRoot.resolve("dev/coroutine/examples");
     Path work = Path.of(System.getProperty("examples.work", "target/agent-run"));
     plainClasses = work.resolve("classes");
     Files.createDirectories(plainClasses);
@@ -66,7 +65,10 @@ class AgentRunTest {
                 "-d",
                 plainClasses.toString(),
                 "-classpath",
-                runtime.toString()));
+                runtime.toString(),
+                // the classes they use from sub-packages (the crawler's streams fetcher)
+                "-sourcepath",
+                sourceRoot.toString()));
     try (Stream<Path> files = Files.list(sources)) {
       files.filter(p -> p.toString().endsWith(".java")).forEach(p -> args.add(p.toString()));
     }

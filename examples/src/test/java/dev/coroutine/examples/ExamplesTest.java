@@ -3,6 +3,8 @@ package dev.coroutine.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coroutine.examples.io.EchoDemo;
+import dev.coroutine.examples.io.HttpGet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -143,6 +145,67 @@ class ExamplesTest {
     assertThat(concRate).isGreaterThan(seqRate);
     assertThat(c.number("speed-up: ([\\d.]+)x")).isGreaterThanOrEqualTo(3.0);
     assertThat(c.seconds()).as("the crawler stays modest").isLessThan(30.0);
+  }
+
+  @Test
+  void crawler_streamsMode_fetchesEveryPageOverTheRuntimesOwnSockets() throws Exception {
+    Captured c = Captured.run(Crawler::main, "--mode=streams");
+    String out = c.out();
+
+    int pages = Crawler.PAGES;
+    assertThat(out)
+        .contains("mode: streams")
+        .doesNotContain("mode: httpclient")
+        .containsPattern("sequential/streams: " + pages + " pages .* 0 failed, max 1 in flight")
+        .containsPattern(
+            "concurrent/streams: "
+                + pages
+                + " pages .* 0 failed, max "
+                + Crawler.CONCURRENCY
+                + " in flight")
+        .contains(
+            "(" + pages + " of " + pages + " pages; concurrency " + Crawler.CONCURRENCY + ")");
+    // the same misbehaving pages: retries, and timeouts that cancel a fetch mid-connection
+    assertThat(c.number("sequential/streams: .* (\\d+) retries")).isGreaterThan(0);
+    assertThat(c.number("concurrent/streams: .*\\((\\d+) timeouts\\)")).isGreaterThan(0);
+    assertThat(c.linesStartingWith("  [concurrent/streams]")).as("progress lines").isNotEmpty();
+    assertThat(c.number("speed-up/streams: ([\\d.]+)x")).isGreaterThan(3.0);
+    assertThat(c.seconds()).as("the crawler stays modest").isLessThan(30.0);
+  }
+
+  @Test
+  void crawler_refusesUnknownModes() {
+    assertThat(Crawler.modes(new String[0])).containsExactly(Crawler.Mode.HTTPCLIENT);
+    assertThat(Crawler.modes(new String[] {"--mode=both"}))
+        .containsExactly(Crawler.Mode.HTTPCLIENT, Crawler.Mode.STREAMS);
+    assertThatThrownBy(() -> Crawler.modes(new String[] {"--mode=carrier-pigeon"}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown mode carrier-pigeon");
+  }
+
+  @Test
+  void echoDemo_withoutArguments_everyClientGetsEveryLineBack() throws Exception {
+    Captured c = Captured.run(EchoDemo::main);
+
+    assertThat(c.lines()).hasSize(1);
+    assertThat(c.lines().get(0))
+        .matches("100 clients x 10 messages: 1000 echoes checked in [\\d.]+ s");
+    assertThat(c.seconds()).isLessThan(20.0);
+  }
+
+  @Test
+  void httpGet_withoutArguments_fetchesAChunkedPageFromItsOwnServer() throws Exception {
+    Captured c = Captured.run(HttpGet::main);
+
+    assertThat(c.lines())
+        .containsExactly(
+            "200 OK",
+            "content-type: text/html",
+            "transfer-encoding: chunked",
+            "",
+            "<h1>hello from the streams</h1>",
+            "<p>you asked for /index.html</p>");
+    assertThat(c.seconds()).isLessThan(20.0);
   }
 
   @Test
