@@ -9,8 +9,12 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.WeakHashMap;
 
 /**
  * Low-level socket awaitables on the running loop: asyncio's {@code loop.sock_connect}, {@code
@@ -20,8 +24,10 @@ import java.util.Objects;
  * non-blocking. Cancelling the awaiting task (or a timeout) stops the wait and leaves the channel
  * open; a partial {@link #sockSendall} may have sent a prefix of the data by then.
  *
- * <p>Only one operation per direction may wait on a channel at a time (one reader, one writer), as
- * the loop keeps one callback per direction.
+ * <p>Several operations may wait in the same direction on one channel (two receives, say): they are
+ * served in the order they started, each readiness event going to the oldest, and cancelling one
+ * leaves the others waiting. The loop keeps one callback per direction and channel; the waits
+ * share it through a {@link Waiters} queue. A channel's waits belong to one loop at a time.
  */
 public final class Sockets {
   private Sockets() {}
@@ -77,6 +83,14 @@ public final class Sockets {
     return sockSendall(channel, ByteBuffer.wrap(data));
   }
 
+  /**
+   * The queues of channels with waits registered. Weak, so a channel dropped while the loop that
+   * served it was closed is not kept; an entry is removed when its last wait ends. Synchronized, as
+   * loops on different threads may use it (each entry is touched by its own loop only).
+   */
+  private static final Map<SelectableChannel, Waiters> WAITERS =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   static void nonBlocking(SelectableChannel ch) throws IOException {
     if (ch.isBlocking()) {
       ch.configureBlocking(false);
@@ -84,8 +98,107 @@ public final class Sockets {
   }
 
   /**
-   * One operation waiting for readiness: {@link #attempt} is tried at once and on each readiness
-   * callback until it completes {@link #result}; then the callback is removed.
+   * The waits on one channel, per direction, oldest first. The loop's reader (writer) callback is
+   * registered exactly while the reader (writer) queue is not empty, and runs the oldest wait.
+   */
+  private static final class Waiters {
+    /** The loop the waits run on. */
+    final EventLoop loop;
+    /** The channel. */
+    final SelectableChannel channel;
+    /** Reads (and accepts) waiting, oldest first. */
+    private final ArrayDeque<Wait<?>> readers = new ArrayDeque<>(2);
+    /** Writes (and connects) waiting, oldest first. */
+    private final ArrayDeque<Wait<?>> writers = new ArrayDeque<>(2);
+    /** The loop's reader callback. */
+    private final Runnable onReadable = () -> ready(readers);
+    /** The loop's writer callback. */
+    private final Runnable onWritable = () -> ready(writers);
+
+    Waiters(EventLoop loop, SelectableChannel channel) {
+      this.loop = loop;
+      this.channel = channel;
+    }
+
+    /** The queues of {@code channel} on {@code loop}, made if needed. */
+    static Waiters of(EventLoop loop, SelectableChannel channel) {
+      synchronized (WAITERS) {
+        Waiters w = WAITERS.get(channel);
+        if (w == null) {
+          w = new Waiters(loop, channel);
+          WAITERS.put(channel, w);
+        } else if (w.loop != loop) {
+          throw new IllegalStateException(
+              "operations on " + channel + " are waiting on another event loop: " + w.loop);
+        }
+        return w;
+      }
+    }
+
+    ArrayDeque<Wait<?>> queue(boolean write) {
+      return write ? writers : readers;
+    }
+
+    /** True if a wait in that direction is queued: a new one must queue behind it. */
+    boolean busy(boolean write) {
+      return !queue(write).isEmpty();
+    }
+
+    void add(Wait<?> w) {
+      ArrayDeque<Wait<?>> q = queue(w.write);
+      if (q.isEmpty()) {
+        try {
+          if (w.write) {
+            loop.addWriter(channel, onWritable);
+          } else {
+            loop.addReader(channel, onReadable);
+          }
+        } catch (RuntimeException e) {
+          forgetIfIdle();
+          throw e;
+        }
+      }
+      q.addLast(w);
+    }
+
+    void remove(Wait<?> w) {
+      ArrayDeque<Wait<?>> q = queue(w.write);
+      if (!q.remove(w)) {
+        return;
+      }
+      if (q.isEmpty()) {
+        if (w.write) {
+          loop.removeWriter(channel);
+        } else {
+          loop.removeReader(channel);
+        }
+        forgetIfIdle();
+      }
+    }
+
+    private void forgetIfIdle() {
+      if (readers.isEmpty() && writers.isEmpty()) {
+        WAITERS.remove(channel, this);
+      }
+    }
+
+    /**
+     * Readiness: the oldest wait tries its operation. The next one gets the next readiness event
+     * (the selector reports a channel as long as it is ready), so each wait sees the channel in
+     * turn.
+     */
+    private void ready(ArrayDeque<Wait<?>> q) {
+      Wait<?> w = q.peekFirst();
+      if (w != null) {
+        w.run();
+      }
+    }
+  }
+
+  /**
+   * One operation waiting for readiness: {@link #attempt} is tried at once (unless older waits in
+   * the same direction are queued) and each time it is the oldest wait on a readiness callback,
+   * until it completes {@link #result}; then it leaves the channel's {@link Waiters}.
    */
   private abstract static class Wait<T> implements Runnable {
     /** The loop. */
@@ -96,8 +209,8 @@ public final class Sockets {
     final boolean write;
     /** The outcome. */
     final Future<T> result;
-    /** A readiness callback is registered. */
-    private boolean registered;
+    /** The queues this wait is in, or null. */
+    private Waiters waiters;
 
     Wait(EventLoop loop, SelectableChannel channel, boolean write) {
       this.loop = loop;
@@ -117,19 +230,20 @@ public final class Sockets {
 
     Future<T> start() {
       try {
-        if (!begin() || attempt()) {
+        if (!begin()) {
           return result;
+        }
+        Waiters older = WAITERS.get(channel);
+        if ((older == null || !older.busy(write)) && attempt()) {
+          return result; // ready at once, and nobody was waiting before us
         }
       } catch (IOException e) {
         result.setException(e);
         return result;
       }
-      registered = true;
-      if (write) {
-        loop.addWriter(channel, this);
-      } else {
-        loop.addReader(channel, this);
-      }
+      Waiters w = Waiters.of(loop, channel);
+      w.add(this);
+      waiters = w;
       result.addDoneCallback(f -> unregister()); // also when the awaiting task is cancelled
       return result;
     }
@@ -153,13 +267,10 @@ public final class Sockets {
     }
 
     private void unregister() {
-      if (registered) {
-        registered = false;
-        if (write) {
-          loop.removeWriter(channel);
-        } else {
-          loop.removeReader(channel);
-        }
+      Waiters w = waiters;
+      if (w != null) {
+        waiters = null;
+        w.remove(this);
       }
     }
   }

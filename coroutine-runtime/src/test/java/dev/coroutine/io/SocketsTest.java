@@ -228,4 +228,68 @@ class SocketsTest extends TestBase {
     client.close();
     peer.close();
   }
+
+  @Test
+  void twoRecvsOnOneChannel_cancellingTheFirst_leavesTheSecondWaiting() throws Exception {
+    SocketChannel client = SocketChannel.open(address);
+    SocketChannel peer = server.accept();
+    Task<byte[]> first = loop.createTask(Sockets.sockRecv(peer, 10));
+    Task<byte[]> second = loop.createTask(Sockets.sockRecv(peer, 10));
+    await(Coroutines.sleep(10)); // both wait for the same readiness
+    assertThat(first.isDone()).isFalse();
+    assertThat(second.isDone()).isFalse();
+
+    first.cancel();
+    client.write(ByteBuffer.wrap("hi".getBytes()));
+    assertThat(loop.runUntilComplete(second)).asString().isEqualTo("hi");
+    assertThat(first.isCancelled()).isTrue();
+
+    // and after both are gone, the channel is waited on afresh
+    client.write(ByteBuffer.wrap("again".getBytes()));
+    assertThat(await(Sockets.sockRecv(peer, 10))).asString().isEqualTo("again");
+    client.close();
+    peer.close();
+  }
+
+  @Test
+  void twoRecvsOnOneChannel_areServedInTheOrderTheyStarted() throws Exception {
+    SocketChannel client = SocketChannel.open(address);
+    SocketChannel peer = server.accept();
+    Task<byte[]> first = loop.createTask(Sockets.sockRecv(peer, 10));
+    Task<byte[]> second = loop.createTask(Sockets.sockRecv(peer, 10));
+    await(Coroutines.sleep(10));
+
+    client.write(ByteBuffer.wrap("one".getBytes()));
+    assertThat(loop.runUntilComplete(first)).asString().isEqualTo("one");
+    await(Coroutines.sleep(10));
+    assertThat(second.isDone()).as("nothing more arrived").isFalse();
+    client.write(ByteBuffer.wrap("two".getBytes()));
+    assertThat(loop.runUntilComplete(second)).asString().isEqualTo("two");
+    client.close();
+    peer.close();
+  }
+
+  @Test
+  void twoSendallsOnOneChannel_cancellingTheFirst_theSecondStillCompletes() throws Exception {
+    SocketChannel client = SocketChannel.open(address);
+    SocketChannel peer = server.accept();
+    byte[] big = new byte[8 << 20]; // more than the socket buffers hold: both wait for room
+    Task<Void> first = loop.createTask(Sockets.sockSendall(client, big));
+    Task<Void> second = loop.createTask(Sockets.sockSendall(client, new byte[] {42}));
+    await(Coroutines.sleep(10));
+    assertThat(first.isDone()).isFalse();
+    assertThat(second.isDone()).isFalse();
+
+    first.cancel();
+    // drain the peer until the second send's byte has gone out
+    ByteBuffer sink = ByteBuffer.allocate(1 << 20);
+    while (!second.isDone()) {
+      sink.clear();
+      await(Sockets.sockRecvInto(peer, sink));
+    }
+    loop.runUntilComplete(second);
+    assertThat(first.isCancelled()).isTrue();
+    client.close();
+    peer.close();
+  }
 }
