@@ -282,7 +282,9 @@ final class AsyncMethodRewriter {
 
     InsnList prologue = new InsnList();
     prologue.add(new VarInsnNode(Opcodes.ALOAD, 0));
-    prologue.add(new TypeInsnNode(Opcodes.CHECKCAST, Protocol.FRAME)); // overloads declare a supertype
+    if (!body.desc.equals(Protocol.BODY_METHOD_DESC)) {
+      prologue.add(new TypeInsnNode(Opcodes.CHECKCAST, Protocol.FRAME)); // overload: a supertype
+    }
     prologue.add(new VarInsnNode(Opcodes.ASTORE, frameVar));
     prologue.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     prologue.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));

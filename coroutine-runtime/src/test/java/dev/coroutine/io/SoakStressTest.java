@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Timeout;
  * {@code -Dcoroutine.io.soak.connections=1000 -Dcoroutine.io.soak.messages=1000}; the default
  * (200 x 200) keeps the suite fast.
  */
-@Timeout(300)
+@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung loop must fail, not hang
 class SoakStressTest extends TestBase {
   static final int CONNECTIONS = Integer.getInteger("coroutine.io.soak.connections", 200);
   static final int MESSAGES = Integer.getInteger("coroutine.io.soak.messages", 200);

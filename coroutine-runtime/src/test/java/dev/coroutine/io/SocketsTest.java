@@ -22,7 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The low-level awaitables, reader/writer callbacks, and the loop waiting in its selector. */
-@Timeout(30)
+// a hung loop never returns to JUnit's own thread: time out from a separate thread so a
+// regression fails instead of hanging the build
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SocketsTest extends TestBase {
   ServerSocketChannel server;
   InetSocketAddress address;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Streams on loopback: servers, clients, partial data, errors, flow control. */
-@Timeout(30)
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung loop must fail, not hang
 class StreamsTest extends TestBase {
   static final String HOST = "127.0.0.1";
 
