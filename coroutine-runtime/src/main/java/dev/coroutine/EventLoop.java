@@ -240,6 +240,29 @@ public final class EventLoop implements AutoCloseable {
   }
 
   /** Puts a Runnable or a Task on the ready queue: the loop-internal scheduling, no Handle. */
+  /**
+   * Whether the loop's next pass would do nothing but resume {@code t}, which has just yielded
+   * ({@code sleep(0)}) from a step the loop called: it is the only ready item, and there is no
+   * timer, I/O, thread-safe callback, stop request, pending cancellation or callback timing that
+   * a pass would attend to. If so, takes {@code t} off the ready queue and returns true: the task
+   * resumes at once, saving a pass (asked only when the loop itself called the step that yielded) (a lone yielding task is the yield benchmark's case, and a
+   * CPU-bound task's that yields to be polite).
+   */
+  boolean nextPassOnlyResumes(Task<?> t) {
+    if (ready.size() == 1
+        && timers.size() == 0
+        && !incomingPending
+        && io == null
+        && !stopping
+        && !t.mustCancel
+        && !debug
+        && !Jfr.slowCallbacks()) {
+      ready.poll(); // t itself: it was scheduled by the yield and nothing was added after it
+      return true;
+    }
+    return false;
+  }
+
   void schedule(Object runnableOrTask) {
     ready.add(runnableOrTask);
   }
@@ -340,7 +363,7 @@ public final class EventLoop implements AutoCloseable {
     }
     Task<T> t = new Task<>(this, AsyncFrame.asFrame(coroutine), name);
     if (eager && thread == Thread.currentThread()) {
-      t.drive(null, null);
+      t.drive(null, null, false);
     } else {
       schedule(t);
     }

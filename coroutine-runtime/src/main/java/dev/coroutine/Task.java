@@ -160,14 +160,15 @@ public class Task<T> extends Future<T> {
         e = new CancellationException((String) value);
       }
     }
-    drive(v, e);
+    drive(v, e, true);
   }
 
   /**
    * Resumes {@link #current} with a value or an exception, then each caller in turn as frames
-   * finish, until a frame suspends or the outermost finishes the task.
+   * finish, until a frame suspends or the outermost finishes the task. {@code fromLoop}: called
+   * by the loop's pass (not by an eager start inside other code), so a lone yield may go on here.
    */
-  final void drive(Object v, Throwable e) {
+  final void drive(Object v, Throwable e, boolean fromLoop) {
     EventLoop l = loop;
     Task<?> previous = l.currentTask;
     l.currentTask = this;
@@ -194,6 +195,13 @@ public class Task<T> extends Future<T> {
           if (r == AsyncFrame.SUSPEND) {
             if (waitingOn == AsyncFrame.TRAMPOLINE) {
               // a call chain got too deep: start its innermost coroutine here, at the bottom
+              waitingOn = null;
+              f = current;
+              v = null;
+              continue;
+            }
+            if (fromLoop && waitingOn == AsyncFrame.YIELD && l.nextPassOnlyResumes(this)) {
+              // sleep(0) with nothing else to do: the loop's next pass would only resume us
               waitingOn = null;
               f = current;
               v = null;
