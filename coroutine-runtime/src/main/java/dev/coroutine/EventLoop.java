@@ -26,6 +26,12 @@ import java.util.function.BiConsumer;
 public final class EventLoop implements AutoCloseable {
   private static final System.Logger LOG = Debug.LOG;
   private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+  /**
+   * The loop most recently entered by any thread: a cache in front of {@link #RUNNING}. Racy on
+   * purpose: it is only trusted when that loop's {@link #thread} is the reader itself, a field
+   * only the running thread writes (enter and exit), so the reader sees its own latest write.
+   */
+  private static EventLoop lastEntered;
   private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
 
   /** Ready callbacks and tasks, in FIFO order; touched only by the loop thread. */
@@ -138,7 +144,7 @@ public final class EventLoop implements AutoCloseable {
 
   /** The loop running on the current thread; {@link IllegalStateException} if there is none. */
   public static EventLoop running() {
-    EventLoop l = RUNNING.get();
+    EventLoop l = runningOrNull();
     if (l == null) {
       throw new IllegalStateException("no running event loop");
     }
@@ -146,6 +152,10 @@ public final class EventLoop implements AutoCloseable {
   }
 
   static EventLoop runningOrNull() {
+    EventLoop l = lastEntered;
+    if (l != null && l.thread == Thread.currentThread()) {
+      return l; // the common case, one loop per program: no thread-local lookup
+    }
     return RUNNING.get();
   }
 
@@ -593,11 +603,15 @@ public final class EventLoop implements AutoCloseable {
     }
     thread = Thread.currentThread();
     RUNNING.set(this);
+    lastEntered = this;
   }
 
   private void exit() {
     RUNNING.remove();
     thread = null;
+    if (lastEntered == this) {
+      lastEntered = null; // a closed loop is not kept reachable by the cache
+    }
   }
 
   /** One pass of the loop (asyncio's {@code _run_once}). */

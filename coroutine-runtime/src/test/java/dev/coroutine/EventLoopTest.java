@@ -175,6 +175,50 @@ class EventLoopTest extends TestBase {
   }
 
   @Test
+  void runningLoop_isEachThreadsOwn_whileLoopsRunOnSeveralThreads() throws Exception {
+    int threads = 4;
+    java.util.concurrent.CyclicBarrier allRunning = new java.util.concurrent.CyclicBarrier(threads);
+    List<String> wrong = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<Thread> started = new ArrayList<>();
+    for (int i = 0; i < threads; i++) {
+      Thread t =
+          new Thread(
+              () -> {
+                try (EventLoop mine = new EventLoop()) {
+                  mine.callSoon(
+                      () -> {
+                        try {
+                          allRunning.await(); // every loop entered: the last one entered is not ours
+                          for (int k = 0; k < 10_000; k++) {
+                            if (Coroutines.getRunningLoop() != mine) {
+                              wrong.add(Thread.currentThread().getName());
+                              break;
+                            }
+                          }
+                        } catch (Exception e) {
+                          wrong.add(e.toString());
+                        }
+                        mine.stop();
+                      });
+                  mine.runForever();
+                }
+                try {
+                  Coroutines.getRunningLoop();
+                  wrong.add("a loop still running after exit on " + Thread.currentThread().getName());
+                } catch (IllegalStateException expected) {
+                  // no loop runs here any more
+                }
+              });
+      t.start();
+      started.add(t);
+    }
+    for (Thread t : started) {
+      t.join();
+    }
+    assertThat(wrong).isEmpty();
+  }
+
+  @Test
   void time_isMonotonic() {
     double a = loop.time();
     double b = loop.time();

@@ -9,7 +9,7 @@ import dev.coroutine.Coroutine;
  * public coroutine protocol: {@link #step} is called first with {@code (null, null)}, then with
  * the outcome (value or exception) of each awaitable it asked for with {@link #await}, until it
  * returns a result or throws. The op object keeps its own state between steps (a waiter future,
- * a stage number), so the frame only needs one reference slot.
+ * a stage number), so the frame needs only its first reference field, no array.
  *
  * @param <T> the result type
  */
@@ -34,14 +34,14 @@ abstract class Op<T> {
 
   /** The coroutine that runs this operation when awaited. */
   final Coroutine<T> coroutine() {
-    AsyncFrame<T> f = AsyncFrame.create(Op::resume, 1, 0);
-    f.refs[0] = this;
+    AsyncFrame<T> f = AsyncFrame.create(Op::resume, 0, 0);
+    f.ref0 = this;
     return f;
   }
 
   /** The frame body: label 0 starts, label 1 resumes after an await. */
   private static Object resume(AsyncFrame<?> f) throws Throwable {
-    Op<?> op = (Op<?>) f.refs[0];
+    Op<?> op = (Op<?>) f.ref0;
     Object value = null;
     Throwable failure = null;
     if (f.label == 1) {
