@@ -1,9 +1,10 @@
 """Echo round trips per second with asyncio streams: the twin of dev.coroutine.bench.io.EchoBench.
 
 A 32-byte line sent and its echo read back, by 1, 100 and 1,000 concurrent connections; server and
-clients share one loop (one thread), as Python has no cheaper option.
+clients share one loop (one thread), as Python has no cheaper option. Each point may first run for
+`warmup` seconds uncounted, then prints `RESULT mode=asyncio connections=N round_trips_per_s=R`.
 
-    python3 benchmarks/io/echo_asyncio.py [seconds=3] [connections=1,100,1000]
+    python3 benchmarks/io/echo_asyncio.py [seconds=3] [connections=1,100,1000] [warmup=0]
 """
 import asyncio
 import sys
@@ -51,9 +52,12 @@ async def run(connections, seconds):
 def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3
     conns = [int(c) for c in (sys.argv[2] if len(sys.argv) > 2 else "1,100,1000").split(",")]
-    print("mode,connections,round_trips_per_s")
+    warmup = float(sys.argv[3]) if len(sys.argv) > 3 else 0
     for n in conns:
-        print(f"asyncio,{n},{asyncio.run(run(n, seconds)):.0f}")
+        if warmup > 0:
+            asyncio.run(run(n, warmup))
+        rate = asyncio.run(run(n, seconds))
+        print(f"RESULT mode=asyncio connections={n} round_trips_per_s={rate:.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.coroutine.bench.cf.FutureWorkloads;
+import dev.coroutine.bench.io.EchoBench;
 import dev.coroutine.bench.kt.KotlinWorkloads;
 import dev.coroutine.bench.ours.OursWorkloads;
 import dev.coroutine.bench.vt.VirtualThreadWorkloads;
@@ -88,6 +89,13 @@ class WorkloadsSmokeTest {
     assertThat(VirtualThreadWorkloads.gatherFanOut(1000)).isEqualTo(1000L * 999 / 2);
     assertThat(VirtualThreadWorkloads.fastPath(1000)).isEqualTo(1000);
     assertThat(VirtualThreadWorkloads.callDepth(3, 1000)).isEqualTo(3000);
+  }
+
+  @Test
+  void echoNettyMode_completesRoundTripsWithCorrectEchoes_atTwoConnections() throws Throwable {
+    // NettyEcho compares every echoed line with the line sent and throws on a mismatch
+    double perSecond = EchoBench.measure("netty", 2, 0.3);
+    assertThat(perSecond * 0.3).isGreaterThanOrEqualTo(2);
   }
 
   @Test

@@ -36,13 +36,14 @@ import org.openjdk.jmh.util.Statistics;
 /**
  * The comparison: runs every workload on every system and writes {@code RESULTS.md}. JMH (in
  * forked JVMs of the JDK each row names) measures W1, W2, W5 and W6; child processes ({@link
- * Child}, and {@code bench_asyncio.py} for Python) measure W3, W4, T1, T2 and every Python row.
+ * Child}, and {@code bench_asyncio.py} for Python) measure W3, W4, T1, T2 and every Python row;
+ * {@link EchoRuns} runs the IO part (echo round trips, issue 7).
  *
  * <pre>
- * java -cp ... dev.coroutine.bench.harness.Compare --mode=quick|full [--only=W1,W3,PY,...]
+ * java -cp ... dev.coroutine.bench.harness.Compare --mode=quick|full [--only=W1,W3,PY,IO,...]
  *      [--out=RESULTS.md] [--work=target/bench-work]
  * system properties: bench.jdk17, bench.jdk25 (JDK homes), bench.python, bench.agentJar,
- *      bench.t2Jars (comma-separated), bench.pythonScript
+ *      bench.t2Jars (comma-separated), bench.pythonScript, bench.echoScript
  * </pre>
  */
 public final class Compare {
@@ -54,6 +55,13 @@ public final class Compare {
   static final List<String> JMH_FLAGS = List.of("-Xms1g", "-Xmx1g");
   /** Flags of every process-level JVM child. */
   static final List<String> PROC_FLAGS = List.of("-Xmx4g");
+  /**
+   * What virtual threads run with in the IO part: two carriers, as ours and Netty run one loop
+   * thread for the server and one for the clients.
+   */
+  static final List<String> IO_VT_FLAGS =
+      List.of(
+          "-Djdk.virtualThreadScheduler.parallelism=2", "-Djdk.virtualThreadScheduler.maxPoolSize=2");
 
   /** How much of everything to run. */
   record Sizes(
@@ -82,16 +90,19 @@ public final class Compare {
       int t1Passes,
       int t2MaxClasses,
       int t2Reps,
+      int ioMillis,
+      int ioWarmupMillis,
+      int ioRuns,
       boolean processRowsOnJdk17) {
 
     static final Sizes QUICK =
         new Sizes(
             "quick", 1, 2, 200, 3, 200, 100_000, 1, 100_000, 1, 2, 1, 100_000, 20_000, 1_000_000,
-            10, 3, 1, 0, 1, 1_000, 1, 3, 4_000, 3, false);
+            10, 3, 1, 0, 1, 1_000, 1, 3, 4_000, 3, 1000, 500, 1, false);
     static final Sizes FULL =
         new Sizes(
             "full", 3, 5, 1000, 5, 1000, 1_000_000, 3, 100_000, 5, 10, 3, 1_000_000, 200_000,
-            10_000_000, 100, 5, 3, 2, 5, 10_000, 3, 5, 20_000, 5, true);
+            10_000_000, 100, 5, 3, 2, 5, 10_000, 3, 5, 20_000, 5, 5000, 2000, 3, true);
   }
 
   /** A JVM system of the process-level workloads, or Python when {@code java} is null. */
@@ -115,6 +126,7 @@ public final class Compare {
   static final String VT = "virtual threads";
   static final String CF = "CompletableFuture";
   static final String PY = "asyncio";
+  static final String NETTY = "Netty";
   static final String PLAIN = "plain call (W5 yardstick)";
 
   private final Sizes sizes;
@@ -128,6 +140,7 @@ public final class Compare {
   private final String python;
   private final String pythonLabel;
   private final String pythonScript;
+  private final String echoScript;
   private final String agentJar;
   private final List<String> t2Jars;
   private final String classpath = System.getProperty("java.class.path");
@@ -153,6 +166,7 @@ public final class Compare {
     python = System.getProperty("bench.python", "python3");
     pythonLabel = pythonVersion();
     pythonScript = System.getProperty("bench.pythonScript", "src/main/python/bench_asyncio.py");
+    echoScript = System.getProperty("bench.echoScript", "io/echo_asyncio.py");
     agentJar = System.getProperty("bench.agentJar", "");
     String jars = System.getProperty("bench.t2Jars", "");
     t2Jars =
@@ -201,6 +215,9 @@ public final class Compare {
     }
     if (wanted("T2")) {
       step("T2 agent overhead", this::agentOverhead);
+    }
+    if (wanted("IO")) {
+      step("IO echo round trips", this::echo);
     }
   }
 
@@ -528,6 +545,18 @@ public final class Compare {
         Map.of(), flags + " -javaagent:coroutine-agent.jar", true));
   }
 
+  private void echo() throws Exception {
+    List<ProcSystem> systems =
+        List.of(
+            new ProcSystem(OURS, "ours", jdk25Label, java25, PROC_FLAGS),
+            new ProcSystem(VT, "vt", jdk25Label, java25, concat(PROC_FLAGS, IO_VT_FLAGS)),
+            new ProcSystem(NETTY, "netty", jdk25Label, java25, PROC_FLAGS),
+            new ProcSystem(PY, "asyncio", pythonLabel, null, List.of()));
+    EchoRuns.Plan plan =
+        new EchoRuns.Plan(sizes.ioMillis() / 1000.0, sizes.ioWarmupMillis() / 1000.0, sizes.ioRuns());
+    rows.addAll(new EchoRuns(plan, classpath, python, echoScript, this::runChild, notes).run(systems));
+  }
+
   // ---- children ----------------------------------------------------------------------------
 
   /** A child process exited abnormally. */
@@ -630,15 +659,20 @@ public final class Compare {
         .append(sizes.jmhWarmups()).append(" x ").append(sizes.jmhWarmupMs()).append(" ms warm-up, ")
         .append(sizes.jmhIterations()).append(" x ").append(sizes.jmhIterationMs())
         .append(" ms measurement, -prof gc |\n");
+    md.append("| IO (echo) | ").append(sizes.ioMillis()).append(" ms per point after ")
+        .append(sizes.ioWarmupMillis()).append(" ms of warm-up, ").append(sizes.ioRuns())
+        .append(" run(s) per system; Netty ").append(EchoRuns.nettyVersion()).append(" (NIO) |\n");
     md.append("| took | ").append(seconds).append(" s |\n\n");
 
     md.append("Median over JMH iterations (all forks) or over runs; spread is min–max. ")
         .append("*Ratio* is the row's median divided by ours on ").append(jdk25Label)
         .append(" for the same workload: above 1 the row is slower than ours, below 1 faster ")
-        .append("(T1 is a rate: higher is better; T2 compares to the no-agent row).\n\n");
+        .append("(T1 is a rate: higher is better; T2 compares to the no-agent row; IO rows are ")
+        .append("round trips per second, so there above 1 the row is faster than ours).\n\n");
     md.append("| Workload | System | JDK | Median | Spread (min–max) | Ratio | Memory | JVM flags |\n");
     md.append("|---|---|---|---:|---|---:|---|---|\n");
-    String[] order = {"W1", "W2", "W3", "W4", "W5", "W6", "T1", "T2"};
+    List<String> order = new ArrayList<>(List.of("W1", "W2", "W3", "W4", "W5", "W6", "T1", "T2"));
+    EchoRuns.CONNECTIONS.forEach(n -> order.add(EchoRuns.workload(n)));
     for (String w : order) {
       for (Row r : rows) {
         if (!r.workload().equals(w)) {
@@ -656,7 +690,7 @@ public final class Compare {
             .append(flags(r)).append(" |\n");
       }
     }
-    md.append("\n## Goals (issue 8)\n\n");
+    md.append("\n## Goals (issue 8; IO: issue 7)\n\n");
     md.append("| Goal | Ours | Yardstick | Met? |\n|---|---|---|---|\n");
     goals(md);
     if (!notes.isEmpty()) {
@@ -739,6 +773,7 @@ public final class Compare {
     }
     goal(md, "W5: within 2x of a plain method call", "W5", List.of(PLAIN), 2.0);
     goal(md, "W6: at most half of kotlinx's nested suspend calls", "W6", List.of(KOTLIN), 0.5);
+    EchoRuns.goals(md, this::ours, rows, List.of(NETTY, VT));
     List<Row> t2 = rows.stream().filter(r -> r.workload().equals("T2")).collect(Collectors.toList());
     if (t2.size() == 3 && t2.stream().allMatch(r -> r.stats() != null)) {
       double over = t2.get(2).stats().median() / t2.get(0).stats().median() - 1;

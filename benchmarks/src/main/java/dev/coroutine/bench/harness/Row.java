@@ -5,12 +5,13 @@ import java.util.Map;
 /**
  * One line of the results table.
  *
- * @param workload W1..W6, T1, T2
+ * @param workload W1..W6, T1, T2, or IO-1, IO-100, IO-1000 (echo at that many connections)
  * @param system who ran it ("ours", "kotlinx", ...)
  * @param jdk the JDK (or Python) it ran on
  * @param unit unit of the median, e.g. "ns/op"
  * @param stats median and range, or null if the run failed
- * @param metrics memory figures by name: "alloc B/op", "peak RSS MiB", "heap B/task", ...
+ * @param metrics memory and other figures by name: "alloc B/op", "peak RSS MiB", "heap B/task",
+ *     "MB/s each way", ...
  * @param flags the JVM flags of the run
  * @param lowerIsBetter true for times, false for rates
  */

@@ -26,6 +26,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -33,17 +34,27 @@ import java.util.concurrent.atomic.LongAdder;
  * Echo round trips per second on loopback: a 32-byte line sent and its echo read back, by 1, 100
  * and 1,000 concurrent connections for a few seconds each. "ours": the server on one event loop
  * thread and the clients on another (dev.coroutine.io streams, @Async code); "vt": blocking
- * java.net sockets, one virtual thread per connection on each side (JDK 21+). The Python asyncio
- * twin is {@code benchmarks/io/echo_asyncio.py} (one process, one loop for both sides).
+ * java.net sockets, one virtual thread per connection on each side (JDK 21+); "netty": Netty's
+ * NIO event loop, one thread for the server and one for the clients ({@link NettyEcho}). The
+ * Python asyncio twin is {@code benchmarks/io/echo_asyncio.py} (one process, one loop for both
+ * sides).
+ *
+ * <p>Each point may first run for {@code warmup} seconds uncounted (the same point, its own
+ * connections), then prints {@code RESULT mode=M connections=N round_trips_per_s=R}, the format
+ * {@code harness.Compare} reads.
  *
  * <pre>
- * java -cp ... dev.coroutine.bench.io.EchoBench [seconds=3] [connections=1,100,1000] [modes=ours,vt]
+ * java -cp ... dev.coroutine.bench.io.EchoBench [seconds=3] [connections=1,100,1000]
+ *      [modes=ours,vt,netty] [warmup=0]
  * </pre>
  */
 public final class EchoBench {
   private EchoBench() {}
 
   static final byte[] LINE = "0123456789abcdefghijklmnopqrstu\n".getBytes(StandardCharsets.US_ASCII);
+
+  /** Payload bytes a round trip carries each way: the line, newline included. */
+  public static final int LINE_BYTES = LINE.length;
 
   /** Set when a run's time is up. */
   static volatile boolean stop;
@@ -221,27 +232,44 @@ public final class EchoBench {
     }
   }
 
+  /** Round trips per second of one mode ("ours", "vt", "netty") at one connection count. */
+  public static double measure(String mode, int connections, double seconds) throws Throwable {
+    switch (mode) {
+      case "ours":
+        return ours(connections, seconds);
+      case "vt":
+        if (START_VIRTUAL == null) {
+          throw new UnsupportedOperationException("mode vt needs JDK 21+");
+        }
+        return vt(connections, seconds);
+      case "netty":
+        return NettyEcho.run(connections, seconds);
+      default:
+        throw new IllegalArgumentException("mode " + mode);
+    }
+  }
+
   public static void main(String[] args) throws Throwable {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
     String[] conns = (args.length > 1 ? args[1] : "1,100,1000").split(",");
-    String[] modes = (args.length > 2 ? args[2] : "ours,vt").split(",");
-    System.out.println("mode,connections,round_trips_per_s");
+    String[] modes = (args.length > 2 ? args[2] : "ours,vt,netty").split(",");
+    double warmup = args.length > 3 ? Double.parseDouble(args[3]) : 0;
     for (String c : conns) {
       int n = Integer.parseInt(c.trim());
       for (String m : modes) {
-        double rate;
-        if (m.equals("ours")) {
-          rate = ours(n, seconds);
-        } else if (m.equals("vt")) {
-          if (START_VIRTUAL == null) {
-            System.out.println("vt," + n + ",n/a (needs JDK 21+)");
-            continue;
-          }
-          rate = vt(n, seconds);
-        } else {
-          throw new IllegalArgumentException("mode " + m);
+        if (m.equals("vt") && START_VIRTUAL == null) {
+          System.err.println("vt skipped: needs JDK 21+");
+          continue;
         }
-        System.out.printf("%s,%d,%.0f%n", m, n, rate);
+        if (warmup > 0) {
+          measure(m, n, warmup);
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "RESULT mode=%s connections=%d round_trips_per_s=%.0f%n",
+            m,
+            n,
+            measure(m, n, seconds));
       }
     }
   }

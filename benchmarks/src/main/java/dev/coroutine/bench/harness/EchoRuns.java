@@ -1,0 +1,159 @@
+package dev.coroutine.bench.harness;
+
+import dev.coroutine.bench.harness.Compare.ChildFailed;
+import dev.coroutine.bench.harness.Compare.ProcSystem;
+import dev.coroutine.bench.io.EchoBench;
+import io.netty.util.Version;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The IO part of the comparison (issue 7): echo round trips per second on loopback at 1, 100 and
+ * 1,000 connections ({@link EchoBench} in a JVM child, {@code io/echo_asyncio.py} for Python).
+ * Each child runs every connection count, each after an uncounted warm-up of the same point; the
+ * runs alternate between the systems, so a slow spell of a shared machine hits them alike.
+ *
+ * <p>Rows are named {@code IO-<connections>}, one workload per connection count, so that each
+ * compares with ours at the same count. Their unit is a rate: higher is better.
+ */
+final class EchoRuns {
+  /** The connection counts of the issue. */
+  static final List<Integer> CONNECTIONS = List.of(1, 100, 1000);
+  /** Payload bytes a round trip carries each way (the line, newline included). */
+  static final int LINE_BYTES = EchoBench.LINE_BYTES;
+
+  /** Runs one child and returns its {@code RESULT} lines ({@code Compare.runChild}). */
+  interface ChildRunner {
+    List<Map<String, String>> run(String name, List<String> cmd)
+        throws IOException, InterruptedException, ChildFailed;
+  }
+
+  /** Seconds measured per point, warm-up seconds before it, runs (children) per system. */
+  record Plan(double seconds, double warmup, int runs) {}
+
+  private final Plan plan;
+  private final String classpath;
+  private final String python;
+  private final String script;
+  private final ChildRunner runner;
+  private final List<String> notes;
+
+  EchoRuns(
+      Plan plan,
+      String classpath,
+      String python,
+      String script,
+      ChildRunner runner,
+      List<String> notes) {
+    this.plan = plan;
+    this.classpath = classpath;
+    this.python = python;
+    this.script = script;
+    this.runner = runner;
+    this.notes = notes;
+  }
+
+  /** The Netty version on the class path, as Netty reports it. */
+  static String nettyVersion() {
+    Version v = Version.identify().get("netty-transport");
+    return v == null ? "?" : v.artifactVersion();
+  }
+
+  static String workload(int connections) {
+    return "IO-" + connections;
+  }
+
+  private static String connections(int n) {
+    return n + (n == 1 ? " connection" : " connections");
+  }
+
+  /** Runs every system {@code plan.runs()} times and returns a row per system and count. */
+  List<Row> run(List<ProcSystem> systems) throws InterruptedException, IOException {
+    Map<ProcSystem, Map<Integer, List<Double>>> rates = new LinkedHashMap<>();
+    for (ProcSystem s : systems) {
+      Map<Integer, List<Double>> byCount = new LinkedHashMap<>();
+      CONNECTIONS.forEach(n -> byCount.put(n, new ArrayList<>()));
+      rates.put(s, byCount);
+    }
+    for (int r = 0; r < plan.runs(); r++) {
+      for (ProcSystem s : systems) {
+        try {
+          for (Map<String, String> m : runner.run("io-" + s.key() + "-" + r, command(s))) {
+            int n = Integer.parseInt(m.get("connections"));
+            rates.get(s).get(n).add(Double.parseDouble(m.get("round_trips_per_s")));
+          }
+        } catch (ChildFailed e) {
+          notes.add("IO " + s.label() + " run " + r + " failed: " + e.getMessage());
+        }
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (int n : CONNECTIONS) {
+      for (ProcSystem s : systems) {
+        Stats stats = Stats.of(rates.get(s).get(n));
+        Map<String, Double> metrics =
+            stats == null ? Map.of() : Map.of("MB/s each way", stats.median() * LINE_BYTES / 1e6);
+        if (stats != null) {
+          System.out.printf(
+              Locale.ROOT, "[bench]     IO %4d conn. %-20s %-12s %,10.0f round trips/s%n", n,
+              s.label(), s.jdk(), stats.median());
+        }
+        String unit = "round trips/s (" + connections(n) + ")";
+        String flags = String.join(" ", s.flags());
+        rows.add(new Row(workload(n), s.label(), s.jdk(), unit, stats, metrics, flags, false));
+      }
+    }
+    return rows;
+  }
+
+  private List<String> command(ProcSystem s) {
+    List<String> cmd = new ArrayList<>();
+    String counts = CONNECTIONS.stream().map(String::valueOf).collect(Collectors.joining(","));
+    String seconds = Double.toString(plan.seconds());
+    String warmup = Double.toString(plan.warmup());
+    if (s.java() == null) {
+      cmd.addAll(List.of(python, script, seconds, counts, warmup));
+    } else {
+      cmd.add(s.java());
+      cmd.addAll(s.flags());
+      cmd.addAll(List.of("-cp", classpath, EchoBench.class.getName(), seconds, counts, s.key(), warmup));
+    }
+    return cmd;
+  }
+
+  /**
+   * The goal line per connection count: ours must reach at least the best round-trip rate of
+   * {@code peers} (Netty and virtual threads).
+   */
+  static void goals(
+      StringBuilder md, Function<String, Row> ours, List<Row> rows, List<String> peers) {
+    for (int n : CONNECTIONS) {
+      String text =
+          "IO: match or beat Netty and virtual threads on one loop thread (" + connections(n) + ")";
+      Row mine = ours.apply(workload(n));
+      Row best = null;
+      for (Row r : rows) {
+        if (r.workload().equals(workload(n))
+            && peers.contains(r.system())
+            && r.stats() != null
+            && (best == null || r.stats().median() > best.stats().median())) {
+          best = r;
+        }
+      }
+      if (mine == null || mine.stats() == null || best == null) {
+        md.append("| ").append(text).append(" | not measured | | |\n");
+        continue;
+      }
+      md.append("| ").append(text).append(" | ").append(Compare.fmt(mine.stats().median()))
+          .append(" round trips/s | ").append(best.system()).append(' ')
+          .append(Compare.fmt(best.stats().median())).append(" | ")
+          .append(mine.stats().median() >= best.stats().median() ? "yes" : "**no**").append(" |\n");
+    }
+  }
+}
