@@ -29,7 +29,7 @@ public final class Handle extends TimerEntry implements Runnable {
     }
     state = CANCELLED;
     callback = null;
-    if (heapIndex >= 0) {
+    if (isScheduled()) {
       loop.removeTimer(this);
     }
   }

@@ -102,7 +102,7 @@ public class Task<T> extends Future<T> {
       }
     } else if (w instanceof Sleep) {
       Sleep s = (Sleep) w;
-      if (s.heapIndex >= 0) {
+      if (s.isScheduled()) {
         loop.removeTimer(s);
         loop.schedule(this);
       }

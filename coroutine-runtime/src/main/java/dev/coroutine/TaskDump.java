@@ -95,7 +95,7 @@ final class TaskDump {
     }
     if (w instanceof Sleep) {
       Sleep s = (Sleep) w;
-      if (s.heapIndex < 0) {
+      if (!s.isScheduled()) {
         return "ready (sleep over)";
       }
       return String.format(

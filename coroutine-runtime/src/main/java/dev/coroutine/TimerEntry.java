@@ -9,8 +9,16 @@ abstract class TimerEntry {
   long when;
   /** Scheduling order, breaks ties between equal deadlines (compared wrap-around safe). */
   int seq;
-  /** Position in the loop's heap, or -1 when not in it. */
-  int heapIndex = -1;
+  /** {@link #heapIndex} of an entry that is not scheduled. */
+  static final int NOT_SCHEDULED = -1;
+
+  /** Position in the loop's timers (see {@link TimerHeap}), or {@link #NOT_SCHEDULED}. */
+  int heapIndex = NOT_SCHEDULED;
+
+  /** True while the entry waits in the loop's timers. */
+  final boolean isScheduled() {
+    return heapIndex != NOT_SCHEDULED;
+  }
 
   /** Called on the loop thread when the deadline passes: puts the work on the ready queue. */
   abstract void fire(EventLoop loop);

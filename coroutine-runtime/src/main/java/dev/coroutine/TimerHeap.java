@@ -2,63 +2,181 @@ package dev.coroutine;
 
 import java.util.Arrays;
 
-/** A binary min-heap of {@link TimerEntry}, with O(log n) removal of a cancelled entry. */
+/**
+ * The loop's timers in deadline order: a binary min-heap with O(log n) removal, plus a FIFO run
+ * for the common case of deadlines that only grow (every {@code sleep(1 s)} started after the
+ * previous one ends no sooner). An entry that is no earlier than the run's last one is appended
+ * to the run, and the earliest timer is the first of the run or the top of the heap. Firing from
+ * the run is a read and an increment instead of a sift-down through a heap of a million entries,
+ * each step of which touches another entry's memory.
+ *
+ * <p>Positions are kept in {@link TimerEntry#heapIndex}: {@code i >= 0} in the heap, {@code -2 -
+ * (j & RUN_INDEX_BITS)} at index {@code j} of the run, {@link TimerEntry#NOT_SCHEDULED} in
+ * neither. Run indexes are unmasked (slot {@code j & (capacity - 1)}) and only ever grow, so
+ * growing the ring moves no entry to another index: a resize copies the slots and touches no
+ * entry (a million sleepers' entries are not all written again). An entry removed from the middle
+ * of the run leaves a null slot, skipped when the run's head reaches it.
+ */
 final class TimerHeap {
-  /** The heap array; entries [0, size) are live. */
-  private TimerEntry[] heap = new TimerEntry[64];
-  /** Number of live entries. */
-  private int size;
+  private static final int MIN_CAPACITY = 64;
+  /**
+   * The low bits of a run index kept in an entry: the ring's capacity never exceeds 2^30, so these
+   * bits give the slot, and the encoded position stays negative whatever the unmasked index.
+   */
+  private static final int RUN_INDEX_BITS = (1 << 30) - 1;
+
+  /** The heap array; entries [0, heapSize) are live. */
+  private TimerEntry[] heap = new TimerEntry[MIN_CAPACITY];
+  /** Number of entries in the heap. */
+  private int heapSize;
+
+  /** The run: a ring whose capacity is a power of two; live entries or null slots in [head, tail). */
+  private TimerEntry[] run = new TimerEntry[MIN_CAPACITY];
+  /** Index (unmasked) of the run's first slot. */
+  private int head;
+  /** Index (unmasked) after the run's last slot. */
+  private int tail;
+  /** Deadline and sequence of the run's last entry added: an entry joins the run if not before. */
+  private long lastWhen;
+
+  private int lastSeq;
+  /** Number of live entries in the run (slots in [head, tail) that are not null). */
+  private int runSize;
 
   int size() {
-    return size;
+    return heapSize + runSize;
   }
 
+  /** The earliest entry, or null if there is none. */
   TimerEntry peek() {
-    return size == 0 ? null : heap[0];
+    TimerEntry r = runSize == 0 ? null : runHead();
+    if (heapSize == 0) {
+      return r;
+    }
+    TimerEntry h = heap[0];
+    return r != null && r.before(h) ? r : h;
   }
 
   void add(TimerEntry e) {
-    if (size == heap.length) {
-      heap = Arrays.copyOf(heap, size * 2);
+    if (runSize == 0 || e.when > lastWhen || (e.when == lastWhen && e.seq - lastSeq >= 0)) {
+      append(e);
+    } else {
+      if (heapSize == heap.length) {
+        heap = Arrays.copyOf(heap, heapSize * 2);
+      }
+      siftUp(heapSize++, e);
     }
-    int i = size++;
-    siftUp(i, e);
   }
 
+  /** Removes and returns the earliest entry; the queue must not be empty. */
   TimerEntry poll() {
-    TimerEntry top = heap[0];
-    removeAt(0);
-    return top;
+    TimerEntry e = peek();
+    remove(e);
+    return e;
   }
 
   void remove(TimerEntry e) {
     int i = e.heapIndex;
-    if (i >= 0 && i < size && heap[i] == e) {
-      removeAt(i);
+    if (i >= 0) {
+      if (i < heapSize && heap[i] == e) {
+        removeAt(i);
+      }
+    } else if (i != TimerEntry.NOT_SCHEDULED) {
+      int slot = (-2 - i) & (run.length - 1);
+      if (run[slot] == e) {
+        run[slot] = null;
+        e.heapIndex = TimerEntry.NOT_SCHEDULED;
+        runSize--;
+        if (runSize == 0) {
+          resetRun();
+        } else {
+          runHead(); // drop the null slots at the head
+        }
+      }
     }
   }
 
   void clear() {
-    for (int i = 0; i < size; i++) {
-      heap[i].heapIndex = -1;
+    for (int i = 0; i < heapSize; i++) {
+      heap[i].heapIndex = TimerEntry.NOT_SCHEDULED;
       heap[i] = null;
     }
-    size = 0;
+    heapSize = 0;
+    for (int i = head; i != tail; i++) {
+      TimerEntry e = run[i & (run.length - 1)];
+      if (e != null) {
+        e.heapIndex = TimerEntry.NOT_SCHEDULED;
+      }
+    }
+    Arrays.fill(run, null);
+    runSize = 0;
+    resetRun();
   }
+
+  // ---- the run -----------------------------------------------------------------------------
+
+  private void append(TimerEntry e) {
+    TimerEntry[] r = run;
+    if (tail - head == r.length) {
+      r = resizeRun(r.length * 2);
+    }
+    int index = tail++;
+    r[index & (r.length - 1)] = e;
+    e.heapIndex = -2 - (index & RUN_INDEX_BITS);
+    lastWhen = e.when;
+    lastSeq = e.seq;
+    runSize++;
+  }
+
+  /** The run's first live entry, after dropping null slots at the head; runSize must be > 0. */
+  private TimerEntry runHead() {
+    TimerEntry[] r = run;
+    int mask = r.length - 1;
+    TimerEntry e;
+    while ((e = r[head & mask]) == null) {
+      head++;
+    }
+    return e;
+  }
+
+  private void resetRun() {
+    head = tail = 0;
+    if (run.length > MIN_CAPACITY * 64) {
+      run = new TimerEntry[MIN_CAPACITY]; // drained after a burst: give the memory back
+    }
+  }
+
+  /** Copies the run to a ring of {@code capacity}: each index keeps its entry (and null slots). */
+  private TimerEntry[] resizeRun(int capacity) {
+    if (capacity > RUN_INDEX_BITS + 1) {
+      throw new IllegalStateException("more than 2^30 timers");
+    }
+    TimerEntry[] r = run;
+    TimerEntry[] b = new TimerEntry[capacity];
+    int oldMask = r.length - 1;
+    int newMask = capacity - 1;
+    for (int j = head; j != tail; j++) {
+      b[j & newMask] = r[j & oldMask];
+    }
+    run = b;
+    return b;
+  }
+
+  // ---- the heap ----------------------------------------------------------------------------
 
   private void removeAt(int i) {
     TimerEntry removed = heap[i];
-    removed.heapIndex = -1;
-    int last = --size;
-    TimerEntry moved = heap[last];
-    heap[last] = null;
-    if (i != last) {
+    removed.heapIndex = TimerEntry.NOT_SCHEDULED;
+    int lastIndex = --heapSize;
+    TimerEntry moved = heap[lastIndex];
+    heap[lastIndex] = null;
+    if (i != lastIndex) {
       siftDown(i, moved);
       if (heap[i] == moved) {
         siftUp(i, moved);
       }
     }
-    if (heap.length > 64 && size < heap.length / 4) {
+    if (heap.length > MIN_CAPACITY && heapSize < heap.length / 4) {
       heap = Arrays.copyOf(heap, heap.length / 2);
     }
   }
@@ -79,12 +197,12 @@ final class TimerHeap {
   }
 
   private void siftDown(int i, TimerEntry e) {
-    int half = size >>> 1;
+    int half = heapSize >>> 1;
     while (i < half) {
       int child = 2 * i + 1;
       TimerEntry c = heap[child];
       int right = child + 1;
-      if (right < size && heap[right].before(c)) {
+      if (right < heapSize && heap[right].before(c)) {
         child = right;
         c = heap[child];
       }
