@@ -42,6 +42,9 @@ public final class Child {
       case "t2":
         ClassLoading.loadAll(Integer.parseInt(args[1]), Arrays.copyOfRange(args, 2, args.length));
         break;
+      case "t2scan":
+        ClassLoading.scanAll(Integer.parseInt(args[1]), Arrays.copyOfRange(args, 2, args.length));
+        break;
       default:
         throw new IllegalArgumentException("unknown child workload " + args[0]);
     }

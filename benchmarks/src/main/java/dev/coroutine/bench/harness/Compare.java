@@ -102,7 +102,7 @@ public final class Compare {
     static final Sizes FULL =
         new Sizes(
             "full", 3, 5, 1000, 5, 1000, 1_000_000, 3, 100_000, 5, 10, 3, 1_000_000, 200_000,
-            10_000_000, 100, 5, 3, 2, 5, 10_000, 3, 5, 20_000, 5, 5000, 2000, 3, true);
+            10_000_000, 100, 5, 3, 2, 5, 10_000, 3, 5, 20_000, 9, 5000, 2000, 3, true);
   }
 
   /** A JVM system of the process-level workloads, or Python when {@code java} is null. */
@@ -130,6 +130,10 @@ public final class Compare {
   static final String PLAIN = "plain call (W5 yardstick)";
 
   private final Sizes sizes;
+  /** T2's in-process pre-filter figures: cold and warm µs per class, classes let through. */
+  private double[] prefilterUs;
+  /** T2's number of classes each load run attempted (loaded and unloadable). */
+  private int t2Loaded = 1;
   private final Set<String> only;
   private final Path out;
   private final Path work;
@@ -530,8 +534,19 @@ public final class Compare {
           List<Map<String, String>> res = runChild("t2-" + r + "-" + a, cmd);
           times.get(a).add(num(res, "cpu_ms"));
           loaded = res.get(0).get("loaded") + " loaded, " + res.get(0).get("failed") + " unloadable";
+          t2Loaded = Integer.parseInt(res.get(0).get("loaded")) + Integer.parseInt(res.get(0).get("failed"));
         }
       }
+      List<String> cmd = new ArrayList<>();
+      cmd.add(java25);
+      cmd.addAll(PROC_FLAGS);
+      cmd.addAll(List.of("-cp", classpath, Child.class.getName(), "t2scan", "" + sizes.t2MaxClasses()));
+      cmd.addAll(jars);
+      Map<String, String> scan = runChild("t2-scan", cmd).get(0);
+      prefilterUs = new double[] {
+        Double.parseDouble(scan.get("first_us_per_class")), Double.parseDouble(scan.get("warm_us_per_class")),
+        Double.parseDouble(scan.get("passed"))
+      };
     } catch (ChildFailed e) {
       notes.add("T2 failed: " + e.getMessage());
     }
@@ -781,6 +796,15 @@ public final class Compare {
       md.append(String.format(Locale.ROOT,
           "| T2: the agent adds under 5%% to loading | %+.1f%% | +5%% (a no-op agent: %+.1f%%) | %s |%n",
           over * 100, overNoop * 100, over < 0.05 ? "yes" : "**no**"));
+      if (prefilterUs != null) {
+        double perClass = t2.get(0).stats().median() * 1000 / t2Loaded;
+        md.append(String.format(Locale.ROOT,
+            "| T2, the agent's own share: its pre-filter in-process, CPU per class | %.2f µs cold, %.2f µs warm "
+                + "(%.0f classes let through) | a class load without agent: %.0f µs (pre-filter = %.1f%% cold, "
+                + "%.1f%% warm) | (measured, no goal) |%n",
+            prefilterUs[0], prefilterUs[1], prefilterUs[2], perClass, 100 * prefilterUs[0] / perClass,
+            100 * prefilterUs[1] / perClass));
+      }
     }
   }
 
