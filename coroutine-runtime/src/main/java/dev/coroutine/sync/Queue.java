@@ -1,5 +1,6 @@
 package dev.coroutine.sync;
 
+import dev.coroutine.AsyncFrame;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
 import dev.coroutine.Future;
@@ -85,7 +86,10 @@ public class Queue<T> {
       putNowait(item);
       return Coroutines.done();
     }
-    return new Put(item).coroutine();
+    AsyncFrame<Void> f = AsyncFrame.create(Queue::putBody, 1, 0);
+    f.ref0 = this;
+    f.refs[0] = item;
+    return f;
   }
 
   /**
@@ -118,7 +122,9 @@ public class Queue<T> {
     if (!items.isEmpty()) {
       return Coroutines.done(getNowait());
     }
-    return new Get().coroutine();
+    AsyncFrame<T> f = AsyncFrame.create(Queue::getBody, 0, 0);
+    f.ref0 = this;
+    return f;
   }
 
   /**
@@ -216,72 +222,129 @@ public class Queue<T> {
     }
   }
 
-  /** A put that waits for room. */
-  private final class Put extends Op<Void> {
-    /** The item to put. */
-    private final T item;
-    /** This putter's future while it waits. */
-    private Future<Void> putter;
+  // ---- waiting gets and puts --------------------------------------------------------------
+  //
+  // A get() or put() that cannot finish at once is a frame of one of these bodies (written
+  // against the frame protocol, like generated code). It starts with the queue in ref0 (and a
+  // put's item in refs[0]); once it waits, ref0 holds its Waiter: the future it waits on, which
+  // also names the queue (and the item). A waiting get costs its frame and that future.
 
-    Put(T item) {
+  /** The future a waiting getter is woken with; knows its queue. */
+  private static class Waiter extends Future<Void> {
+    /** The queue waited on. */
+    final Queue<?> queue;
+
+    Waiter(Queue<?> queue) {
+      this.queue = queue;
+    }
+
+    /** A fresh waiter for the same operation, for another wait once this one is done. */
+    Waiter again() {
+      return new Waiter(queue);
+    }
+  }
+
+  /** The future a waiting putter is woken with; also holds the item to put. */
+  private static final class PutWaiter extends Waiter {
+    /** The item to put. */
+    final Object item;
+
+    PutWaiter(Queue<?> queue, Object item) {
+      super(queue);
       this.item = item;
     }
 
     @Override
-    Object step(Object value, Throwable failure) throws Throwable {
-      if (putter != null) {
-        Future<Void> p = putter;
-        putter = null;
-        if (failure != null) {
-          p.cancel();
-          putters.remove(p);
-          if (!isFull() && !p.isCancelled()) {
-            wakeUpNext(putters); // woken for a free slot but cancelled: pass it on
-          }
-          throw failure;
-        }
-      }
-      if (isFull()) {
-        if (shutdown) {
-          throw new QueueShutDownException("queue is shut down");
-        }
-        putter = new Future<>();
-        putters.add(putter);
-        return await(putter);
-      }
-      putNowait(item);
-      return null;
+    Waiter again() {
+      return new PutWaiter(queue, item);
     }
   }
 
-  /** A get that waits for an item. */
-  private final class Get extends Op<T> {
-    /** This getter's future while it waits. */
-    private Future<Void> getter;
+  /**
+   * The body of a get that may wait: label 0 with the queue in {@code ref0}, label 1 with its
+   * {@link Waiter} there once it has waited. As in asyncio, a woken getter re-checks the queue
+   * (another may have taken the item), and one cancelled after being woken passes the wake-up on
+   * to the next getter. The waiter is made at the first wait, on the loop that runs the get.
+   */
+  private static Object getBody(AsyncFrame<?> f) throws Throwable {
+    Waiter w;
+    Queue<?> q;
+    if (f.label == 0) {
+      q = (Queue<?>) f.ref0;
+      w = null;
+    } else {
+      w = (Waiter) f.ref0;
+      q = w.queue;
+      try {
+        f.resumed();
+      } catch (Throwable failure) {
+        q.leave(q.getters, w, !q.items.isEmpty());
+        throw failure;
+      }
+    }
+    if (q.items.isEmpty()) {
+      if (q.shutdown) {
+        throw new QueueShutDownException("queue is shut down");
+      }
+      return q.waitIn(q.getters, w != null ? w : new Waiter(q), f);
+    }
+    return q.getNowait();
+  }
 
-    @Override
-    Object step(Object value, Throwable failure) throws Throwable {
-      if (getter != null) {
-        Future<Void> g = getter;
-        getter = null;
-        if (failure != null) {
-          g.cancel();
-          getters.remove(g);
-          if (!items.isEmpty() && !g.isCancelled()) {
-            wakeUpNext(getters); // woken for an item but cancelled: pass it on
-          }
-          throw failure;
-        }
+  /** The body of a put that may wait, like {@link #getBody}, with a {@link PutWaiter}. */
+  @SuppressWarnings("unchecked")
+  private static Object putBody(AsyncFrame<?> f) throws Throwable {
+    PutWaiter w;
+    Queue<Object> q;
+    if (f.label == 0) {
+      q = (Queue<Object>) f.ref0;
+      w = new PutWaiter(q, f.refs[0]);
+      f.refs = null;
+      f.ref0 = w;
+    } else {
+      w = (PutWaiter) f.ref0;
+      q = (Queue<Object>) w.queue;
+      try {
+        f.resumed();
+      } catch (Throwable failure) {
+        q.leave(q.putters, w, !q.isFull());
+        throw failure;
       }
-      if (items.isEmpty()) {
-        if (shutdown) {
-          throw new QueueShutDownException("queue is shut down");
-        }
-        getter = new Future<>();
-        getters.add(getter);
-        return await(getter);
+    }
+    if (q.isFull()) {
+      if (q.shutdown) {
+        throw new QueueShutDownException("queue is shut down");
       }
-      return getNowait();
+      return q.waitIn(q.putters, w, f);
+    }
+    q.putNowait(w.item);
+    return null;
+  }
+
+  /**
+   * Suspends frame {@code f} at the end of {@code waiters} on {@code w}, or on a fresh waiter if
+   * {@code w} was already used for a wait that ended.
+   */
+  private Object waitIn(ArrayDeque<Future<Void>> waiters, Waiter w, AsyncFrame<?> f)
+      throws Throwable {
+    if (w.isDone()) {
+      w = w.again();
+    }
+    f.ref0 = w;
+    waiters.add(w);
+    f.label = 1;
+    return AsyncFrame.await(w, f); // pending: suspends
+  }
+
+  /**
+   * A waiter failed (was cancelled) at its await: it leaves the line, and if it had been woken
+   * for an item or a free slot that is {@code stillThere}, the next one in line is woken instead.
+   */
+  private void leave(ArrayDeque<Future<Void>> waiters, Waiter w, boolean stillThere) {
+    w.cancel();
+    waiters.remove(w);
+    if (stillThere && !w.isCancelled()) {
+      wakeUpNext(waiters); // woken, but cancelled before it ran: pass the wake-up on
     }
   }
 }

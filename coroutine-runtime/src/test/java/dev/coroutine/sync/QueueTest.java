@@ -43,6 +43,77 @@ class QueueTest extends TestBase {
   }
 
   @Test
+  void wokenGetterWhoseItemWasTaken_waitsAgain() {
+    Queue<String> q = new Queue<>();
+    Task<Object> getter = loop.createTask(Co.awaiting(q.get()));
+    loop.callSoon(
+        () -> {
+          q.putNowait("x"); // wakes the getter...
+          assertThat(q.getNowait()).isEqualTo("x"); // ...but the item is gone when it runs
+          loop.callLater(5, () -> q.putNowait("y"));
+        });
+    assertThat(loop.runUntilComplete(getter)).isEqualTo("y");
+    assertThat(q.isEmpty()).isTrue();
+  }
+
+  @Test
+  void wokenPutterWhoseSlotWasTaken_waitsAgain() {
+    Queue<String> q = new Queue<>(1);
+    q.putNowait("first");
+    Task<Object> putter = loop.createTask(Co.awaiting(q.put("p")));
+    List<String> got = new ArrayList<>();
+    loop.callSoon(
+        () -> {
+          got.add(q.getNowait()); // frees the slot and wakes the putter...
+          q.putNowait("steal"); // ...but the slot is taken again before it runs
+          loop.callLater(5, () -> got.add(q.getNowait()));
+        });
+    loop.runUntilComplete(putter);
+    got.add(q.getNowait());
+    assertThat(got).containsExactly("first", "steal", "p");
+  }
+
+  /** Puts {@code from..to-1} tagged with {@code name}, one await per item. */
+  static Coroutine<Object> producer(Queue<String> q, String name, int from, int to) {
+    if (from == to) {
+      return Coroutines.done(null);
+    }
+    return Co.seq(v -> Co.await(q.put(name + ":" + from)), v -> Co.await(producer(q, name, from + 1, to)));
+  }
+
+  @Test
+  void manyProducersAndConsumers_onABoundedQueue_loseAndReorderNothing() {
+    Queue<String> q = new Queue<>(2);
+    List<String> got = new ArrayList<>();
+    int perProducer = 500;
+    runSteps(
+        v -> {
+          for (int c = 0; c < 3; c++) {
+            Coroutines.createTask(consumer(q, got));
+          }
+          List<Task<Object>> producers = new ArrayList<>();
+          for (int p = 0; p < 4; p++) {
+            producers.add(Coroutines.createTask(producer(q, "p" + p, 0, perProducer)));
+          }
+          return Co.await(Coroutines.gather(producers.toArray(new Task[0])));
+        },
+        v -> Co.await(q.put(null)),
+        v -> Co.await(q.put(null)),
+        v -> Co.await(q.put(null)),
+        v -> Co.await(q.join()));
+    assertThat(got).hasSize(4 * perProducer);
+    for (int p = 0; p < 4; p++) {
+      String prefix = "p" + p + ":";
+      List<String> mine = got.stream().filter(s -> s.startsWith(prefix)).toList();
+      List<String> expected = new ArrayList<>();
+      for (int i = 0; i < perProducer; i++) {
+        expected.add(prefix + i);
+      }
+      assertThat(mine).containsExactlyElementsOf(expected);
+    }
+  }
+
+  @Test
   void nowaitVariants_throwQueueEmptyAndQueueFull() {
     Queue<Integer> q = new Queue<>(1);
     assertThatThrownBy(q::getNowait).isInstanceOf(QueueEmptyException.class);
