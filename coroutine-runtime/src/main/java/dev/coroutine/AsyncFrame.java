@@ -33,8 +33,14 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * StackTraceElement} of its await number {@code prims[0]} (0: the method's first line).
    */
   public static final int DESCRIBE = -2;
-  /** Inline coroutine calls deeper than this go through the trampoline. */
-  static final int MAX_INLINE_DEPTH = 256;
+  /**
+   * Inline coroutine calls deeper than this go through the trampoline. Each level takes four
+   * Java frames (body, its lambda, await, awaitFrame), up to about 1 KB of stack while still
+   * interpreted, and the JVM keeps most of a small stack for itself (its shadow zone): 32 levels
+   * run on a 128 KB thread stack, 256 needed more than 200 KB. Chains that suspend anyway pay
+   * nothing for a low limit (every level saves its state once either way).
+   */
+  static final int MAX_INLINE_DEPTH = 32;
 
   /** The state-machine body: a static method of the user's class, bound by invokedynamic. */
   @FunctionalInterface
@@ -128,17 +134,15 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     if (stage == null) {
       throw new NullPointerException("await(null)");
     }
-    if (stage instanceof CompletableFuture) {
-      CompletableFuture<?> cf = (CompletableFuture<?>) stage;
-      if (cf.isDone()) {
-        if (!cf.isCompletedExceptionally()) {
-          return cf.getNow(null);
-        }
-        try {
-          cf.join();
-        } catch (Throwable t) {
-          throw unwrap(t);
-        }
+    CompletableFuture<?> cf = fullFuture(stage);
+    if (cf != null && cf.isDone()) {
+      if (!cf.isCompletedExceptionally()) {
+        return cf.getNow(null);
+      }
+      try {
+        cf.join();
+      } catch (Throwable t) {
+        throw unwrap(t);
       }
     }
     EventLoop loop = f.task.loop;
@@ -160,8 +164,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
             // the loop was closed while the stage ran: nobody is left to resume
           }
         });
-    if (stage instanceof CompletableFuture) {
-      CompletableFuture<?> cf = (CompletableFuture<?>) stage;
+    if (cf != null) {
       bridge.addCallback(
           (java.util.function.Consumer<Future<Object>>)
               b -> {
@@ -171,6 +174,25 @@ public final class AsyncFrame<T> implements Coroutine<T> {
               });
     }
     return f.suspendOn(bridge);
+  }
+
+  /**
+   * {@code stage} as a {@link CompletableFuture} that answers {@code isDone()} and {@code
+   * cancel()}, or null: the JDK's minimal stages ({@code completedStage}, {@code
+   * minimalCompletionStage()}) are CompletableFutures that throw {@link
+   * UnsupportedOperationException} there, and are awaited as any other stage.
+   */
+  private static CompletableFuture<?> fullFuture(CompletionStage<?> stage) {
+    if (!(stage instanceof CompletableFuture)) {
+      return null;
+    }
+    CompletableFuture<?> cf = (CompletableFuture<?>) stage;
+    try {
+      cf.isDone();
+      return cf;
+    } catch (UnsupportedOperationException minimal) {
+      return null;
+    }
   }
 
   static Throwable unwrap(Throwable t) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -142,6 +143,21 @@ class AwaitTest extends TestBase {
     CompletableFuture<String> later = new CompletableFuture<>();
     loop.callLater(0.001, () -> new Thread(() -> later.completeExceptionally(io)).start());
     assertThatThrownBy(() -> run(Co.awaiting(later))).isSameAs(io);
+  }
+
+  @Test
+  void awaitMinimalCompletionStages_likeAnyStage() {
+    // the JDK's minimal stages are CompletableFutures whose isDone() and cancel() throw
+    assertThat((Object) run(Co.awaiting(CompletableFuture.completedStage(7)))).isEqualTo(7);
+    CompletableFuture<Integer> later = new CompletableFuture<>();
+    loop.callLater(0.001, () -> new Thread(() -> later.complete(8)).start());
+    assertThat((Object) run(Co.awaiting(later.minimalCompletionStage()))).isEqualTo(8);
+    IOException io = new IOException();
+    assertThatThrownBy(() -> run(Co.awaiting(CompletableFuture.failedStage(io)))).isSameAs(io);
+    CompletableFuture<Integer> never = new CompletableFuture<>();
+    Task<Object> t = loop.createTask(Co.awaiting(never.minimalCompletionStage()));
+    loop.callLater(0.001, t::cancel);
+    assertThatThrownBy(() -> loop.runUntilComplete(t)).isInstanceOf(CancellationException.class);
   }
 
   @Test
