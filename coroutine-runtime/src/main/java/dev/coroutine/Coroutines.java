@@ -53,29 +53,55 @@ public final class Coroutines {
   }
 
   private static IllegalStateException notInstrumented() {
-    String where =
-        StackWalker.getInstance()
-            .walk(
-                s ->
-                    s.filter(f -> !f.getClassName().equals(Coroutines.class.getName()))
-                        .findFirst()
-                        .map(
-                            f ->
-                                f.getClassName()
-                                    + "."
-                                    + f.getMethodName()
-                                    + " ("
-                                    + f.getFileName()
-                                    + ":"
-                                    + f.getLineNumber()
-                                    + ")")
-                        .orElse("an unknown method"));
+    // the first frame past this class; past reflection or method handles too, if it came that way
+    String[] found = new String[2]; // [0]: the calling method, [1]: "reflection" if indirect
+    StackWalker.getInstance(StackWalker.Option.SHOW_HIDDEN_FRAMES) // reflection, method handles
+        .walk(
+            frames -> {
+              frames
+                  .filter(f -> !f.getClassName().equals(Coroutines.class.getName()))
+                  .filter(
+                      f -> {
+                        if (isReflective(f.getClassName())) {
+                          found[1] = "reflection";
+                          return false;
+                        }
+                        return true;
+                      })
+                  .findFirst()
+                  .ifPresent(
+                      f ->
+                          found[0] =
+                              f.getClassName()
+                                  + "."
+                                  + f.getMethodName()
+                                  + " ("
+                                  + f.getFileName()
+                                  + ":"
+                                  + f.getLineNumber()
+                                  + ")");
+              return null;
+            });
+    String where = found[0] != null ? found[0] : "an unknown method";
+    if (found[1] != null) {
+      return new IllegalStateException(
+          "await() was called through reflection or a method handle from "
+              + where
+              + ": only a direct call of await() in the code of an @Async method (or an async"
+              + " lambda) is rewritten; call it directly");
+    }
     return new IllegalStateException(
         "await() called in "
             + where
             + ", which was not instrumented. Annotate the method @Async (it must return"
             + " Coroutine<T>) and instrument the class: build with the coroutine-maven-plugin"
             + " (goal coroutine:instrument) or run with -javaagent:coroutine-agent.jar");
+  }
+
+  private static boolean isReflective(String className) {
+    return className.startsWith("java.lang.reflect.")
+        || className.startsWith("jdk.internal.reflect.")
+        || className.startsWith("java.lang.invoke.");
   }
 
   // ---- running -----------------------------------------------------------------------------
@@ -358,17 +384,20 @@ public final class Coroutines {
    * The awaitables in the order they finish: a list of as many coroutines, the k-th of which,
    * awaited, returns the result of (or throws the failure of) the k-th awaitable to finish.
    * Coroutines are wrapped in tasks at once. After {@code timeout} ({@code null}: none) the
-   * coroutines not yet served throw {@link TimeoutException}; nothing is cancelled.
+   * coroutines not yet served throw {@link TimeoutException} where they are awaited (declared
+   * here, as on {@link #waitFor}, so a {@code catch (TimeoutException e)} around the loop
+   * compiles); nothing is cancelled.
    */
   public static <T> List<Coroutine<T>> asCompleted(
-      Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
+      Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout)
+      throws TimeoutException {
     return AsCompleted.start(EventLoop.running(), awaitables, timeout);
   }
 
   /** {@link #asCompleted(Collection, Duration)} without a timeout. */
   public static <T> List<Coroutine<T>> asCompleted(
       Collection<? extends Awaitable<? extends T>> awaitables) {
-    return asCompleted(awaitables, null);
+    return AsCompleted.start(EventLoop.running(), awaitables, null);
   }
 
   /**

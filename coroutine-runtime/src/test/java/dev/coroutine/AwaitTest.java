@@ -167,4 +167,24 @@ class AwaitTest extends TestBase {
         .hasMessageContaining("AwaitTest")
         .hasMessageContaining("instrument");
   }
+
+  @Test
+  void awaitThroughReflectionOrMethodHandle_saysSo() throws Exception {
+    java.lang.reflect.Method m = Coroutines.class.getMethod("await", Awaitable.class);
+    assertThatThrownBy(() -> m.invoke(null, Coroutines.done()))
+        .isInstanceOf(java.lang.reflect.InvocationTargetException.class)
+        .cause()
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("through reflection or a method handle from " + AwaitTest.class.getName())
+        .hasMessageContaining("call it directly");
+    java.lang.invoke.MethodHandle h =
+        java.lang.invoke.MethodHandles.lookup()
+            .findStatic(
+                Coroutines.class,
+                "await",
+                java.lang.invoke.MethodType.methodType(Object.class, Awaitable.class));
+    assertThatThrownBy(() -> h.invoke(Coroutines.done()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("through reflection or a method handle from " + AwaitTest.class.getName());
+  }
 }

@@ -10,6 +10,7 @@ import org.objectweb.asm.Attribute;
 import org.objectweb.asm.ByteVector;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
@@ -113,6 +114,7 @@ public final class CoroutineTransformer {
       taken.add(m.name + m.desc);
     }
     List<MethodNode> bodies = new ArrayList<>();
+    Map<String, MethodNode> userMethodOf = new HashMap<>(); // body or stub -> the user's method
     for (MethodNode m : coroutines) {
       String[] body = bodyNameAndDescriptor(m.name, taken);
       String bodyName = body[0];
@@ -138,6 +140,8 @@ public final class CoroutineTransformer {
       }
       rewritten.add(m.name + m.desc);
       rewritten.add(bodyName + bodyDesc);
+      userMethodOf.put(m.name + m.desc, m);
+      userMethodOf.put(bodyName + bodyDesc, m);
     }
     cn.methods.addAll(bodies);
     cn.attrs = cn.attrs == null ? new ArrayList<>() : cn.attrs;
@@ -146,6 +150,23 @@ public final class CoroutineTransformer {
     byte[] out;
     try {
       out = write(cn, rewritten, h);
+    } catch (MethodTooLargeException e) {
+      MethodNode m = userMethodOf.getOrDefault(e.getMethodName() + e.getDescriptor(), coroutines.get(0));
+      return new TransformResult(
+          className,
+          null,
+          0,
+          List.of(
+              diagnostic(
+                  cn,
+                  m,
+                  "method too large once rewritten: its state machine needs "
+                      + e.getCodeSize()
+                      + " bytes of code, over the JVM's limit of 65535. Each await saves and"
+                      + " restores every local variable live across it, so code grows with"
+                      + " (live locals x awaits): split the method into smaller @Async methods,"
+                      + " or keep fewer variables alive across its awaits",
+                  null)));
     } catch (RuntimeException e) {
       return new TransformResult(
           className,

@@ -37,6 +37,38 @@ class RefusalsTest {
   }
 
   @Test
+  void methodTooLargeOnceRewritten_isRefusedNamingItAndSayingWhatToDo() {
+    // 50 int locals all live across 80 awaits: each await saves and restores all 50
+    StringBuilder src = new StringBuilder();
+    src.append("package gen;\n")
+        .append("import static dev.coroutine.Coroutines.*;\n")
+        .append("import dev.coroutine.*;\n")
+        .append("public class TooLarge {\n")
+        .append("  @Async static Coroutine<Integer> small(int v) {\n    return done(v);\n  }\n")
+        .append("  @Async static Coroutine<Integer> big() {\n");
+    for (int i = 0; i < 50; i++) {
+      src.append("    int v").append(i).append(" = ").append(i).append(";\n");
+    }
+    for (int k = 0; k < 80; k++) {
+      src.append("    v").append(k % 50).append(" += await(small(").append(k).append("));\n");
+    }
+    src.append("    return done(0");
+    for (int i = 0; i < 50; i++) {
+      src.append(" + v").append(i);
+    }
+    src.append(");\n  }\n}\n");
+    byte[] original = InMemoryCompiler.compile(java.util.Map.of("gen.TooLarge", src.toString()), "17").get("gen.TooLarge");
+    TransformResult r = Samples.TRANSFORMER.transform(original);
+    assertThat(r.bytes() == null).as("refused class left unchanged").isTrue();
+    assertThat(r.diagnostics()).hasSize(1);
+    Diagnostic d = r.diagnostics().get(0);
+    assertThat(d.methodName()).isEqualTo("big");
+    assertThat(d.line()).isEqualTo(9); // the first line of big's body
+    assertThat(d.message()).contains("too large").contains("65535").contains("split");
+    assertThat(d.format()).startsWith("TooLarge.java:9: ");
+  }
+
+  @Test
   void awaitInNonAsyncMethod_isRefusedAtTheAwaitLine() {
     Diagnostic d = refuse("AwaitInPlainMethod");
     assertThat(d.methodName()).isEqualTo("plain");

@@ -161,6 +161,13 @@ class SemanticsTest {
   }
 
   @Test
+  void asCompletedTimeout_isACheckedTimeoutExceptionAtTheAwait() throws Throwable {
+    List<String> log = log();
+    assertThat(run(c, "asCompletedTimesOut", log)).isEqualTo("timed out");
+    assertThat(log).containsExactly("quick", "timeout");
+  }
+
+  @Test
   void twoTasksOfTheSameMethod_interleaveAtEachYield_withTheirOwnLocals() throws Throwable {
     List<String> log = log();
     assertThat(run(c, "interleaved", log)).isEqualTo(List.of("a012", "b012"));

@@ -173,6 +173,24 @@ public class Semantics {
     }
   }
 
+  /** asCompleted with a timeout: the catch of the checked TimeoutException must compile. */
+  @Async
+  public static Coroutine<String> asCompletedTimesOut(List<String> log) {
+    try {
+      for (Coroutine<String> next :
+          dev.coroutine.Coroutines.asCompleted(
+              List.<dev.coroutine.Awaitable<String>>of(
+                  dev.coroutine.Coroutines.done("quick"), new dev.coroutine.Future<String>()),
+              java.time.Duration.ofMillis(5))) {
+        log.add(await(next));
+      }
+      return done("all in time");
+    } catch (java.util.concurrent.TimeoutException e) {
+      log.add("timeout");
+      return done("timed out");
+    }
+  }
+
   @Async
   public static Coroutine<Void> slowly(List<String> log) {
     try {
