@@ -249,14 +249,13 @@ public final class EventLoop implements AutoCloseable {
     return h;
   }
 
-  /** Puts a Runnable or a Task on the ready queue: the loop-internal scheduling, no Handle. */
   /**
    * Whether the loop's next pass would do nothing but resume {@code t}, which has just yielded
-   * ({@code sleep(0)}) from a step the loop called: it is the only ready item, and there is no
-   * timer, I/O, thread-safe callback, stop request, pending cancellation or callback timing that
-   * a pass would attend to. If so, takes {@code t} off the ready queue and returns true: the task
-   * resumes at once, saving a pass (asked only when the loop itself called the step that yielded) (a lone yielding task is the yield benchmark's case, and a
-   * CPU-bound task's that yields to be polite).
+   * ({@code sleep(0)}) from a step the loop itself called: it is the only ready item, and there is
+   * no timer, I/O, thread-safe callback, stop request, pending cancellation or callback timing
+   * that a pass would attend to. If so, takes {@code t} off the ready queue and returns true: the
+   * task resumes at once, saving a pass. (A lone yielding task is the yield benchmark's case, and
+   * that of a CPU-bound task that yields to be polite.)
    */
   boolean nextPassOnlyResumes(Task<?> t) {
     if (ready.size() == 1
@@ -273,6 +272,7 @@ public final class EventLoop implements AutoCloseable {
     return false;
   }
 
+  /** Puts a Runnable or a Task on the ready queue: the loop-internal scheduling, no Handle. */
   void schedule(Object runnableOrTask) {
     ready.add(runnableOrTask);
   }
