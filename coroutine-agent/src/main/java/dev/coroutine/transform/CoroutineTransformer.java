@@ -84,18 +84,14 @@ public final class CoroutineTransformer {
       return TransformResult.unchanged(className);
     }
     if ((cn.version & 0xFFFF) < Opcodes.V1_8) {
-      return new TransformResult(
+      return refused(
           className,
-          null,
-          0,
-          List.of(
-              diagnostic(
-                  cn,
-                  coroutines.get(0),
-                  "class file version "
-                      + (cn.version & 0xFFFF)
-                      + " is older than Java 8; compile with --release 8 or newer",
-                  null)));
+          cn,
+          coroutines.get(0),
+          "class file version "
+              + (cn.version & 0xFFFF)
+              + " is older than Java 8; compile with --release 8 or newer",
+          null);
     }
 
     ClassHierarchy h =
@@ -124,19 +120,10 @@ public final class CoroutineTransformer {
       try {
         bodies.add(rewriter.rewrite(m, bodyName, bodyDesc));
       } catch (Refusal r) {
-        return new TransformResult(
-            className, null, 0, List.of(diagnostic(cn, m, r.getMessage(), r.at)));
+        return refused(className, cn, m, r.getMessage(), r.at);
       } catch (AnalyzerException | RuntimeException e) {
-        return new TransformResult(
-            className,
-            null,
-            0,
-            List.of(
-                diagnostic(
-                    cn,
-                    m,
-                    "internal error while rewriting this method (please report it): " + e,
-                    null)));
+        String message = "internal error while rewriting this method (please report it): " + e;
+        return refused(className, cn, m, message, null);
       }
       rewritten.add(m.name + m.desc);
       rewritten.add(bodyName + bodyDesc);
@@ -151,33 +138,19 @@ public final class CoroutineTransformer {
     try {
       out = write(cn, rewritten, h);
     } catch (MethodTooLargeException e) {
-      MethodNode m = userMethodOf.getOrDefault(e.getMethodName() + e.getDescriptor(), coroutines.get(0));
-      return new TransformResult(
-          className,
-          null,
-          0,
-          List.of(
-              diagnostic(
-                  cn,
-                  m,
-                  "method too large once rewritten: its state machine needs "
-                      + e.getCodeSize()
-                      + " bytes of code, over the JVM's limit of 65535. Each await saves and"
-                      + " restores every local variable live across it, so code grows with"
-                      + " (live locals x awaits): split the method into smaller @Async methods,"
-                      + " or keep fewer variables alive across its awaits",
-                  null)));
+      MethodNode m =
+          userMethodOf.getOrDefault(e.getMethodName() + e.getDescriptor(), coroutines.get(0));
+      String message =
+          "method too large once rewritten: its state machine needs "
+              + e.getCodeSize()
+              + " bytes of code, over the JVM's limit of 65535. Each await saves and restores"
+              + " every local variable live across it, so code grows with (live locals x"
+              + " awaits): split the method into smaller @Async methods, or keep fewer"
+              + " variables alive across its awaits";
+      return refused(className, cn, m, message, null);
     } catch (RuntimeException e) {
-      return new TransformResult(
-          className,
-          null,
-          0,
-          List.of(
-              diagnostic(
-                  cn,
-                  coroutines.get(0),
-                  "internal error while writing the class (please report it): " + e,
-                  null)));
+      String message = "internal error while writing the class (please report it): " + e;
+      return refused(className, cn, coroutines.get(0), message, null);
     }
     return new TransformResult(className, out, coroutines.size(), List.of());
   }
@@ -254,6 +227,12 @@ public final class CoroutineTransformer {
       }
     }
     return false;
+  }
+
+  /** The result of a class refused with one diagnostic: no bytes, the class left as it was. */
+  private static TransformResult refused(
+      String className, ClassNode cn, MethodNode m, String message, AbstractInsnNode at) {
+    return new TransformResult(className, null, 0, List.of(diagnostic(cn, m, message, at)));
   }
 
   private static Diagnostic diagnostic(
