@@ -95,7 +95,9 @@ public final class Coroutines {
             + where
             + ", which was not instrumented. Annotate the method @Async (it must return"
             + " Coroutine<T>) and instrument the class: build with the coroutine-maven-plugin"
-            + " (goal coroutine:instrument) or run with -javaagent:coroutine-agent.jar");
+            + " (goal coroutine:instrument) or run with -javaagent:coroutine-agent.jar. If it"
+            + " is @Async already, its class was left as it was: the build's or the agent's"
+            + " log says why");
   }
 
   private static boolean isReflective(String className) {
@@ -384,9 +386,17 @@ public final class Coroutines {
    * The awaitables in the order they finish: a list of as many coroutines, the k-th of which,
    * awaited, returns the result of (or throws the failure of) the k-th awaitable to finish.
    * Coroutines are wrapped in tasks at once. After {@code timeout} ({@code null}: none) the
-   * coroutines not yet served throw {@link TimeoutException} where they are awaited (declared
-   * here, as on {@link #waitFor}, so a {@code catch (TimeoutException e)} around the loop
-   * compiles); nothing is cancelled.
+   * coroutines not yet served throw {@link TimeoutException} where they are awaited; nothing is
+   * cancelled. The exception is declared here, as on {@link #waitFor}, so put this call inside the
+   * {@code try} that catches it:
+   *
+   * <pre>{@code
+   * try {
+   *   for (Coroutine<String> next : asCompleted(pages, Duration.ofSeconds(5))) {
+   *     print(await(next));
+   *   }
+   * } catch (TimeoutException e) { ... }
+   * }</pre>
    */
   public static <T> List<Coroutine<T>> asCompleted(
       Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout)

@@ -184,6 +184,7 @@ public final class EventLoop implements AutoCloseable {
   /** Schedules {@code callback} to run on the next pass of the loop. */
   public Handle callSoon(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
+    checkOpen();
     checkThread("callSoon");
     Handle h = new Handle(this, callback);
     if (debug) {
@@ -239,6 +240,7 @@ public final class EventLoop implements AutoCloseable {
 
   private Handle callAtNanos(long when, Runnable callback) {
     Objects.requireNonNull(callback, "callback");
+    checkOpen();
     checkThread("callLater/callAt");
     Handle h = new Handle(this, callback);
     if (debug) {
@@ -510,6 +512,7 @@ public final class EventLoop implements AutoCloseable {
    * returns its result, or rethrows its exception unchanged.
    */
   public <T> T runUntilComplete(Awaitable<T> awaitable) {
+    checkCanRun(); // before wrapping: a refused call must leave no task behind (as asyncio)
     Future<T> future = ensureFuture(awaitable);
     if (future.loop != this) {
       throw new IllegalArgumentException("future belongs to another event loop");
@@ -590,10 +593,9 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  private void enter() {
-    if (closed) {
-      throw new IllegalStateException("event loop is closed");
-    }
+  /** Throws if the loop cannot run now: closed, already running, or another loop runs here. */
+  private void checkCanRun() {
+    checkOpen();
     if (thread != null) {
       throw new IllegalStateException("This event loop is already running");
     }
@@ -601,6 +603,16 @@ public final class EventLoop implements AutoCloseable {
       throw new IllegalStateException(
           "Cannot run the event loop while another loop is running on this thread");
     }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("event loop is closed");
+    }
+  }
+
+  private void enter() {
+    checkCanRun();
     thread = Thread.currentThread();
     RUNNING.set(this);
     lastEntered = this;

@@ -219,6 +219,31 @@ class EventLoopTest extends TestBase {
   }
 
   @Test
+  void closedLoop_refusesCallbacksAndTimers() {
+    loop.close();
+    assertThatThrownBy(() -> loop.callSoon(() -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+    assertThatThrownBy(() -> loop.callLater(0.01, () -> {})).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> loop.callAt(loop.time() + 1, () -> {}))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void refusedNestedRunUntilComplete_leavesNoTaskBehind() {
+    loop.callSoon(
+        () -> {
+          assertThatThrownBy(() -> loop.runUntilComplete(Coroutines.sleep(1)))
+              .isInstanceOf(IllegalStateException.class)
+              .hasMessageContaining("already running");
+          loop.stop();
+        });
+    loop.runForever();
+    assertThat(loop.pendingTasks()).isEmpty();
+    assertThat((Object) loop.runUntilComplete(Coroutines.sleep(5))).isNull(); // not stopped early
+  }
+
+  @Test
   void time_isMonotonic() {
     double a = loop.time();
     double b = loop.time();
