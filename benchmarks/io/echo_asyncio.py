@@ -4,13 +4,20 @@ A 32-byte line sent and its echo read back, by 1, 100 and 1,000 concurrent conne
 clients share one loop (one thread), as Python has no cheaper option. Each point may first run for
 `warmup` seconds uncounted, then prints `RESULT mode=asyncio connections=N round_trips_per_s=R`.
 
-    python3 benchmarks/io/echo_asyncio.py [seconds=3] [connections=1,100,1000] [warmup=0]
+    python3 benchmarks/io/echo_asyncio.py [seconds=3] [connections=1,100,1000] [warmup=0] [size=32]
+
+`size` is the bytes per message, newline included (the harness also runs 16 KiB for throughput).
 """
 import asyncio
 import sys
 import time
 
-LINE = b"0123456789abcdefghijklmnopqrstu\n"
+CHARS = b"0123456789abcdefghijklmnopqrstuvwxyz"
+LINE = b""
+
+
+def make_line(size):
+    return bytes(CHARS[i % len(CHARS)] for i in range(size - 1)) + b"\n"
 
 
 async def echo(reader, writer):
@@ -53,6 +60,8 @@ def main():
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 3
     conns = [int(c) for c in (sys.argv[2] if len(sys.argv) > 2 else "1,100,1000").split(",")]
     warmup = float(sys.argv[3]) if len(sys.argv) > 3 else 0
+    global LINE
+    LINE = make_line(int(sys.argv[4]) if len(sys.argv) > 4 else 32)
     for n in conns:
         if warmup > 0:
             asyncio.run(run(n, warmup))

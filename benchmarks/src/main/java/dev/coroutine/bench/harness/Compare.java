@@ -690,7 +690,7 @@ public final class Compare {
     md.append("| Workload | System | JDK | Median | Spread (min–max) | Ratio | Memory | JVM flags |\n");
     md.append("|---|---|---|---:|---|---:|---|---|\n");
     List<String> order = new ArrayList<>(List.of("W1", "W2", "W3", "W4", "W5", "W6", "T1", "T2"));
-    EchoRuns.CONNECTIONS.forEach(n -> order.add(EchoRuns.workload(n)));
+    order.addAll(EchoRuns.workloads());
     for (String w : order) {
       for (Row r : rows) {
         if (!r.workload().equals(w)) {

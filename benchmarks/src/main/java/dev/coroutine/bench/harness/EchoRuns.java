@@ -15,18 +15,21 @@ import java.util.stream.Collectors;
 
 /**
  * The IO part of the comparison (issue 7): echo round trips per second on loopback at 1, 100 and
- * 1,000 connections ({@link EchoBench} in a JVM child, {@code io/echo_asyncio.py} for Python).
- * Each child runs every connection count, each after an uncounted warm-up of the same point; the
- * runs alternate between the systems, so a slow spell of a shared machine hits them alike.
+ * 1,000 connections ({@link EchoBench} in a JVM child, {@code io/echo_asyncio.py} for Python),
+ * with 32-byte messages (the round-trip rate) and with 16 KiB messages (throughput). Each child
+ * runs every connection count of one message size, each after an uncounted warm-up of the same
+ * point; the runs alternate between the systems, so a slow spell of a shared machine hits them
+ * alike.
  *
- * <p>Rows are named {@code IO-<connections>}, one workload per connection count, so that each
- * compares with ours at the same count. Their unit is a rate: higher is better.
+ * <p>Rows are named {@code IO-<connections>} (32 B) and {@code IO-16K-<connections>}, one workload
+ * per size and count, so that each compares with ours at the same point. Their unit is a rate:
+ * higher is better.
  */
 final class EchoRuns {
   /** The connection counts of the issue. */
   static final List<Integer> CONNECTIONS = List.of(1, 100, 1000);
-  /** Payload bytes a round trip carries each way (the line, newline included). */
-  static final int LINE_BYTES = EchoBench.LINE_BYTES;
+  /** Message sizes (bytes each way per round trip, newline included): the line, and 16 KiB. */
+  static final List<Integer> SIZES = List.of(32, 16 * 1024);
 
   /** Runs one child and returns its {@code RESULT} lines ({@code Compare.runChild}). */
   interface ChildRunner {
@@ -65,8 +68,17 @@ final class EchoRuns {
     return v == null ? "?" : v.artifactVersion();
   }
 
-  static String workload(int connections) {
-    return "IO-" + connections;
+  static String workload(int size, int connections) {
+    return (size == SIZES.get(0) ? "IO-" : "IO-" + size / 1024 + "K-") + connections;
+  }
+
+  /** Every IO workload, in table order. */
+  static List<String> workloads() {
+    List<String> all = new ArrayList<>();
+    for (int size : SIZES) {
+      CONNECTIONS.forEach(n -> all.add(workload(size, n)));
+    }
+    return all;
   }
 
   private static String connections(int n) {
@@ -75,53 +87,55 @@ final class EchoRuns {
 
   /** Runs every system {@code plan.runs()} times and returns a row per system and count. */
   List<Row> run(List<ProcSystem> systems) throws InterruptedException, IOException {
-    Map<ProcSystem, Map<Integer, List<Double>>> rates = new LinkedHashMap<>();
-    for (ProcSystem s : systems) {
-      Map<Integer, List<Double>> byCount = new LinkedHashMap<>();
-      CONNECTIONS.forEach(n -> byCount.put(n, new ArrayList<>()));
-      rates.put(s, byCount);
-    }
+    Map<String, List<Double>> rates = new LinkedHashMap<>(); // system key + workload -> rates
     for (int r = 0; r < plan.runs(); r++) {
-      for (ProcSystem s : systems) {
-        try {
-          for (Map<String, String> m : runner.run("io-" + s.key() + "-" + r, command(s))) {
-            int n = Integer.parseInt(m.get("connections"));
-            rates.get(s).get(n).add(Double.parseDouble(m.get("round_trips_per_s")));
+      for (int size : SIZES) {
+        for (ProcSystem s : systems) {
+          String name = "io-" + s.key() + "-" + size + "-" + r;
+          try {
+            for (Map<String, String> m : runner.run(name, command(s, size))) {
+              int n = Integer.parseInt(m.get("connections"));
+              rates.computeIfAbsent(s.key() + " " + workload(size, n), k -> new ArrayList<>())
+                  .add(Double.parseDouble(m.get("round_trips_per_s")));
+            }
+          } catch (ChildFailed e) {
+            notes.add("IO " + s.label() + " " + size + " B run " + r + " failed: " + e.getMessage());
           }
-        } catch (ChildFailed e) {
-          notes.add("IO " + s.label() + " run " + r + " failed: " + e.getMessage());
         }
       }
     }
     List<Row> rows = new ArrayList<>();
-    for (int n : CONNECTIONS) {
-      for (ProcSystem s : systems) {
-        Stats stats = Stats.of(rates.get(s).get(n));
-        Map<String, Double> metrics =
-            stats == null ? Map.of() : Map.of("MB/s each way", stats.median() * LINE_BYTES / 1e6);
-        if (stats != null) {
-          System.out.printf(
-              Locale.ROOT, "[bench]     IO %4d conn. %-20s %-12s %,10.0f round trips/s%n", n,
-              s.label(), s.jdk(), stats.median());
+    for (int size : SIZES) {
+      for (int n : CONNECTIONS) {
+        for (ProcSystem s : systems) {
+          Stats stats = Stats.of(rates.getOrDefault(s.key() + " " + workload(size, n), List.of()));
+          Map<String, Double> metrics =
+              stats == null ? Map.of() : Map.of("MB/s each way", stats.median() * size / 1e6);
+          if (stats != null) {
+            System.out.printf(
+                Locale.ROOT, "[bench]     IO %5d B %4d conn. %-20s %-12s %,10.0f round trips/s%n",
+                size, n, s.label(), s.jdk(), stats.median());
+          }
+          String unit = "round trips/s (" + size + " B, " + connections(n) + ")";
+          String flags = String.join(" ", s.flags());
+          rows.add(new Row(workload(size, n), s.label(), s.jdk(), unit, stats, metrics, flags, false));
         }
-        String unit = "round trips/s (" + connections(n) + ")";
-        String flags = String.join(" ", s.flags());
-        rows.add(new Row(workload(n), s.label(), s.jdk(), unit, stats, metrics, flags, false));
       }
     }
     return rows;
   }
 
-  private List<String> command(ProcSystem s) {
+  private List<String> command(ProcSystem s, int size) {
     List<String> cmd = new ArrayList<>();
     String counts = CONNECTIONS.stream().map(String::valueOf).collect(Collectors.joining(","));
     String seconds = Double.toString(plan.seconds());
     String warmup = Double.toString(plan.warmup());
     if (s.java() == null) {
-      cmd.addAll(List.of(python, script, seconds, counts, warmup));
+      cmd.addAll(List.of(python, script, seconds, counts, warmup, Integer.toString(size)));
     } else {
       cmd.add(s.java());
       cmd.addAll(s.flags());
+      cmd.add("-Decho.size=" + size);
       cmd.addAll(List.of("-cp", classpath, EchoBench.class.getName(), seconds, counts, s.key(), warmup));
     }
     return cmd;
@@ -133,27 +147,37 @@ final class EchoRuns {
    */
   static void goals(
       StringBuilder md, Function<String, Row> ours, List<Row> rows, List<String> peers) {
-    for (int n : CONNECTIONS) {
-      String text =
-          "IO: match or beat Netty and virtual threads on one loop thread (" + connections(n) + ")";
-      Row mine = ours.apply(workload(n));
-      Row best = null;
-      for (Row r : rows) {
-        if (r.workload().equals(workload(n))
-            && peers.contains(r.system())
-            && r.stats() != null
-            && (best == null || r.stats().median() > best.stats().median())) {
-          best = r;
-        }
+    for (int size : SIZES) {
+      for (int n : CONNECTIONS) {
+        goal(md, ours, rows, peers, size, n);
       }
-      if (mine == null || mine.stats() == null || best == null) {
-        md.append("| ").append(text).append(" | not measured | | |\n");
-        continue;
-      }
-      md.append("| ").append(text).append(" | ").append(Compare.fmt(mine.stats().median()))
-          .append(" round trips/s | ").append(best.system()).append(' ')
-          .append(Compare.fmt(best.stats().median())).append(" | ")
-          .append(mine.stats().median() >= best.stats().median() ? "yes" : "**no**").append(" |\n");
     }
+  }
+
+  private static void goal(
+      StringBuilder md, Function<String, Row> ours, List<Row> rows, List<String> peers, int size,
+      int n) {
+    String w = workload(size, n);
+    String text =
+        "IO: match or beat Netty and virtual threads on one loop thread (" + size + " B, "
+            + connections(n) + ")";
+    Row mine = ours.apply(w);
+    Row best = null;
+    for (Row r : rows) {
+      if (r.workload().equals(w)
+          && peers.contains(r.system())
+          && r.stats() != null
+          && (best == null || r.stats().median() > best.stats().median())) {
+        best = r;
+      }
+    }
+    if (mine == null || mine.stats() == null || best == null) {
+      md.append("| ").append(text).append(" | not measured | | |\n");
+      return;
+    }
+    md.append("| ").append(text).append(" | ").append(Compare.fmt(mine.stats().median()))
+        .append(" round trips/s | ").append(best.system()).append(' ')
+        .append(Compare.fmt(best.stats().median())).append(" | ")
+        .append(mine.stats().median() >= best.stats().median() ? "yes" : "**no**").append(" |\n");
   }
 }

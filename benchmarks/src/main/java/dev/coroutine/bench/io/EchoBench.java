@@ -51,10 +51,24 @@ import java.util.concurrent.atomic.LongAdder;
 public final class EchoBench {
   private EchoBench() {}
 
-  static final byte[] LINE = "0123456789abcdefghijklmnopqrstu\n".getBytes(StandardCharsets.US_ASCII);
+  /**
+   * Bytes per message, newline included: {@code -Decho.size=N} (default 32, the issue's line; the
+   * harness also runs 16 KiB messages for throughput).
+   */
+  public static final int LINE_BYTES = Math.max(2, Integer.getInteger("echo.size", 32));
 
-  /** Payload bytes a round trip carries each way: the line, newline included. */
-  public static final int LINE_BYTES = LINE.length;
+  /** The message every client sends: {@link #LINE_BYTES} - 1 printable bytes and a newline. */
+  static final byte[] LINE = line(LINE_BYTES);
+
+  static byte[] line(int size) {
+    byte[] b = new byte[size];
+    String chars = "0123456789abcdefghijklmnopqrstuvwxyz";
+    for (int i = 0; i < size - 1; i++) {
+      b[i] = (byte) chars.charAt(i % chars.length());
+    }
+    b[size - 1] = '\n';
+    return b;
+  }
 
   /** Set when a run's time is up. */
   static volatile boolean stop;

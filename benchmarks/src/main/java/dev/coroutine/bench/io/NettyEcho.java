@@ -39,7 +39,7 @@ final class NettyEcho {
   private NettyEcho() {}
 
   /** The longest line the decoders accept; the protocol's is 32 bytes. */
-  private static final int MAX_LINE = 1024;
+  private static final int MAX_LINE = Math.max(1024, EchoBench.LINE_BYTES);
 
   /** What a line must echo as: {@link EchoBench#LINE}, delimiter included. */
   private static final ByteBuf EXPECTED = Unpooled.wrappedBuffer(EchoBench.LINE).asReadOnly();
