@@ -5,7 +5,10 @@ import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -251,8 +254,9 @@ public final class StreamReader {
     int last = end - sep.length;
     outer:
     for (int i = from; i <= last; i++) {
-      if (buf[i] != first) {
-        continue;
+      i = indexOfByte(buf, i, last + 1, first);
+      if (i < 0) {
+        return -1;
       }
       for (int j = 1; j < sep.length; j++) {
         if (buf[i + j] != sep[j]) {
@@ -260,6 +264,36 @@ public final class StreamReader {
         }
       }
       return i;
+    }
+    return -1;
+  }
+
+  /** Reads 8 bytes of an array as one little-endian long. */
+  private static final VarHandle LONGS =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  private static final long ONES = 0x0101010101010101L;
+  private static final long HIGHS = 0x8080808080808080L;
+
+  /**
+   * The index of the first {@code b} in {@code a[from, to)}, or -1: eight bytes per step (a word
+   * XOR the byte repeated has a zero byte where they match; the lowest flagged byte is the first
+   * match), so a 16 KiB line is searched several times faster than byte by byte.
+   */
+  static int indexOfByte(byte[] a, int from, int to, byte b) {
+    long pattern = (b & 0xFFL) * ONES;
+    int i = from;
+    for (; i + 8 <= to; i += 8) {
+      long x = (long) LONGS.get(a, i) ^ pattern;
+      long found = (x - ONES) & ~x & HIGHS;
+      if (found != 0) {
+        return i + (Long.numberOfTrailingZeros(found) >>> 3);
+      }
+    }
+    for (; i < to; i++) {
+      if (a[i] == b) {
+        return i;
+      }
     }
     return -1;
   }
