@@ -223,14 +223,17 @@ public final class EventLoop implements AutoCloseable {
     return h;
   }
 
-  /** Schedules {@code callback} to run after {@code delaySeconds}. */
+  /**
+   * Schedules {@code callback} to run after {@code delaySeconds}. A negative delay is a deadline in
+   * the past, not zero: such timers run in deadline order, as asyncio's do (-2 before -1).
+   */
   public Handle callLater(double delaySeconds, Runnable callback) {
-    return callAtNanos(now() + Math.max(0, (long) (delaySeconds * 1e9)), callback);
+    return callAtNanos(now() + (long) (delaySeconds * 1e9), callback);
   }
 
-  /** Schedules {@code callback} to run after {@code delay}. */
+  /** Schedules {@code callback} to run after {@code delay} (negative: see above). */
   public Handle callLater(Duration delay, Runnable callback) {
-    return callAtNanos(now() + Math.max(0, delay.toNanos()), callback);
+    return callAtNanos(now() + delay.toNanos(), callback);
   }
 
   /** Schedules {@code callback} to run at loop time {@code when} (seconds, see {@link #time()}). */

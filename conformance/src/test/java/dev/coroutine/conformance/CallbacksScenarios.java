@@ -1,0 +1,196 @@
+package dev.coroutine.conformance;
+
+import static dev.coroutine.Coroutines.await;
+import static dev.coroutine.Coroutines.createTask;
+import static dev.coroutine.Coroutines.done;
+import static dev.coroutine.Coroutines.getRunningLoop;
+import static dev.coroutine.Coroutines.sleep;
+import static dev.coroutine.conformance.Trace.log;
+
+import dev.coroutine.Async;
+import dev.coroutine.Coroutine;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import dev.coroutine.Handle;
+import dev.coroutine.Task;
+import java.util.List;
+
+/** Twins of src/test/python/callbacks.py: callback order on the loop. */
+final class CallbacksScenarios {
+  private CallbacksScenarios() {}
+
+  @Scenario("call_soon_order")
+  @Async
+  static Coroutine<Void> callSoonOrder() {
+    EventLoop loop = getRunningLoop();
+    for (int i = 0; i < 3; i++) {
+      int n = i;
+      loop.callSoon(() -> log("cb", n));
+    }
+    log("scheduled");
+    await(sleep(0));
+    log("after sleep(0)");
+    return done();
+  }
+
+  @Scenario("call_soon_from_callback_runs_next_pass")
+  @Async
+  static Coroutine<Void> callSoonFromCallback() {
+    EventLoop loop = getRunningLoop();
+    loop.callSoon(
+        () -> {
+          log("first");
+          loop.callSoon(() -> log("scheduled by first"));
+        });
+    loop.callSoon(() -> log("second"));
+    await(sleep(0));
+    log("main resumed");
+    await(sleep(0));
+    log("main again");
+    return done();
+  }
+
+  @Scenario("call_later_equal_delays_fifo")
+  @Async
+  static Coroutine<Void> callLaterEqualDelays() {
+    EventLoop loop = getRunningLoop();
+    Future<Void> finished = loop.createFuture();
+    for (String name : List.of("a", "b", "c", "d")) {
+      loop.callLater(0.005, () -> log(name));
+    }
+    loop.callLater(0.005, () -> finished.setResult(null));
+    await(finished);
+    log("end");
+    return done();
+  }
+
+  @Scenario("call_later_negative_delays_by_deadline")
+  @Async
+  static Coroutine<Void> callLaterNegative() {
+    EventLoop loop = getRunningLoop();
+    loop.callLater(-1, () -> log("minus 1"));
+    loop.callLater(-2, () -> log("minus 2"));
+    loop.callLater(0, () -> log("zero"));
+    loop.callLater(-3, () -> log("minus 3"));
+    await(sleep(5));
+    log("end");
+    return done();
+  }
+
+  @Scenario("call_later_negative_runs_after_call_soon")
+  @Async
+  static Coroutine<Void> callLaterNegativeAfterSoon() {
+    EventLoop loop = getRunningLoop();
+    loop.callSoon(() -> log("soon 1"));
+    loop.callLater(-1, () -> log("later -1"));
+    loop.callSoon(() -> log("soon 2"));
+    await(sleep(0));
+    log("after one pass");
+    await(sleep(5));
+    log("end");
+    return done();
+  }
+
+  @Scenario("call_at_past_and_future")
+  @Async
+  static Coroutine<Void> callAtPastAndFuture() {
+    EventLoop loop = getRunningLoop();
+    double now = loop.time();
+    loop.callAt(now + 0.010, () -> log("at +10ms"));
+    loop.callAt(now - 5, () -> log("at -5s"));
+    loop.callAt(now + 0.002, () -> log("at +2ms"));
+    await(sleep(20));
+    log("end");
+    return done();
+  }
+
+  @Scenario("cancelled_handle_never_runs")
+  @Async
+  static Coroutine<Void> cancelledHandle() {
+    EventLoop loop = getRunningLoop();
+    Handle h1 = loop.callSoon(() -> log("soon cancelled"));
+    Handle h2 = loop.callLater(0.001, () -> log("later cancelled"));
+    loop.callSoon(() -> log("soon kept"));
+    h1.cancel();
+    h2.cancel();
+    h2.cancel();
+    log("cancelled", h1.isCancelled(), h2.isCancelled());
+    await(sleep(5));
+    log("end");
+    return done();
+  }
+
+  @Scenario("timer_cancels_later_timer_of_same_pass")
+  @Async
+  static Coroutine<Void> timerCancelsTimer() {
+    EventLoop loop = getRunningLoop();
+    Handle[] b = new Handle[1];
+    loop.callLater(
+        0.002,
+        () -> {
+          log("a");
+          b[0].cancel();
+        });
+    b[0] = loop.callLater(0.002, () -> log("b"));
+    loop.callLater(0.002, () -> log("c"));
+    await(sleep(10));
+    log("end", b[0].isCancelled());
+    return done();
+  }
+
+  @Scenario("call_soon_from_timer_runs_after_due_timers")
+  @Async
+  static Coroutine<Void> callSoonFromTimer() {
+    EventLoop loop = getRunningLoop();
+    loop.callLater(
+        0.002,
+        () -> {
+          log("a");
+          loop.callSoon(() -> log("soon from a"));
+        });
+    loop.callLater(0.002, () -> log("b"));
+    await(sleep(10));
+    log("end");
+    return done();
+  }
+
+  @Scenario("callback_error_goes_to_handler_and_loop_goes_on")
+  @Async
+  static Coroutine<Void> callbackError() {
+    EventLoop loop = getRunningLoop();
+    loop.setExceptionHandler((l, ctx) -> log("handler", ctx.exception()));
+    loop.callSoon(
+        () -> {
+          log("bad runs");
+          throw new ArithmeticException();
+        });
+    loop.callSoon(() -> log("next"));
+    await(sleep(0));
+    log("end");
+    return done();
+  }
+
+  @Async
+  private static Coroutine<Void> interleavedChild() {
+    log("child starts");
+    await(sleep(0));
+    log("child resumes");
+    return done();
+  }
+
+  @Scenario("task_step_and_callbacks_interleave")
+  @Async
+  static Coroutine<Void> taskStepAndCallbacks() {
+    EventLoop loop = getRunningLoop();
+    loop.callSoon(() -> log("cb 1"));
+    Task<Void> t = createTask(interleavedChild());
+    loop.callSoon(() -> log("cb 2"));
+    await(sleep(0));
+    log("main 1");
+    await(sleep(0));
+    log("main 2");
+    await(t);
+    log("end");
+    return done();
+  }
+}

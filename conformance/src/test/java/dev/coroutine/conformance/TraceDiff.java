@@ -1,0 +1,34 @@
+package dev.coroutine.conformance;
+
+import java.util.List;
+
+/** Renders two traces side by side, marking the lines that differ, for a failure message. */
+final class TraceDiff {
+  private TraceDiff() {}
+
+  /** The message for scenario {@code id} whose Java trace is not asyncio's. */
+  static String render(
+      String id, String pythonVersion, boolean withDifference, List<String> asyncio, List<String> java) {
+    int first = 0;
+    while (first < asyncio.size() && first < java.size() && asyncio.get(first).equals(java.get(first))) {
+      first++;
+    }
+    int width = "asyncio".length();
+    for (String s : asyncio) {
+      width = Math.max(width, Math.min(s.length(), 60));
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("scenario ").append(id).append(": the Java trace differs from asyncio's (Python ")
+        .append(pythonVersion).append(withDifference ? ", with the documented @Differs applied" : "")
+        .append(") from line ").append(first + 1).append('\n');
+    b.append(String.format("     %-" + width + "s | %s%n", "asyncio", "java"));
+    int n = Math.max(asyncio.size(), java.size());
+    for (int i = 0; i < n; i++) {
+      String a = i < asyncio.size() ? asyncio.get(i) : "(none)";
+      String j = i < java.size() ? java.get(i) : "(none)";
+      boolean same = i < asyncio.size() && i < java.size() && a.equals(j);
+      b.append(String.format("%s%3d %-" + width + "s | %s%n", same ? " " : "!", i + 1, a, j));
+    }
+    return b.toString();
+  }
+}

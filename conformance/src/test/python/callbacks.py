@@ -1,0 +1,144 @@
+"""Callback order: call_soon, call_later, call_at (negative and equal delays), handles."""
+
+import asyncio
+
+from _trace import log
+
+
+async def scenario_call_soon_order():
+    loop = asyncio.get_running_loop()
+    for i in range(3):
+        loop.call_soon(log, "cb", i)
+    log("scheduled")
+    await asyncio.sleep(0)
+    log("after sleep(0)")
+
+
+async def scenario_call_soon_from_callback_runs_next_pass():
+    loop = asyncio.get_running_loop()
+
+    def first():
+        log("first")
+        loop.call_soon(log, "scheduled by first")
+
+    loop.call_soon(first)
+    loop.call_soon(log, "second")
+    await asyncio.sleep(0)
+    log("main resumed")
+    await asyncio.sleep(0)
+    log("main again")
+
+
+async def scenario_call_later_equal_delays_fifo():
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+    for name in ["a", "b", "c", "d"]:
+        loop.call_later(0.005, log, name)
+    loop.call_later(0.005, done.set_result, None)
+    await done
+    log("end")
+
+
+async def scenario_call_later_negative_delays_by_deadline():
+    loop = asyncio.get_running_loop()
+    loop.call_later(-1, log, "minus 1")
+    loop.call_later(-2, log, "minus 2")
+    loop.call_later(0, log, "zero")
+    loop.call_later(-3, log, "minus 3")
+    await asyncio.sleep(0.005)
+    log("end")
+
+
+async def scenario_call_later_negative_runs_after_call_soon():
+    loop = asyncio.get_running_loop()
+    loop.call_soon(log, "soon 1")
+    loop.call_later(-1, log, "later -1")
+    loop.call_soon(log, "soon 2")
+    await asyncio.sleep(0)
+    log("after one pass")
+    await asyncio.sleep(0.005)
+    log("end")
+
+
+async def scenario_call_at_past_and_future():
+    loop = asyncio.get_running_loop()
+    now = loop.time()
+    loop.call_at(now + 0.010, log, "at +10ms")
+    loop.call_at(now - 5, log, "at -5s")
+    loop.call_at(now + 0.002, log, "at +2ms")
+    await asyncio.sleep(0.020)
+    log("end")
+
+
+async def scenario_cancelled_handle_never_runs():
+    loop = asyncio.get_running_loop()
+    h1 = loop.call_soon(log, "soon cancelled")
+    h2 = loop.call_later(0.001, log, "later cancelled")
+    loop.call_soon(log, "soon kept")
+    h1.cancel()
+    h2.cancel()
+    h2.cancel()
+    log("cancelled", h1.cancelled(), h2.cancelled())
+    await asyncio.sleep(0.005)
+    log("end")
+
+
+async def scenario_timer_cancels_later_timer_of_same_pass():
+    loop = asyncio.get_running_loop()
+    handles = {}
+
+    def a():
+        log("a")
+        handles["b"].cancel()
+
+    loop.call_later(0.002, a)
+    handles["b"] = loop.call_later(0.002, log, "b")
+    loop.call_later(0.002, log, "c")
+    await asyncio.sleep(0.010)
+    log("end", handles["b"].cancelled())
+
+
+async def scenario_call_soon_from_timer_runs_after_due_timers():
+    loop = asyncio.get_running_loop()
+
+    def a():
+        log("a")
+        loop.call_soon(log, "soon from a")
+
+    loop.call_later(0.002, a)
+    loop.call_later(0.002, log, "b")
+    await asyncio.sleep(0.010)
+    log("end")
+
+
+async def scenario_callback_error_goes_to_handler_and_loop_goes_on():
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda l, ctx: log("handler", ctx["exception"]))
+
+    def bad():
+        log("bad runs")
+        raise ZeroDivisionError()
+
+    loop.call_soon(bad)
+    loop.call_soon(log, "next")
+    await asyncio.sleep(0)
+    log("end")
+
+
+async def scenario_task_step_and_callbacks_interleave():
+    loop = asyncio.get_running_loop()
+
+    async def child():
+        log("child starts")
+        await asyncio.sleep(0)
+        log("child resumes")
+
+    loop.call_soon(log, "cb 1")
+    t = asyncio.create_task(child())
+    loop.call_soon(log, "cb 2")
+    await asyncio.sleep(0)
+    log("main 1")
+    await asyncio.sleep(0)
+    log("main 2")
+    await t
+    log("end")
