@@ -10,7 +10,6 @@ import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TryCatchBlockNode;
 
 /**
  * Decides which methods of a class are coroutines to rewrite, and finds every misuse that must
@@ -101,8 +100,10 @@ final class CoroutineMethods {
     if ((m.access & Opcodes.ACC_NATIVE) != 0) {
       problems.add(new Problem(m, "@Async on a native method", null));
     }
-    for (MethodInsnNode call : awaits(m)) {
-      if (insideSynchronizedBlock(m, call)) {
+    List<MethodInsnNode> awaits = awaits(m);
+    int[] monitors = awaits.isEmpty() ? null : MonitorDepth.of(m);
+    for (MethodInsnNode call : awaits) {
+      if (monitors[m.instructions.indexOf(call)] > 0) {
         problems.add(
             new Problem(
                 m,
@@ -127,25 +128,6 @@ final class CoroutineMethods {
         + m.name
         + ", which is not @Async: annotate the method @Async and make it return Coroutine<T>"
         + " (ending with `return done(value);`)";
-  }
-
-  /** javac brackets a synchronized block with MONITORENTER and a catch-all range right after. */
-  private static boolean insideSynchronizedBlock(MethodNode m, AbstractInsnNode call) {
-    int at = m.instructions.indexOf(call);
-    for (TryCatchBlockNode t : m.tryCatchBlocks) {
-      if (t.type != null) {
-        continue;
-      }
-      int start = m.instructions.indexOf(t.start);
-      int end = m.instructions.indexOf(t.end);
-      if (at > start && at < end) {
-        AbstractInsnNode before = Insns.previousReal(t.start);
-        if (before != null && before.getOpcode() == Opcodes.MONITORENTER) {
-          return true;
-        }
-      }
-    }
-    return false;
   }
 
   private static void checkAwaitReferences(MethodNode m, List<Problem> problems) {

@@ -25,7 +25,58 @@ final class InMemoryCompiler {
 
   /** Compiles {@code sources} (class name to source) and returns class name to class file. */
   static Map<String, byte[]> compile(Map<String, String> sources, String release) {
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    return compile(ToolProvider.getSystemJavaCompiler(), sources, release);
+  }
+
+  /**
+   * Compiles {@code sources} with the Eclipse compiler (ECJ) instead of javac, through files in a
+   * temporary folder (ECJ's batch compiler reads and writes files).
+   */
+  static Map<String, byte[]> compileWithEcj(Map<String, String> sources, String release) {
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("ecj");
+      java.nio.file.Path src = dir.resolve("src");
+      java.nio.file.Path out = dir.resolve("out");
+      List<String> args =
+          new ArrayList<>(
+              List.of("-" + release, "-g", "-proc:none", "-nowarn", "-classpath", runtimeClasspath()));
+      args.add("-d");
+      args.add(out.toString());
+      for (Map.Entry<String, String> e : sources.entrySet()) {
+        java.nio.file.Path file = src.resolve(e.getKey().replace('.', '/') + ".java");
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.writeString(file, e.getValue());
+        args.add(file.toString());
+      }
+      StringWriter errors = new StringWriter();
+      boolean ok =
+          org.eclipse.jdt.core.compiler.batch.BatchCompiler.compile(
+              args.toArray(new String[0]),
+              new java.io.PrintWriter(errors),
+              new java.io.PrintWriter(errors),
+              null);
+      if (!ok) {
+        throw new IllegalStateException("ECJ compilation failed:\n" + errors);
+      }
+      Map<String, byte[]> classes = new TreeMap<>();
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(out)) {
+        for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+          String name = out.relativize(f).toString();
+          if (name.endsWith(".class")) {
+            classes.put(
+                name.substring(0, name.length() - 6).replace(File.separatorChar, '.'),
+                java.nio.file.Files.readAllBytes(f));
+          }
+        }
+      }
+      return classes;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, byte[]> compile(
+      JavaCompiler javac, Map<String, String> sources, String release) {
     StandardJavaFileManager std = javac.getStandardFileManager(null, null, null);
     Map<String, ByteArrayOutputStream> out = new TreeMap<>();
     JavaFileManager fm =

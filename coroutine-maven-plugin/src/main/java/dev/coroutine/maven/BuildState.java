@@ -4,30 +4,42 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What the last successful run left behind: for each class file it processed (rewrote, or found
- * nothing to rewrite in), the size and modification time the file had afterwards. A class file
- * whose size and time still match is up to date and is not even read again. Refused classes are
- * never recorded, so their errors are reported again on every run.
+ * nothing to rewrite in), the size and SHA-256 of the bytes the file held afterwards. A class file
+ * whose bytes still match is up to date and is not parsed again. Refused classes are never
+ * recorded, so their errors are reported again on every run.
+ *
+ * <p>Content, not modification times: tools and file systems keep times at other precisions
+ * (maven-jar-plugin 2.4 and many file systems truncate to milliseconds or seconds, copies reset
+ * them), so a time written by one and read by another never matches and every class would be
+ * rewritten on every build; and a class recompiled within a coarse time tick would look
+ * unchanged. Hashing costs one read of each class file, far less than parsing it.
  *
  * <p>Stored as a small text file in {@code target/}: a header naming the plugin version (another
- * version discards the state), then one {@code path<TAB>size<TAB>mtime-nanos} line per class.
+ * version discards the state), then one {@code path<TAB>size<TAB>sha256-hex} line per class.
  */
 final class BuildState {
   /** The header's start; the plugin version follows. */
-  private static final String HEADER = "# coroutine-maven-plugin state v1 ";
+  private static final String HEADER = "# coroutine-maven-plugin state v2 ";
 
-  /** Size and modification time of one class file. */
-  record Stamp(long size, long modifiedNanos) {
-    static Stamp of(Path file) throws IOException {
-      BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-      return new Stamp(a.size(), a.lastModifiedTime().to(TimeUnit.NANOSECONDS));
+  /** Size and content hash of one class file. */
+  record Stamp(long size, String sha256) {
+    /** The stamp of a class file holding {@code bytes}. */
+    static Stamp of(byte[] bytes) {
+      try {
+        byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+        return new Stamp(bytes.length, HexFormat.of().formatHex(digest));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has SHA-256", e);
+      }
     }
   }
 
@@ -60,7 +72,7 @@ final class BuildState {
       for (String line : lines.subList(1, lines.size())) {
         String[] f = line.split("\t");
         if (f.length == 3) {
-          state.stamps.put(f[0], new Stamp(Long.parseLong(f[1]), Long.parseLong(f[2])));
+          state.stamps.put(f[0], new Stamp(Long.parseLong(f[1]), f[2]));
         }
       }
       return state;
@@ -93,7 +105,7 @@ final class BuildState {
                 .append('\t')
                 .append(s.size())
                 .append('\t')
-                .append(s.modifiedNanos())
+                .append(s.sha256())
                 .append('\n'));
     Files.createDirectories(file.getParent());
     AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));

@@ -45,7 +45,7 @@ final class Instrumenter {
    *
    * @param classesDir the folder
    * @param scanned class files chosen by the filter
-   * @param upToDate of those, unchanged since the last run (not read)
+   * @param upToDate of those, unchanged since the last run (read and hashed, not parsed)
    * @param rewritten classes whose bytes changed
    * @param methods methods (and async lambdas) rewritten in them
    * @param refused classes refused with diagnostics
@@ -74,7 +74,7 @@ final class Instrumenter {
       for (Write w : writes) {
         Path file = classesDir.resolve(w.path());
         AtomicFiles.write(file, w.bytes());
-        state.put(w.path(), BuildState.Stamp.of(file));
+        state.put(w.path(), BuildState.Stamp.of(w.bytes()));
       }
       state.write(stateFile, pluginVersion);
     }
@@ -117,13 +117,13 @@ final class Instrumenter {
     int refused = 0;
     for (String path : paths) {
       Path file = classesDir.resolve(path);
-      BuildState.Stamp stamp = BuildState.Stamp.of(file);
+      byte[] bytes = Files.readAllBytes(file);
+      BuildState.Stamp stamp = BuildState.Stamp.of(bytes);
       if (previous.isUpToDate(path, stamp)) {
         upToDate++;
         next.put(path, stamp);
         continue;
       }
-      byte[] bytes = Files.readAllBytes(file);
       if (!CoroutineTransformer.mightNeedTransform(bytes)) {
         next.put(path, stamp);
         continue;

@@ -13,16 +13,18 @@ class BuildStateTest {
   @Test
   void writtenState_readsBack_forTheSameVersion() throws Exception {
     BuildState s = BuildState.empty();
-    s.put("a/B.class", new BuildState.Stamp(10, 123456789L));
+    s.put("a/B.class", BuildState.Stamp.of(new byte[] {1, 2, 3}));
     Path file = dir.resolve("sub/instrument.state");
 
     s.write(file, "1.0");
     BuildState read = BuildState.read(file, "1.0");
 
     assertThat(read.size()).isEqualTo(1);
-    assertThat(read.isUpToDate("a/B.class", new BuildState.Stamp(10, 123456789L))).isTrue();
-    assertThat(read.isUpToDate("a/B.class", new BuildState.Stamp(10, 123456790L))).isFalse();
-    assertThat(read.isUpToDate("a/C.class", new BuildState.Stamp(10, 123456789L))).isFalse();
+    assertThat(read.isUpToDate("a/B.class", BuildState.Stamp.of(new byte[] {1, 2, 3}))).isTrue();
+    assertThat(read.isUpToDate("a/B.class", BuildState.Stamp.of(new byte[] {1, 2, 4})))
+        .as("same size, other content")
+        .isFalse();
+    assertThat(read.isUpToDate("a/C.class", BuildState.Stamp.of(new byte[] {1, 2, 3}))).isFalse();
     try (var files = Files.list(file.getParent())) {
       assertThat(files).containsExactly(file); // no temporary file left behind
     }
@@ -31,13 +33,13 @@ class BuildStateTest {
   @Test
   void otherVersion_missingOrGarbage_giveAnEmptyState() throws Exception {
     BuildState s = BuildState.empty();
-    s.put("a/B.class", new BuildState.Stamp(10, 1));
+    s.put("a/B.class", BuildState.Stamp.of(new byte[10]));
     Path file = dir.resolve("instrument.state");
     s.write(file, "1.0");
 
     assertThat(BuildState.read(file, "2.0").size()).isZero();
     assertThat(BuildState.read(dir.resolve("missing"), "1.0").size()).isZero();
-    Files.writeString(file, "# coroutine-maven-plugin state v1 1.0\na/B.class\tx\ty\n");
+    Files.writeString(file, "# coroutine-maven-plugin state v2 1.0\na/B.class\tx\ty\n");
     assertThat(BuildState.read(file, "1.0").size()).isZero();
   }
 }

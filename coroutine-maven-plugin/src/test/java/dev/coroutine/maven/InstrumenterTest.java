@@ -36,6 +36,9 @@ class InstrumenterTest {
   /** What the fake makes of ASYNC: the same bytes plus one (a stand-in for the marker). */
   private static final byte[] REWRITTEN = Arrays.copyOf(ASYNC, ASYNC.length + 1);
 
+  /** The compiler's new output for Good: as long as REWRITTEN, other bytes. */
+  private static final byte[] RECOMPILED = recompiled();
+
   @TempDir Path classes;
   @TempDir Path target;
 
@@ -62,6 +65,10 @@ class InstrumenterTest {
               }
               if (Arrays.equals(bytes, REWRITTEN)) {
                 asked.add("marked");
+                return new TransformResult("x.Good", null, 0, List.of());
+              }
+              if (Arrays.equals(bytes, RECOMPILED)) {
+                asked.add("recompiled");
                 return new TransformResult("x.Good", null, 0, List.of());
               }
               throw new AssertionError("unexpected input");
@@ -119,6 +126,39 @@ class InstrumenterTest {
     assertThat(second.rewritten()).isZero();
     assertThat(second.upToDate()).isEqualTo(2);
     assertThat(asked).isEmpty();
+  }
+
+  @Test
+  void secondRun_afterToolsTruncateOrResetTheFileTimes_rewritesNothing() throws Exception {
+    put("x/Good.class", ASYNC);
+    put("x/Plain.class", PLAIN);
+    plan(null, null).commit(stateFile(), "test");
+    asked.clear();
+    // what maven-jar-plugin 2.4, a millisecond file system or a copy does to the times
+    Path good = classes.resolve("x/Good.class");
+    long millis = Files.getLastModifiedTime(good).toMillis();
+    Files.setLastModifiedTime(good, FileTime.fromMillis(millis));
+    Files.setLastModifiedTime(classes.resolve("x/Plain.class"), FileTime.fromMillis(1000));
+
+    Instrumenter.Plan second = plan(null, null);
+
+    assertThat(second.upToDate()).isEqualTo(2);
+    assertThat(second.writes()).isEmpty();
+    assertThat(asked).isEmpty();
+  }
+
+  @Test
+  void recompiledClass_withTheSameSizeAndTime_isStillRewritten() throws Exception {
+    put("x/Good.class", ASYNC);
+    plan(null, null).commit(stateFile(), "test");
+    Path good = classes.resolve("x/Good.class");
+    FileTime time = Files.getLastModifiedTime(good);
+    Files.write(good, RECOMPILED);
+    Files.setLastModifiedTime(good, time); // within the same tick of a coarse file system
+
+    plan(null, null);
+
+    assertThat(asked).containsExactly("async", "recompiled");
   }
 
   @Test
@@ -252,6 +292,12 @@ class InstrumenterTest {
           .sorted()
           .collect(Collectors.toList());
     }
+  }
+
+  private static byte[] recompiled() {
+    byte[] b = Arrays.copyOf(ASYNC, ASYNC.length + 1);
+    b[b.length - 1] = 7;
+    return b;
   }
 
   private static byte[] flipLastByte(byte[] b) {

@@ -1,0 +1,167 @@
+package dev.coroutine.transform;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
+
+/**
+ * How many monitors a method may hold before each of its instructions: a forward data flow over
+ * the whole method, through branches, switches, subroutines and exception handlers, that counts
+ * {@code monitorenter} up and {@code monitorexit} down. It looks at no particular bytecode shape
+ * (where javac, ECJ or a hand-written class put their catch-all ranges, a {@code nop} between the
+ * enter and the range), so a suspension point inside any {@code synchronized} region is found.
+ *
+ * <p>Invariant: {@code depth[i]} is the largest count on any path reaching instruction {@code i}
+ * (a may-analysis: 0 means no path holds a monitor there), or -1 if no path reaches it. An
+ * exception leaves an instruction with the count it had before the instruction, and goes to every
+ * handler covering it up to and including the first one that catches everything (the JVM stops
+ * there), so a {@code catch} around a whole {@code synchronized} block is not taken for inside it.
+ */
+final class MonitorDepth {
+  /** Unreachable instruction. */
+  static final int UNREACHABLE = -1;
+
+  private MonitorDepth() {}
+
+  /** The may-depth before each instruction of {@code m}, indexed as {@code m.instructions}. */
+  static int[] of(MethodNode m) {
+    InsnList insns = m.instructions;
+    int n = insns.size();
+    int[] depth = new int[n];
+    Arrays.fill(depth, UNREACHABLE);
+    if (n == 0) {
+      return depth;
+    }
+    // a loop that enters without exiting would count forever: no path holds more monitors than
+    // the method has monitorenter instructions, so counts stop there
+    int cap = 0;
+    List<Integer> afterJsr = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int op = insns.get(i).getOpcode();
+      if (op == Opcodes.MONITORENTER) {
+        cap++;
+      } else if (op == Opcodes.JSR && i + 1 < n) {
+        afterJsr.add(i + 1);
+      }
+    }
+    List<List<Integer>> handlers = handlers(m, n);
+    ArrayDeque<Integer> work = new ArrayDeque<>();
+    depth[0] = 0;
+    work.add(0);
+    List<Integer> next = new ArrayList<>(4);
+    while (!work.isEmpty()) {
+      int i = work.poll();
+      int in = depth[i];
+      AbstractInsnNode insn = insns.get(i);
+      int op = insn.getOpcode();
+      int out = in;
+      if (op == Opcodes.MONITORENTER) {
+        out = Math.min(in + 1, cap);
+      } else if (op == Opcodes.MONITOREXIT) {
+        out = Math.max(in - 1, 0);
+      }
+      next.clear();
+      successors(insns, insn, i, afterJsr, next);
+      for (int s : next) {
+        flow(depth, work, s, out);
+      }
+      for (int h : handlers.get(i)) {
+        flow(depth, work, h, in);
+      }
+    }
+    return depth;
+  }
+
+  private static void flow(int[] depth, ArrayDeque<Integer> work, int to, int value) {
+    if (value > depth[to]) {
+      depth[to] = value;
+      work.add(to);
+    }
+  }
+
+  /** Where an exception thrown at each instruction may go. */
+  private static List<List<Integer>> handlers(MethodNode m, int n) {
+    InsnList insns = m.instructions;
+    List<List<Integer>> handlers = new ArrayList<>(n);
+    boolean[] caughtAll = new boolean[n];
+    for (int i = 0; i < n; i++) {
+      handlers.add(new ArrayList<>(1));
+    }
+    if (m.tryCatchBlocks == null) {
+      return handlers;
+    }
+    for (TryCatchBlockNode t : m.tryCatchBlocks) {
+      int start = insns.indexOf(t.start);
+      int end = insns.indexOf(t.end);
+      int handler = insns.indexOf(t.handler);
+      boolean all = t.type == null || t.type.equals("java/lang/Throwable");
+      for (int i = start; i < end; i++) {
+        if (!caughtAll[i]) {
+          handlers.get(i).add(handler);
+          caughtAll[i] = all;
+        }
+      }
+    }
+    return handlers;
+  }
+
+  /** The normal successors of {@code insn} (index {@code i}), added to {@code out}. */
+  private static void successors(
+      InsnList insns, AbstractInsnNode insn, int i, List<Integer> afterJsr, List<Integer> out) {
+    int op = insn.getOpcode();
+    if (insn instanceof JumpInsnNode) {
+      out.add(insns.indexOf(((JumpInsnNode) insn).label));
+      if (op != Opcodes.GOTO && op != Opcodes.JSR) {
+        addNext(insns, i, out);
+      }
+      return;
+    }
+    if (insn instanceof TableSwitchInsnNode) {
+      TableSwitchInsnNode s = (TableSwitchInsnNode) insn;
+      out.add(insns.indexOf(s.dflt));
+      for (LabelNode l : s.labels) {
+        out.add(insns.indexOf(l));
+      }
+      return;
+    }
+    if (insn instanceof LookupSwitchInsnNode) {
+      LookupSwitchInsnNode s = (LookupSwitchInsnNode) insn;
+      out.add(insns.indexOf(s.dflt));
+      for (LabelNode l : s.labels) {
+        out.add(insns.indexOf(l));
+      }
+      return;
+    }
+    switch (op) {
+      case Opcodes.RET:
+        out.addAll(afterJsr); // back to after some jsr: all of them, conservatively
+        return;
+      case Opcodes.IRETURN:
+      case Opcodes.LRETURN:
+      case Opcodes.FRETURN:
+      case Opcodes.DRETURN:
+      case Opcodes.ARETURN:
+      case Opcodes.RETURN:
+      case Opcodes.ATHROW:
+        return;
+      default:
+        addNext(insns, i, out);
+    }
+  }
+
+  private static void addNext(InsnList insns, int i, List<Integer> out) {
+    if (i + 1 < insns.size()) {
+      out.add(i + 1);
+    }
+  }
+}
