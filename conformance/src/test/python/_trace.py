@@ -14,8 +14,10 @@ canonically and joined by single spaces, so the Java twin can print the same lin
 
 state(fut) describes a future or task without repr():  pending | cancelled | result=<v> |
 exception=<Name>. chain(exc) gives an exception and its causes: TimeoutError<-CancelledError.
+msg(exc) is its message or None; names(futures) the sorted names of tasks (for wait()'s sets).
 """
 
+import asyncio
 import sys
 
 _lines = []
@@ -71,6 +73,17 @@ def chain(exc):
         names.append(fmt(exc))
         exc = exc.__cause__
     return "<-".join(names)
+
+
+def msg(exc):
+    """The message an exception carries, or None when it has none (CancelledError() and
+    CancelledError('') both give None, as Java's null message)."""
+    return str(exc) or None
+
+
+def names(futures):
+    """The names of tasks (a plain future counts as "future"), sorted: sets have no order."""
+    return sorted(f.get_name() if isinstance(f, asyncio.Task) else "future" for f in futures)
 
 
 def since(version):

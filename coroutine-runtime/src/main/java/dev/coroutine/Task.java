@@ -103,8 +103,14 @@ public class Task<T> extends Future<T> {
     } else if (w instanceof Sleep) {
       Sleep s = (Sleep) w;
       if (s.isScheduled()) {
+        // asyncio cancels the sleep's future: the cancellation is delivered with this message
+        // even if a later cancel() brings another or uncancel() withdraws the request
         loop.removeTimer(s);
+        Future<Object> cancelled = new Future<>(loop);
+        cancelled.cancel(message);
+        waitingOn = cancelled;
         loop.schedule(this);
+        return true;
       }
     }
     mustCancel = true;
@@ -229,7 +235,12 @@ public class Task<T> extends Future<T> {
     loop.unlinkTask(this);
     current = null;
     loop.resumeValue = null;
-    if (failure == null) {
+    if (failure == null && mustCancel) {
+      // cancelled while running (by itself, say) and returned before another await: asyncio
+      // ends such a task cancelled, not with its result
+      mustCancel = false;
+      super.cancel((String) value);
+    } else if (failure == null) {
       super.setResult(castResult(result));
     } else if (failure instanceof CancellationException) {
       super.cancel(failure.getMessage());

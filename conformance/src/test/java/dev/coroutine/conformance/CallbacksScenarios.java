@@ -125,14 +125,15 @@ final class CallbacksScenarios {
   static Coroutine<Void> timerCancelsTimer() {
     EventLoop loop = getRunningLoop();
     Handle[] b = new Handle[1];
-    loop.callLater(
-        0.002,
+    double when = loop.time() + 0.002;
+    loop.callAt(
+        when,
         () -> {
           log("a");
           b[0].cancel();
         });
-    b[0] = loop.callLater(0.002, () -> log("b"));
-    loop.callLater(0.002, () -> log("c"));
+    b[0] = loop.callAt(when, () -> log("b"));
+    loop.callAt(when, () -> log("c"));
     await(sleep(10));
     log("end", b[0].isCancelled());
     return done();
@@ -142,13 +143,14 @@ final class CallbacksScenarios {
   @Async
   static Coroutine<Void> callSoonFromTimer() {
     EventLoop loop = getRunningLoop();
-    loop.callLater(
-        0.002,
+    double when = loop.time() + 0.002;
+    loop.callAt(
+        when,
         () -> {
           log("a");
           loop.callSoon(() -> log("soon from a"));
         });
-    loop.callLater(0.002, () -> log("b"));
+    loop.callAt(when, () -> log("b"));
     await(sleep(10));
     log("end");
     return done();

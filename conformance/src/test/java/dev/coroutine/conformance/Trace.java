@@ -1,6 +1,7 @@
 package dev.coroutine.conformance;
 
 import dev.coroutine.Future;
+import dev.coroutine.Task;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.math.RoundingMode;
@@ -91,6 +92,22 @@ public final class Trace {
       j.add(exceptionName(e));
     }
     return j.toString();
+  }
+
+  /** The message of {@code e}, or null when it has none (an empty message counts as none). */
+  public static String msg(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isEmpty() ? null : m;
+  }
+
+  /** The names of tasks (a plain future counts as "future"), sorted, as Python's names(). */
+  public static List<String> names(Collection<? extends Future<?>> futures) {
+    List<String> out = new ArrayList<>();
+    for (Future<?> f : futures) {
+      out.add(f instanceof Task ? ((Task<?>) f).getName() : "future");
+    }
+    java.util.Collections.sort(out);
+    return out;
   }
 
   /** The name of the asyncio exception {@code e} stands for (see {@link #EXCEPTION_NAMES}). */
