@@ -249,11 +249,33 @@ public final class Coroutines {
   @SuppressWarnings("unchecked")
   static <T> Future<List<T>> gatherOn(
       EventLoop loop, boolean returnExceptions, Awaitable<?>... awaitables) {
-    Future<?>[] children = new Future<?>[awaitables.length];
-    for (int i = 0; i < children.length; i++) {
-      children[i] = loop.ensureFuture(awaitables[i]);
+    return new GatheringFuture<>(loop, futuresOf(loop, awaitables), returnExceptions);
+  }
+
+  /**
+   * One future per awaitable, in order: futures as they are, coroutines wrapped in tasks. An
+   * awaitable passed twice maps to the same future (a coroutine runs once; asyncio does the same).
+   */
+  static Future<?>[] futuresOf(EventLoop loop, Awaitable<?>[] awaitables) {
+    Future<?>[] out = new Future<?>[awaitables.length];
+    java.util.IdentityHashMap<Awaitable<?>, Future<?>> seen = null;
+    for (int i = 0; i < out.length; i++) {
+      Awaitable<?> a = awaitables[i];
+      if (a instanceof Future) {
+        out[i] = loop.ensureFuture(a);
+        continue;
+      }
+      if (seen == null) {
+        seen = new java.util.IdentityHashMap<>();
+      }
+      Future<?> f = seen.get(a);
+      if (f == null) {
+        f = loop.ensureFuture(a);
+        seen.put(a, f);
+      }
+      out[i] = f;
     }
-    return new GatheringFuture<>(loop, children, returnExceptions);
+    return out;
   }
 
   /**

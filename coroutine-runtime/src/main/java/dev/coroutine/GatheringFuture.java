@@ -3,17 +3,21 @@ package dev.coroutine;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /**
  * The future {@link Coroutines#gather} returns: asyncio's {@code _GatheringFuture}.
  *
  * <p>Invariant: {@link #remaining} counts children not yet finished. Cancelling the gather
- * cancels the children and does not finish the gather at once: it finishes (cancelled) when the
- * children have, so a task awaiting it resumes only after their cleanup ran. Without {@code
+ * cancels the children and does not finish the gather at once: it finishes when the children
+ * have, so a task awaiting it resumes only after their cleanup ran. Without {@code
  * returnExceptions}, the first child failure (or cancellation) fails the gather at once; the other
- * children keep running. A child's cancellation cancels the gather (awaiting it throws {@link
- * java.util.concurrent.CancellationException}).
+ * children keep running. As in asyncio, a cancellation (of a child, or of the gather itself) ends
+ * the gather failed with a {@link CancellationException}, not cancelled: awaiting it throws that
+ * exception, {@link #isCancelled()} is false and {@link #exception()} returns it. Children already
+ * done when the gather is made count at once (asyncio 3.12), so a gather of finished futures is
+ * finished when returned.
  *
  * @param <T> the children's result type
  */
@@ -41,8 +45,17 @@ final class GatheringFuture<T> extends Future<List<T>> {
       super.setResult(new ArrayList<>());
       return;
     }
+    int[] doneNow = new int[children.length];
+    int nDone = 0;
     for (int i = 0; i < children.length; i++) {
-      children[i].addDoneCallback(new Slot(this, i));
+      if (children[i].isDone()) {
+        doneNow[nDone++] = i;
+      } else {
+        children[i].addDoneCallback(new Slot(this, i));
+      }
+    }
+    for (int k = 0; k < nDone; k++) {
+      childDone(children[doneNow[k]], doneNow[k]);
     }
   }
 
@@ -75,7 +88,7 @@ final class GatheringFuture<T> extends Future<List<T>> {
     }
     if (!returnExceptions && child.state != SUCCEEDED) {
       if (child.state == CANCELLED) {
-        super.cancel((String) child.value); // a cancelled child cancels the gather
+        super.setException(child.failure()); // asyncio: set_exception(CancelledError)
       } else {
         super.setException(child.failure());
       }
@@ -85,7 +98,8 @@ final class GatheringFuture<T> extends Future<List<T>> {
     results[i] = child.state == SUCCEEDED ? child.value : child.failure();
     if (remaining == 0) {
       if (cancelRequested) {
-        super.cancel(cancelMessage);
+        // the gather was cancelled: it fails with the cancellation whatever the children did
+        super.setException(new CancellationException(cancelMessage));
       } else {
         @SuppressWarnings("unchecked")
         List<T> list = (List<T>) new ArrayList<>(Arrays.asList(results));
