@@ -26,6 +26,17 @@ async def fail_after(delay, exc):
     raise exc
 
 
+async def gated(gate, value):
+    """Finishes when the scenario opens the gate: no race against the other children's timers."""
+    try:
+        await gate
+        log(value, "finished")
+        return value
+    except asyncio.CancelledError as e:
+        log(value, "cancelled", msg(e))
+        raise
+
+
 async def scenario_results_in_argument_order():
     r = await asyncio.gather(after(0.006, "a"), after(0.002, "b"), after(0.004, "c"))
     log(r)
@@ -48,33 +59,50 @@ async def scenario_children_start_in_argument_order():
 
 
 async def scenario_first_exception_propagates_others_go_on():
-    slow = asyncio.create_task(after(0.1, "slow"))
+    gate = asyncio.get_running_loop().create_future()
+    slow = asyncio.create_task(gated(gate, "slow"))
     g = asyncio.gather(fail_after(0.002, Boom()), slow)
     try:
         await g
     except Boom as e:
         log("gather raised", e)
     log("gather", state(g), "slow", state(slow))
+    gate.set_result(None)
     log(await slow)
 
 
 async def scenario_first_exception_is_the_same_instance():
     e = Boom()
-    g = asyncio.gather(fail_after(0.001, e), after(0.05, "x"))
+    gate = asyncio.get_running_loop().create_future()
+    x = asyncio.create_task(gated(gate, "x"))
+    g = asyncio.gather(fail_after(0.001, e), x)
     try:
         await g
-    except Boom as x:
-        log("same instance", x is e, g.exception() is e)
-    await asyncio.sleep(0.08)
+    except Boom as err:
+        log("same instance", err is e, g.exception() is e)
+    gate.set_result(None)
+    await x
 
 
 async def scenario_second_exception_is_dropped():
-    g = asyncio.gather(fail_after(0.001, Boom()), fail_after(0.05, ValueError()))
+    gate = asyncio.get_running_loop().create_future()
+
+    async def second():
+        await gate
+        log("raising", "ValueError")
+        raise ValueError()
+
+    t = asyncio.create_task(second())
+    g = asyncio.gather(fail_after(0.001, Boom()), t)
     try:
         await g
     except Exception as e:
         log("gather raised", e)
-    await asyncio.sleep(0.08)
+    gate.set_result(None)
+    try:
+        await t
+    except ValueError:
+        log("second child raised ValueError")
     log("gather", state(g))
 
 
@@ -115,7 +143,8 @@ async def scenario_same_failing_future_twice_with_return_exceptions():
 
 
 async def scenario_cancelled_child_cancels_awaiter():
-    a = asyncio.create_task(after(0.1, "a"))
+    gate = asyncio.get_running_loop().create_future()
+    a = asyncio.create_task(gated(gate, "a"))
     b = asyncio.create_task(after(10, "b"))
     g = asyncio.gather(a, b)
     await asyncio.sleep(0)
@@ -125,6 +154,7 @@ async def scenario_cancelled_child_cancels_awaiter():
     except asyncio.CancelledError as e:
         log("gather raised", e, msg(e))
     log("gather", state(g), g.cancelled(), "a", state(a), "b", state(b))
+    gate.set_result(None)
     await a
     log("a", state(a))
 
@@ -306,9 +336,11 @@ async def scenario_exception_raised_before_first_await():
     async def eager_fail():
         raise Boom()
 
-    slow = asyncio.create_task(after(0.05, "slow"))
+    gate = asyncio.get_running_loop().create_future()
+    slow = asyncio.create_task(gated(gate, "slow"))
     try:
         await asyncio.gather(eager_fail(), slow)
     except Boom:
         log("raised Boom", state(slow))
+    gate.set_result(None)
     await slow

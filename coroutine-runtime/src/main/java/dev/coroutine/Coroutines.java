@@ -456,7 +456,7 @@ public final class Coroutines {
           if (in.state == Future.SUCCEEDED) {
             outer.setResult((T) in.value);
           } else if (in.state == Future.CANCELLED) {
-            outer.cancel((String) in.value);
+            outer.cancel(); // as asyncio: the inner's cancel message does not cross the shield
           } else {
             outer.setException(in.failure());
           }

@@ -41,6 +41,19 @@ final class GatherScenarios {
     }
   }
 
+  /** Python's gated(gate, value): finishes when the scenario opens the gate. */
+  @Async
+  static <T> Coroutine<T> gated(Future<?> gate, T value) {
+    try {
+      await(gate);
+      log(value, "finished");
+      return done(value);
+    } catch (CancellationException e) {
+      log(value, "cancelled", msg(e));
+      throw e;
+    }
+  }
+
   @Async
   static Coroutine<Object> failAfter(long millis, RuntimeException e) {
     await(sleep(millis));
@@ -83,7 +96,8 @@ final class GatherScenarios {
   @Scenario("first_exception_propagates_others_go_on")
   @Async
   static Coroutine<Void> firstExceptionPropagates() {
-    Task<Object> slow = createTask(after(100, (Object) "slow"));
+    Future<Void> gate = getRunningLoop().createFuture();
+    Task<Object> slow = createTask(gated(gate, (Object) "slow"));
     Future<List<Object>> g = gather(failAfter(2, new Boom()), slow);
     try {
       await(g);
@@ -91,6 +105,7 @@ final class GatherScenarios {
       log("gather raised", e);
     }
     log("gather", state(g), "slow", state(slow));
+    gate.setResult(null);
     log(await(slow));
     return done();
   }
@@ -99,26 +114,43 @@ final class GatherScenarios {
   @Async
   static Coroutine<Void> firstExceptionSameInstance() {
     Boom e = new Boom();
-    Future<List<Object>> g = gather(failAfter(1, e), after(50, (Object) "x"));
+    Future<Void> gate = getRunningLoop().createFuture();
+    Task<Object> x = createTask(gated(gate, (Object) "x"));
+    Future<List<Object>> g = gather(failAfter(1, e), x);
     try {
       await(g);
-    } catch (Boom x) {
-      log("same instance", x == e, g.exception() == e);
+    } catch (Boom err) {
+      log("same instance", err == e, g.exception() == e);
     }
-    await(sleep(80));
+    gate.setResult(null);
+    await(x);
     return done();
+  }
+
+  @Async
+  private static Coroutine<Object> second(Future<Void> gate) {
+    await(gate);
+    log("raising", "ValueError");
+    throw new IllegalArgumentException();
   }
 
   @Scenario("second_exception_is_dropped")
   @Async
   static Coroutine<Void> secondExceptionDropped() {
-    Future<List<Object>> g = gather(failAfter(1, new Boom()), failAfter(50, new IllegalArgumentException()));
+    Future<Void> gate = getRunningLoop().createFuture();
+    Task<Object> t = createTask(second(gate));
+    Future<List<Object>> g = gather(failAfter(1, new Boom()), t);
     try {
       await(g);
     } catch (RuntimeException e) {
       log("gather raised", e);
     }
-    await(sleep(80));
+    gate.setResult(null);
+    try {
+      await(t);
+    } catch (IllegalArgumentException e) {
+      log("second child raised ValueError");
+    }
     log("gather", state(g));
     return done();
   }
@@ -180,7 +212,8 @@ final class GatherScenarios {
   @Scenario("cancelled_child_cancels_awaiter")
   @Async
   static Coroutine<Void> cancelledChildCancelsAwaiter() {
-    Task<String> a = createTask(after(100, "a"));
+    Future<Void> gate = getRunningLoop().createFuture();
+    Task<String> a = createTask(gated(gate, "a"));
     Task<String> b = createTask(after(10_000, "b"));
     Future<List<String>> g = gather(a, b);
     await(sleep(0));
@@ -191,6 +224,7 @@ final class GatherScenarios {
       log("gather raised", e, msg(e));
     }
     log("gather", state(g), g.isCancelled(), "a", state(a), "b", state(b));
+    gate.setResult(null);
     await(a);
     log("a", state(a));
     return done();
@@ -447,12 +481,14 @@ final class GatherScenarios {
   @Scenario("exception_raised_before_first_await")
   @Async
   static Coroutine<Void> exceptionBeforeFirstAwait() {
-    Task<Object> slow = createTask(after(50, (Object) "slow"));
+    Future<Void> gate = getRunningLoop().createFuture();
+    Task<Object> slow = createTask(gated(gate, (Object) "slow"));
     try {
       await(gather(eagerFail(), slow));
     } catch (Boom e) {
       log("raised Boom", state(slow));
     }
+    gate.setResult(null);
     await(slow);
     return done();
   }
