@@ -22,8 +22,14 @@ final class CoroutineMethods {
   /** A misuse found: the message and the instruction it is at (null: the method's first line). */
   record Problem(MethodNode method, String message, AbstractInsnNode at) {}
 
+  /**
+   * True for a method the user annotated {@code @Async}. A bridge method is never one: javac and
+   * ECJ copy the annotation onto the bridges they generate for a generic or covariant override,
+   * and a bridge only forwards (with a cast) to the user's method, which is the coroutine.
+   */
   static boolean isAnnotatedAsync(MethodNode m) {
-    return hasAnnotation(m.visibleAnnotations) || hasAnnotation(m.invisibleAnnotations);
+    return (m.access & Opcodes.ACC_BRIDGE) == 0
+        && (hasAnnotation(m.visibleAnnotations) || hasAnnotation(m.invisibleAnnotations));
   }
 
   private static boolean hasAnnotation(List<AnnotationNode> list) {

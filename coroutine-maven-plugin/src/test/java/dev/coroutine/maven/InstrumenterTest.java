@@ -285,6 +285,25 @@ class InstrumenterTest {
     }
   }
 
+  @Test
+  void realTransformer_asyncBridgesFromJavac_areLeftAsCompiled_notRefused() throws Exception {
+    String dir = "dev/coroutine/maven/samples/";
+    for (String name : List.of("BridgeSample", "BridgeSample$1", "BridgeSample$Upper", "BridgeSample$Handler")) {
+      put(dir + name + ".class", resource(dir + name + ".class"));
+    }
+    try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
+      Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
+
+      Instrumenter.Plan plan = real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
+
+      assertThat(plan.diagnostics()).isEmpty();
+      assertThat(plan.refused()).isZero();
+      // get() and handle(String); their bridges get() and handle(Object) stay as javac made them
+      assertThat(plan.rewritten()).isEqualTo(2);
+      assertThat(plan.methods()).isEqualTo(2);
+    }
+  }
+
   private static List<String> files(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
@@ -304,6 +323,14 @@ class InstrumenterTest {
     byte[] c = b.clone();
     c[c.length - 1] ^= 1;
     return c;
+  }
+
+  private static byte[] resource(String path) {
+    try (InputStream in = InstrumenterTest.class.getClassLoader().getResourceAsStream(path)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
   }
 
   private static byte[] bytesOf(Class<?> c) {
