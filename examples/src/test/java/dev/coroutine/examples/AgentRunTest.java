@@ -105,7 +105,6 @@ class AgentRunTest {
             p.exitValue(),
             Files.readString(out, StandardCharsets.UTF_8),
             Files.readString(err, StandardCharsets.UTF_8));
-    System.out.println("$ " + String.join(" ", cmd) + "\n" + r.out() + r.err());
     return r;
   }
 

@@ -10,12 +10,15 @@ import java.util.regex.Pattern;
 /**
  * What an example printed when its {@code main} ran in this JVM, and how long it took. The examples
  * print from the loop thread and from others (the debug log handler, worker threads), so {@link
- * System#out} itself is swapped while one runs; tests therefore run one example at a time.
+ * System#out} and {@link System#err} themselves are swapped while one runs; tests therefore run one
+ * example at a time. Nothing is echoed: the build log shows test results, not demos, and the
+ * assertions quote what they check.
  *
  * @param out everything printed to standard output
+ * @param err everything printed to standard error
  * @param seconds wall time of {@code main}
  */
-record Captured(String out, double seconds) {
+record Captured(String out, String err, double seconds) {
 
   /** An example's entry point. */
   @FunctionalInterface
@@ -23,22 +26,26 @@ record Captured(String out, double seconds) {
     void main(String[] args) throws Exception;
   }
 
-  /** Runs {@code main} with standard output captured; echoes the output for the build log. */
+  /** Runs {@code main} with standard output and standard error captured. */
   static Captured run(Main main, String... args) throws Exception {
-    PrintStream original = System.out;
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    PrintStream originalOut = System.out;
+    PrintStream originalErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
     long start = System.nanoTime();
-    try (PrintStream capture = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      System.setOut(capture);
+    try (PrintStream outCapture = new PrintStream(out, true, StandardCharsets.UTF_8);
+        PrintStream errCapture = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+      System.setOut(outCapture);
+      System.setErr(errCapture);
       main.main(args);
     } finally {
-      System.setOut(original);
+      System.setOut(originalOut);
+      System.setErr(originalErr);
     }
-    Captured c =
-        new Captured(buffer.toString(StandardCharsets.UTF_8), (System.nanoTime() - start) / 1e9);
-    original.print(c.out());
-    original.printf("(%.2f s)%n", c.seconds());
-    return c;
+    return new Captured(
+        out.toString(StandardCharsets.UTF_8),
+        err.toString(StandardCharsets.UTF_8),
+        (System.nanoTime() - start) / 1e9);
   }
 
   /** The output's lines. */

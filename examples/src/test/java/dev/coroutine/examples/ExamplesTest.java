@@ -41,6 +41,7 @@ class ExamplesTest {
     Captured c = Captured.run(GatherFactorial::main);
 
     assertThat(c.lines()).containsExactlyElementsOf(Expected.GATHER_FACTORIAL);
+    assertThat(c.err()).as("standard error").isEmpty();
     assertThat(c.seconds()).as("three rounds of 1 s, concurrently").isBetween(2.9, 6.0);
   }
 
@@ -49,6 +50,7 @@ class ExamplesTest {
     Captured c = Captured.run(TaskCallback::main);
 
     assertThat(c.lines()).containsExactlyElementsOf(Expected.TASK_CALLBACK);
+    assertThat(c.err()).as("standard error").isEmpty();
   }
 
   @Test
@@ -65,6 +67,7 @@ class ExamplesTest {
     Captured c = Captured.run(CreateTask::main);
 
     assertThat(c.lines()).containsExactlyElementsOf(Expected.CREATE_TASK);
+    assertThat(c.err()).as("standard error").isEmpty();
   }
 
   @Test
@@ -72,6 +75,7 @@ class ExamplesTest {
     Captured c = Captured.run(SimpleWait::main);
 
     assertThat(c.lines()).containsExactlyElementsOf(Expected.SIMPLE_WAIT);
+    assertThat(c.err()).as("standard error").isEmpty();
   }
 
   @Test

@@ -24,9 +24,9 @@ final class Expected {
   static final List<String> TASK_CALLBACK =
       List.of(
           "Task: Task<Task-1 pending>",
-          "Callback: 200 OK from https://www.example.com",
-          "Task: Task<Task-1 finished result=200 OK from https://www.example.com>",
-          "Task Result: 200 OK from https://www.example.com");
+          "Callback: 200 OK from /status",
+          "Task: Task<Task-1 finished result=200 OK from /status>",
+          "Task Result: 200 OK from /status");
 
   /**
    * Seed 2.2 and 2.2.1: the task awaited first finishes second (it sleeps longer); the loop API; a
