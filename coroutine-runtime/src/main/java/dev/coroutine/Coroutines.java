@@ -29,6 +29,10 @@ public final class Coroutines {
    * Waits for {@code awaitable} and returns its result, or rethrows its exception unchanged. Only
    * valid inside an {@link Async} method (or an async lambda): the instrumentation replaces this
    * call; reached in code that was not instrumented it throws {@link IllegalStateException}.
+   *
+   * @param <T> the type of the result
+   * @param awaitable the coroutine, task or future to wait for
+   * @return the awaitable's result
    */
   public static <T> T await(Awaitable<T> awaitable) {
     throw notInstrumented();
@@ -37,17 +41,31 @@ public final class Coroutines {
   /**
    * Waits for a {@link CompletionStage} (any {@link CompletableFuture}) completed by any thread;
    * the coroutine resumes on its loop's thread. Only valid inside an {@link Async} method.
+   *
+   * @param <T> the type of the result
+   * @param stage the stage to wait for; any thread may complete it
+   * @return the value the stage completed with
    */
   public static <T> T await(CompletionStage<T> stage) {
     throw notInstrumented();
   }
 
-  /** The result of an {@link Async} method: {@code return done(value);}. */
+  /**
+   * The result of an {@link Async} method: {@code return done(value);}.
+   *
+   * @param <T> the type of the result
+   * @param value what the @Async method returns to its awaiter
+   * @return a finished coroutine holding {@code value}
+   */
   public static <T> Coroutine<T> done(T value) {
     return new DoneCoroutine<>(value);
   }
 
-  /** The end of an {@link Async} method without a result: {@code return done();}. */
+  /**
+   * The end of an {@link Async} method without a result: {@code return done();}.
+   *
+   * @return a finished coroutine whose result is null
+   */
   public static Coroutine<Void> done() {
     return DoneCoroutine.VOID;
   }
@@ -111,12 +129,23 @@ public final class Coroutines {
   /**
    * asyncio.run: runs {@code main} on a new event loop, closes the loop, and returns the result or
    * rethrows the failure unchanged.
+   *
+   * @param <T> the type of {@code main}'s result
+   * @param main the coroutine to run, typically {@code main()}
+   * @return {@code main}'s result
    */
   public static <T> T run(Coroutine<T> main) {
     return run(main, false);
   }
 
-  /** {@link #run(Coroutine)} with debug mode on or off (on also if the environment says so). */
+  /**
+   * {@link #run(Coroutine)} with debug mode on or off (on also if the environment says so).
+   *
+   * @param <T> the type of {@code main}'s result
+   * @param main the coroutine to run
+   * @param debug true to switch debug mode on (see {@link EventLoop#setDebug})
+   * @return {@code main}'s result
+   */
   public static <T> T run(Coroutine<T> main, boolean debug) {
     return runOn(new EventLoop(), main, debug);
   }
@@ -126,12 +155,23 @@ public final class Coroutines {
    * timers fire in order as soon as the loop has nothing else to do, so code that sleeps for an
    * hour finishes in milliseconds, deterministically. Meant for tests: {@code
    * assertThat(runWithVirtualTime(myCoroutine())).isEqualTo(42);}
+   *
+   * @param <T> the type of {@code main}'s result
+   * @param main the coroutine to run
+   * @return {@code main}'s result
    */
   public static <T> T runWithVirtualTime(Coroutine<T> main) {
     return runOn(EventLoop.withVirtualTime(), main, false);
   }
 
-  /** {@link #runWithVirtualTime(Coroutine)} with debug mode on or off. */
+  /**
+   * {@link #runWithVirtualTime(Coroutine)} with debug mode on or off.
+   *
+   * @param <T> the type of {@code main}'s result
+   * @param main the coroutine to run
+   * @param debug true to switch debug mode on
+   * @return {@code main}'s result
+   */
   public static <T> T runWithVirtualTime(Coroutine<T> main, boolean debug) {
     return runOn(EventLoop.withVirtualTime(), main, debug);
   }
@@ -177,12 +217,20 @@ public final class Coroutines {
     }
   }
 
-  /** The loop running on this thread; {@link IllegalStateException} if none. */
+  /**
+   * The loop running on this thread; {@link IllegalStateException} if none.
+   *
+   * @return the loop running on this thread
+   */
   public static EventLoop getRunningLoop() {
     return EventLoop.running();
   }
 
-  /** The task running right now, or null outside of any task. */
+  /**
+   * The task running right now, or null outside of any task.
+   *
+   * @return the running task, or null when no task is running on this thread
+   */
   public static Task<?> currentTask() {
     EventLoop l = EventLoop.runningOrNull();
     return l == null ? null : l.currentTask;
@@ -190,12 +238,22 @@ public final class Coroutines {
 
   // ---- sleeping ----------------------------------------------------------------------------
 
-  /** A coroutine that finishes after {@code delay}; {@code sleep(0)} yields to the loop once. */
+  /**
+   * A coroutine that finishes after {@code delay}; {@code sleep(0)} yields to the loop once.
+   *
+   * @param delay how long to sleep; zero or negative yields once
+   * @return a coroutine to await
+   */
   public static Coroutine<Void> sleep(Duration delay) {
     return sleepNanos(delay.toNanos());
   }
 
-  /** A coroutine that finishes after {@code millis} milliseconds. */
+  /**
+   * A coroutine that finishes after {@code millis} milliseconds.
+   *
+   * @param millis how long to sleep, in milliseconds; zero or negative yields once
+   * @return a coroutine to await
+   */
   public static Coroutine<Void> sleep(long millis) {
     return sleepNanos(Math.multiplyExact(Math.max(0, millis), 1_000_000L));
   }
@@ -206,17 +264,36 @@ public final class Coroutines {
 
   // ---- tasks -------------------------------------------------------------------------------
 
-  /** Wraps {@code coroutine} in a task on the running loop. */
+  /**
+   * Wraps {@code coroutine} in a task on the running loop.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs; it starts at the loop's next pass
+   * @return the scheduled task
+   */
   public static <T> Task<T> createTask(Coroutine<T> coroutine) {
     return EventLoop.running().createTask(coroutine);
   }
 
-  /** Wraps {@code coroutine} in a task named {@code name} on the running loop. */
+  /**
+   * Wraps {@code coroutine} in a task named {@code name} on the running loop.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs
+   * @param name the task's name, shown by {@code toString} and task dumps
+   * @return the scheduled task
+   */
   public static <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
     return EventLoop.running().createTask(coroutine, name);
   }
 
-  /** A future for any awaitable: a future as is, a coroutine wrapped in a task. */
+  /**
+   * A future for any awaitable: a future as is, a coroutine wrapped in a task.
+   *
+   * @param <T> the type of the result
+   * @param awaitable a future, task or coroutine
+   * @return {@code awaitable} itself if it is a future, else a new task running it
+   */
   public static <T> Future<T> ensureFuture(Awaitable<T> awaitable) {
     return EventLoop.running().ensureFuture(awaitable);
   }
@@ -226,6 +303,10 @@ public final class Coroutines {
   /**
    * Runs the awaitables concurrently and returns a future of their results in order. The first
    * failure fails the gather (the others keep running); cancelling the gather cancels them all.
+   *
+   * @param <T> the type of the results
+   * @param awaitables what to run concurrently; coroutines are wrapped in tasks
+   * @return a future of the results, in the order of {@code awaitables}
    */
   @SafeVarargs
   public static <T> Future<List<T>> gather(Awaitable<? extends T>... awaitables) {
@@ -235,13 +316,22 @@ public final class Coroutines {
   /**
    * {@link #gather} that never fails: each failure (or {@link CancellationException}) takes the
    * place of its result in the list.
+   *
+   * @param awaitables what to run concurrently; coroutines are wrapped in tasks
+   * @return a future of the results or exceptions, in the order of {@code awaitables}
    */
   @SafeVarargs
   public static Future<List<Object>> gatherReturnExceptions(Awaitable<?>... awaitables) {
     return gatherOn(EventLoop.running(), true, awaitables);
   }
 
-  /** {@link #gather(Awaitable[])} over a collection. */
+  /**
+   * {@link #gather(Awaitable[])} over a collection.
+   *
+   * @param <T> the type of the results
+   * @param awaitables what to run concurrently, in order
+   * @return a future of the results, in the order of {@code awaitables}
+   */
   public static <T> Future<List<T>> gather(Collection<? extends Awaitable<? extends T>> awaitables) {
     return gatherOn(EventLoop.running(), false, awaitables.toArray(new Awaitable<?>[0]));
   }
@@ -284,6 +374,12 @@ public final class Coroutines {
    * those pending. Never throws for the futures' failures and never cancels them; a timeout just
    * returns what is done so far. Write it qualified, {@code Coroutines.wait(...)}: unqualified,
    * the name resolves to {@link Object#wait()}.
+   *
+   * @param <T> the type of the results
+   * @param awaitables what to wait for (at least one); coroutines are wrapped in tasks
+   * @param returnWhen when to return: the first completion, the first failure, or all done
+   * @param timeout the longest wait, or null for none
+   * @return a coroutine whose result holds the futures done and those still pending
    */
   public static <T> Coroutine<WaitResult<T>> wait(
       Collection<? extends Awaitable<? extends T>> awaitables,
@@ -297,7 +393,14 @@ public final class Coroutines {
     return AsyncFrame.lazy(() -> Waiting.start(EventLoop.running(), list, returnWhen, timeout));
   }
 
-  /** {@link #wait(Collection, ReturnWhen, Duration)} without a timeout. */
+  /**
+   * {@link #wait(Collection, ReturnWhen, Duration)} without a timeout.
+   *
+   * @param <T> the type of the results
+   * @param awaitables what to wait for (at least one); coroutines are wrapped in tasks
+   * @param returnWhen when to return: the first completion, the first failure, or all done
+   * @return a coroutine whose result holds the futures done and those still pending
+   */
   public static <T> Coroutine<WaitResult<T>> wait(
       Collection<? extends Awaitable<? extends T>> awaitables, ReturnWhen returnWhen) {
     return wait(awaitables, returnWhen, null);
@@ -419,6 +522,13 @@ public final class Coroutines {
    *   }
    * } catch (TimeoutException e) { ... }
    * }</pre>
+   *
+   * @param <T> the type of the results
+   * @param awaitables what to wait for
+   * @param timeout the deadline for all of them, from now; null for none
+   * @return one coroutine per awaitable, in the order they finish
+   * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
+   *     deadline passes; declared here so that a {@code catch} around the call compiles
    */
   public static <T> List<Coroutine<T>> asCompleted(
       Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout)
@@ -426,7 +536,13 @@ public final class Coroutines {
     return AsCompleted.start(EventLoop.running(), awaitables, timeout);
   }
 
-  /** {@link #asCompleted(Collection, Duration)} without a timeout. */
+  /**
+   * {@link #asCompleted(Collection, Duration)} without a timeout.
+   *
+   * @param <T> the type of the results
+   * @param awaitables what to wait for
+   * @return one coroutine per awaitable, in the order they finish
+   */
   public static <T> List<Coroutine<T>> asCompleted(
       Collection<? extends Awaitable<? extends T>> awaitables) {
     return AsCompleted.start(EventLoop.running(), awaitables, null);
@@ -436,6 +552,10 @@ public final class Coroutines {
    * asyncio.shield: a future that mirrors {@code awaitable} (a coroutine is wrapped in a task)
    * but whose cancellation does not reach it. Cancelling the task that awaits the shield throws
    * {@link CancellationException} there while the inner work goes on.
+   *
+   * @param <T> the type of the result
+   * @param awaitable the work to protect from cancellation
+   * @return a future completed as {@code awaitable} completes, unless it is cancelled itself
    */
   @SuppressWarnings("unchecked")
   public static <T> Future<T> shield(Awaitable<T> awaitable) {
@@ -471,6 +591,13 @@ public final class Coroutines {
    * scope throws {@link TimeoutException} instead, unless the task was also cancelled from
    * outside, in which case the cancellation goes on. A body that catches the cancellation and
    * returns normally returns normally.
+   *
+   * @param <T> the type of the body's result
+   * @param delay the time the body has, from now; null for no deadline
+   * @param body the work to run under the deadline
+   * @return a coroutine whose result is the body's
+   * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
+   *     deadline passes; declared here so that a {@code catch} around the call compiles
    */
   public static <T> Coroutine<T> timeout(Duration delay, Awaitable<T> body)
       throws TimeoutException {
@@ -481,6 +608,13 @@ public final class Coroutines {
   /**
    * {@link #timeout(Duration, Awaitable)} where the body is made from the {@link Timeout}, so it
    * can inspect it or move the deadline ({@link Timeout#reschedule}).
+   *
+   * @param <T> the type of the body's result
+   * @param delay the time the body has, from now; null for no deadline
+   * @param body makes the work from the scope's {@link Timeout}
+   * @return a coroutine whose result is the body's
+   * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
+   *     deadline passes; declared here so that a {@code catch} around the call compiles
    */
   public static <T> Coroutine<T> timeout(
       Duration delay, Function<Timeout, ? extends Awaitable<T>> body) throws TimeoutException {
@@ -488,7 +622,16 @@ public final class Coroutines {
     return Timeout.scope(deadline(delay), body);
   }
 
-  /** {@link #timeout(Duration, Awaitable)} with a deadline at loop time {@code when} (seconds). */
+  /**
+   * {@link #timeout(Duration, Awaitable)} with a deadline at loop time {@code when} (seconds).
+   *
+   * @param <T> the type of the body's result
+   * @param when the deadline, in the loop's time ({@link EventLoop#time()}), in seconds
+   * @param body the work to run under the deadline
+   * @return a coroutine whose result is the body's
+   * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
+   *     deadline passes; declared here so that a {@code catch} around the call compiles
+   */
   public static <T> Coroutine<T> timeoutAt(double when, Awaitable<T> body)
       throws TimeoutException {
     Objects.requireNonNull(body, "body");
@@ -504,6 +647,13 @@ public final class Coroutines {
    * Waits for {@code awaitable} at most {@code timeout}: on timeout the inner work is cancelled,
    * waited for, and {@link TimeoutException} is thrown at the await. Cancelling the waiting task
    * cancels the inner work too.
+   *
+   * @param <T> the type of the result
+   * @param awaitable the work to wait for; a coroutine is wrapped in a task
+   * @param timeout the longest wait
+   * @return a coroutine whose result is the awaitable's
+   * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
+   *     deadline passes; declared here so that a {@code catch} around the call compiles
    */
   public static <T> Coroutine<T> waitFor(Awaitable<T> awaitable, Duration timeout)
       throws TimeoutException {
@@ -554,6 +704,10 @@ public final class Coroutines {
    * asyncio.to_thread: a coroutine that runs {@code callable} on the running loop's default
    * executor and returns its result (or rethrows its exception unchanged) on the loop thread.
    * Cancelling the awaiting task does not interrupt the callable.
+   *
+   * @param <T> the type of the callable's result
+   * @param callable blocking work to run off the loop thread
+   * @return a coroutine whose result is the callable's
    */
   public static <T> Coroutine<T> toThread(Callable<T> callable) {
     Objects.requireNonNull(callable, "callable");
@@ -563,6 +717,11 @@ public final class Coroutines {
   /**
    * Submits {@code coroutine} to {@code loop} from any other thread; the returned future completes
    * with its result. Cancelling the returned future cancels the task.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine to run as a task on {@code loop}
+   * @param loop a running loop, on another thread
+   * @return a future completed, on the loop's thread, with the coroutine's result or failure
    */
   public static <T> CompletableFuture<T> runCoroutineThreadsafe(
       Coroutine<T> coroutine, EventLoop loop) {

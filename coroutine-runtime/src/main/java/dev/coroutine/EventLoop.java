@@ -130,19 +130,29 @@ public final class EventLoop implements AutoCloseable {
    * wait for them while a timer is pending (registered I/O is polled without blocking before each
    * jump); the loop blocks, for real, only when no timer is left. See also {@link
    * Coroutines#runWithVirtualTime(Coroutine)}.
+   *
+   * @return a new loop whose clock is virtual
    */
   public static EventLoop withVirtualTime() {
     return new EventLoop(true);
   }
 
-  /** True if this loop's clock is virtual, see {@link #withVirtualTime()}. */
+  /**
+   * True if this loop's clock is virtual, see {@link #withVirtualTime()}.
+   *
+   * @return true if this loop's clock is virtual
+   */
   public boolean isVirtualTime() {
     return virtualClock;
   }
 
   // ---- the running loop --------------------------------------------------------------------
 
-  /** The loop running on the current thread; {@link IllegalStateException} if there is none. */
+  /**
+   * The loop running on the current thread; {@link IllegalStateException} if there is none.
+   *
+   * @return the loop running on the current thread
+   */
   public static EventLoop running() {
     EventLoop l = runningOrNull();
     if (l == null) {
@@ -159,17 +169,29 @@ public final class EventLoop implements AutoCloseable {
     return RUNNING.get();
   }
 
-  /** True while {@link #runForever()} or {@link #runUntilComplete} is running. */
+  /**
+   * True while {@link #runForever()} or {@link #runUntilComplete} is running.
+   *
+   * @return true while the loop runs
+   */
   public boolean isRunning() {
     return thread != null;
   }
 
-  /** True after {@link #close()}. */
+  /**
+   * True after {@link #close()}.
+   *
+   * @return true once the loop is closed
+   */
   public boolean isClosed() {
     return closed;
   }
 
-  /** Monotonic loop time in seconds, as asyncio's {@code loop.time()}. */
+  /**
+   * Monotonic loop time in seconds, as asyncio's {@code loop.time()}.
+   *
+   * @return the loop's clock, in seconds; only differences between its values mean anything
+   */
   public double time() {
     return now() / 1e9;
   }
@@ -181,7 +203,12 @@ public final class EventLoop implements AutoCloseable {
 
   // ---- scheduling --------------------------------------------------------------------------
 
-  /** Schedules {@code callback} to run on the next pass of the loop. */
+  /**
+   * Schedules {@code callback} to run on the next pass of the loop.
+   *
+   * @param callback what to run, on the loop thread
+   * @return a handle whose {@code cancel()} unschedules the callback
+   */
   public Handle callSoon(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
     checkOpen();
@@ -198,6 +225,9 @@ public final class EventLoop implements AutoCloseable {
    * Schedules {@code callback} from any thread, and wakes the loop if it is waiting. The only
    * scheduling method other threads may call. Everything the calling thread did before this call
    * happens-before the callback runs.
+   *
+   * @param callback what to run, on the loop thread
+   * @return a handle whose {@code cancel()} unschedules the callback
    */
   public Handle callSoonThreadsafe(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
@@ -226,17 +256,33 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Schedules {@code callback} to run after {@code delaySeconds}. A negative delay is a deadline in
    * the past, not zero: such timers run in deadline order, as asyncio's do (-2 before -1).
+   *
+   * @param delaySeconds how long from now, in seconds
+   * @param callback what to run, on the loop thread
+   * @return a handle whose {@code cancel()} unschedules the callback
    */
   public Handle callLater(double delaySeconds, Runnable callback) {
     return callAtNanos(now() + (long) (delaySeconds * 1e9), callback);
   }
 
-  /** Schedules {@code callback} to run after {@code delay} (negative: see above). */
+  /**
+   * Schedules {@code callback} to run after {@code delay} (negative: see above).
+   *
+   * @param delay how long from now
+   * @param callback what to run, on the loop thread
+   * @return a handle whose {@code cancel()} unschedules the callback
+   */
   public Handle callLater(Duration delay, Runnable callback) {
     return callAtNanos(now() + delay.toNanos(), callback);
   }
 
-  /** Schedules {@code callback} to run at loop time {@code when} (seconds, see {@link #time()}). */
+  /**
+   * Schedules {@code callback} to run at loop time {@code when} (seconds, see {@link #time()}).
+   *
+   * @param when the loop time to run at, in seconds
+   * @param callback what to run, on the loop thread
+   * @return a handle whose {@code cancel()} unschedules the callback
+   */
   public Handle callAt(double when, Runnable callback) {
     return callAtNanos((long) (when * 1e9), callback);
   }
@@ -299,12 +345,21 @@ public final class EventLoop implements AutoCloseable {
    * The channel is made non-blocking. A channel stays registered with the loop's selector until it
    * is closed, and closing the loop closes the channels still registered (asyncio's {@code
    * add_reader}).
+   *
+   * @param channel the channel to watch; it is made non-blocking
+   * @param callback called on the loop thread each time the channel is readable; replaces an
+   *     earlier one
    */
   public void addReader(SelectableChannel channel, Runnable callback) {
     addIo(channel, callback, false);
   }
 
-  /** Stops calling the reader callback of {@code channel}; false if there was none. */
+  /**
+   * Stops calling the reader callback of {@code channel}; false if there was none.
+   *
+   * @param channel the channel watched by {@link #addReader}
+   * @return true if a reader callback was removed
+   */
   public boolean removeReader(SelectableChannel channel) {
     return removeIo(channel, false);
   }
@@ -313,12 +368,21 @@ public final class EventLoop implements AutoCloseable {
    * Calls {@code callback} on the loop whenever {@code channel} is writable (for a socket whose
    * non-blocking connect is pending: when the connect finished), until {@link #removeWriter}.
    * See {@link #addReader}.
+   *
+   * @param channel the channel to watch; it is made non-blocking
+   * @param callback called on the loop thread each time the channel is writable; replaces an
+   *     earlier one
    */
   public void addWriter(SelectableChannel channel, Runnable callback) {
     addIo(channel, callback, true);
   }
 
-  /** Stops calling the writer callback of {@code channel}; false if there was none. */
+  /**
+   * Stops calling the writer callback of {@code channel}; false if there was none.
+   *
+   * @param channel the channel watched by {@link #addWriter}
+   * @return true if a writer callback was removed
+   */
   public boolean removeWriter(SelectableChannel channel) {
     return removeIo(channel, true);
   }
@@ -346,7 +410,12 @@ public final class EventLoop implements AutoCloseable {
 
   // ---- tasks and futures -------------------------------------------------------------------
 
-  /** A new pending future bound to this loop. */
+  /**
+   * A new pending future bound to this loop.
+   *
+   * @param <T> the type of the future's result
+   * @return a new pending future
+   */
   public <T> Future<T> createFuture() {
     return new Future<>(this);
   }
@@ -354,12 +423,23 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Wraps {@code coroutine} in a task scheduled on this loop (started at once if {@link
    * #setEagerTasks eager tasks} are on).
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs
+   * @return the scheduled task
    */
   public <T> Task<T> createTask(Coroutine<T> coroutine) {
     return createTask(coroutine, null, eagerTasks);
   }
 
-  /** Wraps {@code coroutine} in a task named {@code name}, scheduled on this loop. */
+  /**
+   * Wraps {@code coroutine} in a task named {@code name}, scheduled on this loop.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs
+   * @param name the task's name, or null for "Task-N"
+   * @return the scheduled task
+   */
   public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
     return createTask(coroutine, name, eagerTasks);
   }
@@ -370,6 +450,12 @@ public final class EventLoop implements AutoCloseable {
    * until its first suspension (asyncio 3.12's {@code eager_start}): a coroutine that finishes
    * without suspending yields a task that is already done and never goes through the loop.
    * Otherwise the task starts on the loop's next pass.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs
+   * @param name the task's name, or null for "Task-N"
+   * @param eager true to run the coroutine at once, up to its first suspension
+   * @return the task, already done if the coroutine finished without suspending
    */
   public <T> Task<T> createTask(Coroutine<T> coroutine, String name, boolean eager) {
     checkThread("createTask");
@@ -388,12 +474,18 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Makes {@link #createTask(Coroutine)} (and {@link Coroutines#createTask}) start tasks eagerly,
    * as asyncio 3.12's {@code loop.set_task_factory(asyncio.eager_task_factory)}.
+   *
+   * @param eager true: tasks created from now on start eagerly; false: on the next pass
    */
   public void setEagerTasks(boolean eager) {
     eagerTasks = eager;
   }
 
-  /** True if new tasks start eagerly, see {@link #setEagerTasks}. */
+  /**
+   * True if new tasks start eagerly, see {@link #setEagerTasks}.
+   *
+   * @return true if new tasks start eagerly
+   */
   public boolean getEagerTasks() {
     return eagerTasks;
   }
@@ -421,7 +513,11 @@ public final class EventLoop implements AutoCloseable {
     t.prevLive = t.nextLive = null;
   }
 
-  /** The tasks of this loop that are not done yet (asyncio's {@code all_tasks}), oldest first. */
+  /**
+   * The tasks of this loop that are not done yet (asyncio's {@code all_tasks}), oldest first.
+   *
+   * @return a snapshot of the tasks not done yet, oldest first
+   */
   public java.util.List<Task<?>> pendingTasks() {
     java.util.ArrayList<Task<?>> list = new java.util.ArrayList<>();
     for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
@@ -435,6 +531,12 @@ public final class EventLoop implements AutoCloseable {
    * Runs {@code callable} on {@code executor} and returns a future, bound to this loop, that
    * completes on the loop thread with its result or exception. Cancelling the future does not
    * interrupt the callable (as asyncio).
+   *
+   * @param <T> the type of the callable's result
+   * @param executor where the callable runs; null for the loop's default executor
+   * @param callable blocking work to run off the loop thread
+   * @return a future of this loop completed, on the loop thread, with the callable's result or
+   *     exception
    */
   public <T> Future<T> runInExecutor(Executor executor, Callable<T> callable) {
     Objects.requireNonNull(callable, "callable");
@@ -469,7 +571,13 @@ public final class EventLoop implements AutoCloseable {
     return f;
   }
 
-  /** {@link #runInExecutor(Executor, Callable)} on the loop's default executor. */
+  /**
+   * {@link #runInExecutor(Executor, Callable)} on the loop's default executor.
+   *
+   * @param <T> the type of the callable's result
+   * @param callable blocking work to run off the loop thread
+   * @return a future of this loop completed with the callable's result or exception
+   */
   public <T> Future<T> runInExecutor(Callable<T> callable) {
     return runInExecutor(null, callable);
   }
@@ -513,6 +621,10 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Runs the loop until {@code future} is done (a coroutine is wrapped in a task first) and
    * returns its result, or rethrows its exception unchanged.
+   *
+   * @param <T> the type of the result
+   * @param awaitable a future of this loop, or a coroutine (wrapped in a task)
+   * @return the awaitable's result
    */
   public <T> T runUntilComplete(Awaitable<T> awaitable) {
     checkCanRun(); // before wrapping: a refused call must leave no task behind (as asyncio)
@@ -765,12 +877,18 @@ public final class EventLoop implements AutoCloseable {
    * result is an unsynchronized snapshot, marked as such, followed by the loop thread's Java stack,
    * which shows what is blocking it. See also the {@code -Dcoroutine.jmx} and {@code
    * -Dcoroutine.dumpOnExit} hooks (docs/debugging.md).
+   *
+   * @return the dump, one block per pending task
    */
   public String dumpTasks() {
     return dumpTasks(DUMP_TIMEOUT_MILLIS, null);
   }
 
-  /** Appends {@link #dumpTasks()} to {@code out}; an {@code IOException} becomes unchecked. */
+  /**
+   * Appends {@link #dumpTasks()} to {@code out}; an {@code IOException} becomes unchecked.
+   *
+   * @param out where the dump is written
+   */
   public void dumpTasks(Appendable out) {
     String dump = dumpTasks();
     try {
@@ -871,18 +989,33 @@ public final class EventLoop implements AutoCloseable {
    */
   public record ErrorContext(
       String message, Throwable exception, Object source, StackTraceElement[] creationSite) {
-    /** A context without a creation site. */
+    /**
+     * A context without a creation site.
+     *
+     * @param message what happened
+     * @param exception the exception, or null
+     * @param source the callback, task or future concerned, or null
+     */
     public ErrorContext(String message, Throwable exception, Object source) {
       this(message, exception, source, null);
     }
   }
 
-  /** Sets the handler called with errors of callbacks and tasks; null restores the default. */
+  /**
+   * Sets the handler called with errors of callbacks and tasks; null restores the default.
+   *
+   * @param handler called on the loop thread with this loop and what went wrong; null for the
+   *     default, which logs
+   */
   public void setExceptionHandler(BiConsumer<EventLoop, ErrorContext> handler) {
     exceptionHandler = handler != null ? handler : EventLoop::defaultHandler;
   }
 
-  /** Calls the exception handler; if the handler itself throws, logs both. */
+  /**
+   * Calls the exception handler; if the handler itself throws, logs both.
+   *
+   * @param context what went wrong
+   */
   public void callExceptionHandler(ErrorContext context) {
     try {
       exceptionHandler.accept(this, context);
@@ -910,6 +1043,8 @@ public final class EventLoop implements AutoCloseable {
    * reported when they are collected, tasks still pending when the loop closes are reported, and
    * tasks and handles remember where they were created for these reports. Call it on the loop
    * thread or before the loop runs.
+   *
+   * @param enabled true to switch debug mode on, false to switch it off
    */
   public void setDebug(boolean enabled) {
     debug = enabled || Debug.GLOBAL;
@@ -922,17 +1057,29 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  /** True in debug mode. */
+  /**
+   * True in debug mode.
+   *
+   * @return true if debug mode is on
+   */
   public boolean getDebug() {
     return debug;
   }
 
-  /** Sets how long a callback may run before debug mode logs it as slow. */
+  /**
+   * Sets how long a callback may run before debug mode logs it as slow.
+   *
+   * @param d the longest a callback or task step may run unreported
+   */
   public void setSlowCallbackDuration(Duration d) {
     slowCallbackNanos = d.toNanos();
   }
 
-  /** How long a callback may run before debug mode logs it as slow (default 100 ms). */
+  /**
+   * How long a callback may run before debug mode logs it as slow (default 100 ms).
+   *
+   * @return the longest a callback or task step may run unreported
+   */
   public Duration getSlowCallbackDuration() {
     return Duration.ofNanos(slowCallbackNanos);
   }

@@ -10,10 +10,20 @@ import java.io.InputStream;
  */
 @FunctionalInterface
 public interface ClassFileLocator {
-  /** The bytes of {@code internalName}'s class file, or null if it cannot be found. */
+  /**
+   * Finds one class file.
+   *
+   * @param internalName the class's internal name, slash-separated ({@code java/util/List})
+   * @return the bytes of its class file, or null if it cannot be found
+   */
   byte[] find(String internalName);
 
-  /** Reads class files as resources of {@code loader} (null: the system loader); never loads. */
+  /**
+   * Reads class files as resources of a class loader, without loading any class.
+   *
+   * @param loader the loader whose resources are read; null for the system class loader
+   * @return a locator over that loader's {@code .class} resources
+   */
   static ClassFileLocator of(ClassLoader loader) {
     return name -> {
       String resource = name + ".class";
@@ -28,7 +38,12 @@ public interface ClassFileLocator {
     };
   }
 
-  /** Tries {@code this}, then {@code other}. */
+  /**
+   * Chains two locators.
+   *
+   * @param other asked only for the classes this locator cannot find
+   * @return a locator that tries {@code this}, then {@code other}
+   */
   default ClassFileLocator orElse(ClassFileLocator other) {
     return name -> {
       byte[] b = find(name);

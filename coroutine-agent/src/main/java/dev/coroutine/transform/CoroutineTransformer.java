@@ -32,6 +32,13 @@ public final class CoroutineTransformer {
   /** Supertypes read through the locator, cached for the life of this transformer. */
   private final ClassHierarchy hierarchy;
 
+  /**
+   * A transformer that reads supertypes (for the stack-map frames of rewritten methods) through
+   * {@code locator}.
+   *
+   * @param locator finds the class files of the classes a rewritten method's frames mention; a
+   *     class it cannot find is treated as a direct subclass of {@code Object}
+   */
   public CoroutineTransformer(ClassFileLocator locator) {
     this.hierarchy = new ClassHierarchy(locator);
   }
@@ -39,12 +46,20 @@ public final class CoroutineTransformer {
   /**
    * The cheap pre-filter: false if the class file's constant pool mentions neither {@code @Async}
    * nor {@code Coroutines}, so it certainly needs no rewriting. Does not parse the class.
+   *
+   * @param classFile a class file's bytes (not modified)
+   * @return false if the class certainly needs no rewriting; true if {@link #transform} must look
    */
   public static boolean mightNeedTransform(byte[] classFile) {
     return ConstantPoolScan.mentionsCoroutines(classFile);
   }
 
-  /** True if {@code classFile} carries the marker of a class this transformer rewrote. */
+  /**
+   * Tells whether a class file was already rewritten (it carries the marker).
+   *
+   * @param classFile a class file's bytes (not modified)
+   * @return true if this transformer rewrote it before
+   */
   public static boolean isTransformed(byte[] classFile) {
     ClassNode cn = new ClassNode();
     new ClassReader(classFile)
@@ -55,6 +70,10 @@ public final class CoroutineTransformer {
   /**
    * Rewrites {@code classFile}. Never throws for problems in user code: those come back as
    * diagnostics with the class left unchanged. The input array is not modified.
+   *
+   * @param classFile a class file's bytes, of any Java version from 8 to 25
+   * @return the rewritten bytes (if anything changed), the class's name, the number of methods
+   *     rewritten, and the diagnostics (non-empty when the class was refused and left as is)
    */
   public TransformResult transform(byte[] classFile) {
     if (!mightNeedTransform(classFile)) {

@@ -12,7 +12,11 @@ package dev.coroutine.transform;
 public record Diagnostic(
     String className, String methodName, String sourceFile, int line, String message) {
 
-  /** {@code Foo.java:12: message (in com.example.Foo.bar)}: the form IDEs and CI logs link. */
+  /**
+   * Formats the problem the way IDEs and CI logs turn into a link to the source line.
+   *
+   * @return {@code Foo.java:12: message (in com.example.Foo.bar)}
+   */
   public String format() {
     StringBuilder sb = new StringBuilder();
     sb.append(sourceFile != null ? sourceFile : className.replace('.', '/') + ".class");

@@ -14,12 +14,20 @@ import java.util.List;
 public record TransformResult(
     String className, byte[] bytes, int methodsRewritten, List<Diagnostic> diagnostics) {
 
-  /** True if {@link #bytes()} holds a rewritten class. */
+  /**
+   * Whether the class was rewritten.
+   *
+   * @return true if {@link #bytes()} holds a rewritten class
+   */
   public boolean changed() {
     return bytes != null;
   }
 
-  /** True if the class was refused. */
+  /**
+   * Whether the class was refused.
+   *
+   * @return true if {@link #diagnostics()} is non-empty: the class is left as it was
+   */
   public boolean failed() {
     return !diagnostics.isEmpty();
   }
