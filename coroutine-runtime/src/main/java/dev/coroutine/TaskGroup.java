@@ -186,6 +186,13 @@ public final class TaskGroup {
       errors.add(((Failed) outcome).failure);
     }
     if (!errors.isEmpty()) {
+      if (parent.cancelling() > 0) {
+        // the enclosing task is being cancelled from outside, and the errors take precedence
+        // over that cancellation: re-request it (count unchanged) so that it is delivered at the
+        // task's next await instead of being lost (asyncio 3.13)
+        parent.uncancel();
+        parent.cancel();
+      }
       throw new TaskGroupException("unhandled errors in a TaskGroup", errors);
     }
     if (outcome instanceof Failed) {

@@ -15,8 +15,9 @@ public class TaskGroupException extends RuntimeException {
 
   /** A group exception listing {@code exceptions} (at least one). */
   public TaskGroupException(String message, List<? extends Throwable> exceptions) {
-    super(message + " (" + exceptions.size() + " sub-exception" + (exceptions.size() == 1 ? ")" : "s)"),
-        exceptions.isEmpty() ? null : exceptions.get(0));
+    // no cause, as asyncio's `raise ExceptionGroup(...) from None`: the failures are peers, and
+    // each is attached as suppressed, so a stack trace shows them all
+    super(message + " (" + exceptions.size() + " sub-exception" + (exceptions.size() == 1 ? ")" : "s)"));
     this.exceptions = List.copyOf(exceptions);
     for (Throwable t : this.exceptions) {
       addSuppressed(t);
