@@ -113,6 +113,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     if (awaitable instanceof AsyncFrame) {
       return awaitFrame((AsyncFrame<?>) awaitable, f);
     }
+    if (awaitable instanceof LazyCoroutine) {
+      return ((LazyCoroutine<?>) awaitable).begin(f);
+    }
     if (awaitable instanceof Sleep) {
       return ((Sleep) awaitable).start(f);
     }

@@ -1,8 +1,9 @@
 package dev.coroutine.sync;
 
+import dev.coroutine.AsyncFrame;
 import dev.coroutine.Coroutine;
-import dev.coroutine.Coroutines;
 import dev.coroutine.Future;
+import dev.coroutine.LazyCoroutine;
 import java.util.ArrayList;
 
 /**
@@ -44,19 +45,24 @@ public final class Event {
   }
 
   /**
-   * Waits until the flag is set (asyncio's {@code Event.wait()}): a finished coroutine if it is
-   * set now.
+   * Waits until the flag is set (asyncio's {@code Event.wait()}); the flag is checked when the
+   * coroutine is awaited, not when this is called.
    */
   public Coroutine<Void> await() {
-    if (flag) {
-      return Coroutines.done();
-    }
-    return new Wait().coroutine();
+    return new WaitCall();
   }
 
   @Override
   public String toString() {
     return "Event[" + (flag ? "set" : "unset") + "]";
+  }
+
+  /** A wait not awaited yet: done at once if the flag is set, otherwise waits in a frame. */
+  private final class WaitCall extends LazyCoroutine<Void> {
+    @Override
+    protected Object start(AsyncFrame<?> caller) throws Throwable {
+      return flag ? null : AsyncFrame.await(new Wait().coroutine(), caller);
+    }
   }
 
   /** A wait for the flag. */

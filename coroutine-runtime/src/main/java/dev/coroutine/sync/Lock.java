@@ -1,9 +1,10 @@
 package dev.coroutine.sync;
 
+import dev.coroutine.AsyncFrame;
 import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
-import dev.coroutine.Coroutines;
 import dev.coroutine.Future;
+import dev.coroutine.LazyCoroutine;
 import java.util.ArrayDeque;
 
 /**
@@ -30,15 +31,11 @@ public final class Lock {
   public Lock() {}
 
   /**
-   * Acquires the lock: a finished coroutine if it is free (taken at once), otherwise one that
-   * waits for its turn. Await the result at once.
+   * Acquires the lock when awaited (as asyncio's, calling it does nothing): takes it at once if it
+   * is free and nobody waits, otherwise waits for its turn.
    */
   public Coroutine<Void> acquire() {
-    if (!locked && noLiveWaiter()) {
-      locked = true;
-      return Coroutines.done();
-    }
-    return new Acquire().coroutine();
+    return new AcquireCall();
   }
 
   /** Releases the lock and wakes the first waiter; {@link IllegalStateException} if not locked. */
@@ -81,6 +78,18 @@ public final class Lock {
     Future<Void> first = waiters == null ? null : waiters.peekFirst();
     if (first != null && !first.isDone()) {
       first.setResult(null);
+    }
+  }
+
+  /** An acquire not awaited yet: takes a free lock without a frame, otherwise waits in one. */
+  private final class AcquireCall extends LazyCoroutine<Void> {
+    @Override
+    protected Object start(AsyncFrame<?> caller) throws Throwable {
+      if (!locked && noLiveWaiter()) {
+        locked = true;
+        return null;
+      }
+      return AsyncFrame.await(new Acquire().coroutine(), caller);
     }
   }
 

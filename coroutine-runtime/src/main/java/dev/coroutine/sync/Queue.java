@@ -2,8 +2,8 @@ package dev.coroutine.sync;
 
 import dev.coroutine.AsyncFrame;
 import dev.coroutine.Coroutine;
-import dev.coroutine.Coroutines;
 import dev.coroutine.Future;
+import dev.coroutine.LazyCoroutine;
 import java.util.ArrayDeque;
 
 /**
@@ -78,18 +78,12 @@ public class Queue<T> {
   }
 
   /**
-   * Puts {@code item}: at once (a finished coroutine) if there is room, otherwise waiting for
-   * room. Awaiting it throws {@link QueueShutDownException} if the queue is (or gets) shut down.
+   * Puts {@code item} when awaited (as asyncio's, calling it does nothing): at once if there is
+   * room, otherwise waiting for room. Awaiting it throws {@link QueueShutDownException} if the
+   * queue is (or gets) shut down.
    */
   public Coroutine<Void> put(T item) {
-    if (!shutdown && !isFull()) {
-      putNowait(item);
-      return Coroutines.done();
-    }
-    AsyncFrame<Void> f = AsyncFrame.create(Queue::putBody, 1, 0);
-    f.ref0 = this;
-    f.refs[0] = item;
-    return f;
+    return new PutCall<>(this, item);
   }
 
   /**
@@ -115,13 +109,11 @@ public class Queue<T> {
   }
 
   /**
-   * Gets the next item: at once (a finished coroutine) if there is one, otherwise waiting for one.
-   * Awaiting it throws {@link QueueShutDownException} if the queue is shut down and empty.
+   * Gets the next item when awaited (as asyncio's, calling it does nothing): at once if there is
+   * one, otherwise waiting for one. Awaiting it throws {@link QueueShutDownException} if the queue
+   * is shut down and empty.
    */
   public Coroutine<T> get() {
-    if (!items.isEmpty()) {
-      return Coroutines.done(getNowait());
-    }
     AsyncFrame<T> f = AsyncFrame.create(Queue::getBody, 0, 0);
     f.ref0 = this;
     return f;
@@ -160,7 +152,7 @@ public class Queue<T> {
 
   /** Waits until every item put has been marked done with {@link #taskDone()}. */
   public Coroutine<Void> join() {
-    return unfinished == 0 ? Coroutines.done() : finished.await();
+    return finished.await(); // set while nothing is unfinished; checked when awaited
   }
 
   /**
@@ -291,19 +283,43 @@ public class Queue<T> {
     return q.getNowait();
   }
 
-  /** The body of a put that may wait, like {@link #getBody}, with a {@link PutWaiter}. */
+  /**
+   * A put not awaited yet: puts at once if there is room (no frame), otherwise waits in a frame
+   * of {@link #putBody}.
+   */
+  private static final class PutCall<T> extends LazyCoroutine<Void> {
+    /** The queue to put into. */
+    private final Queue<T> queue;
+    /** The item to put. */
+    private final T item;
+
+    PutCall(Queue<T> queue, T item) {
+      this.queue = queue;
+      this.item = item;
+    }
+
+    @Override
+    protected Object start(AsyncFrame<?> caller) throws Throwable {
+      Queue<T> q = queue;
+      if (q.shutdown || !q.isFull()) {
+        q.putNowait(item); // puts, or throws QueueShutDownException
+        return null;
+      }
+      AsyncFrame<Void> f = AsyncFrame.create(Queue::putBody, 0, 0);
+      f.ref0 = new PutWaiter(q, item);
+      return AsyncFrame.await(f, caller);
+    }
+  }
+
+  /**
+   * The body of a put that waits, like {@link #getBody}, with its {@link PutWaiter} in {@code
+   * ref0} from the start.
+   */
   @SuppressWarnings("unchecked")
   private static Object putBody(AsyncFrame<?> f) throws Throwable {
-    PutWaiter w;
-    Queue<Object> q;
-    if (f.label == 0) {
-      q = (Queue<Object>) f.ref0;
-      w = new PutWaiter(q, f.refs[0]);
-      f.refs = null;
-      f.ref0 = w;
-    } else {
-      w = (PutWaiter) f.ref0;
-      q = (Queue<Object>) w.queue;
+    PutWaiter w = (PutWaiter) f.ref0;
+    Queue<Object> q = (Queue<Object>) w.queue;
+    if (f.label != 0) {
       try {
         f.resumed();
       } catch (Throwable failure) {

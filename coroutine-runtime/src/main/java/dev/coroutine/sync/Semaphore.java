@@ -1,9 +1,10 @@
 package dev.coroutine.sync;
 
+import dev.coroutine.AsyncFrame;
 import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
-import dev.coroutine.Coroutines;
 import dev.coroutine.Future;
+import dev.coroutine.LazyCoroutine;
 import java.util.ArrayDeque;
 
 /**
@@ -48,13 +49,12 @@ public class Semaphore {
     return value;
   }
 
-  /** Takes a permit: at once (a finished coroutine) if one is free, otherwise waiting in line. */
+  /**
+   * Takes a permit when awaited (as asyncio's, calling it does nothing): at once if one is free
+   * and nobody waits, otherwise waiting in line.
+   */
   public Coroutine<Void> acquire() {
-    if (!isLocked()) {
-      value--;
-      return Coroutines.done();
-    }
-    return new Acquire().coroutine();
+    return new AcquireCall();
   }
 
   /** Returns a permit and wakes the first waiter. */
@@ -86,6 +86,18 @@ public class Semaphore {
       }
     }
     return false;
+  }
+
+  /** An acquire not awaited yet: takes a free permit without a frame, otherwise waits in one. */
+  private final class AcquireCall extends LazyCoroutine<Void> {
+    @Override
+    protected Object start(AsyncFrame<?> caller) throws Throwable {
+      if (!isLocked()) {
+        value--;
+        return null;
+      }
+      return AsyncFrame.await(new Acquire().coroutine(), caller);
+    }
   }
 
   /** A contended acquire. */

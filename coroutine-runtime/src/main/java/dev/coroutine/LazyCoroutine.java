@@ -1,0 +1,39 @@
+package dev.coroutine;
+
+/**
+ * A hand-written coroutine whose work begins only when it is awaited (or wrapped in a task), as
+ * an asyncio coroutine object does nothing until then. The primitives of {@code
+ * dev.coroutine.sync} return these, so that {@code lock.acquire()} or {@code queue.put(x)} acts
+ * when awaited, not when called, while the common case (a free lock, a free slot) finishes at the
+ * await with no frame: the object holds only the operation's arguments.
+ *
+ * <p>Invariant: {@link #start} runs at most once; a second await throws {@link
+ * IllegalStateException}, as for any coroutine.
+ *
+ * @param <T> the coroutine's result type
+ */
+public abstract class LazyCoroutine<T> implements Coroutine<T> {
+  /** Set when first awaited. */
+  private boolean started;
+
+  /** For subclasses. */
+  protected LazyCoroutine() {}
+
+  /**
+   * Does the work, awaited from frame {@code caller}: returns the result, throws the failure,
+   * or, to wait, returns {@code AsyncFrame.await(frame, caller)} of a coroutine frame that does
+   * the waiting (its outcome becomes this coroutine's). It must not await a future directly: the
+   * caller would then resume with the future's outcome, past whatever this coroutine does after.
+   */
+  protected abstract Object start(AsyncFrame<?> caller) throws Throwable;
+
+  /** Called by {@link AsyncFrame#await}: runs {@link #start} once. */
+  final Object begin(AsyncFrame<?> caller) throws Throwable {
+    if (started) {
+      throw new IllegalStateException(
+          "coroutine " + this + " was already awaited or scheduled: a coroutine runs at most once");
+    }
+    started = true;
+    return start(caller);
+  }
+}
