@@ -4,9 +4,12 @@ import static dev.coroutine.Coroutines.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coroutine.Co;
+import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
 import dev.coroutine.Task;
 import dev.coroutine.TestBase;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Event: set wakes all waiters; a set event does not block. */
@@ -34,13 +37,23 @@ class EventTest extends TestBase {
   }
 
   @Test
-  void setEvent_awaitReturnsAtOnce_clearBlocksAgain() {
+  void await_checksTheFlagWhenAwaited_notWhenCalled() {
     Event e = new Event();
     e.set();
-    assertThat(e.await()).isSameAs(Coroutines.done());
+    Coroutine<Void> early = e.await(); // the flag is set now, but nothing is checked yet
     e.clear();
     assertThat(e.isSet()).isFalse();
-    assertThat(e.await()).isNotSameAs(Coroutines.done());
+    List<String> log = new ArrayList<>();
+    runSteps(v -> {
+      Task<Object> waiter = Coroutines.createTask(Co.seq(x -> Co.await(early), x -> log.add("woken")));
+      return Co.await(Co.seq(x -> Co.await(sleep(0)), x -> {
+        log.add("still waiting: " + !waiter.isDone());
+        e.set();
+        return Co.await(waiter);
+      }));
+    });
+    assertThat(log).containsExactly("still waiting: true", "woken");
+    assertThat((Object) run(Co.awaiting(e.await()))).isNull(); // set: finishes at the await
   }
 
   @Test

@@ -30,10 +30,15 @@ class LockTest extends TestBase {
   }
 
   @Test
-  void uncontendedAcquire_isAlreadyFinished_sharedInstance() {
+  void acquire_takesTheLockWhenAwaited_notWhenCalled() {
     Lock lock = new Lock();
-    assertThat(lock.acquire()).isSameAs(Coroutines.done());
+    Coroutine<Void> acquire = lock.acquire();
+    assertThat(lock.isLocked()).isFalse();
+    run(Co.awaiting(acquire));
     assertThat(lock.isLocked()).isTrue();
+    assertThatThrownBy(() -> run(Co.awaiting(acquire)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("runs at most once");
     lock.release();
     assertThat(lock.isLocked()).isFalse();
     assertThatThrownBy(lock::release).isInstanceOf(IllegalStateException.class);
@@ -103,6 +108,7 @@ class LockTest extends TestBase {
     })).isInstanceOf(CancellationException.class);
     assertThat(lock.isLocked()).isTrue(); // still ours only
     lock.release();
-    assertThat(lock.acquire()).isSameAs(Coroutines.done());
+    run(Co.awaiting(lock.acquire()));
+    assertThat(lock.isLocked()).isTrue();
   }
 }

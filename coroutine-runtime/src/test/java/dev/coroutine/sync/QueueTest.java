@@ -231,11 +231,16 @@ class QueueTest extends TestBase {
   }
 
   @Test
-  void uncontendedGet_isAlreadyFinished() {
+  void getAndPut_actWhenAwaited_notWhenCalled() {
     Queue<String> q = new Queue<>();
     q.putNowait("x");
-    assertThat(q.put("y")).isSameAs(Coroutines.done());
-    Object r = run(Co.awaiting(q.get()));
-    assertThat(r).isEqualTo("x");
+    Coroutine<Void> put = q.put("y");
+    Coroutine<String> get = q.get();
+    assertThat(q.size()).isEqualTo(1);
+    assertThat(q.getNowait()).isEqualTo("x");
+    run(Co.awaiting(put));
+    assertThat(q.size()).isEqualTo(1);
+    Object r = run(Co.awaiting(get));
+    assertThat(r).isEqualTo("y");
   }
 }

@@ -75,7 +75,10 @@ class SemaphoreTest extends TestBase {
   void boundedSemaphore_refusesExtraRelease() {
     BoundedSemaphore b = new BoundedSemaphore(1);
     assertThatThrownBy(b::release).isInstanceOf(IllegalStateException.class);
-    assertThat(b.acquire()).isSameAs(Coroutines.done());
+    Coroutine<Void> acquire = b.acquire();
+    assertThat(b.availablePermits()).isEqualTo(1); // nothing taken until awaited
+    run(Co.awaiting(acquire));
+    assertThat(b.availablePermits()).isZero();
     b.release();
     assertThat(b.availablePermits()).isEqualTo(1);
     assertThatThrownBy(() -> new Semaphore(-1)).isInstanceOf(IllegalArgumentException.class);
