@@ -24,6 +24,12 @@ public class Future<T> implements Awaitable<T> {
   static final int FAILED = 2;
   static final int CANCELLED = 3;
 
+  /** The futures whose {@link #toString()} runs on this thread, to cut cycles. */
+  private static final ThreadLocal<java.util.IdentityHashMap<Future<?>, Boolean>> RENDERING =
+      ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+  /** The longest result text {@link #toString()} shows in full (asyncio's reprlib cuts too). */
+  private static final int MAX_RESULT_TEXT = 80;
+
   /** The loop this future schedules its callbacks on; bound lazily when created off-loop. */
   EventLoop loop;
   /** One of {@link #PENDING}, {@link #SUCCEEDED}, {@link #FAILED}, {@link #CANCELLED}. */
@@ -178,9 +184,31 @@ public class Future<T> implements Awaitable<T> {
     return 0;
   }
 
+  /**
+   * {@code Future<pending>}, {@code Future<finished result=...>}, {@code Future<finished
+   * exception=...>} or {@code Future<cancelled>}. A result that contains this future (a task
+   * returning a list of itself) shows it as {@code ...}, and a long result is shortened, as
+   * asyncio's repr does.
+   */
   @Override
   public String toString() {
-    return getClass().getSimpleName() + "<" + stateText() + ">";
+    return render(getClass().getSimpleName() + "<");
+  }
+
+  /**
+   * {@code prefix + stateText() + ">"}, or {@code "..."} when this future's text is already
+   * being rendered on this thread (its result contains it, directly or not).
+   */
+  final String render(String prefix) {
+    java.util.IdentityHashMap<Future<?>, Boolean> busy = RENDERING.get();
+    if (busy.putIfAbsent(this, Boolean.TRUE) != null) {
+      return "...";
+    }
+    try {
+      return prefix + stateText() + ">";
+    } finally {
+      busy.remove(this);
+    }
   }
 
   String stateText() {
@@ -188,7 +216,12 @@ public class Future<T> implements Awaitable<T> {
       case PENDING:
         return "pending";
       case SUCCEEDED:
-        return "finished result=" + value;
+        String text = String.valueOf(value);
+        if (text.length() > MAX_RESULT_TEXT) {
+          int keep = (MAX_RESULT_TEXT - 3) / 2;
+          text = text.substring(0, keep) + "..." + text.substring(text.length() - keep);
+        }
+        return "finished result=" + text;
       case FAILED:
         return "finished exception=" + value;
       default:

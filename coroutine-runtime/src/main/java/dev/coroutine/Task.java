@@ -136,9 +136,18 @@ public class Task<T> extends Future<T> {
     return cancelRequests;
   }
 
+  /**
+   * {@code Task<name state...>} as {@link Future#toString()}, with the state {@code cancelling}
+   * while a requested cancellation is yet to be thrown into the coroutine (as asyncio).
+   */
   @Override
   public String toString() {
-    return "Task<" + getName() + " " + stateText() + ">";
+    return render("Task<" + getName() + " ");
+  }
+
+  @Override
+  String stateText() {
+    return state == PENDING && mustCancel ? "cancelling" : super.stateText();
   }
 
   // ---- the driver --------------------------------------------------------------------------

@@ -10,7 +10,10 @@ import java.io.IOException;
 public class LimitOverrunException extends IOException {
   private static final long serialVersionUID = 1L;
 
-  /** How many bytes were buffered (to be consumed) when the limit was found overrun. */
+  /**
+   * As asyncio's {@code consumed}: the bytes before the separator if it was found, otherwise the
+   * bytes searched (buffered, less the separator's length plus one).
+   */
   private final int consumed;
 
   /** {@code message}, with {@code consumed} bytes in the buffer. */
@@ -19,7 +22,7 @@ public class LimitOverrunException extends IOException {
     this.consumed = consumed;
   }
 
-  /** How many bytes were buffered when the limit was found overrun. */
+  /** The bytes before the separator if it was found, otherwise the bytes searched. */
   public int consumed() {
     return consumed;
   }

@@ -223,8 +223,9 @@ public final class StreamReader {
         if (line) {
           take(through);
         }
+        // consumed: the bytes before the separator, as asyncio counts them
         throw new LimitOverrunException(
-            "Separator is found, but chunk is longer than limit (" + limit + " bytes)", through);
+            "Separator is found, but chunk is longer than limit (" + limit + " bytes)", chunk);
       }
       return line ? lineOf(take(chunk + 1)) : take(chunk + sep.length);
     }
@@ -233,7 +234,8 @@ public final class StreamReader {
         take(size);
       }
       throw new LimitOverrunException(
-          "Separator is not found, and chunk exceeds the limit (" + limit + " bytes)", size);
+          "Separator is not found, and chunk exceeds the limit (" + limit + " bytes)",
+          size - sep.length + 1);
     }
     f.prims[1] = consumed + Math.max(0, size - sep.length + 1); // searched up to here
     if (exception != null) {
