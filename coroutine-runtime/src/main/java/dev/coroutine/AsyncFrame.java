@@ -48,6 +48,10 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     /**
      * Runs or resumes the frame: returns the coroutine's result, throws its failure, or returns
      * {@link #SUSPEND}.
+     *
+     * @param frame the frame to run, holding the label to resume at and the saved locals
+     * @return the coroutine's result, or {@link #SUSPEND} when it waits
+     * @throws Throwable the coroutine's failure, unchanged
      */
     Object resume(AsyncFrame<?> frame) throws Throwable;
   }
@@ -76,7 +80,15 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     this.prims = primCount == 0 ? null : new long[primCount];
   }
 
-  /** Creates the frame of one call; generated code then stores the arguments into it. */
+  /**
+   * Creates the frame of one call; generated code then stores the arguments into it.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param body the state-machine body that runs the frame
+   * @param refCount the number of reference slots (saved object locals and arguments)
+   * @param primCount the number of primitive slots (saved primitives, as longs)
+   * @return a frame that has not run yet
+   */
   public static <T> AsyncFrame<T> create(Body body, int refCount, int primCount) {
     AsyncFrame<T> f = new AsyncFrame<>(body, refCount, primCount);
     if (Debug.tracking) {
@@ -90,6 +102,11 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * (no allocation, no loop trip), throws its exception unchanged if it failed, or arranges for
    * the task to resume when it finishes and returns {@link #SUSPEND}; the body must then save its
    * state and return {@link #SUSPEND} too. A coroutine is run inline, right here.
+   *
+   * @param awaitable a coroutine, future or completion stage
+   * @param f the frame that awaits
+   * @return the awaitable's value, or {@link #SUSPEND} when the frame must wait
+   * @throws Throwable the awaitable's failure, unchanged
    */
   public static Object await(Object awaitable, AsyncFrame<?> f) throws Throwable {
     if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
@@ -132,7 +149,14 @@ public final class AsyncFrame<T> implements Coroutine<T> {
         "cannot await a " + awaitable.getClass().getName() + ": not a Coroutine, Future or Task");
   }
 
-  /** {@link #await} of a {@link CompletionStage}: resumes on the loop thread when it completes. */
+  /**
+   * {@link #await} of a {@link CompletionStage}: resumes on the loop thread when it completes.
+   *
+   * @param stage the stage to wait for; any thread may complete it
+   * @param f the frame that awaits
+   * @return the stage's value, or {@link #SUSPEND} when the frame must wait
+   * @throws Throwable the stage's failure
+   */
   public static Object awaitStage(CompletionStage<?> stage, AsyncFrame<?> f) throws Throwable {
     if (stage == null) {
       throw new NullPointerException("await(null)");
@@ -208,6 +232,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
 
   /**
    * At a resume point: the value the awaited work produced, or its exception thrown unchanged.
+   *
+   * @return the value the awaited work produced
+   * @throws Throwable the awaited work's failure, or the cancellation delivered to this task
    */
   public Object resumed() throws Throwable {
     EventLoop l = task.loop;
@@ -327,6 +354,8 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * Where this coroutine is: class, method, source file and line of the await it is suspended
    * at, or of its first line if it has not suspended yet. Null for the runtime's own coroutines
    * and once finished. Costs a call into the body; meant for task dumps and debugging.
+   *
+   * @return where the coroutine stands, or null
    */
   public StackTraceElement location() {
     int at = label;
@@ -349,7 +378,11 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     return pkg.equals("dev.coroutine") || pkg.equals("dev.coroutine.sync");
   }
 
-  /** The frame awaiting this one inline, or null for a task's outermost frame. */
+  /**
+   * The frame awaiting this one inline, or null for a task's outermost frame.
+   *
+   * @return the awaiting frame, or null
+   */
   public AsyncFrame<?> caller() {
     return caller;
   }

@@ -45,7 +45,12 @@ public final class AsyncStackTrace extends RuntimeException {
     return this;
   }
 
-  /** The async stack attached to {@code t}, or null if it has none. */
+  /**
+   * The async stack attached to {@code t}, or null if it has none.
+   *
+   * @param t any throwable
+   * @return its async stack, or null
+   */
   public static AsyncStackTrace of(Throwable t) {
     for (Throwable s : t.getSuppressed()) {
       if (s instanceof AsyncStackTrace) {

@@ -48,12 +48,20 @@ public class Future<T> implements Awaitable<T> {
     this.loop = EventLoop.runningOrNull();
   }
 
-  /** A future bound to {@code loop}. */
+  /**
+   * A future bound to {@code loop}.
+   *
+   * @param loop the loop whose thread completes the future and runs its callbacks
+   */
   public Future(EventLoop loop) {
     this.loop = Objects.requireNonNull(loop, "loop");
   }
 
-  /** The loop this future belongs to. */
+  /**
+   * The loop this future belongs to.
+   *
+   * @return the loop this future belongs to
+   */
   public EventLoop getLoop() {
     EventLoop l = loop;
     if (l == null) {
@@ -62,12 +70,20 @@ public class Future<T> implements Awaitable<T> {
     return l;
   }
 
-  /** True once the future has a result, an exception, or was cancelled. */
+  /**
+   * True once the future has a result, an exception, or was cancelled.
+   *
+   * @return true once the future is done
+   */
   public boolean isDone() {
     return state != PENDING;
   }
 
-  /** True if the future was cancelled. */
+  /**
+   * True if the future was cancelled.
+   *
+   * @return true if the future was cancelled
+   */
   public boolean isCancelled() {
     return state == CANCELLED;
   }
@@ -76,6 +92,8 @@ public class Future<T> implements Awaitable<T> {
    * The result. Rethrows the future's exception unchanged (the same instance, checked ones too)
    * if it failed, throws {@link CancellationException} if it was cancelled, and {@link
    * InvalidStateException} if it is not done yet.
+   *
+   * @return the value the future succeeded with
    */
   @SuppressWarnings("unchecked")
   public T result() {
@@ -92,6 +110,8 @@ public class Future<T> implements Awaitable<T> {
   /**
    * The exception the future failed with, or null if it succeeded. Throws {@link
    * CancellationException} if it was cancelled and {@link InvalidStateException} if not done.
+   *
+   * @return the failure, or null if the future succeeded
    */
   public Throwable exception() {
     switch (state) {
@@ -107,7 +127,11 @@ public class Future<T> implements Awaitable<T> {
     }
   }
 
-  /** Completes the future with {@code result}; {@link InvalidStateException} if already done. */
+  /**
+   * Completes the future with {@code result}; {@link InvalidStateException} if already done.
+   *
+   * @param result the value awaiters get
+   */
   public void setResult(T result) {
     checkPending();
     EventLoop l = loop;
@@ -119,7 +143,11 @@ public class Future<T> implements Awaitable<T> {
     scheduleCallbacks();
   }
 
-  /** Completes the future with {@code exception}; {@link InvalidStateException} if done. */
+  /**
+   * Completes the future with {@code exception}; {@link InvalidStateException} if done.
+   *
+   * @param exception what awaiters get thrown, the same instance
+   */
   public void setException(Throwable exception) {
     Objects.requireNonNull(exception, "exception");
     checkPending();
@@ -135,12 +163,22 @@ public class Future<T> implements Awaitable<T> {
     }
   }
 
-  /** Cancels the future; false if it was already done. */
+  /**
+   * Cancels the future; false if it was already done.
+   *
+   * @return true if this call cancelled the future
+   */
   public boolean cancel() {
     return cancel(null);
   }
 
-  /** Cancels the future with a message carried by the {@link CancellationException}. */
+  /**
+   * Cancels the future with a message carried by the {@link CancellationException}.
+   *
+   * @param message the message of the {@link java.util.concurrent.CancellationException} awaiters
+   *     get
+   * @return true if this call cancelled the future
+   */
   public boolean cancel(String message) {
     if (state != PENDING) {
       return false;
@@ -158,6 +196,8 @@ public class Future<T> implements Awaitable<T> {
   /**
    * Adds a callback called with this future once it is done. If the future is already done the
    * callback is scheduled at once; either way it runs from the loop, never inline.
+   *
+   * @param callback called with this future, on the loop thread
    */
   public void addDoneCallback(Consumer<? super Future<T>> callback) {
     Objects.requireNonNull(callback, "callback");
@@ -168,7 +208,12 @@ public class Future<T> implements Awaitable<T> {
     }
   }
 
-  /** Removes every registration of {@code callback}; returns how many were removed. */
+  /**
+   * Removes every registration of {@code callback}; returns how many were removed.
+   *
+   * @param callback the callback to remove, compared by identity
+   * @return the number of registrations removed
+   */
   public int removeDoneCallback(Consumer<? super Future<T>> callback) {
     Object cbs = callbacks;
     if (cbs == callback) {

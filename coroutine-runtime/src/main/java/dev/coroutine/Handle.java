@@ -34,12 +34,20 @@ public final class Handle extends TimerEntry implements Runnable {
     }
   }
 
-  /** True if {@link #cancel()} was called before the callback ran. */
+  /**
+   * True if {@link #cancel()} was called before the callback ran.
+   *
+   * @return true if the callback was cancelled before it ran
+   */
   public boolean isCancelled() {
     return state == CANCELLED;
   }
 
-  /** For a timer handle, the loop time (seconds, see {@link EventLoop#time()}) it is due at. */
+  /**
+   * For a timer handle, the loop time (seconds, see {@link EventLoop#time()}) it is due at.
+   *
+   * @return the due time in loop seconds
+   */
   public double when() {
     return when / 1e9;
   }

@@ -7,6 +7,11 @@ package dev.coroutine;
 public class InvalidStateException extends IllegalStateException {
   private static final long serialVersionUID = 1L;
 
+  /**
+   * An exception with {@code message}.
+   *
+   * @param message what the future was asked and what state it was in
+   */
   public InvalidStateException(String message) {
     super(message);
   }

@@ -24,6 +24,10 @@ public abstract class LazyCoroutine<T> implements Coroutine<T> {
    * or, to wait, returns {@code AsyncFrame.await(frame, caller)} of a coroutine frame that does
    * the waiting (its outcome becomes this coroutine's). It must not await a future directly: the
    * caller would then resume with the future's outcome, past whatever this coroutine does after.
+   *
+   * @param caller the frame that awaits this coroutine
+   * @return the result, or what {@code AsyncFrame.await} returned for the frame that waits
+   * @throws Throwable the failure, unchanged
    */
   protected abstract Object start(AsyncFrame<?> caller) throws Throwable;
 

@@ -59,12 +59,20 @@ public class Task<T> extends Future<T> {
     }
   }
 
-  /** The task's name: the one given, or "Task-N". */
+  /**
+   * The task's name: the one given, or "Task-N".
+   *
+   * @return the task's name
+   */
   public String getName() {
     return name != null ? name : "Task-" + id;
   }
 
-  /** Renames the task. */
+  /**
+   * Renames the task.
+   *
+   * @param name the new name
+   */
   public void setName(String name) {
     this.name = name;
   }
@@ -117,7 +125,11 @@ public class Task<T> extends Future<T> {
     return true;
   }
 
-  /** Number of pending cancellation requests (asyncio 3.11 {@code Task.cancelling()}). */
+  /**
+   * Number of pending cancellation requests (asyncio 3.11 {@code Task.cancelling()}).
+   *
+   * @return the number of cancellation requests not withdrawn
+   */
   public int cancelling() {
     return cancelRequests;
   }
@@ -125,6 +137,8 @@ public class Task<T> extends Future<T> {
   /**
    * Withdraws one cancellation request and returns the remaining count (asyncio 3.11 {@code
    * Task.uncancel()}); at zero a not-yet-delivered cancellation is dropped.
+   *
+   * @return the number of cancellation requests left
    */
   public int uncancel() {
     if (cancelRequests > 0) {

@@ -61,6 +61,10 @@ public final class TaskGroup {
   /**
    * A coroutine that enters a new group, runs {@code body} inline with it, waits for all the
    * group's tasks, and returns the body's result; see the class comment for failures.
+   *
+   * @param <T> the type of the body's result
+   * @param body makes, from the group, the coroutine that starts its tasks
+   * @return a coroutine whose result is the body's, once all the group's tasks are done
    */
   public static <T> Coroutine<T> run(Function<TaskGroup, ? extends Coroutine<T>> body)
       throws TaskGroupException {
@@ -70,7 +74,13 @@ public final class TaskGroup {
     return f;
   }
 
-  /** Starts {@code coroutine} as a task of this group. */
+  /**
+   * Starts {@code coroutine} as a task of this group.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs
+   * @return the task, already part of the group
+   */
   public <T> Task<T> createTask(Coroutine<T> coroutine) {
     return createTask(coroutine, null);
   }
@@ -79,6 +89,11 @@ public final class TaskGroup {
    * Starts {@code coroutine} as a task named {@code name} of this group; {@link
    * IllegalStateException} if the group has not been entered, has finished, or is shutting down
    * after a failure.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs
+   * @param name the task's name
+   * @return the task, already part of the group
    */
   public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
     if (parent == null) {

@@ -13,7 +13,12 @@ public class TaskGroupException extends RuntimeException {
   /** The failures, in the order they happened. */
   private final List<Throwable> exceptions;
 
-  /** A group exception listing {@code exceptions} (at least one). */
+  /**
+   * A group exception listing {@code exceptions} (at least one).
+   *
+   * @param message what failed
+   * @param exceptions the failures of the group's tasks and body, at least one
+   */
   public TaskGroupException(String message, List<? extends Throwable> exceptions) {
     // no cause, as asyncio's `raise ExceptionGroup(...) from None`: the failures are peers, and
     // each is attached as suppressed, so a stack trace shows them all
@@ -24,7 +29,11 @@ public class TaskGroupException extends RuntimeException {
     }
   }
 
-  /** The failures, in the order they happened; never empty. */
+  /**
+   * The failures, in the order they happened; never empty.
+   *
+   * @return the failures, in the order they happened
+   */
   public List<Throwable> getExceptions() {
     return exceptions;
   }

@@ -46,12 +46,20 @@ public final class Timeout {
     this.body = body;
   }
 
-  /** The deadline in loop seconds ({@link EventLoop#time()}), or NaN when there is none. */
+  /**
+   * The deadline in loop seconds ({@link EventLoop#time()}), or NaN when there is none.
+   *
+   * @return the deadline in loop seconds, or NaN
+   */
   public double when() {
     return when;
   }
 
-  /** True once the deadline passed and the body was cancelled for it. */
+  /**
+   * True once the deadline passed and the body was cancelled for it.
+   *
+   * @return true if the deadline passed and cancelled the body
+   */
   public boolean expired() {
     return state == EXPIRING || state == EXPIRED;
   }
@@ -59,12 +67,18 @@ public final class Timeout {
   /**
    * Moves the deadline to {@code delay} from now ({@code null}: no deadline). Only while the body
    * runs and before the deadline passed.
+   *
+   * @param delay the new deadline, from now; null for none
    */
   public void reschedule(Duration delay) {
     rescheduleAt(delay == null ? Double.NaN : loop().time() + delay.toNanos() / 1e9);
   }
 
-  /** Moves the deadline to loop time {@code when} (seconds; NaN: no deadline). */
+  /**
+   * Moves the deadline to loop time {@code when} (seconds; NaN: no deadline).
+   *
+   * @param when the new deadline in loop seconds; NaN for none
+   */
   public void rescheduleAt(double when) {
     if (state != ENTERED) {
       throw new IllegalStateException(

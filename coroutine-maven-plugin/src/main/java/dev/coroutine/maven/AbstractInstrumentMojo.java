@@ -87,13 +87,26 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
     instrument(classes);
   }
 
-  /** The folder whose classes this goal rewrites. */
+  /**
+   * The folder whose classes this goal rewrites.
+   *
+   * @return {@code target/classes} or {@code target/test-classes}
+   */
   protected abstract File classesDirectory();
 
-  /** The class path used to read supertypes: the goal's scope, output folders included. */
+  /**
+   * The class path used to read supertypes: the goal's scope, output folders included.
+   *
+   * @return the class path entries, as paths
+   * @throws DependencyResolutionRequiredException if Maven has not resolved the goal's dependencies
+   */
   protected abstract List<String> classPathElements() throws DependencyResolutionRequiredException;
 
-  /** The goal's name, which also names its state file. */
+  /**
+   * The goal's name, which also names its state file.
+   *
+   * @return {@code instrument} or {@code instrument-tests}
+   */
   protected abstract String goalName();
 
   private void instrument(Path classes) throws MojoExecutionException, MojoFailureException {

@@ -7,24 +7,52 @@ package dev.coroutine.internal;
  * Not an API to program against: it is public only because JMX requires it.
  */
 public interface EventLoopMXBean {
-  /** {@code EventLoop.dumpTasks()}: every pending task, its state, wait and async stack. */
+  /**
+   * {@code EventLoop.dumpTasks()}: every pending task, its state, wait and async stack.
+   *
+   * @return the dump, one block per pending task
+   */
   String dumpTasks();
 
-  /** Number of pending tasks. */
+  /**
+   * Number of pending tasks.
+   *
+   * @return the number of tasks not done yet
+   */
   int getPendingTaskCount();
 
-  /** True while the loop runs. */
+  /**
+   * True while the loop runs.
+   *
+   * @return true while the loop runs
+   */
   boolean isRunning();
 
-  /** True once the loop is closed. */
+  /**
+   * True once the loop is closed.
+   *
+   * @return true once the loop is closed
+   */
   boolean isClosed();
 
-  /** True in debug mode. */
+  /**
+   * True in debug mode.
+   *
+   * @return true if debug mode is on
+   */
   boolean isDebug();
 
-  /** Loop time in seconds ({@code EventLoop.time()}). */
+  /**
+   * Loop time in seconds ({@code EventLoop.time()}).
+   *
+   * @return the loop's clock, in seconds
+   */
   double getTime();
 
-  /** Name of the thread running the loop, or null when it is not running. */
+  /**
+   * Name of the thread running the loop, or null when it is not running.
+   *
+   * @return the loop thread's name, or null
+   */
   String getThreadName();
 }

@@ -15,7 +15,12 @@ public class IncompleteReadException extends EOFException {
   /** How many bytes were expected, or -1 when reading up to a separator. */
   private final long expected;
 
-  /** The stream ended after {@code partial}; {@code expected} bytes (-1: a separator) wanted. */
+  /**
+   * The stream ended after {@code partial}; {@code expected} bytes (-1: a separator) wanted.
+   *
+   * @param partial the bytes read before the end (kept, not copied)
+   * @param expected the number of bytes wanted, or -1 for a separator
+   */
   public IncompleteReadException(byte[] partial, long expected) {
     super(
         partial.length
@@ -26,12 +31,20 @@ public class IncompleteReadException extends EOFException {
     this.expected = expected;
   }
 
-  /** The bytes read before the end of the stream (not a copy). */
+  /**
+   * The bytes read before the end of the stream (not a copy).
+   *
+   * @return the bytes read before the end of the stream
+   */
   public byte[] partial() {
     return partial;
   }
 
-  /** The number of bytes expected, or -1 when reading up to a separator. */
+  /**
+   * The number of bytes expected, or -1 when reading up to a separator.
+   *
+   * @return the number of bytes expected, or -1
+   */
   public long expected() {
     return expected;
   }

@@ -16,13 +16,22 @@ public class LimitOverrunException extends IOException {
    */
   private final int consumed;
 
-  /** {@code message}, with {@code consumed} bytes in the buffer. */
+  /**
+   * {@code message}, with {@code consumed} bytes in the buffer.
+   *
+   * @param message what was overrun
+   * @param consumed the number of bytes buffered at that moment
+   */
   public LimitOverrunException(String message, int consumed) {
     super(message);
     this.consumed = consumed;
   }
 
-  /** The bytes before the separator if it was found, otherwise the bytes searched. */
+  /**
+   * The bytes before the separator if it was found, otherwise the bytes searched.
+   *
+   * @return that number of bytes
+   */
   public int consumed() {
     return consumed;
   }

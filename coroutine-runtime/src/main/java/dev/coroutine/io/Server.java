@@ -55,7 +55,11 @@ public final class Server {
     }
   }
 
-  /** The addresses the server listens on. */
+  /**
+   * The addresses the server listens on.
+   *
+   * @return the bound addresses, one per listening socket
+   */
   public List<InetSocketAddress> addresses() {
     List<InetSocketAddress> out = new ArrayList<>();
     for (ServerSocketChannel s : sockets) {
@@ -68,17 +72,29 @@ public final class Server {
     return Collections.unmodifiableList(out);
   }
 
-  /** The port of the first listening socket (useful after binding port 0). */
+  /**
+   * The port of the first listening socket (useful after binding port 0).
+   *
+   * @return the port of the first listening socket
+   */
   public int port() {
     return sockets.get(0).socket().getLocalPort();
   }
 
-  /** True until {@link #close()}. */
+  /**
+   * True until {@link #close()}.
+   *
+   * @return true until the server is closed
+   */
   public boolean isServing() {
     return !closed;
   }
 
-  /** The number of accepted connections not closed yet. */
+  /**
+   * The number of accepted connections not closed yet.
+   *
+   * @return the number of accepted connections still open
+   */
   public int clientCount() {
     return clients.size();
   }
@@ -174,7 +190,11 @@ public final class Server {
     }
   }
 
-  /** Finishes once the server is closed and all its connections are closed. */
+  /**
+   * Finishes once the server is closed and all its connections are closed.
+   *
+   * @return a coroutine that finishes once the server and all its connections are closed
+   */
   public Coroutine<Void> waitClosed() {
     return IoFrames.lazy(
         () -> {
@@ -190,6 +210,8 @@ public final class Server {
   /**
    * Serves until the server is closed; cancelling the awaiting task closes the server (asyncio's
    * {@code serve_forever}).
+   *
+   * @return a coroutine that finishes only when the server is closed
    */
   public Coroutine<Void> serveForever() {
     return IoFrames.lazy(

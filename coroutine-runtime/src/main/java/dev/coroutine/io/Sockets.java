@@ -32,7 +32,15 @@ import java.util.WeakHashMap;
 public final class Sockets {
   private Sockets() {}
 
-  /** Connects {@code channel} to {@code address}. */
+  /**
+   * Connects {@code channel} to {@code address}.
+   *
+   * @param channel an unconnected channel; it is made non-blocking
+   * @param address where to connect
+   * @return a coroutine that finishes once connected
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the
+   *     connection fails; declared here so that a {@code catch} around the call compiles
+   */
   public static Coroutine<Void> sockConnect(SocketChannel channel, SocketAddress address)
       throws IOException {
     Objects.requireNonNull(channel, "channel");
@@ -40,7 +48,14 @@ public final class Sockets {
     return IoFrames.lazy(() -> new Connect(EventLoop.running(), channel, address).start());
   }
 
-  /** Accepts a connection; the new channel is non-blocking. */
+  /**
+   * Accepts a connection; the new channel is non-blocking.
+   *
+   * @param server a bound server channel
+   * @return a coroutine whose result is the accepted, non-blocking channel
+   * @throws IOException not by this call: where the returned coroutine is awaited, if accepting
+   *     fails; declared here so that a {@code catch} around the call compiles
+   */
   public static Coroutine<SocketChannel> sockAccept(ServerSocketChannel server) throws IOException {
     Objects.requireNonNull(server, "server");
     return IoFrames.lazy(() -> new Accept(EventLoop.running(), server).start());
@@ -49,6 +64,12 @@ public final class Sockets {
   /**
    * Receives up to {@code max} bytes, waiting until some are available; an empty array at the end
    * of the stream.
+   *
+   * @param channel a connected channel
+   * @param max the most bytes to receive
+   * @return a coroutine whose result is the bytes received (empty at the end of the stream)
+   * @throws IOException not by this call: where the returned coroutine is awaited, if reading
+   *     fails; declared here so that a {@code catch} around the call compiles
    */
   public static Coroutine<byte[]> sockRecv(SocketChannel channel, int max) throws IOException {
     Objects.requireNonNull(channel, "channel");
@@ -62,6 +83,12 @@ public final class Sockets {
   /**
    * Receives into {@code buffer} (from its position), waiting until some bytes are available:
    * the number of bytes read, or -1 at the end of the stream.
+   *
+   * @param channel a connected channel
+   * @param buffer receives the bytes from its position; its position advances
+   * @return a coroutine whose result is the number of bytes read, or -1 at the end of the stream
+   * @throws IOException not by this call: where the returned coroutine is awaited, if reading
+   *     fails; declared here so that a {@code catch} around the call compiles
    */
   public static Coroutine<Integer> sockRecvInto(SocketChannel channel, ByteBuffer buffer)
       throws IOException {
@@ -70,7 +97,15 @@ public final class Sockets {
     return IoFrames.lazy(() -> new Recv<Integer>(EventLoop.running(), channel, buffer, false).start());
   }
 
-  /** Sends all of {@code data} (from its position), waiting for room as needed. */
+  /**
+   * Sends all of {@code data} (from its position), waiting for room as needed.
+   *
+   * @param channel a connected channel
+   * @param data the bytes to send, from its position to its limit
+   * @return a coroutine that finishes once everything was handed to the socket
+   * @throws IOException not by this call: where the returned coroutine is awaited, if writing
+   *     fails; declared here so that a {@code catch} around the call compiles
+   */
   public static Coroutine<Void> sockSendall(SocketChannel channel, ByteBuffer data)
       throws IOException {
     Objects.requireNonNull(channel, "channel");
@@ -78,7 +113,15 @@ public final class Sockets {
     return IoFrames.lazy(() -> new SendAll(EventLoop.running(), channel, data).start());
   }
 
-  /** Sends all of {@code data}. */
+  /**
+   * Sends all of {@code data}.
+   *
+   * @param channel a connected channel
+   * @param data the bytes to send
+   * @return a coroutine that finishes once everything was handed to the socket
+   * @throws IOException not by this call: where the returned coroutine is awaited, if writing
+   *     fails; declared here so that a {@code catch} around the call compiles
+   */
   public static Coroutine<Void> sockSendall(SocketChannel channel, byte[] data) throws IOException {
     return sockSendall(channel, ByteBuffer.wrap(data));
   }

@@ -11,6 +11,14 @@ import dev.coroutine.Coroutine;
  */
 @FunctionalInterface
 public interface StreamHandler {
-  /** The coroutine serving one connection. */
+  /**
+   * The coroutine serving one connection.
+   *
+   * @param reader reads what the client sends
+   * @param writer writes to the client
+   * @return the coroutine that serves the connection; the server runs it as a task
+   * @throws Exception anything; it is reported to the loop's exception handler and the connection
+   *     is aborted
+   */
   Coroutine<?> handle(StreamReader reader, StreamWriter writer) throws Exception;
 }

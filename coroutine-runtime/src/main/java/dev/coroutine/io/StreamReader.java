@@ -71,12 +71,21 @@ public final class StreamReader {
   /** Reading from the socket is paused because too much is buffered. */
   private boolean paused;
 
-  /** A reader fed by hand ({@link #feedData}, {@link #feedEof}) on {@code loop}. */
+  /**
+   * A reader fed by hand ({@link #feedData}, {@link #feedEof}) on {@code loop}.
+   *
+   * @param loop the loop whose tasks read from it
+   */
   public StreamReader(EventLoop loop) {
     this(loop, DEFAULT_LIMIT, null);
   }
 
-  /** A reader fed by hand with buffer limit {@code limit}. */
+  /**
+   * A reader fed by hand with buffer limit {@code limit}.
+   *
+   * @param loop the loop whose tasks read from it
+   * @param limit the most bytes a line or separator search may span
+   */
   public StreamReader(EventLoop loop, int limit) {
     this(loop, limit, null);
   }
@@ -96,12 +105,25 @@ public final class StreamReader {
    * Reads up to {@code n} bytes: what is buffered (at most {@code n}), waiting for some if none
    * is; an empty array at the end of the stream. {@code n < 0} reads until the end of the stream;
    * {@code n == 0} returns an empty array at once.
+   *
+   * @param n the most bytes to read; negative: all until the end of the stream
+   * @return a coroutine whose result is the bytes read (empty at the end of the stream)
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the stream
+   *     failed; declared here so that a {@code catch} around the call compiles
    */
   public Coroutine<byte[]> read(int n) throws IOException {
     return op(READ, n, null);
   }
 
-  /** Reads exactly {@code n} bytes; {@link IncompleteReadException} if the stream ends first. */
+  /**
+   * Reads exactly {@code n} bytes; {@link IncompleteReadException} if the stream ends first.
+   *
+   * @param n the number of bytes to read, zero or more
+   * @return a coroutine whose result is exactly {@code n} bytes
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the stream
+   *     failed or ended first ({@link IncompleteReadException}); declared here so that a {@code
+   *     catch} around the call compiles
+   */
   public Coroutine<byte[]> readExactly(int n) throws IOException {
     if (n < 0) {
       throw new IllegalArgumentException("readExactly size can not be less than zero: " + n);
@@ -113,6 +135,12 @@ public final class StreamReader {
    * Reads up to and including {@code separator}. {@link IncompleteReadException} with the bytes
    * read if the stream ends first; {@link LimitOverrunException} if more than {@link #limit()}
    * bytes come before the separator (the data stays in the buffer).
+   *
+   * @param separator the bytes that end the read, at least one
+   * @return a coroutine whose result is the bytes read, the separator included
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the stream
+   *     failed or ended first, or the limit was overrun; declared here so that a {@code catch}
+   *     around the call compiles
    */
   public Coroutine<byte[]> readUntil(byte[] separator) throws IOException {
     if (separator.length == 0) {
@@ -126,6 +154,12 @@ public final class StreamReader {
    * "\r\n"}). At the end of the stream it returns the unterminated last line if there is one, and
    * null after that (as {@link java.io.BufferedReader#readLine()}). A line longer than {@link
    * #limit()} is discarded and reported with {@link LimitOverrunException}.
+   *
+   * @return a coroutine whose result is the line without its terminator, or null after the last
+   *     line
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the stream
+   *     failed or the line overran the limit; declared here so that a {@code catch} around the call
+   *     compiles
    */
   public Coroutine<String> readLine() throws IOException {
     return op(READ_LINE, 0, null);
@@ -356,12 +390,22 @@ public final class StreamReader {
 
   // ---- feeding -----------------------------------------------------------------------------
 
-  /** Appends {@code data} to the buffer and wakes a waiting read. */
+  /**
+   * Appends {@code data} to the buffer and wakes a waiting read.
+   *
+   * @param data the bytes that arrived (copied)
+   */
   public void feedData(byte[] data) {
     feedData(data, 0, data.length);
   }
 
-  /** Appends {@code data[off, off + len)} to the buffer and wakes a waiting read. */
+  /**
+   * Appends {@code data[off, off + len)} to the buffer and wakes a waiting read.
+   *
+   * @param data holds the bytes that arrived (copied)
+   * @param off where they start in {@code data}
+   * @param len how many there are
+   */
   public void feedData(byte[] data, int off, int len) {
     if (eof) {
       throw new IllegalStateException("feedData after feedEof");
@@ -425,6 +469,8 @@ public final class StreamReader {
 
   /**
    * Fails the stream: reads return what is buffered, then throw {@code e} (the same instance).
+   *
+   * @param e what reads throw once the buffer is empty
    */
   public void setException(Throwable e) {
     exception = Objects.requireNonNull(e, "exception");
@@ -433,22 +479,38 @@ public final class StreamReader {
 
   // ---- state -------------------------------------------------------------------------------
 
-  /** The error the stream failed with (a reset, ...), or null. */
+  /**
+   * The error the stream failed with (a reset, ...), or null.
+   *
+   * @return the stream's failure, or null
+   */
   public Throwable exception() {
     return exception;
   }
 
-  /** True when the stream ended and everything buffered was read. */
+  /**
+   * True when the stream ended and everything buffered was read.
+   *
+   * @return true once the stream ended and nothing is left to read
+   */
   public boolean atEof() {
     return eof && start == end;
   }
 
-  /** The number of bytes buffered, not read yet. */
+  /**
+   * The number of bytes buffered, not read yet.
+   *
+   * @return the number of bytes buffered, not read yet
+   */
   public int buffered() {
     return end - start;
   }
 
-  /** The buffer limit. */
+  /**
+   * The buffer limit.
+   *
+   * @return the most bytes a line or separator search may span
+   */
   public int limit() {
     return limit;
   }

@@ -30,12 +30,22 @@ public final class StreamWriter {
     this.transport = transport;
   }
 
-  /** Queues {@code data} for sending (copied, the array may be reused at once). */
+  /**
+   * Queues {@code data} for sending (copied, the array may be reused at once).
+   *
+   * @param data the bytes to send (copied)
+   */
   public void write(byte[] data) {
     transport.write(data, 0, data.length);
   }
 
-  /** Queues {@code data[off, off + len)} for sending. */
+  /**
+   * Queues {@code data[off, off + len)} for sending.
+   *
+   * @param data holds the bytes to send (copied)
+   * @param off where they start in {@code data}
+   * @param len how many there are
+   */
   public void write(byte[] data, int off, int len) {
     if (off < 0 || len < 0 || off + len > data.length) {
       throw new IndexOutOfBoundsException("off=" + off + " len=" + len + " of " + data.length);
@@ -43,7 +53,11 @@ public final class StreamWriter {
     transport.write(data, off, len);
   }
 
-  /** Queues {@code text} encoded as UTF-8. */
+  /**
+   * Queues {@code text} encoded as UTF-8.
+   *
+   * @param text the text to send, encoded as UTF-8
+   */
   public void write(String text) {
     write(text.getBytes(StandardCharsets.UTF_8));
   }
@@ -52,28 +66,49 @@ public final class StreamWriter {
    * Waits until the output queue is at or below the low-water mark, if it went over the high-water
    * mark; otherwise finishes at once without allocating. Throws the error that ended the connection
    * if it was lost.
+   *
+   * @return a coroutine that finishes once the queue is low enough
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the
+   *     connection was lost; declared here so that a {@code catch} around the call compiles
    */
   public Coroutine<Void> drain() throws IOException {
     SocketTransport t = transport;
     return t.mustDrain() ? IoFrames.lazy(t::drainFuture) : Coroutines.done();
   }
 
-  /** Sets the high- and low-water marks of the output queue (asyncio's defaults: 64 KiB, 16 KiB). */
+  /**
+   * Sets the high- and low-water marks of the output queue (asyncio's defaults: 64 KiB, 16 KiB).
+   *
+   * @param high above this many queued bytes, {@link #drain()} waits
+   * @param low {@link #drain()} waits until the queue is at or below this
+   */
   public void setWriteBufferLimits(int high, int low) {
     transport.setWriteBufferLimits(high, low);
   }
 
-  /** The high-water mark. */
+  /**
+   * The high-water mark.
+   *
+   * @return the high-water mark, in bytes
+   */
   public int getWriteBufferHighWater() {
     return transport.high;
   }
 
-  /** The low-water mark. */
+  /**
+   * The low-water mark.
+   *
+   * @return the low-water mark, in bytes
+   */
   public int getWriteBufferLowWater() {
     return transport.low;
   }
 
-  /** The number of bytes queued, not yet handed to the socket. */
+  /**
+   * The number of bytes queued, not yet handed to the socket.
+   *
+   * @return the number of bytes queued
+   */
   public int getWriteBufferSize() {
     return transport.bufferSize();
   }
@@ -83,7 +118,11 @@ public final class StreamWriter {
     transport.writeEof();
   }
 
-  /** True: a socket can half-close. */
+  /**
+   * True: a socket can half-close.
+   *
+   * @return true, as sockets can always half-close
+   */
   public boolean canWriteEof() {
     return true;
   }
@@ -101,7 +140,11 @@ public final class StreamWriter {
     transport.abort();
   }
 
-  /** True once {@link #close()} or {@link #abort()} was called or the connection was lost. */
+  /**
+   * True once {@link #close()} or {@link #abort()} was called or the connection was lost.
+   *
+   * @return true once the writer is closing or closed
+   */
   public boolean isClosing() {
     return transport.closing;
   }
@@ -109,17 +152,29 @@ public final class StreamWriter {
   /**
    * Finishes when the socket is closed; throws the error that ended the connection if it was lost
    * (asyncio's {@code wait_closed}). Cancelling a waiter does not affect the connection.
+   *
+   * @return a coroutine that finishes once the socket is closed
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the
+   *     connection was lost; declared here so that a {@code catch} around the call compiles
    */
   public Coroutine<Void> waitClosed() throws IOException {
     return IoFrames.lazy(() -> IoFrames.follow(transport.loop, transport.closed));
   }
 
-  /** The reader of the same connection. */
+  /**
+   * The reader of the same connection.
+   *
+   * @return the reader of this connection
+   */
   public StreamReader reader() {
     return transport.reader;
   }
 
-  /** The peer's address, or null if it is not known (any more). */
+  /**
+   * The peer's address, or null if it is not known (any more).
+   *
+   * @return the peer's address, or null
+   */
   public SocketAddress remoteAddress() {
     try {
       return transport.channel.getRemoteAddress();
@@ -128,7 +183,11 @@ public final class StreamWriter {
     }
   }
 
-  /** The local address, or null if it is not known (any more). */
+  /**
+   * The local address, or null if it is not known (any more).
+   *
+   * @return the local address, or null
+   */
   public SocketAddress localAddress() {
     try {
       return transport.channel.getLocalAddress();

@@ -38,12 +38,27 @@ public final class Streams {
   /**
    * Connects to {@code host:port} (each resolved address in turn until one accepts) and returns
    * the connection's reader and writer.
+   *
+   * @param host a host name or IP literal
+   * @param port the port, 1 to 65535
+   * @return a coroutine whose result is the connection's reader and writer
+   * @throws IOException not by this call: where the returned coroutine is awaited, if no address
+   *     accepts the connection; declared here so that a {@code catch} around the call compiles
    */
   public static Coroutine<Connection> openConnection(String host, int port) throws IOException {
     return openConnection(host, port, StreamReader.DEFAULT_LIMIT);
   }
 
-  /** {@link #openConnection(String, int)} with the reader's buffer limit {@code limit}. */
+  /**
+   * {@link #openConnection(String, int)} with the reader's buffer limit {@code limit}.
+   *
+   * @param host a host name or IP literal
+   * @param port the port, 1 to 65535
+   * @param limit the reader's buffer limit in bytes (see {@link StreamReader#limit()})
+   * @return a coroutine whose result is the connection's reader and writer
+   * @throws IOException not by this call: where the returned coroutine is awaited, if no address
+   *     accepts the connection; declared here so that a {@code catch} around the call compiles
+   */
   public static Coroutine<Connection> openConnection(String host, int port, int limit)
       throws IOException {
     Objects.requireNonNull(host, "host");
@@ -55,13 +70,30 @@ public final class Streams {
    * Listens on {@code host:port} (every resolved address; {@code null} or {@code ""}: all
    * interfaces; port 0: a free port, see {@link Server#port()}) and runs {@code handler} in a new
    * task for each connection.
+   *
+   * @param handler serves each accepted connection, in a task of its own
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one
+   * @return a coroutine whose result is the listening server
+   * @throws IOException not by this call: where the returned coroutine is awaited, if a socket
+   *     cannot be bound; declared here so that a {@code catch} around the call compiles
    */
   public static Coroutine<Server> startServer(StreamHandler handler, String host, int port)
       throws IOException {
     return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT);
   }
 
-  /** {@link #startServer(StreamHandler, String, int)} with readers' buffer limit {@code limit}. */
+  /**
+   * {@link #startServer(StreamHandler, String, int)} with readers' buffer limit {@code limit}.
+   *
+   * @param handler serves each accepted connection, in a task of its own
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one
+   * @param limit each connection reader's buffer limit in bytes
+   * @return a coroutine whose result is the listening server
+   * @throws IOException not by this call: where the returned coroutine is awaited, if a socket
+   *     cannot be bound; declared here so that a {@code catch} around the call compiles
+   */
   public static Coroutine<Server> startServer(
       StreamHandler handler, String host, int port, int limit) throws IOException {
     Objects.requireNonNull(handler, "handler");

@@ -32,7 +32,11 @@ public final class Barrier {
   /** Futures of coroutines waiting for the state to change; all woken on each change. */
   private ArrayList<Future<Void>> changeWaiters = new ArrayList<>();
 
-  /** A barrier for {@code parties} coroutines ({@code >= 1}). */
+  /**
+   * A barrier for {@code parties} coroutines ({@code >= 1}).
+   *
+   * @param parties how many coroutines must wait before all go on, at least 1
+   */
   public Barrier(int parties) {
     if (parties < 1) {
       throw new IllegalArgumentException("parties must be >= 1");
@@ -44,6 +48,11 @@ public final class Barrier {
    * Waits until {@code parties} coroutines wait (asyncio's {@code Barrier.wait()}), and returns
    * this one's arrival index, {@code 0 .. parties-1}. Throws {@link BrokenBarrierException} if the
    * barrier is broken or reset while waiting.
+   *
+   * @return a coroutine whose result is this arrival's index
+   * @throws BrokenBarrierException not by this call: where the returned coroutine is awaited, if
+   *     the barrier is or gets broken; declared here so that a {@code catch} around the call
+   *     compiles
    */
   public Coroutine<Integer> await() throws BrokenBarrierException {
     return new Wait().coroutine();
@@ -68,17 +77,29 @@ public final class Barrier {
     changed();
   }
 
-  /** The number of coroutines the barrier waits for. */
+  /**
+   * The number of coroutines the barrier waits for.
+   *
+   * @return the number of coroutines the barrier waits for
+   */
   public int parties() {
     return parties;
   }
 
-  /** The number of coroutines waiting while the barrier fills. */
+  /**
+   * The number of coroutines waiting while the barrier fills.
+   *
+   * @return the number of coroutines waiting now
+   */
   public int waiting() {
     return state == State.FILLING ? count : 0;
   }
 
-  /** True after {@link #abort()}. */
+  /**
+   * True after {@link #abort()}.
+   *
+   * @return true once the barrier is broken
+   */
   public boolean isBroken() {
     return state == State.BROKEN;
   }

@@ -9,7 +9,11 @@ public final class BoundedSemaphore extends Semaphore {
   /** The initial, and highest, number of permits. */
   private final int bound;
 
-  /** A bounded semaphore with {@code permits} permits. */
+  /**
+   * A bounded semaphore with {@code permits} permits.
+   *
+   * @param permits the initial and largest number of permits
+   */
   public BoundedSemaphore(int permits) {
     super(permits);
     this.bound = permits;

@@ -24,12 +24,20 @@ public final class Condition {
     this(new Lock());
   }
 
-  /** A condition over {@code lock}. */
+  /**
+   * A condition over {@code lock}.
+   *
+   * @param lock the lock the condition is used with
+   */
   public Condition(Lock lock) {
     this.lock = java.util.Objects.requireNonNull(lock, "lock");
   }
 
-  /** Acquires the underlying lock. */
+  /**
+   * Acquires the underlying lock.
+   *
+   * @return a finished coroutine when it can complete at once, else one that waits
+   */
   public Coroutine<Void> acquire() {
     return lock.acquire();
   }
@@ -39,12 +47,22 @@ public final class Condition {
     lock.release();
   }
 
-  /** True if the underlying lock is held. */
+  /**
+   * True if the underlying lock is held.
+   *
+   * @return true if the lock is held
+   */
   public boolean isLocked() {
     return lock.isLocked();
   }
 
-  /** Runs {@code body} holding the underlying lock. */
+  /**
+   * Runs {@code body} holding the underlying lock.
+   *
+   * @param <T> the type of the body's result
+   * @param body the work to run; the lock is released when it finishes, however it finishes
+   * @return a coroutine whose result is the body's
+   */
   public <T> Coroutine<T> withLock(Awaitable<T> body) {
     return lock.withLock(body);
   }
@@ -52,6 +70,8 @@ public final class Condition {
   /**
    * asyncio's {@code Condition.wait()}: releases the lock, waits until signalled, re-acquires the
    * lock. The lock must be held ({@link IllegalStateException} when awaited otherwise).
+   *
+   * @return a coroutine that finishes once signalled, with the lock held again
    */
   public Coroutine<Void> await() {
     return new Wait().coroutine();
@@ -60,6 +80,9 @@ public final class Condition {
   /**
    * asyncio's {@code wait_for(predicate)}: awaits {@link #await()} until {@code predicate} holds
    * (it is checked first, with the lock held).
+   *
+   * @param predicate the condition waited for, checked with the lock held
+   * @return a coroutine that finishes once {@code predicate} holds, with the lock held
    */
   public Coroutine<Void> awaitUntil(BooleanSupplier predicate) {
     return new Op<Void>() {
@@ -78,7 +101,11 @@ public final class Condition {
     signal(1);
   }
 
-  /** Wakes up to {@code n} waiters, oldest first; the lock must be held. */
+  /**
+   * Wakes up to {@code n} waiters, oldest first; the lock must be held.
+   *
+   * @param n the most waiters to wake
+   */
   public void signal(int n) {
     if (!lock.isLocked()) {
       throw new IllegalStateException("cannot notify on un-acquired lock");

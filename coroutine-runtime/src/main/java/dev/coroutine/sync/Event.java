@@ -19,7 +19,11 @@ public final class Event {
   /** An event whose flag is clear. */
   public Event() {}
 
-  /** True if the flag is set. */
+  /**
+   * True if the flag is set.
+   *
+   * @return true if the flag is set
+   */
   public boolean isSet() {
     return flag;
   }
@@ -47,6 +51,8 @@ public final class Event {
   /**
    * Waits until the flag is set (asyncio's {@code Event.wait()}); the flag is checked when the
    * coroutine is awaited, not when this is called.
+   *
+   * @return a coroutine that finishes once the flag is set
    */
   public Coroutine<Void> await() {
     return new WaitCall();

@@ -14,7 +14,11 @@ public class LifoQueue<T> extends Queue<T> {
     this(0);
   }
 
-  /** A LIFO queue of at most {@code maxsize} items ({@code <= 0}: unbounded). */
+  /**
+   * A LIFO queue of at most {@code maxsize} items ({@code <= 0}: unbounded).
+   *
+   * @param maxsize the capacity; zero or less for unbounded
+   */
   public LifoQueue(int maxsize) {
     super(maxsize, Collections.asLifoQueue(new ArrayDeque<>()), true);
   }

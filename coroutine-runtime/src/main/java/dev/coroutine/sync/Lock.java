@@ -33,6 +33,8 @@ public final class Lock {
   /**
    * Acquires the lock when awaited (as asyncio's, calling it does nothing): takes it at once if it
    * is free and nobody waits, otherwise waits for its turn.
+   *
+   * @return a coroutine that acquires the lock when awaited
    */
   public Coroutine<Void> acquire() {
     return new AcquireCall();
@@ -47,12 +49,22 @@ public final class Lock {
     wakeUpFirst();
   }
 
-  /** True if the lock is held. */
+  /**
+   * True if the lock is held.
+   *
+   * @return true if the lock is held
+   */
   public boolean isLocked() {
     return locked;
   }
 
-  /** A coroutine that runs {@code body} holding the lock (Python's {@code async with lock}). */
+  /**
+   * A coroutine that runs {@code body} holding the lock (Python's {@code async with lock}).
+   *
+   * @param <T> the type of the body's result
+   * @param body the work to run; the lock is released when it finishes, however it finishes
+   * @return a coroutine whose result is the body's
+   */
   public <T> Coroutine<T> withLock(Awaitable<T> body) {
     return Op.guarded(this::acquire, body, this::release);
   }

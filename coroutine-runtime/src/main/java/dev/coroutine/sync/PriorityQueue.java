@@ -17,12 +17,21 @@ public class PriorityQueue<T> extends Queue<T> {
     this(0);
   }
 
-  /** A priority queue of at most {@code maxsize} items, in natural order. */
+  /**
+   * A priority queue of at most {@code maxsize} items, in natural order.
+   *
+   * @param maxsize the capacity; zero or less for unbounded
+   */
   public PriorityQueue(int maxsize) {
     this(maxsize, null);
   }
 
-  /** A priority queue of at most {@code maxsize} items, ordered by {@code comparator}. */
+  /**
+   * A priority queue of at most {@code maxsize} items, ordered by {@code comparator}.
+   *
+   * @param maxsize the capacity; zero or less for unbounded
+   * @param comparator orders the items; the least comes out first
+   */
   @SuppressWarnings("unchecked")
   public PriorityQueue(int maxsize, Comparator<? super T> comparator) {
     super(maxsize, new java.util.PriorityQueue<>((Comparator<Object>) comparator), false);

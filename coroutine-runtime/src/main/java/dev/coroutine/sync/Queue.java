@@ -44,7 +44,11 @@ public class Queue<T> {
     this(0);
   }
 
-  /** A queue of at most {@code maxsize} items ({@code <= 0}: unbounded). */
+  /**
+   * A queue of at most {@code maxsize} items ({@code <= 0}: unbounded).
+   *
+   * @param maxsize the capacity; zero or less for unbounded
+   */
   public Queue(int maxsize) {
     this(maxsize, new ArrayDeque<>(), true);
   }
@@ -57,22 +61,38 @@ public class Queue<T> {
     finished.set();
   }
 
-  /** Number of items in the queue. */
+  /**
+   * Number of items in the queue.
+   *
+   * @return the number of items in the queue
+   */
   public int size() {
     return items.size();
   }
 
-  /** The capacity; 0 or less for unbounded. */
+  /**
+   * The capacity; 0 or less for unbounded.
+   *
+   * @return the capacity; zero or less for unbounded
+   */
   public int maxsize() {
     return maxsize;
   }
 
-  /** True if the queue holds no item. */
+  /**
+   * True if the queue holds no item.
+   *
+   * @return true if the queue holds no item
+   */
   public boolean isEmpty() {
     return items.isEmpty();
   }
 
-  /** True if the queue holds {@code maxsize} items (never for an unbounded queue). */
+  /**
+   * True if the queue holds {@code maxsize} items (never for an unbounded queue).
+   *
+   * @return true if the queue is at its capacity
+   */
   public boolean isFull() {
     return maxsize > 0 && items.size() >= maxsize;
   }
@@ -81,6 +101,9 @@ public class Queue<T> {
    * Puts {@code item} when awaited (as asyncio's, calling it does nothing): at once if there is
    * room, otherwise waiting for room. Awaiting it throws {@link QueueShutDownException} if the
    * queue is (or gets) shut down.
+   *
+   * @param item the item to add
+   * @return a coroutine that puts {@code item} when awaited
    */
   public Coroutine<Void> put(T item) {
     return new PutCall<>(this, item);
@@ -89,6 +112,8 @@ public class Queue<T> {
   /**
    * Puts {@code item} without waiting; {@link QueueFullException} if full, {@link
    * QueueShutDownException} if shut down.
+   *
+   * @param item the item to add
    */
   public void putNowait(T item) {
     if (shutdown) {
@@ -112,6 +137,8 @@ public class Queue<T> {
    * Gets the next item when awaited (as asyncio's, calling it does nothing): at once if there is
    * one, otherwise waiting for one. Awaiting it throws {@link QueueShutDownException} if the queue
    * is shut down and empty.
+   *
+   * @return a coroutine whose result is the next item
    */
   public Coroutine<T> get() {
     AsyncFrame<T> f = AsyncFrame.create(Queue::getBody, 0, 0);
@@ -122,6 +149,8 @@ public class Queue<T> {
   /**
    * Gets the next item without waiting; {@link QueueEmptyException} if there is none ({@link
    * QueueShutDownException} if also shut down).
+   *
+   * @return the next item
    */
   @SuppressWarnings("unchecked")
   public T getNowait() {
@@ -150,7 +179,11 @@ public class Queue<T> {
     }
   }
 
-  /** Waits until every item put has been marked done with {@link #taskDone()}. */
+  /**
+   * Waits until every item put has been marked done with {@link #taskDone()}.
+   *
+   * @return a coroutine that finishes once every item put is marked done
+   */
   public Coroutine<Void> join() {
     return finished.await(); // set while nothing is unfinished; checked when awaited
   }
@@ -159,6 +192,8 @@ public class Queue<T> {
    * Shuts the queue down: puts throw {@link QueueShutDownException}, and gets do too once the
    * queue is empty; waiting putters and getters are woken to see it. With {@code immediate} the
    * items left are dropped (and count as done for {@link #join()}), so getters fail at once.
+   *
+   * @param immediate true to drop the items left as well
    */
   public void shutdown(boolean immediate) {
     shutdown = true;
@@ -186,7 +221,11 @@ public class Queue<T> {
     }
   }
 
-  /** True after {@link #shutdown(boolean)}. */
+  /**
+   * True after {@link #shutdown(boolean)}.
+   *
+   * @return true once the queue is shut down
+   */
   public boolean isShutDown() {
     return shutdown;
   }

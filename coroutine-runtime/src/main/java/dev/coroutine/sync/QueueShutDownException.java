@@ -4,7 +4,11 @@ package dev.coroutine.sync;
 public class QueueShutDownException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  /** An exception with {@code message}. */
+  /**
+   * An exception with {@code message}.
+   *
+   * @param message what the queue was asked and why it could not
+   */
   public QueueShutDownException(String message) {
     super(message);
   }

@@ -21,7 +21,11 @@ public class Semaphore {
   /** Futures of waiting acquirers, oldest first; null until first contended. */
   private ArrayDeque<Future<Void>> waiters;
 
-  /** A semaphore with {@code permits} permits ({@code >= 0}). */
+  /**
+   * A semaphore with {@code permits} permits ({@code >= 0}).
+   *
+   * @param permits the initial number of permits, zero or more
+   */
   public Semaphore(int permits) {
     if (permits < 0) {
       throw new IllegalArgumentException("Semaphore initial value must be >= 0");
@@ -29,7 +33,11 @@ public class Semaphore {
     this.value = permits;
   }
 
-  /** True if {@link #acquire()} would wait: no permit, or others already waiting. */
+  /**
+   * True if {@link #acquire()} would wait: no permit, or others already waiting.
+   *
+   * @return true if an acquire would wait
+   */
   public boolean isLocked() {
     if (value == 0) {
       return true;
@@ -44,7 +52,11 @@ public class Semaphore {
     return false;
   }
 
-  /** Free permits now. */
+  /**
+   * Free permits now.
+   *
+   * @return the number of free permits
+   */
   public int availablePermits() {
     return value;
   }
@@ -52,6 +64,8 @@ public class Semaphore {
   /**
    * Takes a permit when awaited (as asyncio's, calling it does nothing): at once if one is free
    * and nobody waits, otherwise waiting in line.
+   *
+   * @return a coroutine that takes a permit when awaited
    */
   public Coroutine<Void> acquire() {
     return new AcquireCall();
@@ -63,7 +77,13 @@ public class Semaphore {
     wakeUpNext();
   }
 
-  /** Runs {@code body} holding a permit (Python's {@code async with semaphore}). */
+  /**
+   * Runs {@code body} holding a permit (Python's {@code async with semaphore}).
+   *
+   * @param <T> the type of the body's result
+   * @param body the work to run; the permit is released when it finishes, however it finishes
+   * @return a coroutine whose result is the body's
+   */
   public <T> Coroutine<T> withPermit(Awaitable<T> body) {
     return Op.guarded(this::acquire, body, this::release);
   }
