@@ -1,8 +1,10 @@
 package dev.coroutine.transform;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
@@ -14,8 +16,10 @@ import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.LocalVariableNode;
+import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
@@ -64,20 +68,37 @@ final class AsyncMethodRewriter {
     }
   }
 
-  /** One await: where it is and what it saves. */
-  private static final class Site {
-    /** The {@code Coroutines.await} call. */
-    MethodInsnNode call;
-    /** Resume number (label value), from 1. */
-    int number;
-    /** Values saved to the frame (live locals, then spilled stack). */
-    final List<Saved> saved = new ArrayList<>();
-    /** Live locals holding null: restored as null, not saved. */
-    final List<Integer> nullLocals = new ArrayList<>();
-    /** Spill slots of the operand stack below the awaitable, bottom first; type null = null. */
-    final List<Saved> stack = new ArrayList<>();
-    int refCount;
-    int primCount;
+  /**
+   * What one await saves, and so how its suspension is saved and resumed: awaits with equal
+   * layouts share one save block and one restore block.
+   *
+   * @param saved values saved to the frame: live locals, then the spilled operand stack
+   * @param nullLocals live locals holding null: restored as null, not saved
+   * @param stack spill slots of the operand stack below the awaitable, bottom first (type null:
+   *     a null)
+   * @param refCount references saved
+   * @param primCount primitives saved
+   */
+  private record Layout(
+      List<Saved> saved, List<Integer> nullLocals, List<Saved> stack, int refCount, int primCount) {}
+
+  /** One await: where it is (its source line, or -1), its resume number and its layout. */
+  private record Site(MethodInsnNode call, int line, int number, Layout layout) {}
+
+  /**
+   * The code shared by the awaits of one layout: the save block an await jumps to when it
+   * suspends (with its resume number on the stack), and the restore block the label switch
+   * jumps to, which ends by dispatching to the await's resume point.
+   */
+  private static final class SharedBlocks {
+    /** Start of the save block. */
+    final LabelNode save = new LabelNode();
+    /** Start of the restore block. */
+    final LabelNode restore = new LabelNode();
+    /** The awaits of this layout, in resume-number order. */
+    final List<Site> sites = new ArrayList<>();
+    /** Resume point of each of {@link #sites}: where the restore block continues. */
+    final List<LabelNode> resumes = new ArrayList<>();
   }
 
   /**
@@ -109,11 +130,12 @@ final class AsyncMethodRewriter {
         if (f == null) {
           continue; // unreachable: left as is, it can never run
         }
-        Site s = describeSite((MethodInsnNode) insn, f, analysis.liveIn[i], spillBase);
-        s.number = sites.size() + 1;
+        MethodInsnNode call = (MethodInsnNode) insn;
+        Layout layout = layout(call, f, analysis.liveIn[i], spillBase);
+        Site s = new Site(call, Insns.lineOf(call), sites.size() + 1, layout);
         sites.add(s);
-        refs = Math.max(refs, s.refCount);
-        prims = Math.max(prims, s.primCount);
+        refs = Math.max(refs, s.layout.refCount());
+        prims = Math.max(prims, s.layout.primCount());
       }
     }
 
@@ -124,8 +146,8 @@ final class AsyncMethodRewriter {
             bodyDesc,
             null,
             new String[] {"java/lang/Throwable"});
-    int siteRefs = sites.stream().mapToInt(x -> x.refCount).max().orElse(0);
-    int sitePrims = sites.stream().mapToInt(x -> x.primCount).max().orElse(0);
+    int siteRefs = sites.stream().mapToInt(x -> x.layout.refCount()).max().orElse(0);
+    int sitePrims = sites.stream().mapToInt(x -> x.layout.primCount()).max().orElse(0);
     // reference 0 lives in the frame's field ref0, the others in the refs array; the array is
     // dropped after the start when no await needs it, so is ref0 when no await saves a reference
     int keptRefs = siteRefs <= 1 ? siteRefs : refs;
@@ -197,11 +219,14 @@ final class AsyncMethodRewriter {
     return slots;
   }
 
-  private Site describeSite(
+  /** What the await {@code call} saves, given its frame and the locals live there. */
+  private static Layout layout(
       MethodInsnNode call, Frame<BasicValue> f, java.util.BitSet live, int spillBase)
       throws Refusal {
-    Site s = new Site();
-    s.call = call;
+    List<Saved> saved = new ArrayList<>();
+    List<Integer> nullLocals = new ArrayList<>();
+    List<Saved> stack = new ArrayList<>();
+    int[] counts = new int[2]; // references, primitives
     for (int j = 0; j < f.getLocals(); j++) {
       if (!live.get(j)) {
         continue;
@@ -215,9 +240,9 @@ final class AsyncMethodRewriter {
         throw new Refusal("await while an object under construction is in a local variable", call);
       }
       if (t.equals(TypeInterpreter.NULL_TYPE)) {
-        s.nullLocals.add(j);
+        nullLocals.add(j);
       } else {
-        add(s, j, t);
+        saved.add(saved(j, t, counts));
       }
     }
     int var = spillBase;
@@ -228,21 +253,22 @@ final class AsyncMethodRewriter {
         throw new Refusal("await with an object under construction on the operand stack", call);
       }
       if (t.equals(TypeInterpreter.NULL_TYPE)) {
-        s.stack.add(new Saved(var, null, -1));
+        stack.add(new Saved(var, null, -1));
         var += 1;
       } else {
-        s.stack.add(add(s, var, t));
+        Saved s = saved(var, t, counts);
+        saved.add(s);
+        stack.add(s);
         var += t.getSize();
       }
     }
-    return s;
+    return new Layout(saved, nullLocals, stack, counts[0], counts[1]);
   }
 
-  private static Saved add(Site s, int var, Type t) {
-    Type saveType = Insns.isReference(t) ? t : normalize(t);
-    Saved v = new Saved(var, saveType, Insns.isReference(t) ? s.refCount++ : s.primCount++);
-    s.saved.add(v);
-    return v;
+  /** Slot {@code var} of type {@code t} saved as the next reference or primitive. */
+  private static Saved saved(int var, Type t, int[] counts) {
+    boolean ref = Insns.isReference(t);
+    return new Saved(var, ref ? t : normalize(t), ref ? counts[0]++ : counts[1]++);
   }
 
   /** Local types as the verifier sees them: boolean, byte, char, short are ints. */
@@ -270,14 +296,16 @@ final class AsyncMethodRewriter {
       int keptRefs,
       boolean dropPrims) {
     InsnList code = method.instructions;
+    Map<Layout, SharedBlocks> shared = new LinkedHashMap<>();
+    for (Site s : sites) {
+      shared.computeIfAbsent(s.layout, l -> new SharedBlocks()).sites.add(s);
+    }
     LabelNode start = new LabelNode();
     LabelNode bad = new LabelNode();
-    LabelNode[] restoreLabels = new LabelNode[sites.size()];
     LabelNode[] targets = new LabelNode[sites.size() + 1];
     targets[0] = start;
-    for (int k = 0; k < sites.size(); k++) {
-      restoreLabels[k] = new LabelNode();
-      targets[k + 1] = restoreLabels[k];
+    for (Site s : sites) {
+      targets[s.number] = shared.get(s.layout).restore;
     }
 
     InsnList prologue = new InsnList();
@@ -309,78 +337,18 @@ final class AsyncMethodRewriter {
     }
     code.insert(prologue);
 
-    InsnList restores = new InsnList();
     for (Site s : sites) {
+      SharedBlocks b = shared.get(s.layout);
       LabelNode resume = new LabelNode();
-      LabelNode cont = new LabelNode();
-      InsnList at = new InsnList();
-      at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-      boolean stage = s.call.desc.equals(Protocol.AWAIT_STAGE_DESC);
-      at.add(
-          new MethodInsnNode(
-              Opcodes.INVOKESTATIC,
-              Protocol.FRAME,
-              stage ? Protocol.FRAME_AWAIT_STAGE : Protocol.FRAME_AWAIT,
-              stage ? Protocol.FRAME_AWAIT_STAGE_DESC : Protocol.FRAME_AWAIT_DESC,
-              false));
-      at.add(new InsnNode(Opcodes.DUP));
-      at.add(
-          new FieldInsnNode(
-              Opcodes.GETSTATIC, Protocol.FRAME, Protocol.SUSPEND, "Ljava/lang/Object;"));
-      at.add(new JumpInsnNode(Opcodes.IF_ACMPNE, cont));
-      at.add(new InsnNode(Opcodes.POP));
-      for (int j = s.stack.size() - 1; j >= 0; j--) {
-        Saved v = s.stack.get(j);
-        at.add(
-            new VarInsnNode(
-                v.type == null ? Opcodes.ASTORE : v.type.getOpcode(Opcodes.ISTORE), v.var));
-      }
-      for (Saved v : s.saved) {
-        at.add(save(v, frameVar));
-      }
-      for (int r = s.refCount; r < keptRefs; r++) {
-        at.add(storeRef(frameVar, r, new InsnNode(Opcodes.ACONST_NULL)));
-      }
-      at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-      at.add(Insns.pushInt(s.number));
-      at.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-      at.add(
-          new FieldInsnNode(
-              Opcodes.GETSTATIC, Protocol.FRAME, Protocol.SUSPEND, "Ljava/lang/Object;"));
-      at.add(new InsnNode(Opcodes.ARETURN));
-      at.add(resume);
-      at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-      at.add(
-          new MethodInsnNode(
-              Opcodes.INVOKEVIRTUAL, Protocol.FRAME, Protocol.RESUMED, Protocol.RESUMED_DESC, false));
-      at.add(cont);
-
-      LabelNode restoreLabel = restoreLabels[s.number - 1];
-      restores.add(restoreLabel);
-      int line = Insns.lineOf(s.call);
-      if (line > 0) {
-        restores.add(new LineNumberNode(line, restoreLabel));
-      }
-      for (Saved v : s.saved) {
-        restores.add(restore(v, frameVar));
-      }
-      for (int var : s.nullLocals) {
-        restores.add(new InsnNode(Opcodes.ACONST_NULL));
-        restores.add(new VarInsnNode(Opcodes.ASTORE, var));
-      }
-      for (Saved v : s.stack) {
-        if (v.type == null) {
-          restores.add(new InsnNode(Opcodes.ACONST_NULL));
-        } else {
-          restores.add(new VarInsnNode(v.type.getOpcode(Opcodes.ILOAD), v.var));
-        }
-      }
-      restores.add(new JumpInsnNode(Opcodes.GOTO, resume));
-
-      code.insert(s.call, at);
+      b.resumes.add(resume);
+      code.insert(s.call, awaitCode(s, b.save, resume, frameVar));
       code.remove(s.call);
     }
-    code.add(restores);
+    // the shared blocks sit after all original code, outside every try range
+    for (Map.Entry<Layout, SharedBlocks> e : shared.entrySet()) {
+      code.add(saveBlock(e.getKey(), e.getValue(), frameVar, keptRefs));
+      code.add(restoreBlock(e.getKey(), e.getValue(), frameVar));
+    }
 
     body.instructions = code;
     body.tryCatchBlocks = method.tryCatchBlocks;
@@ -397,50 +365,190 @@ final class AsyncMethodRewriter {
   }
 
   /**
+   * Replaces an await call: the fast path (the awaitable finished: its value, a read and a
+   * branch), the jump to the layout's shared save block with the resume number on the stack, and
+   * the resume point, where the restore block comes back to and the outcome is taken from the
+   * frame inside the await's own try ranges.
+   */
+  private static InsnList awaitCode(Site s, LabelNode save, LabelNode resume, int frameVar) {
+    InsnList at = new InsnList();
+    LabelNode cont = new LabelNode();
+    boolean stage = s.call.desc.equals(Protocol.AWAIT_STAGE_DESC);
+    // Stack: S, awaitable
+    at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    at.add(
+        new MethodInsnNode(
+            Opcodes.INVOKESTATIC,
+            Protocol.FRAME,
+            stage ? Protocol.FRAME_AWAIT_STAGE : Protocol.FRAME_AWAIT,
+            stage ? Protocol.FRAME_AWAIT_STAGE_DESC : Protocol.FRAME_AWAIT_DESC,
+            false));
+    at.add(new InsnNode(Opcodes.DUP));
+    at.add(suspendMarker());
+    at.add(new JumpInsnNode(Opcodes.IF_ACMPNE, cont)); // Stack: S, value
+    at.add(Insns.pushInt(s.number)); // Stack: S, SUSPEND, number
+    at.add(new JumpInsnNode(Opcodes.GOTO, save));
+    at.add(resume); // Stack: S (pushed by the restore block)
+    at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    at.add(
+        new MethodInsnNode(
+            Opcodes.INVOKEVIRTUAL, Protocol.FRAME, Protocol.RESUMED, Protocol.RESUMED_DESC, false));
+    at.add(cont); // Stack: S, value
+    return at;
+  }
+
+  /**
+   * The save block of one layout, entered with {@code S, SUSPEND, number} on the stack: records
+   * the resume number, spills S, saves S and the live locals into the frame, clears the
+   * references of longer layouts, and returns SUSPEND.
+   */
+  private static InsnList saveBlock(Layout layout, SharedBlocks b, int frameVar, int keptRefs) {
+    InsnList c = new InsnList();
+    c.add(b.save);
+    addLine(c, b);
+    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    c.add(new InsnNode(Opcodes.SWAP));
+    c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+    c.add(new InsnNode(Opcodes.POP)); // Stack: S
+    for (int j = layout.stack().size() - 1; j >= 0; j--) {
+      Saved v = layout.stack().get(j);
+      c.add(new VarInsnNode(v.type == null ? Opcodes.ASTORE : v.type.getOpcode(Opcodes.ISTORE), v.var));
+    }
+    for (Saved v : layout.saved()) {
+      c.add(save(v, frameVar));
+    }
+    for (int r = layout.refCount(); r < keptRefs; r++) {
+      c.add(storeRef(frameVar, r, new InsnNode(Opcodes.ACONST_NULL)));
+    }
+    c.add(suspendMarker());
+    c.add(new InsnNode(Opcodes.ARETURN));
+    return c;
+  }
+
+  /**
+   * The restore block of one layout, the label switch's target for each of its awaits: loads the
+   * live locals and S back from the frame, then goes on at the resume point of the await the
+   * frame's label names.
+   */
+  private InsnList restoreBlock(Layout layout, SharedBlocks b, int frameVar) {
+    InsnList c = new InsnList();
+    c.add(b.restore);
+    addLine(c, b);
+    for (Saved v : layout.saved()) {
+      c.add(restore(v, frameVar));
+    }
+    for (int var : layout.nullLocals()) {
+      c.add(new InsnNode(Opcodes.ACONST_NULL));
+      c.add(new VarInsnNode(Opcodes.ASTORE, var));
+    }
+    for (Saved v : layout.stack()) {
+      c.add(
+          v.type == null
+              ? new InsnNode(Opcodes.ACONST_NULL)
+              : new VarInsnNode(v.type.getOpcode(Opcodes.ILOAD), v.var));
+    }
+    c.add(dispatch(b, frameVar)); // Stack: S
+    return c;
+  }
+
+  /**
+   * Jumps to the resume point of the await numbered by the frame's label, among the awaits of
+   * one layout: a goto for one, else the smaller of a tableswitch and a lookupswitch (the label
+   * is always one of theirs, so the first await doubles as the default).
+   */
+  private static InsnList dispatch(SharedBlocks b, int frameVar) {
+    InsnList c = new InsnList();
+    int n = b.sites.size();
+    if (n == 1) {
+      c.add(new JumpInsnNode(Opcodes.GOTO, b.resumes.get(0)));
+      return c;
+    }
+    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+    int min = b.sites.get(0).number;
+    int max = b.sites.get(n - 1).number;
+    LabelNode dflt = b.resumes.get(0);
+    long tableBytes = 12L + 4L * (max - min + 1);
+    long lookupBytes = 8L + 8L * (n - 1);
+    if (tableBytes <= lookupBytes) {
+      LabelNode[] table = new LabelNode[max - min + 1];
+      java.util.Arrays.fill(table, dflt);
+      for (int i = 0; i < n; i++) {
+        table[b.sites.get(i).number - min] = b.resumes.get(i);
+      }
+      c.add(new TableSwitchInsnNode(min, max, dflt, table));
+    } else {
+      int[] keys = new int[n - 1];
+      LabelNode[] labels = new LabelNode[n - 1];
+      for (int i = 1; i < n; i++) {
+        keys[i - 1] = b.sites.get(i).number;
+        labels[i - 1] = b.resumes.get(i);
+      }
+      c.add(new LookupSwitchInsnNode(dflt, keys, labels));
+    }
+    return c;
+  }
+
+  /** The line of a shared block: its first await's. */
+  private static void addLine(InsnList c, SharedBlocks b) {
+    int line = b.sites.get(0).line;
+    if (line > 0) {
+      c.add(new LineNumberNode(line, (LabelNode) c.getLast()));
+    }
+  }
+
+  private static AbstractInsnNode suspendMarker() {
+    return new FieldInsnNode(Opcodes.GETSTATIC, Protocol.FRAME, Protocol.SUSPEND, "Ljava/lang/Object;");
+  }
+
+  /**
    * The prologue's default branch. With {@code label == DESCRIBE} the body answers where its
    * await number {@code prims[0]} is (0: the method's start) as a StackTraceElement, for task
-   * dumps and async stack traces; any other label is a corrupt state.
+   * dumps and async stack traces; any other label is a corrupt state. The lines come from one
+   * string constant (char {@code n} = the line of await {@code n}, 0 for none), so the answer
+   * costs the same few bytes of code however many awaits the method has.
    */
   private InsnList describe(MethodNode method, List<Site> sites, int frameVar) {
     InsnList c = new InsnList();
     LabelNode corrupt = new LabelNode();
     LabelNode make = new LabelNode();
-    int lineVar = frameVar + 1;
+    LabelNode unknown = new LabelNode();
+    int numberVar = frameVar + 1;
+    StringBuilder lines = new StringBuilder();
+    lines.append(lineChar(Insns.firstLine(method)));
+    for (Site s : sites) {
+      lines.append(lineChar(s.line));
+    }
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
     c.add(Insns.pushInt(Protocol.DESCRIBE_LABEL));
     c.add(new JumpInsnNode(Opcodes.IF_ICMPNE, corrupt));
-    LabelNode[] cases = new LabelNode[sites.size() + 1];
-    LabelNode unknown = new LabelNode();
-    for (int k = 0; k < cases.length; k++) {
-      cases[k] = new LabelNode();
-    }
+    c.add(new TypeInsnNode(Opcodes.NEW, "java/lang/StackTraceElement"));
+    c.add(new InsnNode(Opcodes.DUP));
+    c.add(new LdcInsnNode(owner.replace('/', '.')));
+    c.add(new LdcInsnNode(method.name));
+    c.add(sourceFile != null ? new LdcInsnNode(sourceFile) : new InsnNode(Opcodes.ACONST_NULL));
+    // Stack: STE, STE, class, method, file
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.PRIMS, "[J"));
     c.add(new InsnNode(Opcodes.ICONST_0));
     c.add(new InsnNode(Opcodes.LALOAD));
     c.add(new InsnNode(Opcodes.L2I));
-    c.add(new TableSwitchInsnNode(0, sites.size(), unknown, cases));
-    for (int k = 0; k < cases.length; k++) {
-      c.add(cases[k]);
-      c.add(Insns.pushInt(k == 0 ? Insns.firstLine(method) : Insns.lineOf(sites.get(k - 1).call)));
-      c.add(new VarInsnNode(Opcodes.ISTORE, lineVar));
-      c.add(new JumpInsnNode(Opcodes.GOTO, make));
-    }
+    c.add(new VarInsnNode(Opcodes.ISTORE, numberVar));
+    c.add(new VarInsnNode(Opcodes.ILOAD, numberVar));
+    c.add(Insns.pushInt(sites.size()));
+    c.add(new JumpInsnNode(Opcodes.IF_ICMPGT, unknown)); // numbers run from 0 to the last await
+    c.add(new VarInsnNode(Opcodes.ILOAD, numberVar));
+    c.add(new JumpInsnNode(Opcodes.IFLT, unknown));
+    c.add(new LdcInsnNode(lines.toString()));
+    c.add(new VarInsnNode(Opcodes.ILOAD, numberVar));
+    c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/String", "charAt", "(I)C", false));
+    c.add(new InsnNode(Opcodes.DUP));
+    c.add(new JumpInsnNode(Opcodes.IFNE, make)); // Stack: ..., line
+    c.add(new InsnNode(Opcodes.POP));
     c.add(unknown);
     c.add(new InsnNode(Opcodes.ICONST_M1));
-    c.add(new VarInsnNode(Opcodes.ISTORE, lineVar));
-    c.add(make);
-    c.add(new TypeInsnNode(Opcodes.NEW, "java/lang/StackTraceElement"));
-    c.add(new InsnNode(Opcodes.DUP));
-    c.add(new org.objectweb.asm.tree.LdcInsnNode(owner.replace('/', '.')));
-    c.add(new org.objectweb.asm.tree.LdcInsnNode(method.name));
-    if (sourceFile != null) {
-      c.add(new org.objectweb.asm.tree.LdcInsnNode(sourceFile));
-    } else {
-      c.add(new InsnNode(Opcodes.ACONST_NULL));
-    }
-    c.add(new VarInsnNode(Opcodes.ILOAD, lineVar));
+    c.add(make); // Stack: STE, STE, class, method, file, line
     c.add(
         new MethodInsnNode(
             Opcodes.INVOKESPECIAL,
@@ -452,7 +560,7 @@ final class AsyncMethodRewriter {
     c.add(corrupt);
     c.add(new TypeInsnNode(Opcodes.NEW, "java/lang/IllegalStateException"));
     c.add(new InsnNode(Opcodes.DUP));
-    c.add(new org.objectweb.asm.tree.LdcInsnNode("coroutine resumed in an invalid state"));
+    c.add(new LdcInsnNode("coroutine resumed in an invalid state"));
     c.add(
         new MethodInsnNode(
             Opcodes.INVOKESPECIAL,
@@ -462,6 +570,11 @@ final class AsyncMethodRewriter {
             false));
     c.add(new InsnNode(Opcodes.ATHROW));
     return c;
+  }
+
+  /** A line number as one char of the describe table: lines are u2 in class files; 0 = none. */
+  private static char lineChar(int line) {
+    return line > 0 && line <= Character.MAX_VALUE ? (char) line : 0;
   }
 
   private static InsnList clearArray(int frameVar, String field, String desc) {

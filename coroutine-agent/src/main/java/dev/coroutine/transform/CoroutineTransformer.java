@@ -162,10 +162,11 @@ public final class CoroutineTransformer {
       String message =
           "method too large once rewritten: its state machine needs "
               + e.getCodeSize()
-              + " bytes of code, over the JVM's limit of 65535. Each await saves and restores"
-              + " every local variable live across it, so code grows with (live locals x"
-              + " awaits): split the method into smaller @Async methods, or keep fewer"
-              + " variables alive across its awaits";
+              + " bytes of code, over the JVM's limit of 65535. Awaits that keep the same local"
+              + " variables alive share the code that saves and restores them, so code grows"
+              + " with (live locals x different sets of live locals at awaits): split the"
+              + " method into smaller @Async methods, or keep fewer variables alive across its"
+              + " awaits";
       return refused(className, cn, m, message, null);
     } catch (RuntimeException e) {
       String message = "internal error while writing the class (please report it): " + e;

@@ -38,7 +38,8 @@ class RefusalsTest {
 
   @Test
   void methodTooLargeOnceRewritten_isRefusedNamingItAndSayingWhatToDo() {
-    // 50 int locals all live across 80 awaits: each await saves and restores all 50
+    // 70 int locals live across 140 awaits; the awaits of v_k += ... save every local but v_k
+    // (its value is on the stack): 70 different layouts, each a save and a restore block of 69
     StringBuilder src = new StringBuilder();
     src.append("package gen;\n")
         .append("import static dev.coroutine.Coroutines.*;\n")
@@ -46,14 +47,14 @@ class RefusalsTest {
         .append("public class TooLarge {\n")
         .append("  @Async static Coroutine<Integer> small(int v) {\n    return done(v);\n  }\n")
         .append("  @Async static Coroutine<Integer> big() {\n");
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 70; i++) {
       src.append("    int v").append(i).append(" = ").append(i).append(";\n");
     }
-    for (int k = 0; k < 80; k++) {
-      src.append("    v").append(k % 50).append(" += await(small(").append(k).append("));\n");
+    for (int k = 0; k < 140; k++) {
+      src.append("    v").append(k % 70).append(" += await(small(").append(k).append("));\n");
     }
     src.append("    return done(0");
-    for (int i = 0; i < 50; i++) {
+    for (int i = 0; i < 70; i++) {
       src.append(" + v").append(i);
     }
     src.append(");\n  }\n}\n");

@@ -37,10 +37,11 @@ import org.openjdk.jmh.util.Statistics;
  * The comparison: runs every workload on every system and writes {@code RESULTS.md}. JMH (in
  * forked JVMs of the JDK each row names) measures W1, W2, W5 and W6; child processes ({@link
  * Child}, and {@code bench_asyncio.py} for Python) measure W3, W4, T1, T2 and every Python row;
- * {@link EchoRuns} runs the IO part (echo round trips, issue 7).
+ * {@link EchoRuns} runs the IO part (echo round trips, issue 7); {@link CodeSize} measures S1, the
+ * bytes the transformer adds per await (issue 12).
  *
  * <pre>
- * java -cp ... dev.coroutine.bench.harness.Compare --mode=quick|full [--only=W1,W3,PY,IO,...]
+ * java -cp ... dev.coroutine.bench.harness.Compare --mode=quick|full [--only=W1,W3,PY,IO,S1,...]
  *      [--out=RESULTS.md] [--work=target/bench-work]
  * system properties: bench.jdk17, bench.jdk25 (JDK homes), bench.python, bench.agentJar,
  *      bench.t2Jars (comma-separated), bench.pythonScript, bench.echoScript
@@ -150,6 +151,8 @@ public final class Compare {
   private final String classpath = System.getProperty("java.class.path");
   private final List<Row> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  /** S1's section of the report, or null when S1 did not run (the last one is kept). */
+  private String codeSizeSection;
   private final String loadAtStart = loadAverage();
 
   private Compare(Map<String, String> args) throws IOException {
@@ -222,6 +225,9 @@ public final class Compare {
     }
     if (wanted("IO")) {
       step("IO echo round trips", this::echo);
+    }
+    if (wanted("S1")) {
+      step("S1 code size", () -> codeSizeSection = CodeSize.section(CodeSize.measure(work)));
     }
   }
 
@@ -716,6 +722,13 @@ public final class Compare {
       for (String n : notes) {
         md.append("- ").append(n.replace('\n', ' ')).append('\n');
       }
+    }
+    String sizes = codeSizeSection;
+    if (sizes == null && Files.exists(out)) {
+      sizes = CodeSize.existingSection(Files.readString(out));
+    }
+    if (sizes != null) {
+      md.append('\n').append(sizes);
     }
     Path here = Path.of("").toAbsolutePath();
     Path logs = work.toAbsolutePath();

@@ -1,0 +1,160 @@
+package dev.coroutine.transform.samples;
+
+import static dev.coroutine.Coroutines.await;
+import static dev.coroutine.Coroutines.done;
+import static dev.coroutine.transform.samples.Later.v;
+
+import dev.coroutine.Async;
+import dev.coroutine.Coroutine;
+import java.util.List;
+
+/**
+ * Awaits whose saved state has the same layout (the same live locals of the same types, nothing
+ * else on the operand stack) in different places: straight code, a loop, both arms of an if, try
+ * blocks, their handlers and a finally. The rewritten body shares one save block and one restore
+ * block among them, so each must still resume with its own values at its own place. Each {@code
+ * @Async} method has a plain twin ({@code ...Plain}) with the awaits replaced by their values.
+ */
+public class SharedLayouts {
+  /** Awaits of three layouts: before and after the loop, in the loop (k live), in the if arms. */
+  @Async
+  public static Coroutine<String> loopAndStraight(List<String> log, boolean s, int n) {
+    int a = n;
+    long b = 10L * n;
+    double d = n / 4.0;
+    String t = "t";
+    int x = await(v(log, s, 1));
+    a += x;
+    b -= x;
+    t += x;
+    for (int k = 0; k < 3; k++) {
+      int y = await(v(log, s, k + 2));
+      a += y * k;
+      d += y;
+      int z = await(v(log, s, -k));
+      b += z;
+      t += z;
+    }
+    int w = await(v(log, s, 5));
+    a += w;
+    if (a > 20) {
+      int q = await(v(log, s, 7));
+      d *= q;
+    } else {
+      int q = await(v(log, s, 8));
+      d -= q;
+    }
+    return done(a + "," + b + "," + d + "," + t);
+  }
+
+  public static String loopAndStraightPlain(int n) {
+    int a = n;
+    long b = 10L * n;
+    double d = n / 4.0;
+    String t = "t";
+    int x = 1;
+    a += x;
+    b -= x;
+    t += x;
+    for (int k = 0; k < 3; k++) {
+      int y = k + 2;
+      a += y * k;
+      d += y;
+      int z = -k;
+      b += z;
+      t += z;
+    }
+    int w = 5;
+    a += w;
+    if (a > 20) {
+      int q = 7;
+      d *= q;
+    } else {
+      int q = 8;
+      d -= q;
+    }
+    return a + "," + b + "," + d + "," + t;
+  }
+
+  /**
+   * Awaits of one layout (a, b, t, log, s live) in a try block, its handler, an inner try, a
+   * finally and an outer handler; two of them fail after they suspend, and the failure must be
+   * caught by the handler of the await's own try block.
+   */
+  @Async
+  public static Coroutine<String> tryAndHandlers(List<String> log, boolean s, int n) {
+    int a = n;
+    long b = 3L * n;
+    String t = "t";
+    try {
+      int x = await(v(log, s, 1));
+      a += x;
+      int y = await(Later.<Integer>fail(log, s, new IllegalStateException("one")));
+      a += 100 * y;
+    } catch (IllegalStateException e) {
+      t += e.getMessage();
+      int x = await(v(log, s, 2));
+      b += x;
+    }
+    try {
+      try {
+        int x = await(Later.<Integer>fail(log, s, new IllegalArgumentException("two")));
+        a += 1000 * x;
+      } finally {
+        int x = await(v(log, s, 3));
+        b += x * 7;
+      }
+    } catch (IllegalArgumentException e) {
+      t += e.getMessage();
+      int x = await(v(log, s, 4));
+      a += x;
+    }
+    try {
+      int x = await(v(log, s, 5));
+      a += x;
+    } catch (IllegalStateException e) {
+      t += "never";
+    }
+    return done(a + "," + b + "," + t);
+  }
+
+  public static String tryAndHandlersPlain(int n) {
+    int a = n;
+    long b = 3L * n;
+    String t = "t";
+    try {
+      int x = 1;
+      a += x;
+      int y = thrown(new IllegalStateException("one"));
+      a += 100 * y;
+    } catch (IllegalStateException e) {
+      t += e.getMessage();
+      int x = 2;
+      b += x;
+    }
+    try {
+      try {
+        int x = thrown(new IllegalArgumentException("two"));
+        a += 1000 * x;
+      } finally {
+        int x = 3;
+        b += x * 7;
+      }
+    } catch (IllegalArgumentException e) {
+      t += e.getMessage();
+      int x = 4;
+      a += x;
+    }
+    try {
+      int x = 5;
+      a += x;
+    } catch (IllegalStateException e) {
+      t += "never";
+    }
+    return a + "," + b + "," + t;
+  }
+
+  private static int thrown(RuntimeException e) {
+    throw e;
+  }
+}
