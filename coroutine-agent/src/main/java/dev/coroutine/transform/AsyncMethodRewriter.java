@@ -82,23 +82,36 @@ final class AsyncMethodRewriter {
   private record Layout(
       List<Saved> saved, List<Integer> nullLocals, List<Saved> stack, int refCount, int primCount) {}
 
-  /** One await: where it is (its source line, or -1), its resume number and its layout. */
-  private record Site(MethodInsnNode call, int line, int number, Layout layout) {}
+  /** One await: where it is (its source line, or -1) and what it saves. */
+  private record Site(MethodInsnNode call, int line, Layout layout) {}
 
   /**
    * The code shared by the awaits of one layout: the save block an await jumps to when it
-   * suspends (with its resume number on the stack), and the restore block the label switch
-   * jumps to, which ends by dispatching to the await's resume point.
+   * suspends, and the restore block the label switch jumps to, which ends by dispatching to the
+   * await's resume point. A suspended frame's label names the layout and the await within it:
+   * {@code id << 16 | index}, so the label switch has one entry per layout and each layout's
+   * dispatch one per await.
    */
   private static final class SharedBlocks {
+    /** The layout's number, from 1 (label 0 is the method's start). */
+    final int id;
     /** Start of the save block. */
     final LabelNode save = new LabelNode();
     /** Start of the restore block. */
     final LabelNode restore = new LabelNode();
-    /** The awaits of this layout, in resume-number order. */
+    /** The awaits of this layout, in code order; an await's index is its position here. */
     final List<Site> sites = new ArrayList<>();
     /** Resume point of each of {@link #sites}: where the restore block continues. */
     final List<LabelNode> resumes = new ArrayList<>();
+
+    SharedBlocks(int id) {
+      this.id = id;
+    }
+
+    /** The frame label of await number {@code index} of this layout. */
+    int label(int index) {
+      return id << 16 | index;
+    }
   }
 
   /**
@@ -131,8 +144,7 @@ final class AsyncMethodRewriter {
           continue; // unreachable: left as is, it can never run
         }
         MethodInsnNode call = (MethodInsnNode) insn;
-        Layout layout = layout(call, f, analysis.liveIn[i], spillBase);
-        Site s = new Site(call, Insns.lineOf(call), sites.size() + 1, layout);
+        Site s = new Site(call, Insns.lineOf(call), layout(call, f, analysis.liveIn[i], spillBase));
         sites.add(s);
         refs = Math.max(refs, s.layout.refCount());
         prims = Math.max(prims, s.layout.primCount());
@@ -298,14 +310,18 @@ final class AsyncMethodRewriter {
     InsnList code = method.instructions;
     Map<Layout, SharedBlocks> shared = new LinkedHashMap<>();
     for (Site s : sites) {
-      shared.computeIfAbsent(s.layout, l -> new SharedBlocks()).sites.add(s);
+      shared.computeIfAbsent(s.layout, l -> new SharedBlocks(shared.size() + 1)).sites.add(s);
     }
+    if (shared.size() > Short.MAX_VALUE || sites.size() > Character.MAX_VALUE) {
+      throw new IllegalStateException("more awaits than a frame label can number");
+    }
+    List<SharedBlocks> blocks = new ArrayList<>(shared.values());
     LabelNode start = new LabelNode();
     LabelNode bad = new LabelNode();
-    LabelNode[] targets = new LabelNode[sites.size() + 1];
+    LabelNode[] targets = new LabelNode[blocks.size() + 1];
     targets[0] = start;
-    for (Site s : sites) {
-      targets[s.number] = shared.get(s.layout).restore;
+    for (SharedBlocks b : blocks) {
+      targets[b.id] = b.restore;
     }
 
     InsnList prologue = new InsnList();
@@ -316,13 +332,13 @@ final class AsyncMethodRewriter {
     prologue.add(new VarInsnNode(Opcodes.ASTORE, frameVar));
     prologue.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     prologue.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-    prologue.add(new TableSwitchInsnNode(0, sites.size(), bad, targets));
+    prologue.add(Insns.pushInt(16));
+    prologue.add(new InsnNode(Opcodes.ISHR)); // the layout; negative labels go to the default
+    prologue.add(new TableSwitchInsnNode(0, blocks.size(), bad, targets));
     prologue.add(bad);
-    prologue.add(describe(method, sites, frameVar));
+    prologue.add(describe(method, blocks, frameVar));
     prologue.add(start);
-    for (Saved p : paramSlots) {
-      prologue.add(restore(p, frameVar));
-    }
+    prologue.add(restoreAll(paramSlots, frameVar));
     // arrays that only carried the arguments are dropped once they are read: a suspended
     // coroutine then retains only what its awaits save (memory per sleeping task)
     boolean hasPrimParams = paramSlots.stream().anyMatch(p -> !p.isRef());
@@ -337,12 +353,14 @@ final class AsyncMethodRewriter {
     }
     code.insert(prologue);
 
-    for (Site s : sites) {
-      SharedBlocks b = shared.get(s.layout);
-      LabelNode resume = new LabelNode();
-      b.resumes.add(resume);
-      code.insert(s.call, awaitCode(s, b.save, resume, frameVar));
-      code.remove(s.call);
+    for (SharedBlocks b : blocks) {
+      for (int i = 0; i < b.sites.size(); i++) {
+        MethodInsnNode call = b.sites.get(i).call;
+        LabelNode resume = new LabelNode();
+        b.resumes.add(resume);
+        code.insert(call, awaitCode(call, b, i, resume, frameVar));
+        code.remove(call);
+      }
     }
     // the shared blocks sit after all original code, outside every try range
     for (Map.Entry<Layout, SharedBlocks> e : shared.entrySet()) {
@@ -366,14 +384,15 @@ final class AsyncMethodRewriter {
 
   /**
    * Replaces an await call: the fast path (the awaitable finished: its value, a read and a
-   * branch), the jump to the layout's shared save block with the resume number on the stack, and
-   * the resume point, where the restore block comes back to and the outcome is taken from the
-   * frame inside the await's own try ranges.
+   * branch), the jump to the layout's shared save block (with the await's index on the stack
+   * when the layout has several awaits), and the resume point, where the restore block comes
+   * back to and the outcome is taken from the frame inside the await's own try ranges.
    */
-  private static InsnList awaitCode(Site s, LabelNode save, LabelNode resume, int frameVar) {
+  private static InsnList awaitCode(
+      MethodInsnNode call, SharedBlocks b, int index, LabelNode resume, int frameVar) {
     InsnList at = new InsnList();
     LabelNode cont = new LabelNode();
-    boolean stage = s.call.desc.equals(Protocol.AWAIT_STAGE_DESC);
+    boolean stage = call.desc.equals(Protocol.AWAIT_STAGE_DESC);
     // Stack: S, awaitable
     at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     at.add(
@@ -386,8 +405,10 @@ final class AsyncMethodRewriter {
     at.add(new InsnNode(Opcodes.DUP));
     at.add(suspendMarker());
     at.add(new JumpInsnNode(Opcodes.IF_ACMPNE, cont)); // Stack: S, value
-    at.add(Insns.pushInt(s.number)); // Stack: S, SUSPEND, number
-    at.add(new JumpInsnNode(Opcodes.GOTO, save));
+    if (b.sites.size() > 1) {
+      at.add(Insns.pushInt(index)); // Stack: S, SUSPEND, index
+    }
+    at.add(new JumpInsnNode(Opcodes.GOTO, b.save));
     at.add(resume); // Stack: S (pushed by the restore block)
     at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     at.add(
@@ -398,28 +419,30 @@ final class AsyncMethodRewriter {
   }
 
   /**
-   * The save block of one layout, entered with {@code S, SUSPEND, number} on the stack: records
-   * the resume number, spills S, saves S and the live locals into the frame, clears the
-   * references of longer layouts, and returns SUSPEND.
+   * The save block of one layout, entered with {@code S, SUSPEND[, index]} on the stack: records
+   * the frame label, spills S, saves S and the live locals into the frame, clears the references
+   * of longer layouts, and returns SUSPEND.
    */
   private static InsnList saveBlock(Layout layout, SharedBlocks b, int frameVar, int keptRefs) {
     InsnList c = new InsnList();
     c.add(b.save);
     addLine(c, b);
-    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-    c.add(new InsnNode(Opcodes.SWAP));
+    if (b.sites.size() > 1) {
+      c.add(Insns.pushInt(b.label(0))); // Stack: S, SUSPEND, index, id << 16
+      c.add(new InsnNode(Opcodes.IOR));
+      c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+      c.add(new InsnNode(Opcodes.SWAP));
+    } else {
+      c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+      c.add(Insns.pushInt(b.label(0)));
+    }
     c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
     c.add(new InsnNode(Opcodes.POP)); // Stack: S
     for (int j = layout.stack().size() - 1; j >= 0; j--) {
       Saved v = layout.stack().get(j);
       c.add(new VarInsnNode(v.type == null ? Opcodes.ASTORE : v.type.getOpcode(Opcodes.ISTORE), v.var));
     }
-    for (Saved v : layout.saved()) {
-      c.add(save(v, frameVar));
-    }
-    for (int r = layout.refCount(); r < keptRefs; r++) {
-      c.add(storeRef(frameVar, r, new InsnNode(Opcodes.ACONST_NULL)));
-    }
+    c.add(saveAll(layout.saved(), frameVar, layout.refCount(), keptRefs));
     c.add(suspendMarker());
     c.add(new InsnNode(Opcodes.ARETURN));
     return c;
@@ -434,9 +457,7 @@ final class AsyncMethodRewriter {
     InsnList c = new InsnList();
     c.add(b.restore);
     addLine(c, b);
-    for (Saved v : layout.saved()) {
-      c.add(restore(v, frameVar));
-    }
+    c.add(restoreAll(layout.saved(), frameVar));
     for (int var : layout.nullLocals()) {
       c.add(new InsnNode(Opcodes.ACONST_NULL));
       c.add(new VarInsnNode(Opcodes.ASTORE, var));
@@ -452,9 +473,9 @@ final class AsyncMethodRewriter {
   }
 
   /**
-   * Jumps to the resume point of the await numbered by the frame's label, among the awaits of
-   * one layout: a goto for one, else the smaller of a tableswitch and a lookupswitch (the label
-   * is always one of theirs, so the first await doubles as the default).
+   * Jumps to the resume point of the await the frame's label names among the awaits of one
+   * layout: a goto for one, else a tableswitch on the label's low 16 bits (the index; the label
+   * is always one of the layout's, so the first await doubles as the default).
    */
   private static InsnList dispatch(SharedBlocks b, int frameVar) {
     InsnList c = new InsnList();
@@ -465,27 +486,8 @@ final class AsyncMethodRewriter {
     }
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-    int min = b.sites.get(0).number;
-    int max = b.sites.get(n - 1).number;
-    LabelNode dflt = b.resumes.get(0);
-    long tableBytes = 12L + 4L * (max - min + 1);
-    long lookupBytes = 8L + 8L * (n - 1);
-    if (tableBytes <= lookupBytes) {
-      LabelNode[] table = new LabelNode[max - min + 1];
-      java.util.Arrays.fill(table, dflt);
-      for (int i = 0; i < n; i++) {
-        table[b.sites.get(i).number - min] = b.resumes.get(i);
-      }
-      c.add(new TableSwitchInsnNode(min, max, dflt, table));
-    } else {
-      int[] keys = new int[n - 1];
-      LabelNode[] labels = new LabelNode[n - 1];
-      for (int i = 1; i < n; i++) {
-        keys[i - 1] = b.sites.get(i).number;
-        labels[i - 1] = b.resumes.get(i);
-      }
-      c.add(new LookupSwitchInsnNode(dflt, keys, labels));
-    }
+    c.add(new InsnNode(Opcodes.I2C)); // the index
+    c.add(new TableSwitchInsnNode(0, n - 1, b.resumes.get(0), b.resumes.toArray(new LabelNode[0])));
     return c;
   }
 
@@ -502,23 +504,32 @@ final class AsyncMethodRewriter {
   }
 
   /**
-   * The prologue's default branch. With {@code label == DESCRIBE} the body answers where its
-   * await number {@code prims[0]} is (0: the method's start) as a StackTraceElement, for task
-   * dumps and async stack traces; any other label is a corrupt state. The lines come from one
-   * string constant (char {@code n} = the line of await {@code n}, 0 for none), so the answer
-   * costs the same few bytes of code however many awaits the method has.
+   * The prologue's default branch. With {@code label == DESCRIBE} the body answers where the
+   * label {@code prims[0]} is suspended (0: the method's start) as a StackTraceElement, for task
+   * dumps and async stack traces; any other label is a corrupt state. The lines come from string
+   * constants, so the answer costs the same few bytes of code however many awaits the method
+   * has: {@code lines} holds the first line, then the lines of layout 1's awaits, of layout 2's,
+   * ...; {@code starts} holds where each layout's run begins, and where the last one ends.
    */
-  private InsnList describe(MethodNode method, List<Site> sites, int frameVar) {
+  private InsnList describe(MethodNode method, List<SharedBlocks> blocks, int frameVar) {
     InsnList c = new InsnList();
     LabelNode corrupt = new LabelNode();
     LabelNode make = new LabelNode();
     LabelNode unknown = new LabelNode();
-    int numberVar = frameVar + 1;
+    LabelNode popUnknown = new LabelNode();
+    int labelVar = frameVar + 1;
+    int posVar = frameVar + 2;
     StringBuilder lines = new StringBuilder();
+    StringBuilder starts = new StringBuilder();
     lines.append(lineChar(Insns.firstLine(method)));
-    for (Site s : sites) {
-      lines.append(lineChar(s.line));
+    starts.append((char) 0);
+    for (SharedBlocks b : blocks) {
+      starts.append((char) lines.length());
+      for (Site s : b.sites) {
+        lines.append(lineChar(s.line));
+      }
     }
+    starts.append((char) lines.length());
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
     c.add(Insns.pushInt(Protocol.DESCRIBE_LABEL));
@@ -534,17 +545,38 @@ final class AsyncMethodRewriter {
     c.add(new InsnNode(Opcodes.ICONST_0));
     c.add(new InsnNode(Opcodes.LALOAD));
     c.add(new InsnNode(Opcodes.L2I));
-    c.add(new VarInsnNode(Opcodes.ISTORE, numberVar));
-    c.add(new VarInsnNode(Opcodes.ILOAD, numberVar));
-    c.add(Insns.pushInt(sites.size()));
-    c.add(new JumpInsnNode(Opcodes.IF_ICMPGT, unknown)); // numbers run from 0 to the last await
-    c.add(new VarInsnNode(Opcodes.ILOAD, numberVar));
-    c.add(new JumpInsnNode(Opcodes.IFLT, unknown));
+    c.add(new VarInsnNode(Opcodes.ISTORE, labelVar));
+    // the layout must be 0..blocks
+    c.add(new VarInsnNode(Opcodes.ILOAD, labelVar));
+    c.add(Insns.pushInt(16));
+    c.add(new InsnNode(Opcodes.ISHR));
+    c.add(new InsnNode(Opcodes.DUP));
+    c.add(new JumpInsnNode(Opcodes.IFLT, popUnknown));
+    c.add(new InsnNode(Opcodes.DUP));
+    c.add(Insns.pushInt(blocks.size()));
+    c.add(new JumpInsnNode(Opcodes.IF_ICMPGT, popUnknown)); // Stack: ..., layout
+    // pos = starts[layout] + index, which must be before starts[layout + 1]
+    c.add(new InsnNode(Opcodes.DUP));
+    c.add(new LdcInsnNode(starts.toString()));
+    c.add(new InsnNode(Opcodes.SWAP));
+    c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/String", "charAt", "(I)C", false));
+    c.add(new VarInsnNode(Opcodes.ILOAD, labelVar));
+    c.add(new InsnNode(Opcodes.I2C));
+    c.add(new InsnNode(Opcodes.IADD));
+    c.add(new VarInsnNode(Opcodes.ISTORE, posVar)); // Stack: ..., layout
+    c.add(new InsnNode(Opcodes.ICONST_1));
+    c.add(new InsnNode(Opcodes.IADD));
+    c.add(new LdcInsnNode(starts.toString()));
+    c.add(new InsnNode(Opcodes.SWAP));
+    c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/String", "charAt", "(I)C", false));
+    c.add(new VarInsnNode(Opcodes.ILOAD, posVar));
+    c.add(new JumpInsnNode(Opcodes.IF_ICMPLE, unknown));
     c.add(new LdcInsnNode(lines.toString()));
-    c.add(new VarInsnNode(Opcodes.ILOAD, numberVar));
+    c.add(new VarInsnNode(Opcodes.ILOAD, posVar));
     c.add(new MethodInsnNode(Opcodes.INVOKEVIRTUAL, "java/lang/String", "charAt", "(I)C", false));
     c.add(new InsnNode(Opcodes.DUP));
     c.add(new JumpInsnNode(Opcodes.IFNE, make)); // Stack: ..., line
+    c.add(popUnknown);
     c.add(new InsnNode(Opcodes.POP));
     c.add(unknown);
     c.add(new InsnNode(Opcodes.ICONST_M1));
@@ -585,31 +617,110 @@ final class AsyncMethodRewriter {
     return c;
   }
 
-  /** Stores the value {@code value} pushes as saved reference number {@code index}. */
-  private static InsnList storeRef(int frameVar, int index, AbstractInsnNode value) {
+  /**
+   * Stores {@code values} into the frame, and null into saved references {@code nullFrom} to
+   * {@code nullTo - 1}: reference 0 into {@code ref0}, the others into {@code refs}, primitives
+   * into {@code prims}, each array fetched once and kept on the stack from element to element.
+   */
+  private static InsnList saveAll(List<Saved> values, int frameVar, int nullFrom, int nullTo) {
     InsnList c = new InsnList();
-    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-    if (index == 0) {
-      c.add(value);
-      c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.REF0, "Ljava/lang/Object;"));
-    } else {
-      c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REFS, "[Ljava/lang/Object;"));
-      c.add(Insns.pushInt(index - 1));
-      c.add(value);
-      c.add(new InsnNode(Opcodes.AASTORE));
+    List<InsnList> refs = new ArrayList<>();
+    List<InsnList> prims = new ArrayList<>();
+    for (Saved v : values) {
+      if (v.isRef() && v.index == 0) {
+        c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+        c.add(new VarInsnNode(Opcodes.ALOAD, v.var));
+        c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.REF0, "Ljava/lang/Object;"));
+      } else if (v.isRef()) {
+        refs.add(element(v.index - 1, new VarInsnNode(Opcodes.ALOAD, v.var), Opcodes.AASTORE));
+      } else {
+        prims.add(element(v.index, toLong(v), Opcodes.LASTORE));
+      }
+    }
+    for (int r = nullFrom; r < nullTo; r++) {
+      if (r == 0) {
+        c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+        c.add(new InsnNode(Opcodes.ACONST_NULL));
+        c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.REF0, "Ljava/lang/Object;"));
+      } else {
+        refs.add(element(r - 1, new InsnNode(Opcodes.ACONST_NULL), Opcodes.AASTORE));
+      }
+    }
+    c.add(eachElement(frameVar, Protocol.REFS, "[Ljava/lang/Object;", refs));
+    c.add(eachElement(frameVar, Protocol.PRIMS, "[J", prims));
+    return c;
+  }
+
+  /** Loads {@code values} from the frame into their locals, each array fetched once. */
+  private InsnList restoreAll(List<Saved> values, int frameVar) {
+    InsnList c = new InsnList();
+    List<InsnList> refs = new ArrayList<>();
+    List<InsnList> prims = new ArrayList<>();
+    for (Saved v : values) {
+      if (v.isRef() && v.index == 0) {
+        c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+        c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REF0, "Ljava/lang/Object;"));
+        c.add(fromObject(v));
+      } else if (v.isRef()) {
+        InsnList e = element(v.index - 1, new InsnNode(Opcodes.AALOAD));
+        e.add(fromObject(v));
+        refs.add(e);
+      } else {
+        InsnList e = element(v.index, new InsnNode(Opcodes.LALOAD));
+        e.add(fromLong(v));
+        prims.add(e);
+      }
+    }
+    c.add(eachElement(frameVar, Protocol.REFS, "[Ljava/lang/Object;", refs));
+    c.add(eachElement(frameVar, Protocol.PRIMS, "[J", prims));
+    return c;
+  }
+
+  /** {@code push index; then...}: one element access, the array below it on the stack. */
+  private static InsnList element(int index, AbstractInsnNode... then) {
+    InsnList c = new InsnList();
+    c.add(Insns.pushInt(index));
+    for (AbstractInsnNode i : then) {
+      c.add(i);
     }
     return c;
   }
 
-  /** Stores local {@code v.var} into the frame. */
-  private static InsnList save(Saved v, int frameVar) {
-    if (v.isRef()) {
-      return storeRef(frameVar, v.index, new VarInsnNode(Opcodes.ALOAD, v.var));
-    }
+  private static InsnList element(int index, InsnList value, int storeOpcode) {
+    InsnList c = element(index);
+    c.add(value);
+    c.add(new InsnNode(storeOpcode));
+    return c;
+  }
+
+  private static InsnList element(int index, AbstractInsnNode value, int storeOpcode) {
+    return element(index, value, new InsnNode(storeOpcode));
+  }
+
+  /**
+   * The frame's array {@code field} fetched once, then each element access with the array
+   * duplicated for all but the last (which consumes it).
+   */
+  private static InsnList eachElement(
+      int frameVar, String field, String desc, List<InsnList> elements) {
     InsnList c = new InsnList();
+    if (elements.isEmpty()) {
+      return c;
+    }
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.PRIMS, "[J"));
-    c.add(Insns.pushInt(v.index));
+    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, field, desc)); // Stack: array
+    for (int i = 0; i < elements.size(); i++) {
+      if (i < elements.size() - 1) {
+        c.add(new InsnNode(Opcodes.DUP));
+      }
+      c.add(elements.get(i));
+    }
+    return c;
+  }
+
+  /** Loads local {@code v.var} as the long it is saved as. */
+  private static InsnList toLong(Saved v) {
+    InsnList c = new InsnList();
     c.add(new VarInsnNode(v.type.getOpcode(Opcodes.ILOAD), v.var));
     switch (v.type.getSort()) {
       case Type.FLOAT:
@@ -628,32 +739,12 @@ final class AsyncMethodRewriter {
       default:
         c.add(new InsnNode(Opcodes.I2L));
     }
-    c.add(new InsnNode(Opcodes.LASTORE));
     return c;
   }
 
-  /** Loads {@code v} from the frame into local {@code v.var}. */
-  private InsnList restore(Saved v, int frameVar) {
+  /** Stores the saved long on the stack into local {@code v.var} as its own type. */
+  private static InsnList fromLong(Saved v) {
     InsnList c = new InsnList();
-    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-    if (v.isRef()) {
-      if (v.index == 0) {
-        c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REF0, "Ljava/lang/Object;"));
-      } else {
-        c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.REFS, "[Ljava/lang/Object;"));
-        c.add(Insns.pushInt(v.index - 1));
-        c.add(new InsnNode(Opcodes.AALOAD));
-      }
-      Type cast = accessibleType(v.type);
-      if (!cast.equals(OBJECT)) {
-        c.add(new TypeInsnNode(Opcodes.CHECKCAST, cast.getInternalName()));
-      }
-      c.add(new VarInsnNode(Opcodes.ASTORE, v.var));
-      return c;
-    }
-    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.PRIMS, "[J"));
-    c.add(Insns.pushInt(v.index));
-    c.add(new InsnNode(Opcodes.LALOAD));
     switch (v.type.getSort()) {
       case Type.FLOAT:
         c.add(new InsnNode(Opcodes.L2I));
@@ -672,6 +763,17 @@ final class AsyncMethodRewriter {
         c.add(new InsnNode(Opcodes.L2I));
     }
     c.add(new VarInsnNode(normalize(v.type).getOpcode(Opcodes.ISTORE), v.var));
+    return c;
+  }
+
+  /** Casts the saved reference on the stack and stores it into local {@code v.var}. */
+  private InsnList fromObject(Saved v) {
+    InsnList c = new InsnList();
+    Type cast = accessibleType(v.type);
+    if (!cast.equals(OBJECT)) {
+      c.add(new TypeInsnNode(Opcodes.CHECKCAST, cast.getInternalName()));
+    }
+    c.add(new VarInsnNode(Opcodes.ASTORE, v.var));
     return c;
   }
 
@@ -740,9 +842,7 @@ final class AsyncMethodRewriter {
         new MethodInsnNode(
             Opcodes.INVOKESTATIC, Protocol.FRAME, Protocol.CREATE, Protocol.CREATE_DESC, false));
     c.add(new VarInsnNode(Opcodes.ASTORE, frameVar));
-    for (Saved p : paramSlots) {
-      c.add(save(p, frameVar));
-    }
+    c.add(saveAll(paramSlots, frameVar, 0, 0));
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     c.add(new InsnNode(Opcodes.ARETURN));
     c.add(end);
