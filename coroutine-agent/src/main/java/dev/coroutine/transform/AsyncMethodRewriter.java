@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -69,42 +70,61 @@ final class AsyncMethodRewriter {
   }
 
   /**
-   * What one await saves, and so how its suspension is saved and resumed: awaits with equal
-   * layouts share one save block and one restore block.
+   * The live locals one await saves: awaits that save the same ones share one save block and one
+   * restore block for them.
    *
-   * @param saved values saved to the frame: live locals, then the spilled operand stack
+   * @param saved the live locals saved to the frame, from reference 0 and primitive 0
    * @param nullLocals live locals holding null: restored as null, not saved
-   * @param stack spill slots of the operand stack below the awaitable, bottom first (type null:
-   *     a null)
    * @param refCount references saved
    * @param primCount primitives saved
    */
-  private record Layout(
-      List<Saved> saved, List<Integer> nullLocals, List<Saved> stack, int refCount, int primCount) {}
+  private record LocalsLayout(
+      List<Saved> saved, List<Integer> nullLocals, int refCount, int primCount) {}
+
+  /**
+   * The operand stack below the awaitable at one await, saved after the locals: awaits with the
+   * same locals layout and the same stack share one small block for it.
+   *
+   * @param stack spill slots of the values, bottom first (type null: a null, not saved)
+   * @param refCount references saved with the locals'
+   * @param primCount primitives saved with the locals'
+   */
+  private record StackLayout(List<Saved> stack, int refCount, int primCount) {
+    List<Saved> saved() {
+      return stack.stream().filter(v -> v.type != null).collect(Collectors.toList());
+    }
+  }
+
+  /** What one await saves. */
+  private record Layout(LocalsLayout locals, StackLayout stack) {}
 
   /** One await: where it is (its source line, or -1) and what it saves. */
   private record Site(MethodInsnNode call, int line, Layout layout) {}
 
   /**
-   * The code shared by the awaits of one layout: the save block an await jumps to when it
-   * suspends, and the restore block the label switch jumps to, which ends by dispatching to the
-   * await's resume point. A suspended frame's label names the layout and the await within it:
-   * {@code id << 16 | index}, so the label switch has one entry per layout and each layout's
-   * dispatch one per await.
+   * The code shared by the awaits of one locals layout, and of each stack layout among them.
+   * Suspending, an await jumps to its stack block's save part (which records the frame label and
+   * saves the stack), which goes on into this layout's save block (the locals, then return).
+   * Resuming, the label switch jumps to this layout's restore block (the locals), which
+   * dispatches on the label to the await's resume point, through its stack block's restore part
+   * if it has a stack. A suspended frame's label is {@code id << 16 | index}: one label-switch
+   * entry per layout, one dispatch entry per await.
    */
-  private static final class SharedBlocks {
+  private static final class LocalsBlocks {
     /** The layout's number, from 1 (label 0 is the method's start). */
     final int id;
     /** Start of the save block. */
     final LabelNode save = new LabelNode();
     /** Start of the restore block. */
     final LabelNode restore = new LabelNode();
-    /** The awaits of this layout, in code order; an await's index is its position here. */
+    /** The blocks of each stack layout, in code order of their first await. */
+    final Map<StackLayout, StackBlocks> stacks = new LinkedHashMap<>();
+    /** The awaits, stack layout by stack layout; an await's index is its position here. */
     final List<Site> sites = new ArrayList<>();
-    /** Resume point of each of {@link #sites}: where the restore block continues. */
+    /** Resume point of each of {@link #sites}. */
     final List<LabelNode> resumes = new ArrayList<>();
 
-    SharedBlocks(int id) {
+    LocalsBlocks(int id) {
       this.id = id;
     }
 
@@ -112,6 +132,18 @@ final class AsyncMethodRewriter {
     int label(int index) {
       return id << 16 | index;
     }
+  }
+
+  /** The code shared by the awaits of one locals layout and one stack layout. */
+  private static final class StackBlocks {
+    /** Start of the save part: label, stack. */
+    final LabelNode save = new LabelNode();
+    /** Start of the restore part: stack, then the dispatch to the resume point. */
+    final LabelNode restore = new LabelNode();
+    /** The awaits, in code order. */
+    final List<Site> sites = new ArrayList<>();
+    /** Index of the first of {@link #sites} in its locals layout (the others follow). */
+    int first;
   }
 
   /**
@@ -146,8 +178,8 @@ final class AsyncMethodRewriter {
         MethodInsnNode call = (MethodInsnNode) insn;
         Site s = new Site(call, Insns.lineOf(call), layout(call, f, analysis.liveIn[i], spillBase));
         sites.add(s);
-        refs = Math.max(refs, s.layout.refCount());
-        prims = Math.max(prims, s.layout.primCount());
+        refs = Math.max(refs, s.layout.stack().refCount());
+        prims = Math.max(prims, s.layout.stack().primCount());
       }
     }
 
@@ -158,8 +190,8 @@ final class AsyncMethodRewriter {
             bodyDesc,
             null,
             new String[] {"java/lang/Throwable"});
-    int siteRefs = sites.stream().mapToInt(x -> x.layout.refCount()).max().orElse(0);
-    int sitePrims = sites.stream().mapToInt(x -> x.layout.primCount()).max().orElse(0);
+    int siteRefs = sites.stream().mapToInt(x -> x.layout.stack().refCount()).max().orElse(0);
+    int sitePrims = sites.stream().mapToInt(x -> x.layout.stack().primCount()).max().orElse(0);
     // reference 0 lives in the frame's field ref0, the others in the refs array; the array is
     // dropped after the start when no await needs it, so is ref0 when no await saves a reference
     int keptRefs = siteRefs <= 1 ? siteRefs : refs;
@@ -257,6 +289,7 @@ final class AsyncMethodRewriter {
         saved.add(saved(j, t, counts));
       }
     }
+    LocalsLayout locals = new LocalsLayout(saved, nullLocals, counts[0], counts[1]);
     int var = spillBase;
     for (int j = 0; j < f.getStackSize() - 1; j++) {
       BasicValue v = f.getStack(j);
@@ -268,13 +301,11 @@ final class AsyncMethodRewriter {
         stack.add(new Saved(var, null, -1));
         var += 1;
       } else {
-        Saved s = saved(var, t, counts);
-        saved.add(s);
-        stack.add(s);
+        stack.add(saved(var, t, counts));
         var += t.getSize();
       }
     }
-    return new Layout(saved, nullLocals, stack, counts[0], counts[1]);
+    return new Layout(locals, new StackLayout(stack, counts[0], counts[1]));
   }
 
   /** Slot {@code var} of type {@code t} saved as the next reference or primitive. */
@@ -308,19 +339,30 @@ final class AsyncMethodRewriter {
       int keptRefs,
       boolean dropPrims) {
     InsnList code = method.instructions;
-    Map<Layout, SharedBlocks> shared = new LinkedHashMap<>();
+    Map<LocalsLayout, LocalsBlocks> shared = new LinkedHashMap<>();
     for (Site s : sites) {
-      shared.computeIfAbsent(s.layout, l -> new SharedBlocks(shared.size() + 1)).sites.add(s);
+      shared
+          .computeIfAbsent(s.layout.locals(), l -> new LocalsBlocks(shared.size() + 1))
+          .stacks
+          .computeIfAbsent(s.layout.stack(), k -> new StackBlocks())
+          .sites
+          .add(s);
     }
     if (shared.size() > Short.MAX_VALUE || sites.size() > Character.MAX_VALUE) {
       throw new IllegalStateException("more awaits than a frame label can number");
     }
-    List<SharedBlocks> blocks = new ArrayList<>(shared.values());
+    List<LocalsBlocks> blocks = new ArrayList<>(shared.values());
+    for (LocalsBlocks b : blocks) {
+      for (StackBlocks k : b.stacks.values()) {
+        k.first = b.sites.size();
+        b.sites.addAll(k.sites);
+      }
+    }
     LabelNode start = new LabelNode();
     LabelNode bad = new LabelNode();
     LabelNode[] targets = new LabelNode[blocks.size() + 1];
     targets[0] = start;
-    for (SharedBlocks b : blocks) {
+    for (LocalsBlocks b : blocks) {
       targets[b.id] = b.restore;
     }
 
@@ -353,19 +395,30 @@ final class AsyncMethodRewriter {
     }
     code.insert(prologue);
 
-    for (SharedBlocks b : blocks) {
-      for (int i = 0; i < b.sites.size(); i++) {
-        MethodInsnNode call = b.sites.get(i).call;
-        LabelNode resume = new LabelNode();
-        b.resumes.add(resume);
-        code.insert(call, awaitCode(call, b, i, resume, frameVar));
-        code.remove(call);
+    for (LocalsBlocks b : blocks) {
+      for (StackBlocks k : b.stacks.values()) {
+        for (int i = 0; i < k.sites.size(); i++) {
+          MethodInsnNode call = k.sites.get(i).call;
+          LabelNode resume = new LabelNode();
+          b.resumes.add(resume);
+          code.insert(call, awaitCode(call, b.sites.size() > 1, k.first + i, k.save, resume, frameVar));
+          code.remove(call);
+        }
       }
     }
     // the shared blocks sit after all original code, outside every try range
-    for (Map.Entry<Layout, SharedBlocks> e : shared.entrySet()) {
-      code.add(saveBlock(e.getKey(), e.getValue(), frameVar, keptRefs));
-      code.add(restoreBlock(e.getKey(), e.getValue(), frameVar));
+    for (Map.Entry<LocalsLayout, LocalsBlocks> e : shared.entrySet()) {
+      LocalsBlocks b = e.getValue();
+      for (Map.Entry<StackLayout, StackBlocks> k : b.stacks.entrySet()) {
+        code.add(stackSave(k.getKey(), k.getValue(), b, frameVar, keptRefs));
+      }
+      code.add(localsSave(e.getKey(), b, frameVar));
+      code.add(localsRestore(e.getKey(), b, frameVar));
+      for (Map.Entry<StackLayout, StackBlocks> k : b.stacks.entrySet()) {
+        if (!k.getKey().stack().isEmpty()) {
+          code.add(stackRestore(k.getKey(), k.getValue(), b, frameVar));
+        }
+      }
     }
 
     body.instructions = code;
@@ -384,12 +437,17 @@ final class AsyncMethodRewriter {
 
   /**
    * Replaces an await call: the fast path (the awaitable finished: its value, a read and a
-   * branch), the jump to the layout's shared save block (with the await's index on the stack
-   * when the layout has several awaits), and the resume point, where the restore block comes
+   * branch), the jump to its stack block's save part (with the await's index on the stack when
+   * its locals layout has several awaits), and the resume point, where the restore blocks come
    * back to and the outcome is taken from the frame inside the await's own try ranges.
    */
   private static InsnList awaitCode(
-      MethodInsnNode call, SharedBlocks b, int index, LabelNode resume, int frameVar) {
+      MethodInsnNode call,
+      boolean pushIndex,
+      int index,
+      LabelNode save,
+      LabelNode resume,
+      int frameVar) {
     InsnList at = new InsnList();
     LabelNode cont = new LabelNode();
     boolean stage = call.desc.equals(Protocol.AWAIT_STAGE_DESC);
@@ -405,11 +463,11 @@ final class AsyncMethodRewriter {
     at.add(new InsnNode(Opcodes.DUP));
     at.add(suspendMarker());
     at.add(new JumpInsnNode(Opcodes.IF_ACMPNE, cont)); // Stack: S, value
-    if (b.sites.size() > 1) {
+    if (pushIndex) {
       at.add(Insns.pushInt(index)); // Stack: S, SUSPEND, index
     }
-    at.add(new JumpInsnNode(Opcodes.GOTO, b.save));
-    at.add(resume); // Stack: S (pushed by the restore block)
+    at.add(new JumpInsnNode(Opcodes.GOTO, save));
+    at.add(resume); // Stack: S (pushed by the restore blocks)
     at.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     at.add(
         new MethodInsnNode(
@@ -419,14 +477,15 @@ final class AsyncMethodRewriter {
   }
 
   /**
-   * The save block of one layout, entered with {@code S, SUSPEND[, index]} on the stack: records
-   * the frame label, spills S, saves S and the live locals into the frame, clears the references
-   * of longer layouts, and returns SUSPEND.
+   * The save part of a stack block, entered with {@code S, SUSPEND[, index]} on the stack:
+   * records the frame label, spills S and saves it after the locals, clears the references of
+   * longer layouts, and goes on into the locals' save block.
    */
-  private static InsnList saveBlock(Layout layout, SharedBlocks b, int frameVar, int keptRefs) {
+  private static InsnList stackSave(
+      StackLayout layout, StackBlocks k, LocalsBlocks b, int frameVar, int keptRefs) {
     InsnList c = new InsnList();
-    c.add(b.save);
-    addLine(c, b);
+    c.add(k.save);
+    addLine(c, k.sites.get(0));
     if (b.sites.size() > 1) {
       c.add(Insns.pushInt(b.label(0))); // Stack: S, SUSPEND, index, id << 16
       c.add(new InsnNode(Opcodes.IOR));
@@ -440,62 +499,90 @@ final class AsyncMethodRewriter {
     c.add(new InsnNode(Opcodes.POP)); // Stack: S
     for (int j = layout.stack().size() - 1; j >= 0; j--) {
       Saved v = layout.stack().get(j);
-      c.add(new VarInsnNode(v.type == null ? Opcodes.ASTORE : v.type.getOpcode(Opcodes.ISTORE), v.var));
+      c.add(
+          v.type == null
+              ? new InsnNode(Opcodes.POP) // a null: pushed again as null on resume
+              : new VarInsnNode(v.type.getOpcode(Opcodes.ISTORE), v.var));
     }
     c.add(saveAll(layout.saved(), frameVar, layout.refCount(), keptRefs));
+    c.add(new JumpInsnNode(Opcodes.GOTO, b.save));
+    return c;
+  }
+
+  /** The save block of one locals layout: saves the live locals and returns SUSPEND. */
+  private static InsnList localsSave(LocalsLayout layout, LocalsBlocks b, int frameVar) {
+    InsnList c = new InsnList();
+    c.add(b.save);
+    c.add(saveAll(layout.saved(), frameVar, 0, 0));
     c.add(suspendMarker());
     c.add(new InsnNode(Opcodes.ARETURN));
     return c;
   }
 
   /**
-   * The restore block of one layout, the label switch's target for each of its awaits: loads the
-   * live locals and S back from the frame, then goes on at the resume point of the await the
-   * frame's label names.
+   * The restore block of one locals layout, the label switch's target for each of its awaits:
+   * loads the live locals back from the frame, then goes on, by the label's index, at the
+   * await's resume point or at its stack block's restore part.
    */
-  private InsnList restoreBlock(Layout layout, SharedBlocks b, int frameVar) {
+  private InsnList localsRestore(LocalsLayout layout, LocalsBlocks b, int frameVar) {
     InsnList c = new InsnList();
     c.add(b.restore);
-    addLine(c, b);
+    addLine(c, b.sites.get(0));
     c.add(restoreAll(layout.saved(), frameVar));
     for (int var : layout.nullLocals()) {
       c.add(new InsnNode(Opcodes.ACONST_NULL));
       c.add(new VarInsnNode(Opcodes.ASTORE, var));
     }
+    List<LabelNode> targets = new ArrayList<>();
+    for (Map.Entry<StackLayout, StackBlocks> k : b.stacks.entrySet()) {
+      for (int i = 0; i < k.getValue().sites.size(); i++) {
+        boolean noStack = k.getKey().stack().isEmpty();
+        targets.add(noStack ? b.resumes.get(k.getValue().first + i) : k.getValue().restore);
+      }
+    }
+    c.add(dispatch(0, targets, frameVar));
+    return c;
+  }
+
+  /** The restore part of a stack block: loads S back from the frame, then dispatches. */
+  private InsnList stackRestore(StackLayout layout, StackBlocks k, LocalsBlocks b, int frameVar) {
+    InsnList c = new InsnList();
+    c.add(k.restore);
+    c.add(restoreAll(layout.saved(), frameVar));
     for (Saved v : layout.stack()) {
       c.add(
           v.type == null
               ? new InsnNode(Opcodes.ACONST_NULL)
               : new VarInsnNode(v.type.getOpcode(Opcodes.ILOAD), v.var));
     }
-    c.add(dispatch(b, frameVar)); // Stack: S
-    return c;
+    c.add(dispatch(k.first, b.resumes.subList(k.first, k.first + k.sites.size()), frameVar));
+    return c; // Stack: S
   }
 
   /**
-   * Jumps to the resume point of the await the frame's label names among the awaits of one
-   * layout: a goto for one, else a tableswitch on the label's low 16 bits (the index; the label
-   * is always one of the layout's, so the first await doubles as the default).
+   * Jumps to {@code targets[index - first]}, where index is the frame label's low 16 bits and
+   * always one of the targets' (so the first doubles as the default): a goto for one target, else
+   * a tableswitch.
    */
-  private static InsnList dispatch(SharedBlocks b, int frameVar) {
+  private static InsnList dispatch(int first, List<LabelNode> targets, int frameVar) {
     InsnList c = new InsnList();
-    int n = b.sites.size();
-    if (n == 1) {
-      c.add(new JumpInsnNode(Opcodes.GOTO, b.resumes.get(0)));
+    if (targets.stream().distinct().count() == 1) {
+      c.add(new JumpInsnNode(Opcodes.GOTO, targets.get(0)));
       return c;
     }
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
     c.add(new InsnNode(Opcodes.I2C)); // the index
-    c.add(new TableSwitchInsnNode(0, n - 1, b.resumes.get(0), b.resumes.toArray(new LabelNode[0])));
+    c.add(
+        new TableSwitchInsnNode(
+            first, first + targets.size() - 1, targets.get(0), targets.toArray(new LabelNode[0])));
     return c;
   }
 
   /** The line of a shared block: its first await's. */
-  private static void addLine(InsnList c, SharedBlocks b) {
-    int line = b.sites.get(0).line;
-    if (line > 0) {
-      c.add(new LineNumberNode(line, (LabelNode) c.getLast()));
+  private static void addLine(InsnList c, Site first) {
+    if (first.line > 0) {
+      c.add(new LineNumberNode(first.line, (LabelNode) c.getLast()));
     }
   }
 
@@ -511,7 +598,7 @@ final class AsyncMethodRewriter {
    * has: {@code lines} holds the first line, then the lines of layout 1's awaits, of layout 2's,
    * ...; {@code starts} holds where each layout's run begins, and where the last one ends.
    */
-  private InsnList describe(MethodNode method, List<SharedBlocks> blocks, int frameVar) {
+  private InsnList describe(MethodNode method, List<LocalsBlocks> blocks, int frameVar) {
     InsnList c = new InsnList();
     LabelNode corrupt = new LabelNode();
     LabelNode make = new LabelNode();
@@ -523,7 +610,7 @@ final class AsyncMethodRewriter {
     StringBuilder starts = new StringBuilder();
     lines.append(lineChar(Insns.firstLine(method)));
     starts.append((char) 0);
-    for (SharedBlocks b : blocks) {
+    for (LocalsBlocks b : blocks) {
       starts.append((char) lines.length());
       for (Site s : b.sites) {
         lines.append(lineChar(s.line));
