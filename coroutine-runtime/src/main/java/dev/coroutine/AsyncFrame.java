@@ -30,7 +30,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   public static final int DONE = -1;
   /**
    * {@link #label} of a query frame: a generated body called with it returns the {@link
-   * StackTraceElement} of its await number {@code prims[0]} (0: the method's first line).
+   * StackTraceElement} of the await whose label is {@code prims[0]} (0: the method's first line).
    */
   public static final int DESCRIBE = -2;
   /**

@@ -353,7 +353,11 @@ final class AsyncMethodRewriter {
     }
     List<LocalsBlocks> blocks = new ArrayList<>(shared.values());
     for (LocalsBlocks b : blocks) {
-      for (StackBlocks k : b.stacks.values()) {
+      // the awaits with nothing on the stack first: the restore dispatch indexes only them, the
+      // others go by range to their stack block
+      List<StackBlocks> ordered = new ArrayList<>();
+      b.stacks.forEach((k, v) -> ordered.add(k.stack().isEmpty() ? 0 : ordered.size(), v));
+      for (StackBlocks k : ordered) {
         k.first = b.sites.size();
         b.sites.addAll(k.sites);
       }
@@ -396,11 +400,13 @@ final class AsyncMethodRewriter {
     code.insert(prologue);
 
     for (LocalsBlocks b : blocks) {
+      for (Site s : b.sites) {
+        b.resumes.add(new LabelNode());
+      }
       for (StackBlocks k : b.stacks.values()) {
         for (int i = 0; i < k.sites.size(); i++) {
           MethodInsnNode call = k.sites.get(i).call;
-          LabelNode resume = new LabelNode();
-          b.resumes.add(resume);
+          LabelNode resume = b.resumes.get(k.first + i);
           code.insert(call, awaitCode(call, b.sites.size() > 1, k.first + i, k.save, resume, frameVar));
           code.remove(call);
         }
@@ -521,8 +527,9 @@ final class AsyncMethodRewriter {
 
   /**
    * The restore block of one locals layout, the label switch's target for each of its awaits:
-   * loads the live locals back from the frame, then goes on, by the label's index, at the
-   * await's resume point or at its stack block's restore part.
+   * loads the live locals back from the frame, then goes on by the label's index: the awaits
+   * with nothing on the stack (indexed first) through a tableswitch to their resume points, the
+   * others by index range to their stack block's restore part.
    */
   private InsnList localsRestore(LocalsLayout layout, LocalsBlocks b, int frameVar) {
     InsnList c = new InsnList();
@@ -533,14 +540,42 @@ final class AsyncMethodRewriter {
       c.add(new InsnNode(Opcodes.ACONST_NULL));
       c.add(new VarInsnNode(Opcodes.ASTORE, var));
     }
-    List<LabelNode> targets = new ArrayList<>();
+    List<StackBlocks> withStack = new ArrayList<>();
+    int direct = 0;
     for (Map.Entry<StackLayout, StackBlocks> k : b.stacks.entrySet()) {
-      for (int i = 0; i < k.getValue().sites.size(); i++) {
-        boolean noStack = k.getKey().stack().isEmpty();
-        targets.add(noStack ? b.resumes.get(k.getValue().first + i) : k.getValue().restore);
+      if (k.getKey().stack().isEmpty()) {
+        direct = k.getValue().sites.size();
+      } else {
+        withStack.add(k.getValue());
       }
     }
-    c.add(dispatch(0, targets, frameVar));
+    withStack.sort((x, y) -> Integer.compare(x.first, y.first));
+    if (direct == 0 && withStack.size() == 1) {
+      c.add(new JumpInsnNode(Opcodes.GOTO, withStack.get(0).restore));
+      return c;
+    }
+    if (withStack.isEmpty()) {
+      c.add(dispatch(0, b.resumes, frameVar));
+      return c;
+    }
+    int indexVar = frameVar + 1;
+    LabelNode ranges = new LabelNode();
+    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+    c.add(new InsnNode(Opcodes.I2C));
+    c.add(new VarInsnNode(Opcodes.ISTORE, indexVar));
+    if (direct > 0) {
+      LabelNode[] table = b.resumes.subList(0, direct).toArray(new LabelNode[0]);
+      c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
+      c.add(new TableSwitchInsnNode(0, direct - 1, ranges, table));
+    }
+    c.add(ranges);
+    for (StackBlocks k : withStack.subList(0, withStack.size() - 1)) {
+      c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
+      c.add(Insns.pushInt(k.first + k.sites.size()));
+      c.add(new JumpInsnNode(Opcodes.IF_ICMPLT, k.restore));
+    }
+    c.add(new JumpInsnNode(Opcodes.GOTO, withStack.get(withStack.size() - 1).restore));
     return c;
   }
 
@@ -566,7 +601,7 @@ final class AsyncMethodRewriter {
    */
   private static InsnList dispatch(int first, List<LabelNode> targets, int frameVar) {
     InsnList c = new InsnList();
-    if (targets.stream().distinct().count() == 1) {
+    if (targets.size() == 1) {
       c.add(new JumpInsnNode(Opcodes.GOTO, targets.get(0)));
       return c;
     }

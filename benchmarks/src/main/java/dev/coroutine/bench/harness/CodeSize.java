@@ -27,10 +27,10 @@ import javax.tools.ToolProvider;
  * rewritten method's (the stub plus the state-machine body, the part the JVM's 65,535-byte limit
  * applies to). Deterministic: no timing, the same numbers on every machine for one JDK's javac.
  *
- * <p>The generated methods are what long workflows look like: eight locals of mixed types
+ * <p>The generated methods are what long workflows look like: seven locals of mixed types
  * ({@code long}, {@code int}, {@code double}, {@code String}, {@code StringBuilder}, {@code
- * int[]}, a {@code List}) live across every await, besides the parameters, and the awaits sit in
- * straight code, both arms of {@code if}s, {@code for} and {@code while} loops, {@code try} blocks
+ * int[]}, a {@code List}) live across the awaits, besides the parameters, and the awaits sit in
+ * straight code, both arms of {@code if}s, {@code for} and for-each loops, {@code try} blocks
  * and their handlers, {@code switch} cases, and in the middle of expressions with other values on
  * the operand stack.
  *
@@ -431,10 +431,11 @@ public final class CodeSize {
         .append(" method per row, as javac (`--release 17 -g`, ")
         .append(System.getProperty("java.version"))
         .append(") compiled it and as the transformer rewrote it (the stub that builds the frame plus")
-        .append(" the state-machine body). Eight locals of mixed types live across every await;")
-        .append(" awaits in straight code, `if`/`switch` arms, loops, `try` blocks and handlers, and")
-        .append(" inside expressions (`CodeSize` in `src/main/java/.../harness`, run by")
-        .append(" `mvn -pl benchmarks verify -Psize`). A size, not a time: the same on every run.\n\n");
+        .append(" the state-machine body). Seven locals of mixed types and the three parameters live")
+        .append(" across the awaits, which sit in straight code, `if`/`switch` arms, loops, `try`")
+        .append(" blocks and handlers, and inside expressions (`CodeSize` in")
+        .append(" `src/main/java/.../harness`, run alone by `mvn -pl benchmarks -am verify -Psize")
+        .append(" -DskipTests`). A size, not a time: the same on every run with one javac.\n\n");
     md.append("| Awaits | javac method (B) | rewritten: stub + body (B) | Factor | Added per await (B) |")
         .append(" Class file before → after (B) |\n");
     md.append("|---:|---:|---:|---:|---:|---|\n");
@@ -451,10 +452,29 @@ public final class CodeSize {
           m.stub(), m.body(), m.stub() + m.body(), m.factor(), m.addedPerAwait(), m.classBefore(),
           m.classAfter()));
     }
-    boolean met = rows.stream().allMatch(m -> m.refusal() == null && m.factor() <= GOAL_FACTOR);
-    md.append("\nGoal: every method of the corpus rewritten, at most ")
+    String met =
+        rows.stream()
+            .filter(m -> m.refusal() == null && m.factor() <= GOAL_FACTOR)
+            .map(m -> Integer.toString(m.awaits()))
+            .collect(Collectors.joining(", "));
+    String missed =
+        rows.stream()
+            .filter(m -> m.refusal() != null || m.factor() > GOAL_FACTOR)
+            .map(m -> Integer.toString(m.awaits()))
+            .collect(Collectors.joining(", "));
+    String verdict;
+    if (missed.isEmpty()) {
+      verdict = "**met**";
+    } else if (met.isEmpty()) {
+      verdict = "**not met** (" + missed + " awaits)";
+    } else {
+      verdict = "**met** for " + met + " awaits; **not met** for " + missed + " awaits";
+    }
+    md.append("\nGoal (issue 12): every method rewritten, at most ")
         .append(String.format(Locale.ROOT, "%.0fx", GOAL_FACTOR))
-        .append(" the javac method: ").append(met ? "**met**" : "**not met**").append(".\n");
+        .append(" the javac method: ")
+        .append(verdict)
+        .append(".\n");
     md.append(END).append('\n');
     return md.toString();
   }
