@@ -20,7 +20,6 @@ import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.LocalVariableNode;
-import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
@@ -38,9 +37,11 @@ import org.objectweb.asm.tree.analysis.Frame;
  * coroutine-runtime/PROTOCOL.md).
  *
  * <p>Invariant kept: the original instructions, try/catch ranges, line numbers and local-variable
- * table stay in the body in their order; the code this class adds around an await sits inside
- * the same try ranges as the await, and the restore blocks sit after all original code, outside
- * every range.
+ * table stay in the body in their order; the code this class adds at an await (the fast-path
+ * test, the jump to its save block, the resume point) sits inside the same try ranges as the
+ * await, and the save and restore blocks, shared by the awaits that save the same layout, sit
+ * after all original code, outside every range. A shared block is only ever entered with the
+ * locals and stack of its layout, so its frame is the same from every await that uses it.
  */
 final class AsyncMethodRewriter {
   private static final Type OBJECT = Type.getObjectType("java/lang/Object");
