@@ -27,7 +27,9 @@ import java.util.function.Function;
  * together as one {@link TaskGroupException}. Cancelled tasks are not failures. A cancellation of
  * the enclosing task from outside cancels every task of the group and then propagates as a
  * {@link CancellationException}; the group tells its own cancellation of the enclosing task from
- * one that came from outside with {@link Task#cancelling()} / {@link Task#uncancel()}.
+ * one that came from outside with {@link Task#cancelling()} / {@link Task#uncancel()}. When the
+ * group's errors take precedence over such an outside cancellation, the group requests it again
+ * (asyncio 3.13), so the enclosing task is cancelled at its next await rather than losing it.
  *
  * <p>Invariant: {@link #tasks} holds the group's unfinished tasks; once the body has ended
  * ({@link #exiting}) the group waits on {@link #allDone} until it is empty.
