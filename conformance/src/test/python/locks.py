@@ -626,3 +626,67 @@ async def scenario_bounded_semaphore_waiters_and_bound():
     except ValueError as e:
         log("refused", e)
     log("locked", sem.locked())
+
+
+async def scenario_lock_acquire_timeout_does_not_take_the_lock():
+    lock = asyncio.Lock()
+    await lock.acquire()
+    try:
+        await asyncio.wait_for(lock.acquire(), 0.002)
+    except TimeoutError:
+        log("acquire timed out", lock.locked())
+    lock.release()
+    log("released", lock.locked())
+    await asyncio.sleep(0)
+    log("nobody took it", lock.locked())
+
+
+async def scenario_semaphore_acquire_timeout_keeps_the_permit_count():
+    sem = asyncio.Semaphore(1)
+    await sem.acquire()
+    try:
+        await asyncio.wait_for(sem.acquire(), 0.002)
+    except TimeoutError:
+        log("acquire timed out", sem.locked())
+    sem.release()
+    await asyncio.sleep(0)
+    log("permit free", sem.locked())
+    await sem.acquire()
+    log("taken again", sem.locked())
+
+
+async def scenario_condition_wait_for_predicate_raises():
+    cond = asyncio.Condition()
+
+    def bad():
+        raise Boom()
+
+    async with cond:
+        try:
+            await cond.wait_for(bad)
+        except Boom:
+            log("predicate raised, lock held", cond.locked())
+    log("after", cond.locked())
+
+
+async def scenario_event_wait_timeout_then_set():
+    ev = asyncio.Event()
+    try:
+        await asyncio.wait_for(ev.wait(), 0.002)
+    except TimeoutError:
+        log("wait timed out", ev.is_set())
+    t = asyncio.create_task(event_waiter(ev, "later"))
+    await asyncio.sleep(0)
+    ev.set()
+    await t
+
+
+async def scenario_lock_waiter_cancelled_before_it_ever_ran():
+    lock = asyncio.Lock()
+    await lock.acquire()
+    t = asyncio.create_task(lock_user(lock, "never"))
+    t.cancel()
+    await asyncio.sleep(0)
+    log(state(t), lock.locked())
+    lock.release()
+    log("released", lock.locked())

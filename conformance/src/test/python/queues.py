@@ -436,3 +436,61 @@ async def scenario_none_is_a_valid_item():
     q.put_nowait(None)
     t = asyncio.create_task(q.get())
     log("got", await t, q.qsize())
+
+
+async def scenario_get_timeout_loses_no_item():
+    q = asyncio.Queue()
+    try:
+        await asyncio.wait_for(q.get(), 0.002)
+    except TimeoutError:
+        log("get timed out", q.qsize())
+    q.put_nowait("x")
+    log("item still there", q.qsize(), await q.get())
+
+
+async def scenario_put_timeout_loses_no_slot():
+    q = asyncio.Queue(1)
+    q.put_nowait("a")
+    try:
+        await asyncio.wait_for(q.put("b"), 0.002)
+    except TimeoutError:
+        log("put timed out", q.qsize())
+    log("got", q.get_nowait())
+    await q.put("c")
+    log("slot free again", q.qsize(), q.get_nowait())
+
+
+async def scenario_join_cancelled_then_queue_still_joins():
+    q = asyncio.Queue()
+    q.put_nowait(1)
+    j = asyncio.create_task(q.join())
+    await asyncio.sleep(0)
+    j.cancel()
+    await asyncio.sleep(0)
+    log(state(j))
+    q.get_nowait()
+    q.task_done()
+    await q.join()
+    log("joined")
+
+
+async def scenario_producer_consumers_with_sentinels():
+    q = asyncio.Queue(2)
+    got = []
+
+    async def consumer(name):
+        while True:
+            item = await q.get()
+            q.task_done()
+            if item is None:
+                return
+            got.append((name, item))
+
+    cs = [asyncio.create_task(consumer(n)) for n in ["c1", "c2"]]
+    for i in range(6):
+        await q.put(i)
+    for _ in cs:
+        await q.put(None)
+    await q.join()
+    await asyncio.gather(*cs)
+    log(sorted(i for _, i in got), len(got))

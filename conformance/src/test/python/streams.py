@@ -322,3 +322,16 @@ async def scenario_socket_connection_limit():
     writer.close()
     server.close()
     await server.wait_closed()
+
+
+async def scenario_readuntil_separator_at_start_and_empty_feed():
+    r = reader()
+    r.feed_data(b"")
+    r.feed_data(b";a;")
+    log(txt(await r.readuntil(b";")), txt(await r.readuntil(b";")))
+
+
+async def scenario_readexactly_more_than_limit_is_fine():
+    r = reader(limit=4)
+    r.feed_data(b"0123456789")
+    log("exactly", txt(await r.readexactly(10)))

@@ -550,3 +550,64 @@ async def scenario_failed_group_exception_is_not_chained():
             tg.create_task(failer("a", 0, Boom))
     except ExceptionGroup as eg:
         log("caught", chain(eg), len(eg.exceptions))
+
+
+async def scenario_body_awaits_failing_child():
+    try:
+        async with asyncio.TaskGroup() as tg:
+            t = tg.create_task(failer("a", 0.002, Boom))
+            try:
+                await t
+            except BaseException as e:
+                log("body's await raised", e)
+                raise
+    except ExceptionGroup as eg:
+        log("caught", group_errors(eg))
+    log("cancelling", asyncio.current_task().cancelling())
+
+
+async def scenario_body_awaits_successful_child():
+    async with asyncio.TaskGroup() as tg:
+        t = tg.create_task(sleeper("a", 0.001, 5))
+        log("body got", await t)
+        u = tg.create_task(sleeper("b", 0.001, 6))
+    log("after", state(u))
+
+
+async def scenario_named_parent_and_children():
+    async def runner():
+        async with asyncio.TaskGroup() as tg:
+            c = tg.create_task(sleeper("c", 0), name="child")
+            log(asyncio.current_task().get_name(), c.get_name())
+
+    await asyncio.create_task(runner(), name="parent")
+
+
+@since("3.12")
+async def scenario_eager_children_finish_or_fail_at_creation():
+    loop = asyncio.get_running_loop()
+    loop.set_task_factory(asyncio.eager_task_factory)
+
+    async def instant(v):
+        log("instant runs", v)
+        return v
+
+    async def instant_fail():
+        log("instant_fail runs")
+        raise Boom()
+
+    try:
+        async with asyncio.TaskGroup() as tg:
+            t = tg.create_task(instant(1))
+            log("after create", state(t))
+            s = tg.create_task(sleeper("s", 1))
+            f = tg.create_task(instant_fail())
+            log("after failing create", state(f), s.done())
+            try:
+                await asyncio.sleep(1)
+            except asyncio.CancelledError:
+                log("body cancelled at its next await")
+                raise
+    except ExceptionGroup as eg:
+        log("caught", group_errors(eg))
+    log(state(s), asyncio.current_task().cancelling())

@@ -895,4 +895,89 @@ final class LocksScenarios {
     log("locked", sem.isLocked());
     return done();
   }
+
+  @Scenario("lock_acquire_timeout_does_not_take_the_lock")
+  @Async
+  static Coroutine<Void> lockAcquireTimeout() {
+    Lock lock = new Lock();
+    await(lock.acquire());
+    try {
+      await(waitFor(lock.acquire(), Duration.ofMillis(2)));
+    } catch (TimeoutException e) {
+      log("acquire timed out", lock.isLocked());
+    }
+    lock.release();
+    log("released", lock.isLocked());
+    await(sleep(0));
+    log("nobody took it", lock.isLocked());
+    return done();
+  }
+
+  @Scenario("semaphore_acquire_timeout_keeps_the_permit_count")
+  @Async
+  static Coroutine<Void> semaphoreAcquireTimeout() {
+    Semaphore sem = new Semaphore(1);
+    await(sem.acquire());
+    try {
+      await(waitFor(sem.acquire(), Duration.ofMillis(2)));
+    } catch (TimeoutException e) {
+      log("acquire timed out", sem.isLocked());
+    }
+    sem.release();
+    await(sleep(0));
+    log("permit free", sem.isLocked());
+    await(sem.acquire());
+    log("taken again", sem.isLocked());
+    return done();
+  }
+
+  @Scenario("condition_wait_for_predicate_raises")
+  @Async
+  static Coroutine<Void> conditionPredicateRaises() {
+    Condition cond = new Condition();
+    await(cond.acquire());
+    try {
+      await(
+          cond.awaitUntil(
+              () -> {
+                throw new Boom();
+              }));
+    } catch (Boom e) {
+      log("predicate raised, lock held", cond.isLocked());
+    } finally {
+      cond.release();
+    }
+    log("after", cond.isLocked());
+    return done();
+  }
+
+  @Scenario("event_wait_timeout_then_set")
+  @Async
+  static Coroutine<Void> eventWaitTimeout() {
+    Event ev = new Event();
+    try {
+      await(waitFor(ev.await(), Duration.ofMillis(2)));
+    } catch (TimeoutException e) {
+      log("wait timed out", ev.isSet());
+    }
+    Task<Void> t = createTask(eventWaiter(ev, "later"));
+    await(sleep(0));
+    ev.set();
+    await(t);
+    return done();
+  }
+
+  @Scenario("lock_waiter_cancelled_before_it_ever_ran")
+  @Async
+  static Coroutine<Void> lockWaiterCancelledEarly() {
+    Lock lock = new Lock();
+    await(lock.acquire());
+    Task<Void> t = createTask(lockUser(lock, "never", 0));
+    t.cancel();
+    await(sleep(0));
+    log(state(t), lock.isLocked());
+    lock.release();
+    log("released", lock.isLocked());
+    return done();
+  }
 }

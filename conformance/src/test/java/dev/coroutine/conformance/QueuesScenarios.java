@@ -1,5 +1,8 @@
 package dev.coroutine.conformance;
 
+import java.util.concurrent.TimeoutException;
+import java.time.Duration;
+import static dev.coroutine.Coroutines.waitFor;
 import static dev.coroutine.Coroutines.await;
 import static dev.coroutine.Coroutines.createTask;
 import static dev.coroutine.Coroutines.done;
@@ -593,6 +596,85 @@ final class QueuesScenarios {
     q.putNowait(null);
     Task<String> t = createTask(q.get());
     log("got", await(t), q.size());
+    return done();
+  }
+
+  @Scenario("get_timeout_loses_no_item")
+  @Async
+  static Coroutine<Void> getTimeout() {
+    Queue<String> q = new Queue<>();
+    try {
+      await(waitFor(q.get(), Duration.ofMillis(2)));
+    } catch (TimeoutException e) {
+      log("get timed out", q.size());
+    }
+    q.putNowait("x");
+    log("item still there", q.size(), await(q.get()));
+    return done();
+  }
+
+  @Scenario("put_timeout_loses_no_slot")
+  @Async
+  static Coroutine<Void> putTimeout() {
+    Queue<String> q = new Queue<>(1);
+    q.putNowait("a");
+    try {
+      await(waitFor(q.put("b"), Duration.ofMillis(2)));
+    } catch (TimeoutException e) {
+      log("put timed out", q.size());
+    }
+    log("got", q.getNowait());
+    await(q.put("c"));
+    log("slot free again", q.size(), q.getNowait());
+    return done();
+  }
+
+  @Scenario("join_cancelled_then_queue_still_joins")
+  @Async
+  static Coroutine<Void> joinCancelled() {
+    Queue<Integer> q = new Queue<>();
+    q.putNowait(1);
+    Task<Void> j = createTask(q.join());
+    await(sleep(0));
+    j.cancel();
+    await(sleep(0));
+    log(state(j));
+    q.getNowait();
+    q.taskDone();
+    await(q.join());
+    log("joined");
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> consumer(Queue<Integer> q, String name, List<Integer> got) {
+    while (true) {
+      Integer item = await(q.get());
+      q.taskDone();
+      if (item == null) {
+        return done();
+      }
+      got.add(item);
+    }
+  }
+
+  @Scenario("producer_consumers_with_sentinels")
+  @Async
+  static Coroutine<Void> producerConsumers() {
+    Queue<Integer> q = new Queue<>(2);
+    List<Integer> got = new ArrayList<>();
+    List<Task<Void>> cs = List.of(createTask(consumer(q, "c1", got)), createTask(consumer(q, "c2", got)));
+    for (int i = 0; i < 6; i++) {
+      await(q.put(i));
+    }
+    for (int i = 0; i < cs.size(); i++) {
+      await(q.put(null));
+    }
+    await(q.join());
+    await(gather(cs));
+    List<Integer> sorted = new ArrayList<>(got);
+    sorted.sort(null);
+    log(sorted, got.size());
     return done();
   }
 }

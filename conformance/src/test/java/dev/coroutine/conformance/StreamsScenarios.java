@@ -482,4 +482,23 @@ final class StreamsScenarios {
     await(server.waitClosed());
     return done();
   }
+
+  @Scenario("readuntil_separator_at_start_and_empty_feed")
+  @Async
+  static Coroutine<Void> readUntilAtStart() throws Exception {
+    StreamReader r = reader();
+    r.feedData(new byte[0]);
+    r.feedData(bytes(";a;"));
+    log(txt(await(r.readUntil(bytes(";")))), txt(await(r.readUntil(bytes(";")))));
+    return done();
+  }
+
+  @Scenario("readexactly_more_than_limit_is_fine")
+  @Async
+  static Coroutine<Void> readExactlyOverLimit() throws Exception {
+    StreamReader r = reader(4);
+    r.feedData(bytes("0123456789"));
+    log("exactly", txt(await(r.readExactly(10))));
+    return done();
+  }
 }

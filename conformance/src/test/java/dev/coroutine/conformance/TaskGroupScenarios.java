@@ -4,6 +4,7 @@ import static dev.coroutine.Coroutines.await;
 import static dev.coroutine.Coroutines.createTask;
 import static dev.coroutine.Coroutines.currentTask;
 import static dev.coroutine.Coroutines.done;
+import static dev.coroutine.Coroutines.getRunningLoop;
 import static dev.coroutine.Coroutines.sleep;
 import static dev.coroutine.conformance.Trace.chain;
 import static dev.coroutine.conformance.Trace.log;
@@ -907,6 +908,105 @@ final class TaskGroupScenarios {
     } catch (TaskGroupException eg) {
       log("caught", chain(eg), eg.getExceptions().size());
     }
+    return done();
+  }
+
+  @Scenario("body_awaits_failing_child")
+  @Async
+  static Coroutine<Void> bodyAwaitsFailingChild() {
+    try {
+      await(
+          TaskGroup.run(
+              tg -> {
+                Task<Void> t = tg.createTask(failer("a", 2, Boom::new));
+                try {
+                  await(t);
+                } catch (Throwable e) {
+                  log("body's await raised", e);
+                  throw e;
+                }
+                return done();
+              }));
+    } catch (TaskGroupException eg) {
+      log("caught", eg.getExceptions());
+    }
+    log("cancelling", currentTask().cancelling());
+    return done();
+  }
+
+  @Scenario("body_awaits_successful_child")
+  @Async
+  static Coroutine<Void> bodyAwaitsSuccessfulChild() {
+    Task<?>[] u = new Task<?>[1];
+    await(
+        TaskGroup.run(
+            tg -> {
+              Task<Object> t = tg.createTask(sleeper("a", 1, 5));
+              log("body got", await(t));
+              u[0] = tg.createTask(sleeper("b", 1, 6));
+              return done();
+            }));
+    log("after", state(u[0]));
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> namedRunner() {
+    await(
+        TaskGroup.run(
+            tg -> {
+              Task<Object> c = tg.createTask(sleeper("c", 0, null), "child");
+              log(currentTask().getName(), c.getName());
+              return done();
+            }));
+    return done();
+  }
+
+  @Scenario("named_parent_and_children")
+  @Async
+  static Coroutine<Void> namedParentAndChildren() {
+    await(createTask(namedRunner(), "parent"));
+    return done();
+  }
+
+  @Async
+  static Coroutine<Integer> instant(int v) {
+    log("instant runs", v);
+    return done(v);
+  }
+
+  @Async
+  static Coroutine<Void> instantFail() {
+    log("instant_fail runs");
+    throw new Boom();
+  }
+
+  @Scenario("eager_children_finish_or_fail_at_creation")
+  @Async
+  static Coroutine<Void> eagerChildren() {
+    getRunningLoop().setEagerTasks(true);
+    Task<?>[] s = new Task<?>[1];
+    try {
+      await(
+          TaskGroup.run(
+              tg -> {
+                Task<Integer> t = tg.createTask(instant(1));
+                log("after create", state(t));
+                s[0] = tg.createTask(sleeper("s", 1000, null));
+                Task<Void> f = tg.createTask(instantFail());
+                log("after failing create", state(f), s[0].isDone());
+                try {
+                  await(sleep(1000));
+                } catch (CancellationException e) {
+                  log("body cancelled at its next await");
+                  throw e;
+                }
+                return done();
+              }));
+    } catch (TaskGroupException eg) {
+      log("caught", eg.getExceptions());
+    }
+    log(state(s[0]), currentTask().cancelling());
     return done();
   }
 }
