@@ -40,8 +40,8 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
   static <T> List<Coroutine<T>> start(
       EventLoop loop, Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
     AsCompleted<T> ac = new AsCompleted<>(loop);
-    for (Awaitable<? extends T> a : awaitables) {
-      ac.todo.add(loop.ensureFuture(a));
+    for (Future<?> f : Coroutines.futuresOf(loop, awaitables.toArray(new Awaitable<?>[0]))) {
+      ac.todo.add(f); // an awaitable passed twice is one future, finishing once
     }
     for (Future<?> f : ac.todo) {
       f.addDoneCallback(ac);

@@ -372,8 +372,11 @@ public final class Coroutines {
    * asyncio.wait: waits until the futures (coroutines are wrapped in tasks) satisfy {@code
    * returnWhen} or {@code timeout} passes ({@code null}: no timeout), and returns those done and
    * those pending. Never throws for the futures' failures and never cancels them; a timeout just
-   * returns what is done so far. Write it qualified, {@code Coroutines.wait(...)}: unqualified,
-   * the name resolves to {@link Object#wait()}.
+   * returns what is done so far. As in asyncio it always suspends at least once (futures already
+   * done report through their callbacks, which run from the loop), and the two sets are taken
+   * when the waiting task resumes, so a future that finished meanwhile is in {@code done}. Write
+   * it qualified, {@code Coroutines.wait(...)}: unqualified, the name resolves to {@link
+   * Object#wait()}.
    *
    * @param <T> the type of the results
    * @param awaitables what to wait for (at least one); coroutines are wrapped in tasks
@@ -389,8 +392,7 @@ public final class Coroutines {
     if (awaitables.isEmpty()) {
       throw new IllegalArgumentException("wait() needs at least one awaitable");
     }
-    List<Awaitable<? extends T>> list = new ArrayList<>(awaitables);
-    return AsyncFrame.lazy(() -> Waiting.start(EventLoop.running(), list, returnWhen, timeout));
+    return Waiting.coroutine(new ArrayList<Awaitable<?>>(awaitables), returnWhen, timeout);
   }
 
   /**
@@ -406,16 +408,20 @@ public final class Coroutines {
     return wait(awaitables, returnWhen, null);
   }
 
-  /** The state of one {@code wait}: registered on each pending future until it returns. */
+  /**
+   * The state of one {@code wait} (asyncio's {@code _wait}): a done-callback on every future
+   * counts completions and completes {@link #waiter} when {@link #returnWhen} is met or the
+   * timeout passes; the waiting coroutine then sorts the futures into done and pending.
+   */
   private static final class Waiting<T> implements Consumer<Future<?>>, Runnable {
     /** The futures, in the order given, without duplicates. */
     private final Set<Future<T>> futures;
     /** When to return. */
     private final ReturnWhen returnWhen;
-    /** Completed by {@link #finish()} with the done and pending sets. */
-    private final Future<WaitResult<T>> waiter;
-    /** Futures not done yet. */
-    private int pending;
+    /** Completed (with null) when it is time to return. */
+    private final Future<Void> waiter;
+    /** Completions still needed for ALL_COMPLETED. */
+    private int counter;
     /** The timeout callback, or null. */
     private Handle timer;
 
@@ -423,55 +429,58 @@ public final class Coroutines {
       this.futures = futures;
       this.returnWhen = returnWhen;
       this.waiter = new Future<>(loop);
+      this.counter = futures.size();
+    }
+
+    static <T> Coroutine<WaitResult<T>> coroutine(
+        List<Awaitable<?>> awaitables, ReturnWhen when, Duration timeout) {
+      AsyncFrame<WaitResult<T>> f = AsyncFrame.create(Waiting::run, 3, 0);
+      f.refs[0] = awaitables;
+      f.refs[1] = when;
+      f.refs[2] = timeout;
+      return f;
     }
 
     @SuppressWarnings("unchecked")
-    static <T> Future<WaitResult<T>> start(
-        EventLoop loop, List<Awaitable<? extends T>> awaitables, ReturnWhen when, Duration timeout) {
-      Set<Future<T>> futures = new LinkedHashSet<>();
-      for (Awaitable<? extends T> a : awaitables) {
-        futures.add((Future<T>) loop.ensureFuture(a));
-      }
-      Waiting<T> w = new Waiting<>(futures, when, loop);
-      boolean anyDone = false;
-      boolean anyFailed = false;
-      for (Future<T> f : futures) {
-        if (f.isDone()) {
-          anyDone = true;
-          anyFailed |= f.state == Future.FAILED;
-        } else {
-          w.pending++;
+    private static Object run(AsyncFrame<?> f) throws Throwable {
+      if (f.label == 0) {
+        EventLoop loop = f.task.loop;
+        Set<Future<Object>> futures = new LinkedHashSet<>();
+        for (Future<?> fu : futuresOf(loop, ((List<Awaitable<?>>) f.refs[0]).toArray(new Awaitable<?>[0]))) {
+          futures.add((Future<Object>) fu);
         }
-      }
-      if (w.pending == 0
-          || (when == ReturnWhen.FIRST_COMPLETED && anyDone)
-          || (when == ReturnWhen.FIRST_EXCEPTION && anyFailed)) {
-        w.finish();
-        return w.waiter;
-      }
-      for (Future<T> f : futures) {
-        if (!f.isDone()) {
-          f.addCallback(w);
+        Waiting<Object> w = new Waiting<>(futures, (ReturnWhen) f.refs[1], loop);
+        Duration timeout = (Duration) f.refs[2];
+        if (timeout != null) {
+          w.timer = loop.callLater(timeout, w);
         }
+        for (Future<Object> fu : futures) {
+          fu.addDoneCallback(w); // a done future's callback is scheduled, as asyncio's
+        }
+        f.refs[0] = w;
+        f.refs[1] = null;
+        f.refs[2] = null;
+        f.label = 1;
+        // never done yet: every callback, even a done future's, runs from the loop later
+        return AsyncFrame.await(w.waiter, f);
       }
-      if (timeout != null) {
-        w.timer = loop.callLater(timeout, w);
+      Waiting<?> w = (Waiting<?>) f.refs[0];
+      try {
+        f.resumed(); // throws the CancellationException if the waiting task was cancelled
+      } finally {
+        w.detach();
       }
-      w.waiter.addDoneCallback(x -> w.detach()); // the waiting task was cancelled
-      return w.waiter;
+      return w.result();
     }
 
-    /** A future finished. */
+    /** A future finished (asyncio's {@code _on_completion}). */
     @Override
     public void accept(Future<?> f) {
-      pending--;
-      if (waiter.isDone()) {
-        return;
-      }
-      if (pending == 0
+      counter--;
+      if (counter <= 0
           || returnWhen == ReturnWhen.FIRST_COMPLETED
           || (returnWhen == ReturnWhen.FIRST_EXCEPTION && f.state == Future.FAILED)) {
-        finish();
+        release();
       }
     }
 
@@ -479,19 +488,26 @@ public final class Coroutines {
     @Override
     public void run() {
       timer = null;
+      release();
+    }
+
+    private void release() {
+      if (timer != null) {
+        timer.cancel();
+        timer = null;
+      }
       if (!waiter.isDone()) {
-        finish();
+        waiter.setResult(null);
       }
     }
 
-    private void finish() {
-      detach();
+    private WaitResult<T> result() {
       Set<Future<T>> done = new LinkedHashSet<>();
       Set<Future<T>> notDone = new LinkedHashSet<>();
       for (Future<T> f : futures) {
         (f.isDone() ? done : notDone).add(f);
       }
-      waiter.setResult(new WaitResult<>(done, notDone));
+      return new WaitResult<>(done, notDone);
     }
 
     private void detach() {
@@ -500,9 +516,7 @@ public final class Coroutines {
         timer = null;
       }
       for (Future<T> f : futures) {
-        if (!f.isDone()) {
-          f.removeCallback(this);
-        }
+        f.removeDoneCallback(this);
       }
     }
   }
