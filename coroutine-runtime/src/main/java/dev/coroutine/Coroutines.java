@@ -652,19 +652,41 @@ public final class Coroutines {
     return Timeout.scope(when, body);
   }
 
+  /**
+   * {@link #timeout(Duration, Function)} with a deadline at loop time {@code when} (seconds).
+   *
+   * @param <T> the type of the body's result
+   * @param when the deadline, in the loop's time ({@link EventLoop#time()}), in seconds
+   * @param body makes the work to run under the deadline from the {@link Timeout}
+   * @return a coroutine whose result is the body's
+   * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
+   *     deadline passes; declared here so that a {@code catch} around the call compiles
+   */
+  public static <T> Coroutine<T> timeoutAt(
+      double when, Function<Timeout, ? extends Awaitable<T>> body) throws TimeoutException {
+    Objects.requireNonNull(body, "body");
+    return Timeout.scope(when, body);
+  }
+
   private static double deadline(Duration delay) {
     // the deadline is taken now, when the scope is created, as asyncio.timeout(delay) does
     return delay == null ? Double.NaN : EventLoop.running().time() + delay.toNanos() / 1e9;
   }
 
   /**
-   * Waits for {@code awaitable} at most {@code timeout}: on timeout the inner work is cancelled,
-   * waited for, and {@link TimeoutException} is thrown at the await. Cancelling the waiting task
-   * cancels the inner work too.
+   * asyncio.wait_for (3.12): waits for {@code awaitable} at most {@code timeout} ({@code null}: no
+   * limit). A coroutine runs inline in the awaiting task, under a {@link #timeout} scope whose
+   * deadline is taken when the await starts; a future or task is awaited under the same scope. On
+   * timeout the inner work is cancelled, its cleanup runs to the end, and {@link TimeoutException}
+   * (caused by the {@link CancellationException}) is thrown at the await; if the inner work
+   * swallows the cancellation, its result is returned. Cancelling the awaiting task cancels the
+   * inner work and the task finishes only after that work did. A zero or negative timeout wraps
+   * the awaitable in a task, returns at once if it is done, and otherwise cancels it, waits for
+   * it, and throws {@link TimeoutException} (a coroutine never starts).
    *
    * @param <T> the type of the result
-   * @param awaitable the work to wait for; a coroutine is wrapped in a task
-   * @param timeout the longest wait
+   * @param awaitable the work to wait for: a coroutine (run inline), a future or a task
+   * @param timeout the longest wait, or null for none
    * @return a coroutine whose result is the awaitable's
    * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
    *     deadline passes; declared here so that a {@code catch} around the call compiles
@@ -672,44 +694,54 @@ public final class Coroutines {
   public static <T> Coroutine<T> waitFor(Awaitable<T> awaitable, Duration timeout)
       throws TimeoutException {
     Objects.requireNonNull(awaitable, "awaitable");
-    Objects.requireNonNull(timeout, "timeout");
-    return AsyncFrame.lazy(() -> waitForFuture(EventLoop.running(), awaitable, timeout));
+    if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
+      AsyncFrame<T> f = AsyncFrame.create(Coroutines::waitForNow, 2, 0);
+      f.refs[0] = awaitable;
+      return f;
+    }
+    return Timeout.scopeFromEntry(
+        timeout == null ? Double.NaN : timeout.getSeconds() + timeout.getNano() / 1e9, awaitable);
   }
 
-  private static <T> Future<T> waitForFuture(
-      EventLoop loop, Awaitable<T> awaitable, Duration timeout) {
-    Future<T> inner = loop.ensureFuture(awaitable);
-    Future<T> outer = new Future<>(loop);
-    boolean[] timedOut = {false};
-    Handle timer =
-        loop.callLater(
-            timeout,
-            () -> {
-              timedOut[0] = true;
-              inner.cancel();
-            });
-    inner.addDoneCallback(
-        in -> {
-          timer.cancel();
-          if (outer.isDone()) {
-            return;
-          }
-          if (in.state == Future.SUCCEEDED) {
-            outer.setResult(in.result());
-          } else if (timedOut[0] && in.isCancelled()) {
-            outer.setException(new TimeoutException("timed out after " + timeout));
-          } else {
-            outer.setException(in.failure());
-          }
-        });
-    outer.addDoneCallback(
-        o -> {
-          if (o.isCancelled()) {
-            timer.cancel();
-            inner.cancel();
-          }
-        });
-    return outer;
+  /** {@code wait_for} with a timeout of zero or less: asyncio's special case. */
+  private static Object waitForNow(AsyncFrame<?> f) throws Throwable {
+    Future<?> inner;
+    if (f.label == 0) {
+      EventLoop loop = f.task.loop;
+      inner = loop.ensureFuture((Awaitable<?>) f.refs[0]);
+      f.refs[0] = inner;
+      if (inner.isDone()) {
+        return inner.result();
+      }
+      // wait on a future of our own, not on the inner work, so that cancelling us does not
+      // cancel it a second time (asyncio's _cancel_and_wait)
+      Future<Object> waiter = new Future<>(loop);
+      Consumer<Future<?>> release =
+          x -> {
+            if (!waiter.isDone()) {
+              waiter.setResult(null);
+            }
+          };
+      f.refs[1] = release;
+      inner.addDoneCallback(release);
+      inner.cancel();
+      f.label = 1;
+      return AsyncFrame.await(waiter, f);
+    }
+    inner = (Future<?>) f.refs[0];
+    try {
+      f.resumed();
+    } finally {
+      @SuppressWarnings("unchecked")
+      Consumer<Future<?>> release = (Consumer<Future<?>>) f.refs[1];
+      inner.removeDoneCallback(release);
+    }
+    if (inner.isCancelled()) {
+      TimeoutException te = new TimeoutException("timed out");
+      te.initCause(inner.failure());
+      throw te;
+    }
+    return inner.result();
   }
 
   // ---- threads -----------------------------------------------------------------------------

@@ -40,9 +40,15 @@ public final class Timeout {
   private Handle handle;
   /** The body, or the function that makes it from this object. */
   private final Object body;
+  /**
+   * For a deadline taken on entry ({@code wait_for}'s): the delay in seconds added to the loop's
+   * time when the body starts; NaN when {@link #when} was fixed at creation.
+   */
+  private final double delayOnEntry;
 
-  private Timeout(double when, Object body) {
+  private Timeout(double when, double delayOnEntry, Object body) {
     this.when = when;
+    this.delayOnEntry = delayOnEntry;
     this.body = body;
   }
 
@@ -118,7 +124,14 @@ public final class Timeout {
   /** The coroutine that runs {@code body} (an Awaitable or a Function of this) under a deadline. */
   static <T> Coroutine<T> scope(double when, Object body) {
     AsyncFrame<T> f = AsyncFrame.create(Timeout::run, 1, 0);
-    f.refs[0] = new Timeout(when, body);
+    f.refs[0] = new Timeout(when, Double.NaN, body);
+    return f;
+  }
+
+  /** {@link #scope} whose deadline is {@code delaySeconds} after the body starts. */
+  static <T> Coroutine<T> scopeFromEntry(double delaySeconds, Object body) {
+    AsyncFrame<T> f = AsyncFrame.create(Timeout::run, 1, 0);
+    f.refs[0] = new Timeout(Double.NaN, delaySeconds, body);
     return f;
   }
 
@@ -160,6 +173,9 @@ public final class Timeout {
     task = t;
     cancellingOnEntry = t.cancelling();
     state = ENTERED;
+    if (!Double.isNaN(delayOnEntry)) {
+      when = t.loop.time() + delayOnEntry;
+    }
     rescheduleAt(when);
   }
 
