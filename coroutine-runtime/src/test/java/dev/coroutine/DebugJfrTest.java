@@ -60,9 +60,11 @@ class DebugJfrTest {
     RecordedEvent badEnd = only(ends, "jfr-bad");
     assertThat(badEnd.getString("outcome")).isEqualTo("exception");
     assertThat(badEnd.getString("exception")).isEqualTo("java.lang.IllegalStateException");
-    assertThat(slow).hasSize(1);
-    assertThat(slow.get(0).getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
-    assertThat(slow.get(0).getString("callback")).startsWith("Handle[");
+    // the blocking callback; on a loaded machine a task step may also pass the threshold
+    List<RecordedEvent> slowHandles =
+        slow.stream().filter(e -> e.getString("callback").startsWith("Handle[")).collect(Collectors.toList());
+    assertThat(slowHandles).hasSize(1);
+    assertThat(slowHandles.get(0).getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
   }
 
   @Test
