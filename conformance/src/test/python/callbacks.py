@@ -5,6 +5,10 @@ import asyncio
 from _trace import log
 
 
+class Boom(Exception):
+    pass
+
+
 async def scenario_call_soon_order():
     loop = asyncio.get_running_loop()
     for i in range(3):
@@ -144,3 +148,122 @@ async def scenario_task_step_and_callbacks_interleave():
     log("main 2")
     await t
     log("end")
+
+
+async def scenario_call_later_zero_runs_after_call_soon():
+    loop = asyncio.get_running_loop()
+    loop.call_later(0, log, "later 0")
+    loop.call_soon(log, "soon")
+    await asyncio.sleep(0.005)
+    log("end")
+
+
+async def scenario_timers_run_by_deadline_not_registration():
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.006, log, "6 ms")
+    loop.call_later(0.002, log, "2 ms")
+    loop.call_later(0.004, log, "4 ms")
+    await asyncio.sleep(0.015)
+    log("end")
+
+
+async def scenario_cancel_after_run_marks_handle_cancelled():
+    loop = asyncio.get_running_loop()
+    h = loop.call_soon(log, "ran")
+    await asyncio.sleep(0)
+    log("before cancel", h.cancelled())
+    h.cancel()
+    log("after cancel", h.cancelled())
+
+
+async def scenario_handle_cancels_itself_while_running():
+    loop = asyncio.get_running_loop()
+    box = {}
+
+    def cb():
+        box["h"].cancel()
+        log("running, cancelled", box["h"].cancelled())
+
+    box["h"] = loop.call_soon(cb)
+    await asyncio.sleep(0)
+    log("end", box["h"].cancelled())
+
+
+async def scenario_past_timer_and_call_soon_from_one_callback():
+    loop = asyncio.get_running_loop()
+
+    def cb():
+        loop.call_later(-1, log, "past timer")
+        loop.call_soon(log, "soon")
+
+    loop.call_soon(cb)
+    await asyncio.sleep(0.005)
+    log("end")
+
+
+async def scenario_callback_chain_across_passes():
+    loop = asyncio.get_running_loop()
+
+    def step(n):
+        log("step", n)
+        if n < 3:
+            loop.call_soon(step, n + 1)
+
+    loop.call_soon(step, 1)
+    for i in range(4):
+        await asyncio.sleep(0)
+        log("main pass", i)
+
+
+async def scenario_timer_error_goes_to_handler_and_loop_goes_on():
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(lambda l, ctx: log("handler", ctx["exception"]))
+
+    def bad():
+        raise Boom()
+
+    loop.call_later(0.001, bad)
+    loop.call_later(0.003, log, "later timer")
+    await asyncio.sleep(0.01)
+    log("end")
+
+
+async def scenario_negative_sleep_yields_once():
+    loop = asyncio.get_running_loop()
+    loop.call_soon(log, "soon")
+    await asyncio.sleep(-1)
+    log("after sleep(-1)")
+
+
+async def scenario_two_tasks_yield_in_turn():
+    async def player(name):
+        for i in range(3):
+            log(name, i)
+            await asyncio.sleep(0)
+
+    await asyncio.gather(player("ping"), player("pong"))
+    log("end")
+
+
+async def scenario_call_soon_threadsafe_runs_on_the_loop():
+    import threading
+    loop = asyncio.get_running_loop()
+    loop_thread = threading.current_thread()
+    f = loop.create_future()
+
+    def cb():
+        log("on the loop thread", threading.current_thread() is loop_thread)
+        f.set_result("done")
+
+    t = threading.Thread(target=lambda: loop.call_soon_threadsafe(cb))
+    t.start()
+    t.join()
+    log(await f)
+
+
+async def scenario_loop_time_is_monotonic():
+    loop = asyncio.get_running_loop()
+    t1 = loop.time()
+    await asyncio.sleep(0.002)
+    t2 = loop.time()
+    log(t2 >= t1 + 0.002, t2 > t1)

@@ -22,9 +22,12 @@ public final class Handle extends TimerEntry implements Runnable {
     this.callback = callback;
   }
 
-  /** Cancels the callback; does nothing if it already ran or was cancelled. */
+  /**
+   * Cancels the callback: it will not run if it has not yet. As asyncio's {@code Handle.cancel()},
+   * it marks the handle cancelled even if the callback already ran (or is running).
+   */
   public void cancel() {
-    if (state != PENDING) {
+    if (state == CANCELLED) {
       return;
     }
     state = CANCELLED;
@@ -35,9 +38,10 @@ public final class Handle extends TimerEntry implements Runnable {
   }
 
   /**
-   * True if {@link #cancel()} was called before the callback ran.
+   * True once {@link #cancel()} was called, before or after the callback ran (asyncio's {@code
+   * Handle.cancelled()}).
    *
-   * @return true if the callback was cancelled before it ran
+   * @return true if the handle was cancelled
    */
   public boolean isCancelled() {
     return state == CANCELLED;

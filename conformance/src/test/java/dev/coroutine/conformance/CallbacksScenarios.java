@@ -3,6 +3,7 @@ package dev.coroutine.conformance;
 import static dev.coroutine.Coroutines.await;
 import static dev.coroutine.Coroutines.createTask;
 import static dev.coroutine.Coroutines.done;
+import static dev.coroutine.Coroutines.gather;
 import static dev.coroutine.Coroutines.getRunningLoop;
 import static dev.coroutine.Coroutines.sleep;
 import static dev.coroutine.conformance.Trace.log;
@@ -193,6 +194,168 @@ final class CallbacksScenarios {
     log("main 2");
     await(t);
     log("end");
+    return done();
+  }
+
+  /** The scenarios' own exception. */
+  static final class Boom extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+  }
+
+  @Scenario("call_later_zero_runs_after_call_soon")
+  @Async
+  static Coroutine<Void> callLaterZero() {
+    EventLoop loop = getRunningLoop();
+    loop.callLater(0, () -> log("later 0"));
+    loop.callSoon(() -> log("soon"));
+    await(sleep(5));
+    log("end");
+    return done();
+  }
+
+  @Scenario("timers_run_by_deadline_not_registration")
+  @Async
+  static Coroutine<Void> timersByDeadline() {
+    EventLoop loop = getRunningLoop();
+    loop.callLater(0.006, () -> log("6 ms"));
+    loop.callLater(0.002, () -> log("2 ms"));
+    loop.callLater(0.004, () -> log("4 ms"));
+    await(sleep(15));
+    log("end");
+    return done();
+  }
+
+  @Scenario("cancel_after_run_marks_handle_cancelled")
+  @Async
+  static Coroutine<Void> cancelAfterRun() {
+    EventLoop loop = getRunningLoop();
+    Handle h = loop.callSoon(() -> log("ran"));
+    await(sleep(0));
+    log("before cancel", h.isCancelled());
+    h.cancel();
+    log("after cancel", h.isCancelled());
+    return done();
+  }
+
+  @Scenario("handle_cancels_itself_while_running")
+  @Async
+  static Coroutine<Void> handleCancelsItself() {
+    EventLoop loop = getRunningLoop();
+    Handle[] box = new Handle[1];
+    box[0] =
+        loop.callSoon(
+            () -> {
+              box[0].cancel();
+              log("running, cancelled", box[0].isCancelled());
+            });
+    await(sleep(0));
+    log("end", box[0].isCancelled());
+    return done();
+  }
+
+  @Scenario("past_timer_and_call_soon_from_one_callback")
+  @Async
+  static Coroutine<Void> pastTimerAndSoon() {
+    EventLoop loop = getRunningLoop();
+    loop.callSoon(
+        () -> {
+          loop.callLater(-1, () -> log("past timer"));
+          loop.callSoon(() -> log("soon"));
+        });
+    await(sleep(5));
+    log("end");
+    return done();
+  }
+
+  private static void step(EventLoop loop, int n) {
+    log("step", n);
+    if (n < 3) {
+      loop.callSoon(() -> step(loop, n + 1));
+    }
+  }
+
+  @Scenario("callback_chain_across_passes")
+  @Async
+  static Coroutine<Void> callbackChain() {
+    EventLoop loop = getRunningLoop();
+    loop.callSoon(() -> step(loop, 1));
+    for (int i = 0; i < 4; i++) {
+      await(sleep(0));
+      log("main pass", i);
+    }
+    return done();
+  }
+
+  @Scenario("timer_error_goes_to_handler_and_loop_goes_on")
+  @Async
+  static Coroutine<Void> timerError() {
+    EventLoop loop = getRunningLoop();
+    loop.setExceptionHandler((l, ctx) -> log("handler", ctx.exception()));
+    loop.callLater(
+        0.001,
+        () -> {
+          throw new Boom();
+        });
+    loop.callLater(0.003, () -> log("later timer"));
+    await(sleep(10));
+    log("end");
+    return done();
+  }
+
+  @Scenario("negative_sleep_yields_once")
+  @Async
+  static Coroutine<Void> negativeSleep() {
+    getRunningLoop().callSoon(() -> log("soon"));
+    await(sleep(-1000));
+    log("after sleep(-1)");
+    return done();
+  }
+
+  @Async
+  private static Coroutine<Void> player(String name) {
+    for (int i = 0; i < 3; i++) {
+      log(name, i);
+      await(sleep(0));
+    }
+    return done();
+  }
+
+  @Scenario("two_tasks_yield_in_turn")
+  @Async
+  static Coroutine<Void> twoTasksYield() {
+    await(gather(player("ping"), player("pong")));
+    log("end");
+    return done();
+  }
+
+  @Scenario("call_soon_threadsafe_runs_on_the_loop")
+  @Async
+  static Coroutine<Void> callSoonThreadsafe() throws InterruptedException {
+    EventLoop loop = getRunningLoop();
+    Thread loopThread = Thread.currentThread();
+    Future<String> f = loop.createFuture();
+    Thread t =
+        new Thread(
+            () ->
+                loop.callSoonThreadsafe(
+                    () -> {
+                      log("on the loop thread", Thread.currentThread() == loopThread);
+                      f.setResult("done");
+                    }));
+    t.start();
+    t.join();
+    log(await(f));
+    return done();
+  }
+
+  @Scenario("loop_time_is_monotonic")
+  @Async
+  static Coroutine<Void> loopTime() {
+    EventLoop loop = getRunningLoop();
+    double t1 = loop.time();
+    await(sleep(2));
+    double t2 = loop.time();
+    log(t2 >= t1 + 0.002, t2 > t1);
     return done();
   }
 }
