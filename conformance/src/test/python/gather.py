@@ -344,3 +344,25 @@ async def scenario_exception_raised_before_first_await():
         log("raised Boom", state(slow))
     gate.set_result(None)
     await slow
+
+
+async def scenario_cancelling_task_awaiting_gather_whose_children_swallow():
+    async def swallow(name):
+        try:
+            await asyncio.sleep(10)
+        except asyncio.CancelledError:
+            log(name, "swallows")
+        return name
+
+    async def waiter():
+        return await asyncio.gather(swallow("a"), swallow("b"))
+
+    w = asyncio.create_task(waiter())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    w.cancel()
+    try:
+        log("result", await w)
+    except asyncio.CancelledError:
+        log("waiter cancelled")
+    log(state(w))

@@ -470,3 +470,45 @@ async def scenario_main_task_cancelled_by_child():
         await asyncio.sleep(10)
     except asyncio.CancelledError as e:
         log("main cancelled", msg(e), me.cancelling())
+
+
+async def scenario_cancel_after_awaited_future_completed_before_resume():
+    f = asyncio.get_running_loop().create_future()
+
+    async def waiter():
+        try:
+            log("got", await f)
+        except asyncio.CancelledError:
+            log("cancelled instead of the result")
+            raise
+
+    t = asyncio.create_task(waiter())
+    await asyncio.sleep(0)
+    f.set_result("value")
+    log("cancel", t.cancel())
+    try:
+        await t
+    except asyncio.CancelledError:
+        log("task cancelled", state(f))
+
+
+async def scenario_ensure_future_of_task_and_future_is_identity():
+    loop = asyncio.get_running_loop()
+    t = asyncio.create_task(body("t", 0))
+    f = loop.create_future()
+    log(asyncio.ensure_future(t) is t, asyncio.ensure_future(f) is f)
+    c = asyncio.ensure_future(body("c", 0))
+    log(isinstance(c, asyncio.Task), await c, await t)
+
+
+async def scenario_task_and_direct_await_of_one_coroutine():
+    c = body("c", 0)
+    t = asyncio.create_task(c)
+    try:
+        log("direct await got", await c)
+    except RuntimeError as e:
+        log("direct await raised", e)
+    try:
+        log("task got", await t)
+    except RuntimeError as e:
+        log("task raised", e)

@@ -289,3 +289,13 @@ async def scenario_timeout_in_child_task_does_not_touch_parent():
 
     log(await asyncio.create_task(child()))
     log("parent cancelling", asyncio.current_task().cancelling())
+
+
+async def scenario_when_reports_the_rescheduled_deadline():
+    loop = asyncio.get_running_loop()
+    async with asyncio.timeout(5) as cm:
+        when = loop.time() + 7
+        cm.reschedule(when)
+        log("when is the new deadline", cm.when() == when)
+        cm.reschedule(None)
+        log("when is none", cm.when() is None)

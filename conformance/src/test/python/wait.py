@@ -2,7 +2,7 @@
 
 import asyncio
 
-from _trace import log, names, state
+from _trace import log, names, since, state
 
 
 class Boom(Exception):
@@ -227,3 +227,14 @@ async def scenario_timeout_and_completion_in_order():
     loop.call_later(0.001, gate.set_result, None)
     done, pending = await asyncio.wait([t], timeout=5)
     log(names(done), names(pending))
+
+
+@since("3.12")
+async def scenario_coroutines_are_refused():
+    c = sleeper(0, "c")
+    try:
+        done, pending = await asyncio.wait([c])
+        log("accepted", len(done))
+    except TypeError as e:
+        log("raised", e)
+        c.close()

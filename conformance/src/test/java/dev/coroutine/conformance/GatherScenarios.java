@@ -492,4 +492,25 @@ final class GatherScenarios {
     await(slow);
     return done();
   }
+
+  @Async
+  private static Coroutine<List<String>> gatherSwallowers() {
+    return done(await(gather(swallow("a"), swallow("b"))));
+  }
+
+  @Scenario("cancelling_task_awaiting_gather_whose_children_swallow")
+  @Async
+  static Coroutine<Void> cancelTaskAwaitingSwallowers() {
+    Task<List<String>> w = createTask(gatherSwallowers());
+    await(sleep(0));
+    await(sleep(0));
+    w.cancel();
+    try {
+      log("result", await(w));
+    } catch (CancellationException e) {
+      log("waiter cancelled");
+    }
+    log(state(w));
+    return done();
+  }
 }

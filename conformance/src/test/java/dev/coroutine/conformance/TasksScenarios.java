@@ -12,6 +12,7 @@ import static dev.coroutine.conformance.Trace.state;
 
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
 import dev.coroutine.Future;
 import dev.coroutine.Task;
 import java.util.ArrayList;
@@ -680,6 +681,69 @@ final class TasksScenarios {
       await(sleep(10_000));
     } catch (CancellationException e) {
       log("main cancelled", msg(e), me.cancelling());
+    }
+    return done();
+  }
+
+  @Async
+  private static Coroutine<Void> futureWaiter(Future<String> f) {
+    try {
+      log("got", await(f));
+    } catch (CancellationException e) {
+      log("cancelled instead of the result");
+      throw e;
+    }
+    return done();
+  }
+
+  @Scenario("cancel_after_awaited_future_completed_before_resume")
+  @Async
+  static Coroutine<Void> cancelAfterFutureCompleted() {
+    Future<String> f = getRunningLoop().createFuture();
+    Task<Void> t = createTask(futureWaiter(f));
+    await(sleep(0));
+    f.setResult("value");
+    log("cancel", t.cancel());
+    try {
+      await(t);
+    } catch (CancellationException e) {
+      log("task cancelled", state(f));
+    }
+    return done();
+  }
+
+  @Scenario("ensure_future_of_task_and_future_is_identity")
+  @Async
+  static Coroutine<Void> ensureFutureIdentity() {
+    Task<String> t = createTask(body("t", 0));
+    Future<String> f = getRunningLoop().createFuture();
+    log(Coroutines.ensureFuture(t) == t, Coroutines.ensureFuture(f) == f);
+    Future<String> c = Coroutines.ensureFuture(body("c", 0));
+    log(c instanceof Task, await(c), await(t));
+    return done();
+  }
+
+  @Scenario("task_and_direct_await_of_one_coroutine")
+  @Differs(
+      reason =
+          "a coroutine runs at most once and the second user is refused at once (SPEC): awaiting a"
+              + " coroutine a task already owns throws IllegalStateException before it runs, while"
+              + " asyncio lets the direct await start it, the task resume it, and the await fail later",
+      asyncio = {"c starts", "c slept", "c finally", "direct await raised RuntimeError"},
+      ours = {"direct await raised RuntimeError", "c starts", "c slept", "c finally"})
+  @Async
+  static Coroutine<Void> taskAndDirectAwait() {
+    Coroutine<String> c = body("c", 0);
+    Task<String> t = createTask(c);
+    try {
+      log("direct await got", await(c));
+    } catch (IllegalStateException e) {
+      log("direct await raised", e);
+    }
+    try {
+      log("task got", await(t));
+    } catch (IllegalStateException e) {
+      log("task raised", e);
     }
     return done();
   }

@@ -503,4 +503,22 @@ final class TimeoutsScenarios {
     log("parent cancelling", currentTask().cancelling());
     return done();
   }
+
+  @Async
+  private static Coroutine<Void> rescheduleChecks(Timeout cm) {
+    EventLoop loop = getRunningLoop();
+    double when = loop.time() + 7;
+    cm.rescheduleAt(when);
+    log("when is the new deadline", cm.when() == when);
+    cm.reschedule(null);
+    log("when is none", Double.isNaN(cm.when()));
+    return done();
+  }
+
+  @Scenario("when_reports_the_rescheduled_deadline")
+  @Async
+  static Coroutine<Void> whenAfterReschedule() throws TimeoutException {
+    await(timeout(ms(5000), c -> rescheduleChecks(c)));
+    return done();
+  }
 }
