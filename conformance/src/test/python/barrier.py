@@ -152,3 +152,28 @@ async def scenario_invalid_parties():
             asyncio.Barrier(n)
         except ValueError as e:
             log("parties", n, e)
+
+
+async def scenario_arrival_while_draining_waits_for_next_round():
+    b = asyncio.Barrier(2)
+    ta = asyncio.create_task(party(b, "a"))
+    tb = asyncio.create_task(party(b, "b"))
+    tc = asyncio.create_task(party(b, "c"))
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)
+    log("after the round", b.n_waiting, ta.done(), tb.done(), tc.done())
+    td = asyncio.create_task(party(b, "d"))
+    r = await asyncio.gather(ta, tb, tc, td)
+    log("indices", r, b.n_waiting)
+
+
+async def scenario_abort_while_draining():
+    b = asyncio.Barrier(2)
+    ta = asyncio.create_task(party(b, "a"))
+    tb = asyncio.create_task(party(b, "b"))
+    await asyncio.sleep(0)
+    log("released, draining", b.n_waiting, ta.done(), tb.done())
+    await b.abort()
+    r = await asyncio.gather(ta, tb, return_exceptions=True)
+    log("results", r, b.broken)

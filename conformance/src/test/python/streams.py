@@ -335,3 +335,37 @@ async def scenario_readexactly_more_than_limit_is_fine():
     r = reader(limit=4)
     r.feed_data(b"0123456789")
     log("exactly", txt(await r.readexactly(10)))
+
+
+async def scenario_socket_client_close_is_eof_for_the_server():
+    seen = asyncio.get_running_loop().create_future()
+
+    async def reader_to_eof(reader, writer):
+        data = await reader.read()
+        seen.set_result((len(data), reader.at_eof()))
+        writer.close()
+
+    server, port = await serve(reader_to_eof)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(b"bye")
+    log("closing", writer.is_closing())
+    writer.close()
+    log("closing", writer.is_closing())
+    await writer.wait_closed()
+    log("server read", await seen)
+    server.close()
+    await server.wait_closed()
+
+
+async def scenario_socket_connect_after_server_closed_is_refused():
+    async def nothing(reader, writer):
+        writer.close()
+
+    server, port = await serve(nothing)
+    server.close()
+    await server.wait_closed()
+    try:
+        await asyncio.open_connection("127.0.0.1", port)
+        log("connected?")
+    except OSError as e:
+        log("refused", isinstance(e, OSError))

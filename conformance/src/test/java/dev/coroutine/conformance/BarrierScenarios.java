@@ -4,6 +4,7 @@ import static dev.coroutine.Coroutines.await;
 import static dev.coroutine.Coroutines.createTask;
 import static dev.coroutine.Coroutines.done;
 import static dev.coroutine.Coroutines.gather;
+import static dev.coroutine.Coroutines.gatherReturnExceptions;
 import static dev.coroutine.Coroutines.getRunningLoop;
 import static dev.coroutine.Coroutines.sleep;
 import static dev.coroutine.conformance.Trace.log;
@@ -226,6 +227,37 @@ final class BarrierScenarios {
         log("parties", n, e);
       }
     }
+    return done();
+  }
+
+  @Scenario("arrival_while_draining_waits_for_next_round")
+  @Async
+  static Coroutine<Void> arrivalWhileDraining() throws BrokenBarrierException {
+    Barrier b = new Barrier(2);
+    Task<Integer> ta = createTask(party(b, "a"));
+    Task<Integer> tb = createTask(party(b, "b"));
+    Task<Integer> tc = createTask(party(b, "c"));
+    await(sleep(0));
+    await(sleep(0));
+    await(sleep(0));
+    log("after the round", b.waiting(), ta.isDone(), tb.isDone(), tc.isDone());
+    Task<Integer> td = createTask(party(b, "d"));
+    List<Integer> r = await(gather(ta, tb, tc, td));
+    log("indices", r, b.waiting());
+    return done();
+  }
+
+  @Scenario("abort_while_draining")
+  @Async
+  static Coroutine<Void> abortWhileDraining() throws BrokenBarrierException {
+    Barrier b = new Barrier(2);
+    Task<Integer> ta = createTask(party(b, "a"));
+    Task<Integer> tb = createTask(party(b, "b"));
+    await(sleep(0));
+    log("released, draining", b.waiting(), ta.isDone(), tb.isDone());
+    b.abort();
+    List<Object> r = await(gatherReturnExceptions(ta, tb));
+    log("results", r, b.isBroken());
     return done();
   }
 }

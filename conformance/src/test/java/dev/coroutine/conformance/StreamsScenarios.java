@@ -9,14 +9,17 @@ import static dev.coroutine.conformance.Trace.log;
 
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
+import dev.coroutine.Future;
 import dev.coroutine.Task;
 import dev.coroutine.io.Connection;
 import dev.coroutine.io.IncompleteReadException;
 import dev.coroutine.io.LimitOverrunException;
 import dev.coroutine.io.Server;
+import dev.coroutine.io.StreamHandler;
 import dev.coroutine.io.StreamReader;
 import dev.coroutine.io.StreamWriter;
 import dev.coroutine.io.Streams;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -499,6 +502,52 @@ final class StreamsScenarios {
     StreamReader r = reader(4);
     r.feedData(bytes("0123456789"));
     log("exactly", txt(await(r.readExactly(10))));
+    return done();
+  }
+
+  @Scenario("socket_client_close_is_eof_for_the_server")
+  @Async
+  static Coroutine<Void> socketClientClose() throws Exception {
+    Future<List<Object>> seen = getRunningLoop().createFuture();
+    StreamHandler readToEof =
+        (reader, writer) -> {
+          byte[] data = await(reader.read(-1));
+          seen.setResult(List.of(data.length, reader.atEof()));
+          writer.close();
+          return done();
+        };
+    Server server = await(Streams.startServer(readToEof, "127.0.0.1", 0));
+    Connection c = await(Streams.openConnection("127.0.0.1", server.port()));
+    c.writer().write("bye");
+    log("closing", c.writer().isClosing());
+    c.writer().close();
+    log("closing", c.writer().isClosing());
+    await(c.writer().waitClosed());
+    log("server read", await(seen));
+    server.close();
+    await(server.waitClosed());
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> nothing(StreamReader reader, StreamWriter writer) {
+    writer.close();
+    return done();
+  }
+
+  @Scenario("socket_connect_after_server_closed_is_refused")
+  @Async
+  static Coroutine<Void> socketConnectRefused() throws Exception {
+    Server server = await(Streams.startServer(StreamsScenarios::nothing, "127.0.0.1", 0));
+    int port = server.port();
+    server.close();
+    await(server.waitClosed());
+    try {
+      await(Streams.openConnection("127.0.0.1", port));
+      log("connected?");
+    } catch (IOException e) {
+      log("refused", true);
+    }
     return done();
   }
 }
