@@ -96,11 +96,20 @@ async def scenario_body_swallows_cancel_of_failure():
 
 
 async def scenario_two_children_fail_same_pass():
+    gate = asyncio.Event()
+
+    async def fail_at_gate(name, exc):
+        await gate.wait()
+        log(name, "fails")
+        raise exc()
+
     try:
         async with asyncio.TaskGroup() as tg:
-            tg.create_task(failer("a", 0.003, Boom))
-            tg.create_task(failer("b", 0.003, Bang))
+            tg.create_task(fail_at_gate("a", Boom))
+            tg.create_task(fail_at_gate("b", Bang))
             tg.create_task(sleeper("c", 1))
+            await asyncio.sleep(0)
+            gate.set()  # both wake in the same pass, before the group hears of either failure
     except ExceptionGroup as eg:
         log("caught", group_errors(eg))
 

@@ -38,7 +38,7 @@ final class Debug {
       Collections.synchronizedMap(new WeakHashMap<>());
 
   /** Never-awaited watches of frames created while tracking, removed when the frame starts. */
-  private static final Map<AsyncFrame<?>, FrameWatch> FRAMES =
+  private static final Map<Coroutine<?>, FrameWatch> FRAMES =
       Collections.synchronizedMap(new WeakHashMap<>());
 
   /** Stack frames of a creation site kept in reports. */
@@ -98,6 +98,7 @@ final class Debug {
     }
     switch (simple) {
       case "AsyncFrame":
+      case "LazyCoroutine":
       case "Coroutines":
       case "Debug":
       case "EventLoop":
@@ -127,15 +128,18 @@ final class Debug {
 
   // ---- never-awaited coroutines ------------------------------------------------------------
 
-  /** Watches {@code f}: if it is collected without ever being started, it is reported. */
-  static void trackFrame(AsyncFrame<?> f) {
-    FrameWatch w = new FrameWatch(site());
+  /**
+   * Watches {@code f} (a frame, or a {@link LazyCoroutine}): if it is collected without ever
+   * being started, it is reported.
+   */
+  static void trackFrame(Coroutine<?> f) {
+    FrameWatch w = new FrameWatch(site(), f instanceof AsyncFrame ? null : f.toString());
     FRAMES.put(f, w);
     Holder.CLEANER.register(f, w);
   }
 
   /** {@code f} was awaited or wrapped in a task: it will not be reported. */
-  static void frameStarted(AsyncFrame<?> f) {
+  static void frameStarted(Coroutine<?> f) {
     FrameWatch w = FRAMES.remove(f);
     if (w != null) {
       w.started = true;
@@ -151,11 +155,14 @@ final class Debug {
   private static final class FrameWatch implements Runnable {
     /** Where the coroutine was created: its {@code @Async} method first, then its callers. */
     final StackTraceElement[] site;
+    /** The coroutine's name if it is no {@code @Async} method's frame, else null. */
+    final String name;
     /** Set when the frame is first awaited or scheduled. */
     volatile boolean started;
 
-    FrameWatch(StackTraceElement[] site) {
+    FrameWatch(StackTraceElement[] site, String name) {
       this.site = site;
+      this.name = name;
     }
 
     @Override
@@ -163,7 +170,10 @@ final class Debug {
       if (started) {
         return;
       }
-      String name = site.length == 0 ? "?" : site[0].getClassName() + "." + site[0].getMethodName();
+      String name =
+          this.name != null
+              ? this.name
+              : site.length == 0 ? "?" : site[0].getClassName() + "." + site[0].getMethodName();
       LOG.log(
           System.Logger.Level.WARNING,
           "coroutine " + name + " was never awaited; created at:" + format(site));

@@ -16,8 +16,12 @@ public abstract class LazyCoroutine<T> implements Coroutine<T> {
   /** Set when first awaited. */
   private boolean started;
 
-  /** For subclasses. */
-  protected LazyCoroutine() {}
+  /** For subclasses. In debug mode, one never awaited is reported as a frame would be. */
+  protected LazyCoroutine() {
+    if (Debug.tracking) {
+      Debug.trackFrame(this);
+    }
+  }
 
   /**
    * Does the work, awaited from frame {@code caller}: returns the result, throws the failure,
@@ -38,6 +42,9 @@ public abstract class LazyCoroutine<T> implements Coroutine<T> {
           "coroutine " + this + " was already awaited or scheduled: a coroutine runs at most once");
     }
     started = true;
+    if (Debug.tracking) {
+      Debug.frameStarted(this);
+    }
     return start(caller);
   }
 }

@@ -42,6 +42,18 @@ class DebugModeTest extends TestBase {
     assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
   }
 
+  private static void forgetLockAcquire() {
+    new dev.coroutine.sync.Lock().acquire(); // created, dropped: the lock was never taken
+  }
+
+  @Test
+  void neverAwaitedLockAcquire_reportedByName() throws Exception {
+    loop.setDebug(true);
+    forgetLockAcquire();
+    Record r = awaitRecord("coroutine Lock.acquire() was never awaited", "forgetLockAcquire");
+    assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
+  }
+
   @Test
   void debugOff_tracksNothing_andSetDebugTogglesTracking() {
     org.junit.jupiter.api.Assumptions.assumeFalse(Debug.GLOBAL, "debug mode is on JVM-wide");

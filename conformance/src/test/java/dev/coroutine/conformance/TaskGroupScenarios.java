@@ -154,16 +154,26 @@ final class TaskGroupScenarios {
     return done();
   }
 
+  @Async
+  static Coroutine<Void> failAtGate(Event gate, String name, Supplier<RuntimeException> error) {
+    await(gate.await());
+    log(name, "fails");
+    throw error.get();
+  }
+
   @Scenario("two_children_fail_same_pass")
   @Async
   static Coroutine<Void> twoFailSamePass() {
+    Event gate = new Event();
     try {
       await(
           TaskGroup.run(
               tg -> {
-                tg.createTask(failer("a", 3, Boom::new));
-                tg.createTask(failer("b", 3, Bang::new));
+                tg.createTask(failAtGate(gate, "a", Boom::new));
+                tg.createTask(failAtGate(gate, "b", Bang::new));
                 tg.createTask(sleeper("c", 1000, null));
+                await(sleep(0));
+                gate.set(); // both wake in the same pass, before the group hears of either failure
                 return done();
               }));
     } catch (TaskGroupException eg) {

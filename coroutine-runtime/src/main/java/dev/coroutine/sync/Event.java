@@ -66,6 +66,11 @@ public final class Event {
   /** A wait not awaited yet: done at once if the flag is set, otherwise waits in a frame. */
   private final class WaitCall extends LazyCoroutine<Void> {
     @Override
+    public String toString() {
+      return "Event.await()";
+    }
+
+    @Override
     protected Object start(AsyncFrame<?> caller) throws Throwable {
       return flag ? null : AsyncFrame.await(new Wait().coroutine(), caller);
     }

@@ -96,6 +96,11 @@ public final class Lock {
   /** An acquire not awaited yet: takes a free lock without a frame, otherwise waits in one. */
   private final class AcquireCall extends LazyCoroutine<Void> {
     @Override
+    public String toString() {
+      return "Lock.acquire()";
+    }
+
+    @Override
     protected Object start(AsyncFrame<?> caller) throws Throwable {
       if (!locked && noLiveWaiter()) {
         locked = true;

@@ -338,6 +338,11 @@ public class Queue<T> {
     }
 
     @Override
+    public String toString() {
+      return queue.getClass().getSimpleName() + ".put()";
+    }
+
+    @Override
     protected Object start(AsyncFrame<?> caller) throws Throwable {
       Queue<T> q = queue;
       if (q.shutdown || !q.isFull()) {

@@ -111,6 +111,11 @@ public class Semaphore {
   /** An acquire not awaited yet: takes a free permit without a frame, otherwise waits in one. */
   private final class AcquireCall extends LazyCoroutine<Void> {
     @Override
+    public String toString() {
+      return Semaphore.this.getClass().getSimpleName() + ".acquire()";
+    }
+
+    @Override
     protected Object start(AsyncFrame<?> caller) throws Throwable {
       if (!isLocked()) {
         value--;
