@@ -239,23 +239,24 @@ public final class Coroutines {
   // ---- sleeping ----------------------------------------------------------------------------
 
   /**
-   * A coroutine that finishes after {@code delay}; {@code sleep(0)} yields to the loop once.
+   * A coroutine that finishes after {@code delay}; {@code sleep(0)} (or a negative delay) yields
+   * to the loop once. A delay too long to represent (past ~292 years) sleeps until cancelled.
    *
    * @param delay how long to sleep; zero or negative yields once
    * @return a coroutine to await
    */
   public static Coroutine<Void> sleep(Duration delay) {
-    return sleepNanos(delay.toNanos());
+    return sleepNanos(Deadlines.nanos(delay, "sleep"));
   }
 
   /**
-   * A coroutine that finishes after {@code millis} milliseconds.
+   * A coroutine that finishes after {@code millis} milliseconds; see {@link #sleep(Duration)}.
    *
    * @param millis how long to sleep, in milliseconds; zero or negative yields once
    * @return a coroutine to await
    */
   public static Coroutine<Void> sleep(long millis) {
-    return sleepNanos(Math.multiplyExact(Math.max(0, millis), 1_000_000L));
+    return sleepNanos(Deadlines.nanosOfMillis(millis));
   }
 
   private static Coroutine<Void> sleepNanos(long nanos) {
@@ -670,7 +671,7 @@ public final class Coroutines {
 
   private static double deadline(Duration delay) {
     // the deadline is taken now, when the scope is created, as asyncio.timeout(delay) does
-    return delay == null ? Double.NaN : EventLoop.running().time() + delay.toNanos() / 1e9;
+    return delay == null ? Double.NaN : Timeout.deadlineAfter(EventLoop.running(), delay);
   }
 
   /**

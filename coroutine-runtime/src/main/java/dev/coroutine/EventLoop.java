@@ -76,6 +76,8 @@ public final class EventLoop implements AutoCloseable {
   private boolean stopping;
   /** Set by {@link #close()}. */
   private volatile boolean closed;
+  /** The loop thread was interrupted during this run: logged once, restored when the run ends. */
+  private boolean interruptedWhileRunning;
 
   /** The task whose coroutine is running right now, or null. */
   Task<?> currentTask;
@@ -255,36 +257,42 @@ public final class EventLoop implements AutoCloseable {
 
   /**
    * Schedules {@code callback} to run after {@code delaySeconds}. A negative delay is a deadline in
-   * the past, not zero: such timers run in deadline order, as asyncio's do (-2 before -1).
+   * the past, not zero: such timers run in deadline order, as asyncio's do (-2 before -1). An
+   * infinite delay, or one too long to represent (past ~292 years), makes a timer that never fires
+   * (it can still be cancelled) and never delays the others; NaN throws {@link
+   * IllegalArgumentException}.
    *
    * @param delaySeconds how long from now, in seconds
    * @param callback what to run, on the loop thread
    * @return a handle whose {@code cancel()} unschedules the callback
    */
   public Handle callLater(double delaySeconds, Runnable callback) {
-    return callAtNanos(now() + (long) (delaySeconds * 1e9), callback);
+    long delay = Deadlines.nanosOfSeconds(delaySeconds, "callLater(" + delaySeconds + ")");
+    return callAtNanos(Deadlines.after(now(), delay), callback);
   }
 
   /**
-   * Schedules {@code callback} to run after {@code delay} (negative: see above).
+   * Schedules {@code callback} to run after {@code delay}; see {@link #callLater(double, Runnable)}.
    *
    * @param delay how long from now
    * @param callback what to run, on the loop thread
    * @return a handle whose {@code cancel()} unschedules the callback
    */
   public Handle callLater(Duration delay, Runnable callback) {
-    return callAtNanos(now() + delay.toNanos(), callback);
+    return callAtNanos(Deadlines.after(now(), Deadlines.nanos(delay, "callLater")), callback);
   }
 
   /**
-   * Schedules {@code callback} to run at loop time {@code when} (seconds, see {@link #time()}).
+   * Schedules {@code callback} to run at loop time {@code when} (seconds, see {@link #time()}): at
+   * once if that time has passed; never if it is infinite or beyond ~292 years. NaN throws {@link
+   * IllegalArgumentException}.
    *
    * @param when the loop time to run at, in seconds
    * @param callback what to run, on the loop thread
    * @return a handle whose {@code cancel()} unschedules the callback
    */
   public Handle callAt(double when, Runnable callback) {
-    return callAtNanos((long) (when * 1e9), callback);
+    return callAtNanos(Deadlines.nanosOfSeconds(when, "callAt(" + when + ")"), callback);
   }
 
   private Handle callAtNanos(long when, Runnable callback) {
@@ -615,6 +623,10 @@ public final class EventLoop implements AutoCloseable {
     } finally {
       stopping = false;
       exit();
+      if (interruptedWhileRunning) {
+        interruptedWhileRunning = false;
+        Thread.currentThread().interrupt(); // the loop only held it back while it ran
+      }
     }
   }
 
@@ -748,7 +760,7 @@ public final class EventLoop implements AutoCloseable {
       timeout = 0;
     } else {
       TimerEntry first = timers.peek();
-      timeout = first == null ? Long.MAX_VALUE : Math.max(0, first.when - now());
+      timeout = first == null ? Long.MAX_VALUE : Deadlines.untilDeadline(first.when, now());
     }
     if (timeout > 0 || io != null) {
       if (virtualClock && timeout > 0 && timeout != Long.MAX_VALUE) {
@@ -809,8 +821,30 @@ public final class EventLoop implements AutoCloseable {
       } else {
         LockSupport.parkNanos(this, timeoutNanos);
       }
+      if (Thread.interrupted()) { // a set flag makes every park and select return at once
+        interruptCleared();
+      }
     } finally {
       parked = false;
+    }
+  }
+
+  /**
+   * The loop thread was interrupted while it waited. An interrupt is not how a loop is stopped
+   * (use {@link #stop()}, from another thread through {@link #callSoonThreadsafe}): the loop clears
+   * the flag, which would otherwise make every wait return at once and the idle loop spin, logs
+   * it once per run, keeps running, and sets the flag again when {@link #runForever()} returns, so
+   * the code that called it still sees the interrupt.
+   */
+  private void interruptCleared() {
+    if (!interruptedWhileRunning) {
+      interruptedWhileRunning = true;
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Event loop thread \""
+              + Thread.currentThread().getName()
+              + "\" was interrupted: the loop keeps running (stop it with loop.stop(), from other"
+              + " threads through callSoonThreadsafe); the interrupt is restored when it returns");
     }
   }
 
@@ -1072,7 +1106,7 @@ public final class EventLoop implements AutoCloseable {
    * @param d the longest a callback or task step may run unreported
    */
   public void setSlowCallbackDuration(Duration d) {
-    slowCallbackNanos = d.toNanos();
+    slowCallbackNanos = Deadlines.nanos(d, "setSlowCallbackDuration");
   }
 
   /**

@@ -48,12 +48,13 @@ public final class Handle extends TimerEntry implements Runnable {
   }
 
   /**
-   * For a timer handle, the loop time (seconds, see {@link EventLoop#time()}) it is due at.
+   * For a timer handle, the loop time (seconds, see {@link EventLoop#time()}) it is due at;
+   * {@code +Infinity} for a timer that never fires.
    *
    * @return the due time in loop seconds
    */
   public double when() {
-    return when / 1e9;
+    return Deadlines.seconds(when);
   }
 
   @Override

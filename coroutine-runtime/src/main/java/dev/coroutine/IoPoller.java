@@ -111,7 +111,8 @@ final class IoPoller implements Consumer<SelectionKey> {
         selector.select(this, 0);
       } else {
         // round up: a timer is never woken before it is due, at most a millisecond after
-        selector.select(this, Math.max(1, (timeoutNanos + 999_999) / 1_000_000));
+        long millis = timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 != 0 ? 1 : 0);
+        selector.select(this, Math.max(1, millis)); // no overflow near Long.MAX_VALUE
       }
     } catch (IOException e) {
       throw new UncheckedIOException("select failed", e);

@@ -30,7 +30,7 @@ final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
     if (t.mustCancel) {
       loop.schedule(t); // cancellation already requested: resume at once to deliver it
     } else {
-      when = loop.now() + when;
+      when = Deadlines.after(loop.now(), when); // saturates: sleep(forever) never fires
       loop.addTimer(this);
     }
     return AsyncFrame.SUSPEND;

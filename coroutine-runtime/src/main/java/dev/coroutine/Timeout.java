@@ -77,7 +77,12 @@ public final class Timeout {
    * @param delay the new deadline, from now; null for none
    */
   public void reschedule(Duration delay) {
-    rescheduleAt(delay == null ? Double.NaN : loop().time() + delay.toNanos() / 1e9);
+    rescheduleAt(delay == null ? Double.NaN : deadlineAfter(loop(), delay));
+  }
+
+  /** The loop time {@code delay} from now, in seconds: +Infinity past ~292 years. */
+  static double deadlineAfter(EventLoop loop, Duration delay) {
+    return Deadlines.seconds(Deadlines.after(loop.now(), Deadlines.nanos(delay, "timeout")));
   }
 
   /**

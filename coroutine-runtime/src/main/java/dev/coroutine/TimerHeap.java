@@ -15,7 +15,9 @@ import java.util.Arrays;
  * neither. Run indexes are unmasked (slot {@code j & (capacity - 1)}) and only ever grow, so
  * growing the ring moves no entry to another index: a resize copies the slots and touches no
  * entry (a million sleepers' entries are not all written again). An entry removed from the middle
- * of the run leaves a null slot, skipped when the run's head reaches it.
+ * of the run leaves a null slot, skipped when the run's head reaches it; when such slots
+ * outnumber the live entries the run is compacted, so cancelled timers behind a long-lived one
+ * (a pending one-hour timer, then millions of cancelled timeouts) do not keep their slots.
  */
 final class TimerHeap {
   private static final int MIN_CAPACITY = 64;
@@ -24,6 +26,8 @@ final class TimerHeap {
    * bits give the slot, and the encoded position stays negative whatever the unmasked index.
    */
   private static final int RUN_INDEX_BITS = (1 << 30) - 1;
+  /** The run's largest ring; past it entries go to the heap (which has no such limit). */
+  private static final int MAX_RUN_CAPACITY = RUN_INDEX_BITS + 1;
 
   /** The heap array; entries [0, heapSize) are live. */
   private TimerEntry[] heap = new TimerEntry[MIN_CAPACITY];
@@ -58,9 +62,10 @@ final class TimerHeap {
   }
 
   void add(TimerEntry e) {
-    if (runSize == 0 || e.when > lastWhen || (e.when == lastWhen && e.seq - lastSeq >= 0)) {
+    if ((runSize == 0 || e.when > lastWhen || (e.when == lastWhen && e.seq - lastSeq >= 0))
+        && (tail - head < MAX_RUN_CAPACITY || (runSize < MAX_RUN_CAPACITY / 2 && compactRun()))) {
       append(e);
-    } else {
+    } else { // earlier than the run's last entry, or the run is full: the heap
       if (heapSize == heap.length) {
         heap = Arrays.copyOf(heap, heapSize * 2);
       }
@@ -89,6 +94,8 @@ final class TimerHeap {
         runSize--;
         if (runSize == 0) {
           resetRun();
+        } else if (tail - head >= MIN_CAPACITY && tail - head - runSize > runSize) {
+          compactRun(); // more than half the slots are removed entries: give them back
         } else {
           runHead(); // drop the null slots at the head
         }
@@ -139,6 +146,45 @@ final class TimerHeap {
     return e;
   }
 
+  /**
+   * Moves the run's live entries to the front of a ring sized for them (their run indexes
+   * change): a live entry at the head no longer keeps every removed slot behind it. Called when
+   * removed slots outnumber live entries, so its cost, linear in the slots, is paid for by those
+   * removals (asyncio compacts its heap at the same ratio). Returns true if it made room.
+   */
+  private boolean compactRun() {
+    TimerEntry[] r = run;
+    int capacity = MIN_CAPACITY;
+    while (capacity < runSize * 2 && capacity < MAX_RUN_CAPACITY) {
+      capacity <<= 1;
+    }
+    TimerEntry[] b = new TimerEntry[capacity];
+    int mask = r.length - 1;
+    int k = 0;
+    for (int j = head; j != tail; j++) {
+      TimerEntry e = r[j & mask];
+      if (e != null) {
+        b[k] = e;
+        e.heapIndex = -2 - k;
+        k++;
+      }
+    }
+    run = b;
+    head = 0;
+    tail = k;
+    return k < capacity;
+  }
+
+  /** Slots in the run's ring (for tests: memory must come back after removals). */
+  int runCapacity() {
+    return run.length;
+  }
+
+  /** Slots in the heap array (for tests). */
+  int heapCapacity() {
+    return heap.length;
+  }
+
   private void resetRun() {
     head = tail = 0;
     if (run.length > MIN_CAPACITY * 64) {
@@ -148,9 +194,6 @@ final class TimerHeap {
 
   /** Copies the run to a ring of {@code capacity}: each index keeps its entry (and null slots). */
   private TimerEntry[] resizeRun(int capacity) {
-    if (capacity > RUN_INDEX_BITS + 1) {
-      throw new IllegalStateException("more than 2^30 timers");
-    }
     TimerEntry[] r = run;
     TimerEntry[] b = new TimerEntry[capacity];
     int oldMask = r.length - 1;

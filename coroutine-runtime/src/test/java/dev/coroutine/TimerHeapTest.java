@@ -133,4 +133,68 @@ class TimerHeapTest {
     }
     assertThat(n).isEqualTo(expectedSize);
   }
+
+  @Test
+  void cancelledEntriesBehindALongLivedOne_areNotRetained() {
+    TimerHeap q = new TimerHeap();
+    Entry hour = new Entry(0, 3_600_000_000_000L, 0);
+    q.add(hour); // the run's head for the whole test
+    int seq = 1;
+    for (int wave = 0; wave < 1_000; wave++) {
+      List<Entry> batch = new ArrayList<>();
+      for (int i = 0; i < 1_000; i++) {
+        Entry e = new Entry(seq, hour.when + seq, seq); // later deadlines: appended to the run
+        seq++;
+        q.add(e);
+        batch.add(e);
+      }
+      for (Entry e : batch) {
+        q.remove(e); // cancelled, as a waitFor's timeout when the work finished first
+        assertThat(e.isScheduled()).isFalse();
+      }
+      assertThat(q.size()).isEqualTo(1);
+      assertThat(q.runCapacity()).isLessThanOrEqualTo(4_096); // not a million slots
+    }
+    assertThat(q.peek()).isSameAs(hour);
+    Entry last = new Entry(-1, hour.when + seq, seq);
+    q.add(last);
+    assertThat(q.poll()).isSameAs(hour);
+    assertThat(q.poll()).isSameAs(last);
+    assertThat(q.size()).isZero();
+  }
+
+  @Test
+  void compaction_keepsOrderAndPositions_ofSurvivors() {
+    TimerHeap q = new TimerHeap();
+    List<Entry> all = new ArrayList<>();
+    for (int i = 0; i < 10_000; i++) {
+      Entry e = new Entry(i, 1_000L + i, i);
+      q.add(e);
+      all.add(e);
+    }
+    List<Entry> kept = new ArrayList<>();
+    for (Entry e : all) {
+      if (e.id % 7 == 0) {
+        kept.add(e);
+      } else {
+        q.remove(e); // compacts several times on the way
+      }
+    }
+    assertThat(q.runCapacity()).isLessThan(10_000);
+    for (int k = 0; k < kept.size(); k += 3) {
+      q.remove(kept.get(k)); // positions rewritten by compaction must still find the entries
+      assertThat(kept.get(k).isScheduled()).isFalse();
+    }
+    List<Entry> expected = new ArrayList<>();
+    for (int k = 0; k < kept.size(); k++) {
+      if (k % 3 != 0) {
+        expected.add(kept.get(k));
+      }
+    }
+    List<TimerEntry> polled = new ArrayList<>();
+    while (q.size() > 0) {
+      polled.add(q.poll());
+    }
+    assertThat(polled).containsExactlyElementsOf(expected);
+  }
 }

@@ -27,6 +27,8 @@ import java.util.List;
 public final class Server {
   /** Connections accepted per readiness event at most, so that one server cannot hog the loop. */
   private static final int ACCEPT_BATCH = 100;
+  /** Seconds a server stops accepting after accept() failed (asyncio's ACCEPT_RETRY_DELAY). */
+  static final double ACCEPT_RETRY_SECONDS = 1.0;
 
   /** The loop. */
   private final EventLoop loop;
@@ -110,14 +112,48 @@ public final class Server {
         ch.configureBlocking(false);
         ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
       } catch (IOException e) {
-        loop.callExceptionHandler(
-            new EventLoop.ErrorContext("socket.accept() out of system resource?", e, this));
+        backOff(s, e);
         return;
       }
       SocketTransport t = new SocketTransport(loop, ch, limit);
       t.server = this;
       clients.add(t);
       start(t);
+    }
+  }
+
+  /**
+   * accept() failed, typically out of file descriptors ({@code EMFILE}): the pending connection
+   * stays in the backlog, so the socket stays ready and retrying at once would spin the loop.
+   * As asyncio does, stop accepting on {@code s}, report it once, and listen again after {@link
+   * #ACCEPT_RETRY_SECONDS}; the waiting clients are accepted then, if resources were freed.
+   */
+  private void backOff(ServerSocketChannel s, IOException e) {
+    loop.removeReader(s);
+    loop.callExceptionHandler(
+        new EventLoop.ErrorContext(
+            "socket.accept() failed (out of file descriptors or another system resource?): "
+                + "not accepting on "
+                + localAddress(s)
+                + " for "
+                + ACCEPT_RETRY_SECONDS
+                + " s",
+            e,
+            this));
+    loop.callLater(
+        ACCEPT_RETRY_SECONDS,
+        () -> {
+          if (!closed && s.isOpen()) {
+            loop.addReader(s, () -> acceptReady(s));
+          }
+        });
+  }
+
+  private static String localAddress(ServerSocketChannel s) {
+    try {
+      return String.valueOf(s.getLocalAddress());
+    } catch (IOException e) {
+      return String.valueOf(s);
     }
   }
 

@@ -1,0 +1,373 @@
+package dev.coroutine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Field;
+import java.nio.channels.Pipe;
+import java.nio.channels.Selector;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Threads flooding one loop with {@code callSoonThreadsafe}: every callback runs exactly once,
+ * timers keep their schedule under the flood, the inbox stays bounded (producers wait), close()
+ * while threads submit loses nothing silently, and a loop whose thread dies closes itself.
+ * Sizes scale with {@code -Dcoroutine.stress.scale}.
+ */
+class FloodStressTest extends TestBase {
+
+  @Test
+  void eightThreadsFlooding_everyCallbackRunsOnce_heartbeatKeepsSchedule_inboxBounded()
+      throws Exception {
+    int threads = 8;
+    int perThread = Stress.scaled(200_000);
+    AtomicIntegerArray seen = new AtomicIntegerArray(threads * perThread);
+    long before = Stress.retainedHeap();
+    Heartbeat beat = new Heartbeat(loop, 0.01);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Thread> producers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int base = t * perThread;
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                  int k = base + i;
+                  loop.callSoonThreadsafe(() -> seen.getAndIncrement(k));
+                }
+              },
+              "flood-" + t);
+      producers.add(th);
+      th.start();
+    }
+    Thread closer =
+        new Thread(
+            () -> {
+              for (Thread th : producers) {
+                try {
+                  th.join();
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              loop.callSoonThreadsafe(loop::stop); // after every producer's last callback
+            });
+    closer.start();
+    long t0 = System.nanoTime();
+    try (Stress.Watchdog w = Stress.watchdog(loop, 100)) {
+      loop.callSoon(go::countDown);
+      loop.runForever();
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    closer.join();
+    beat.stop();
+    int total = threads * perThread;
+    for (int k = 0; k < total; k++) {
+      if (seen.get(k) != 1) {
+        throw new AssertionError("callback " + k + " ran " + seen.get(k) + " times");
+      }
+    }
+    long after = Stress.retainedHeap();
+    System.out.printf(
+        "flood: %d threads x %d callbacks in %.2f s = %.2f M callbacks/s; heartbeat every 10 ms:"
+            + " %d beats, lateness max %.1f ms, mean %.2f ms; inbox peak %d (capacity %d);"
+            + " retained heap %s before, %s after%n",
+        threads, perThread, secs, total / secs / 1e6, beat.beats, beat.maxLateMillis(),
+        beat.meanLateMillis(), beat.peakQueued, loop.getThreadsafeQueueCapacity(),
+        Stress.mb(before), Stress.mb(after));
+    assertThat(beat.beats).isGreaterThan(0);
+    // the heartbeat kept its schedule: before the fix it was seconds late, the flood drained first
+    assertThat(beat.maxLateMillis()).isLessThan(1000);
+    assertThat(beat.peakQueued).isLessThanOrEqualTo(loop.getThreadsafeQueueCapacity() + threads);
+    assertThat(after - before).isLessThan(16L << 20);
+  }
+
+  @Test
+  void slowLoop_fastProducer_producerWaits_inboxNeverPassesCapacity() throws Exception {
+    loop.setThreadsafeQueueCapacity(EventLoop.INBOX_BATCH);
+    int n = Stress.scaled(50_000);
+    AtomicInteger ran = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    Thread producer =
+        new Thread(
+            () -> {
+              for (int i = 0; i < n; i++) {
+                loop.callSoonThreadsafe(
+                    () -> {
+                      peak.accumulateAndGet(loop.threadsafeQueued(), Math::max);
+                      long end = System.nanoTime() + 2_000; // a loop slower than its producer
+                      while (System.nanoTime() < end) {
+                        Thread.onSpinWait();
+                      }
+                      if (ran.incrementAndGet() == n) {
+                        loop.stop();
+                      }
+                    });
+              }
+            });
+    loop.callSoon(producer::start);
+    try (Stress.Watchdog w = Stress.watchdog(loop, 100)) {
+      loop.runForever();
+    }
+    producer.join();
+    System.out.printf(
+        "flood: slow loop, inbox capacity %d, peak %d, %d callbacks ran%n",
+        EventLoop.INBOX_BATCH, peak.get(), ran.get());
+    assertThat(ran.get()).isEqualTo(n);
+    assertThat(peak.get()).isLessThanOrEqualTo(EventLoop.INBOX_BATCH + 1);
+  }
+
+  @Test
+  void producerWaitingForRoom_isAdmittedWhenTheLoopStops_andRefusedWhenItCloses()
+      throws Exception {
+    loop.setThreadsafeQueueCapacity(EventLoop.INBOX_BATCH);
+    CountDownLatch blocked = new CountDownLatch(1);
+    AtomicInteger accepted = new AtomicInteger();
+    AtomicBoolean refused = new AtomicBoolean();
+    AtomicInteger acceptedWhileRunning = new AtomicInteger();
+    // the loop runs a callback that waits until the producer is stuck on a full inbox
+    Thread producer =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; ; i++) {
+                  if (i == EventLoop.INBOX_BATCH + 10) {
+                    blocked.countDown(); // by now it must have waited: the loop takes none
+                  }
+                  loop.callSoonThreadsafe(() -> {});
+                  accepted.incrementAndGet();
+                }
+              } catch (IllegalStateException closed) {
+                refused.set(true);
+              }
+            });
+    loop.callSoon(
+        () -> {
+          producer.start();
+          long end = System.nanoTime() + 300_000_000L;
+          while (System.nanoTime() < end && accepted.get() < EventLoop.INBOX_BATCH + 100) {
+            Thread.onSpinWait();
+          }
+          acceptedWhileRunning.set(accepted.get());
+          loop.stop();
+        });
+    loop.runForever();
+    assertThat(acceptedWhileRunning.get()).isLessThanOrEqualTo(EventLoop.INBOX_BATCH + 1); // waited
+    // stopped: waiting producers are admitted (nothing would make room)
+    assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+    loopErrors.clear();
+    loop.close();
+    producer.join(10_000);
+    assertThat(producer.isAlive()).isFalse();
+    assertThat(refused).isTrue();
+    assertThat(loopErrors).hasSize(1); // the callbacks accepted and never run: reported once
+    assertThat(loopErrors.get(0).message()).contains("close() dropped");
+    loopErrors.clear();
+  }
+
+  @Test
+  void close_whileThreadsSubmit_everySubmissionRunsOrIsRefusedOrReported() throws Exception {
+    int threads = 4;
+    int max = Stress.scaled(100_000);
+    AtomicIntegerArray ran = new AtomicIntegerArray(threads * max);
+    List<List<Handle>> handles = new ArrayList<>();
+    List<CompletableFuture<Integer>> submitted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    AtomicLong refusedCount = new AtomicLong();
+    Thread loopThread = new Thread(loop::runForever, "loop");
+    loopThread.start();
+    CountDownLatch go = new CountDownLatch(threads);
+    List<Thread> producers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int base = t * max;
+      List<Handle> mine = new ArrayList<>();
+      handles.add(mine);
+      Thread th =
+          new Thread(
+              () -> {
+                go.countDown();
+                try {
+                  for (int i = 0; i < max; i++) {
+                    int k = base + i;
+                    mine.add(loop.callSoonThreadsafe(() -> ran.getAndIncrement(k)));
+                    if (i % 100 == 0) {
+                      submitted.add(
+                          Coroutines.runCoroutineThreadsafe(
+                              Co.seq(v -> Co.await(Coroutines.sleep(1)), v -> 1), loop));
+                    }
+                  }
+                } catch (IllegalStateException closed) {
+                  assertThat(closed).hasMessageContaining("closed");
+                  refusedCount.incrementAndGet();
+                }
+              });
+      producers.add(th);
+      th.start();
+    }
+    go.await();
+    Thread.sleep(50);
+    loop.callSoonThreadsafe(loop::stop);
+    loopThread.join(30_000);
+    assertThat(loopThread.isAlive()).isFalse();
+    loopErrors.clear();
+    loop.close(); // while the producers still submit
+    for (Thread th : producers) {
+      th.join(30_000);
+      assertThat(th.isAlive()).isFalse();
+    }
+    long accepted = 0;
+    long dropped = 0;
+    for (int t = 0; t < threads; t++) {
+      List<Handle> mine = handles.get(t);
+      accepted += mine.size();
+      for (int i = 0; i < mine.size(); i++) {
+        int times = ran.get(t * max + i);
+        boolean cancelled = mine.get(i).isCancelled();
+        if (times + (cancelled ? 1 : 0) != 1) {
+          throw new AssertionError(
+              "accepted callback " + i + " of thread " + t + " ran " + times
+                  + " times, cancelled=" + cancelled);
+        }
+        dropped += cancelled ? 1 : 0;
+      }
+    }
+    int failed = 0;
+    for (CompletableFuture<Integer> f : submitted) {
+      try {
+        assertThat(f.get(10, TimeUnit.SECONDS)).isEqualTo(1); // never left pending
+      } catch (ExecutionException e) {
+        assertThat(e.getCause()).isInstanceOf(IllegalStateException.class);
+        failed++;
+      }
+    }
+    System.out.printf(
+        "close while submitting: %d accepted (%d ran, %d dropped and reported), %d refused threads,"
+            + " %d coroutines submitted (%d failed by close)%n",
+        accepted, accepted - dropped, dropped, refusedCount.get(), submitted.size(), failed);
+    assertThat(refusedCount.get()).isEqualTo(threads); // each producer was refused in the end
+    if (dropped > 0) {
+      assertThat(loopErrors).anyMatch(c -> c.message().contains("close() dropped " + dropped));
+    }
+    loopErrors.removeIf(c -> c.message().contains("close() dropped"));
+  }
+
+  @Test
+  void loopThreadDies_loopClosesItself_refusesNewWork_failsSubmittedCoroutines()
+      throws Exception {
+    Pipe pipe = Pipe.open();
+    loop.addReader(pipe.source(), () -> {}); // the loop waits in its selector
+    AtomicBoolean died = new AtomicBoolean();
+    Throwable[] thrown = new Throwable[1];
+    Thread loopThread =
+        new Thread(
+            () -> {
+              try {
+                loop.runForever();
+              } catch (Throwable t) {
+                thrown[0] = t;
+                died.set(true);
+              }
+            });
+    CompletableFuture<Object> pending;
+    loopThread.start();
+    try (Stress.Watchdog w = Stress.watchdog(loop, 60)) {
+      pending =
+          Coroutines.runCoroutineThreadsafe(Co.seq(v -> Co.await(Coroutines.sleep(3_600_000))), loop);
+      Thread.sleep(100);
+      breakSelector(loop); // the loop's machinery fails: select throws
+      try {
+        loop.callSoonThreadsafe(() -> {}); // wakes it into the failure (if not already failed)
+      } catch (IllegalStateException alreadyClosed) {
+        // it died first
+      }
+      loopThread.join(10_000);
+    }
+    assertThat(died).isTrue();
+    assertThat(loop.isClosed()).isTrue();
+    assertThatThrownBy(() -> loop.callSoonThreadsafe(() -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("its thread stopped on")
+        .hasCause(thrown[0]);
+    assertThatThrownBy(() -> pending.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(IllegalStateException.class);
+    pipe.sink().close();
+    loopErrors.removeIf(c -> c.message().contains("close() dropped")); // the wake-up callback
+  }
+
+  /** Closes the loop's selector behind its back, as a broken selector would fail. */
+  private static void breakSelector(EventLoop l) throws Exception {
+    Field io = EventLoop.class.getDeclaredField("io");
+    io.setAccessible(true);
+    Object poller = io.get(l);
+    Field sel = poller.getClass().getDeclaredField("selector");
+    sel.setAccessible(true);
+    ((Selector) sel.get(poller)).close();
+  }
+
+  /** A timer every {@code period} seconds that measures how late each tick runs. */
+  static final class Heartbeat {
+    /** The loop. */
+    private final EventLoop loop;
+    /** Seconds between beats. */
+    private final double period;
+    /** Beats so far (loop thread). */
+    int beats;
+    /** Sum and max of lateness in nanoseconds (loop thread). */
+    long lateSum, lateMax;
+    /** The most callbacks seen waiting in the inbox at a beat. */
+    int peakQueued;
+    /** When the next beat is due, in loop nanoseconds. */
+    private long due;
+    /** The pending beat. */
+    private Handle next;
+    /** Set by stop. */
+    private boolean stopped;
+
+    Heartbeat(EventLoop loop, double period) {
+      this.loop = loop;
+      this.period = period;
+      due = loop.now() + (long) (period * 1e9);
+      next = loop.callLater(period, this::beat);
+    }
+
+    private void beat() {
+      long late = loop.now() - due;
+      beats++;
+      lateSum += late;
+      lateMax = Math.max(lateMax, late);
+      peakQueued = Math.max(peakQueued, loop.threadsafeQueued());
+      if (!stopped) {
+        due = loop.now() + (long) (period * 1e9);
+        next = loop.callLater(period, this::beat);
+      }
+    }
+
+    void stop() {
+      stopped = true;
+      next.cancel();
+    }
+
+    double maxLateMillis() {
+      return lateMax / 1e6;
+    }
+
+    double meanLateMillis() {
+      return beats == 0 ? 0 : lateSum / 1e6 / beats;
+    }
+  }
+}
