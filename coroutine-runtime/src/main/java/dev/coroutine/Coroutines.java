@@ -763,7 +763,10 @@ public final class Coroutines {
 
   /**
    * Submits {@code coroutine} to {@code loop} from any other thread; the returned future completes
-   * with its result. Cancelling the returned future cancels the task.
+   * with its result. Cancelling the returned future cancels the task. If the loop is closed before
+   * the coroutine finished, the future completes exceptionally with {@link IllegalStateException}
+   * (never left pending); on a closed loop this throws it. Waits for room like {@link
+   * EventLoop#callSoonThreadsafe}.
    *
    * @param <T> the type of the coroutine's result
    * @param coroutine the coroutine to run as a task on {@code loop}
@@ -773,40 +776,8 @@ public final class Coroutines {
   public static <T> CompletableFuture<T> runCoroutineThreadsafe(
       Coroutine<T> coroutine, EventLoop loop) {
     Objects.requireNonNull(coroutine, "coroutine");
-    CompletableFuture<T> result = new CompletableFuture<>();
-    loop.callSoonThreadsafe(
-        () -> {
-          if (result.isDone()) {
-            return;
-          }
-          Task<T> task;
-          try {
-            task = loop.createTask(coroutine);
-          } catch (Throwable t) {
-            result.completeExceptionally(t);
-            return;
-          }
-          task.addDoneCallback(
-              t -> {
-                if (t.state == Future.SUCCEEDED) {
-                  result.complete(t.result());
-                } else if (t.isCancelled()) {
-                  result.cancel(false);
-                } else {
-                  result.completeExceptionally(t.failure());
-                }
-              });
-          result.whenComplete(
-              (v, e) -> {
-                if (result.isCancelled()) {
-                  try {
-                    loop.callSoonThreadsafe(task::cancel);
-                  } catch (IllegalStateException closed) {
-                    // loop already closed: the task is gone with it
-                  }
-                }
-              });
-        });
-    return result;
+    ThreadsafeSubmission<T> submission = new ThreadsafeSubmission<>(coroutine, loop);
+    loop.callSoonThreadsafe(submission);
+    return submission.result;
   }
 }

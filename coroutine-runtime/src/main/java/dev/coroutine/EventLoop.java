@@ -33,11 +33,30 @@ public final class EventLoop implements AutoCloseable {
    */
   private static EventLoop lastEntered;
   private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
+  /** Thread-safe callbacks moved to the ready queue per pass at most: timers and I/O come between. */
+  static final int INBOX_BATCH = 4096;
+  /** Default {@link #setThreadsafeQueueCapacity(int) capacity} of the thread-safe inbox. */
+  static final int DEFAULT_INBOX_CAPACITY =
+      Math.max(INBOX_BATCH, Integer.getInteger("coroutine.threadsafeCapacity", 1 << 16));
 
   /** Ready callbacks and tasks, in FIFO order; touched only by the loop thread. */
   private final ReadyQueue ready = new ReadyQueue();
-  /** Callbacks handed over by other threads; drained into {@link #ready} each pass. */
+  /**
+   * Callbacks handed over by other threads (the inbox); each pass moves at most {@link
+   * #INBOX_BATCH} of them to {@link #ready}, so a flood cannot starve timers and I/O.
+   */
   private final ConcurrentLinkedQueue<Runnable> incoming = new ConcurrentLinkedQueue<>();
+  /**
+   * Callbacks in {@link #incoming}, counted by producers before they add (so it may run a few
+   * ahead of the queue) and by the loop after it takes a batch: what bounds the inbox.
+   */
+  private final AtomicInteger incomingCount = new AtomicInteger();
+  /** Producers wait on this monitor while the inbox is full; the loop notifies it. */
+  private final Object inboxRoom = new Object();
+  /** Producers waiting in {@link #awaitInboxRoom}: the loop notifies only if there are some. */
+  private volatile int waitingProducers;
+  /** See {@link #setThreadsafeQueueCapacity(int)}. */
+  private volatile int inboxCapacity = DEFAULT_INBOX_CAPACITY;
   /**
    * Set by other threads after adding to {@link #incoming}, cleared by the loop before draining
    * it: the loop reads one volatile boolean per pass instead of polling the shared queue.
@@ -76,6 +95,8 @@ public final class EventLoop implements AutoCloseable {
   private boolean stopping;
   /** Set by {@link #close()}. */
   private volatile boolean closed;
+  /** What stopped the loop's thread and closed the loop (see {@link #runForever()}), or null. */
+  private volatile Throwable fatal;
   /** The loop thread was interrupted during this run: logged once, restored when the run ends. */
   private boolean interruptedWhileRunning;
 
@@ -226,21 +247,47 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Schedules {@code callback} from any thread, and wakes the loop if it is waiting. The only
    * scheduling method other threads may call. Everything the calling thread did before this call
-   * happens-before the callback runs.
+   * happens-before the callback runs, and the callbacks of one thread run in the order it
+   * scheduled them.
+   *
+   * <p><b>Back-pressure.</b> The thread-safe inbox holds at most {@link
+   * #getThreadsafeQueueCapacity()} callbacks (default 65,536, {@code
+   * -Dcoroutine.threadsafeCapacity}). When it is full and the loop is running on another thread,
+   * the caller waits until the loop has taken some: a producer faster than the loop is slowed to
+   * its pace, and memory stays bounded; nothing is dropped. The wait ignores interrupts (the
+   * flag is kept set for the caller) and ends with {@link IllegalStateException} if the loop is
+   * closed meanwhile. Two kinds of callers never wait: a thread that is itself running an event
+   * loop (two loops feeding each other could deadlock), and any caller while the loop is not
+   * running (nothing would make room, and the thread that will run or close it could be the one
+   * waiting); both are admitted past the bound.
+   *
+   * <p>Every callback accepted here either runs or, if the loop is closed first, is reported:
+   * {@link #close()} cancels its handle and passes one report of the dropped callbacks to the
+   * exception handler (and fails {@link Coroutines#runCoroutineThreadsafe} futures).
    *
    * @param callback what to run, on the loop thread
    * @return a handle whose {@code cancel()} unschedules the callback
+   * @throws IllegalStateException if the loop is closed (or its thread died, which closes it)
    */
   public Handle callSoonThreadsafe(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
     if (closed) {
-      throw new IllegalStateException("event loop is closed");
+      throw closedError();
     }
     Handle h = new Handle(this, callback);
     if (debug) {
       Debug.recordSite(h);
     }
+    if (incomingCount.getAndIncrement() >= inboxCapacity) {
+      incomingCount.getAndDecrement();
+      awaitInboxRoom();
+      incomingCount.getAndIncrement(); // may pass the bound by the number of racing producers
+    }
     incoming.add(h);
+    if (closed && incoming.remove(h)) { // close() ran meanwhile and did not see it: refused
+      incomingCount.getAndDecrement();
+      throw closedError();
+    }
     incomingPending = true; // after the add: a loop that sees the flag sees the callback
     // Dekker-style handshake with waitForWork(): we publish then read `parked`; the loop sets
     // `parked` then re-reads the queue. One of the two sees the other's write.
@@ -253,6 +300,86 @@ public final class EventLoop implements AutoCloseable {
       }
     }
     return h;
+  }
+
+  /**
+   * Waits while the inbox is full and the loop runs on another thread: see {@link
+   * #callSoonThreadsafe}. The loop notifies after each batch it takes; the timed wait is only a
+   * safety net.
+   */
+  private void awaitInboxRoom() {
+    if (runningOrNull() != null) {
+      return; // a loop thread never waits for a loop (this one or another): admitted
+    }
+    boolean interrupted = false;
+    synchronized (inboxRoom) {
+      waitingProducers++;
+      try {
+        while (incomingCount.get() >= inboxCapacity && thread != null && !closed) {
+          try {
+            inboxRoom.wait(50);
+          } catch (InterruptedException e) {
+            interrupted = true; // keep waiting: the callback must not be lost; flag restored below
+          }
+        }
+      } finally {
+        waitingProducers--;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (closed) {
+      throw closedError();
+    }
+  }
+
+  /** Wakes producers waiting for room in the inbox, if any. */
+  private void wakeProducers() {
+    if (waitingProducers > 0) {
+      synchronized (inboxRoom) {
+        inboxRoom.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Sets how many thread-safe callbacks may wait for the loop before {@link #callSoonThreadsafe}
+   * makes its callers wait (see there). At least {@value #INBOX_BATCH}.
+   *
+   * @param capacity the most callbacks the thread-safe inbox holds before producers wait
+   * @throws IllegalArgumentException if {@code capacity} is below {@value #INBOX_BATCH}
+   */
+  public void setThreadsafeQueueCapacity(int capacity) {
+    if (capacity < INBOX_BATCH) {
+      throw new IllegalArgumentException(
+          "thread-safe queue capacity " + capacity + " is below the minimum " + INBOX_BATCH);
+    }
+    inboxCapacity = capacity;
+    wakeProducers();
+  }
+
+  /**
+   * See {@link #setThreadsafeQueueCapacity(int)}.
+   *
+   * @return the most callbacks the thread-safe inbox holds before producers wait
+   */
+  public int getThreadsafeQueueCapacity() {
+    return inboxCapacity;
+  }
+
+  /** Callbacks waiting in the thread-safe inbox now (approximate while producers add). */
+  int threadsafeQueued() {
+    return incomingCount.get();
+  }
+
+  /** The error for work refused by a closed loop: names what closed it if its thread died. */
+  private IllegalStateException closedError() {
+    Throwable f = fatal;
+    return f == null
+        ? new IllegalStateException("event loop is closed")
+        : new IllegalStateException(
+            "event loop is closed: its thread stopped on " + f + " and the loop closed itself", f);
   }
 
   /**
@@ -555,23 +682,28 @@ public final class EventLoop implements AutoCloseable {
       ex.execute(
           () -> {
             T r;
+            Runnable deliver;
             try {
               r = callable.call();
+              deliver =
+                  () -> {
+                    if (!f.isDone()) {
+                      f.setResult(r);
+                    }
+                  };
             } catch (Throwable t) {
-              callSoonThreadsafe(
+              deliver =
                   () -> {
                     if (!f.isDone()) {
                       f.setException(t);
                     }
-                  });
-              return;
+                  };
             }
-            callSoonThreadsafe(
-                () -> {
-                  if (!f.isDone()) {
-                    f.setResult(r);
-                  }
-                });
+            try {
+              callSoonThreadsafe(deliver);
+            } catch (IllegalStateException closedMeanwhile) {
+              // the loop closed while the callable ran: its future went with it
+            }
           });
     } catch (RejectedExecutionException e) {
       f.setException(e);
@@ -613,6 +745,7 @@ public final class EventLoop implements AutoCloseable {
   /** Runs the loop until {@link #stop()} is called. */
   public void runForever() {
     enter();
+    Throwable died = null;
     try {
       while (true) {
         runOnce();
@@ -620,6 +753,9 @@ public final class EventLoop implements AutoCloseable {
           break;
         }
       }
+    } catch (Throwable t) {
+      died = t; // not a callback's error (those go to the handler): the loop itself failed
+      throw t;
     } finally {
       stopping = false;
       exit();
@@ -627,6 +763,23 @@ public final class EventLoop implements AutoCloseable {
         interruptedWhileRunning = false;
         Thread.currentThread().interrupt(); // the loop only held it back while it ran
       }
+      if (died != null) {
+        closeAfterFatal(died);
+      }
+    }
+  }
+
+  /**
+   * The loop's own machinery failed ({@code OutOfMemoryError} growing a queue, a selector that
+   * broke): a loop left open would accept work it never runs, so it closes itself, failing what
+   * it holds (see {@link #close()}), and refuses new work with an error naming {@code cause}.
+   */
+  private void closeAfterFatal(Throwable cause) {
+    fatal = cause;
+    try {
+      close();
+    } catch (Throwable t) {
+      cause.addSuppressed(t);
     }
   }
 
@@ -675,6 +828,15 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Closes the loop: drops pending callbacks and timers and shuts down the default executor. The
    * loop must not be running. Idempotent.
+   *
+   * <p>Work other threads handed over is never dropped silently: from the moment this method
+   * starts, {@link #callSoonThreadsafe} (and {@link Coroutines#runCoroutineThreadsafe}) throw
+   * {@link IllegalStateException}, and producers waiting for room are woken to throw it; of the
+   * callbacks accepted earlier and not run, the futures of {@link
+   * Coroutines#runCoroutineThreadsafe} (not started, or started and still pending) complete
+   * exceptionally with {@link IllegalStateException}, and the other callbacks are cancelled
+   * (their {@link Handle#isCancelled()} turns true) and reported to the exception handler in one
+   * report with their number.
    */
   @Override
   public void close() {
@@ -684,6 +846,9 @@ public final class EventLoop implements AutoCloseable {
     if (closed) {
       return;
     }
+    closed = true; // first: from now on submissions are refused (see callSoonThreadsafe)
+    wakeProducers();
+    failThreadsafeWork();
     if (debug) {
       for (Task<?> t : pendingTasks()) {
         LOG.log(
@@ -698,7 +863,6 @@ public final class EventLoop implements AutoCloseable {
       countedDebug = false;
       Debug.loopDebug(-1);
     }
-    closed = true;
     if (Monitoring.ENABLED) {
       Monitoring.unregister(this);
     }
@@ -720,6 +884,63 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * For {@link #close()}: fails the thread-safe work that will not run. Takes the inbox (a
+   * producer that adds after this finds {@link #closed} set and takes its callback back), and
+   * looks for {@link ThreadsafeSubmission}s among the ready callbacks (a loop that died mid-pass)
+   * and the done-callbacks of pending tasks (a coroutine submitted, started, not finished).
+   */
+  private void failThreadsafeWork() {
+    int dropped = 0;
+    StringBuilder names = new StringBuilder();
+    Handle firstDropped = null;
+    Runnable r;
+    while ((r = incoming.poll()) != null) {
+      incomingCount.getAndDecrement();
+      Runnable cb = r instanceof Handle ? ((Handle) r).callbackOrNull() : r;
+      if (cb instanceof ThreadsafeSubmission) {
+        ((ThreadsafeSubmission<?>) cb).refuse("before the coroutine started");
+      } else if (r instanceof Handle && !((Handle) r).isCancelled()) {
+        Handle h = (Handle) r;
+        if (dropped < 3) {
+          names.append(dropped == 0 ? "" : ", ").append(cb);
+        }
+        if (firstDropped == null) {
+          firstDropped = h;
+        }
+        dropped++;
+        h.cancel();
+      }
+    }
+    for (Object o = ready.poll(); o != null; o = ready.poll()) {
+      Runnable cb = o instanceof Handle ? ((Handle) o).callbackOrNull() : null;
+      if (cb instanceof ThreadsafeSubmission) {
+        ((ThreadsafeSubmission<?>) cb).refuse("before the coroutine started");
+      } else if (o instanceof Future.DoneCallback
+          && ((Future.DoneCallback) o).callback instanceof ThreadsafeSubmission) {
+        ((Future.DoneCallback) o).run(); // the task finished: hand its outcome over
+      }
+    }
+    for (Task<?> t : pendingTasks()) {
+      ThreadsafeSubmission<?> s = ThreadsafeSubmission.of(t);
+      if (s != null) {
+        s.refuse("before the coroutine finished");
+      }
+    }
+    if (dropped > 0) {
+      callExceptionHandler(
+          new ErrorContext(
+              "close() dropped "
+                  + dropped
+                  + " callback(s) scheduled with callSoonThreadsafe that had not run (their"
+                  + " handles are now cancelled): "
+                  + names
+                  + (dropped > 3 ? ", ..." : ""),
+              null,
+              firstDropped));
+    }
+  }
+
   /** Throws if the loop cannot run now: closed, already running, or another loop runs here. */
   private void checkCanRun() {
     checkOpen();
@@ -734,7 +955,7 @@ public final class EventLoop implements AutoCloseable {
 
   private void checkOpen() {
     if (closed) {
-      throw new IllegalStateException("event loop is closed");
+      throw closedError();
     }
   }
 
@@ -748,6 +969,7 @@ public final class EventLoop implements AutoCloseable {
   private void exit() {
     RUNNING.remove();
     thread = null;
+    wakeProducers(); // producers waiting for room are admitted while the loop is not running
     if (lastEntered == this) {
       lastEntered = null; // a closed loop is not kept reachable by the cache
     }
@@ -773,11 +995,7 @@ public final class EventLoop implements AutoCloseable {
       }
     }
     if (incomingPending) { // one volatile read per pass instead of polling the shared queue
-      incomingPending = false;
-      Runnable r;
-      while ((r = incoming.poll()) != null) {
-        ready.add(r);
-      }
+      takeInbox();
     }
     if (timers.size() > 0) {
       long end = now();
@@ -796,6 +1014,27 @@ public final class EventLoop implements AutoCloseable {
     } else {
       for (int i = 0; i < n; i++) {
         runOne(ready.poll());
+      }
+    }
+  }
+
+  /**
+   * Moves up to {@link #INBOX_BATCH} thread-safe callbacks to the ready queue. If more wait, the
+   * flag stays set: the next pass takes them without waiting, after serving timers and I/O.
+   */
+  private void takeInbox() {
+    incomingPending = false;
+    int k = 0;
+    Runnable r;
+    while (k < INBOX_BATCH && (r = incoming.poll()) != null) {
+      ready.add(r);
+      k++;
+    }
+    if (k > 0) {
+      incomingCount.getAndAdd(-k);
+      wakeProducers();
+      if (k == INBOX_BATCH) {
+        incomingPending = true;
       }
     }
   }

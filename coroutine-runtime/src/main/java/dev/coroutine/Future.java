@@ -366,8 +366,30 @@ public class Future<T> implements Awaitable<T> {
     if (cb instanceof Task) {
       l.schedule(cb); // a task awaiting this future: its step reads the outcome from here
     } else {
-      Consumer<Object> consumer = (Consumer<Object>) cb;
-      l.schedule((Runnable) () -> consumer.accept(this));
+      l.schedule(new DoneCallback(this, (Consumer<Object>) cb));
+    }
+  }
+
+  /** A done-callback on the ready queue: calls {@link #callback} with {@link #future}. */
+  static final class DoneCallback implements Runnable {
+    /** The future that is done. */
+    final Future<?> future;
+    /** The callback. */
+    final Consumer<Object> callback;
+
+    DoneCallback(Future<?> future, Consumer<Object> callback) {
+      this.future = future;
+      this.callback = callback;
+    }
+
+    @Override
+    public void run() {
+      callback.accept(future);
+    }
+
+    @Override
+    public String toString() {
+      return "done-callback " + callback + " of " + future;
     }
   }
 }

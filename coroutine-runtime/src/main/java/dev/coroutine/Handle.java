@@ -37,6 +37,11 @@ public final class Handle extends TimerEntry implements Runnable {
     }
   }
 
+  /** The callback, or null once cancelled. */
+  Runnable callbackOrNull() {
+    return callback;
+  }
+
   /**
    * True once {@link #cancel()} was called, before or after the callback ran (asyncio's {@code
    * Handle.cancelled()}).
