@@ -7,7 +7,8 @@ import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Debug mode's bookkeeping: creation sites, never-awaited coroutines, never-retrieved exceptions.
+ * Debug mode's bookkeeping: creation sites and never-awaited coroutines (never-retrieved exceptions
+ * are watched in and out of debug mode: {@link UnretrievedFailure}).
  *
  * <p>Invariant: nothing here runs unless debug mode is on. The hot paths read one boolean ({@link
  * #tracking} or {@link EventLoop#debug}) and branch; everything else (stack walks, weak tables,
@@ -146,9 +147,9 @@ final class Debug {
     }
   }
 
-  /** The cleaner thread, started on the first use only (debug mode). */
+  /** The cleaner thread, started on first use only (see {@link UnretrievedFailure#cleaner()}). */
   private static final class Holder {
-    static final Cleaner CLEANER = Cleaner.create();
+    static final Cleaner CLEANER = UnretrievedFailure.cleaner();
   }
 
   /** Runs when a tracked frame is collected; holds no reference to the frame. */
@@ -177,52 +178,6 @@ final class Debug {
       LOG.log(
           System.Logger.Level.WARNING,
           "coroutine " + name + " was never awaited; created at:" + format(site));
-    }
-  }
-
-  // ---- never-retrieved exceptions ----------------------------------------------------------
-
-  /**
-   * Called when {@code fu} fails in debug mode: reports the exception if the future is collected
-   * before anyone retrieves it. The watch is kept in {@link Future#callbacks}, a slot a finished
-   * future no longer uses, so that no field is added to every future for debug mode.
-   */
-  static void watchException(Future<?> fu, Throwable exception) {
-    ExceptionWatch w = new ExceptionWatch(fu.toString(), exception, siteOf(fu));
-    fu.callbacks = w;
-    Holder.CLEANER.register(fu, w);
-  }
-
-  /** Runs when a failed future is collected; reports the exception if nobody retrieved it. */
-  static final class ExceptionWatch implements Runnable {
-    /** The future, described when it failed. */
-    final String what;
-    /** The exception it failed with. */
-    final Throwable exception;
-    /** Where the future (task) was created, or null. */
-    final StackTraceElement[] site;
-    /** Set by {@link Future#failure()} and {@link Future#exception()}. */
-    volatile boolean retrieved;
-
-    ExceptionWatch(String what, Throwable exception, StackTraceElement[] site) {
-      this.what = what;
-      this.exception = exception;
-      this.site = site;
-    }
-
-    @Override
-    public void run() {
-      if (retrieved) {
-        return;
-      }
-      String kind = what.startsWith("Task") ? "Task" : "Future";
-      LOG.log(
-          System.Logger.Level.ERROR,
-          kind
-              + " exception was never retrieved: "
-              + what
-              + (site != null ? "; created at:" + format(site) : ""),
-          exception);
     }
   }
 }

@@ -115,6 +115,13 @@ public final class EventLoop implements AutoCloseable {
   int taskCounter;
   /** Head of the intrusive list of pending tasks. */
   private Task<?> liveTasks;
+  /**
+   * Head of the list of failures whose exception nobody retrieved yet (reported at close at the
+   * latest); guarded by {@link #failuresLock}, as a retrieval may happen on another thread.
+   */
+  private UnretrievedFailure unretrieved;
+  /** Guards {@link #unretrieved}. */
+  private final Object failuresLock = new Object();
 
   /**
    * Debug mode: see {@link #setDebug(boolean)}. Plain (not volatile): it is read on hot paths and
@@ -648,6 +655,79 @@ public final class EventLoop implements AutoCloseable {
     t.prevLive = t.nextLive = null;
   }
 
+  /** Adds {@code w} to the failures reported at close unless retrieved first. */
+  void watchFailure(UnretrievedFailure w) {
+    synchronized (failuresLock) {
+      UnretrievedFailure head = unretrieved;
+      w.next = head;
+      if (head != null) {
+        head.prev = w;
+      }
+      unretrieved = w;
+    }
+  }
+
+  /** Removes {@code w} from the failures reported at close. */
+  void unwatchFailure(UnretrievedFailure w) {
+    synchronized (failuresLock) {
+      UnretrievedFailure p = w.prev;
+      UnretrievedFailure n = w.next;
+      if (p != null) {
+        p.next = n;
+      } else if (unretrieved == w) {
+        unretrieved = n;
+      }
+      if (n != null) {
+        n.prev = p;
+      }
+      w.prev = w.next = null;
+    }
+  }
+
+  /**
+   * For {@link #close()}: reports every failure whose exception nobody retrieved, oldest first
+   * (asyncio reports them when the closed loop's futures are collected).
+   */
+  private void reportUnretrievedFailures() {
+    java.util.ArrayList<UnretrievedFailure> all = new java.util.ArrayList<>();
+    synchronized (failuresLock) {
+      for (UnretrievedFailure w = unretrieved; w != null; w = w.next) {
+        all.add(w);
+      }
+    }
+    for (int i = all.size() - 1; i >= 0; i--) {
+      all.get(i).reportNow();
+    }
+  }
+
+  /**
+   * Hands {@code r} to the loop thread from any thread, bypassing the inbox's bound (for the
+   * runtime's own reports, which must never wait): false if the loop is closed. Runs at the
+   * latest in {@link #close()}.
+   */
+  boolean post(Runnable r) {
+    if (closed) {
+      return false;
+    }
+    Handle h = new Handle(this, r);
+    incomingCount.getAndIncrement();
+    incoming.add(h);
+    if (closed && incoming.remove(h)) {
+      incomingCount.getAndDecrement();
+      return false;
+    }
+    incomingPending = true;
+    if (parked) {
+      IoPoller p = io;
+      if (p != null) {
+        p.wakeup();
+      } else {
+        LockSupport.unpark(thread);
+      }
+    }
+    return true;
+  }
+
   /**
    * The tasks of this loop that are not done yet (asyncio's {@code all_tasks}), oldest first.
    *
@@ -849,6 +929,7 @@ public final class EventLoop implements AutoCloseable {
     closed = true; // first: from now on submissions are refused (see callSoonThreadsafe)
     wakeProducers();
     failThreadsafeWork();
+    reportUnretrievedFailures();
     if (debug) {
       for (Task<?> t : pendingTasks()) {
         LOG.log(
@@ -900,6 +981,8 @@ public final class EventLoop implements AutoCloseable {
       Runnable cb = r instanceof Handle ? ((Handle) r).callbackOrNull() : r;
       if (cb instanceof ThreadsafeSubmission) {
         ((ThreadsafeSubmission<?>) cb).refuse("before the coroutine started");
+      } else if (cb instanceof UnretrievedFailure.Report) {
+        cb.run(); // a never-retrieved exception the cleaner handed over: report it now
       } else if (r instanceof Handle && !((Handle) r).isCancelled()) {
         Handle h = (Handle) r;
         if (dropped < 3) {

@@ -39,7 +39,8 @@ public class Future<T> implements Awaitable<T> {
   /**
    * Done-callbacks: null, a single {@code Consumer} or {@link Task} waiter, or an {@code
    * ArrayList} of them. A task awaiting this future is stored as itself (no wrapper allocated).
-   * Once the future failed in debug mode it holds a {@link Debug.ExceptionWatch} instead.
+   * Once the future failed (unless a lone task awaited it) it holds an {@link UnretrievedFailure}
+   * until the exception is retrieved.
    */
   Object callbacks;
 
@@ -157,9 +158,12 @@ public class Future<T> implements Awaitable<T> {
     }
     value = exception;
     state = FAILED;
+    Object waiters = callbacks;
     scheduleCallbacks();
-    if (l != null && l.debug) {
-      Debug.watchException(this, exception);
+    if (!(waiters instanceof Task)) {
+      // a lone awaiting task reads the exception in its next step: nothing to watch. Otherwise
+      // report it if nobody reads it (asyncio: "exception was never retrieved")
+      UnretrievedFailure.watch(this, exception);
     }
   }
 
@@ -286,13 +290,13 @@ public class Future<T> implements Awaitable<T> {
   }
 
   /**
-   * Marks the exception of a FAILED future as retrieved. Outside debug mode {@link #callbacks} is
-   * always null once the future is done, so this is one read and a branch.
+   * Marks the exception of a FAILED future as retrieved. Once it is retrieved {@link #callbacks}
+   * is null, so reading it again is one read and a branch.
    */
   private void retrieved() {
     Object w = callbacks;
-    if (w instanceof Debug.ExceptionWatch) {
-      ((Debug.ExceptionWatch) w).retrieved = true;
+    if (w instanceof UnretrievedFailure) {
+      ((UnretrievedFailure) w).retrieved();
       callbacks = null;
     }
   }

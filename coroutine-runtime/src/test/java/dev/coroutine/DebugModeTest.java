@@ -166,13 +166,16 @@ class DebugModeTest extends TestBase {
   }
 
   @Test
-  void neverRetrievedTaskException_reportedWhenCollected_withCreationSite() throws Exception {
+  void neverRetrievedTaskException_reportedWhenCollected_toTheCustomHandler_withCreationSite()
+      throws Exception {
     loop.setDebug(true);
     failTaskAndForgetIt("unretrieved-1");
-    Record r = awaitRecord("Task exception was never retrieved", "forgotten-unretrieved-1",
-        "failTaskAndForgetIt");
-    assertThat(r.level()).isEqualTo(System.Logger.Level.ERROR);
-    assertThat(r.thrown()).hasMessage("unretrieved-1");
+    EventLoop.ErrorContext c =
+        NeverRetrievedTest.awaitReport(loop, loopErrors, "forgotten-unretrieved-1");
+    assertThat(c.message()).startsWith("Task exception was never retrieved");
+    assertThat(c.exception()).hasMessage("unretrieved-1");
+    assertThat(Debug.format(c.creationSite())).contains("failTaskAndForgetIt");
+    loopErrors.clear();
   }
 
   @Test
@@ -182,11 +185,13 @@ class DebugModeTest extends TestBase {
       throw new IllegalStateException("seen");
     }));
     loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
-    assertThat(t.callbacks).isInstanceOf(Debug.ExceptionWatch.class);
-    Debug.ExceptionWatch w = (Debug.ExceptionWatch) t.callbacks;
+    assertThat(t.callbacks).isInstanceOf(UnretrievedFailure.class);
+    UnretrievedFailure w = (UnretrievedFailure) t.callbacks;
     assertThat(t.exception()).hasMessage("seen");
-    assertThat(w.retrieved).isTrue();
+    assertThat(w.isRetrieved()).isTrue();
     assertThat(t.callbacks).isNull();
+    loop.close();
+    assertThat(loopErrors).isEmpty(); // retrieved: not reported at close either
   }
 
   @Test

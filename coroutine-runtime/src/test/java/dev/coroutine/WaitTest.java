@@ -46,6 +46,7 @@ class WaitTest extends TestBase {
     WaitResult<Object> r = waitOn(List.of(ok, bad, slow), ReturnWhen.FIRST_EXCEPTION, null);
     assertThat(r.done()).containsExactly(ok, bad);
     assertThat(r.pending()).containsExactly(slow);
+    assertThat(bad.exception()).isInstanceOf(IllegalStateException.class); // else reported
     slow.cancel();
   }
 

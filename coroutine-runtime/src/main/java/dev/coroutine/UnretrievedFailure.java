@@ -1,0 +1,168 @@
+package dev.coroutine;
+
+import java.lang.ref.Cleaner;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+
+/**
+ * The watch over a failed future's exception until someone retrieves it (asyncio's {@code
+ * _log_traceback}): if nobody does, the loop's exception handler hears of it when the future is
+ * collected or, at the latest, when the loop closes, in and out of debug mode.
+ *
+ * <p>Invariant: {@link #state} goes from {@link #WATCHING} to exactly one of {@link #RETRIEVED}
+ * or {@link #REPORTED}, so an exception is reported at most once and never after it was read.
+ * A watch holds no reference to its future (the {@link Cleaner} must see the future become
+ * unreachable); while watching it sits in its loop's list ({@link #prev}/{@link #next}), which
+ * {@link EventLoop#close()} reports. It is kept in {@link Future#callbacks}, a slot a finished
+ * future no longer uses, so no future carries a field for it.
+ *
+ * <p>Cost: nothing on the success path; on a failure that a task awaits (the common case) nothing
+ * either, since the awaiting task retrieves it at once (see {@link Future#setException}); on other
+ * failures one watch and one {@code Cleaner} registration, released when the exception is read.
+ */
+final class UnretrievedFailure implements Runnable {
+  private static final int WATCHING = 0;
+  private static final int RETRIEVED = 1;
+  private static final int REPORTED = 2;
+  private static final AtomicIntegerFieldUpdater<UnretrievedFailure> STATE =
+      AtomicIntegerFieldUpdater.newUpdater(UnretrievedFailure.class, "state");
+
+  /** The loop whose exception handler gets the report, or null for a future never bound. */
+  private final EventLoop loop;
+  /** The task's name, or null for a plain future (kept: the future is gone when reported). */
+  private final String taskName;
+  /** The exception it failed with. */
+  final Throwable exception;
+  /** Where the future (task) was created, in debug mode; else null. */
+  private final StackTraceElement[] site;
+  /** {@link #WATCHING}, {@link #RETRIEVED} or {@link #REPORTED}. */
+  private volatile int state;
+  /** The registration with the cleaner, dropped when the exception is retrieved. */
+  private Cleaner.Cleanable cleanable;
+  /** Neighbours in the loop's list of watches (guarded by the loop's list lock). */
+  UnretrievedFailure prev, next;
+
+  private UnretrievedFailure(
+      EventLoop loop, String taskName, Throwable exception, StackTraceElement[] site) {
+    this.loop = loop;
+    this.taskName = taskName;
+    this.exception = exception;
+    this.site = site;
+  }
+
+  /** Starts watching {@code f}, which just failed with {@code exception}. */
+  static void watch(Future<?> f, Throwable exception) {
+    EventLoop l = f.loop;
+    UnretrievedFailure w =
+        new UnretrievedFailure(
+            l,
+            f instanceof Task ? ((Task<?>) f).getName() : null,
+            exception,
+            l != null && l.debug ? Debug.siteOf(f) : null);
+    f.callbacks = w;
+    if (l != null) {
+      l.watchFailure(w);
+    }
+    w.cleanable = CleanerHolder.CLEANER.register(f, w);
+  }
+
+  /**
+   * The runtime's cleaner (also debug mode's, for never-awaited coroutines): one daemon thread,
+   * started on first use. Kept apart from {@link Debug}, whose initialization (the logger) would
+   * make the first failure of a program slow.
+   */
+  static Cleaner cleaner() {
+    return CleanerHolder.CLEANER;
+  }
+
+  /** Holds the cleaner: created on first use only. */
+  private static final class CleanerHolder {
+    static final Cleaner CLEANER =
+        Cleaner.create(
+            r -> {
+              Thread t = new Thread(r, "coroutine-cleaner");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /** The exception was read: never report it. Any thread. */
+  void retrieved() {
+    if (STATE.compareAndSet(this, WATCHING, RETRIEVED)) {
+      if (loop != null) {
+        loop.unwatchFailure(this);
+      }
+      Cleaner.Cleanable c = cleanable;
+      if (c != null) {
+        c.clean(); // deregisters; run() then finds RETRIEVED and does nothing
+      }
+    }
+  }
+
+  /** True once {@link #retrieved()} was called. */
+  boolean isRetrieved() {
+    return state == RETRIEVED;
+  }
+
+  /**
+   * The cleaner's action, when the future was collected: reports unless retrieved or reported.
+   * On the cleaner thread, so the report is handed to the loop's thread when the loop is open.
+   */
+  @Override
+  public void run() {
+    if (state != WATCHING) {
+      return;
+    }
+    if (loop != null && !loop.isClosed() && loop.post(new Report(this))) {
+      return; // reported on the loop thread (or by close(), which runs what it finds posted)
+    }
+    reportNow();
+  }
+
+  /** Reports now, on this thread, unless retrieved or reported already. */
+  void reportNow() {
+    if (!STATE.compareAndSet(this, WATCHING, REPORTED)) {
+      return;
+    }
+    String message =
+        (taskName != null ? "Task" : "Future") + " exception was never retrieved: " + describe();
+    if (loop == null) {
+      Debug.LOG.log(System.Logger.Level.ERROR, message, exception);
+      return;
+    }
+    loop.unwatchFailure(this);
+    loop.callExceptionHandler(new EventLoop.ErrorContext(message, exception, null, site));
+  }
+
+  /** The future as its toString() showed it: "Task<name finished exception=...>". */
+  private String describe() {
+    return (taskName != null ? "Task<" + taskName + " " : "Future<")
+        + "finished exception="
+        + exception
+        + ">";
+  }
+
+  @Override
+  public String toString() {
+    return "UnretrievedFailure[" + describe() + "]";
+  }
+
+  /** The report handed to the loop thread by the cleaner (close() runs it rather than drop it). */
+  static final class Report implements Runnable {
+    /** The watch to report. */
+    private final UnretrievedFailure watch;
+
+    Report(UnretrievedFailure watch) {
+      this.watch = watch;
+    }
+
+    @Override
+    public void run() {
+      watch.reportNow();
+    }
+
+    @Override
+    public String toString() {
+      return "report of " + watch;
+    }
+  }
+}

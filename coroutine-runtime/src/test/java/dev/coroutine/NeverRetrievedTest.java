@@ -1,0 +1,239 @@
+package dev.coroutine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Exceptions nobody retrieves are reported through the loop's exception handler, in and out of
+ * debug mode, as asyncio reports them: when the failed future is collected, and at the latest when
+ * the loop closes; never twice, and never once the exception was read.
+ */
+class NeverRetrievedTest extends TestBase {
+
+  /** Runs short passes of {@code loop}, collecting garbage, until a report naming {@code text}. */
+  static EventLoop.ErrorContext awaitReport(
+      EventLoop loop, List<EventLoop.ErrorContext> errors, String text) throws Exception {
+    for (int i = 0; i < 200; i++) {
+      for (EventLoop.ErrorContext c : errors) {
+        if (c.message().contains(text)) {
+          return c;
+        }
+      }
+      System.gc();
+      Thread.sleep(20);
+      loop.stop();
+      loop.runForever(); // one pass: the cleaner hands its report to the loop thread
+    }
+    throw new AssertionError("no report naming " + text + " in " + errors);
+  }
+
+  private List<EventLoop.ErrorContext> reports() {
+    return loopErrors.stream()
+        .filter(c -> c.message().contains("exception was never retrieved"))
+        .collect(Collectors.toList());
+  }
+
+  private void failAndForget(String name, String message) {
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalStateException(message);
+                }),
+            name);
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
+    assertThat(t.isDone()).isTrue();
+  }
+
+  @Test
+  void failedTaskNeverAwaited_reportedWhenCollected_outsideDebugMode() throws Exception {
+    assertThat(loop.getDebug()).isFalse();
+    failAndForget("forgotten", "boom");
+    EventLoop.ErrorContext c = awaitReport(loop, loopErrors, "forgotten");
+    assertThat(c.message())
+        .isEqualTo(
+            "Task exception was never retrieved: Task<forgotten finished"
+                + " exception=java.lang.IllegalStateException: boom>");
+    assertThat(c.exception()).hasMessage("boom");
+    loopErrors.clear();
+    loop.close();
+    assertThat(reports()).isEmpty(); // reported once, not again at close
+  }
+
+  @Test
+  void failedTaskStillReachable_reportedWhenTheLoopCloses_once() {
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalArgumentException("kept");
+                }),
+            "kept-task");
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
+    assertThat(reports()).isEmpty(); // not before close: someone may still read it
+    loop.close();
+    assertThat(reports()).hasSize(1);
+    assertThat(reports().get(0).message()).contains("kept-task");
+    assertThat(reports().get(0).exception()).isInstanceOf(IllegalArgumentException.class);
+    assertThat(t.exception()).hasMessage("kept"); // read after the report: nothing more
+    loopErrors.clear();
+  }
+
+  @Test
+  void plainFutureFailedAndForgotten_reportedAsFuture_atClose() {
+    Future<Object> f = loop.createFuture();
+    f.addDoneCallback(x -> {}); // a callback that does not look at the exception
+    f.setException(new java.io.IOException("disk"));
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
+    loop.close();
+    assertThat(reports()).hasSize(1);
+    assertThat(reports().get(0).message())
+        .startsWith("Future exception was never retrieved: Future<finished exception=");
+    loopErrors.clear();
+  }
+
+  @Test
+  void retrievedWithExceptionOrResult_isNotReportedAtClose() {
+    Task<Object> viaException = loop.createTask(Co.seq(v -> {
+      throw new IllegalStateException("a");
+    }));
+    Task<Object> viaResult = loop.createTask(Co.seq(v -> {
+      throw new IllegalStateException("b");
+    }));
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
+    assertThat(viaException.exception()).hasMessage("a");
+    try {
+      viaResult.result();
+    } catch (IllegalStateException expected) {
+      // retrieved
+    }
+    loop.close();
+    assertThat(reports()).isEmpty();
+  }
+
+  @Test
+  void retrievedByAwaitOrGather_areNotReportedAtClose() {
+    Task<Object> inner = loop.createTask(Co.seq(v -> {
+      throw new IllegalStateException("awaited");
+    }));
+    Task<Object> gathered = loop.createTask(Co.seq(v -> {
+      throw new IllegalStateException("gathered");
+    }));
+    Object r =
+        runSteps(
+            v -> Co.await(Co.steps(x -> Co.await(inner)).onError(e -> "caught " + e.getMessage()).build()),
+            v -> Co.await(Co.steps(x -> Co.await(Coroutines.gather(gathered)))
+                .onError(e -> v + ", caught " + e.getMessage()).build()));
+    assertThat(r).isEqualTo("caught awaited, caught gathered");
+    loop.close();
+    assertThat(reports()).isEmpty();
+  }
+
+  @Test
+  void failureAwaitedByATask_isNotWatchedAtAll() {
+    Future<Object> f = loop.createFuture();
+    Task<Object> waiter =
+        loop.createTask(Co.steps(v -> Co.await(f)).onError(e -> "caught").build());
+    loop.callSoon(() -> loop.callSoon(() -> f.setException(new IllegalStateException("x"))));
+    assertThat(loop.runUntilComplete(waiter)).isEqualTo("caught");
+    assertThat(f.callbacks).isNull(); // no watch, no cleaner registration: the hot path
+  }
+
+  @Test
+  void coroutinesRun_reportsForgottenFailure_beforeItReturns() {
+    CapturingLoggerFinder.RECORDS.clear();
+    Object r =
+        Coroutines.run(
+            Co.seq(
+                v -> {
+                  Coroutines.createTask(
+                      Co.seq(
+                          x -> {
+                            throw new IllegalStateException("left behind");
+                          }),
+                      "left-behind");
+                  return Co.await(Coroutines.sleep(5));
+                },
+                v -> "main done"));
+    assertThat(r).isEqualTo("main done");
+    assertThat(CapturingLoggerFinder.containing("Task exception was never retrieved"))
+        .anyMatch(rec -> rec.message().contains("left-behind"));
+  }
+
+  @Test
+  void allocation_ofAFailureAwaitedByATask_hasNoWatch() {
+    // warm up, then measure what one failed-and-awaited future costs beyond a succeeded one
+    long failed = 0;
+    long succeeded = 0;
+    for (int round = 0; round < 3; round++) {
+      failed = allocatedPer(true);
+      succeeded = allocatedPer(false);
+    }
+    System.out.printf(
+        "never-retrieved watch: a future failed and awaited allocates %d B, a succeeded one %d B"
+            + " (the exception itself excluded: preallocated)%n",
+        failed, succeeded);
+    assertThat(failed - succeeded).isLessThan(64); // no watch (~40 B) + cleanable (~64 B) added
+  }
+
+  private long allocatedPer(boolean fail) {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    IllegalStateException e = new IllegalStateException("preallocated");
+    int n = 20_000;
+    long[] bytes = new long[1];
+    Object r =
+        runSteps(
+            v -> {
+              bytes[0] = mx.getThreadAllocatedBytes(Thread.currentThread().getId());
+              return null;
+            },
+            v -> Co.await(new Loop(n, fail, e).coroutine()),
+            v -> {
+              bytes[0] = mx.getThreadAllocatedBytes(Thread.currentThread().getId()) - bytes[0];
+              return null;
+            });
+    assertThat(r).isNull();
+    return bytes[0] / n;
+  }
+
+  /** Awaits n futures in turn, each completed (or failed) by a callback. */
+  private final class Loop {
+    private final int n;
+    private final boolean fail;
+    private final IllegalStateException e;
+    private int i;
+
+    Loop(int n, boolean fail, IllegalStateException e) {
+      this.n = n;
+      this.fail = fail;
+      this.e = e;
+    }
+
+    Coroutine<Object> coroutine() {
+      return Co.seq(v -> Co.await(next()));
+    }
+
+    private Coroutine<Object> next() {
+      if (i++ == n) {
+        return Coroutines.done(null);
+      }
+      Future<Object> f = loop.createFuture();
+      loop.callSoon(
+          () -> {
+            if (fail) {
+              f.setException(e);
+            } else {
+              f.setResult(null);
+            }
+          });
+      return Co.steps(v -> Co.await(f), v -> Co.await(next()))
+          .onError(x -> Co.await(next()))
+          .build();
+    }
+  }
+}
