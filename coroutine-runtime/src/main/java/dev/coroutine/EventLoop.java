@@ -375,6 +375,11 @@ public final class EventLoop implements AutoCloseable {
     return inboxCapacity;
   }
 
+  /** Slots the timer queue holds (its ring and heap arrays), for tests: memory comes back. */
+  int timerSlots() {
+    return timers.runCapacity() + timers.heapCapacity();
+  }
+
   /** Callbacks waiting in the thread-safe inbox now (approximate while producers add). */
   int threadsafeQueued() {
     return incomingCount.get();

@@ -49,10 +49,10 @@ public final class Stress {
   /**
    * A watchdog for a loop: if not {@linkplain #close() closed} within {@code seconds}, it records
    * a task dump of {@code loop} and stops it, so the test fails with {@link #check()} instead of
-   * hanging.
+   * hanging. The time is multiplied by {@link #SCALE}.
    */
   public static Watchdog watchdog(EventLoop loop, double seconds) {
-    return new Watchdog(loop, seconds);
+    return new Watchdog(loop, seconds * SCALE); // full sizes take longer
   }
 
   /** See {@link #watchdog}. */

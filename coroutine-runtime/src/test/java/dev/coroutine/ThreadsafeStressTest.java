@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The thread-safe entry points under load: {@code callSoonThreadsafe} from many threads, and
- * {@code runCoroutineThreadsafe}. Scaled by {@code -Dstress.scale} (default 1).
+ * {@code runCoroutineThreadsafe}. Scaled by {@code -Dcoroutine.stress.scale} (default 1).
  */
 class ThreadsafeStressTest extends TestBase {
-  private static final int SCALE = Integer.getInteger("stress.scale", 1);
+  private static final int SCALE = Stress.SCALE;
 
   @Test
   void callSoonThreadsafe_8threadsX100000_nothingLostOrDuplicated() throws Exception {

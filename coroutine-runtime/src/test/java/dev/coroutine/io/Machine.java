@@ -10,7 +10,7 @@ import dev.coroutine.Coroutine;
  *
  * @param <T> the result type
  */
-abstract class Machine<T> {
+public abstract class Machine<T> {
   private static final Object AWAIT = new Object();
   /** What {@link #step} asked to await. */
   private Object next;
@@ -30,7 +30,7 @@ abstract class Machine<T> {
   }
 
   /** The coroutine that runs this machine when awaited. */
-  final Coroutine<T> coroutine() {
+  public final Coroutine<T> coroutine() {
     AsyncFrame<T> f = AsyncFrame.create(Machine::resume, 1, 0);
     f.refs[0] = this;
     return f;
