@@ -9,7 +9,8 @@ import java.time.Duration;
  * {@link #NEVER} ({@code Long.MAX_VALUE}), which means "no deadline": a timer due {@code NEVER}
  * waits in the timers like any other (it can be cancelled) but never fires and never makes the
  * loop wake up for it. A negative delay is a deadline in the past (due at once, in deadline
- * order, as in asyncio). A NaN delay or deadline is refused with an {@link IllegalArgumentException} naming the call.
+ * order, as in asyncio). A NaN delay or deadline is refused with an {@link
+ * IllegalArgumentException} naming the call.
  */
 final class Deadlines {
   private Deadlines() {}

@@ -55,6 +55,22 @@ class FdExhaustionStressTest {
             String.valueOf(testClasses));
     pb.redirectError(ProcessBuilder.Redirect.INHERIT);
     Process child = pb.start();
+    // the watchdog: a child that hangs is killed, which ends every read below with EOF
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                if (!child.waitFor(90L * dev.coroutine.Stress.SCALE, TimeUnit.SECONDS)) {
+                  System.err.println("fd exhaustion: the child hung; killed by the watchdog");
+                  child.destroyForcibly();
+                }
+              } catch (InterruptedException e) {
+                // test over
+              }
+            },
+            "fd-exhaustion-watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
     List<Socket> clients = new ArrayList<>();
     try {
       BufferedReader out =
@@ -102,6 +118,7 @@ class FdExhaustionStressTest {
         s.close();
       }
       child.destroyForcibly();
+      watchdog.interrupt();
     }
   }
 
