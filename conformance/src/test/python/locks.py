@@ -690,3 +690,14 @@ async def scenario_lock_waiter_cancelled_before_it_ever_ran():
     log(state(t), lock.locked())
     lock.release()
     log("released", lock.locked())
+
+
+async def scenario_acquire_task_cancelled_before_start_leaves_lock_free():
+    lock = asyncio.Lock()
+    sem = asyncio.Semaphore(1)
+    t1 = asyncio.create_task(lock.acquire())
+    t2 = asyncio.create_task(sem.acquire())
+    t1.cancel()
+    t2.cancel()
+    await asyncio.sleep(0)
+    log(state(t1), state(t2), lock.locked(), sem.locked())

@@ -494,3 +494,20 @@ async def scenario_producer_consumers_with_sentinels():
     await q.join()
     await asyncio.gather(*cs)
     log(sorted(i for _, i in got), len(got))
+
+
+async def scenario_get_task_cancelled_before_start_keeps_item():
+    q = asyncio.Queue()
+    q.put_nowait("x")
+    t = asyncio.create_task(q.get())
+    t.cancel()
+    await asyncio.sleep(0)
+    log(state(t), q.qsize(), q.get_nowait())
+
+
+async def scenario_put_task_cancelled_before_start_puts_nothing():
+    q = asyncio.Queue()
+    t = asyncio.create_task(q.put("x"))
+    t.cancel()
+    await asyncio.sleep(0)
+    log(state(t), q.qsize())

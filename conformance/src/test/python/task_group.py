@@ -620,3 +620,39 @@ async def scenario_eager_children_finish_or_fail_at_creation():
     except ExceptionGroup as eg:
         log("caught", group_errors(eg))
     log(state(s), asyncio.current_task().cancelling())
+
+
+async def scenario_timeout_around_group_cancels_children():
+    try:
+        async with asyncio.timeout(0.002):
+            async with asyncio.TaskGroup() as tg:
+                a = tg.create_task(sleeper("a", 1))
+                await asyncio.sleep(1)
+    except TimeoutError as e:
+        log("timed out", state(a), asyncio.current_task().cancelling())
+
+
+async def scenario_timeout_inside_child_is_the_childs_error():
+    async def impatient():
+        async with asyncio.timeout(0.002):
+            await asyncio.sleep(1)
+
+    try:
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(impatient())
+            s = tg.create_task(sleeper("s", 1))
+    except ExceptionGroup as eg:
+        log("caught", group_errors(eg))
+    log(state(s))
+
+
+async def scenario_wait_for_around_group_body():
+    async def body():
+        async with asyncio.TaskGroup() as tg:
+            tg.create_task(sleeper("a", 1))
+            tg.create_task(sleeper("b", 0.001, "b"))
+
+    try:
+        await asyncio.wait_for(body(), 0.01)
+    except TimeoutError:
+        log("wait_for timed out", asyncio.current_task().cancelling())

@@ -980,4 +980,18 @@ final class LocksScenarios {
     log("released", lock.isLocked());
     return done();
   }
+
+  @Scenario("acquire_task_cancelled_before_start_leaves_lock_free")
+  @Async
+  static Coroutine<Void> acquireTaskCancelledEarly() {
+    Lock lock = new Lock();
+    Semaphore sem = new Semaphore(1);
+    Task<Void> t1 = createTask(lock.acquire());
+    Task<Void> t2 = createTask(sem.acquire());
+    t1.cancel();
+    t2.cancel();
+    await(sleep(0));
+    log(state(t1), state(t2), lock.isLocked(), sem.isLocked());
+    return done();
+  }
 }

@@ -677,4 +677,27 @@ final class QueuesScenarios {
     log(sorted, got.size());
     return done();
   }
+
+  @Scenario("get_task_cancelled_before_start_keeps_item")
+  @Async
+  static Coroutine<Void> getTaskCancelledEarly() {
+    Queue<String> q = new Queue<>();
+    q.putNowait("x");
+    Task<String> t = createTask(q.get());
+    t.cancel();
+    await(sleep(0));
+    log(state(t), q.size(), q.getNowait());
+    return done();
+  }
+
+  @Scenario("put_task_cancelled_before_start_puts_nothing")
+  @Async
+  static Coroutine<Void> putTaskCancelledEarly() {
+    Queue<String> q = new Queue<>();
+    Task<Void> t = createTask(q.put("x"));
+    t.cancel();
+    await(sleep(0));
+    log(state(t), q.size());
+    return done();
+  }
 }

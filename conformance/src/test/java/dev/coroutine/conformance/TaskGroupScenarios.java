@@ -6,6 +6,8 @@ import static dev.coroutine.Coroutines.currentTask;
 import static dev.coroutine.Coroutines.done;
 import static dev.coroutine.Coroutines.getRunningLoop;
 import static dev.coroutine.Coroutines.sleep;
+import static dev.coroutine.Coroutines.timeout;
+import static dev.coroutine.Coroutines.waitFor;
 import static dev.coroutine.conformance.Trace.chain;
 import static dev.coroutine.conformance.Trace.log;
 import static dev.coroutine.conformance.Trace.state;
@@ -16,7 +18,9 @@ import dev.coroutine.Task;
 import dev.coroutine.TaskGroup;
 import dev.coroutine.TaskGroupException;
 import dev.coroutine.sync.Event;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** Twins of src/test/python/task_group.py: TaskGroup's error and cancellation combinations. */
@@ -1017,6 +1021,79 @@ final class TaskGroupScenarios {
       log("caught", eg.getExceptions());
     }
     log(state(s[0]), currentTask().cancelling());
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> groupWithSleepingBody(Task<?>[] a) {
+    await(
+        TaskGroup.run(
+            tg -> {
+              a[0] = tg.createTask(sleeper("a", 1000, null));
+              await(sleep(1000));
+              return done();
+            }));
+    return done();
+  }
+
+  @Scenario("timeout_around_group_cancels_children")
+  @Async
+  static Coroutine<Void> timeoutAroundGroup() {
+    Task<?>[] a = new Task<?>[1];
+    try {
+      await(timeout(Duration.ofMillis(2), groupWithSleepingBody(a)));
+    } catch (TimeoutException e) {
+      log("timed out", state(a[0]), currentTask().cancelling());
+    }
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> impatient() throws TimeoutException {
+    await(timeout(Duration.ofMillis(2), sleep(1000)));
+    return done();
+  }
+
+  @Scenario("timeout_inside_child_is_the_childs_error")
+  @Async
+  static Coroutine<Void> timeoutInsideChild() throws TimeoutException {
+    Task<?>[] s = new Task<?>[1];
+    Coroutine<Void> child = impatient(); // outside the lambda: it declares TimeoutException
+    try {
+      await(
+          TaskGroup.run(
+              tg -> {
+                tg.createTask(child);
+                s[0] = tg.createTask(sleeper("s", 1000, null));
+                return done();
+              }));
+    } catch (TaskGroupException eg) {
+      log("caught", eg.getExceptions());
+    }
+    log(state(s[0]));
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> groupOfTwo() {
+    await(
+        TaskGroup.run(
+            tg -> {
+              tg.createTask(sleeper("a", 1000, null));
+              tg.createTask(sleeper("b", 1, "b"));
+              return done();
+            }));
+    return done();
+  }
+
+  @Scenario("wait_for_around_group_body")
+  @Async
+  static Coroutine<Void> waitForAroundGroup() {
+    try {
+      await(waitFor(groupOfTwo(), Duration.ofMillis(10)));
+    } catch (TimeoutException e) {
+      log("wait_for timed out", currentTask().cancelling());
+    }
     return done();
   }
 }
