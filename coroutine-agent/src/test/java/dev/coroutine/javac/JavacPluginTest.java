@@ -1,0 +1,232 @@
+package dev.coroutine.javac;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.transform.ClassFileLocator;
+import dev.coroutine.transform.CoroutineTransformer;
+import dev.coroutine.transform.TransformResult;
+import java.io.IOException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code -Xplugin:Coroutine} in plain javac, run in process through {@link ToolProvider} with this
+ * module's classes on the processor path: the classes it writes are the transformer's output byte
+ * for byte (as the Maven plugin's and the agent's are), they run, and misuse is a javac error at
+ * the source line.
+ */
+class JavacPluginTest {
+
+  /**
+   * Classes whose rewritten frames need supertypes from the same compilation: {@code Shapes.area}
+   * keeps a {@code Square} or a {@code Circle} live across an await, so the frame merges them to
+   * {@code Shape}; javac writes {@code Shapes} before the other two.
+   */
+  private static final Map<String, String> SHAPES =
+      Map.of(
+          "demo/Shapes.java",
+          String.join(
+              "\n",
+              "package demo;",
+              "import static dev.coroutine.Coroutines.*;",
+              "import dev.coroutine.*;",
+              "public class Shapes {",
+              "  @Async",
+              "  public static Coroutine<Integer> area(boolean square, int size) {",
+              "    Shape s = square ? new Square(size) : new Circle(size);",
+              "    await(sleep(1));",
+              "    int twice = await(doubled(s.area()));",
+              "    return done(twice / 2);",
+              "  }",
+              "  @Async",
+              "  static Coroutine<Integer> doubled(int x) {",
+              "    await(sleep(0));",
+              "    return done(2 * x);",
+              "  }",
+              "}"),
+          "demo/Shape.java",
+          "package demo; public abstract class Shape { abstract int area(); }",
+          "demo/Square.java",
+          "package demo; final class Square extends Shape { final int s; Square(int s) { this.s ="
+              + " s; } int area() { return s * s; } }",
+          "demo/Circle.java",
+          "package demo; final class Circle extends Shape { final int r; Circle(int r) { this.r ="
+              + " r; } int area() { return 3 * r * r; } }");
+
+  @TempDir Path dir;
+
+  @Test
+  void pluginOutput_isByteIdenticalToTheTransformersOutputOfPlainJavacClasses() throws Exception {
+    Path src = write(SHAPES);
+    Path plain = compile(src, dir.resolve("plain"), List.of()).output();
+    Path plugged = compile(src, dir.resolve("plugged"), List.of("-Xplugin:Coroutine")).output();
+
+    // what the Maven plugin does with javac's output: the class output, then the class path
+    CoroutineTransformer transformer =
+        new CoroutineTransformer(
+            folder(plain).orElse(ClassFileLocator.of(getClass().getClassLoader())));
+    Map<String, byte[]> expected = new TreeMap<>();
+    int rewritten = 0;
+    for (Map.Entry<String, byte[]> e : classFiles(plain).entrySet()) {
+      TransformResult r = transformer.transform(e.getValue());
+      assertThat(r.failed()).as(e.getKey() + ": " + r.diagnostics()).isFalse();
+      expected.put(e.getKey(), r.changed() ? r.bytes() : e.getValue());
+      rewritten += r.changed() ? 1 : 0;
+    }
+    assertThat(rewritten).as("classes rewritten").isEqualTo(1);
+
+    Map<String, byte[]> actual = classFiles(plugged);
+    assertThat(actual.keySet()).containsExactlyElementsOf(expected.keySet());
+    for (String name : expected.keySet()) {
+      assertThat(actual.get(name)).as(name).isEqualTo(expected.get(name));
+    }
+    assertThat(CoroutineTransformer.isTransformed(actual.get("demo/Shapes.class"))).isTrue();
+  }
+
+  @Test
+  void pluginOutput_runsWithoutTheMavenPluginOrTheAgent() throws Exception {
+    Path out = compile(write(SHAPES), dir.resolve("out"), List.of("-Xplugin:Coroutine")).output();
+
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {out.toUri().toURL()}, getClass().getClassLoader())) {
+      Class<?> shapes = loader.loadClass("demo.Shapes");
+      @SuppressWarnings("unchecked")
+      Coroutine<Integer> square =
+          (Coroutine<Integer>) shapes.getMethod("area", boolean.class, int.class).invoke(null, true, 4);
+      @SuppressWarnings("unchecked")
+      Coroutine<Integer> circle =
+          (Coroutine<Integer>) shapes.getMethod("area", boolean.class, int.class).invoke(null, false, 2);
+      assertThat(Coroutines.runWithVirtualTime(square)).isEqualTo(16);
+      assertThat(Coroutines.runWithVirtualTime(circle)).isEqualTo(12);
+    }
+  }
+
+  @Test
+  void misuse_isAJavacErrorAtTheAwaitsSourceLine_andFailsTheCompilation() throws Exception {
+    Path src =
+        write(
+            Map.of(
+                "demo/Bad.java",
+                String.join(
+                    "\n",
+                    "package demo;",
+                    "import static dev.coroutine.Coroutines.*;",
+                    "import dev.coroutine.*;",
+                    "public class Bad {",
+                    "  static int notAsync() {",
+                    "    int x = 1;",
+                    "    await(sleep(10)); // line 7",
+                    "    return x;",
+                    "  }",
+                    "}")));
+
+    Compilation c = compile(src, dir.resolve("out"), List.of("-Xplugin:Coroutine"));
+
+    assertThat(c.success()).isFalse();
+    List<Diagnostic<? extends JavaFileObject>> errors = c.errors();
+    assertThat(errors).hasSize(1);
+    Diagnostic<? extends JavaFileObject> error = errors.get(0);
+    assertThat(error.getSource().getName()).endsWith("Bad.java");
+    assertThat(error.getLineNumber()).isEqualTo(7);
+    assertThat(error.getMessage(Locale.ROOT))
+        .contains("await() in Bad.notAsync, which is not @Async")
+        .contains("(in demo.Bad.notAsync)");
+  }
+
+  @Test
+  void withoutAnnotationProcessing_theErrorSaysWhatToChange() throws Exception {
+    Compilation c =
+        compile(write(SHAPES), dir.resolve("out"), List.of("-Xplugin:Coroutine", "-proc:none"));
+
+    assertThat(c.success()).isFalse();
+    assertThat(c.errors()).isNotEmpty();
+    assertThat(c.errors().get(0).getMessage(Locale.ROOT))
+        .contains("-Xplugin:Coroutine found no class output")
+        .contains("-proc:none");
+  }
+
+  /** What one javac run produced. */
+  record Compilation(
+      boolean success, Path output, List<Diagnostic<? extends JavaFileObject>> diagnostics) {
+    List<Diagnostic<? extends JavaFileObject>> errors() {
+      return diagnostics.stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).toList();
+    }
+  }
+
+  /**
+   * Runs javac over every source under {@code src} into {@code out}, with this JVM's class path as
+   * class path and processor path (the runtime; this module's classes and ASM for the plugin).
+   */
+  private static Compilation compile(Path src, Path out, List<String> extra) throws IOException {
+    Files.createDirectories(out);
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    String classPath = System.getProperty("java.class.path");
+    List<String> options = new ArrayList<>();
+    options.addAll(List.of("-d", out.toString(), "-g", "--release", "17"));
+    options.addAll(List.of("-classpath", classPath, "-processorpath", classPath));
+    options.addAll(extra);
+    try (StandardJavaFileManager files =
+            javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8);
+        Stream<Path> walk = Files.walk(src)) {
+      List<Path> sources = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
+      boolean ok =
+          javac
+              .getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources))
+              .call();
+      return new Compilation(ok, out, diagnostics.getDiagnostics());
+    }
+  }
+
+  private Path write(Map<String, String> sources) throws IOException {
+    Path src = dir.resolve("src");
+    for (Map.Entry<String, String> e : sources.entrySet()) {
+      Path file = src.resolve(e.getKey());
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, e.getValue() + "\n");
+    }
+    return src;
+  }
+
+  /** Every class file under {@code root}, by relative path. */
+  private static Map<String, byte[]> classFiles(Path root) throws IOException {
+    try (Stream<Path> walk = Files.walk(root)) {
+      Map<String, byte[]> out = new TreeMap<>();
+      for (Path p : walk.filter(p -> p.toString().endsWith(".class")).collect(Collectors.toList())) {
+        out.put(root.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
+      }
+      return out;
+    }
+  }
+
+  private static ClassFileLocator folder(Path root) {
+    return name -> {
+      Path p = root.resolve(name + ".class");
+      try {
+        return Files.isRegularFile(p) ? Files.readAllBytes(p) : null;
+      } catch (IOException e) {
+        return null;
+      }
+    };
+  }
+}
