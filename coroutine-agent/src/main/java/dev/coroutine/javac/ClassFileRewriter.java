@@ -45,6 +45,8 @@ final class ClassFileRewriter implements TaskListener {
   private CoroutineTransformer transformer;
   /** Reaches the class output; null until found. */
   private Filer filer;
+  /** Whether the missing class output was reported (once per compilation, not per class). */
+  private boolean reportedNoFiler;
   /** Per compilation unit, the first tree starting on each line (for error positions). */
   private final Map<CompilationUnitTree, Map<Long, Tree>> lines = new HashMap<>();
 
@@ -67,7 +69,10 @@ final class ClassFileRewriter implements TaskListener {
     if (filer == null) {
       filer = ClassOutputProcessor.filerOf(task);
       if (filer == null) {
-        error(e.getCompilationUnit(), treeAtLine(e.getCompilationUnit(), -1), noFilerMessage());
+        if (!reportedNoFiler) {
+          reportedNoFiler = true;
+          error(e.getCompilationUnit(), treeAtLine(e.getCompilationUnit(), -1), noFilerMessage());
+        }
         return;
       }
       transformer =
@@ -77,7 +82,7 @@ final class ClassFileRewriter implements TaskListener {
                   .orElse(classFile(StandardLocation.CLASS_PATH)));
     }
     try {
-      rewrite(e.getCompilationUnit(), type, binaryName);
+      rewrite(e.getCompilationUnit(), binaryName);
     } catch (IOException | RuntimeException x) {
       error(
           e.getCompilationUnit(),
@@ -86,8 +91,7 @@ final class ClassFileRewriter implements TaskListener {
     }
   }
 
-  private void rewrite(CompilationUnitTree unit, TypeElement type, String binaryName)
-      throws IOException {
+  private void rewrite(CompilationUnitTree unit, String binaryName) throws IOException {
     FileObject file = classOutput(binaryName);
     byte[] bytes;
     try (InputStream in = file.openInputStream()) {
