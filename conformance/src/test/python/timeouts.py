@@ -299,3 +299,64 @@ async def scenario_when_reports_the_rescheduled_deadline():
         log("when is the new deadline", cm.when() == when)
         cm.reschedule(None)
         log("when is none", cm.when() is None)
+
+
+async def scenario_nested_timeout_in_finally():
+    async def cleanup():
+        try:
+            async with asyncio.timeout(0.002):
+                await asyncio.sleep(10)
+        except TimeoutError as e:
+            log("inner timed out", chain(e))
+
+    try:
+        async with asyncio.timeout(0.002):
+            try:
+                await asyncio.sleep(10)
+            finally:
+                await cleanup()
+    except TimeoutError as e:
+        log("outer timed out", chain(e), asyncio.current_task().cancelling())
+
+
+async def scenario_timeout_after_caught_self_cancel():
+    me = asyncio.current_task()
+    try:
+        me.cancel()
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:
+        log("caught, cancelling", me.cancelling())
+    try:
+        async with asyncio.timeout(0):
+            await asyncio.sleep(10)
+    except TimeoutError:
+        log("timed out, cancelling", me.cancelling())
+
+
+async def scenario_cancel_inside_timeout_after_caught_self_cancel():
+    me = asyncio.current_task()
+    try:
+        me.cancel()
+        await asyncio.sleep(10)
+    except asyncio.CancelledError:
+        log("caught")
+    try:
+        async with asyncio.timeout(5):
+            me.cancel()
+            await asyncio.sleep(10)
+    except TimeoutError:
+        log("wrongly a timeout")
+    except asyncio.CancelledError:
+        log("cancelled, cancelling", me.cancelling())
+
+
+async def scenario_reschedule_after_expiry_raises_runtime_error():
+    try:
+        async with asyncio.timeout(0.001) as cm:
+            await asyncio.sleep(10)
+    except TimeoutError:
+        log("timed out")
+    try:
+        cm.reschedule(None)
+    except RuntimeError as e:
+        log("raised", e)

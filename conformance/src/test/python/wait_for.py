@@ -317,3 +317,43 @@ async def scenario_zero_timeout_done_task_returns_result():
     t = asyncio.create_task(work("t", 0, "done task"))
     await t
     log(await asyncio.wait_for(t, 0))
+
+
+@since("3.12")
+async def scenario_cancel_absorbed_by_inner_task_returns_its_result():
+    async def inner():
+        try:
+            await asyncio.sleep(0.1)
+        except asyncio.CancelledError:
+            log("inner caught 1")
+            try:
+                await asyncio.sleep(0.1)
+            except asyncio.CancelledError:
+                log("inner caught 2")
+                await asyncio.sleep(0.01)
+        return 42
+
+    inner_task = asyncio.create_task(inner())
+    task = asyncio.create_task(asyncio.wait_for(inner_task, 0.02))
+    await asyncio.sleep(0.06)
+    task.cancel()
+    try:
+        log("task result", await task)
+    except asyncio.CancelledError:
+        log("task cancelled")
+    log(await inner_task, state(task))
+
+
+async def scenario_inner_task_error_during_timeout_cancellation_propagates():
+    async def inner():
+        try:
+            await asyncio.sleep(10)
+        finally:
+            raise Boom()
+
+    t = asyncio.create_task(inner())
+    try:
+        await asyncio.wait_for(t, 0.002)
+    except Exception as e:
+        log("raised", e)
+    log(state(t))

@@ -521,4 +521,97 @@ final class TimeoutsScenarios {
     await(timeout(ms(5000), c -> rescheduleChecks(c)));
     return done();
   }
+
+  @Async
+  private static Coroutine<Void> cleanupWithTimeout() {
+    try {
+      await(timeout(ms(2), sleep(10_000)));
+    } catch (TimeoutException e) {
+      log("inner timed out", chain(e));
+    }
+    return done();
+  }
+
+  @Async
+  private static Coroutine<Void> sleepThenCleanup() {
+    try {
+      await(sleep(10_000));
+    } finally {
+      await(cleanupWithTimeout());
+    }
+    return done();
+  }
+
+  @Scenario("nested_timeout_in_finally")
+  @Async
+  static Coroutine<Void> nestedTimeoutInFinally() {
+    try {
+      await(timeout(ms(2), sleepThenCleanup()));
+    } catch (TimeoutException e) {
+      log("outer timed out", chain(e), currentTask().cancelling());
+    }
+    return done();
+  }
+
+  @Scenario("timeout_after_caught_self_cancel")
+  @Async
+  static Coroutine<Void> timeoutAfterSelfCancel() {
+    Task<?> me = currentTask();
+    try {
+      me.cancel();
+      await(sleep(10_000));
+    } catch (CancellationException e) {
+      log("caught, cancelling", me.cancelling());
+    }
+    try {
+      await(timeout(Duration.ZERO, sleep(10_000)));
+    } catch (TimeoutException e) {
+      log("timed out, cancelling", me.cancelling());
+    }
+    return done();
+  }
+
+  @Async
+  private static Coroutine<Void> cancelSelfThenSleep(Task<?> me) {
+    me.cancel();
+    await(sleep(10_000));
+    return done();
+  }
+
+  @Scenario("cancel_inside_timeout_after_caught_self_cancel")
+  @Async
+  static Coroutine<Void> cancelInsideTimeoutAfterSelfCancel() {
+    Task<?> me = currentTask();
+    try {
+      me.cancel();
+      await(sleep(10_000));
+    } catch (CancellationException e) {
+      log("caught");
+    }
+    try {
+      await(timeout(ms(5000), cancelSelfThenSleep(me)));
+    } catch (TimeoutException e) {
+      log("wrongly a timeout");
+    } catch (CancellationException e) {
+      log("cancelled, cancelling", me.cancelling());
+    }
+    return done();
+  }
+
+  @Scenario("reschedule_after_expiry_raises_runtime_error")
+  @Async
+  static Coroutine<Void> rescheduleAfterExpiry() {
+    Timeout[] cm = new Timeout[1];
+    try {
+      await(timeout(ms(1), c -> keep(cm, c, sleep(10_000))));
+    } catch (TimeoutException e) {
+      log("timed out");
+    }
+    try {
+      cm[0].reschedule(null);
+    } catch (IllegalStateException e) {
+      log("raised", e);
+    }
+    return done();
+  }
 }

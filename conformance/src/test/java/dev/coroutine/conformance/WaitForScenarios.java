@@ -459,4 +459,58 @@ final class WaitForScenarios {
     log(await(waitFor(t, Duration.ZERO)));
     return done();
   }
+
+  @Async
+  private static Coroutine<Integer> holdsUpCancellation() {
+    try {
+      await(sleep(100));
+    } catch (CancellationException e) {
+      log("inner caught 1");
+      try {
+        await(sleep(100));
+      } catch (CancellationException e2) {
+        log("inner caught 2");
+        await(sleep(10));
+      }
+    }
+    return done(42);
+  }
+
+  @Scenario("cancel_absorbed_by_inner_task_returns_its_result")
+  @Async
+  static Coroutine<Void> cancelAbsorbed() throws TimeoutException {
+    Task<Integer> innerTask = createTask(holdsUpCancellation());
+    Task<Integer> task = createTask(waitFor(innerTask, ms(20)));
+    await(sleep(60));
+    task.cancel();
+    try {
+      log("task result", await(task));
+    } catch (CancellationException e) {
+      log("task cancelled");
+    }
+    log(await(innerTask), state(task));
+    return done();
+  }
+
+  @Async
+  private static Coroutine<Void> failsInFinally() {
+    try {
+      await(sleep(10_000));
+    } finally {
+      throw new Boom();
+    }
+  }
+
+  @Scenario("inner_task_error_during_timeout_cancellation_propagates")
+  @Async
+  static Coroutine<Void> errorDuringTimeoutCancellation() {
+    Task<Void> t = createTask(failsInFinally());
+    try {
+      await(waitFor(t, ms(2)));
+    } catch (Exception e) {
+      log("raised", e);
+    }
+    log(state(t));
+    return done();
+  }
 }
