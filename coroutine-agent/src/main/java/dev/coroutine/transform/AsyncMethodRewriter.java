@@ -416,15 +416,19 @@ final class AsyncMethodRewriter {
     // the shared blocks sit after all original code, outside every try range
     for (Map.Entry<LocalsLayout, LocalsBlocks> e : shared.entrySet()) {
       LocalsBlocks b = e.getValue();
+      int left = b.stacks.size();
       for (Map.Entry<StackLayout, StackBlocks> k : b.stacks.entrySet()) {
-        code.add(stackSave(k.getKey(), k.getValue(), b, frameVar, keptRefs));
+        // the last falls through into the locals' save block, which follows it
+        code.add(stackSave(k.getKey(), k.getValue(), b, frameVar, keptRefs, --left == 0));
       }
       code.add(localsSave(e.getKey(), b, frameVar));
       code.add(localsRestore(e.getKey(), b, frameVar));
-      for (Map.Entry<StackLayout, StackBlocks> k : b.stacks.entrySet()) {
-        if (!k.getKey().stack().isEmpty()) {
-          code.add(stackRestore(k.getKey(), k.getValue(), b, frameVar));
-        }
+      // the last by index first: the locals' restore block falls through into it
+      List<Map.Entry<StackLayout, StackBlocks>> stacks = new ArrayList<>(b.stacks.entrySet());
+      stacks.removeIf(k -> k.getKey().stack().isEmpty());
+      stacks.sort((x, y) -> Integer.compare(y.getValue().first, x.getValue().first));
+      for (Map.Entry<StackLayout, StackBlocks> k : stacks) {
+        code.add(stackRestore(k.getKey(), k.getValue(), b, frameVar));
       }
     }
 
@@ -486,10 +490,15 @@ final class AsyncMethodRewriter {
   /**
    * The save part of a stack block, entered with {@code S, SUSPEND[, index]} on the stack:
    * records the frame label, spills S and saves it after the locals, clears the references of
-   * longer layouts, and goes on into the locals' save block.
+   * longer layouts, and goes on into the locals' save block (by a jump unless it comes next).
    */
   private static InsnList stackSave(
-      StackLayout layout, StackBlocks k, LocalsBlocks b, int frameVar, int keptRefs) {
+      StackLayout layout,
+      StackBlocks k,
+      LocalsBlocks b,
+      int frameVar,
+      int keptRefs,
+      boolean localsSaveNext) {
     InsnList c = new InsnList();
     c.add(k.save);
     addLine(c, k.sites.get(0));
@@ -512,7 +521,9 @@ final class AsyncMethodRewriter {
               : new VarInsnNode(v.type.getOpcode(Opcodes.ISTORE), v.var));
     }
     c.add(saveAll(layout.saved(), frameVar, layout.refCount(), keptRefs));
-    c.add(new JumpInsnNode(Opcodes.GOTO, b.save));
+    if (!localsSaveNext) {
+      c.add(new JumpInsnNode(Opcodes.GOTO, b.save));
+    }
     return c;
   }
 
@@ -530,7 +541,8 @@ final class AsyncMethodRewriter {
    * The restore block of one locals layout, the label switch's target for each of its awaits:
    * loads the live locals back from the frame, then goes on by the label's index: the awaits
    * with nothing on the stack (indexed first) through a tableswitch to their resume points, the
-   * others by index range to their stack block's restore part.
+   * others by index range to their stack block's restore part; the one of the last range must
+   * follow this block, which falls through into it.
    */
   private InsnList localsRestore(LocalsLayout layout, LocalsBlocks b, int frameVar) {
     InsnList c = new InsnList();
@@ -552,8 +564,7 @@ final class AsyncMethodRewriter {
     }
     withStack.sort((x, y) -> Integer.compare(x.first, y.first));
     if (direct == 0 && withStack.size() == 1) {
-      c.add(new JumpInsnNode(Opcodes.GOTO, withStack.get(0).restore));
-      return c;
+      return c; // falls through into the one stack block
     }
     if (withStack.isEmpty()) {
       c.add(dispatch(0, b.resumes, frameVar));
@@ -576,8 +587,7 @@ final class AsyncMethodRewriter {
       c.add(Insns.pushInt(k.first + k.sites.size()));
       c.add(new JumpInsnNode(Opcodes.IF_ICMPLT, k.restore));
     }
-    c.add(new JumpInsnNode(Opcodes.GOTO, withStack.get(withStack.size() - 1).restore));
-    return c;
+    return c; // falls through into the stack block of the last range
   }
 
   /** The restore part of a stack block: loads S back from the frame, then dispatches. */

@@ -2,8 +2,12 @@ package dev.coroutine.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coroutine.AsyncFrame;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import dev.coroutine.Task;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,6 +65,33 @@ class SharedLayoutsTest {
     // 8 awaits, 3 layouts: six share one; the finally's exceptional copy keeps the exception
     // live; after the last await log and s are dead
     assertThat(count(tries, Opcodes.PUTFIELD, "label")).isEqualTo(3);
+  }
+
+  @Test
+  void suspendedInOneLayout_eachAwaitReportsItsOwnLine() throws Exception {
+    Class<?> c = Samples.load("SharedLayouts");
+    MethodNode body =
+        body(Samples.node(Samples.rewrittenBytes("SharedLayouts")), "oneLayoutThreeLines");
+    assertThat(count(body, Opcodes.PUTFIELD, "label")).as("one layout").isEqualTo(1);
+    Method m = c.getMethod("oneLayoutThreeLines", Future.class, Future.class, Future.class);
+    try (EventLoop loop = new EventLoop()) {
+      List<Future<String>> futures =
+          List.of(loop.createFuture(), loop.createFuture(), loop.createFuture());
+      AsyncFrame<?> frame =
+          (AsyncFrame<?>) m.invoke(null, futures.get(0), futures.get(1), futures.get(2));
+      @SuppressWarnings("unchecked")
+      Task<String> task = loop.createTask((Coroutine<String>) frame);
+      String[] markers = {"first", "second", "third"};
+      for (int i = 0; i < 3; i++) {
+        loop.callSoon(loop::stop);
+        loop.runForever(); // the task runs up to await number i and suspends there
+        assertThat(frame.location().getLineNumber())
+            .as(markers[i])
+            .isEqualTo(Samples.line("SharedLayouts.java", markers[i]));
+        futures.get(i).setResult("v" + i);
+      }
+      assertThat(loop.runUntilComplete(task)).isEqualTo("v0v1v2:true");
+    }
   }
 
   @Test

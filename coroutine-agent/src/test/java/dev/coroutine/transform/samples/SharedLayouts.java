@@ -6,6 +6,7 @@ import static dev.coroutine.transform.samples.Later.v;
 
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
+import dev.coroutine.Future;
 import java.util.List;
 
 /**
@@ -156,5 +157,19 @@ public class SharedLayouts {
 
   private static int thrown(RuntimeException e) {
     throw e;
+  }
+
+  /** Three awaits of one layout (out, a, b, c live; t reassigned), each on its own line. */
+  @Async
+  public static Coroutine<String> oneLayoutThreeLines(
+      Future<String> a, Future<String> b, Future<String> c) {
+    StringBuilder out = new StringBuilder();
+    String t = await(a); // @first
+    out.append(t);
+    t = await(b); // @second
+    out.append(t);
+    t = await(c); // @third
+    out.append(t);
+    return done(out + ":" + (a.isDone() && b.isDone() && c.isDone()));
   }
 }
