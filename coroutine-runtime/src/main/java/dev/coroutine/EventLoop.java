@@ -1400,10 +1400,10 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Turns debug mode on or off (SPEC section 8): coroutines never awaited are reported with their
    * creation site, callbacks slower than {@link #getSlowCallbackDuration()} are logged, loop-affine
-   * calls from another thread throw, exceptions of futures and tasks never retrieved are
-   * reported when they are collected, tasks still pending when the loop closes are reported, and
-   * tasks and handles remember where they were created for these reports. Call it on the loop
-   * thread or before the loop runs.
+   * calls from another thread throw, tasks still pending when the loop closes are reported, and
+   * tasks and handles remember where they were created for these reports (the report of an
+   * exception never retrieved, made in and out of debug mode, then carries the creation site).
+   * Call it on the loop thread or before the loop runs.
    *
    * @param enabled true to switch debug mode on, false to switch it off
    */

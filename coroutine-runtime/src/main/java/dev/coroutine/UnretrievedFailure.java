@@ -105,14 +105,16 @@ final class UnretrievedFailure implements Runnable {
 
   /**
    * The cleaner's action, when the future was collected: reports unless retrieved or reported.
-   * On the cleaner thread, so the report is handed to the loop's thread when the loop is open.
+   * On the cleaner thread: while the loop runs, the report is handed to the loop's thread (the
+   * exception handler runs there, as every other report); a loop that is not running may never
+   * run again, so the report is made here, as asyncio reports from wherever the GC ran.
    */
   @Override
   public void run() {
     if (state != WATCHING) {
       return;
     }
-    if (loop != null && !loop.isClosed() && loop.post(new Report(this))) {
+    if (loop != null && loop.isRunning() && loop.post(new Report(this))) {
       return; // reported on the loop thread (or by close(), which runs what it finds posted)
     }
     reportNow();
