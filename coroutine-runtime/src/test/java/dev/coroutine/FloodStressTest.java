@@ -27,13 +27,14 @@ import org.junit.jupiter.api.Test;
 class FloodStressTest extends TestBase {
 
   @Test
-  void eightThreadsFlooding_everyCallbackRunsOnce_heartbeatKeepsSchedule_inboxBounded()
+  void eightThreadsFlooding_everyCallbackRunsOnce_timersAndIoKeepTheirSchedule_inboxBounded()
       throws Exception {
     int threads = 8;
     int perThread = Stress.scaled(200_000);
     AtomicIntegerArray seen = new AtomicIntegerArray(threads * perThread);
     long before = Stress.retainedHeap();
     Heartbeat beat = new Heartbeat(loop, 0.01);
+    IoBeat io = new IoBeat(loop);
     CountDownLatch go = new CountDownLatch(1);
     List<Thread> producers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
@@ -76,6 +77,7 @@ class FloodStressTest extends TestBase {
     double secs = (System.nanoTime() - t0) / 1e9;
     closer.join();
     beat.stop();
+    io.stop();
     int total = threads * perThread;
     for (int k = 0; k < total; k++) {
       if (seen.get(k) != 1) {
@@ -85,14 +87,17 @@ class FloodStressTest extends TestBase {
     long after = Stress.retainedHeap();
     System.out.printf(
         "flood: %d threads x %d callbacks in %.2f s = %.2f M callbacks/s; heartbeat every 10 ms:"
-            + " %d beats, lateness max %.1f ms, mean %.2f ms; inbox peak %d (capacity %d);"
-            + " retained heap %s before, %s after%n",
+            + " %d beats, lateness max %.1f ms, mean %.2f ms; pipe readable every 10 ms: %d reads,"
+            + " latency max %.1f ms; inbox peak %d (capacity %d); retained heap %s before, %s"
+            + " after%n",
         threads, perThread, secs, total / secs / 1e6, beat.beats, beat.maxLateMillis(),
-        beat.meanLateMillis(), beat.peakQueued, loop.getThreadsafeQueueCapacity(),
-        Stress.mb(before), Stress.mb(after));
+        beat.meanLateMillis(), io.reads, io.maxLatency / 1e6, beat.peakQueued,
+        loop.getThreadsafeQueueCapacity(), Stress.mb(before), Stress.mb(after));
     assertThat(beat.beats).isGreaterThan(0);
     // the heartbeat kept its schedule: before the fix it was seconds late, the flood drained first
     assertThat(beat.maxLateMillis()).isLessThan(1000);
+    assertThat(io.reads).isGreaterThan(0); // I/O is served under the flood too
+    assertThat(io.maxLatency / 1e6).isLessThan(1000);
     assertThat(beat.peakQueued).isLessThanOrEqualTo(loop.getThreadsafeQueueCapacity() + threads);
     assertThat(after - before).isLessThan(16L << 20);
   }
@@ -321,6 +326,73 @@ class FloodStressTest extends TestBase {
     Field sel = poller.getClass().getDeclaredField("selector");
     sel.setAccessible(true);
     ((Selector) sel.get(poller)).close();
+  }
+
+  /**
+   * I/O readiness under load: a thread writes its {@code nanoTime} to a pipe every 10 ms; the
+   * loop's reader callback measures how long each value waited.
+   */
+  static final class IoBeat {
+    /** The pipe. */
+    private final Pipe pipe;
+    /** The writing thread. */
+    private final Thread writer;
+    /** Values read, and the longest wait (loop thread). */
+    int reads;
+    long maxLatency;
+    /** Partial value being read. */
+    private final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8);
+    /** The loop. */
+    private final EventLoop loop;
+
+    IoBeat(EventLoop loop) throws java.io.IOException {
+      this.loop = loop;
+      pipe = Pipe.open();
+      loop.addReader(pipe.source(), this::readable);
+      writer =
+          new Thread(
+              () -> {
+                java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8);
+                try {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    b.clear();
+                    b.putLong(System.nanoTime()).flip();
+                    while (b.hasRemaining()) {
+                      pipe.sink().write(b);
+                    }
+                    Thread.sleep(10);
+                  }
+                } catch (InterruptedException | java.io.IOException e) {
+                  // stopped
+                }
+              },
+              "io-beat");
+      writer.setDaemon(true);
+      writer.start();
+    }
+
+    private void readable() {
+      try {
+        while (pipe.source().read(buf) > 0) {
+          if (!buf.hasRemaining()) {
+            buf.flip();
+            maxLatency = Math.max(maxLatency, System.nanoTime() - buf.getLong());
+            reads++;
+            buf.clear();
+          }
+        }
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+
+    void stop() throws Exception {
+      writer.interrupt();
+      writer.join(5_000);
+      loop.removeReader(pipe.source());
+      pipe.sink().close();
+      pipe.source().close();
+    }
   }
 
   /** A timer every {@code period} seconds that measures how late each tick runs. */
