@@ -47,12 +47,12 @@ final class CoroutineMethods {
     return Type.getReturnType(m.desc).getDescriptor().equals(Protocol.COROUTINE_DESC);
   }
 
-  /** A lambda body that returns Coroutine and awaits: rewritten like an {@code @Async} method. */
-  static boolean isAsyncLambda(MethodNode m) {
-    return (m.access & Opcodes.ACC_SYNTHETIC) != 0
-        && m.name.startsWith("lambda$")
-        && returnsCoroutine(m)
-        && !awaits(m).isEmpty();
+  /**
+   * A lambda body (of whichever compiler) that returns Coroutine and awaits: rewritten like an
+   * {@code @Async} method.
+   */
+  static boolean isAsyncLambda(MethodNode m, LambdaBodies lambdas) {
+    return lambdas.contains(m) && returnsCoroutine(m) && !awaits(m).isEmpty();
   }
 
   static List<MethodInsnNode> awaits(MethodNode m) {
@@ -66,13 +66,14 @@ final class CoroutineMethods {
   }
 
   /** True if {@code m} is to be rewritten; adds what is wrong with it to {@code problems}. */
-  static boolean check(MethodNode m, String className, List<Problem> problems) {
+  static boolean check(
+      MethodNode m, String className, LambdaBodies lambdas, List<Problem> problems) {
     checkAwaitReferences(m, problems);
     boolean annotated = isAnnotatedAsync(m);
-    boolean lambda = !annotated && isAsyncLambda(m);
+    boolean lambda = !annotated && isAsyncLambda(m, lambdas);
     if (!annotated && !lambda) {
       for (MethodInsnNode call : awaits(m)) {
-        problems.add(new Problem(m, notACoroutine(m, className), call));
+        problems.add(new Problem(m, notACoroutine(m, className, lambdas), call));
       }
       return false;
     }
@@ -121,9 +122,9 @@ final class CoroutineMethods {
     return problems.size() == before && (m.access & Opcodes.ACC_ABSTRACT) == 0;
   }
 
-  private static String notACoroutine(MethodNode m, String className) {
+  private static String notACoroutine(MethodNode m, String className, LambdaBodies lambdas) {
     String simple = className.substring(className.lastIndexOf('.') + 1);
-    if (m.name.startsWith("lambda$")) {
+    if (lambdas.contains(m)) {
       return "await() in a lambda that does not return Coroutine: only a lambda returning"
           + " Coroutine<T> can suspend; make the lambda return Coroutine<T> (ending with `return"
           + " done(value);`) or await outside the lambda";

@@ -87,8 +87,9 @@ public final class CoroutineTransformer {
     }
     List<CoroutineMethods.Problem> problems = new ArrayList<>();
     List<MethodNode> coroutines = new ArrayList<>();
+    LambdaBodies lambdas = LambdaBodies.of(cn);
     for (MethodNode m : cn.methods) {
-      if (CoroutineMethods.check(m, className, problems)) {
+      if (CoroutineMethods.check(m, className, lambdas, problems)) {
         coroutines.add(m);
       }
     }
@@ -259,15 +260,7 @@ public final class CoroutineTransformer {
       ClassNode cn, MethodNode m, String message, AbstractInsnNode at) {
     int line = at != null ? Insns.lineOf(at) : Insns.firstLine(m);
     return new Diagnostic(
-        cn.name.replace('/', '.'), displayName(m), cn.sourceFile, line, message);
-  }
-
-  private static String displayName(MethodNode m) {
-    if (m.name.startsWith("lambda$")) {
-      String[] parts = m.name.split("\\$");
-      return parts.length >= 2 ? "lambda in " + parts[1] : m.name;
-    }
-    return m.name;
+        cn.name.replace('/', '.'), LambdaBodies.of(cn).displayName(m), cn.sourceFile, line, message);
   }
 
   /** The class attribute marking a rewritten class (one byte: the format version). */

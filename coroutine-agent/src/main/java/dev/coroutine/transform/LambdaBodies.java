@@ -1,0 +1,75 @@
+package dev.coroutine.transform;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.objectweb.asm.Handle;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.ClassNode;
+import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.MethodNode;
+
+/**
+ * The lambda bodies of one class: the implementation methods of the class's own {@code
+ * LambdaMetafactory} call sites, each with the method holding the call site. Found by what they
+ * are, never by name or flags, which differ by compiler: javac's {@code lambda$outer$0} is
+ * synthetic, ECJ's is {@code lambda$0}, Kotlin's {@code outer$lambda$0} is not synthetic. A method
+ * reference to a method of the same class makes that method a lambda body too: it is the code the
+ * functional object runs. Only the names diagnostics show depend on the compiler's naming.
+ */
+final class LambdaBodies {
+  private static final String METAFACTORY = "java/lang/invoke/LambdaMetafactory";
+
+  /** Name + descriptor of each lambda body to the method holding its (first) call site. */
+  private final Map<String, MethodNode> enclosing;
+
+  private LambdaBodies(Map<String, MethodNode> enclosing) {
+    this.enclosing = enclosing;
+  }
+
+  static LambdaBodies of(ClassNode cn) {
+    Map<String, MethodNode> enclosing = new HashMap<>();
+    for (MethodNode m : cn.methods) {
+      for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+        if (i instanceof InvokeDynamicInsnNode) {
+          InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) i;
+          // metafactory and altMetafactory both take (samType, implementation, instantiatedType)
+          if (indy.bsm.getOwner().equals(METAFACTORY)
+              && indy.bsmArgs.length >= 2
+              && indy.bsmArgs[1] instanceof Handle) {
+            Handle impl = (Handle) indy.bsmArgs[1];
+            if (impl.getOwner().equals(cn.name)) {
+              enclosing.putIfAbsent(impl.getName() + impl.getDesc(), m);
+            }
+          }
+        }
+      }
+    }
+    return new LambdaBodies(enclosing);
+  }
+
+  /** True if {@code m} is the implementation method of a lambda of its own class. */
+  boolean contains(MethodNode m) {
+    return enclosing.containsKey(m.name + m.desc);
+  }
+
+  /**
+   * How diagnostics name {@code m}: {@code "lambda in outer"} for a compiler-made lambda body
+   * (through nested lambdas to the method the user wrote), else the method's own name (a method
+   * the user wrote and used as a method reference keeps it).
+   */
+  String displayName(MethodNode m) {
+    MethodNode at = m;
+    // bounded: a lambda cannot (transitively) enclose itself, but a crafted class file could
+    for (int depth = 0; depth < 16 && isCompilerMade(at); depth++) {
+      at = enclosing.get(at.name + at.desc);
+    }
+    return at == m ? m.name : "lambda in " + at.name;
+  }
+
+  /** A lambda body the compiler made (synthetic, or named so by Kotlin), not a user's method. */
+  private boolean isCompilerMade(MethodNode m) {
+    return contains(m)
+        && ((m.access & Opcodes.ACC_SYNTHETIC) != 0 || m.name.contains("lambda$"));
+  }
+}

@@ -1,0 +1,212 @@
+package dev.coroutine.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Async lambdas are found by what they are (the implementation method of a LambdaMetafactory
+ * call site of the same class, returning Coroutine and awaiting), whatever the compiler names
+ * them: Kotlin's {@code outer$lambda$0} (not synthetic), ECJ's {@code lambda$0}, javac's {@code
+ * lambda$outer$0}. A method that awaits and is no lambda is still refused, with advice that can
+ * be followed.
+ */
+class LambdasOfOtherCompilersTest {
+  static final String KOTLIN =
+      "package kt\n"
+          + "import dev.coroutine.*\n"
+          + "import dev.coroutine.Coroutines.*\n"
+          + "import java.util.function.Supplier\n"
+          + "object Flows {\n"
+          + "  @JvmStatic @Async fun add(a: Int, b: Int): Coroutine<Int> {\n"
+          + "    await(sleep(1))\n"
+          + "    return done(a + b)\n"
+          + "  }\n"
+          + "  @JvmStatic fun supplier(x: Int): Supplier<Coroutine<Int>> =\n"
+          + "    Supplier { val v = await(add(x, 1)); done(v * 10) }\n"
+          + "  @JvmStatic fun function(x: Int): (Int) -> Coroutine<String> =\n"
+          + "    { y -> done(\"\" + await(add(x, y))) }\n"
+          + "  @JvmStatic @Async fun loop(n: Int): Coroutine<String> {\n"
+          + "    val sb = StringBuilder()\n"
+          + "    for (i in 0 until n) {\n"
+          + "      try {\n"
+          + "        if (i == 1) throw IllegalStateException(\"x\")\n"
+          + "        sb.append(await(add(i, i)))\n"
+          + "      } catch (e: IllegalStateException) {\n"
+          + "        sb.append(\"!\")\n"
+          + "      }\n"
+          + "    }\n"
+          + "    val nested = Supplier<Coroutine<Int>> { done(await(supplier(1).get()) + 1) }\n"
+          + "    sb.append(await(nested.get()))\n"
+          + "    return done(sb.toString())\n"
+          + "  }\n"
+          + "  @JvmStatic fun runAll(): String {\n"
+          + "    val a = Coroutines.run(supplier(4).get())\n"
+          + "    val b = Coroutines.run(function(2)(3))\n"
+          + "    val c = Coroutines.run(loop(3))\n"
+          + "    return \"$a|$b|$c\"\n"
+          + "  }\n"
+          + "}\n";
+
+  static final String KOTLIN_REFUSED =
+      "package ktbad\n"
+          + "import dev.coroutine.*\n"
+          + "import dev.coroutine.Coroutines.*\n"
+          + "object PlainFunction {\n"
+          + "  @JvmStatic fun plain(): Coroutine<Int> {\n"
+          + "    val v = await(sleep(1))\n" // line 6
+          + "    return done(1)\n"
+          + "  }\n"
+          + "}\n"
+          + "object PlainLambda {\n"
+          + "  @JvmStatic fun outer(): () -> Int = {\n"
+          + "    await(sleep(1))\n" // line 12
+          + "    1\n"
+          + "  }\n"
+          + "}\n";
+
+  static final String JAVA_REFUSED =
+      "package jbad;\n"
+          + "import static dev.coroutine.Coroutines.*;\n"
+          + "import dev.coroutine.*;\n"
+          + "import java.util.function.Supplier;\n"
+          + "public class PlainLambda {\n"
+          + "  static Supplier<Integer> outer() {\n"
+          + "    return () -> {\n"
+          + "      await(sleep(1));\n" // line 8
+          + "      return 1;\n"
+          + "    };\n"
+          + "  }\n"
+          + "}\n";
+
+  static final String JAVA_PLAIN_METHOD =
+      "package jbad;\n"
+          + "import static dev.coroutine.Coroutines.*;\n"
+          + "import dev.coroutine.*;\n"
+          + "public class PlainMethod {\n"
+          + "  static Coroutine<Integer> plain() {\n"
+          + "    await(sleep(1));\n" // line 6
+          + "    return done(1);\n"
+          + "  }\n"
+          + "}\n";
+
+  static final String JAVA_REFERENCE =
+      "package jref;\n"
+          + "import static dev.coroutine.Coroutines.*;\n"
+          + "import dev.coroutine.*;\n"
+          + "import java.util.function.Supplier;\n"
+          + "public class Reference {\n"
+          + "  private static Coroutine<Integer> helper() {\n"
+          + "    int v = await(sleep(1)) == null ? 41 : 0;\n"
+          + "    return done(v + 1);\n"
+          + "  }\n"
+          + "  public static Supplier<Coroutine<Integer>> supplier() {\n"
+          + "    return Reference::helper;\n"
+          + "  }\n"
+          + "  public static Supplier<Coroutine<String>> nested() {\n"
+          + "    return () -> {\n"
+          + "      Supplier<Coroutine<Integer>> inner = () -> done(await(helper()) + 1);\n"
+          + "      return done(\"n\" + await(inner.get()));\n"
+          + "    };\n"
+          + "  }\n"
+          + "}\n";
+
+  static Map<String, byte[]> kotlin;
+
+  @BeforeAll
+  static void compileKotlin() {
+    kotlin = KotlinCompiler.compile(Map.of("Flows.kt", KOTLIN, "Refused.kt", KOTLIN_REFUSED));
+  }
+
+  static List<InMemoryCompiler> compilers() {
+    return InMemoryCompiler.all();
+  }
+
+  static Diagnostic onlyDiagnostic(byte[] classFile) {
+    TransformResult r = Samples.TRANSFORMER.transform(classFile);
+    assertThat(r.bytes()).as("refused class left unchanged").isNull();
+    assertThat(r.diagnostics()).hasSize(1);
+    return r.diagnostics().get(0);
+  }
+
+  @Test
+  void kotlinLambdas_notSynthetic_areRewrittenAndRun() throws Exception {
+    MapClassLoader loader = new MapClassLoader(kotlin);
+    Class<?> flows = loader.loadClass("kt.Flows");
+    assertThat(flows.getMethod("runAll").invoke(null)).isEqualTo("50|5|0!421");
+    assertThat(loader.diagnostics).isEmpty();
+    // the Supplier lambda, the function lambda, the nested one in loop, and the two @Async funs
+    assertThat(Samples.TRANSFORMER.transform(kotlin.get("kt.Flows")).methodsRewritten()).isEqualTo(5);
+  }
+
+  @Test
+  void kotlinLambdaBody_isNotSynthetic_soItIsFoundByItsCallSite() {
+    boolean found = false;
+    for (org.objectweb.asm.tree.MethodNode m : Samples.node(kotlin.get("kt.Flows")).methods) {
+      if (m.name.contains("$lambda$")) {
+        found = true;
+        assertThat(m.access & org.objectweb.asm.Opcodes.ACC_SYNTHETIC).as(m.name).isZero();
+      }
+    }
+    assertThat(found).as("kotlinc's lambda bodies").isTrue();
+  }
+
+  @Test
+  void kotlinFunctionThatAwaits_notAsync_isRefusedAskingForAsync() {
+    Diagnostic d = onlyDiagnostic(kotlin.get("ktbad.PlainFunction"));
+    assertThat(d.methodName()).isEqualTo("plain");
+    assertThat(d.format()).startsWith("Refused.kt:6: ");
+    assertThat(d.message()).contains("not @Async").contains("annotate the method @Async");
+  }
+
+  @Test
+  void kotlinLambdaThatAwaits_notReturningCoroutine_isRefusedAsALambda() {
+    Diagnostic d = onlyDiagnostic(kotlin.get("ktbad.PlainLambda"));
+    assertThat(d.methodName()).isEqualTo("lambda in outer");
+    assertThat(d.format()).startsWith("Refused.kt:12: ");
+    assertThat(d.message()).contains("lambda that does not return Coroutine").doesNotContain("annotate");
+  }
+
+  @ParameterizedTest
+  @MethodSource("compilers")
+  void javaLambdaThatAwaits_notReturningCoroutine_isRefusedAsALambda(InMemoryCompiler compiler) {
+    byte[] c = compiler.compile(Map.of("jbad.PlainLambda", JAVA_REFUSED)).get("jbad.PlainLambda");
+    Diagnostic d = onlyDiagnostic(c);
+    assertThat(d.methodName()).isEqualTo("lambda in outer");
+    assertThat(d.format()).startsWith("PlainLambda.java:8: ");
+    assertThat(d.message()).contains("lambda that does not return Coroutine");
+  }
+
+  @ParameterizedTest
+  @MethodSource("compilers")
+  void javaMethodThatAwaits_notAsync_isRefusedAskingForAsync(InMemoryCompiler compiler) {
+    byte[] c = compiler.compile(Map.of("jbad.PlainMethod", JAVA_PLAIN_METHOD)).get("jbad.PlainMethod");
+    Diagnostic d = onlyDiagnostic(c);
+    assertThat(d.methodName()).isEqualTo("plain");
+    assertThat(d.format()).startsWith("PlainMethod.java:6: ");
+    assertThat(d.message()).contains("PlainMethod.plain, which is not @Async: annotate the method @Async");
+  }
+
+  @ParameterizedTest
+  @MethodSource("compilers")
+  void methodReferenceTarget_andNestedLambdas_areRewrittenAndRun(InMemoryCompiler compiler)
+      throws Exception {
+    MapClassLoader loader = new MapClassLoader(compiler.compile(Map.of("jref.Reference", JAVA_REFERENCE)));
+    Class<?> c = loader.loadClass("jref.Reference");
+    @SuppressWarnings("unchecked")
+    Supplier<Coroutine<Integer>> s = (Supplier<Coroutine<Integer>>) c.getMethod("supplier").invoke(null);
+    @SuppressWarnings("unchecked")
+    Supplier<Coroutine<String>> n = (Supplier<Coroutine<String>>) c.getMethod("nested").invoke(null);
+    assertThat(Coroutines.run(s.get())).isEqualTo(42);
+    assertThat(Coroutines.run(n.get())).isEqualTo("n43");
+    assertThat(loader.diagnostics).isEmpty();
+  }
+}
