@@ -32,9 +32,9 @@ import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
- * Class files of Java 8 through 25: the same program compiled with {@code --release N},
- * rewritten, checked by {@link CheckClassAdapter} and run (on this JVM, and for 17, 21 and 25 on
- * JDK 25 in a child JVM).
+ * Class files of Java 8 through 25: the same program compiled with {@code --release N} by javac
+ * and by ECJ, rewritten, checked by {@link CheckClassAdapter} and run (on this JVM, and for 17,
+ * 21 and 25 on JDK 25 in a child JVM).
  */
 class ClassVersionsTest {
   static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
@@ -311,6 +311,43 @@ class ClassVersionsTest {
     verifyInProcess(rewritten, loader);
     Method runAll = loader.loadClass(pkg + ".Prog").getMethod("runAll");
     assertThat(runAll.invoke(null)).isEqualTo(EXPECTED);
+  }
+
+  /** Compiles with ECJ in-process and writes the class files under {@code dir/classes}. */
+  static Path compileWithEcj(Path dir, int release, String pkg, String source) throws IOException {
+    Path out = dir.resolve("classes");
+    for (Map.Entry<String, byte[]> e :
+        InMemoryCompiler.ecj(release).compile(Map.of(pkg + ".Prog", source)).entrySet()) {
+      Path file = out.resolve(e.getKey().replace('.', '/') + ".class");
+      Files.createDirectories(file.getParent());
+      Files.write(file, e.getValue());
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {8, 11, 17})
+  void classFilesOfEcj_rewrittenVerifiedAndRun(int release, @TempDir Path dir) throws Throwable {
+    String pkg = "ecj" + release;
+    Path classes = compileWithEcj(dir, release, pkg, program(pkg, "", ""));
+    Map<String, byte[]> rewritten = rewriteAll(classes, 44 + release);
+    BytesLoader loader = new BytesLoader(rewritten);
+    verifyInProcess(rewritten, loader);
+    assertThat(loader.loadClass(pkg + ".Prog").getMethod("runAll").invoke(null)).isEqualTo(EXPECTED);
+  }
+
+  @Test
+  void classFilesOfEcj21_patternSwitchWithAwaits_rewrittenVerifiedAndRun(@TempDir Path dir)
+      throws Throwable {
+    int release = InMemoryCompiler.ECJ_NEWEST_RELEASE;
+    assumeTrue(InMemoryCompiler.runningRelease() >= release, "runs in the JDK 25 pass");
+    String pkg = "ecj" + release;
+    Path classes = compileWithEcj(dir, release, pkg, program(pkg, PATTERNS_21, PATTERNS_CALL));
+    Map<String, byte[]> rewritten = rewriteAll(classes, 44 + release);
+    BytesLoader loader = new BytesLoader(rewritten);
+    verifyInProcess(rewritten, loader);
+    assertThat(loader.loadClass(pkg + ".Prog").getMethod("runAll").invoke(null))
+        .isEqualTo(EXPECTED.replace("<5>", "<5>" + PATTERNS_EXPECTED));
   }
 
   @Test

@@ -11,22 +11,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Differential test: thousands of generated method bodies, each run once rewritten (awaits that
  * finish now, after a yield or after a loop trip) and once as plain Java with the awaits replaced
  * by their values. Results, exceptions and logged side effects must be identical. Seeded and
  * reproducible: {@code -Dcoroutine.fuzz.seed=<n> -Dcoroutine.fuzz.cases=<n>}.
+ *
+ * <p>The same bodies are compiled by every compiler of {@link InMemoryCompiler#all()} (javac at
+ * several releases, ECJ): all {@code coroutine.fuzz.cases} with javac {@code --release 17}, the
+ * first {@code coroutine.fuzz.compilerCases} (the same methods) with each other compiler.
  */
 class GeneratedMethodsTest {
   private static final String PKG = "gen";
   private static final int PER_CLASS = 40;
 
-  @Test
-  void generatedBodies_behaveAsPlainJava() throws Exception {
+  static List<InMemoryCompiler> compilers() {
+    return InMemoryCompiler.all();
+  }
+
+  @ParameterizedTest
+  @MethodSource("compilers")
+  void generatedBodies_behaveAsPlainJava(InMemoryCompiler compiler) throws Exception {
     long seed = Long.getLong("coroutine.fuzz.seed", 20261125L);
-    int cases = Integer.getInteger("coroutine.fuzz.cases", 2000);
+    int all = Integer.getInteger("coroutine.fuzz.cases", 2000);
+    boolean primary = compiler.name().equals(InMemoryCompiler.javac(17).name());
+    int cases = primary ? all : Math.min(all, Integer.getInteger("coroutine.fuzz.compilerCases", 200));
     MethodGenerator gen = new MethodGenerator(seed);
     Map<String, String> sources = new LinkedHashMap<>();
     sources.put(PKG + ".V", MethodGenerator.helperSource(PKG));
@@ -46,7 +58,7 @@ class GeneratedMethodsTest {
       sources.put(PKG + ".Gen" + c, sb.toString());
     }
     long t0 = System.nanoTime();
-    Map<String, byte[]> classes = InMemoryCompiler.compile(sources, "17");
+    Map<String, byte[]> classes = compiler.compile(sources);
     long t1 = System.nanoTime();
     MapClassLoader loader = new MapClassLoader(classes);
     Random args = new Random(seed);
@@ -80,7 +92,7 @@ class GeneratedMethodsTest {
         asyncResult = describe(e);
       }
       String repro =
-          "case " + n + " (seed " + seed + ")\n" + pairs.get(n)[0] + "\n" + pairs.get(n)[1];
+          compiler + ", case " + n + " (seed " + seed + ")\n" + pairs.get(n)[0] + "\n" + pairs.get(n)[1];
       assertThat(asyncResult).as(repro).isEqualTo(plainResult);
       assertThat(asyncLog).as(repro).isEqualTo(plainLog);
       if (pairs.get(n)[0].contains("await(")) {
@@ -88,7 +100,8 @@ class GeneratedMethodsTest {
       }
     }
     System.err.printf(
-        "generated %d cases: compile %d ms, transform+run %d ms%n",
+        "%s, generated %d cases: compile %d ms, transform+run %d ms%n",
+        compiler,
         pairs.size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
     assertThat(suspendedRuns).as("cases that await at all").isGreaterThan(pairs.size() / 2);
   }

@@ -27,10 +27,25 @@ final class KotlinCompiler {
 
   /** Compiles {@code sources} (file name to source); returns class name (dotted) to class file. */
   static Map<String, byte[]> compile(Map<String, String> sources) {
+    return compile(sources, Map.of());
+  }
+
+  /**
+   * Compiles {@code sources} (file name to source) against {@code classes} (dotted class name to
+   * class file, e.g. Java classes the Kotlin code calls); returns class name to class file.
+   */
+  static Map<String, byte[]> compile(Map<String, String> sources, Map<String, byte[]> classes) {
     Path dir = null;
     try {
       dir = Files.createTempDirectory("kotlinc");
       Path out = dir.resolve("out");
+      Path lib = dir.resolve("lib");
+      Files.createDirectories(lib);
+      for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+        Path file = lib.resolve(e.getKey().replace('.', '/') + ".class");
+        Files.createDirectories(file.getParent());
+        Files.write(file, e.getValue());
+      }
       List<String> args =
           new ArrayList<>(
               List.of(
@@ -39,7 +54,11 @@ final class KotlinCompiler {
                   "-jvm-target",
                   "17",
                   "-classpath",
-                  InMemoryCompiler.runtimeClasspath() + java.io.File.pathSeparator + stdlib(),
+                  String.join(
+                      java.io.File.pathSeparator,
+                      InMemoryCompiler.runtimeClasspath(),
+                      stdlib(),
+                      lib.toString()),
                   "-d",
                   out.toString()));
       for (Map.Entry<String, String> e : sources.entrySet()) {
@@ -56,16 +75,16 @@ final class KotlinCompiler {
         throw new IllegalStateException(
             "kotlinc failed (" + code + "):\n" + messages.toString(StandardCharsets.UTF_8));
       }
-      Map<String, byte[]> classes = new TreeMap<>();
+      Map<String, byte[]> compiled = new TreeMap<>();
       try (Stream<Path> files = Files.walk(out)) {
         for (Path f : (Iterable<Path>) files::iterator) {
           String name = out.relativize(f).toString().replace(java.io.File.separatorChar, '/');
           if (name.endsWith(".class")) {
-            classes.put(name.substring(0, name.length() - 6).replace('/', '.'), Files.readAllBytes(f));
+            compiled.put(name.substring(0, name.length() - 6).replace('/', '.'), Files.readAllBytes(f));
           }
         }
       }
-      return classes;
+      return compiled;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * call site of the same class, returning Coroutine and awaiting), whatever the compiler names
  * them: Kotlin's {@code outer$lambda$0} (not synthetic), ECJ's {@code lambda$0}, javac's {@code
  * lambda$outer$0}. A method that awaits and is no lambda is still refused, with advice that can
- * be followed.
+ * be followed. Kotlin code calls and awaits Java's {@code @Async} methods.
  */
 class LambdasOfOtherCompilersTest {
   static final String KOTLIN =
@@ -119,11 +119,50 @@ class LambdasOfOtherCompilersTest {
           + "  }\n"
           + "}\n";
 
+  /** Java @Async methods that Kotlin code calls and awaits. */
+  static final String JAVA_LIB =
+      "package jlib;\n"
+          + "import static dev.coroutine.Coroutines.*;\n"
+          + "import dev.coroutine.*;\n"
+          + "public class Lib {\n"
+          + "  @Async public static Coroutine<Integer> twice(int x) {\n"
+          + "    await(sleep(1));\n"
+          + "    return done(2 * x);\n"
+          + "  }\n"
+          + "}\n";
+
+  static final String KOTLIN_CALLER =
+      "package ktcall\n"
+          + "import dev.coroutine.*\n"
+          + "import dev.coroutine.Coroutines.*\n"
+          + "import java.util.function.Supplier\n"
+          + "import jlib.Lib\n"
+          + "object Caller {\n"
+          + "  @JvmStatic @Async fun sum(n: Int): Coroutine<Int> {\n"
+          + "    var s = 0\n"
+          + "    for (i in 1..n) s += await(Lib.twice(i))\n"
+          + "    val later = Supplier<Coroutine<Int>> { done(await(Lib.twice(s)) + 1) }\n"
+          + "    return done(await(createTask(later.get())))\n"
+          + "  }\n"
+          + "  @JvmStatic fun main(): Int = Coroutines.run(sum(3))\n"
+          + "}\n";
+
   static Map<String, byte[]> kotlin;
 
   @BeforeAll
   static void compileKotlin() {
     kotlin = KotlinCompiler.compile(Map.of("Flows.kt", KOTLIN, "Refused.kt", KOTLIN_REFUSED));
+  }
+
+  @Test
+  void kotlinCaller_ofJavaAsyncMethods_awaitsThemInFunctionsAndLambdas() throws Exception {
+    Map<String, byte[]> java = InMemoryCompiler.javac(17).compile(Map.of("jlib.Lib", JAVA_LIB));
+    Map<String, byte[]> classes = new java.util.TreeMap<>(java);
+    classes.putAll(KotlinCompiler.compile(Map.of("Caller.kt", KOTLIN_CALLER), java));
+    MapClassLoader loader = new MapClassLoader(classes);
+    // (2 + 4 + 6) * 2 + 1
+    assertThat(loader.loadClass("ktcall.Caller").getMethod("main").invoke(null)).isEqualTo(25);
+    assertThat(loader.diagnostics).isEmpty();
   }
 
   static List<InMemoryCompiler> compilers() {
