@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +89,7 @@ class ConformanceTest {
       List<String> actual = runJava(javaTwin);
       Differs differs = javaTwin.getAnnotation(Differs.class);
       if (differs != null) {
-        expected = withDocumentedDifference(id, expected, differs);
+        expected = TraceDiff.withDifference(id, python.version(), expected, differs.asyncio(), differs.ours());
       }
       if (!expected.equals(actual)) {
         throw new AssertionError(TraceDiff.render(id, python.version(), differs != null, expected, actual));
@@ -122,22 +121,6 @@ class ConformanceTest {
           return List.copyOf(Trace.lines());
         },
         () -> m + " did not finish within " + SCENARIO_TIMEOUT.toSeconds() + " s");
-  }
-
-  /** asyncio's trace with the documented block replaced by ours; fails if the block is gone. */
-  private static List<String> withDocumentedDifference(String id, List<String> asyncio, Differs d) {
-    List<String> block = Arrays.asList(d.asyncio());
-    int at = block.isEmpty() ? asyncio.size() : java.util.Collections.indexOfSubList(asyncio, block);
-    if (at < 0) {
-      throw new AssertionError(
-          id + " declares a difference from asyncio (@Differs), but asyncio's trace (Python "
-              + python.version() + ") no longer has the lines " + block + ":\n  "
-              + String.join("\n  ", asyncio) + "\nUpdate or remove the @Differs.");
-    }
-    List<String> out = new ArrayList<>(asyncio.subList(0, at));
-    out.addAll(Arrays.asList(d.ours()));
-    out.addAll(asyncio.subList(at + block.size(), asyncio.size()));
-    return out;
   }
 
   @Test

@@ -83,7 +83,8 @@ record PythonTraces(
     }
   }
 
-  private static PythonTraces parse(String interpreter, String stdout) {
+  /** Parses the runner's output (package-private for the harness's own test). */
+  static PythonTraces parse(String interpreter, String stdout) {
     String version = null;
     Map<String, List<String>> traces = new LinkedHashMap<>();
     Map<String, String> skipped = new LinkedHashMap<>();

@@ -1,10 +1,36 @@
 package dev.coroutine.conformance;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
-/** Renders two traces side by side, marking the lines that differ, for a failure message. */
+/**
+ * Compares traces: applies a documented difference ({@link Differs}) to asyncio's trace, and
+ * renders two traces side by side, marking the lines that differ, for a failure message.
+ */
 final class TraceDiff {
   private TraceDiff() {}
+
+  /**
+   * asyncio's trace with the contiguous lines {@code block} replaced by {@code ours}; an
+   * AssertionError if asyncio's trace no longer has the block (the difference is stale).
+   */
+  static List<String> withDifference(
+      String id, String pythonVersion, List<String> asyncio, String[] block, String[] ours) {
+    List<String> b = Arrays.asList(block);
+    int at = b.isEmpty() ? asyncio.size() : Collections.indexOfSubList(asyncio, b);
+    if (at < 0) {
+      throw new AssertionError(
+          id + " declares a difference from asyncio (@Differs), but asyncio's trace (Python "
+              + pythonVersion + ") no longer has the lines " + b + ":\n  "
+              + String.join("\n  ", asyncio) + "\nUpdate or remove the @Differs.");
+    }
+    List<String> out = new ArrayList<>(asyncio.subList(0, at));
+    out.addAll(Arrays.asList(ours));
+    out.addAll(asyncio.subList(at + b.size(), asyncio.size()));
+    return out;
+  }
 
   /** The message for scenario {@code id} whose Java trace is not asyncio's. */
   static String render(
