@@ -67,12 +67,12 @@ final class Deadlines {
 
   /**
    * The nanoseconds of {@code seconds} (a delay or a loop time), saturated ({@code +Infinity} and
-   * anything past {@code Long.MAX_VALUE} ns is {@link #NEVER}); NaN is refused, naming {@code
-   * what}.
+   * anything past {@code Long.MAX_VALUE} ns is {@link #NEVER}); NaN is refused, naming the call
+   * (a constant, so no message is built on the normal path).
    */
-  static long nanosOfSeconds(double seconds, String what) {
+  static long nanosOfSeconds(double seconds, String call) {
     if (Double.isNaN(seconds)) {
-      throw new IllegalArgumentException(what + ": the time is NaN (not a number)");
+      throw new IllegalArgumentException(call + "(NaN): the time is NaN (not a number)");
     }
     return (long) (seconds * 1e9); // a Java cast saturates at Long.MIN_VALUE / MAX_VALUE
   }

@@ -406,7 +406,7 @@ public final class EventLoop implements AutoCloseable {
    * @return a handle whose {@code cancel()} unschedules the callback
    */
   public Handle callLater(double delaySeconds, Runnable callback) {
-    long delay = Deadlines.nanosOfSeconds(delaySeconds, "callLater(" + delaySeconds + ")");
+    long delay = Deadlines.nanosOfSeconds(delaySeconds, "callLater");
     return callAtNanos(Deadlines.after(now(), delay), callback);
   }
 
@@ -431,7 +431,7 @@ public final class EventLoop implements AutoCloseable {
    * @return a handle whose {@code cancel()} unschedules the callback
    */
   public Handle callAt(double when, Runnable callback) {
-    return callAtNanos(Deadlines.nanosOfSeconds(when, "callAt(" + when + ")"), callback);
+    return callAtNanos(Deadlines.nanosOfSeconds(when, "callAt"), callback);
   }
 
   private Handle callAtNanos(long when, Runnable callback) {

@@ -55,11 +55,14 @@ class EventLoopTest extends TestBase {
 
   @Test
   void callLater_runsInDeadlineOrder_notSchedulingOrder() {
-    loop.callLater(Duration.ofMillis(30), () -> {
+    // deadlines from one clock reading: two callLater calls could be more than 20 ms apart on a
+    // loaded machine, which would make the later-scheduled timer's deadline the later one
+    double now = loop.time();
+    loop.callAt(now + 0.030, () -> {
       finish(3);
       loop.stop();
     });
-    loop.callLater(Duration.ofMillis(10), () -> expect(2));
+    loop.callAt(now + 0.010, () -> expect(2));
     loop.callSoon(() -> expect(1));
     loop.runForever();
   }
