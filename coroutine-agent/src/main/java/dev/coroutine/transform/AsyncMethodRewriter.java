@@ -114,6 +114,8 @@ final class AsyncMethodRewriter {
   private static final class LocalsBlocks {
     /** The layout's number, from 1 (label 0 is the method's start). */
     final int id;
+    /** The locals its awaits save. */
+    final LocalsLayout layout;
     /** Start of the save block. */
     final LabelNode save = new LabelNode();
     /** Start of the restore block. */
@@ -125,8 +127,21 @@ final class AsyncMethodRewriter {
     /** Resume point of each of {@link #sites}. */
     final List<LabelNode> resumes = new ArrayList<>();
 
-    LocalsBlocks(int id) {
+    LocalsBlocks(int id, LocalsLayout layout) {
       this.id = id;
+      this.layout = layout;
+    }
+
+    /** The stack blocks of the awaits with something on the stack, by index. */
+    List<StackBlocks> withStack() {
+      List<StackBlocks> l = new ArrayList<>();
+      for (StackBlocks k : stacks.values()) {
+        if (!k.layout.stack().isEmpty()) {
+          l.add(k);
+        }
+      }
+      l.sort((x, y) -> Integer.compare(x.first, y.first));
+      return l;
     }
 
     /** The frame label of await number {@code index} of this layout. */
@@ -137,6 +152,8 @@ final class AsyncMethodRewriter {
 
   /** The code shared by the awaits of one locals layout and one stack layout. */
   private static final class StackBlocks {
+    /** The stack its awaits save. */
+    final StackLayout layout;
     /** Start of the save part: label, stack. */
     final LabelNode save = new LabelNode();
     /** Start of the restore part: stack, then the dispatch to the resume point. */
@@ -145,6 +162,10 @@ final class AsyncMethodRewriter {
     final List<Site> sites = new ArrayList<>();
     /** Index of the first of {@link #sites} in its locals layout (the others follow). */
     int first;
+
+    StackBlocks(StackLayout layout) {
+      this.layout = layout;
+    }
   }
 
   /**
@@ -340,29 +361,7 @@ final class AsyncMethodRewriter {
       int keptRefs,
       boolean dropPrims) {
     InsnList code = method.instructions;
-    Map<LocalsLayout, LocalsBlocks> shared = new LinkedHashMap<>();
-    for (Site s : sites) {
-      shared
-          .computeIfAbsent(s.layout.locals(), l -> new LocalsBlocks(shared.size() + 1))
-          .stacks
-          .computeIfAbsent(s.layout.stack(), k -> new StackBlocks())
-          .sites
-          .add(s);
-    }
-    if (shared.size() > Short.MAX_VALUE || sites.size() > Character.MAX_VALUE) {
-      throw new IllegalStateException("more awaits than a frame label can number");
-    }
-    List<LocalsBlocks> blocks = new ArrayList<>(shared.values());
-    for (LocalsBlocks b : blocks) {
-      // the awaits with nothing on the stack first: the restore dispatch indexes only them, the
-      // others go by range to their stack block
-      List<StackBlocks> ordered = new ArrayList<>();
-      b.stacks.forEach((k, v) -> ordered.add(k.stack().isEmpty() ? 0 : ordered.size(), v));
-      for (StackBlocks k : ordered) {
-        k.first = b.sites.size();
-        b.sites.addAll(k.sites);
-      }
-    }
+    List<LocalsBlocks> blocks = group(sites);
     LabelNode start = new LabelNode();
     LabelNode bad = new LabelNode();
     LabelNode[] targets = new LabelNode[blocks.size() + 1];
@@ -401,9 +400,6 @@ final class AsyncMethodRewriter {
     code.insert(prologue);
 
     for (LocalsBlocks b : blocks) {
-      for (Site s : b.sites) {
-        b.resumes.add(new LabelNode());
-      }
       for (StackBlocks k : b.stacks.values()) {
         for (int i = 0; i < k.sites.size(); i++) {
           MethodInsnNode call = k.sites.get(i).call;
@@ -414,22 +410,8 @@ final class AsyncMethodRewriter {
       }
     }
     // the shared blocks sit after all original code, outside every try range
-    for (Map.Entry<LocalsLayout, LocalsBlocks> e : shared.entrySet()) {
-      LocalsBlocks b = e.getValue();
-      int left = b.stacks.size();
-      for (Map.Entry<StackLayout, StackBlocks> k : b.stacks.entrySet()) {
-        // the last falls through into the locals' save block, which follows it
-        code.add(stackSave(k.getKey(), k.getValue(), b, frameVar, keptRefs, --left == 0));
-      }
-      code.add(localsSave(e.getKey(), b, frameVar));
-      code.add(localsRestore(e.getKey(), b, frameVar));
-      // the last by index first: the locals' restore block falls through into it
-      List<Map.Entry<StackLayout, StackBlocks>> stacks = new ArrayList<>(b.stacks.entrySet());
-      stacks.removeIf(k -> k.getKey().stack().isEmpty());
-      stacks.sort((x, y) -> Integer.compare(y.getValue().first, x.getValue().first));
-      for (Map.Entry<StackLayout, StackBlocks> k : stacks) {
-        code.add(stackRestore(k.getKey(), k.getValue(), b, frameVar));
-      }
+    for (LocalsBlocks b : blocks) {
+      code.add(sharedBlocks(b, frameVar, keptRefs));
     }
 
     body.instructions = code;
@@ -444,6 +426,59 @@ final class AsyncMethodRewriter {
     method.localVariables = null;
     method.visibleLocalVariableAnnotations = null;
     method.invisibleLocalVariableAnnotations = null;
+  }
+
+  /**
+   * The awaits grouped by locals layout (numbered in code order of their first await), and within
+   * each by stack layout; an await's index in its locals layout puts those with nothing on the
+   * stack first, then each stack layout's in a contiguous run.
+   */
+  private static List<LocalsBlocks> group(List<Site> sites) {
+    Map<LocalsLayout, LocalsBlocks> byLocals = new LinkedHashMap<>();
+    for (Site s : sites) {
+      byLocals
+          .computeIfAbsent(s.layout.locals(), l -> new LocalsBlocks(byLocals.size() + 1, l))
+          .stacks
+          .computeIfAbsent(s.layout.stack(), StackBlocks::new)
+          .sites
+          .add(s);
+    }
+    if (byLocals.size() > Short.MAX_VALUE || sites.size() > Character.MAX_VALUE) {
+      throw new IllegalStateException("more awaits than a frame label can number");
+    }
+    List<LocalsBlocks> blocks = new ArrayList<>(byLocals.values());
+    for (LocalsBlocks b : blocks) {
+      List<StackBlocks> ordered = new ArrayList<>();
+      b.stacks.forEach((k, v) -> ordered.add(k.stack().isEmpty() ? 0 : ordered.size(), v));
+      for (StackBlocks k : ordered) {
+        k.first = b.sites.size();
+        b.sites.addAll(k.sites);
+      }
+      for (Site s : b.sites) {
+        b.resumes.add(new LabelNode());
+      }
+    }
+    return blocks;
+  }
+
+  /**
+   * The blocks of one locals layout, in the order that lets each fall through into the next: the
+   * stack blocks' save parts, then the locals' save block; the locals' restore block, then the
+   * stack blocks' restore parts, the last by index first.
+   */
+  private InsnList sharedBlocks(LocalsBlocks b, int frameVar, int keptRefs) {
+    InsnList c = new InsnList();
+    int left = b.stacks.size();
+    for (StackBlocks k : b.stacks.values()) {
+      c.add(stackSave(k, b, frameVar, keptRefs, --left == 0));
+    }
+    c.add(localsSave(b, frameVar));
+    c.add(localsRestore(b, frameVar));
+    List<StackBlocks> withStack = b.withStack();
+    for (int i = withStack.size() - 1; i >= 0; i--) {
+      c.add(stackRestore(withStack.get(i), b, frameVar));
+    }
+    return c;
   }
 
   /**
@@ -493,12 +528,8 @@ final class AsyncMethodRewriter {
    * longer layouts, and goes on into the locals' save block (by a jump unless it comes next).
    */
   private static InsnList stackSave(
-      StackLayout layout,
-      StackBlocks k,
-      LocalsBlocks b,
-      int frameVar,
-      int keptRefs,
-      boolean localsSaveNext) {
+      StackBlocks k, LocalsBlocks b, int frameVar, int keptRefs, boolean localsSaveNext) {
+    StackLayout layout = k.layout;
     InsnList c = new InsnList();
     c.add(k.save);
     addLine(c, k.sites.get(0));
@@ -528,10 +559,10 @@ final class AsyncMethodRewriter {
   }
 
   /** The save block of one locals layout: saves the live locals and returns SUSPEND. */
-  private static InsnList localsSave(LocalsLayout layout, LocalsBlocks b, int frameVar) {
+  private static InsnList localsSave(LocalsBlocks b, int frameVar) {
     InsnList c = new InsnList();
     c.add(b.save);
-    c.add(saveAll(layout.saved(), frameVar, 0, 0));
+    c.add(saveAll(b.layout.saved(), frameVar, 0, 0));
     c.add(suspendMarker());
     c.add(new InsnNode(Opcodes.ARETURN));
     return c;
@@ -544,25 +575,17 @@ final class AsyncMethodRewriter {
    * others by index range to their stack block's restore part; the one of the last range must
    * follow this block, which falls through into it.
    */
-  private InsnList localsRestore(LocalsLayout layout, LocalsBlocks b, int frameVar) {
+  private InsnList localsRestore(LocalsBlocks b, int frameVar) {
     InsnList c = new InsnList();
     c.add(b.restore);
     addLine(c, b.sites.get(0));
-    c.add(restoreAll(layout.saved(), frameVar));
-    for (int var : layout.nullLocals()) {
+    c.add(restoreAll(b.layout.saved(), frameVar));
+    for (int var : b.layout.nullLocals()) {
       c.add(new InsnNode(Opcodes.ACONST_NULL));
       c.add(new VarInsnNode(Opcodes.ASTORE, var));
     }
-    List<StackBlocks> withStack = new ArrayList<>();
-    int direct = 0;
-    for (Map.Entry<StackLayout, StackBlocks> k : b.stacks.entrySet()) {
-      if (k.getKey().stack().isEmpty()) {
-        direct = k.getValue().sites.size();
-      } else {
-        withStack.add(k.getValue());
-      }
-    }
-    withStack.sort((x, y) -> Integer.compare(x.first, y.first));
+    List<StackBlocks> withStack = b.withStack();
+    int direct = b.sites.size() - withStack.stream().mapToInt(k -> k.sites.size()).sum();
     if (direct == 0 && withStack.size() == 1) {
       return c; // falls through into the one stack block
     }
@@ -591,7 +614,8 @@ final class AsyncMethodRewriter {
   }
 
   /** The restore part of a stack block: loads S back from the frame, then dispatches. */
-  private InsnList stackRestore(StackLayout layout, StackBlocks k, LocalsBlocks b, int frameVar) {
+  private InsnList stackRestore(StackBlocks k, LocalsBlocks b, int frameVar) {
+    StackLayout layout = k.layout;
     InsnList c = new InsnList();
     c.add(k.restore);
     c.add(restoreAll(layout.saved(), frameVar));
