@@ -32,7 +32,7 @@ import org.objectweb.asm.tree.analysis.Frame;
 /**
  * Rewrites one coroutine method (an {@code @Async} method or an async lambda) into two: the
  * method itself becomes a stub that only builds the {@code AsyncFrame} of the call, and a new
- * private static synthetic <em>body</em> method holds the original code as a state machine that
+ * private static <em>body</em> method (synthetic only if the user's method was) holds the original code as a state machine that
  * saves the live locals and operand stack at each await and restores them on resume (see
  * coroutine-runtime/PROTOCOL.md).
  *
@@ -174,7 +174,6 @@ final class AsyncMethodRewriter {
    */
   MethodNode rewrite(MethodNode method, String bodyName, String bodyDesc)
       throws Refusal, AnalyzerException {
-    int firstLine = Insns.firstLine(method);
     List<LocalVariableNode> originalLocals = method.localVariables;
     prepareReturns(method);
     MethodAnalysis analysis = MethodAnalysis.of(owner, method, hierarchy);
@@ -207,7 +206,9 @@ final class AsyncMethodRewriter {
 
     MethodNode body =
         new MethodNode(
-            Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | Opcodes.ACC_SYNTHETIC,
+            // not synthetic unless the user's method was (a javac lambda): coverage tools drop
+            // synthetic methods (JaCoCo keeps only lambda$ ones) and debuggers skip them
+            Opcodes.ACC_PRIVATE | Opcodes.ACC_STATIC | (method.access & Opcodes.ACC_SYNTHETIC),
             bodyName,
             bodyDesc,
             null,
@@ -218,7 +219,7 @@ final class AsyncMethodRewriter {
     // dropped after the start when no await needs it, so is ref0 when no await saves a reference
     int keptRefs = siteRefs <= 1 ? siteRefs : refs;
     buildBody(method, body, sites, paramSlots, frameVar, refs, keptRefs, sitePrims == 0);
-    buildStub(method, bodyName, bodyDesc, paramSlots, refs, prims, firstLine, originalLocals);
+    buildStub(method, bodyName, bodyDesc, paramSlots, refs, prims, originalLocals);
     return body;
   }
 
@@ -959,7 +960,6 @@ final class AsyncMethodRewriter {
       List<Saved> paramSlots,
       int refs,
       int prims,
-      int line,
       List<LocalVariableNode> originalLocals) {
     int frameVar = 0;
     for (Saved p : paramSlots) {
@@ -968,10 +968,9 @@ final class AsyncMethodRewriter {
     InsnList c = new InsnList();
     LabelNode start = new LabelNode();
     LabelNode end = new LabelNode();
+    // no line number: the stub runs none of the user's code, and a breakpoint on the method's
+    // first line must stop when the body runs it, not when the coroutine is created
     c.add(start);
-    if (line > 0) {
-      c.add(new LineNumberNode(line, start));
-    }
     Type bodyType = Type.getMethodType(Protocol.BODY_METHOD_DESC);
     c.add(
         new InvokeDynamicInsnNode(

@@ -15,6 +15,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 
@@ -131,6 +132,7 @@ public final class CoroutineTransformer {
     }
     List<MethodNode> bodies = new ArrayList<>();
     Map<String, MethodNode> userMethodOf = new HashMap<>(); // body or stub -> the user's method
+    Map<MethodNode, MethodNode> bodyOf = new HashMap<>(); // the user's method -> its body
     for (MethodNode m : coroutines) {
       String[] body = bodyNameAndDescriptor(m.name, taken);
       String bodyName = body[0];
@@ -138,7 +140,9 @@ public final class CoroutineTransformer {
       taken.add(bodyName + bodyDesc);
       removeFrames(m);
       try {
-        bodies.add(rewriter.rewrite(m, bodyName, bodyDesc));
+        MethodNode bodyMethod = rewriter.rewrite(m, bodyName, bodyDesc);
+        bodies.add(bodyMethod);
+        bodyOf.put(m, bodyMethod);
       } catch (Refusal r) {
         return refused(className, cn, m, r.getMessage(), r.at);
       } catch (AnalyzerException | RuntimeException e) {
@@ -168,7 +172,8 @@ public final class CoroutineTransformer {
               + " with (live locals x different sets of live locals at awaits): split the"
               + " method into smaller @Async methods, or keep fewer variables alive across its"
               + " awaits";
-      return refused(className, cn, m, message, null);
+      // the stub has no line numbers: the method's first line is the body's
+      return refused(className, cn, m, message, firstLineNode(bodyOf.get(m)));
     } catch (RuntimeException e) {
       String message = "internal error while writing the class (please report it): " + e;
       return refused(className, cn, coroutines.get(0), message, null);
@@ -251,6 +256,16 @@ public final class CoroutineTransformer {
   }
 
   /** The result of a class refused with one diagnostic: no bytes, the class left as it was. */
+  /** The first line-number entry of {@code m}, or null. */
+  private static AbstractInsnNode firstLineNode(MethodNode m) {
+    for (AbstractInsnNode p = m == null ? null : m.instructions.getFirst(); p != null; p = p.getNext()) {
+      if (p instanceof LineNumberNode) {
+        return p;
+      }
+    }
+    return null;
+  }
+
   private static TransformResult refused(
       String className, ClassNode cn, MethodNode m, String message, AbstractInsnNode at) {
     return new TransformResult(className, null, 0, List.of(diagnostic(cn, m, message, at)));

@@ -2,6 +2,7 @@ package dev.coroutine.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coroutine.AsyncFrame;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
 import java.io.IOException;
@@ -62,11 +63,23 @@ final class Samples {
     return Coroutines.run(call(c, name, args));
   }
 
+  /**
+   * True for a body method the transformer added: private static, returning Object, taking one
+   * AsyncFrame or a supertype of it (user methods of the samples return Coroutine or a value).
+   */
+  static boolean isBody(Method m) {
+    return Modifier.isStatic(m.getModifiers())
+        && Modifier.isPrivate(m.getModifiers())
+        && m.getReturnType() == Object.class
+        && m.getParameterCount() == 1
+        && m.getParameterTypes()[0].isAssignableFrom(AsyncFrame.class);
+  }
+
   static Method find(Class<?> c, String name) {
     Method found = null;
     for (Class<?> k = c; k != null; k = k.getSuperclass()) {
       for (Method m : k.getDeclaredMethods()) {
-        if (m.getName().equals(name) && !m.isSynthetic()) {
+        if (m.getName().equals(name) && !isBody(m)) {
           if (found != null && found.getDeclaringClass() == k) {
             throw new AssertionError("two methods named " + name + " in " + c);
           }

@@ -84,12 +84,13 @@ class ExamplesTest {
     String out = c.out();
 
     assertThat(c.lines().get(0)).isEqualTo("debug mode: true");
-    // 1. the forgotten await, with where the coroutine was created
+    // 1. the forgotten await, with where the coroutine was created (the @Async method's stub
+    // has no line: it runs none of the method's lines; the caller's line says where)
     assertThat(out)
         .containsPattern(
             "coroutine dev\\.coroutine\\.examples\\.DebugMode\\.sayAfter was never awaited;"
                 + " created at:\\s+at dev\\.coroutine\\.examples\\.DebugMode\\.sayAfter\\("
-                + "DebugMode\\.java:\\d+\\)\\s+at dev\\.coroutine\\.examples\\.DebugMode\\.main\\("
+                + "DebugMode\\.java\\)\\s+at dev\\.coroutine\\.examples\\.DebugMode\\.main\\("
                 + "DebugMode\\.java:\\d+\\)");
     assertThat(out).doesNotContain("never printed");
     // 2. a slow callback and a coroutine step that blocked the loop
