@@ -1,6 +1,8 @@
 package dev.coroutine.transform;
 
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +20,6 @@ import org.objectweb.asm.tree.InvokeDynamicInsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LdcInsnNode;
-import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -32,16 +33,19 @@ import org.objectweb.asm.tree.analysis.Frame;
 /**
  * Rewrites one coroutine method (an {@code @Async} method or an async lambda) into two: the
  * method itself becomes a stub that only builds the {@code AsyncFrame} of the call, and a new
- * private static <em>body</em> method (synthetic only if the user's method was) holds the original code as a state machine that
- * saves the live locals and operand stack at each await and restores them on resume (see
- * coroutine-runtime/PROTOCOL.md).
+ * private static <em>body</em> method (synthetic only if the user's method was) holds the
+ * original code as a state machine that saves the live locals and operand stack at each await and
+ * restores them on resume (see coroutine-runtime/PROTOCOL.md).
  *
- * <p>Invariant kept: the original instructions, try/catch ranges, line numbers and local-variable
- * table stay in the body in their order; the code this class adds at an await (the fast-path
- * test, the jump to its save block, the resume point) sits inside the same try ranges as the
- * await, and the save and restore blocks, shared by the awaits that save the same layout, sit
- * after all original code, outside every range. A shared block is only ever entered with the
- * locals and stack of its layout, so its frame is the same from every await that uses it.
+ * <p>Invariant kept: the original instructions, try/catch ranges and line numbers stay in the body
+ * in their order; the code this class adds at an await (the fast-path test, the jump to its save
+ * block, the resume point) sits inside the same try ranges as the await, and the save and restore
+ * blocks, shared by the awaits that save the same layout, sit before all original code, outside
+ * every range and before the first line entry: they belong to no source line, so each line has
+ * one location for a debugger's breakpoint and coverage tools count no line for them. A shared
+ * block is only ever entered with the locals and stack of its layout, so its frame is the same
+ * from every await that uses it. The local-variable table describes a variable only where its
+ * slot holds it ({@link LocalVariableRanges}).
  */
 final class AsyncMethodRewriter {
   private static final Type OBJECT = Type.getObjectType("java/lang/Object");
@@ -100,7 +104,7 @@ final class AsyncMethodRewriter {
   private record Layout(LocalsLayout locals, StackLayout stack) {}
 
   /** One await: where it is (its source line, or -1) and what it saves. */
-  private record Site(MethodInsnNode call, int line, Layout layout) {}
+  private record Site(MethodInsnNode call, int line, Layout layout, LabelNode resume) {}
 
   /**
    * The code shared by the awaits of one locals layout, and of each stack layout among them.
@@ -197,12 +201,19 @@ final class AsyncMethodRewriter {
           continue; // unreachable: left as is, it can never run
         }
         MethodInsnNode call = (MethodInsnNode) insn;
-        Site s = new Site(call, Insns.lineOf(call), layout(call, f, analysis.liveIn[i], spillBase));
+        Site s =
+            new Site(
+                call,
+                Insns.lineOf(call),
+                layout(call, f, analysis.liveIn[i], spillBase),
+                new LabelNode()); // where its resume lands, before the resumed() call
         sites.add(s);
         refs = Math.max(refs, s.layout.stack().refCount());
         prims = Math.max(prims, s.layout.stack().primCount());
       }
     }
+
+    trimLocalVariables(method, analysis, sites);
 
     MethodNode body =
         new MethodNode(
@@ -350,6 +361,29 @@ final class AsyncMethodRewriter {
     }
   }
 
+  /**
+   * Cuts the local-variable table so that after a resume a debugger is not shown the variables
+   * the resume did not restore (see {@link LocalVariableRanges}).
+   */
+  private static void trimLocalVariables(
+      MethodNode method, MethodAnalysis analysis, List<Site> sites) {
+    Map<AbstractInsnNode, BitSet> unrestored = new HashMap<>();
+    Map<AbstractInsnNode, LabelNode> resumeLabel = new HashMap<>();
+    for (Site s : sites) {
+      BitSet slots = new BitSet();
+      slots.set(0, method.maxLocals);
+      for (Saved v : s.layout.locals().saved()) {
+        slots.clear(v.var, v.var + v.type.getSize());
+      }
+      for (int var : s.layout.locals().nullLocals()) {
+        slots.clear(var);
+      }
+      unrestored.put(s.call, slots);
+      resumeLabel.put(s.call, s.resume);
+    }
+    LocalVariableRanges.trim(method, analysis, unrestored, resumeLabel);
+  }
+
   // ---- the body ----------------------------------------------------------------------------
 
   private void buildBody(
@@ -410,10 +444,15 @@ final class AsyncMethodRewriter {
         }
       }
     }
-    // the shared blocks sit after all original code, outside every try range
+    // the shared blocks sit in the prologue, after its describe branch (which ends in a return
+    // or throw) and before the method's start: outside every try range, and before the first
+    // line entry, so they belong to no line (a breakpoint on an await's line stopped a second
+    // time in them, with no variables, and stepping showed another await's line)
+    InsnList sharedCode = new InsnList();
     for (LocalsBlocks b : blocks) {
-      code.add(sharedBlocks(b, frameVar, keptRefs));
+      sharedCode.add(sharedBlocks(b, frameVar, keptRefs));
     }
+    code.insertBefore(start, sharedCode);
 
     body.instructions = code;
     body.tryCatchBlocks = method.tryCatchBlocks;
@@ -456,7 +495,7 @@ final class AsyncMethodRewriter {
         b.sites.addAll(k.sites);
       }
       for (Site s : b.sites) {
-        b.resumes.add(new LabelNode());
+        b.resumes.add(s.resume);
       }
     }
     return blocks;
@@ -533,7 +572,6 @@ final class AsyncMethodRewriter {
     StackLayout layout = k.layout;
     InsnList c = new InsnList();
     c.add(k.save);
-    addLine(c, k.sites.get(0));
     if (b.sites.size() > 1) {
       c.add(Insns.pushInt(b.label(0))); // Stack: S, SUSPEND, index, id << 16
       c.add(new InsnNode(Opcodes.IOR));
@@ -579,7 +617,6 @@ final class AsyncMethodRewriter {
   private InsnList localsRestore(LocalsBlocks b, int frameVar) {
     InsnList c = new InsnList();
     c.add(b.restore);
-    addLine(c, b.sites.get(0));
     c.add(restoreAll(b.layout.saved(), frameVar));
     for (int var : b.layout.nullLocals()) {
       c.add(new InsnNode(Opcodes.ACONST_NULL));
@@ -648,13 +685,6 @@ final class AsyncMethodRewriter {
         new TableSwitchInsnNode(
             first, first + targets.size() - 1, targets.get(0), targets.toArray(new LabelNode[0])));
     return c;
-  }
-
-  /** The line of a shared block: its first await's. */
-  private static void addLine(InsnList c, Site first) {
-    if (first.line > 0) {
-      c.add(new LineNumberNode(first.line, (LabelNode) c.getLast()));
-    }
   }
 
   private static AbstractInsnNode suspendMarker() {

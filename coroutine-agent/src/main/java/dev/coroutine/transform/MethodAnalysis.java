@@ -28,10 +28,20 @@ final class MethodAnalysis {
   final Frame<BasicValue>[] frames;
   /** Locals read later on some path from each instruction (exception paths included). */
   final BitSet[] liveIn;
+  /** Instructions each instruction may continue to normally, by index. */
+  final List<List<Integer>> successors;
+  /** Handlers each instruction may throw to, by index. */
+  final List<List<Integer>> handlers;
 
-  private MethodAnalysis(Frame<BasicValue>[] frames, BitSet[] liveIn) {
+  private MethodAnalysis(
+      Frame<BasicValue>[] frames,
+      BitSet[] liveIn,
+      List<List<Integer>> successors,
+      List<List<Integer>> handlers) {
     this.frames = frames;
     this.liveIn = liveIn;
+    this.successors = successors;
+    this.handlers = handlers;
   }
 
   static MethodAnalysis of(String owner, MethodNode method, ClassHierarchy hierarchy)
@@ -67,7 +77,8 @@ final class MethodAnalysis {
           }
         };
     Frame<BasicValue>[] frames = analyzer.analyze(owner, method);
-    return new MethodAnalysis(frames, liveness(method, frames, successors, handlers));
+    return new MethodAnalysis(
+        frames, liveness(method, frames, successors, handlers), successors, handlers);
   }
 
   /** Backward may-liveness of local slots, to a fixed point. */

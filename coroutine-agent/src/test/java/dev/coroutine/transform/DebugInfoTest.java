@@ -9,12 +9,20 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.LocalVariableNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.BasicInterpreter;
+import org.objectweb.asm.tree.analysis.BasicValue;
+import org.objectweb.asm.tree.analysis.Frame;
 
 /** Stack traces and local-variable tables of rewritten methods show the user's source. */
 class DebugInfoTest {
@@ -109,6 +117,101 @@ class DebugInfoTest {
       actual.add(v.name + "@" + v.index + v.desc);
     }
     assertThat(actual).containsAll(expected);
+  }
+
+  /**
+   * The property a debugger relies on: wherever the table describes a variable, its slot holds a
+   * value of the variable's kind. After a resume only the live locals are restored, so an entry
+   * that still covered the code after an await described a slot holding nothing (garbage in a
+   * debugger). Checked over every body of the samples, and over javac's own methods as a control.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"Traces", "ControlFlow", "Exceptions", "Expressions", "Values", "Methods", "Lambdas", "Semantics"})
+  void localVariableTable_describesAVariableOnlyWhereItsSlotHoldsAValueOfItsKind(String sample)
+      throws Exception {
+    ClassNode original =
+        Samples.node(TransformingClassLoader.read(TransformingClassLoader.SAMPLES + sample));
+    for (MethodNode m : original.methods) {
+      assertThat(misdescribed(original.name, m)).as("javac's " + m.name + m.desc).isEmpty();
+    }
+    ClassNode rewritten = Samples.node(Samples.rewrittenBytes(sample));
+    int bodies = 0;
+    for (MethodNode m : rewritten.methods) {
+      if (m.desc.endsWith(")Ljava/lang/Object;") && m.name.indexOf('<') < 0) {
+        bodies++;
+      }
+      assertThat(misdescribed(rewritten.name, m)).as("rewritten " + m.name + m.desc).isEmpty();
+    }
+    assertThat(bodies).isPositive();
+  }
+
+  @Test
+  void localVariableTable_variableDeadAcrossAnAwait_isNotDescribedAfterTheResume() {
+    ClassNode cn = Samples.node(Samples.rewrittenBytes("Traces"));
+    MethodNode body = bodyOf(cn, "deadAcrossAwait");
+    // scratch is dead at the await: described before it, and no longer once the resume landed
+    List<LocalVariableNode> scratch = new ArrayList<>();
+    for (LocalVariableNode v : body.localVariables) {
+      if (v.name.equals("scratch")) {
+        scratch.add(v);
+      }
+    }
+    assertThat(scratch).hasSize(1);
+    int resumed = indexOfCall(body, "dev/coroutine/AsyncFrame", "resumed");
+    assertThat(body.instructions.indexOf(scratch.get(0).end)).isLessThanOrEqualTo(resumed);
+    // before is live across it: described after the resume too
+    assertThat(body.localVariables)
+        .anySatisfy(
+            v -> {
+              assertThat(v.name).isEqualTo("before");
+              assertThat(body.instructions.indexOf(v.end)).isGreaterThan(resumed);
+            });
+  }
+
+  private static int indexOfCall(MethodNode m, String owner, String name) {
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i instanceof MethodInsnNode
+          && ((MethodInsnNode) i).owner.equals(owner)
+          && ((MethodInsnNode) i).name.equals(name)) {
+        return m.instructions.indexOf(i);
+      }
+    }
+    throw new AssertionError("no call to " + owner + "." + name + " in " + m.name);
+  }
+
+  /** Entries of {@code m}'s table that cover an instruction where the slot holds another kind. */
+  static List<String> misdescribed(String owner, MethodNode m) throws AnalyzerException {
+    List<String> wrong = new ArrayList<>();
+    if (m.localVariables == null || m.instructions.size() == 0) {
+      return wrong;
+    }
+    Frame<BasicValue>[] frames = new Analyzer<>(new BasicInterpreter()).analyze(owner, m);
+    for (LocalVariableNode v : m.localVariables) {
+      int from = m.instructions.indexOf(v.start);
+      int to = m.instructions.indexOf(v.end);
+      BasicValue expected = new BasicInterpreter().newValue(Type.getType(v.desc));
+      for (int i = from; i < to; i++) {
+        Frame<BasicValue> f = frames[i];
+        if (f == null || m.instructions.get(i).getOpcode() < 0) {
+          continue;
+        }
+        BasicValue held = f.getLocal(v.index);
+        if (!held.equals(expected)) {
+          wrong.add(v.name + " at instruction " + i + " (line " + lineAt(m, i) + "): slot " + v.index + " holds " + held);
+          break;
+        }
+      }
+    }
+    return wrong;
+  }
+
+  private static int lineAt(MethodNode m, int index) {
+    for (AbstractInsnNode p = m.instructions.get(index); p != null; p = p.getPrevious()) {
+      if (p instanceof LineNumberNode) {
+        return ((LineNumberNode) p).line;
+      }
+    }
+    return -1;
   }
 
   @Test

@@ -56,6 +56,15 @@ public class Traces {
   }
 
   @Async
+  public static Coroutine<Integer> deadAcrossAwait(int n) {
+    int before = n * 10;
+    int scratch = n * 7;
+    String label = "s" + scratch;
+    await(sleep(1));
+    return done(label.length() + before);
+  }
+
+  @Async
   public static Coroutine<Integer> overloaded(int n) {
     await(sleep(1));
     return done(n);

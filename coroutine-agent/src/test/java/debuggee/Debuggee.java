@@ -1,0 +1,36 @@
+package debuggee;
+
+import static dev.coroutine.Coroutines.await;
+import static dev.coroutine.Coroutines.done;
+import static dev.coroutine.Coroutines.sleep;
+
+import dev.coroutine.Async;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+
+/**
+ * The program JdiTest runs under a debugger, rewritten (outside dev.coroutine, so a step filter
+ * on the runtime's package does not cover it). Lines are found by their "// @" markers.
+ */
+public class Debuggee {
+  /** Set by main once the coroutine is created and before it runs: a stop in the body sees it. */
+  static boolean created;
+
+  @Async
+  static Coroutine<Integer> compute(int n) {
+    int before = n * 10; // @first
+    int scratch = n * 7; // @scratch
+    String label = "s" + scratch; // @beforeAwait
+    await(sleep(5)); // @await
+    int after = before + n; // @afterAwait
+    String text = label + after; // @afterAwait2
+    await(sleep(1)); // @secondAwait
+    return done(text.length() + after); // @last
+  }
+
+  public static void main(String[] args) {
+    Coroutine<Integer> c = compute(3);
+    created = true;
+    System.out.println("result " + Coroutines.run(c));
+  }
+}

@@ -1,0 +1,260 @@
+package dev.coroutine.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.jdi.AbsentInformationException;
+import com.sun.jdi.Bootstrap;
+import com.sun.jdi.IncompatibleThreadStateException;
+import com.sun.jdi.IntegerValue;
+import com.sun.jdi.LocalVariable;
+import com.sun.jdi.Location;
+import com.sun.jdi.ReferenceType;
+import com.sun.jdi.StackFrame;
+import com.sun.jdi.StringReference;
+import com.sun.jdi.Value;
+import com.sun.jdi.VirtualMachine;
+import com.sun.jdi.connect.Connector;
+import com.sun.jdi.connect.ListeningConnector;
+import com.sun.jdi.event.BreakpointEvent;
+import com.sun.jdi.event.ClassPrepareEvent;
+import com.sun.jdi.event.Event;
+import com.sun.jdi.event.EventSet;
+import com.sun.jdi.event.StepEvent;
+import com.sun.jdi.event.VMDeathEvent;
+import com.sun.jdi.event.VMDisconnectEvent;
+import com.sun.jdi.request.BreakpointRequest;
+import com.sun.jdi.request.ClassPrepareRequest;
+import com.sun.jdi.request.EventRequest;
+import com.sun.jdi.request.StepRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a debugger sees of rewritten code, through JDI against a real JVM started with
+ * {@code -agentlib:jdwp} on the rewritten {@code debuggee.Debuggee}: breakpoints stop when the
+ * body runs the line (not when the coroutine is created), locals read after a resume hold the
+ * right values, and a variable not restored by the resume is not shown at all.
+ */
+class DebuggerTest {
+  static final String DEBUGGEE = "debuggee.Debuggee";
+  static final String SOURCE = "../../../../debuggee/Debuggee.java"; // from the samples folder
+  static final String BODY_SIGNATURE = "(Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
+  /** The longest a debuggee session may take before the watchdog kills it. */
+  static final long SESSION_SECONDS = 60;
+
+  @TempDir Path classes;
+
+  /** One stop of the debuggee: where, and the locals the debugger shows there. */
+  record Stop(int line, String method, String signature, boolean created, Map<String, Object> locals) {}
+
+  @Test
+  @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
+  void breakpointsInAnAsyncMethod_stopWhenTheBodyRuns_withTheLocalsItHoldsAcrossAwaits()
+      throws Exception {
+    int first = line("first");
+    int beforeAwait = line("beforeAwait");
+    int await = line("await");
+    int afterAwait = line("afterAwait");
+    int last = line("last");
+    List<Stop> stops = new ArrayList<>();
+    Map<Integer, Integer> locationsPerLine = new LinkedHashMap<>();
+    String output =
+        debug(
+            (type, vm) -> {
+              for (int line : new int[] {first, beforeAwait, await, afterAwait, last}) {
+                List<Location> at = locationsOfLine(type, line);
+                locationsPerLine.put(line, at.size());
+                for (Location l : at) {
+                  BreakpointRequest r = vm.eventRequestManager().createBreakpointRequest(l);
+                  r.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+                  r.enable();
+                }
+              }
+            },
+            event -> {
+              if (event instanceof BreakpointEvent) {
+                stops.add(stop((BreakpointEvent) event));
+              }
+            });
+    assertThat(output).contains("result 38");
+    // each line is in the body once: the stub has no line, the resume path none of its own
+    assertThat(locationsPerLine).containsOnlyKeys(first, beforeAwait, await, afterAwait, last);
+    assertThat(locationsPerLine.values()).containsOnly(1);
+    assertThat(stops).extracting(Stop::line).containsExactly(first, beforeAwait, await, afterAwait, last);
+    for (Stop s : stops) {
+      assertThat(s.method()).as("method at line " + s.line()).isEqualTo("compute");
+      assertThat(s.signature()).as("the body, at line " + s.line()).isEqualTo(BODY_SIGNATURE);
+      assertThat(s.created()).as("coroutine created before line " + s.line() + " ran").isTrue();
+    }
+    assertThat(stops.get(0).locals()).isEqualTo(Map.of("n", 3));
+    assertThat(stops.get(1).locals()).isEqualTo(Map.of("n", 3, "before", 30, "scratch", 21));
+    assertThat(stops.get(2).locals())
+        .isEqualTo(Map.of("n", 3, "before", 30, "scratch", 21, "label", "s21"));
+    // after the resume: what the await kept, with its values; scratch was not kept, so not shown
+    assertThat(stops.get(3).locals()).isEqualTo(Map.of("n", 3, "before", 30, "label", "s21"));
+    assertThat(stops.get(4).locals()).isEqualTo(Map.of("after", 33, "text", "s2133"));
+  }
+
+  /** Sets requests once the debuggee class is prepared. */
+  interface Setup {
+    void prepared(ReferenceType type, VirtualMachine vm) throws Exception;
+  }
+
+  /**
+   * Runs the rewritten debuggee under JDI until it exits, handing every event to {@code onEvent}
+   * with the event's thread suspended; returns the debuggee's output. A watchdog kills the
+   * debuggee after {@link #SESSION_SECONDS}.
+   */
+  String debug(Setup setup, ThrowingConsumer<Event> onEvent) throws Exception {
+    writeRewritten(DEBUGGEE);
+    ListeningConnector connector =
+        Bootstrap.virtualMachineManager().listeningConnectors().stream()
+            .filter(c -> c.name().equals("com.sun.jdi.SocketListen"))
+            .findFirst()
+            .orElseThrow();
+    Map<String, Connector.Argument> args = connector.defaultArguments();
+    args.get("localAddress").setValue("127.0.0.1");
+    args.get("port").setValue("0");
+    args.get("timeout").setValue(String.valueOf(SESSION_SECONDS * 1000));
+    String address = connector.startListening(args);
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath =
+        classes + System.getProperty("path.separator") + System.getProperty("java.class.path");
+    Process process =
+        new ProcessBuilder(
+                java,
+                "-agentlib:jdwp=transport=dt_socket,server=n,suspend=y,address=" + address,
+                "-cp",
+                classPath,
+                DEBUGGEE)
+            .redirectErrorStream(true)
+            .start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    Thread drain = new Thread(() -> copy(process.getInputStream(), out), "debuggee output");
+    drain.start();
+    Thread watchdog =
+        new Thread(
+            () -> {
+              try {
+                if (!process.waitFor(SESSION_SECONDS, TimeUnit.SECONDS)) {
+                  process.destroyForcibly();
+                }
+              } catch (InterruptedException e) {
+                process.destroyForcibly();
+              }
+            },
+            "debuggee watchdog");
+    watchdog.setDaemon(true);
+    watchdog.start();
+    VirtualMachine vm;
+    try {
+      vm = connector.accept(args);
+    } finally {
+      connector.stopListening(args);
+    }
+    try {
+      ClassPrepareRequest prepare = vm.eventRequestManager().createClassPrepareRequest();
+      prepare.addClassFilter(DEBUGGEE);
+      prepare.enable();
+      vm.resume();
+      boolean running = true;
+      while (running) {
+        EventSet set = vm.eventQueue().remove(SESSION_SECONDS * 1000);
+        assertThat(set).as("an event within the session's time").isNotNull();
+        for (Event e : set) {
+          if (e instanceof ClassPrepareEvent) {
+            setup.prepared(((ClassPrepareEvent) e).referenceType(), vm);
+          } else if (e instanceof VMDeathEvent || e instanceof VMDisconnectEvent) {
+            running = false;
+          } else {
+            onEvent.accept(e);
+          }
+        }
+        if (running) {
+          set.resume();
+        }
+      }
+    } finally {
+      if (process.isAlive()) {
+        process.destroyForcibly();
+      }
+      process.waitFor(10, TimeUnit.SECONDS);
+      drain.join(10_000);
+    }
+    return out.toString();
+  }
+
+  /** A consumer that may throw (JDI calls throw checked exceptions). */
+  interface ThrowingConsumer<T> {
+    void accept(T t) throws Exception;
+  }
+
+  static Stop stop(BreakpointEvent e) throws Exception {
+    return stopAt(e.thread().frame(0), e.location());
+  }
+
+  static Stop stopAt(StackFrame frame, Location l) throws Exception {
+    Map<String, Object> locals = new LinkedHashMap<>();
+    for (LocalVariable v : frame.visibleVariables()) {
+      locals.put(v.name(), plain(frame.getValue(v)));
+    }
+    ReferenceType type = l.declaringType();
+    boolean created =
+        ((com.sun.jdi.BooleanValue) type.getValue(type.fieldByName("created"))).value();
+    return new Stop(
+        l.lineNumber(), l.method().name(), l.method().signature(), created, locals);
+  }
+
+  static Object plain(Value v) {
+    if (v instanceof IntegerValue) {
+      return ((IntegerValue) v).value();
+    }
+    if (v instanceof StringReference) {
+      return ((StringReference) v).value();
+    }
+    return String.valueOf(v);
+  }
+
+  static List<Location> locationsOfLine(ReferenceType type, int line) {
+    try {
+      return type.locationsOfLine(line);
+    } catch (AbsentInformationException e) {
+      throw new AssertionError("no line information in " + type.name(), e);
+    }
+  }
+
+  void writeRewritten(String className) throws IOException {
+    byte[] original = TransformingClassLoader.read(className);
+    TransformResult r = Samples.TRANSFORMER.transform(original);
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.bytes()).as("rewritten " + className).isNotNull();
+    TransformingClassLoader.verify(r.bytes());
+    Path file = classes.resolve(className.replace('.', '/') + ".class");
+    Files.createDirectories(file.getParent());
+    Files.write(file, r.bytes());
+  }
+
+  static int line(String marker) {
+    return Samples.line(SOURCE, marker);
+  }
+
+  private static void copy(InputStream in, ByteArrayOutputStream out) {
+    try {
+      in.transferTo(out);
+    } catch (IOException e) {
+      // the debuggee is gone: what it printed so far is kept
+    }
+  }
+}
