@@ -181,7 +181,7 @@ final class AsyncMethodRewriter {
     List<LocalVariableNode> originalLocals = method.localVariables;
     prepareReturns(method);
     MethodAnalysis analysis = MethodAnalysis.of(owner, method, hierarchy);
-    if (ConstructionRewrite.apply(method, analysis)) {
+    if (ConstructionRewrite.apply(owner, method, analysis)) {
       analysis = MethodAnalysis.of(owner, method, hierarchy);
     }
     Type[] params = Type.getArgumentTypes(method.desc);

@@ -9,6 +9,7 @@ import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TypeInsnNode;
@@ -25,14 +26,19 @@ import org.objectweb.asm.tree.analysis.Frame;
  * handles javac's {@code NEW; DUP} as well as shapes other tools emit (the object duplicated more
  * than once, or kept in a local).
  *
- * <p>One difference from plain Java remains: the class {@code T} is initialized when it is
- * constructed, after the arguments are evaluated, rather than at {@code NEW}.
+ * <p>Class initialization stays where plain Java has it: {@code NEW T} initializes {@code T}
+ * (JVMS 5.5) before the arguments are evaluated, so the placeholder is preceded by {@code
+ * MethodHandles.lookup().ensureInitialized(T.class)}, which initializes {@code T} there without
+ * allocating, and throws what {@code NEW} would ({@code ExceptionInInitializerError}, then {@code
+ * NoClassDefFoundError}). Classes of {@code java.*} and the method's own class are left out: the
+ * first have no initialization a program can observe the order of, the second is initialized
+ * before its code runs.
  */
 final class ConstructionRewrite {
   private ConstructionRewrite() {}
 
   /** Rewrites {@code m}; returns false if no object under construction crosses an await. */
-  static boolean apply(MethodNode m, MethodAnalysis a) {
+  static boolean apply(String owner, MethodNode m, MethodAnalysis a) {
     Set<TypeInsnNode> news = new LinkedHashSet<>();
     for (int i = 0; i < m.instructions.size(); i++) {
       AbstractInsnNode insn = m.instructions.get(i);
@@ -79,10 +85,39 @@ final class ConstructionRewrite {
       }
     }
     for (TypeInsnNode n : news) {
-      edits.add(() -> m.instructions.set(n, new InsnNode(Opcodes.ACONST_NULL)));
+      edits.add(
+          () -> {
+            m.instructions.insertBefore(n, initialize(owner, n.desc));
+            m.instructions.set(n, new InsnNode(Opcodes.ACONST_NULL));
+          });
     }
     edits.forEach(Runnable::run);
     return true;
+  }
+
+  /** Initializes class {@code type} as {@code NEW type} would, without allocating. */
+  private static InsnList initialize(String owner, String type) {
+    InsnList c = new InsnList();
+    if (type.equals(owner) || type.startsWith("java/")) {
+      return c;
+    }
+    c.add(
+        new MethodInsnNode(
+            Opcodes.INVOKESTATIC,
+            "java/lang/invoke/MethodHandles",
+            "lookup",
+            "()Ljava/lang/invoke/MethodHandles$Lookup;",
+            false));
+    c.add(new LdcInsnNode(Type.getObjectType(type)));
+    c.add(
+        new MethodInsnNode(
+            Opcodes.INVOKEVIRTUAL,
+            "java/lang/invoke/MethodHandles$Lookup",
+            "ensureInitialized",
+            "(Ljava/lang/Class;)Ljava/lang/Class;",
+            false));
+    c.add(new InsnNode(Opcodes.POP));
+    return c;
   }
 
   /**

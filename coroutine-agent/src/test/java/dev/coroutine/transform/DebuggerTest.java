@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.jdi.AbsentInformationException;
 import com.sun.jdi.Bootstrap;
-import com.sun.jdi.IncompatibleThreadStateException;
 import com.sun.jdi.IntegerValue;
 import com.sun.jdi.LocalVariable;
 import com.sun.jdi.Location;
@@ -36,7 +35,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -105,6 +103,65 @@ class DebuggerTest {
     // after the resume: what the await kept, with its values; scratch was not kept, so not shown
     assertThat(stops.get(3).locals()).isEqualTo(Map.of("n", 3, "before", 30, "label", "s21"));
     assertThat(stops.get(4).locals()).isEqualTo(Map.of("after", 33, "text", "s2133"));
+  }
+
+  /**
+   * Stepping across an await that suspends: the body returns to the event loop, so no debugger can
+   * "step over" it within the method. With the runtime filtered out of stepping (the step filters
+   * docs/debugging.md recommends), a step into lands in the next user code the loop runs: here
+   * the same body as it resumes (its entry, shown at the method's first line without locals),
+   * then the await's line with the locals the resume restored, then the line after it.
+   */
+  @Test
+  @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
+  void stepIntoFromASuspendingAwait_runtimeFiltered_landsInTheResumedBodyWithItsLocals()
+      throws Exception {
+    int first = line("first");
+    int await = line("await");
+    int afterAwait = line("afterAwait");
+    List<Stop> steps = new ArrayList<>();
+    String output =
+        debug(
+            (type, vm) -> {
+              for (Location l : locationsOfLine(type, await)) {
+                vm.eventRequestManager().createBreakpointRequest(l).enable();
+              }
+            },
+            event -> {
+              if (event instanceof BreakpointEvent) {
+                step((BreakpointEvent) event, StepRequest.STEP_INTO);
+              } else if (event instanceof StepEvent) {
+                StepEvent e = (StepEvent) event;
+                e.virtualMachine().eventRequestManager().deleteEventRequest(e.request());
+                steps.add(stopAt(e.thread().frame(0), e.location()));
+                if (steps.size() < 3) {
+                  step(e, StepRequest.STEP_OVER);
+                }
+              }
+            });
+    assertThat(output).contains("result 38");
+    assertThat(steps).extracting(Stop::signature).containsOnly(BODY_SIGNATURE);
+    assertThat(steps).extracting(Stop::line).containsExactly(first, await, afterAwait);
+    assertThat(steps.get(0).locals()).isEmpty();
+    assertThat(steps.get(1).locals()).isEqualTo(Map.of("n", 3, "before", 30, "label", "s21"));
+    assertThat(steps.get(2).locals()).isEqualTo(Map.of("n", 3, "before", 30, "label", "s21"));
+  }
+
+  /** Classes a user filters out of stepping: the runtime, the JDK, the bodies' lambda proxies. */
+  static final String[] STEP_FILTERS = {
+    "dev.coroutine.*", "java.*", "jdk.*", "sun.*", DEBUGGEE + "$$Lambda*"
+  };
+
+  static void step(com.sun.jdi.event.LocatableEvent at, int depth) {
+    StepRequest step =
+        at.virtualMachine()
+            .eventRequestManager()
+            .createStepRequest(at.thread(), StepRequest.STEP_LINE, depth);
+    for (String f : STEP_FILTERS) {
+      step.addClassExclusionFilter(f);
+    }
+    step.addCountFilter(1);
+    step.enable();
   }
 
   /** Sets requests once the debuggee class is prepared. */
@@ -206,15 +263,21 @@ class DebuggerTest {
   }
 
   static Stop stopAt(StackFrame frame, Location l) throws Exception {
-    Map<String, Object> locals = new LinkedHashMap<>();
-    for (LocalVariable v : frame.visibleVariables()) {
-      locals.put(v.name(), plain(frame.getValue(v)));
-    }
+    Map<String, Object> locals = locals(frame);
     ReferenceType type = l.declaringType();
     boolean created =
         ((com.sun.jdi.BooleanValue) type.getValue(type.fieldByName("created"))).value();
     return new Stop(
         l.lineNumber(), l.method().name(), l.method().signature(), created, locals);
+  }
+
+  /** The variables a debugger shows in {@code frame}, with their values. */
+  static Map<String, Object> locals(StackFrame frame) throws AbsentInformationException {
+    Map<String, Object> locals = new LinkedHashMap<>();
+    for (LocalVariable v : frame.visibleVariables()) {
+      locals.put(v.name(), plain(frame.getValue(v)));
+    }
+    return locals;
   }
 
   static Object plain(Value v) {

@@ -114,6 +114,62 @@ public class Expressions {
     return done(o.getClass().getSimpleName());
   }
 
+  /** The plain-Java twin of {@link #newInitializesClassFirst}: no await, same order of effects. */
+  public static String newInitializesClassFirstPlain(List<String> log) {
+    LazyLog.initLog = log;
+    log.add("before");
+    Object o = new Lazy(plain(log, 1));
+    return o.getClass().getSimpleName();
+  }
+
+  /** Its static initializer fails: {@code new} throws before evaluating the arguments. */
+  public static final class Failing {
+    static {
+      LazyLog.initLog.add("Failing.<clinit>");
+      if (!LazyLog.initLog.isEmpty()) {
+        throw new IllegalStateException("no");
+      }
+    }
+
+    public Failing(int v) {
+      LazyLog.initLog.add("Failing(" + v + ")");
+    }
+  }
+
+  @Async
+  public static Coroutine<String> newOfFailingClass(List<String> log, boolean s) {
+    LazyLog.initLog = log;
+    for (int i = 0; i < 2; i++) {
+      try {
+        Object o = new Failing(await(v(log, s, i)));
+        log.add("made " + o);
+      } catch (LinkageError e) {
+        log.add(e.getClass().getSimpleName());
+      }
+    }
+    return done("ok");
+  }
+
+  /** The plain-Java twin of {@link #newOfFailingClass}. */
+  public static String newOfFailingClassPlain(List<String> log) {
+    LazyLog.initLog = log;
+    for (int i = 0; i < 2; i++) {
+      try {
+        Object o = new Failing(plain(log, i));
+        log.add("made " + o);
+      } catch (LinkageError e) {
+        log.add(e.getClass().getSimpleName());
+      }
+    }
+    return "ok";
+  }
+
+  /** What {@code await(v(log, true, value))} logs and returns, without the await. */
+  static <T> T plain(List<String> log, T value) {
+    log.add("~" + value);
+    return value;
+  }
+
   /** An inner class: its constructor takes the outer instance first. */
   public class Inner {
     final String text;
