@@ -108,13 +108,14 @@ class DebuggerTest {
   /**
    * Stepping across an await that suspends: the body returns to the event loop, so no debugger can
    * "step over" it within the method. With the runtime filtered out of stepping (the step filters
-   * docs/debugging.md recommends), a step into lands in the next user code the loop runs: here
-   * the same body as it resumes (its entry, shown at the method's first line without locals),
-   * then the await's line with the locals the resume restored, then the line after it.
+   * docs/debugging.md recommends), repeated steps into go: the save code (no line of its own:
+   * shown at the method's first line, without locals), the next user code the loop runs, here
+   * the same body as it resumes (its entry, the same), then the await's line with the locals the
+   * resume restored, then the line after it.
    */
   @Test
   @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
-  void stepIntoFromASuspendingAwait_runtimeFiltered_landsInTheResumedBodyWithItsLocals()
+  void stepIntoFromASuspendingAwait_runtimeFiltered_reachesTheResumedBodyWithItsLocals()
       throws Exception {
     int first = line("first");
     int await = line("await");
@@ -134,17 +135,56 @@ class DebuggerTest {
                 StepEvent e = (StepEvent) event;
                 e.virtualMachine().eventRequestManager().deleteEventRequest(e.request());
                 steps.add(stopAt(e.thread().frame(0), e.location()));
-                if (steps.size() < 3) {
-                  step(e, StepRequest.STEP_OVER);
+                if (steps.size() < 4) {
+                  step(e, StepRequest.STEP_INTO);
                 }
               }
             });
     assertThat(output).contains("result 38");
     assertThat(steps).extracting(Stop::signature).containsOnly(BODY_SIGNATURE);
-    assertThat(steps).extracting(Stop::line).containsExactly(first, await, afterAwait);
-    assertThat(steps.get(0).locals()).isEmpty();
-    assertThat(steps.get(1).locals()).isEqualTo(Map.of("n", 3, "before", 30, "label", "s21"));
-    assertThat(steps.get(2).locals()).isEqualTo(Map.of("n", 3, "before", 30, "label", "s21"));
+    assertThat(steps).extracting(Stop::line).containsExactly(first, first, await, afterAwait);
+    Map<String, Object> kept = Map.of("n", 3, "before", 30, "label", "s21");
+    assertThat(steps).extracting(Stop::locals).containsExactly(Map.of(), Map.of(), kept, kept);
+  }
+
+  /**
+   * Stepping over an await that suspends, without step filters: the first step stops in the
+   * save code, which belongs to no line (so the method's first line, without locals), the next
+   * leaves the body for its caller, the lambda proxy with no source: what docs/debugging.md says.
+   */
+  @Test
+  @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
+  void stepOverASuspendingAwait_unfiltered_stopsInTheSaveCodeThenLeavesTheBody() throws Exception {
+    int first = line("first");
+    int await = line("await");
+    List<String> steps = new ArrayList<>();
+    List<Map<String, Object>> bodyLocals = new ArrayList<>();
+    String output =
+        debug(
+            (type, vm) -> {
+              for (Location l : locationsOfLine(type, await)) {
+                vm.eventRequestManager().createBreakpointRequest(l).enable();
+              }
+            },
+            event -> {
+              if (event instanceof BreakpointEvent) {
+                step((BreakpointEvent) event, StepRequest.STEP_OVER, new String[0]);
+              } else if (event instanceof StepEvent) {
+                StepEvent e = (StepEvent) event;
+                e.virtualMachine().eventRequestManager().deleteEventRequest(e.request());
+                Location l = e.location();
+                steps.add(l.declaringType().name() + "." + l.method().name() + ":" + l.lineNumber());
+                if (steps.size() == 1) {
+                  bodyLocals.add(locals(e.thread().frame(0)));
+                  step(e, StepRequest.STEP_OVER, new String[0]);
+                }
+              }
+            });
+    assertThat(output).contains("result 38");
+    assertThat(steps).hasSize(2);
+    assertThat(steps.get(0)).isEqualTo(DEBUGGEE + ".compute:" + first);
+    assertThat(bodyLocals.get(0)).isEmpty();
+    assertThat(steps.get(1)).startsWith(DEBUGGEE + "$$Lambda").endsWith(".resume:-1");
   }
 
   /** Classes a user filters out of stepping: the runtime, the JDK, the bodies' lambda proxies. */
@@ -153,11 +193,15 @@ class DebuggerTest {
   };
 
   static void step(com.sun.jdi.event.LocatableEvent at, int depth) {
+    step(at, depth, STEP_FILTERS);
+  }
+
+  static void step(com.sun.jdi.event.LocatableEvent at, int depth, String[] filters) {
     StepRequest step =
         at.virtualMachine()
             .eventRequestManager()
             .createStepRequest(at.thread(), StepRequest.STEP_LINE, depth);
-    for (String f : STEP_FILTERS) {
+    for (String f : filters) {
       step.addClassExclusionFilter(f);
     }
     step.addCountFilter(1);
