@@ -57,6 +57,11 @@ final class ClassFileRewriter implements TaskListener {
 
   @Override
   public void finished(TaskEvent e) {
+    if (e.getKind() == TaskEvent.Kind.COMPILATION) {
+      ClassOutputProcessor.forget(task);
+      lines.clear();
+      return;
+    }
     if (e.getKind() == TaskEvent.Kind.ANALYZE && e.getCompilationUnit() != null) {
       linesOf(e.getCompilationUnit()); // while the trees are as written: lowering rewrites them
       return;

@@ -1,9 +1,9 @@
 package dev.coroutine.javac;
 
 import com.sun.source.util.JavacTask;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.WeakHashMap;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Filer;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -14,14 +14,15 @@ import javax.lang.model.element.TypeElement;
 /**
  * Hands the javac plugin the compilation's {@link Filer}: javac's public API gives a plugin no
  * way to the class output, an annotation processor gets one. Processes nothing and claims no
- * annotation; does nothing at all unless {@code -Xplugin:Coroutine} is on.
+ * annotation; keeps nothing for a compilation without {@code -Xplugin:Coroutine}.
  *
- * <p>Invariant: {@link #filerOf} returns the filer of the task's own processing environment, or
- * null before javac initialized the processors (or when annotation processing is off).
+ * <p>Invariant: a compilation is in {@link #FILERS} from the plugin's start ({@link #expect}) to
+ * its end ({@link #forget}), with its filer once javac initialized the processors: nothing
+ * outlives the compilation, also in a long-lived JVM (a build daemon, an IDE).
  */
 public final class ClassOutputProcessor extends AbstractProcessor {
-  /** Each running compilation's filer, by its task; weak, so finished compilations go away. */
-  private static final Map<JavacTask, Filer> FILERS = new WeakHashMap<>();
+  /** The running compilations with the plugin on, and each one's filer (null until known). */
+  private static final Map<JavacTask, Filer> FILERS = new HashMap<>();
 
   /** Creates the processor; javac does, through {@link java.util.ServiceLoader}. */
   public ClassOutputProcessor() {}
@@ -31,7 +32,20 @@ public final class ClassOutputProcessor extends AbstractProcessor {
     super.init(env);
     JavacTask task = JavacTask.instance(env);
     synchronized (FILERS) {
-      FILERS.put(task, env.getFiler());
+      if (FILERS.containsKey(task)) {
+        FILERS.put(task, env.getFiler());
+      }
+    }
+  }
+
+  /**
+   * Marks a compilation as one whose filer the plugin will ask for.
+   *
+   * @param task the compilation, as the plugin received it
+   */
+  static void expect(JavacTask task) {
+    synchronized (FILERS) {
+      FILERS.put(task, null);
     }
   }
 
@@ -47,6 +61,16 @@ public final class ClassOutputProcessor extends AbstractProcessor {
     }
   }
 
+  /**
+   * Drops what was kept for a compilation that ended.
+   *
+   * @param task the compilation, as the plugin received it
+   */
+  static void forget(JavacTask task) {
+    synchronized (FILERS) {
+      FILERS.remove(task);
+    }
+  }
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of("*");

@@ -35,6 +35,7 @@ public final class CoroutinePlugin implements Plugin {
       throw new IllegalArgumentException(
           "-Xplugin:" + NAME + " takes no arguments, got: " + String.join(" ", args));
     }
+    ClassOutputProcessor.expect(task);
     task.addTaskListener(new ClassFileRewriter(task));
   }
 }
