@@ -28,9 +28,10 @@ class LocationTest {
 
       @SuppressWarnings("unchecked")
       Task<Integer> task = loop.createTask((dev.coroutine.Coroutine<Integer>) frame);
-      loop.callSoon(() -> {});
-      loop.callLater(0.001, () -> first.setResult(1));
-      loop.callLater(0.05, loop::stop); // well after the task resumed and reached line 14
+      loop.callSoon(() -> first.setResult(1));
+      // stop two passes after `first` completes: the task, woken by it, has resumed and reached
+      // line 14 by then (timers instead made this depend on the machine's load)
+      first.addDoneCallback(f -> loop.callSoon(() -> loop.callSoon(loop::stop)));
       loop.runForever();
       assertThat(frame.location().getLineNumber()).isEqualTo(14);
       second.setResult(2);

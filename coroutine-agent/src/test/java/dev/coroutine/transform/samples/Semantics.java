@@ -181,7 +181,7 @@ public class Semantics {
           dev.coroutine.Coroutines.asCompleted(
               List.<dev.coroutine.Awaitable<String>>of(
                   dev.coroutine.Coroutines.done("quick"), new dev.coroutine.Future<String>()),
-              java.time.Duration.ofMillis(5))) {
+              java.time.Duration.ofMillis(500))) { // long enough for "quick" to win under load
         log.add(await(next));
       }
       return done("all in time");
