@@ -3,6 +3,7 @@ package dev.coroutine.agent;
 import dev.coroutine.transform.ClassFileLocator;
 import dev.coroutine.transform.CoroutineTransformer;
 import dev.coroutine.transform.Diagnostic;
+import dev.coroutine.transform.MalformedClassFileException;
 import dev.coroutine.transform.TransformResult;
 import java.io.IOException;
 import java.lang.instrument.ClassFileTransformer;
@@ -113,6 +114,9 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     active.set(Boolean.TRUE);
     try {
       return rewrite(loader, className, classfileBuffer);
+    } catch (MalformedClassFileException e) {
+      malformed(className, e);
+      return null;
     } catch (Throwable t) {
       failed(className, t);
       return null;
@@ -193,6 +197,23 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       log.info(dotted + ": rewrote " + result.methodsRewritten() + " method(s) in " + took);
     }
     return result.bytes();
+  }
+
+  /**
+   * A class file the transformer cannot read: the JVM gets it as it was, to judge (and reject)
+   * for itself, so even {@code failFast} does not stop the JVM here.
+   */
+  private void malformed(String className, MalformedClassFileException e) {
+    try {
+      log.error(
+          "cannot read "
+              + className.replace('/', '.')
+              + ": "
+              + e.getMessage()
+              + "; it is passed to the JVM unchanged");
+    } catch (Throwable ignored) {
+      // nothing more can be done without risking the class load itself
+    }
   }
 
   private void failed(String className, Throwable t) {

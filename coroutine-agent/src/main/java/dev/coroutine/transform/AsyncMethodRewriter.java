@@ -180,7 +180,7 @@ final class AsyncMethodRewriter {
       throws Refusal, AnalyzerException {
     List<LocalVariableNode> originalLocals = method.localVariables;
     prepareReturns(method);
-    MethodAnalysis analysis = MethodAnalysis.of(owner, method, hierarchy);
+    MethodAnalysis analysis = MethodAnalysis.ofOriginal(owner, method, hierarchy);
     if (ConstructionRewrite.apply(owner, method, analysis)) {
       analysis = MethodAnalysis.of(owner, method, hierarchy);
     }
@@ -317,6 +317,9 @@ final class AsyncMethodRewriter {
       if (v instanceof TypeInterpreter.Uninitialized) {
         throw new Refusal("await while an object under construction is in a local variable", call);
       }
+      if (v instanceof TypeInterpreter.Unresolved) {
+        throw new Refusal(((TypeInterpreter.Unresolved) v).missing.getMessage(), call);
+      }
       if (t.equals(TypeInterpreter.NULL_TYPE)) {
         nullLocals.add(j);
       } else {
@@ -330,6 +333,9 @@ final class AsyncMethodRewriter {
       Type t = v.getType();
       if (v instanceof TypeInterpreter.Uninitialized || t == null) {
         throw new Refusal("await with an object under construction on the operand stack", call);
+      }
+      if (v instanceof TypeInterpreter.Unresolved) {
+        throw new Refusal(((TypeInterpreter.Unresolved) v).missing.getMessage(), call);
       }
       if (t.equals(TypeInterpreter.NULL_TYPE)) {
         stack.add(new Saved(var, null, -1));

@@ -1,17 +1,30 @@
 package dev.coroutine.transform;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.Opcodes;
 
 /**
  * Supertypes learned by reading class files through a {@link ClassFileLocator}, never by loading
- * classes: what frame computation needs to merge two reference types. Unknown types are treated
- * as direct subclasses of {@code Object}. Thread-safe.
+ * classes: what frame computation needs to merge two reference types.
+ *
+ * <p>A class whose class file cannot be read (defined from bytes by a custom loader, by {@code
+ * Lookup.defineClass}, by an in-memory compiler) is <em>unknown</em>. Nothing is assumed about an
+ * unknown class: a view for one class being transformed ({@link #with}) also holds the supertypes
+ * that class's own stack-map frames declare for such types ({@link #declare}: a value of type X
+ * reaching a frame slot declared T means X is assignable to T, which the JVM checked when it
+ * verified the class), and merges that involve an unknown type use only those. A merge of unknown
+ * types that nothing declares throws {@link MissingType} instead of guessing.
+ *
+ * <p>The root instance is thread-safe and caches what it reads; a view is used by one thread.
  */
 final class ClassHierarchy {
   private static final String OBJECT = "java/lang/Object";
@@ -19,24 +32,80 @@ final class ClassHierarchy {
   /** What the hierarchy needs of one class. */
   record Info(String superName, boolean isInterface, boolean isPublic, List<String> interfaces) {}
 
-  /** Reads class files. */
-  private final ClassFileLocator locator;
-  /** Class name to its info (empty when the class file is not found). */
-  private final Map<String, Optional<Info>> cache = new ConcurrentHashMap<>();
+  /** Thrown when a merge needs the supertypes of a class that cannot be read or inferred. */
+  static final class MissingType extends RuntimeException {
+    private static final long serialVersionUID = 1L;
 
-  ClassHierarchy(ClassFileLocator locator) {
-    this.locator = locator;
+    /** The unknown class, internal name. */
+    final String type;
+
+    MissingType(String type, String other) {
+      super(
+          "the class file of "
+              + type.replace('/', '.')
+              + " cannot be read (is it defined from bytes by a class loader that does not"
+              + " also serve it as a resource?), and this class's stack map frames do not say"
+              + " which supertype it shares with "
+              + other.replace('/', '.')
+              + "; make its class file readable through the class loader (getResource) or the"
+              + " build class path",
+          null,
+          false,
+          false);
+      this.type = type;
+    }
   }
 
-  /** A view that knows {@code name} from its parsed form (the class being transformed). */
+  /** Reads class files. */
+  private final ClassFileLocator locator;
+
+  /** Class name to its info (empty when the class file is not found); the root's, shared. */
+  private final Map<String, Optional<Info>> cache;
+
+  /** The class being transformed and its info, or null in the root. */
+  private final String own;
+
+  private final Info ownInfo;
+
+  /** Supertypes declared for unknown types by the transformed class's frames (view only). */
+  private final Map<String, Set<String>> declared;
+
+  ClassHierarchy(ClassFileLocator locator) {
+    this(locator, new ConcurrentHashMap<>(), null, null, null);
+  }
+
+  private ClassHierarchy(
+      ClassFileLocator locator,
+      Map<String, Optional<Info>> cache,
+      String own,
+      Info ownInfo,
+      Map<String, Set<String>> declared) {
+    this.locator = locator;
+    this.cache = cache;
+    this.own = own;
+    this.ownInfo = ownInfo;
+    this.declared = declared;
+  }
+
+  /**
+   * A view for transforming class {@code name}: knows it from its parsed form, shares this
+   * hierarchy's cache of class files, and collects the class's {@link #declare declarations}.
+   */
   ClassHierarchy with(String name, Info info) {
-    ClassHierarchy h = new ClassHierarchy(locator);
-    h.cache.putAll(cache);
-    h.cache.put(name, Optional.of(info));
-    return h;
+    return new ClassHierarchy(locator, cache, name, info, new HashMap<>());
+  }
+
+  /** Records that the class's frames declare unknown type {@code type} assignable to {@code to}. */
+  void declare(String type, String to) {
+    if (declared != null && !type.equals(to)) {
+      declared.computeIfAbsent(type, k -> new LinkedHashSet<>()).add(to);
+    }
   }
 
   Optional<Info> info(String name) {
+    if (name.equals(own)) {
+      return Optional.of(ownInfo);
+    }
     Optional<Info> i = cache.get(name);
     if (i == null) {
       i = Optional.ofNullable(read(name));
@@ -65,6 +134,23 @@ final class ClassHierarchy {
     } catch (RuntimeException e) {
       return null;
     }
+  }
+
+  /** True if the class files of {@code name} and all its supertypes can be read. */
+  boolean isKnown(String name) {
+    ArrayDeque<String> pending = new ArrayDeque<>();
+    pending.add(name);
+    while (!pending.isEmpty()) {
+      Optional<Info> i = info(pending.poll());
+      if (i.isEmpty()) {
+        return false;
+      }
+      if (i.get().superName() != null) {
+        pending.add(i.get().superName());
+      }
+      pending.addAll(i.get().interfaces());
+    }
+    return true;
   }
 
   boolean isInterface(String name) {
@@ -100,17 +186,15 @@ final class ClassHierarchy {
     return slash < 0 ? "" : internalName.substring(0, slash);
   }
 
-  /** True if a value of class/interface {@code from} can be assigned to {@code to}. */
-  boolean isAssignable(String to, String from) {
-    if (to.equals(from) || to.equals(OBJECT)) {
-      return true;
-    }
-    List<String> pending = new ArrayList<>();
-    pending.add(from);
+  /** Every supertype of {@code name} the class files and declarations tell, nearest first. */
+  private Set<String> supertypes(String name) {
+    Set<String> seen = new LinkedHashSet<>();
+    ArrayDeque<String> pending = new ArrayDeque<>();
+    pending.add(name);
     while (!pending.isEmpty()) {
-      String c = pending.remove(pending.size() - 1);
-      if (c.equals(to)) {
-        return true;
+      String c = pending.poll();
+      if (!seen.add(c)) {
+        continue;
       }
       Optional<Info> i = info(c);
       if (i.isPresent()) {
@@ -119,11 +203,24 @@ final class ClassHierarchy {
         }
         pending.addAll(i.get().interfaces());
       }
+      if (declared != null) {
+        pending.addAll(declared.getOrDefault(c, Set.of()));
+      }
     }
-    return false;
+    return seen;
   }
 
-  /** The most specific common superclass, Object when either is an interface. */
+  /** True if a value of class/interface {@code from} can be assigned to {@code to}. */
+  boolean isAssignable(String to, String from) {
+    return to.equals(from) || to.equals(OBJECT) || supertypes(from).contains(to);
+  }
+
+  /**
+   * The most specific common superclass, Object when either is an interface. When either class
+   * is unknown: the nearest common supertype that class files and declarations tell.
+   *
+   * @throws MissingType if a class is unknown and nothing is declared about it
+   */
   String commonSuperClass(String a, String b) {
     if (isAssignable(a, b)) {
       return a;
@@ -131,16 +228,58 @@ final class ClassHierarchy {
     if (isAssignable(b, a)) {
       return b;
     }
-    if (isInterface(a) || isInterface(b)) {
+    if (isKnown(a) && isKnown(b)) {
+      if (isInterface(a) || isInterface(b)) {
+        return OBJECT;
+      }
+      String c = a;
+      while (c != null && !c.equals(OBJECT)) {
+        c = superName(c);
+        if (c != null && isAssignable(c, b)) {
+          return c;
+        }
+      }
       return OBJECT;
     }
-    String c = a;
-    while (c != null && !c.equals(OBJECT)) {
-      c = superName(c);
-      if (c != null && isAssignable(c, b)) {
+    Set<String> ofA = supertypes(a);
+    Set<String> ofB = supertypes(b);
+    for (String c : ofA) {
+      if (!c.equals(OBJECT) && ofB.contains(c)) {
         return c;
       }
     }
+    String unknown = firstUnknown(a, ofA);
+    if (unknown != null && !isDeclared(ofA)) {
+      throw new MissingType(unknown, b);
+    }
+    unknown = firstUnknown(b, ofB);
+    if (unknown != null && !isDeclared(ofB)) {
+      throw new MissingType(unknown, a);
+    }
     return OBJECT;
+  }
+
+  /** True if the frames declared something about one of {@code types}. */
+  private boolean isDeclared(Set<String> types) {
+    if (declared == null) {
+      return false;
+    }
+    for (String t : types) {
+      if (declared.containsKey(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private String firstUnknown(String name, Set<String> supertypes) {
+    List<String> order = new ArrayList<>(supertypes);
+    order.remove(OBJECT);
+    for (String t : order) {
+      if (info(t).isEmpty()) {
+        return t;
+      }
+    }
+    return null;
   }
 }

@@ -9,7 +9,9 @@ import java.util.Set;
 import org.objectweb.asm.Attribute;
 import org.objectweb.asm.ByteVector;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
@@ -27,7 +29,10 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
  * Safe to call from many threads.
  *
  * <p>Methods it does not rewrite keep their bytecode and stack-map frames as they were; the
- * rewritten ones get frames computed with supertypes read from class files (never loaded).
+ * rewritten ones get frames computed with supertypes read from class files (never loaded), and,
+ * for classes whose class files cannot be read, with the supertypes the class's own frames
+ * declare for them ({@link FrameFacts}); where neither tells, the class is refused, naming the
+ * missing class, rather than given frames that may not verify.
  */
 public final class CoroutineTransformer {
   /** Supertypes read through the locator, cached for the life of this transformer. */
@@ -60,29 +65,56 @@ public final class CoroutineTransformer {
    *
    * @param classFile a class file's bytes (not modified)
    * @return true if this transformer rewrote it before
+   * @throws MalformedClassFileException if the bytes cannot be read as a class file
    */
   public static boolean isTransformed(byte[] classFile) {
-    ClassNode cn = new ClassNode();
-    new ClassReader(classFile)
-        .accept(cn, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES);
-    return hasMarker(cn);
+    return hasMarker(
+        read(classFile, ClassReader.SKIP_CODE | ClassReader.SKIP_DEBUG | ClassReader.SKIP_FRAMES));
   }
 
   /**
    * Rewrites {@code classFile}. Never throws for problems in user code: those come back as
    * diagnostics with the class left unchanged. The input array is not modified.
    *
+   * <p>Everything but the rewritten methods is written back as it was read: the constant pool,
+   * fields, attributes and every other method byte for byte.
+   *
    * @param classFile a class file's bytes, of any Java version from 8 to 25
    * @return the rewritten bytes (if anything changed), the class's name, the number of methods
    *     rewritten, and the diagnostics (non-empty when the class was refused and left as is)
+   * @throws MalformedClassFileException if the bytes are not a class file that can be read (the
+   *     JVM would reject them too): they are never rewritten
    */
   public TransformResult transform(byte[] classFile) {
-    if (!mightNeedTransform(classFile)) {
+    if (ConstantPoolScan.scan(classFile) == ConstantPoolScan.ABSENT) {
       return TransformResult.unchanged(null);
     }
-    ClassNode cn = new ClassNode();
-    new ClassReader(classFile).accept(cn, 0);
+    String damage = ClassFileLayout.problem(classFile);
+    if (damage != null) {
+      throw new MalformedClassFileException(damage);
+    }
+    ClassNode cn = read(classFile, ClassReader.EXPAND_FRAMES); // full frames for FrameFacts
     String className = cn.name.replace('/', '.');
+    try {
+      return transform(classFile, cn, className);
+    } catch (MalformedClassFileException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      return new TransformResult(
+          className,
+          null,
+          0,
+          List.of(
+              new Diagnostic(
+                  className,
+                  null,
+                  cn.sourceFile,
+                  -1,
+                  "internal error while examining the class (please report it): " + e)));
+    }
+  }
+
+  private TransformResult transform(byte[] classFile, ClassNode cn, String className) {
     if (hasMarker(cn)) {
       return TransformResult.unchanged(className);
     }
@@ -103,6 +135,24 @@ public final class CoroutineTransformer {
     }
     if (coroutines.isEmpty()) {
       return TransformResult.unchanged(className);
+    }
+    MethodNode withUnknown = unknownCodeAttributes(classFile, coroutines);
+    if (withUnknown != null) {
+      return refused(
+          className,
+          cn,
+          withUnknown,
+          "its Code attribute carries attributes this transformer does not know ("
+              + withUnknown.attrs.stream().map(a -> a.type).distinct().sorted().reduce((a, b) -> a + ", " + b).orElse("")
+              + "); they describe the method's bytecode, which a rewrite replaces, so they cannot"
+              + " be kept: build the class without them to make it a coroutine",
+          null);
+    }
+    for (MethodNode m : coroutines) {
+      String damage = InputMethodCheck.problem(m, cn.version & 0xFFFF);
+      if (damage != null) {
+        throw new MalformedClassFileException("method " + m.name + m.desc + ": " + damage);
+      }
     }
     if ((cn.version & 0xFFFF) < Opcodes.V1_8) {
       return refused(
@@ -130,6 +180,9 @@ public final class CoroutineTransformer {
     for (MethodNode m : cn.methods) {
       taken.add(m.name + m.desc);
     }
+    for (MethodNode m : coroutines) {
+      FrameFacts.learn(cn.name, m, h); // before the frames are removed
+    }
     List<MethodNode> bodies = new ArrayList<>();
     Map<String, MethodNode> userMethodOf = new HashMap<>(); // body or stub -> the user's method
     Map<MethodNode, MethodNode> bodyOf = new HashMap<>(); // the user's method -> its body
@@ -145,7 +198,14 @@ public final class CoroutineTransformer {
         bodyOf.put(m, bodyMethod);
       } catch (Refusal r) {
         return refused(className, cn, m, r.getMessage(), r.at);
-      } catch (AnalyzerException | RuntimeException e) {
+      } catch (AnalyzerException e) {
+        String message =
+            "its bytecode is inconsistent ("
+                + e.getMessage()
+                + "), so the class would fail verification; if it loads without the"
+                + " transformer, please report this";
+        return refused(className, cn, m, message, null);
+      } catch (RuntimeException e) {
         String message = "internal error while rewriting this method (please report it): " + e;
         return refused(className, cn, m, message, null);
       }
@@ -155,12 +215,10 @@ public final class CoroutineTransformer {
       userMethodOf.put(bodyName + bodyDesc, m);
     }
     cn.methods.addAll(bodies);
-    cn.attrs = cn.attrs == null ? new ArrayList<>() : cn.attrs;
-    cn.attrs.add(new Marker());
 
     byte[] out;
     try {
-      out = write(cn, rewritten, h);
+      out = write(classFile, cn, rewritten, bodies, h);
     } catch (MethodTooLargeException e) {
       MethodNode m =
           userMethodOf.getOrDefault(e.getMethodName() + e.getDescriptor(), coroutines.get(0));
@@ -182,10 +240,17 @@ public final class CoroutineTransformer {
   }
 
   /**
-   * Writes the class: rewritten methods with frames computed from scratch, every other method
-   * exactly as it was read (its own frames kept).
+   * Writes the class: rewritten methods with frames computed from scratch, everything else copied
+   * from {@code original} as it was (ASM copies a method's bytes when its writer shares the
+   * reader's constant pool and the method passes through unchanged), so nothing the rewrite does
+   * not touch can be lost, moved or repaired.
    */
-  private static byte[] write(ClassNode cn, Set<String> rewritten, ClassHierarchy h) {
+  private static byte[] write(
+      byte[] original,
+      ClassNode cn,
+      Set<String> rewritten,
+      List<MethodNode> bodies,
+      ClassHierarchy h) {
     // frames for the rewritten methods only: write them alone with COMPUTE_FRAMES, read back
     ClassNode part = new ClassNode();
     part.version = cn.version;
@@ -198,7 +263,7 @@ public final class CoroutineTransformer {
         part.methods.add(m);
       }
     }
-    ClassWriter computing = new HierarchyClassWriter(ClassWriter.COMPUTE_FRAMES, h);
+    ClassWriter computing = new HierarchyClassWriter(null, ClassWriter.COMPUTE_FRAMES, h);
     part.accept(computing);
     ClassNode withFrames = new ClassNode();
     new ClassReader(computing.toByteArray()).accept(withFrames, 0);
@@ -206,15 +271,71 @@ public final class CoroutineTransformer {
     for (MethodNode m : withFrames.methods) {
       computed.put(m.name + m.desc, m);
     }
-    List<MethodNode> merged = new ArrayList<>(cn.methods.size());
-    for (MethodNode m : cn.methods) {
-      String key = m.name + m.desc;
-      merged.add(rewritten.contains(key) ? computed.get(key) : m);
+    ClassReader reader = new ClassReader(original);
+    ClassWriter out = new HierarchyClassWriter(reader, 0, h);
+    reader.accept(
+        new ClassVisitor(Protocol.ASM_API, out) {
+          @Override
+          public MethodVisitor visitMethod(
+              int access, String name, String desc, String signature, String[] exceptions) {
+            MethodNode replacement = computed.get(name + desc);
+            if (replacement != null) {
+              replacement.accept(out);
+              return null;
+            }
+            return super.visitMethod(access, name, desc, signature, exceptions);
+          }
+
+          @Override
+          public void visitEnd() {
+            for (MethodNode body : bodies) {
+              computed.get(body.name + body.desc).accept(out);
+            }
+            out.visitAttribute(new Marker());
+            super.visitEnd();
+          }
+        },
+        0);
+    return out.toByteArray();
+  }
+
+  /**
+   * Reads {@code classFile} into a tree.
+   *
+   * @throws MalformedClassFileException if ASM cannot read it
+   */
+  private static ClassNode read(byte[] classFile, int flags) {
+    ClassNode cn = new ClassNode();
+    try {
+      new ClassReader(classFile).accept(cn, flags);
+    } catch (RuntimeException e) {
+      throw new MalformedClassFileException("cannot be read as a class file: " + e, e);
     }
-    cn.methods = merged;
-    ClassWriter plain = new HierarchyClassWriter(0, h);
-    cn.accept(plain);
-    return plain.toByteArray();
+    return cn;
+  }
+
+  /**
+   * The first of {@code coroutines} whose Code attribute holds attributes ASM does not know, or
+   * null. ASM hands those to the method like the method's own attributes and would write them
+   * outside the Code attribute (where a stray one named like a method attribute makes the class
+   * invalid); a rewrite cannot keep them anyway, as they describe the old bytecode.
+   */
+  private static MethodNode unknownCodeAttributes(byte[] classFile, List<MethodNode> coroutines) {
+    if (coroutines.stream().allMatch(m -> m.attrs == null || m.attrs.isEmpty())) {
+      return null;
+    }
+    ClassNode outer = read(classFile, ClassReader.SKIP_CODE); // method-level attributes only
+    Map<String, Integer> methodLevel = new HashMap<>();
+    for (MethodNode m : outer.methods) {
+      methodLevel.put(m.name + m.desc, m.attrs == null ? 0 : m.attrs.size());
+    }
+    for (MethodNode m : coroutines) {
+      int all = m.attrs == null ? 0 : m.attrs.size();
+      if (all > methodLevel.getOrDefault(m.name + m.desc, 0)) {
+        return m;
+      }
+    }
+    return null;
   }
 
   /**
@@ -301,14 +422,24 @@ public final class CoroutineTransformer {
   private static final class HierarchyClassWriter extends ClassWriter {
     private final ClassHierarchy hierarchy;
 
-    HierarchyClassWriter(int flags, ClassHierarchy hierarchy) {
-      super(flags);
+    HierarchyClassWriter(ClassReader source, int flags, ClassHierarchy hierarchy) {
+      super(source, flags);
       this.hierarchy = hierarchy;
     }
 
+    /**
+     * The merge of {@code a} and {@code b} for the rewritten methods' frames. Where an unreadable
+     * class that the class's frames say nothing about takes part, Object: such merges join dead
+     * values only (slots the rewrite reuses), since every merge of live values is one of the
+     * original code's, whose declared types {@link FrameFacts} learned.
+     */
     @Override
     protected String getCommonSuperClass(String a, String b) {
-      return hierarchy.commonSuperClass(a, b);
+      try {
+        return hierarchy.commonSuperClass(a, b);
+      } catch (ClassHierarchy.MissingType e) {
+        return "java/lang/Object";
+      }
     }
   }
 }

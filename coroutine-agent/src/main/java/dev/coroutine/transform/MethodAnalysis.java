@@ -81,6 +81,39 @@ final class MethodAnalysis {
         frames, liveness(method, frames, successors, handlers), successors, handlers);
   }
 
+  /**
+   * {@link #of}, for a method as the class file has it: also checks the operand stack against
+   * {@code max_stack} in slots. ASM's analyzer bounds the stack in values, where the JVM counts
+   * slots (a long or double takes two); a method whose stack outgrows {@code max_stack} fails
+   * verification, and must not be rewritten (the rewrite computes a new, sufficient maximum).
+   */
+  static MethodAnalysis ofOriginal(String owner, MethodNode method, ClassHierarchy hierarchy)
+      throws AnalyzerException {
+    MethodAnalysis analysis = of(owner, method, hierarchy);
+    checkStackSlots(method, analysis.frames);
+    return analysis;
+  }
+
+  private static void checkStackSlots(MethodNode method, Frame<BasicValue>[] frames)
+      throws AnalyzerException {
+    for (int i = 0; i < frames.length; i++) {
+      Frame<BasicValue> f = frames[i];
+      if (f == null) {
+        continue;
+      }
+      int slots = 0;
+      for (int j = 0; j < f.getStackSize(); j++) {
+        slots += f.getStack(j).getSize();
+      }
+      if (slots > method.maxStack) {
+        throw new AnalyzerException(
+            method.instructions.get(i),
+            "the operand stack holds " + slots + " slots, over the method's max_stack of "
+                + method.maxStack);
+      }
+    }
+  }
+
   /** Backward may-liveness of local slots, to a fixed point. */
   private static BitSet[] liveness(
       MethodNode method,
@@ -161,7 +194,7 @@ final class MethodAnalysis {
    * A frame that, when a constructor runs, replaces every copy of the uninitialized object with
    * an initialized value of its type.
    */
-  private static final class InitTrackingFrame extends Frame<BasicValue> {
+  static final class InitTrackingFrame extends Frame<BasicValue> {
     InitTrackingFrame(int numLocals, int numStack) {
       super(numLocals, numStack);
     }

@@ -1,6 +1,8 @@
 package dev.coroutine.transform;
 
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -56,12 +58,79 @@ final class TypeInterpreter extends BasicInterpreter {
     }
   }
 
+  /**
+   * The reference types a value may have, kept apart where their common supertype is not known
+   * yet (a class file that cannot be read): what {@link FrameFacts} compares with the class's own
+   * frames.
+   */
+  static final class Union extends BasicValue {
+    /** The possible types; at least two. */
+    final Set<Type> members;
+
+    Union(Set<Type> members) {
+      super(OBJECT_TYPE);
+      this.members = members;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Union && ((Union) o).members.equals(members);
+    }
+
+    @Override
+    public int hashCode() {
+      return members.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "one of " + members;
+    }
+  }
+
+  /**
+   * A merge whose common supertype cannot be known (unreadable class files the class's frames
+   * say nothing about): harmless while the value is dead, refused where an await must save it.
+   */
+  static final class Unresolved extends BasicValue {
+    /** Why, naming the missing class. */
+    final ClassHierarchy.MissingType missing;
+
+    Unresolved(ClassHierarchy.MissingType missing) {
+      super(OBJECT_TYPE);
+      this.missing = missing;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Unresolved && ((Unresolved) o).missing.type.equals(missing.type);
+    }
+
+    @Override
+    public int hashCode() {
+      return missing.type.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "unresolved " + missing.type;
+    }
+  }
+
   /** Supertypes for merging. */
   private final ClassHierarchy hierarchy;
 
+  /** True: merges involving unknown classes give a {@link Union} instead of a supertype. */
+  private final boolean unions;
+
   TypeInterpreter(ClassHierarchy hierarchy) {
+    this(hierarchy, false);
+  }
+
+  TypeInterpreter(ClassHierarchy hierarchy, boolean unions) {
     super(Protocol.ASM_API);
     this.hierarchy = hierarchy;
+    this.unions = unions;
   }
 
   static boolean isReference(BasicValue v) {
@@ -192,7 +261,37 @@ final class TypeInterpreter extends BasicInterpreter {
     if (w.getType().equals(NULL_TYPE)) {
       return v;
     }
-    return newValue(mergeReferenceTypes(v.getType(), w.getType()));
+    if (unions && (v instanceof Union || w instanceof Union || !isKnown(v) || !isKnown(w))) {
+      Set<Type> members = new LinkedHashSet<>();
+      addMembers(members, v);
+      addMembers(members, w);
+      return members.size() == 1 ? newValue(members.iterator().next()) : new Union(members);
+    }
+    if (v instanceof Unresolved) {
+      return v;
+    }
+    if (w instanceof Unresolved) {
+      return w;
+    }
+    try {
+      return newValue(mergeReferenceTypes(v.getType(), w.getType()));
+    } catch (ClassHierarchy.MissingType e) {
+      // arrays of unknown elements teach FrameFacts nothing; elsewhere: fine unless saved
+      return unions ? newValue(OBJECT_TYPE) : new Unresolved(e);
+    }
+  }
+
+  private boolean isKnown(BasicValue v) {
+    Type t = v.getType();
+    return t.getSort() != Type.OBJECT || hierarchy.isKnown(t.getInternalName());
+  }
+
+  private static void addMembers(Set<Type> members, BasicValue v) {
+    if (v instanceof Union) {
+      members.addAll(((Union) v).members);
+    } else {
+      members.add(v.getType());
+    }
   }
 
   private Type mergeReferenceTypes(Type a, Type b) {

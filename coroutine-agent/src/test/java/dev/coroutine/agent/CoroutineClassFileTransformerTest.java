@@ -93,6 +93,32 @@ class CoroutineClassFileTransformerTest {
   }
 
   @Test
+  void corruptClass_everyTruncation_returnsNull_withOneLineSayingWhy_evenWithFailFast() {
+    var agent =
+        agent(new AgentOptions(false, true, null), CoroutineClassFileTransformer.DEFAULT_REWRITER);
+    byte[] real = bytesOf(UsesCoroutines.class);
+    for (int n = 0; n < real.length; n++) {
+      byte[] cut = java.util.Arrays.copyOf(real, n);
+      logged.reset();
+
+      assertThat(agent.transform(APP, "com/example/Cut", null, null, cut)).as("cut at " + n).isNull();
+
+      String log = log();
+      if (!log.isEmpty()) {
+        assertThat(log.lines()).as("cut at " + n).hasSize(1);
+        assertThat(log)
+            .startsWith("[coroutine-agent] ERROR cannot read com.example.Cut: ")
+            .endsWith("; it is passed to the JVM unchanged" + System.lineSeparator());
+      }
+    }
+    assertThat(halts).as("the JVM rejects a corrupt class itself; no need to stop").isEmpty();
+    logged.reset();
+    byte[] cut = java.util.Arrays.copyOf(real, real.length - 1);
+    agent.transform(APP, "com/example/Cut", null, null, cut);
+    assertThat(log()).contains("truncated class file");
+  }
+
+  @Test
   void preFilter_classMentioningNoCoroutine_returnsNull_withoutReachingTheTransformer()
       throws Exception {
     var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);

@@ -36,7 +36,7 @@ import org.eclipse.jdt.internal.compiler.tool.EclipseCompiler;
  * @param tool the compiler
  * @param options the options choosing its output
  */
-record InMemoryCompiler(String name, JavaCompiler tool, List<String> options) {
+public record InMemoryCompiler(String name, JavaCompiler tool, List<String> options) {
 
   /** The newest release asked of ECJ (3.43 compiles up to 24, not 25): the LTS before 25. */
   static final int ECJ_NEWEST_RELEASE = 21;
@@ -84,7 +84,7 @@ record InMemoryCompiler(String name, JavaCompiler tool, List<String> options) {
   }
 
   /** Compiles {@code sources} (class name to source) with javac; returns class name to class file. */
-  static Map<String, byte[]> compile(Map<String, String> sources, String release) {
+  public static Map<String, byte[]> compile(Map<String, String> sources, String release) {
     return javac(Integer.parseInt(release)).compile(sources);
   }
 

@@ -123,6 +123,21 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
       throw new MojoExecutionException("coroutine: the class path is not resolved", e);
     }
 
+    try {
+      int removed =
+          Instrumenter.removeLeftovers(classes) + Instrumenter.removeLeftovers(stateFile.getParent());
+      if (removed > 0) {
+        getLog()
+            .info(
+                "coroutine: removed "
+                    + count(removed, "temporary file", "temporary files")
+                    + " left by an interrupted run");
+      }
+    } catch (IOException | UncheckedIOException e) {
+      throw new MojoExecutionException(
+          "coroutine: cannot remove temporary files left in " + display(classes) + ": " + e, e);
+    }
+
     Instrumenter.Plan plan;
     try (ClassPathLocator locator = new ClassPathLocator(classPath)) {
       CoroutineTransformer transformer = new CoroutineTransformer(locator);
@@ -148,31 +163,45 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
           "coroutine: internal error, please report it: " + e.getMessage(), e.getCause());
     }
 
-    if (!plan.diagnostics().isEmpty() && failOnError) {
+    List<String> corrupt = new ArrayList<>();
+    for (String c : plan.corrupt()) {
+      corrupt.add("cannot read " + display(classes) + "/" + c);
+    }
+    if ((!plan.diagnostics().isEmpty() || !corrupt.isEmpty()) && failOnError) {
       for (Diagnostic d : plan.diagnostics()) {
         getLog().error(d.format());
+      }
+      for (String c : corrupt) {
+        getLog().error(c);
       }
       getLog()
           .info(
               String.format(
                   Locale.ROOT,
-                  "coroutine: %s: %s scanned, %d refused; nothing written, in %d ms",
+                  "coroutine: %s: %s scanned, %d refused, %d unreadable; nothing written, in %d ms",
                   display(plan.classesDir()),
                   count(plan.scanned(), "class", "classes"),
                   plan.refused(),
+                  corrupt.size(),
                   (System.nanoTime() - start) / 1_000_000));
       StringBuilder message =
           new StringBuilder("coroutine: ")
-              .append(count(plan.refused(), "class", "classes"))
+              .append(count(plan.refused() + corrupt.size(), "class", "classes"))
               .append(
                   " refused; nothing was written (set failOnError=false to rewrite the others):");
       for (Diagnostic d : plan.diagnostics()) {
         message.append(System.lineSeparator()).append(d.format());
       }
+      for (String c : corrupt) {
+        message.append(System.lineSeparator()).append(c);
+      }
       throw new MojoFailureException(message.toString());
     }
     for (Diagnostic d : plan.diagnostics()) {
       getLog().warn(d.format());
+    }
+    for (String c : corrupt) {
+      getLog().warn(c + " (left as it is)");
     }
     try {
       plan.commit(stateFile, pluginVersion);
@@ -194,7 +223,7 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
         plan.upToDate(),
         count(plan.rewritten(), "class", "classes"),
         count(plan.methods(), "method", "methods"),
-        plan.refused(),
+        plan.refused() + plan.corrupt().size(),
         millis);
   }
 

@@ -10,9 +10,21 @@ import java.nio.file.StandardCopyOption;
 final class AtomicFiles {
   private AtomicFiles() {}
 
+  /** The name prefix of the temporary files. */
+  private static final String PREFIX = ".coroutine-";
+
+  /** The name suffix of the temporary files. */
+  private static final String SUFFIX = ".tmp";
+
+  /** True for a temporary file of {@link #write} (left behind if the process was killed). */
+  static boolean isLeftover(Path file) {
+    String name = file.getFileName().toString();
+    return name.startsWith(PREFIX) && name.endsWith(SUFFIX) && Files.isRegularFile(file);
+  }
+
   /** Writes {@code bytes} to a temporary file beside {@code target}, then moves it over. */
   static void write(Path target, byte[] bytes) throws IOException {
-    Path tmp = Files.createTempFile(target.getParent(), ".coroutine-", ".tmp");
+    Path tmp = Files.createTempFile(target.getParent(), PREFIX, SUFFIX);
     try {
       Files.write(tmp, bytes);
       try {

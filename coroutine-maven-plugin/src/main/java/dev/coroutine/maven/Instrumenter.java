@@ -2,6 +2,7 @@ package dev.coroutine.maven;
 
 import dev.coroutine.transform.CoroutineTransformer;
 import dev.coroutine.transform.Diagnostic;
+import dev.coroutine.transform.MalformedClassFileException;
 import dev.coroutine.transform.TransformResult;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,6 +51,7 @@ final class Instrumenter {
    * @param methods methods (and async lambdas) rewritten in them
    * @param refused classes refused with diagnostics
    * @param diagnostics every diagnostic, in path order
+   * @param corrupt the class files that cannot be read, each as {@code path: what is wrong}
    * @param writes the rewritten classes
    * @param state the state to save after the writes
    */
@@ -61,6 +63,7 @@ final class Instrumenter {
       int methods,
       int refused,
       List<Diagnostic> diagnostics,
+      List<String> corrupt,
       List<Write> writes,
       BuildState state) {
 
@@ -92,8 +95,29 @@ final class Instrumenter {
   }
 
   /**
+   * Deletes the temporary files ({@code .coroutine-N.tmp}) that a run killed while writing left
+   * under {@code dir}, so they are not packaged with the classes; returns how many.
+   */
+  static int removeLeftovers(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    List<Path> leftovers;
+    try (Stream<Path> files = Files.walk(dir)) {
+      leftovers = files.filter(AtomicFiles::isLeftover).collect(Collectors.toList());
+    }
+    for (Path p : leftovers) {
+      Files.deleteIfExists(p);
+    }
+    return leftovers.size();
+  }
+
+  /**
    * Transforms, in memory, every class file under {@code classesDir} that {@code filter} chooses
    * and that changed since {@code previous}. Writes nothing.
+   *
+   * <p>A class file the transformer cannot read (truncated, damaged) is listed in {@link
+   * Plan#corrupt} and left as it is, like a refused class.
    *
    * @throws IOException if a class file cannot be read
    * @throws TransformerFailure if the transformer fails on a class (an internal error)
@@ -111,6 +135,7 @@ final class Instrumenter {
     }
     BuildState next = BuildState.empty();
     List<Diagnostic> diagnostics = new ArrayList<>();
+    List<String> corrupt = new ArrayList<>();
     List<Write> writes = new ArrayList<>();
     int upToDate = 0;
     int methods = 0;
@@ -131,6 +156,10 @@ final class Instrumenter {
       TransformResult result;
       try {
         result = rewriter.rewrite(bytes);
+      } catch (MalformedClassFileException e) {
+        corrupt.add(path + ": " + e.getMessage());
+        detail.accept("cannot read " + path + ": " + e.getMessage());
+        continue;
       } catch (RuntimeException | LinkageError | StackOverflowError e) {
         throw new TransformerFailure("the transformer failed on " + file + ": " + e, e);
       }
@@ -155,6 +184,7 @@ final class Instrumenter {
         methods,
         refused,
         List.copyOf(diagnostics),
+        List.copyOf(corrupt),
         List.copyOf(writes),
         next);
   }

@@ -304,6 +304,47 @@ class InstrumenterTest {
     }
   }
 
+  @Test
+  void truncatedClass_isReportedAsUnreadable_namingTheFileAndTheDamage_andLeftAsItIs()
+      throws Exception {
+    byte[] truncated = Arrays.copyOf(ASYNC, ASYNC.length - 7);
+    put("x/Cut.class", truncated);
+    put("x/Good.class", ASYNC);
+    try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
+      Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
+
+      Instrumenter.Plan plan = real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
+      plan.commit(stateFile(), "test");
+
+      assertThat(plan.corrupt()).hasSize(1);
+      assertThat(plan.corrupt().get(0)).startsWith("x/Cut.class: truncated class file");
+      assertThat(plan.rewritten()).isEqualTo(1);
+      assertThat(read("x/Cut.class")).isEqualTo(truncated);
+      Instrumenter.Plan again =
+          real.plan(classes, new ClassFileFilter(null, null), BuildState.read(stateFile(), "test"));
+      assertThat(again.corrupt()).as("reported again on the next run").hasSize(1);
+    }
+  }
+
+  @Test
+  void leftoversOfARunKilledWhileWriting_areRemoved_andNothingElse() throws Exception {
+    put("x/Good.class", ASYNC);
+    put("x/.coroutine-123456789.tmp", ASYNC); // AtomicFiles' temporary name
+    put("x/y/.coroutine-42.tmp", PLAIN);
+    put("x/coroutine-1.tmp", PLAIN); // not ours: no leading dot
+    put("x/.coroutine-notes.txt", PLAIN);
+
+    int removed = Instrumenter.removeLeftovers(classes);
+
+    assertThat(removed).isEqualTo(2);
+    assertThat(files(classes))
+        .containsExactly(
+            "x/.coroutine-notes.txt".replace('/', java.io.File.separatorChar),
+            "x/Good.class".replace('/', java.io.File.separatorChar),
+            "x/coroutine-1.tmp".replace('/', java.io.File.separatorChar));
+    assertThat(Instrumenter.removeLeftovers(classes.resolve("missing"))).isZero();
+  }
+
   private static List<String> files(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
