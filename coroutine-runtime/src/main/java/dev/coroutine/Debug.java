@@ -134,7 +134,12 @@ final class Debug {
    * being started, it is reported.
    */
   static void trackFrame(Coroutine<?> f) {
-    FrameWatch w = new FrameWatch(site(), f instanceof AsyncFrame ? null : f.toString());
+    trackFrame(f, null);
+  }
+
+  /** As {@link #trackFrame(Coroutine)}, reported as {@code name} (null: a frame's method). */
+  static void trackFrame(Coroutine<?> f, String name) {
+    FrameWatch w = new FrameWatch(site(), name);
     FRAMES.put(f, w);
     Holder.CLEANER.register(f, w);
   }

@@ -16,10 +16,17 @@ public abstract class LazyCoroutine<T> implements Coroutine<T> {
   /** Set when first awaited. */
   private boolean started;
 
-  /** For subclasses. In debug mode, one never awaited is reported as a frame would be. */
-  protected LazyCoroutine() {
+  /**
+   * For subclasses. In debug mode, one never awaited is reported as a frame would be, named
+   * {@code Owner.operation()} from the arguments: a constructor must not call the subclass's
+   * {@code toString()}, whose fields are not assigned yet.
+   *
+   * @param owner what the operation is on (its class names the report), e.g. the queue
+   * @param operation the method that returned this coroutine, e.g. {@code "put"}
+   */
+  protected LazyCoroutine(Object owner, String operation) {
     if (Debug.tracking) {
-      Debug.trackFrame(this);
+      Debug.trackFrame(this, owner.getClass().getSimpleName() + "." + operation + "()");
     }
   }
 

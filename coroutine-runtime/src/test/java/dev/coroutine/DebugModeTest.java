@@ -54,6 +54,32 @@ class DebugModeTest extends TestBase {
     assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
   }
 
+  private static void forgetLifoPut() {
+    new dev.coroutine.sync.LifoQueue<Integer>().put(1); // created, dropped: nothing was put
+  }
+
+  /**
+   * The sync primitives' lazy coroutines are tracked from their base constructor, before the
+   * subclass's fields are set: a put (whose name needs its queue) threw NullPointerException in
+   * debug mode, so a producer died at its first put.
+   */
+  @Test
+  void queuePutInDebugMode_puts_andAForgottenPutIsReportedByItsQueueClass() throws Exception {
+    loop.setDebug(true);
+    List<dev.coroutine.sync.Queue<Integer>> queues =
+        List.of(
+            new dev.coroutine.sync.Queue<>(),
+            new dev.coroutine.sync.LifoQueue<>(),
+            new dev.coroutine.sync.PriorityQueue<>());
+    for (dev.coroutine.sync.Queue<Integer> q : queues) {
+      loop.runUntilComplete(loop.createTask(q.put(7)));
+      assertThat(q.getNowait()).isEqualTo(7);
+    }
+    forgetLifoPut();
+    Record r = awaitRecord("coroutine LifoQueue.put() was never awaited", "forgetLifoPut");
+    assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
+  }
+
   @Test
   void debugOff_tracksNothing_andSetDebugTogglesTracking() {
     org.junit.jupiter.api.Assumptions.assumeFalse(Debug.GLOBAL, "debug mode is on JVM-wide");

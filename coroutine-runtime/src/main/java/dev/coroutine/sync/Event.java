@@ -65,6 +65,10 @@ public final class Event {
 
   /** A wait not awaited yet: done at once if the flag is set, otherwise waits in a frame. */
   private final class WaitCall extends LazyCoroutine<Void> {
+    WaitCall() {
+      super(Event.this, "await");
+    }
+
     @Override
     public String toString() {
       return "Event.await()";

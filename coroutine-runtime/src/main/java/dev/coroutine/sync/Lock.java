@@ -95,6 +95,10 @@ public final class Lock {
 
   /** An acquire not awaited yet: takes a free lock without a frame, otherwise waits in one. */
   private final class AcquireCall extends LazyCoroutine<Void> {
+    AcquireCall() {
+      super(Lock.this, "acquire");
+    }
+
     @Override
     public String toString() {
       return "Lock.acquire()";

@@ -333,6 +333,7 @@ public class Queue<T> {
     private final T item;
 
     PutCall(Queue<T> queue, T item) {
+      super(queue, "put");
       this.queue = queue;
       this.item = item;
     }

@@ -110,6 +110,10 @@ public class Semaphore {
 
   /** An acquire not awaited yet: takes a free permit without a frame, otherwise waits in one. */
   private final class AcquireCall extends LazyCoroutine<Void> {
+    AcquireCall() {
+      super(Semaphore.this, "acquire");
+    }
+
     @Override
     public String toString() {
       return Semaphore.this.getClass().getSimpleName() + ".acquire()";
