@@ -110,10 +110,23 @@ final class ClassFileRewriter implements TaskListener {
       for (Diagnostic d : result.diagnostics()) {
         error(unit, treeAtLine(unit, d.line()), messageOf(d));
       }
+      // as javac writes no class file for a class with errors: an unrewritten one left behind
+      // would be picked up by an incremental or IDE build and fail at run time instead
+      remove(file);
       return;
     }
     if (result.changed()) {
       write(file, binaryName, result.bytes());
+    }
+  }
+
+  /** Deletes the class file javac wrote (a folder's file directly, any other through its object). */
+  private static void remove(FileObject file) throws IOException {
+    URI uri = file.toUri();
+    if ("file".equals(uri.getScheme())) {
+      Files.deleteIfExists(Path.of(uri));
+    } else {
+      file.delete();
     }
   }
 

@@ -151,6 +151,9 @@ class JavacPluginTest {
     assertThat(error.getMessage(Locale.ROOT))
         .contains("await() in Bad.notAsync, which is not @Async")
         .contains("(in demo.Bad.notAsync)");
+    assertThat(dir.resolve("out/demo/Bad.class"))
+        .as("no unrewritten class file is left for an incremental build to pick up")
+        .doesNotExist();
   }
 
   @Test
