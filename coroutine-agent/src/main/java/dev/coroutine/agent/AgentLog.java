@@ -26,6 +26,11 @@ final class AgentLog {
     out.println(PREFIX + message);
   }
 
+  /** A warning line: the class loads rewritten, but some code of it likely is not as meant. */
+  void warn(String message) {
+    out.println(PREFIX + "WARNING " + message);
+  }
+
   /** An error line. */
   void error(String message) {
     out.println(PREFIX + "ERROR " + message);

@@ -164,6 +164,9 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       dump("after", className, result.bytes());
     }
     String dotted = className.replace('/', '.');
+    for (Diagnostic w : result.warnings()) {
+      log.warn(w.format());
+    }
     if (result.failed()) {
       StringBuilder sb = new StringBuilder();
       sb.append("cannot rewrite ").append(dotted).append(':');

@@ -106,6 +106,9 @@ final class ClassFileRewriter implements TaskListener {
       return;
     }
     TransformResult result = transformer.transform(bytes);
+    for (Diagnostic w : result.warnings()) {
+      report(javax.tools.Diagnostic.Kind.WARNING, unit, treeAtLine(unit, w.line()), messageOf(w));
+    }
     if (result.failed()) {
       for (Diagnostic d : result.diagnostics()) {
         error(unit, treeAtLine(unit, d.line()), messageOf(d));
@@ -216,8 +219,13 @@ final class ClassFileRewriter implements TaskListener {
   }
 
   private void error(CompilationUnitTree unit, Tree tree, String message) {
+    report(javax.tools.Diagnostic.Kind.ERROR, unit, tree, message);
+  }
+
+  private void report(
+      javax.tools.Diagnostic.Kind kind, CompilationUnitTree unit, Tree tree, String message) {
     if (unit != null && tree != null) {
-      trees.printMessage(javax.tools.Diagnostic.Kind.ERROR, message, tree, unit);
+      trees.printMessage(kind, message, tree, unit);
     } else {
       throw new IllegalStateException(message);
     }

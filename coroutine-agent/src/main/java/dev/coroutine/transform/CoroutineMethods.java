@@ -33,9 +33,14 @@ final class CoroutineMethods {
   }
 
   private static boolean hasAnnotation(List<AnnotationNode> list) {
+    return hasAnnotation(list, Protocol.ASYNC_DESC);
+  }
+
+  /** True if {@code list} (null: none) holds an annotation of type {@code desc}. */
+  static boolean hasAnnotation(List<AnnotationNode> list, String desc) {
     if (list != null) {
       for (AnnotationNode a : list) {
-        if (a.desc.equals(Protocol.ASYNC_DESC)) {
+        if (a.desc.equals(desc)) {
           return true;
         }
       }
@@ -107,6 +112,15 @@ final class CoroutineMethods {
     if ((m.access & Opcodes.ACC_NATIVE) != 0) {
       problems.add(new Problem(m, "@Async on a native method", null));
     }
+    for (AbstractInsnNode r : nullReturns(className, m)) {
+      problems.add(
+          new Problem(
+              m,
+              "`return null;` from a coroutine: awaiting it would fail with"
+                  + " NullPointerException; write `return done(null);` to complete with null, or"
+                  + " `return done();` in a Coroutine<Void>",
+              r));
+    }
     List<MethodInsnNode> awaits = awaits(m);
     int[] monitors = awaits.isEmpty() ? null : MonitorDepth.of(m);
     for (MethodInsnNode call : awaits) {
@@ -120,6 +134,21 @@ final class CoroutineMethods {
       }
     }
     return problems.size() == before && (m.access & Opcodes.ACC_ABSTRACT) == 0;
+  }
+
+  /** The {@code areturn}s of {@code m} whose value is the constant null on every path. */
+  private static List<AbstractInsnNode> nullReturns(String className, MethodNode m) {
+    List<AbstractInsnNode> found = new ArrayList<>();
+    if (!returnsCoroutine(m) || !Insns.contains(m, Opcodes.ACONST_NULL)) {
+      return found;
+    }
+    ValueOrigins origins = ValueOrigins.of(className.replace('.', '/'), m);
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i.getOpcode() == Opcodes.ARETURN && origins.isConstantNull(i)) {
+        found.add(i);
+      }
+    }
+    return found;
   }
 
   private static String notACoroutine(MethodNode m, String className, LambdaBodies lambdas) {

@@ -19,6 +19,7 @@ import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
 import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 
 /**
@@ -126,12 +127,13 @@ public final class CoroutineTransformer {
         coroutines.add(m);
       }
     }
+    List<Diagnostic> warnings = cancellationWarnings(cn, coroutines, lambdas);
     if (!problems.isEmpty()) {
       List<Diagnostic> diagnostics = new ArrayList<>();
       for (CoroutineMethods.Problem p : problems) {
         diagnostics.add(diagnostic(cn, p.method(), p.message(), p.at()));
       }
-      return new TransformResult(className, null, 0, diagnostics);
+      return new TransformResult(className, null, 0, diagnostics, warnings);
     }
     if (coroutines.isEmpty()) {
       return TransformResult.unchanged(className);
@@ -236,7 +238,43 @@ public final class CoroutineTransformer {
       String message = "internal error while writing the class (please report it): " + e;
       return refused(className, cn, coroutines.get(0), message, null);
     }
-    return new TransformResult(className, out, coroutines.size(), List.of());
+    return new TransformResult(className, out, coroutines.size(), List.of(), warnings);
+  }
+
+  /**
+   * A warning for each handler of the coroutines that swallows cancellation, unless the method,
+   * a method enclosing the lambda, or the class is marked {@code @CatchesCancellation}.
+   */
+  private static List<Diagnostic> cancellationWarnings(
+      ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas) {
+    List<Diagnostic> warnings = new ArrayList<>();
+    if (CoroutineMethods.hasAnnotation(cn.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
+        || CoroutineMethods.hasAnnotation(cn.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)) {
+      return warnings;
+    }
+    for (MethodNode m : coroutines) {
+      if (lambdas.enclosingChain(m).stream().anyMatch(CoroutineTransformer::catchesCancellation)) {
+        continue;
+      }
+      for (TryCatchBlockNode h :
+          SwallowedCancellation.find(cn.name, m, CoroutineMethods.awaits(m))) {
+        String message =
+            SwallowedCancellation.describe(h)
+                + " around an await swallows cancellation: a cancelled task gets"
+                + " CancellationException at the await, and this handler does not throw it again,"
+                + " so the task goes on (and waitFor cannot time out). Rethrow it (`catch"
+                + " (CancellationException e) { throw e; }` before this catch, or `if (e instanceof"
+                + " CancellationException) throw e;`), or, if this is meant, annotate the method or"
+                + " the class @CatchesCancellation";
+        warnings.add(diagnostic(cn, m, message, Insns.nextReal(h.handler)));
+      }
+    }
+    return warnings;
+  }
+
+  private static boolean catchesCancellation(MethodNode m) {
+    return CoroutineMethods.hasAnnotation(m.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
+        || CoroutineMethods.hasAnnotation(m.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC);
   }
 
   /**

@@ -35,6 +35,16 @@ final class Insns {
   }
 
   /** The source line of {@code insn}: the nearest line-number entry before it, or -1. */
+  /** True if {@code m} has an instruction with {@code opcode}. */
+  static boolean contains(MethodNode m, int opcode) {
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i.getOpcode() == opcode) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   static int lineOf(AbstractInsnNode insn) {
     for (AbstractInsnNode p = insn; p != null; p = p.getPrevious()) {
       if (p instanceof LineNumberNode) {

@@ -1,6 +1,8 @@
 package dev.coroutine.transform;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
@@ -51,6 +53,17 @@ final class LambdaBodies {
   /** True if {@code m} is the implementation method of a lambda of its own class. */
   boolean contains(MethodNode m) {
     return enclosing.containsKey(m.name + m.desc);
+  }
+
+  /** {@code m}, then the method holding its call site if it is a lambda body, and so on out. */
+  List<MethodNode> enclosingChain(MethodNode m) {
+    List<MethodNode> chain = new ArrayList<>();
+    // bounded: a lambda cannot (transitively) enclose itself, but a crafted class file could
+    for (MethodNode at = m; at != null && chain.size() < 16 && !chain.contains(at); ) {
+      chain.add(at);
+      at = enclosing.get(at.name + at.desc);
+    }
+    return chain;
   }
 
   /**

@@ -13,6 +13,8 @@ final class Protocol {
   static final int ASM_API = Opcodes.ASM9;
 
   static final String ASYNC_DESC = "Ldev/coroutine/Async;";
+  /** Silences the warning about handlers that swallow cancellation (CLASS retention). */
+  static final String CATCHES_CANCELLATION_DESC = "Ldev/coroutine/CatchesCancellation;";
   static final String COROUTINE = "dev/coroutine/Coroutine";
   static final String COROUTINE_DESC = "Ldev/coroutine/Coroutine;";
   static final String COROUTINES = "dev/coroutine/Coroutines";

@@ -10,9 +10,28 @@ import java.util.List;
  *     rewrite, already rewritten, or refused: see {@code diagnostics})
  * @param methodsRewritten how many methods (and async lambdas) became state machines
  * @param diagnostics the problems found; non-empty means the class was refused and left as is
+ * @param warnings code that works but likely not as meant (a handler swallowing cancellation);
+ *     they never stop a class from being rewritten
  */
 public record TransformResult(
-    String className, byte[] bytes, int methodsRewritten, List<Diagnostic> diagnostics) {
+    String className,
+    byte[] bytes,
+    int methodsRewritten,
+    List<Diagnostic> diagnostics,
+    List<Diagnostic> warnings) {
+
+  /**
+   * A result without warnings.
+   *
+   * @param className the class, dotted, or null if the bytes could not be read
+   * @param bytes the rewritten class file, or null when the class is left as it was
+   * @param methodsRewritten how many methods (and async lambdas) became state machines
+   * @param diagnostics the problems found; non-empty means the class was refused
+   */
+  public TransformResult(
+      String className, byte[] bytes, int methodsRewritten, List<Diagnostic> diagnostics) {
+    this(className, bytes, methodsRewritten, diagnostics, List.of());
+  }
 
   /**
    * Whether the class was rewritten.

@@ -119,6 +119,25 @@ class CoroutineClassFileTransformerTest {
   }
 
   @Test
+  void warnings_areLoggedWithFileAndLine_andTheClassIsStillRewritten() throws Exception {
+    Diagnostic warning =
+        new Diagnostic("com.example.Foo", "bar", "Foo.java", 9, "catch (Exception) around an await");
+    var agent =
+        agent(
+            AgentOptions.defaults(),
+            (loader, bytes) ->
+                new TransformResult(
+                    "com.example.Foo", REWRITTEN.clone(), 1, List.of(), List.of(warning)));
+
+    assertThat(agent.transform(APP, "com/example/Foo", null, null, USES)).isEqualTo(REWRITTEN);
+    assertThat(log())
+        .isEqualTo(
+            AgentLog.PREFIX
+                + "WARNING Foo.java:9: catch (Exception) around an await (in com.example.Foo.bar)"
+                + System.lineSeparator());
+  }
+
+  @Test
   void preFilter_classMentioningNoCoroutine_returnsNull_withoutReachingTheTransformer()
       throws Exception {
     var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);

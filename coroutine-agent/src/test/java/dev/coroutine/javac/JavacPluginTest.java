@@ -157,6 +157,43 @@ class JavacPluginTest {
   }
 
   @Test
+  void catchSwallowingCancellation_isAJavacWarningAtTheCatchLine_andTheClassIsRewritten()
+      throws Exception {
+    Path src =
+        write(
+            Map.of(
+                "demo/Swallow.java",
+                String.join(
+                    "\n",
+                    "package demo;",
+                    "import static dev.coroutine.Coroutines.*;",
+                    "import dev.coroutine.*;",
+                    "public class Swallow {",
+                    "  @Async static Coroutine<String> fetch() {",
+                    "    try {",
+                    "      await(sleep(10));",
+                    "    } catch (Exception e) { // line 8",
+                    "      return done(\"fallback\");",
+                    "    }",
+                    "    return done(\"ok\");",
+                    "  }",
+                    "}")));
+
+    Compilation c = compile(src, dir.resolve("out"), List.of("-Xplugin:Coroutine"));
+
+    assertThat(c.success()).isTrue();
+    List<Diagnostic<? extends JavaFileObject>> warnings =
+        c.diagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.WARNING).toList();
+    assertThat(warnings).hasSize(1);
+    assertThat(warnings.get(0).getLineNumber()).isEqualTo(8);
+    assertThat(warnings.get(0).getMessage(Locale.ROOT))
+        .contains("catch (Exception) around an await swallows cancellation")
+        .contains("(in demo.Swallow.fetch)");
+    byte[] written = Files.readAllBytes(c.output().resolve("demo/Swallow.class"));
+    assertThat(CoroutineTransformer.isTransformed(written)).isTrue();
+  }
+
+  @Test
   void withoutAnnotationProcessing_theErrorSaysWhatToChange() throws Exception {
     Compilation c =
         compile(write(SHAPES), dir.resolve("out"), List.of("-Xplugin:Coroutine", "-proc:none"));

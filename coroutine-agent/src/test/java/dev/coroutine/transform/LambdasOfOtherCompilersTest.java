@@ -71,6 +71,22 @@ class LambdasOfOtherCompilersTest {
           + "    await(sleep(1))\n" // line 12
           + "    1\n"
           + "  }\n"
+          + "}\n"
+          + "object ReturnsNull {\n"
+          + "  @JvmStatic @Async fun get(): Coroutine<Int>? {\n"
+          + "    await(sleep(1))\n"
+          + "    return null\n" // line 19
+          + "  }\n"
+          + "}\n"
+          + "object Swallows {\n"
+          + "  @JvmStatic @Async fun get(): Coroutine<String> {\n"
+          + "    try {\n"
+          + "      await(sleep(1))\n"
+          + "    } catch (e: Exception) {\n" // line 26
+          + "      return done(\"fallback\")\n"
+          + "    }\n"
+          + "    return done(\"ok\")\n"
+          + "  }\n"
           + "}\n";
 
   static final String JAVA_REFUSED =
@@ -212,6 +228,23 @@ class LambdasOfOtherCompilersTest {
     assertThat(d.methodName()).isEqualTo("lambda in outer");
     assertThat(d.format()).startsWith("Refused.kt:12: ");
     assertThat(d.message()).contains("lambda that does not return Coroutine").doesNotContain("annotate");
+  }
+
+  @Test
+  void kotlinReturnNull_isRefusedSayingWhatToWrite() {
+    Diagnostic d = onlyDiagnostic(kotlin.get("ktbad.ReturnsNull"));
+    assertThat(d.methodName()).isEqualTo("get");
+    assertThat(d.format()).startsWith("Refused.kt:19: ");
+    assertThat(d.message()).contains("`return done(null);`");
+  }
+
+  @Test
+  void kotlinCatchSwallowingCancellation_isAWarning() {
+    TransformResult r = Samples.TRANSFORMER.transform(kotlin.get("ktbad.Swallows"));
+    assertThat(r.changed()).isTrue();
+    assertThat(r.warnings()).hasSize(1);
+    assertThat(r.warnings().get(0).format())
+        .startsWith("Refused.kt:26: catch (Exception) around an await swallows cancellation");
   }
 
   @ParameterizedTest

@@ -163,6 +163,9 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
           "coroutine: internal error, please report it: " + e.getMessage(), e.getCause());
     }
 
+    for (Diagnostic w : plan.warnings()) {
+      getLog().warn(w.format());
+    }
     List<String> corrupt = new ArrayList<>();
     for (String c : plan.corrupt()) {
       corrupt.add("cannot read " + display(classes) + "/" + c);

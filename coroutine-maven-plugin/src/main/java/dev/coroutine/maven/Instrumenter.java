@@ -52,6 +52,8 @@ final class Instrumenter {
    * @param refused classes refused with diagnostics
    * @param diagnostics every diagnostic, in path order
    * @param corrupt the class files that cannot be read, each as {@code path: what is wrong}
+   * @param warnings every warning (code rewritten that likely does not do what is meant), in path
+   *     order
    * @param writes the rewritten classes
    * @param state the state to save after the writes
    */
@@ -64,6 +66,7 @@ final class Instrumenter {
       int refused,
       List<Diagnostic> diagnostics,
       List<String> corrupt,
+      List<Diagnostic> warnings,
       List<Write> writes,
       BuildState state) {
 
@@ -136,6 +139,7 @@ final class Instrumenter {
     BuildState next = BuildState.empty();
     List<Diagnostic> diagnostics = new ArrayList<>();
     List<String> corrupt = new ArrayList<>();
+    List<Diagnostic> warnings = new ArrayList<>();
     List<Write> writes = new ArrayList<>();
     int upToDate = 0;
     int methods = 0;
@@ -163,6 +167,7 @@ final class Instrumenter {
       } catch (RuntimeException | LinkageError | StackOverflowError e) {
         throw new TransformerFailure("the transformer failed on " + file + ": " + e, e);
       }
+      warnings.addAll(result.warnings());
       if (result.failed()) {
         refused++;
         diagnostics.addAll(result.diagnostics());
@@ -185,6 +190,7 @@ final class Instrumenter {
         refused,
         List.copyOf(diagnostics),
         List.copyOf(corrupt),
+        List.copyOf(warnings),
         List.copyOf(writes),
         next);
   }

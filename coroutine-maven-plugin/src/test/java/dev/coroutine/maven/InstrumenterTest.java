@@ -345,6 +345,25 @@ class InstrumenterTest {
     assertThat(Instrumenter.removeLeftovers(classes.resolve("missing"))).isZero();
   }
 
+  @Test
+  void realTransformer_catchSwallowingCancellation_isAWarning_andTheClassIsRewritten()
+      throws Exception {
+    String path = "dev/coroutine/maven/samples/SwallowSample.class";
+    put(path, resource(path));
+    try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
+      Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
+
+      Instrumenter.Plan plan = real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
+
+      assertThat(plan.diagnostics()).isEmpty();
+      assertThat(plan.rewritten()).isEqualTo(1);
+      assertThat(plan.warnings()).hasSize(1);
+      assertThat(plan.warnings().get(0).format())
+          .startsWith("SwallowSample.java:16: catch (Exception) around an await swallows cancellation")
+          .endsWith("(in dev.coroutine.maven.samples.SwallowSample.fetch)");
+    }
+  }
+
   private static List<String> files(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
