@@ -10,6 +10,7 @@ import static dev.coroutine.Coroutines.sleep;
 import static dev.coroutine.Coroutines.toThread;
 
 import dev.coroutine.Async;
+import dev.coroutine.CatchesCancellation;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
@@ -44,6 +45,7 @@ public final class Threads {
   // ---- 1. callSoonThreadsafe ---------------------------------------------------------------
 
   @Async
+  @CatchesCancellation // the catch below is for the doomed future, not for this task's own cancel
   static Coroutine<Void> callbacksFromAnotherThread() {
     EventLoop loop = getRunningLoop();
     String loopThread = thread();
