@@ -83,6 +83,24 @@ final class Debug {
                     .toArray(StackTraceElement[]::new));
   }
 
+  /**
+   * The method that is creating a frame: the user's {@code @Async} method, or the runtime's own
+   * (say {@code Queue.get}, whose frame the user's code only asked for). The creation site
+   * ({@link #site()}) skips the runtime, so it cannot name the latter.
+   */
+  private static String creator() {
+    return StackWalker.getInstance()
+        .walk(
+            s ->
+                s.filter(
+                        f ->
+                            !f.getClassName().equals(AsyncFrame.class.getName())
+                                && !f.getClassName().startsWith(Debug.class.getName()))
+                    .findFirst()
+                    .map(f -> f.getClassName() + "." + f.getMethodName())
+                    .orElse("?"));
+  }
+
   /** True for frames of the runtime itself, which say nothing about the user's code. */
   private static boolean isRuntimeFrame(String className) {
     if (className.startsWith("dev.coroutine.sync.")
@@ -134,14 +152,19 @@ final class Debug {
    * being started, it is reported.
    */
   static void trackFrame(Coroutine<?> f) {
-    trackFrame(f, null);
+    trackFrame(f, creator());
   }
 
-  /** As {@link #trackFrame(Coroutine)}, reported as {@code name} (null: a frame's method). */
+  /** As {@link #trackFrame(Coroutine)}, reported as {@code name}. */
   static void trackFrame(Coroutine<?> f, String name) {
     FrameWatch w = new FrameWatch(site(), name);
     FRAMES.put(f, w);
     Holder.CLEANER.register(f, w);
+  }
+
+  /** True while {@code f} is watched: created in debug mode and not started yet (for tests). */
+  static boolean isTracked(Coroutine<?> f) {
+    return FRAMES.containsKey(f);
   }
 
   /** {@code f} was awaited or wrapped in a task: it will not be reported. */
@@ -161,7 +184,7 @@ final class Debug {
   private static final class FrameWatch implements Runnable {
     /** Where the coroutine was created: its {@code @Async} method first, then its callers. */
     final StackTraceElement[] site;
-    /** The coroutine's name if it is no {@code @Async} method's frame, else null. */
+    /** The coroutine's name: the method that created its frame, or what it is awaited for. */
     final String name;
     /** Set when the frame is first awaited or scheduled. */
     volatile boolean started;
@@ -176,10 +199,6 @@ final class Debug {
       if (started) {
         return;
       }
-      String name =
-          this.name != null
-              ? this.name
-              : site.length == 0 ? "?" : site[0].getClassName() + "." + site[0].getMethodName();
       LOG.log(
           System.Logger.Level.WARNING,
           "coroutine " + name + " was never awaited; created at:" + format(site));

@@ -15,6 +15,9 @@ final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
 
   Sleep(long delayNanos) {
     this.when = delayNanos;
+    if (Debug.tracking) {
+      Debug.trackFrame(this, "sleep()"); // debug mode: a sleep never awaited is reported
+    }
   }
 
   /** Starts the timer for the task of frame {@code f} and suspends it. */
@@ -24,6 +27,9 @@ final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
       throw new IllegalStateException("this sleep() coroutine was already awaited");
     }
     task = t;
+    if (Debug.tracking) {
+      Debug.frameStarted(this);
+    }
     t.current = f;
     t.waitingOn = this;
     EventLoop loop = t.loop;

@@ -80,6 +80,37 @@ class DebugModeTest extends TestBase {
     assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
   }
 
+  private static void forgetQueueGet() {
+    new dev.coroutine.sync.Queue<Integer>().get(); // its frame is the runtime's, not the caller's
+  }
+
+  /** A forgotten runtime coroutine is named by the runtime method, not by its awaited caller. */
+  @Test
+  void neverAwaitedQueueGet_namedByItsMethod_createdAtTheCaller() throws Exception {
+    loop.setDebug(true);
+    forgetQueueGet();
+    Record r =
+        awaitRecord(
+            "coroutine dev.coroutine.sync.Queue.get was never awaited",
+            "DebugModeTest.forgetQueueGet");
+    assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
+  }
+
+  private static void forgetSleep() {
+    Coroutines.sleep(5); // created, dropped: asyncio warns "coroutine 'sleep' was never awaited"
+  }
+
+  @Test
+  void neverAwaitedSleep_reported_awaitedSleepIsNotTracked() throws Exception {
+    loop.setDebug(true);
+    forgetSleep();
+    awaitRecord("coroutine sleep() was never awaited", "forgetSleep");
+    Coroutine<Void> awaited = Coroutines.sleep(1);
+    assertThat(Debug.isTracked(awaited)).isTrue();
+    loop.runUntilComplete(loop.createTask(awaited));
+    assertThat(Debug.isTracked(awaited)).as("started: never reported").isFalse();
+  }
+
   @Test
   void debugOff_tracksNothing_andSetDebugTogglesTracking() {
     org.junit.jupiter.api.Assumptions.assumeFalse(Debug.GLOBAL, "debug mode is on JVM-wide");
