@@ -20,6 +20,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 
 /** Twins of src/test/python/as_completed.py. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class AsCompletedScenarios {
   private AsCompletedScenarios() {}
 

@@ -21,6 +21,7 @@ import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
 
 /** Twins of src/test/python/futures.py: future states, results, cancellation, done-callbacks. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class FuturesScenarios {
   private FuturesScenarios() {}
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /** Twins of src/test/python/gather.py. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class GatherScenarios {
   private GatherScenarios() {}
 

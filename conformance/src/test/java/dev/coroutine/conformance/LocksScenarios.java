@@ -29,6 +29,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 
 /** Twins of src/test/python/locks.py: Lock, Event, Condition, Semaphore, BoundedSemaphore. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class LocksScenarios {
   private LocksScenarios() {}
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /** Twins of src/test/python/queues.py: Queue, LifoQueue, PriorityQueue. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class QueuesScenarios {
   private QueuesScenarios() {}
 

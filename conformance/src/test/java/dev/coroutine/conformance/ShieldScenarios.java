@@ -18,6 +18,7 @@ import dev.coroutine.Task;
 import java.util.concurrent.CancellationException;
 
 /** Twins of src/test/python/shield.py. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class ShieldScenarios {
   private ShieldScenarios() {}
 

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /** Twins of src/test/python/streams.py: StreamReader fed by hand, and loopback connections. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class StreamsScenarios {
   private StreamsScenarios() {}
 

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /** Twins of src/test/python/task_group.py: TaskGroup's error and cancellation combinations. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class TaskGroupScenarios {
   private TaskGroupScenarios() {}
 
