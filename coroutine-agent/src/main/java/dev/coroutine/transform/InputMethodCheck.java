@@ -1,17 +1,12 @@
 package dev.coroutine.transform;
 
-import java.util.HashSet;
 import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.FrameNode;
-import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LineNumberNode;
-import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TableSwitchInsnNode;
-import org.objectweb.asm.tree.TryCatchBlockNode;
 
 /**
  * What the JVM checks in a method's Code attribute that a rewrite would otherwise erase: a stack
@@ -30,21 +25,7 @@ final class InputMethodCheck {
   }
 
   private static String missingFrame(MethodNode m) {
-    Set<LabelNode> targets = new HashSet<>();
-    for (TryCatchBlockNode t : m.tryCatchBlocks) {
-      targets.add(t.handler);
-    }
-    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
-      if (i instanceof JumpInsnNode) {
-        targets.add(((JumpInsnNode) i).label);
-      } else if (i instanceof TableSwitchInsnNode) {
-        targets.add(((TableSwitchInsnNode) i).dflt);
-        targets.addAll(((TableSwitchInsnNode) i).labels);
-      } else if (i instanceof LookupSwitchInsnNode) {
-        targets.add(((LookupSwitchInsnNode) i).dflt);
-        targets.addAll(((LookupSwitchInsnNode) i).labels);
-      }
-    }
+    Set<LabelNode> targets = Insns.branchTargets(m);
     boolean afterTransfer = false;
     boolean framed = false;
     boolean targeted = false;
