@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /** Twins of src/test/python/tasks.py: cancel, cancelling/uncancel counts, self-cancel, awaits. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class TasksScenarios {
   private TasksScenarios() {}
 

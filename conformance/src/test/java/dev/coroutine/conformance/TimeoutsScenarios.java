@@ -25,6 +25,7 @@ import java.util.concurrent.TimeoutException;
  * Twins of src/test/python/timeouts.py: each {@code async with asyncio.timeout(...) as cm:} block
  * is a {@code timeout(delay, cm -> body(cm))} whose body is an @Async method.
  */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class TimeoutsScenarios {
   private TimeoutsScenarios() {}
 

@@ -22,6 +22,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
 
 /** Twins of src/test/python/wait_for.py. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class WaitForScenarios {
   private WaitForScenarios() {}
 

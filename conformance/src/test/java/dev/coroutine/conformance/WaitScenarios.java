@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Twins of src/test/python/wait.py. */
+@dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
 final class WaitScenarios {
   private WaitScenarios() {}
 

@@ -101,6 +101,8 @@ public final class EchoBench {
   static Coroutine<Void> echoCatching(StreamReader r, StreamWriter w) {
     try {
       await(echo(r, w));
+    } catch (java.util.concurrent.CancellationException e) {
+      throw e; // the server's close cancels its handlers: let it end them
     } catch (IOException | RuntimeException e) {
       w.abort(); // the client went away at the end of a run
     }
