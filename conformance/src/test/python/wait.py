@@ -229,7 +229,6 @@ async def scenario_timeout_and_completion_in_order():
     log(names(done), names(pending))
 
 
-@since("3.12")
 async def scenario_coroutines_are_refused():
     c = sleeper(0, "c")
     try:

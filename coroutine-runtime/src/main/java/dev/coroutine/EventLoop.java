@@ -290,10 +290,22 @@ public final class EventLoop implements AutoCloseable {
       awaitInboxRoom();
       incomingCount.getAndIncrement(); // may pass the bound by the number of racing producers
     }
-    incoming.add(h);
-    if (closed && incoming.remove(h)) { // close() ran meanwhile and did not see it: refused
-      incomingCount.getAndDecrement();
+    if (!enqueue(h)) {
       throw closedError();
+    }
+    return h;
+  }
+
+  /**
+   * Adds {@code h}, counted in {@link #incomingCount} by the caller, to the inbox and wakes the
+   * loop: false (and {@code h} withdrawn, uncounted) if {@link #close()} ran meanwhile and did
+   * not see it.
+   */
+  private boolean enqueue(Handle h) {
+    incoming.add(h);
+    if (closed && incoming.remove(h)) {
+      incomingCount.getAndDecrement();
+      return false;
     }
     incomingPending = true; // after the add: a loop that sees the flag sees the callback
     // Dekker-style handshake with waitForWork(): we publish then read `parked`; the loop sets
@@ -306,7 +318,7 @@ public final class EventLoop implements AutoCloseable {
         LockSupport.unpark(thread);
       }
     }
-    return h;
+    return true;
   }
 
   /**
@@ -716,21 +728,7 @@ public final class EventLoop implements AutoCloseable {
     }
     Handle h = new Handle(this, r);
     incomingCount.getAndIncrement();
-    incoming.add(h);
-    if (closed && incoming.remove(h)) {
-      incomingCount.getAndDecrement();
-      return false;
-    }
-    incomingPending = true;
-    if (parked) {
-      IoPoller p = io;
-      if (p != null) {
-        p.wakeup();
-      } else {
-        LockSupport.unpark(thread);
-      }
-    }
-    return true;
+    return enqueue(h);
   }
 
   /**

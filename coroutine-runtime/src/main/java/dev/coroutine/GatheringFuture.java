@@ -87,11 +87,8 @@ final class GatheringFuture<T> extends Future<List<T>> {
       return;
     }
     if (!returnExceptions && child.state != SUCCEEDED) {
-      if (child.state == CANCELLED) {
-        super.setException(child.failure()); // asyncio: set_exception(CancelledError)
-      } else {
-        super.setException(child.failure());
-      }
+      // a cancelled child too: asyncio's gather then sets CancelledError as its exception
+      super.setException(child.failure());
       return;
     }
     children[i] = null;

@@ -329,8 +329,8 @@ final class WaitScenarios {
   @Scenario("coroutines_are_refused")
   @Differs(
       reason =
-          "our wait() wraps coroutines in tasks, as asyncio did until 3.11 (deprecated there);"
-              + " 3.12 refuses them with TypeError. Kept so that existing callers compile and run;"
+          "our wait() wraps coroutines in tasks, as asyncio did until 3.10 (deprecated since"
+              + " 3.8); 3.11 and later refuse them with TypeError. Kept so that existing callers compile and run;"
               + " pass tasks to see them in the returned sets",
       asyncio = "raised TypeError",
       ours = "accepted 1")

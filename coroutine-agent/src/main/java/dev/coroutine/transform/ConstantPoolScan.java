@@ -21,9 +21,8 @@ final class ConstantPoolScan {
   /** Not a class file whose constant pool can be walked: see {@link #problem}. */
   static final int MALFORMED = 2;
 
-  private static final byte[] ASYNC = "Ldev/coroutine/Async;".getBytes(StandardCharsets.UTF_8);
-  private static final byte[] COROUTINES =
-      "dev/coroutine/Coroutines".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] ASYNC = Protocol.ASYNC_DESC.getBytes(StandardCharsets.UTF_8);
+  private static final byte[] COROUTINES = Protocol.COROUTINES.getBytes(StandardCharsets.UTF_8);
 
   private ConstantPoolScan() {}
 

@@ -57,7 +57,13 @@ final class CoroutineMethods {
    * {@code @Async} method.
    */
   static boolean isAsyncLambda(MethodNode m, LambdaBodies lambdas) {
-    return lambdas.contains(m) && returnsCoroutine(m) && !awaits(m).isEmpty();
+    return isAsyncLambda(m, lambdas, awaits(m));
+  }
+
+  /** As above, given the method's await calls. */
+  private static boolean isAsyncLambda(
+      MethodNode m, LambdaBodies lambdas, List<MethodInsnNode> awaits) {
+    return lambdas.contains(m) && returnsCoroutine(m) && !awaits.isEmpty();
   }
 
   static List<MethodInsnNode> awaits(MethodNode m) {
@@ -74,10 +80,11 @@ final class CoroutineMethods {
   static boolean check(
       MethodNode m, String className, LambdaBodies lambdas, List<Problem> problems) {
     checkAwaitReferences(m, problems);
+    List<MethodInsnNode> awaits = awaits(m); // one pass over the code, used by every check below
     boolean annotated = isAnnotatedAsync(m);
-    boolean lambda = !annotated && isAsyncLambda(m, lambdas);
+    boolean lambda = !annotated && isAsyncLambda(m, lambdas, awaits);
     if (!annotated && !lambda) {
-      for (MethodInsnNode call : awaits(m)) {
+      for (MethodInsnNode call : awaits) {
         problems.add(new Problem(m, notACoroutine(m, className, lambdas), call));
       }
       return false;
@@ -121,7 +128,6 @@ final class CoroutineMethods {
                   + " `return done();` in a Coroutine<Void>",
               r));
     }
-    List<MethodInsnNode> awaits = awaits(m);
     int[] monitors = awaits.isEmpty() ? null : MonitorDepth.of(m);
     for (MethodInsnNode call : awaits) {
       if (monitors[m.instructions.indexOf(call)] > 0) {

@@ -17,7 +17,6 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
-import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
@@ -87,7 +86,7 @@ public final class CoroutineTransformer {
    *     JVM would reject them too): they are never rewritten
    */
   public TransformResult transform(byte[] classFile) {
-    if (ConstantPoolScan.scan(classFile) == ConstantPoolScan.ABSENT) {
+    if (!mightNeedTransform(classFile)) {
       return TransformResult.unchanged(null);
     }
     String damage = ClassFileLayout.problem(classFile);
@@ -131,7 +130,7 @@ public final class CoroutineTransformer {
     if (!problems.isEmpty()) {
       List<Diagnostic> diagnostics = new ArrayList<>();
       for (CoroutineMethods.Problem p : problems) {
-        diagnostics.add(diagnostic(cn, p.method(), p.message(), p.at()));
+        diagnostics.add(diagnostic(cn, lambdas, p.method(), p.message(), p.at()));
       }
       return new TransformResult(className, null, 0, diagnostics, warnings);
     }
@@ -143,6 +142,7 @@ public final class CoroutineTransformer {
       return refused(
           className,
           cn,
+          lambdas,
           withUnknown,
           "its Code attribute carries attributes this transformer does not know ("
               + withUnknown.attrs.stream().map(a -> a.type).distinct().sorted().reduce((a, b) -> a + ", " + b).orElse("")
@@ -160,6 +160,7 @@ public final class CoroutineTransformer {
       return refused(
           className,
           cn,
+          lambdas,
           coroutines.get(0),
           "class file version "
               + (cn.version & 0xFFFF)
@@ -199,17 +200,17 @@ public final class CoroutineTransformer {
         bodies.add(bodyMethod);
         bodyOf.put(m, bodyMethod);
       } catch (Refusal r) {
-        return refused(className, cn, m, r.getMessage(), r.at);
+        return refused(className, cn, lambdas, m, r.getMessage(), r.at);
       } catch (AnalyzerException e) {
         String message =
             "its bytecode is inconsistent ("
                 + e.getMessage()
                 + "), so the class would fail verification; if it loads without the"
                 + " transformer, please report this";
-        return refused(className, cn, m, message, null);
+        return refused(className, cn, lambdas, m, message, null);
       } catch (RuntimeException e) {
         String message = "internal error while rewriting this method (please report it): " + e;
-        return refused(className, cn, m, message, null);
+        return refused(className, cn, lambdas, m, message, null);
       }
       rewritten.add(m.name + m.desc);
       rewritten.add(bodyName + bodyDesc);
@@ -233,10 +234,10 @@ public final class CoroutineTransformer {
               + " method into smaller @Async methods, or keep fewer variables alive across its"
               + " awaits";
       // the stub has no line numbers: the method's first line is the body's
-      return refused(className, cn, m, message, firstLineNode(bodyOf.get(m)));
+      return refused(className, cn, lambdas, m, message, Insns.firstLineNode(bodyOf.get(m)));
     } catch (RuntimeException e) {
       String message = "internal error while writing the class (please report it): " + e;
-      return refused(className, cn, coroutines.get(0), message, null);
+      return refused(className, cn, lambdas, coroutines.get(0), message, null);
     }
     return new TransformResult(className, out, coroutines.size(), List.of(), warnings);
   }
@@ -266,7 +267,7 @@ public final class CoroutineTransformer {
                 + " (CancellationException e) { throw e; }` before this catch, or `if (e instanceof"
                 + " CancellationException) throw e;`), or, if this is meant, annotate the method or"
                 + " the class @CatchesCancellation";
-        warnings.add(diagnostic(cn, m, message, Insns.nextReal(h.handler)));
+        warnings.add(diagnostic(cn, lambdas, m, message, Insns.nextReal(h.handler)));
       }
     }
     return warnings;
@@ -415,26 +416,23 @@ public final class CoroutineTransformer {
   }
 
   /** The result of a class refused with one diagnostic: no bytes, the class left as it was. */
-  /** The first line-number entry of {@code m}, or null. */
-  private static AbstractInsnNode firstLineNode(MethodNode m) {
-    for (AbstractInsnNode p = m == null ? null : m.instructions.getFirst(); p != null; p = p.getNext()) {
-      if (p instanceof LineNumberNode) {
-        return p;
-      }
-    }
-    return null;
-  }
-
   private static TransformResult refused(
-      String className, ClassNode cn, MethodNode m, String message, AbstractInsnNode at) {
-    return new TransformResult(className, null, 0, List.of(diagnostic(cn, m, message, at)));
+      String className,
+      ClassNode cn,
+      LambdaBodies lambdas,
+      MethodNode m,
+      String message,
+      AbstractInsnNode at) {
+    return new TransformResult(
+        className, null, 0, List.of(diagnostic(cn, lambdas, m, message, at)));
   }
 
+  /** A diagnostic at {@code at}'s line (null: the method's first line), the method named as written. */
   private static Diagnostic diagnostic(
-      ClassNode cn, MethodNode m, String message, AbstractInsnNode at) {
+      ClassNode cn, LambdaBodies lambdas, MethodNode m, String message, AbstractInsnNode at) {
     int line = at != null ? Insns.lineOf(at) : Insns.firstLine(m);
     return new Diagnostic(
-        cn.name.replace('/', '.'), LambdaBodies.of(cn).displayName(m), cn.sourceFile, line, message);
+        cn.name.replace('/', '.'), lambdas.displayName(m), cn.sourceFile, line, message);
   }
 
   /** The class attribute marking a rewritten class (one byte: the format version). */

@@ -34,7 +34,6 @@ final class Insns {
     return new LdcInsnNode(v);
   }
 
-  /** The source line of {@code insn}: the nearest line-number entry before it, or -1. */
   /** True if {@code m} has an instruction with {@code opcode}. */
   static boolean contains(MethodNode m, int opcode) {
     for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
@@ -45,6 +44,7 @@ final class Insns {
     return false;
   }
 
+  /** The source line of {@code insn}: the nearest line-number entry before it, or -1. */
   static int lineOf(AbstractInsnNode insn) {
     for (AbstractInsnNode p = insn; p != null; p = p.getPrevious()) {
       if (p instanceof LineNumberNode) {
@@ -56,12 +56,18 @@ final class Insns {
 
   /** The first source line of a method, or -1. */
   static int firstLine(MethodNode m) {
-    for (AbstractInsnNode p = m.instructions.getFirst(); p != null; p = p.getNext()) {
+    LineNumberNode first = firstLineNode(m);
+    return first == null ? -1 : first.line;
+  }
+
+  /** The first line-number entry of {@code m} (null if none, or if {@code m} is null). */
+  static LineNumberNode firstLineNode(MethodNode m) {
+    for (AbstractInsnNode p = m == null ? null : m.instructions.getFirst(); p != null; p = p.getNext()) {
       if (p instanceof LineNumberNode) {
-        return ((LineNumberNode) p).line;
+        return (LineNumberNode) p;
       }
     }
-    return -1;
+    return null;
   }
 
   /** The previous instruction that executes (skipping labels, lines and frames), or null. */
