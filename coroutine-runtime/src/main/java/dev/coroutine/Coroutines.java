@@ -130,6 +130,13 @@ public final class Coroutines {
    * asyncio.run: runs {@code main} on a new event loop, closes the loop, and returns the result or
    * rethrows the failure unchanged.
    *
+   * <p>Ctrl-C, as in asyncio: while it runs, the first SIGINT cancels {@code main} (its {@code
+   * finally} blocks and the cleanup of the other tasks run) and then the process exits as
+   * interrupted, with status 130 through {@link Runtime#exit} (shutdown hooks run), as a plain
+   * Java program does on Ctrl-C; if {@code main} catches the cancellation and returns, run returns
+   * normally. A second SIGINT exits at once. This applies unless a loop handles SIGINT itself
+   * ({@link EventLoop#addSignalHandler}) or another run() on another thread holds it.
+   *
    * @param <T> the type of {@code main}'s result
    * @param main the coroutine to run, typically {@code main()}
    * @return {@code main}'s result
@@ -185,11 +192,28 @@ public final class Coroutines {
     if (debug) {
       loop.setDebug(true);
     }
+    Task<T> task = loop.createTask(main);
+    Signals.SigintCancel sigint = Signals.cancelOnSigint(loop, task);
+    boolean interrupted = false;
     try {
-      return loop.runUntilComplete(loop.createTask(main));
+      return loop.runUntilComplete(task);
+    } catch (CancellationException e) {
+      interrupted = sigint != null && sigint.wasInterrupted() && task.isCancelled();
+      throw e;
     } finally {
-      cancelRemaining(loop);
-      loop.close();
+      try {
+        cancelRemaining(loop);
+        loop.close();
+      } finally {
+        if (sigint != null) {
+          sigint.close();
+        }
+      }
+      if (interrupted) {
+        // Ctrl-C cancelled main and its cleanup ran: end as the JVM ends on Ctrl-C (asyncio
+        // re-raises KeyboardInterrupt, which ends Python the same way)
+        Runtime.getRuntime().exit(Signals.INTERRUPTED_EXIT);
+      }
     }
   }
 

@@ -546,6 +546,44 @@ public final class EventLoop implements AutoCloseable {
     return removeIo(channel, true);
   }
 
+  /**
+   * Runs {@code handler} on this loop's thread whenever the process receives signal {@code signal}
+   * ("INT", "TERM", "HUP", "USR1", ...; an optional "SIG" prefix is ignored): asyncio's {@code
+   * add_signal_handler}. Replaces this loop's earlier handler of that signal. A signal has one
+   * handler per process: adding it on another loop takes it from this one. The JVM's own handling
+   * (for INT, TERM and HUP: running the shutdown hooks and exiting) is put back by {@link
+   * #removeSignalHandler} or when the loop closes. Uses {@code sun.misc.Signal} (module {@code
+   * jdk.unsupported}) by reflection.
+   *
+   * @param signal the signal's name
+   * @param handler runs on the loop thread, between callbacks, each time the signal arrives; if it
+   *     throws, the error goes to the exception handler
+   * @throws IllegalArgumentException for a signal the OS does not have, or the JVM keeps for
+   *     itself (QUIT, KILL, STOP, USR2, PIPE, ...)
+   * @throws UnsupportedOperationException if this JVM lacks {@code jdk.unsupported}
+   * @throws IllegalStateException if the loop is closed
+   */
+  public void addSignalHandler(String signal, Runnable handler) {
+    Objects.requireNonNull(signal, "signal");
+    Objects.requireNonNull(handler, "handler");
+    if (closed) {
+      throw new IllegalStateException("event loop is closed");
+    }
+    Signals.add(this, signal, handler);
+  }
+
+  /**
+   * Removes this loop's handler of {@code signal} and gives the signal back to the JVM: asyncio's
+   * {@code remove_signal_handler}.
+   *
+   * @param signal the signal's name
+   * @return true if this loop had a handler for it
+   */
+  public boolean removeSignalHandler(String signal) {
+    Objects.requireNonNull(signal, "signal");
+    return Signals.supported() && Signals.remove(this, signal);
+  }
+
   private void addIo(SelectableChannel channel, Runnable callback, boolean write) {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(callback, "callback");
@@ -930,6 +968,7 @@ public final class EventLoop implements AutoCloseable {
       return;
     }
     closed = true; // first: from now on submissions are refused (see callSoonThreadsafe)
+    Signals.removeAll(this); // the JVM's handlers come back
     wakeProducers();
     failThreadsafeWork();
     reportUnretrievedFailures();

@@ -1,0 +1,284 @@
+package dev.coroutine;
+
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * POSIX signal handlers for event loops ({@link EventLoop#addSignalHandler}) and {@link
+ * Coroutines#run}'s Ctrl-C, over the JDK's {@code sun.misc.Signal}.
+ *
+ * <p>{@code sun.misc.Signal} lives in the {@code jdk.unsupported} module. It is reached by
+ * reflection, so the runtime has no compile-time or module dependency on it: where that module is
+ * missing (a jlinked image without it) signal handlers are refused with {@link
+ * UnsupportedOperationException} and {@code run} leaves Ctrl-C to the JVM.
+ *
+ * <p>Invariant: a signal has at most one handler in the process, so {@link #INSTALLED} maps each
+ * signal we took over to the one loop and handler it serves and to the JVM's handler that was there
+ * before ({@link Installed#previous}), which is put back when ours is removed or its loop closes.
+ * The JVM delivers a signal on a thread of its own; ours only hands the handler to the loop with
+ * {@link EventLoop#callSoonThreadsafe}, so handlers run on the loop thread, between callbacks.
+ */
+final class Signals {
+  /**
+   * Signals the JVM needs for itself, which {@code sun.misc.Signal} would nevertheless let us take:
+   * HotSpot suspends threads with SIGUSR2 (a Java handler there silently stops JFR's execution
+   * sampling) and ignores SIGPIPE natively so that writes to a closed pipe fail with an
+   * IOException instead.
+   */
+  private static final Set<String> RESERVED = Set.of("USR2", "PIPE");
+
+  /** {@code new sun.misc.Signal(String)}, or null without {@code jdk.unsupported}. */
+  private static final Constructor<?> NEW_SIGNAL;
+  /** {@code sun.misc.Signal.handle(Signal, SignalHandler)}. */
+  private static final Method HANDLE;
+  /** {@code sun.misc.SignalHandler}, the interface our handlers implement by proxy. */
+  private static final Class<?> HANDLER;
+
+  static {
+    Constructor<?> c = null;
+    Method h = null;
+    Class<?> i = null;
+    try {
+      Class<?> signal = Class.forName("sun.misc.Signal");
+      i = Class.forName("sun.misc.SignalHandler");
+      c = signal.getConstructor(String.class);
+      h = signal.getMethod("handle", signal, i);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      c = null; // no jdk.unsupported: no signal handlers
+    }
+    NEW_SIGNAL = c;
+    HANDLE = h;
+    HANDLER = i;
+  }
+
+  /** The signals taken over, by name without "SIG"; guarded by itself. */
+  private static final Map<String, Installed> INSTALLED = new HashMap<>();
+
+  private Signals() {}
+
+  /**
+   * A signal taken over.
+   *
+   * @param loop the loop its handler runs on, or null for {@link Coroutines#run}'s Ctrl-C
+   * @param handler what runs when it arrives
+   * @param previous the JVM's handler before ours, put back on removal
+   */
+  private record Installed(EventLoop loop, Runnable handler, Object previous) {}
+
+  /** "SIGINT", "int", "INT" -&gt; "INT". */
+  static String normalize(String signal) {
+    String s = signal.trim().toUpperCase(Locale.ROOT);
+    return s.startsWith("SIG") ? s.substring(3) : s;
+  }
+
+  /** True if this JVM lets us handle signals at all. */
+  static boolean supported() {
+    return NEW_SIGNAL != null;
+  }
+
+  /** Makes {@code handler} run on {@code loop} whenever {@code signal} arrives (any thread). */
+  static void add(EventLoop loop, String signal, Runnable handler) {
+    String name = normalize(signal);
+    if (!supported()) {
+      throw new UnsupportedOperationException(
+          "signal handlers need the jdk.unsupported module (sun.misc.Signal), which this JVM lacks");
+    }
+    if (RESERVED.contains(name)) {
+      throw new IllegalArgumentException(
+          "SIG" + name + " is used by the JVM itself and cannot be handled: " + RESERVED);
+    }
+    synchronized (INSTALLED) {
+      Installed old = INSTALLED.get(name);
+      Object previous =
+          install(name, s -> deliver(name)); // IllegalArgumentException: unknown or refused by the JVM
+      INSTALLED.put(name, new Installed(loop, handler, old != null ? old.previous : previous));
+    }
+  }
+
+  /** On the JVM's signal thread: hands the signal's handler to its loop. */
+  private static void deliver(String name) {
+    Installed in;
+    synchronized (INSTALLED) {
+      in = INSTALLED.get(name);
+    }
+    if (in == null) {
+      return; // removed meanwhile
+    }
+    try {
+      in.loop.callSoonThreadsafe(in.handler);
+    } catch (IllegalStateException closed) {
+      // the loop closed meanwhile; its handlers are being put back
+    }
+  }
+
+  /** Removes {@code loop}'s handler of {@code signal}: true if there was one. */
+  static boolean remove(EventLoop loop, String signal) {
+    String name = normalize(signal);
+    synchronized (INSTALLED) {
+      Installed in = INSTALLED.get(name);
+      if (in == null || in.loop != loop) {
+        return false;
+      }
+      INSTALLED.remove(name);
+      restore(name, in.previous);
+      return true;
+    }
+  }
+
+  /** Removes every handler of {@code loop} (it is closing). */
+  static void removeAll(EventLoop loop) {
+    synchronized (INSTALLED) {
+      INSTALLED.entrySet().removeIf(
+          e -> {
+            if (e.getValue().loop != loop) {
+              return false;
+            }
+            restore(e.getKey(), e.getValue().previous);
+            return true;
+          });
+    }
+  }
+
+  /** True if a loop has a handler for {@code signal}. */
+  static boolean hasHandler(String signal) {
+    synchronized (INSTALLED) {
+      return INSTALLED.containsKey(normalize(signal));
+    }
+  }
+
+  /** Installs {@code onSignal} for signal {@code name}; returns the JVM's handler it replaced. */
+  private static Object install(String name, Consumer<String> onSignal) {
+    Object proxy =
+        Proxy.newProxyInstance(
+            Signals.class.getClassLoader(),
+            new Class<?>[] {HANDLER},
+            (self, m, args) -> {
+              switch (m.getName()) {
+                case "handle":
+                  onSignal.accept(name);
+                  return null;
+                case "hashCode":
+                  return System.identityHashCode(self);
+                case "equals":
+                  return self == args[0];
+                default:
+                  return "coroutine signal handler for SIG" + name;
+              }
+            });
+    return handle(name, proxy);
+  }
+
+  private static void restore(String name, Object previous) {
+    handle(name, previous);
+  }
+
+  private static Object handle(String name, Object handler) {
+    try {
+      return HANDLE.invoke(null, NEW_SIGNAL.newInstance(name), handler);
+    } catch (InvocationTargetException e) {
+      Throwable c = e.getCause();
+      if (c instanceof IllegalArgumentException) {
+        // "Unknown signal: X" or "Signal already used by VM or OS: SIGX"
+        throw new IllegalArgumentException("cannot handle SIG" + name + ": " + c.getMessage(), c);
+      }
+      throw new IllegalStateException("cannot handle SIG" + name + ": " + c, c);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot handle SIG" + name + ": " + e, e);
+    }
+  }
+
+  // ---- run()'s Ctrl-C ----------------------------------------------------------------------
+
+  /** The exit status of a process ended by SIGINT, as the JVM (and a shell) reports it. */
+  static final int INTERRUPTED_EXIT = 128 + 2;
+
+  /** Guards that one {@link Coroutines#run} at a time owns SIGINT. */
+  private static final Object SIGINT_OWNER = new Object();
+  /** The {@link SigintCancel} that owns SIGINT now, or null; guarded by {@link #SIGINT_OWNER}. */
+  private static SigintCancel sigintOwner;
+
+  /**
+   * asyncio.run's Ctrl-C: the first SIGINT cancels {@code main} (its finally blocks run, then
+   * {@link Coroutines#run} exits the process with {@link #INTERRUPTED_EXIT}); a second one exits at
+   * once. Null (Ctrl-C left to the JVM) if signals are unsupported, a loop handles SIGINT itself,
+   * or another run() on another thread owns it.
+   */
+  static SigintCancel cancelOnSigint(EventLoop loop, Task<?> main) {
+    if (!supported() || hasHandler("INT")) {
+      return null;
+    }
+    synchronized (SIGINT_OWNER) {
+      if (sigintOwner != null) {
+        return null;
+      }
+      SigintCancel c = new SigintCancel(loop, main);
+      try {
+        c.previous = install("INT", s -> c.interrupted());
+      } catch (RuntimeException refused) {
+        return null; // -Xrs, or SIGINT ignored by the parent: the JVM keeps it
+      }
+      sigintOwner = c;
+      return c;
+    }
+  }
+
+  /** One run()'s hold on SIGINT. */
+  static final class SigintCancel {
+    /** The loop running the main task. */
+    private final EventLoop loop;
+    /** The main task, cancelled by the first SIGINT. */
+    private final Task<?> main;
+    /** SIGINTs received. */
+    private final AtomicInteger count = new AtomicInteger();
+    /** The JVM's SIGINT handler before ours. */
+    private Object previous;
+
+    SigintCancel(EventLoop loop, Task<?> main) {
+      this.loop = loop;
+      this.main = main;
+    }
+
+    /** On the JVM's signal thread. */
+    private void interrupted() {
+      if (count.incrementAndGet() == 1) {
+        try {
+          loop.callSoonThreadsafe(
+              () -> {
+                if (!main.isDone()) {
+                  main.cancel("interrupted by SIGINT");
+                }
+              });
+          return;
+        } catch (IllegalStateException closed) {
+          // the loop is closing: nothing is left to cancel, so this one ends the process too
+        }
+      }
+      Runtime.getRuntime().exit(INTERRUPTED_EXIT);
+    }
+
+    /** True if a SIGINT arrived. */
+    boolean wasInterrupted() {
+      return count.get() > 0;
+    }
+
+    /** Gives SIGINT back to the JVM's handler. */
+    void close() {
+      synchronized (SIGINT_OWNER) {
+        if (sigintOwner == this) {
+          sigintOwner = null;
+          if (!hasHandler("INT")) {
+            restore("INT", previous);
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,78 @@
+package dev.coroutine;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * The child JVM of {@link SignalTest}: prints what happens, one line at a time, while the test
+ * sends it real signals. Modes: {@code handlers} (loop signal handlers), {@code run} (Ctrl-C
+ * cancels run()'s main, whose finally runs), {@code stubborn} (main's cleanup never ends, the
+ * second Ctrl-C ends the process), {@code swallow} (main catches the cancellation and returns).
+ */
+public final class SignalChild {
+  private SignalChild() {}
+
+  static void say(String line) {
+    System.out.println(line);
+    System.out.flush();
+  }
+
+  public static void main(String[] args) throws Exception {
+    switch (args[0]) {
+      case "handlers":
+        handlers();
+        break;
+      case "run":
+        Coroutines.run(
+            Co.<Object>steps(v -> {
+                  say("ready");
+                  return Co.await(Coroutines.sleep(3_600_000));
+                })
+                .onFinally(() -> say("finally ran"))
+                .build());
+        say("run returned"); // not reached: run() exits the process as interrupted
+        break;
+      case "stubborn":
+        Coroutines.run(
+            Co.<Object>steps(v -> {
+                  say("ready");
+                  return Co.await(Coroutines.sleep(3_600_000));
+                })
+                .onError(e -> {
+                  say("cancelled: " + (e instanceof CancellationException));
+                  return Co.await(Coroutines.sleep(3_600_000)); // a cleanup that never ends
+                })
+                .build());
+        say("run returned");
+        break;
+      case "swallow":
+        Object r =
+            Coroutines.run(
+                Co.<Object>steps(v -> {
+                      say("ready");
+                      return Co.await(Coroutines.sleep(3_600_000));
+                    })
+                    .onError(e -> "caught " + e.getClass().getSimpleName())
+                    .build());
+        say("run returned " + r);
+        break;
+      default:
+        throw new IllegalArgumentException(args[0]);
+    }
+  }
+
+  /** USR1 and HUP run on the loop thread; TERM ends the loop; then TERM is the JVM's again. */
+  private static void handlers() throws Exception {
+    EventLoop loop = new EventLoop();
+    Future<String> done = loop.createFuture();
+    Thread loopThread = Thread.currentThread();
+    loop.addSignalHandler("USR1", () -> say("USR1 on loop thread: " + (Thread.currentThread() == loopThread)));
+    loop.addSignalHandler("SIGHUP", () -> say("HUP on loop thread: " + (Thread.currentThread() == loopThread)));
+    loop.addSignalHandler("TERM", () -> done.setResult("TERM on loop thread: " + (Thread.currentThread() == loopThread)));
+    loop.callSoon(() -> say("ready"));
+    say(loop.runUntilComplete(done));
+    say("removed TERM: " + loop.removeSignalHandler("TERM") + ", again: " + loop.removeSignalHandler("TERM"));
+    loop.close(); // gives USR1 and HUP back too
+    say("closed");
+    Thread.sleep(3_600_000); // the next TERM is the JVM's: it exits with 143
+  }
+}

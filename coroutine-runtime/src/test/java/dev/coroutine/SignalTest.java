@@ -1,0 +1,124 @@
+package dev.coroutine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Signal handlers and run()'s Ctrl-C, with real signals ({@code kill -s NAME pid}) sent to a child
+ * JVM running {@link SignalChild}.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SignalTest {
+  /** The child of the test, killed at the end whatever happened. */
+  private Process child;
+  /** Its stdout. */
+  private BufferedReader out;
+
+  @AfterEach
+  void killChild() {
+    if (child != null) {
+      child.destroyForcibly();
+    }
+  }
+
+  void start(String mode) throws IOException {
+    assumeTrue(!System.getProperty("os.name").startsWith("Windows"), "POSIX signals");
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    child =
+        new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"), SignalChild.class.getName(), mode)
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start();
+    out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  String line() throws IOException {
+    return out.readLine();
+  }
+
+  void send(String signal) throws Exception {
+    Process k = new ProcessBuilder("kill", "-s", signal, Long.toString(child.pid())).inheritIO().start();
+    assertThat(k.waitFor()).as("kill -s %s", signal).isZero();
+  }
+
+  int exitCode() throws InterruptedException {
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child exited").isTrue();
+    return child.exitValue();
+  }
+
+  @Test
+  void loopHandlers_runOnTheLoopThread_removedOrClosedGiveTheSignalBackToTheJvm() throws Exception {
+    start("handlers");
+    assertThat(line()).isEqualTo("ready");
+    send("USR1");
+    assertThat(line()).isEqualTo("USR1 on loop thread: true");
+    send("HUP");
+    assertThat(line()).isEqualTo("HUP on loop thread: true");
+    send("USR1");
+    assertThat(line()).isEqualTo("USR1 on loop thread: true");
+    send("TERM");
+    assertThat(line()).isEqualTo("TERM on loop thread: true");
+    assertThat(line()).isEqualTo("removed TERM: true, again: false");
+    assertThat(line()).isEqualTo("closed");
+    send("TERM");
+    assertThat(line()).isNull();
+    assertThat(exitCode()).isEqualTo(128 + 15); // the JVM's own TERM handling is back
+  }
+
+  @Test
+  void run_firstSigint_cancelsMain_finallyRuns_processExitsAsInterrupted() throws Exception {
+    start("run");
+    assertThat(line()).isEqualTo("ready");
+    send("INT");
+    assertThat(line()).isEqualTo("finally ran");
+    assertThat(line()).isNull(); // "run returned" is never printed
+    assertThat(exitCode()).isEqualTo(130);
+  }
+
+  @Test
+  void run_secondSigint_whileCleanupHangs_endsTheProcessAtOnce() throws Exception {
+    start("stubborn");
+    assertThat(line()).isEqualTo("ready");
+    send("INT");
+    assertThat(line()).isEqualTo("cancelled: true");
+    send("INT");
+    assertThat(line()).isNull();
+    assertThat(exitCode()).isEqualTo(130);
+  }
+
+  @Test
+  void run_mainCatchesTheCancellation_runReturnsNormally() throws Exception {
+    start("swallow");
+    assertThat(line()).isEqualTo("ready");
+    send("INT");
+    assertThat(line()).isEqualTo("run returned caught CancellationException");
+    assertThat(exitCode()).isZero();
+  }
+
+  @Test
+  void addSignalHandler_refusesSignalsTheJvmKeeps_andUnknownNames() {
+    try (EventLoop loop = new EventLoop()) {
+      assertThatThrownBy(() -> loop.addSignalHandler("USR2", () -> {})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SIGUSR2").hasMessageContaining("JVM");
+      assertThatThrownBy(() -> loop.addSignalHandler("QUIT", () -> {})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SIGQUIT");
+      assertThatThrownBy(() -> loop.addSignalHandler("NOPE", () -> {})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NOPE");
+      assertThat(loop.removeSignalHandler("USR1")).isFalse();
+    }
+  }
+
+  @Test
+  void addSignalHandler_onAClosedLoop_isRefused() {
+    EventLoop loop = new EventLoop();
+    loop.close();
+    assertThatThrownBy(() -> loop.addSignalHandler("USR1", () -> {})).isInstanceOf(IllegalStateException.class);
+  }
+}
