@@ -103,6 +103,11 @@ public final class EventLoop implements AutoCloseable {
   /** The task whose coroutine is running right now, or null. */
   Task<?> currentTask;
   /**
+   * The running thread's {@link Context.Cell}, taken when the loop starts running: switching the
+   * current context to a task or a callback is then a store in it, no thread-local lookup.
+   */
+  Context.Cell contextCell;
+  /**
    * The value delivered to the running task's innermost frame at its resume point. Kept here, not
    * in each Task, because one task runs at a time on a loop: it saves memory per sleeping task.
    */
@@ -659,7 +664,7 @@ public final class EventLoop implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("event loop is closed");
     }
-    Task<T> t = new Task<>(this, AsyncFrame.asFrame(coroutine), name);
+    Task<T> t = new Task<>(this, AsyncFrame.asFrame(coroutine), name, Context.captureForTask());
     if (eager && thread == Thread.currentThread()) {
       t.drive(null, null, false);
     } else {
@@ -1089,6 +1094,7 @@ public final class EventLoop implements AutoCloseable {
     thread = Thread.currentThread();
     RUNNING.set(this);
     lastEntered = this;
+    contextCell = Context.cell();
   }
 
   private void exit() {
@@ -1215,14 +1221,29 @@ public final class EventLoop implements AutoCloseable {
   private void runOne(Object o) {
     try {
       if (o instanceof Task) {
-        ((Task<?>) o).step();
+        ((Task<?>) o).step(); // in the task's own context
       } else {
-        ((Runnable) o).run();
+        runCallback((Runnable) o);
       }
     } catch (Throwable t) {
       callExceptionHandler(
           new ErrorContext(
               "Exception in callback " + o, t, o, debug ? Debug.siteOf(o) : null));
+    }
+  }
+
+  /**
+   * Runs a callback in a context of its own: empty (created at its first set) unless it was
+   * scheduled with one, which it enters itself (see {@link Handle}); what it sets never leaks into
+   * the next callback or into the loop's caller.
+   */
+  private void runCallback(Runnable r) {
+    Context.Cell c = contextCell;
+    Object outer = c.enter(Context.FRESH);
+    try {
+      r.run();
+    } finally {
+      c.exit(outer);
     }
   }
 

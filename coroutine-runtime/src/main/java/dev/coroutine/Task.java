@@ -38,17 +38,21 @@ public class Task<T> extends Future<T> {
    * loop field, so a suspension reads no clock.
    */
   int suspendedAt;
-  /** The name given by the user, or null for "Task-N". */
-  private String name;
+  /**
+   * The name given by the user (a String), the task's context (see {@link #contextSlot()}), both
+   * (a {@link Named}), or null: one slot, because few tasks have either, so that a task costs no
+   * more memory for context variables until some are used.
+   */
+  private Object nameOrContext;
   /** Neighbours in the loop's list of pending tasks (intrusive: no node allocated). */
   Task<?> prevLive, nextLive;
 
-  Task(EventLoop loop, AsyncFrame<?> frame, String name) {
+  Task(EventLoop loop, AsyncFrame<?> frame, String name, Object context) {
     super(loop);
     frame.claim(this);
     this.current = frame;
     this.id = ++loop.taskCounter;
-    this.name = name;
+    this.nameOrContext = name == null ? context : context == null ? name : new Named(name, context);
     loop.linkTask(this);
     this.suspendedAt = loop.clockMillis;
     if (loop.debug) {
@@ -65,6 +69,8 @@ public class Task<T> extends Future<T> {
    * @return the task's name
    */
   public String getName() {
+    Object o = nameOrContext;
+    String name = o instanceof String ? (String) o : o instanceof Named ? ((Named) o).name : null;
     return name != null ? name : "Task-" + id;
   }
 
@@ -74,7 +80,47 @@ public class Task<T> extends Future<T> {
    * @param name the new name
    */
   public void setName(String name) {
-    this.name = name;
+    Object context = contextSlot();
+    nameOrContext =
+        name == null ? context : context == null ? name : new Named(name, context);
+  }
+
+  /**
+   * The task's own context: null (empty), an immutable {@link dev.coroutine.internal.ContextMap}
+   * (the task's private copy: a set replaces it), or a {@link Context} given to {@code
+   * createTask}, shared with its holder. See {@link Context.Cell}.
+   */
+  final Object contextSlot() {
+    Object o = nameOrContext;
+    if (o instanceof String) {
+      return null;
+    }
+    return o instanceof Named ? ((Named) o).context : o;
+  }
+
+  /** Replaces the task's context (see {@link #contextSlot()}). */
+  final void contextSlot(Object context) {
+    Object o = nameOrContext;
+    if (o instanceof Named) {
+      ((Named) o).context = context;
+    } else if (o instanceof String) {
+      nameOrContext = context == null ? o : new Named((String) o, context);
+    } else {
+      nameOrContext = context;
+    }
+  }
+
+  /** {@link #nameOrContext} of a task with both a name and a context. */
+  private static final class Named {
+    /** The task's name. */
+    final String name;
+    /** The task's context, as {@link #contextSlot()}. */
+    Object context;
+
+    Named(String name, Object context) {
+      this.name = name;
+      this.context = context;
+    }
   }
 
   /** Tasks cannot be completed from outside: {@link UnsupportedOperationException}. */
@@ -201,6 +247,8 @@ public class Task<T> extends Future<T> {
     EventLoop l = loop;
     Task<?> previous = l.currentTask;
     l.currentTask = this;
+    Context.Cell contexts = l.contextCell;
+    Object outerContext = contexts.enter(this); // the task's own context (see Context.Cell)
     try {
       AsyncFrame<?> f = current;
       while (true) {
@@ -251,6 +299,7 @@ public class Task<T> extends Future<T> {
       }
     } finally {
       l.currentTask = previous;
+      contexts.exit(outerContext);
     }
   }
 
