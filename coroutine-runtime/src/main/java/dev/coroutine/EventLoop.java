@@ -67,10 +67,11 @@ public final class EventLoop implements AutoCloseable {
   /** Origin of {@link #now()}: nanoTime when the loop was created. */
   private final long origin = System.nanoTime();
   /**
-   * True for a loop with a virtual clock ({@link #withVirtualTime()}): {@link #now()} returns
-   * {@link #virtualNanos}, and the loop jumps to its next timer instead of waiting for it.
+   * Non-null for a loop with a virtual clock ({@link #withVirtualTime()}): {@link #now()} returns
+   * {@link #virtualNanos}, and when idle the loop moves the clock where this says (by default to
+   * its next timer) instead of waiting.
    */
-  private final boolean virtualClock;
+  private final VirtualClock virtualClock;
   /** The virtual clock's time in loop nanoseconds; advanced only by the loop thread. */
   private long virtualNanos;
   /**
@@ -146,10 +147,10 @@ public final class EventLoop implements AutoCloseable {
 
   /** A new loop, not running. Run it with {@link #runUntilComplete} or {@link #runForever}. */
   public EventLoop() {
-    this(false);
+    this(null);
   }
 
-  private EventLoop(boolean virtualClock) {
+  private EventLoop(VirtualClock virtualClock) {
     this.virtualClock = virtualClock;
     if (Monitoring.ENABLED) {
       Monitoring.register(this); // -Dcoroutine.jmx / -Dcoroutine.dumpOnExit
@@ -169,7 +170,19 @@ public final class EventLoop implements AutoCloseable {
    * @return a new loop whose clock is virtual
    */
   public static EventLoop withVirtualTime() {
-    return new EventLoop(true);
+    return new EventLoop(VirtualClock.NEXT_TIMER);
+  }
+
+  /**
+   * A new loop whose virtual clock moves as {@code clock} says: {@link #withVirtualTime()}, with a
+   * say in where the clock goes each time the loop is idle (the seam of a test kit's {@code
+   * advanceTimeBy} and {@code advanceUntilIdle}; see {@link VirtualClock}).
+   *
+   * @param clock decides where the clock goes when the loop is idle
+   * @return a new loop whose clock is virtual
+   */
+  public static EventLoop withVirtualTime(VirtualClock clock) {
+    return new EventLoop(Objects.requireNonNull(clock, "clock"));
   }
 
   /**
@@ -178,7 +191,7 @@ public final class EventLoop implements AutoCloseable {
    * @return true if this loop's clock is virtual
    */
   public boolean isVirtualTime() {
-    return virtualClock;
+    return virtualClock != null;
   }
 
   // ---- the running loop --------------------------------------------------------------------
@@ -233,7 +246,7 @@ public final class EventLoop implements AutoCloseable {
 
   /** Monotonic loop time in nanoseconds. */
   long now() {
-    return virtualClock ? virtualNanos : System.nanoTime() - origin;
+    return virtualClock != null ? virtualNanos : System.nanoTime() - origin;
   }
 
   // ---- scheduling --------------------------------------------------------------------------
@@ -1116,8 +1129,8 @@ public final class EventLoop implements AutoCloseable {
       timeout = first == null ? Long.MAX_VALUE : Deadlines.untilDeadline(first.when, now());
     }
     if (timeout > 0 || io != null) {
-      if (virtualClock && timeout > 0 && timeout != Long.MAX_VALUE) {
-        skipTime(timeout); // virtual clock: poll, never block, then jump to the first timer
+      if (virtualClock != null && timeout > 0) {
+        skipTime(timeout); // virtual clock: poll, then move the clock instead of waiting
       } else {
         waitForWork(timeout); // with I/O, also a pass with ready callbacks polls the selector
       }
@@ -1247,13 +1260,28 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  /** A virtual-clock pass with nothing ready: jumps the clock {@code timeout} ahead. */
+  /**
+   * A virtual-clock pass with nothing ready, the first timer {@code timeout} away ({@link
+   * Long#MAX_VALUE}: none): moves the clock where {@link #virtualClock} says, at most to that
+   * timer; waits for real only when it says so and no timer is left.
+   */
   private void skipTime(long timeout) {
     if (io != null) {
       waitForWork(0); // collect the I/O that is ready now, without blocking
     }
-    if (incoming.isEmpty() && ready.isEmpty()) {
-      virtualNanos += timeout; // = the first timer's deadline
+    if (!incoming.isEmpty() || !ready.isEmpty()) {
+      return;
+    }
+    long now = virtualNanos;
+    long next = timeout == Long.MAX_VALUE ? Deadlines.NEVER : now + timeout;
+    long to = virtualClock.onIdle(this, now, next);
+    if (!ready.isEmpty() || !incoming.isEmpty() || stopping) {
+      return; // the clock scheduled work (or stopped the loop): run it now, at this time
+    }
+    if (to >= next && next == Deadlines.NEVER) {
+      waitForWork(Long.MAX_VALUE); // no timer left: only I/O or another thread can make work
+    } else {
+      virtualNanos = Math.max(now, Math.min(to, next));
     }
   }
 

@@ -1,0 +1,314 @@
+package dev.coroutine.test;
+
+import static dev.coroutine.Coroutines.await;
+import static dev.coroutine.Coroutines.createTask;
+import static dev.coroutine.Coroutines.done;
+import static dev.coroutine.Coroutines.getRunningLoop;
+import static dev.coroutine.Coroutines.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
+
+import dev.coroutine.Async;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Future;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.platform.engine.TestExecutionResult.Status;
+
+/**
+ * The engine, seen from outside: fixture classes (static nested, so Surefire does not run them
+ * itself) go through the JUnit Platform launcher and the test looks at what was reported.
+ */
+class AsyncTestEngineTest {
+
+  /** What the lifecycle fixture's methods did, in order. */
+  static final List<String> EVENTS = Collections.synchronizedList(new ArrayList<>());
+
+  static class Outcomes {
+    @AsyncTest
+    @Async
+    Coroutine<Void> passes() {
+      await(sleep(Duration.ofHours(1)));
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> failsAnAssertion() {
+      await(sleep(10));
+      assertThat(1 + 1).as("arithmetic").isEqualTo(3);
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> throwsAChecked() throws IOException {
+      await(sleep(10));
+      throw new IOException("disk on fire");
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> leavesATaskPending() {
+      createTask(forgotten(), "forgotten-sleeper");
+      await(sleep(1));
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> neverRetrievesAChildsException() {
+      createTask(failsSoon(), "careless-child");
+      await(sleep(Duration.ofSeconds(5))); // the child fails after 1 s; nobody looks
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> backgroundTaskIsCancelled_notReported() {
+      AsyncTests.backgroundTask(forgotten());
+      await(sleep(1));
+      return done();
+    }
+
+    @AsyncTest
+    void notACoroutine() {}
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> abortsOnAnAssumption() {
+      Assumptions.assumeTrue(false, "not on this machine");
+      return done();
+    }
+
+    @Disabled("shows @Disabled")
+    @AsyncTest
+    @Async
+    Coroutine<Void> disabled() {
+      throw new AssertionError("a disabled test ran");
+    }
+
+    @DisplayName("a named test")
+    @AsyncTest
+    @Async
+    Coroutine<Void> named() {
+      return done();
+    }
+  }
+
+  @Async
+  static Coroutine<Void> forgotten() {
+    try {
+      await(sleep(Duration.ofDays(1)));
+    } finally {
+      EVENTS.add("forgotten: finally");
+    }
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> failsSoon() {
+    await(sleep(Duration.ofSeconds(1)));
+    throw new IllegalStateException("child failed");
+  }
+
+  @Test
+  void outcomes_eachTestReportsWhatItsCoroutineAndItsLoopDid() {
+    EVENTS.clear();
+    EngineRuns runs = EngineRuns.of(Outcomes.class);
+
+    assertThat(runs.status("passes()")).isEqualTo(Status.SUCCESSFUL);
+    assertThat(runs.status("a named test")).isEqualTo(Status.SUCCESSFUL);
+    assertThat(runs.failure("failsAnAssertion()"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("[arithmetic]");
+    assertThat(runs.failure("throwsAChecked()"))
+        .isInstanceOf(IOException.class)
+        .hasMessage("disk on fire");
+
+    assertThat(runs.failure("leavesATaskPending()"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("1 task was still pending when Outcomes.leavesATaskPending() ended")
+        .hasMessageContaining("AsyncTests.backgroundTask")
+        .hasMessageContaining("\"forgotten-sleeper\" sleeping until 86400.000 s")
+        .hasMessageContaining("AsyncTestEngineTest.forgotten(AsyncTestEngineTest.java:");
+
+    assertThat(runs.failure("neverRetrievesAChildsException()"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("the event loop reported an error")
+        .hasMessageContaining("exception was never retrieved")
+        .hasMessageContaining("careless-child")
+        .cause()
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("child failed");
+
+    assertThat(runs.status("backgroundTaskIsCancelled_notReported()"))
+        .isEqualTo(Status.SUCCESSFUL);
+    // the pending task's finally ran too: the kit cancels what is left and lets it clean up
+    assertThat(EVENTS).containsExactly("forgotten: finally", "forgotten: finally");
+
+    assertThat(runs.failure("notACoroutine()"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("@AsyncTest method " + Outcomes.class.getName() + ".notACoroutine()")
+        .hasMessageContaining("must take no parameters and return Coroutine<T>");
+
+    assertThat(runs.status("abortsOnAnAssumption()")).isEqualTo(Status.ABORTED);
+    assertThat(runs.skipped).containsEntry("disabled()", "shows @Disabled");
+    assertThat(runs.results).doesNotContainKey("disabled()");
+  }
+
+  static class Limits {
+    @AsyncTest(timeout = 1)
+    @Async
+    Coroutine<Void> waitsForAFutureNobodyCompletes() {
+      Future<String> never = getRunningLoop().createFuture();
+      await(never); // virtual clock, no timer left: the loop waits for real, the limit catches it
+      return done();
+    }
+
+    @AsyncTest(timeout = 1)
+    @Async
+    Coroutine<Void> blocksTheLoopThread() throws InterruptedException {
+      await(sleep(1));
+      Thread.sleep(600_000); // a blocking call in a coroutine: the interrupt ends it
+      return done();
+    }
+
+    @AsyncTest(timeout = 1)
+    @Async
+    Coroutine<Void> reArmsATimerForEver() {
+      createTask(forEver(), "ticker");
+      await(TestTime.advanceUntilIdle());
+      return done();
+    }
+  }
+
+  @Async
+  static Coroutine<Void> forEver() {
+    while (true) {
+      await(sleep(Duration.ofSeconds(1)));
+    }
+  }
+
+  @Test
+  void realTimeLimit_failsWithATaskDump_insteadOfHanging() {
+    EngineRuns runs = EngineRuns.of(Limits.class);
+
+    assertThat(runs.failure("waitsForAFutureNobodyCompletes()"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(
+            "Limits.waitsForAFutureNobodyCompletes() did not finish within its real-time limit of 1 s")
+        .hasMessageContaining("\"test Limits.waitsForAFutureNobodyCompletes()\" waiting on Future")
+        .hasMessageContaining("AsyncTestEngineTest.java:");
+
+    assertThat(runs.failure("blocksTheLoopThread()"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("did not finish within its real-time limit of 1 s")
+        .hasMessageContaining("[unsynchronized snapshot: the loop did not answer]")
+        .hasMessageContaining("java.lang.Thread.sleep");
+
+    assertThat(runs.failure("reArmsATimerForEver()"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("did not finish within its real-time limit of 1 s")
+        .hasMessageContaining("\"ticker\" ")
+        .hasMessageContaining("(virtual)");
+  }
+
+  /** A superclass: its set-up runs before the subclass's (Jupiter's order). */
+  abstract static class LifecycleBase {
+    @BeforeEach
+    void syncSetUp() {
+      EVENTS.add("sync set-up");
+    }
+  }
+
+  static class Lifecycle extends LifecycleBase {
+    @BeforeEach
+    @Async
+    Coroutine<Void> asyncSetUp() {
+      await(sleep(Duration.ofMinutes(1)));
+      EVENTS.add("async set-up at " + TestTime.currentTime().toSeconds() + " s");
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> test() {
+      EVENTS.add("test at " + TestTime.currentTime().toSeconds() + " s");
+      return done();
+    }
+
+    @AfterEach
+    @Async
+    Coroutine<Void> asyncTearDown() {
+      await(sleep(Duration.ofMinutes(1)));
+      EVENTS.add("async tear-down at " + TestTime.currentTime().toSeconds() + " s");
+      return done();
+    }
+  }
+
+  static class FailingSetUp {
+    @BeforeEach
+    @Async
+    Coroutine<Void> setUp() {
+      await(sleep(1));
+      throw new IllegalStateException("set-up failed");
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> test() {
+      EVENTS.add("test body ran");
+      return done();
+    }
+
+    @AfterEach
+    void tearDown() {
+      EVENTS.add("tear-down ran");
+    }
+  }
+
+  @Test
+  void beforeAndAfterEach_runOnTheTestsLoop_andTearDownRunsAfterAFailedSetUp() {
+    EVENTS.clear();
+    assertThat(EngineRuns.of(Lifecycle.class).status("test()")).isEqualTo(Status.SUCCESSFUL);
+    assertThat(EVENTS)
+        .containsExactly(
+            "sync set-up", "async set-up at 60 s", "test at 60 s", "async tear-down at 120 s");
+
+    EVENTS.clear();
+    assertThat(EngineRuns.of(FailingSetUp.class).failure("test()")).hasMessage("set-up failed");
+    assertThat(EVENTS).containsExactly("tear-down ran");
+  }
+
+  @Test
+  void methodAndUniqueIdSelectors_runJustThatTest() throws Exception {
+    EngineRuns one =
+        EngineRuns.of(selectMethod(Outcomes.class, Outcomes.class.getDeclaredMethod("passes")));
+    assertThat(one.results).containsOnlyKeys("passes()");
+    assertThat(one.ids)
+        .containsExactly(
+            "[engine:coroutine-test]/[class:" + Outcomes.class.getName() + "]/[method:passes()]");
+
+    EngineRuns again = EngineRuns.of(selectUniqueId(one.ids.get(0)));
+    assertThat(again.results).containsOnlyKeys("passes()");
+  }
+
+  @Test
+  void classesWithoutAsyncTests_areNotTheEnginesBusiness() {
+    assertThat(EngineRuns.of(AsyncTestEngineTest.class).results).isEmpty();
+    assertThat(AsyncTestEngine.isTestClass(Outcomes.class)).isTrue();
+    assertThat(AsyncTestEngine.isTestClass(AsyncTestEngineTest.class)).isFalse();
+  }
+
+}

@@ -1,0 +1,125 @@
+package dev.coroutine.test;
+
+import static dev.coroutine.Coroutines.await;
+import static dev.coroutine.Coroutines.createTask;
+import static dev.coroutine.Coroutines.done;
+import static dev.coroutine.Coroutines.gather;
+import static dev.coroutine.Coroutines.sleep;
+import static dev.coroutine.test.AsyncTests.runTest;
+import static dev.coroutine.test.AsyncTests.runTestInRealTime;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import dev.coroutine.Async;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link AsyncTests#runTest}: the kit from a plain Jupiter test, as kotlinx's {@code runTest}.
+ */
+class RunTestTest {
+
+  @Async
+  private static Coroutine<Integer> slowSquare(int x, Duration delay) {
+    await(sleep(delay));
+    return done(x * x);
+  }
+
+  @Async
+  private static Coroutine<Duration> threeSquaresInParallel() {
+    List<Integer> squares =
+        await(
+            gather(
+                slowSquare(2, Duration.ofMinutes(10)),
+                slowSquare(3, Duration.ofMinutes(30)),
+                slowSquare(4, Duration.ofMinutes(20))));
+    assertThat(squares).containsExactly(4, 9, 16);
+    return done(TestTime.currentTime());
+  }
+
+  @Test
+  void runTest_returnsTheBodysResult_onAVirtualClock() {
+    assertThat(runTest(threeSquaresInParallel())).isEqualTo(Duration.ofMinutes(30));
+  }
+
+  @Async
+  private static Coroutine<Void> failsWith(Throwable t) throws Throwable {
+    await(sleep(Duration.ofSeconds(1)));
+    throw t;
+  }
+
+  @Test
+  void runTest_rethrowsTheBodysFailure_theSameInstance() {
+    IOException e = new IOException("unchanged");
+    Throwable t = catchThrowable(() -> runTest(failsWith(e)));
+    assertThat(t).isSameAs(e);
+  }
+
+  @Async
+  private static Coroutine<Void> leavesAChild() {
+    createTask(slowSquare(5, Duration.ofDays(1)), "leftover");
+    return done();
+  }
+
+  @Test
+  void runTest_failsWhenATaskIsLeftPending_namingTheTestMethod() {
+    Throwable t = catchThrowable(() -> runTest(leavesAChild()));
+    assertThat(t)
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(
+            "1 task was still pending when"
+                + " RunTestTest.runTest_failsWhenATaskIsLeftPending_namingTheTestMethod() ended")
+        .hasMessageContaining("\"leftover\" sleeping until 86400.000 s");
+  }
+
+  @Async
+  private static Coroutine<Void> waitsForAFutureNobodyCompletes() {
+    await(Coroutines.getRunningLoop().createFuture());
+    return done();
+  }
+
+  @Test
+  void runTest_withARealTimeLimit_failsInsteadOfHanging() {
+    Throwable t =
+        catchThrowable(() -> runTest(waitsForAFutureNobodyCompletes(), Duration.ofMillis(300)));
+    assertThat(t)
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("did not finish within its real-time limit of 300 ms")
+        .hasMessageContaining("waiting on Future");
+  }
+
+  @Async
+  private static Coroutine<Boolean> onTheRealClock() {
+    await(sleep(5));
+    return done(Coroutines.getRunningLoop().isVirtualTime());
+  }
+
+  @Test
+  void runTestInRealTime_usesTheRealClock() {
+    assertThat(runTestInRealTime(onTheRealClock())).isFalse();
+  }
+
+  @Test
+  void coroutineTestTimeoutProperty_isSecondsAndBadValuesAreNamed() {
+    String old = System.getProperty("coroutine.test.timeout");
+    try {
+      System.setProperty("coroutine.test.timeout", "2.5");
+      assertThat(AsyncTests.defaultTimeout()).isEqualTo(Duration.ofMillis(2500));
+      System.setProperty("coroutine.test.timeout", "soon");
+      assertThat(catchThrowable(AsyncTests::defaultTimeout))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("-Dcoroutine.test.timeout=soon: expected a positive number of seconds");
+      System.clearProperty("coroutine.test.timeout");
+      assertThat(AsyncTests.defaultTimeout())
+          .isEqualTo(Duration.ofSeconds(AsyncTests.DEFAULT_TIMEOUT_SECONDS));
+    } finally {
+      if (old != null) {
+        System.setProperty("coroutine.test.timeout", old);
+      }
+    }
+  }
+}
