@@ -1,0 +1,13 @@
+def log = new File(basedir, 'build.log').text
+def marked = { String path ->
+  new String(new File(basedir, path).bytes, 'ISO-8859-1').contains('dev.coroutine.Instrumented')
+}
+def report = new File(basedir, 'target/surefire-reports/TEST-com.example.RetrierTest.xml').text
+
+// instrument-tests rewrote the test class; both engines ran their tests, and all passed
+assert marked('target/test-classes/com/example/RetrierTest.class')
+assert log.contains('Tests run: 3, Failures: 0, Errors: 0, Skipped: 0')
+assert report.contains('testcase name="anHourOfTimeouts_takesNoRealHour"')
+assert report.contains('testcase name="advanceTimeBy_looksAtTheRetrierMidway"')
+assert report.contains('testcase name="plainJupiterTest_runsTheSameWithRunTest"')
+true
