@@ -39,7 +39,7 @@ public final class Server {
   /** Buffer limit of each connection's reader. */
   private final int limit;
   /** The connections accepted and not closed yet. */
-  private final LinkedHashSet<SocketTransport> clients = new LinkedHashSet<>();
+  private final LinkedHashSet<Transport> clients = new LinkedHashSet<>();
   /** Waiters of {@link #serveForever()}: woken by {@link #close()}. */
   private final ArrayList<Future<Void>> serveWaiters = new ArrayList<>();
   /** Waiters of {@link #waitClosed()}. */
@@ -115,10 +115,7 @@ public final class Server {
         backOff(s, e);
         return;
       }
-      SocketTransport t = new SocketTransport(loop, ch, limit);
-      t.server = this;
-      clients.add(t);
-      start(t);
+      accepted(new SocketTransport(loop, ch, true));
     }
   }
 
@@ -157,10 +154,17 @@ public final class Server {
     }
   }
 
-  private void start(SocketTransport t) {
+  /** Tracks {@code t} until it closes and serves it. */
+  private void accepted(Transport t) {
+    clients.add(t);
+    t.closed().addDoneCallback(f -> detach(t));
+    start(t, Streams.attach(t, limit));
+  }
+
+  private void start(Transport t, Connection conn) {
     Coroutine<?> c;
     try {
-      c = handler.handle(t.reader, t.writer);
+      c = handler.handle(conn.reader(), conn.writer());
     } catch (Throwable e) {
       report(e, t);
       return;
@@ -174,14 +178,14 @@ public final class Server {
         });
   }
 
-  private void report(Throwable e, SocketTransport t) {
+  private void report(Throwable e, Transport t) {
     loop.callExceptionHandler(
         new EventLoop.ErrorContext("Unhandled exception in client connection handler", e, t));
     t.abort();
   }
 
-  /** Called by a connection when it closed. */
-  void detach(SocketTransport t) {
+  /** Called once a connection closed. */
+  private void detach(Transport t) {
     clients.remove(t);
     wakeIfClosed();
   }
@@ -214,14 +218,14 @@ public final class Server {
 
   /** Closes every accepted connection (each flushes its output first). */
   public void closeClients() {
-    for (SocketTransport t : new ArrayList<>(clients)) {
+    for (Transport t : new ArrayList<>(clients)) {
       t.close();
     }
   }
 
   /** Closes every accepted connection at once, discarding queued output. */
   public void abortClients() {
-    for (SocketTransport t : new ArrayList<>(clients)) {
+    for (Transport t : new ArrayList<>(clients)) {
       t.abort();
     }
   }

@@ -3,37 +3,38 @@ package dev.coroutine.io;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import java.io.IOException;
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 
 /**
- * One connected, non-blocking socket on the loop: asyncio's selector socket transport and
- * stream protocol in one. It reads into its {@link StreamReader} when the socket is readable and
- * writes what {@link StreamWriter} queued when it is writable.
+ * One connected, non-blocking socket on the loop: asyncio's selector socket transport. It reads
+ * into its {@link Protocol}'s buffer when the socket is readable and writes what was queued when
+ * it is writable.
  *
  * <p>Invariant: the queued output is {@code wbuf[wstart, wend)}; a writer callback is registered
  * exactly while it is not empty. A write goes straight to the socket when nothing is queued. Once
  * more than {@link #high} bytes are queued, {@link StreamWriter#drain()} waits until at most
  * {@link #low} are left. Closing ({@link #close}) stops reading, flushes, then closes the socket;
- * whatever ends the connection ends it through {@link #closeNow}, which tells the reader (end of
+ * whatever ends the connection ends it through {@link #closeNow}, which tells the protocol (end of
  * stream, or the error), the drainers and {@link #closed} exactly once.
  */
-final class SocketTransport {
+final class SocketTransport implements Transport {
   private static final byte[] EMPTY = new byte[0];
+  /** The least free room asked of the protocol's buffer before reading from the socket. */
+  private static final int MIN_READ = 8192;
 
   /** The loop. */
   final EventLoop loop;
   /** The socket. */
   final SocketChannel channel;
-  /** Where incoming bytes go. */
-  final StreamReader reader;
-  /** The user's handle on the output. */
-  final StreamWriter writer;
-  /** The server that accepted this connection, or null. */
-  Server server;
+  /** Where incoming bytes go; null until {@link #setProtocol}. */
+  private Protocol protocol;
+  /** Accepted by a server (rather than connected by a client). */
+  private final boolean serverSide;
   /** Completed when the socket is closed: with null, or the error that closed it. */
-  final Future<Void> closed;
+  private final Future<Void> closed;
 
   /** Reader readiness callback. */
   private final Runnable onReadable = this::readReady;
@@ -52,15 +53,15 @@ final class SocketTransport {
   /** End of the queued output. */
   private int wend;
   /** High-water mark of the output queue. */
-  int high = 64 * 1024;
+  private int high = 64 * 1024;
   /** Low-water mark of the output queue. */
-  int low = 16 * 1024;
+  private int low = 16 * 1024;
   /** More than {@link #high} bytes were queued and not yet flushed down to {@link #low}. */
   private boolean writingPaused;
   /** Futures of drains waiting for {@link #writingPaused} to end, or null. */
   private ArrayList<Future<Void>> drainers;
   /** {@link #close()} was called: no more writes; the socket closes once flushed. */
-  boolean closing;
+  private boolean closing;
   /** {@link #writeEof()} was called and the output is not flushed yet. */
   private boolean eofPending;
   /** The output side was shut down (end of stream sent). */
@@ -68,15 +69,33 @@ final class SocketTransport {
   /** The socket is closed. */
   private boolean isClosed;
   /** The error that ended the connection, or null. */
-  Throwable lost;
+  private Throwable lost;
 
-  SocketTransport(EventLoop loop, SocketChannel channel, int limit) {
+  /** A transport over connected {@code channel}; reading starts at {@link #setProtocol}. */
+  SocketTransport(EventLoop loop, SocketChannel channel, boolean serverSide) {
     this.loop = loop;
     this.channel = channel;
-    this.reader = new StreamReader(loop, limit, this);
-    this.writer = new StreamWriter(this);
+    this.serverSide = serverSide;
     this.closed = loop.createFuture();
-    loop.addReader(channel, onReadable);
+  }
+
+  @Override
+  public EventLoop loop() {
+    return loop;
+  }
+
+  @Override
+  public void setProtocol(Protocol p) {
+    boolean first = protocol == null;
+    protocol = p;
+    if (first && !isClosed && !readingPaused && !closing) {
+      loop.addReader(channel, onReadable);
+    }
+  }
+
+  @Override
+  public boolean isServerSide() {
+    return serverSide;
   }
 
   // ---- input -------------------------------------------------------------------------------
@@ -85,24 +104,28 @@ final class SocketTransport {
     if (isClosed || readingPaused || readEof) {
       return;
     }
+    Protocol p = protocol;
     int n;
     try {
-      n = reader.fill(channel);
+      n = channel.read(p.getBuffer(MIN_READ));
     } catch (IOException e) {
       closeNow(e); // a reset: reported to reads, drains and waitClosed
       return;
     }
-    if (n < 0) {
+    if (n > 0) {
+      p.bufferUpdated(n);
+    } else if (n < 0) {
       readEof = true;
       loop.removeReader(channel);
-      reader.feedEof(); // half-close: the output side stays open
+      p.eofReceived(); // half-close: the output side stays open
       if (outputShut) {
         closeNow(null);
       }
     }
   }
 
-  void pauseReading() {
+  @Override
+  public void pauseReading() {
     if (!readingPaused) {
       readingPaused = true;
       if (!readEof && !isClosed) {
@@ -111,10 +134,11 @@ final class SocketTransport {
     }
   }
 
-  void resumeReading() {
+  @Override
+  public void resumeReading() {
     if (readingPaused) {
       readingPaused = false;
-      if (!readEof && !isClosed && !closing) {
+      if (!readEof && !isClosed && !closing && protocol != null) {
         loop.addReader(channel, onReadable);
       }
     }
@@ -122,7 +146,8 @@ final class SocketTransport {
 
   // ---- output ------------------------------------------------------------------------------
 
-  void write(byte[] b, int off, int len) {
+  @Override
+  public void write(byte[] b, int off, int len) {
     if (lost != null) {
       return; // connection lost: drain(), waitClosed() and the reader report it
     }
@@ -210,12 +235,23 @@ final class SocketTransport {
     }
   }
 
-  /** The number of bytes queued, not yet written to the socket. */
-  int bufferSize() {
+  @Override
+  public int writeBufferSize() {
     return wend - wstart;
   }
 
-  void setWriteBufferLimits(int high, int low) {
+  @Override
+  public int writeBufferHigh() {
+    return high;
+  }
+
+  @Override
+  public int writeBufferLow() {
+    return low;
+  }
+
+  @Override
+  public void setWriteBufferLimits(int high, int low) {
     if (high < low || low < 0) {
       throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") >= 0");
     }
@@ -229,13 +265,13 @@ final class SocketTransport {
     }
   }
 
-  /** True while writers should wait: the queue went over the high-water mark. */
-  boolean mustDrain() {
+  @Override
+  public boolean mustDrain() {
     return writingPaused || lost != null;
   }
 
-  /** What a drain awaits now: a done future, a failed one, or one woken below the low mark. */
-  Future<Void> drainFuture() {
+  @Override
+  public Future<Void> drainFuture() {
     if (lost != null) {
       return IoFrames.failed(loop, lost);
     }
@@ -267,7 +303,13 @@ final class SocketTransport {
     }
   }
 
-  void writeEof() {
+  @Override
+  public boolean canWriteEof() {
+    return true;
+  }
+
+  @Override
+  public void writeEof() {
     if (closing) {
       throw new IllegalStateException("writeEof() after close()");
     }
@@ -297,7 +339,8 @@ final class SocketTransport {
 
   // ---- closing -----------------------------------------------------------------------------
 
-  void close() {
+  @Override
+  public void close() {
     if (closing) {
       return;
     }
@@ -310,14 +353,39 @@ final class SocketTransport {
     }
   }
 
-  void abort() {
+  @Override
+  public void abort() {
     closing = true;
     wstart = wend = 0;
     closeNow(null);
   }
 
-  boolean isClosed() {
-    return isClosed;
+  @Override
+  public boolean isClosing() {
+    return closing;
+  }
+
+  @Override
+  public Future<Void> closed() {
+    return closed;
+  }
+
+  @Override
+  public SocketAddress remoteAddress() {
+    try {
+      return channel.getRemoteAddress();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public SocketAddress localAddress() {
+    try {
+      return channel.getLocalAddress();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Closes the socket; {@code e} is the error that ended the connection, or null. */
@@ -334,10 +402,8 @@ final class SocketTransport {
     } catch (IOException ignored) {
       // nothing more can be done with it
     }
-    if (e == null) {
-      reader.feedEof();
-    } else {
-      reader.setException(e);
+    if (protocol != null) {
+      protocol.connectionLost(e);
     }
     writingPaused = false;
     wakeDrainers(e);
@@ -346,9 +412,6 @@ final class SocketTransport {
     } else {
       closed.setException(e);
       closed.exception(); // waitClosed() reports it; the future itself need not be read
-    }
-    if (server != null) {
-      server.detach(this);
     }
   }
 

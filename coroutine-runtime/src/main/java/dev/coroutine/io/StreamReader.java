@@ -9,7 +9,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.ReadableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Objects;
@@ -37,21 +36,23 @@ public final class StreamReader {
 
   private static final byte[] EMPTY = new byte[0];
   private static final byte[] NEWLINE = {'\n'};
+  /** The least size the buffer grows to (twice a socket read's room). */
+  private static final int MIN_CAPACITY = 16 * 1024;
   /** Returned by {@link #attempt} when the read must wait for more data. */
   private static final Object NOT_YET = new Object();
   private static final int READ = 0;
   private static final int READ_EXACTLY = 1;
   private static final int READ_UNTIL = 2;
   private static final int READ_LINE = 3;
-  /** The least free room in the buffer before reading from a socket. */
-  private static final int MIN_READ = 8192;
 
   /** The loop the reader's futures belong to. */
   private final EventLoop loop;
   /** The buffer limit: longest line, and half the buffered amount that pauses reading. */
   private final int limit;
-  /** The connection feeding this reader, or null for one fed by hand. */
-  private final SocketTransport transport;
+  /** The connection feeding this reader, or null for one fed by hand; replaced by STARTTLS. */
+  private Transport transport;
+  /** What the transport delivers to: this reader's buffer. */
+  final Protocol feed = new Feed();
   /** The buffer; the data is {@code buf[start, end)}. */
   private byte[] buf = EMPTY;
   /** A view of {@link #buf} the transport reads into; replaced when the buffer grows. */
@@ -90,7 +91,7 @@ public final class StreamReader {
     this(loop, limit, null);
   }
 
-  StreamReader(EventLoop loop, int limit, SocketTransport transport) {
+  StreamReader(EventLoop loop, int limit, Transport transport) {
     if (limit <= 0) {
       throw new IllegalArgumentException("limit must be positive: " + limit);
     }
@@ -420,19 +421,47 @@ public final class StreamReader {
   }
 
   /**
-   * Reads once from {@code ch} into the buffer: the number of bytes read, or -1 at the end of the
-   * stream.
+   * The reader as its transport's {@link Protocol}: the transport reads straight into {@link
+   * #buf} through {@link #view}.
    */
-  int fill(ReadableByteChannel ch) throws IOException {
-    ensureRoom(MIN_READ);
-    ByteBuffer v = view;
-    v.limit(buf.length).position(end);
-    int n = ch.read(v);
-    if (n > 0) {
+  private final class Feed implements Protocol {
+    @Override
+    public ByteBuffer getBuffer(int sizeHint) {
+      ensureRoom(sizeHint);
+      ByteBuffer v = view;
+      v.limit(buf.length).position(end);
+      return v;
+    }
+
+    @Override
+    public void bufferUpdated(int n) {
       end += n;
       arrived();
     }
-    return n;
+
+    @Override
+    public void eofReceived() {
+      feedEof();
+    }
+
+    @Override
+    public void connectionLost(Throwable e) {
+      if (e == null) {
+        feedEof();
+      } else {
+        setException(e);
+      }
+    }
+  }
+
+  /** Switches the transport that feeds this reader (STARTTLS). */
+  void setTransport(Transport t) {
+    transport = t;
+  }
+
+  /** Takes out everything buffered (bytes that arrived before a STARTTLS belong to the TLS layer). */
+  byte[] drainBuffered() {
+    return take(end - start);
   }
 
   private void arrived() {
@@ -451,7 +480,7 @@ public final class StreamReader {
     if (start > 0 && buf.length - size >= n && size <= buf.length / 2) {
       System.arraycopy(buf, start, buf, 0, size); // compact: cheaper than growing
     } else {
-      int cap = Math.max(Math.max(buf.length * 2, 2 * MIN_READ), size + n);
+      int cap = Math.max(Math.max(buf.length * 2, MIN_CAPACITY), size + n);
       byte[] nb = new byte[cap];
       System.arraycopy(buf, start, nb, 0, size);
       buf = nb;

@@ -23,11 +23,24 @@ import java.nio.charset.StandardCharsets;
  * IllegalStateException}.
  */
 public final class StreamWriter {
-  /** The connection. */
-  private final SocketTransport transport;
+  /** The connection; replaced by a TLS transport over it on STARTTLS. */
+  private Transport transport;
+  /** The reader of the same connection. */
+  private final StreamReader reader;
 
-  StreamWriter(SocketTransport transport) {
+  StreamWriter(Transport transport, StreamReader reader) {
     this.transport = transport;
+    this.reader = reader;
+  }
+
+  /** The transport this writer writes to. */
+  Transport transport() {
+    return transport;
+  }
+
+  /** Switches the transport (STARTTLS). */
+  void setTransport(Transport t) {
+    transport = t;
   }
 
   /**
@@ -72,7 +85,7 @@ public final class StreamWriter {
    *     connection was lost; declared here so that a {@code catch} around the call compiles
    */
   public Coroutine<Void> drain() throws IOException {
-    SocketTransport t = transport;
+    Transport t = transport;
     return t.mustDrain() ? IoFrames.lazy(t::drainFuture) : Coroutines.done();
   }
 
@@ -92,7 +105,7 @@ public final class StreamWriter {
    * @return the high-water mark, in bytes
    */
   public int getWriteBufferHighWater() {
-    return transport.high;
+    return transport.writeBufferHigh();
   }
 
   /**
@@ -101,7 +114,7 @@ public final class StreamWriter {
    * @return the low-water mark, in bytes
    */
   public int getWriteBufferLowWater() {
-    return transport.low;
+    return transport.writeBufferLow();
   }
 
   /**
@@ -110,7 +123,7 @@ public final class StreamWriter {
    * @return the number of bytes queued
    */
   public int getWriteBufferSize() {
-    return transport.bufferSize();
+    return transport.writeBufferSize();
   }
 
   /** Sends the end of stream (a TCP half-close) once the queue is flushed; reading goes on. */
@@ -119,12 +132,12 @@ public final class StreamWriter {
   }
 
   /**
-   * True: a socket can half-close.
+   * True if the connection can half-close: a socket can, TLS cannot.
    *
-   * @return true, as sockets can always half-close
+   * @return true if {@link #writeEof()} is supported
    */
   public boolean canWriteEof() {
-    return true;
+    return transport.canWriteEof();
   }
 
   /**
@@ -146,7 +159,7 @@ public final class StreamWriter {
    * @return true once the writer is closing or closed
    */
   public boolean isClosing() {
-    return transport.closing;
+    return transport.isClosing();
   }
 
   /**
@@ -158,7 +171,7 @@ public final class StreamWriter {
    *     connection was lost; declared here so that a {@code catch} around the call compiles
    */
   public Coroutine<Void> waitClosed() throws IOException {
-    return IoFrames.lazy(() -> IoFrames.follow(transport.loop, transport.closed));
+    return IoFrames.lazy(() -> IoFrames.follow(transport.loop(), transport.closed()));
   }
 
   /**
@@ -167,7 +180,7 @@ public final class StreamWriter {
    * @return the reader of this connection
    */
   public StreamReader reader() {
-    return transport.reader;
+    return reader;
   }
 
   /**
@@ -176,11 +189,7 @@ public final class StreamWriter {
    * @return the peer's address, or null
    */
   public SocketAddress remoteAddress() {
-    try {
-      return transport.channel.getRemoteAddress();
-    } catch (IOException e) {
-      return null;
-    }
+    return transport.remoteAddress();
   }
 
   /**
@@ -189,15 +198,11 @@ public final class StreamWriter {
    * @return the local address, or null
    */
   public SocketAddress localAddress() {
-    try {
-      return transport.channel.getLocalAddress();
-    } catch (IOException e) {
-      return null;
-    }
+    return transport.localAddress();
   }
 
   @Override
   public String toString() {
-    return "StreamWriter[" + transport + ", " + transport.bufferSize() + " bytes queued]";
+    return "StreamWriter[" + transport + ", " + transport.writeBufferSize() + " bytes queued]";
   }
 }

@@ -125,6 +125,14 @@ public final class Streams {
         });
   }
 
+  /** A reader and writer over {@code t}; the reader becomes its protocol, so reading starts. */
+  static Connection attach(Transport t, int limit) {
+    StreamReader r = new StreamReader(t.loop(), limit, t);
+    StreamWriter w = new StreamWriter(t, r);
+    t.setProtocol(r.feed);
+    return new Connection(r, w);
+  }
+
   private static List<ServerSocketChannel> bind(InetAddress[] addresses, int port)
       throws IOException {
     List<ServerSocketChannel> out = new ArrayList<>();
@@ -278,9 +286,9 @@ public final class Streams {
     }
 
     private void connected() {
-      SocketTransport t = new SocketTransport(loop, channel, limit);
+      SocketTransport t = new SocketTransport(loop, channel, false);
       channel = null;
-      result.setResult(new Connection(t.reader, t.writer));
+      result.setResult(attach(t, limit));
     }
 
     private void failed(IOException e, Object address) {

@@ -6,6 +6,12 @@
  * {@link java.nio.channels.SocketChannel}s. Readiness comes from the loop's selector ({@link
  * dev.coroutine.EventLoop#addReader}, {@link dev.coroutine.EventLoop#addWriter}).
  *
+ * <p>Layers, as asyncio's transports and protocols: a package-private {@code Transport} (one per
+ * connection: the socket, or TLS over any transport) feeds a {@code Protocol} (the reader's buffer,
+ * or the TLS layer above it); {@link dev.coroutine.io.StreamReader}, {@link
+ * dev.coroutine.io.StreamWriter} and {@link dev.coroutine.io.Server} see only the interface. A new
+ * kind of connection is one new {@code Transport} implementation in this package.
+ *
  * <p>Everything here is loop-affine, like {@link dev.coroutine.Future}: use it on the thread
  * running the loop. Every I/O await can be cancelled and put under a timeout ({@link
  * dev.coroutine.Coroutines#waitFor}); cancelling a read loses no data.
