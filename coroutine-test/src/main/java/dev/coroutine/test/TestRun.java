@@ -74,11 +74,12 @@ final class TestRun {
   /** The run of the loop running on this thread; {@link IllegalStateException} naming {@code what}. */
   static TestRun current(String what) {
     TestRun r = CURRENT.get();
-    if (r == null || EventLoop.running() != r.loop) { // running() throws if no loop runs here
+    if (r == null || !r.loop.isRunning() || EventLoop.running() != r.loop) {
       throw new IllegalStateException(
           what
               + " works only inside a test of the test kit (an @AsyncTest method or"
-              + " AsyncTests.runTest), on its loop");
+              + " AsyncTests.runTest), while its loop runs: in the test's coroutine, an async"
+              + " @BeforeEach/@AfterEach, or a task they started");
     }
     return r;
   }

@@ -82,6 +82,24 @@ class AsyncTestEngineTest {
     }
 
     @AsyncTest
+    @Async
+    Coroutine<Void> hasACallbackThatThrows() {
+      getRunningLoop().callSoon(() -> {
+        throw new IllegalStateException("callback failed");
+      });
+      await(sleep(1));
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> hasABackgroundTaskThatFails() {
+      AsyncTests.backgroundTask(failsSoon());
+      await(sleep(Duration.ofSeconds(2)));
+      return done();
+    }
+
+    @AsyncTest
     void notACoroutine() {}
 
     @AsyncTest
@@ -150,6 +168,17 @@ class AsyncTestEngineTest {
         .hasMessageContaining("careless-child")
         .cause()
         .isInstanceOf(IllegalStateException.class)
+        .hasMessage("child failed");
+
+    assertThat(runs.failure("hasACallbackThatThrows()"))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("the event loop reported an error")
+        .hasMessageContaining("Exception in callback")
+        .cause()
+        .hasMessage("callback failed");
+    assertThat(runs.failure("hasABackgroundTaskThatFails()"))
+        .hasMessageContaining("exception was never retrieved")
+        .cause()
         .hasMessage("child failed");
 
     assertThat(runs.status("backgroundTaskIsCancelled_notReported()"))
@@ -276,6 +305,27 @@ class AsyncTestEngineTest {
     void tearDown() {
       EVENTS.add("tear-down ran");
     }
+  }
+
+  static class ClockInASyncSetUp {
+    @BeforeEach
+    void setUp() {
+      TestTime.currentTime(); // the loop does not run during a synchronous set-up
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> test() {
+      return done();
+    }
+  }
+
+  @Test
+  void testClockInASynchronousSetUp_isRefused_sayingWhereItWorks() {
+    assertThat(EngineRuns.of(ClockInASyncSetUp.class).failure("test()"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("currentTime() works only inside a test of the test kit")
+        .hasMessageContaining("while its loop runs");
   }
 
   @Test
