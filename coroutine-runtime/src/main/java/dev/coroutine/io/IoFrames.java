@@ -70,6 +70,15 @@ final class IoFrames {
     return f;
   }
 
+  /** Closes {@code c}, ignoring a failure: for what is no longer needed or failing anyway. */
+  static void closeQuietly(java.nio.channels.Channel c) {
+    try {
+      c.close();
+    } catch (java.io.IOException e) {
+      // nothing more can be done with it
+    }
+  }
+
   /** A future completed with {@code value}. */
   static <T> Future<T> completed(EventLoop loop, T value) {
     Future<T> f = loop.createFuture();

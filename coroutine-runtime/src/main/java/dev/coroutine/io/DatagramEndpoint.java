@@ -1,0 +1,423 @@
+package dev.coroutine.io;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A UDP socket on the loop, made by {@link Datagrams#createEndpoint}: asyncio's datagram
+ * transport and protocol in one, with an awaitable per datagram instead of a callback.
+ *
+ * <pre>{@code
+ * DatagramEndpoint e = await(Datagrams.bind("127.0.0.1", 9999));
+ * Datagram d = await(e.receive());
+ * e.sendTo(d.data(), d.sender());                        // echo
+ * }</pre>
+ *
+ * <p><b>A receiver that falls behind.</b> The endpoint reads the socket whenever it is readable,
+ * so the kernel's buffer never overflows unseen. Datagrams nobody waits for are queued, up to the
+ * capacity set by {@link DatagramOptions#receiveCapacity} (1,024 by default); one arriving while
+ * the queue is full is dropped, as a full socket buffer drops it, and counted in {@link
+ * #droppedCount()}. asyncio never queues (its protocol's callback runs for each datagram) and the
+ * kernel drops uncounted.
+ *
+ * <p><b>Sending</b> never blocks: a datagram the socket does not take at once is queued and sent,
+ * in order, when it is writable; {@link #drain()} waits while more than 64 KiB are queued.
+ * Errors the OS reports for the socket (an ICMP "port unreachable" for a connected endpoint, a send
+ * that failed) are asyncio's {@code error_received}: the next {@link #receive()} throws them, and
+ * the endpoint goes on.
+ *
+ * <p>Invariant: {@link #received} (datagrams, and errors to report) holds nothing while {@link
+ * #receivers} waits, and each entry goes to the oldest receiver still waiting. Reading is
+ * registered with the loop from creation to {@link #close()}; writing exactly while {@link
+ * #outgoing} is not empty. Loop-affine.
+ */
+public final class DatagramEndpoint {
+  /** The largest UDP payload (IPv4: 65,535 - 8 - 20). */
+  static final int MAX_DATAGRAM = 65_507;
+  /** Datagrams read per readiness event at most, so a flood cannot hog the loop. */
+  private static final int READ_BATCH = 64;
+  /** Queued output above which {@link #drain()} waits (asyncio's default high-water mark). */
+  private static final int HIGH_WATER = 64 * 1024;
+
+  /** The loop. */
+  private final EventLoop loop;
+  /** The socket. */
+  private final DatagramChannel channel;
+  /** The peer of a connected endpoint, or null. */
+  private final InetSocketAddress remote;
+  /** How many datagrams {@link #received} holds at most. */
+  private final int capacity;
+  /** Datagrams (and errors, as Throwables) nobody has received yet, oldest first. */
+  private final ArrayDeque<Object> received = new ArrayDeque<>();
+  /** Receives waiting for a datagram, oldest first. */
+  private final ArrayDeque<Future<Datagram>> receivers = new ArrayDeque<>();
+  /** Datagrams waiting for the socket to take them, oldest first. */
+  private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
+  /** Drains waiting for {@link #outgoing} to go down. */
+  private final ArrayList<Future<Void>> drainers = new ArrayList<>();
+  /** Completed once the socket is closed. */
+  private final Future<Void> closed;
+  /** The receive buffer: one datagram at a time. */
+  private final ByteBuffer rbuf = ByteBuffer.allocate(MAX_DATAGRAM + 1);
+  /** Reader readiness callback. */
+  private final Runnable onReadable = this::readReady;
+  /** Writer readiness callback. */
+  private final Runnable onWritable = this::writeReady;
+  /** Bytes in {@link #outgoing}. */
+  private int outgoingBytes;
+  /** Datagrams dropped because {@link #received} was full. */
+  private long dropped;
+  /** {@link #close()} was called. */
+  private boolean closing;
+  /** The socket is closed. */
+  private boolean isClosed;
+
+  /** One datagram to send. */
+  private record Outgoing(ByteBuffer data, SocketAddress target) {}
+
+  DatagramEndpoint(EventLoop loop, DatagramChannel channel, InetSocketAddress remote, int capacity)
+      throws IOException {
+    this.loop = loop;
+    this.channel = channel;
+    this.remote = remote;
+    this.capacity = capacity;
+    this.closed = loop.createFuture();
+    channel.configureBlocking(false);
+    loop.addReader(channel, onReadable);
+  }
+
+  // ---- receiving ---------------------------------------------------------------------------
+
+  private void readReady() {
+    for (int i = 0; i < READ_BATCH && !closing; i++) {
+      SocketAddress from;
+      try {
+        from = channel.receive(rbuf.clear());
+      } catch (IOException e) {
+        if (!channel.isOpen()) {
+          closeNow();
+          return;
+        }
+        arrived(e); // asyncio's error_received: ICMP unreachable and the like
+        continue;
+      }
+      if (from == null) {
+        return;
+      }
+      arrived(new Datagram(Arrays.copyOf(rbuf.array(), rbuf.position()), (InetSocketAddress) from));
+    }
+  }
+
+  /** A datagram or an error: to the oldest waiting receiver, else queued, else dropped. */
+  @SuppressWarnings("unchecked")
+  private void arrived(Object x) {
+    Future<Datagram> r;
+    while ((r = receivers.pollFirst()) != null) {
+      if (!r.isDone()) {
+        if (x instanceof Datagram) {
+          r.setResult((Datagram) x);
+        } else {
+          r.setException((Throwable) x);
+        }
+        return;
+      }
+    }
+    if (received.size() >= capacity) {
+      dropped++;
+    } else {
+      received.addLast(x);
+    }
+  }
+
+  /**
+   * The next datagram: at once if one is queued, else when one arrives. Null once the endpoint is
+   * closed and nothing is left queued. Throws an error the OS reported for the socket (see the
+   * class comment); the endpoint goes on. Cancelling a receive loses no datagram.
+   *
+   * @return a coroutine whose result is the next datagram, or null after close
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the OS
+   *     reported an error for the socket; declared here so that a {@code catch} around the call
+   *     compiles
+   */
+  public Coroutine<Datagram> receive() throws IOException {
+    return IoFrames.lazy(
+        () -> {
+          Object x = received.pollFirst();
+          if (x instanceof Datagram) {
+            return IoFrames.completed(loop, (Datagram) x);
+          }
+          if (x != null) {
+            return IoFrames.failed(loop, (Throwable) x);
+          }
+          if (closing) {
+            return IoFrames.completed(loop, null);
+          }
+          Future<Datagram> f = loop.createFuture();
+          receivers.addLast(f);
+          return f;
+        });
+  }
+
+  /**
+   * Datagrams dropped so far because the receive queue was full.
+   *
+   * @return the number dropped
+   */
+  public long droppedCount() {
+    return dropped;
+  }
+
+  /**
+   * Datagrams (and errors) queued for {@link #receive()}.
+   *
+   * @return the number queued
+   */
+  public int queuedCount() {
+    return received.size();
+  }
+
+  // ---- sending -----------------------------------------------------------------------------
+
+  /**
+   * Sends {@code data} to the peer of a connected endpoint: asyncio's {@code sendto(data)}.
+   *
+   * @param data the payload, at most 65,507 bytes (copied if it must be queued)
+   */
+  public void send(byte[] data) {
+    if (remote == null) {
+      throw new IllegalStateException(
+          "send(data) needs a connected endpoint (DatagramOptions.remote): use sendTo(data, address)");
+    }
+    enqueue(data, null);
+  }
+
+  /**
+   * Sends {@code data} to {@code target}: asyncio's {@code sendto(data, addr)}. A connected
+   * endpoint accepts only its peer's address.
+   *
+   * @param data the payload, at most 65,507 bytes (copied if it must be queued)
+   * @param target where to send it
+   */
+  public void sendTo(byte[] data, SocketAddress target) {
+    Objects.requireNonNull(target, "target");
+    if (remote != null && !remote.equals(target)) {
+      throw new IllegalArgumentException(
+          "this endpoint is connected to " + remote + ": cannot send to " + target);
+    }
+    enqueue(data, remote != null ? null : target);
+  }
+
+  private void enqueue(byte[] data, SocketAddress target) {
+    Objects.requireNonNull(data, "data");
+    if (data.length > MAX_DATAGRAM) {
+      throw new IllegalArgumentException(
+          "a datagram carries at most " + MAX_DATAGRAM + " bytes, not " + data.length);
+    }
+    if (closing) {
+      throw new IllegalStateException("send after close() of " + this);
+    }
+    if (outgoing.isEmpty()) {
+      try {
+        if (sendNow(ByteBuffer.wrap(data), target)) {
+          return;
+        }
+      } catch (IOException e) {
+        arrived(e); // reported at the next receive, as asyncio's error_received
+        return;
+      }
+      loop.addWriter(channel, onWritable);
+    }
+    outgoing.addLast(new Outgoing(ByteBuffer.wrap(data.clone()), target));
+    outgoingBytes += data.length;
+  }
+
+  /** True if the socket took the datagram (UDP sends all of it or nothing). */
+  private boolean sendNow(ByteBuffer b, SocketAddress target) throws IOException {
+    int n = target == null ? channel.write(b) : channel.send(b, target);
+    return n > 0 || !b.hasRemaining();
+  }
+
+  private void writeReady() {
+    Outgoing o;
+    while ((o = outgoing.peekFirst()) != null) {
+      try {
+        if (!sendNow(o.data, o.target)) {
+          return; // full again: wait for the next readiness
+        }
+      } catch (IOException e) {
+        if (!channel.isOpen()) {
+          closeNow();
+          return;
+        }
+        arrived(e);
+      }
+      outgoing.pollFirst();
+      outgoingBytes -= o.data.limit();
+    }
+    loop.removeWriter(channel);
+    wakeDrainers();
+    if (closing) {
+      closeNow();
+    }
+  }
+
+  /**
+   * Bytes queued for sending.
+   *
+   * @return the number of bytes queued
+   */
+  public int getWriteBufferSize() {
+    return outgoingBytes;
+  }
+
+  /**
+   * Waits while more than 64 KiB are queued for sending, until the queue is empty.
+   *
+   * @return a coroutine that finishes once the queue is small enough
+   */
+  public Coroutine<Void> drain() {
+    if (outgoingBytes <= HIGH_WATER || isClosed) {
+      return Coroutines.done();
+    }
+    return IoFrames.lazy(
+        () -> {
+          if (outgoing.isEmpty() || isClosed) {
+            return IoFrames.completed(loop, null);
+          }
+          Future<Void> f = loop.createFuture();
+          drainers.add(f);
+          return f;
+        });
+  }
+
+  private void wakeDrainers() {
+    for (Future<Void> f : drainers) {
+      if (!f.isDone()) {
+        f.setResult(null);
+      }
+    }
+    drainers.clear();
+  }
+
+  // ---- the socket --------------------------------------------------------------------------
+
+  /**
+   * The bound local address.
+   *
+   * @return the local address, or null once closed
+   */
+  public InetSocketAddress localAddress() {
+    try {
+      return (InetSocketAddress) channel.getLocalAddress();
+    } catch (IOException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The peer of a connected endpoint, or null.
+   *
+   * @return the remote address, or null
+   */
+  public InetSocketAddress remoteAddress() {
+    return remote;
+  }
+
+  /**
+   * The channel, for socket options the {@link DatagramOptions} do not cover (multicast, buffer
+   * sizes). Reading and writing it directly would bypass the endpoint's queues: don't.
+   *
+   * @return the socket's channel
+   */
+  public DatagramChannel channel() {
+    return channel;
+  }
+
+  /**
+   * Stops receiving and closes the socket once the queued datagrams are sent (asyncio's {@code
+   * close}). Waiting receives, and later ones once the queue is empty, return null.
+   */
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    loop.removeReader(channel);
+    Future<Datagram> r;
+    while ((r = receivers.pollFirst()) != null) {
+      if (!r.isDone()) {
+        r.setResult(null);
+      }
+    }
+    if (outgoing.isEmpty()) {
+      closeNow();
+    }
+  }
+
+  /** Closes the socket at once, dropping queued datagrams (asyncio's {@code abort}). */
+  public void abort() {
+    outgoing.clear();
+    outgoingBytes = 0;
+    close();
+    closeNow();
+  }
+
+  /**
+   * True once {@link #close()} or {@link #abort()} was called.
+   *
+   * @return true once closing
+   */
+  public boolean isClosing() {
+    return closing;
+  }
+
+  /**
+   * Finishes once the socket is closed.
+   *
+   * @return a coroutine that finishes once closed
+   */
+  public Coroutine<Void> waitClosed() {
+    return IoFrames.lazy(() -> IoFrames.follow(loop, closed));
+  }
+
+  private void closeNow() {
+    if (isClosed) {
+      return;
+    }
+    isClosed = true;
+    closing = true;
+    IoFrames.closeQuietly(channel);
+    Future<Datagram> r;
+    while ((r = receivers.pollFirst()) != null) {
+      if (!r.isDone()) {
+        r.setResult(null);
+      }
+    }
+    wakeDrainers();
+    closed.setResult(null);
+  }
+
+  @Override
+  public String toString() {
+    return "DatagramEndpoint["
+        + localAddress()
+        + (remote != null ? " -> " + remote : "")
+        + (isClosed ? " closed" : closing ? " closing" : "")
+        + ", "
+        + received.size()
+        + " queued, "
+        + dropped
+        + " dropped]";
+  }
+}

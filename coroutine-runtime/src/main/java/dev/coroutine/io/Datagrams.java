@@ -1,0 +1,175 @@
+package dev.coroutine.io;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.channels.DatagramChannel;
+import java.util.Objects;
+
+/**
+ * UDP on the running loop: asyncio's {@code loop.create_datagram_endpoint}. The result is a
+ * {@link DatagramEndpoint}, which receives with an awaitable per datagram.
+ *
+ * <pre>{@code
+ * DatagramEndpoint server = await(Datagrams.bind("127.0.0.1", 9999));
+ * DatagramEndpoint client = await(Datagrams.connect("127.0.0.1", 9999));
+ * client.send("ping".getBytes());
+ * Datagram d = await(server.receive());
+ * }</pre>
+ *
+ * <p>Host names are resolved on the loop's executor, as for {@link Streams}; IP literals are used
+ * as they are.
+ */
+public final class Datagrams {
+  private Datagrams() {}
+
+  /**
+   * An unconnected endpoint bound to {@code host:port}.
+   *
+   * @param host the address to bind; null or empty for every interface
+   * @param port the port; 0 for a free one
+   * @return a coroutine whose result is the bound endpoint
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the socket
+   *     cannot be bound; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<DatagramEndpoint> bind(String host, int port) throws IOException {
+    return createEndpoint(DatagramOptions.defaults().local(host, port));
+  }
+
+  /**
+   * An endpoint connected to {@code host:port}, bound to a free local port.
+   *
+   * @param host the peer's host name or IP literal
+   * @param port the peer's port
+   * @return a coroutine whose result is the connected endpoint
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the socket
+   *     cannot be connected; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<DatagramEndpoint> connect(String host, int port) throws IOException {
+    return createEndpoint(DatagramOptions.defaults().remote(host, port));
+  }
+
+  /**
+   * An endpoint as {@code options} say: bound to the local address (a free port of every interface
+   * if none), connected to the remote one if given, with the socket options set.
+   *
+   * @param options the addresses, socket options and receive queue capacity
+   * @return a coroutine whose result is the endpoint
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the socket
+   *     cannot be set up; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<DatagramEndpoint> createEndpoint(DatagramOptions options)
+      throws IOException {
+    Objects.requireNonNull(options, "options");
+    return IoFrames.lazy(
+        () -> {
+          EventLoop loop = EventLoop.running();
+          Future<DatagramEndpoint> result = loop.createFuture();
+          Future<InetAddress[]> remote =
+              options.remoteHost() == null
+                  ? IoFrames.completed(loop, new InetAddress[] {null})
+                  : Streams.resolve(loop, options.remoteHost());
+          remote.addDoneCallback(
+              r -> {
+                if (result.isDone()) {
+                  return;
+                }
+                if (r.isCancelled()) {
+                  result.cancel();
+                  return;
+                }
+                if (r.exception() != null) {
+                  result.setException(r.exception());
+                  return;
+                }
+                Future<InetAddress[]> local =
+                    options.localHost() == null
+                        ? IoFrames.completed(loop, new InetAddress[] {null})
+                        : Streams.resolve(loop, options.localHost());
+                local.addDoneCallback(
+                    l -> {
+                      if (result.isDone()) {
+                        return;
+                      }
+                      if (l.isCancelled()) {
+                        result.cancel();
+                        return;
+                      }
+                      if (l.exception() != null) {
+                        result.setException(l.exception());
+                        return;
+                      }
+                      try {
+                        result.setResult(open(loop, options, l.result()[0], r.result()[0]));
+                      } catch (IOException | RuntimeException e) {
+                        result.setException(e);
+                      }
+                    });
+              });
+          return result;
+        });
+  }
+
+  private static DatagramEndpoint open(
+      EventLoop loop, DatagramOptions o, InetAddress localAddr, InetAddress remoteAddr)
+      throws IOException {
+    InetAddress familyOf = remoteAddr != null ? remoteAddr : localAddr;
+    ProtocolFamily family =
+        familyOf instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
+    DatagramChannel ch =
+        familyOf == null ? DatagramChannel.open() : DatagramChannel.open(family);
+    try {
+      if (o.reuseAddressSet()) {
+        ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      }
+      if (o.reusePortSet()) {
+        if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+          throw new UnsupportedOperationException("SO_REUSEPORT is not supported on this system");
+        }
+        ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+      }
+      if (o.allowBroadcastSet()) {
+        ch.setOption(StandardSocketOptions.SO_BROADCAST, true);
+      }
+      InetSocketAddress bindTo =
+          localAddr == null
+              ? new InetSocketAddress(o.localPort())
+              : new InetSocketAddress(localAddr, o.localPort());
+      try {
+        ch.bind(bindTo);
+      } catch (IOException e) {
+        throw rethrow(e, "bind UDP socket to " + bindTo);
+      }
+      InetSocketAddress remote = null;
+      if (remoteAddr != null) {
+        remote = new InetSocketAddress(remoteAddr, o.remotePort());
+        try {
+          ch.connect(remote);
+        } catch (IOException e) {
+          throw rethrow(e, "connect UDP socket to " + remote);
+        }
+      }
+      return new DatagramEndpoint(loop, ch, remote, o.receiveCapacity());
+    } catch (IOException | RuntimeException e) {
+      IoFrames.closeQuietly(ch);
+      throw e;
+    }
+  }
+
+  /** {@code e} of the same class where it can be, its message saying what was tried. */
+  private static IOException rethrow(IOException e, String what) {
+    IOException out =
+        e instanceof java.net.BindException
+            ? new java.net.BindException("cannot " + what + ": " + e.getMessage())
+            : new IOException("cannot " + what + ": " + e.getMessage());
+    out.initCause(e);
+    return out;
+  }
+}

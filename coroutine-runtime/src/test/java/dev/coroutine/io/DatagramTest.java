@@ -1,0 +1,207 @@
+package dev.coroutine.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.Task;
+import dev.coroutine.TestBase;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
+import java.net.StandardSocketOptions;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** UDP endpoints on loopback, against each other and against the JDK's blocking DatagramSocket. */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DatagramTest extends TestBase {
+  static final String HOST = "127.0.0.1";
+
+  <T> T await(Coroutine<T> c) {
+    return loop.runUntilComplete(loop.createTask(c));
+  }
+
+  static byte[] bytes(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  static String text(Datagram d) {
+    return new String(d.data(), StandardCharsets.UTF_8);
+  }
+
+  /** Runs the loop until {@code e} has read {@code n} datagrams (queued plus dropped). */
+  void runUntilRead(DatagramEndpoint e, int n) {
+    while (e.queuedCount() + e.droppedCount() < n) {
+      await(Coroutines.sleep(5));
+    }
+  }
+
+  @Test
+  void bindAndConnect_datagramsGoBothWays_senderAddressIsReported() throws Exception {
+    DatagramEndpoint server = await(Datagrams.bind(HOST, 0));
+    DatagramEndpoint client = await(Datagrams.connect(HOST, server.localAddress().getPort()));
+    assertThat(client.remoteAddress()).isEqualTo(server.localAddress());
+    client.send(bytes("ping"));
+    Datagram d = await(server.receive());
+    assertThat(text(d)).isEqualTo("ping");
+    assertThat(d.sender()).isEqualTo(client.localAddress());
+    server.sendTo(bytes("pong"), d.sender());
+    assertThat(text(await(client.receive()))).isEqualTo("pong");
+    client.close();
+    server.close();
+    await(client.waitClosed());
+    await(server.waitClosed());
+  }
+
+  @Test
+  void receive_waitingFirst_getsTheNextDatagram_inArrivalOrder_withAJdkPeer() throws Exception {
+    DatagramEndpoint e = await(Datagrams.bind(HOST, 0));
+    Task<Datagram> first = loop.createTask(e.receive());
+    Task<Datagram> second = loop.createTask(e.receive());
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getByName(HOST))) {
+      peer.send(new DatagramPacket(bytes("a"), 1, e.localAddress()));
+      peer.send(new DatagramPacket(bytes("b"), 1, e.localAddress()));
+      assertThat(text(loop.runUntilComplete(first))).isEqualTo("a");
+      assertThat(text(loop.runUntilComplete(second))).isEqualTo("b");
+      // and back, to the JDK's socket
+      e.sendTo(bytes("hello jdk"), peer.getLocalSocketAddress());
+      DatagramPacket p = new DatagramPacket(new byte[100], 100);
+      peer.setSoTimeout(10_000);
+      peer.receive(p);
+      assertThat(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8)).isEqualTo("hello jdk");
+    }
+    e.close();
+  }
+
+  @Test
+  void receiverFallsBehind_queueHoldsCapacity_restAreDroppedAndCounted() throws Exception {
+    DatagramEndpoint e = await(Datagrams.createEndpoint(DatagramOptions.defaults().local(HOST, 0).receiveCapacity(4)));
+    DatagramEndpoint sender = await(Datagrams.bind(HOST, 0));
+    for (int i = 0; i < 10; i++) {
+      sender.sendTo(bytes("d" + i), e.localAddress());
+    }
+    runUntilRead(e, 10);
+    assertThat(e.queuedCount()).isEqualTo(4);
+    assertThat(e.droppedCount()).isEqualTo(6);
+    List<String> got = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      got.add(text(await(e.receive())));
+    }
+    assertThat(got).containsExactly("d0", "d1", "d2", "d3"); // the newest were dropped
+    sender.sendTo(bytes("later"), e.localAddress());
+    assertThat(text(await(e.receive()))).isEqualTo("later"); // room again
+    assertThat(e.droppedCount()).isEqualTo(6);
+    e.close();
+    sender.close();
+  }
+
+  @Test
+  void cancelledReceive_losesNoDatagram() throws Exception {
+    DatagramEndpoint e = await(Datagrams.bind(HOST, 0));
+    Task<Datagram> t = loop.createTask(e.receive());
+    await(Coroutines.sleep(1)); // t waits
+    t.cancel();
+    DatagramEndpoint sender = await(Datagrams.bind(HOST, 0));
+    sender.sendTo(bytes("kept"), e.localAddress());
+    assertThat(text(await(e.receive()))).isEqualTo("kept");
+    assertThat(t.isCancelled()).isTrue();
+    e.close();
+    sender.close();
+  }
+
+  @Test
+  void connectedEndpoint_peerNotListening_reportsPortUnreachableAtReceive_andGoesOn() throws Exception {
+    DatagramEndpoint gone = await(Datagrams.bind(HOST, 0));
+    int port = gone.localAddress().getPort();
+    gone.close();
+    await(gone.waitClosed());
+    DatagramEndpoint client = await(Datagrams.connect(HOST, port));
+    client.send(bytes("anyone?"));
+    assertThatThrownBy(() -> await(client.receive())).isInstanceOf(PortUnreachableException.class);
+    assertThat(client.isClosing()).isFalse();
+    client.close();
+  }
+
+  @Test
+  void close_endsWaitingReceivesWithNull_andRefusesSends() throws Exception {
+    DatagramEndpoint e = await(Datagrams.bind(HOST, 0));
+    Task<Datagram> t = loop.createTask(e.receive());
+    await(Coroutines.sleep(1));
+    e.close();
+    assertThat(loop.runUntilComplete(t)).isNull();
+    assertThat(await(e.receive())).isNull();
+    assertThatThrownBy(() -> e.sendTo(bytes("x"), new InetSocketAddress(HOST, 9))).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void reusePort_twoEndpointsBindTheSamePort_withoutItTheSecondIsRefused() throws Exception {
+    DatagramOptions shared = DatagramOptions.defaults().reusePort(true);
+    DatagramEndpoint a = await(Datagrams.createEndpoint(shared.local(HOST, 0)));
+    int port = a.localAddress().getPort();
+    DatagramEndpoint b = await(Datagrams.createEndpoint(shared.local(HOST, port)));
+    assertThat(b.localAddress().getPort()).isEqualTo(port);
+    assertThat(b.channel().getOption(StandardSocketOptions.SO_REUSEPORT)).isTrue();
+    assertThatThrownBy(() -> await(Datagrams.bind(HOST, port)))
+        .isInstanceOf(BindException.class)
+        .hasMessageContaining(HOST + ":" + port);
+    a.close();
+    b.close();
+  }
+
+  @Test
+  void allowBroadcast_setsSoBroadcast_andABroadcastSendIsAccepted() throws Exception {
+    DatagramEndpoint e = await(Datagrams.createEndpoint(DatagramOptions.defaults().allowBroadcast(true)));
+    assertThat(e.channel().getOption(StandardSocketOptions.SO_BROADCAST)).isTrue();
+    DatagramEndpoint plain = await(Datagrams.createEndpoint(DatagramOptions.defaults()));
+    assertThat(plain.channel().getOption(StandardSocketOptions.SO_BROADCAST)).isFalse();
+    e.sendTo(bytes("to all"), new InetSocketAddress("255.255.255.255", e.localAddress().getPort()));
+    await(Coroutines.sleep(10));
+    // without SO_BROADCAST the kernel refuses it (EACCES), reported at the next receive
+    plain.sendTo(bytes("to all"), new InetSocketAddress("255.255.255.255", plain.localAddress().getPort()));
+    assertThatThrownBy(() -> await(plain.receive())).isInstanceOf(IOException.class);
+    e.close();
+    plain.close();
+  }
+
+  @Test
+  void misuse_isRefusedWithClearErrors() throws Exception {
+    DatagramEndpoint e = await(Datagrams.bind(HOST, 0));
+    assertThatThrownBy(() -> e.send(bytes("x"))).isInstanceOf(IllegalStateException.class).hasMessageContaining("sendTo");
+    assertThatThrownBy(() -> e.sendTo(new byte[65_508], e.localAddress())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65507");
+    DatagramEndpoint c = await(Datagrams.connect(HOST, e.localAddress().getPort()));
+    assertThatThrownBy(() -> c.sendTo(bytes("x"), new InetSocketAddress(HOST, 9))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connected");
+    assertThatThrownBy(() -> DatagramOptions.defaults().receiveCapacity(0)).isInstanceOf(IllegalArgumentException.class);
+    e.close();
+    c.close();
+  }
+
+  @Test
+  void manyDatagrams_sentFasterThanTheSocketTakes_allArriveInOrder() throws Exception {
+    DatagramEndpoint e = await(Datagrams.createEndpoint(DatagramOptions.defaults().local(HOST, 0).receiveCapacity(100_000)));
+    DatagramEndpoint s = await(Datagrams.connect(HOST, e.localAddress().getPort()));
+    int n = 2000;
+    for (int i = 0; i < n; i++) {
+      s.send(bytes("m" + i));
+      if (i % 100 == 99) {
+        await(s.drain());
+        await(Coroutines.sleep(1)); // let the receiver read: loopback drops what overflows its buffer
+      }
+    }
+    runUntilRead(e, n);
+    for (int i = 0; i < n; i++) {
+      assertThat(text(await(e.receive()))).isEqualTo("m" + i);
+    }
+    assertThat(e.droppedCount()).isZero();
+    e.close();
+    s.close();
+  }
+}
