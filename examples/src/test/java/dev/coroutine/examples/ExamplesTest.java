@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coroutine.examples.io.EchoDemo;
 import dev.coroutine.examples.io.HttpGet;
+import dev.coroutine.examples.io.UdpEcho;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -195,6 +196,24 @@ class ExamplesTest {
             "<h1>hello from the streams</h1>",
             "<p>you asked for /index.html</p>");
     assertThat(c.seconds()).isLessThan(20.0);
+  }
+
+  @Test
+  void udpEcho_eachDatagramComesBack_inOrder_noneDropped() throws Exception {
+    Captured c = Captured.run(UdpEcho::main);
+
+    assertThat(c.lines())
+        .containsExactly(
+            "client sends:  hello 0",
+            "server echoes: hello 0",
+            "client got:    hello 0",
+            "client sends:  hello 1",
+            "server echoes: hello 1",
+            "client got:    hello 1",
+            "client sends:  hello 2",
+            "server echoes: hello 2",
+            "client got:    hello 2",
+            "server echoed 3 datagrams, dropped 0");
   }
 
   @Test
