@@ -41,7 +41,7 @@ final class KitOverhead {
 
   public static void main(String[] args) {
     int runs = 2000;
-    for (int round = 0; round < 3; round++) {
+    for (int round = 0; round < 6; round++) {
       long t0 = System.nanoTime();
       for (int i = 0; i < runs; i++) {
         Coroutines.runWithVirtualTime(empty());
