@@ -104,7 +104,15 @@ final class TestRun {
             "coroutine-test " + name);
     t.setDaemon(true); // a loop stuck past its limit is abandoned, never keeps the JVM alive
     t.start();
-    if (!finished.await(limit.toNanos(), TimeUnit.NANOSECONDS)) {
+    boolean done;
+    try {
+      done = finished.await(limit.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      timedOut = true; // the runner gave up on the test: stop its loop too, then say so
+      stop();
+      throw e;
+    }
+    if (!done) {
       throw timedOut(t, finished);
     }
     if (failure != null) {
@@ -116,11 +124,7 @@ final class TestRun {
   private AssertionError timedOut(Thread t, CountDownLatch finished) throws InterruptedException {
     timedOut = true;
     String dump = loop.dumpTasks(); // from this thread: asks the loop, or snapshots it if stuck
-    try {
-      loop.callSoonThreadsafe(loop::stop);
-    } catch (IllegalStateException closedMeanwhile) {
-      // it finished just now: the dump above still shows where it was
-    }
+    stop();
     boolean stopped = finished.await(GRACE_MILLIS, TimeUnit.MILLISECONDS);
     if (!stopped) {
       t.interrupt(); // a callback blocked in sleep() or blocking I/O may give up
@@ -136,6 +140,15 @@ final class TestRun {
                 : "; its loop thread \"" + t.getName() + "\" did not stop and was abandoned")
             + ". "
             + dump);
+  }
+
+  /** Asks the loop, from another thread, to stop after its current pass. */
+  private void stop() {
+    try {
+      loop.callSoonThreadsafe(loop::stop);
+    } catch (IllegalStateException closedMeanwhile) {
+      // it finished just now
+    }
   }
 
   private static String seconds(Duration d) {

@@ -13,9 +13,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
+import dev.coroutine.EventLoop;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -90,6 +92,33 @@ class RunTestTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("did not finish within its real-time limit of 300 ms")
         .hasMessageContaining("waiting on Future");
+  }
+
+  @Async
+  private static Coroutine<Void> publishesItsLoopThenWaits(AtomicReference<EventLoop> loop) {
+    loop.set(Coroutines.getRunningLoop());
+    await(Coroutines.getRunningLoop().createFuture());
+    return done();
+  }
+
+  @Test
+  void interruptingTheWaitingRunner_stopsAndClosesTheTestsLoop() throws Exception {
+    AtomicReference<EventLoop> loop = new AtomicReference<>();
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread runner =
+        new Thread(() -> thrown.set(catchThrowable(() -> runTest(publishesItsLoopThenWaits(loop)))));
+    runner.start();
+    while (loop.get() == null) {
+      Thread.sleep(5);
+    }
+    runner.interrupt();
+    runner.join(30_000); // hang guard only
+    assertThat(thrown.get()).isInstanceOf(InterruptedException.class);
+    long giveUp = System.nanoTime() + 30_000_000_000L; // hang guard only
+    while (!loop.get().isClosed() && System.nanoTime() < giveUp) {
+      Thread.sleep(5);
+    }
+    assertThat(loop.get().isClosed()).isTrue();
   }
 
   @Async
