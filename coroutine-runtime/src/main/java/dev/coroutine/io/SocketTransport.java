@@ -4,24 +4,20 @@ import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import java.io.IOException;
 import java.net.SocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
-import java.util.ArrayList;
 
 /**
  * One connected, non-blocking socket on the loop: asyncio's selector socket transport. It reads
  * into its {@link Protocol}'s buffer when the socket is readable and writes what was queued when
  * it is writable.
  *
- * <p>Invariant: the queued output is {@code wbuf[wstart, wend)}; a writer callback is registered
- * exactly while it is not empty. A write goes straight to the socket when nothing is queued. Once
- * more than {@link #high} bytes are queued, {@link StreamWriter#drain()} waits until at most
- * {@link #low} are left. Closing ({@link #close}) stops reading, flushes, then closes the socket;
+ * <p>Invariant: a writer callback is registered exactly while the {@link WriteQueue} is not
+ * empty. A write goes straight to the socket when nothing is queued. Above the queue's high-water
+ * mark {@link StreamWriter#drain()} waits until its low-water mark. Closing ({@link #close}) stops reading, flushes, then closes the socket;
  * whatever ends the connection ends it through {@link #closeNow}, which tells the protocol (end of
  * stream, or the error), the drainers and {@link #closed} exactly once.
  */
 final class SocketTransport implements Transport {
-  private static final byte[] EMPTY = new byte[0];
   /** The least free room asked of the protocol's buffer before reading from the socket. */
   private static final int MIN_READ = 8192;
 
@@ -44,22 +40,8 @@ final class SocketTransport implements Transport {
   private boolean readingPaused;
   /** The peer sent its end of stream (or the reader was failed). */
   private boolean readEof;
-  /** Queued output. */
-  private byte[] wbuf = EMPTY;
-  /** A view of {@link #wbuf} for channel writes. */
-  private ByteBuffer wview = ByteBuffer.wrap(wbuf);
-  /** Start of the queued output. */
-  private int wstart;
-  /** End of the queued output. */
-  private int wend;
-  /** High-water mark of the output queue. */
-  private int high = 64 * 1024;
-  /** Low-water mark of the output queue. */
-  private int low = 16 * 1024;
-  /** More than {@link #high} bytes were queued and not yet flushed down to {@link #low}. */
-  private boolean writingPaused;
-  /** Futures of drains waiting for {@link #writingPaused} to end, or null. */
-  private ArrayList<Future<Void>> drainers;
+  /** Output the socket has not taken yet, with its flow control. */
+  private final WriteQueue queue;
   /** {@link #close()} was called: no more writes; the socket closes once flushed. */
   private boolean closing;
   /** {@link #writeEof()} was called and the output is not flushed yet. */
@@ -77,6 +59,7 @@ final class SocketTransport implements Transport {
     this.channel = channel;
     this.serverSide = serverSide;
     this.closed = loop.createFuture();
+    this.queue = new WriteQueue(loop);
   }
 
   @Override
@@ -160,73 +143,28 @@ final class SocketTransport implements Transport {
     if (len == 0) {
       return;
     }
-    if (wstart == wend) {
-      int n;
-      try {
-        n = channel.write(ByteBuffer.wrap(b, off, len));
-      } catch (IOException e) {
-        closeNow(e);
-        return;
+    try {
+      if (queue.write(channel, b, off, len)) {
+        loop.addWriter(channel, onWritable);
       }
-      if (n == len) {
-        return;
-      }
-      off += n;
-      len -= n;
-      append(b, off, len);
-      loop.addWriter(channel, onWritable);
-    } else {
-      append(b, off, len);
+    } catch (IOException e) {
+      closeNow(e);
     }
-    if (!writingPaused && wend - wstart > high) {
-      writingPaused = true;
-    }
-  }
-
-  private void append(byte[] b, int off, int len) {
-    if (wbuf.length - wend < len) {
-      int size = wend - wstart;
-      if (wbuf.length - size >= len && size <= wbuf.length / 2) {
-        System.arraycopy(wbuf, wstart, wbuf, 0, size);
-      } else {
-        byte[] nb = new byte[Math.max(Math.max(wbuf.length * 2, 16 * 1024), size + len)];
-        System.arraycopy(wbuf, wstart, nb, 0, size);
-        wbuf = nb;
-        wview = ByteBuffer.wrap(nb);
-      }
-      wstart = 0;
-      wend = size;
-    }
-    System.arraycopy(b, off, wbuf, wend, len);
-    wend += len;
   }
 
   private void writeReady() {
-    if (isClosed || wstart == wend) {
+    if (isClosed || queue.isEmpty()) {
       return;
     }
-    int n;
+    boolean empty;
     try {
-      wview.limit(wend).position(wstart);
-      n = channel.write(wview);
+      empty = queue.flush(channel);
     } catch (IOException e) {
       closeNow(e);
       return;
     }
-    wstart += n;
-    if (wstart == wend) {
-      wstart = wend = 0;
-      if (wbuf.length > 1 << 20) {
-        wbuf = EMPTY; // do not keep a large burst's buffer for the connection's lifetime
-        wview = ByteBuffer.wrap(wbuf);
-      }
+    if (empty) {
       loop.removeWriter(channel);
-    }
-    if (writingPaused && wend - wstart <= low) {
-      writingPaused = false;
-      wakeDrainers(null);
-    }
-    if (wstart == wend) {
       if (closing) {
         closeNow(null);
       } else if (eofPending) {
@@ -237,70 +175,32 @@ final class SocketTransport implements Transport {
 
   @Override
   public int writeBufferSize() {
-    return wend - wstart;
+    return queue.size();
   }
 
   @Override
   public int writeBufferHigh() {
-    return high;
+    return queue.high();
   }
 
   @Override
   public int writeBufferLow() {
-    return low;
+    return queue.low();
   }
 
   @Override
   public void setWriteBufferLimits(int high, int low) {
-    if (high < low || low < 0) {
-      throw new IllegalArgumentException("high (" + high + ") must be >= low (" + low + ") >= 0");
-    }
-    this.high = high;
-    this.low = low;
-    if (!writingPaused && wend - wstart > high) {
-      writingPaused = true;
-    } else if (writingPaused && wend - wstart <= low) {
-      writingPaused = false;
-      wakeDrainers(null);
-    }
+    queue.setLimits(high, low);
   }
 
   @Override
   public boolean mustDrain() {
-    return writingPaused || lost != null;
+    return queue.paused() || lost != null;
   }
 
   @Override
   public Future<Void> drainFuture() {
-    if (lost != null) {
-      return IoFrames.failed(loop, lost);
-    }
-    if (!writingPaused || isClosed) {
-      return IoFrames.completed(loop, null);
-    }
-    Future<Void> f = loop.createFuture();
-    if (drainers == null) {
-      drainers = new ArrayList<>();
-    }
-    drainers.add(f);
-    return f;
-  }
-
-  private void wakeDrainers(Throwable e) {
-    ArrayList<Future<Void>> ds = drainers;
-    if (ds == null) {
-      return;
-    }
-    drainers = null;
-    for (Future<Void> f : ds) {
-      if (!f.isDone()) {
-        if (e == null) {
-          f.setResult(null);
-        } else {
-          f.setException(e);
-        }
-      }
-    }
+    return queue.drainFuture(lost, isClosed);
   }
 
   @Override
@@ -316,7 +216,7 @@ final class SocketTransport implements Transport {
     if (eofPending || outputShut || isClosed) {
       return;
     }
-    if (wstart == wend) {
+    if (queue.isEmpty()) {
       shutdownOutput();
     } else {
       eofPending = true;
@@ -348,7 +248,7 @@ final class SocketTransport implements Transport {
     if (!readEof && !readingPaused && !isClosed) {
       loop.removeReader(channel);
     }
-    if (wstart == wend) {
+    if (queue.isEmpty()) {
       closeNow(null);
     }
   }
@@ -356,7 +256,7 @@ final class SocketTransport implements Transport {
   @Override
   public void abort() {
     closing = true;
-    wstart = wend = 0;
+    queue.clear();
     closeNow(null);
   }
 
@@ -396,7 +296,6 @@ final class SocketTransport implements Transport {
     isClosed = true;
     closing = true;
     lost = e;
-    wstart = wend = 0;
     try {
       channel.close();
     } catch (IOException ignored) {
@@ -405,8 +304,7 @@ final class SocketTransport implements Transport {
     if (protocol != null) {
       protocol.connectionLost(e);
     }
-    writingPaused = false;
-    wakeDrainers(e);
+    queue.closed(e);
     if (e == null) {
       closed.setResult(null);
     } else {

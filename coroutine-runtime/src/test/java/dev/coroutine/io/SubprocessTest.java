@@ -1,0 +1,240 @@
+package dev.coroutine.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.TestBase;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Subprocesses against real programs (sh, cat, tee, sleep, kill), with the pipes served by the
+ * selector (Linux) and by pump threads (the portable way): each parameterized test runs both.
+ */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class SubprocessTest extends TestBase {
+
+  <T> T await(Coroutine<T> c) {
+    return loop.runUntilComplete(loop.createTask(c));
+  }
+
+  /** Starts {@code argv} with the selector-served pipes ({@code native}) or pump threads. */
+  Subprocess start(boolean nativePipes, SubprocessOptions o, String... argv) {
+    if (nativePipes) {
+      assumeTrue(ChildPipes.SUPPORTED, "no /proc/self/fd here");
+    }
+    return await(
+        IoFrames.lazy(
+            () -> {
+              try {
+                return IoFrames.completed(loop, Subprocess.start(loop, List.of(argv), o, nativePipes));
+              } catch (IOException e) {
+                return IoFrames.failed(loop, e);
+              }
+            }));
+  }
+
+  static String text(byte[] b) {
+    return new String(b, StandardCharsets.UTF_8);
+  }
+
+  static List<String> pumpThreads() {
+    List<String> out = new ArrayList<>();
+    for (Thread t : Thread.getAllStackTraces().keySet()) {
+      if (t.getName().startsWith("coroutine-subprocess-")) {
+        out.add(t.getName());
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest(name = "native pipes: {0}")
+  @ValueSource(booleans = {true, false})
+  void exec_stdoutPiped_readsLinesThenEndOfFile_andTheExitCode(boolean nativePipes) throws Exception {
+    Subprocess p =
+        start(nativePipes, SubprocessOptions.defaults().stdout(Stdio.PIPE), "sh", "-c", "echo one; echo two; exit 3");
+    assertThat(p.stdin()).isNull();
+    assertThat(p.stderr()).isNull();
+    assertThat(await(p.stdout().readLine())).isEqualTo("one");
+    assertThat(await(p.stdout().readLine())).isEqualTo("two");
+    assertThat(await(p.stdout().readLine())).isNull();
+    assertThat(await(p.waitFor())).isEqualTo(3);
+    assertThat(p.exitCode()).isEqualTo(3);
+    assertThat(p.pid()).isEqualTo(p.process().pid()).isPositive();
+  }
+
+  @ParameterizedTest(name = "native pipes: {0}")
+  @ValueSource(booleans = {true, false})
+  void stdinPiped_linesGoInAndComeBack_closeSendsEndOfFile(boolean nativePipes) throws Exception {
+    Subprocess p = start(nativePipes, SubprocessOptions.pipes(), "cat");
+    for (int i = 0; i < 3; i++) {
+      p.stdin().write("line " + i + "\n");
+      await(p.stdin().drain());
+      assertThat(await(p.stdout().readLine())).isEqualTo("line " + i);
+    }
+    assertThat(p.exitCode()).isNull(); // cat waits for more
+    p.stdin().close();
+    assertThat(await(p.stdout().readLine())).isNull();
+    assertThat(await(p.waitFor())).isZero();
+    assertThat(p.stdin().isClosing()).isTrue();
+  }
+
+  @ParameterizedTest(name = "native pipes: {0}")
+  @ValueSource(booleans = {true, false})
+  void communicate_tenMegabytesInto_tenOutOfEachPipe_withoutDeadlock(boolean nativePipes) throws Exception {
+    byte[] input = new byte[10 << 20];
+    new Random(42).nextBytes(input);
+    // tee writes everything to stdout and to stderr: 10 MB in, 20 MB out, far beyond the pipes'
+    // 64 KiB: writing all the input before reading, or reading one pipe after the other, hangs
+    Subprocess p = start(nativePipes, SubprocessOptions.pipes(), "sh", "-c", "tee /dev/fd/2");
+    Subprocess.Output out = await(p.communicate(input));
+    assertThat(out.exitCode()).isZero();
+    assertThat(out.stdout()).isEqualTo(input);
+    assertThat(out.stderr()).isEqualTo(input);
+    assertThat(p.exitCode()).isZero();
+  }
+
+  @Test
+  void nativePipes_needNoThreadPerPipe_pumpedOnesDo() throws Exception {
+    assumeTrue(ChildPipes.SUPPORTED, "no /proc/self/fd here");
+    Subprocess n = start(true, SubprocessOptions.pipes(), "cat");
+    assertThat(pumpThreads()).isEmpty();
+    Subprocess t = start(false, SubprocessOptions.pipes(), "cat");
+    assertThat(pumpThreads())
+        .contains(
+            "coroutine-subprocess-" + t.pid() + "-stdin",
+            "coroutine-subprocess-" + t.pid() + "-stdout",
+            "coroutine-subprocess-" + t.pid() + "-stderr");
+    n.stdin().close();
+    t.stdin().close();
+    assertThat(await(n.communicate()).exitCode()).isZero();
+    assertThat(await(t.communicate()).exitCode()).isZero();
+  }
+
+  @ParameterizedTest(name = "native pipes: {0}")
+  @ValueSource(booleans = {true, false})
+  void stderrMergedIntoStdout_bothArriveOnStdout(boolean nativePipes) throws Exception {
+    Subprocess p =
+        start(
+            nativePipes,
+            SubprocessOptions.defaults().stdout(Stdio.PIPE).stderr(Stdio.STDOUT),
+            "sh", "-c", "echo out; echo err >&2");
+    assertThat(p.stderr()).isNull();
+    Subprocess.Output o = await(p.communicate());
+    assertThat(text(o.stdout())).isEqualTo("out\nerr\n");
+    assertThat(o.stderr()).isNull();
+  }
+
+  @Test
+  void stdinDevnull_readsEndOfFileAtOnce_outputDevnull_isDropped() throws Exception {
+    Subprocess p =
+        await(Subprocesses.exec(SubprocessOptions.defaults().stdin(Stdio.DEVNULL).stdout(Stdio.PIPE).stderr(Stdio.DEVNULL),
+            "sh", "-c", "cat; echo done; echo lost >&2"));
+    Subprocess.Output o = await(p.communicate());
+    assertThat(text(o.stdout())).isEqualTo("done\n");
+    assertThat(o.exitCode()).isZero();
+  }
+
+  @Test
+  void shell_runsTheCommandLineWithSh_environmentAndDirectoryApplied() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("subprocess-test").toRealPath();
+    try {
+      Subprocess p =
+          await(Subprocesses.shell("echo $((40 + 2)) $GREETING; pwd; echo oops >&2; exit 5",
+              SubprocessOptions.pipes().environment("GREETING", "hello").directory(dir)));
+      Subprocess.Output o = await(p.communicate());
+      assertThat(text(o.stdout())).isEqualTo("42 hello\n" + dir + "\n");
+      assertThat(text(o.stderr())).isEqualTo("oops\n");
+      assertThat(o.exitCode()).isEqualTo(5);
+    } finally {
+      java.nio.file.Files.delete(dir);
+    }
+  }
+
+  @Test
+  void exec_programThatDoesNotExist_failsTheAwaitWithIOExceptionNamingIt() {
+    Coroutine<Subprocess> c;
+    try {
+      c = Subprocesses.exec(SubprocessOptions.pipes(), "no-such-program-4711", "arg");
+    } catch (IOException e) {
+      throw new AssertionError("the call itself must not fail", e);
+    }
+    assertThatThrownBy(() -> await(c)).isInstanceOf(IOException.class).hasMessageContaining("no-such-program-4711");
+  }
+
+  @Test
+  void kill_endsTheChild_exitCodeSaysSignal9() throws Exception {
+    Subprocess p = await(Subprocesses.exec("sleep", "1000"));
+    assertThat(p.exitCode()).isNull();
+    p.kill();
+    assertThat(await(p.waitFor())).isEqualTo(128 + 9);
+  }
+
+  @Test
+  void terminate_sendsSigterm_whichTheChildCanTrap() throws Exception {
+    Subprocess p =
+        await(Subprocesses.exec(SubprocessOptions.defaults().stdout(Stdio.PIPE),
+            "sh", "-c", "trap 'echo term; exit 7' TERM; echo ready; while :; do sleep 0.05; done"));
+    assertThat(await(p.stdout().readLine())).isEqualTo("ready");
+    p.terminate();
+    assertThat(await(p.stdout().readLine())).isEqualTo("term");
+    assertThat(await(p.waitFor())).isEqualTo(7);
+  }
+
+  @Test
+  void sendSignal_usr1AndHup_reachTheChild() throws Exception {
+    Subprocess p =
+        await(Subprocesses.exec(SubprocessOptions.defaults().stdout(Stdio.PIPE),
+            "sh", "-c", "trap 'echo usr1' USR1; trap 'echo hup; exit 9' HUP; echo ready; while :; do sleep 0.05; done"));
+    assertThat(await(p.stdout().readLine())).isEqualTo("ready");
+    p.sendSignal("USR1");
+    assertThat(await(p.stdout().readLine())).isEqualTo("usr1");
+    p.sendSignal("SIGHUP");
+    assertThat(await(p.stdout().readLine())).isEqualTo("hup");
+    assertThat(await(p.waitFor())).isEqualTo(9);
+    p.sendSignal("USR1"); // exited: nothing is sent, nothing fails
+  }
+
+  @Test
+  void sendSignal_unknownName_isRefusedNamingIt() throws Exception {
+    Subprocess p = await(Subprocesses.exec("sleep", "1000"));
+    try {
+      assertThatThrownBy(() -> p.sendSignal("NOSUCHSIG")).isInstanceOf(IOException.class).hasMessageContaining("NOSUCHSIG");
+      assertThatThrownBy(() -> p.sendSignal("INT; rm")).isInstanceOf(IllegalArgumentException.class);
+    } finally {
+      p.kill();
+      await(p.waitFor());
+    }
+  }
+
+  @Test
+  void communicate_childExitsWithoutReadingItsInput_isNotAnError() throws Exception {
+    Subprocess p = await(Subprocesses.exec(SubprocessOptions.pipes(), "sh", "-c", "echo bye"));
+    Subprocess.Output o = await(p.communicate(new byte[1 << 20]));
+    assertThat(text(o.stdout())).isEqualTo("bye\n");
+    assertThat(o.exitCode()).isZero();
+  }
+
+  @Test
+  void communicate_inputWithoutPipedStdin_isRefused() throws Exception {
+    Subprocess p = await(Subprocesses.exec(SubprocessOptions.defaults().stdout(Stdio.PIPE), "true"));
+    assertThatThrownBy(() -> p.communicate(new byte[1])).isInstanceOf(IllegalStateException.class).hasMessageContaining("stdin");
+    assertThat(await(p.communicate()).exitCode()).isZero();
+  }
+
+  @Test
+  void options_stdoutMergeOnlyForStderr() {
+    assertThatThrownBy(() -> SubprocessOptions.defaults().stdout(Stdio.STDOUT)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SubprocessOptions.defaults().stdin(Stdio.STDOUT)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Subprocesses.exec(SubprocessOptions.defaults())).isInstanceOf(IllegalArgumentException.class);
+  }
+}
