@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -46,12 +47,24 @@ public final class Server {
   private final ArrayList<Future<Void>> closeWaiters = new ArrayList<>();
   /** {@link #close()} was called. */
   private boolean closed;
+  /** The socket file of a Unix domain server (removed by {@link #close()}), or null. */
+  private final UnixSockets.SocketFile socketFile;
 
   Server(EventLoop loop, List<ServerSocketChannel> sockets, StreamHandler handler, int limit) {
+    this(loop, sockets, handler, limit, null);
+  }
+
+  Server(
+      EventLoop loop,
+      List<ServerSocketChannel> sockets,
+      StreamHandler handler,
+      int limit,
+      UnixSockets.SocketFile socketFile) {
     this.loop = loop;
     this.sockets = sockets;
     this.handler = handler;
     this.limit = limit;
+    this.socketFile = socketFile;
     for (ServerSocketChannel s : sockets) {
       loop.addReader(s, () -> acceptReady(s));
     }
@@ -60,13 +73,15 @@ public final class Server {
   /**
    * The addresses the server listens on.
    *
-   * @return the bound addresses, one per listening socket
+   * @return the bound addresses, one per listening socket; empty for a Unix domain server
    */
   public List<InetSocketAddress> addresses() {
     List<InetSocketAddress> out = new ArrayList<>();
     for (ServerSocketChannel s : sockets) {
       try {
-        out.add((InetSocketAddress) s.getLocalAddress());
+        if (s.getLocalAddress() instanceof InetSocketAddress) {
+          out.add((InetSocketAddress) s.getLocalAddress());
+        }
       } catch (IOException e) {
         // closed
       }
@@ -77,10 +92,19 @@ public final class Server {
   /**
    * The port of the first listening socket (useful after binding port 0).
    *
-   * @return the port of the first listening socket
+   * @return the port of the first listening socket; -1 for a Unix domain server
    */
   public int port() {
-    return sockets.get(0).socket().getLocalPort();
+    return socketFile != null ? -1 : sockets.get(0).socket().getLocalPort();
+  }
+
+  /**
+   * The socket file of a server made by {@link Streams#startUnixServer}, else null.
+   *
+   * @return the path the server listens on, or null for a TCP server
+   */
+  public Path path() {
+    return socketFile == null ? null : socketFile.path();
   }
 
   /**
@@ -110,7 +134,9 @@ public final class Server {
           return;
         }
         ch.configureBlocking(false);
-        ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        if (socketFile == null) {
+          ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
       } catch (IOException e) {
         backOff(s, e);
         return;
@@ -191,7 +217,8 @@ public final class Server {
   }
 
   /**
-   * Stops listening: closes the listening sockets. Connections already accepted are left open;
+   * Stops listening: closes the listening sockets (and removes a Unix domain server's socket
+   * file). Connections already accepted are left open;
    * close them with {@link #closeClients()}. Idempotent.
    */
   public void close() {
@@ -206,6 +233,9 @@ public final class Server {
       } catch (IOException e) {
         // nothing more to do
       }
+    }
+    if (socketFile != null) {
+      socketFile.remove(); // asyncio 3.13's cleanup_socket
     }
     for (Future<Void> f : serveWaiters) {
       if (!f.isDone()) {
@@ -284,6 +314,11 @@ public final class Server {
 
   @Override
   public String toString() {
-    return "Server[" + addresses() + (closed ? " closed" : "") + ", " + clients.size() + " clients]";
+    return "Server["
+        + (socketFile != null ? socketFile.path() : addresses())
+        + (closed ? " closed" : "")
+        + ", "
+        + clients.size()
+        + " clients]";
   }
 }

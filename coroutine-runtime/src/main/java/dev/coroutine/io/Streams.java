@@ -9,6 +9,7 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -122,6 +123,75 @@ public final class Streams {
                 }
               });
           return result;
+        });
+  }
+
+  /**
+   * Connects to the Unix domain socket at {@code path} (asyncio's {@code open_unix_connection}):
+   * the same reader and writer as over TCP.
+   *
+   * @param path the server's socket file
+   * @return a coroutine whose result is the connection's reader and writer
+   * @throws IOException not by this call: where the returned coroutine is awaited, if nothing
+   *     listens there ({@link java.net.ConnectException} naming the path); declared here so that a
+   *     {@code catch} around the call compiles
+   */
+  public static Coroutine<Connection> openUnixConnection(Path path) throws IOException {
+    return openUnixConnection(path, StreamReader.DEFAULT_LIMIT);
+  }
+
+  /**
+   * {@link #openUnixConnection(Path)} with the reader's buffer limit {@code limit}.
+   *
+   * @param path the server's socket file
+   * @param limit the reader's buffer limit in bytes
+   * @return a coroutine whose result is the connection's reader and writer
+   * @throws IOException not by this call: where the returned coroutine is awaited, if nothing
+   *     listens there; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<Connection> openUnixConnection(Path path, int limit) throws IOException {
+    UnixSockets.requirePath(path);
+    return IoFrames.lazy(() -> UnixSockets.connect(EventLoop.running(), path, limit));
+  }
+
+  /**
+   * Listens on a Unix domain socket at {@code path} (asyncio's {@code start_unix_server}) and runs
+   * {@code handler} in a new task for each connection. A socket file already at the path (left by
+   * a server that died) is replaced; the server removes its file when it closes.
+   *
+   * @param handler serves each accepted connection, in a task of its own
+   * @param path where the socket file goes
+   * @return a coroutine whose result is the listening server ({@link Server#path()})
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the socket
+   *     cannot be bound there; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<Server> startUnixServer(StreamHandler handler, Path path)
+      throws IOException {
+    return startUnixServer(handler, path, StreamReader.DEFAULT_LIMIT);
+  }
+
+  /**
+   * {@link #startUnixServer(StreamHandler, Path)} with readers' buffer limit {@code limit}.
+   *
+   * @param handler serves each accepted connection, in a task of its own
+   * @param path where the socket file goes
+   * @param limit each connection reader's buffer limit in bytes
+   * @return a coroutine whose result is the listening server
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the socket
+   *     cannot be bound there; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<Server> startUnixServer(StreamHandler handler, Path path, int limit)
+      throws IOException {
+    Objects.requireNonNull(handler, "handler");
+    UnixSockets.requirePath(path);
+    return IoFrames.lazy(
+        () -> {
+          EventLoop loop = EventLoop.running();
+          try {
+            return IoFrames.completed(loop, UnixSockets.listen(loop, handler, path, limit, BACKLOG));
+          } catch (IOException e) {
+            return IoFrames.failed(loop, e);
+          }
         });
   }
 

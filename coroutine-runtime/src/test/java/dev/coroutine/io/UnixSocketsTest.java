@@ -1,0 +1,156 @@
+package dev.coroutine.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.TestBase;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Unix domain streams: our client and server, the JDK's blocking socket and Python as peers. */
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class UnixSocketsTest extends TestBase {
+  /** A fresh directory for the socket files of a test. */
+  private Path dir;
+
+  @BeforeEach
+  void dir() throws IOException {
+    dir = Files.createTempDirectory("unix-sockets");
+  }
+
+  @AfterEach
+  void removeDir() throws IOException {
+    try (var files = Files.list(dir)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        Files.delete(p);
+      }
+    }
+    Files.delete(dir);
+  }
+
+  <T> T await(Coroutine<T> c) {
+    return loop.runUntilComplete(loop.createTask(c));
+  }
+
+  Server echoServer(Path path) throws IOException {
+    return await(Streams.startUnixServer(StreamsTest::echoLines, path));
+  }
+
+  @Test
+  void echo_ourClientAndServer_sameStreamsAsTcp_socketFileRemovedOnClose() throws Exception {
+    Path path = dir.resolve("echo.sock");
+    Server s = echoServer(path);
+    assertThat(s.path()).isEqualTo(path);
+    assertThat(s.port()).isEqualTo(-1);
+    assertThat(s.addresses()).isEmpty();
+    assertThat(path).exists();
+    Connection c = await(Streams.openUnixConnection(path));
+    c.writer().write("hello\nover a file\n");
+    assertThat(await(c.reader().readLine())).isEqualTo("hello");
+    assertThat(await(c.reader().readLine())).isEqualTo("over a file");
+    assertThat(c.writer().remoteAddress()).isEqualTo(UnixDomainSocketAddress.of(path));
+    c.writer().writeEof(); // half-close works on Unix sockets too
+    assertThat(await(c.reader().readLine())).isNull();
+    c.writer().close();
+    s.close();
+    await(s.waitClosed());
+    assertThat(path).doesNotExist();
+  }
+
+  @Test
+  void server_servesTheJdksBlockingSocket() throws Exception {
+    Path path = dir.resolve("jdk.sock");
+    Server s = echoServer(path);
+    String got =
+        loop.runUntilComplete(
+            loop.runInExecutor(
+                () -> {
+                  try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
+                    ch.write(ByteBuffer.wrap("from the jdk\n".getBytes(StandardCharsets.UTF_8)));
+                    ch.shutdownOutput();
+                    ByteBuffer b = ByteBuffer.allocate(100);
+                    while (ch.read(b) >= 0) {
+                      // until the server closes
+                    }
+                    return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+                  }
+                }));
+    assertThat(got).isEqualTo("from the jdk\n");
+    s.close();
+  }
+
+  @Test
+  void server_servesPythonsSocketModule() throws Exception {
+    Path path = dir.resolve("py.sock");
+    Server s = echoServer(path);
+    Subprocess py =
+        await(
+            Subprocesses.exec(
+                SubprocessOptions.pipes(),
+                "python3",
+                "-c",
+                "import socket, sys\n"
+                    + "c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)\n"
+                    + "c.connect(sys.argv[1])\n"
+                    + "c.sendall(b'from python\\n')\n"
+                    + "c.shutdown(socket.SHUT_WR)\n"
+                    + "data = b''\n"
+                    + "while chunk := c.recv(100): data += chunk\n"
+                    + "sys.stdout.write(data.decode())\n",
+                path.toString()));
+    Subprocess.Output out = await(py.communicate()); // the loop serves Python meanwhile
+    assertThat(new String(out.stderr(), StandardCharsets.UTF_8)).isEmpty();
+    assertThat(new String(out.stdout(), StandardCharsets.UTF_8)).isEqualTo("from python\n");
+    assertThat(out.exitCode()).isZero();
+    s.close();
+  }
+
+  @Test
+  void startUnixServer_replacesAStaleSocketFile_butRefusesAnyOtherFile() throws Exception {
+    Path stale = dir.resolve("stale.sock");
+    ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    dead.bind(UnixDomainSocketAddress.of(stale));
+    dead.close(); // the file stays, as after a crash
+    assertThat(stale).exists();
+    Server s = echoServer(stale);
+    Connection c = await(Streams.openUnixConnection(stale));
+    c.writer().write("x\n");
+    assertThat(await(c.reader().readLine())).isEqualTo("x");
+    c.writer().close();
+    s.close();
+
+    Path regular = dir.resolve("notes.txt");
+    Files.writeString(regular, "keep me");
+    assertThatThrownBy(() -> echoServer(regular)).isInstanceOf(BindException.class).hasMessageContaining(regular.toString());
+    assertThat(Files.readString(regular)).isEqualTo("keep me");
+  }
+
+  @Test
+  void openUnixConnection_nothingListening_failsNamingThePath() {
+    Path missing = dir.resolve("nobody.sock");
+    assertThatThrownBy(() -> await(Streams.openUnixConnection(missing))).isInstanceOf(IOException.class).hasMessageContaining(missing.toString());
+  }
+
+  @Test
+  void close_leavesAFileThatReplacedTheSocketAlone() throws Exception {
+    Path path = dir.resolve("moved.sock");
+    Server s = echoServer(path);
+    Files.delete(path);
+    Files.writeString(path, "someone else's");
+    s.close();
+    assertThat(Files.readString(path)).isEqualTo("someone else's");
+  }
+}
