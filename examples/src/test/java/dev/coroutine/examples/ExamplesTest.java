@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coroutine.examples.io.EchoDemo;
+import dev.coroutine.examples.io.GracefulShutdown;
 import dev.coroutine.examples.io.HttpGet;
+import dev.coroutine.examples.io.Pipeline;
 import dev.coroutine.examples.io.UdpEcho;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -214,6 +216,33 @@ class ExamplesTest {
             "server echoes: hello 2",
             "client got:    hello 2",
             "server echoed 3 datagrams, dropped 0");
+  }
+
+  @Test
+  void pipeline_feedsOneProgramsLinesToAnother_andReadsEachAnswer() throws Exception {
+    Captured c = Captured.run(Pipeline::main);
+
+    assertThat(c.lines())
+        .containsExactly(
+            "seq says 1, the shell answers 1",
+            "seq says 2, the shell answers 4",
+            "seq says 3, the shell answers 9",
+            "seq says 4, the shell answers 16",
+            "seq says 5, the shell answers 25",
+            "seq exited 0, the shell exited 0 leaving 0 bytes unread");
+  }
+
+  @Test
+  void gracefulShutdown_sigtermWhileAJobRuns_theJobFinishesThenTheServerCloses() throws Exception {
+    Captured c = Captured.run(GracefulShutdown::main, "--demo");
+
+    assertThat(c.lines())
+        .containsExactly(
+            "serving",
+            "client: job sent; sending SIGTERM to the server",
+            "SIGTERM: not accepting any more, waiting for 1 connection(s)",
+            "client: got 'done: slow-job'",
+            "server closed, bye");
   }
 
   @Test
