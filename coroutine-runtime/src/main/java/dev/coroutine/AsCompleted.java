@@ -44,7 +44,7 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
       ac.todo.add(f); // an awaitable passed twice is one future, finishing once
     }
     for (Future<?> f : ac.todo) {
-      f.addDoneCallback(ac);
+      f.whenDone(ac);
     }
     if (timeout != null && !ac.todo.isEmpty()) {
       ac.timer = loop.callLater(timeout, ac::onTimeout);

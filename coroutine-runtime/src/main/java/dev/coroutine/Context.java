@@ -332,6 +332,23 @@ public final class Context {
     return m.size() == 0 ? null : new Context(m);
   }
 
+  /**
+   * Calls {@code callable} on this thread in {@code context}, a private copy (null: a fresh,
+   * empty context), and makes the thread's previous context current again: how work handed to
+   * another thread ({@link EventLoop#runInExecutor}) carries its caller's context, and sets
+   * nothing in the worker's own.
+   */
+  static <T> T callIn(Context context, java.util.concurrent.Callable<T> callable)
+      throws Exception {
+    Cell c = cell();
+    Object outer = c.enter(context != null ? context : FRESH);
+    try {
+      return callable.call();
+    } finally {
+      c.exit(outer);
+    }
+  }
+
   /** The mapping a task's {@link Task#contextSlot()} stands for. */
   static ContextMap mapOfSlot(Object slot) {
     if (slot == null) {

@@ -313,6 +313,21 @@ public final class Coroutines {
   }
 
   /**
+   * Wraps {@code coroutine} in a task on the running loop that runs in {@code context} instead of
+   * a copy of the current context (asyncio 3.11's {@code create_task(coro, name=...,
+   * context=ctx)}); see {@link EventLoop#createTask(Coroutine, String, Context)}.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs
+   * @param name the task's name, or null for "Task-N"
+   * @param context the context the task runs in
+   * @return the scheduled task
+   */
+  public static <T> Task<T> createTask(Coroutine<T> coroutine, String name, Context context) {
+    return EventLoop.running().createTask(coroutine, name, context);
+  }
+
+  /**
    * A future for any awaitable: a future as is, a coroutine wrapped in a task.
    *
    * @param <T> the type of the result
@@ -480,7 +495,7 @@ public final class Coroutines {
           w.timer = loop.callLater(timeout, w);
         }
         for (Future<Object> fu : futures) {
-          fu.addDoneCallback(w); // a done future's callback is scheduled, as asyncio's
+          fu.whenDone(w); // a done future's callback is scheduled, as asyncio's
         }
         f.refs[0] = w;
         f.refs[1] = null;
@@ -604,7 +619,7 @@ public final class Coroutines {
       return inner;
     }
     Future<T> outer = new Future<>(loop);
-    inner.addDoneCallback(
+    inner.whenDone(
         in -> {
           if (outer.isDone()) {
             if (in.state == Future.FAILED) {
@@ -748,7 +763,7 @@ public final class Coroutines {
             }
           };
       f.refs[1] = release;
-      inner.addDoneCallback(release);
+      inner.whenDone(release);
       inner.cancel();
       f.label = 1;
       return AsyncFrame.await(waiter, f);
@@ -774,7 +789,8 @@ public final class Coroutines {
   /**
    * asyncio.to_thread: a coroutine that runs {@code callable} on the running loop's default
    * executor and returns its result (or rethrows its exception unchanged) on the loop thread.
-   * Cancelling the awaiting task does not interrupt the callable.
+   * Cancelling the awaiting task does not interrupt the callable. The callable runs in a copy of
+   * the awaiting task's {@link Context}.
    *
    * @param <T> the type of the callable's result
    * @param callable blocking work to run off the loop thread
@@ -790,7 +806,8 @@ public final class Coroutines {
    * with its result. Cancelling the returned future cancels the task. If the loop is closed before
    * the coroutine finished, the future completes exceptionally with {@link IllegalStateException}
    * (never left pending); on a closed loop this throws it. Waits for room like {@link
-   * EventLoop#callSoonThreadsafe}.
+   * EventLoop#callSoonThreadsafe}. The task runs in a copy of the calling thread's {@link
+   * Context}.
    *
    * @param <T> the type of the coroutine's result
    * @param coroutine the coroutine to run as a task on {@code loop}

@@ -259,6 +259,24 @@ public final class EventLoop implements AutoCloseable {
    */
   public Handle callSoon(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
+    return callSoonBound((Runnable) ContextBound.capture(callback));
+  }
+
+  /**
+   * Schedules {@code callback} to run on the next pass of the loop in {@code context} (asyncio's
+   * {@code call_soon(cb, context=ctx)}): what it sets stays in that context. Without a context, a
+   * callback runs in a copy of the context current when it was scheduled.
+   *
+   * @param callback what to run, on the loop thread
+   * @param context the context it runs in; it must not be entered elsewhere at that time
+   * @return a handle whose {@code cancel()} unschedules the callback
+   */
+  public Handle callSoon(Runnable callback, Context context) {
+    Objects.requireNonNull(callback, "callback");
+    return callSoonBound(ContextBound.explicit(context, callback));
+  }
+
+  private Handle callSoonBound(Runnable callback) {
     checkOpen();
     checkThread("callSoon");
     Handle h = new Handle(this, callback);
@@ -296,6 +314,25 @@ public final class EventLoop implements AutoCloseable {
    */
   public Handle callSoonThreadsafe(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
+    return callSoonThreadsafeBound((Runnable) ContextBound.capture(callback));
+  }
+
+  /**
+   * {@link #callSoonThreadsafe(Runnable)} with the callback run in {@code context} (asyncio's
+   * {@code call_soon_threadsafe(cb, context=ctx)}); without one it runs in a copy of the calling
+   * thread's context.
+   *
+   * @param callback what to run, on the loop thread
+   * @param context the context it runs in; it must not be entered elsewhere at that time
+   * @return a handle whose {@code cancel()} unschedules the callback
+   * @throws IllegalStateException if the loop is closed (or its thread died, which closes it)
+   */
+  public Handle callSoonThreadsafe(Runnable callback, Context context) {
+    Objects.requireNonNull(callback, "callback");
+    return callSoonThreadsafeBound(ContextBound.explicit(context, callback));
+  }
+
+  private Handle callSoonThreadsafeBound(Runnable callback) {
     if (closed) {
       throw closedError();
     }
@@ -437,7 +474,21 @@ public final class EventLoop implements AutoCloseable {
    */
   public Handle callLater(double delaySeconds, Runnable callback) {
     long delay = Deadlines.nanosOfSeconds(delaySeconds, "callLater");
-    return callAtNanos(Deadlines.after(now(), delay), callback);
+    return callAtNanos(Deadlines.after(now(), delay), captured(callback));
+  }
+
+  /**
+   * {@link #callLater(double, Runnable)} with the callback run in {@code context} (asyncio's
+   * {@code call_later(delay, cb, context=ctx)}).
+   *
+   * @param delaySeconds how long from now, in seconds
+   * @param callback what to run, on the loop thread
+   * @param context the context it runs in; it must not be entered elsewhere at that time
+   * @return a handle whose {@code cancel()} unschedules the callback
+   */
+  public Handle callLater(double delaySeconds, Runnable callback, Context context) {
+    long delay = Deadlines.nanosOfSeconds(delaySeconds, "callLater");
+    return callAtNanos(Deadlines.after(now(), delay), explicit(callback, context));
   }
 
   /**
@@ -448,7 +499,21 @@ public final class EventLoop implements AutoCloseable {
    * @return a handle whose {@code cancel()} unschedules the callback
    */
   public Handle callLater(Duration delay, Runnable callback) {
-    return callAtNanos(Deadlines.after(now(), Deadlines.nanos(delay, "callLater")), callback);
+    return callAtNanos(
+        Deadlines.after(now(), Deadlines.nanos(delay, "callLater")), captured(callback));
+  }
+
+  /**
+   * {@link #callLater(Duration, Runnable)} with the callback run in {@code context}.
+   *
+   * @param delay how long from now
+   * @param callback what to run, on the loop thread
+   * @param context the context it runs in; it must not be entered elsewhere at that time
+   * @return a handle whose {@code cancel()} unschedules the callback
+   */
+  public Handle callLater(Duration delay, Runnable callback, Context context) {
+    return callAtNanos(
+        Deadlines.after(now(), Deadlines.nanos(delay, "callLater")), explicit(callback, context));
   }
 
   /**
@@ -461,11 +526,33 @@ public final class EventLoop implements AutoCloseable {
    * @return a handle whose {@code cancel()} unschedules the callback
    */
   public Handle callAt(double when, Runnable callback) {
-    return callAtNanos(Deadlines.nanosOfSeconds(when, "callAt"), callback);
+    return callAtNanos(Deadlines.nanosOfSeconds(when, "callAt"), captured(callback));
+  }
+
+  /**
+   * {@link #callAt(double, Runnable)} with the callback run in {@code context} (asyncio's {@code
+   * call_at(when, cb, context=ctx)}).
+   *
+   * @param when the loop time to run at, in seconds
+   * @param callback what to run, on the loop thread
+   * @param context the context it runs in; it must not be entered elsewhere at that time
+   * @return a handle whose {@code cancel()} unschedules the callback
+   */
+  public Handle callAt(double when, Runnable callback, Context context) {
+    return callAtNanos(Deadlines.nanosOfSeconds(when, "callAt"), explicit(callback, context));
+  }
+
+  /** {@code callback} bound to a copy of the current context (if it is not empty). */
+  private static Runnable captured(Runnable callback) {
+    return (Runnable) ContextBound.capture(Objects.requireNonNull(callback, "callback"));
+  }
+
+  /** {@code callback} bound to the given {@code context}. */
+  private static Runnable explicit(Runnable callback, Context context) {
+    return ContextBound.explicit(context, Objects.requireNonNull(callback, "callback"));
   }
 
   private Handle callAtNanos(long when, Runnable callback) {
-    Objects.requireNonNull(callback, "callback");
     checkOpen();
     checkThread("callLater/callAt");
     Handle h = new Handle(this, callback);
@@ -673,11 +760,31 @@ public final class EventLoop implements AutoCloseable {
    * @return the task, already done if the coroutine finished without suspending
    */
   public <T> Task<T> createTask(Coroutine<T> coroutine, String name, boolean eager) {
+    return newTask(coroutine, name, eager, Context.captureForTask());
+  }
+
+  /**
+   * Wraps {@code coroutine} in a task that runs in {@code context} (asyncio 3.11's {@code
+   * create_task(coro, context=ctx)}) instead of a copy of the current context: what the task sets
+   * stays in {@code context}. The task owns the context while it runs: do not run the context
+   * elsewhere at the same time.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs
+   * @param name the task's name, or null for "Task-N"
+   * @param context the context the task runs in
+   * @return the scheduled task
+   */
+  public <T> Task<T> createTask(Coroutine<T> coroutine, String name, Context context) {
+    return newTask(coroutine, name, eagerTasks, Objects.requireNonNull(context, "context"));
+  }
+
+  private <T> Task<T> newTask(Coroutine<T> coroutine, String name, boolean eager, Object context) {
     checkThread("createTask");
     if (closed) {
       throw new IllegalStateException("event loop is closed");
     }
-    Task<T> t = new Task<>(this, AsyncFrame.asFrame(coroutine), name, Context.captureForTask());
+    Task<T> t = new Task<>(this, AsyncFrame.asFrame(coroutine), name, context);
     if (eager && thread == Thread.currentThread()) {
       t.drive(null, null, false);
     } else {
@@ -804,7 +911,9 @@ public final class EventLoop implements AutoCloseable {
   /**
    * Runs {@code callable} on {@code executor} and returns a future, bound to this loop, that
    * completes on the loop thread with its result or exception. Cancelling the future does not
-   * interrupt the callable (as asyncio).
+   * interrupt the callable (as asyncio). The callable runs in a copy of the caller's {@link
+   * Context} (asyncio's {@code to_thread} does this; its {@code run_in_executor} does not), so
+   * context variables such as a request id reach the worker thread.
    *
    * @param <T> the type of the callable's result
    * @param executor where the callable runs; null for the loop's default executor
@@ -817,13 +926,14 @@ public final class EventLoop implements AutoCloseable {
     checkThread("runInExecutor");
     Executor ex = executor != null ? executor : defaultExecutor();
     Future<T> f = new Future<>(this);
+    Context carried = Context.captureForCallback(); // null: the worker runs in a fresh context
     try {
       ex.execute(
           () -> {
             T r;
             Runnable deliver;
             try {
-              r = callable.call();
+              r = Context.callIn(carried, callable);
               deliver =
                   () -> {
                     if (!f.isDone()) {
@@ -936,7 +1046,7 @@ public final class EventLoop implements AutoCloseable {
     if (future.loop != this) {
       throw new IllegalArgumentException("future belongs to another event loop");
     }
-    future.addDoneCallback(f -> stop());
+    future.whenDone(f -> stop());
     runForever();
     if (!future.isDone()) {
       throw new IllegalStateException("event loop stopped before the future completed");

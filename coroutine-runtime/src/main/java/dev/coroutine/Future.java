@@ -199,12 +199,39 @@ public class Future<T> implements Awaitable<T> {
 
   /**
    * Adds a callback called with this future once it is done. If the future is already done the
-   * callback is scheduled at once; either way it runs from the loop, never inline.
+   * callback is scheduled at once; either way it runs from the loop, never inline, in a copy of
+   * the {@link Context} current now.
    *
    * @param callback called with this future, on the loop thread
    */
   public void addDoneCallback(Consumer<? super Future<T>> callback) {
     Objects.requireNonNull(callback, "callback");
+    register(ContextBound.capture(callback));
+  }
+
+  /**
+   * Adds a callback that runs in {@code context} (asyncio's {@code add_done_callback(fn,
+   * context=ctx)}): what it sets stays in that context. See {@link #addDoneCallback(Consumer)}.
+   *
+   * @param callback called with this future, on the loop thread
+   * @param context the context the callback runs in; it must not be entered elsewhere then
+   */
+  public void addDoneCallback(Consumer<? super Future<T>> callback, Context context) {
+    Objects.requireNonNull(callback, "callback");
+    register(ContextBound.explicit(context, callback));
+  }
+
+  /**
+   * Adds a done-callback without copying the current context: for the runtime's own callbacks,
+   * which read no context variables (and so that a search for them among {@link #callbacks}
+   * finds them as they are).
+   */
+  final void whenDone(Consumer<? super Future<T>> callback) {
+    register(callback);
+  }
+
+  /** Schedules {@code callback} (a Consumer, maybe {@link ContextBound}) now or once done. */
+  private void register(Object callback) {
     if (state != PENDING) {
       scheduleOne(callback);
     } else {
@@ -220,14 +247,14 @@ public class Future<T> implements Awaitable<T> {
    */
   public int removeDoneCallback(Consumer<? super Future<T>> callback) {
     Object cbs = callbacks;
-    if (cbs == callback) {
+    if (cbs != null && ContextBound.unwrap(cbs) == callback) {
       callbacks = null;
       return 1;
     }
     if (cbs instanceof ArrayList) {
       ArrayList<?> list = (ArrayList<?>) cbs;
       int before = list.size();
-      list.removeIf(c -> c == callback);
+      list.removeIf(c -> ContextBound.unwrap(c) == callback);
       return before - list.size();
     }
     return 0;

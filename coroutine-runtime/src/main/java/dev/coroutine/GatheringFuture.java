@@ -51,7 +51,7 @@ final class GatheringFuture<T> extends Future<List<T>> {
       if (children[i].isDone()) {
         doneNow[nDone++] = i;
       } else {
-        children[i].addDoneCallback(new Slot(this, i));
+        children[i].whenDone(new Slot(this, i));
       }
     }
     for (int k = 0; k < nDone; k++) {

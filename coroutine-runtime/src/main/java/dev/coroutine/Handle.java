@@ -6,7 +6,10 @@ package dev.coroutine;
  * TimerHandle} in one class.
  */
 public final class Handle extends TimerEntry implements Runnable {
-  /** The callback; null once cancelled (kept after running, to describe the handle). */
+  /**
+   * The callback, a {@link ContextBound} if it runs in a context of its own; null once cancelled
+   * (kept after running, to describe the handle).
+   */
   private Runnable callback;
   /** The loop that runs it. */
   private final EventLoop loop;
@@ -37,9 +40,9 @@ public final class Handle extends TimerEntry implements Runnable {
     }
   }
 
-  /** The callback, or null once cancelled. */
+  /** The callback as scheduled (without its context), or null once cancelled. */
   Runnable callbackOrNull() {
-    return callback;
+    return (Runnable) ContextBound.unwrap(callback);
   }
 
   /**

@@ -98,6 +98,21 @@ public final class TaskGroup {
    * @return the task, already part of the group
    */
   public <T> Task<T> createTask(Coroutine<T> coroutine, String name) {
+    return createTask(coroutine, name, null);
+  }
+
+  /**
+   * Starts {@code coroutine} as a task named {@code name} of this group that runs in {@code
+   * context} (asyncio's {@code tg.create_task(coro, context=ctx)}); null for a copy of the
+   * current context, as {@link #createTask(Coroutine, String)}.
+   *
+   * @param <T> the type of the coroutine's result
+   * @param coroutine the coroutine the task runs
+   * @param name the task's name, or null for "Task-N"
+   * @param context the context the task runs in, or null for a copy of the current one
+   * @return the task, already part of the group
+   */
+  public <T> Task<T> createTask(Coroutine<T> coroutine, String name, Context context) {
     if (parent == null) {
       throw new IllegalStateException("TaskGroup has not been entered");
     }
@@ -107,12 +122,15 @@ public final class TaskGroup {
     if (aborting) {
       throw new IllegalStateException("TaskGroup is shutting down");
     }
-    Task<T> t = parent.loop.createTask(coroutine, name);
+    Task<T> t =
+        context == null
+            ? parent.loop.createTask(coroutine, name)
+            : parent.loop.createTask(coroutine, name, context);
     if (t.isDone()) {
       taskDone(t); // an eager task that finished without suspending
     } else {
       tasks.add(t);
-      t.addDoneCallback(onTaskDone);
+      t.whenDone(onTaskDone);
     }
     return t;
   }

@@ -41,7 +41,7 @@ final class ThreadsafeSubmission<T> implements Runnable, Consumer<Future<T>> {
       result.completeExceptionally(t);
       return;
     }
-    task.addDoneCallback(this);
+    task.whenDone(this);
     result.whenComplete(
         (v, e) -> {
           if (result.isCancelled()) {
