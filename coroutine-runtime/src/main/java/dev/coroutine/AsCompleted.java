@@ -11,11 +11,13 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
- * The state behind {@link Coroutines#asCompleted}: futures in the order they finish.
+ * The state behind {@link Coroutines#asCompleted} and {@link Coroutines#asCompletedFutures}:
+ * futures in the order they finish.
  *
  * <p>Invariant: {@link #finished} holds futures that finished before anyone asked for them, and
  * {@link #waiters} the askers that came first; at most one of the two is non-empty. A waiter that
- * was cancelled is skipped, so its turn goes to the next asker (no result is lost).
+ * was cancelled is skipped, so its turn goes to the next asker (no result is lost). A waiter gets
+ * the outcome of the future it stands for, or, with {@link #handsOutFutures}, the future itself.
  *
  * @param <T> the result type
  */
@@ -27,19 +29,48 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
   /** Futures finished and not handed out yet, in finishing order. */
   private final ArrayDeque<Future<?>> finished = new ArrayDeque<>();
   /** Futures handed to askers before anything finished for them. */
-  private final ArrayDeque<Future<T>> waiters = new ArrayDeque<>();
+  private final ArrayDeque<Future<Object>> waiters = new ArrayDeque<>();
+  /** Waiters get the finished future itself (asyncio 3.13's async iteration), not its outcome. */
+  private final boolean handsOutFutures;
+  /** How many askers may still be served: one per future. */
+  private int unserved;
   /** The timeout callback, or null. */
   private Handle timer;
   /** The timeout passed: askers that find nothing finished get a TimeoutException. */
   private boolean timedOut;
 
-  private AsCompleted(EventLoop loop) {
+  private AsCompleted(EventLoop loop, boolean handsOutFutures) {
     this.loop = loop;
+    this.handsOutFutures = handsOutFutures;
   }
 
   static <T> List<Coroutine<T>> start(
       EventLoop loop, Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
-    AsCompleted<T> ac = new AsCompleted<>(loop);
+    AsCompleted<T> ac = create(loop, awaitables, timeout, false);
+    int n = ac.unserved;
+    List<Coroutine<T>> out = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      out.add(AsyncFrame.lazy(ac::nextResult));
+    }
+    return out;
+  }
+
+  /**
+   * The futures in finishing order as an async iterable; its iterators share them (each future is
+   * handed out once, to whichever asks first).
+   */
+  static <T> AsyncIterable<Future<T>> iterate(
+      EventLoop loop, Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
+    AsCompleted<T> ac = create(loop, awaitables, timeout, true);
+    return () -> new Iteration<>(ac);
+  }
+
+  private static <T> AsCompleted<T> create(
+      EventLoop loop,
+      Collection<? extends Awaitable<? extends T>> awaitables,
+      Duration timeout,
+      boolean handsOutFutures) {
+    AsCompleted<T> ac = new AsCompleted<>(loop, handsOutFutures);
     for (Future<?> f : Coroutines.futuresOf(loop, awaitables.toArray(new Awaitable<?>[0]))) {
       ac.todo.add(f); // an awaitable passed twice is one future, finishing once
     }
@@ -49,12 +80,28 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
     if (timeout != null && !ac.todo.isEmpty()) {
       ac.timer = loop.callLater(timeout, ac::onTimeout);
     }
-    int n = ac.todo.size();
-    List<Coroutine<T>> out = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      out.add(AsyncFrame.lazy(ac::next));
+    ac.unserved = ac.todo.size();
+    return ac;
+  }
+
+  /** One pass of {@link #iterate}: ends once every future was handed out. */
+  private static final class Iteration<T> extends PullIterator<Future<T>> {
+    /** The shared state. */
+    private final AsCompleted<T> source;
+
+    Iteration(AsCompleted<T> source) {
+      this.source = source;
     }
-    return out;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected Awaitable<Future<T>> fetch() {
+      if (source.unserved == 0) {
+        return null;
+      }
+      source.unserved--;
+      return (Awaitable<Future<T>>) (Awaitable<?>) source.next();
+    }
   }
 
   @Override
@@ -65,10 +112,14 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
     if (todo.isEmpty() && timer != null) {
       timer.cancel();
     }
-    Future<T> w;
+    Future<Object> w;
     while ((w = waiters.poll()) != null) {
       if (!w.isDone()) {
-        copy(f, w);
+        if (handsOutFutures) {
+          w.setResult(f);
+        } else {
+          copy(f, w);
+        }
         return;
       }
     }
@@ -81,7 +132,7 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
       f.removeDoneCallback(this);
     }
     todo.clear();
-    Future<T> w;
+    Future<Object> w;
     while ((w = waiters.poll()) != null) {
       if (!w.isDone()) {
         w.setException(new TimeoutException("asCompleted timed out"));
@@ -89,14 +140,28 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
     }
   }
 
-  /** The future the next asker awaits. */
+  /** The future of the next result: {@link #next()} when waiters get outcomes. */
   @SuppressWarnings("unchecked")
-  private Future<T> next() {
+  private Awaitable<T> nextResult() {
+    return (Awaitable<T>) (Awaitable<?>) next();
+  }
+
+  /**
+   * The future the next asker awaits: of a result, or of a finished future ({@link
+   * #handsOutFutures}).
+   */
+  @SuppressWarnings("unchecked")
+  private Future<Object> next() {
     Future<?> f = finished.poll();
     if (f != null) {
-      return (Future<T>) f;
+      if (!handsOutFutures) {
+        return (Future<Object>) f;
+      }
+      Future<Object> handed = new Future<>(loop);
+      handed.setResult(f);
+      return handed;
     }
-    Future<T> w = new Future<>(loop);
+    Future<Object> w = new Future<>(loop);
     if (timedOut || todo.isEmpty()) {
       w.setException(new TimeoutException("asCompleted timed out"));
     } else {
@@ -105,10 +170,9 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
     return w;
   }
 
-  @SuppressWarnings("unchecked")
-  private static <T> void copy(Future<?> from, Future<T> to) {
+  private static void copy(Future<?> from, Future<Object> to) {
     if (from.state == Future.SUCCEEDED) {
-      to.setResult((T) from.value);
+      to.setResult(from.value);
     } else {
       to.setException(from.failure());
     }

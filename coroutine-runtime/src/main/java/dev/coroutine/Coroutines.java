@@ -603,6 +603,48 @@ public final class Coroutines {
   }
 
   /**
+   * Python 3.13's {@code async for t in as_completed(aws)}: the futures themselves (coroutines
+   * are wrapped in tasks at once) in the order they finish, each handed out done, so that its
+   * {@code result()} or {@code exception()} can be read, and it can be told apart from the others.
+   * After {@code timeout} ({@code null}: none) the {@code await(it.hasNext())} that would wait
+   * for one of the rest throws {@link TimeoutException}; nothing is cancelled. The iterators of the
+   * returned iterable share the futures: each is handed out once.
+   *
+   * <pre>{@code
+   * try (AsyncIterator<Future<Page>> it = asCompletedFutures(tasks, Duration.ofSeconds(5)).iterator()) {
+   *   while (await(it.hasNext())) {
+   *     Future<Page> first = it.next();
+   *     print(first.result());
+   *   }
+   * } catch (TimeoutException e) { ... }
+   * }</pre>
+   *
+   * @param <T> the type of the results
+   * @param awaitables what to wait for
+   * @param timeout the deadline for all of them, from now; null for none
+   * @return the futures in the order they finish
+   * @throws TimeoutException not by this call: where {@code hasNext()} is awaited, once the
+   *     deadline passes; declared here so that a {@code catch} around the call compiles
+   */
+  public static <T> AsyncIterable<Future<T>> asCompletedFutures(
+      Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout)
+      throws TimeoutException {
+    return AsCompleted.iterate(EventLoop.running(), awaitables, timeout);
+  }
+
+  /**
+   * {@link #asCompletedFutures(Collection, Duration)} without a timeout.
+   *
+   * @param <T> the type of the results
+   * @param awaitables what to wait for
+   * @return the futures in the order they finish
+   */
+  public static <T> AsyncIterable<Future<T>> asCompletedFutures(
+      Collection<? extends Awaitable<? extends T>> awaitables) {
+    return AsCompleted.iterate(EventLoop.running(), awaitables, null);
+  }
+
+  /**
    * asyncio.shield: a future that mirrors {@code awaitable} (a coroutine is wrapped in a task)
    * but whose cancellation does not reach it. Cancelling the task that awaits the shield throws
    * {@link CancellationException} there while the inner work goes on.
@@ -782,6 +824,46 @@ public final class Coroutines {
       throw te;
     }
     return inner.result();
+  }
+
+  // ---- async iteration ---------------------------------------------------------------------
+
+  /**
+   * An async generator (Python's {@code async def} with {@code yield}; Kotlin's {@code flow {}}):
+   * the producer is sequential async code that emits values, {@code await(out.emit(x))}.
+   *
+   * <pre>{@code
+   * @Async static Coroutine<Void> countdown(Emitter<Integer> out, int from) {
+   *   for (int i = from; i > 0; i--) {
+   *     await(out.emit(i));
+   *     await(sleep(10));
+   *   }
+   *   return done();
+   * }
+   * ...
+   * try (AsyncIterator<Integer> it = generate(out -> countdown(out, 3)).iterator()) {
+   *   while (await(it.hasNext())) {
+   *     print(it.next());
+   *   }
+   * }
+   * }</pre>
+   *
+   * <p>Cold and lazy: each {@link AsyncIterable#iterator()} runs the producer anew, and nothing of
+   * it runs until the consumer first awaits {@code hasNext()}. The producer runs in the consumer's
+   * task, without a buffer: it runs until its next emit, then waits there until the consumer asks
+   * for the value after. So its failure is thrown at the consumer's {@code await(it.hasNext())}
+   * unchanged; cancelling the consumer's task while the producer waits cancels the producer (its
+   * {@code finally} blocks run); and closing the iterator early ({@code try}-with-resources,
+   * {@link AsyncIterator#aclose()}) throws {@link GeneratorExitException} into the producer at its
+   * emit, so its {@code finally} blocks run.
+   *
+   * @param <T> the type of the values
+   * @param producer makes the producer's coroutine from the emitter, once per iteration
+   * @return an iterable whose iterators each run the producer
+   */
+  public static <T> AsyncIterable<T> generate(AsyncIterable.Producer<T> producer) {
+    Objects.requireNonNull(producer, "producer");
+    return () -> new AsyncGenerator<>(producer);
   }
 
   // ---- threads -----------------------------------------------------------------------------

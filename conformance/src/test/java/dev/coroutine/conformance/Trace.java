@@ -40,6 +40,7 @@ public final class Trace {
   private static final Map<String, String> EXCEPTION_NAMES =
       Map.ofEntries(
           Map.entry("java.util.concurrent.CancellationException", "CancelledError"),
+          Map.entry("dev.coroutine.GeneratorExitException", "GeneratorExit"),
           Map.entry("java.util.concurrent.TimeoutException", "TimeoutError"),
           Map.entry("dev.coroutine.InvalidStateException", "InvalidStateError"),
           Map.entry("java.lang.IllegalArgumentException", "ValueError"),

@@ -1,9 +1,12 @@
 package dev.coroutine.io;
 
 import dev.coroutine.AsyncFrame;
+import dev.coroutine.AsyncIterable;
+import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
+import dev.coroutine.PullIterator;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -164,6 +167,38 @@ public final class StreamReader {
    */
   public Coroutine<String> readLine() throws IOException {
     return op(READ_LINE, 0, null);
+  }
+
+  /**
+   * The lines, as {@link #readLine()} reads them (UTF-8, without terminators), until the end of
+   * the stream: Python's {@code async for line in reader}. A failure of the stream (or a line over
+   * the limit) is thrown at the {@code await(it.hasNext())}. Iterators share the reader: each reads
+   * the lines after what was read before. Closing one leaves the stream open.
+   *
+   * @return the lines of the stream
+   */
+  public AsyncIterable<String> lines() {
+    return () -> new Lines(this);
+  }
+
+  /** One iteration over the lines of a reader: ends at the null after the last line. */
+  private static final class Lines extends PullIterator<String> {
+    /** The reader. */
+    private final StreamReader reader;
+
+    Lines(StreamReader reader) {
+      this.reader = reader;
+    }
+
+    @Override
+    protected Awaitable<String> fetch() throws IOException {
+      return reader.readLine();
+    }
+
+    @Override
+    protected boolean isEnd(String line) {
+      return line == null;
+    }
   }
 
   private <T> Coroutine<T> op(int kind, int n, byte[] separator) {

@@ -1,9 +1,13 @@
 package dev.coroutine.sync;
 
 import dev.coroutine.AsyncFrame;
+import dev.coroutine.AsyncIterable;
+import dev.coroutine.AsyncIterator;
+import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Future;
 import dev.coroutine.LazyCoroutine;
+import dev.coroutine.PullIterator;
 import java.util.ArrayDeque;
 
 /**
@@ -16,9 +20,12 @@ import java.util.ArrayDeque;
  * getter (putter) re-checks the queue when it resumes; if it was cancelled after being woken it
  * wakes the next one in line, so no item and no free slot is left unnoticed.
  *
+ * <p>It is an {@link AsyncIterable}: {@code while (await(it.hasNext())) { T item = it.next(); }}
+ * gets items as {@link #get()} does, until the queue is shut down and empty.
+ *
  * @param <T> the item type
  */
-public class Queue<T> {
+public class Queue<T> implements AsyncIterable<T> {
   /** Stands for a null item in storages that refuse null. */
   private static final Object NULL = new Object();
 
@@ -163,6 +170,40 @@ public class Queue<T> {
     Object o = items.poll();
     wakeUpNext(putters);
     return o == NULL ? null : (T) o;
+  }
+
+  /**
+   * Iterates over the items as they arrive: each {@code hasNext()} waits for an item as {@link
+   * #get()} does, and the iteration ends when the queue is shut down and empty (where {@code get()}
+   * throws {@link QueueShutDownException}). Iterators share the queue: each item goes to whichever
+   * getter or iterator asks first. Like {@code get()}, it does not call {@link #taskDone()};
+   * closing the iterator leaves the queue as it is.
+   *
+   * @return an iterator over the items, in the queue's order
+   */
+  @Override
+  public AsyncIterator<T> iterator() {
+    return new Items<>(this);
+  }
+
+  /** One iteration over a queue's items. */
+  private static final class Items<T> extends PullIterator<T> {
+    /** The queue. */
+    private final Queue<T> queue;
+
+    Items(Queue<T> queue) {
+      this.queue = queue;
+    }
+
+    @Override
+    protected Awaitable<T> fetch() {
+      return queue.get();
+    }
+
+    @Override
+    protected boolean isEnd(Throwable failure) {
+      return failure instanceof QueueShutDownException;
+    }
   }
 
   /**

@@ -40,6 +40,9 @@ public final class Tour {
     STOPS.put("Threads", new Stop("4 concurrency and multithreading", Threads::main));
     STOPS.put(
         "Crawler", new Stop("1 the motivating case: a concurrent web crawler", Crawler::main));
+    STOPS.put(
+        "AsyncGenerators",
+        new Stop("beyond the seed: async generators and async for", AsyncGenerators::main));
   }
 
   public static void main(String[] args) throws Exception {

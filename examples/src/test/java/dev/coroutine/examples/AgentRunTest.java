@@ -117,7 +117,8 @@ class AgentRunTest {
         new Object[] {"GatherFactorial", Expected.GATHER_FACTORIAL},
         new Object[] {"TaskCallback", Expected.TASK_CALLBACK},
         new Object[] {"CreateTask", Expected.CREATE_TASK},
-        new Object[] {"SimpleWait", Expected.SIMPLE_WAIT});
+        new Object[] {"SimpleWait", Expected.SIMPLE_WAIT},
+        new Object[] {"AsyncGenerators", Expected.ASYNC_GENERATORS});
   }
 
   @ParameterizedTest(name = "{0}")

@@ -246,6 +246,14 @@ class ExamplesTest {
   }
 
   @Test
+  void asyncGenerators_tickerEarlyBreakFailureCancellationAndBackPressure() throws Exception {
+    Captured c = Captured.run(AsyncGenerators::main);
+
+    assertThat(c.lines()).containsExactlyElementsOf(Expected.ASYNC_GENERATORS);
+    assertThat(c.err()).as("standard error").isEmpty();
+  }
+
+  @Test
   void tour_runsTheChosenExamplesUnderBanners() throws Exception {
     Captured c = Captured.run(Tour::main, "TaskCallback", "SimpleWait");
 
@@ -270,7 +278,8 @@ class ExamplesTest {
             "SimpleWait",
             "DebugMode",
             "Threads",
-            "Crawler");
+            "Crawler",
+            "AsyncGenerators");
     assertThatThrownBy(() -> Tour.main(new String[] {"Nope"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("no example named Nope");

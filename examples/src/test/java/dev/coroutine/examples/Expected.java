@@ -56,4 +56,38 @@ final class Expected {
           "FIRST_COMPLETED: done [fast], pending [medium, tortoise]",
           "timeout 400 ms: done [fast, medium], pending [tortoise]",
           "ALL_COMPLETED: done [fast, medium, tortoise], pending []");
+
+  /** AsyncGenerators (beyond the seed): every line is fixed by the order of events. */
+  static final List<String> ASYNC_GENERATORS =
+      List.of(
+          "-- async for over PEP 525's ticker",
+          "tick 0",
+          "tick 1",
+          "tick 2",
+          "tick 3",
+          "-- break early: the generator's finally runs (aclose)",
+          "open the file",
+          "alpha",
+          "beta",
+          "the consumer stopped early",
+          "close the file",
+          "after the loop",
+          "-- the producer's exception arrives at the loop",
+          "reading 20.5",
+          "reading 21.0",
+          "the loop raised: sensor offline",
+          "-- cancelling the consumer cancels the producer",
+          "consumer got 0",
+          "producer: cancelled while it slept",
+          "consumer cancelled: true",
+          "-- a generator as a Flow.Publisher, two values at a time",
+          "subscriber requests 2",
+          "producing 1",
+          "subscriber got 1",
+          "producing 2",
+          "subscriber got 2",
+          "subscriber requests 2",
+          "producing 3",
+          "subscriber got 3",
+          "subscriber: complete");
 }
