@@ -61,7 +61,13 @@ final class PublisherIteration<T> extends PullIterator<T> {
   protected Awaitable<? extends T> fetch() {
     if (loop == null) {
       loop = EventLoop.running();
-      publisher.subscribe(new Receiver(loop));
+      try {
+        publisher.subscribe(new Receiver(loop));
+      } catch (RuntimeException | Error e) {
+        error = e; // a publisher that throws from subscribe (rule 1.9 broken): thrown here, once
+        errorDelivered = true;
+        throw e;
+      }
     }
     T item = items.poll();
     if (item != null) {

@@ -437,6 +437,18 @@ class ReactiveStreamsTest extends TestBase {
   }
 
   @Test
+  void fromPublisher_aPublisherThatThrowsFromSubscribe_failsTheFirstHasNext_thenTheIterationEnds() {
+    IllegalStateException broken = new IllegalStateException("broken publisher");
+    Flow.Publisher<Object> pub =
+        s -> {
+          throw broken;
+        };
+    AsyncIterator<Object> it = ReactiveStreams.fromPublisher(pub).iterator();
+    assertThatThrownBy(() -> run(it.hasNext())).isSameAs(broken);
+    assertThat(run(it.hasNext())).isFalse();
+  }
+
+  @Test
   void fromPublisher_ofToPublisher_roundTrips_andAnEarlyCloseEndsTheProducer() {
     List<String> log = new ArrayList<>();
     AsyncIterable<Object> gen =
