@@ -92,7 +92,12 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
           exiting = true;
           value = null;
           hasValue = false;
-          parked.task.loop.createTask(aclose(), "aclose " + this);
+          EventLoop loop = parked.task.loop;
+          if (loop.isClosed()) {
+            end(); // nothing can run the producer's cleanup any more: drop it
+            return;
+          }
+          loop.createTask(aclose(), "aclose " + this);
         }
         return;
       default:

@@ -57,8 +57,9 @@ public interface AsyncIterator<T> extends AutoCloseable {
    * Closes the source without waiting, as a {@code try}-with-resources does on leaving the block:
    * a generator that has not started never will; one suspended at an emit is closed by a task of
    * its own, as by {@link #aclose()}, which runs its {@code finally} blocks from the loop's next
-   * pass (asyncio's finalizer does the same). To have the cleanup done before going on, await
-   * {@link #aclose()} instead. Does nothing if the source has finished or was closed.
+   * pass (asyncio's finalizer does the same); if the loop is closed already, the generator is
+   * dropped without its cleanup. To have the cleanup done before going on, await {@link
+   * #aclose()} instead. Does nothing if the source has finished or was closed.
    */
   @Override
   void close();

@@ -288,6 +288,23 @@ class AsyncGeneratorTest extends TestBase {
   }
 
   @Test
+  void close_ofAParkedProducerAfterTheLoopClosed_dropsItWithoutRunningIt() {
+    List<String> log = new ArrayList<>();
+    AsyncIterator<Object> it =
+        Coroutines.generate(
+                out ->
+                    Co.steps(v -> Co.await(out.emit(1)))
+                        .onFinally(() -> log.add("producer finally"))
+                        .build())
+            .iterator();
+    assertThat(run(it.hasNext())).isTrue();
+    loop.close();
+    it.close();
+    assertThat(log).isEmpty();
+    assertThatThrownBy(it::next).isInstanceOf(NoSuchElementException.class);
+  }
+
+  @Test
   void cancellingTheConsumerWhileTheProducerWaits_cancelsTheProducer_itsFinallyRuns() {
     List<String> log = new ArrayList<>();
     Future<Void> never = loop.createFuture();

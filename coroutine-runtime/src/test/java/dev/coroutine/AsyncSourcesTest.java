@@ -5,6 +5,9 @@ import static dev.coroutine.GatherTest.failAfter;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coroutine.io.Datagram;
+import dev.coroutine.io.DatagramEndpoint;
+import dev.coroutine.io.Datagrams;
 import dev.coroutine.io.LimitOverrunException;
 import dev.coroutine.io.StreamReader;
 import dev.coroutine.sync.Queue;
@@ -19,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The runtime's own sources as async iterables ({@link PullIterator}): a {@link Queue}, a {@link
- * StreamReader}'s lines, {@link Coroutines#asCompletedFutures}.
+ * StreamReader}'s lines, a {@link DatagramEndpoint}'s datagrams, {@link
+ * Coroutines#asCompletedFutures}.
  */
 class AsyncSourcesTest extends TestBase {
 
@@ -139,6 +143,46 @@ class AsyncSourcesTest extends TestBase {
     assertThatThrownBy(() -> run(it.hasNext())).isInstanceOf(LimitOverrunException.class);
     assertThat(run(it.hasNext())).isTrue();
     assertThat(it.next()).isEqualTo("ok");
+  }
+
+  /** Takes {@code n} datagrams from {@code it}, adding their text to {@code got}. */
+  private static Coroutine<Object> takeText(AsyncIterator<Datagram> it, int n, List<Object> got) {
+    if (n == 0) {
+      return Co.seq(v -> null);
+    }
+    return Co.seq(
+        v -> Co.await(it.hasNext()),
+        v -> {
+          got.add(new String(it.next().data(), StandardCharsets.UTF_8));
+          return Co.await(takeText(it, n - 1, got));
+        });
+  }
+
+  @Test
+  void datagrams_iterateWhatArrives_andEndOnceTheEndpointIsClosed() {
+    List<Object> got = new ArrayList<>();
+    DatagramEndpoint[] ends = new DatagramEndpoint[2];
+    run(
+        Co.seq(
+            v -> Co.await(Datagrams.bind("127.0.0.1", 0)),
+            v -> {
+              ends[0] = (DatagramEndpoint) v;
+              return Co.await(Datagrams.connect("127.0.0.1", ends[0].localAddress().getPort()));
+            },
+            v -> {
+              ends[1] = (DatagramEndpoint) v;
+              for (String text : List.of("one", "two", "three")) {
+                ends[1].send(text.getBytes(StandardCharsets.UTF_8));
+              }
+              return Co.await(takeText(ends[0].datagrams().iterator(), 3, got));
+            },
+            v -> {
+              ends[1].close();
+              ends[0].close();
+              return Co.await(ends[0].datagrams().toList());
+            },
+            v -> got.add("after close: " + v)));
+    assertThat(got).containsExactly("one", "two", "three", "after close: []");
   }
 
   @Test

@@ -1,9 +1,12 @@
 package dev.coroutine.io;
 
+import dev.coroutine.AsyncIterable;
+import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
+import dev.coroutine.PullIterator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -167,6 +170,39 @@ public final class DatagramEndpoint {
           receivers.addLast(f);
           return f;
         });
+  }
+
+  /**
+   * The datagrams as they arrive, as {@link #receive()} takes them, until the endpoint is closed
+   * and nothing is left queued: {@code while (await(it.hasNext())) { Datagram d = it.next(); }}.
+   * An error the OS reported for the socket is thrown at the {@code await(it.hasNext())}, and the
+   * iteration may go on, as the endpoint does. Iterators share the endpoint (each datagram goes to
+   * whichever receive asks first); closing one leaves the endpoint open.
+   *
+   * @return the datagrams received
+   */
+  public AsyncIterable<Datagram> datagrams() {
+    return () -> new Incoming(this);
+  }
+
+  /** One iteration over an endpoint's datagrams: ends at the null receive() gives after close. */
+  private static final class Incoming extends PullIterator<Datagram> {
+    /** The endpoint. */
+    private final DatagramEndpoint endpoint;
+
+    Incoming(DatagramEndpoint endpoint) {
+      this.endpoint = endpoint;
+    }
+
+    @Override
+    protected Awaitable<Datagram> fetch() throws IOException {
+      return endpoint.receive();
+    }
+
+    @Override
+    protected boolean isEnd(Datagram d) {
+      return d == null;
+    }
   }
 
   /**
