@@ -49,9 +49,14 @@ public final class Server {
   private boolean closed;
   /** The socket file of a Unix domain server (removed by {@link #close()}), or null. */
   private final UnixSockets.SocketFile socketFile;
+  /**
+   * Where accepted connections go instead of being served here (a {@link GroupServer}'s single
+   * acceptor hands them to the group's loops), or null to serve them on this loop.
+   */
+  private final java.util.function.Consumer<SocketChannel> dispatch;
 
   Server(EventLoop loop, List<ServerSocketChannel> sockets, StreamHandler handler, int limit) {
-    this(loop, sockets, handler, limit, null);
+    this(loop, sockets, handler, limit, null, null);
   }
 
   Server(
@@ -60,11 +65,22 @@ public final class Server {
       StreamHandler handler,
       int limit,
       UnixSockets.SocketFile socketFile) {
+    this(loop, sockets, handler, limit, socketFile, null);
+  }
+
+  Server(
+      EventLoop loop,
+      List<ServerSocketChannel> sockets,
+      StreamHandler handler,
+      int limit,
+      UnixSockets.SocketFile socketFile,
+      java.util.function.Consumer<SocketChannel> dispatch) {
     this.loop = loop;
     this.sockets = sockets;
     this.handler = handler;
     this.limit = limit;
     this.socketFile = socketFile;
+    this.dispatch = dispatch;
     for (ServerSocketChannel s : sockets) {
       loop.addReader(s, () -> acceptReady(s));
     }
@@ -141,8 +157,20 @@ public final class Server {
         backOff(s, e);
         return;
       }
-      accepted(new SocketTransport(loop, ch, true));
+      if (dispatch != null) {
+        dispatch.accept(ch);
+      } else {
+        adopt(ch);
+      }
     }
+  }
+
+  /**
+   * Serves {@code ch}, a connection accepted (here or by another loop's acceptor) and configured
+   * non-blocking, on this server's loop: on the loop thread.
+   */
+  void adopt(SocketChannel ch) {
+    accepted(new SocketTransport(loop, ch, true));
   }
 
   /**

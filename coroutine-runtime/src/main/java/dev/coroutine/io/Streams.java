@@ -32,7 +32,7 @@ public final class Streams {
    * answer some of those connections with a reset: 1,000 clients connecting at once (the soak
    * test, the echo benchmark) lost connections with 100.
    */
-  private static final int BACKLOG = 1024;
+  static final int BACKLOG = 1024;
 
   private Streams() {}
 
@@ -257,7 +257,7 @@ public final class Streams {
     return dots == 3;
   }
 
-  private static void checkPort(int port) {
+  static void checkPort(int port) {
     if (port < 0 || port > 0xFFFF) {
       throw new IllegalArgumentException("port out of range: " + port);
     }

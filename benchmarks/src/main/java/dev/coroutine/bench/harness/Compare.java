@@ -226,6 +226,9 @@ public final class Compare {
     if (wanted("IO")) {
       step("IO echo round trips", this::echo);
     }
+    if (wanted("MC")) {
+      step("MC multi-core echo", this::multiCore);
+    }
     if (wanted("S1")) {
       step("S1 code size", () -> codeSizeSection = CodeSize.section(CodeSize.measure(work)));
     }
@@ -581,6 +584,22 @@ public final class Compare {
     rows.addAll(new EchoRuns(plan, classpath, python, echoScript, this::runChild, notes).run(systems));
   }
 
+  /** The multi-core row's systems: ours on 2 loops (the row ratios compare to), 1 loop, Netty 2. */
+  static final String OURS_ONE_LOOP = "ours, 1 loop";
+  static final String NETTY_TWO_LOOPS = "Netty, 2 event loops";
+
+  private void multiCore() throws Exception {
+    List<ProcSystem> systems =
+        List.of(
+            new ProcSystem(OURS, "ours", jdk25Label, java25, concat(PROC_FLAGS, List.of("-Decho.loops=2"))),
+            new ProcSystem(OURS_ONE_LOOP, "ours", jdk25Label, java25, concat(PROC_FLAGS, List.of("-Decho.loops=1"))),
+            new ProcSystem(NETTY_TWO_LOOPS, "netty", jdk25Label, java25, concat(PROC_FLAGS, List.of("-Decho.loops=2"))));
+    EchoRuns.Plan plan =
+        new EchoRuns.Plan(sizes.ioMillis() / 1000.0, sizes.ioWarmupMillis() / 1000.0, sizes.ioRuns());
+    rows.addAll(
+        new EchoRuns(plan, classpath, python, echoScript, this::runChild, notes).runMultiCore(systems));
+  }
+
   // ---- children ----------------------------------------------------------------------------
 
   /** A child process exited abnormally. */
@@ -697,6 +716,7 @@ public final class Compare {
     md.append("|---|---|---|---:|---|---:|---|---|\n");
     List<String> order = new ArrayList<>(List.of("W1", "W2", "W3", "W4", "W5", "W6", "T1", "T2"));
     order.addAll(EchoRuns.workloads());
+    order.add(EchoRuns.MULTI_CORE);
     for (String w : order) {
       for (Row r : rows) {
         if (!r.workload().equals(w)) {
@@ -806,6 +826,7 @@ public final class Compare {
     goal(md, "W5: within 2x of a plain method call", "W5", List.of(PLAIN), 2.0);
     goal(md, "W6: at most half of kotlinx's nested suspend calls", "W6", List.of(KOTLIN), 0.5);
     EchoRuns.goals(md, this::ours, rows, List.of(NETTY, VT));
+    EchoRuns.multiCoreGoals(md, rows, OURS, OURS_ONE_LOOP, NETTY_TWO_LOOPS);
     List<Row> t2 = rows.stream().filter(r -> r.workload().equals("T2")).collect(Collectors.toList());
     if (t2.size() == 3 && t2.stream().allMatch(r -> r.stats() != null)) {
       double over = t2.get(2).stats().median() / t2.get(0).stats().median() - 1;

@@ -125,9 +125,91 @@ final class EchoRuns {
     return rows;
   }
 
+  /** The multi-core row's workload: 32-byte echoes at 1,000 connections (issue 18). */
+  static final String MULTI_CORE = "MC-1000";
+
+  /**
+   * The multi-core part: each system (ours on 2 loops, on 1 loop, Netty on 2 event loops, told
+   * by {@code -Decho.loops} in its flags) echoes 32-byte lines at 1,000 connections, {@code
+   * plan.runs()} times, alternating; one row per system, workload {@link #MULTI_CORE}.
+   */
+  List<Row> runMultiCore(List<ProcSystem> systems) throws InterruptedException, IOException {
+    Map<String, List<Double>> rates = new LinkedHashMap<>();
+    for (int r = 0; r < plan.runs(); r++) {
+      for (ProcSystem s : systems) {
+        String name = "mc-" + s.key() + "-" + s.label().replaceAll("[^A-Za-z0-9]+", "_") + "-" + r;
+        try {
+          for (Map<String, String> m : runner.run(name, command(s, SIZES.get(0), "1000"))) {
+            rates.computeIfAbsent(s.label(), k -> new ArrayList<>())
+                .add(Double.parseDouble(m.get("round_trips_per_s")));
+          }
+        } catch (ChildFailed e) {
+          notes.add("MC " + s.label() + " run " + r + " failed: " + e.getMessage());
+        }
+      }
+    }
+    List<Row> rows = new ArrayList<>();
+    for (ProcSystem s : systems) {
+      Stats stats = Stats.of(rates.getOrDefault(s.label(), List.of()));
+      if (stats != null) {
+        System.out.printf(
+            Locale.ROOT, "[bench]     MC 1000 conn. %-28s %,10.0f round trips/s%n", s.label(), stats.median());
+      }
+      Map<String, Double> metrics =
+          stats == null ? Map.of() : Map.of("MB/s each way", stats.median() * SIZES.get(0) / 1e6);
+      rows.add(
+          new Row(MULTI_CORE, s.label(), s.jdk(), "round trips/s (32 B, 1000 connections)", stats,
+              metrics, String.join(" ", s.flags()), false));
+    }
+    return rows;
+  }
+
+  /**
+   * The multi-core goals: ours on 2 loops at least 1.8x ours on 1 loop, and at least Netty on 2
+   * event loops, in the same run.
+   */
+  static void multiCoreGoals(
+      StringBuilder md, List<Row> rows, String twoLoops, String oneLoop, String nettyTwo) {
+    Row two = find(rows, twoLoops);
+    Row one = find(rows, oneLoop);
+    Row netty = find(rows, nettyTwo);
+    String a = "MC: 2 loops at least 1.8x one loop (echo, 32 B, 1,000 connections)";
+    String b = "MC: 2 loops at least Netty with 2 event loops (same point)";
+    if (two == null || one == null) {
+      md.append("| ").append(a).append(" | not measured | | |\n");
+    } else {
+      double x = two.stats().median() / one.stats().median();
+      md.append("| ").append(a).append(" | ").append(Compare.fmt(two.stats().median()))
+          .append(String.format(Locale.ROOT, " round trips/s (%.2fx)", x)).append(" | 1 loop ")
+          .append(Compare.fmt(one.stats().median())).append(" → limit ")
+          .append(Compare.fmt(one.stats().median() * 1.8)).append(" | ")
+          .append(x >= 1.8 ? "yes" : "**no**").append(" |\n");
+    }
+    if (two == null || netty == null) {
+      md.append("| ").append(b).append(" | not measured | | |\n");
+    } else {
+      md.append("| ").append(b).append(" | ").append(Compare.fmt(two.stats().median()))
+          .append(" round trips/s | ").append(nettyTwo).append(' ')
+          .append(Compare.fmt(netty.stats().median())).append(" | ")
+          .append(two.stats().median() >= netty.stats().median() ? "yes" : "**no**").append(" |\n");
+    }
+  }
+
+  private static Row find(List<Row> rows, String system) {
+    for (Row r : rows) {
+      if (r.workload().equals(MULTI_CORE) && r.system().equals(system) && r.stats() != null) {
+        return r;
+      }
+    }
+    return null;
+  }
+
   private List<String> command(ProcSystem s, int size) {
+    return command(s, size, CONNECTIONS.stream().map(String::valueOf).collect(Collectors.joining(",")));
+  }
+
+  private List<String> command(ProcSystem s, int size, String counts) {
     List<String> cmd = new ArrayList<>();
-    String counts = CONNECTIONS.stream().map(String::valueOf).collect(Collectors.joining(","));
     String seconds = Double.toString(plan.seconds());
     String warmup = Double.toString(plan.warmup());
     if (s.java() == null) {

@@ -7,8 +7,10 @@ import static dev.coroutine.Coroutines.done;
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
+import dev.coroutine.EventLoopGroup;
 import dev.coroutine.Task;
 import dev.coroutine.io.Connection;
+import dev.coroutine.io.GroupServer;
 import dev.coroutine.io.Server;
 import dev.coroutine.io.StreamReader;
 import dev.coroutine.io.StreamWriter;
@@ -56,6 +58,14 @@ public final class EchoBench {
    * harness also runs 16 KiB messages for throughput).
    */
   public static final int LINE_BYTES = Math.max(2, Integer.getInteger("echo.size", 32));
+
+  /**
+   * Event loops per side: {@code -Decho.loops=N} (default 1). With more than one, ours serves
+   * with a {@link GroupServer} on an {@link EventLoopGroup} of N loops ({@code SO_REUSEPORT}
+   * where the OS has it) and spreads its clients over another group of N loops; Netty gets N
+   * event-loop threads on each side. The multi-core row (MC) compares 1 and 2.
+   */
+  public static final int LOOPS = Math.max(1, Integer.getInteger("echo.loops", 1));
 
   /** The message every client sends: {@link #LINE_BYTES} - 1 printable bytes and a newline. */
   static final byte[] LINE = line(LINE_BYTES);
@@ -137,6 +147,9 @@ public final class EchoBench {
   }
 
   static double ours(int connections, double seconds) throws Exception {
+    if (LOOPS > 1) {
+      return oursGroup(connections, seconds, LOOPS);
+    }
     CompletableFuture<Integer> port = new CompletableFuture<>();
     CompletableFuture<Void> end = new CompletableFuture<>();
     Coroutine<Void> serving = serve(port, end);
@@ -156,6 +169,35 @@ public final class EchoBench {
     end.complete(null);
     server.join();
     return count.sum() / secs;
+  }
+
+  /** Ours on {@code loops} loops per side: a group server, clients spread over a client group. */
+  static double oursGroup(int connections, double seconds, int loops) throws Exception {
+    try (EventLoopGroup serverLoops = new EventLoopGroup(loops, "echo-server");
+        EventLoopGroup clientLoops = new EventLoopGroup(loops, "echo-client")) {
+      GroupServer server =
+          GroupServer.start(serverLoops, EchoBench::echoCatching, "127.0.0.1", 0).get();
+      LongAdder count = new LongAdder();
+      stop = false;
+      List<CompletableFuture<Void>> sides = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < loops; i++) {
+        int share = connections / loops + (i < connections % loops ? 1 : 0);
+        if (share > 0) {
+          sides.add(
+              Coroutines.runCoroutineThreadsafe(
+                  clients(server.port(), share, count), clientLoops.loop(i)));
+        }
+      }
+      Thread.sleep((long) (seconds * 1000));
+      stop = true;
+      for (CompletableFuture<Void> f : sides) {
+        f.get();
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      server.close().get();
+      return count.sum() / secs;
+    } // close(): each loop cancels its handlers and closes its connections
   }
 
   // ---- virtual threads ---------------------------------------------------------------------

@@ -46,8 +46,12 @@ final class NettyEcho {
 
   /** Round trips per second of {@code connections} clients for {@code seconds}. */
   static double run(int connections, double seconds) throws InterruptedException {
-    EventLoopGroup serverLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    EventLoopGroup clientLoop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    // one event-loop thread per side, or EchoBench.LOOPS (the multi-core row): the server's
+    // group accepts on one of its loops and spreads the connections over all of them
+    EventLoopGroup serverLoop =
+        new MultiThreadIoEventLoopGroup(EchoBench.LOOPS, NioIoHandler.newFactory());
+    EventLoopGroup clientLoop =
+        new MultiThreadIoEventLoopGroup(EchoBench.LOOPS, NioIoHandler.newFactory());
     try {
       Channel server =
           new ServerBootstrap()

@@ -1,0 +1,291 @@
+package dev.coroutine.io;
+
+import dev.coroutine.EventLoop;
+import dev.coroutine.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+/**
+ * A stream server that accepts on every loop of an {@link EventLoopGroup}: one {@link Server} per
+ * loop, each serving its connections in tasks of its own loop (a connection never moves).
+ *
+ * <p>Two ways to spread the connections, chosen at {@link #start}:
+ *
+ * <ul>
+ *   <li><b>{@code SO_REUSEPORT}</b> (Linux, the BSDs, macOS: where {@code ServerSocketChannel}
+ *       supports {@link StandardSocketOptions#SO_REUSEPORT}, Java 9 and later): every loop has its
+ *       own listening socket bound to the same address and port, and the kernel spreads incoming
+ *       connections over them (on Linux by a hash of the connection's addresses and ports). No
+ *       loop touches another's connections; an idle loop costs nothing.
+ *   <li><b>One acceptor</b> (where the option is missing, or when asked): loop 0 listens and
+ *       accepts, and hands each accepted connection to the group's loops in round-robin order
+ *       through {@link EventLoop#callSoonThreadsafe}; the receiving loop serves it from then on.
+ * </ul>
+ *
+ * <p>Invariant: {@link #servers}{@code .get(i)} belongs to loop {@code i} of the group and is only
+ * touched on that loop's thread; this object itself is immutable and safe from any thread.
+ */
+public final class GroupServer {
+  /** The group whose loops serve. */
+  private final EventLoopGroup group;
+  /** Server {@code i} runs on loop {@code i}. */
+  private final List<Server> servers;
+  /** The addresses listened on (the first loop's sockets, or the acceptor's). */
+  private final List<InetSocketAddress> addresses;
+  /** True if every loop listens itself ({@code SO_REUSEPORT}); false for one acceptor. */
+  private final boolean reusesPort;
+
+  private GroupServer(
+      EventLoopGroup group,
+      List<Server> servers,
+      List<InetSocketAddress> addresses,
+      boolean reusesPort) {
+    this.group = group;
+    this.servers = Collections.unmodifiableList(servers);
+    this.addresses = Collections.unmodifiableList(addresses);
+    this.reusesPort = reusesPort;
+  }
+
+  /**
+   * True where this JDK and OS let several sockets listen on one port ({@code SO_REUSEPORT}).
+   *
+   * @return true if {@code ServerSocketChannel} supports {@code SO_REUSEPORT} here
+   */
+  public static boolean reusePortSupported() {
+    try (ServerSocketChannel s = ServerSocketChannel.open()) {
+      return s.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@link #start(EventLoopGroup, StreamHandler, String, int, boolean)} with {@code SO_REUSEPORT}
+   * where the OS has it.
+   *
+   * @param group the loops that serve
+   * @param handler serves each accepted connection, in a task of the loop that got it
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one (the same for every loop)
+   * @return a future completed once every loop listens (or is ready to take connections)
+   */
+  public static CompletableFuture<GroupServer> start(
+      EventLoopGroup group, StreamHandler handler, String host, int port) {
+    return start(group, handler, host, port, true);
+  }
+
+  /**
+   * Starts a server on every loop of {@code group}. The host is resolved and the sockets bound on
+   * the calling thread (a host name is looked up there, blocking: call it off the loops, or pass
+   * an IP literal); each loop then starts its {@link Server} on its own thread. Fails (the future
+   * completes exceptionally, the sockets closed) if an address cannot be bound or a loop is
+   * closed.
+   *
+   * @param group the loops that serve
+   * @param handler serves each accepted connection, in a task of the loop that got it
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one (the same for every loop)
+   * @param reusePort true: a listening socket per loop with {@code SO_REUSEPORT} where the OS has
+   *     it (else one acceptor); false: always one acceptor handing out connections round-robin
+   * @return a future completed once every loop is ready
+   */
+  public static CompletableFuture<GroupServer> start(
+      EventLoopGroup group, StreamHandler handler, String host, int port, boolean reusePort) {
+    Objects.requireNonNull(group, "group");
+    Objects.requireNonNull(handler, "handler");
+    Streams.checkPort(port);
+    boolean perLoop = reusePort && reusePortSupported();
+    int n = group.size();
+    List<List<ServerSocketChannel>> sockets = new ArrayList<>();
+    try {
+      InetAddress[] targets =
+          host == null || host.isEmpty() ? new InetAddress[] {null} : InetAddress.getAllByName(host);
+      int listeners = perLoop ? n : 1;
+      for (int i = 0; i < listeners; i++) {
+        sockets.add(new ArrayList<>());
+      }
+      int p = port;
+      for (InetAddress a : targets) {
+        for (int i = 0; i < listeners; i++) {
+          ServerSocketChannel s = ServerSocketChannel.open();
+          sockets.get(i).add(s);
+          s.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+          if (perLoop) {
+            s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+          }
+          s.configureBlocking(false);
+          s.bind(a == null ? new InetSocketAddress(p) : new InetSocketAddress(a, p), Streams.BACKLOG);
+          p = s.socket().getLocalPort(); // port 0: the others bind the port the first one got
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      closeAll(sockets);
+      return CompletableFuture.failedFuture(e);
+    }
+    List<InetSocketAddress> addresses = new ArrayList<>();
+    for (ServerSocketChannel s : sockets.get(0)) {
+      try {
+        addresses.add((InetSocketAddress) s.getLocalAddress());
+      } catch (IOException e) {
+        closeAll(sockets);
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    AtomicReferenceArray<Server> made = new AtomicReferenceArray<>(n); // written by each loop
+    AtomicInteger cursor = new AtomicInteger();
+    List<CompletableFuture<Void>> ready = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      int index = i;
+      EventLoop loop = group.loop(i);
+      List<ServerSocketChannel> own =
+          perLoop ? sockets.get(i) : i == 0 ? sockets.get(0) : new ArrayList<>();
+      java.util.function.Consumer<SocketChannel> dispatch =
+          perLoop || n == 1 ? null : ch -> handOut(group, made, cursor, ch);
+      CompletableFuture<Void> r = new CompletableFuture<>();
+      ready.add(r);
+      try {
+        loop.callSoonThreadsafe(
+            () -> {
+              try {
+                made.set(index, new Server(loop, own, handler, StreamReader.DEFAULT_LIMIT, null, dispatch));
+                r.complete(null);
+              } catch (Throwable t) {
+                r.completeExceptionally(t);
+              }
+            });
+      } catch (IllegalStateException closed) {
+        r.completeExceptionally(closed);
+      }
+    }
+    boolean finalPerLoop = perLoop;
+    return CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0]))
+        .handle(
+            (v, e) -> {
+              if (e != null) {
+                closeAll(sockets);
+                throw new java.util.concurrent.CompletionException(
+                    e instanceof java.util.concurrent.CompletionException ? e.getCause() : e);
+              }
+              List<Server> list = new ArrayList<>();
+              for (int i = 0; i < n; i++) {
+                list.add(made.get(i));
+              }
+              return new GroupServer(group, list, addresses, finalPerLoop);
+            });
+  }
+
+  /**
+   * On the acceptor's loop: gives {@code ch} to the next loop in round-robin order (the acceptor
+   * keeps it if that loop is closed or its server is not made yet).
+   */
+  private static void handOut(
+      EventLoopGroup group,
+      AtomicReferenceArray<Server> servers,
+      AtomicInteger cursor,
+      SocketChannel ch) {
+    int n = servers.length();
+    int i = Math.floorMod(cursor.getAndIncrement(), n);
+    Server target = servers.get(i);
+    Server acceptor = servers.get(0);
+    if (i != 0 && target != null) {
+      try {
+        group.loop(i).callSoonThreadsafe(() -> target.adopt(ch));
+        return;
+      } catch (IllegalStateException closed) {
+        // that loop is closed: serve the connection here
+      }
+    }
+    acceptor.adopt(ch);
+  }
+
+  private static void closeAll(List<List<ServerSocketChannel>> sockets) {
+    for (List<ServerSocketChannel> list : sockets) {
+      for (ServerSocketChannel s : list) {
+        try {
+          s.close();
+        } catch (IOException ignored) {
+          // failing anyway
+        }
+      }
+    }
+  }
+
+  /**
+   * The port listened on (useful after binding port 0).
+   *
+   * @return the port every loop's socket (or the acceptor's) is bound to
+   */
+  public int port() {
+    return addresses.get(0).getPort();
+  }
+
+  /**
+   * The addresses listened on.
+   *
+   * @return the bound addresses
+   */
+  public List<InetSocketAddress> addresses() {
+    return addresses;
+  }
+
+  /**
+   * True if every loop listens on its own socket ({@code SO_REUSEPORT}), false for one acceptor.
+   *
+   * @return true if the kernel spreads connections over the loops' sockets
+   */
+  public boolean reusesPort() {
+    return reusesPort;
+  }
+
+  /**
+   * The per-loop servers: {@code servers().get(i)} runs on loop {@code i} and, as every {@link
+   * Server}, may only be used on that loop's thread.
+   *
+   * @return the servers, in loop order
+   */
+  public List<Server> servers() {
+    return servers;
+  }
+
+  /**
+   * Stops listening on every loop (each {@link Server#close()} runs on its own loop);
+   * connections already accepted go on. Safe from any thread; a closed loop is skipped.
+   *
+   * @return a future completed once every open loop has closed its server
+   */
+  public CompletableFuture<Void> close() {
+    List<CompletableFuture<Void>> done = new ArrayList<>();
+    for (int i = 0; i < servers.size(); i++) {
+      Server s = servers.get(i);
+      CompletableFuture<Void> d = new CompletableFuture<>();
+      done.add(d);
+      try {
+        group.loop(i).callSoonThreadsafe(
+            () -> {
+              s.close();
+              d.complete(null);
+            });
+      } catch (IllegalStateException closed) {
+        d.complete(null); // the loop closed its channels when it closed
+      }
+    }
+    return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
+  }
+
+  @Override
+  public String toString() {
+    return "GroupServer[" + addresses + ", " + servers.size() + " loops, "
+        + (reusesPort ? "SO_REUSEPORT" : "one acceptor") + "]";
+  }
+}

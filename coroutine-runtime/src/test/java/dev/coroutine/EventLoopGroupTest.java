@@ -1,0 +1,317 @@
+package dev.coroutine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Field;
+import java.nio.channels.Pipe;
+import java.nio.channels.Selector;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The loop group: distribution, tasks that stay on their loop, shutdown, a loop that fails. */
+@Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung loop must fail
+class EventLoopGroupTest {
+
+  /** A coroutine that records its loop, then waits for {@code gate}, then returns its loop. */
+  private static Coroutine<EventLoop> recordThenWait(
+      List<EventLoop> seen, CompletableFuture<?> gate) {
+    return Co.seq(
+        v -> {
+          seen.add(EventLoop.running());
+          return Co.await(gate);
+        },
+        v -> EventLoop.running());
+  }
+
+  @Test
+  void submit_allStillRunning_leastLoadedSpreadsEvenlyOverEveryLoop() throws Exception {
+    try (EventLoopGroup group = new EventLoopGroup(3, "spread")) {
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      List<EventLoop> seen = new CopyOnWriteArrayList<>();
+      List<CompletableFuture<EventLoop>> results = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        results.add(group.submit(recordThenWait(seen, gate)));
+      }
+      for (int i = 0; i < 3; i++) {
+        assertThat(group.submittedAndUnfinished(i)).isEqualTo(10);
+      }
+      gate.complete(null);
+      Map<EventLoop, Integer> perLoop = new HashMap<>();
+      for (CompletableFuture<EventLoop> r : results) {
+        perLoop.merge(r.get(10, TimeUnit.SECONDS), 1, Integer::sum);
+      }
+      assertThat(perLoop).containsOnlyKeys(group.loops()).allSatisfy((l, n) -> assertThat(n).isEqualTo(10));
+      assertThat(seen).hasSize(30);
+      for (int i = 0; i < 3; i++) {
+        int index = i;
+        waitUntil(() -> group.submittedAndUnfinished(index) == 0);
+      }
+    }
+  }
+
+  @Test
+  void submit_loadIsUneven_goesToTheLoopWithFewestUnfinished() throws Exception {
+    try (EventLoopGroup group = new EventLoopGroup(2, "least")) {
+      CompletableFuture<Void> gate = new CompletableFuture<>();
+      List<EventLoop> seen = new CopyOnWriteArrayList<>();
+      // one waiting coroutine per loop; then the first one finishes
+      CompletableFuture<Void> gate0 = new CompletableFuture<>();
+      CompletableFuture<EventLoop> a = group.submit(recordThenWait(seen, gate0));
+      CompletableFuture<EventLoop> b = group.submit(recordThenWait(seen, gate));
+      waitUntil(() -> seen.size() == 2);
+      gate0.complete(null);
+      EventLoop freed = a.get(10, TimeUnit.SECONDS);
+      int freedIndex = group.loops().indexOf(freed);
+      waitUntil(() -> group.submittedAndUnfinished(freedIndex) == 0);
+      // the other loop still has one unfinished: the next submission goes to the freed loop
+      assertThat(group.leastLoaded()).isSameAs(freed);
+      CompletableFuture<EventLoop> c = group.submit(recordThenWait(seen, gate));
+      assertThat(group.submittedAndUnfinished(freedIndex)).isEqualTo(1);
+      gate.complete(null);
+      assertThat(c.get(10, TimeUnit.SECONDS)).isSameAs(freed);
+      assertThat(b.get(10, TimeUnit.SECONDS)).isNotSameAs(freed);
+    }
+  }
+
+  @Test
+  void next_cyclesThroughTheLoopsInOrder() {
+    try (EventLoopGroup group = new EventLoopGroup(3, "rr")) {
+      List<EventLoop> picked = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        picked.add(group.next());
+      }
+      assertThat(picked.subList(0, 3)).containsExactlyInAnyOrderElementsOf(group.loops());
+      assertThat(picked.subList(3, 6)).containsExactlyElementsOf(picked.subList(0, 3));
+    }
+  }
+
+  @Test
+  void task_suspendsManyTimes_neverLeavesItsLoopThread() throws Exception {
+    try (EventLoopGroup group = new EventLoopGroup(2, "stay")) {
+      List<List<Thread>> threadsPerTask = new ArrayList<>();
+      List<CompletableFuture<Object>> results = new ArrayList<>();
+      for (int k = 0; k < 8; k++) {
+        List<Thread> threads = new CopyOnWriteArrayList<>();
+        threadsPerTask.add(threads);
+        Co.Step record =
+            v -> {
+              threads.add(Thread.currentThread());
+              return Co.await(Coroutines.sleep(0));
+            };
+        Co.Step sleepAndRecord =
+            v -> {
+              threads.add(Thread.currentThread());
+              return Co.await(Coroutines.sleep(1));
+            };
+        Co.Step viaOtherThread =
+            v -> {
+              threads.add(Thread.currentThread());
+              return Co.await(CompletableFuture.supplyAsync(() -> 1)); // completed elsewhere
+            };
+        results.add(
+            group.submit(
+                Co.seq(record, sleepAndRecord, viaOtherThread, record, v -> {
+                  threads.add(Thread.currentThread());
+                  return null;
+                })));
+      }
+      for (CompletableFuture<Object> r : results) {
+        r.get(10, TimeUnit.SECONDS);
+      }
+      Set<Thread> used = new java.util.HashSet<>();
+      for (List<Thread> threads : threadsPerTask) {
+        assertThat(threads).hasSize(5);
+        assertThat(Set.copyOf(threads)).hasSize(1);
+        used.add(threads.get(0));
+      }
+      assertThat(used).hasSize(2); // both loops got work, each task kept to one
+    }
+  }
+
+  @Test
+  void shutdown_withWorkPending_cancelsTasksRunsTheirFinallyAndClosesEveryLoop() throws Exception {
+    EventLoopGroup group = new EventLoopGroup(2, "shut");
+    AtomicInteger finallyRan = new AtomicInteger();
+    List<EventLoop> seen = new CopyOnWriteArrayList<>();
+    List<CompletableFuture<Object>> pending = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      pending.add(
+          group.submit(
+              Co.steps(
+                      v -> {
+                        seen.add(EventLoop.running());
+                        return Co.await(Coroutines.sleep(3_600_000));
+                      })
+                  .onFinally(finallyRan::incrementAndGet)
+                  .build()));
+    }
+    // a task a loop created itself, not through the group, is cancelled too
+    CompletableFuture<Integer> inner = new CompletableFuture<>();
+    group.loop(0).callSoonThreadsafe(
+        () -> {
+          seen.add(EventLoop.running());
+          group.loop(0).createTask(
+              Co.steps(v -> Co.await(Coroutines.sleep(3_600_000)))
+                  .onFinally(() -> inner.complete(1))
+                  .build());
+        });
+    waitUntil(() -> seen.size() == 11);
+    CompletableFuture<Void> terminated = group.shutdown();
+    assertThat(group.isShutdown()).isTrue();
+    assertThatThrownBy(() -> group.submit(Co.seq(v -> 1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("shut down");
+    terminated.get(30, TimeUnit.SECONDS);
+    assertThat(group.isTerminated()).isTrue();
+    for (CompletableFuture<Object> p : pending) {
+      assertThat(p).isCancelled();
+    }
+    assertThat(finallyRan).hasValue(10);
+    assertThat(inner.get(1, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(group.loops()).allSatisfy(l -> assertThat(l.isClosed()).isTrue());
+    for (int i = 0; i < 2; i++) {
+      assertThat(group.failure(i)).isNull();
+    }
+    group.close(); // idempotent, returns at once
+  }
+
+  @Test
+  void close_fromOneOfItsOwnLoops_shutsDownWithoutWaitingForItself() throws Exception {
+    EventLoopGroup group = new EventLoopGroup(2, "self");
+    CompletableFuture<Object> r = group.submit(Co.seq(v -> {
+      group.close();
+      return "closed from inside";
+    }));
+    assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo("closed from inside");
+    assertThat(group.awaitTermination(Duration.ofSeconds(30))).isTrue();
+  }
+
+  @Test
+  void oneLoopFails_othersKeepRunning_itsWorkFails_newWorkGoesToTheOthers() throws Exception {
+    try (EventLoopGroup group = new EventLoopGroup(2, "fail")) {
+      EventLoop doomed = group.loop(0);
+      Pipe pipe = Pipe.open();
+      CompletableFuture<Void> registered = new CompletableFuture<>();
+      doomed.callSoonThreadsafe(
+          () -> {
+            doomed.addReader(pipe.source(), () -> {}); // the loop now waits in a selector
+            registered.complete(null);
+          });
+      registered.get(10, TimeUnit.SECONDS);
+      List<EventLoop> seen = new CopyOnWriteArrayList<>();
+      CompletableFuture<Object> onDoomed =
+          Coroutines.runCoroutineThreadsafe(
+              Co.seq(v -> {
+                seen.add(EventLoop.running());
+                return Co.await(Coroutines.sleep(3_600_000));
+              }),
+              doomed);
+      waitUntil(() -> seen.size() == 1);
+      breakSelector(doomed); // the loop's machinery fails: its next select throws
+      try {
+        doomed.callSoonThreadsafe(() -> {}); // wakes it into the failure
+      } catch (IllegalStateException alreadyClosed) {
+        // it died first
+      }
+      waitUntil(doomed::isClosed);
+      waitUntil(() -> group.failure(0) != null);
+      assertThatThrownBy(() -> onDoomed.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(ExecutionException.class)
+          .hasCauseInstanceOf(IllegalStateException.class);
+      assertThat(group.isTerminated()).isFalse();
+      List<CompletableFuture<EventLoop>> after = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        after.add(group.submit(Co.seq(v -> EventLoop.running())));
+        assertThat(group.next()).isSameAs(group.loop(1));
+      }
+      for (CompletableFuture<EventLoop> r : after) {
+        assertThat(r.get(10, TimeUnit.SECONDS)).isSameAs(group.loop(1));
+      }
+      pipe.sink().close();
+      pipe.source().close();
+    }
+  }
+
+  @Test
+  void everyLoopClosed_submitSaysSoAndNamesTheFailure() throws Exception {
+    EventLoopGroup group = new EventLoopGroup(1, "all");
+    EventLoop only = group.loop(0);
+    CompletableFuture<Void> registered = new CompletableFuture<>();
+    Pipe pipe = Pipe.open();
+    only.callSoonThreadsafe(
+        () -> {
+          only.addReader(pipe.source(), () -> {});
+          registered.complete(null);
+        });
+    registered.get(10, TimeUnit.SECONDS);
+    breakSelector(only);
+    try {
+      only.callSoonThreadsafe(() -> {});
+    } catch (IllegalStateException alreadyClosed) {
+      // it died first
+    }
+    assertThat(group.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    assertThatThrownBy(() -> group.submit(Co.seq(v -> 1)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("every loop of the group is closed");
+    group.close();
+    pipe.sink().close();
+    pipe.source().close();
+  }
+
+  @Test
+  void constructor_refusesAnEmptyGroup() {
+    assertThatThrownBy(() -> new EventLoopGroup(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("at least 1 loop");
+  }
+
+  @Test
+  void defaultGroup_hasOneLoopPerProcessor_threadsNamedAfterTheGroup() throws Exception {
+    try (EventLoopGroup group = new EventLoopGroup()) {
+      assertThat(group.size()).isEqualTo(Runtime.getRuntime().availableProcessors());
+      String name = group.submit(Co.seq(v -> Thread.currentThread().getName())).get(10, TimeUnit.SECONDS).toString();
+      assertThat(name).startsWith("coroutine-loop-");
+    }
+  }
+
+  /** Closes the loop's selector behind its back, as a broken selector would fail. */
+  static void breakSelector(EventLoop l) throws Exception {
+    Object poller = null;
+    for (Class<?> c = l.getClass(); c != null && poller == null; c = c.getSuperclass()) {
+      try {
+        Field io = c.getDeclaredField("io");
+        io.setAccessible(true);
+        poller = io.get(l);
+      } catch (NoSuchFieldException e) {
+        // look in the superclass
+      }
+    }
+    Field sel = poller.getClass().getDeclaredField("selector");
+    sel.setAccessible(true);
+    ((Selector) sel.get(poller)).close();
+  }
+
+  /** Polls {@code condition} every millisecond, up to 20 s (a hang guard, not a timing check). */
+  static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not reached in 20 s");
+      }
+      Thread.sleep(1);
+    }
+  }
+}
