@@ -7,8 +7,10 @@ package dev.coroutine;
  * when awaited, not when called, while the common case (a free lock, a free slot) finishes at the
  * await with no frame: the object holds only the operation's arguments.
  *
- * <p>Invariant: {@link #start} runs at most once; a second await throws {@link
- * IllegalStateException}, as for any coroutine.
+ * <p>Invariant: {@link #start} runs at most once per hand-out; a second await throws {@link
+ * IllegalStateException}, as for any coroutine. A primitive may hand the same object out again
+ * once it was awaited ({@link #reuse()}), so that an operation repeated in a loop allocates
+ * nothing.
  *
  * @param <T> the coroutine's result type
  */
@@ -33,14 +35,31 @@ public abstract class LazyCoroutine<T> implements Coroutine<T> {
   /**
    * Does the work, awaited from frame {@code caller}: returns the result, throws the failure,
    * or, to wait, returns {@code AsyncFrame.await(frame, caller)} of a coroutine frame that does
-   * the waiting (its outcome becomes this coroutine's). It must not await a future directly: the
-   * caller would then resume with the future's outcome, past whatever this coroutine does after.
+   * the waiting (its outcome becomes this coroutine's), or {@link Parking#park} (the spot's
+   * {@code resume} then gives the outcome). It must not await a future directly: the caller
+   * would then resume with the future's outcome, past whatever this coroutine does after.
    *
    * @param caller the frame that awaits this coroutine
    * @return the result, or what {@code AsyncFrame.await} returned for the frame that waits
    * @throws Throwable the failure, unchanged
    */
   protected abstract Object start(AsyncFrame<?> caller) throws Throwable;
+
+  /**
+   * Makes this operation, already awaited, awaitable once more, for a primitive that hands the
+   * same object out again instead of allocating one per call: true if it did; false in debug
+   * mode (each coroutine object is tracked there, to report one never awaited) or if this object
+   * was never awaited (it may still be held, unawaited, by whoever got it).
+   *
+   * @return true if the object may be handed out again
+   */
+  protected final boolean reuse() {
+    if (!started || Debug.tracking) {
+      return false;
+    }
+    started = false;
+    return true;
+  }
 
   /** Called by {@link AsyncFrame#await}: runs {@link #start} once. */
   final Object begin(AsyncFrame<?> caller) throws Throwable {

@@ -20,7 +20,10 @@ import java.util.concurrent.CancellationException;
 public class Task<T> extends Future<T> {
   /** The innermost frame: resumed when the task next runs. */
   AsyncFrame<?> current;
-  /** What the task waits for: a Future, a Sleep, {@link AsyncFrame#YIELD}, or null. */
+  /**
+   * What the task waits for: a Future, a Sleep, a {@link Parking} (a queue's line), {@link
+   * AsyncFrame#YIELD}, or null.
+   */
   Object waitingOn;
   /**
    * Number of cancellation requests not yet withdrawn by {@link #uncancel()}. A short, so that it
@@ -166,6 +169,15 @@ public class Task<T> extends Future<T> {
         loop.schedule(this);
         return true;
       }
+    } else if (w instanceof Parking) {
+      if (((Parking) w).withdrawWaiting(this)) {
+        // out of the line: resume with the cancellation (and this message), as for a sleep
+        Future<Object> cancelled = new Future<>(loop);
+        cancelled.cancel(message);
+        waitingOn = cancelled;
+        loop.schedule(this);
+        return true;
+      }
     }
     mustCancel = true;
     return true;
@@ -227,6 +239,22 @@ public class Task<T> extends Future<T> {
         v = f.value;
       } else {
         e = f.failure();
+      }
+    } else if (w instanceof Parking) {
+      Parking p = (Parking) w;
+      if (mustCancel) {
+        p.abandon(this); // the cancellation below is delivered instead of what woke us
+      } else {
+        try {
+          v = p.resume(this);
+        } catch (Throwable t) {
+          e = t;
+        }
+        if (v == AsyncFrame.SUSPEND) {
+          waitingOn = p; // woken, but what it waits for is gone again: it is back in the line
+          suspendedAt = loop.clockMillis;
+          return;
+        }
       }
     }
     if (mustCancel) {

@@ -108,6 +108,9 @@ final class TaskDump {
       Future<?> fu = (Future<?>) w;
       return fu.isDone() ? "ready (woken by " + fu + ")" : "waiting on " + fu;
     }
+    if (w instanceof Parking) {
+      return "waiting in " + w;
+    }
     if (w == AsyncFrame.YIELD) {
       return "ready (yielded)";
     }

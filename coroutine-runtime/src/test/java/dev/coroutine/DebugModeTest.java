@@ -91,7 +91,7 @@ class DebugModeTest extends TestBase {
     forgetQueueGet();
     Record r =
         awaitRecord(
-            "coroutine dev.coroutine.sync.Queue.get was never awaited",
+            "coroutine Queue.get() was never awaited",
             "DebugModeTest.forgetQueueGet");
     assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
   }

@@ -5,9 +5,10 @@ import dev.coroutine.AsyncIterable;
 import dev.coroutine.AsyncIterator;
 import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
-import dev.coroutine.Future;
 import dev.coroutine.LazyCoroutine;
+import dev.coroutine.Parking;
 import dev.coroutine.PullIterator;
+import dev.coroutine.Task;
 import java.util.ArrayDeque;
 
 /**
@@ -23,6 +24,13 @@ import java.util.ArrayDeque;
  * <p>It is an {@link AsyncIterable}: {@code while (await(it.hasNext())) { T item = it.next(); }}
  * gets items as {@link #get()} does, until the queue is shut down and empty.
  *
+ * <p>A waiting task parks in the queue itself ({@link Parking}): the line holds the task (and a
+ * put's item), no future and no frame per wait. The operation objects {@link #get()} and {@link
+ * #put} return are handed out again once awaited (outside debug mode), so a steady exchange
+ * allocates nothing but what the items themselves cost. Awaiting such an object a second time
+ * before the next call hands it out again throws {@link IllegalStateException}, as for any
+ * coroutine.
+ *
  * @param <T> the item type
  */
 public class Queue<T> implements AsyncIterable<T> {
@@ -35,10 +43,14 @@ public class Queue<T> implements AsyncIterable<T> {
   private final java.util.Queue<Object> items;
   /** True if {@code null} items are stored as {@link #NULL}. */
   private final boolean maskNulls;
-  /** Futures of getters waiting for an item, oldest first. */
-  private final ArrayDeque<Future<Void>> getters = new ArrayDeque<>();
-  /** Futures of putters waiting for a free slot, oldest first. */
-  private final ArrayDeque<Future<Void>> putters = new ArrayDeque<>();
+  /** Tasks waiting for an item, oldest first. */
+  private final Line getters = new Line(false);
+  /** Tasks waiting for a free slot, oldest first, each with its item. */
+  private final Line putters = new Line(true);
+  /** A get operation that was awaited and may be handed out again by {@link #get()}, or null. */
+  private GetCall<T> idleGet;
+  /** A put operation that was awaited and may be handed out again by {@link #put}, or null. */
+  private PutCall<T> idlePut;
   /** Items put and not yet marked done with {@link #taskDone()}. */
   private int unfinished;
   /** Set while {@link #unfinished} is 0: what {@link #join()} waits for. */
@@ -113,6 +125,12 @@ public class Queue<T> implements AsyncIterable<T> {
    * @return a coroutine that puts {@code item} when awaited
    */
   public Coroutine<Void> put(T item) {
+    PutCall<T> c = idlePut;
+    if (c != null && c.again()) {
+      idlePut = null;
+      c.item = item;
+      return c;
+    }
     return new PutCall<>(this, item);
   }
 
@@ -132,7 +150,7 @@ public class Queue<T> implements AsyncIterable<T> {
     items.add(item == null && maskNulls ? NULL : checkItem(item));
     unfinished++;
     finished.clear();
-    wakeUpNext(getters);
+    getters.wakeNext();
   }
 
   /** Hook for {@link PriorityQueue} to refuse null. */
@@ -148,9 +166,12 @@ public class Queue<T> implements AsyncIterable<T> {
    * @return a coroutine whose result is the next item
    */
   public Coroutine<T> get() {
-    AsyncFrame<T> f = AsyncFrame.create(Queue::getBody, 0, 0);
-    f.ref0 = this;
-    return f;
+    GetCall<T> c = idleGet;
+    if (c != null && c.again()) {
+      idleGet = null;
+      return c;
+    }
+    return new GetCall<>(this);
   }
 
   /**
@@ -168,7 +189,7 @@ public class Queue<T> implements AsyncIterable<T> {
       throw new QueueEmptyException("queue is empty");
     }
     Object o = items.poll();
-    wakeUpNext(putters);
+    putters.wakeNext();
     return o == NULL ? null : (T) o;
   }
 
@@ -249,17 +270,8 @@ public class Queue<T> implements AsyncIterable<T> {
         finished.set();
       }
     }
-    Future<Void> w;
-    while ((w = getters.poll()) != null) {
-      if (!w.isDone()) {
-        w.setResult(null);
-      }
-    }
-    while ((w = putters.poll()) != null) {
-      if (!w.isDone()) {
-        w.setResult(null);
-      }
-    }
+    getters.wakeAll(); // they re-check and see the shutdown
+    putters.wakeAll();
   }
 
   /**
@@ -277,101 +289,147 @@ public class Queue<T> implements AsyncIterable<T> {
         + "[size="
         + items.size()
         + (maxsize > 0 ? " maxsize=" + maxsize : "")
-        + (getters.isEmpty() ? "" : " getters=" + getters.size())
-        + (putters.isEmpty() ? "" : " putters=" + putters.size())
+        + (getters.line.waiting() == 0 ? "" : " getters=" + getters.line.waiting())
+        + (putters.line.waiting() == 0 ? "" : " putters=" + putters.line.waiting())
         + (shutdown ? " shut down" : "")
         + "]";
   }
 
-  /** Wakes the first waiter of {@code waiters} that is not done (not cancelled), removing it. */
-  private static void wakeUpNext(ArrayDeque<Future<Void>> waiters) {
-    Future<Void> w;
-    while ((w = waiters.poll()) != null) {
-      if (!w.isDone()) {
-        w.setResult(null);
-        return;
+  // ---- waiting gets and puts --------------------------------------------------------------
+
+  /**
+   * One line of waiting tasks (the getters or the putters), where they park: see {@link
+   * Parking}. A woken task re-checks the queue when it runs ({@link #resume}), and goes back to
+   * the end of the line if another task took what it was woken for, as in asyncio.
+   */
+  private final class Line extends Parking {
+    /** The waiting tasks, with their items for putters. */
+    final WaitLine line = new WaitLine();
+    /** True for the putters' line. */
+    private final boolean puts;
+
+    Line(boolean puts) {
+      this.puts = puts;
+    }
+
+    /** Wakes the first task waiting, if any. */
+    void wakeNext() {
+      Task<?> t = line.wakeNext();
+      if (t != null) {
+        wake(t);
       }
     }
-  }
 
-  // ---- waiting gets and puts --------------------------------------------------------------
-  //
-  // A get() or put() that cannot finish at once is a frame of one of these bodies (written
-  // against the frame protocol, like generated code). It starts with the queue in ref0 (and a
-  // put's item in refs[0]); once it waits, ref0 holds its Waiter: the future it waits on, which
-  // also names the queue (and the item). A waiting get costs its frame and that future.
-
-  /** The future a waiting getter is woken with; knows its queue. */
-  private static class Waiter extends Future<Void> {
-    /** The queue waited on. */
-    final Queue<?> queue;
-
-    Waiter(Queue<?> queue) {
-      this.queue = queue;
+    /** Wakes every task waiting. */
+    void wakeAll() {
+      int n = line.waiting();
+      for (int i = 0; i < n; i++) {
+        wakeNext();
+      }
     }
 
-    /** A fresh waiter for the same operation, for another wait once this one is done. */
-    Waiter again() {
-      return new Waiter(queue);
-    }
-  }
-
-  /** The future a waiting putter is woken with; also holds the item to put. */
-  private static final class PutWaiter extends Waiter {
-    /** The item to put. */
-    final Object item;
-
-    PutWaiter(Queue<?> queue, Object item) {
-      super(queue);
-      this.item = item;
+    /** What a woken task of this line was woken for is there: an item, or a free slot. */
+    private boolean available() {
+      return puts ? !isFull() : !items.isEmpty();
     }
 
     @Override
-    Waiter again() {
-      return new PutWaiter(queue, item);
+    protected void enqueue(Task<?> t, Object datum) {
+      line.add(t, datum);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected Object resume(Task<?> t) throws Throwable {
+      line.remove(t);
+      Object item = line.lastDatum;
+      line.lastDatum = null;
+      if (!available()) {
+        if (shutdown) {
+          throw new QueueShutDownException("queue is shut down");
+        }
+        line.add(t, item); // taken by another meanwhile: wait again, at the end of the line
+        return AsyncFrame.SUSPEND;
+      }
+      if (puts) {
+        putNowait((T) item); // or QueueShutDownException
+        return null;
+      }
+      return getNowait();
+    }
+
+    @Override
+    protected boolean withdrawWaiting(Task<?> t) {
+      return line.removeIfWaiting(t);
+    }
+
+    @Override
+    protected void abandon(Task<?> t) {
+      if (line.remove(t) == 1) {
+        line.lastDatum = null;
+        if (available()) {
+          wakeNext(); // woken, but cancelled before it ran: pass the wake-up on
+        }
+      }
+    }
+
+    @Override
+    public String toString() {
+      return Queue.this + (puts ? ".put()" : ".get()");
     }
   }
 
   /**
-   * The body of a get that may wait: label 0 with the queue in {@code ref0}, label 1 with its
-   * {@link Waiter} there once it has waited. As in asyncio, a woken getter re-checks the queue
-   * (another may have taken the item), and one cancelled after being woken passes the wake-up on
-   * to the next getter. The waiter is made at the first wait, on the loop that runs the get.
+   * A get not awaited yet: takes an item at once if there is one, otherwise parks the caller's
+   * task in {@link #getters}. Handed out again by {@link #get()} once awaited.
    */
-  private static Object getBody(AsyncFrame<?> f) throws Throwable {
-    Waiter w;
-    Queue<?> q;
-    if (f.label == 0) {
-      q = (Queue<?>) f.ref0;
-      w = null;
-    } else {
-      w = (Waiter) f.ref0;
-      q = w.queue;
-      try {
-        f.resumed();
-      } catch (Throwable failure) {
-        q.leave(q.getters, w, !q.items.isEmpty());
-        throw failure;
-      }
+  private static final class GetCall<T> extends LazyCoroutine<T> {
+    /** The queue to get from. */
+    private final Queue<T> queue;
+
+    /** {@link #reuse()} for the queue: true if this awaited operation may be handed out again. */
+    boolean again() {
+      return reuse();
     }
-    if (q.items.isEmpty()) {
-      if (q.shutdown) {
-        throw new QueueShutDownException("queue is shut down");
-      }
-      return q.waitIn(q.getters, w != null ? w : new Waiter(q), f);
+
+    GetCall(Queue<T> queue) {
+      super(queue, "get");
+      this.queue = queue;
     }
-    return q.getNowait();
+
+    @Override
+    public String toString() {
+      return queue.getClass().getSimpleName() + ".get()";
+    }
+
+    @Override
+    protected Object start(AsyncFrame<?> caller) throws Throwable {
+      Queue<T> q = queue;
+      q.idleGet = this; // its work is the caller's from here on: it may be handed out again
+      if (q.items.isEmpty()) {
+        if (q.shutdown) {
+          throw new QueueShutDownException("queue is shut down");
+        }
+        return Parking.park(q.getters, caller, null);
+      }
+      return q.getNowait();
+    }
   }
 
   /**
-   * A put not awaited yet: puts at once if there is room (no frame), otherwise waits in a frame
-   * of {@link #putBody}.
+   * A put not awaited yet: puts at once if there is room, otherwise parks the caller's task, with
+   * the item, in {@link #putters}. Handed out again by {@link #put} once awaited.
    */
   private static final class PutCall<T> extends LazyCoroutine<Void> {
     /** The queue to put into. */
     private final Queue<T> queue;
-    /** The item to put. */
-    private final T item;
+    /** The item to put; null once awaited (the line keeps it while the put waits). */
+    T item;
+
+    /** {@link #reuse()} for the queue: true if this awaited operation may be handed out again. */
+    boolean again() {
+      return reuse();
+    }
 
     PutCall(Queue<T> queue, T item) {
       super(queue, "put");
@@ -387,66 +445,14 @@ public class Queue<T> implements AsyncIterable<T> {
     @Override
     protected Object start(AsyncFrame<?> caller) throws Throwable {
       Queue<T> q = queue;
+      T x = item;
+      item = null;
+      q.idlePut = this; // its work is the caller's from here on: it may be handed out again
       if (q.shutdown || !q.isFull()) {
-        q.putNowait(item); // puts, or throws QueueShutDownException
+        q.putNowait(x); // puts, or throws QueueShutDownException
         return null;
       }
-      AsyncFrame<Void> f = AsyncFrame.create(Queue::putBody, 0, 0);
-      f.ref0 = new PutWaiter(q, item);
-      return AsyncFrame.await(f, caller);
-    }
-  }
-
-  /**
-   * The body of a put that waits, like {@link #getBody}, with its {@link PutWaiter} in {@code
-   * ref0} from the start.
-   */
-  @SuppressWarnings("unchecked")
-  private static Object putBody(AsyncFrame<?> f) throws Throwable {
-    PutWaiter w = (PutWaiter) f.ref0;
-    Queue<Object> q = (Queue<Object>) w.queue;
-    if (f.label != 0) {
-      try {
-        f.resumed();
-      } catch (Throwable failure) {
-        q.leave(q.putters, w, !q.isFull());
-        throw failure;
-      }
-    }
-    if (q.isFull()) {
-      if (q.shutdown) {
-        throw new QueueShutDownException("queue is shut down");
-      }
-      return q.waitIn(q.putters, w, f);
-    }
-    q.putNowait(w.item);
-    return null;
-  }
-
-  /**
-   * Suspends frame {@code f} at the end of {@code waiters} on {@code w}, or on a fresh waiter if
-   * {@code w} was already used for a wait that ended.
-   */
-  private Object waitIn(ArrayDeque<Future<Void>> waiters, Waiter w, AsyncFrame<?> f)
-      throws Throwable {
-    if (w.isDone()) {
-      w = w.again();
-    }
-    f.ref0 = w;
-    waiters.add(w);
-    f.label = 1;
-    return AsyncFrame.await(w, f); // pending: suspends
-  }
-
-  /**
-   * A waiter failed (was cancelled) at its await: it leaves the line, and if it had been woken
-   * for an item or a free slot that is {@code stillThere}, the next one in line is woken instead.
-   */
-  private void leave(ArrayDeque<Future<Void>> waiters, Waiter w, boolean stillThere) {
-    w.cancel();
-    waiters.remove(w);
-    if (stillThere && !w.isCancelled()) {
-      wakeUpNext(waiters); // woken, but cancelled before it ran: pass the wake-up on
+      return Parking.park(q.putters, caller, x);
     }
   }
 }

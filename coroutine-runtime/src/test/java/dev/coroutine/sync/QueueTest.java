@@ -243,4 +243,124 @@ class QueueTest extends TestBase {
     Object r = run(Co.awaiting(get));
     assertThat(r).isEqualTo("y");
   }
+
+  @Test
+  void waitingGetterCancelled_leavesTheLine_withTheMessage_nextItemGoesToTheOther() {
+    Queue<String> q = new Queue<>();
+    Task<Object> first = loop.createTask(Co.awaiting(q.get()));
+    Task<Object> second = loop.createTask(Co.awaiting(q.get()));
+    loop.callLater(0.001, () -> {
+      assertThat(q.toString()).contains("getters=2");
+      first.cancel("go away");
+      assertThat(q.toString()).contains("getters=1");
+      first.uncancel(); // withdrawn too late: the wait was already cancelled, as a sleep's
+      q.putNowait("x");
+    });
+    assertThat(loop.runUntilComplete(second)).isEqualTo("x");
+    assertThat(first.isCancelled()).isTrue();
+    assertThatThrownBy(first::result).hasMessage("go away");
+    assertThat(q.toString()).doesNotContain("getters");
+  }
+
+  @Test
+  void wokenGetterWhoseItemWasTaken_waitsAgainAtTheEndOfTheLine() {
+    Queue<String> q = new Queue<>();
+    List<String> log = new ArrayList<>();
+    loop.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("A=" + x)));
+    loop.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("B=" + x)));
+    loop.callLater(0.001, () -> {
+      q.putNowait("x"); // wakes A...
+      assertThat(q.getNowait()).isEqualTo("x"); // ...which finds nothing and queues behind B
+      loop.callLater(0.001, () -> {
+        q.putNowait("y");
+        q.putNowait("z");
+      });
+    });
+    loop.runUntilComplete(Co.seq(x -> Co.await(sleep(20))));
+    assertThat(log).containsExactly("B=y", "A=z");
+  }
+
+  @Test
+  void cancelledBeforeItWaits_neverEntersTheLine() {
+    Queue<String> q = new Queue<>();
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                x -> {
+                  Coroutines.currentTask().cancel(); // requested while running...
+                  return Co.await(q.get()); // ...delivered at the wait
+                }));
+    assertThatThrownBy(() -> loop.runUntilComplete(t))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
+    assertThat(q.toString()).doesNotContain("getters");
+    q.putNowait("kept");
+    assertThat(q.getNowait()).isEqualTo("kept");
+  }
+
+  @Test
+  void getAndPut_awaitedOperationIsHandedOutAgain_awaitingItTwiceStillThrows() {
+    Queue<String> q = new Queue<>();
+    Coroutine<Void> put = q.put("a");
+    loop.runUntilComplete(loop.createTask(put));
+    Coroutine<String> get = q.get();
+    assertThat(loop.runUntilComplete(loop.createTask(get))).isEqualTo("a");
+    // awaited a second time before the next call hands it out again: refused, as any coroutine
+    assertThatThrownBy(() -> loop.runUntilComplete(loop.createTask(get)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("runs at most once");
+    assertThatThrownBy(() -> loop.runUntilComplete(loop.createTask(put)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("runs at most once");
+    // the next calls reuse the objects: no allocation per operation
+    Coroutine<Void> put2 = q.put("b");
+    assertThat(put2).isSameAs(put);
+    Coroutine<Void> put3 = q.put("c"); // put2 not awaited yet: a fresh one
+    assertThat(put3).isNotSameAs(put2);
+    loop.runUntilComplete(loop.createTask(put3));
+    loop.runUntilComplete(loop.createTask(put2));
+    assertThat(q.get()).isSameAs(get);
+    assertThat(q.getNowait()).isEqualTo("c");
+    assertThat(q.getNowait()).isEqualTo("b");
+    loopErrors.clear(); // the refused awaits' tasks failed
+  }
+
+  @Test
+  void debugMode_everyCallIsAFreshTrackedCoroutine() {
+    loop.setDebug(true);
+    Queue<String> q = new Queue<>();
+    Coroutine<Void> put = q.put("a");
+    loop.runUntilComplete(loop.createTask(put));
+    assertThat(q.put("b")).isNotSameAs(put);
+  }
+
+  @Test
+  void waitingPutter_keepsItsItemInTheLine_inOrder() {
+    Queue<Integer> q = new Queue<>(1);
+    q.putNowait(0);
+    for (int i = 1; i <= 3; i++) {
+      loop.createTask(Co.awaiting(q.put(i)));
+    }
+    List<Object> got = new ArrayList<>();
+    loop.runUntilComplete(
+        Co.seq(
+            x -> Co.await(sleep(1)),
+            x -> {
+              assertThat(q.toString()).contains("putters=3");
+              return Co.await(q.get());
+            },
+            x -> {
+              got.add(x);
+              return Co.await(q.get());
+            },
+            x -> {
+              got.add(x);
+              return Co.await(q.get());
+            },
+            x -> {
+              got.add(x);
+              return Co.await(q.get());
+            },
+            x -> got.add(x)));
+    assertThat(got).containsExactly(0, 1, 2, 3);
+  }
 }
