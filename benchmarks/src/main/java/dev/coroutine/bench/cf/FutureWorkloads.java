@@ -212,6 +212,36 @@ public final class FutureWorkloads implements AutoCloseable {
     return result.join();
   }
 
+  /**
+   * W4': {@code n} children that finish without waiting: each applies a function to a future that
+   * has already completed (with 0) and returns its index, joined with allOf, on the executor.
+   */
+  @SuppressWarnings("unchecked")
+  public long gatherFinishedFanOut(int n) {
+    CompletableFuture<Long> result =
+        CompletableFuture.supplyAsync(
+                () -> {
+                  CompletableFuture<Integer> finished = CompletableFuture.completedFuture(0);
+                  CompletableFuture<Integer>[] children = new CompletableFuture[n];
+                  for (int i = 0; i < n; i++) {
+                    int index = i;
+                    children[i] = finished.thenApply(zero -> index + zero);
+                  }
+                  return CompletableFuture.allOf(children)
+                      .thenApply(
+                          v -> {
+                            long sum = 0;
+                            for (CompletableFuture<Integer> c : children) {
+                              sum += c.join();
+                            }
+                            return sum;
+                          });
+                },
+                executor)
+            .thenCompose(f -> f);
+    return result.join();
+  }
+
   // ---- W5 fast path ------------------------------------------------------------------------
 
   /**

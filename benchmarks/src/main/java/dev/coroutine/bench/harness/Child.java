@@ -21,6 +21,8 @@ import java.util.function.IntConsumer;
  * w3 SYSTEM N MILLIS time|heap   a million sleepers (N of them): the wall time, or (in a run of
  *                                its own, sleeping 10 minutes) the retained heap per sleeper
  * w4 SYSTEM N WARMUPS REPS       gather fan-out, timed in-process after warm-up rounds
+ * w4done SYSTEM N WARMUPS REPS   W4': the same with children that finish without suspending
+ *                                (ours and cf only)
  * t1 CORPUS_DIR OUT_DIR PASSES   transform the corpus (see {@link Corpus}) PASSES times
  * t2 MAX_CLASSES JAR...          load the classes of the jars (run with and without the agent)
  * </pre>
@@ -35,6 +37,10 @@ public final class Child {
         break;
       case "w4":
         gather(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+        break;
+      case "w4done":
+        gatherFinished(
+            args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
         break;
       case "t1":
         Corpus.transformPasses(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
@@ -155,6 +161,37 @@ public final class Child {
         long t1 = System.nanoTime();
         if (sum != expected) {
           throw new IllegalStateException("W4 " + system + ": sum " + sum + " != " + expected);
+        }
+        if (r >= warmups) {
+          System.out.println("RESULT wall_ms=" + (t1 - t0) / 1e6);
+        }
+      }
+    }
+  }
+
+  private static void gatherFinished(String system, int n, int warmups, int reps)
+      throws Exception {
+    long expected = (long) n * (n - 1) / 2;
+    try (FutureWorkloads cf = new FutureWorkloads()) {
+      for (int r = 0; r < warmups + reps; r++) {
+        long t0 = System.nanoTime();
+        long sum;
+        switch (system) {
+          case "ours":
+            sum = OursWorkloads.gatherFinishedFanOut(n);
+            break;
+          case "ours-eager":
+            sum = OursWorkloads.gatherFinishedFanOutEager(n);
+            break;
+          case "cf":
+            sum = cf.gatherFinishedFanOut(n);
+            break;
+          default:
+            throw new IllegalArgumentException("W4' is implemented for ours and cf, not " + system);
+        }
+        long t1 = System.nanoTime();
+        if (sum != expected) {
+          throw new IllegalStateException("W4' " + system + ": sum " + sum + " != " + expected);
         }
         if (r >= warmups) {
           System.out.println("RESULT wall_ms=" + (t1 - t0) / 1e6);

@@ -172,7 +172,7 @@ public final class EchoBench {
   }
 
   /** Ours on {@code loops} loops per side: a group server, clients spread over a client group. */
-  static double oursGroup(int connections, double seconds, int loops) throws Exception {
+  public static double oursGroup(int connections, double seconds, int loops) throws Exception {
     try (EventLoopGroup serverLoops = new EventLoopGroup(loops, "echo-server");
         EventLoopGroup clientLoops = new EventLoopGroup(loops, "echo-client")) {
       GroupServer server =

@@ -160,6 +160,52 @@ public final class OursWorkloads {
     return done(i);
   }
 
+  /**
+   * W4': gathers {@code n} children that finish without suspending: each awaits a task that has
+   * already finished (with 0) and returns its index; the sum.
+   */
+  public static long gatherFinishedFanOut(int n) {
+    return run(fanOutFinished(n, false));
+  }
+
+  /**
+   * W4' with eager tasks (asyncio 3.12's {@code eager_task_factory}, {@link
+   * dev.coroutine.EventLoop#setEagerTasks}): a child that finishes without suspending is done
+   * when gather wraps it, and never goes through the loop.
+   */
+  public static long gatherFinishedFanOutEager(int n) {
+    return run(fanOutFinished(n, true));
+  }
+
+  @Async
+  static Coroutine<Long> fanOutFinished(int n, boolean eager) {
+    getRunningLoop().setEagerTasks(eager);
+    Task<Integer> finished = createTask(zero());
+    await(finished);
+    @SuppressWarnings("unchecked")
+    Coroutine<Integer>[] children = new Coroutine[n];
+    for (int i = 0; i < n; i++) {
+      children[i] = childOfFinished(finished, i);
+    }
+    List<Integer> results = await(gather(children));
+    long sum = 0;
+    for (int v : results) {
+      sum += v;
+    }
+    return done(sum);
+  }
+
+  @Async
+  static Coroutine<Integer> zero() {
+    return done(0);
+  }
+
+  @Async
+  static Coroutine<Integer> childOfFinished(Task<Integer> finished, int i) {
+    int zero = await(finished); // done already: the fast path, no suspension
+    return done(i + zero);
+  }
+
   // ---- W5 fast path ------------------------------------------------------------------------
 
   /**
