@@ -1,10 +1,15 @@
 package dev.coroutine.io;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.channels.Pipe;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,15 +33,17 @@ import java.util.Set;
  * lock, the directory is listed, the pipes are opened while that listing is still open (so none of
  * our descriptors can take the number of one the listing saw), and it is listed again; the numbers
  * that are new and link to {@code pipe:[inode]} are candidates. They must form exactly as many
- * pipes as we opened, each with one read-only and one write-only end ({@code fdinfo} flags). Then
- * each of our pipes is told apart, and proven ours, by the blocking mode of its two ends: a
- * two-bit code per pipe is set through the Java channels and read back from {@code
- * /proc/self/fdinfo}, then its complement is set and read back. Anything else (another thread
+ * pipes as we opened, each with one read-only and one write-only end (the permissions of the
+ * link). Then each of our pipes is told apart, and proven ours, by the blocking mode of its read
+ * end: set through the Java channel, one pipe at a time, and read back from {@code
+ * /proc/self/fdinfo} (see {@link #match}). Anything else (another thread
  * opening and closing descriptors at the same moment) discards the pipes and tries again; a few
  * failures in a row, or a system without {@code /proc/self/fd}, make {@link #open} return null and
  * the caller pumps the JDK's pipes with a thread each (see {@code Subprocess}).
  *
- * <p>Cost: two directory listings and a few small reads per child, under a lock; no thread.
+ * <p>Cost: two directory listings, a link and an {@code lstat} per new descriptor and {@code
+ * max(2, pipes) x pipes} reads of {@code fdinfo} per child (about a millisecond on a busy
+ * two-core machine), under a lock; no thread.
  */
 final class ChildPipes {
   /** Where the descriptors of this process are listed. */
@@ -45,10 +52,9 @@ final class ChildPipes {
   private static final Path FDINFO_DIR = Path.of("/proc/self/fdinfo");
   /** Attempts before giving up on identifying the pipes. */
   private static final int ATTEMPTS = 8;
-  /** {@code O_ACCMODE}, {@code O_RDONLY} and {@code O_WRONLY}: the same on every Linux. */
-  private static final int ACCMODE = 3;
-
+  /** Index of the read end in a found pipe's descriptors. */
   private static final int RDONLY = 0;
+  /** Index of the write end. */
   private static final int WRONLY = 1;
 
   /**
@@ -138,10 +144,9 @@ final class ChildPipes {
         if (link == null || !link.startsWith("pipe:[")) {
           continue;
         }
-        int flags = flags(fd);
-        int mode = flags & ACCMODE;
+        int mode = accessMode(fd);
         String[] ends = byInode.computeIfAbsent(link, x -> new String[2]);
-        if (flags < 0 || (mode != RDONLY && mode != WRONLY) || ends[mode] != null) {
+        if (mode < 0 || ends[mode] != null) {
           return discard(pipes);
         }
         ends[mode] = fd;
@@ -172,67 +177,59 @@ final class ChildPipes {
   }
 
   /**
-   * Which found pipe is which of ours: pipe {@code i} gets code {@code i + 1} (bit 0: its source
-   * is non-blocking, bit 1: its sink is), read back from every candidate; then the complement, read
-   * back again. The {@code O_NONBLOCK} bit is learnt from the difference, not assumed (its value
-   * depends on the architecture). Returns, per pipe, its {read, write} descriptors, or null.
+   * Which found pipe is which of ours, proven by the blocking mode of the read ends: in state
+   * {@code s} only our pipe {@code s}'s source is non-blocking (one pipe: non-blocking, then
+   * blocking), and each candidate read end's {@code fdinfo} flags are read in every state. A
+   * candidate is our pipe {@code i} if its flags followed exactly that pattern: the one bit that
+   * changes ({@code O_NONBLOCK}, learnt, not assumed: its value depends on the architecture) is set
+   * in state {@code i} only, and nothing else changes. Returns, per pipe, its {read, write}
+   * descriptors, or null.
    */
   private static String[][] match(Pipe[] pipes, List<String[]> found) throws IOException {
     int k = pipes.length;
-    int[][] first = readFlags(pipes, found, false);
-    int[][] second = readFlags(pipes, found, true);
-    if (first == null || second == null) {
-      return null;
-    }
-    int nonBlockingBit = first[0][0] ^ second[0][0];
-    if (Integer.bitCount(nonBlockingBit) != 1) {
-      return null;
-    }
-    String[][] order = new String[k][];
-    for (int j = 0; j < k; j++) {
-      int code = 0;
-      for (int end = 0; end < 2; end++) {
-        if ((first[j][end] ^ second[j][end]) != nonBlockingBit) {
-          return null; // this descriptor did not follow our channel's mode: not ours
-        }
-        if ((first[j][end] & nonBlockingBit) != 0) {
-          code |= 1 << end;
-        }
+    int states = Math.max(2, k);
+    int[][] flags = new int[found.size()][states];
+    for (int st = 0; st < states; st++) {
+      for (int i = 0; i < k; i++) {
+        pipes[i].source().configureBlocking(i != st);
       }
-      int i = code - 1;
-      if (i < 0 || i >= k || order[i] != null) {
-        return null;
-      }
-      order[i] = found.get(j);
-    }
-    for (Pipe p : pipes) { // back to blocking: the transports choose later
-      p.source().configureBlocking(true);
-      p.sink().configureBlocking(true);
-    }
-    return order;
-  }
-
-  /**
-   * Sets pipe {@code i}'s ends to code {@code i + 1} (or its complement) and reads the flags of
-   * each candidate's {read, write} descriptors; null if one vanished.
-   */
-  private static int[][] readFlags(Pipe[] pipes, List<String[]> found, boolean complement)
-      throws IOException {
-    for (int i = 0; i < pipes.length; i++) {
-      int code = complement ? ~(i + 1) : i + 1;
-      pipes[i].source().configureBlocking((code & 1) == 0);
-      pipes[i].sink().configureBlocking((code & 2) == 0);
-    }
-    int[][] out = new int[found.size()][2];
-    for (int j = 0; j < found.size(); j++) {
-      for (int end = 0; end < 2; end++) {
-        out[j][end] = flags(found.get(j)[end]);
-        if (out[j][end] < 0) {
+      for (int j = 0; j < found.size(); j++) {
+        flags[j][st] = flags(found.get(j)[RDONLY]);
+        if (flags[j][st] < 0) {
           return null;
         }
       }
     }
-    return out;
+    int changed = 0;
+    for (int st = 1; st < states; st++) {
+      changed |= flags[0][0] ^ flags[0][st];
+    }
+    if (Integer.bitCount(changed) != 1) {
+      return null;
+    }
+    String[][] order = new String[k][];
+    for (int j = 0; j < found.size(); j++) {
+      int owner = -1;
+      for (int st = 0; st < states; st++) {
+        if (((flags[j][st] ^ flags[j][0]) & ~changed) != 0) {
+          return null; // something else changed: not a pattern we set
+        }
+        if ((flags[j][st] & changed) != 0) {
+          if (owner >= 0) {
+            return null;
+          }
+          owner = st;
+        }
+      }
+      if (owner < 0 || owner >= k || order[owner] != null) {
+        return null; // this descriptor did not follow one of our channels: not ours
+      }
+      order[owner] = found.get(j);
+    }
+    for (Pipe p : pipes) { // back to blocking: the transports choose later
+      p.source().configureBlocking(true);
+    }
+    return order;
   }
 
   private static Set<String> names(DirectoryStream<Path> listing) {
@@ -252,18 +249,54 @@ final class ChildPipes {
     }
   }
 
-  /** The open flags of descriptor {@code fd} ({@code fdinfo}'s octal "flags:"), or -1. */
-  private static int flags(String fd) {
+  /**
+   * {@link #RDONLY} or {@link #WRONLY} for descriptor {@code fd}, from the permissions of its link
+   * in {@code /proc/self/fd} (they are its open mode; cheaper to read than {@code fdinfo}), or -1.
+   */
+  private static int accessMode(String fd) {
     try {
-      for (String line : Files.readAllLines(FDINFO_DIR.resolve(fd))) {
-        if (line.startsWith("flags:")) {
-          return Integer.parseInt(line.substring(6).trim(), 8);
-        }
-      }
-    } catch (IOException | NumberFormatException e) {
-      // closed meanwhile, or a format we do not know: not identifiable
+      Set<PosixFilePermission> p =
+          Files.readAttributes(FD_DIR.resolve(fd), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .permissions();
+      boolean r = p.contains(PosixFilePermission.OWNER_READ);
+      boolean w = p.contains(PosixFilePermission.OWNER_WRITE);
+      return r && !w ? RDONLY : w && !r ? WRONLY : -1;
+    } catch (IOException | UnsupportedOperationException e) {
+      return -1; // closed meanwhile
     }
-    return -1;
+  }
+
+  /**
+   * The open flags of descriptor {@code fd} ({@code fdinfo}'s octal "flags:" line), or -1. Read
+   * with one small read and parsed by hand: this runs several times per child.
+   */
+  private static int flags(String fd) {
+    byte[] b = new byte[256];
+    int n = 0;
+    try (FileInputStream in = new FileInputStream(FDINFO_DIR.resolve(fd).toString())) {
+      int r;
+      while (n < b.length && (r = in.read(b, n, b.length - n)) > 0) {
+        n += r;
+      }
+    } catch (IOException e) {
+      return -1; // closed meanwhile
+    }
+    for (int i = 0; i + 6 <= n; i++) {
+      if ((i == 0 || b[i - 1] == '\n') && b[i] == 'f' && b[i + 5] == ':'
+          && new String(b, i, 6, StandardCharsets.US_ASCII).equals("flags:")) {
+        int v = 0;
+        int j = i + 6;
+        while (j < n && (b[j] == ' ' || b[j] == '\t')) {
+          j++;
+        }
+        int start = j;
+        while (j < n && b[j] >= '0' && b[j] <= '7') {
+          v = v * 8 + (b[j++] - '0');
+        }
+        return j > start ? v : -1;
+      }
+    }
+    return -1; // a format we do not know: not identifiable
   }
 
   private static List<Link> discard(Pipe[] pipes) {

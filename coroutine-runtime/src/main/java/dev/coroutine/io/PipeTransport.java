@@ -105,7 +105,7 @@ final class PipeTransport implements Transport {
     Protocol p = protocol;
     int n;
     try {
-      n = source.read(p.getBuffer(MIN_READ));
+      n = source.read(WriteQueue.capped(p.getBuffer(MIN_READ)));
     } catch (IOException e) {
       closeNow(e);
       return;

@@ -90,7 +90,7 @@ final class SocketTransport implements Transport {
     Protocol p = protocol;
     int n;
     try {
-      n = channel.read(p.getBuffer(MIN_READ));
+      n = channel.read(WriteQueue.capped(p.getBuffer(MIN_READ)));
     } catch (IOException e) {
       closeNow(e); // a reset: reported to reads, drains and waitClosed
       return;
