@@ -389,10 +389,21 @@ public final class Coroutines {
   static Future<?>[] futuresOf(EventLoop loop, Awaitable<?>[] awaitables) {
     Future<?>[] out = new Future<?>[awaitables.length];
     java.util.IdentityHashMap<Awaitable<?>, Future<?>> seen = null;
+    int before = loop.taskCounter; // tasks made by this call are numbered after it
     for (int i = 0; i < out.length; i++) {
       Awaitable<?> a = awaitables[i];
       if (a instanceof Future) {
         out[i] = loop.ensureFuture(a);
+        continue;
+      }
+      if (a instanceof AsyncFrame) {
+        // a frame passed twice is wrapped once (asyncio's gather dedups): its own task tells,
+        // a task this call made with the frame as its outermost one; no map of every child
+        AsyncFrame<?> f = (AsyncFrame<?>) a;
+        Task<?> t = f.task;
+        out[i] = t != null && f.caller == null && t.loop == loop && t.id - before > 0
+            ? t
+            : loop.ensureFuture(a);
         continue;
       }
       if (seen == null) {

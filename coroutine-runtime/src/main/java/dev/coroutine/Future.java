@@ -159,12 +159,14 @@ public class Future<T> implements Awaitable<T> {
     value = exception;
     state = FAILED;
     Object waiters = callbacks;
-    scheduleCallbacks();
+    callbacks = null;
     if (!(waiters instanceof Task)) {
       // a lone awaiting task reads the exception in its next step: nothing to watch. Otherwise
-      // report it if nobody reads it (asyncio: "exception was never retrieved")
+      // report it if nobody reads it (asyncio: "exception was never retrieved"). Watched before
+      // the callbacks are handed out: a gather's slot may read the exception right away
       UnretrievedFailure.watch(this, exception);
     }
+    scheduleAll(waiters);
   }
 
   /**
@@ -378,10 +380,15 @@ public class Future<T> implements Awaitable<T> {
 
   private void scheduleCallbacks() {
     Object cbs = callbacks;
+    callbacks = null;
+    scheduleAll(cbs);
+  }
+
+  /** Schedules the callbacks {@code cbs} (one, a list of them, or null) taken from this future. */
+  private void scheduleAll(Object cbs) {
     if (cbs == null) {
       return;
     }
-    callbacks = null;
     if (cbs instanceof ArrayList) {
       for (Object cb : (ArrayList<?>) cbs) {
         scheduleOne(cb);
@@ -396,6 +403,8 @@ public class Future<T> implements Awaitable<T> {
     EventLoop l = loopForCallbacks();
     if (cb instanceof Task) {
       l.schedule(cb); // a task awaiting this future: its step reads the outcome from here
+    } else if (cb instanceof GatheringFuture.Slot && state != PENDING) {
+      ((GatheringFuture.Slot) cb).accept(this); // counts the child; schedules the gather's end
     } else {
       l.schedule(new DoneCallback(this, (Consumer<Object>) cb));
     }

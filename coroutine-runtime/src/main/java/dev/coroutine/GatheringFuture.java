@@ -34,6 +34,13 @@ final class GatheringFuture<T> extends Future<List<T>> {
   private boolean cancelRequested;
   /** The message of that cancellation. */
   private String cancelMessage;
+  /**
+   * The gather's outcome is decided and {@link #finish} is scheduled: by the first failure (no
+   * {@code returnExceptions}) or by the last child; later children are only counted.
+   */
+  private boolean finishing;
+  /** The child whose failure fails the gather when {@link #finish} runs, or null. */
+  private Future<?> firstFailure;
 
   GatheringFuture(EventLoop loop, Future<?>[] children, boolean returnExceptions) {
     super(loop);
@@ -59,8 +66,13 @@ final class GatheringFuture<T> extends Future<List<T>> {
     }
   }
 
-  /** The done-callback of one child: knows its position, so a completion costs O(1). */
-  private static final class Slot implements Consumer<Future<?>> {
+  /**
+   * The done-callback of one child: knows its position, so a completion costs O(1). The child's
+   * future calls it when the child finishes, not through the ready queue (see {@link
+   * Future#scheduleOne}): counting a child has no effect anyone can see, and what can be seen,
+   * the gather finishing, is scheduled for the pass where asyncio's done-callback would run.
+   */
+  static final class Slot implements Consumer<Future<?>> {
     /** The gather. */
     private final GatheringFuture<?> gather;
     /** The child's position in the arguments and the results. */
@@ -73,11 +85,55 @@ final class GatheringFuture<T> extends Future<List<T>> {
 
     @Override
     public void accept(Future<?> child) {
-      gather.childDone(child, index);
+      gather.childFinished(child, index);
     }
   }
 
-  /** Child number {@code i} finished. */
+  /**
+   * Child number {@code i} finished, just now: counts it, and if that decides the gather, has
+   * {@link #finish} run on the next pass, where asyncio's done-callback would have finished it
+   * (so the gather finishes, and its waiters wake, exactly when they do in asyncio).
+   */
+  void childFinished(Future<?> child, int i) {
+    remaining--;
+    if (isDone() || finishing) {
+      if (child.state == FAILED) {
+        child.failure(); // the gather reports its first failure; later ones count as seen
+      }
+      return;
+    }
+    if (!returnExceptions && child.state != SUCCEEDED) {
+      firstFailure = child; // a cancelled child too: the gather fails with the cancellation
+      finishing = true;
+      loopForCallbacks().schedule((Runnable) this::finish);
+      return;
+    }
+    children[i] = null;
+    results[i] = child.state == SUCCEEDED ? child.value : child.failure();
+    if (remaining == 0) {
+      finishing = true;
+      loopForCallbacks().schedule((Runnable) this::finish);
+    }
+  }
+
+  /** The pass after the deciding child: the gather fails or completes, as asyncio's would. */
+  private void finish() {
+    if (isDone()) {
+      return;
+    }
+    if (firstFailure != null) {
+      super.setException(firstFailure.failure());
+    } else if (cancelRequested) {
+      // the gather was cancelled: it fails with the cancellation whatever the children did
+      super.setException(new CancellationException(cancelMessage));
+    } else {
+      @SuppressWarnings("unchecked")
+      List<T> list = (List<T>) new ArrayList<>(Arrays.asList(results));
+      super.setResult(list);
+    }
+  }
+
+  /** Child number {@code i} was done when the gather was made: counts at once (asyncio 3.12). */
   private void childDone(Future<?> child, int i) {
     remaining--;
     if (isDone()) {

@@ -33,7 +33,7 @@ public class Task<T> extends Future<T> {
   /** A cancellation is to be thrown in at the next resume or suspension. */
   boolean mustCancel;
   /** The number in the default name "Task-N". */
-  private final int id;
+  final int id;
   /**
    * The loop's {@link EventLoop#clockMillis} when the task last suspended (or was created), for
    * task dumps' "waited for". It fits the padding the object has anyway (with {@link

@@ -103,4 +103,71 @@ class GatherTest extends TestBase {
     Object r = runSteps(v -> Co.await(Coroutines.gather(List.of(after(2, 1), after(1, 2)))));
     assertThat((List<Object>) r).containsExactly(1, 2);
   }
+
+  @Test
+  void gather_sameCoroutineTwice_runsItOnce_bothPlacesGetItsResult() {
+    int[] runs = new int[1];
+    Coroutine<Object> once = Co.seq(v -> Co.await(Coroutines.sleep(1)), v -> ++runs[0]);
+    Object r = runSteps(v -> Co.await(Coroutines.gather(once, after(1, "x"), once)));
+    assertThat((List<Object>) r).containsExactly(1, "x", 1);
+    assertThat(runs[0]).isEqualTo(1);
+  }
+
+  @Test
+  void gather_sameCoroutineTwice_withEagerTasks_runsItOnce() {
+    loop.setEagerTasks(true);
+    int[] runs = new int[1];
+    Coroutine<Object> once = Co.seq(v -> ++runs[0]); // finishes while gather wraps it
+    Object r = runSteps(v -> Co.await(Coroutines.gather(once, once, Coroutines.done("d"))));
+    assertThat((List<Object>) r).containsExactly(1, 1, "d");
+    assertThat(runs[0]).isEqualTo(1);
+  }
+
+  @Test
+  void gather_coroutineAlreadyAwaitedElsewhere_isRefused() {
+    Coroutine<Object> used = Co.seq(v -> "used");
+    loop.runUntilComplete(loop.createTask(used));
+    assertThatThrownBy(() -> runSteps(v -> Co.await(Coroutines.gather(used))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("runs at most once");
+    loopErrors.clear();
+  }
+
+  @Test
+  void gather_eagerChildAwaitingASiblingInline_siblingIsRefusedNotShared() {
+    loop.setEagerTasks(true);
+    Coroutine<Object> sibling = Co.seq(v -> "sibling");
+    Coroutine<Object> first = Co.seq(v -> Co.await(sibling)); // runs the sibling inline, eagerly
+    assertThatThrownBy(() -> runSteps(v -> Co.await(Coroutines.gather(first, sibling))))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("runs at most once");
+    loopErrors.clear();
+  }
+
+  @Test
+  void gather_lastChildDone_gatherFinishesOnTheNextPass_asAsyncioDoneCallbacks() {
+    List<String> log = new java.util.ArrayList<>();
+    Future<Object> child = loop.createFuture();
+    Future<List<Object>>[] g = new Future[1];
+    loop.runUntilComplete(
+        Co.seq(
+            v -> {
+              g[0] = Coroutines.gather(child);
+              g[0].addDoneCallback(x -> log.add("gather done"));
+              child.addDoneCallback(x -> log.add("child callback, gather done: " + g[0].isDone()));
+              child.setResult("r");
+              log.add("after setResult, gather done: " + g[0].isDone());
+              return Co.await(g[0]);
+            },
+            v -> {
+              log.add("awaited " + v);
+              return null;
+            }));
+    assertThat(log)
+        .containsExactly(
+            "after setResult, gather done: false",
+            "child callback, gather done: true", // gather's own callback came first, as in asyncio
+            "gather done",
+            "awaited [r]");
+  }
 }
