@@ -83,6 +83,7 @@ public final class EventLoopGroup implements AutoCloseable {
 
   /**
    * A group of {@code size} loops whose threads are named {@code name-0}, {@code name-1}, ...
+   * They are not daemon threads (as Netty's): a program ends once the group is shut down.
    *
    * @param size the number of loops, at least 1
    * @param name the prefix of the threads' names
