@@ -70,7 +70,7 @@ final class PipeTransport implements Transport {
 
   /** A writer to {@code sink}; it has no reader. */
   static StreamWriter writer(EventLoop loop, Pipe.SinkChannel sink) throws IOException {
-    return new StreamWriter(new PipeTransport(loop, null, sink), null);
+    return new StreamWriter(new PipeTransport(loop, null, sink), null, null, 0);
   }
 
   private SelectableChannel channel() {

@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
  * transport asks for a buffer, reads into it, and reports how many bytes it put there, so bytes go
  * from the socket straight into the receiver's own array (no copy, no allocation per read).
  *
- * <p>Implemented by the {@link StreamReader}'s feed and by {@code TlsTransport} (which receives
+ * <p>Implemented by the {@link StreamReader}'s feed and by {@link TlsTransport} (which receives
  * ciphertext from the transport below it). Called on the loop thread.
  */
 interface Protocol {

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * A listening server made by {@link Streams#startServer}: asyncio's {@code Server}. Each accepted
@@ -26,6 +27,8 @@ import java.util.List;
  * cancelling it closes the server.
  */
 public final class Server {
+  /** Where failed TLS handshakes of clients are logged. */
+  private static final System.Logger TLS_LOG = System.getLogger("dev.coroutine.io.tls");
   /** Connections accepted per readiness event at most, so that one server cannot hog the loop. */
   private static final int ACCEPT_BATCH = 100;
   /** Seconds a server stops accepting after accept() failed (asyncio's ACCEPT_RETRY_DELAY). */
@@ -39,6 +42,10 @@ public final class Server {
   private final StreamHandler handler;
   /** Buffer limit of each connection's reader. */
   private final int limit;
+  /** The TLS context of a TLS server, or null. */
+  private final SSLContext ssl;
+  /** How TLS handshakes are done (unused without {@link #ssl}). */
+  private final TlsOptions tlsOptions;
   /** The connections accepted and not closed yet. */
   private final LinkedHashSet<Transport> clients = new LinkedHashSet<>();
   /** Waiters of {@link #serveForever()}: woken by {@link #close()}. */
@@ -75,10 +82,24 @@ public final class Server {
       int limit,
       UnixSockets.SocketFile socketFile,
       java.util.function.Consumer<SocketChannel> dispatch) {
+    this(loop, sockets, handler, limit, null, TlsOptions.defaults(), socketFile, dispatch);
+  }
+
+  Server(
+      EventLoop loop,
+      List<ServerSocketChannel> sockets,
+      StreamHandler handler,
+      int limit,
+      SSLContext ssl,
+      TlsOptions tlsOptions,
+      UnixSockets.SocketFile socketFile,
+      java.util.function.Consumer<SocketChannel> dispatch) {
     this.loop = loop;
     this.sockets = sockets;
     this.handler = handler;
     this.limit = limit;
+    this.ssl = ssl;
+    this.tlsOptions = tlsOptions;
     this.socketFile = socketFile;
     this.dispatch = dispatch;
     for (ServerSocketChannel s : sockets) {
@@ -170,7 +191,12 @@ public final class Server {
    * non-blocking, on this server's loop: on the loop thread.
    */
   void adopt(SocketChannel ch) {
-    accepted(new SocketTransport(loop, ch, true));
+    SocketTransport t = new SocketTransport(loop, ch, true);
+    if (ssl == null) {
+      accepted(t, Streams.attach(t, limit, null, 0));
+    } else {
+      acceptedTls(t);
+    }
   }
 
   /**
@@ -209,10 +235,40 @@ public final class Server {
   }
 
   /** Tracks {@code t} until it closes and serves it. */
-  private void accepted(Transport t) {
+  private void accepted(Transport t, Connection conn) {
+    track(t);
+    start(t, conn);
+  }
+
+  private void track(Transport t) {
     clients.add(t);
     t.closed().addDoneCallback(f -> detach(t));
-    start(t, Streams.attach(t, limit));
+  }
+
+  /**
+   * Runs the TLS handshake over {@code s}, then the handler. A failed handshake closes only this
+   * connection (asyncio logs it in debug mode; we log it at DEBUG level).
+   */
+  private void acceptedTls(SocketTransport s) {
+    TlsTransport t;
+    try {
+      t = TlsTransport.server(s, ssl, tlsOptions);
+    } catch (RuntimeException e) {
+      report(e, s);
+      return;
+    }
+    track(t);
+    Connection conn = Streams.attach(t, limit, null, 0);
+    t.start(new byte[0]);
+    t.handshake()
+        .addDoneCallback(
+            h -> {
+              if (h.exception() != null) {
+                TLS_LOG.log(System.Logger.Level.DEBUG, "{0}", h.exception().getMessage());
+              } else if (!t.isClosing()) {
+                start(t, conn);
+              }
+            });
   }
 
   private void start(Transport t, Connection conn) {

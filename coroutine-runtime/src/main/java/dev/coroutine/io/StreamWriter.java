@@ -5,6 +5,9 @@ import dev.coroutine.Coroutines;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
 
 /**
  * The writing half of a connection: asyncio's {@code StreamWriter}. {@link #write} never blocks:
@@ -27,10 +30,16 @@ public final class StreamWriter {
   private Transport transport;
   /** The reader of the same connection. */
   private final StreamReader reader;
+  /** The host name a client connected to (the default name a STARTTLS checks), or null. */
+  private final String host;
+  /** The port a client connected to, or 0. */
+  private final int port;
 
-  StreamWriter(Transport transport, StreamReader reader) {
+  StreamWriter(Transport transport, StreamReader reader, String host, int port) {
     this.transport = transport;
     this.reader = reader;
+    this.host = host;
+    this.port = port;
   }
 
   /** The transport this writer writes to. */
@@ -199,6 +208,80 @@ public final class StreamWriter {
    */
   public SocketAddress localAddress() {
     return transport.localAddress();
+  }
+
+  /**
+   * Upgrades the connection to TLS (STARTTLS, asyncio's {@code StreamWriter.start_tls}): from the
+   * await on, this writer and its reader carry plaintext over TLS. A connection a {@link Server}
+   * accepted takes the server side; one made by {@link Streams#openConnection} the client side,
+   * checking the certificate against the host name it connected to. Call it once the plaintext
+   * exchange is over (after the peer agreed to start TLS and the output was drained); bytes the
+   * peer sent after that point and that were already read are handed to the TLS layer.
+   *
+   * @param ssl the context (trust material for clients, key material for servers)
+   * @return a coroutine that finishes when the handshake finished
+   * @throws IOException not by this call: where the returned coroutine is awaited, {@link
+   *     javax.net.ssl.SSLHandshakeException} if the handshake failed or timed out, naming the peer;
+   *     declared here so that a {@code catch} around the call compiles
+   */
+  public Coroutine<Void> startTls(SSLContext ssl) throws IOException {
+    return startTls(ssl, TlsOptions.defaults());
+  }
+
+  /**
+   * {@link #startTls(SSLContext)} with options (server host name, handshake timeout, ALPN, ...).
+   *
+   * @param ssl the context
+   * @param options how the handshake is done
+   * @return a coroutine that finishes when the handshake finished
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the
+   *     handshake failed; declared here so that a {@code catch} around the call compiles
+   */
+  public Coroutine<Void> startTls(SSLContext ssl, TlsOptions options) throws IOException {
+    Objects.requireNonNull(ssl, "ssl");
+    Objects.requireNonNull(options, "options");
+    return IoFrames.lazy(
+        () -> {
+          Transport below = transport;
+          if (below.sslSession() != null || below instanceof TlsTransport) {
+            throw new IllegalStateException("startTls(): the connection already uses TLS");
+          }
+          if (below.isClosing()) {
+            throw new IllegalStateException("startTls(): the connection is closing");
+          }
+          if (reader == null) {
+            throw new IllegalStateException("startTls(): a one-way pipe cannot carry TLS");
+          }
+          TlsTransport tls =
+              below.isServerSide()
+                  ? TlsTransport.server(below, ssl, options)
+                  : TlsTransport.client(below, ssl, options, host, port);
+          tls.setProtocol(reader.feed);
+          transport = tls;
+          reader.setTransport(tls);
+          tls.start(reader.drainBuffered());
+          return tls.handshake();
+        });
+  }
+
+  /**
+   * The TLS session once the handshake finished (peer certificates, cipher suite, protocol
+   * version), or null for a plain connection: asyncio's {@code get_extra_info("ssl_object")}.
+   *
+   * @return the TLS session, or null
+   */
+  public SSLSession sslSession() {
+    return transport.sslSession();
+  }
+
+  /**
+   * The application protocol agreed by ALPN ({@link TlsOptions#withApplicationProtocols}), or
+   * null if none was.
+   *
+   * @return the ALPN protocol, or null
+   */
+  public String applicationProtocol() {
+    return transport.applicationProtocol();
   }
 
   @Override

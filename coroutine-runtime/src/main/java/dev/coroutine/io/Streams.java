@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 
 /**
  * asyncio's stream functions: {@link #openConnection} and {@link #startServer}. Host names are
@@ -64,7 +65,57 @@ public final class Streams {
       throws IOException {
     Objects.requireNonNull(host, "host");
     checkPort(port);
-    return IoFrames.lazy(() -> new Connector(EventLoop.running(), host, port, limit).start());
+    return IoFrames.lazy(
+        () -> new Connector(EventLoop.running(), host, port, limit, null, null).start());
+  }
+
+  /**
+   * Connects to {@code host:port} over TLS (asyncio's {@code open_connection(host, port,
+   * ssl=context)}): the await finishes once the handshake did. The server's certificate must be
+   * trusted by {@code ssl} and name {@code host}; see {@link TlsOptions} for another name, ALPN and
+   * timeouts. {@code ssl == null} connects in plain text.
+   *
+   * <pre>{@code
+   * Connection c = await(Streams.openConnection("example.org", 443, SSLContext.getDefault()));
+   * }</pre>
+   *
+   * @param host a host name or IP literal; also the name the certificate must carry
+   * @param port the port, 1 to 65535
+   * @param ssl the TLS context (its trust managers judge the server), or null for plain text
+   * @return a coroutine whose result is the connection's reader and writer
+   * @throws IOException not by this call: where the returned coroutine is awaited, if no address
+   *     accepts the connection, or {@link javax.net.ssl.SSLHandshakeException} naming the server if
+   *     the handshake failed (untrusted or expired certificate, wrong host name, not TLS) or timed
+   *     out; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<Connection> openConnection(String host, int port, SSLContext ssl)
+      throws IOException {
+    return openConnection(host, port, ssl, TlsOptions.defaults());
+  }
+
+  /**
+   * {@link #openConnection(String, int, SSLContext)} with options: the server host name to check
+   * and send as SNI, the handshake and shutdown timeouts, ALPN.
+   *
+   * @param host a host name or IP literal
+   * @param port the port, 1 to 65535
+   * @param ssl the TLS context, or null for plain text
+   * @param options how the TLS handshake is done
+   * @return a coroutine whose result is the connection's reader and writer
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the
+   *     connection or the handshake failed; declared here so that a {@code catch} around the call
+   *     compiles
+   */
+  public static Coroutine<Connection> openConnection(
+      String host, int port, SSLContext ssl, TlsOptions options) throws IOException {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(options, "options");
+    checkPort(port);
+    return IoFrames.lazy(
+        () ->
+            new Connector(
+                    EventLoop.running(), host, port, StreamReader.DEFAULT_LIMIT, ssl, options)
+                .start());
   }
 
   /**
@@ -97,7 +148,54 @@ public final class Streams {
    */
   public static Coroutine<Server> startServer(
       StreamHandler handler, String host, int port, int limit) throws IOException {
+    return startServer(handler, host, port, limit, null, TlsOptions.defaults());
+  }
+
+  /**
+   * Listens on {@code host:port} for TLS connections (asyncio's {@code start_server(...,
+   * ssl=context)}): each connection's handshake runs first, and {@code handler} gets the
+   * connection only once it succeeded. A failed handshake (a client that does not trust the
+   * certificate, speaks plain text, or stalls past the handshake timeout) closes that connection
+   * and is logged at DEBUG level; the server goes on serving. {@code ssl == null} serves plain
+   * text.
+   *
+   * @param handler serves each connection once its handshake finished, in a task of its own
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one
+   * @param ssl the TLS context holding the server's key and certificate, or null for plain text
+   * @return a coroutine whose result is the listening server
+   * @throws IOException not by this call: where the returned coroutine is awaited, if a socket
+   *     cannot be bound; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<Server> startServer(
+      StreamHandler handler, String host, int port, SSLContext ssl) throws IOException {
+    return startServer(handler, host, port, ssl, TlsOptions.defaults());
+  }
+
+  /**
+   * {@link #startServer(StreamHandler, String, int, SSLContext)} with options: handshake and
+   * shutdown timeouts, ALPN protocols accepted, client certificates.
+   *
+   * @param handler serves each connection once its handshake finished
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one
+   * @param ssl the TLS context, or null for plain text
+   * @param options how the TLS handshakes are done
+   * @return a coroutine whose result is the listening server
+   * @throws IOException not by this call: where the returned coroutine is awaited, if a socket
+   *     cannot be bound; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<Server> startServer(
+      StreamHandler handler, String host, int port, SSLContext ssl, TlsOptions options)
+      throws IOException {
+    return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT, ssl, options);
+  }
+
+  private static Coroutine<Server> startServer(
+      StreamHandler handler, String host, int port, int limit, SSLContext ssl, TlsOptions options)
+      throws IOException {
     Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(options, "options");
     checkPort(port);
     return IoFrames.lazy(
         () -> {
@@ -117,7 +215,9 @@ public final class Streams {
                   return;
                 }
                 try {
-                  result.setResult(new Server(loop, bind(a.result(), port), handler, limit));
+                  result.setResult(
+                      new Server(
+                          loop, bind(a.result(), port), handler, limit, ssl, options, null, null));
                 } catch (IOException e) {
                   result.setException(e);
                 }
@@ -195,10 +295,13 @@ public final class Streams {
         });
   }
 
-  /** A reader and writer over {@code t}; the reader becomes its protocol, so reading starts. */
-  static Connection attach(Transport t, int limit) {
+  /**
+   * A reader and writer over {@code t}; the reader becomes its protocol, so reading starts. {@code
+   * host} and {@code port} are what a client connected to (null and 0 for a server's connection).
+   */
+  static Connection attach(Transport t, int limit, String host, int port) {
     StreamReader r = new StreamReader(t.loop(), limit, t);
-    StreamWriter w = new StreamWriter(t, r);
+    StreamWriter w = new StreamWriter(t, r, host, port);
     t.setProtocol(r.feed);
     return new Connection(r, w);
   }
@@ -272,6 +375,12 @@ public final class Streams {
     private final String host;
     private final int port;
     private final int limit;
+    /** The TLS context, or null for plain text. */
+    private final SSLContext ssl;
+    /** TLS options (unused for plain text). */
+    private final TlsOptions options;
+    /** The TLS layer once connected, or null. */
+    private TlsTransport tls;
     /** The outcome. */
     private final Future<Connection> result;
     /** The resolved addresses. */
@@ -283,11 +392,14 @@ public final class Streams {
     /** The first connect failure (later ones are added as suppressed), or null. */
     private IOException failure;
 
-    Connector(EventLoop loop, String host, int port, int limit) {
+    Connector(
+        EventLoop loop, String host, int port, int limit, SSLContext ssl, TlsOptions options) {
       this.loop = loop;
       this.host = host;
       this.port = port;
       this.limit = limit;
+      this.ssl = ssl;
+      this.options = options;
       this.result = loop.createFuture();
     }
 
@@ -298,6 +410,9 @@ public final class Streams {
             if (f.isCancelled()) {
               r.cancel();
               abandon();
+              if (tls != null) {
+                tls.abort();
+              }
             }
           });
       r.addDoneCallback(
@@ -358,7 +473,33 @@ public final class Streams {
     private void connected() {
       SocketTransport t = new SocketTransport(loop, channel, false);
       channel = null;
-      result.setResult(attach(t, limit));
+      if (ssl == null) {
+        result.setResult(attach(t, limit, host, port));
+        return;
+      }
+      TlsTransport s;
+      try {
+        s = TlsTransport.client(t, ssl, options, host, port);
+      } catch (RuntimeException e) {
+        t.abort();
+        result.setException(e);
+        return;
+      }
+      tls = s;
+      Connection c = attach(s, limit, host, port);
+      s.start(new byte[0]);
+      s.handshake()
+          .addDoneCallback(
+              h -> {
+                if (result.isDone()) {
+                  return;
+                }
+                if (h.exception() != null) {
+                  result.setException(h.exception());
+                } else {
+                  result.setResult(c);
+                }
+              });
     }
 
     private void failed(IOException e, Object address) {

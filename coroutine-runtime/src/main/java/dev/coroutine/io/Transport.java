@@ -8,7 +8,7 @@ import javax.net.ssl.SSLSession;
 /**
  * One connection's byte pipe on the loop: asyncio's {@code Transport}. {@link StreamWriter} writes
  * to it, {@link Server} tracks and closes it, and it feeds what arrives to its {@link Protocol}
- * (for a plain connection, the {@link StreamReader}; for TLS, the {@code TlsTransport} layered on
+ * (for a plain connection, the {@link StreamReader}; for TLS, the {@link TlsTransport} layered on
  * top, which is itself the transport of the reader). A new kind of connection (TLS, Unix socket,
  * pipe) is one new implementation of this interface; nothing above it changes.
  *
@@ -85,6 +85,11 @@ interface Transport {
 
   /** The TLS session once a TLS handshake finished on this transport or below it, else null. */
   default SSLSession sslSession() {
+    return null;
+  }
+
+  /** The ALPN protocol agreed in the TLS handshake, or null. */
+  default String applicationProtocol() {
     return null;
   }
 

@@ -65,7 +65,8 @@ final class UnixSockets {
     try {
       ch.configureBlocking(false);
       if (ch.connect(UnixDomainSocketAddress.of(path))) {
-        result.setResult(Streams.attach(new SocketTransport(loop, ch, false), limit));
+        result.setResult(
+            Streams.attach(new SocketTransport(loop, ch, false), limit, null, 0));
         return result;
       }
     } catch (IOException e) {
@@ -85,7 +86,8 @@ final class UnixSockets {
               return;
             }
             loop.removeWriter(ch);
-            result.setResult(Streams.attach(new SocketTransport(loop, ch, false), limit));
+            result.setResult(
+            Streams.attach(new SocketTransport(loop, ch, false), limit, null, 0));
           } catch (IOException e) {
             loop.removeWriter(ch);
             IoFrames.closeQuietly(ch);

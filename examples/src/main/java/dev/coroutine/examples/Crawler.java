@@ -9,10 +9,13 @@ import static dev.coroutine.Coroutines.waitFor;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Task;
 import dev.coroutine.examples.io.HttpGet;
+import dev.coroutine.examples.io.SelfSigned;
 import dev.coroutine.sync.Semaphore;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -39,6 +42,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * The seed's motivating use case (section 1: "in a web crawler, after sending a request we wait for
@@ -62,10 +66,12 @@ import java.util.regex.Pattern;
  * <p>Two fetchers, chosen by {@code --mode}: {@code httpclient} (the default) awaits the JDK's
  * {@code HttpClient}; {@code streams} fetches with {@link HttpGet}, a small HTTP/1.1 client written
  * on the runtime's own sockets ({@code dev.coroutine.io} streams: one connection per request, no
- * thread but the loop's); {@code both} runs the two crawls with each in turn.
+ * thread but the loop's); {@code streams-tls} does the same over the runtime's TLS against the
+ * site served over HTTPS (a certificate made at start-up); {@code both} runs the httpclient and
+ * streams crawls in turn.
  *
  * <pre>
- * java dev.coroutine.examples.Crawler [--mode=httpclient|streams|both]
+ * java dev.coroutine.examples.Crawler [--mode=httpclient|streams|streams-tls|both]
  * </pre>
  */
 public final class Crawler {
@@ -80,6 +86,14 @@ public final class Crawler {
   /** Per-request timeout. */
   static final Duration TIMEOUT = Duration.ofMillis(300);
 
+  /**
+   * Per-request timeout over TLS: a request there includes a full handshake (key agreement and
+   * certificate checks on both sides, here and in the JDK's HTTPS server), and 32 of them at once
+   * on a loaded 2-core machine take seconds. So over TLS a stalling page (two seconds) is only
+   * slow, not timed out.
+   */
+  static final Duration TLS_TIMEOUT = Duration.ofMillis(5000);
+
   /** Attempts per page before giving up on it. */
   static final int ATTEMPTS = 3;
 
@@ -91,7 +105,12 @@ public final class Crawler {
     /** The JDK's {@code java.net.http.HttpClient}, its futures awaited on the loop. */
     HTTPCLIENT("httpclient", ""),
     /** {@link HttpGet}: HTTP/1.1 on the runtime's streams, on the loop thread itself. */
-    STREAMS("streams", "/streams");
+    STREAMS("streams", "/streams"),
+    /**
+     * {@link HttpGet} over the runtime's own TLS ({@code https://}, a handshake per page) to the
+     * site served over HTTPS with a certificate made at start-up.
+     */
+    STREAMS_TLS("streams-tls", "/streams-tls");
 
     /** The name on the command line. */
     final String arg;
@@ -111,7 +130,9 @@ public final class Crawler {
     for (String a : args) {
       if (!a.startsWith("--mode=")) {
         throw new IllegalArgumentException(
-            "unknown argument " + a + "; usage: Crawler [--mode=httpclient|streams|both]");
+            "unknown argument "
+                + a
+                + "; usage: Crawler [--mode=httpclient|streams|streams-tls|both]");
       }
       String m = a.substring("--mode=".length());
       if (m.equals("both")) {
@@ -125,7 +146,7 @@ public final class Crawler {
         }
         if (modes == null) {
           throw new IllegalArgumentException(
-              "unknown mode " + m + "; the modes are httpclient, streams and both");
+              "unknown mode " + m + "; the modes are httpclient, streams, streams-tls and both");
         }
       }
     }
@@ -150,8 +171,11 @@ public final class Crawler {
     /** The number of pages. */
     final int pages;
 
-    /** The HTTP server. */
+    /** The HTTP server (an HTTPS server when the site has a TLS context). */
     private final HttpServer server;
+
+    /** "http" or "https". */
+    private final String scheme;
 
     /** Threads that run the handlers; they never block. */
     private final ExecutorService handlers;
@@ -165,12 +189,20 @@ public final class Crawler {
     /** Requests served in all. */
     final AtomicInteger requests = new AtomicInteger();
 
-    Site(int pages) throws IOException {
+    Site(int pages, SSLContext tls) throws IOException {
       this.pages = pages;
+      this.scheme = tls == null ? "http" : "https";
       // headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm and the
       // client's delayed ACK add ~40 ms to every response (read once, when the server starts)
       System.setProperty("sun.net.httpserver.nodelay", "true");
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 512);
+      InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+      if (tls == null) {
+        server = HttpServer.create(address, 512);
+      } else {
+        HttpsServer https = HttpsServer.create(address, 512);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        server = https;
+      }
       handlers = Executors.newFixedThreadPool(4, daemon("site-http"));
       latency = Executors.newScheduledThreadPool(2, daemon("site-latency"));
       server.setExecutor(handlers);
@@ -190,7 +222,7 @@ public final class Crawler {
     /** The home page. */
     URI home() {
       InetSocketAddress a = server.getAddress();
-      return URI.create("http://" + a.getHostString() + ":" + a.getPort() + "/page/0");
+      return URI.create(scheme + "://" + a.getHostString() + ":" + a.getPort() + "/page/0");
     }
 
     /** The page that is served at once, without latency: for warming up. */
@@ -335,12 +367,27 @@ public final class Crawler {
     /** Time between progress lines. */
     final long progressMillis;
 
-    Crawl(String name, Mode mode, HttpClient client, int concurrency, long progressMillis) {
+    /** The client's TLS context ({@link Mode#STREAMS_TLS}), or null. */
+    final SSLContext tls;
+
+    Crawl(
+        String name,
+        Mode mode,
+        HttpClient client,
+        SSLContext tls,
+        int concurrency,
+        long progressMillis) {
       this.name = name;
       this.mode = mode;
       this.client = client;
+      this.tls = tls;
       this.limit = new Semaphore(concurrency);
       this.progressMillis = progressMillis;
+    }
+
+    /** The per-request timeout of this crawl's mode. */
+    Duration timeout() {
+      return mode == Mode.STREAMS_TLS ? TLS_TIMEOUT : TIMEOUT;
     }
 
     /** Crawls from {@code home} until no new link is left; reports progress meanwhile. */
@@ -377,7 +424,8 @@ public final class Crawler {
     }
 
     /**
-     * GETs {@code url} under the concurrency limit: each attempt is bounded by {@link #TIMEOUT}; an
+     * GETs {@code url} under the concurrency limit: each attempt is bounded by {@link #TIMEOUT}
+     * ({@link #TLS_TIMEOUT} over TLS); an
      * error status, an I/O error or a timeout is retried after a backoff. Returns the body, or null
      * after {@link #ATTEMPTS} failed attempts.
      */
@@ -391,7 +439,7 @@ public final class Crawler {
         for (int attempt = 1; ; attempt++) {
           String problem;
           try {
-            Page page = await(waitFor(get(url), TIMEOUT));
+            Page page = await(waitFor(get(url), timeout()));
             if (page.status() == 200) {
               fetched++;
               bytes += page.body().length();
@@ -400,7 +448,7 @@ public final class Crawler {
             problem = "HTTP " + page.status();
           } catch (TimeoutException e) {
             timeouts++;
-            problem = "timed out after " + TIMEOUT.toMillis() + " ms";
+            problem = "timed out after " + timeout().toMillis() + " ms";
           } catch (IOException e) {
             problem = e.toString();
           }
@@ -426,8 +474,8 @@ public final class Crawler {
      */
     @Async
     Coroutine<Page> get(URI url) throws IOException {
-      if (mode == Mode.STREAMS) {
-        HttpGet.Response response = await(HttpGet.get(url.toString()));
+      if (mode != Mode.HTTPCLIENT) {
+        HttpGet.Response response = await(HttpGet.get(url.toString(), tls));
         return done(new Page(response.status(), response.text()));
       }
       HttpRequest request = HttpRequest.newBuilder(url).GET().build();
@@ -472,9 +520,9 @@ public final class Crawler {
 
   /** Warms up the streams fetcher (and the JIT) on the page served without latency. */
   @Async
-  static Coroutine<Void> warmUpStreams(URI warmup, int times) throws IOException {
+  static Coroutine<Void> warmUpStreams(URI warmup, int times, SSLContext tls) throws IOException {
     for (int i = 0; i < times; i++) {
-      await(HttpGet.get(warmup.toString()));
+      await(HttpGet.get(warmup.toString(), tls));
     }
     return done();
   }
@@ -486,20 +534,26 @@ public final class Crawler {
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
             .build();
-    try (Site site = new Site(PAGES)) {
-      System.out.println(
-          "site: " + site.pages + " pages at " + site.home() + ", 20-40 ms latency each");
-      for (Mode mode : modes) {
-        crawlTwice(site, mode, client);
+    for (Mode mode : modes) {
+      SelfSigned cert = mode == Mode.STREAMS_TLS ? SelfSigned.get() : null;
+      try (Site site = new Site(PAGES, cert == null ? null : cert.serverContext())) {
+        System.out.println(
+            "site: " + site.pages + " pages at " + site.home() + ", 20-40 ms latency each");
+        crawlTwice(site, mode, client, cert == null ? null : cert.clientContext());
       }
     }
   }
 
   /** Crawls {@code site} sequentially, then concurrently, with {@code mode}'s fetcher. */
-  static void crawlTwice(Site site, Mode mode, HttpClient client) throws Exception {
-    if (mode == Mode.STREAMS) {
-      System.out.println("mode: streams (HTTP/1.1 on dev.coroutine.io, one connection per page)");
-      run(warmUpStreams(site.warmup(), 50));
+  static void crawlTwice(Site site, Mode mode, HttpClient client, SSLContext tls)
+      throws Exception {
+    if (mode != Mode.HTTPCLIENT) {
+      System.out.println(
+          mode == Mode.STREAMS
+              ? "mode: streams (HTTP/1.1 on dev.coroutine.io, one connection per page)"
+              : "mode: streams-tls (HTTPS on dev.coroutine.io's TLS, one connection and"
+                  + " handshake per page)");
+      run(warmUpStreams(site.warmup(), tls == null ? 50 : 10, tls)); // TLS: a handshake each
     } else {
       System.out.println("mode: httpclient (java.net.http.HttpClient.sendAsync)");
       // warm up the client, the server and the JIT, so the first crawl does not pay for it all
@@ -510,12 +564,13 @@ public final class Crawler {
     }
 
     site.reset();
-    Crawl sequential = new Crawl("sequential" + mode.suffix, mode, client, 1, 1000);
+    Crawl sequential = new Crawl("sequential" + mode.suffix, mode, client, tls, 1, 1000);
     run(sequential.crawl(site.home()));
     System.out.println(sequential.summary());
 
     site.reset();
-    Crawl concurrent = new Crawl("concurrent" + mode.suffix, mode, client, CONCURRENCY, 200);
+    Crawl concurrent =
+        new Crawl("concurrent" + mode.suffix, mode, client, tls, CONCURRENCY, 200);
     run(concurrent.crawl(site.home()));
     System.out.println(concurrent.summary());
 

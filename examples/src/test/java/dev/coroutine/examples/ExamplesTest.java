@@ -144,6 +144,27 @@ class ExamplesTest {
     assertCrawled(c, "/streams");
   }
 
+  @Test
+  void crawler_streamsTlsMode_fetchesEveryPageOfAnHttpsSite_overTheRuntimesOwnTls()
+      throws Exception {
+    // a smaller site than main's: every page is a TLS handshake on both sides, slow under load
+    dev.coroutine.examples.io.SelfSigned cert = dev.coroutine.examples.io.SelfSigned.get();
+    Captured c =
+        Captured.run(
+            args -> {
+              try (Crawler.Site site = new Crawler.Site(20, cert.serverContext())) {
+                System.out.println("site at " + site.home());
+                Crawler.crawlTwice(site, Crawler.Mode.STREAMS_TLS, null, cert.clientContext());
+              }
+            });
+    assertThat(c.out())
+        .contains("site at https://")
+        .contains("mode: streams-tls")
+        .containsPattern("sequential/streams-tls: 20 pages .* 0 failed, max 1 in flight")
+        .containsPattern("concurrent/streams-tls: 20 pages .* 0 failed");
+    assertThat(c.number("sequential/streams-tls: .* (\\d+) retries")).isGreaterThan(0); // a 503
+  }
+
   /**
    * Both crawls of one mode (its labels end with {@code mode}: "" or "/streams") fetched every
    * page, within the concurrency limit, with retries and timeouts (the site makes some pages fail
@@ -170,6 +191,8 @@ class ExamplesTest {
     assertThat(Crawler.modes(new String[0])).containsExactly(Crawler.Mode.HTTPCLIENT);
     assertThat(Crawler.modes(new String[] {"--mode=both"}))
         .containsExactly(Crawler.Mode.HTTPCLIENT, Crawler.Mode.STREAMS);
+    assertThat(Crawler.modes(new String[] {"--mode=streams-tls"}))
+        .containsExactly(Crawler.Mode.STREAMS_TLS);
     assertThatThrownBy(() -> Crawler.modes(new String[] {"--mode=carrier-pigeon"}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("unknown mode carrier-pigeon");
@@ -183,6 +206,50 @@ class ExamplesTest {
     assertThat(c.lines().get(0))
         .matches("100 clients x 10 messages: 1000 echoes checked in [\\d.]+ s");
     assertThat(c.seconds()).isLessThan(20.0);
+  }
+
+  @Test
+  void httpGet_localTls_fetchesOverHttpsFromItsOwnTlsServer_checkingTheName() throws Exception {
+    Captured c = Captured.run(HttpGet::main, "--local-tls");
+
+    assertThat(c.lines())
+        .containsExactly(
+            "200 OK",
+            "content-type: text/html",
+            "transfer-encoding: chunked",
+            "",
+            "<h1>hello from the streams</h1>",
+            "<p>you asked for /secure.html</p>");
+  }
+
+  @Test
+  void httpGet_httpsUrl_untrustedLocalServer_failsWithTheHandshakeError() throws Exception {
+    // an https:// URL trusts the JDK's default CAs: a local server's own certificate is refused
+    javax.net.ssl.SSLContext serverTls =
+        dev.coroutine.examples.io.SelfSigned.get().serverContext();
+    try (java.net.ServerSocket ss =
+        serverTls
+            .getServerSocketFactory()
+            .createServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      Thread peer =
+          new Thread(
+              () -> {
+                try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket) ss.accept()) {
+                  s.startHandshake();
+                } catch (java.io.IOException expected) {
+                  // the client refused our certificate
+                }
+              });
+      peer.start();
+      assertThatThrownBy(
+              () ->
+                  dev.coroutine.Coroutines.run(
+                      HttpGet.get("https://localhost:" + ss.getLocalPort() + "/")))
+          .isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+          .hasMessageContaining("TLS handshake with localhost:" + ss.getLocalPort())
+          .hasMessageContaining("PKIX");
+      peer.join(30_000);
+    }
   }
 
   @Test

@@ -1,0 +1,364 @@
+package dev.coroutine.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.TestBase;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Our TLS streams against peers we did not write: the JDK's blocking {@code SSLSocket} (on a
+ * thread of its own) and {@code openssl s_server} / {@code s_client} (Debian's openssl package;
+ * those tests are skipped, saying why, where no {@code openssl} is on the PATH). Each peer also
+ * updates its keys mid-stream (TLS 1.3 KeyUpdate) or renegotiates (TLS 1.2), and each side's
+ * close_notify is checked to arrive.
+ */
+@Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class TlsPeersTest extends TestBase {
+  static final String HOST = "127.0.0.1";
+  static TestCerts certs;
+
+  /** What our handlers saw, in order. */
+  final List<String> events = new CopyOnWriteArrayList<>();
+
+  @BeforeAll
+  static void makeCertificates() {
+    certs = TestCerts.get();
+  }
+
+  @Override
+  protected <T> T run(Coroutine<T> c) {
+    return loop.runUntilComplete(loop.createTask(c));
+  }
+
+  /** Runs the loop in short slices until {@code done} holds (a hang guard of 60 s). */
+  void spinUntil(BooleanSupplier done, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (!done.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      run(Coroutines.sleep(Duration.ofMillis(20)));
+    }
+  }
+
+  Coroutine<Void> echo(StreamReader r, StreamWriter w) {
+    return new Machine<Void>() {
+      @Override
+      protected Object step(Object v, Throwable e) throws Throwable {
+        if (e != null) {
+          events.add("failed: " + e);
+          throw e;
+        }
+        if (state == 1) {
+          if (v == null) {
+            events.add("eof");
+            w.close();
+            state = 2;
+            return await(w.waitClosed());
+          }
+          w.write(v + "\n");
+          state = 0;
+          return await(w.drain());
+        }
+        if (state == 2) {
+          events.add("closed");
+          return null;
+        }
+        state = 1;
+        return await(r.readLine());
+      }
+    }.coroutine();
+  }
+
+  String roundTrip(Connection c, String line) throws Exception {
+    c.writer().write(line + "\n");
+    run(c.writer().drain());
+    return run(c.reader().readLine());
+  }
+
+  // ---- the JDK's SSLSocket -----------------------------------------------------------------
+
+  /**
+   * A blocking SSLSocket server on a thread: echoes lines; on "REKEY" it calls startHandshake()
+   * (a KeyUpdate in TLS 1.3, a renegotiation in TLS 1.2) before answering; at the end of the
+   * stream (our close_notify) it closes, sending its own.
+   */
+  CompletableFuture<List<String>> jdkServer(SSLServerSocket ss) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          List<String> seen = new ArrayList<>();
+          try (SSLSocket s = (SSLSocket) ss.accept()) {
+            BufferedReader in =
+                new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+            Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+            String line;
+            while ((line = in.readLine()) != null) {
+              seen.add(line);
+              if (line.equals("REKEY")) {
+                s.startHandshake();
+                seen.add("rekeyed " + s.getSession().getProtocol());
+              }
+              out.write(line + "\n");
+              out.flush();
+            }
+            seen.add("eof");
+          } catch (IOException e) {
+            seen.add("failed: " + e);
+          }
+          return seen;
+        });
+  }
+
+  void ourClient_againstJdkServer(String protocol) throws Exception {
+    try (SSLServerSocket ss =
+        (SSLServerSocket)
+            certs
+                .serverContext()
+                .getServerSocketFactory()
+                .createServerSocket(0, 10, InetAddress.getByName(HOST))) {
+      ss.setEnabledProtocols(new String[] {protocol});
+      CompletableFuture<List<String>> server = jdkServer(ss);
+      Connection c = run(Streams.openConnection(HOST, ss.getLocalPort(), certs.clientContext()));
+      assertThat(c.writer().sslSession().getProtocol()).isEqualTo(protocol);
+      assertThat(roundTrip(c, "one")).isEqualTo("one");
+      assertThat(roundTrip(c, "REKEY")).isEqualTo("REKEY");
+      for (int i = 0; i < 50; i++) {
+        assertThat(roundTrip(c, "after " + i)).isEqualTo("after " + i); // the new keys work
+      }
+      c.writer().close();
+      run(c.writer().waitClosed()); // finished: the server's close_notify came back
+      spinUntil(server::isDone, "the SSLSocket server to end");
+      List<String> seen = server.get();
+      assertThat(seen).startsWith("one", "REKEY", "rekeyed " + protocol);
+      assertThat(seen).endsWith("after 49", "eof"); // it read our close_notify as the end
+    }
+  }
+
+  @Test
+  void ourClient_jdkSslServerSocket_tls13_keyUpdateMidStream_andCloseNotify() throws Exception {
+    ourClient_againstJdkServer("TLSv1.3");
+  }
+
+  @Test
+  void ourClient_jdkSslServerSocket_tls12_renegotiationMidStream_andCloseNotify()
+      throws Exception {
+    ourClient_againstJdkServer("TLSv1.2");
+  }
+
+  @Test
+  void jdkSslSocketClient_ourServer_keyUpdate_thenHalfCloseGetsOurCloseNotify() throws Exception {
+    Server s = run(Streams.startServer(this::echo, HOST, 0, certs.serverContext()));
+    CompletableFuture<List<String>> client =
+        CompletableFuture.supplyAsync(
+            () -> {
+              List<String> seen = new ArrayList<>();
+              try (SSLSocket sock =
+                  (SSLSocket)
+                      certs.clientContext().getSocketFactory().createSocket(HOST, s.port())) {
+                javax.net.ssl.SSLParameters p = sock.getSSLParameters();
+                p.setEndpointIdentificationAlgorithm("HTTPS");
+                sock.setSSLParameters(p);
+                BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(sock.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream out = sock.getOutputStream();
+                for (int i = 0; i < 20; i++) {
+                  if (i == 10) {
+                    sock.startHandshake(); // TLS 1.3: a KeyUpdate from the client
+                    seen.add("rekeyed");
+                  }
+                  out.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
+                  out.flush();
+                  seen.add(in.readLine());
+                }
+                sock.shutdownOutput(); // TLS 1.3 half-close: our close_notify
+                seen.add(in.readLine() == null ? "eof" : "more data"); // theirs comes back
+              } catch (Exception e) {
+                seen.add("failed: " + e);
+              }
+              return seen;
+            });
+    spinUntil(client::isDone, "the SSLSocket client to end");
+    List<String> seen = client.get();
+    assertThat(seen).contains("line 0", "rekeyed", "line 19").endsWith("eof");
+    spinUntil(() -> events.contains("closed"), "the handler to close");
+    assertThat(events).containsExactly("eof", "closed");
+    s.close();
+    run(s.waitClosed());
+  }
+
+  // ---- openssl s_server / s_client ---------------------------------------------------------
+
+  static boolean hasOpenssl() {
+    try {
+      Process p = new ProcessBuilder("openssl", "version").redirectErrorStream(true).start();
+      p.getInputStream().readAllBytes();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
+  }
+
+  /** A peer process whose output lines are collected by a thread. */
+  static final class Peer implements AutoCloseable {
+    final Process process;
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    final Writer stdin;
+
+    Peer(List<String> cmd) throws IOException {
+      Assumptions.assumeTrue(
+          hasOpenssl(),
+          "openssl is not on the PATH: install Debian's openssl package (README, requirements)");
+      List<String> full = new ArrayList<>();
+      if (new java.io.File("/usr/bin/stdbuf").canExecute()) {
+        full.addAll(List.of("/usr/bin/stdbuf", "-o0")); // openssl's BIO output is block-buffered
+      }
+      full.addAll(cmd);
+      process = new ProcessBuilder(full).redirectErrorStream(true).start();
+      stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+      Thread t =
+          new Thread(
+              () -> {
+                try (BufferedReader r =
+                    new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                  String l;
+                  while ((l = r.readLine()) != null) {
+                    lines.add(l);
+                  }
+                } catch (IOException ignored) {
+                  // the process ended
+                }
+              },
+              "openssl-output");
+      t.setDaemon(true);
+      t.start();
+    }
+
+    boolean printed(String s) {
+      return lines.stream().anyMatch(l -> l.contains(s));
+    }
+
+    void send(String line) throws IOException {
+      stdin.write(line + "\n");
+      stdin.flush();
+    }
+
+    @Override
+    public void close() {
+      process.destroyForcibly();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void ourClient_opensslServer_keyUpdateRequested_andCloseNotifyBothWays() throws Exception {
+    int port = freePort();
+    try (Peer server =
+        new Peer(
+            List.of(
+                "openssl", "s_server", "-accept", HOST + ":" + port, "-naccept", "1",
+                "-cert", certs.serverChainPem.toString(),
+                "-key", certs.serverKeyPem.toString()))) {
+      spinUntil(() -> server.printed("ACCEPT"), "s_server to listen: " + server.lines);
+      Connection c = run(Streams.openConnection(HOST, port, certs.clientContext()));
+      assertThat(c.writer().sslSession().getProtocol()).isEqualTo("TLSv1.3");
+      c.writer().write("ping from java\n");
+      run(c.writer().drain());
+      spinUntil(() -> server.printed("ping from java"), "s_server to print our line");
+      server.send("K"); // s_server: a KeyUpdate asking us to update ours too
+      // s_server takes a whole read of its input as the command: the next line must come later
+      spinUntil(() -> server.printed("SSL_do_handshake -> 1"), "s_server's KeyUpdate");
+      server.send("pong from openssl");
+      assertThat(run(c.reader().readLine())).isEqualTo("pong from openssl");
+      c.writer().write("after the key update\n");
+      run(c.writer().drain());
+      spinUntil(
+          () -> server.printed("after the key update"), "s_server to read with the new keys");
+      c.writer().close();
+      run(c.writer().waitClosed()); // s_server answered our close_notify with its own
+      assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).isTrue(); // -naccept 1: it ended
+      assertThat(server.lines).anyMatch(l -> l.contains("DONE") || l.contains("shut down"));
+    }
+  }
+
+  @Test
+  void opensslClient_ourServer_verifiesUs_keyUpdate_andCloseNotifyBothWays() throws Exception {
+    Server s = run(Streams.startServer(this::echo, HOST, 0, certs.serverContext()));
+    try (Peer client =
+        new Peer(
+            List.of(
+                "openssl", "s_client", "-connect", HOST + ":" + s.port(),
+                "-CAfile", certs.caPem.toString(), "-verify_return_error",
+                "-verify_hostname", "localhost", "-servername", "localhost"))) {
+      client.send("hello from openssl");
+      spinUntil(
+          () -> client.lines.stream().filter(l -> l.equals("hello from openssl")).count() >= 1,
+          "our echo in s_client's output: " + client.lines);
+      client.send("K"); // s_client: a KeyUpdate asking us to update ours
+      spinUntil(() -> client.printed("KEYUPDATE"), "s_client to send a KeyUpdate: " + client.lines);
+      client.send("after the key update");
+      spinUntil(
+          () -> client.lines.stream().filter(l -> l.equals("after the key update")).count() >= 1,
+          "the echo after the key update: " + client.lines + " " + events);
+      client.stdin.close(); // s_client sends close_notify at the end of its input
+      spinUntil(() -> !client.process.isAlive(), "s_client to exit: " + client.lines);
+      assertThat(client.process.exitValue()).isZero();
+      assertThat(client.lines).anyMatch(l -> l.contains("Verify return code: 0 (ok)"));
+      assertThat(client.lines).anyMatch(l -> l.contains("TLSv1.3"));
+      spinUntil(() -> events.contains("closed"), "the handler to close");
+      assertThat(events).containsExactly("eof", "closed");
+    }
+    s.close();
+    run(s.waitClosed());
+  }
+
+  @Test
+  void opensslClient_withoutOurCa_failsVerification_andTheServerServesOthers() throws Exception {
+    Server s = run(Streams.startServer(this::echo, HOST, 0, certs.serverContext()));
+    try (Peer client =
+        new Peer(
+            List.of(
+                "openssl", "s_client", "-connect", HOST + ":" + s.port(),
+                "-no-CAfile", "-no-CApath", "-no-CAstore", "-verify_return_error"))) {
+      client.stdin.close();
+      spinUntil(() -> !client.process.isAlive(), "s_client to give up");
+      assertThat(client.process.exitValue()).isNotZero();
+      assertThat(client.lines).anyMatch(l -> l.contains("verify error"));
+    }
+    Connection c = run(Streams.openConnection(HOST, s.port(), certs.clientContext()));
+    assertThat(roundTrip(c, "still serving")).isEqualTo("still serving");
+    c.writer().close();
+    run(c.writer().waitClosed());
+    s.close();
+    run(s.waitClosed());
+  }
+}
