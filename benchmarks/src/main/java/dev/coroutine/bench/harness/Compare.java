@@ -765,6 +765,10 @@ public final class Compare {
     if (sizes != null) {
       md.append('\n').append(sizes);
     }
+    String subprocesses = Files.exists(out) ? SubprocessBench.existingSection(Files.readString(out)) : null;
+    if (subprocesses != null) {
+      md.append('\n').append(subprocesses); // P1 is measured on its own (-Psubprocess): kept
+    }
     Path here = Path.of("").toAbsolutePath();
     Path logs = work.toAbsolutePath();
     md.append("\nLogs of every run (JMH output, child stdout/stderr) are under `")
