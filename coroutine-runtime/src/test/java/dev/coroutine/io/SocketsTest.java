@@ -199,7 +199,9 @@ class SocketsTest extends TestBase {
     long t0 = System.nanoTime();
     await(Coroutines.sleep(50));
     long took = System.nanoTime() - t0;
-    assertThat(took).isBetween(50_000_000L, 1_000_000_000L);
+    // no I/O ever arrives: a selector wait not bounded by the timer never returns, and the
+    // class's @Timeout fails the test (no upper bound here: a loaded machine makes it flaky)
+    assertThat(took).isGreaterThanOrEqualTo(50_000_000L);
   }
 
   @Test
