@@ -1170,7 +1170,7 @@ public final class EventLoop implements AutoCloseable {
       if (cb instanceof ThreadsafeSubmission) {
         ((ThreadsafeSubmission<?>) cb).refuse("before the coroutine started");
       } else if (o instanceof Future.DoneCallback
-          && ((Future.DoneCallback) o).callback instanceof ThreadsafeSubmission) {
+          && ContextBound.unwrap(((Future.DoneCallback) o).callback) instanceof ThreadsafeSubmission) {
         ((Future.DoneCallback) o).run(); // the task finished: hand its outcome over
       }
     }

@@ -75,16 +75,16 @@ final class ThreadsafeSubmission<T> implements Runnable, Consumer<Future<T>> {
   /** The submission among {@code t}'s done-callbacks, or null. */
   static ThreadsafeSubmission<?> of(Task<?> t) {
     Object cbs = t.callbacks;
-    if (cbs instanceof ThreadsafeSubmission) {
-      return (ThreadsafeSubmission<?>) cbs;
-    }
     if (cbs instanceof ArrayList) {
       for (Object o : (ArrayList<?>) cbs) {
-        if (o instanceof ThreadsafeSubmission) {
-          return (ThreadsafeSubmission<?>) o;
+        Object cb = ContextBound.unwrap(o); // registered with a context: look through it
+        if (cb instanceof ThreadsafeSubmission) {
+          return (ThreadsafeSubmission<?>) cb;
         }
       }
+      return null;
     }
-    return null;
+    Object cb = ContextBound.unwrap(cbs);
+    return cb instanceof ThreadsafeSubmission ? (ThreadsafeSubmission<?>) cb : null;
   }
 }

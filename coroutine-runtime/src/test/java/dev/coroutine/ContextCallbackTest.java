@@ -227,6 +227,23 @@ class ContextCallbackTest extends TestBase {
   }
 
   @Test
+  void close_stillFailsAStartedThreadsafeSubmission_madeInANonEmptyContext() {
+    Context caller = new Context();
+    CompletableFuture<Object> f =
+        caller.run(() -> {
+          VAR.set("submitter");
+          return Coroutines.runCoroutineThreadsafe(Co.awaiting(loop.createFuture()), loop);
+        });
+    loop.stop();
+    loop.runForever(); // one pass: the submission runs and creates its task
+    assertThat(loop.pendingTasks()).hasSize(1);
+    loop.close(); // the task's done-callback is found among its callbacks and refused
+    assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("before the coroutine finished");
+  }
+
+  @Test
   void createTaskWithContext_runsInThatContext_andKeepsItsChanges() {
     Context ctx = new Context();
     ctx.run(() -> VAR.set("from ctx"));
