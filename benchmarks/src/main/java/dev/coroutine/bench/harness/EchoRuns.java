@@ -135,6 +135,7 @@ final class EchoRuns {
    */
   List<Row> runMultiCore(List<ProcSystem> systems) throws InterruptedException, IOException {
     Map<String, List<Double>> rates = new LinkedHashMap<>();
+    Map<String, List<Double>> cpu = new LinkedHashMap<>(); // process CPU µs per round trip
     for (int r = 0; r < plan.runs(); r++) {
       for (ProcSystem s : systems) {
         String name = "mc-" + s.key() + "-" + s.label().replaceAll("[^A-Za-z0-9]+", "_") + "-" + r;
@@ -142,6 +143,10 @@ final class EchoRuns {
           for (Map<String, String> m : runner.run(name, command(s, SIZES.get(0), "1000"))) {
             rates.computeIfAbsent(s.label(), k -> new ArrayList<>())
                 .add(Double.parseDouble(m.get("round_trips_per_s")));
+            if (m.containsKey("cpu_us_per_round_trip")) {
+              cpu.computeIfAbsent(s.label(), k -> new ArrayList<>())
+                  .add(Double.parseDouble(m.get("cpu_us_per_round_trip")));
+            }
           }
         } catch (ChildFailed e) {
           notes.add("MC " + s.label() + " run " + r + " failed: " + e.getMessage());
@@ -155,8 +160,14 @@ final class EchoRuns {
         System.out.printf(
             Locale.ROOT, "[bench]     MC 1000 conn. %-28s %,10.0f round trips/s%n", s.label(), stats.median());
       }
-      Map<String, Double> metrics =
-          stats == null ? Map.of() : Map.of("MB/s each way", stats.median() * SIZES.get(0) / 1e6);
+      Map<String, Double> metrics = new LinkedHashMap<>();
+      if (stats != null) {
+        metrics.put("MB/s each way", stats.median() * SIZES.get(0) / 1e6);
+      }
+      Stats perTrip = Stats.of(cpu.getOrDefault(s.label(), List.of()));
+      if (perTrip != null) {
+        metrics.put("CPU µs per round trip", perTrip.median()); // flat from 1 to 2 loops: scales
+      }
       rows.add(
           new Row(MULTI_CORE, s.label(), s.jdk(), "round trips/s (32 B, 1000 connections)", stats,
               metrics, String.join(" ", s.flags()), false));

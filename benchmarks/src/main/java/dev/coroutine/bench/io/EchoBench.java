@@ -307,6 +307,15 @@ public final class EchoBench {
     }
   }
 
+  /** CPU time of this process in nanoseconds, or -1 where the JVM cannot tell. */
+  static long processCpuNanos() {
+    java.lang.management.OperatingSystemMXBean os =
+        java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean
+        ? ((com.sun.management.OperatingSystemMXBean) os).getProcessCpuTime()
+        : -1;
+  }
+
   public static void main(String[] args) throws Throwable {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 3;
     String[] conns = (args.length > 1 ? args[1] : "1,100,1000").split(",");
@@ -322,12 +331,20 @@ public final class EchoBench {
         if (warmup > 0) {
           measure(m, n, warmup);
         }
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        double rate = measure(m, n, seconds);
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        long cpu = processCpuNanos() - cpu0;
+        // CPU per round trip (both sides, the whole process): what N loops on N free cores
+        // divide among them; unlike the rate, a busy machine barely changes it
         System.out.printf(
             Locale.ROOT,
-            "RESULT mode=%s connections=%d round_trips_per_s=%.0f%n",
+            "RESULT mode=%s connections=%d round_trips_per_s=%.0f cpu_us_per_round_trip=%.2f%n",
             m,
             n,
-            measure(m, n, seconds));
+            rate,
+            cpu < 0 ? -1.0 : cpu / 1e3 / (rate * elapsed));
       }
     }
   }
