@@ -41,22 +41,30 @@ final class Signals {
   private static final Method HANDLE;
   /** {@code sun.misc.SignalHandler}, the interface our handlers implement by proxy. */
   private static final Class<?> HANDLER;
+  /**
+   * {@code sun.misc.SignalHandler.SIG_IGN}: what {@code handle} returns, installing nothing, for a
+   * HUP, INT or TERM that the process was started with ignored (HotSpot never takes those over).
+   */
+  private static final Object IGNORED;
 
   static {
     Constructor<?> c = null;
     Method h = null;
     Class<?> i = null;
+    Object ignored = null;
     try {
       Class<?> signal = Class.forName("sun.misc.Signal");
       i = Class.forName("sun.misc.SignalHandler");
       c = signal.getConstructor(String.class);
       h = signal.getMethod("handle", signal, i);
+      ignored = i.getField("SIG_IGN").get(null);
     } catch (ReflectiveOperationException | LinkageError e) {
       c = null; // no jdk.unsupported: no signal handlers
     }
     NEW_SIGNAL = c;
     HANDLE = h;
     HANDLER = i;
+    IGNORED = ignored;
   }
 
   /** The signals taken over, by name without "SIG"; guarded by itself. */
@@ -173,7 +181,19 @@ final class Signals {
                   return "coroutine signal handler for SIG" + name;
               }
             });
-    return handle(name, proxy);
+    Object previous = handle(name, proxy);
+    if (previous == IGNORED) {
+      // HotSpot left the signal ignored and installed nothing: a handler would silently never run
+      throw new IllegalStateException(
+          "SIG"
+              + name
+              + " is ignored by this process (its parent started it so: nohup, or a background job"
+              + " of a non-interactive shell), and the JVM never delivers a signal ignored at start;"
+              + " start the program with the signal at its default (e.g. env --default-signal="
+              + name
+              + " java ...)");
+    }
+    return previous;
   }
 
   private static void restore(String name, Object previous) {
@@ -223,7 +243,7 @@ final class Signals {
       try {
         c.previous = install("INT", s -> c.interrupted());
       } catch (RuntimeException refused) {
-        return null; // -Xrs, or SIGINT ignored by the parent: the JVM keeps it
+        return null; // -Xrs, or SIGINT ignored since the process started: no Ctrl-C can arrive
       }
       sigintOwner = c;
       return c;

@@ -6,7 +6,8 @@ import java.util.concurrent.CancellationException;
  * The child JVM of {@link SignalTest}: prints what happens, one line at a time, while the test
  * sends it real signals. Modes: {@code handlers} (loop signal handlers), {@code run} (Ctrl-C
  * cancels run()'s main, whose finally runs), {@code stubborn} (main's cleanup never ends, the
- * second Ctrl-C ends the process), {@code swallow} (main catches the cancellation and returns).
+ * second Ctrl-C ends the process), {@code swallow} (main catches the cancellation and returns),
+ * {@code ignored} (started with SIGINT ignored: a handler for it is refused, USR1 still works).
  */
 public final class SignalChild {
   private SignalChild() {}
@@ -55,8 +56,36 @@ public final class SignalChild {
                     .build());
         say("run returned " + r);
         break;
+      case "ignored":
+        ignored();
+        break;
       default:
         throw new IllegalArgumentException(args[0]);
+    }
+  }
+
+  /** Started with SIGINT ignored: its handler is refused; USR1 (sent to itself) still arrives. */
+  private static void ignored() throws Exception {
+    try (EventLoop loop = new EventLoop()) {
+      try {
+        loop.addSignalHandler("INT", () -> say("INT handled"));
+        say("INT handler installed");
+      } catch (IllegalStateException e) {
+        say("refused: IllegalStateException: " + e.getMessage());
+      }
+      Future<Boolean> got = loop.createFuture();
+      loop.addSignalHandler("USR1", () -> got.setResult(true));
+      loop.callSoon(
+          () -> {
+            try {
+              new ProcessBuilder("kill", "-s", "USR1", Long.toString(ProcessHandle.current().pid()))
+                  .inheritIO()
+                  .start();
+            } catch (java.io.IOException e) {
+              got.setException(e);
+            }
+          });
+      say("USR1 handled: " + loop.runUntilComplete(got));
     }
   }
 

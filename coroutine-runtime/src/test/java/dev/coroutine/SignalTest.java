@@ -32,14 +32,34 @@ class SignalTest {
     }
   }
 
-  void start(String mode) throws IOException {
+  /**
+   * Starts the child JVM with HUP, INT and TERM at their default dispositions: a build started in
+   * the background of a non-interactive shell (or under nohup) ignores INT (or HUP), children
+   * inherit that, and the JVM never takes an ignored one over. {@code env --default-signal}
+   * (GNU coreutils 8.31+) resets them; {@code env --ignore-signal} makes the opposite case.
+   */
+  void start(String mode, String signals) throws IOException {
     assumeTrue(!System.getProperty("os.name").startsWith("Windows"), "POSIX signals");
+    assumeTrue(envSetsSignals(), "env --default-signal (GNU coreutils 8.31+) is needed to control the child's signals");
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     child =
-        new ProcessBuilder(java, "-Xmx64m", "-cp", System.getProperty("java.class.path"), SignalChild.class.getName(), mode)
+        new ProcessBuilder("env", signals, java, "-Xmx64m", "-cp", System.getProperty("java.class.path"), SignalChild.class.getName(), mode)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+  }
+
+  void start(String mode) throws IOException {
+    start(mode, "--default-signal=HUP,INT,TERM");
+  }
+
+  static boolean envSetsSignals() {
+    try {
+      Process p = new ProcessBuilder("env", "--default-signal=INT", "--ignore-signal=HUP", "true").start();
+      return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
+    } catch (IOException | InterruptedException e) {
+      return false;
+    }
   }
 
   String line() throws IOException {
@@ -113,6 +133,16 @@ class SignalTest {
       assertThatThrownBy(() -> loop.addSignalHandler("NOPE", () -> {})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NOPE");
       assertThat(loop.removeSignalHandler("USR1")).isFalse();
     }
+  }
+
+  @Test
+  void addSignalHandler_forASignalIgnoredSinceStart_isRefusedSayingWhy() throws Exception {
+    start("ignored", "--ignore-signal=INT");
+    assertThat(line())
+        .startsWith("refused: IllegalStateException: SIGINT is ignored by this process")
+        .contains("env --default-signal=INT");
+    assertThat(line()).isEqualTo("USR1 handled: true"); // other signals still work
+    assertThat(exitCode()).isZero();
   }
 
   @Test
