@@ -69,6 +69,16 @@ async def scenario_dropped_generator_is_closed_by_a_task():
     log("after two passes")
 
 
+KEPT = []  # keeps a generator referenced, so that asyncio.run's shutdown_asyncgens closes it
+
+
+async def scenario_run_closes_a_suspended_generator_at_its_end():
+    g = numbers(3)
+    KEPT.append(g)
+    log("got", await g.__anext__())
+    log("main returns")
+
+
 async def failing():
     yield 1
     await asyncio.sleep(0.001)

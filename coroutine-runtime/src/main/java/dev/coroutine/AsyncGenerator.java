@@ -1,6 +1,11 @@
 package dev.coroutine;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.WeakHashMap;
 
 /**
  * One run of an async generator (Python's async generator object): a {@link
@@ -20,11 +25,20 @@ import java.util.NoSuchElementException;
  * #outer}'s caller and the producer runs on its behalf; {@link #PARKED} while {@link #parked} (the
  * innermost producer frame) is suspended at an emit, {@link #outer} has no caller, and the value is
  * held for {@link #next()} unless taken; {@link #CLOSED} once the producer returned, failed or was
- * closed (its frames dropped).
+ * closed (its frames dropped). A started generator is in its thread's {@link #STARTED} set (weakly)
+ * until it ends, so that {@code run()} can close those left suspended (asyncio's {@code
+ * shutdown_asyncgens}).
  *
  * @param <T> the type of the values
  */
 final class AsyncGenerator<T> implements AsyncIterator<T> {
+  /**
+   * Generators started on this thread's loops and not ended, weakly (a dropped one is collected):
+   * what {@link #closeAll} looks through. A loop runs on one thread, so no lock is needed.
+   */
+  private static final ThreadLocal<Set<AsyncGenerator<?>>> STARTED =
+      ThreadLocal.withInitial(() -> Collections.newSetFromMap(new WeakHashMap<>()));
+
   private static final int CREATED = 0;
   private static final int RUNNING = 1;
   private static final int PARKED = 2;
@@ -111,6 +125,39 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     return "AsyncGenerator<" + names[state] + ">";
   }
 
+  /**
+   * asyncio's {@code loop.shutdown_asyncgens()}, which {@code run()} calls after cancelling the
+   * tasks left: closes every generator of {@code loop} still suspended at an emit, concurrently,
+   * running their {@code finally} blocks; a cleanup that fails goes to the loop's exception
+   * handler. Call on the loop's thread, with the loop not running.
+   */
+  static void closeAll(EventLoop loop) {
+    List<AsyncGenerator<?>> left = new ArrayList<>();
+    for (AsyncGenerator<?> g : STARTED.get()) {
+      if (g.state == PARKED && g.parked.task.loop == loop) {
+        left.add(g);
+      }
+    }
+    if (left.isEmpty()) {
+      return;
+    }
+    Awaitable<?>[] closing = new Awaitable<?>[left.size()];
+    for (int i = 0; i < closing.length; i++) {
+      closing[i] = left.get(i).aclose();
+    }
+    List<Object> outcomes = loop.runUntilComplete(Coroutines.gatherOn(loop, true, closing));
+    for (int i = 0; i < closing.length; i++) {
+      Object o = outcomes.get(i);
+      if (o instanceof Throwable && !(o instanceof java.util.concurrent.CancellationException)) {
+        loop.callExceptionHandler(
+            new EventLoop.ErrorContext(
+                "an error occurred during closing of asynchronous generator " + left.get(i),
+                (Throwable) o,
+                left.get(i)));
+      }
+    }
+  }
+
   // ---- the frames ---------------------------------------------------------------------------
 
   /**
@@ -160,6 +207,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     AsyncIterable.Producer<T> p = producer;
     producer = null;
     state = RUNNING;
+    STARTED.get().add(this);
     AsyncFrame<?> first;
     try {
       first = AsyncFrame.asFrame(p.produce(out));
@@ -239,6 +287,9 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
           g.end();
           return null;
         case RUNNING:
+          if (g.exiting) {
+            return null; // another aclose() is closing it (close()'s task, or run()'s end)
+          }
           throw new IllegalStateException("aclose(): the async generator is running");
         default:
           g.value = null;
@@ -260,6 +311,9 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
 
   /** The producer is over: drop its frames. */
   private void end() {
+    if (state != CREATED && state != CLOSED) {
+      STARTED.get().remove(this);
+    }
     state = CLOSED;
     producer = null;
     outer = null;

@@ -203,6 +203,7 @@ public final class Coroutines {
     } finally {
       try {
         cancelRemaining(loop);
+        AsyncGenerator.closeAll(loop); // asyncio.run's shutdown_asyncgens
         loop.close();
       } finally {
         if (sigint != null) {

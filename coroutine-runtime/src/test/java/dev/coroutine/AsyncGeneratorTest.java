@@ -305,6 +305,46 @@ class AsyncGeneratorTest extends TestBase {
   }
 
   @Test
+  void run_closesTheGeneratorsLeftSuspended_atItsEnd_afterCancellingTheTasksLeft() {
+    List<String> log = new ArrayList<>();
+    AsyncIterable<Object> gen =
+        Coroutines.generate(
+            out ->
+                Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
+                    .onError(
+                        e -> {
+                          log.add("producer got " + e.getClass().getSimpleName());
+                          throw e;
+                        })
+                    .onFinally(() -> log.add("producer finally"))
+                    .build());
+    Object result =
+        Coroutines.run(
+            Co.seq(
+                v -> {
+                  AsyncIterator<Object> forgotten = gen.iterator(); // never closed by its user
+                  AsyncIterator<Object> closedByATask = gen.iterator(); // close() left a task
+                  return Co.await(
+                      Co.seq(
+                          x -> Co.await(forgotten.hasNext()),
+                          x -> Co.await(closedByATask.hasNext()),
+                          x -> {
+                            closedByATask.close();
+                            log.add("main returns");
+                            return "result";
+                          }));
+                }));
+    assertThat(result).isEqualTo("result");
+    assertThat(log)
+        .containsExactly(
+            "main returns",
+            "producer got GeneratorExitException",
+            "producer finally",
+            "producer got GeneratorExitException",
+            "producer finally");
+  }
+
+  @Test
   void cancellingTheConsumerWhileTheProducerWaits_cancelsTheProducer_itsFinallyRuns() {
     List<String> log = new ArrayList<>();
     Future<Void> never = loop.createFuture();

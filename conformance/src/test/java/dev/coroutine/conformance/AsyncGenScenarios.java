@@ -117,6 +117,16 @@ final class AsyncGenScenarios {
     return done();
   }
 
+  @Scenario("run_closes_a_suspended_generator_at_its_end")
+  @Async
+  static Coroutine<Void> runClosesASuspendedGenerator() {
+    AsyncIterator<Integer> g = numbersIterator(3); // never closed here: run() closes it at its end
+    await(g.hasNext());
+    log("got", g.next());
+    log("main returns");
+    return done();
+  }
+
   @Async
   static Coroutine<Void> failing(Emitter<Integer> out) {
     await(out.emit(1));
