@@ -22,7 +22,11 @@ import java.util.function.Supplier;
 public final class AsyncFrame<T> implements Coroutine<T> {
   /** Returned by a body, and by {@link #await}, when the task suspended. */
   public static final Object SUSPEND = new Marker("SUSPEND");
-  /** {@link Task#waitingOn} while a too-deep child waits to be started by the trampoline. */
+  /**
+   * {@link Task#waitingOn} while the task's {@code current} frame waits to be started by the
+   * trampoline: a too-deep child, or an async generator's hand-off frame (see {@code
+   * AsyncGenerator}).
+   */
   static final Object TRAMPOLINE = new Marker("TRAMPOLINE");
   /** The awaitable of {@code sleep(0)}: yields to the loop once. */
   static final Coroutine<Void> YIELD = new YieldCoroutine();
