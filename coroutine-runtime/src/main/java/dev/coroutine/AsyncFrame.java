@@ -105,7 +105,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * Awaits {@code awaitable} from the frame {@code f}: returns its value now if it is finished
    * (no allocation, no loop trip), throws its exception unchanged if it failed, or arranges for
    * the task to resume when it finishes and returns {@link #SUSPEND}; the body must then save its
-   * state and return {@link #SUSPEND} too. A coroutine is run inline, right here.
+   * state and return {@link #SUSPEND} too. A coroutine is run inline, right here. With {@code f}
+   * itself as the awaitable it is a generated body's resume: it returns {@link #resumed()}, so a
+   * resume lands on the same call as the first run, inside the same try ranges.
    *
    * @param awaitable a coroutine, future or completion stage
    * @param f the frame that awaits
@@ -113,6 +115,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * @throws Throwable the awaitable's failure, unchanged
    */
   public static Object await(Object awaitable, AsyncFrame<?> f) throws Throwable {
+    if (awaitable == f) { // a generated body resuming: the outcome of the await it resumes at
+      return f.resumed();
+    }
     if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
       Task<?> t = f.task;
       t.current = f;
@@ -250,6 +255,49 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     Object v = l.resumeValue;
     l.resumeValue = null;
     return v;
+  }
+
+  /**
+   * The default branch of a generated body's label switch: answers a {@link #DESCRIBE} query
+   * with where the query's label ({@code prims[0]}) is suspended, from the body's table; any
+   * other label is a corrupt state. The table (built by the transformer, one string constant per
+   * body) holds the class, method and file names, each after its length as a char (the file's
+   * plus one, 0 for none), then the number of groups {@code n}, {@code n + 2} positions (where
+   * the lines of the method's start and of groups 1..n begin, and where the last ends) and the
+   * lines, one char each (0: unknown). Label {@code g << 16 | i} is line {@code starts[g] + i}.
+   *
+   * @param f the query frame
+   * @param table the body's describe table
+   * @return where the label is, for task dumps and async stack traces
+   * @throws IllegalStateException if {@code f} is not a query (a corrupt label)
+   */
+  public static StackTraceElement describe(AsyncFrame<?> f, String table) {
+    if (f.label != DESCRIBE) {
+      throw new IllegalStateException("coroutine resumed in an invalid state: label " + f.label);
+    }
+    int p = 0;
+    int n = table.charAt(p++);
+    String className = table.substring(p, p + n);
+    p += n;
+    n = table.charAt(p++);
+    String method = table.substring(p, p + n);
+    p += n;
+    n = table.charAt(p++);
+    String file = n == 0 ? null : table.substring(p, p + n - 1);
+    p += Math.max(0, n - 1);
+    int groups = table.charAt(p++);
+    int starts = p;
+    int lines = starts + groups + 2;
+    int at = (int) f.prims[0];
+    int group = at >> 16;
+    int line = -1;
+    if (group >= 0 && group <= groups) {
+      int pos = table.charAt(starts + group) + (at & 0xFFFF);
+      if (pos < table.charAt(starts + group + 1) && table.charAt(lines + pos) != 0) {
+        line = table.charAt(lines + pos);
+      }
+    }
+    return new StackTraceElement(className, method, file, line);
   }
 
   // ---- internals ---------------------------------------------------------------------------

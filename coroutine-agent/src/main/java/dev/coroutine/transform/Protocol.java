@@ -1,5 +1,6 @@
 package dev.coroutine.transform;
 
+import java.util.List;
 import org.objectweb.asm.Opcodes;
 
 /**
@@ -34,6 +35,8 @@ final class Protocol {
     "Ldev/coroutine/AsyncFrame;", "Ldev/coroutine/Coroutine;", "Ldev/coroutine/Awaitable;",
     "Ljava/lang/Object;"
   };
+  /** The method of {@code Body} the stub's invokedynamic implements. */
+  static final String BODY_METHOD = "resume";
   /** Descriptor of a body method and of {@code Body.resume}. */
   static final String BODY_METHOD_DESC = "(Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
   static final String CREATE = "create";
@@ -42,14 +45,11 @@ final class Protocol {
   static final String FRAME_AWAIT = "await";
   static final String FRAME_AWAIT_DESC =
       "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
-  static final String FRAME_AWAIT_STAGE = "awaitStage";
-  static final String FRAME_AWAIT_STAGE_DESC =
-      "(Ljava/util/concurrent/CompletionStage;Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
-  static final String RESUMED = "resumed";
-  static final String RESUMED_DESC = "()Ljava/lang/Object;";
+  /** The describe branch's answer: {@code describe(frame, table)} (a static method). */
+  static final String DESCRIBE = "describe";
+  static final String DESCRIBE_DESC =
+      "(Ldev/coroutine/AsyncFrame;Ljava/lang/String;)Ljava/lang/StackTraceElement;";
   static final String SUSPEND = "SUSPEND";
-  /** A frame label asking the body where its await number {@code prims[0]} is. */
-  static final int DESCRIBE_LABEL = -2;
   static final String LABEL = "label";
   static final String REF0 = "ref0";
   static final String REFS = "refs";
@@ -58,6 +58,39 @@ final class Protocol {
   /** The class attribute that marks a rewritten class; its one byte is the format version. */
   static final String MARKER_ATTRIBUTE = "dev.coroutine.Instrumented";
   static final int MARKER_VERSION = 1;
+
+  /**
+   * A method or field of the runtime that rewritten code refers to.
+   *
+   * @param owner internal name of the class that declares it
+   * @param name its name
+   * @param desc its descriptor (a method's starts with '(')
+   * @param access the modifiers it must have ({@code Opcodes.ACC_*})
+   */
+  record Member(String owner, String name, String desc, int access) {}
+
+  private static final int PUBLIC_STATIC = Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC;
+
+  /**
+   * Every runtime member the transformer emits a reference to or recognizes in user code, with
+   * the access that reference needs: the contract a change to the runtime must keep (checked by
+   * reflection in the agent's tests).
+   */
+  static final List<Member> MEMBERS =
+      List.of(
+          new Member(COROUTINES, AWAIT, AWAIT_AWAITABLE_DESC, PUBLIC_STATIC),
+          new Member(COROUTINES, AWAIT, AWAIT_STAGE_DESC, PUBLIC_STATIC),
+          new Member(COROUTINES, DONE, DONE_VALUE_DESC, PUBLIC_STATIC),
+          new Member(COROUTINES, DONE, DONE_VOID_DESC, PUBLIC_STATIC),
+          new Member(FRAME, CREATE, CREATE_DESC, PUBLIC_STATIC),
+          new Member(FRAME, FRAME_AWAIT, FRAME_AWAIT_DESC, PUBLIC_STATIC),
+          new Member(FRAME, DESCRIBE, DESCRIBE_DESC, PUBLIC_STATIC),
+          new Member(FRAME, SUSPEND, "Ljava/lang/Object;", PUBLIC_STATIC | Opcodes.ACC_FINAL),
+          new Member(FRAME, LABEL, "I", Opcodes.ACC_PUBLIC),
+          new Member(FRAME, REF0, "Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
+          new Member(FRAME, REFS, "[Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
+          new Member(FRAME, PRIMS, "[J", Opcodes.ACC_PUBLIC),
+          new Member(BODY, BODY_METHOD, BODY_METHOD_DESC, Opcodes.ACC_PUBLIC));
 
   static boolean isAwait(int opcode, String owner, String name, String desc) {
     return opcode == Opcodes.INVOKESTATIC

@@ -157,7 +157,8 @@ class DebugInfoTest {
       }
     }
     assertThat(scratch).hasSize(1);
-    int resumed = indexOfCall(body, "dev/coroutine/AsyncFrame", "resumed");
+    // a resume lands on the frame's await call (the frame as the awaitable answers the outcome)
+    int resumed = indexOfCall(body, "dev/coroutine/AsyncFrame", "await");
     assertThat(body.instructions.indexOf(scratch.get(0).end)).isLessThanOrEqualTo(resumed);
     // before is live across it: described after the resume too
     assertThat(body.localVariables)

@@ -56,15 +56,32 @@ class SharedLayoutsTest {
   }
 
   @Test
-  void awaitsOfOneLayout_shareOneSaveBlock() {
-    MethodNode loop = body(Samples.node(Samples.rewrittenBytes("SharedLayouts")), "loopAndStraight");
-    // one save block per layout, and only it records the resume number. 6 awaits, 3 layouts:
-    // before and after the loop; in the loop (k live too); in the if arms (log and s dead)
-    assertThat(count(loop, Opcodes.PUTFIELD, "label")).isEqualTo(3);
-    MethodNode tries = body(Samples.node(Samples.rewrittenBytes("SharedLayouts")), "tryAndHandlers");
-    // 8 awaits, 3 layouts: six share one; the finally's exceptional copy keeps the exception
-    // live; after the last await log and s are dead
-    assertThat(count(tries, Opcodes.PUTFIELD, "label")).isEqualTo(3);
+  void awaitsWhoseLocalsNest_shareOneGroup() {
+    ClassNode cn = Samples.node(Samples.rewrittenBytes("SharedLayouts"));
+    // one save block per group, and only it records the label. 6 awaits, 3 local sets (before
+    // and after the loop; in the loop, k live too; in the if arms, log and s dead): one group
+    assertThat(count(body(cn, "loopAndStraight"), Opcodes.PUTFIELD, "label")).isEqualTo(1);
+    // 8 awaits in tries, handlers and a finally (whose exceptional copy keeps the exception
+    // live): one group, the others null the exception's slot before saving
+    assertThat(count(body(cn, "tryAndHandlers"), Opcodes.PUTFIELD, "label")).isEqualTo(1);
+  }
+
+  @Test
+  void slotReusedWithAnotherType_getsItsOwnGroupAndResumesWithItsValues() throws Throwable {
+    ClassNode cn = Samples.node(Samples.rewrittenBytes("SharedLayouts"));
+    MethodNode body = body(cn, "slotReusedWithAnotherType");
+    assertThat(count(body, Opcodes.PUTFIELD, "label")).as("two groups").isEqualTo(2);
+    Class<?> c = Samples.load("SharedLayouts");
+    for (boolean s : new boolean[] {false, true}) {
+      for (int n : new int[] {-3, 0, 11}) {
+        List<String> log = Samples.log();
+        Object plain = Samples.invoke(c, "slotReusedWithAnotherTypePlain", n);
+        assertThat(Samples.run(c, "slotReusedWithAnotherType", log, s, n))
+            .as("n=" + n + " suspending=" + s)
+            .isEqualTo(plain);
+        assertThat(log).hasSize(s ? 2 : 0);
+      }
+    }
   }
 
   @Test

@@ -10,14 +10,18 @@ import dev.coroutine.Future;
 import java.util.List;
 
 /**
- * Awaits whose saved state has the same layout (the same live locals of the same types, nothing
- * else on the operand stack) in different places: straight code, a loop, both arms of an if, try
- * blocks, their handlers and a finally. The rewritten body shares one save block and one restore
- * block among them, so each must still resume with its own values at its own place. Each {@code
+ * Awaits whose live locals are the same, or within another await's (same slots, same types), in
+ * different places: straight code, a loop, both arms of an if, try blocks, their handlers and a
+ * finally. The rewritten body shares one save block and one restore block among them (an await
+ * sets the slots it lacks to null or zero first), so each must still resume with its own values
+ * at its own place. Each {@code
  * @Async} method has a plain twin ({@code ...Plain}) with the awaits replaced by their values.
  */
 public class SharedLayouts {
-  /** Awaits of three layouts: before and after the loop, in the loop (k live), in the if arms. */
+  /**
+   * Awaits of three local sets: before and after the loop, in the loop (k live too), in the if
+   * arms (log and s dead); each set is within the loop's, so all six share one group.
+   */
   @Async
   public static Coroutine<String> loopAndStraight(List<String> log, boolean s, int n) {
     int a = n;
@@ -171,5 +175,42 @@ public class SharedLayouts {
     t = await(c); // @third
     out.append(t);
     return done(out + ":" + (a.isDone() && b.isDone() && c.isDone()));
+  }
+
+  /**
+   * Two blocks whose locals javac puts in the same slot with different types (a String, then an
+   * int and a long): the awaits cannot share one group, each keeps its own types.
+   */
+  @Async
+  public static Coroutine<String> slotReusedWithAnotherType(List<String> log, boolean s, int n) {
+    String out = "";
+    {
+      String word = "w" + n;
+      int got = await(v(log, s, n));
+      out += word + got;
+    }
+    {
+      int count = n * 2;
+      long big = 1L << 40;
+      int got = await(v(log, s, n + 1));
+      out += "," + (count + got) + "," + (big + got);
+    }
+    return done(out);
+  }
+
+  public static String slotReusedWithAnotherTypePlain(int n) {
+    String out = "";
+    {
+      String word = "w" + n;
+      int got = n;
+      out += word + got;
+    }
+    {
+      int count = n * 2;
+      long big = 1L << 40;
+      int got = n + 1;
+      out += "," + (count + got) + "," + (big + got);
+    }
+    return out;
   }
 }

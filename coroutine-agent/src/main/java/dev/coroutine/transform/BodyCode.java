@@ -1,0 +1,328 @@
+package dev.coroutine.transform;
+
+import dev.coroutine.transform.FrameLayout.Await;
+import dev.coroutine.transform.FrameLayout.Group;
+import dev.coroutine.transform.FrameLayout.RestorePart;
+import dev.coroutine.transform.FrameLayout.SavePart;
+import dev.coroutine.transform.FrameLayout.Saved;
+import java.util.ArrayList;
+import java.util.List;
+import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.InsnNode;
+import org.objectweb.asm.tree.JumpInsnNode;
+import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
+import org.objectweb.asm.tree.TableSwitchInsnNode;
+import org.objectweb.asm.tree.TypeInsnNode;
+import org.objectweb.asm.tree.VarInsnNode;
+
+/**
+ * The code a coroutine body adds to the user's, emitted from its {@link FrameLayout}: the
+ * prologue (label switch, describe branch, arguments), the code at each suspension site, and each
+ * group's save and restore blocks (see coroutine-runtime/PROTOCOL.md).
+ *
+ * <p>Invariant: every block is entered with the locals and operand stack its layout says (the
+ * save parts with the await's stack, {@code SUSPEND} and its index; the restore parts with the
+ * group's locals restored), so one block serves all the awaits that reach it.
+ */
+final class BodyCode {
+  /** What the body saves where. */
+  private final FrameLayout layout;
+  /** Moves values between locals and the frame. */
+  private final FrameValues values;
+
+  BodyCode(FrameLayout layout, FrameValues values) {
+    this.layout = layout;
+    this.values = values;
+  }
+
+  /**
+   * The prologue up to the start of the user's code ({@code start}): takes the frame (cast if the
+   * body takes a supertype), switches on its label's group, answers a describe query in the
+   * default branch, then the groups' blocks; at {@code start}, loads the arguments and drops the
+   * arrays no await needs.
+   *
+   * @param castFrame true if the body's parameter is a supertype of AsyncFrame (an overload)
+   * @param where the describe table ({@link #describeTable})
+   */
+  InsnList prologue(boolean castFrame, String where, LabelNode start) {
+    int f = layout.frameVar;
+    InsnList c = new InsnList();
+    c.add(new VarInsnNode(Opcodes.ALOAD, 0));
+    if (castFrame) {
+      c.add(new TypeInsnNode(Opcodes.CHECKCAST, Protocol.FRAME));
+    }
+    c.add(new VarInsnNode(Opcodes.ASTORE, f));
+    LabelNode describe = new LabelNode();
+    LabelNode[] targets = new LabelNode[layout.groups.size() + 1];
+    targets[0] = start;
+    for (Group g : layout.groups) {
+      targets[g.id] = g.restore;
+    }
+    if (targets.length <= 2) {
+      // label 0 starts; a positive one is group 1's (if any); a negative one is the default
+      c.add(new VarInsnNode(Opcodes.ALOAD, f));
+      c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+      c.add(new JumpInsnNode(Opcodes.IFEQ, start));
+      if (targets.length == 2) {
+        c.add(new VarInsnNode(Opcodes.ALOAD, f));
+        c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+        c.add(new JumpInsnNode(Opcodes.IFGT, targets[1]));
+      }
+    } else {
+      c.add(new VarInsnNode(Opcodes.ALOAD, f));
+      c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+      c.add(Insns.pushInt(16));
+      c.add(new InsnNode(Opcodes.ISHR)); // the group; negative labels go to the default
+      c.add(new TableSwitchInsnNode(0, layout.groups.size(), describe, targets));
+    }
+    // default: a describe query, or a corrupt label (AsyncFrame.describe throws)
+    c.add(describe);
+    c.add(new VarInsnNode(Opcodes.ALOAD, f));
+    c.add(new LdcInsnNode(where));
+    c.add(
+        new MethodInsnNode(
+            Opcodes.INVOKESTATIC, Protocol.FRAME, Protocol.DESCRIBE, Protocol.DESCRIBE_DESC, false));
+    c.add(new InsnNode(Opcodes.ARETURN));
+    // the shared blocks sit here, after the describe branch (which returns or throws) and
+    // before the method's start: outside every try range, and before the first line entry, so
+    // they belong to no line (a breakpoint on an await's line has one location)
+    for (Group g : layout.groups) {
+      c.add(saveBlocks(g));
+      c.add(restoreBlocks(g));
+    }
+    c.add(start);
+    c.add(values.restore(layout.params));
+    // arrays that only carried the arguments are dropped once they are read: a suspended
+    // coroutine then retains only what its awaits save (memory per sleeping task)
+    int paramRefs = (int) layout.params.stream().filter(Saved::isRef).count();
+    if (layout.keptRefs == 0 && paramRefs > 0) {
+      c.add(values.clear(Protocol.REF0, "Ljava/lang/Object;"));
+    }
+    if (layout.keptRefs <= 1 && paramRefs > 1) {
+      c.add(values.clear(Protocol.REFS, "[Ljava/lang/Object;"));
+    }
+    if (layout.dropPrims && paramRefs < layout.params.size()) {
+      c.add(values.clear(Protocol.PRIMS, "[J"));
+    }
+    return c;
+  }
+
+  /**
+   * The code replacing one {@code Coroutines.await} call. A resume lands at its start with the
+   * stack back and the frame as the awaitable, which {@code AsyncFrame.await} answers with the
+   * outcome (the value, or the failure thrown as is), inside the await's own try ranges:
+   *
+   * <pre>
+   * RESUME:  aload f; invokestatic AsyncFrame.await(Object, AsyncFrame)Object
+   *          dup; getstatic SUSPEND; if_acmpne CONTINUE
+   *          [push index]; goto SAVE_PART
+   * CONTINUE:
+   * </pre>
+   */
+  InsnList suspensionSite(Await a) {
+    InsnList c = new InsnList();
+    LabelNode cont = new LabelNode();
+    c.add(a.resume); // Stack: S, awaitable
+    c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
+    c.add(
+        new MethodInsnNode(
+            Opcodes.INVOKESTATIC,
+            Protocol.FRAME,
+            Protocol.FRAME_AWAIT,
+            Protocol.FRAME_AWAIT_DESC,
+            false));
+    c.add(new InsnNode(Opcodes.DUP));
+    c.add(suspendMarker());
+    c.add(new JumpInsnNode(Opcodes.IF_ACMPNE, cont)); // Stack: S, SUSPEND
+    if (a.group.awaits.size() > 1) {
+      c.add(Insns.pushInt(a.index)); // Stack: S, SUSPEND, index
+    }
+    c.add(new JumpInsnNode(Opcodes.GOTO, a.save.start));
+    c.add(cont); // Stack: S, value
+    return c;
+  }
+
+  /**
+   * A group's save parts, then its save block, each falling through into the next or jumping
+   * to the save block.
+   */
+  InsnList saveBlocks(Group g) {
+    InsnList c = new InsnList();
+    List<SavePart> parts = new ArrayList<>(g.saveParts.values());
+    for (int i = 0; i < parts.size(); i++) {
+      c.add(savePart(g, parts.get(i)));
+      if (i < parts.size() - 1) {
+        c.add(new JumpInsnNode(Opcodes.GOTO, g.save));
+      }
+    }
+    c.add(g.save);
+    c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
+    if (g.awaits.size() > 1) {
+      c.add(new VarInsnNode(Opcodes.ILOAD, layout.indexVar()));
+      c.add(Insns.pushInt(g.label(0)));
+      c.add(new InsnNode(Opcodes.IOR));
+    } else {
+      c.add(Insns.pushInt(g.label(0)));
+    }
+    c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+    c.add(values.save(g.saved, 0, 0));
+    c.add(suspendMarker());
+    c.add(new InsnNode(Opcodes.ARETURN));
+    return c;
+  }
+
+  /**
+   * Entered with {@code S, SUSPEND[, index]}: keeps the index for the group's save block (which
+   * records the frame label), spills S and saves it after the group's locals, clears the references a longer save left, and sets the slots the
+   * await does not keep to null or zero, so the group's block saves only what it needs.
+   */
+  private InsnList savePart(Group g, SavePart p) {
+    InsnList c = new InsnList();
+    c.add(p.start);
+    if (g.awaits.size() > 1) {
+      c.add(new VarInsnNode(Opcodes.ISTORE, layout.indexVar())); // the group's save block's label
+    }
+    c.add(new InsnNode(Opcodes.POP)); // Stack: S
+    List<Saved> stackSaved = new ArrayList<>();
+    for (int j = p.stack.size() - 1; j >= 0; j--) {
+      Saved v = p.stack.get(j);
+      if (v.type() == null) {
+        c.add(new InsnNode(Opcodes.POP)); // a null: pushed again as null on resume
+      } else {
+        c.add(new VarInsnNode(v.type().getOpcode(Opcodes.ISTORE), v.var()));
+        stackSaved.add(0, v);
+      }
+    }
+    c.add(values.save(stackSaved, p.refTotal, layout.keptRefs));
+    for (Saved v : p.fill) {
+      c.add(FrameValues.fill(v));
+    }
+    return c;
+  }
+
+  /**
+   * A group's restore block (the label switch's target: restores the group's locals, then goes
+   * to the restore part of the label's index range) and its restore parts, the last range's
+   * first so the block falls through into it.
+   */
+  InsnList restoreBlocks(Group g) {
+    int f = layout.frameVar;
+    InsnList c = new InsnList();
+    c.add(g.restore);
+    c.add(values.restore(g.saved));
+    for (int var : g.nullLocals) {
+      c.add(new InsnNode(Opcodes.ACONST_NULL));
+      c.add(new VarInsnNode(Opcodes.ASTORE, var));
+    }
+    List<RestorePart> parts = new ArrayList<>(g.restoreParts.values());
+    boolean keepIndex = parts.size() > 3;
+    int indexVar = layout.indexVar();
+    if (keepIndex) {
+      c.add(labelIndex());
+      c.add(new VarInsnNode(Opcodes.ISTORE, indexVar));
+    }
+    for (RestorePart p : parts.subList(0, parts.size() - 1)) {
+      if (keepIndex) {
+        c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
+      } else {
+        c.add(labelIndex());
+      }
+      c.add(Insns.pushInt(p.first + p.awaits.size()));
+      c.add(new JumpInsnNode(Opcodes.IF_ICMPLT, p.start));
+    }
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      c.add(restorePart(parts.get(i)));
+    }
+    return c;
+  }
+
+  /**
+   * Pushes the stack back from the frame (straight onto the stack, bottom first), then the frame,
+   * and goes to the await's resume.
+   */
+  private InsnList restorePart(RestorePart p) {
+    int f = layout.frameVar;
+    InsnList c = new InsnList();
+    c.add(p.start);
+    for (Saved v : p.stack) {
+      c.add(v.type() == null ? single(new InsnNode(Opcodes.ACONST_NULL)) : values.push(v));
+    }
+    c.add(new VarInsnNode(Opcodes.ALOAD, f)); // Stack: S, the frame as the awaitable
+    if (p.awaits.size() == 1) {
+      c.add(new JumpInsnNode(Opcodes.GOTO, p.awaits.get(0).resume));
+      return c;
+    }
+    LabelNode[] targets = new LabelNode[p.awaits.size()];
+    for (int i = 0; i < targets.length; i++) {
+      targets[i] = p.awaits.get(i).resume;
+    }
+    // the index is always one of the part's, so the first target doubles as the default
+    c.add(new InsnNode(Opcodes.DUP));
+    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+    c.add(new InsnNode(Opcodes.I2C));
+    c.add(new TableSwitchInsnNode(p.first, p.first + targets.length - 1, targets[0], targets));
+    return c;
+  }
+
+  private static InsnList single(AbstractInsnNode insn) {
+    InsnList c = new InsnList();
+    c.add(insn);
+    return c;
+  }
+
+  /** Pushes the index part of the frame's label (its low 16 bits). */
+  private InsnList labelIndex() {
+    InsnList c = new InsnList();
+    c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
+    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+    c.add(new InsnNode(Opcodes.I2C));
+    return c;
+  }
+
+  private static AbstractInsnNode suspendMarker() {
+    return new FieldInsnNode(
+        Opcodes.GETSTATIC, Protocol.FRAME, Protocol.SUSPEND, "Ljava/lang/Object;");
+  }
+
+  /**
+   * The string the describe branch hands to {@code AsyncFrame.describe}: the class, method and
+   * source file names, then which lines each group's awaits are on, each name after its length as
+   * a char (the file's length plus one, 0 for none), then the number of groups {@code n}, {@code
+   * n + 2} starts (where the lines of the method's start, of group 1, ..., of group n begin among
+   * the lines, and where they end) and the lines (a char each, 0 for none).
+   */
+  static String describeTable(
+      String className, String method, String sourceFile, int firstLine, List<Group> groups) {
+    StringBuilder lines = new StringBuilder();
+    StringBuilder starts = new StringBuilder();
+    starts.append((char) 0);
+    lines.append(lineChar(firstLine));
+    for (Group g : groups) {
+      starts.append((char) lines.length());
+      for (Await a : g.awaits) {
+        lines.append(lineChar(a.line));
+      }
+    }
+    starts.append((char) lines.length());
+    StringBuilder t = new StringBuilder();
+    t.append((char) className.length()).append(className);
+    t.append((char) method.length()).append(method);
+    if (sourceFile == null) {
+      t.append((char) 0);
+    } else {
+      t.append((char) (sourceFile.length() + 1)).append(sourceFile);
+    }
+    t.append((char) groups.size()).append(starts).append(lines);
+    return t.toString();
+  }
+
+  /** A line number as one char of the describe table: lines are u2 in class files; 0 = none. */
+  private static char lineChar(int line) {
+    return line > 0 && line <= Character.MAX_VALUE ? (char) line : 0;
+  }
+}
