@@ -106,6 +106,12 @@ final class BodyCode {
     if (layout.keptRefs <= 1 && paramRefs > 1) {
       c.add(values.clear(Protocol.REFS, "[Ljava/lang/Object;"));
     }
+    // arguments kept where no group's locals go (a stack value may go there later, and is
+    // cleared when restored): nulled, so the frame keeps no dead argument
+    int kept = layout.keptRefs > 1 ? paramRefs : Math.min(paramRefs, layout.keptRefs);
+    if (layout.localRefs < kept) {
+      c.add(values.save(List.of(), layout.localRefs, kept));
+    }
     if (layout.dropPrims && paramRefs < layout.params.size()) {
       c.add(values.clear(Protocol.PRIMS, "[J"));
     }
@@ -170,7 +176,8 @@ final class BodyCode {
       c.add(Insns.pushInt(g.label(0)));
     }
     c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-    c.add(values.save(g.saved, 0, 0));
+    // the locals of a larger group may be there from an earlier suspension: null them
+    c.add(values.save(g.saved, g.refCount, layout.localRefs));
     c.add(suspendMarker());
     c.add(new InsnNode(Opcodes.ARETURN));
     return c;
@@ -198,7 +205,7 @@ final class BodyCode {
         stackSaved.add(0, v);
       }
     }
-    c.add(values.save(stackSaved, p.refTotal, layout.keptRefs));
+    c.add(values.save(stackSaved, 0, 0));
     for (Saved v : p.fill) {
       c.add(FrameValues.fill(v));
     }
@@ -220,18 +227,15 @@ final class BodyCode {
       c.add(new VarInsnNode(Opcodes.ASTORE, var));
     }
     List<RestorePart> parts = new ArrayList<>(g.restoreParts.values());
-    boolean keepIndex = parts.size() > 3;
     int indexVar = layout.indexVar();
-    if (keepIndex) {
-      c.add(labelIndex());
-      c.add(new VarInsnNode(Opcodes.ISTORE, indexVar));
+    if (g.awaits.size() > 1) {
+      c.add(new VarInsnNode(Opcodes.ALOAD, f));
+      c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+      c.add(new InsnNode(Opcodes.I2C));
+      c.add(new VarInsnNode(Opcodes.ISTORE, indexVar)); // the await's index in the group
     }
     for (RestorePart p : parts.subList(0, parts.size() - 1)) {
-      if (keepIndex) {
-        c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
-      } else {
-        c.add(labelIndex());
-      }
+      c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
       c.add(Insns.pushInt(p.first + p.awaits.size()));
       c.add(new JumpInsnNode(Opcodes.IF_ICMPLT, p.start));
     }
@@ -242,45 +246,43 @@ final class BodyCode {
   }
 
   /**
-   * Pushes the stack back from the frame (straight onto the stack, bottom first), then the frame,
-   * and goes to the await's resume.
+   * Pushes the stack back from the frame (straight onto the stack, bottom first; a reference's
+   * element cleared, so the frame keeps no value the code has taken back), then the frame, and
+   * goes to the await's resume by the index the group's restore block kept.
    */
   private InsnList restorePart(RestorePart p) {
     int f = layout.frameVar;
     InsnList c = new InsnList();
     c.add(p.start);
     for (Saved v : p.stack) {
-      c.add(v.type() == null ? single(new InsnNode(Opcodes.ACONST_NULL)) : values.push(v));
+      c.add(v.type() == null ? single(new InsnNode(Opcodes.ACONST_NULL)) : values.take(v));
     }
     c.add(new VarInsnNode(Opcodes.ALOAD, f)); // Stack: S, the frame as the awaitable
-    if (p.awaits.size() == 1) {
-      c.add(new JumpInsnNode(Opcodes.GOTO, p.awaits.get(0).resume));
-      return c;
-    }
-    LabelNode[] targets = new LabelNode[p.awaits.size()];
-    for (int i = 0; i < targets.length; i++) {
+    int n = p.awaits.size();
+    LabelNode[] targets = new LabelNode[n];
+    for (int i = 0; i < n; i++) {
       targets[i] = p.awaits.get(i).resume;
     }
-    // the index is always one of the part's, so the first target doubles as the default
-    c.add(new InsnNode(Opcodes.DUP));
-    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-    c.add(new InsnNode(Opcodes.I2C));
-    c.add(new TableSwitchInsnNode(p.first, p.first + targets.length - 1, targets[0], targets));
+    // the index is always one of the part's, so the last target needs no test: compares for a
+    // few targets (7 bytes each), a tableswitch (4 bytes each, 16 more once) for more
+    int indexVar = layout.indexVar();
+    if (n <= 6) {
+      for (int i = 0; i < n - 1; i++) {
+        c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
+        c.add(Insns.pushInt(p.first + i));
+        c.add(new JumpInsnNode(Opcodes.IF_ICMPEQ, targets[i]));
+      }
+      c.add(new JumpInsnNode(Opcodes.GOTO, targets[n - 1]));
+    } else {
+      c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
+      c.add(new TableSwitchInsnNode(p.first, p.first + n - 1, targets[n - 1], targets));
+    }
     return c;
   }
 
   private static InsnList single(AbstractInsnNode insn) {
     InsnList c = new InsnList();
     c.add(insn);
-    return c;
-  }
-
-  /** Pushes the index part of the frame's label (its low 16 bits). */
-  private InsnList labelIndex() {
-    InsnList c = new InsnList();
-    c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
-    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-    c.add(new InsnNode(Opcodes.I2C));
     return c;
   }
 

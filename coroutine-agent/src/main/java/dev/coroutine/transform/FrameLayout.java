@@ -126,7 +126,7 @@ final class FrameLayout {
     final List<Saved> stack;
     /** Slots of the group the await does not keep: set to null or zero before the save. */
     final List<Saved> fill;
-    /** References saved in all, locals' and stack's: later ones are nulled up to the kept ones. */
+    /** References the frame needs for this part: its group's, or up to its last stack one. */
     final int refTotal;
     /** Primitives saved in all. */
     final int primTotal;
@@ -173,11 +173,17 @@ final class FrameLayout {
   final int prims;
   /** References some await saves, nulled after the start when fewer: the frame keeps these. */
   final int keptRefs;
+  /**
+   * References the largest group's locals take (indices 0 to this - 1); stack references are
+   * saved above, and cleared again when restored.
+   */
+  final int localRefs;
   /** True if no await saves a primitive: the array only carried parameters. */
   final boolean dropPrims;
 
   private FrameLayout(
-      List<Saved> params, int frameVar, List<Await> awaits, List<Group> groups) {
+      List<Saved> params, int frameVar, List<Await> awaits, List<Group> groups, int localRefs) {
+    this.localRefs = localRefs;
     this.params = params;
     this.frameVar = frameVar;
     this.awaits = awaits;
@@ -208,6 +214,11 @@ final class FrameLayout {
     if (groups.size() > Short.MAX_VALUE || awaits.size() > Character.MAX_VALUE) {
       throw new IllegalStateException("more awaits than a frame label can number");
     }
+    int localRefs = 0;
+    for (Group g : groups) {
+      numberLocals(g);
+      localRefs = Math.max(localRefs, g.refCount);
+    }
     for (Group g : groups) {
       List<Await> own = new ArrayList<>();
       for (Await a : awaits) {
@@ -215,9 +226,9 @@ final class FrameLayout {
           own.add(a);
         }
       }
-      layOut(g, own, frameVar + 2); // spill slots above the index
+      layOut(g, own, frameVar + 2, localRefs); // spill slots above the index
     }
-    return new FrameLayout(params, frameVar, awaits, groups);
+    return new FrameLayout(params, frameVar, awaits, groups, localRefs);
   }
 
   /** The parameters' slots: {@code this} first, then each parameter. */
@@ -358,12 +369,8 @@ final class FrameLayout {
 
   // ---- numbering what each group saves -----------------------------------------------------
 
-  /**
-   * Numbers the group's saved slots and its awaits' indices, and makes its save and restore
-   * parts. {@code own} are the group's awaits in code order; by index, those with an empty stack
-   * come first, then each stack shape's in one run (a restore part serves a range of indices).
-   */
-  private static void layOut(Group g, List<Await> own, int spillBase) {
+  /** Numbers the group's saved slots: references from 0, primitives from 0, in slot order. */
+  private static void numberLocals(Group g) {
     g.saved = new ArrayList<>();
     g.nullLocals = new ArrayList<>();
     int[] counts = new int[2];
@@ -376,6 +383,16 @@ final class FrameLayout {
     }
     g.refCount = counts[0];
     g.primCount = counts[1];
+  }
+
+  /**
+   * Numbers the group's awaits and makes its save and restore parts. {@code own} are the group's
+   * awaits in code order; by index, those with an empty stack come first, then each stack
+   * shape's in one run (a restore part serves a range of indices). Stack references are saved
+   * from {@code localRefs} (above every group's locals, so a group's save block can null the
+   * locals of larger groups without touching them), stack primitives after the group's.
+   */
+  private static void layOut(Group g, List<Await> own, int spillBase, int localRefs) {
     Map<List<Type>, List<Await>> byStack = new LinkedHashMap<>();
     byStack.put(List.of(), new ArrayList<>());
     for (Await a : own) {
@@ -385,7 +402,7 @@ final class FrameLayout {
       if (e.getValue().isEmpty()) {
         continue;
       }
-      int[] c = {g.refCount, g.primCount};
+      int[] c = {localRefs, g.primCount};
       List<Saved> stack = new ArrayList<>();
       int var = spillBase;
       for (Type t : e.getKey()) {
@@ -412,9 +429,11 @@ final class FrameLayout {
             fillSlots.add(v.var());
           }
         }
+        int refTotal = c[0] > localRefs ? c[0] : g.refCount;
         a.save =
             g.saveParts.computeIfAbsent(
-                new SaveKey(e.getKey(), fillSlots), k -> new SavePart(stack, fill, c[0], c[1]));
+                new SaveKey(e.getKey(), fillSlots),
+                k -> new SavePart(stack, fill, refTotal, c[1]));
       }
     }
   }

@@ -91,16 +91,28 @@ final class FrameValues {
     return c;
   }
 
-  /** Pushes the saved value {@code v} from the frame onto the operand stack, as its own type. */
-  InsnList push(Saved v) {
+  /**
+   * Pushes the saved value {@code v} from the frame onto the operand stack, as its own type; a
+   * reference's place in the frame is set to null (the frame must not keep it once taken).
+   */
+  InsnList take(Saved v) {
     InsnList c = new InsnList();
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
     if (v.isRef() && v.index() == 0) {
-      c.add(field(Opcodes.GETFIELD, Protocol.REF0, OBJECT_DESC));
+      c.add(new InsnNode(Opcodes.DUP));
+      c.add(field(Opcodes.GETFIELD, Protocol.REF0, OBJECT_DESC)); // Stack: f, value
+      c.add(new InsnNode(Opcodes.SWAP));
+      c.add(new InsnNode(Opcodes.ACONST_NULL));
+      c.add(field(Opcodes.PUTFIELD, Protocol.REF0, OBJECT_DESC)); // Stack: value
     } else if (v.isRef()) {
       c.add(field(Opcodes.GETFIELD, Protocol.REFS, REFS_DESC));
+      c.add(new InsnNode(Opcodes.DUP));
       c.add(Insns.pushInt(v.index() - 1));
-      c.add(new InsnNode(Opcodes.AALOAD));
+      c.add(new InsnNode(Opcodes.AALOAD)); // Stack: refs, value
+      c.add(new InsnNode(Opcodes.SWAP));
+      c.add(Insns.pushInt(v.index() - 1));
+      c.add(new InsnNode(Opcodes.ACONST_NULL));
+      c.add(new InsnNode(Opcodes.AASTORE)); // Stack: value
     } else {
       c.add(field(Opcodes.GETFIELD, Protocol.PRIMS, "[J"));
       c.add(Insns.pushInt(v.index()));

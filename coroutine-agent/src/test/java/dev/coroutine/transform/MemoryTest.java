@@ -15,14 +15,35 @@ import org.junit.jupiter.api.Test;
 /** A suspended coroutine keeps only its live values; a long loop of awaits keeps the heap flat. */
 class MemoryTest {
   @Test
-  @SuppressWarnings("unchecked")
   void suspendedCoroutine_doesNotRetainAValueFromAFinishedScope() throws Throwable {
+    assertReleasedWhileSuspended("retention", "len" + (4 << 20) + "ok");
+  }
+
+  @Test
+  void suspendedCoroutine_doesNotRetainAStackValueAnEarlierAwaitSaved() throws Throwable {
+    assertReleasedWhileSuspended("stackRetention", "len" + (4 << 20) + "ok");
+  }
+
+  @Test
+  void suspendedCoroutine_doesNotRetainALocalAnotherGroupSaved() throws Throwable {
+    assertReleasedWhileSuspended(
+        "otherGroupRetention", "len" + (4 << 20) + ("len" + (4 << 20)).length() + "ok");
+  }
+
+  /**
+   * Runs sample {@code method} up to its second await, where the 4 MB array it made is dead, and
+   * asserts a GC can free the array while the coroutine is suspended there, then that it
+   * completes with {@code result}.
+   */
+  @SuppressWarnings("unchecked")
+  private static void assertReleasedWhileSuspended(String method, String result)
+      throws Throwable {
     Class<?> c = Samples.load("Memory");
     WeakReference<Object>[] ref = new WeakReference[1];
     try (EventLoop loop = new EventLoop()) {
       Future<Void> reached = loop.createFuture();
       Future<String> gate = loop.createFuture();
-      Task<?> task = loop.createTask(Samples.call(c, "retention", ref, reached, gate));
+      Task<?> task = loop.createTask(Samples.call(c, method, ref, reached, gate));
       loop.runUntilComplete(reached);
       assertThat(task.isDone()).isFalse();
       long deadline = System.nanoTime() + 20_000_000_000L;
@@ -32,7 +53,7 @@ class MemoryTest {
       }
       assertThat(ref[0].get()).as("the dead local is still reachable from the frame").isNull();
       gate.setResult("ok");
-      assertThat(loop.runUntilComplete(task)).isEqualTo("len" + (4 << 20) + "ok");
+      assertThat(loop.runUntilComplete(task)).isEqualTo(result);
     }
   }
 
