@@ -62,10 +62,20 @@ public final class CodeSize {
    * @param body bytes of the state-machine body, or -1 if refused
    * @param classBefore bytes of the class file from javac
    * @param classAfter bytes of the rewritten class file, or -1 if refused
+   * @param mapsBefore bytes of the javac class's StackMapTable attributes
+   * @param mapsAfter bytes of the rewritten class's, or -1 if refused
    * @param refusal the transformer's diagnostic if it refused the class, else null
    */
   record Measured(
-      int awaits, int original, int stub, int body, int classBefore, int classAfter, String refusal) {
+      int awaits,
+      int original,
+      int stub,
+      int body,
+      int classBefore,
+      int classAfter,
+      int mapsBefore,
+      int mapsAfter,
+      String refusal) {
     double factor() {
       return (stub + body) / (double) original;
     }
@@ -139,7 +149,10 @@ public final class CodeSize {
       if (r.failed() || !r.changed()) {
         String why =
             r.diagnostics().stream().map(Object::toString).collect(Collectors.joining("; "));
-        rows.add(new Measured(n, original, -1, -1, before.length, -1, why.isEmpty() ? "not rewritten" : why));
+        rows.add(
+            new Measured(
+                n, original, -1, -1, before.length, -1, javacCode.get(STACK_MAPS), -1,
+                why.isEmpty() ? "not rewritten" : why));
         continue;
       }
       Map<String, Integer> rewritten = codeLengths(r.bytes());
@@ -150,7 +163,10 @@ public final class CodeSize {
           body = e.getValue();
         }
       }
-      rows.add(new Measured(n, original, stub, body, before.length, r.bytes().length, null));
+      rows.add(
+          new Measured(
+              n, original, stub, body, before.length, r.bytes().length,
+              javacCode.get(STACK_MAPS), rewritten.get(STACK_MAPS), null));
     }
     return rows;
   }
@@ -325,9 +341,14 @@ public final class CodeSize {
 
   // ---- reading code lengths ------------------------------------------------------------------
 
+  /** Key of {@link #codeLengths}'s entry for the class's StackMapTable attributes. */
+  static final String STACK_MAPS = "<StackMapTable>";
+
   /**
    * The length of each method's code ({@code code_length} of its {@code Code} attribute), by
-   * name + descriptor, read straight from the class file (JVMS 4.1, 4.6, 4.7.3).
+   * name + descriptor, and under {@link #STACK_MAPS} the bytes of all the class's
+   * {@code StackMapTable} attributes (with their headers), read straight from the class file
+   * (JVMS 4.1, 4.6, 4.7.3, 4.7.4).
    */
   static Map<String, Integer> codeLengths(byte[] classFile) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
@@ -379,6 +400,7 @@ public final class CodeSize {
       skipAttributes(in);
     }
     Map<String, Integer> lengths = new HashMap<>();
+    int stackMaps = 0;
     int methods = in.readUnsignedShort();
     for (int m = 0; m < methods; m++) {
       in.readUnsignedShort(); // access
@@ -390,13 +412,25 @@ public final class CodeSize {
         int length = in.readInt();
         if (attr.equals("Code")) {
           in.skipBytes(4); // max_stack, max_locals
-          lengths.put(name + desc, in.readInt());
-          in.skipBytes(length - 8);
+          int codeLength = in.readInt();
+          lengths.put(name + desc, codeLength);
+          in.skipBytes(codeLength);
+          in.skipBytes(8 * in.readUnsignedShort()); // exception table
+          int codeAttributes = in.readUnsignedShort();
+          for (int c = 0; c < codeAttributes; c++) {
+            String codeAttr = utf8[in.readUnsignedShort()];
+            int codeAttrLength = in.readInt();
+            if (codeAttr.equals("StackMapTable")) {
+              stackMaps += 6 + codeAttrLength;
+            }
+            in.skipBytes(codeAttrLength);
+          }
         } else {
           in.skipBytes(length);
         }
       }
     }
+    lengths.put(STACK_MAPS, stackMaps);
     return lengths;
   }
 
@@ -435,22 +469,27 @@ public final class CodeSize {
         .append(" across the awaits, which sit in straight code, `if`/`switch` arms, loops, `try`")
         .append(" blocks and handlers, and inside expressions (`CodeSize` in")
         .append(" `src/main/java/.../harness`, run alone by `mvn -pl benchmarks -am verify -Psize")
-        .append(" -DskipTests`). A size, not a time: the same on every run with one javac.\n\n");
+        .append(" -DskipTests`). A size, not a time: the same on every run with one javac. The")
+        .append(" whole class grows more than the method: the body is a second method with its own")
+        .append(" `StackMapTable` (a frame at every await's resume and continue point and at each")
+        .append(" shared block), local-variable table and line table, and the constant pool gains")
+        .append(" the protocol's names.\n\n");
     md.append("| Awaits | javac method (B) | rewritten: stub + body (B) | Factor | Added per await (B) |")
-        .append(" Class file before → after (B) |\n");
-    md.append("|---:|---:|---:|---:|---:|---|\n");
+        .append(" Class file before → after (B) | Class factor | of which StackMapTable (B) |\n");
+    md.append("|---:|---:|---:|---:|---:|---|---:|---|\n");
     for (Measured m : rows) {
       md.append("| ").append(m.awaits()).append(" | ").append(String.format(Locale.ROOT, "%,d", m.original()));
       if (m.refusal() != null) {
         md.append(" | refused: ").append(m.refusal().replace('|', '/')).append(" | | | ")
-            .append(String.format(Locale.ROOT, "%,d", m.classBefore())).append(" → — |\n");
+            .append(String.format(Locale.ROOT, "%,d", m.classBefore())).append(" → — | | |\n");
         continue;
       }
       md.append(String.format(
           Locale.ROOT,
-          " | %,d + %,d = %,d | %.2fx | %.0f | %,d → %,d |%n",
+          " | %,d + %,d = %,d | %.2fx | %.0f | %,d → %,d | %.2fx | %,d → %,d |%n",
           m.stub(), m.body(), m.stub() + m.body(), m.factor(), m.addedPerAwait(), m.classBefore(),
-          m.classAfter()));
+          m.classAfter(), m.classAfter() / (double) m.classBefore(), m.mapsBefore(),
+          m.mapsAfter()));
     }
     String met =
         rows.stream()
