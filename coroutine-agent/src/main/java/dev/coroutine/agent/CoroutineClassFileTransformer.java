@@ -10,6 +10,8 @@ import java.lang.instrument.ClassFileTransformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 
 /**
@@ -67,6 +69,12 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
 
   /** Stops the JVM with a status ({@code Runtime::halt}) when {@code failFast} is set. */
   private final IntConsumer halt;
+
+  /**
+   * Names of the malformed classes already reported: an application may try to load a class the
+   * JVM rejected again and again, and the reason is the same each time.
+   */
+  private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
 
   /** Set while this thread is inside {@link #rewrite}: a nested call returns null at once. */
   private final ThreadLocal<Boolean> active = new ThreadLocal<>();
@@ -204,10 +212,13 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
 
   /**
    * A class file the transformer cannot read: the JVM gets it as it was, to judge (and reject)
-   * for itself, so even {@code failFast} does not stop the JVM here.
+   * for itself, so even {@code failFast} does not stop the JVM here. Said once per class name.
    */
   private void malformed(String className, MalformedClassFileException e) {
     try {
+      if (!reportedMalformed.add(className)) {
+        return; // said once for this name
+      }
       log.error(
           "cannot read "
               + className.replace('/', '.')

@@ -78,7 +78,11 @@ final class CoroutineMethods {
 
   /** True if {@code m} is to be rewritten; adds what is wrong with it to {@code problems}. */
   static boolean check(
-      MethodNode m, String className, LambdaBodies lambdas, List<Problem> problems) {
+      MethodNode m,
+      String className,
+      LambdaBodies lambdas,
+      ValueOrigins.Memo origins,
+      List<Problem> problems) {
     checkAwaitReferences(m, problems);
     List<MethodInsnNode> awaits = awaits(m); // one pass over the code, used by every check below
     boolean annotated = isAnnotatedAsync(m);
@@ -119,7 +123,7 @@ final class CoroutineMethods {
     if ((m.access & Opcodes.ACC_NATIVE) != 0) {
       problems.add(new Problem(m, "@Async on a native method", null));
     }
-    for (AbstractInsnNode r : nullReturns(className, m)) {
+    for (AbstractInsnNode r : nullReturns(m, origins)) {
       problems.add(
           new Problem(
               m,
@@ -143,12 +147,12 @@ final class CoroutineMethods {
   }
 
   /** The {@code areturn}s of {@code m} whose value is the constant null on every path. */
-  private static List<AbstractInsnNode> nullReturns(String className, MethodNode m) {
+  private static List<AbstractInsnNode> nullReturns(MethodNode m, ValueOrigins.Memo analyses) {
     List<AbstractInsnNode> found = new ArrayList<>();
     if (!returnsCoroutine(m) || !Insns.contains(m, Opcodes.ACONST_NULL)) {
       return found;
     }
-    ValueOrigins origins = ValueOrigins.of(className.replace('.', '/'), m);
+    ValueOrigins origins = analyses.of(m);
     for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
       if (i.getOpcode() == Opcodes.ARETURN && origins.isConstantNull(i)) {
         found.add(i);

@@ -121,12 +121,13 @@ public final class CoroutineTransformer {
     List<CoroutineMethods.Problem> problems = new ArrayList<>();
     List<MethodNode> coroutines = new ArrayList<>();
     LambdaBodies lambdas = LambdaBodies.of(cn);
+    ValueOrigins.Memo origins = new ValueOrigins.Memo(cn.name); // one analysis per method
     for (MethodNode m : cn.methods) {
-      if (CoroutineMethods.check(m, className, lambdas, problems)) {
+      if (CoroutineMethods.check(m, className, lambdas, origins, problems)) {
         coroutines.add(m);
       }
     }
-    List<Diagnostic> warnings = cancellationWarnings(cn, coroutines, lambdas);
+    List<Diagnostic> warnings = cancellationWarnings(cn, coroutines, lambdas, origins);
     if (!problems.isEmpty()) {
       List<Diagnostic> diagnostics = new ArrayList<>();
       for (CoroutineMethods.Problem p : problems) {
@@ -247,7 +248,7 @@ public final class CoroutineTransformer {
    * a method enclosing the lambda, or the class is marked {@code @CatchesCancellation}.
    */
   private static List<Diagnostic> cancellationWarnings(
-      ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas) {
+      ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas, ValueOrigins.Memo origins) {
     List<Diagnostic> warnings = new ArrayList<>();
     if (CoroutineMethods.hasAnnotation(cn.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
         || CoroutineMethods.hasAnnotation(cn.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)) {
@@ -258,7 +259,7 @@ public final class CoroutineTransformer {
         continue;
       }
       for (TryCatchBlockNode h :
-          SwallowedCancellation.find(cn.name, m, CoroutineMethods.awaits(m))) {
+          SwallowedCancellation.find(m, CoroutineMethods.awaits(m), origins)) {
         String message =
             SwallowedCancellation.describe(h)
                 + " around an await swallows cancellation: a cancelled task gets"

@@ -11,7 +11,6 @@ import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
-import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
@@ -38,17 +37,7 @@ final class FrameFacts {
     Frame<BasicValue>[] frames;
     try {
       frames =
-          new Analyzer<>(new TypeInterpreter(hierarchy, true)) {
-            @Override
-            protected Frame<BasicValue> newFrame(int numLocals, int numStack) {
-              return new MethodAnalysis.InitTrackingFrame(numLocals, numStack);
-            }
-
-            @Override
-            protected Frame<BasicValue> newFrame(Frame<? extends BasicValue> frame) {
-              return new MethodAnalysis.InitTrackingFrame(frame);
-            }
-          }.analyze(owner, m);
+          new MethodAnalysis.TypeAnalyzer(new TypeInterpreter(hierarchy, true)).analyze(owner, m);
     } catch (AnalyzerException e) {
       return; // the rewrite's own analysis reports what is wrong
     }

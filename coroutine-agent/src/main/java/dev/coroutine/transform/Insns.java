@@ -1,6 +1,8 @@
 package dev.coroutine.transform;
 
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -88,19 +90,30 @@ final class Insns {
     return p;
   }
 
+  /**
+   * The labels {@code insn} may jump to: a jump's (including {@code jsr}'s) target, a switch's
+   * default and cases; none for any other instruction.
+   */
+  static List<LabelNode> jumpTargets(AbstractInsnNode insn) {
+    if (insn instanceof JumpInsnNode) {
+      return List.of(((JumpInsnNode) insn).label);
+    }
+    List<LabelNode> targets = new ArrayList<>();
+    if (insn instanceof TableSwitchInsnNode) {
+      targets.add(((TableSwitchInsnNode) insn).dflt);
+      targets.addAll(((TableSwitchInsnNode) insn).labels);
+    } else if (insn instanceof LookupSwitchInsnNode) {
+      targets.add(((LookupSwitchInsnNode) insn).dflt);
+      targets.addAll(((LookupSwitchInsnNode) insn).labels);
+    }
+    return targets;
+  }
+
   /** Labels that control can reach other than by falling through: jump and handler targets. */
   static Set<LabelNode> branchTargets(MethodNode m) {
     Set<LabelNode> targets = new HashSet<>();
     for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
-      if (i instanceof JumpInsnNode) {
-        targets.add(((JumpInsnNode) i).label);
-      } else if (i instanceof TableSwitchInsnNode) {
-        targets.add(((TableSwitchInsnNode) i).dflt);
-        targets.addAll(((TableSwitchInsnNode) i).labels);
-      } else if (i instanceof LookupSwitchInsnNode) {
-        targets.add(((LookupSwitchInsnNode) i).dflt);
-        targets.addAll(((LookupSwitchInsnNode) i).labels);
-      }
+      targets.addAll(jumpTargets(i));
     }
     for (TryCatchBlockNode t : m.tryCatchBlocks) {
       targets.add(t.handler);

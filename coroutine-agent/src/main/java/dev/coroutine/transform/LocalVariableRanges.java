@@ -44,16 +44,12 @@ final class LocalVariableRanges {
     }
     AbstractInsnNode[] code = m.instructions.toArray();
     BitSet[] staleIn = staleSlots(code, a, unrestored);
-    Map<AbstractInsnNode, Integer> indexOf = new HashMap<>();
-    for (int i = 0; i < code.length; i++) {
-      indexOf.put(code[i], i);
-    }
     Map<Integer, LabelNode> cutBefore = new HashMap<>();
     List<LocalVariableNode> trimmed = new ArrayList<>();
     for (LocalVariableNode v : m.localVariables) {
-      Integer from = indexOf.get(v.start);
-      Integer to = indexOf.get(v.end);
-      if (from == null || to == null || from > to) {
+      int from = indexIn(m, code, v.start);
+      int to = indexIn(m, code, v.end);
+      if (from < 0 || to < 0 || from > to) {
         trimmed.add(v); // not a range of this code: left as it was
         continue;
       }
@@ -95,6 +91,12 @@ final class LocalVariableRanges {
       m.instructions.insertBefore(code[e.getKey()], e.getValue());
     }
     m.localVariables = trimmed;
+  }
+
+  /** The index of {@code label} in {@code code} (m's instructions), or -1 if not among them. */
+  private static int indexIn(MethodNode m, AbstractInsnNode[] code, LabelNode label) {
+    int i = m.instructions.indexOf(label); // InsnList caches the indexes until it changes
+    return i >= 0 && i < code.length && code[i] == label ? i : -1;
   }
 
   private static LocalVariableNode run(LocalVariableNode v, LabelNode start, LabelNode end) {

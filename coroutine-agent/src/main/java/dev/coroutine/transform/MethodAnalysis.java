@@ -44,6 +44,26 @@ final class MethodAnalysis {
     this.handlers = handlers;
   }
 
+  /**
+   * The analyzer of every type analysis of the transformer: {@code interpreter}'s values in
+   * frames that track which objects are initialized ({@link InitTrackingFrame}).
+   */
+  static class TypeAnalyzer extends Analyzer<BasicValue> {
+    TypeAnalyzer(TypeInterpreter interpreter) {
+      super(interpreter);
+    }
+
+    @Override
+    protected Frame<BasicValue> newFrame(int numLocals, int numStack) {
+      return new InitTrackingFrame(numLocals, numStack);
+    }
+
+    @Override
+    protected Frame<BasicValue> newFrame(Frame<? extends BasicValue> frame) {
+      return new InitTrackingFrame(frame);
+    }
+  }
+
   static MethodAnalysis of(String owner, MethodNode method, ClassHierarchy hierarchy)
       throws AnalyzerException {
     int n = method.instructions.size();
@@ -54,17 +74,7 @@ final class MethodAnalysis {
       handlers.add(new ArrayList<>(1));
     }
     Analyzer<BasicValue> analyzer =
-        new Analyzer<>(new TypeInterpreter(hierarchy)) {
-          @Override
-          protected Frame<BasicValue> newFrame(int numLocals, int numStack) {
-            return new InitTrackingFrame(numLocals, numStack);
-          }
-
-          @Override
-          protected Frame<BasicValue> newFrame(Frame<? extends BasicValue> frame) {
-            return new InitTrackingFrame(frame);
-          }
-
+        new TypeAnalyzer(new TypeInterpreter(hierarchy)) {
           @Override
           protected void newControlFlowEdge(int insn, int successor) {
             successors.get(insn).add(successor);

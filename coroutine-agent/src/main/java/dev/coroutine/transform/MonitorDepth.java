@@ -9,9 +9,7 @@ import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LookupSwitchInsnNode;
 import org.objectweb.asm.tree.MethodNode;
-import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 
 /**
@@ -119,26 +117,13 @@ final class MonitorDepth {
   private static void successors(
       InsnList insns, AbstractInsnNode insn, int i, List<Integer> afterJsr, List<Integer> out) {
     int op = insn.getOpcode();
-    if (insn instanceof JumpInsnNode) {
-      out.add(insns.indexOf(((JumpInsnNode) insn).label));
-      if (op != Opcodes.GOTO && op != Opcodes.JSR) {
-        addNext(insns, i, out);
-      }
-      return;
-    }
-    if (insn instanceof TableSwitchInsnNode) {
-      TableSwitchInsnNode s = (TableSwitchInsnNode) insn;
-      out.add(insns.indexOf(s.dflt));
-      for (LabelNode l : s.labels) {
+    List<LabelNode> targets = Insns.jumpTargets(insn);
+    if (!targets.isEmpty()) {
+      for (LabelNode l : targets) {
         out.add(insns.indexOf(l));
       }
-      return;
-    }
-    if (insn instanceof LookupSwitchInsnNode) {
-      LookupSwitchInsnNode s = (LookupSwitchInsnNode) insn;
-      out.add(insns.indexOf(s.dflt));
-      for (LabelNode l : s.labels) {
-        out.add(insns.indexOf(l));
+      if (insn instanceof JumpInsnNode && op != Opcodes.GOTO && op != Opcodes.JSR) {
+        addNext(insns, i, out); // a conditional jump also falls through
       }
       return;
     }

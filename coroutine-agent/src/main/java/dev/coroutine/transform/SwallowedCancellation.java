@@ -33,12 +33,13 @@ final class SwallowedCancellation {
           "java/util/concurrent/CancellationException");
 
   /** The handlers of {@code m} (one entry per handler code) that swallow a cancellation. */
-  static List<TryCatchBlockNode> find(String owner, MethodNode m, List<MethodInsnNode> awaits) {
+  static List<TryCatchBlockNode> find(
+      MethodNode m, List<MethodInsnNode> awaits, ValueOrigins.Memo analyses) {
     List<TryCatchBlockNode> swallowing = new ArrayList<>();
     if (awaits.isEmpty() || !anyCatchesCancellation(m)) {
       return swallowing;
     }
-    ValueOrigins origins = ValueOrigins.of(owner, m);
+    ValueOrigins origins = analyses.of(m);
     if (!origins.analyzed()) {
       return swallowing;
     }

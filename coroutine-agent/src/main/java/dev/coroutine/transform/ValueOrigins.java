@@ -2,7 +2,9 @@ package dev.coroutine.transform;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
@@ -53,6 +55,23 @@ final class ValueOrigins {
       frames = null;
     }
     return new ValueOrigins(m, frames);
+  }
+
+  /** The analyses of one class's methods, each made once for every check that asks. */
+  static final class Memo {
+    /** Internal name of the class. */
+    private final String owner;
+    /** The analyses made, by method. */
+    private final Map<MethodNode, ValueOrigins> made = new IdentityHashMap<>();
+
+    Memo(String owner) {
+      this.owner = owner;
+    }
+
+    /** {@link ValueOrigins#of} {@code m}, analyzed at the first call. */
+    ValueOrigins of(MethodNode m) {
+      return made.computeIfAbsent(m, k -> ValueOrigins.of(owner, k));
+    }
   }
 
   /** True if the value on top of the stack before {@code insn} is null on every path. */
@@ -129,7 +148,7 @@ final class ValueOrigins {
     private final BasicInterpreter basic = new BasicInterpreter();
 
     Tracking() {
-      super(Opcodes.ASM9);
+      super(Protocol.ASM_API);
     }
 
     private static Origin plain(BasicValue b) {

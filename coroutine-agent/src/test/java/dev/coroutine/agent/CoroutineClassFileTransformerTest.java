@@ -101,21 +101,41 @@ class CoroutineClassFileTransformerTest {
       byte[] cut = java.util.Arrays.copyOf(real, n);
       logged.reset();
 
-      assertThat(agent.transform(APP, "com/example/Cut", null, null, cut)).as("cut at " + n).isNull();
+      assertThat(agent.transform(APP, "com/example/Cut" + n, null, null, cut))
+          .as("cut at " + n)
+          .isNull();
 
       String log = log();
       if (!log.isEmpty()) {
         assertThat(log.lines()).as("cut at " + n).hasSize(1);
         assertThat(log)
-            .startsWith("[coroutine-agent] ERROR cannot read com.example.Cut: ")
+            .startsWith("[coroutine-agent] ERROR cannot read com.example.Cut" + n + ": ")
             .endsWith("; it is passed to the JVM unchanged" + System.lineSeparator());
       }
     }
     assertThat(halts).as("the JVM rejects a corrupt class itself; no need to stop").isEmpty();
     logged.reset();
     byte[] cut = java.util.Arrays.copyOf(real, real.length - 1);
-    agent.transform(APP, "com/example/Cut", null, null, cut);
+    agent.transform(APP, "com/example/LastByteCut", null, null, cut);
     assertThat(log()).contains("truncated class file");
+  }
+
+  @Test
+  void corruptClass_loadedAgain_isReportedOncePerName() {
+    var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformer.DEFAULT_REWRITER);
+    byte[] real = bytesOf(UsesCoroutines.class);
+    byte[] cut = java.util.Arrays.copyOf(real, real.length - 1);
+
+    for (int i = 0; i < 3; i++) { // an application retrying a class the JVM rejected
+      assertThat(agent.transform(APP, "com/example/Retried", null, null, cut)).isNull();
+    }
+    agent.transform(APP, "com/example/Other", null, null, cut);
+
+    assertThat(log().lines())
+        .hasSize(2)
+        .satisfiesExactly(
+            l -> assertThat(l).contains("cannot read com.example.Retried: truncated class file"),
+            l -> assertThat(l).contains("cannot read com.example.Other: truncated class file"));
   }
 
   @Test
