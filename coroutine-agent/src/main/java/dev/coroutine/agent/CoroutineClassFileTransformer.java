@@ -53,9 +53,17 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
   /** Package prefixes of JDK classes, which never use coroutines. */
   private static final String[] JDK_PACKAGES = {"java/", "javax/", "jdk/", "sun/", "com/sun/"};
 
-  /** Package prefixes of the project's own code below {@code dev/coroutine/}. */
+  /**
+   * Package prefixes of the project's own code below {@code dev/coroutine/}: the agent, the
+   * transformer, and every package of the runtime (which has no {@code @Async} code to rewrite;
+   * a test asserts the list covers each runtime package).
+   */
   private static final String[] OWN_SUBPACKAGES = {
-    "dev/coroutine/agent/", "dev/coroutine/transform/", "dev/coroutine/internal/"
+    "dev/coroutine/agent/",
+    "dev/coroutine/transform/",
+    "dev/coroutine/internal/",
+    "dev/coroutine/io/",
+    "dev/coroutine/sync/"
   };
 
   /** The options given on the command line. */

@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -164,6 +166,32 @@ class CoroutineClassFileTransformerTest {
 
     assertThat(agent.transform(APP, "com/example/Plain", null, null, PLAIN)).isNull();
     assertThat(rewrites).hasValue(0);
+  }
+
+  @Test
+  void everyRuntimePackage_isTheAgentsOwn_andNotExamined() throws Exception {
+    Path runtime =
+        Path.of(Coroutine.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Set<String> packages = new TreeSet<>();
+    if (Files.isDirectory(runtime)) {
+      try (var files = Files.walk(runtime)) {
+        files
+            .filter(f -> f.toString().endsWith(".class"))
+            .map(f -> runtime.relativize(f.getParent()).toString().replace('\\', '/'))
+            .forEach(packages::add);
+      }
+    } else {
+      try (var jar = new java.util.jar.JarFile(runtime.toFile())) {
+        jar.stream()
+            .map(e -> e.getName())
+            .filter(n -> n.endsWith(".class") && !n.startsWith("META-INF/") && n.contains("/"))
+            .forEach(n -> packages.add(n.substring(0, n.lastIndexOf('/'))));
+      }
+    }
+    assertThat(packages).as("runtime packages under " + runtime).contains("dev/coroutine");
+    for (String p : packages) {
+      assertThat(CoroutineClassFileTransformer.isOwnClass(p + "/AnyClass")).as(p).isTrue();
+    }
   }
 
   @Test
