@@ -136,8 +136,8 @@ class CoroutineClassFileTransformerTest {
     assertThat(log().lines())
         .hasSize(2)
         .satisfiesExactly(
-            l -> assertThat(l).contains("cannot read com.example.Retried: truncated class file"),
-            l -> assertThat(l).contains("cannot read com.example.Other: truncated class file"));
+            l -> assertThat(l).contains("cannot read com.example.Retried: ", "truncated class file"),
+            l -> assertThat(l).contains("cannot read com.example.Other: ", "truncated class file"));
   }
 
   @Test
