@@ -81,6 +81,8 @@ class AgentIT {
     compile("basic", List.of(runtime));
     compile("asmclash", List.of(runtime, APP_ASM));
     compile("refused", List.of(runtime));
+    compile("unreadable", List.of(runtime));
+    compile("unreadable-plug", List.of(runtime)); // given to the app as bytes, not a class path
   }
 
   @ParameterizedTest(name = "{0}")
@@ -116,6 +118,31 @@ class AgentIT {
         .as(run.toString())
         .contains("[coroutine-agent] ERROR Bad.java:" + misuseLine() + ": ")
         .contains("demo.Bad is loaded unchanged");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void classOfACustomLoader_whoseSupertypesCannotBeRead_isRefusedNamingThem_andLoadedUnchanged(
+      Jdk jdk) throws Exception {
+    Run run =
+        launch(
+            jdk,
+            "",
+            List.of(classes("unreadable"), runtime),
+            "demo.UnreadableMain",
+            classes("unreadable-plug").toString());
+
+    assertThat(run.exit()).as(run.toString()).isZero();
+    int line = lineOf("unreadable-plug/plug/User.java", "@await");
+    assertThat(run.err())
+        .as(run.toString())
+        .contains("[coroutine-agent] ERROR User.java:" + line + ": the class file of plug.")
+        .contains("plug.A", "plug.B", "cannot be read", "(in plug.User.pick)")
+        .contains("plug.User is loaded unchanged");
+    assertThat(run.out())
+        .as("the class as compiled: one pick method, whose await was not rewritten: " + run)
+        .contains("pick methods: 1")
+        .contains("not rewritten: java.lang.IllegalStateException");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -209,13 +236,18 @@ class AgentIT {
 
   /** The line of the marked misuse in {@code Bad.java}, which the diagnostic must name. */
   private static int misuseLine() throws IOException {
-    List<String> lines = Files.readAllLines(APPS.resolve("refused/demo/Bad.java"));
+    return lineOf("refused/demo/Bad.java", "// MISUSE");
+  }
+
+  /** The first line of app source {@code file} that contains {@code marker}. */
+  private static int lineOf(String file, String marker) throws IOException {
+    List<String> lines = Files.readAllLines(APPS.resolve(file));
     for (int i = 0; i < lines.size(); i++) {
-      if (lines.get(i).contains("// MISUSE")) {
+      if (lines.get(i).contains(marker)) {
         return i + 1;
       }
     }
-    throw new AssertionError("no MISUSE marker in Bad.java");
+    throw new AssertionError("no " + marker + " in " + file);
   }
 
   private static Path classes(String app) {
@@ -255,7 +287,8 @@ class AgentIT {
     assertThat(status).as("javac " + args).isZero();
   }
 
-  private static Run launch(Jdk jdk, String agentArgs, List<Path> classpath, String main)
+  private static Run launch(
+      Jdk jdk, String agentArgs, List<Path> classpath, String main, String... args)
       throws Exception {
     Path logs = Files.createTempDirectory(Files.createDirectories(WORK), "run");
     List<String> cmd = new ArrayList<>();
@@ -264,6 +297,7 @@ class AgentIT {
     cmd.add("-cp");
     cmd.add(classpath.stream().map(Path::toString).collect(Collectors.joining(":")));
     cmd.add(main);
+    cmd.addAll(List.of(args));
     Process p =
         new ProcessBuilder(cmd)
             .redirectOutput(logs.resolve("out").toFile())
