@@ -50,9 +50,16 @@ class NeverDeadlineTest extends TestBase {
   void neverTimer_loopWokenByAnotherThread_doesNotFireIt() throws Exception {
     List<String> fired = new ArrayList<>();
     Handle never = loop.callLater(Duration.ofNanos(Long.MAX_VALUE), () -> fired.add("never"));
-    Thread other = new Thread(() -> loop.callSoonThreadsafe(() -> fired.add("woken")));
+    // the woken callback stops the loop: no wall-clock window the other thread must hit
+    Thread other =
+        new Thread(
+            () ->
+                loop.callSoonThreadsafe(
+                    () -> {
+                      fired.add("woken");
+                      loop.stop();
+                    }));
     loop.callSoon(other::start);
-    loop.callLater(0.05, loop::stop);
     loop.runForever();
     other.join();
     assertThat(fired).containsExactly("woken");
