@@ -125,6 +125,13 @@ class WorkloadsSmokeTest {
   }
 
   @Test
+  void echoTlsModes_oursAndNetty_completeRoundTripsOverTls_atTwoConnections() throws Throwable {
+    // the clock starts after both handshakes: a rate means round trips went over TLS
+    assertThat(EchoBench.measure("ours-tls", 2, 0.3) * 0.3).isGreaterThanOrEqualTo(2);
+    assertThat(EchoBench.measure("netty-tls", 2, 0.3) * 0.3).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
   void asyncioScript_runsEveryMicroWorkload() throws Exception {
     String python = System.getProperty("python", "python3");
     for (String[] args :

@@ -229,6 +229,9 @@ public final class Compare {
     if (wanted("MC")) {
       step("MC multi-core echo", this::multiCore);
     }
+    if (wanted("TLS")) {
+      step("TLS echo round trips", this::tlsEcho);
+    }
     if (wanted("S1")) {
       step("S1 code size", () -> codeSizeSection = CodeSize.section(CodeSize.measure(work)));
     }
@@ -615,6 +618,18 @@ public final class Compare {
         new EchoRuns(plan, classpath, python, echoScript, this::runChild, notes).runMultiCore(systems));
   }
 
+  /** The TLS echo (issue 15): ours, Netty's SslHandler and virtual threads with SSLSocket. */
+  private void tlsEcho() throws Exception {
+    List<ProcSystem> systems =
+        List.of(
+            new ProcSystem(OURS, "ours-tls", jdk25Label, java25, PROC_FLAGS),
+            new ProcSystem(VT, "vt-tls", jdk25Label, java25, concat(PROC_FLAGS, IO_VT_FLAGS)),
+            new ProcSystem(NETTY, "netty-tls", jdk25Label, java25, PROC_FLAGS));
+    EchoRuns.Plan plan =
+        new EchoRuns.Plan(sizes.ioMillis() / 1000.0, sizes.ioWarmupMillis() / 1000.0, sizes.ioRuns());
+    rows.addAll(EchoRuns.tls(plan, classpath, this::runChild, notes).run(systems));
+  }
+
   // ---- children ----------------------------------------------------------------------------
 
   /** A child process exited abnormally. */
@@ -732,6 +747,7 @@ public final class Compare {
     List<String> order = new ArrayList<>(List.of("W1", "W2", "W3", "W4", W4_FINISHED, "W5", "W6", "T1", "T2"));
     order.addAll(EchoRuns.workloads());
     order.add(EchoRuns.MULTI_CORE);
+    order.addAll(EchoRuns.tlsWorkloads());
     for (String w : order) {
       for (Row r : rows) {
         if (!r.workload().equals(w)) {
@@ -847,6 +863,7 @@ public final class Compare {
     goal(md, "W6: at most half of kotlinx's nested suspend calls", "W6", List.of(KOTLIN), 0.5);
     EchoRuns.goals(md, this::ours, rows, List.of(NETTY, VT));
     EchoRuns.multiCoreGoals(md, rows, OURS, OURS_ONE_LOOP, NETTY_TWO_LOOPS);
+    EchoRuns.tlsGoals(md, this::ours, rows, NETTY);
     List<Row> t2 = rows.stream().filter(r -> r.workload().equals("T2")).collect(Collectors.toList());
     if (t2.size() == 3 && t2.stream().allMatch(r -> r.stats() != null)) {
       double over = t2.get(2).stats().median() / t2.get(0).stats().median() - 1;

@@ -23,7 +23,9 @@ import java.util.stream.Collectors;
  *
  * <p>Rows are named {@code IO-<connections>} (32 B) and {@code IO-16K-<connections>}, one workload
  * per size and count, so that each compares with ours at the same point. Their unit is a rate:
- * higher is better.
+ * higher is better. The TLS part ({@link #tls}) runs the 32 B line over TLS 1.3 (JDK provider
+ * everywhere; systems keyed {@code ours-tls}, {@code vt-tls}, {@code netty-tls}) as rows {@code
+ * IO-TLS-<connections>}, counted once every connection did its handshake.
  */
 final class EchoRuns {
   /** The connection counts of the issue. */
@@ -46,6 +48,8 @@ final class EchoRuns {
   private final String script;
   private final ChildRunner runner;
   private final List<String> notes;
+  /** The TLS part: 32 B lines only, rows {@code IO-TLS-<n>}. */
+  private final boolean tls;
 
   EchoRuns(
       Plan plan,
@@ -54,6 +58,23 @@ final class EchoRuns {
       String script,
       ChildRunner runner,
       List<String> notes) {
+    this(plan, classpath, python, script, runner, notes, false);
+  }
+
+  /** The TLS part: {@link #tlsWorkloads()} for {@code systems} keyed {@code <mode>-tls}. */
+  static EchoRuns tls(Plan plan, String classpath, ChildRunner runner, List<String> notes) {
+    return new EchoRuns(plan, classpath, null, null, runner, notes, true);
+  }
+
+  private EchoRuns(
+      Plan plan,
+      String classpath,
+      String python,
+      String script,
+      ChildRunner runner,
+      List<String> notes,
+      boolean tls) {
+    this.tls = tls;
     this.plan = plan;
     this.classpath = classpath;
     this.python = python;
@@ -81,6 +102,21 @@ final class EchoRuns {
     return all;
   }
 
+  /** The TLS echo workloads, in table order. */
+  static List<String> tlsWorkloads() {
+    List<String> all = new ArrayList<>();
+    CONNECTIONS.forEach(n -> all.add("IO-TLS-" + n));
+    return all;
+  }
+
+  private List<Integer> sizes() {
+    return tls ? List.of(SIZES.get(0)) : SIZES;
+  }
+
+  private String name(int size, int connections) {
+    return tls ? "IO-TLS-" + connections : workload(size, connections);
+  }
+
   private static String connections(int n) {
     return n + (n == 1 ? " connection" : " connections");
   }
@@ -89,13 +125,13 @@ final class EchoRuns {
   List<Row> run(List<ProcSystem> systems) throws InterruptedException, IOException {
     Map<String, List<Double>> rates = new LinkedHashMap<>(); // system key + workload -> rates
     for (int r = 0; r < plan.runs(); r++) {
-      for (int size : SIZES) {
+      for (int size : sizes()) {
         for (ProcSystem s : systems) {
           String name = "io-" + s.key() + "-" + size + "-" + r;
           try {
             for (Map<String, String> m : runner.run(name, command(s, size))) {
               int n = Integer.parseInt(m.get("connections"));
-              rates.computeIfAbsent(s.key() + " " + workload(size, n), k -> new ArrayList<>())
+              rates.computeIfAbsent(s.key() + " " + name(size, n), k -> new ArrayList<>())
                   .add(Double.parseDouble(m.get("round_trips_per_s")));
             }
           } catch (ChildFailed e) {
@@ -105,20 +141,22 @@ final class EchoRuns {
       }
     }
     List<Row> rows = new ArrayList<>();
-    for (int size : SIZES) {
+    for (int size : sizes()) {
       for (int n : CONNECTIONS) {
         for (ProcSystem s : systems) {
-          Stats stats = Stats.of(rates.getOrDefault(s.key() + " " + workload(size, n), List.of()));
+          Stats stats = Stats.of(rates.getOrDefault(s.key() + " " + name(size, n), List.of()));
           Map<String, Double> metrics =
               stats == null ? Map.of() : Map.of("MB/s each way", stats.median() * size / 1e6);
           if (stats != null) {
             System.out.printf(
-                Locale.ROOT, "[bench]     IO %5d B %4d conn. %-20s %-12s %,10.0f round trips/s%n",
-                size, n, s.label(), s.jdk(), stats.median());
+                Locale.ROOT, "[bench]     IO %5d B %4d conn. %-20s %-12s %,10.0f round trips/s%s%n",
+                size, n, s.label(), s.jdk(), stats.median(), tls ? " (TLS)" : "");
           }
-          String unit = "round trips/s (" + size + " B, " + connections(n) + ")";
+          String unit =
+              "round trips/s (" + size + " B" + (tls ? " over TLS 1.3" : "") + ", " + connections(n)
+                  + ")";
           String flags = String.join(" ", s.flags());
-          rows.add(new Row(workload(size, n), s.label(), s.jdk(), unit, stats, metrics, flags, false));
+          rows.add(new Row(name(size, n), s.label(), s.jdk(), unit, stats, metrics, flags, false));
         }
       }
     }
@@ -244,6 +282,28 @@ final class EchoRuns {
       for (int n : CONNECTIONS) {
         goal(md, ours, rows, peers, size, n);
       }
+    }
+  }
+
+  /** The TLS goal line per connection count: ours at least Netty's SslHandler (issue 15). */
+  static void tlsGoals(StringBuilder md, Function<String, Row> ours, List<Row> rows, String netty) {
+    for (int n : CONNECTIONS) {
+      String w = "IO-TLS-" + n;
+      String text = "TLS echo: at least Netty's SslHandler (32 B, " + connections(n) + ")";
+      Row mine = ours.apply(w);
+      Row peer =
+          rows.stream()
+              .filter(r -> r.workload().equals(w) && r.system().equals(netty) && r.stats() != null)
+              .findFirst()
+              .orElse(null);
+      if (mine == null || mine.stats() == null || peer == null) {
+        md.append("| ").append(text).append(" | not measured | | |\n");
+        continue;
+      }
+      md.append("| ").append(text).append(" | ").append(Compare.fmt(mine.stats().median()))
+          .append(" round trips/s | ").append(netty).append(' ')
+          .append(Compare.fmt(peer.stats().median())).append(" | ")
+          .append(mine.stats().median() >= peer.stats().median() ? "yes" : "**no**").append(" |\n");
     }
   }
 

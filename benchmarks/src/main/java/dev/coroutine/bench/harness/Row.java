@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * One line of the results table.
  *
- * @param workload W1..W6, T1, T2, or IO-1, IO-100, IO-1000 (echo at that many connections)
+ * @param workload W1..W6, T1, T2, or IO-1, IO-100, IO-1000 (echo at that many connections; IO-16K-n
+ *     with 16 KiB messages, IO-TLS-n over TLS)
  * @param system who ran it ("ours", "kotlinx", ...)
  * @param jdk the JDK (or Python) it ran on
  * @param unit unit of the median, e.g. "ns/op"

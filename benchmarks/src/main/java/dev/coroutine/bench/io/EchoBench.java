@@ -31,6 +31,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Echo round trips per second on loopback: a 32-byte line sent and its echo read back, by 1, 100
@@ -41,13 +44,21 @@ import java.util.concurrent.atomic.LongAdder;
  * Python asyncio twin is {@code benchmarks/io/echo_asyncio.py} (one process, one loop for both
  * sides).
  *
+ * <p>The TLS modes ({@code ours-tls}, {@code vt-tls}, {@code netty-tls}) do the same over TLS 1.3
+ * with the JDK's provider on both sides (one self-signed EC certificate, {@link BenchCerts}; the
+ * clients check the host name): ours with {@code Streams.startServer/openConnection(...,
+ * SSLContext)}, virtual threads with {@code SSLServerSocket}/{@code SSLSocket}, Netty with an
+ * {@code SslHandler} over the JDK's {@code SSLEngine} (delegated tasks on its event loop, as
+ * ours). There every connection first completes its handshake and one round trip, uncounted; the
+ * clock starts once all have ({@link #counting}), so the rate is of round trips, not handshakes.
+ *
  * <p>Each point may first run for {@code warmup} seconds uncounted (the same point, its own
  * connections), then prints {@code RESULT mode=M connections=N round_trips_per_s=R}, the format
  * {@code harness.Compare} reads.
  *
  * <pre>
  * java -cp ... dev.coroutine.bench.io.EchoBench [seconds=3] [connections=1,100,1000]
- *      [modes=ours,vt,netty] [warmup=0]
+ *      [modes=ours,vt,netty,ours-tls,vt-tls,netty-tls] [warmup=0]
  * </pre>
  */
 public final class EchoBench {
@@ -83,6 +94,37 @@ public final class EchoBench {
   /** Set when a run's time is up. */
   static volatile boolean stop;
 
+  /** TLS modes: round trips count only once this is set (every connection did its handshake). */
+  static volatile boolean counting;
+
+  /** TLS modes: connections that finished their handshake and first round trip. */
+  static final java.util.concurrent.atomic.AtomicInteger ready =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Client connections of the current run that failed (they never become ready). */
+  static final java.util.concurrent.atomic.AtomicInteger failed =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * TLS modes: waits until every connection is ready, then starts counting; returns the start.
+   * Gives up (and counts anyway) after a minute, so a stuck run still ends and shows up slow.
+   */
+  static long startWhenReady(int connections) throws InterruptedException {
+    long deadline = System.nanoTime() + 60_000_000_000L;
+    while (ready.get() + failed.get() < connections && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    counting = true;
+    return System.nanoTime();
+  }
+
+  /** Resets the TLS start gate before a run. */
+  static void resetGate(boolean tls) {
+    ready.set(0);
+    failed.set(0);
+    counting = !tls;
+  }
+
   // ---- ours --------------------------------------------------------------------------------
 
   @Async
@@ -97,9 +139,10 @@ public final class EchoBench {
   }
 
   @Async
-  static Coroutine<Void> serve(CompletableFuture<Integer> port, CompletableFuture<Void> end)
+  static Coroutine<Void> serve(
+      CompletableFuture<Integer> port, CompletableFuture<Void> end, SSLContext tls)
       throws IOException {
-    Server s = await(Streams.startServer(EchoBench::echoCatching, "127.0.0.1", 0));
+    Server s = await(Streams.startServer(EchoBench::echoCatching, "127.0.0.1", 0, tls));
     port.complete(s.port());
     await(end);
     s.close();
@@ -120,14 +163,26 @@ public final class EchoBench {
   }
 
   @Async
-  static Coroutine<Long> client(int port, LongAdder count) throws IOException {
-    Connection c = await(Streams.openConnection("127.0.0.1", port));
+  static Coroutine<Long> client(int port, LongAdder count, SSLContext tls) throws IOException {
+    Connection c;
+    try {
+      c = await(Streams.openConnection("127.0.0.1", port, tls));
+    } catch (IOException e) {
+      failed.incrementAndGet(); // never ready: the start gate must not wait for it
+      throw e;
+    }
     long n = 0;
+    boolean first = true;
     while (!stop) {
       c.writer().write(LINE);
       await(c.writer().drain());
       await(c.reader().readUntil(new byte[] {'\n'}));
-      n++;
+      if (counting) {
+        n++;
+      } else if (first) {
+        ready.incrementAndGet();
+      }
+      first = false;
     }
     count.add(n);
     c.writer().close();
@@ -135,10 +190,11 @@ public final class EchoBench {
   }
 
   @Async
-  static Coroutine<Void> clients(int port, int connections, LongAdder count) throws IOException {
+  static Coroutine<Void> clients(int port, int connections, LongAdder count, SSLContext tls)
+      throws IOException {
     List<Task<Long>> tasks = new ArrayList<>();
     for (int i = 0; i < connections; i++) {
-      tasks.add(createTask(client(port, count)));
+      tasks.add(createTask(client(port, count, tls)));
     }
     for (Task<Long> t : tasks) {
       await(t);
@@ -146,22 +202,26 @@ public final class EchoBench {
     return done();
   }
 
-  static double ours(int connections, double seconds) throws Exception {
-    if (LOOPS > 1) {
+  static double ours(int connections, double seconds, boolean tls) throws Exception {
+    if (LOOPS > 1 && !tls) {
       return oursGroup(connections, seconds, LOOPS);
     }
     CompletableFuture<Integer> port = new CompletableFuture<>();
     CompletableFuture<Void> end = new CompletableFuture<>();
-    Coroutine<Void> serving = serve(port, end);
+    Coroutine<Void> serving = serve(port, end, tls ? BenchCerts.SERVER : null);
     Thread server = new Thread(() -> Coroutines.run(serving), "echo-server-loop");
     server.start();
     int p = port.get();
     LongAdder count = new LongAdder();
     stop = false;
-    Coroutine<Void> driving = clients(p, connections, count);
+    resetGate(tls);
+    Coroutine<Void> driving = clients(p, connections, count, tls ? BenchCerts.CLIENT : null);
     Thread client = new Thread(() -> Coroutines.run(driving), "echo-client-loop");
     long t0 = System.nanoTime();
     client.start();
+    if (tls) {
+      t0 = startWhenReady(connections);
+    }
     Thread.sleep((long) (seconds * 1000));
     stop = true;
     client.join();
@@ -179,6 +239,7 @@ public final class EchoBench {
           GroupServer.start(serverLoops, EchoBench::echoCatching, "127.0.0.1", 0).get();
       LongAdder count = new LongAdder();
       stop = false;
+      resetGate(false);
       List<CompletableFuture<Void>> sides = new ArrayList<>();
       long t0 = System.nanoTime();
       for (int i = 0; i < loops; i++) {
@@ -186,7 +247,7 @@ public final class EchoBench {
         if (share > 0) {
           sides.add(
               Coroutines.runCoroutineThreadsafe(
-                  clients(server.port(), share, count), clientLoops.loop(i)));
+                  clients(server.port(), share, count, null), clientLoops.loop(i)));
         }
       }
       Thread.sleep((long) (seconds * 1000));
@@ -218,8 +279,13 @@ public final class EchoBench {
     return (Thread) START_VIRTUAL.invokeExact(r);
   }
 
-  static double vt(int connections, double seconds) throws Throwable {
-    ServerSocket ss = new ServerSocket(0, 2048, InetAddress.getByName("127.0.0.1"));
+  static double vt(int connections, double seconds, boolean tls) throws Throwable {
+    ServerSocket ss =
+        tls
+            ? BenchCerts.SERVER
+                .getServerSocketFactory()
+                .createServerSocket(0, 2048, InetAddress.getByName("127.0.0.1"))
+            : new ServerSocket(0, 2048, InetAddress.getByName("127.0.0.1"));
     List<Socket> accepted = new ArrayList<>();
     virtual(
         () -> {
@@ -238,33 +304,50 @@ public final class EchoBench {
         });
     LongAdder count = new LongAdder();
     stop = false;
+    resetGate(tls);
     List<Thread> threads = new ArrayList<>();
     long t0 = System.nanoTime();
     for (int i = 0; i < connections; i++) {
       threads.add(
           virtual(
               () -> {
-                try (Socket s = new Socket("127.0.0.1", ss.getLocalPort())) {
+                try (Socket s = clientSocket(ss.getLocalPort(), tls)) {
                   s.setTcpNoDelay(true);
                   OutputStream out = s.getOutputStream();
                   BufferedReader in =
                       new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
                   long n = 0;
+                  boolean first = true;
                   while (!stop) {
                     out.write(LINE);
                     in.readLine();
-                    n++;
+                    if (counting) {
+                      n++;
+                    } else if (first) {
+                      ready.incrementAndGet();
+                    }
+                    first = false;
                   }
                   count.add(n);
                 } catch (IOException e) {
+                  failed.incrementAndGet();
                   throw new RuntimeException(e);
                 }
               }));
     }
+    if (tls) {
+      t0 = startWhenReady(connections);
+    }
     Thread.sleep((long) (seconds * 1000));
     stop = true;
+    long joinDeadline = System.nanoTime() + 30_000_000_000L;
     for (Thread t : threads) {
-      t.join();
+      // a client stuck in a read (seen with 1,000 SSLSockets on 2 carriers under load) must not
+      // hang the run: after 30 s it is given up and counted as failed; its socket closes below
+      t.join(Math.max(1, (joinDeadline - System.nanoTime()) / 1_000_000));
+      if (t.isAlive()) {
+        failed.incrementAndGet();
+      }
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     ss.close();
@@ -274,6 +357,18 @@ public final class EchoBench {
       }
     }
     return count.sum() / secs;
+  }
+
+  /** A client socket to {@code port}: plain, or TLS checking the host name as ours does. */
+  static Socket clientSocket(int port, boolean tls) throws IOException {
+    if (!tls) {
+      return new Socket("127.0.0.1", port);
+    }
+    SSLSocket s = (SSLSocket) BenchCerts.CLIENT.getSocketFactory().createSocket("127.0.0.1", port);
+    SSLParameters p = s.getSSLParameters();
+    p.setEndpointIdentificationAlgorithm("HTTPS");
+    s.setSSLParameters(p);
+    return s;
   }
 
   static void echoBlocking(Socket s) {
@@ -290,18 +385,22 @@ public final class EchoBench {
     }
   }
 
-  /** Round trips per second of one mode ("ours", "vt", "netty") at one connection count. */
+  /**
+   * Round trips per second of one mode ("ours", "vt", "netty", or one of them with "-tls") at one
+   * connection count.
+   */
   public static double measure(String mode, int connections, double seconds) throws Throwable {
-    switch (mode) {
+    boolean tls = mode.endsWith("-tls");
+    switch (tls ? mode.substring(0, mode.length() - 4) : mode) {
       case "ours":
-        return ours(connections, seconds);
+        return ours(connections, seconds, tls);
       case "vt":
         if (START_VIRTUAL == null) {
           throw new UnsupportedOperationException("mode vt needs JDK 21+");
         }
-        return vt(connections, seconds);
+        return vt(connections, seconds, tls);
       case "netty":
-        return NettyEcho.run(connections, seconds);
+        return NettyEcho.run(connections, seconds, tls);
       default:
         throw new IllegalArgumentException("mode " + mode);
     }
@@ -324,7 +423,7 @@ public final class EchoBench {
     for (String c : conns) {
       int n = Integer.parseInt(c.trim());
       for (String m : modes) {
-        if (m.equals("vt") && START_VIRTUAL == null) {
+        if (m.startsWith("vt") && START_VIRTUAL == null) {
           System.err.println("vt skipped: needs JDK 21+");
           continue;
         }
@@ -336,15 +435,20 @@ public final class EchoBench {
         double rate = measure(m, n, seconds);
         double elapsed = (System.nanoTime() - t0) / 1e9;
         long cpu = processCpuNanos() - cpu0;
+        if (failed.get() > 0) {
+          System.err.println(m + " at " + n + " connections: " + failed.get() + " clients failed");
+        }
         // CPU per round trip (both sides, the whole process): what N loops on N free cores
         // divide among them; unlike the rate, a busy machine barely changes it
         System.out.printf(
             Locale.ROOT,
-            "RESULT mode=%s connections=%d round_trips_per_s=%.0f cpu_us_per_round_trip=%.2f%n",
+            "RESULT mode=%s connections=%d round_trips_per_s=%.0f cpu_us_per_round_trip=%.2f"
+                + " failed_clients=%d%n",
             m,
             n,
             rate,
-            cpu < 0 ? -1.0 : cpu / 1e3 / (rate * elapsed));
+            cpu < 0 ? -1.0 : cpu / 1e3 / (rate * elapsed),
+            failed.get());
       }
     }
   }

@@ -19,10 +19,14 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.ssl.SslHandler;
+import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * {@link EchoBench}'s "netty" mode: Netty 4.2 on its NIO transport, the server on one event loop
@@ -44,8 +48,12 @@ final class NettyEcho {
   /** What a line must echo as: {@link EchoBench#LINE}, delimiter included. */
   private static final ByteBuf EXPECTED = Unpooled.wrappedBuffer(EchoBench.LINE).asReadOnly();
 
-  /** Round trips per second of {@code connections} clients for {@code seconds}. */
-  static double run(int connections, double seconds) throws InterruptedException {
+  /**
+   * Round trips per second of {@code connections} clients for {@code seconds}; over TLS with an
+   * {@link SslHandler} on the JDK's {@code SSLEngine} at the head of each pipeline when {@code
+   * tls} (the clock then starts once every connection did its handshake and a round trip).
+   */
+  static double run(int connections, double seconds, boolean tls) throws InterruptedException {
     // one event-loop thread per side, or EchoBench.LOOPS (the multi-core row): the server's
     // group accepts on one of its loops and spreads the connections over all of them
     EventLoopGroup serverLoop =
@@ -63,6 +71,11 @@ final class NettyEcho {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      if (tls) {
+                        SSLEngine e = BenchCerts.SERVER.createSSLEngine();
+                        e.setUseClientMode(false);
+                        ch.pipeline().addLast(new SslHandler(e));
+                      }
                       ch.pipeline()
                           .addLast(new LineBasedFrameDecoder(MAX_LINE, false, true), Echo.INSTANCE);
                     }
@@ -71,6 +84,7 @@ final class NettyEcho {
               .sync()
               .channel();
       Clients clients = new Clients(connections);
+      int port = ((InetSocketAddress) server.localAddress()).getPort();
       Bootstrap b =
           new Bootstrap()
               .group(clientLoop)
@@ -80,11 +94,21 @@ final class NettyEcho {
                   new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                      if (tls) {
+                        SSLEngine e =
+                            BenchCerts.CLIENT.createSSLEngine("127.0.0.1", port);
+                        e.setUseClientMode(true);
+                        SSLParameters p = e.getSSLParameters();
+                        p.setEndpointIdentificationAlgorithm("HTTPS");
+                        e.setSSLParameters(p);
+                        ch.pipeline().addLast(new SslHandler(e));
+                      }
                       ch.pipeline().addLast(new LineBasedFrameDecoder(MAX_LINE, false, true));
                       ch.pipeline().addLast(new Client(clients));
                     }
                   });
       EchoBench.stop = false;
+      EchoBench.resetGate(tls);
       long t0 = System.nanoTime();
       for (int i = 0; i < connections; i++) {
         b.connect(server.localAddress())
@@ -95,6 +119,9 @@ final class NettyEcho {
                         clients.failed(f.cause());
                       }
                     });
+      }
+      if (tls) {
+        t0 = EchoBench.startWhenReady(connections);
       }
       Thread.sleep((long) (seconds * 1000));
       EchoBench.stop = true;
@@ -153,6 +180,7 @@ final class NettyEcho {
     }
 
     void failed(Throwable cause) {
+      EchoBench.failed.incrementAndGet();
       error.compareAndSet(null, cause);
       closed.countDown();
     }
@@ -162,8 +190,10 @@ final class NettyEcho {
   static final class Client extends ChannelInboundHandlerAdapter {
     /** The run's shared counters. */
     private final Clients clients;
-    /** Round trips completed on this connection. */
+    /** Round trips completed on this connection (while {@link EchoBench#counting}). */
     private long n;
+    /** The first echo came back (the connection is ready). */
+    private boolean first = true;
 
     Client(Clients clients) {
       this.clients = clients;
@@ -184,7 +214,12 @@ final class NettyEcho {
       } finally {
         line.release();
       }
-      n++;
+      if (EchoBench.counting) {
+        n++;
+      } else if (first) {
+        EchoBench.ready.incrementAndGet();
+      }
+      first = false;
       if (EchoBench.stop) {
         ctx.close();
       } else {
@@ -200,6 +235,9 @@ final class NettyEcho {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      if (first) {
+        EchoBench.failed.incrementAndGet(); // never ready: the start gate must not wait for it
+      }
       clients.error.compareAndSet(null, cause);
       ctx.close();
     }
