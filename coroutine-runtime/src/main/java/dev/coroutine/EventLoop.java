@@ -608,7 +608,8 @@ public final class EventLoop implements AutoCloseable {
    * has a connection to accept), until {@link #removeReader}; replaces an earlier reader callback.
    * The channel is made non-blocking. A channel stays registered with the loop's selector until it
    * is closed, and closing the loop closes the channels still registered (asyncio's {@code
-   * add_reader}).
+   * add_reader}). The callback runs in a copy of the {@link Context} current now, as asyncio's
+   * does (so the connection handlers of a server inherit the context that started it).
    *
    * @param channel the channel to watch; it is made non-blocking
    * @param callback called on the loop thread each time the channel is readable; replaces an
@@ -700,7 +701,7 @@ public final class EventLoop implements AutoCloseable {
     if (p == null) {
       io = p = new IoPoller(this); // before the next waitForWork sets `parked`: see the field
     }
-    p.add(channel, callback, write);
+    p.add(channel, (Runnable) ContextBound.capture(callback), write); // asyncio: a Handle per registration
   }
 
   private boolean removeIo(SelectableChannel channel, boolean write) {

@@ -244,6 +244,64 @@ class ContextCallbackTest extends TestBase {
   }
 
   @Test
+  void readerCallback_runsInACopyOfTheContextOfItsRegistration() throws Exception {
+    java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+    try {
+      runSteps(
+          v -> {
+            Future<Void> readable = loop.createFuture();
+            VAR.set("registered");
+            loop.addReader(pipe.source(), () -> {
+              cb("reader");
+              loop.removeReader(pipe.source());
+              readable.setResult(null);
+            });
+            VAR.set("after registration");
+            pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
+            return Co.await(readable);
+          },
+          v -> {
+            log.add("task:" + VAR.get());
+            return null;
+          });
+    } finally {
+      pipe.source().close();
+      pipe.sink().close();
+    }
+    assertThat(log).containsExactly("reader:registered", "task:after registration");
+  }
+
+  @Test
+  void serverHandlers_inheritTheContextThatStartedTheServer() throws Exception {
+    Future<String> seen = loop.createFuture();
+    dev.coroutine.io.StreamHandler handler = (r, w) -> {
+      if (!seen.isDone()) {
+        seen.setResult(VAR.get());
+      }
+      w.close();
+      return Coroutines.done();
+    };
+    dev.coroutine.io.Server server =
+        run(Co.seq(v -> {
+          VAR.set("server starter");
+          return Co.await(dev.coroutine.io.Streams.startServer(handler, "127.0.0.1", 0));
+        }));
+    try {
+      run(Co.seq(
+          v -> {
+            VAR.set("client");
+            return Co.await(dev.coroutine.io.Streams.openConnection("127.0.0.1", server.port()));
+          },
+          v -> Co.await(seen)));
+      assertThat(seen.result()).isEqualTo("server starter");
+    } finally {
+      server.close();
+      server.closeClients();
+      run(server.waitClosed());
+    }
+  }
+
+  @Test
   void createTaskWithContext_runsInThatContext_andKeepsItsChanges() {
     Context ctx = new Context();
     ctx.run(() -> VAR.set("from ctx"));
