@@ -4,13 +4,11 @@ import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 
 /**
@@ -18,105 +16,25 @@ import java.util.function.BiConsumer;
  *
  * <p>Invariant: everything but {@link #callSoonThreadsafe(Runnable)} (and the read-only {@link
  * #time()}, {@link #isRunning()}, {@link #isClosed()}) is called on the thread running the loop,
- * or before the loop runs. One pass of the loop ({@link #runOnce()}) is asyncio's {@code
- * _run_once}: wait until the first timer is due or work arrives, move due timers to the ready
- * queue, then run exactly the callbacks that were ready when the pass began; callbacks scheduled
- * during the pass run in the next one.
+ * or before the loop runs. One pass of the loop is asyncio's {@code _run_once}: wait until the
+ * first timer is due or work arrives, move due timers to the ready queue, then run exactly the
+ * callbacks that were ready when the pass began; callbacks scheduled during the pass run in the
+ * next one.
+ *
+ * <p>This class is the public facade (scheduling, I/O registration, tasks, the executor, close,
+ * task dumps, debug settings); the ready queue, inbox, timers, clock and the pass itself live in
+ * its package-private superclass, the loop core.
  */
-public final class EventLoop implements AutoCloseable {
-  private static final System.Logger LOG = Debug.LOG;
+public final class EventLoop extends LoopCore implements AutoCloseable {
   private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
   /**
    * The loop most recently entered by any thread: a cache in front of {@link #RUNNING}. Racy on
-   * purpose: it is only trusted when that loop's {@link #thread} is the reader itself, a field
+   * purpose: it is only trusted when that loop's {@code thread} is the reader itself, a field
    * only the running thread writes (enter and exit), so the reader sees its own latest write.
    */
   private static EventLoop lastEntered;
   private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
-  /** Thread-safe callbacks moved to the ready queue per pass at most: timers and I/O come between. */
-  static final int INBOX_BATCH = 4096;
-  /** Default {@link #setThreadsafeQueueCapacity(int) capacity} of the thread-safe inbox. */
-  static final int DEFAULT_INBOX_CAPACITY =
-      Math.max(INBOX_BATCH, Integer.getInteger("coroutine.threadsafeCapacity", 1 << 16));
 
-  /** Ready callbacks and tasks, in FIFO order; touched only by the loop thread. */
-  private final ReadyQueue ready = new ReadyQueue();
-  /**
-   * Callbacks handed over by other threads (the inbox); each pass moves at most {@link
-   * #INBOX_BATCH} of them to {@link #ready}, so a flood cannot starve timers and I/O.
-   */
-  private final ConcurrentLinkedQueue<Runnable> incoming = new ConcurrentLinkedQueue<>();
-  /**
-   * Callbacks in {@link #incoming}, counted by producers before they add (so it may run a few
-   * ahead of the queue) and by the loop after it takes a batch: what bounds the inbox.
-   */
-  private final AtomicInteger incomingCount = new AtomicInteger();
-  /** Producers wait on this monitor while the inbox is full; the loop notifies it. */
-  private final Object inboxRoom = new Object();
-  /** Producers waiting in {@link #awaitInboxRoom}: the loop notifies only if there are some. */
-  private volatile int waitingProducers;
-  /** See {@link #setThreadsafeQueueCapacity(int)}. */
-  private volatile int inboxCapacity = DEFAULT_INBOX_CAPACITY;
-  /**
-   * Set by other threads after adding to {@link #incoming}, cleared by the loop before draining
-   * it: the loop reads one volatile boolean per pass instead of polling the shared queue.
-   */
-  private volatile boolean incomingPending;
-  /** Timers and sleeps ordered by deadline. */
-  private final TimerHeap timers = new TimerHeap();
-  /** Origin of {@link #now()}: nanoTime when the loop was created. */
-  private final long origin = System.nanoTime();
-  /**
-   * Non-null for a loop with a virtual clock ({@link #withVirtualTime()}): {@link #now()} returns
-   * {@link #virtualNanos}, and when idle the loop moves the clock where this says (by default to
-   * its next timer) instead of waiting.
-   */
-  private final VirtualClock virtualClock;
-  /** The virtual clock's time in loop nanoseconds; advanced only by the loop thread. */
-  private long virtualNanos;
-  /**
-   * The loop time in milliseconds at the loop's last clock reading (each pass that waited or has
-   * timers): what {@link Task#waitingSince} is stamped with, so a suspension reads no clock.
-   */
-  int clockMillis;
-  /** Next timer sequence number (FIFO order of equal deadlines; wraps harmlessly). */
-  private int timerSeq;
-
-  /** The thread running the loop, or null when it is not running. */
-  private volatile Thread thread;
-  /** True while the loop thread is parked waiting for work; read by other threads to wake it. */
-  private volatile boolean parked;
-  /**
-   * The selector and I/O callbacks, opened on the first I/O registration; null for loops that
-   * never do I/O (they wait with park/unpark). Written once, on the loop thread, before the loop
-   * next sets {@link #parked}, so a thread that sees {@code parked} also sees it.
-   */
-  private volatile IoPoller io;
-  /** Set by {@link #stop()}: the current pass is the last. */
-  private boolean stopping;
-  /** Set by {@link #close()}. */
-  private volatile boolean closed;
-  /** What stopped the loop's thread and closed the loop (see {@link #runForever()}), or null. */
-  private volatile Throwable fatal;
-  /** The loop thread was interrupted during this run: logged once, restored when the run ends. */
-  private boolean interruptedWhileRunning;
-
-  /** The task whose coroutine is running right now, or null. */
-  Task<?> currentTask;
-  /**
-   * The running thread's {@link Context.Cell}, taken when the loop starts running: switching the
-   * current context to a task or a callback is then a store in it, no thread-local lookup.
-   */
-  Context.Cell contextCell;
-  /**
-   * The value delivered to the running task's innermost frame at its resume point. Kept here, not
-   * in each Task, because one task runs at a time on a loop: it saves memory per sleeping task.
-   */
-  Object resumeValue;
-  /** The exception thrown into the running task's innermost frame at its resume point, or null. */
-  Throwable resumeFailure;
-  /** Depth of inline (Java-stack) coroutine calls of the running task below the trampoline. */
-  int depth;
   /** Counter for default task names ("Task-1", ...). */
   int taskCounter;
   /** Head of the intrusive list of pending tasks. */
@@ -129,17 +47,10 @@ public final class EventLoop implements AutoCloseable {
   /** Guards {@link #unretrieved}. */
   private final Object failuresLock = new Object();
 
-  /**
-   * Debug mode: see {@link #setDebug(boolean)}. Plain (not volatile): it is read on hot paths and
-   * set on the loop thread or before the loop runs.
-   */
-  boolean debug = Debug.GLOBAL;
   /** This loop counts in {@link Debug}'s number of debug loops (debug set by {@link #setDebug}). */
   private boolean countedDebug;
   /** Tasks created by {@link #createTask(Coroutine)} start eagerly (asyncio's eager factory). */
   private boolean eagerTasks;
-  /** Callbacks running longer than this (nanoseconds) are logged in debug mode. */
-  private long slowCallbackNanos = 100_000_000L;
   /** Receives errors of callbacks and tasks; never null. */
   private BiConsumer<EventLoop, ErrorContext> exceptionHandler = EventLoop::defaultHandler;
   /** The executor {@link #runInExecutor(Callable)} uses; created on first use, shut down by close. */
@@ -151,7 +62,7 @@ public final class EventLoop implements AutoCloseable {
   }
 
   private EventLoop(VirtualClock virtualClock) {
-    this.virtualClock = virtualClock;
+    super(virtualClock);
     if (Monitoring.ENABLED) {
       Monitoring.register(this); // -Dcoroutine.jmx / -Dcoroutine.dumpOnExit
     }
@@ -244,10 +155,6 @@ public final class EventLoop implements AutoCloseable {
     return now() / 1e9;
   }
 
-  /** Monotonic loop time in nanoseconds. */
-  long now() {
-    return virtualClock != null ? virtualNanos : System.nanoTime() - origin;
-  }
 
   // ---- scheduling --------------------------------------------------------------------------
 
@@ -351,71 +258,6 @@ public final class EventLoop implements AutoCloseable {
     return h;
   }
 
-  /**
-   * Adds {@code h}, counted in {@link #incomingCount} by the caller, to the inbox and wakes the
-   * loop: false (and {@code h} withdrawn, uncounted) if {@link #close()} ran meanwhile and did
-   * not see it.
-   */
-  private boolean enqueue(Handle h) {
-    incoming.add(h);
-    if (closed && incoming.remove(h)) {
-      incomingCount.getAndDecrement();
-      return false;
-    }
-    incomingPending = true; // after the add: a loop that sees the flag sees the callback
-    // Dekker-style handshake with waitForWork(): we publish then read `parked`; the loop sets
-    // `parked` then re-reads the queue. One of the two sees the other's write.
-    if (parked) {
-      IoPoller p = io;
-      if (p != null) {
-        p.wakeup(); // the loop waits in its selector
-      } else {
-        LockSupport.unpark(thread);
-      }
-    }
-    return true;
-  }
-
-  /**
-   * Waits while the inbox is full and the loop runs on another thread: see {@link
-   * #callSoonThreadsafe}. The loop notifies after each batch it takes; the timed wait is only a
-   * safety net.
-   */
-  private void awaitInboxRoom() {
-    if (runningOrNull() != null) {
-      return; // a loop thread never waits for a loop (this one or another): admitted
-    }
-    boolean interrupted = false;
-    synchronized (inboxRoom) {
-      waitingProducers++;
-      try {
-        while (incomingCount.get() >= inboxCapacity && thread != null && !closed) {
-          try {
-            inboxRoom.wait(50);
-          } catch (InterruptedException e) {
-            interrupted = true; // keep waiting: the callback must not be lost; flag restored below
-          }
-        }
-      } finally {
-        waitingProducers--;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    if (closed) {
-      throw closedError();
-    }
-  }
-
-  /** Wakes producers waiting for room in the inbox, if any. */
-  private void wakeProducers() {
-    if (waitingProducers > 0) {
-      synchronized (inboxRoom) {
-        inboxRoom.notifyAll();
-      }
-    }
-  }
 
   /**
    * Sets how many thread-safe callbacks may wait for the loop before {@link #callSoonThreadsafe}
@@ -440,25 +282,6 @@ public final class EventLoop implements AutoCloseable {
    */
   public int getThreadsafeQueueCapacity() {
     return inboxCapacity;
-  }
-
-  /** Slots the timer queue holds (its ring and heap arrays), for tests: memory comes back. */
-  int timerSlots() {
-    return timers.runCapacity() + timers.heapCapacity();
-  }
-
-  /** Callbacks waiting in the thread-safe inbox now (approximate while producers add). */
-  int threadsafeQueued() {
-    return incomingCount.get();
-  }
-
-  /** The error for work refused by a closed loop: names what closed it if its thread died. */
-  private IllegalStateException closedError() {
-    Throwable f = fatal;
-    return f == null
-        ? new IllegalStateException("event loop is closed")
-        : new IllegalStateException(
-            "event loop is closed: its thread stopped on " + f + " and the loop closed itself", f);
   }
 
   /**
@@ -564,42 +387,6 @@ public final class EventLoop implements AutoCloseable {
     return h;
   }
 
-  /**
-   * Whether the loop's next pass would do nothing but resume {@code t}, which has just yielded
-   * ({@code sleep(0)}) from a step the loop itself called: it is the only ready item, and there is
-   * no timer, I/O, thread-safe callback, stop request, pending cancellation or callback timing
-   * that a pass would attend to. If so, takes {@code t} off the ready queue and returns true: the
-   * task resumes at once, saving a pass. (A lone yielding task is the yield benchmark's case, and
-   * that of a CPU-bound task that yields to be polite.)
-   */
-  boolean nextPassOnlyResumes(Task<?> t) {
-    if (ready.size() == 1
-        && timers.size() == 0
-        && !incomingPending
-        && io == null
-        && !stopping
-        && !t.mustCancel
-        && !debug
-        && !Jfr.slowCallbacks()) {
-      ready.poll(); // t itself: it was scheduled by the yield and nothing was added after it
-      return true;
-    }
-    return false;
-  }
-
-  /** Puts a Runnable or a Task on the ready queue: the loop-internal scheduling, no Handle. */
-  void schedule(Object runnableOrTask) {
-    ready.add(runnableOrTask);
-  }
-
-  void addTimer(TimerEntry e) {
-    e.seq = timerSeq++;
-    timers.add(e);
-  }
-
-  void removeTimer(TimerEntry e) {
-    timers.remove(e);
-  }
 
   // ---- I/O readiness -----------------------------------------------------------------------
 
@@ -997,22 +784,13 @@ public final class EventLoop implements AutoCloseable {
     enter();
     Throwable died = null;
     try {
-      while (true) {
-        runOnce();
-        if (stopping) {
-          break;
-        }
-      }
+      runPasses();
     } catch (Throwable t) {
       died = t; // not a callback's error (those go to the handler): the loop itself failed
       throw t;
     } finally {
-      stopping = false;
       exit();
-      if (interruptedWhileRunning) {
-        interruptedWhileRunning = false;
-        Thread.currentThread().interrupt(); // the loop only held it back while it ran
-      }
+      restoreInterrupt(); // the loop only held it back while it ran
       if (died != null) {
         closeAfterFatal(died);
       }
@@ -1207,11 +985,6 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  private void checkOpen() {
-    if (closed) {
-      throw closedError();
-    }
-  }
 
   private void enter() {
     checkCanRun();
@@ -1230,192 +1003,6 @@ public final class EventLoop implements AutoCloseable {
     }
   }
 
-  /** One pass of the loop (asyncio's {@code _run_once}). */
-  void runOnce() {
-    long timeout;
-    if (!ready.isEmpty() || stopping) {
-      timeout = 0;
-    } else {
-      TimerEntry first = timers.peek();
-      timeout = first == null ? Long.MAX_VALUE : Deadlines.untilDeadline(first.when, now());
-    }
-    if (timeout > 0 || io != null) {
-      if (virtualClock != null && timeout > 0) {
-        skipTime(timeout); // virtual clock: poll, then move the clock instead of waiting
-      } else {
-        waitForWork(timeout); // with I/O, also a pass with ready callbacks polls the selector
-      }
-      if (timeout > 0 && timers.size() == 0) {
-        clockMillis = (int) (now() / 1_000_000L); // idle pass (with timers, read just below)
-      }
-    }
-    if (incomingPending) { // one volatile read per pass instead of polling the shared queue
-      takeInbox();
-    }
-    if (timers.size() > 0) {
-      long end = now();
-      clockMillis = (int) (end / 1_000_000L);
-      TimerEntry t;
-      while ((t = timers.peek()) != null && t.when <= end) {
-        timers.poll();
-        t.fire(this);
-      }
-    }
-    int n = ready.size();
-    if (debug || Jfr.slowCallbacks()) {
-      for (int i = 0; i < n; i++) {
-        runTimed(ready.poll());
-      }
-    } else {
-      for (int i = 0; i < n; i++) {
-        runOne(ready.poll());
-      }
-    }
-  }
-
-  /**
-   * Moves up to {@link #INBOX_BATCH} thread-safe callbacks to the ready queue. If more wait, the
-   * flag stays set: the next pass takes them without waiting, after serving timers and I/O.
-   */
-  private void takeInbox() {
-    incomingPending = false;
-    int k = 0;
-    Runnable r;
-    while (k < INBOX_BATCH && (r = incoming.poll()) != null) {
-      ready.add(r);
-      k++;
-    }
-    if (k > 0) {
-      incomingCount.getAndAdd(-k);
-      wakeProducers();
-      if (k == INBOX_BATCH) {
-        incomingPending = true;
-      }
-    }
-  }
-
-  private void waitForWork(long timeoutNanos) {
-    IoPoller p = io;
-    if (p != null && timeoutNanos == 0) {
-      p.select(0); // ready callbacks are waiting: only collect the I/O that is ready now
-      return;
-    }
-    parked = true;
-    try {
-      if (!incoming.isEmpty()) {
-        if (p != null) {
-          p.select(0);
-        }
-        return;
-      }
-      if (p != null) {
-        p.select(timeoutNanos); // callSoonThreadsafe wakes it with selector.wakeup()
-      } else if (timeoutNanos == Long.MAX_VALUE) {
-        LockSupport.park(this);
-      } else {
-        LockSupport.parkNanos(this, timeoutNanos);
-      }
-      if (Thread.interrupted()) { // a set flag makes every park and select return at once
-        interruptCleared();
-      }
-    } finally {
-      parked = false;
-    }
-  }
-
-  /**
-   * The loop thread was interrupted while it waited. An interrupt is not how a loop is stopped
-   * (use {@link #stop()}, from another thread through {@link #callSoonThreadsafe}): the loop clears
-   * the flag, which would otherwise make every wait return at once and the idle loop spin, logs
-   * it once per run, keeps running, and sets the flag again when {@link #runForever()} returns, so
-   * the code that called it still sees the interrupt.
-   */
-  private void interruptCleared() {
-    if (!interruptedWhileRunning) {
-      interruptedWhileRunning = true;
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "Event loop thread \""
-              + Thread.currentThread().getName()
-              + "\" was interrupted: the loop keeps running (stop it with loop.stop(), from other"
-              + " threads through callSoonThreadsafe); the interrupt is restored when it returns");
-    }
-  }
-
-  private void runOne(Object o) {
-    try {
-      if (o instanceof Task) {
-        ((Task<?>) o).step(); // in the task's own context
-      } else {
-        runCallback((Runnable) o);
-      }
-    } catch (Throwable t) {
-      callExceptionHandler(
-          new ErrorContext(
-              "Exception in callback " + o, t, o, debug ? Debug.siteOf(o) : null));
-    }
-  }
-
-  /**
-   * Runs a callback in a context of its own: empty (created at its first set) unless it was
-   * scheduled with one, which it enters itself (see {@link Handle}); what it sets never leaks into
-   * the next callback or into the loop's caller.
-   */
-  private void runCallback(Runnable r) {
-    Context.Cell c = contextCell;
-    Object outer = c.enter(Context.FRESH);
-    try {
-      r.run();
-    } finally {
-      c.exit(outer);
-    }
-  }
-
-  /**
-   * A virtual-clock pass with nothing ready, the first timer {@code timeout} away ({@link
-   * Long#MAX_VALUE}: none): moves the clock where {@link #virtualClock} says, at most to that
-   * timer; waits for real only when it says so and no timer is left.
-   */
-  private void skipTime(long timeout) {
-    if (io != null) {
-      waitForWork(0); // collect the I/O that is ready now, without blocking
-    }
-    if (!incoming.isEmpty() || !ready.isEmpty()) {
-      return;
-    }
-    long now = virtualNanos;
-    long next = timeout == Long.MAX_VALUE ? Deadlines.NEVER : now + timeout;
-    long to = virtualClock.onIdle(this, now, next);
-    if (!ready.isEmpty() || !incoming.isEmpty() || stopping) {
-      return; // the clock scheduled work (or stopped the loop): run it now, at this time
-    }
-    if (to >= next && next == Deadlines.NEVER) {
-      waitForWork(Long.MAX_VALUE); // no timer left: only I/O or another thread can make work
-    } else {
-      virtualNanos = Math.max(now, Math.min(to, next));
-    }
-  }
-
-  /** Runs {@code o} timed: debug mode's slow-callback log, JFR's SlowCallback event. */
-  private void runTimed(Object o) {
-    Object event = Jfr.callbackBegin(); // null unless a recording wants SlowCallback
-    long start = System.nanoTime();
-    runOne(o);
-    long took = System.nanoTime() - start;
-    if (event != null) {
-      Jfr.callbackEnd(event, o);
-    }
-    if (debug && took >= slowCallbackNanos) {
-      LOG.log(
-          System.Logger.Level.WARNING,
-          "Executing "
-              + o
-              + " took "
-              + String.format("%.3f", took / 1e9)
-              + " seconds"
-              + siteText(o));
-    }
-  }
 
   // ---- task dumps --------------------------------------------------------------------------
 
@@ -1530,10 +1117,6 @@ public final class EventLoop implements AutoCloseable {
     return list;
   }
 
-  /** The thread running the loop, or null. */
-  Thread thread() {
-    return thread;
-  }
 
   // ---- errors and debug --------------------------------------------------------------------
 
@@ -1588,11 +1171,6 @@ public final class EventLoop implements AutoCloseable {
     LOG.log(System.Logger.Level.ERROR, c.message() + site, c.exception());
   }
 
-  /** "; created at: ..." for a task or handle created in debug mode, else "". */
-  static String siteText(Object o) {
-    StackTraceElement[] site = Debug.siteOf(o);
-    return site == null ? "" : "; created at:" + Debug.format(site);
-  }
 
   /**
    * Turns debug mode on or off (SPEC section 8): coroutines never awaited are reported with their
@@ -1642,22 +1220,6 @@ public final class EventLoop implements AutoCloseable {
     return Duration.ofNanos(slowCallbackNanos);
   }
 
-  /** In debug mode, refuses a loop-affine call from a thread other than the loop's. */
-  void checkThread(String what) {
-    if (debug) {
-      Thread t = thread;
-      if (t != null && t != Thread.currentThread()) {
-        throw new IllegalStateException(
-            "Non-thread-safe operation "
-                + what
-                + " invoked on an event loop other than the current one (loop thread "
-                + t.getName()
-                + ", called from "
-                + Thread.currentThread().getName()
-                + "); use callSoonThreadsafe or runCoroutineThreadsafe");
-      }
-    }
-  }
 
   @Override
   public String toString() {

@@ -74,7 +74,7 @@ public final class Handle extends TimerEntry implements Runnable {
   }
 
   @Override
-  void fire(EventLoop l) {
+  void fire(LoopCore l) {
     l.schedule(this);
   }
 

@@ -43,7 +43,7 @@ final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
   }
 
   @Override
-  void fire(EventLoop loop) {
+  void fire(LoopCore loop) {
     loop.schedule(this); // run() wakes the task, one pass later (see the class comment)
   }
 

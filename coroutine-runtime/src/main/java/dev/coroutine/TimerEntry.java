@@ -21,7 +21,7 @@ abstract class TimerEntry {
   }
 
   /** Called on the loop thread when the deadline passes: puts the work on the ready queue. */
-  abstract void fire(EventLoop loop);
+  abstract void fire(LoopCore loop);
 
   final boolean before(TimerEntry o) {
     return when < o.when || (when == o.when && seq - o.seq < 0);

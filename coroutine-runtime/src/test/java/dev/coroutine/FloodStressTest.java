@@ -3,9 +3,7 @@ package dev.coroutine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Field;
 import java.nio.channels.Pipe;
-import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -320,12 +318,7 @@ class FloodStressTest extends TestBase {
 
   /** Closes the loop's selector behind its back, as a broken selector would fail. */
   private static void breakSelector(EventLoop l) throws Exception {
-    Field io = EventLoop.class.getDeclaredField("io");
-    io.setAccessible(true);
-    Object poller = io.get(l);
-    Field sel = poller.getClass().getDeclaredField("selector");
-    sel.setAccessible(true);
-    ((Selector) sel.get(poller)).close();
+    l.io.selector.close();
   }
 
   /**

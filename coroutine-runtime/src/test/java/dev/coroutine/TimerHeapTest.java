@@ -26,7 +26,7 @@ class TimerHeapTest {
     }
 
     @Override
-    void fire(EventLoop loop) {}
+    void fire(LoopCore loop) {}
 
     @Override
     public String toString() {
