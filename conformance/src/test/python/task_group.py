@@ -5,7 +5,7 @@ parent's cancel count (cancelling/uncancel) afterwards. Follows Python 3.13 wher
 
 import asyncio
 
-from _trace import chain, log, since, state
+from _trace import chain, log, msg, since, state
 
 
 class Boom(Exception):
@@ -288,6 +288,43 @@ async def scenario_outside_cancel_survives_group_errors():
         await r
     except asyncio.CancelledError:
         log("runner cancelled")
+    log(state(r))
+
+
+@since("3.13")
+async def scenario_outside_cancel_message_after_group_errors():
+    # the group re-requests the outside cancellation with uncancel() + cancel(): the message the
+    # body saw is not carried into the re-request (taskgroups.py calls cancel() without one)
+    async def child():
+        try:
+            await asyncio.sleep(1)
+        except asyncio.CancelledError:
+            raise Boom()
+
+    async def runner():
+        try:
+            async with asyncio.TaskGroup() as tg:
+                tg.create_task(child())
+                try:
+                    await asyncio.sleep(1)
+                except asyncio.CancelledError as e:
+                    log("body sees", msg(e))
+                    raise
+        except ExceptionGroup as eg:
+            log("caught", group_errors(eg), asyncio.current_task().cancelling())
+        try:
+            await asyncio.sleep(1)
+        except asyncio.CancelledError as e:
+            log("delivered again with", msg(e))
+            raise
+
+    r = asyncio.create_task(runner())
+    await asyncio.sleep(0.002)
+    r.cancel("stop")
+    try:
+        await r
+    except asyncio.CancelledError as e:
+        log("runner cancelled with", msg(e))
     log(state(r))
 
 

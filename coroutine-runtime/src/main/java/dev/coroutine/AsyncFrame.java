@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.RuntimeCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -426,8 +427,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   }
 
   private static boolean isRuntimeBody(Body body) {
-    String pkg = body.getClass().getNestHost().getPackageName();
-    return pkg.equals("dev.coroutine") || pkg.equals("dev.coroutine.sync");
+    return RuntimeCode.isRuntimeClass(body.getClass().getNestHost());
   }
 
   /**

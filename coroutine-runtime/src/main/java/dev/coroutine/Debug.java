@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.RuntimeCode;
 import java.lang.ref.Cleaner;
 import java.util.Collections;
 import java.util.Map;
@@ -74,10 +75,10 @@ final class Debug {
 
   /** The caller's stack, without the runtime's own frames. */
   static StackTraceElement[] site() {
-    return StackWalker.getInstance()
+    return StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE)
         .walk(
             s ->
-                s.dropWhile(f -> isRuntimeFrame(f.getClassName()))
+                s.dropWhile(f -> RuntimeCode.isRuntimeClass(f.getDeclaringClass()))
                     .limit(SITE_DEPTH)
                     .map(StackWalker.StackFrame::toStackTraceElement)
                     .toArray(StackTraceElement[]::new));
@@ -99,38 +100,6 @@ final class Debug {
                     .findFirst()
                     .map(f -> f.getClassName() + "." + f.getMethodName())
                     .orElse("?"));
-  }
-
-  /** True for frames of the runtime itself, which say nothing about the user's code. */
-  private static boolean isRuntimeFrame(String className) {
-    if (className.startsWith("dev.coroutine.sync.")
-        || className.startsWith("dev.coroutine.internal.")) {
-      return true;
-    }
-    if (!className.startsWith("dev.coroutine.")) {
-      return false;
-    }
-    String simple = className.substring("dev.coroutine.".length());
-    int nested = simple.indexOf('$');
-    if (nested >= 0) {
-      simple = simple.substring(0, nested);
-    }
-    switch (simple) {
-      case "AsyncFrame":
-      case "LazyCoroutine":
-      case "Coroutines":
-      case "Debug":
-      case "EventLoop":
-      case "Future":
-      case "GatheringFuture":
-      case "Handle":
-      case "Task":
-      case "TaskGroup":
-      case "Timeout":
-        return true;
-      default:
-        return false;
-    }
   }
 
   /** Formats a creation site for a report: one {@code \tat ...} line per frame. */

@@ -110,6 +110,9 @@ public final class Co {
    * 2 resumes after the catch handler's await.
    */
   private static Object body(AsyncFrame<?> f) throws Throwable {
+    if (f.label < 0) {
+      return null; // a DESCRIBE query (PROTOCOL.md): no source location, and no step may run
+    }
     Builder<?> b = (Builder<?>) f.refs[0];
     boolean suspended = false;
     try {

@@ -10,6 +10,7 @@ import static dev.coroutine.Coroutines.timeout;
 import static dev.coroutine.Coroutines.waitFor;
 import static dev.coroutine.conformance.Trace.chain;
 import static dev.coroutine.conformance.Trace.log;
+import static dev.coroutine.conformance.Trace.msg;
 import static dev.coroutine.conformance.Trace.state;
 
 import dev.coroutine.Async;
@@ -469,6 +470,48 @@ final class TaskGroupScenarios {
       await(r);
     } catch (CancellationException e) {
       log("runner cancelled");
+    }
+    log(state(r));
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> runnerSeeingMessages() {
+    try {
+      await(
+          TaskGroup.run(
+              tg -> {
+                tg.createTask(quietFailsInCleanup());
+                try {
+                  await(sleep(1000));
+                } catch (CancellationException e) {
+                  log("body sees", msg(e));
+                  throw e;
+                }
+                return done();
+              }));
+    } catch (TaskGroupException eg) {
+      log("caught", eg.getExceptions(), currentTask().cancelling());
+    }
+    try {
+      await(sleep(1000));
+    } catch (CancellationException e) {
+      log("delivered again with", msg(e));
+      throw e;
+    }
+    return done();
+  }
+
+  @Scenario("outside_cancel_message_after_group_errors")
+  @Async
+  static Coroutine<Void> outsideCancelMessageAfterGroupErrors() {
+    Task<Void> r = createTask(runnerSeeingMessages());
+    await(sleep(2));
+    r.cancel("stop");
+    try {
+      await(r);
+    } catch (CancellationException e) {
+      log("runner cancelled with", msg(e));
     }
     log(state(r));
     return done();

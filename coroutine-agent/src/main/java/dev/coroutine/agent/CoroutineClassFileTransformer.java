@@ -10,6 +10,7 @@ import java.lang.instrument.ClassFileTransformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
@@ -54,17 +55,16 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
   private static final String[] JDK_PACKAGES = {"java/", "javax/", "jdk/", "sun/", "com/sun/"};
 
   /**
-   * Package prefixes of the project's own code below {@code dev/coroutine/}: the agent, the
-   * transformer, and every package of the runtime (which has no {@code @Async} code to rewrite;
-   * a test asserts the list covers each runtime package).
+   * The runtime's packages (internal names), exactly: the same list as the runtime's {@code
+   * dev.coroutine.internal.RuntimeCode.PACKAGES}, which the agent cannot load (the runtime is not
+   * in its jar); {@code CoroutineClassFileTransformerTest} checks that the two agree. A package
+   * below one of them (a user's {@code dev/coroutine/examples}) is not the runtime's.
    */
-  private static final String[] OWN_SUBPACKAGES = {
-    "dev/coroutine/agent/",
-    "dev/coroutine/transform/",
-    "dev/coroutine/internal/",
-    "dev/coroutine/io/",
-    "dev/coroutine/sync/"
-  };
+  static final List<String> RUNTIME_PACKAGES =
+      List.of("dev/coroutine", "dev/coroutine/internal", "dev/coroutine/io", "dev/coroutine/sync");
+
+  /** Package prefixes of the agent's and the transformer's own code (ASM shaded below them). */
+  private static final String[] TOOL_PACKAGES = {"dev/coroutine/agent/", "dev/coroutine/transform/"};
 
   /** The options given on the command line. */
   private final AgentOptions options;
@@ -141,15 +141,16 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     }
   }
 
-  /** True for the runtime ({@code dev/coroutine/Foo}) and the project's internal packages. */
+  /** True for the runtime's classes (see {@link #RUNTIME_PACKAGES}) and the agent's own. */
   static boolean isOwnClass(String internalName) {
     if (!internalName.startsWith("dev/coroutine/")) {
       return false;
     }
-    if (internalName.indexOf('/', "dev/coroutine/".length()) < 0) {
-      return true; // the runtime package itself
+    int slash = internalName.lastIndexOf('/');
+    if (RUNTIME_PACKAGES.contains(internalName.substring(0, slash))) {
+      return true;
     }
-    for (String p : OWN_SUBPACKAGES) {
+    for (String p : TOOL_PACKAGES) {
       if (internalName.startsWith(p)) {
         return true;
       }

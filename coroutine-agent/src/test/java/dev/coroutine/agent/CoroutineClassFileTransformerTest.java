@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
+import dev.coroutine.internal.RuntimeCode;
 import dev.coroutine.transform.Diagnostic;
 import dev.coroutine.transform.TransformResult;
 import java.io.ByteArrayOutputStream;
@@ -210,6 +211,8 @@ class CoroutineClassFileTransformerTest {
             "dev/coroutine/agent/shaded/asm/ClassReader",
             "dev/coroutine/transform/CoroutineTransformer",
             "dev/coroutine/internal/Anything",
+            "dev/coroutine/sync/Queue",
+            "dev/coroutine/io/StreamReader",
             "java/lang/Foo",
             "javax/foo/Bar",
             "jdk/internal/Foo",
@@ -218,6 +221,19 @@ class CoroutineClassFileTransformerTest {
       assertThat(agent.transform(APP, own, null, null, USES)).as(own).isNull();
     }
     assertThat(rewrites).hasValue(0);
+  }
+
+  @Test
+  void ownClassesRule_isTheRuntimesRule_everyRuntimePackageAndNoOther() {
+    assertThat(CoroutineClassFileTransformer.RUNTIME_PACKAGES)
+        .containsExactlyElementsOf(
+            RuntimeCode.PACKAGES.stream().map(p -> p.replace('.', '/')).toList());
+    for (String p : RuntimeCode.PACKAGES) {
+      String anyClass = p.replace('.', '/') + "/AnyClass";
+      assertThat(CoroutineClassFileTransformer.isOwnClass(anyClass)).as(anyClass).isTrue();
+    }
+    assertThat(CoroutineClassFileTransformer.isOwnClass("dev/coroutine/sync/sub/UserClass"))
+        .isFalse();
   }
 
   @Test
