@@ -1,11 +1,11 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.Frames;
 import dev.coroutine.internal.RuntimeCode;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
-import java.util.function.Supplier;
 
 /**
  * The runtime half of the coroutine protocol: one object per call of an {@link Async} method,
@@ -377,30 +377,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     if (c == null) {
       throw new NullPointerException("coroutine");
     }
-    return lazy(() -> c);
-  }
-
-  /**
-   * A coroutine that, when run, gets an awaitable from {@code source} and awaits it: how the
-   * runtime builds its own lazy coroutines ({@code waitFor}, ...) without the transformer.
-   */
-  static <T> AsyncFrame<T> lazy(Supplier<? extends Awaitable<? extends T>> source) {
-    AsyncFrame<T> f = create(AsyncFrame::awaitOnce, 1, 0);
-    f.refs[0] = source;
-    return f;
-  }
-
-  private static Object awaitOnce(AsyncFrame<?> f) throws Throwable {
-    if (f.label == 1) {
-      return f.resumed();
-    }
-    Supplier<?> source = (Supplier<?>) f.refs[0];
-    f.refs[0] = null;
-    Object r = await(source.get(), f);
-    if (r == SUSPEND) {
-      f.label = 1;
-    }
-    return r;
+    return Frames.lazy(() -> c);
   }
 
   /**

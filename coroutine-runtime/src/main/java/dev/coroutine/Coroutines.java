@@ -2,6 +2,12 @@ package dev.coroutine;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import dev.coroutine.internal.AsCompleted;
+import dev.coroutine.internal.Frames;
+import dev.coroutine.internal.Futures;
+import dev.coroutine.internal.Shield;
+import dev.coroutine.internal.WaitFor;
+import dev.coroutine.internal.Waiting;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -231,13 +237,14 @@ public final class Coroutines {
     Future<List<Object>> all = gatherOn(loop, true, left.toArray(new Awaitable<?>[0]));
     loop.runUntilComplete(all);
     for (Task<?> t : left) {
-      if (t.state == Future.FAILED) {
+      Throwable e = t.isCancelled() ? null : t.exception();
+      if (e != null) {
         loop.callExceptionHandler(
             new EventLoop.ErrorContext(
                 "unhandled exception during run() shutdown: " + t,
-                t.exception(),
+                e,
                 t,
-                loop.debug ? Debug.siteOf(t) : null));
+                loop.getDebug() ? Debug.siteOf(t) : null));
       }
     }
   }
@@ -377,7 +384,6 @@ public final class Coroutines {
     return gatherOn(EventLoop.running(), false, awaitables.toArray(new Awaitable<?>[0]));
   }
 
-  @SuppressWarnings("unchecked")
   static <T> Future<List<T>> gatherOn(
       EventLoop loop, boolean returnExceptions, Awaitable<?>... awaitables) {
     return new GatheringFuture<>(loop, futuresOf(loop, awaitables), returnExceptions);
@@ -458,119 +464,6 @@ public final class Coroutines {
   public static <T> Coroutine<WaitResult<T>> wait(
       Collection<? extends Awaitable<? extends T>> awaitables, ReturnWhen returnWhen) {
     return wait(awaitables, returnWhen, null);
-  }
-
-  /**
-   * The state of one {@code wait} (asyncio's {@code _wait}): a done-callback on every future
-   * counts completions and completes {@link #waiter} when {@link #returnWhen} is met or the
-   * timeout passes; the waiting coroutine then sorts the futures into done and pending.
-   */
-  private static final class Waiting<T> implements Consumer<Future<?>>, Runnable {
-    /** The futures, in the order given, without duplicates. */
-    private final Set<Future<T>> futures;
-    /** When to return. */
-    private final ReturnWhen returnWhen;
-    /** Completed (with null) when it is time to return. */
-    private final Future<Void> waiter;
-    /** Completions still needed for ALL_COMPLETED. */
-    private int counter;
-    /** The timeout callback, or null. */
-    private Handle timer;
-
-    private Waiting(Set<Future<T>> futures, ReturnWhen returnWhen, EventLoop loop) {
-      this.futures = futures;
-      this.returnWhen = returnWhen;
-      this.waiter = new Future<>(loop);
-      this.counter = futures.size();
-    }
-
-    static <T> Coroutine<WaitResult<T>> coroutine(
-        List<Awaitable<?>> awaitables, ReturnWhen when, Duration timeout) {
-      AsyncFrame<WaitResult<T>> f = AsyncFrame.create(Waiting::run, 3, 0);
-      f.refs[0] = awaitables;
-      f.refs[1] = when;
-      f.refs[2] = timeout;
-      return f;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Object run(AsyncFrame<?> f) throws Throwable {
-      if (f.label == 0) {
-        EventLoop loop = f.task.loop;
-        Set<Future<Object>> futures = new LinkedHashSet<>();
-        for (Future<?> fu : futuresOf(loop, ((List<Awaitable<?>>) f.refs[0]).toArray(new Awaitable<?>[0]))) {
-          futures.add((Future<Object>) fu);
-        }
-        Waiting<Object> w = new Waiting<>(futures, (ReturnWhen) f.refs[1], loop);
-        Duration timeout = (Duration) f.refs[2];
-        if (timeout != null) {
-          w.timer = loop.callLater(timeout, w);
-        }
-        for (Future<Object> fu : futures) {
-          fu.whenDone(w); // a done future's callback is scheduled, as asyncio's
-        }
-        f.refs[0] = w;
-        f.refs[1] = null;
-        f.refs[2] = null;
-        f.label = 1;
-        // never done yet: every callback, even a done future's, runs from the loop later
-        return AsyncFrame.await(w.waiter, f);
-      }
-      Waiting<?> w = (Waiting<?>) f.refs[0];
-      try {
-        f.resumed(); // throws the CancellationException if the waiting task was cancelled
-      } finally {
-        w.detach();
-      }
-      return w.result();
-    }
-
-    /** A future finished (asyncio's {@code _on_completion}). */
-    @Override
-    public void accept(Future<?> f) {
-      counter--;
-      if (counter <= 0
-          || returnWhen == ReturnWhen.FIRST_COMPLETED
-          || (returnWhen == ReturnWhen.FIRST_EXCEPTION && f.state == Future.FAILED)) {
-        release();
-      }
-    }
-
-    /** The timeout passed. */
-    @Override
-    public void run() {
-      timer = null;
-      release();
-    }
-
-    private void release() {
-      if (timer != null) {
-        timer.cancel();
-        timer = null;
-      }
-      if (!waiter.isDone()) {
-        waiter.setResult(null);
-      }
-    }
-
-    private WaitResult<T> result() {
-      Set<Future<T>> done = new LinkedHashSet<>();
-      Set<Future<T>> notDone = new LinkedHashSet<>();
-      for (Future<T> f : futures) {
-        (f.isDone() ? done : notDone).add(f);
-      }
-      return new WaitResult<>(done, notDone);
-    }
-
-    private void detach() {
-      if (timer != null) {
-        timer.cancel();
-        timer = null;
-      }
-      for (Future<T> f : futures) {
-        f.removeDoneCallback(this);
-      }
-    }
   }
 
   /**
@@ -665,31 +558,8 @@ public final class Coroutines {
    * @param awaitable the work to protect from cancellation
    * @return a future completed as {@code awaitable} completes, unless it is cancelled itself
    */
-  @SuppressWarnings("unchecked")
   public static <T> Future<T> shield(Awaitable<T> awaitable) {
-    EventLoop loop = EventLoop.running();
-    Future<T> inner = loop.ensureFuture(awaitable);
-    if (inner.isDone()) {
-      return inner;
-    }
-    Future<T> outer = new Future<>(loop);
-    inner.whenDone(
-        in -> {
-          if (outer.isDone()) {
-            if (in.state == Future.FAILED) {
-              in.failure(); // the shield was cancelled: nobody else will look at it
-            }
-            return;
-          }
-          if (in.state == Future.SUCCEEDED) {
-            outer.setResult((T) in.value);
-          } else if (in.state == Future.CANCELLED) {
-            outer.cancel(); // as asyncio: the inner's cancel message does not cross the shield
-          } else {
-            outer.setException(in.failure());
-          }
-        });
-    return outer;
+    return Shield.of(EventLoop.running(), awaitable);
   }
 
   /**
@@ -789,53 +659,9 @@ public final class Coroutines {
       throws TimeoutException {
     Objects.requireNonNull(awaitable, "awaitable");
     if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
-      AsyncFrame<T> f = AsyncFrame.create(Coroutines::waitForNow, 2, 0);
-      f.refs[0] = awaitable;
-      return f;
+      return WaitFor.now(awaitable);
     }
-    return Timeout.scopeFromEntry(
-        timeout == null ? Double.NaN : timeout.getSeconds() + timeout.getNano() / 1e9, awaitable);
-  }
-
-  /** {@code wait_for} with a timeout of zero or less: asyncio's special case. */
-  private static Object waitForNow(AsyncFrame<?> f) throws Throwable {
-    Future<?> inner;
-    if (f.label == 0) {
-      EventLoop loop = f.task.loop;
-      inner = loop.ensureFuture((Awaitable<?>) f.refs[0]);
-      f.refs[0] = inner;
-      if (inner.isDone()) {
-        return inner.result();
-      }
-      // wait on a future of our own, not on the inner work, so that cancelling us does not
-      // cancel it a second time (asyncio's _cancel_and_wait)
-      Future<Object> waiter = new Future<>(loop);
-      Consumer<Future<?>> release =
-          x -> {
-            if (!waiter.isDone()) {
-              waiter.setResult(null);
-            }
-          };
-      f.refs[1] = release;
-      inner.whenDone(release);
-      inner.cancel();
-      f.label = 1;
-      return AsyncFrame.await(waiter, f);
-    }
-    inner = (Future<?>) f.refs[0];
-    try {
-      f.resumed();
-    } finally {
-      @SuppressWarnings("unchecked")
-      Consumer<Future<?>> release = (Consumer<Future<?>>) f.refs[1];
-      inner.removeDoneCallback(release);
-    }
-    if (inner.isCancelled()) {
-      TimeoutException te = new TimeoutException("timed out");
-      te.initCause(inner.failure());
-      throw te;
-    }
-    return inner.result();
+    return Timeout.scopeFromEntry(timeout, awaitable);
   }
 
   // ---- async iteration ---------------------------------------------------------------------
@@ -892,7 +718,7 @@ public final class Coroutines {
    */
   public static <T> Coroutine<T> toThread(Callable<T> callable) {
     Objects.requireNonNull(callable, "callable");
-    return AsyncFrame.lazy(() -> EventLoop.running().runInExecutor(callable));
+    return Frames.lazy(() -> EventLoop.running().runInExecutor(callable));
   }
 
   /**

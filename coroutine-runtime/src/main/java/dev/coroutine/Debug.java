@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.Frames;
 import dev.coroutine.internal.RuntimeCode;
 import java.lang.ref.Cleaner;
 import java.util.Collections;
@@ -96,6 +97,7 @@ final class Debug {
                 s.filter(
                         f ->
                             !f.getClassName().equals(AsyncFrame.class.getName())
+                                && !f.getClassName().equals(Frames.class.getName())
                                 && !f.getClassName().startsWith(Debug.class.getName()))
                     .findFirst()
                     .map(f -> f.getClassName() + "." + f.getMethodName())

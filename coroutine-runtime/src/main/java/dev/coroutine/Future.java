@@ -16,6 +16,21 @@ import java.util.function.Consumer;
  * <p>Awaiting a finished future (see {@link Coroutines#await(Awaitable)}) is a read of {@link
  * #state} and a branch; awaiting a pending one suspends the awaiting task until it finishes.
  *
+ * <p>States ({@link #state}; what {@link #value} and {@link #callbacks} hold in each):
+ *
+ * <pre>
+ *  state     | value              | callbacks                              | entered by
+ * -----------+--------------------+----------------------------------------+-----------------
+ *  PENDING   | null               | null, one Consumer or Task, or a list  | construction
+ *  SUCCEEDED | the result         | null (all scheduled on completion)     | setResult
+ *  FAILED    | the Throwable      | UnretrievedFailure until retrieved     | setException
+ *  CANCELLED | the cancel message | null                                   | cancel
+ *
+ *  PENDING --setResult----> SUCCEEDED    every arrow schedules the callbacks on the loop;
+ *  PENDING --setException-> FAILED       the three finished states are final (a second
+ *  PENDING --cancel-------> CANCELLED    setResult/setException throws InvalidStateException)
+ * </pre>
+ *
  * @param <T> the result type
  */
 public class Future<T> implements Awaitable<T> {

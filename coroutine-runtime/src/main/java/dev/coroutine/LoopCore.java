@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.ReadyQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -522,6 +523,10 @@ abstract class LoopCore {
     }
   }
 
-  /** Reports an error of a callback or a task: the loop's exception handler. */
+  /**
+   * Reports an error of a callback or a task: the loop's exception handler.
+   *
+   * @param context what went wrong
+   */
   public abstract void callExceptionHandler(EventLoop.ErrorContext context);
 }

@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.Frames;
 import java.util.NoSuchElementException;
 
 /**
@@ -86,7 +87,7 @@ public abstract class PullIterator<T> implements AsyncIterator<T> {
 
   @Override
   public final Coroutine<Void> aclose() {
-    return AsyncFrame.lazy(
+    return Frames.lazy(
         () -> {
           close();
           return DoneCoroutine.VOID;

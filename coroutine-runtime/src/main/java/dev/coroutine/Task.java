@@ -15,6 +15,24 @@ import java.util.concurrent.CancellationException;
  * the coroutine at the await where it is suspended (or at its next suspension if it is running),
  * counting requests in {@link #cancelling()} as asyncio 3.11 does.
  *
+ * <p>While {@link Future#state} is PENDING, {@link #waitingOn} says where the task is:
+ *
+ * <pre>
+ *  waitingOn        | the task is ...                              | resumed by
+ * ------------------+----------------------------------------------+--------------------------
+ *  null             | on the ready queue (new or woken), or running | the loop's pass: step()
+ *  a Future f       | suspended in await(f), registered on f        | f finishing: f schedules it
+ *  a Sleep          | suspended in sleep(d), its timer in the heap  | the timer firing
+ *  YIELD            | suspended in sleep(0), on the ready queue     | the next pass (or at once,
+ *                   |                                              |   if nothing else is ready)
+ *  TRAMPOLINE       | starting a too-deep inline child              | drive(), without a pass
+ *
+ *  mustCancel: a CancellationException is thrown in at the next resume or suspension
+ *  ("cancelling" in toString); cancelRequests counts cancel() minus uncancel().
+ *  PENDING --coroutine returns--> SUCCEEDED   --throws--> FAILED
+ *          --throws CancellationException (or returns while mustCancel)--> CANCELLED
+ * </pre>
+ *
  * @param <T> the coroutine's result type
  */
 public class Task<T> extends Future<T> {

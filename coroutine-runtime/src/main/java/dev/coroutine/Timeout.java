@@ -15,6 +15,17 @@ import java.util.function.Function;
  * and, if no cancellation from elsewhere is left, a {@link TimeoutException} is thrown in its
  * place. A cancellation of the task from outside is never turned into a timeout: the {@link
  * Task#cancelling()} count tells the two apart.
+ *
+ * <pre>
+ *  CREATED --body starts (enter)--> ENTERED --deadline: task.cancel()--> EXPIRING
+ *                                      |                                   |
+ *                          body ends before the deadline       body ends (unwound)
+ *                                      v                                   v
+ *                                    EXITED                             EXPIRED
+ *                          (result or failure as is)     (CancellationException -> TimeoutException
+ *                                                         unless another cancellation is pending)
+ *  reschedule/rescheduleAt: only in ENTERED.  expired(): EXPIRING or EXPIRED.
+ * </pre>
  */
 public final class Timeout {
   /** Not entered yet. */
@@ -41,12 +52,13 @@ public final class Timeout {
   /** The body, or the function that makes it from this object. */
   private final Object body;
   /**
-   * For a deadline taken on entry ({@code wait_for}'s): the delay in seconds added to the loop's
-   * time when the body starts; NaN when {@link #when} was fixed at creation.
+   * For a deadline taken on entry ({@code wait_for}'s): the delay added to the loop's time when
+   * the body starts (through {@link Deadlines}, as every delay); null when {@link #when} was fixed
+   * at creation, or there is no deadline.
    */
-  private final double delayOnEntry;
+  private final Duration delayOnEntry;
 
-  private Timeout(double when, double delayOnEntry, Object body) {
+  private Timeout(double when, Duration delayOnEntry, Object body) {
     this.when = when;
     this.delayOnEntry = delayOnEntry;
     this.body = body;
@@ -129,14 +141,14 @@ public final class Timeout {
   /** The coroutine that runs {@code body} (an Awaitable or a Function of this) under a deadline. */
   static <T> Coroutine<T> scope(double when, Object body) {
     AsyncFrame<T> f = AsyncFrame.create(Timeout::run, 1, 0);
-    f.refs[0] = new Timeout(when, Double.NaN, body);
+    f.refs[0] = new Timeout(when, null, body);
     return f;
   }
 
   /** {@link #scope} whose deadline is {@code delaySeconds} after the body starts. */
-  static <T> Coroutine<T> scopeFromEntry(double delaySeconds, Object body) {
+  static <T> Coroutine<T> scopeFromEntry(Duration delay, Object body) {
     AsyncFrame<T> f = AsyncFrame.create(Timeout::run, 1, 0);
-    f.refs[0] = new Timeout(Double.NaN, delaySeconds, body);
+    f.refs[0] = new Timeout(Double.NaN, delay, body);
     return f;
   }
 
@@ -178,8 +190,8 @@ public final class Timeout {
     task = t;
     cancellingOnEntry = t.cancelling();
     state = ENTERED;
-    if (!Double.isNaN(delayOnEntry)) {
-      when = t.loop.time() + delayOnEntry;
+    if (delayOnEntry != null) {
+      when = deadlineAfter(t.loop, delayOnEntry);
     }
     rescheduleAt(when);
   }

@@ -108,4 +108,18 @@ class TimeoutTest extends TestBase {
     assertThat(waiter.isCancelled()).isTrue();
     assertThat(inner.isCancelled()).isTrue();
   }
+
+  @Test
+  void waitFor_timeoutTooLongToRepresent_neverExpires() {
+    // the delay goes through Deadlines like every delay: past ~292 years it saturates to never
+    Object r =
+        Coroutines.runWithVirtualTime(
+            Co.seq(
+                v ->
+                    Co.await(
+                        Coroutines.waitFor(
+                            Co.seq(x -> Co.await(Coroutines.sleep(Duration.ofDays(365))), x -> "late"),
+                            Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)))));
+    assertThat(r).isEqualTo("late");
+  }
 }

@@ -79,7 +79,7 @@ class DebugTaskDumpTest {
       assertThat(block(dump, "bystander"))
           .containsExactly(
               "\"bystander\" sleeping until 60.000 s (55.000 s left), for 5.000 s",
-              "\tat dev.coroutine.AsyncFrame (runtime coroutine)");
+              "\tat dev.coroutine.internal.Frames (runtime coroutine)");
 
       loop.callAt(20.0, loop::stop);
       loop.runForever();

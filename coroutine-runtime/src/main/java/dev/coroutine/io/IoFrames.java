@@ -1,10 +1,11 @@
 package dev.coroutine.io;
 
-import dev.coroutine.AsyncFrame;
 import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
+import dev.coroutine.internal.Frames;
+import dev.coroutine.internal.Futures;
 import java.util.function.Supplier;
 
 /** Small helpers for the package's hand-written coroutines (see PROTOCOL.md). */
@@ -16,51 +17,15 @@ final class IoFrames {
    * a call of an {@code @Async} method is.
    */
   static <T> Coroutine<T> lazy(Supplier<? extends Awaitable<? extends T>> source) {
-    AsyncFrame<T> f = AsyncFrame.create(IoFrames::awaitOnce, 1, 0);
-    f.refs[0] = source;
-    return f;
-  }
-
-  private static Object awaitOnce(AsyncFrame<?> f) throws Throwable {
-    if (f.label < 0) {
-      return null; // a DESCRIBE query: a runtime body has no source location
-    }
-    if (f.label == 1) {
-      return f.resumed();
-    }
-    Supplier<?> source = (Supplier<?>) f.refs[0];
-    f.refs[0] = null;
-    Object r = AsyncFrame.await(source.get(), f);
-    if (r == AsyncFrame.SUSPEND) {
-      f.label = 1;
-    }
-    return r;
+    return Frames.lazy(source);
   }
 
   /**
    * A future that completes as {@code source} does, so that each awaiter may be cancelled without
    * cancelling the shared {@code source}. {@code source} itself when it is done already.
    */
-  @SuppressWarnings("unchecked")
   static <T> Future<T> follow(EventLoop loop, Future<T> source) {
-    if (source.isDone()) {
-      return source;
-    }
-    Future<T> f = loop.createFuture();
-    source.addDoneCallback(
-        s -> {
-          if (f.isDone()) {
-            return;
-          }
-          if (s.isCancelled()) {
-            f.cancel();
-          } else if (s.exception() != null) {
-            f.setException(s.exception());
-          } else {
-            f.setResult(s.result());
-          }
-        });
-    return f;
+    return Futures.follow(loop, source);
   }
 
   /** A future failed with {@code e}. */

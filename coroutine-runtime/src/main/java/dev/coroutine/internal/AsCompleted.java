@@ -1,4 +1,13 @@
-package dev.coroutine;
+package dev.coroutine.internal;
+
+import dev.coroutine.AsyncIterable;
+import dev.coroutine.Awaitable;
+import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import dev.coroutine.Handle;
+import dev.coroutine.PullIterator;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -21,7 +30,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the result type
  */
-final class AsCompleted<T> implements Consumer<Future<?>> {
+public final class AsCompleted<T> implements Consumer<Future<?>> {
   /** The loop. */
   private final EventLoop loop;
   /** Futures not finished yet. */
@@ -44,13 +53,22 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
     this.handsOutFutures = handsOutFutures;
   }
 
-  static <T> List<Coroutine<T>> start(
+  /**
+   * Starts waiting for {@code awaitables} (coroutines wrapped in tasks at once).
+   *
+   * @param <T> the result type
+   * @param loop the running loop
+   * @param awaitables what to wait for
+   * @param timeout the deadline for all of them, from now; null for none
+   * @return one coroutine per awaitable, the k-th finishing as the k-th awaitable to finish
+   */
+  public static <T> List<Coroutine<T>> start(
       EventLoop loop, Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
     AsCompleted<T> ac = create(loop, awaitables, timeout, false);
     int n = ac.unserved;
     List<Coroutine<T>> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      out.add(AsyncFrame.lazy(ac::nextResult));
+      out.add(Frames.lazy(ac::nextResult));
     }
     return out;
   }
@@ -58,8 +76,14 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
   /**
    * The futures in finishing order as an async iterable; its iterators share them (each future is
    * handed out once, to whichever asks first).
+   *
+   * @param <T> the result type
+   * @param loop the running loop
+   * @param awaitables what to wait for
+   * @param timeout the deadline for all of them, from now; null for none
+   * @return the finished futures, in the order they finish
    */
-  static <T> AsyncIterable<Future<T>> iterate(
+  public static <T> AsyncIterable<Future<T>> iterate(
       EventLoop loop, Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
     AsCompleted<T> ac = create(loop, awaitables, timeout, true);
     return () -> new Iteration<>(ac);
@@ -71,11 +95,11 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
       Duration timeout,
       boolean handsOutFutures) {
     AsCompleted<T> ac = new AsCompleted<>(loop, handsOutFutures);
-    for (Future<?> f : Coroutines.futuresOf(loop, awaitables.toArray(new Awaitable<?>[0]))) {
+    for (Future<?> f : Futures.of(loop, awaitables.toArray(new Awaitable<?>[0]))) {
       ac.todo.add(f); // an awaitable passed twice is one future, finishing once
     }
     for (Future<?> f : ac.todo) {
-      f.whenDone(ac);
+      f.addDoneCallback(ac);
     }
     if (timeout != null && !ac.todo.isEmpty()) {
       ac.timer = loop.callLater(timeout, ac::onTimeout);
@@ -104,7 +128,9 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
     }
   }
 
+  /** A future finished: hands it to the first asker still waiting, or keeps it for the next. */
   @Override
+  @SuppressWarnings("unchecked")
   public void accept(Future<?> f) {
     if (!todo.remove(f)) {
       return; // after the timeout
@@ -118,7 +144,7 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
         if (handsOutFutures) {
           w.setResult(f);
         } else {
-          copy(f, w);
+          Futures.copyOutcome(f, w);
         }
         return;
       }
@@ -168,13 +194,5 @@ final class AsCompleted<T> implements Consumer<Future<?>> {
       waiters.add(w);
     }
     return w;
-  }
-
-  private static void copy(Future<?> from, Future<Object> to) {
-    if (from.state == Future.SUCCEEDED) {
-      to.setResult(from.value);
-    } else {
-      to.setException(from.failure());
-    }
   }
 }

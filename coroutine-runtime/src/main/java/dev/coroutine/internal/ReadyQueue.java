@@ -1,31 +1,51 @@
-package dev.coroutine;
+package dev.coroutine.internal;
 
 import java.util.Arrays;
 
 /**
- * The loop's FIFO of ready callbacks and tasks: a ring buffer whose capacity is a power of two,
- * so an add or a poll is a store, a mask and an increment. It shrinks back after a burst (a
- * million tasks scheduled at once must not keep a million slots forever). Loop thread only.
+ * The loop's FIFO of ready callbacks and tasks: a ring buffer whose capacity is a power of two, so
+ * an add or a poll is a store, a mask and an increment. It shrinks back after a burst (a million
+ * tasks scheduled at once must not keep a million slots forever). Loop thread only.
+ *
+ * <p>Plumbing of the event loop's core (public for it, not exported by the module).
  */
-final class ReadyQueue {
+public final class ReadyQueue {
+  /** The smallest ring, and the one a drained queue shrinks back to after a burst. */
   private static final int MIN_CAPACITY = 256;
 
   /** The ring; slots outside [head, tail) are null. */
   private Object[] items = new Object[MIN_CAPACITY];
+
   /** Index (unmasked) of the first item. */
   private int head;
+
   /** Index (unmasked) after the last item. */
   private int tail;
 
-  int size() {
+  /**
+   * The number of items.
+   *
+   * @return how many items wait
+   */
+  public int size() {
     return tail - head;
   }
 
-  boolean isEmpty() {
+  /**
+   * True if no item waits.
+   *
+   * @return true if empty
+   */
+  public boolean isEmpty() {
     return tail == head;
   }
 
-  void add(Object o) {
+  /**
+   * Adds {@code o} at the end.
+   *
+   * @param o a callback or a task
+   */
+  public void add(Object o) {
     Object[] a = items;
     if (tail - head == a.length) {
       a = resize(a.length * 2);
@@ -33,8 +53,12 @@ final class ReadyQueue {
     a[tail++ & (a.length - 1)] = o;
   }
 
-  /** The first item, or null if empty. */
-  Object poll() {
+  /**
+   * Takes the first item.
+   *
+   * @return the first item, or null if empty
+   */
+  public Object poll() {
     if (head == tail) {
       return null;
     }
@@ -49,7 +73,8 @@ final class ReadyQueue {
     return o;
   }
 
-  void clear() {
+  /** Drops every item. */
+  public void clear() {
     Arrays.fill(items, null);
     head = tail = 0;
   }

@@ -1,0 +1,99 @@
+package dev.coroutine.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/** The runtime's module-info: what it exports, and that the runtime runs from the module path. */
+class ModuleDescriptorTest {
+
+  private static Path runtime() throws Exception {
+    return Path.of(RuntimeCode.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+
+  private static ModuleDescriptor descriptor() throws Exception {
+    return ModuleFinder.of(runtime()).find("dev.coroutine").orElseThrow().descriptor();
+  }
+
+  @Test
+  void exports_thePublicPackages_notInternal() throws Exception {
+    ModuleDescriptor d = descriptor();
+
+    Map<String, Set<String>> exports =
+        d.exports().stream()
+            .collect(
+                Collectors.toMap(
+                    ModuleDescriptor.Exports::source, ModuleDescriptor.Exports::targets));
+    assertThat(exports)
+        .containsEntry("dev.coroutine", Set.of())
+        .containsEntry("dev.coroutine.sync", Set.of())
+        .containsEntry("dev.coroutine.io", Set.of())
+        .containsEntry("dev.coroutine.internal", Set.of("java.management")); // the MXBean only
+    assertThat(new TreeSet<>(d.packages())).containsExactlyElementsOf(RuntimeCode.PACKAGES);
+  }
+
+  @Test
+  void requires_nothingButJavaBase_andOptionalJfrAndJmx() throws Exception {
+    List<String> requires = new ArrayList<>();
+    for (ModuleDescriptor.Requires r : descriptor().requires()) {
+      requires.add(
+          r.name()
+              + (r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)
+                  ? " static"
+                  : ""));
+    }
+
+    assertThat(requires)
+        .containsExactlyInAnyOrder("java.base", "jdk.jfr static", "java.management static");
+  }
+
+  @Test
+  void runsFromTheModulePath_andKeepsInternalClosed() throws Exception {
+    // a class-path program (modcheck.ModulePathMain) using the runtime resolved as a named module
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Path testClasses =
+        Path.of(
+            modcheck.ModulePathMain.class
+                .getProtectionDomain()
+                .getCodeSource()
+                .getLocation()
+                .toURI());
+    Process p =
+        new ProcessBuilder(
+                java,
+                "--module-path",
+                runtime().toString(),
+                "--add-modules",
+                "dev.coroutine",
+                "-cp",
+                testClasses.toString(),
+                "modcheck.ModulePathMain")
+            .redirectErrorStream(true)
+            .start();
+    String out;
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      out = r.lines().collect(Collectors.joining("\n"));
+    }
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+
+    assertThat(out)
+        .contains("module dev.coroutine")
+        .contains("run: 42")
+        .contains("internal: IllegalAccessException");
+    assertThat(p.exitValue()).as(out).isZero();
+  }
+}
