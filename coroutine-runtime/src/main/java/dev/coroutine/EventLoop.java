@@ -897,7 +897,10 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       Monitoring.unregister(this);
     }
     ready.clear();
-    incoming.clear();
+    // no incoming.clear(): failThreadsafeWork drained the inbox after `closed` was set, and a
+    // producer that adds later sees `closed` and takes its callback back (enqueue). Clearing here
+    // removed such a callback first, so its producer took it as accepted: it never ran and was
+    // never cancelled (FloodStressTest caught it once)
     timers.clear();
     IoPoller p = io;
     if (p != null) {
