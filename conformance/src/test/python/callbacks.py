@@ -160,9 +160,10 @@ async def scenario_call_later_zero_runs_after_call_soon():
 
 async def scenario_timers_run_by_deadline_not_registration():
     loop = asyncio.get_running_loop()
-    loop.call_later(0.006, log, "6 ms")
-    loop.call_later(0.002, log, "2 ms")
-    loop.call_later(0.004, log, "4 ms")
+    now = loop.time()  # one base: a pause between registrations cannot reorder them
+    loop.call_at(now + 0.006, log, "6 ms")
+    loop.call_at(now + 0.002, log, "2 ms")
+    loop.call_at(now + 0.004, log, "4 ms")
     await asyncio.sleep(0.015)
     log("end")
 

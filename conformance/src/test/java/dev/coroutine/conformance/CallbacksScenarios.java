@@ -217,9 +217,10 @@ final class CallbacksScenarios {
   @Async
   static Coroutine<Void> timersByDeadline() {
     EventLoop loop = getRunningLoop();
-    loop.callLater(0.006, () -> log("6 ms"));
-    loop.callLater(0.002, () -> log("2 ms"));
-    loop.callLater(0.004, () -> log("4 ms"));
+    double now = loop.time(); // one base: a pause between registrations cannot reorder them
+    loop.callAt(now + 0.006, () -> log("6 ms"));
+    loop.callAt(now + 0.002, () -> log("2 ms"));
+    loop.callAt(now + 0.004, () -> log("4 ms"));
     await(sleep(15));
     log("end");
     return done();
