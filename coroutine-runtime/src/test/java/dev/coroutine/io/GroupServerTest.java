@@ -9,6 +9,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -69,8 +70,10 @@ class GroupServerTest {
       // be a 1-in-2^39 event
       assertThat(perLoop(servedBy)).containsOnlyKeys(group.loops());
       server.close().get(20, TimeUnit.SECONDS);
+      // refused, or reset: the JDK finishes closing a selector-registered listening socket at the
+      // selector's next pass, so a connect racing that pass can land in its backlog and be reset
       assertThatThrownBy(() -> roundTrip(server.port(), "after close"))
-          .isInstanceOf(ConnectException.class);
+          .isInstanceOf(SocketException.class);
     }
   }
 
