@@ -1,12 +1,12 @@
 /**
- * The coroutine runtime: the API {@code @Async} code compiles against and the single-threaded
- * event loop that runs it. No dependencies.
+ * The coroutine runtime: the API {@code @Async} code compiles against and the single-threaded event
+ * loop that runs it. No dependencies.
  *
- * <p>The exported packages are the public API: {@code dev.coroutine} (coroutines, tasks,
- * futures, the event loop, {@code Coroutines}' functions, and {@code AsyncFrame}, the protocol for
- * generated code only), {@code dev.coroutine.sync} (synchronization primitives and queues) and
- * {@code dev.coroutine.io} (streams and sockets). {@code dev.coroutine.internal} is plumbing: not
- * exported (only to {@code java.management}, which introspects the loop's MXBean interface).
+ * <p>The exported packages are the public API: {@code dev.coroutine} (coroutines, tasks, futures,
+ * the event loop, {@code Coroutines}' functions, and {@code AsyncFrame}, the protocol for generated
+ * code only), {@code dev.coroutine.sync} (synchronization primitives and queues) and {@code
+ * dev.coroutine.io} (streams and sockets). {@code dev.coroutine.internal} is plumbing: not exported
+ * (only to {@code java.management}, which introspects the loop's MXBean interface).
  *
  * <p>{@code jdk.jfr} and {@code java.management} are optional: without them the runtime runs, with
  * no JFR events and no JMX hook. On the class path (the usual case) this descriptor is ignored and

@@ -9,8 +9,8 @@ import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
 
 /**
- * The program JdiTest runs under a debugger, rewritten (outside dev.coroutine, so a step filter
- * on the runtime's package does not cover it). Lines are found by their "// @" markers.
+ * The program JdiTest runs under a debugger, rewritten (outside dev.coroutine, so a step filter on
+ * the runtime's package does not cover it). Lines are found by their "// @" markers.
  */
 public class Debuggee {
   /** Set by main once the coroutine is created and before it runs: a stop in the body sees it. */

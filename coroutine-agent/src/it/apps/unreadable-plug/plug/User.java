@@ -8,9 +8,9 @@ import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
 
 /**
- * Keeps an array merged from arrays of A and B across an await: the merged element type needs
- * A's and B's supertypes, which neither their class files (unreadable) nor this class's frames
- * (which declare only Base[]) give.
+ * Keeps an array merged from arrays of A and B across an await: the merged element type needs A's
+ * and B's supertypes, which neither their class files (unreadable) nor this class's frames (which
+ * declare only Base[]) give.
  */
 public class User {
   @Async

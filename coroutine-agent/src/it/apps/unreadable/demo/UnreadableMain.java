@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Defines plug.Base, A, B and User from class-file bytes read from the folder {@code args[0]}
- * (not on the class path) with a loader that serves no resources, as plugin systems and
- * in-memory compilers do, then calls User's coroutine.
+ * Defines plug.Base, A, B and User from class-file bytes read from the folder {@code args[0]} (not
+ * on the class path) with a loader that serves no resources, as plugin systems and in-memory
+ * compilers do, then calls User's coroutine.
  */
 public class UnreadableMain {
   public static void main(String[] args) throws Exception {

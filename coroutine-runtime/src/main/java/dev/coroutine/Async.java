@@ -12,8 +12,8 @@ import java.lang.annotation.Target;
  * <p>The method must return {@link Coroutine}. Build-time (the {@code coroutine-maven-plugin}) or
  * load-time (the {@code -javaagent}) instrumentation rewrites its body into a resumable state
  * machine: calling the method runs none of the body and returns a lazy {@link Coroutine}; inside
- * the body {@link Coroutines#await(Awaitable)} suspends until the awaited work finishes, and
- * {@code return Coroutines.done(value)} completes the coroutine.
+ * the body {@link Coroutines#await(Awaitable)} suspends until the awaited work finishes, and {@code
+ * return Coroutines.done(value)} completes the coroutine.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

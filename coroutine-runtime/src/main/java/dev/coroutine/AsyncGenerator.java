@@ -12,13 +12,13 @@ import java.util.WeakHashMap;
  * AsyncIterable.Producer}'s coroutine that runs in the task of whoever awaits {@link #hasNext()},
  * and parks at each {@code await(out.emit(x))} until the next value is asked for.
  *
- * <p>No task and no buffer of its own: the producer's frames are part of the consumer's await
- * chain while it runs, so its sleeps suspend the consumer's task, a cancellation of that task is
- * thrown in where the producer waits, and the producer's failure arrives at the consumer's
- * {@code await(it.hasNext())}. Control passes between the two chains without growing the Java
- * stack: the side that gives control up suspends, leaving as the task's current frame a one-shot
- * hand-off frame (state {@link AsyncFrame#TRAMPOLINE}, as for a too-deep call) whose caller is the
- * frame to resume and whose result is the value to resume it with.
+ * <p>No task and no buffer of its own: the producer's frames are part of the consumer's await chain
+ * while it runs, so its sleeps suspend the consumer's task, a cancellation of that task is thrown
+ * in where the producer waits, and the producer's failure arrives at the consumer's {@code
+ * await(it.hasNext())}. Control passes between the two chains without growing the Java stack: the
+ * side that gives control up suspends, leaving as the task's current frame a one-shot hand-off
+ * frame (state {@link AsyncFrame#TRAMPOLINE}, as for a too-deep call) whose caller is the frame to
+ * resume and whose result is the value to resume it with.
  *
  * <p>Invariant: {@link #state} is {@link #CREATED} until the first {@code hasNext()} starts the
  * producer; {@link #RUNNING} while a {@code hasNext()} or {@code aclose()} frame is {@link
@@ -46,19 +46,28 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
 
   /** Makes the producer's coroutine; null once started. */
   private AsyncIterable.Producer<T> producer;
+
   /** One of {@link #CREATED}, {@link #RUNNING}, {@link #PARKED}, {@link #CLOSED}. */
   private int state;
+
   /** The producer's outermost frame while it is started and not finished; else null. */
   private AsyncFrame<?> outer;
+
   /** While {@link #PARKED}: the frame suspended at the emit (the innermost of the producer). */
   private AsyncFrame<?> parked;
+
   /** The value emitted last, until {@link #next()} takes it. */
   private T value;
+
   /** {@link #value} is there for {@link #next()}. */
   private boolean hasValue;
+
   /** An exit was thrown into the producer: a further emit is an error. */
   private boolean exiting;
-  /** The emitter handed to the producer (a separate object, so the producer cannot reach next()). */
+
+  /**
+   * The emitter handed to the producer (a separate object, so the producer cannot reach next()).
+   */
   private final Emitter<T> out = Emit::new;
 
   AsyncGenerator(AsyncIterable.Producer<T> producer) {
@@ -257,9 +266,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
           exiting
               ? "the async generator emitted a value after it was closed (it caught the"
                   + " GeneratorExitException and went on)"
-              : "emit() awaited outside of its generator's producer (state: "
-                  + toString()
-                  + ")");
+              : "emit() awaited outside of its generator's producer (state: " + toString() + ")");
     }
     AsyncFrame<?> asker = outer.caller;
     if (asker == null || at.task != asker.task) {
@@ -274,7 +281,9 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     return handOff(at.task, asker, Boolean.TRUE, null);
   }
 
-  /** The body of {@code aclose()}: label 0 throws the exit in, label 1 sees how the producer ended. */
+  /**
+   * The body of {@code aclose()}: label 0 throws the exit in, label 1 sees how the producer ended.
+   */
   private static Object closeBody(AsyncFrame<?> f) throws Throwable {
     if (f.label < 0) {
       return null;
@@ -324,9 +333,9 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
 
   /**
    * Makes {@code to} the frame task {@code t} resumes next, with {@code value} or {@code failure},
-   * and returns {@link AsyncFrame#SUSPEND} for the running side to give control up with. The
-   * task's driver starts the hand-off frame from the bottom of the stack (as for a too-deep call),
-   * which returns the value (or throws) to its caller {@code to}.
+   * and returns {@link AsyncFrame#SUSPEND} for the running side to give control up with. The task's
+   * driver starts the hand-off frame from the bottom of the stack (as for a too-deep call), which
+   * returns the value (or throws) to its caller {@code to}.
    */
   private static Object handOff(Task<?> t, AsyncFrame<?> to, Object value, Throwable failure) {
     AsyncFrame<Object> h =

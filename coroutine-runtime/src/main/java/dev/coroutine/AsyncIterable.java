@@ -40,8 +40,8 @@ public interface AsyncIterable<T> {
   @FunctionalInterface
   interface Producer<T> {
     /**
-     * Makes the producer's coroutine (called once per iteration, when the first value is asked
-     * for; the coroutine then runs in the consumer's task).
+     * Makes the producer's coroutine (called once per iteration, when the first value is asked for;
+     * the coroutine then runs in the consumer's task).
      *
      * @param out where the producer emits its values
      * @return the producer's coroutine; its result is ignored

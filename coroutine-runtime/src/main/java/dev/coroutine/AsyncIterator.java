@@ -14,10 +14,10 @@ package dev.coroutine;
  * }</pre>
  *
  * <p>{@link #hasNext()} is lazy, like every coroutine: it does nothing until awaited; awaited, it
- * waits for the next value (running the producer, if the source is an async generator) and
- * returns true, or returns false at the end. A failure of the source is thrown there, unchanged.
- * {@link #next()} then takes the value without waiting. Awaiting {@code hasNext()} again before
- * {@code next()} returns true again and keeps the value, as {@link java.util.Iterator} does.
+ * waits for the next value (running the producer, if the source is an async generator) and returns
+ * true, or returns false at the end. A failure of the source is thrown there, unchanged. {@link
+ * #next()} then takes the value without waiting. Awaiting {@code hasNext()} again before {@code
+ * next()} returns true again and keeps the value, as {@link java.util.Iterator} does.
  *
  * <p>An iterator belongs to one event loop and is not thread-safe. One {@code hasNext()} at a time:
  * awaiting a second while the first waits throws {@link IllegalStateException} (asyncio: "anext():
@@ -54,12 +54,12 @@ public interface AsyncIterator<T> extends AutoCloseable {
   Coroutine<Void> aclose();
 
   /**
-   * Closes the source without waiting, as a {@code try}-with-resources does on leaving the block:
-   * a generator that has not started never will; one suspended at an emit is closed by a task of
-   * its own, as by {@link #aclose()}, which runs its {@code finally} blocks from the loop's next
-   * pass (asyncio's finalizer does the same); if the loop is closed already, the generator is
-   * dropped without its cleanup. To have the cleanup done before going on, await {@link
-   * #aclose()} instead. Does nothing if the source has finished or was closed.
+   * Closes the source without waiting, as a {@code try}-with-resources does on leaving the block: a
+   * generator that has not started never will; one suspended at an emit is closed by a task of its
+   * own, as by {@link #aclose()}, which runs its {@code finally} blocks from the loop's next pass
+   * (asyncio's finalizer does the same); if the loop is closed already, the generator is dropped
+   * without its cleanup. To have the cleanup done before going on, await {@link #aclose()} instead.
+   * Does nothing if the source has finished or was closed.
    */
   @Override
   void close();

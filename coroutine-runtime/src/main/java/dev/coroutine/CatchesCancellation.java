@@ -10,8 +10,8 @@ import java.lang.annotation.Target;
  * Says that a method's (or every method of a class's) broad {@code catch} around an {@code await}
  * handles cancellation on purpose, which silences the transformer's build-time warning about it.
  *
- * <p>A cancelled task gets {@link java.util.concurrent.CancellationException} thrown at its
- * current await. A {@code catch (Exception e)}, {@code catch (Throwable t)}, {@code catch
+ * <p>A cancelled task gets {@link java.util.concurrent.CancellationException} thrown at its current
+ * await. A {@code catch (Exception e)}, {@code catch (Throwable t)}, {@code catch
  * (CancellationException e)} or {@code finally { return ...; }} there that does not throw it again
  * makes the task go on as if it had not been cancelled ({@code waitFor} then cannot time out), so
  * the plugin and the agent warn with the file and line. Where that is what you mean, annotate the

@@ -12,19 +12,19 @@ import java.util.function.Supplier;
 
 /**
  * A mapping of {@link ContextVar}s to values: asyncio's {@code contextvars.Context}. Every thread
- * has a current context; {@link ContextVar#get} and {@link ContextVar#set} read and change it.
- * The event loop makes a task's own context current while the task runs, and a callback's while
- * the callback runs:
+ * has a current context; {@link ContextVar#get} and {@link ContextVar#set} read and change it. The
+ * event loop makes a task's own context current while the task runs, and a callback's while the
+ * callback runs:
  *
  * <ul>
- *   <li>a task ({@code createTask}, {@code ensureFuture}, the children of {@code gather} and
- *       {@code TaskGroup}) runs in a copy of the context current when it was created;
+ *   <li>a task ({@code createTask}, {@code ensureFuture}, the children of {@code gather} and {@code
+ *       TaskGroup}) runs in a copy of the context current when it was created;
  *   <li>a callback ({@code callSoon}, {@code callLater}, {@code callAt}, {@code addDoneCallback},
- *       {@code callSoonThreadsafe}) runs in a copy of the context current when it was scheduled,
- *       or in the context passed to the overload that takes one;
+ *       {@code callSoonThreadsafe}) runs in a copy of the context current when it was scheduled, or
+ *       in the context passed to the overload that takes one;
  *   <li>{@code runInExecutor} and {@code toThread} run their callable in a copy of the caller's
- *       context, on the worker thread; {@code runCoroutineThreadsafe} starts its task in a copy
- *       of the calling thread's.
+ *       context, on the worker thread; {@code runCoroutineThreadsafe} starts its task in a copy of
+ *       the calling thread's.
  * </ul>
  *
  * <p>Copying is O(1): the mapping is immutable (a persistent map, {@link ContextMap}) and a set
@@ -39,11 +39,11 @@ import java.util.function.Supplier;
  */
 public final class Context {
   /**
-   * Set by the first {@link ContextVar#set} in the JVM. Until then every context is empty, so
-   * tasks and callbacks capture none and {@link ContextVar#get} looks nothing up. Plain, not
-   * volatile: a thread whose current context holds a value either set it itself or received that
-   * context (a task, a callback, a submitted coroutine) through a hand-off that orders the write
-   * before its reads; a thread that still reads false can only be in an empty context.
+   * Set by the first {@link ContextVar#set} in the JVM. Until then every context is empty, so tasks
+   * and callbacks capture none and {@link ContextVar#get} looks nothing up. Plain, not volatile: a
+   * thread whose current context holds a value either set it itself or received that context (a
+   * task, a callback, a submitted coroutine) through a hand-off that orders the write before its
+   * reads; a thread that still reads false can only be in an empty context.
    */
   static boolean used;
 
@@ -74,6 +74,7 @@ public final class Context {
 
   /** The variables' values; replaced, never changed in place. */
   ContextMap data;
+
   /** True while {@link #run} (or the loop running a callback in it) has it current somewhere. */
   @SuppressWarnings("unused") // through ENTERED
   private volatile boolean entered;
@@ -107,8 +108,8 @@ public final class Context {
 
   /**
    * Runs {@code action} with this context current on the calling thread (asyncio's {@code
-   * Context.run}): the variables it sets change this context, which keeps them after the call;
-   * the previous context is current again afterwards.
+   * Context.run}): the variables it sets change this context, which keeps them after the call; the
+   * previous context is current again afterwards.
    *
    * @param action what to run in this context
    * @throws IllegalStateException (asyncio's {@code RuntimeError}) if this context is already
@@ -234,8 +235,8 @@ public final class Context {
   // ---- listeners ---------------------------------------------------------------------------
 
   /**
-   * Registers {@code listener}, called on a thread each time its current context changes: the
-   * loop switching to a task or a callback and back, {@link #run} entering and leaving, a {@link
+   * Registers {@code listener}, called on a thread each time its current context changes: the loop
+   * switching to a task or a callback and back, {@link #run} entering and leaving, a {@link
    * ContextVar#set} or {@link ContextVar#reset}. The hook that copies context variables into a
    * logging library's thread-local diagnostic context (SLF4J's {@code MDC}, Log4j's {@code
    * ThreadContext}): see {@link ContextListener#mirror}.
@@ -333,13 +334,12 @@ public final class Context {
   }
 
   /**
-   * Calls {@code callable} on this thread in {@code context}, a private copy (null: a fresh,
-   * empty context), and makes the thread's previous context current again: how work handed to
-   * another thread ({@link EventLoop#runInExecutor}) carries its caller's context, and sets
-   * nothing in the worker's own.
+   * Calls {@code callable} on this thread in {@code context}, a private copy (null: a fresh, empty
+   * context), and makes the thread's previous context current again: how work handed to another
+   * thread ({@link EventLoop#runInExecutor}) carries its caller's context, and sets nothing in the
+   * worker's own.
    */
-  static <T> T callIn(Context context, java.util.concurrent.Callable<T> callable)
-      throws Exception {
+  static <T> T callIn(Context context, java.util.concurrent.Callable<T> callable) throws Exception {
     Cell c = cell();
     Object outer = c.enter(context != null ? context : FRESH);
     try {
@@ -358,8 +358,8 @@ public final class Context {
   }
 
   /**
-   * Which context is current on one thread. {@link #current} is null (the thread's own context,
-   * not created yet: nothing was set on it outside loops), {@link #FRESH} (a loop callback whose
+   * Which context is current on one thread. {@link #current} is null (the thread's own context, not
+   * created yet: nothing was set on it outside loops), {@link #FRESH} (a loop callback whose
    * context is empty, created at its first set), a {@link Context} (entered with {@link #run}, or
    * the thread's own once created), or a {@link Task} (the running task: its own context, kept in
    * the task itself so a task costs no context object).

@@ -5,18 +5,20 @@ import java.util.function.Consumer;
 /**
  * A callback bound to the context it runs in: what a {@link Handle} or a done-callback holds when
  * it was scheduled in a non-empty context (a private copy, asyncio's {@code copy_context()} at
- * scheduling time) or was given one explicitly (asyncio's {@code context=}). Unbound callbacks
- * run in a fresh context instead (see {@link EventLoop}), so nothing is allocated for them.
+ * scheduling time) or was given one explicitly (asyncio's {@code context=}). Unbound callbacks run
+ * in a fresh context instead (see {@link EventLoop}), so nothing is allocated for them.
  *
  * <p>Invariant: a private copy is entered by nobody else, so it is made current without {@link
- * Context#run}'s check; an explicit context may be entered elsewhere too, so it goes through
- * that check (a context cannot be entered twice at once).
+ * Context#run}'s check; an explicit context may be entered elsewhere too, so it goes through that
+ * check (a context cannot be entered twice at once).
  */
 final class ContextBound implements Runnable, Consumer<Object> {
   /** The context the action runs in. */
   final Context context;
+
   /** The callback: a {@link Runnable} or a {@link Consumer}. */
   final Object action;
+
   /** True for a context the user passed (checked on entry), false for a private copy. */
   private final boolean shared;
 
@@ -27,8 +29,8 @@ final class ContextBound implements Runnable, Consumer<Object> {
   }
 
   /**
-   * {@code action} bound to a copy of the current context, or {@code action} itself if that
-   * context is empty (the loop runs unbound callbacks in a fresh context anyway).
+   * {@code action} bound to a copy of the current context, or {@code action} itself if that context
+   * is empty (the loop runs unbound callbacks in a fresh context anyway).
    */
   static Object capture(Object action) {
     Context copy = Context.captureForCallback();

@@ -7,10 +7,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A context variable: asyncio's {@code contextvars.ContextVar}. Its value is looked up in the
- * current {@link Context}, so each task sees its own: a task runs in a copy of the context that
- * was current when it was created, a callback in the one current when it was scheduled. A task
- * that sets a variable changes its own context only; the task that created it does not see the
- * change.
+ * current {@link Context}, so each task sees its own: a task runs in a copy of the context that was
+ * current when it was created, a callback in the one current when it was scheduled. A task that
+ * sets a variable changes its own context only; the task that created it does not see the change.
  *
  * <pre>{@code
  * static final ContextVar<String> REQUEST_ID = new ContextVar<>("request_id");
@@ -23,8 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * }</pre>
  *
  * <p>Create context variables once (in a {@code static final} field): each one is a key of every
- * context it is set in, compared by identity. Values may be null. All methods work on any thread;
- * a thread outside any event loop has its own context, as in Python.
+ * context it is set in, compared by identity. Values may be null. All methods work on any thread; a
+ * thread outside any event loop has its own context, as in Python.
  *
  * <p>Invariant: {@link #hash} is distinct for every variable created in this JVM (a bijective mix
  * of a counter), so the contexts' hash tries never collide on variables.
@@ -37,14 +36,16 @@ public final class ContextVar<T> {
 
   /** The name, for messages and {@link #toString()}. */
   private final String name;
+
   /** The default value, or {@link ContextMap#MISSING} if the variable has none. */
   private final Object defaultValue;
+
   /** This variable's hash in a context's map: distinct per variable (see the class comment). */
   private final int hash;
 
   /**
-   * A variable without a default: {@link #get()} throws {@link NoSuchElementException} in a
-   * context where it was never set.
+   * A variable without a default: {@link #get()} throws {@link NoSuchElementException} in a context
+   * where it was never set.
    *
    * @param name the variable's name, for messages
    */
@@ -53,8 +54,8 @@ public final class ContextVar<T> {
   }
 
   /**
-   * A variable with a default value: {@link #get()} returns it in a context where the variable
-   * was never set.
+   * A variable with a default value: {@link #get()} returns it in a context where the variable was
+   * never set.
    *
    * @param name the variable's name, for messages
    * @param defaultValue the value of {@link #get()} where the variable is not set; may be null
@@ -203,10 +204,13 @@ public final class ContextVar<T> {
   public static final class Token<T> implements AutoCloseable {
     /** The variable that was set. */
     private final ContextVar<T> var;
+
     /** The context the set changed: a {@link Context}, or the {@link Task} owning its own. */
     private final Object owner;
+
     /** The value before the set, or {@link ContextMap#MISSING} if the variable was not set. */
     private final Object oldValue;
+
     /** Set by the reset that used this token. */
     private boolean used;
 
@@ -239,8 +243,8 @@ public final class ContextVar<T> {
      * The value the variable had before the set (asyncio's {@code Token.old_value}).
      *
      * @return the previous value (possibly null)
-     * @throws NoSuchElementException if the variable was not set before ({@link #hasOldValue()}
-     *     is false)
+     * @throws NoSuchElementException if the variable was not set before ({@link #hasOldValue()} is
+     *     false)
      */
     @SuppressWarnings("unchecked")
     public T getOldValue() {

@@ -1,24 +1,20 @@
 package dev.coroutine;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import dev.coroutine.internal.AsCompleted;
 import dev.coroutine.internal.Frames;
-import dev.coroutine.internal.Futures;
 import dev.coroutine.internal.Shield;
 import dev.coroutine.internal.WaitFor;
 import dev.coroutine.internal.Waiting;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -138,8 +134,8 @@ public final class Coroutines {
    *
    * <p>Ctrl-C, as in asyncio: while it runs, the first SIGINT cancels {@code main} (its {@code
    * finally} blocks and the cleanup of the other tasks run) and then the process exits as
-   * interrupted, with status 130 through {@link Runtime#exit} (shutdown hooks run), as a plain
-   * Java program does on Ctrl-C; if {@code main} catches the cancellation and returns, run returns
+   * interrupted, with status 130 through {@link Runtime#exit} (shutdown hooks run), as a plain Java
+   * program does on Ctrl-C; if {@code main} catches the cancellation and returns, run returns
    * normally. A second SIGINT exits at once. This applies unless a loop handles SIGINT itself
    * ({@link EventLoop#addSignalHandler}) or another run() on another thread holds it.
    *
@@ -271,8 +267,8 @@ public final class Coroutines {
   // ---- sleeping ----------------------------------------------------------------------------
 
   /**
-   * A coroutine that finishes after {@code delay}; {@code sleep(0)} (or a negative delay) yields
-   * to the loop once. A delay too long to represent (past ~292 years) sleeps until cancelled.
+   * A coroutine that finishes after {@code delay}; {@code sleep(0)} (or a negative delay) yields to
+   * the loop once. A delay too long to represent (past ~292 years) sleeps until cancelled.
    *
    * @param delay how long to sleep; zero or negative yields once
    * @return a coroutine to await
@@ -321,9 +317,9 @@ public final class Coroutines {
   }
 
   /**
-   * Wraps {@code coroutine} in a task on the running loop that runs in {@code context} instead of
-   * a copy of the current context (asyncio 3.11's {@code create_task(coro, name=...,
-   * context=ctx)}); see {@link EventLoop#createTask(Coroutine, String, Context)}.
+   * Wraps {@code coroutine} in a task on the running loop that runs in {@code context} instead of a
+   * copy of the current context (asyncio 3.11's {@code create_task(coro, name=..., context=ctx)});
+   * see {@link EventLoop#createTask(Coroutine, String, Context)}.
    *
    * @param <T> the type of the coroutine's result
    * @param coroutine the coroutine the task runs
@@ -380,7 +376,8 @@ public final class Coroutines {
    * @param awaitables what to run concurrently, in order
    * @return a future of the results, in the order of {@code awaitables}
    */
-  public static <T> Future<List<T>> gather(Collection<? extends Awaitable<? extends T>> awaitables) {
+  public static <T> Future<List<T>> gather(
+      Collection<? extends Awaitable<? extends T>> awaitables) {
     return gatherOn(EventLoop.running(), false, awaitables.toArray(new Awaitable<?>[0]));
   }
 
@@ -408,9 +405,10 @@ public final class Coroutines {
         // a task this call made with the frame as its outermost one; no map of every child
         AsyncFrame<?> f = (AsyncFrame<?>) a;
         Task<?> t = f.task;
-        out[i] = t != null && f.caller == null && t.loop == loop && t.id - before > 0
-            ? t
-            : loop.ensureFuture(a);
+        out[i] =
+            t != null && f.caller == null && t.loop == loop && t.id - before > 0
+                ? t
+                : loop.ensureFuture(a);
         continue;
       }
       if (seen == null) {
@@ -431,9 +429,9 @@ public final class Coroutines {
    * returnWhen} or {@code timeout} passes ({@code null}: no timeout), and returns those done and
    * those pending. Never throws for the futures' failures and never cancels them; a timeout just
    * returns what is done so far. As in asyncio it always suspends at least once (futures already
-   * done report through their callbacks, which run from the loop), and the two sets are taken
-   * when the waiting task resumes, so a future that finished meanwhile is in {@code done}. Write
-   * it qualified, {@code Coroutines.wait(...)}: unqualified, the name resolves to {@link
+   * done report through their callbacks, which run from the loop), and the two sets are taken when
+   * the waiting task resumes, so a future that finished meanwhile is in {@code done}. Write it
+   * qualified, {@code Coroutines.wait(...)}: unqualified, the name resolves to {@link
    * Object#wait()}.
    *
    * @param <T> the type of the results
@@ -508,12 +506,12 @@ public final class Coroutines {
   }
 
   /**
-   * Python 3.13's {@code async for t in as_completed(aws)}: the futures themselves (coroutines
-   * are wrapped in tasks at once) in the order they finish, each handed out done, so that its
-   * {@code result()} or {@code exception()} can be read, and it can be told apart from the others.
-   * After {@code timeout} ({@code null}: none) the {@code await(it.hasNext())} that would wait
-   * for one of the rest throws {@link TimeoutException}; nothing is cancelled. The iterators of the
-   * returned iterable share the futures: each is handed out once.
+   * Python 3.13's {@code async for t in as_completed(aws)}: the futures themselves (coroutines are
+   * wrapped in tasks at once) in the order they finish, each handed out done, so that its {@code
+   * result()} or {@code exception()} can be read, and it can be told apart from the others. After
+   * {@code timeout} ({@code null}: none) the {@code await(it.hasNext())} that would wait for one of
+   * the rest throws {@link TimeoutException}; nothing is cancelled. The iterators of the returned
+   * iterable share the futures: each is handed out once.
    *
    * <pre>{@code
    * try (AsyncIterator<Future<Page>> it = asCompletedFutures(tasks, Duration.ofSeconds(5)).iterator()) {
@@ -550,9 +548,9 @@ public final class Coroutines {
   }
 
   /**
-   * asyncio.shield: a future that mirrors {@code awaitable} (a coroutine is wrapped in a task)
-   * but whose cancellation does not reach it. Cancelling the task that awaits the shield throws
-   * {@link CancellationException} there while the inner work goes on.
+   * asyncio.shield: a future that mirrors {@code awaitable} (a coroutine is wrapped in a task) but
+   * whose cancellation does not reach it. Cancelling the task that awaits the shield throws {@link
+   * CancellationException} there while the inner work goes on.
    *
    * @param <T> the type of the result
    * @param awaitable the work to protect from cancellation
@@ -563,12 +561,12 @@ public final class Coroutines {
   }
 
   /**
-   * asyncio.timeout: runs {@code body} inline, in the current task, under a deadline {@code
-   * delay} from now ({@code null}: no deadline). On expiry the task is cancelled; the body sees a
-   * {@link CancellationException} at its current await (its {@code finally} blocks run) and the
-   * scope throws {@link TimeoutException} instead, unless the task was also cancelled from
-   * outside, in which case the cancellation goes on. A body that catches the cancellation and
-   * returns normally returns normally.
+   * asyncio.timeout: runs {@code body} inline, in the current task, under a deadline {@code delay}
+   * from now ({@code null}: no deadline). On expiry the task is cancelled; the body sees a {@link
+   * CancellationException} at its current await (its {@code finally} blocks run) and the scope
+   * throws {@link TimeoutException} instead, unless the task was also cancelled from outside, in
+   * which case the cancellation goes on. A body that catches the cancellation and returns normally
+   * returns normally.
    *
    * @param <T> the type of the body's result
    * @param delay the time the body has, from now; null for no deadline
@@ -610,8 +608,7 @@ public final class Coroutines {
    * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
    *     deadline passes; declared here so that a {@code catch} around the call compiles
    */
-  public static <T> Coroutine<T> timeoutAt(double when, Awaitable<T> body)
-      throws TimeoutException {
+  public static <T> Coroutine<T> timeoutAt(double when, Awaitable<T> body) throws TimeoutException {
     Objects.requireNonNull(body, "body");
     return Timeout.scope(when, body);
   }
@@ -644,9 +641,9 @@ public final class Coroutines {
    * timeout the inner work is cancelled, its cleanup runs to the end, and {@link TimeoutException}
    * (caused by the {@link CancellationException}) is thrown at the await; if the inner work
    * swallows the cancellation, its result is returned. Cancelling the awaiting task cancels the
-   * inner work and the task finishes only after that work did. A zero or negative timeout wraps
-   * the awaitable in a task, returns at once if it is done, and otherwise cancels it, waits for
-   * it, and throws {@link TimeoutException} (a coroutine never starts).
+   * inner work and the task finishes only after that work did. A zero or negative timeout wraps the
+   * awaitable in a task, returns at once if it is done, and otherwise cancels it, waits for it, and
+   * throws {@link TimeoutException} (a coroutine never starts).
    *
    * @param <T> the type of the result
    * @param awaitable the work to wait for: a coroutine (run inline), a future or a task
@@ -691,9 +688,9 @@ public final class Coroutines {
    * task, without a buffer: it runs until its next emit, then waits there until the consumer asks
    * for the value after. So its failure is thrown at the consumer's {@code await(it.hasNext())}
    * unchanged; cancelling the consumer's task while the producer waits cancels the producer (its
-   * {@code finally} blocks run); and closing the iterator early ({@code try}-with-resources,
-   * {@link AsyncIterator#aclose()}) throws {@link GeneratorExitException} into the producer at its
-   * emit, so its {@code finally} blocks run.
+   * {@code finally} blocks run); and closing the iterator early ({@code try}-with-resources, {@link
+   * AsyncIterator#aclose()}) throws {@link GeneratorExitException} into the producer at its emit,
+   * so its {@code finally} blocks run.
    *
    * @param <T> the type of the values
    * @param producer makes the producer's coroutine from the emitter, once per iteration
@@ -726,8 +723,7 @@ public final class Coroutines {
    * with its result. Cancelling the returned future cancels the task. If the loop is closed before
    * the coroutine finished, the future completes exceptionally with {@link IllegalStateException}
    * (never left pending); on a closed loop this throws it. Waits for room like {@link
-   * EventLoop#callSoonThreadsafe}. The task runs in a copy of the calling thread's {@link
-   * Context}.
+   * EventLoop#callSoonThreadsafe}. The task runs in a copy of the calling thread's {@link Context}.
    *
    * @param <T> the type of the coroutine's result
    * @param coroutine the coroutine to run as a task on {@code loop}

@@ -7,10 +7,10 @@ import java.time.Duration;
  *
  * <p>Invariant: nothing here wraps around. A deadline too far away to be represented saturates at
  * {@link #NEVER} ({@code Long.MAX_VALUE}), which means "no deadline": a timer due {@code NEVER}
- * waits in the timers like any other (it can be cancelled) but never fires and never makes the
- * loop wake up for it. A negative delay is a deadline in the past (due at once, in deadline
- * order, as in asyncio). A NaN delay or deadline is refused with an {@link
- * IllegalArgumentException} naming the call.
+ * waits in the timers like any other (it can be cancelled) but never fires and never makes the loop
+ * wake up for it. A negative delay is a deadline in the past (due at once, in deadline order, as in
+ * asyncio). A NaN delay or deadline is refused with an {@link IllegalArgumentException} naming the
+ * call.
  */
 final class Deadlines {
   private Deadlines() {}
@@ -30,7 +30,9 @@ final class Deadlines {
     return when;
   }
 
-  /** How long to wait from {@code now} until {@code deadline}: 0 if due, {@link #NEVER} if never. */
+  /**
+   * How long to wait from {@code now} until {@code deadline}: 0 if due, {@link #NEVER} if never.
+   */
   static long untilDeadline(long deadline, long now) {
     if (deadline <= now) {
       return 0;
@@ -42,7 +44,9 @@ final class Deadlines {
     return wait < 0 ? NEVER : wait; // now < 0 cannot happen for loop time; stay safe anyway
   }
 
-  /** The nanoseconds of {@code d}, saturated instead of the {@link ArithmeticException} of toNanos. */
+  /**
+   * The nanoseconds of {@code d}, saturated instead of the {@link ArithmeticException} of toNanos.
+   */
   static long nanos(Duration d, String what) {
     if (d == null) {
       throw new NullPointerException(what + ": the duration is null");
@@ -67,8 +71,8 @@ final class Deadlines {
 
   /**
    * The nanoseconds of {@code seconds} (a delay or a loop time), saturated ({@code +Infinity} and
-   * anything past {@code Long.MAX_VALUE} ns is {@link #NEVER}); NaN is refused, naming the call
-   * (a constant, so no message is built on the normal path).
+   * anything past {@code Long.MAX_VALUE} ns is {@link #NEVER}); NaN is refused, naming the call (a
+   * constant, so no message is built on the normal path).
    */
   static long nanosOfSeconds(double seconds, String call) {
     if (Double.isNaN(seconds)) {

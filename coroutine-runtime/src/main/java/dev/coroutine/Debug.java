@@ -36,7 +36,9 @@ final class Debug {
    */
   static boolean tracking = GLOBAL;
 
-  /** Creation sites of debug-mode tasks and handles (weak keys, identity: neither overrides equals). */
+  /**
+   * Creation sites of debug-mode tasks and handles (weak keys, identity: neither overrides equals).
+   */
   private static final Map<Object, StackTraceElement[]> SITES =
       Collections.synchronizedMap(new WeakHashMap<>());
 
@@ -87,8 +89,8 @@ final class Debug {
 
   /**
    * The method that is creating a frame: the user's {@code @Async} method, or the runtime's own
-   * (say {@code Queue.get}, whose frame the user's code only asked for). The creation site
-   * ({@link #site()}) skips the runtime, so it cannot name the latter.
+   * (say {@code Queue.get}, whose frame the user's code only asked for). The creation site ({@link
+   * #site()}) skips the runtime, so it cannot name the latter.
    */
   private static String creator() {
     return StackWalker.getInstance()
@@ -119,8 +121,8 @@ final class Debug {
   // ---- never-awaited coroutines ------------------------------------------------------------
 
   /**
-   * Watches {@code f} (a frame, or a {@link LazyCoroutine}): if it is collected without ever
-   * being started, it is reported.
+   * Watches {@code f} (a frame, or a {@link LazyCoroutine}): if it is collected without ever being
+   * started, it is reported.
    */
   static void trackFrame(Coroutine<?> f) {
     trackFrame(f, creator());
@@ -155,8 +157,10 @@ final class Debug {
   private static final class FrameWatch implements Runnable {
     /** Where the coroutine was created: its {@code @Async} method first, then its callers. */
     final StackTraceElement[] site;
+
     /** The coroutine's name: the method that created its frame, or what it is awaited for. */
     final String name;
+
     /** Set when the frame is first awaited or scheduled. */
     volatile boolean started;
 

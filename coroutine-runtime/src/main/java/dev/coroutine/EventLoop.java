@@ -15,11 +15,10 @@ import java.util.function.BiConsumer;
  * A single-threaded event loop: asyncio's {@code BaseEventLoop}.
  *
  * <p>Invariant: everything but {@link #callSoonThreadsafe(Runnable)} (and the read-only {@link
- * #time()}, {@link #isRunning()}, {@link #isClosed()}) is called on the thread running the loop,
- * or before the loop runs. One pass of the loop is asyncio's {@code _run_once}: wait until the
- * first timer is due or work arrives, move due timers to the ready queue, then run exactly the
- * callbacks that were ready when the pass began; callbacks scheduled during the pass run in the
- * next one.
+ * #time()}, {@link #isRunning()}, {@link #isClosed()}) is called on the thread running the loop, or
+ * before the loop runs. One pass of the loop is asyncio's {@code _run_once}: wait until the first
+ * timer is due or work arrives, move due timers to the ready queue, then run exactly the callbacks
+ * that were ready when the pass began; callbacks scheduled during the pass run in the next one.
  *
  * <p>This class is the public facade (scheduling, I/O registration, tasks, the executor, close,
  * task dumps, debug settings); the ready queue, inbox, timers, clock and the pass itself live in
@@ -27,33 +26,43 @@ import java.util.function.BiConsumer;
  */
 public final class EventLoop extends LoopCore implements AutoCloseable {
   private static final ThreadLocal<EventLoop> RUNNING = new ThreadLocal<>();
+
   /**
    * The loop most recently entered by any thread: a cache in front of {@link #RUNNING}. Racy on
-   * purpose: it is only trusted when that loop's {@code thread} is the reader itself, a field
-   * only the running thread writes (enter and exit), so the reader sees its own latest write.
+   * purpose: it is only trusted when that loop's {@code thread} is the reader itself, a field only
+   * the running thread writes (enter and exit), so the reader sees its own latest write.
    */
   private static EventLoop lastEntered;
+
   private static final AtomicInteger EXECUTOR_THREADS = new AtomicInteger();
 
   /** Counter for default task names ("Task-1", ...). */
   int taskCounter;
+
   /** Head of the intrusive list of pending tasks. */
   private Task<?> liveTasks;
+
   /**
    * Head of the list of failures whose exception nobody retrieved yet (reported at close at the
    * latest); guarded by {@link #failuresLock}, as a retrieval may happen on another thread.
    */
   private UnretrievedFailure unretrieved;
+
   /** Guards {@link #unretrieved}. */
   private final Object failuresLock = new Object();
 
   /** This loop counts in {@link Debug}'s number of debug loops (debug set by {@link #setDebug}). */
   private boolean countedDebug;
+
   /** Tasks created by {@link #createTask(Coroutine)} start eagerly (asyncio's eager factory). */
   private boolean eagerTasks;
+
   /** Receives errors of callbacks and tasks; never null. */
   private BiConsumer<EventLoop, ErrorContext> exceptionHandler = EventLoop::defaultHandler;
-  /** The executor {@link #runInExecutor(Callable)} uses; created on first use, shut down by close. */
+
+  /**
+   * The executor {@link #runInExecutor(Callable)} uses; created on first use, shut down by close.
+   */
   private ExecutorService defaultExecutor;
 
   /** A new loop, not running. Run it with {@link #runUntilComplete} or {@link #runForever}. */
@@ -155,7 +164,6 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     return now() / 1e9;
   }
 
-
   // ---- scheduling --------------------------------------------------------------------------
 
   /**
@@ -197,19 +205,19 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   /**
    * Schedules {@code callback} from any thread, and wakes the loop if it is waiting. The only
    * scheduling method other threads may call. Everything the calling thread did before this call
-   * happens-before the callback runs, and the callbacks of one thread run in the order it
-   * scheduled them.
+   * happens-before the callback runs, and the callbacks of one thread run in the order it scheduled
+   * them.
    *
    * <p><b>Back-pressure.</b> The thread-safe inbox holds at most {@link
    * #getThreadsafeQueueCapacity()} callbacks (default 65,536, {@code
    * -Dcoroutine.threadsafeCapacity}). When it is full and the loop is running on another thread,
    * the caller waits until the loop has taken some: a producer faster than the loop is slowed to
-   * its pace, and memory stays bounded; nothing is dropped. The wait ignores interrupts (the
-   * flag is kept set for the caller) and ends with {@link IllegalStateException} if the loop is
-   * closed meanwhile. Two kinds of callers never wait: a thread that is itself running an event
-   * loop (two loops feeding each other could deadlock), and any caller while the loop is not
-   * running (nothing would make room, and the thread that will run or close it could be the one
-   * waiting); both are admitted past the bound.
+   * its pace, and memory stays bounded; nothing is dropped. The wait ignores interrupts (the flag
+   * is kept set for the caller) and ends with {@link IllegalStateException} if the loop is closed
+   * meanwhile. Two kinds of callers never wait: a thread that is itself running an event loop (two
+   * loops feeding each other could deadlock), and any caller while the loop is not running (nothing
+   * would make room, and the thread that will run or close it could be the one waiting); both are
+   * admitted past the bound.
    *
    * <p>Every callback accepted here either runs or, if the loop is closed first, is reported:
    * {@link #close()} cancels its handle and passes one report of the dropped callbacks to the
@@ -258,7 +266,6 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     return h;
   }
 
-
   /**
    * Sets how many thread-safe callbacks may wait for the loop before {@link #callSoonThreadsafe}
    * makes its callers wait (see there). At least {@value #INBOX_BATCH}.
@@ -301,8 +308,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   }
 
   /**
-   * {@link #callLater(double, Runnable)} with the callback run in {@code context} (asyncio's
-   * {@code call_later(delay, cb, context=ctx)}).
+   * {@link #callLater(double, Runnable)} with the callback run in {@code context} (asyncio's {@code
+   * call_later(delay, cb, context=ctx)}).
    *
    * @param delaySeconds how long from now, in seconds
    * @param callback what to run, on the loop thread
@@ -315,7 +322,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   }
 
   /**
-   * Schedules {@code callback} to run after {@code delay}; see {@link #callLater(double, Runnable)}.
+   * Schedules {@code callback} to run after {@code delay}; see {@link #callLater(double,
+   * Runnable)}.
    *
    * @param delay how long from now
    * @param callback what to run, on the loop thread
@@ -387,7 +395,6 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     return h;
   }
 
-
   // ---- I/O readiness -----------------------------------------------------------------------
 
   /**
@@ -395,8 +402,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * has a connection to accept), until {@link #removeReader}; replaces an earlier reader callback.
    * The channel is made non-blocking. A channel stays registered with the loop's selector until it
    * is closed, and closing the loop closes the channels still registered (asyncio's {@code
-   * add_reader}). The callback runs in a copy of the {@link Context} current now, as asyncio's
-   * does (so the connection handlers of a server inherit the context that started it).
+   * add_reader}). The callback runs in a copy of the {@link Context} current now, as asyncio's does
+   * (so the connection handlers of a server inherit the context that started it).
    *
    * @param channel the channel to watch; it is made non-blocking
    * @param callback called on the loop thread each time the channel is readable; replaces an
@@ -418,8 +425,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
   /**
    * Calls {@code callback} on the loop whenever {@code channel} is writable (for a socket whose
-   * non-blocking connect is pending: when the connect finished), until {@link #removeWriter}.
-   * See {@link #addReader}.
+   * non-blocking connect is pending: when the connect finished), until {@link #removeWriter}. See
+   * {@link #addReader}.
    *
    * @param channel the channel to watch; it is made non-blocking
    * @param callback called on the loop thread each time the channel is writable; replaces an
@@ -451,8 +458,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * @param signal the signal's name
    * @param handler runs on the loop thread, between callbacks, each time the signal arrives; if it
    *     throws, the error goes to the exception handler
-   * @throws IllegalArgumentException for a signal the OS does not have, or the JVM keeps for
-   *     itself (QUIT, KILL, STOP, USR2, PIPE, ...)
+   * @throws IllegalArgumentException for a signal the OS does not have, or the JVM keeps for itself
+   *     (QUIT, KILL, STOP, USR2, PIPE, ...)
    * @throws UnsupportedOperationException if this JVM lacks {@code jdk.unsupported}
    * @throws IllegalStateException if the loop is closed
    */
@@ -488,7 +495,10 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     if (p == null) {
       io = p = new IoPoller(this); // before the next waitForWork sets `parked`: see the field
     }
-    p.add(channel, (Runnable) ContextBound.capture(callback), write); // asyncio: a Handle per registration
+    p.add(
+        channel,
+        (Runnable) ContextBound.capture(callback),
+        write); // asyncio: a Handle per registration
   }
 
   private boolean removeIo(SelectableChannel channel, boolean write) {
@@ -536,10 +546,10 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
   /**
    * Wraps {@code coroutine} in a task named {@code name} (null for "Task-N"). If {@code eager} and
-   * this loop is running on the calling thread, the coroutine runs right here, synchronously,
-   * until its first suspension (asyncio 3.12's {@code eager_start}): a coroutine that finishes
-   * without suspending yields a task that is already done and never goes through the loop.
-   * Otherwise the task starts on the loop's next pass.
+   * this loop is running on the calling thread, the coroutine runs right here, synchronously, until
+   * its first suspension (asyncio 3.12's {@code eager_start}): a coroutine that finishes without
+   * suspending yields a task that is already done and never goes through the loop. Otherwise the
+   * task starts on the loop's next pass.
    *
    * @param <T> the type of the coroutine's result
    * @param coroutine the coroutine the task runs
@@ -670,8 +680,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
   /**
    * Hands {@code r} to the loop thread from any thread, bypassing the inbox's bound (for the
-   * runtime's own reports, which must never wait): false if the loop is closed. Runs at the
-   * latest in {@link #close()}.
+   * runtime's own reports, which must never wait): false if the loop is closed. Runs at the latest
+   * in {@link #close()}.
    */
   boolean post(Runnable r) {
     if (closed) {
@@ -769,7 +779,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
           Executors.newFixedThreadPool(
               n,
               r -> {
-                Thread t = new Thread(r, "coroutine-executor-" + EXECUTOR_THREADS.incrementAndGet());
+                Thread t =
+                    new Thread(r, "coroutine-executor-" + EXECUTOR_THREADS.incrementAndGet());
                 t.setDaemon(true);
                 return t;
               });
@@ -799,8 +810,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
   /**
    * The loop's own machinery failed ({@code OutOfMemoryError} growing a queue, a selector that
-   * broke): a loop left open would accept work it never runs, so it closes itself, failing what
-   * it holds (see {@link #close()}), and refuses new work with an error naming {@code cause}.
+   * broke): a loop left open would accept work it never runs, so it closes itself, failing what it
+   * holds (see {@link #close()}), and refuses new work with an error naming {@code cause}.
    */
   private void closeAfterFatal(Throwable cause) {
     fatal = cause;
@@ -812,8 +823,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   }
 
   /**
-   * Runs the loop until {@code future} is done (a coroutine is wrapped in a task first) and
-   * returns its result, or rethrows its exception unchanged.
+   * Runs the loop until {@code future} is done (a coroutine is wrapped in a task first) and returns
+   * its result, or rethrows its exception unchanged.
    *
    * @param <T> the type of the result
    * @param awaitable a future of this loop, or a coroutine (wrapped in a task)
@@ -862,9 +873,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * {@link IllegalStateException}, and producers waiting for room are woken to throw it; of the
    * callbacks accepted earlier and not run, the futures of {@link
    * Coroutines#runCoroutineThreadsafe} (not started, or started and still pending) complete
-   * exceptionally with {@link IllegalStateException}, and the other callbacks are cancelled
-   * (their {@link Handle#isCancelled()} turns true) and reported to the exception handler in one
-   * report with their number.
+   * exceptionally with {@link IllegalStateException}, and the other callbacks are cancelled (their
+   * {@link Handle#isCancelled()} turns true) and reported to the exception handler in one report
+   * with their number.
    */
   @Override
   public void close() {
@@ -918,10 +929,10 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   }
 
   /**
-   * For {@link #close()}: fails the thread-safe work that will not run. Takes the inbox (a
-   * producer that adds after this finds {@link #closed} set and takes its callback back), and
-   * looks for {@link ThreadsafeSubmission}s among the ready callbacks (a loop that died mid-pass)
-   * and the done-callbacks of pending tasks (a coroutine submitted, started, not finished).
+   * For {@link #close()}: fails the thread-safe work that will not run. Takes the inbox (a producer
+   * that adds after this finds {@link #closed} set and takes its callback back), and looks for
+   * {@link ThreadsafeSubmission}s among the ready callbacks (a loop that died mid-pass) and the
+   * done-callbacks of pending tasks (a coroutine submitted, started, not finished).
    */
   private void failThreadsafeWork() {
     int dropped = 0;
@@ -952,7 +963,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       if (cb instanceof ThreadsafeSubmission) {
         ((ThreadsafeSubmission<?>) cb).refuse("before the coroutine started");
       } else if (o instanceof Future.DoneCallback
-          && ContextBound.unwrap(((Future.DoneCallback) o).callback) instanceof ThreadsafeSubmission) {
+          && ContextBound.unwrap(((Future.DoneCallback) o).callback)
+              instanceof ThreadsafeSubmission) {
         ((Future.DoneCallback) o).run(); // the task finished: hand its outcome over
       }
     }
@@ -988,7 +1000,6 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     }
   }
 
-
   private void enter() {
     checkCanRun();
     thread = Thread.currentThread();
@@ -1006,7 +1017,6 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     }
   }
 
-
   // ---- task dumps --------------------------------------------------------------------------
 
   /** How long {@link #dumpTasks()} called from another thread waits for the loop to answer. */
@@ -1015,9 +1025,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   /**
    * A dump of every pending task, as a Java thread dump shows threads: for each task its name, its
    * state ({@code running}, {@code scheduled}, {@code ready}, {@code sleeping until ...}, {@code
-   * waiting on <future>}), how long it has waited, and its async stack, innermost first, one
-   * {@code at class.method(File.java:line)} line per {@code @Async} frame, naming the await where
-   * it is suspended (in debug mode also where the task was created).
+   * waiting on <future>}), how long it has waited, and its async stack, innermost first, one {@code
+   * at class.method(File.java:line)} line per {@code @Async} frame, naming the await where it is
+   * suspended (in debug mode also where the task was created).
    *
    * <p>Safe from any thread: task state belongs to the loop thread, so from another thread the dump
    * is taken by a callback on the loop ({@link #callSoonThreadsafe}) and this call waits for it up
@@ -1078,8 +1088,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   }
 
   /**
-   * Runs {@code query} on the loop thread and returns its value: directly if called there or if
-   * the loop is not running, else through {@link #callSoonThreadsafe}, waiting up to {@code
+   * Runs {@code query} on the loop thread and returns its value: directly if called there or if the
+   * loop is not running, else through {@link #callSoonThreadsafe}, waiting up to {@code
    * timeoutMillis}; {@code fallback} if the loop does not answer in time or is closed.
    */
   <T> T onLoop(java.util.function.Supplier<T> query, long timeoutMillis, T fallback) {
@@ -1087,7 +1097,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     if (t == null || t == Thread.currentThread()) {
       return query.get();
     }
-    java.util.concurrent.CompletableFuture<T> answer = new java.util.concurrent.CompletableFuture<>();
+    java.util.concurrent.CompletableFuture<T> answer =
+        new java.util.concurrent.CompletableFuture<>();
     try {
       callSoonThreadsafe(
           () -> {
@@ -1119,7 +1130,6 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     java.util.Collections.reverse(list);
     return list;
   }
-
 
   // ---- errors and debug --------------------------------------------------------------------
 
@@ -1174,14 +1184,13 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     LOG.log(System.Logger.Level.ERROR, c.message() + site, c.exception());
   }
 
-
   /**
    * Turns debug mode on or off (SPEC section 8): coroutines never awaited are reported with their
    * creation site, callbacks slower than {@link #getSlowCallbackDuration()} are logged, loop-affine
    * calls from another thread throw, tasks still pending when the loop closes are reported, and
    * tasks and handles remember where they were created for these reports (the report of an
-   * exception never retrieved, made in and out of debug mode, then carries the creation site).
-   * Call it on the loop thread or before the loop runs.
+   * exception never retrieved, made in and out of debug mode, then carries the creation site). Call
+   * it on the loop thread or before the loop runs.
    *
    * @param enabled true to switch debug mode on, false to switch it off
    */
@@ -1222,7 +1231,6 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   public Duration getSlowCallbackDuration() {
     return Duration.ofNanos(slowCallbackNanos);
   }
-
 
   @Override
   public String toString() {

@@ -14,9 +14,8 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
 
 /**
  * N event loops, one thread each: how a program uses every core (asyncio answers with several
- * processes, Netty with an event-loop group). Each loop is a full single-threaded {@link
- * EventLoop} with asyncio's semantics; the group only starts them, hands work out and shuts
- * them down.
+ * processes, Netty with an event-loop group). Each loop is a full single-threaded {@link EventLoop}
+ * with asyncio's semantics; the group only starts them, hands work out and shuts them down.
  *
  * <p><b>A task never migrates.</b> A coroutine submitted to the group runs, start to finish, as a
  * task of the one loop chosen when it was submitted, and every task it creates, every future it
@@ -28,12 +27,12 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  * runtime's {@link Future}s, {@code sync} primitives and streams are loop-affine: a task must not
  * await a future of another loop (it is refused), nor use another loop's queue or lock.
  *
- * <p>Invariant: loop {@code i} is run by thread {@code i} from the constructor until the loop
- * stops (after {@link #shutdown()}) or its machinery fails; the thread then closes the loop.
- * Once every thread has ended, {@link #terminationFuture()} completes. A loop that fails ({@link
+ * <p>Invariant: loop {@code i} is run by thread {@code i} from the constructor until the loop stops
+ * (after {@link #shutdown()}) or its machinery fails; the thread then closes the loop. Once every
+ * thread has ended, {@link #terminationFuture()} completes. A loop that fails ({@link
  * EventLoop#runForever()} throws: a broken selector, an {@code OutOfMemoryError} in the loop
- * itself) closes itself, failing the work it held; the others keep running and new work goes
- * only to loops still open.
+ * itself) closes itself, failing the work it held; the others keep running and new work goes only
+ * to loops still open.
  *
  * <pre>{@code
  * try (EventLoopGroup group = new EventLoopGroup()) {      // one loop per core
@@ -44,26 +43,34 @@ import java.util.concurrent.atomic.AtomicIntegerArray;
  */
 public final class EventLoopGroup implements AutoCloseable {
   private static final System.Logger LOG = Debug.LOG;
+
   /** Numbers groups in their threads' default names. */
   private static final AtomicInteger GROUPS = new AtomicInteger();
 
   /** The loops; loop {@code i} runs on {@link #threads}{@code [i]}. */
   private final EventLoop[] loops;
+
   /** The loops' threads. */
   private final Thread[] threads;
+
   /**
    * Per loop, coroutines submitted through {@link #submit} that have not finished: the load that
    * {@link #leastLoaded()} compares.
    */
   private final AtomicIntegerArray inFlight;
+
   /** Round-robin cursor of {@link #next()}, and where {@link #leastLoaded()} starts its scan. */
   private final AtomicInteger cursor = new AtomicInteger();
+
   /** Per loop, what ended its thread abnormally, or null; written by that thread as it ends. */
   private final Throwable[] failures;
+
   /** Loops whose thread has not ended yet. */
   private final AtomicInteger alive;
+
   /** Completed when every loop's thread has ended (each loop closed). */
   private final CompletableFuture<Void> terminated = new CompletableFuture<>();
+
   /** {@link #shutdown()} was called: submissions are refused. */
   private volatile boolean shuttingDown;
 
@@ -82,8 +89,8 @@ public final class EventLoopGroup implements AutoCloseable {
   }
 
   /**
-   * A group of {@code size} loops whose threads are named {@code name-0}, {@code name-1}, ...
-   * They are not daemon threads (as Netty's): a program ends once the group is shut down.
+   * A group of {@code size} loops whose threads are named {@code name-0}, {@code name-1}, ... They
+   * are not daemon threads (as Netty's): a program ends once the group is shut down.
    *
    * @param size the number of loops, at least 1
    * @param name the prefix of the threads' names
@@ -194,8 +201,8 @@ public final class EventLoopGroup implements AutoCloseable {
 
   /**
    * The open loop with the fewest coroutines submitted through {@link #submit} and not finished
-   * (ties go round-robin). Work a loop's own tasks create is not counted: the figure is the
-   * group's own hand-outs.
+   * (ties go round-robin). Work a loop's own tasks create is not counted: the figure is the group's
+   * own hand-outs.
    *
    * @return an open loop of the group
    * @throws IllegalStateException if the group is shut down or every loop is closed
@@ -271,11 +278,11 @@ public final class EventLoopGroup implements AutoCloseable {
   }
 
   /**
-   * Shuts the group down, as {@code asyncio.run} ends: from now on {@link #submit} is refused;
-   * each loop cancels the tasks it has pending, runs them until they finished (their {@code
-   * finally} blocks and cancellation handlers run; failures other than the cancellation go to
-   * the loop's exception handler), then stops, and its thread closes it (which shuts its default
-   * executor down and fails thread-safe work that came too late). Idempotent; returns at once.
+   * Shuts the group down, as {@code asyncio.run} ends: from now on {@link #submit} is refused; each
+   * loop cancels the tasks it has pending, runs them until they finished (their {@code finally}
+   * blocks and cancellation handlers run; failures other than the cancellation go to the loop's
+   * exception handler), then stops, and its thread closes it (which shuts its default executor down
+   * and fails thread-safe work that came too late). Idempotent; returns at once.
    *
    * @return {@link #terminationFuture()}
    */
@@ -306,9 +313,7 @@ public final class EventLoopGroup implements AutoCloseable {
             if (t.state == Future.FAILED) {
               l.callExceptionHandler(
                   new EventLoop.ErrorContext(
-                      "unhandled exception during the group's shutdown: " + t,
-                      t.exception(),
-                      t));
+                      "unhandled exception during the group's shutdown: " + t, t.exception(), t));
             }
           }
           l.stop();
@@ -421,7 +426,12 @@ public final class EventLoopGroup implements AutoCloseable {
         open++;
       }
     }
-    return "EventLoopGroup[" + loops.length + " loops, " + open + " open"
-        + (shuttingDown ? ", shut down" : "") + "]";
+    return "EventLoopGroup["
+        + loops.length
+        + " loops, "
+        + open
+        + " open"
+        + (shuttingDown ? ", shut down" : "")
+        + "]";
   }
 }

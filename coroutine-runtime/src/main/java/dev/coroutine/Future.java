@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 /**
  * The result of an operation that may not have finished yet: asyncio's {@code Future}.
  *
- * <p>A future belongs to one {@link EventLoop} and, like asyncio's, is not thread-safe: complete
- * it and read it on the loop's thread; from other threads go through {@link
+ * <p>A future belongs to one {@link EventLoop} and, like asyncio's, is not thread-safe: complete it
+ * and read it on the loop's thread; from other threads go through {@link
  * EventLoop#callSoonThreadsafe(Runnable)}. Done-callbacks never run inline: completing a future
  * schedules each callback on its loop, in the order they were added.
  *
@@ -42,20 +42,24 @@ public class Future<T> implements Awaitable<T> {
   /** The futures whose {@link #toString()} runs on this thread, to cut cycles. */
   private static final ThreadLocal<java.util.IdentityHashMap<Future<?>, Boolean>> RENDERING =
       ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+
   /** The longest result text {@link #toString()} shows in full (asyncio's reprlib cuts too). */
   private static final int MAX_RESULT_TEXT = 80;
 
   /** The loop this future schedules its callbacks on; bound lazily when created off-loop. */
   EventLoop loop;
+
   /** One of {@link #PENDING}, {@link #SUCCEEDED}, {@link #FAILED}, {@link #CANCELLED}. */
   byte state; // a byte: it packs with the fields of Task, keeping a sleeping task small
+
   /** The result when SUCCEEDED, the Throwable when FAILED, the cancel message when CANCELLED. */
   Object value;
+
   /**
-   * Done-callbacks: null, a single {@code Consumer} or {@link Task} waiter, or an {@code
-   * ArrayList} of them. A task awaiting this future is stored as itself (no wrapper allocated).
-   * Once the future failed (unless a lone task awaited it) it holds an {@link UnretrievedFailure}
-   * until the exception is retrieved.
+   * Done-callbacks: null, a single {@code Consumer} or {@link Task} waiter, or an {@code ArrayList}
+   * of them. A task awaiting this future is stored as itself (no wrapper allocated). Once the
+   * future failed (unless a lone task awaited it) it holds an {@link UnretrievedFailure} until the
+   * exception is retrieved.
    */
   Object callbacks;
 
@@ -105,8 +109,8 @@ public class Future<T> implements Awaitable<T> {
   }
 
   /**
-   * The result. Rethrows the future's exception unchanged (the same instance, checked ones too)
-   * if it failed, throws {@link CancellationException} if it was cancelled, and {@link
+   * The result. Rethrows the future's exception unchanged (the same instance, checked ones too) if
+   * it failed, throws {@link CancellationException} if it was cancelled, and {@link
    * InvalidStateException} if it is not done yet.
    *
    * @return the value the future succeeded with
@@ -216,8 +220,8 @@ public class Future<T> implements Awaitable<T> {
 
   /**
    * Adds a callback called with this future once it is done. If the future is already done the
-   * callback is scheduled at once; either way it runs from the loop, never inline, in a copy of
-   * the {@link Context} current now.
+   * callback is scheduled at once; either way it runs from the loop, never inline, in a copy of the
+   * {@link Context} current now.
    *
    * @param callback called with this future, on the loop thread
    */
@@ -240,8 +244,8 @@ public class Future<T> implements Awaitable<T> {
 
   /**
    * Adds a done-callback without copying the current context: for the runtime's own callbacks,
-   * which read no context variables (and so that a search for them among {@link #callbacks}
-   * finds them as they are).
+   * which read no context variables (and so that a search for them among {@link #callbacks} finds
+   * them as they are).
    */
   final void whenDone(Consumer<? super Future<T>> callback) {
     register(callback);
@@ -289,8 +293,8 @@ public class Future<T> implements Awaitable<T> {
   }
 
   /**
-   * {@code prefix + stateText() + ">"}, or {@code "..."} when this future's text is already
-   * being rendered on this thread (its result contains it, directly or not).
+   * {@code prefix + stateText() + ">"}, or {@code "..."} when this future's text is already being
+   * rendered on this thread (its result contains it, directly or not).
    */
   final String render(String prefix) {
     java.util.IdentityHashMap<Future<?>, Boolean> busy = RENDERING.get();
@@ -334,8 +338,8 @@ public class Future<T> implements Awaitable<T> {
   }
 
   /**
-   * Marks the exception of a FAILED future as retrieved. Once it is retrieved {@link #callbacks}
-   * is null, so reading it again is one read and a branch.
+   * Marks the exception of a FAILED future as retrieved. Once it is retrieved {@link #callbacks} is
+   * null, so reading it again is one read and a branch.
    */
   private void retrieved() {
     Object w = callbacks;
@@ -429,6 +433,7 @@ public class Future<T> implements Awaitable<T> {
   static final class DoneCallback implements Runnable {
     /** The future that is done. */
     final Future<?> future;
+
     /** The callback. */
     final Consumer<Object> callback;
 

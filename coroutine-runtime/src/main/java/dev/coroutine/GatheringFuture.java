@@ -9,36 +9,43 @@ import java.util.function.Consumer;
 /**
  * The future {@link Coroutines#gather} returns: asyncio's {@code _GatheringFuture}.
  *
- * <p>Invariant: {@link #remaining} counts children not yet finished. Cancelling the gather
- * cancels the children and does not finish the gather at once: it finishes when the children
- * have, so a task awaiting it resumes only after their cleanup ran. Without {@code
- * returnExceptions}, the first child failure (or cancellation) fails the gather at once; the other
- * children keep running. As in asyncio, a cancellation (of a child, or of the gather itself) ends
- * the gather failed with a {@link CancellationException}, not cancelled: awaiting it throws that
- * exception, {@link #isCancelled()} is false and {@link #exception()} returns it. Children already
- * done when the gather is made count at once (asyncio 3.12), so a gather of finished futures is
- * finished when returned.
+ * <p>Invariant: {@link #remaining} counts children not yet finished. Cancelling the gather cancels
+ * the children and does not finish the gather at once: it finishes when the children have, so a
+ * task awaiting it resumes only after their cleanup ran. Without {@code returnExceptions}, the
+ * first child failure (or cancellation) fails the gather at once; the other children keep running.
+ * As in asyncio, a cancellation (of a child, or of the gather itself) ends the gather failed with a
+ * {@link CancellationException}, not cancelled: awaiting it throws that exception, {@link
+ * #isCancelled()} is false and {@link #exception()} returns it. Children already done when the
+ * gather is made count at once (asyncio 3.12), so a gather of finished futures is finished when
+ * returned.
  *
  * @param <T> the children's result type
  */
 final class GatheringFuture<T> extends Future<List<T>> {
   /** The children, one future per awaitable passed (coroutines wrapped in tasks). */
   private final Future<?>[] children;
+
   /** Results (or, with {@link #returnExceptions}, failures) in the order of {@link #children}. */
   private final Object[] results;
+
   /** Failures take the place of results instead of failing the gather. */
   private final boolean returnExceptions;
+
   /** Children not finished yet. */
   private int remaining;
+
   /** {@link #cancel(String)} was called: finish cancelled once the children are done. */
   private boolean cancelRequested;
+
   /** The message of that cancellation. */
   private String cancelMessage;
+
   /**
    * The gather's outcome is decided and {@link #finish} is scheduled: by the first failure (no
    * {@code returnExceptions}) or by the last child; later children are only counted.
    */
   private boolean finishing;
+
   /** The child whose failure fails the gather when {@link #finish} runs, or null. */
   private Future<?> firstFailure;
 
@@ -69,12 +76,13 @@ final class GatheringFuture<T> extends Future<List<T>> {
   /**
    * The done-callback of one child: knows its position, so a completion costs O(1). The child's
    * future calls it when the child finishes, not through the ready queue (see {@link
-   * Future#scheduleOne}): counting a child has no effect anyone can see, and what can be seen,
-   * the gather finishing, is scheduled for the pass where asyncio's done-callback would run.
+   * Future#scheduleOne}): counting a child has no effect anyone can see, and what can be seen, the
+   * gather finishing, is scheduled for the pass where asyncio's done-callback would run.
    */
   static final class Slot implements Consumer<Future<?>> {
     /** The gather. */
     private final GatheringFuture<?> gather;
+
     /** The child's position in the arguments and the results. */
     private final int index;
 
@@ -91,8 +99,8 @@ final class GatheringFuture<T> extends Future<List<T>> {
 
   /**
    * Child number {@code i} finished, just now: counts it, and if that decides the gather, has
-   * {@link #finish} run on the next pass, where asyncio's done-callback would have finished it
-   * (so the gather finishes, and its waiters wake, exactly when they do in asyncio).
+   * {@link #finish} run on the next pass, where asyncio's done-callback would have finished it (so
+   * the gather finishes, and its waiters wake, exactly when they do in asyncio).
    */
   void childFinished(Future<?> child, int i) {
     remaining--;

@@ -11,8 +11,10 @@ public final class Handle extends TimerEntry implements Runnable {
    * (kept after running, to describe the handle).
    */
   private Runnable callback;
+
   /** The loop that runs it. */
   private final EventLoop loop;
+
   /** {@link #PENDING}, {@link #RAN} or {@link #CANCELLED}. */
   private byte state;
 
@@ -56,8 +58,8 @@ public final class Handle extends TimerEntry implements Runnable {
   }
 
   /**
-   * For a timer handle, the loop time (seconds, see {@link EventLoop#time()}) it is due at;
-   * {@code +Infinity} for a timer that never fires.
+   * For a timer handle, the loop time (seconds, see {@link EventLoop#time()}) it is due at; {@code
+   * +Infinity} for a timer that never fires.
    *
    * @return the due time in loop seconds
    */

@@ -1,8 +1,8 @@
 package dev.coroutine;
 
 /**
- * Thrown by a {@link Future} asked for something its state does not allow: the result of a
- * future still pending, or a result set twice. asyncio's {@code InvalidStateError}.
+ * Thrown by a {@link Future} asked for something its state does not allow: the result of a future
+ * still pending, or a result set twice. asyncio's {@code InvalidStateError}.
  */
 public class InvalidStateException extends IllegalStateException {
   private static final long serialVersionUID = 1L;

@@ -13,25 +13,26 @@ import java.util.function.Consumer;
 
 /**
  * The I/O half of an {@link EventLoop}: a {@link Selector} and the reader/writer callbacks
- * registered on channels (asyncio's selector plus {@code _add_reader}/{@code _add_writer}). A
- * loop opens it on its first I/O registration, so loops that never do I/O keep waiting with
- * park/unpark.
+ * registered on channels (asyncio's selector plus {@code _add_reader}/{@code _add_writer}). A loop
+ * opens it on its first I/O registration, so loops that never do I/O keep waiting with park/unpark.
  *
- * <p>Invariant: everything here runs on the loop thread, except {@link #wakeup()}. A channel
- * stays registered (its key valid, with interest 0 when nothing is wanted) from its first
- * registration until it is closed: NIO cannot re-register a channel whose key was cancelled until
- * the next select, so keys are never cancelled here. A ready key puts its {@link Registration}'s
- * dispatchers on the loop's ready queue; they look up the callback when they run, so a callback
- * removed in the meantime does not run.
+ * <p>Invariant: everything here runs on the loop thread, except {@link #wakeup()}. A channel stays
+ * registered (its key valid, with interest 0 when nothing is wanted) from its first registration
+ * until it is closed: NIO cannot re-register a channel whose key was cancelled until the next
+ * select, so keys are never cancelled here. A ready key puts its {@link Registration}'s dispatchers
+ * on the loop's ready queue; they look up the callback when they run, so a callback removed in the
+ * meantime does not run.
  */
 final class IoPoller implements Consumer<SelectionKey> {
   /** Reader readiness: data or end of stream for a socket, a pending connection for a server. */
   private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
+
   /** Writer readiness: room in the send buffer, or a non-blocking connect that finished. */
   private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
 
   /** The selector; closed by {@link #close()}. */
   final Selector selector;
+
   /** The loop whose ready queue the callbacks go to. */
   private final EventLoop loop;
 
@@ -170,14 +171,19 @@ final class IoPoller implements Consumer<SelectionKey> {
   static final class Registration {
     /** The channel. */
     final SelectableChannel channel;
+
     /** Its key with the loop's selector. */
     SelectionKey key;
+
     /** Called when the channel is readable (or acceptable), or null. */
     Runnable reader;
+
     /** Called when the channel is writable (or its connect finished), or null. */
     Runnable writer;
+
     /** Put on the ready queue when readable: runs {@link #reader} if it is still set. */
     final Runnable readDispatch;
+
     /** Put on the ready queue when writable: runs {@link #writer} if it is still set. */
     final Runnable writeDispatch;
 
@@ -219,6 +225,7 @@ final class IoPoller implements Consumer<SelectionKey> {
   private static final class Dispatch implements Runnable {
     /** The registration. */
     private final Registration reg;
+
     /** Writer (true) or reader (false). */
     private final boolean write;
 

@@ -18,25 +18,34 @@ import java.util.concurrent.atomic.AtomicLong;
 final class IterationSubscription<T> implements Flow.Subscription {
   /** Label of the pump while it waits for demand. */
   private static final int WAITING_FOR_DEMAND = 1;
+
   /** Label of the pump while it waits for the next value. */
   private static final int WAITING_FOR_VALUE = 2;
 
   /** The loop that runs the pump and sends the signals. */
   private final EventLoop loop;
+
   /** Whom the values go to. */
   private final Flow.Subscriber<? super T> subscriber;
+
   /** What is published. */
   private final AsyncIterable<? extends T> source;
+
   /** Requested and not yet sent; Long.MAX_VALUE for unbounded. Any thread adds, the pump takes. */
   private final AtomicLong demand = new AtomicLong();
+
   /** The subscriber cancelled (or broke a rule): the pump stops. */
   private volatile boolean cancelled;
+
   /** The iteration; set by the pump on the loop. */
   private AsyncIterator<? extends T> iterator;
+
   /** While the pump waits for demand: what it waits on. Loop thread only. */
   private Future<Void> wake;
+
   /** The task running the pump, once started. Loop thread only. */
   private Task<Object> task;
+
   /** A terminal signal was sent. Loop thread only. */
   private boolean terminated;
 
@@ -110,7 +119,9 @@ final class IterationSubscription<T> implements Flow.Subscription {
     }
   }
 
-  /** Runs {@code action} on the loop: later on its own thread (never inline: rule 3.3), or posted. */
+  /**
+   * Runs {@code action} on the loop: later on its own thread (never inline: rule 3.3), or posted.
+   */
   private void post(Runnable action) {
     try {
       if (EventLoop.runningOrNull() == loop) {
@@ -149,8 +160,8 @@ final class IterationSubscription<T> implements Flow.Subscription {
   }
 
   /**
-   * The pump: label 0 starts the iteration, {@link #WAITING_FOR_DEMAND} resumes from {@link
-   * #wake}, {@link #WAITING_FOR_VALUE} from {@code hasNext()}.
+   * The pump: label 0 starts the iteration, {@link #WAITING_FOR_DEMAND} resumes from {@link #wake},
+   * {@link #WAITING_FOR_VALUE} from {@code hasNext()}.
    */
   @SuppressWarnings("unchecked")
   private static Object pump(AsyncFrame<?> f) throws Throwable {

@@ -1,15 +1,15 @@
 package dev.coroutine;
 
 /**
- * A place where a task waits without a future: the line of a queue's getters or putters. A
- * waiting operation parks its caller's task here ({@link #park}); waking it ({@link #wake})
- * schedules the task, and when the task runs, {@link #resume} computes what its frame resumes
- * with, on the loop, at that moment (so a woken getter re-checks the queue, as asyncio's does).
- * A wait costs no allocation: the line holds the task itself.
+ * A place where a task waits without a future: the line of a queue's getters or putters. A waiting
+ * operation parks its caller's task here ({@link #park}); waking it ({@link #wake}) schedules the
+ * task, and when the task runs, {@link #resume} computes what its frame resumes with, on the loop,
+ * at that moment (so a woken getter re-checks the queue, as asyncio's does). A wait costs no
+ * allocation: the line holds the task itself.
  *
- * <p>Invariant: a task parked here has {@link Task#waitingOn} {@code == this} and is in this
- * spot's line, either waiting or woken (then scheduled exactly once); it leaves the line in
- * {@link #resume}, {@link #abandon} or {@link #withdrawWaiting}. Loop-affine, like the task.
+ * <p>Invariant: a task parked here has {@link Task#waitingOn} {@code == this} and is in this spot's
+ * line, either waiting or woken (then scheduled exactly once); it leaves the line in {@link
+ * #resume}, {@link #abandon} or {@link #withdrawWaiting}. Loop-affine, like the task.
  */
 public abstract class Parking {
   /** For subclasses. */
@@ -57,8 +57,8 @@ public abstract class Parking {
   protected abstract void enqueue(Task<?> t, Object datum);
 
   /**
-   * The woken task {@code t} runs: takes it out of the line and returns the value its frame
-   * resumes with, or throws the failure it resumes with, or enqueues it again and returns {@link
+   * The woken task {@code t} runs: takes it out of the line and returns the value its frame resumes
+   * with, or throws the failure it resumes with, or enqueues it again and returns {@link
    * AsyncFrame#SUSPEND} to keep it waiting.
    *
    * @param t the woken task
@@ -78,8 +78,8 @@ public abstract class Parking {
 
   /**
    * {@code t}, woken (or never put in the line), runs with a cancellation instead of resuming:
-   * takes it out of the line and, if it had been woken for something still there (an item, a
-   * free slot), wakes the next one instead, so no wake-up is lost.
+   * takes it out of the line and, if it had been woken for something still there (an item, a free
+   * slot), wakes the next one instead, so no wake-up is lost.
    *
    * @param t the cancelled task
    */

@@ -25,28 +25,40 @@ final class PublisherIteration<T> extends PullIterator<T> {
 
   /** Where the items come from. */
   private final Flow.Publisher<? extends T> publisher;
+
   /** How many items are requested ahead. */
   private final int prefetch;
+
   /** After taking this many items, request as many again (three quarters of {@link #prefetch}). */
   private final int replenishAt;
+
   /** Items received and not yet taken, in order. */
   private final ConcurrentLinkedQueue<T> items = new ConcurrentLinkedQueue<>();
+
   /** The subscription, once onSubscribe came. */
   private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+
   /** A drain is posted to the loop and has not started yet. */
   private final AtomicBoolean drainPosted = new AtomicBoolean();
+
   /** onError's exception. */
   private volatile Throwable error;
+
   /** onComplete came. */
   private volatile boolean completed;
+
   /** The iteration ended or was closed: a late subscription is cancelled at once. */
   private volatile boolean closed;
+
   /** The loop of the task that first asked; set when subscribing. */
   private EventLoop loop;
+
   /** What a waiting hasNext() waits on, or null. Loop thread only. */
   private Future<Object> pending;
+
   /** Items taken since the last request. Loop thread only. */
   private int taken;
+
   /** The error was thrown to the consumer once: the iteration is over. Loop thread only. */
   private boolean errorDelivered;
 

@@ -4,28 +4,31 @@ import dev.coroutine.internal.Frames;
 import java.util.NoSuchElementException;
 
 /**
- * An {@link AsyncIterator} over a source that hands out one item per await: each {@link
- * #hasNext()} awaits the awaitable {@link #fetch()} returns (a {@code queue.get()}, a {@code
+ * An {@link AsyncIterator} over a source that hands out one item per await: each {@link #hasNext()}
+ * awaits the awaitable {@link #fetch()} returns (a {@code queue.get()}, a {@code
  * reader.readLine()}, ...) and keeps its result for {@link #next()}. How the source says it has
  * ended is the subclass's choice: {@code fetch()} returns null, the item is an end marker ({@link
  * #isEnd(Object)}), or the awaitable fails with an exception that means the end ({@link
  * #isEnd(Throwable)}). Any other failure is thrown at the {@code await(it.hasNext())} and the
  * iteration may go on (a cancelled or timed-out wait loses nothing of a queue or a stream).
  *
- * <p>Invariant: at most one fetch is awaited at a time ({@link #fetching}); {@link #hasValue}
- * holds between a {@code hasNext()} that found an item and the {@code next()} that takes it; once
- * {@link #ended}, nothing is fetched again. Closing ends the iteration, not the source: a queue or
- * a connection stays open for others.
+ * <p>Invariant: at most one fetch is awaited at a time ({@link #fetching}); {@link #hasValue} holds
+ * between a {@code hasNext()} that found an item and the {@code next()} that takes it; once {@link
+ * #ended}, nothing is fetched again. Closing ends the iteration, not the source: a queue or a
+ * connection stays open for others.
  *
  * @param <T> the type of the items
  */
 public abstract class PullIterator<T> implements AsyncIterator<T> {
   /** The item the last hasNext() found, until next() takes it. */
   private T value;
+
   /** {@link #value} is there for next(). */
   private boolean hasValue;
+
   /** The source has ended or the iteration was closed. */
   private boolean ended;
+
   /** A hasNext() awaits the source. */
   private boolean fetching;
 
@@ -53,8 +56,8 @@ public abstract class PullIterator<T> implements AsyncIterator<T> {
   }
 
   /**
-   * Whether {@code failure} of {@link #fetch()}'s awaitable marks the end of the source rather
-   * than being thrown (a queue shut down). False by default.
+   * Whether {@code failure} of {@link #fetch()}'s awaitable marks the end of the source rather than
+   * being thrown (a queue shut down). False by default.
    *
    * @param failure what the awaitable threw
    * @return true if it marks the end

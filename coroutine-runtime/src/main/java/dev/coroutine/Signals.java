@@ -30,17 +30,20 @@ final class Signals {
   /**
    * Signals the JVM needs for itself, which {@code sun.misc.Signal} would nevertheless let us take:
    * HotSpot suspends threads with SIGUSR2 (a Java handler there silently stops JFR's execution
-   * sampling) and ignores SIGPIPE natively so that writes to a closed pipe fail with an
-   * IOException instead.
+   * sampling) and ignores SIGPIPE natively so that writes to a closed pipe fail with an IOException
+   * instead.
    */
   private static final Set<String> RESERVED = Set.of("USR2", "PIPE");
 
   /** {@code new sun.misc.Signal(String)}, or null without {@code jdk.unsupported}. */
   private static final Constructor<?> NEW_SIGNAL;
+
   /** {@code sun.misc.Signal.handle(Signal, SignalHandler)}. */
   private static final Method HANDLE;
+
   /** {@code sun.misc.SignalHandler}, the interface our handlers implement by proxy. */
   private static final Class<?> HANDLER;
+
   /**
    * {@code sun.misc.SignalHandler.SIG_IGN}: what {@code handle} returns, installing nothing, for a
    * HUP, INT or TERM that the process was started with ignored (HotSpot never takes those over).
@@ -106,7 +109,8 @@ final class Signals {
     synchronized (INSTALLED) {
       Installed old = INSTALLED.get(name);
       Object previous =
-          install(name, s -> deliver(name)); // IllegalArgumentException: unknown or refused by the JVM
+          install(
+              name, s -> deliver(name)); // IllegalArgumentException: unknown or refused by the JVM
       INSTALLED.put(name, new Installed(loop, handler, old != null ? old.previous : previous));
     }
   }
@@ -144,14 +148,16 @@ final class Signals {
   /** Removes every handler of {@code loop} (it is closing). */
   static void removeAll(EventLoop loop) {
     synchronized (INSTALLED) {
-      INSTALLED.entrySet().removeIf(
-          e -> {
-            if (e.getValue().loop != loop) {
-              return false;
-            }
-            restore(e.getKey(), e.getValue().previous);
-            return true;
-          });
+      INSTALLED
+          .entrySet()
+          .removeIf(
+              e -> {
+                if (e.getValue().loop != loop) {
+                  return false;
+                }
+                restore(e.getKey(), e.getValue().previous);
+                return true;
+              });
     }
   }
 
@@ -222,6 +228,7 @@ final class Signals {
 
   /** Guards that one {@link Coroutines#run} at a time owns SIGINT. */
   private static final Object SIGINT_OWNER = new Object();
+
   /** The {@link SigintCancel} that owns SIGINT now, or null; guarded by {@link #SIGINT_OWNER}. */
   private static SigintCancel sigintOwner;
 
@@ -254,10 +261,13 @@ final class Signals {
   static final class SigintCancel {
     /** The loop running the main task. */
     private final EventLoop loop;
+
     /** The main task, cancelled by the first SIGINT. */
     private final Task<?> main;
+
     /** SIGINTs received. */
     private final AtomicInteger count = new AtomicInteger();
+
     /** The JVM's SIGINT handler before ours. */
     private Object previous;
 

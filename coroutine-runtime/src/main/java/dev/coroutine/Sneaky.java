@@ -4,7 +4,9 @@ package dev.coroutine;
 final class Sneaky {
   private Sneaky() {}
 
-  /** Throws {@code t} unchanged; declared to return so callers can write {@code throw rethrow(t)}. */
+  /**
+   * Throws {@code t} unchanged; declared to return so callers can write {@code throw rethrow(t)}.
+   */
   static RuntimeException rethrow(Throwable t) {
     throw Sneaky.<RuntimeException>doThrow(t);
   }

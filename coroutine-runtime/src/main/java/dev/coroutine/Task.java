@@ -5,11 +5,11 @@ import java.util.concurrent.CancellationException;
 /**
  * A coroutine scheduled on an event loop: asyncio's {@code Task}.
  *
- * <p>The task drives a chain of {@link AsyncFrame}s: the coroutine it wraps and the coroutines
- * that one awaits inline. Invariant: while the task is suspended, {@link #current} is the
- * innermost frame and {@link #waitingOn} is what it waits for; resuming runs {@link #current} and,
- * as each frame finishes, its caller, in a loop at the bottom of the Java stack (the trampoline),
- * so chains of any depth resume without growing the stack.
+ * <p>The task drives a chain of {@link AsyncFrame}s: the coroutine it wraps and the coroutines that
+ * one awaits inline. Invariant: while the task is suspended, {@link #current} is the innermost
+ * frame and {@link #waitingOn} is what it waits for; resuming runs {@link #current} and, as each
+ * frame finishes, its caller, in a loop at the bottom of the Java stack (the trampoline), so chains
+ * of any depth resume without growing the stack.
  *
  * <p>Cancellation is a request: {@link #cancel(String)} throws {@link CancellationException} into
  * the coroutine at the await where it is suspended (or at its next suspension if it is running),
@@ -38,33 +38,40 @@ import java.util.concurrent.CancellationException;
 public class Task<T> extends Future<T> {
   /** The innermost frame: resumed when the task next runs. */
   AsyncFrame<?> current;
+
   /**
    * What the task waits for: a Future, a Sleep, a {@link Parking} (a queue's line), {@link
    * AsyncFrame#YIELD}, or null.
    */
   Object waitingOn;
+
   /**
    * Number of cancellation requests not yet withdrawn by {@link #uncancel()}. A short, so that it
    * packs with {@link #mustCancel} and a sleeping task stays within its memory budget.
    */
   short cancelRequests;
+
   /** A cancellation is to be thrown in at the next resume or suspension. */
   boolean mustCancel;
+
   /** The number in the default name "Task-N". */
   final int id;
+
   /**
    * The loop's {@link EventLoop#clockMillis} when the task last suspended (or was created), for
-   * task dumps' "waited for". It fits the padding the object has anyway (with {@link
-   * Future#state} a byte, 56 bytes with compressed oops); written once per suspension, from a
-   * loop field, so a suspension reads no clock.
+   * task dumps' "waited for". It fits the padding the object has anyway (with {@link Future#state}
+   * a byte, 56 bytes with compressed oops); written once per suspension, from a loop field, so a
+   * suspension reads no clock.
    */
   int suspendedAt;
+
   /**
-   * The name given by the user (a String), the task's context (see {@link #contextSlot()}), both
-   * (a {@link Named}), or null: one slot, because few tasks have either, so that a task costs no
-   * more memory for context variables until some are used.
+   * The name given by the user (a String), the task's context (see {@link #contextSlot()}), both (a
+   * {@link Named}), or null: one slot, because few tasks have either, so that a task costs no more
+   * memory for context variables until some are used.
    */
   private Object nameOrContext;
+
   /** Neighbours in the loop's list of pending tasks (intrusive: no node allocated). */
   Task<?> prevLive, nextLive;
 
@@ -102,14 +109,13 @@ public class Task<T> extends Future<T> {
    */
   public void setName(String name) {
     Object context = contextSlot();
-    nameOrContext =
-        name == null ? context : context == null ? name : new Named(name, context);
+    nameOrContext = name == null ? context : context == null ? name : new Named(name, context);
   }
 
   /**
    * The task's own context: null (empty), an immutable {@link dev.coroutine.internal.ContextMap}
-   * (the task's private copy: a set replaces it), or a {@link Context} given to {@code
-   * createTask}, shared with its holder. See {@link Context.Cell}.
+   * (the task's private copy: a set replaces it), or a {@link Context} given to {@code createTask},
+   * shared with its holder. See {@link Context.Cell}.
    */
   final Object contextSlot() {
     Object o = nameOrContext;
@@ -135,6 +141,7 @@ public class Task<T> extends Future<T> {
   private static final class Named {
     /** The task's name. */
     final String name;
+
     /** The task's context, as {@link #contextSlot()}. */
     Object context;
 
@@ -157,8 +164,8 @@ public class Task<T> extends Future<T> {
   }
 
   /**
-   * Requests cancellation: a {@link CancellationException} carrying {@code message} is thrown
-   * into the coroutine where it awaits. Returns false if the task is already done.
+   * Requests cancellation: a {@link CancellationException} carrying {@code message} is thrown into
+   * the coroutine where it awaits. Returns false if the task is already done.
    */
   @Override
   public boolean cancel(String message) {
@@ -286,8 +293,8 @@ public class Task<T> extends Future<T> {
 
   /**
    * Resumes {@link #current} with a value or an exception, then each caller in turn as frames
-   * finish, until a frame suspends or the outermost finishes the task. {@code fromLoop}: called
-   * by the loop's pass (not by an eager start inside other code), so a lone yield may go on here.
+   * finish, until a frame suspends or the outermost finishes the task. {@code fromLoop}: called by
+   * the loop's pass (not by an eager start inside other code), so a lone yield may go on here.
    */
   final void drive(Object v, Throwable e, boolean fromLoop) {
     EventLoop l = loop;

@@ -25,34 +25,43 @@ import java.util.function.Function;
  * <p>Semantics (asyncio's): the first task to fail cancels the other tasks and the body (at its
  * current await); when everything has finished, all failures, the body's own included, are thrown
  * together as one {@link TaskGroupException}. Cancelled tasks are not failures. A cancellation of
- * the enclosing task from outside cancels every task of the group and then propagates as a
- * {@link CancellationException}; the group tells its own cancellation of the enclosing task from
- * one that came from outside with {@link Task#cancelling()} / {@link Task#uncancel()}. When the
- * group's errors take precedence over such an outside cancellation, the group requests it again
- * (asyncio 3.13), so the enclosing task is cancelled at its next await rather than losing it.
+ * the enclosing task from outside cancels every task of the group and then propagates as a {@link
+ * CancellationException}; the group tells its own cancellation of the enclosing task from one that
+ * came from outside with {@link Task#cancelling()} / {@link Task#uncancel()}. When the group's
+ * errors take precedence over such an outside cancellation, the group requests it again (asyncio
+ * 3.13), so the enclosing task is cancelled at its next await rather than losing it.
  *
- * <p>Invariant: {@link #tasks} holds the group's unfinished tasks; once the body has ended
- * ({@link #exiting}) the group waits on {@link #allDone} until it is empty.
+ * <p>Invariant: {@link #tasks} holds the group's unfinished tasks; once the body has ended ({@link
+ * #exiting}) the group waits on {@link #allDone} until it is empty.
  */
 public final class TaskGroup {
   /** The task that entered the group. */
   private Task<?> parent;
+
   /** Unfinished tasks of the group. */
   private final Set<Task<?>> tasks = new LinkedHashSet<>();
+
   /** Failures of tasks, in order. */
   private final List<Throwable> errors = new ArrayList<>();
+
   /** The body has ended; the group is waiting for its tasks. */
   private boolean exiting;
+
   /** The group is cancelling its tasks (after a failure or a cancellation). */
   private boolean aborting;
+
   /** The group cancelled {@link #parent} itself and must withdraw that with uncancel(). */
   private boolean parentCancelRequested;
+
   /** The group has finished: no more tasks can be created. */
   private boolean finished;
+
   /** Completed when the last task finishes while the group is exiting; null otherwise. */
   private Future<Void> allDone;
+
   /** The done-callback added to each task (one instance per group). */
   private final Consumer<Future<?>> onTaskDone = this::taskDone;
+
   /** The body, made from this group when the group is entered. */
   private final Function<TaskGroup, ? extends Coroutine<?>> body;
 
@@ -103,8 +112,8 @@ public final class TaskGroup {
 
   /**
    * Starts {@code coroutine} as a task named {@code name} of this group that runs in {@code
-   * context} (asyncio's {@code tg.create_task(coro, context=ctx)}); null for a copy of the
-   * current context, as {@link #createTask(Coroutine, String)}.
+   * context} (asyncio's {@code tg.create_task(coro, context=ctx)}); null for a copy of the current
+   * context, as {@link #createTask(Coroutine, String)}.
    *
    * @param <T> the type of the coroutine's result
    * @param coroutine the coroutine the task runs
@@ -217,7 +226,8 @@ public final class TaskGroup {
     if (propagate != null && errors.isEmpty()) {
       throw propagate;
     }
-    if (outcome instanceof Failed && !(((Failed) outcome).failure instanceof CancellationException)) {
+    if (outcome instanceof Failed
+        && !(((Failed) outcome).failure instanceof CancellationException)) {
       errors.add(((Failed) outcome).failure);
     }
     if (!errors.isEmpty()) {

@@ -22,7 +22,12 @@ public class TaskGroupException extends RuntimeException {
   public TaskGroupException(String message, List<? extends Throwable> exceptions) {
     // no cause, as asyncio's `raise ExceptionGroup(...) from None`: the failures are peers, and
     // each is attached as suppressed, so a stack trace shows them all
-    super(message + " (" + exceptions.size() + " sub-exception" + (exceptions.size() == 1 ? ")" : "s)"));
+    super(
+        message
+            + " ("
+            + exceptions.size()
+            + " sub-exception"
+            + (exceptions.size() == 1 ? ")" : "s)"));
     this.exceptions = List.copyOf(exceptions);
     for (Throwable t : this.exceptions) {
       addSuppressed(t);

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
  * A coroutine handed to a loop by {@link Coroutines#runCoroutineThreadsafe}: the callback that
  * starts its task on the loop, then the task's done-callback that completes {@link #result}.
  *
- * <p>Invariant: {@link #result} completes exactly once: with the task's outcome, cancelled when
- * the caller cancels it, or exceptionally when the loop is closed before the task finished ({@link
+ * <p>Invariant: {@link #result} completes exactly once: with the task's outcome, cancelled when the
+ * caller cancels it, or exceptionally when the loop is closed before the task finished ({@link
  * EventLoop#close()} finds the submission in its inbox or among a pending task's callbacks), so a
  * caller blocked in {@code get()} is never left waiting on a closed loop.
  *
@@ -18,8 +18,10 @@ import java.util.function.Consumer;
 final class ThreadsafeSubmission<T> implements Runnable, Consumer<Future<T>> {
   /** The coroutine to run. */
   private final Coroutine<T> coroutine;
+
   /** The loop it runs on. */
   private final EventLoop loop;
+
   /** What the submitting thread holds. */
   final CompletableFuture<T> result = new CompletableFuture<>();
 

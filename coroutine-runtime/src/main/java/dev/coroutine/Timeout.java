@@ -30,31 +30,41 @@ import java.util.function.Function;
 public final class Timeout {
   /** Not entered yet. */
   private static final int CREATED = 0;
+
   /** The body is running, the deadline has not passed. */
   private static final int ENTERED = 1;
+
   /** The deadline passed: the task was cancelled, the body is unwinding. */
   private static final int EXPIRING = 2;
+
   /** The body ended after the deadline passed. */
   private static final int EXPIRED = 3;
+
   /** The body ended before the deadline. */
   private static final int EXITED = 4;
 
   /** One of {@link #CREATED} .. {@link #EXITED}. */
   private int state;
+
   /** Deadline in loop seconds ({@link EventLoop#time()}), or NaN for none. */
   private double when;
+
   /** The task running the body; set on entry. */
   private Task<?> task;
+
   /** The task's {@link Task#cancelling()} count on entry. */
   private int cancellingOnEntry;
+
   /** The pending expiry callback, or null. */
   private Handle handle;
+
   /** The body, or the function that makes it from this object. */
   private final Object body;
+
   /**
-   * For a deadline taken on entry ({@code wait_for}'s): the delay added to the loop's time when
-   * the body starts (through {@link Deadlines}, as every delay); null when {@link #when} was fixed
-   * at creation, or there is no deadline.
+   * For a deadline taken on entry ({@code wait_for}'s): the delay added to the loop's time when the
+   * body starts (through {@link Deadlines}, as every delay); null when {@link #when} was fixed at
+   * creation, or there is no deadline.
    */
   private final Duration delayOnEntry;
 
@@ -105,7 +115,9 @@ public final class Timeout {
   public void rescheduleAt(double when) {
     if (state != ENTERED) {
       throw new IllegalStateException(
-          state == CREATED ? "Timeout has not been entered" : "Cannot reschedule a finished or expiring timeout");
+          state == CREATED
+              ? "Timeout has not been entered"
+              : "Cannot reschedule a finished or expiring timeout");
     }
     this.when = when;
     if (handle != null) {

@@ -1,14 +1,16 @@
 package dev.coroutine;
 
 /**
- * An entry of the loop's timer heap: a timer {@link Handle}, or a task's sleep. Entries are
- * ordered by deadline, then by the order they were scheduled (FIFO for equal deadlines).
+ * An entry of the loop's timer heap: a timer {@link Handle}, or a task's sleep. Entries are ordered
+ * by deadline, then by the order they were scheduled (FIFO for equal deadlines).
  */
 abstract class TimerEntry {
   /** Deadline in loop nanoseconds; before scheduling a sleep it holds the delay. */
   long when;
+
   /** Scheduling order, breaks ties between equal deadlines (compared wrap-around safe). */
   int seq;
+
   /** {@link #heapIndex} of an entry that is not scheduled. */
   static final int NOT_SCHEDULED = -1;
 

@@ -3,47 +3,56 @@ package dev.coroutine;
 import java.util.Arrays;
 
 /**
- * The loop's timers in deadline order: a binary min-heap with O(log n) removal, plus a FIFO run
- * for the common case of deadlines that only grow (every {@code sleep(1 s)} started after the
- * previous one ends no sooner). An entry that is no earlier than the run's last one is appended
- * to the run, and the earliest timer is the first of the run or the top of the heap. Firing from
- * the run is a read and an increment instead of a sift-down through a heap of a million entries,
- * each step of which touches another entry's memory.
+ * The loop's timers in deadline order: a binary min-heap with O(log n) removal, plus a FIFO run for
+ * the common case of deadlines that only grow (every {@code sleep(1 s)} started after the previous
+ * one ends no sooner). An entry that is no earlier than the run's last one is appended to the run,
+ * and the earliest timer is the first of the run or the top of the heap. Firing from the run is a
+ * read and an increment instead of a sift-down through a heap of a million entries, each step of
+ * which touches another entry's memory.
  *
- * <p>Positions are kept in {@link TimerEntry#heapIndex}: {@code i >= 0} in the heap, {@code -2 -
- * (j & RUN_INDEX_BITS)} at index {@code j} of the run, {@link TimerEntry#NOT_SCHEDULED} in
- * neither. Run indexes are unmasked (slot {@code j & (capacity - 1)}) and only ever grow, so
- * growing the ring moves no entry to another index: a resize copies the slots and touches no
- * entry (a million sleepers' entries are not all written again). An entry removed from the middle
- * of the run leaves a null slot, skipped when the run's head reaches it; when such slots
- * outnumber the live entries the run is compacted, so cancelled timers behind a long-lived one
- * (a pending one-hour timer, then millions of cancelled timeouts) do not keep their slots.
+ * <p>Positions are kept in {@link TimerEntry#heapIndex}: {@code i >= 0} in the heap, {@code -2 - (j
+ * & RUN_INDEX_BITS)} at index {@code j} of the run, {@link TimerEntry#NOT_SCHEDULED} in neither.
+ * Run indexes are unmasked (slot {@code j & (capacity - 1)}) and only ever grow, so growing the
+ * ring moves no entry to another index: a resize copies the slots and touches no entry (a million
+ * sleepers' entries are not all written again). An entry removed from the middle of the run leaves
+ * a null slot, skipped when the run's head reaches it; when such slots outnumber the live entries
+ * the run is compacted, so cancelled timers behind a long-lived one (a pending one-hour timer, then
+ * millions of cancelled timeouts) do not keep their slots.
  */
 final class TimerHeap {
   private static final int MIN_CAPACITY = 64;
+
   /**
    * The low bits of a run index kept in an entry: the ring's capacity never exceeds 2^30, so these
    * bits give the slot, and the encoded position stays negative whatever the unmasked index.
    */
   private static final int RUN_INDEX_BITS = (1 << 30) - 1;
+
   /** The run's largest ring; past it entries go to the heap (which has no such limit). */
   private static final int MAX_RUN_CAPACITY = RUN_INDEX_BITS + 1;
 
   /** The heap array; entries [0, heapSize) are live. */
   private TimerEntry[] heap = new TimerEntry[MIN_CAPACITY];
+
   /** Number of entries in the heap. */
   private int heapSize;
 
-  /** The run: a ring whose capacity is a power of two; live entries or null slots in [head, tail). */
+  /**
+   * The run: a ring whose capacity is a power of two; live entries or null slots in [head, tail).
+   */
   private TimerEntry[] run = new TimerEntry[MIN_CAPACITY];
+
   /** Index (unmasked) of the run's first slot. */
   private int head;
+
   /** Index (unmasked) after the run's last slot. */
   private int tail;
+
   /** Deadline and sequence of the run's last entry added: an entry joins the run if not before. */
   private long lastWhen;
 
   private int lastSeq;
+
   /** Number of live entries in the run (slots in [head, tail) that are not null). */
   private int runSize;
 
@@ -147,10 +156,10 @@ final class TimerHeap {
   }
 
   /**
-   * Moves the run's live entries to the front of a ring sized for them (their run indexes
-   * change): a live entry at the head no longer keeps every removed slot behind it. Called when
-   * removed slots outnumber live entries, so its cost, linear in the slots, is paid for by those
-   * removals (asyncio compacts its heap at the same ratio). Returns true if it made room.
+   * Moves the run's live entries to the front of a ring sized for them (their run indexes change):
+   * a live entry at the head no longer keeps every removed slot behind it. Called when removed
+   * slots outnumber live entries, so its cost, linear in the slots, is paid for by those removals
+   * (asyncio compacts its heap at the same ratio). Returns true if it made room.
    */
   private boolean compactRun() {
     TimerEntry[] r = run;

@@ -8,12 +8,12 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * _log_traceback}): if nobody does, the loop's exception handler hears of it when the future is
  * collected or, at the latest, when the loop closes, in and out of debug mode.
  *
- * <p>Invariant: {@link #state} goes from {@link #WATCHING} to exactly one of {@link #RETRIEVED}
- * or {@link #REPORTED}, so an exception is reported at most once and never after it was read.
- * A watch holds no reference to its future (the {@link Cleaner} must see the future become
- * unreachable); while watching it sits in its loop's list ({@link #prev}/{@link #next}), which
- * {@link EventLoop#close()} reports. It is kept in {@link Future#callbacks}, a slot a finished
- * future no longer uses, so no future carries a field for it.
+ * <p>Invariant: {@link #state} goes from {@link #WATCHING} to exactly one of {@link #RETRIEVED} or
+ * {@link #REPORTED}, so an exception is reported at most once and never after it was read. A watch
+ * holds no reference to its future (the {@link Cleaner} must see the future become unreachable);
+ * while watching it sits in its loop's list ({@link #prev}/{@link #next}), which {@link
+ * EventLoop#close()} reports. It is kept in {@link Future#callbacks}, a slot a finished future no
+ * longer uses, so no future carries a field for it.
  *
  * <p>Cost: nothing on the success path; on a failure that a task awaits (the common case) nothing
  * either, since the awaiting task retrieves it at once (see {@link Future#setException}); on other
@@ -28,16 +28,22 @@ final class UnretrievedFailure implements Runnable {
 
   /** The loop whose exception handler gets the report, or null for a future never bound. */
   private final EventLoop loop;
+
   /** The task's name, or null for a plain future (kept: the future is gone when reported). */
   private final String taskName;
+
   /** The exception it failed with. */
   final Throwable exception;
+
   /** Where the future (task) was created, in debug mode; else null. */
   private final StackTraceElement[] site;
+
   /** {@link #WATCHING}, {@link #RETRIEVED} or {@link #REPORTED}. */
   private volatile int state;
+
   /** The registration with the cleaner, dropped when the exception is retrieved. */
   private Cleaner.Cleanable cleanable;
+
   /** Neighbours in the loop's list of watches (guarded by the loop's list lock). */
   UnretrievedFailure prev, next;
 
@@ -104,10 +110,10 @@ final class UnretrievedFailure implements Runnable {
   }
 
   /**
-   * The cleaner's action, when the future was collected: reports unless retrieved or reported.
-   * On the cleaner thread: while the loop runs, the report is handed to the loop's thread (the
-   * exception handler runs there, as every other report); a loop that is not running may never
-   * run again, so the report is made here, as asyncio reports from wherever the GC ran.
+   * The cleaner's action, when the future was collected: reports unless retrieved or reported. On
+   * the cleaner thread: while the loop runs, the report is handed to the loop's thread (the
+   * exception handler runs there, as every other report); a loop that is not running may never run
+   * again, so the report is made here, as asyncio reports from wherever the GC ran.
    */
   @Override
   public void run() {

@@ -19,10 +19,14 @@ class AsCompletedTest extends TestBase {
     Coroutine<Object> c = Co.seq(v -> null);
     for (Coroutine<Object> next : cs) {
       Coroutine<Object> before = c;
-      c = Co.seq(v -> Co.await(before), v -> Co.await(Co.steps(x -> Co.await(next)).onError(e -> e).build()), v -> {
-        out.add(v);
-        return null;
-      });
+      c =
+          Co.seq(
+              v -> Co.await(before),
+              v -> Co.await(Co.steps(x -> Co.await(next)).onError(e -> e).build()),
+              v -> {
+                out.add(v);
+                return null;
+              });
     }
     Coroutine<Object> all = c;
     run(all);
@@ -33,11 +37,14 @@ class AsCompletedTest extends TestBase {
   void asCompleted_yieldsInFinishingOrder_withFailures() {
     IllegalStateException boom = new IllegalStateException();
     List<Object> holder = new ArrayList<>();
-    run(Co.seq(v -> {
-      holder.addAll(Coroutines.asCompleted(
-          List.of(after(30, "slow"), failAfter(10, boom), after(1, "fast"))));
-      return null;
-    }));
+    run(
+        Co.seq(
+            v -> {
+              holder.addAll(
+                  Coroutines.asCompleted(
+                      List.of(after(30, "slow"), failAfter(10, boom), after(1, "fast"))));
+              return null;
+            }));
     @SuppressWarnings("unchecked")
     List<Coroutine<Object>> cs = (List<Coroutine<Object>>) (List<?>) holder;
     assertThat(drain(cs)).containsExactly("fast", boom, "slow");
@@ -46,12 +53,16 @@ class AsCompletedTest extends TestBase {
   @Test
   void asCompleted_timeout_remainingThrowTimeout() {
     List<Object> holder = new ArrayList<>();
-    run(Co.seq(v -> {
-      // a generous timeout: "fast" must win even when a loaded machine stalls the loop
-      holder.addAll(Coroutines.asCompleted(List.of(after(1, "fast"), after(3_600_000, "never")),
-          Duration.ofMillis(1_000)));
-      return null;
-    }));
+    run(
+        Co.seq(
+            v -> {
+              // a generous timeout: "fast" must win even when a loaded machine stalls the loop
+              holder.addAll(
+                  Coroutines.asCompleted(
+                      List.of(after(1, "fast"), after(3_600_000, "never")),
+                      Duration.ofMillis(1_000)));
+              return null;
+            }));
     @SuppressWarnings("unchecked")
     List<Coroutine<Object>> cs = (List<Coroutine<Object>>) (List<?>) holder;
     List<Object> out = drain(cs);

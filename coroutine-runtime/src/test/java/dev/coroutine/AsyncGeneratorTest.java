@@ -26,10 +26,11 @@ class AsyncGeneratorTest extends TestBase {
   private static Coroutine<Object> emitFrom(
       Emitter<Object> out, List<String> log, Object[] values, int i) {
     if (i == values.length) {
-      return Co.seq(v -> {
-        log.add("producer returns");
-        return null;
-      });
+      return Co.seq(
+          v -> {
+            log.add("producer returns");
+            return null;
+          });
     }
     return Co.seq(
         v -> {
@@ -226,8 +227,7 @@ class AsyncGeneratorTest extends TestBase {
                             })
                         .build())
             .iterator();
-    assertThatThrownBy(
-            () -> run(Co.seq(v -> Co.await(it.hasNext()), v -> Co.await(it.aclose()))))
+    assertThatThrownBy(() -> run(Co.seq(v -> Co.await(it.hasNext()), v -> Co.await(it.aclose()))))
         .isSameAs(cleanupFailed);
     assertThat(run(it.hasNext())).isFalse();
   }
@@ -241,8 +241,7 @@ class AsyncGeneratorTest extends TestBase {
                         .onError(e -> Co.await(out.emit("ignored the exit")))
                         .build())
             .iterator();
-    assertThatThrownBy(
-            () -> run(Co.seq(v -> Co.await(it.hasNext()), v -> Co.await(it.aclose()))))
+    assertThatThrownBy(() -> run(Co.seq(v -> Co.await(it.hasNext()), v -> Co.await(it.aclose()))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("emitted a value after it was closed");
   }
@@ -458,16 +457,19 @@ class AsyncGeneratorTest extends TestBase {
                         v -> Co.await(Coroutines.sleep(1)),
                         v -> Co.await(out.emit(Coroutines.currentTask()))))
             .iterator();
-    Task<Object> a = loop.createTask(Co.seq(v -> Co.await(it.hasNext()), v -> tasks.add(it.next())));
+    Task<Object> a =
+        loop.createTask(Co.seq(v -> Co.await(it.hasNext()), v -> tasks.add(it.next())));
     loop.runUntilComplete(a);
-    Task<Object> b = loop.createTask(Co.seq(v -> Co.await(it.hasNext()), v -> tasks.add(it.next())));
+    Task<Object> b =
+        loop.createTask(Co.seq(v -> Co.await(it.hasNext()), v -> tasks.add(it.next())));
     loop.runUntilComplete(b);
     assertThat(tasks).containsExactly(a, b);
   }
 
   @Test
   void aGeneratorConsumingAnother_passesValuesThrough() {
-    AsyncIterable<Object> inner = Coroutines.generate(out -> emitting(out, new ArrayList<>(), 1, 2, 3));
+    AsyncIterable<Object> inner =
+        Coroutines.generate(out -> emitting(out, new ArrayList<>(), 1, 2, 3));
     AsyncIterable<Object> doubled =
         Coroutines.generate(
             out -> {

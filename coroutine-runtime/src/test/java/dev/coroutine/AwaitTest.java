@@ -28,9 +28,12 @@ class AwaitTest extends TestBase {
   @Test
   void inlineAwaitChain_100000Deep_failurePropagatesThroughAllFrames() {
     IOException boom = new IOException("deep");
-    Coroutine<Object> c = Co.seq(v -> Co.await(Coroutines.sleep(0)), v -> {
-      throw boom;
-    });
+    Coroutine<Object> c =
+        Co.seq(
+            v -> Co.await(Coroutines.sleep(0)),
+            v -> {
+              throw boom;
+            });
     for (int i = 0; i < 100_000; i++) {
       Coroutine<Object> inner = c;
       c = Co.seq(v -> Co.await(inner));
@@ -43,12 +46,14 @@ class AwaitTest extends TestBase {
   void awaitFinishedFuture_continuesWithoutSuspending() {
     Future<String> f = loop.createFuture();
     f.setResult("ready");
-    Object r = runSteps(v -> {
-      Task<?> t = Coroutines.currentTask();
-      Object got = AsyncFrame.await(f, t.current);
-      assertThat(got).isEqualTo("ready"); // not SUSPEND: no loop trip
-      return got;
-    });
+    Object r =
+        runSteps(
+            v -> {
+              Task<?> t = Coroutines.currentTask();
+              Object got = AsyncFrame.await(f, t.current);
+              assertThat(got).isEqualTo("ready"); // not SUSPEND: no loop trip
+              return got;
+            });
     assertThat(r).isEqualTo("ready");
   }
 
@@ -56,12 +61,19 @@ class AwaitTest extends TestBase {
   void checkedException_travelsUnchanged_sameInstance() {
     IOException io = new IOException("disk");
     Future<Object> f = loop.createFuture();
-    Coroutine<Object> failing = Co.seq(v -> Co.await(Coroutines.sleep(1)), v -> {
-      throw io;
-    });
-    Object caught = runSteps(v -> Co.await(Co.steps(x -> Co.await(failing))
-        .onError(e -> e) // catch around the await: gets the very instance
-        .build()));
+    Coroutine<Object> failing =
+        Co.seq(
+            v -> Co.await(Coroutines.sleep(1)),
+            v -> {
+              throw io;
+            });
+    Object caught =
+        runSteps(
+            v ->
+                Co.await(
+                    Co.steps(x -> Co.await(failing))
+                        .onError(e -> e) // catch around the await: gets the very instance
+                        .build()));
     assertThat(caught).isSameAs(io);
     loop.callSoon(() -> f.setException(io));
     assertThatThrownBy(() -> run(Co.awaiting(f))).isSameAs(io);
@@ -70,21 +82,28 @@ class AwaitTest extends TestBase {
   @Test
   void exceptionFromAwaitedTask_isSameInstance() {
     Error err = new AssertionError("an Error, too");
-    Task<Object> t = loop.createTask(Co.seq(v -> Co.await(Coroutines.sleep(1)), v -> {
-      throw err;
-    }));
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> Co.await(Coroutines.sleep(1)),
+                v -> {
+                  throw err;
+                }));
     assertThatThrownBy(() -> run(Co.awaiting(t))).isSameAs(err);
   }
 
   @Test
   void finallyRuns_whenAwaitedCoroutineFails() {
     RuntimeException boom = new RuntimeException();
-    Coroutine<Object> c = Co.steps(v -> Co.await(Coroutines.sleep(0)), v -> {
-          expect(1);
-          throw boom;
-        })
-        .onFinally(() -> expect(2))
-        .build();
+    Coroutine<Object> c =
+        Co.steps(
+                v -> Co.await(Coroutines.sleep(0)),
+                v -> {
+                  expect(1);
+                  throw boom;
+                })
+            .onFinally(() -> expect(2))
+            .build();
     assertThatThrownBy(() -> run(c)).isSameAs(boom);
     finish(3);
   }
@@ -107,13 +126,17 @@ class AwaitTest extends TestBase {
 
   @Test
   void sleepZero_yieldsToLoopOnce() {
-    Task<Object> t = loop.createTask(Co.seq(v -> {
-      expect(1);
-      return Co.await(Coroutines.sleep(0));
-    }, v -> {
-      expect(3);
-      return null;
-    }));
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  expect(1);
+                  return Co.await(Coroutines.sleep(0));
+                },
+                v -> {
+                  expect(3);
+                  return null;
+                }));
     loop.callSoon(() -> expect(2)); // queued behind the task: runs while it yields
     loop.runUntilComplete(t);
     finish(4);
@@ -124,13 +147,16 @@ class AwaitTest extends TestBase {
     CompletableFuture<String> cf = new CompletableFuture<>();
     Thread completer = new Thread(() -> cf.complete("from thread"));
     Thread loopThread = Thread.currentThread();
-    Object r = runSteps(v -> {
-      completer.start();
-      return Co.await(cf);
-    }, v -> {
-      assertThat(Thread.currentThread()).isSameAs(loopThread);
-      return v;
-    });
+    Object r =
+        runSteps(
+            v -> {
+              completer.start();
+              return Co.await(cf);
+            },
+            v -> {
+              assertThat(Thread.currentThread()).isSameAs(loopThread);
+              return v;
+            });
     assertThat(r).isEqualTo("from thread");
     completer.join();
   }
@@ -175,7 +201,8 @@ class AwaitTest extends TestBase {
         .isInstanceOf(java.lang.reflect.InvocationTargetException.class)
         .cause()
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("through reflection or a method handle from " + AwaitTest.class.getName())
+        .hasMessageContaining(
+            "through reflection or a method handle from " + AwaitTest.class.getName())
         .hasMessageContaining("call it directly");
     java.lang.invoke.MethodHandle h =
         java.lang.invoke.MethodHandles.lookup()
@@ -185,6 +212,7 @@ class AwaitTest extends TestBase {
                 java.lang.invoke.MethodType.methodType(Object.class, Awaitable.class));
     assertThatThrownBy(() -> h.invoke(Coroutines.done()))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("through reflection or a method handle from " + AwaitTest.class.getName());
+        .hasMessageContaining(
+            "through reflection or a method handle from " + AwaitTest.class.getName());
   }
 }

@@ -9,8 +9,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Waves of timers cancelled behind one long-lived timer (a pending one-hour timer, then millions
- * of timeouts that never expire): the loop must give their memory back whatever else is pending.
+ * Waves of timers cancelled behind one long-lived timer (a pending one-hour timer, then millions of
+ * timeouts that never expire): the loop must give their memory back whatever else is pending.
  * Before the timer run compacted, 10 million cancelled waitFors retained 70 MB. Sizes scale with
  * {@code -Dcoroutine.stress.scale} (1: 2 million raw timers and 200,000 waitFors).
  */

@@ -58,7 +58,8 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
 
     @Override
     public void log(Level level, ResourceBundle bundle, String format, Object... params) {
-      String msg = params == null || params.length == 0 ? format : MessageFormat.format(format, params);
+      String msg =
+          params == null || params.length == 0 ? format : MessageFormat.format(format, params);
       log(level, bundle, msg, (Throwable) null);
     }
   }

@@ -10,8 +10,8 @@ import java.util.function.Function;
  * <p>Each {@link Step} gets the value of the previous step (or of the await it asked for) and
  * returns either {@link #await(Object) Co.await(x)}, to await {@code x} and hand its value to the
  * next step, or any other value, handed on as is. The last value is the coroutine's result. An
- * optional {@code onError} handler plays a {@code catch (Throwable)} around all steps (it returns
- * a value, {@code Co.await(x)}, or throws) and {@code onFinally} a {@code finally}.
+ * optional {@code onError} handler plays a {@code catch (Throwable)} around all steps (it returns a
+ * value, {@code Co.await(x)}, or throws) and {@code onFinally} a {@code finally}.
  *
  * <pre>{@code
  * Co.seq(v -> Co.await(sleep(10)), v -> { log.add("woke"); return 42; })
@@ -62,8 +62,10 @@ public final class Co {
   public static final class Builder<T> {
     /** The steps. */
     private final Step[] steps;
+
     /** The catch handler or null. */
     private Function<Throwable, Object> onError;
+
     /** The finally action or null. */
     private Runnable onFinally;
 
@@ -71,7 +73,10 @@ public final class Co {
       this.steps = steps;
     }
 
-    /** {@code catch (Throwable e)} around the steps: returns a value, {@code Co.await(x)}, or throws. */
+    /**
+     * {@code catch (Throwable e)} around the steps: returns a value, {@code Co.await(x)}, or
+     * throws.
+     */
     public Builder<T> onError(ThrowingFunction handler) {
       this.onError =
           e -> {
@@ -106,8 +111,8 @@ public final class Co {
   }
 
   /**
-   * The state machine: label 0 starts, 1 resumes after a step's await (prims[0] = next step),
-   * 2 resumes after the catch handler's await.
+   * The state machine: label 0 starts, 1 resumes after a step's await (prims[0] = next step), 2
+   * resumes after the catch handler's await.
    */
   private static Object body(AsyncFrame<?> f) throws Throwable {
     if (f.label < 0) {

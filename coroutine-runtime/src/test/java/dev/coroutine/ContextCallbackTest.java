@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Callbacks and thread hand-offs carry contexts (asyncio's call_soon/call_later/call_at/
- * add_done_callback with and without {@code context=}, to_thread): a callback runs in a copy of
- * the context current when it was scheduled, or in the one passed.
+ * add_done_callback with and without {@code context=}, to_thread): a callback runs in a copy of the
+ * context current when it was scheduled, or in the one passed.
  */
 class ContextCallbackTest extends TestBase {
   private static final ContextVar<String> VAR = new ContextVar<>("var", "unset");
@@ -39,10 +39,12 @@ class ContextCallbackTest extends TestBase {
           loop.callLater(0.001, () -> cb("later"));
           VAR.set("third");
           loop.callAt(loop.time() + 0.002, () -> cb("at"));
-          loop.callLater(Duration.ofMillis(3), () -> {
-            cb("later-duration");
-            fired.setResult(null);
-          });
+          loop.callLater(
+              Duration.ofMillis(3),
+              () -> {
+                cb("later-duration");
+                fired.setResult(null);
+              });
           VAR.set("fourth"); // after every scheduling: seen by nobody but this task
           return Co.await(fired);
         },
@@ -51,8 +53,8 @@ class ContextCallbackTest extends TestBase {
           return null;
         });
     assertThat(log)
-        .containsExactly("soon:first", "later:second", "at:third", "later-duration:third",
-            "task:fourth");
+        .containsExactly(
+            "soon:first", "later:second", "at:third", "later-duration:third", "task:fourth");
   }
 
   @Test
@@ -69,10 +71,13 @@ class ContextCallbackTest extends TestBase {
           Future<Void> fired = loop.createFuture();
           loop.callLater(0.001, () -> cb("later"), ctx);
           loop.callLater(Duration.ofMillis(1), () -> cb("later-duration"), ctx);
-          loop.callAt(loop.time() + 0.002, () -> {
-            cb("at");
-            fired.setResult(null);
-          }, ctx);
+          loop.callAt(
+              loop.time() + 0.002,
+              () -> {
+                cb("at");
+                fired.setResult(null);
+              },
+              ctx);
           return Co.await(fired);
         },
         v -> {
@@ -80,19 +85,24 @@ class ContextCallbackTest extends TestBase {
           return null;
         });
     assertThat(log)
-        .containsExactly("soon:in ctx", "later:set by soon", "later-duration:set by later",
-            "at:set by later-duration", "task:task");
+        .containsExactly(
+            "soon:in ctx",
+            "later:set by soon",
+            "later-duration:set by later",
+            "at:set by later-duration",
+            "task:task");
     assertThat(ctx.get(VAR)).isEqualTo("set by at");
   }
 
   @Test
   void explicitContext_alreadyEntered_failsTheCallback_withIllegalState() {
     Context ctx = new Context();
-    ctx.run(() -> {
-      loop.callSoon(() -> log.add("ran"), ctx);
-      loop.callSoon(loop::stop);
-      loop.runForever(); // ctx is entered by this thread while the loop runs the callback
-    });
+    ctx.run(
+        () -> {
+          loop.callSoon(() -> log.add("ran"), ctx);
+          loop.callSoon(loop::stop);
+          loop.runForever(); // ctx is entered by this thread while the loop runs the callback
+        });
     assertThat(log).isEmpty();
     assertThat(loopErrors).hasSize(1);
     assertThat(loopErrors.get(0).exception())
@@ -124,16 +134,17 @@ class ContextCallbackTest extends TestBase {
 
   @Test
   void removeDoneCallback_findsACallbackAddedInANonEmptyContext() {
-    runSteps(v -> {
-      VAR.set("x");
-      Future<Integer> fut = loop.createFuture();
-      Consumer<Future<Integer>> cb = f -> log.add("must not run");
-      fut.addDoneCallback(cb);
-      fut.addDoneCallback(cb, new Context());
-      assertThat(fut.removeDoneCallback(cb)).isEqualTo(2);
-      fut.setResult(1);
-      return Co.await(Coroutines.sleep(0));
-    });
+    runSteps(
+        v -> {
+          VAR.set("x");
+          Future<Integer> fut = loop.createFuture();
+          Consumer<Future<Integer>> cb = f -> log.add("must not run");
+          fut.addDoneCallback(cb);
+          fut.addDoneCallback(cb, new Context());
+          assertThat(fut.removeDoneCallback(cb)).isEqualTo(2);
+          fut.setResult(1);
+          return Co.await(Coroutines.sleep(0));
+        });
     assertThat(log).isEmpty();
   }
 
@@ -145,22 +156,31 @@ class ContextCallbackTest extends TestBase {
       runSteps(
           v -> {
             VAR.set("caller");
-            return Co.await(loop.runInExecutor(one, () -> {
-              log.add("worker:" + VAR.get());
-              VAR.set("worker"); // stays in the job's copy
-              return null;
-            }));
+            return Co.await(
+                loop.runInExecutor(
+                    one,
+                    () -> {
+                      log.add("worker:" + VAR.get());
+                      VAR.set("worker"); // stays in the job's copy
+                      return null;
+                    }));
           },
-          v -> Co.await(Coroutines.toThread(() -> {
-            log.add("toThread:" + VAR.get());
-            return null;
-          })),
+          v ->
+              Co.await(
+                  Coroutines.toThread(
+                      () -> {
+                        log.add("toThread:" + VAR.get());
+                        return null;
+                      })),
           v -> {
             VAR.set("second");
-            return Co.await(loop.runInExecutor(one, () -> {
-              log.add("worker again:" + VAR.get());
-              return null;
-            }));
+            return Co.await(
+                loop.runInExecutor(
+                    one,
+                    () -> {
+                      log.add("worker again:" + VAR.get());
+                      return null;
+                    }));
           },
           v -> {
             log.add("task:" + VAR.get());
@@ -172,8 +192,7 @@ class ContextCallbackTest extends TestBase {
       one.shutdown();
     }
     assertThat(log)
-        .containsExactly("worker:caller", "toThread:caller", "worker again:second",
-            "task:second");
+        .containsExactly("worker:caller", "toThread:caller", "worker again:second", "task:second");
   }
 
   @Test
@@ -187,23 +206,26 @@ class ContextCallbackTest extends TestBase {
       while (!loop.isRunning()) {
         Thread.onSpinWait();
       }
-      caller.run(() -> {
-        VAR.set("submitter");
-        Coroutines.runCoroutineThreadsafe(
-                Co.seq(v -> {
-                  String s = VAR.get();
-                  VAR.set("task"); // its copy, not the submitter's
-                  return s;
-                }),
-                loop)
-            .whenComplete((r, e) -> {
-              if (e != null) {
-                seen.completeExceptionally(e);
-              } else {
-                seen.complete((String) r);
-              }
-            });
-      });
+      caller.run(
+          () -> {
+            VAR.set("submitter");
+            Coroutines.runCoroutineThreadsafe(
+                    Co.seq(
+                        v -> {
+                          String s = VAR.get();
+                          VAR.set("task"); // its copy, not the submitter's
+                          return s;
+                        }),
+                    loop)
+                .whenComplete(
+                    (r, e) -> {
+                      if (e != null) {
+                        seen.completeExceptionally(e);
+                      } else {
+                        seen.complete((String) r);
+                      }
+                    });
+          });
       assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo("submitter");
       assertThat(caller.get(VAR)).isEqualTo("submitter");
     } finally {
@@ -216,10 +238,11 @@ class ContextCallbackTest extends TestBase {
   void close_stillFailsAThreadsafeSubmission_madeInANonEmptyContext() {
     Context caller = new Context();
     CompletableFuture<Object> f =
-        caller.run(() -> {
-          VAR.set("submitter");
-          return Coroutines.runCoroutineThreadsafe(Co.seq(v -> "never"), loop);
-        });
+        caller.run(
+            () -> {
+              VAR.set("submitter");
+              return Coroutines.runCoroutineThreadsafe(Co.seq(v -> "never"), loop);
+            });
     loop.close(); // the loop never ran: the submission is refused, not dropped
     assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
         .hasCauseInstanceOf(IllegalStateException.class)
@@ -230,10 +253,11 @@ class ContextCallbackTest extends TestBase {
   void close_stillFailsAStartedThreadsafeSubmission_madeInANonEmptyContext() {
     Context caller = new Context();
     CompletableFuture<Object> f =
-        caller.run(() -> {
-          VAR.set("submitter");
-          return Coroutines.runCoroutineThreadsafe(Co.awaiting(loop.createFuture()), loop);
-        });
+        caller.run(
+            () -> {
+              VAR.set("submitter");
+              return Coroutines.runCoroutineThreadsafe(Co.awaiting(loop.createFuture()), loop);
+            });
     loop.stop();
     loop.runForever(); // one pass: the submission runs and creates its task
     assertThat(loop.pendingTasks()).hasSize(1);
@@ -251,11 +275,13 @@ class ContextCallbackTest extends TestBase {
           v -> {
             Future<Void> readable = loop.createFuture();
             VAR.set("registered");
-            loop.addReader(pipe.source(), () -> {
-              cb("reader");
-              loop.removeReader(pipe.source());
-              readable.setResult(null);
-            });
+            loop.addReader(
+                pipe.source(),
+                () -> {
+                  cb("reader");
+                  loop.removeReader(pipe.source());
+                  readable.setResult(null);
+                });
             VAR.set("after registration");
             pipe.sink().write(java.nio.ByteBuffer.wrap(new byte[] {1}));
             return Co.await(readable);
@@ -274,25 +300,30 @@ class ContextCallbackTest extends TestBase {
   @Test
   void serverHandlers_inheritTheContextThatStartedTheServer() throws Exception {
     Future<String> seen = loop.createFuture();
-    dev.coroutine.io.StreamHandler handler = (r, w) -> {
-      if (!seen.isDone()) {
-        seen.setResult(VAR.get());
-      }
-      w.close();
-      return Coroutines.done();
-    };
+    dev.coroutine.io.StreamHandler handler =
+        (r, w) -> {
+          if (!seen.isDone()) {
+            seen.setResult(VAR.get());
+          }
+          w.close();
+          return Coroutines.done();
+        };
     dev.coroutine.io.Server server =
-        run(Co.seq(v -> {
-          VAR.set("server starter");
-          return Co.await(dev.coroutine.io.Streams.startServer(handler, "127.0.0.1", 0));
-        }));
+        run(
+            Co.seq(
+                v -> {
+                  VAR.set("server starter");
+                  return Co.await(dev.coroutine.io.Streams.startServer(handler, "127.0.0.1", 0));
+                }));
     try {
-      run(Co.seq(
-          v -> {
-            VAR.set("client");
-            return Co.await(dev.coroutine.io.Streams.openConnection("127.0.0.1", server.port()));
-          },
-          v -> Co.await(seen)));
+      run(
+          Co.seq(
+              v -> {
+                VAR.set("client");
+                return Co.await(
+                    dev.coroutine.io.Streams.openConnection("127.0.0.1", server.port()));
+              },
+              v -> Co.await(seen)));
       assertThat(seen.result()).isEqualTo("server starter");
     } finally {
       server.close();
@@ -335,18 +366,20 @@ class ContextCallbackTest extends TestBase {
 
   @Test
   void taskName_andContext_shareOneSlot_withoutLosingEither() {
-    runSteps(v -> {
-      VAR.set("ctx");
-      Task<Object> t = Coroutines.createTask(Co.seq(x -> VAR.get()), "first");
-      t.setName("second");
-      assertThat(t.getName()).isEqualTo("second");
-      t.setName(null);
-      assertThat(t.getName()).startsWith("Task-");
-      t.setName("third");
-      return Co.await(t);
-    }, r -> {
-      assertThat(r).isEqualTo("ctx");
-      return null;
-    });
+    runSteps(
+        v -> {
+          VAR.set("ctx");
+          Task<Object> t = Coroutines.createTask(Co.seq(x -> VAR.get()), "first");
+          t.setName("second");
+          assertThat(t.getName()).isEqualTo("second");
+          t.setName(null);
+          assertThat(t.getName()).startsWith("Task-");
+          t.setName("third");
+          return Co.await(t);
+        },
+        r -> {
+          assertThat(r).isEqualTo("ctx");
+          return null;
+        });
   }
 }

@@ -14,8 +14,8 @@ import org.slf4j.MDC;
 
 /**
  * The logging recipes of docs/context-variables.md, run for real: SLF4J's own {@link MDC} (with
- * logback's adapter, a test dependency only) follows each task's request id across task
- * switches, and a {@code System.Logger} wrapper prefixes every message with it.
+ * logback's adapter, a test dependency only) follows each task's request id across task switches,
+ * and a {@code System.Logger} wrapper prefixes every message with it.
  */
 class ContextMdcTest extends TestBase {
   private static final ContextVar<String> REQUEST_ID = new ContextVar<>("request_id");
@@ -38,12 +38,13 @@ class ContextMdcTest extends TestBase {
   @Test
   void slf4jMdc_holdsTheRunningTasksRequestId_afterEverySwitch() {
     List<String> seen = new ArrayList<>();
-    run(Co.seq(
-        v -> Co.await(Coroutines.gather(request("r-1", seen), request("r-2", seen))),
-        v -> {
-          seen.add("main:" + MDC.get("requestId"));
-          return null;
-        }));
+    run(
+        Co.seq(
+            v -> Co.await(Coroutines.gather(request("r-1", seen), request("r-2", seen))),
+            v -> {
+              seen.add("main:" + MDC.get("requestId"));
+              return null;
+            }));
     assertThat(seen)
         .containsExactly(
             "r-1:r-1", "r-2:r-2", "r-1:r-1", "r-2:r-2", "r-1:r-1", "r-2:r-2", "main:null");
@@ -53,15 +54,18 @@ class ContextMdcTest extends TestBase {
   @Test
   void slf4jMdc_inACallback_holdsTheIdOfWhereItWasScheduled() {
     List<String> seen = new ArrayList<>();
-    run(Co.seq(v -> {
-      REQUEST_ID.set("r-9");
-      Future<Void> fired = loop.createFuture();
-      loop.callSoon(() -> {
-        seen.add("callback:" + MDC.get("requestId"));
-        fired.setResult(null);
-      });
-      return Co.await(fired);
-    }));
+    run(
+        Co.seq(
+            v -> {
+              REQUEST_ID.set("r-9");
+              Future<Void> fired = loop.createFuture();
+              loop.callSoon(
+                  () -> {
+                    seen.add("callback:" + MDC.get("requestId"));
+                    fired.setResult(null);
+                  });
+              return Co.await(fired);
+            }));
     assertThat(seen).containsExactly("callback:r-9");
   }
 
@@ -69,12 +73,13 @@ class ContextMdcTest extends TestBase {
   void systemLoggerWrapper_prefixesEachMessageWithTheRunningTasksId() {
     List<String> lines = new ArrayList<>();
     System.Logger log = new RequestLogger(new Recording(lines));
-    run(Co.seq(
-        v -> Co.await(Coroutines.gather(logging("r-1", log), logging("r-2", log))),
-        v -> {
-          log.log(System.Logger.Level.INFO, "main done");
-          return null;
-        }));
+    run(
+        Co.seq(
+            v -> Co.await(Coroutines.gather(logging("r-1", log), logging("r-2", log))),
+            v -> {
+              log.log(System.Logger.Level.INFO, "main done");
+              return null;
+            }));
     assertThat(lines)
         .containsExactly("[r-1] start", "[r-2] start", "[r-1] end", "[r-2] end", "[-] main done");
   }

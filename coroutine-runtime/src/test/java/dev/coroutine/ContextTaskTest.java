@@ -98,30 +98,37 @@ class ContextTaskTest extends TestBase {
           VAR.set("p");
           return Co.await(
               Coroutines.gather(
-                  Co.seq(x -> {
-                    log.add("g1:" + VAR.get());
-                    VAR.set("g1");
-                    return null;
-                  }),
-                  Co.seq(x -> {
-                    log.add("g2:" + VAR.get());
-                    return null;
-                  })));
+                  Co.seq(
+                      x -> {
+                        log.add("g1:" + VAR.get());
+                        VAR.set("g1");
+                        return null;
+                      }),
+                  Co.seq(
+                      x -> {
+                        log.add("g2:" + VAR.get());
+                        return null;
+                      })));
         },
-        v -> Co.await(
-            TaskGroup.run(
-                tg -> {
-                  tg.createTask(Co.seq(x -> {
-                    log.add("t1:" + VAR.get());
-                    VAR.set("t1");
-                    return null;
-                  }));
-                  tg.createTask(Co.seq(x -> {
-                    log.add("t2:" + VAR.get());
-                    return null;
-                  }));
-                  return Coroutines.done();
-                })),
+        v ->
+            Co.await(
+                TaskGroup.run(
+                    tg -> {
+                      tg.createTask(
+                          Co.seq(
+                              x -> {
+                                log.add("t1:" + VAR.get());
+                                VAR.set("t1");
+                                return null;
+                              }));
+                      tg.createTask(
+                          Co.seq(
+                              x -> {
+                                log.add("t2:" + VAR.get());
+                                return null;
+                              }));
+                      return Coroutines.done();
+                    })),
         v -> {
           log.add("p:" + VAR.get());
           return null;
@@ -133,16 +140,19 @@ class ContextTaskTest extends TestBase {
   void eagerTask_runsInlineInItsOwnCopy_andTheParentsContextIsBackAfterwards() {
     loop.setEagerTasks(true);
     List<String> log = new ArrayList<>();
-    runSteps(v -> {
-      VAR.set("parent");
-      Coroutines.createTask(Co.seq(x -> {
-        log.add("eager:" + VAR.get());
-        VAR.set("eager");
-        return null;
-      }));
-      log.add("parent:" + VAR.get());
-      return null;
-    });
+    runSteps(
+        v -> {
+          VAR.set("parent");
+          Coroutines.createTask(
+              Co.seq(
+                  x -> {
+                    log.add("eager:" + VAR.get());
+                    VAR.set("eager");
+                    return null;
+                  }));
+          log.add("parent:" + VAR.get());
+          return null;
+        });
     assertThat(log).containsExactly("eager:parent", "parent:parent");
   }
 
@@ -150,11 +160,14 @@ class ContextTaskTest extends TestBase {
   void contextRun_insideATask_setsInThatContext_notTheTasks() {
     Context other = new Context();
     String after =
-        run(Co.seq(v -> {
-          VAR.set("task");
-          other.run(() -> VAR.set("other"));
-          return Co.await(Coroutines.sleep(0));
-        }, v -> VAR.get()));
+        run(
+            Co.seq(
+                v -> {
+                  VAR.set("task");
+                  other.run(() -> VAR.set("other"));
+                  return Co.await(Coroutines.sleep(0));
+                },
+                v -> VAR.get()));
     assertThat(after).isEqualTo("task");
     assertThat(other.get(VAR)).isEqualTo("other");
   }
@@ -163,18 +176,19 @@ class ContextTaskTest extends TestBase {
   void reset_withATokenFromAnotherTask_throwsIllegalArgument() {
     Object[] token = new Object[1];
     Throwable failure =
-        run(Co.seq(
-            v -> Co.await(Coroutines.createTask(Co.seq(x -> token[0] = VAR.set("child")))),
-            v -> {
-              try {
-                @SuppressWarnings("unchecked")
-                ContextVar.Token<String> t = (ContextVar.Token<String>) token[0];
-                VAR.reset(t);
-                return null;
-              } catch (IllegalArgumentException e) {
-                return e;
-              }
-            }));
+        run(
+            Co.seq(
+                v -> Co.await(Coroutines.createTask(Co.seq(x -> token[0] = VAR.set("child")))),
+                v -> {
+                  try {
+                    @SuppressWarnings("unchecked")
+                    ContextVar.Token<String> t = (ContextVar.Token<String>) token[0];
+                    VAR.reset(t);
+                    return null;
+                  } catch (IllegalArgumentException e) {
+                    return e;
+                  }
+                }));
     assertThat(failure).hasMessageContaining("created in a different Context");
   }
 
@@ -182,32 +196,36 @@ class ContextTaskTest extends TestBase {
   void reset_inTheSameTask_afterAnAwait_works() {
     List<ContextVar.Token<String>> token = new ArrayList<>();
     String r =
-        run(Co.seq(
-            v -> {
-              VAR.set("before");
-              token.add(VAR.set("during"));
-              return Co.await(Coroutines.sleep(0));
-            },
-            v -> {
-              VAR.reset(token.get(0));
-              return VAR.get();
-            }));
+        run(
+            Co.seq(
+                v -> {
+                  VAR.set("before");
+                  token.add(VAR.set("during"));
+                  return Co.await(Coroutines.sleep(0));
+                },
+                v -> {
+                  VAR.reset(token.get(0));
+                  return VAR.get();
+                }));
     assertThat(r).isEqualTo("before");
   }
 
   @Test
   void callbacks_eachRunInAFreshContext_whatOneSetsTheNextDoesNotSee() {
     List<String> log = new ArrayList<>();
-    loop.callSoon(() -> {
-      log.add("cb1:" + VAR.get());
-      VAR.set("cb1");
-    });
+    loop.callSoon(
+        () -> {
+          log.add("cb1:" + VAR.get());
+          VAR.set("cb1");
+        });
     loop.callSoon(() -> log.add("cb2:" + VAR.get()));
     loop.callSoon(loop::stop);
-    new Context().run(() -> {
-      loop.runForever();
-      log.add("caller:" + VAR.get());
-    });
+    new Context()
+        .run(
+            () -> {
+              loop.runForever();
+              log.add("caller:" + VAR.get());
+            });
     assertThat(log).containsExactly("cb1:unset", "cb2:unset", "caller:unset");
   }
 
@@ -218,20 +236,21 @@ class ContextTaskTest extends TestBase {
     Context.addListener(mirror);
     List<String> log = new ArrayList<>();
     try {
-      runSteps(v -> {
-        Task<?> a = Coroutines.createTask(request("a", mdc, log));
-        Task<?> b = Coroutines.createTask(request("b", mdc, log));
-        return Co.await(Coroutines.gather(a, b));
-      }, v -> {
-        log.add("main:" + mdc.get("var"));
-        return null;
-      });
+      runSteps(
+          v -> {
+            Task<?> a = Coroutines.createTask(request("a", mdc, log));
+            Task<?> b = Coroutines.createTask(request("b", mdc, log));
+            return Co.await(Coroutines.gather(a, b));
+          },
+          v -> {
+            log.add("main:" + mdc.get("var"));
+            return null;
+          });
     } finally {
       Context.removeListener(mirror);
     }
     // each task logs its own value after every switch back to it, and main sees the default
-    assertThat(log)
-        .containsExactly("a:a", "b:b", "a:a", "b:b", "main:unset");
+    assertThat(log).containsExactly("a:a", "b:b", "a:a", "b:b", "main:unset");
   }
 
   private static Coroutine<Object> request(String id, FakeMdc mdc, List<String> log) {

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ContextVar and Context outside event loops: asyncio's test_context.py cases for get/set/reset,
- * tokens, Context.run and copying, on plain threads (each test runs in a fresh Context so that
- * what it sets stays there).
+ * tokens, Context.run and copying, on plain threads (each test runs in a fresh Context so that what
+ * it sets stays there).
  */
 class ContextVarTest {
 
@@ -185,14 +185,18 @@ class ContextVarTest {
     Context c = new Context();
     CountDownLatch in = new CountDownLatch(1);
     CountDownLatch out = new CountDownLatch(1);
-    Thread t = new Thread(() -> c.run(() -> {
-      in.countDown();
-      try {
-        out.await(10, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }));
+    Thread t =
+        new Thread(
+            () ->
+                c.run(
+                    () -> {
+                      in.countDown();
+                      try {
+                        out.await(10, TimeUnit.SECONDS);
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                      }
+                    }));
     t.start();
     assertThat(in.await(10, TimeUnit.SECONDS)).isTrue();
     try {
@@ -208,10 +212,14 @@ class ContextVarTest {
     ContextVar<Integer> v = new ContextVar<>("v", 0);
     Context c = new Context();
     IllegalStateException boom = new IllegalStateException("boom");
-    assertThatThrownBy(() -> c.run(() -> {
-      v.set(1);
-      throw boom;
-    })).isSameAs(boom);
+    assertThatThrownBy(
+            () ->
+                c.run(
+                    () -> {
+                      v.set(1);
+                      throw boom;
+                    }))
+        .isSameAs(boom);
     assertThat(c.get(v)).isEqualTo(1);
     new Context().run(() -> assertThat(v.get()).isZero());
     c.run(() -> {}); // not left entered
@@ -241,10 +249,11 @@ class ContextVarTest {
     ContextVar<Integer> a = new ContextVar<>("a", 10);
     ContextVar<Integer> b = new ContextVar<>("b");
     Context c = new Context();
-    c.run(() -> {
-      a.set(1);
-      b.set(2);
-    });
+    c.run(
+        () -> {
+          a.set(1);
+          b.set(2);
+        });
     assertThat(c.size()).isEqualTo(2);
     assertThat(c.containsKey(a)).isTrue();
     assertThat(c.get(a)).isEqualTo(1);
@@ -302,9 +311,10 @@ class ContextVarTest {
 
   @Test
   void listener_thatThrows_doesNotBreakTheSwitch() {
-    ContextListener broken = () -> {
-      throw new IllegalStateException("broken listener");
-    };
+    ContextListener broken =
+        () -> {
+          throw new IllegalStateException("broken listener");
+        };
     ContextVar<Integer> v = new ContextVar<>("v");
     Context.addListener(broken);
     try {

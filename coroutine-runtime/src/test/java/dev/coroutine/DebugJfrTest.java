@@ -63,7 +63,9 @@ class DebugJfrTest {
     assertThat(badEnd.getString("exception")).isEqualTo("java.lang.IllegalStateException");
     // the blocking callback; on a loaded machine a task step may also pass the threshold
     List<RecordedEvent> slowHandles =
-        slow.stream().filter(e -> e.getString("callback").startsWith("Handle[")).collect(Collectors.toList());
+        slow.stream()
+            .filter(e -> e.getString("callback").startsWith("Handle["))
+            .collect(Collectors.toList());
     assertThat(slowHandles).hasSize(1);
     assertThat(slowHandles.get(0).getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
   }

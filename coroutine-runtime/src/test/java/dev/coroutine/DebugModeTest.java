@@ -26,8 +26,8 @@ class DebugModeTest extends TestBase {
       System.gc();
       Thread.sleep(50);
     }
-    throw new AssertionError("no log record containing " + List.of(texts) + " in "
-        + CapturingLoggerFinder.RECORDS);
+    throw new AssertionError(
+        "no log record containing " + List.of(texts) + " in " + CapturingLoggerFinder.RECORDS);
   }
 
   private static void makeForgottenCoroutine() {
@@ -90,9 +90,7 @@ class DebugModeTest extends TestBase {
     loop.setDebug(true);
     forgetQueueGet();
     Record r =
-        awaitRecord(
-            "coroutine Queue.get() was never awaited",
-            "DebugModeTest.forgetQueueGet");
+        awaitRecord("coroutine Queue.get() was never awaited", "DebugModeTest.forgetQueueGet");
     assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
   }
 
@@ -128,35 +126,42 @@ class DebugModeTest extends TestBase {
   void slowCallback_isLogged_withDurationAndCreationSite() {
     loop.setDebug(true);
     loop.setSlowCallbackDuration(Duration.ofMillis(5));
-    loop.callSoon(() -> {
-      try {
-        Thread.sleep(30); // surely longer than 5 ms
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    });
+    loop.callSoon(
+        () -> {
+          try {
+            Thread.sleep(30); // surely longer than 5 ms
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
     loop.callSoon(loop::stop);
     loop.runForever();
     List<Record> slow = CapturingLoggerFinder.containing("slowCallback_isLogged");
-    assertThat(slow).anySatisfy(r -> {
-      assertThat(r.message()).startsWith("Executing Handle").contains(" took ").contains("seconds");
-      assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
-    });
+    assertThat(slow)
+        .anySatisfy(
+            r -> {
+              assertThat(r.message())
+                  .startsWith("Executing Handle")
+                  .contains(" took ")
+                  .contains("seconds");
+              assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
+            });
   }
 
   @Test
   void fastCallback_underThreshold_isNotLogged() {
     loop.setDebug(true);
     loop.setSlowCallbackDuration(Duration.ofSeconds(30));
-    Runnable marker = new Runnable() {
-      @Override
-      public void run() {}
+    Runnable marker =
+        new Runnable() {
+          @Override
+          public void run() {}
 
-      @Override
-      public String toString() {
-        return "fast-marker-callback";
-      }
-    };
+          @Override
+          public String toString() {
+            return "fast-marker-callback";
+          }
+        };
     loop.callSoon(marker);
     loop.callSoon(loop::stop);
     loop.runForever();
@@ -169,29 +174,33 @@ class DebugModeTest extends TestBase {
     Future<Object> f = loop.createFuture();
     AtomicReference<Throwable> callSoon = new AtomicReference<>();
     AtomicReference<Throwable> setResult = new AtomicReference<>();
-    loop.callSoon(() -> {
-      Thread other = new Thread(() -> {
-        try {
-          loop.callSoon(() -> {});
-        } catch (Throwable t) {
-          callSoon.set(t);
-        }
-        try {
-          f.setResult(1);
-        } catch (Throwable t) {
-          setResult.set(t);
-        }
-      });
-      other.start();
-      try {
-        other.join();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      loop.stop();
-    });
+    loop.callSoon(
+        () -> {
+          Thread other =
+              new Thread(
+                  () -> {
+                    try {
+                      loop.callSoon(() -> {});
+                    } catch (Throwable t) {
+                      callSoon.set(t);
+                    }
+                    try {
+                      f.setResult(1);
+                    } catch (Throwable t) {
+                      setResult.set(t);
+                    }
+                  });
+          other.start();
+          try {
+            other.join();
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          loop.stop();
+        });
     loop.runForever();
-    assertThat(callSoon.get()).isInstanceOf(IllegalStateException.class)
+    assertThat(callSoon.get())
+        .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("Non-thread-safe operation callSoon");
     assertThat(setResult.get()).isInstanceOf(IllegalStateException.class);
     assertThat(f.isDone()).isFalse();
@@ -200,24 +209,29 @@ class DebugModeTest extends TestBase {
   @Test
   void wrongThreadCalls_allowedOutsideDebugMode() throws Exception {
     Future<Object> f = loop.createFuture();
-    loop.callSoon(() -> {
-      Thread other = new Thread(() -> f.setResult(1)); // a bug, but unchecked without debug
-      other.start();
-      try {
-        other.join();
-      } catch (InterruptedException e) {
-        throw new AssertionError(e);
-      }
-      loop.stop();
-    });
+    loop.callSoon(
+        () -> {
+          Thread other = new Thread(() -> f.setResult(1)); // a bug, but unchecked without debug
+          other.start();
+          try {
+            other.join();
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          loop.stop();
+        });
     loop.runForever();
     assertThat(f.isDone()).isTrue();
   }
 
   private void failTaskAndForgetIt(String marker) {
-    Task<Object> t = loop.createTask(Co.seq(v -> {
-      throw new IllegalStateException(marker);
-    }), "forgotten-" + marker);
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalStateException(marker);
+                }),
+            "forgotten-" + marker);
     loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
     assertThat(t.isDone()).isTrue(); // failed; nobody looks at it
   }
@@ -238,9 +252,12 @@ class DebugModeTest extends TestBase {
   @Test
   void retrievedTaskException_isNoLongerWatched() {
     loop.setDebug(true);
-    Task<Object> t = loop.createTask(Co.seq(v -> {
-      throw new IllegalStateException("seen");
-    }));
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalStateException("seen");
+                }));
     loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
     assertThat(t.callbacks).isInstanceOf(UnretrievedFailure.class);
     UnretrievedFailure w = (UnretrievedFailure) t.callbacks;
@@ -259,16 +276,20 @@ class DebugModeTest extends TestBase {
     loop.runForever();
     loop.close();
     assertThat(CapturingLoggerFinder.containing("Task was destroyed but it is pending"))
-        .anySatisfy(r -> assertThat(r.message()).contains("stuck-at-close")
-            .contains("pendingTask_atClose_isReported"));
+        .anySatisfy(
+            r ->
+                assertThat(r.message())
+                    .contains("stuck-at-close")
+                    .contains("pendingTask_atClose_isReported"));
   }
 
   @Test
   void callbackError_carriesHandleCreationSite() {
     loop.setDebug(true);
-    loop.callSoon(() -> {
-      throw new IllegalStateException("from callback");
-    });
+    loop.callSoon(
+        () -> {
+          throw new IllegalStateException("from callback");
+        });
     loop.callSoon(loop::stop);
     loop.runForever();
     assertThat(loopErrors).hasSize(1);

@@ -52,7 +52,9 @@ class EventLoopGroupTest {
       for (CompletableFuture<EventLoop> r : results) {
         perLoop.merge(r.get(10, TimeUnit.SECONDS), 1, Integer::sum);
       }
-      assertThat(perLoop).containsOnlyKeys(group.loops()).allSatisfy((l, n) -> assertThat(n).isEqualTo(10));
+      assertThat(perLoop)
+          .containsOnlyKeys(group.loops())
+          .allSatisfy((l, n) -> assertThat(n).isEqualTo(10));
       assertThat(seen).hasSize(30);
       for (int i = 0; i < 3; i++) {
         int index = i;
@@ -122,10 +124,15 @@ class EventLoopGroupTest {
             };
         results.add(
             group.submit(
-                Co.seq(record, sleepAndRecord, viaOtherThread, record, v -> {
-                  threads.add(Thread.currentThread());
-                  return null;
-                })));
+                Co.seq(
+                    record,
+                    sleepAndRecord,
+                    viaOtherThread,
+                    record,
+                    v -> {
+                      threads.add(Thread.currentThread());
+                      return null;
+                    })));
       }
       for (CompletableFuture<Object> r : results) {
         r.get(10, TimeUnit.SECONDS);
@@ -159,14 +166,18 @@ class EventLoopGroupTest {
     }
     // a task a loop created itself, not through the group, is cancelled too
     CompletableFuture<Integer> inner = new CompletableFuture<>();
-    group.loop(0).callSoonThreadsafe(
-        () -> {
-          seen.add(EventLoop.running());
-          group.loop(0).createTask(
-              Co.steps(v -> Co.await(Coroutines.sleep(3_600_000)))
-                  .onFinally(() -> inner.complete(1))
-                  .build());
-        });
+    group
+        .loop(0)
+        .callSoonThreadsafe(
+            () -> {
+              seen.add(EventLoop.running());
+              group
+                  .loop(0)
+                  .createTask(
+                      Co.steps(v -> Co.await(Coroutines.sleep(3_600_000)))
+                          .onFinally(() -> inner.complete(1))
+                          .build());
+            });
     waitUntil(() -> seen.size() == 11);
     CompletableFuture<Void> terminated = group.shutdown();
     assertThat(group.isShutdown()).isTrue();
@@ -190,10 +201,13 @@ class EventLoopGroupTest {
   @Test
   void close_fromOneOfItsOwnLoops_shutsDownWithoutWaitingForItself() throws Exception {
     EventLoopGroup group = new EventLoopGroup(2, "self");
-    CompletableFuture<Object> r = group.submit(Co.seq(v -> {
-      group.close();
-      return "closed from inside";
-    }));
+    CompletableFuture<Object> r =
+        group.submit(
+            Co.seq(
+                v -> {
+                  group.close();
+                  return "closed from inside";
+                }));
     assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo("closed from inside");
     assertThat(group.awaitTermination(Duration.ofSeconds(30))).isTrue();
   }
@@ -213,10 +227,11 @@ class EventLoopGroupTest {
       List<EventLoop> seen = new CopyOnWriteArrayList<>();
       CompletableFuture<Object> onDoomed =
           Coroutines.runCoroutineThreadsafe(
-              Co.seq(v -> {
-                seen.add(EventLoop.running());
-                return Co.await(Coroutines.sleep(3_600_000));
-              }),
+              Co.seq(
+                  v -> {
+                    seen.add(EventLoop.running());
+                    return Co.await(Coroutines.sleep(3_600_000));
+                  }),
               doomed);
       waitUntil(() -> seen.size() == 1);
       breakSelector(doomed); // the loop's machinery fails: its next select throws
@@ -282,7 +297,11 @@ class EventLoopGroupTest {
   void defaultGroup_hasOneLoopPerProcessor_threadsNamedAfterTheGroup() throws Exception {
     try (EventLoopGroup group = new EventLoopGroup()) {
       assertThat(group.size()).isEqualTo(Runtime.getRuntime().availableProcessors());
-      String name = group.submit(Co.seq(v -> Thread.currentThread().getName())).get(10, TimeUnit.SECONDS).toString();
+      String name =
+          group
+              .submit(Co.seq(v -> Thread.currentThread().getName()))
+              .get(10, TimeUnit.SECONDS)
+              .toString();
       assertThat(name).startsWith("coroutine-loop-");
     }
   }

@@ -16,20 +16,22 @@ class EventLoopTest extends TestBase {
     loop.callSoon(() -> expect(1));
     loop.callSoon(() -> expect(2));
     loop.callSoon(() -> expect(3));
-    loop.callSoon(() -> {
-      finish(4);
-      loop.stop();
-    });
+    loop.callSoon(
+        () -> {
+          finish(4);
+          loop.stop();
+        });
     loop.runForever();
   }
 
   @Test
   void callSoon_scheduledDuringPass_runsInNextPass() {
     List<String> log = new ArrayList<>();
-    loop.callSoon(() -> {
-      log.add("a");
-      loop.callSoon(() -> log.add("c")); // next pass, after b though scheduled before b runs
-    });
+    loop.callSoon(
+        () -> {
+          log.add("a");
+          loop.callSoon(() -> log.add("c")); // next pass, after b though scheduled before b runs
+        });
     loop.callSoon(() -> log.add("b"));
     loop.stop(); // stop before running: exactly one pass
     loop.runForever();
@@ -46,10 +48,12 @@ class EventLoopTest extends TestBase {
       int n = i;
       loop.callAt(when, () -> expect(n));
     }
-    loop.callAt(when, () -> {
-      finish(6);
-      loop.stop();
-    });
+    loop.callAt(
+        when,
+        () -> {
+          finish(6);
+          loop.stop();
+        });
     loop.runForever();
   }
 
@@ -58,10 +62,12 @@ class EventLoopTest extends TestBase {
     // deadlines from one clock reading: two callLater calls could be more than 20 ms apart on a
     // loaded machine, which would make the later-scheduled timer's deadline the later one
     double now = loop.time();
-    loop.callAt(now + 0.030, () -> {
-      finish(3);
-      loop.stop();
-    });
+    loop.callAt(
+        now + 0.030,
+        () -> {
+          finish(3);
+          loop.stop();
+        });
     loop.callAt(now + 0.010, () -> expect(2));
     loop.callSoon(() -> expect(1));
     loop.runForever();
@@ -74,25 +80,30 @@ class EventLoopTest extends TestBase {
     soon.cancel();
     later.cancel();
     assertThat(soon.isCancelled()).isTrue();
-    loop.callLater(Duration.ofMillis(20), () -> {
-      finish(1);
-      loop.stop();
-    });
+    loop.callLater(
+        Duration.ofMillis(20),
+        () -> {
+          finish(1);
+          loop.stop();
+        });
     loop.runForever();
   }
 
   @Test
   void callbackThrows_loopKeepsRunning_andHandlerGetsError() {
     RuntimeException boom = new RuntimeException("boom");
-    loop.callSoon(() -> {
-      expect(1);
-      throw boom;
-    });
+    loop.callSoon(
+        () -> {
+          expect(1);
+          throw boom;
+        });
     loop.callSoon(() -> expect(2));
-    loop.callLater(Duration.ofMillis(1), () -> {
-      finish(3);
-      loop.stop();
-    });
+    loop.callLater(
+        Duration.ofMillis(1),
+        () -> {
+          finish(3);
+          loop.stop();
+        });
     loop.runForever();
     assertThat(loopErrors).hasSize(1);
     assertThat(loopErrors.get(0).exception()).isSameAs(boom);
@@ -101,9 +112,12 @@ class EventLoopTest extends TestBase {
 
   @Test
   void taskThrows_loopKeepsRunning() {
-    Task<Object> bad = loop.createTask(Co.seq(v -> {
-      throw new IllegalStateException("task failed");
-    }));
+    Task<Object> bad =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalStateException("task failed");
+                }));
     Object r = runSteps(v -> Co.await(Coroutines.sleep(1)), v -> "still running");
     assertThat(r).isEqualTo("still running");
     assertThat(bad.exception()).hasMessage("task failed");
@@ -165,13 +179,14 @@ class EventLoopTest extends TestBase {
 
   @Test
   void runningLoop_cannotBeClosedOrReentered() {
-    loop.callSoon(() -> {
-      assertThat(loop.isRunning()).isTrue();
-      assertThat(Coroutines.getRunningLoop()).isSameAs(loop);
-      assertThatThrownBy(loop::close).isInstanceOf(IllegalStateException.class);
-      assertThatThrownBy(loop::runForever).isInstanceOf(IllegalStateException.class);
-      loop.stop();
-    });
+    loop.callSoon(
+        () -> {
+          assertThat(loop.isRunning()).isTrue();
+          assertThat(Coroutines.getRunningLoop()).isSameAs(loop);
+          assertThatThrownBy(loop::close).isInstanceOf(IllegalStateException.class);
+          assertThatThrownBy(loop::runForever).isInstanceOf(IllegalStateException.class);
+          loop.stop();
+        });
     loop.runForever();
     assertThat(loop.isRunning()).isFalse();
     assertThatThrownBy(Coroutines::getRunningLoop).isInstanceOf(IllegalStateException.class);
@@ -191,7 +206,8 @@ class EventLoopTest extends TestBase {
                   mine.callSoon(
                       () -> {
                         try {
-                          allRunning.await(); // every loop entered: the last one entered is not ours
+                          allRunning
+                              .await(); // every loop entered: the last one entered is not ours
                           for (int k = 0; k < 10_000; k++) {
                             if (Coroutines.getRunningLoop() != mine) {
                               wrong.add(Thread.currentThread().getName());
@@ -207,7 +223,8 @@ class EventLoopTest extends TestBase {
                 }
                 try {
                   Coroutines.getRunningLoop();
-                  wrong.add("a loop still running after exit on " + Thread.currentThread().getName());
+                  wrong.add(
+                      "a loop still running after exit on " + Thread.currentThread().getName());
                 } catch (IllegalStateException expected) {
                   // no loop runs here any more
                 }
@@ -227,7 +244,8 @@ class EventLoopTest extends TestBase {
     assertThatThrownBy(() -> loop.callSoon(() -> {}))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
-    assertThatThrownBy(() -> loop.callLater(0.01, () -> {})).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> loop.callLater(0.01, () -> {}))
+        .isInstanceOf(IllegalStateException.class);
     assertThatThrownBy(() -> loop.callAt(loop.time() + 1, () -> {}))
         .isInstanceOf(IllegalStateException.class);
   }

@@ -15,10 +15,12 @@ class ExecutorTest extends TestBase {
   void runInExecutor_result_completesOnLoopThread() {
     Thread loopThread = Thread.currentThread();
     Thread[] worker = new Thread[1];
-    Future<String> f = loop.runInExecutor(() -> {
-      worker[0] = Thread.currentThread();
-      return "done";
-    });
+    Future<String> f =
+        loop.runInExecutor(
+            () -> {
+              worker[0] = Thread.currentThread();
+              return "done";
+            });
     boolean[] callbackOnLoop = new boolean[1];
     f.addDoneCallback(x -> callbackOnLoop[0] = Thread.currentThread() == loopThread);
     assertThat(loop.runUntilComplete(f)).isEqualTo("done");
@@ -31,9 +33,11 @@ class ExecutorTest extends TestBase {
   @Test
   void runInExecutor_failure_isSameInstance() {
     IOException io = new IOException("blocking failed");
-    Future<String> f = loop.runInExecutor(() -> {
-      throw io;
-    });
+    Future<String> f =
+        loop.runInExecutor(
+            () -> {
+              throw io;
+            });
     assertThatThrownBy(() -> loop.runUntilComplete(f)).isSameAs(io);
   }
 
@@ -53,9 +57,14 @@ class ExecutorTest extends TestBase {
     Object r = runSteps(v -> Co.await(Coroutines.toThread(() -> 6 * 7)));
     assertThat(r).isEqualTo(42);
     IllegalArgumentException bad = new IllegalArgumentException();
-    assertThatThrownBy(() -> run(Coroutines.toThread(() -> {
-      throw bad;
-    }))).isSameAs(bad);
+    assertThatThrownBy(
+            () ->
+                run(
+                    Coroutines.toThread(
+                        () -> {
+                          throw bad;
+                        })))
+        .isSameAs(bad);
   }
 
   @Test

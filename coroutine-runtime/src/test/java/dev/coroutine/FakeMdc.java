@@ -4,8 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A stand-in for SLF4J's {@code MDC} / Log4j's {@code ThreadContext}: a thread-local string map,
- * so the context-listener tests need no logging dependency.
+ * A stand-in for SLF4J's {@code MDC} / Log4j's {@code ThreadContext}: a thread-local string map, so
+ * the context-listener tests need no logging dependency.
  */
 final class FakeMdc {
   /** Each thread's map. */

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Threads flooding one loop with {@code callSoonThreadsafe}: every callback runs exactly once,
  * timers keep their schedule under the flood, the inbox stays bounded (producers wait), close()
- * while threads submit loses nothing silently, and a loop whose thread dies closes itself.
- * Sizes scale with {@code -Dcoroutine.stress.scale}.
+ * while threads submit loses nothing silently, and a loop whose thread dies closes itself. Sizes
+ * scale with {@code -Dcoroutine.stress.scale}.
  */
 class FloodStressTest extends TestBase {
 
@@ -88,9 +88,19 @@ class FloodStressTest extends TestBase {
             + " %d beats, lateness max %.1f ms, mean %.2f ms; pipe readable every 10 ms: %d reads,"
             + " latency max %.1f ms; inbox peak %d (capacity %d); retained heap %s before, %s"
             + " after%n",
-        threads, perThread, secs, total / secs / 1e6, beat.beats, beat.maxLateMillis(),
-        beat.meanLateMillis(), io.reads, io.maxLatency / 1e6, beat.peakQueued,
-        loop.getThreadsafeQueueCapacity(), Stress.mb(before), Stress.mb(after));
+        threads,
+        perThread,
+        secs,
+        total / secs / 1e6,
+        beat.beats,
+        beat.maxLateMillis(),
+        beat.meanLateMillis(),
+        io.reads,
+        io.maxLatency / 1e6,
+        beat.peakQueued,
+        loop.getThreadsafeQueueCapacity(),
+        Stress.mb(before),
+        Stress.mb(after));
     assertThat(beat.beats).isGreaterThan(0);
     // the heartbeat kept its schedule: before the fix it was seconds late, the flood drained first
     assertThat(beat.maxLateMillis()).isLessThan(1000);
@@ -136,8 +146,7 @@ class FloodStressTest extends TestBase {
   }
 
   @Test
-  void producerWaitingForRoom_isAdmittedWhenTheLoopStops_andRefusedWhenItCloses()
-      throws Exception {
+  void producerWaitingForRoom_isAdmittedWhenTheLoopStops_andRefusedWhenItCloses() throws Exception {
     loop.setThreadsafeQueueCapacity(EventLoop.INBOX_BATCH);
     CountDownLatch blocked = new CountDownLatch(1);
     AtomicInteger accepted = new AtomicInteger();
@@ -244,8 +253,14 @@ class FloodStressTest extends TestBase {
         boolean cancelled = mine.get(i).isCancelled();
         if (times + (cancelled ? 1 : 0) != 1) {
           throw new AssertionError(
-              "accepted callback " + i + " of thread " + t + " ran " + times
-                  + " times, cancelled=" + cancelled);
+              "accepted callback "
+                  + i
+                  + " of thread "
+                  + t
+                  + " ran "
+                  + times
+                  + " times, cancelled="
+                  + cancelled);
         }
         dropped += cancelled ? 1 : 0;
       }
@@ -273,8 +288,7 @@ class FloodStressTest extends TestBase {
   }
 
   @Test
-  void loopThreadDies_loopClosesItself_refusesNewWork_failsSubmittedCoroutines()
-      throws Exception {
+  void loopThreadDies_loopClosesItself_refusesNewWork_failsSubmittedCoroutines() throws Exception {
     Pipe pipe = Pipe.open();
     loop.addReader(pipe.source(), () -> {}); // the loop waits in its selector
     AtomicBoolean died = new AtomicBoolean();
@@ -293,7 +307,8 @@ class FloodStressTest extends TestBase {
     loopThread.start();
     try (Stress.Watchdog w = Stress.watchdog(loop, 60)) {
       pending =
-          Coroutines.runCoroutineThreadsafe(Co.seq(v -> Co.await(Coroutines.sleep(3_600_000))), loop);
+          Coroutines.runCoroutineThreadsafe(
+              Co.seq(v -> Co.await(Coroutines.sleep(3_600_000))), loop);
       Thread.sleep(100);
       breakSelector(loop); // the loop's machinery fails: select throws
       try {
@@ -328,13 +343,18 @@ class FloodStressTest extends TestBase {
   static final class IoBeat {
     /** The pipe. */
     private final Pipe pipe;
+
     /** The writing thread. */
     private final Thread writer;
+
     /** Values read, and the longest wait (loop thread). */
     int reads;
+
     long maxLatency;
+
     /** Partial value being read. */
     private final java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8);
+
     /** The loop. */
     private final EventLoop loop;
 
@@ -392,18 +412,25 @@ class FloodStressTest extends TestBase {
   static final class Heartbeat {
     /** The loop. */
     private final EventLoop loop;
+
     /** Seconds between beats. */
     private final double period;
+
     /** Beats so far (loop thread). */
     int beats;
+
     /** Sum and max of lateness in nanoseconds (loop thread). */
     long lateSum, lateMax;
+
     /** The most callbacks seen waiting in the inbox at a beat. */
     int peakQueued;
+
     /** When the next beat is due, in loop nanoseconds. */
     private long due;
+
     /** The pending beat. */
     private Handle next;
+
     /** Set by stop. */
     private boolean stopped;
 

@@ -23,7 +23,9 @@ class FutureToStringTest extends TestBase {
   @Test
   void taskReturningAListOfItself_printsDotsInsteadOfOverflowingTheStack() {
     Task<List<Object>> t =
-        loop.createTask(Co.seq(v -> Co.await(Coroutines.sleep(0)), v -> List.of(Coroutines.currentTask())), "selfish");
+        loop.createTask(
+            Co.seq(v -> Co.await(Coroutines.sleep(0)), v -> List.of(Coroutines.currentTask())),
+            "selfish");
     loop.runUntilComplete(t);
     assertThat(t).hasToString("Task<selfish finished result=[...]>");
   }
@@ -36,8 +38,7 @@ class FutureToStringTest extends TestBase {
     f.setResult(inF);
     g.setResult(List.of(f));
     inF.add(g);
-    assertThat(f)
-        .hasToString("Future<finished result=[Future<finished result=[...]>]>");
+    assertThat(f).hasToString("Future<finished result=[Future<finished result=[...]>]>");
   }
 
   @Test

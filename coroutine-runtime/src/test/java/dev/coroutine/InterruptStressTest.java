@@ -68,9 +68,11 @@ class InterruptStressTest extends TestBase {
   }
 
   private void tick(AtomicInteger ticks) {
-    loop.callLater(0.05, () -> {
-      ticks.incrementAndGet();
-      tick(ticks);
-    });
+    loop.callLater(
+        0.05,
+        () -> {
+          ticks.incrementAndGet();
+          tick(ticks);
+        });
   }
 }

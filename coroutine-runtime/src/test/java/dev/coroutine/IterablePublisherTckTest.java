@@ -15,6 +15,7 @@ import org.testng.annotations.BeforeClass;
 public class IterablePublisherTckTest extends FlowPublisherVerification<Long> {
   /** The loop the publishers run on. */
   private EventLoop loop;
+
   /** The loop's thread. */
   private Thread thread;
 

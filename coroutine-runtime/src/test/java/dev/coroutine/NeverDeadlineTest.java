@@ -26,7 +26,8 @@ class NeverDeadlineTest extends TestBase {
     all.add(l -> l.callLater(Double.MAX_VALUE, () -> fired.add("callLater(MAX_VALUE)")));
     all.add(l -> l.callLater(Duration.ofNanos(Long.MAX_VALUE), () -> fired.add("ofNanos(MAX)")));
     all.add(l -> l.callLater(Duration.ofMillis(Long.MAX_VALUE), () -> fired.add("ofMillis(MAX)")));
-    all.add(l -> l.callLater(Duration.ofSeconds(Long.MAX_VALUE), () -> fired.add("ofSeconds(MAX)")));
+    all.add(
+        l -> l.callLater(Duration.ofSeconds(Long.MAX_VALUE), () -> fired.add("ofSeconds(MAX)")));
     all.add(l -> l.callAt(Double.POSITIVE_INFINITY, () -> fired.add("callAt(+inf)")));
     all.add(l -> l.callAt(1e300, () -> fired.add("callAt(1e300)")));
     return all;
@@ -134,9 +135,17 @@ class NeverDeadlineTest extends TestBase {
   void waitFor_andTimeout_withNeverDeadlines_returnTheValue() {
     Object r =
         runSteps(
-            v -> Co.await(Coroutines.waitFor(GatherTest.after(5, "a"), Duration.ofNanos(Long.MAX_VALUE))),
-            v -> Co.await(Coroutines.waitFor(GatherTest.after(5, v + "b"), Duration.ofMillis(Long.MAX_VALUE))),
-            v -> Co.await(Coroutines.waitFor(GatherTest.after(5, v + "c"), Duration.ofSeconds(Long.MAX_VALUE))),
+            v ->
+                Co.await(
+                    Coroutines.waitFor(GatherTest.after(5, "a"), Duration.ofNanos(Long.MAX_VALUE))),
+            v ->
+                Co.await(
+                    Coroutines.waitFor(
+                        GatherTest.after(5, v + "b"), Duration.ofMillis(Long.MAX_VALUE))),
+            v ->
+                Co.await(
+                    Coroutines.waitFor(
+                        GatherTest.after(5, v + "c"), Duration.ofSeconds(Long.MAX_VALUE))),
             v -> {
               String so = (String) v;
               return Co.await(
@@ -183,7 +192,8 @@ class NeverDeadlineTest extends TestBase {
 
   @Test
   void sleepNegative_yieldsOnce_andCancellationStillWorks() {
-    Task<Object> t = loop.createTask(Co.seq(v -> Co.await(Coroutines.sleep(Duration.ofDays(-1))), v -> "ok"));
+    Task<Object> t =
+        loop.createTask(Co.seq(v -> Co.await(Coroutines.sleep(Duration.ofDays(-1))), v -> "ok"));
     assertThat(loop.runUntilComplete(t)).isEqualTo("ok");
     Task<Object> c = loop.createTask(Co.seq(v -> Co.await(Coroutines.sleep(Long.MAX_VALUE))));
     loop.callSoon(c::cancel);

@@ -98,12 +98,18 @@ class NeverRetrievedTest extends TestBase {
 
   @Test
   void retrievedWithExceptionOrResult_isNotReportedAtClose() {
-    Task<Object> viaException = loop.createTask(Co.seq(v -> {
-      throw new IllegalStateException("a");
-    }));
-    Task<Object> viaResult = loop.createTask(Co.seq(v -> {
-      throw new IllegalStateException("b");
-    }));
+    Task<Object> viaException =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalStateException("a");
+                }));
+    Task<Object> viaResult =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalStateException("b");
+                }));
     loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
     assertThat(viaException.exception()).hasMessage("a");
     try {
@@ -117,17 +123,30 @@ class NeverRetrievedTest extends TestBase {
 
   @Test
   void retrievedByAwaitOrGather_areNotReportedAtClose() {
-    Task<Object> inner = loop.createTask(Co.seq(v -> {
-      throw new IllegalStateException("awaited");
-    }));
-    Task<Object> gathered = loop.createTask(Co.seq(v -> {
-      throw new IllegalStateException("gathered");
-    }));
+    Task<Object> inner =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalStateException("awaited");
+                }));
+    Task<Object> gathered =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalStateException("gathered");
+                }));
     Object r =
         runSteps(
-            v -> Co.await(Co.steps(x -> Co.await(inner)).onError(e -> "caught " + e.getMessage()).build()),
-            v -> Co.await(Co.steps(x -> Co.await(Coroutines.gather(gathered)))
-                .onError(e -> v + ", caught " + e.getMessage()).build()));
+            v ->
+                Co.await(
+                    Co.steps(x -> Co.await(inner))
+                        .onError(e -> "caught " + e.getMessage())
+                        .build()),
+            v ->
+                Co.await(
+                    Co.steps(x -> Co.await(Coroutines.gather(gathered)))
+                        .onError(e -> v + ", caught " + e.getMessage())
+                        .build()));
     assertThat(r).isEqualTo("caught awaited, caught gathered");
     loop.close();
     assertThat(reports()).isEmpty();

@@ -17,6 +17,7 @@ import org.testng.annotations.BeforeClass;
 public class PublisherIterationTckTest extends FlowSubscriberBlackboxVerification<Integer> {
   /** The loop the consuming tasks run on. */
   private EventLoop loop;
+
   /** The loop's thread. */
   private Thread thread;
 

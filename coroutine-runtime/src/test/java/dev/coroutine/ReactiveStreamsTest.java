@@ -26,14 +26,19 @@ class ReactiveStreamsTest extends TestBase {
   static class Recorder<T> implements Flow.Subscriber<T> {
     /** The signals, as text, in order. */
     final List<String> signals = new CopyOnWriteArrayList<>();
+
     /** The values received. */
     final List<T> values = new CopyOnWriteArrayList<>();
+
     /** The subscription. */
     volatile Flow.Subscription subscription;
+
     /** The terminal error, if any. */
     volatile Throwable error;
+
     /** Counted down at a terminal signal. */
     final CountDownLatch done = new CountDownLatch(1);
+
     /** What to request in onSubscribe. */
     private final long initial;
 
@@ -87,7 +92,11 @@ class ReactiveStreamsTest extends TestBase {
 
   /** Runs the loop's ready callbacks and tasks for a few passes. */
   private void runPasses() {
-    run(Co.seq(v -> Co.await(Coroutines.sleep(0)), v -> Co.await(Coroutines.sleep(0)), v -> Co.await(Coroutines.sleep(0))));
+    run(
+        Co.seq(
+            v -> Co.await(Coroutines.sleep(0)),
+            v -> Co.await(Coroutines.sleep(0)),
+            v -> Co.await(Coroutines.sleep(0))));
   }
 
   // ---- toPublisher ----------------------------------------------------------------------------
@@ -95,18 +104,21 @@ class ReactiveStreamsTest extends TestBase {
   @Test
   void toPublisher_sendsTheValuesInOrder_thenOnComplete_onSubscribeFirst() { // 1.3, 1.9
     Flow.Publisher<Object> p =
-        ReactiveStreams.toPublisher(Coroutines.generate(out -> emitting(out, new ArrayList<>(), 1, 2, 3)), loop);
+        ReactiveStreams.toPublisher(
+            Coroutines.generate(out -> emitting(out, new ArrayList<>(), 1, 2, 3)), loop);
     Recorder<Object> r = new Recorder<>(Long.MAX_VALUE);
     p.subscribe(r);
     runUntilTerminal(r);
-    assertThat(r.signals).containsExactly("onSubscribe", "onNext 1", "onNext 2", "onNext 3", "onComplete");
+    assertThat(r.signals)
+        .containsExactly("onSubscribe", "onNext 1", "onNext 2", "onNext 3", "onComplete");
   }
 
   @Test
   void toPublisher_theGeneratorRunsOnlyAsFarAsRequested() { // 1.1, back-pressure
     List<String> log = new ArrayList<>();
     Flow.Publisher<Object> p =
-        ReactiveStreams.toPublisher(Coroutines.generate(out -> emitting(out, log, "a", "b", "c")), loop);
+        ReactiveStreams.toPublisher(
+            Coroutines.generate(out -> emitting(out, log, "a", "b", "c")), loop);
     Recorder<Object> r = new Recorder<>(0);
     p.subscribe(r);
     runPasses();
@@ -123,7 +135,8 @@ class ReactiveStreamsTest extends TestBase {
   @Test
   void toPublisher_demandAddsUpToUnbounded_withoutOverflow() { // 3.17
     Flow.Publisher<Object> p =
-        ReactiveStreams.toPublisher(Coroutines.generate(out -> emitting(out, new ArrayList<>(), 1, 2)), loop);
+        ReactiveStreams.toPublisher(
+            Coroutines.generate(out -> emitting(out, new ArrayList<>(), 1, 2)), loop);
     Recorder<Object> r =
         new Recorder<>(Long.MAX_VALUE - 1) {
           @Override
@@ -144,9 +157,10 @@ class ReactiveStreamsTest extends TestBase {
     Flow.Publisher<Object> p =
         ReactiveStreams.toPublisher(
             Coroutines.generate(
-                out -> Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
-                    .onFinally(() -> log.add("producer finally"))
-                    .build()),
+                out ->
+                    Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
+                        .onFinally(() -> log.add("producer finally"))
+                        .build()),
             loop);
     Recorder<Object> r = new Recorder<>(1);
     p.subscribe(r);
@@ -154,7 +168,8 @@ class ReactiveStreamsTest extends TestBase {
     r.subscription.request(0);
     runUntilTerminal(r);
     runPasses(); // the generator's close runs in a task of its own
-    assertThat(r.signals).containsExactly("onSubscribe", "onNext 1", "onError IllegalArgumentException");
+    assertThat(r.signals)
+        .containsExactly("onSubscribe", "onNext 1", "onError IllegalArgumentException");
     assertThat(r.error).hasMessageContaining("3.9");
     assertThat(log).containsExactly("producer finally");
   }
@@ -165,13 +180,14 @@ class ReactiveStreamsTest extends TestBase {
     Flow.Publisher<Object> p =
         ReactiveStreams.toPublisher(
             Coroutines.generate(
-                out -> Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(Coroutines.sleep(3_600_000)))
-                    .onError(
-                        e -> {
-                          log.add("producer got " + e.getClass().getSimpleName());
-                          throw e;
-                        })
-                    .build()),
+                out ->
+                    Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(Coroutines.sleep(3_600_000)))
+                        .onError(
+                            e -> {
+                              log.add("producer got " + e.getClass().getSimpleName());
+                              throw e;
+                            })
+                        .build()),
             loop);
     Recorder<Object> r = new Recorder<>(5);
     p.subscribe(r);
@@ -190,11 +206,19 @@ class ReactiveStreamsTest extends TestBase {
     IllegalStateException boom = new IllegalStateException();
     Flow.Publisher<Object> p =
         ReactiveStreams.toPublisher(
-            Coroutines.generate(out -> Co.seq(v -> Co.await(out.emit(1)), v -> { throw boom; })), loop);
+            Coroutines.generate(
+                out ->
+                    Co.seq(
+                        v -> Co.await(out.emit(1)),
+                        v -> {
+                          throw boom;
+                        })),
+            loop);
     Recorder<Object> r = new Recorder<>(10);
     p.subscribe(r);
     runUntilTerminal(r);
-    assertThat(r.signals).containsExactly("onSubscribe", "onNext 1", "onError IllegalStateException");
+    assertThat(r.signals)
+        .containsExactly("onSubscribe", "onNext 1", "onError IllegalStateException");
     assertThat(r.error).isSameAs(boom);
   }
 
@@ -205,9 +229,10 @@ class ReactiveStreamsTest extends TestBase {
     Flow.Publisher<Object> p =
         ReactiveStreams.toPublisher(
             Coroutines.generate(
-                out -> Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
-                    .onFinally(() -> log.add("producer finally"))
-                    .build()),
+                out ->
+                    Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
+                        .onFinally(() -> log.add("producer finally"))
+                        .build()),
             loop);
     Recorder<Object> r =
         new Recorder<>(10) {
@@ -229,7 +254,8 @@ class ReactiveStreamsTest extends TestBase {
 
   @Test
   void toPublisher_subscribeNull_throwsNullPointer() { // 1.9
-    Flow.Publisher<Object> p = ReactiveStreams.toPublisher(Coroutines.generate(out -> Coroutines.done()), loop);
+    Flow.Publisher<Object> p =
+        ReactiveStreams.toPublisher(Coroutines.generate(out -> Coroutines.done()), loop);
     assertThatThrownBy(() -> p.subscribe(null)).isInstanceOf(NullPointerException.class);
   }
 
@@ -257,11 +283,11 @@ class ReactiveStreamsTest extends TestBase {
   }
 
   @Test
-  void toPublisher_requestsFromAnotherThread_oneAtATime_deliverEverything() throws Exception { // 2.7
+  void toPublisher_requestsFromAnotherThread_oneAtATime_deliverEverything()
+      throws Exception { // 2.7
     int n = 2_000;
     Flow.Publisher<Object> p =
-        ReactiveStreams.toPublisher(
-            Coroutines.generate(out -> loopEmit(out, n)), loop);
+        ReactiveStreams.toPublisher(Coroutines.generate(out -> loopEmit(out, n)), loop);
     Recorder<Object> r = new Recorder<>(0);
     p.subscribe(r);
     Thread requester =
@@ -323,6 +349,7 @@ class ReactiveStreamsTest extends TestBase {
   static final class ManualPublisher implements Flow.Publisher<Object> {
     /** The subscribers, in order. */
     final List<Flow.Subscriber<? super Object>> subscribers = new CopyOnWriteArrayList<>();
+
     /** Requests and cancels, as text. */
     final List<String> calls = new CopyOnWriteArrayList<>();
 
@@ -453,10 +480,15 @@ class ReactiveStreamsTest extends TestBase {
     List<String> log = new ArrayList<>();
     AsyncIterable<Object> gen =
         Coroutines.generate(
-            out -> Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)), v -> Co.await(out.emit(3)))
-                .onFinally(() -> log.add("producer finally"))
-                .build());
-    AsyncIterable<Object> back = ReactiveStreams.fromPublisher(ReactiveStreams.toPublisher(gen, loop), 2);
+            out ->
+                Co.steps(
+                        v -> Co.await(out.emit(1)),
+                        v -> Co.await(out.emit(2)),
+                        v -> Co.await(out.emit(3)))
+                    .onFinally(() -> log.add("producer finally"))
+                    .build());
+    AsyncIterable<Object> back =
+        ReactiveStreams.fromPublisher(ReactiveStreams.toPublisher(gen, loop), 2);
     assertThat(run(back.toList())).containsExactly(1, 2, 3);
     assertThat(log).containsExactly("producer finally");
     log.clear();

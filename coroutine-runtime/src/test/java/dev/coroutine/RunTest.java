@@ -20,22 +20,30 @@ class RunTest {
   @Test
   void run_rethrowsFailureUnchanged() {
     IOException io = new IOException();
-    assertThatThrownBy(() -> Coroutines.run(Co.seq(v -> {
-      throw io;
-    }))).isSameAs(io);
+    assertThatThrownBy(
+            () ->
+                Coroutines.run(
+                    Co.seq(
+                        v -> {
+                          throw io;
+                        })))
+        .isSameAs(io);
   }
 
   @Test
   void run_cancelsLeftoverTasks_andRunsTheirFinally() {
     List<String> log = new ArrayList<>();
     EventLoop[] seen = new EventLoop[1];
-    Coroutines.run(Co.seq(v -> {
-      seen[0] = Coroutines.getRunningLoop();
-      Coroutines.createTask(Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
-          .onFinally(() -> log.add("leftover cleaned up"))
-          .build());
-      return Co.await(Coroutines.sleep(0));
-    }));
+    Coroutines.run(
+        Co.seq(
+            v -> {
+              seen[0] = Coroutines.getRunningLoop();
+              Coroutines.createTask(
+                  Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
+                      .onFinally(() -> log.add("leftover cleaned up"))
+                      .build());
+              return Co.await(Coroutines.sleep(0));
+            }));
     assertThat(log).containsExactly("leftover cleaned up");
     assertThat(seen[0].isClosed()).isTrue();
     assertThat(seen[0].pendingTasks()).isEmpty();

@@ -24,34 +24,38 @@ public final class SignalChild {
         break;
       case "run":
         Coroutines.run(
-            Co.<Object>steps(v -> {
-                  say("ready");
-                  return Co.await(Coroutines.sleep(3_600_000));
-                })
+            Co.<Object>steps(
+                    v -> {
+                      say("ready");
+                      return Co.await(Coroutines.sleep(3_600_000));
+                    })
                 .onFinally(() -> say("finally ran"))
                 .build());
         say("run returned"); // not reached: run() exits the process as interrupted
         break;
       case "stubborn":
         Coroutines.run(
-            Co.<Object>steps(v -> {
-                  say("ready");
-                  return Co.await(Coroutines.sleep(3_600_000));
-                })
-                .onError(e -> {
-                  say("cancelled: " + (e instanceof CancellationException));
-                  return Co.await(Coroutines.sleep(3_600_000)); // a cleanup that never ends
-                })
+            Co.<Object>steps(
+                    v -> {
+                      say("ready");
+                      return Co.await(Coroutines.sleep(3_600_000));
+                    })
+                .onError(
+                    e -> {
+                      say("cancelled: " + (e instanceof CancellationException));
+                      return Co.await(Coroutines.sleep(3_600_000)); // a cleanup that never ends
+                    })
                 .build());
         say("run returned");
         break;
       case "swallow":
         Object r =
             Coroutines.run(
-                Co.<Object>steps(v -> {
-                      say("ready");
-                      return Co.await(Coroutines.sleep(3_600_000));
-                    })
+                Co.<Object>steps(
+                        v -> {
+                          say("ready");
+                          return Co.await(Coroutines.sleep(3_600_000));
+                        })
                     .onError(e -> "caught " + e.getClass().getSimpleName())
                     .build());
         say("run returned " + r);
@@ -94,12 +98,20 @@ public final class SignalChild {
     EventLoop loop = new EventLoop();
     Future<String> done = loop.createFuture();
     Thread loopThread = Thread.currentThread();
-    loop.addSignalHandler("USR1", () -> say("USR1 on loop thread: " + (Thread.currentThread() == loopThread)));
-    loop.addSignalHandler("SIGHUP", () -> say("HUP on loop thread: " + (Thread.currentThread() == loopThread)));
-    loop.addSignalHandler("TERM", () -> done.setResult("TERM on loop thread: " + (Thread.currentThread() == loopThread)));
+    loop.addSignalHandler(
+        "USR1", () -> say("USR1 on loop thread: " + (Thread.currentThread() == loopThread)));
+    loop.addSignalHandler(
+        "SIGHUP", () -> say("HUP on loop thread: " + (Thread.currentThread() == loopThread)));
+    loop.addSignalHandler(
+        "TERM",
+        () -> done.setResult("TERM on loop thread: " + (Thread.currentThread() == loopThread)));
     loop.callSoon(() -> say("ready"));
     say(loop.runUntilComplete(done));
-    say("removed TERM: " + loop.removeSignalHandler("TERM") + ", again: " + loop.removeSignalHandler("TERM"));
+    say(
+        "removed TERM: "
+            + loop.removeSignalHandler("TERM")
+            + ", again: "
+            + loop.removeSignalHandler("TERM"));
     loop.close(); // gives USR1 and HUP back too
     say("closed");
     Thread.sleep(3_600_000); // the next TERM is the JVM's: it exits with 143

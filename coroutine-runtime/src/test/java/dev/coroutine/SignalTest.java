@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 class SignalTest {
   /** The child of the test, killed at the end whatever happened. */
   private Process child;
+
   /** Its stdout. */
   private BufferedReader out;
 
@@ -35,15 +36,25 @@ class SignalTest {
   /**
    * Starts the child JVM with HUP, INT and TERM at their default dispositions: a build started in
    * the background of a non-interactive shell (or under nohup) ignores INT (or HUP), children
-   * inherit that, and the JVM never takes an ignored one over. {@code env --default-signal}
-   * (GNU coreutils 8.31+) resets them; {@code env --ignore-signal} makes the opposite case.
+   * inherit that, and the JVM never takes an ignored one over. {@code env --default-signal} (GNU
+   * coreutils 8.31+) resets them; {@code env --ignore-signal} makes the opposite case.
    */
   void start(String mode, String signals) throws IOException {
     assumeTrue(!System.getProperty("os.name").startsWith("Windows"), "POSIX signals");
-    assumeTrue(envSetsSignals(), "env --default-signal (GNU coreutils 8.31+) is needed to control the child's signals");
+    assumeTrue(
+        envSetsSignals(),
+        "env --default-signal (GNU coreutils 8.31+) is needed to control the child's signals");
     String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
     child =
-        new ProcessBuilder("env", signals, java, "-Xmx64m", "-cp", System.getProperty("java.class.path"), SignalChild.class.getName(), mode)
+        new ProcessBuilder(
+                "env",
+                signals,
+                java,
+                "-Xmx64m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                SignalChild.class.getName(),
+                mode)
             .redirectError(ProcessBuilder.Redirect.INHERIT)
             .start();
     out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -55,7 +66,8 @@ class SignalTest {
 
   static boolean envSetsSignals() {
     try {
-      Process p = new ProcessBuilder("env", "--default-signal=INT", "--ignore-signal=HUP", "true").start();
+      Process p =
+          new ProcessBuilder("env", "--default-signal=INT", "--ignore-signal=HUP", "true").start();
       return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException | InterruptedException e) {
       return false;
@@ -67,7 +79,8 @@ class SignalTest {
   }
 
   void send(String signal) throws Exception {
-    Process k = new ProcessBuilder("kill", "-s", signal, Long.toString(child.pid())).inheritIO().start();
+    Process k =
+        new ProcessBuilder("kill", "-s", signal, Long.toString(child.pid())).inheritIO().start();
     assertThat(k.waitFor()).as("kill -s %s", signal).isZero();
   }
 
@@ -128,9 +141,16 @@ class SignalTest {
   @Test
   void addSignalHandler_refusesSignalsTheJvmKeeps_andUnknownNames() {
     try (EventLoop loop = new EventLoop()) {
-      assertThatThrownBy(() -> loop.addSignalHandler("USR2", () -> {})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SIGUSR2").hasMessageContaining("JVM");
-      assertThatThrownBy(() -> loop.addSignalHandler("QUIT", () -> {})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("SIGQUIT");
-      assertThatThrownBy(() -> loop.addSignalHandler("NOPE", () -> {})).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NOPE");
+      assertThatThrownBy(() -> loop.addSignalHandler("USR2", () -> {}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("SIGUSR2")
+          .hasMessageContaining("JVM");
+      assertThatThrownBy(() -> loop.addSignalHandler("QUIT", () -> {}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("SIGQUIT");
+      assertThatThrownBy(() -> loop.addSignalHandler("NOPE", () -> {}))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("NOPE");
       assertThat(loop.removeSignalHandler("USR1")).isFalse();
     }
   }
@@ -149,6 +169,7 @@ class SignalTest {
   void addSignalHandler_onAClosedLoop_isRefused() {
     EventLoop loop = new EventLoop();
     loop.close();
-    assertThatThrownBy(() -> loop.addSignalHandler("USR1", () -> {})).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> loop.addSignalHandler("USR1", () -> {}))
+        .isInstanceOf(IllegalStateException.class);
   }
 }

@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Helpers of the stress and soak tests ({@code *StressTest}): the size scale, retained-heap
- * measurement, and a watchdog that stops a loop which does not finish in time, so that a hang
- * fails its test with a task dump instead of hanging the build.
+ * measurement, and a watchdog that stops a loop which does not finish in time, so that a hang fails
+ * its test with a task dump instead of hanging the build.
  *
  * <p>Sizes scale with {@code -Dcoroutine.stress.scale} (default 1: small enough for {@code mvn
  * verify}; the {@code stress} profile of the parent pom sets the full sizes).
@@ -47,8 +47,8 @@ public final class Stress {
   }
 
   /**
-   * A watchdog for a loop: if not {@linkplain #close() closed} within {@code seconds}, it records
-   * a task dump of {@code loop} and stops it, so the test fails with {@link #check()} instead of
+   * A watchdog for a loop: if not {@linkplain #close() closed} within {@code seconds}, it records a
+   * task dump of {@code loop} and stops it, so the test fails with {@link #check()} instead of
    * hanging. The time is multiplied by {@link #SCALE}.
    */
   public static Watchdog watchdog(EventLoop loop, double seconds) {
@@ -59,6 +59,7 @@ public final class Stress {
   public static final class Watchdog implements AutoCloseable {
     /** The dump taken when it fired, or null. */
     private final AtomicReference<String> fired = new AtomicReference<>();
+
     /** The thread waiting for the deadline. */
     private final Thread thread;
 

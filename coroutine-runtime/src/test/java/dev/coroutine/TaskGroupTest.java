@@ -16,11 +16,16 @@ class TaskGroupTest extends TestBase {
   @Test
   void allSucceed_groupWaitsForEveryTask_andReturnsBodyResult() {
     List<Task<Object>> tasks = new ArrayList<>();
-    Object r = runSteps(v -> Co.await(TaskGroup.run(tg -> {
-      tasks.add(tg.createTask(after(10, "a")));
-      tasks.add(tg.createTask(after(1, "b")));
-      return Coroutines.done("body");
-    })));
+    Object r =
+        runSteps(
+            v ->
+                Co.await(
+                    TaskGroup.run(
+                        tg -> {
+                          tasks.add(tg.createTask(after(10, "a")));
+                          tasks.add(tg.createTask(after(1, "b")));
+                          return Coroutines.done("body");
+                        })));
     assertThat(r).isEqualTo("body");
     assertThat(tasks).allMatch(Future::isDone);
     assertThat(tasks.get(0).result()).isEqualTo("a");
@@ -30,21 +35,32 @@ class TaskGroupTest extends TestBase {
   void firstFailure_cancelsSiblingsAndBody_andIsRethrownInGroup() {
     IllegalStateException boom = new IllegalStateException("boom");
     Task<?>[] sibling = new Task<?>[1];
-    Throwable caught = (Throwable) run(Co.steps(v -> Co.await(TaskGroup.run(tg -> {
-          tg.createTask(failAfter(5, boom));
-          sibling[0] = tg.createTask(Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
-              .onFinally(() -> expect(1))
-              .build());
-          return Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
-              .onError(e -> {
-                assertThat((Object) e).isInstanceOf(CancellationException.class);
-                expect(2);
-                throw e;
-              })
-              .build();
-        })))
-        .onError(e -> e)
-        .build());
+    Throwable caught =
+        (Throwable)
+            run(
+                Co.steps(
+                        v ->
+                            Co.await(
+                                TaskGroup.run(
+                                    tg -> {
+                                      tg.createTask(failAfter(5, boom));
+                                      sibling[0] =
+                                          tg.createTask(
+                                              Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
+                                                  .onFinally(() -> expect(1))
+                                                  .build());
+                                      return Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
+                                          .onError(
+                                              e -> {
+                                                assertThat((Object) e)
+                                                    .isInstanceOf(CancellationException.class);
+                                                expect(2);
+                                                throw e;
+                                              })
+                                          .build();
+                                    })))
+                    .onError(e -> e)
+                    .build());
     finish(3);
     assertThat(caught).isInstanceOf(TaskGroupException.class);
     assertThat(((TaskGroupException) caught).getExceptions()).containsExactly(boom);
@@ -56,14 +72,20 @@ class TaskGroupTest extends TestBase {
   void severalFailures_areAllCollected() {
     IllegalStateException a = new IllegalStateException("a");
     IllegalArgumentException b = new IllegalArgumentException("b");
-    Object caught = run(Co.steps(v -> Co.await(TaskGroup.run(tg -> {
-          // both fail in the same pass: the second is not cancelled in time
-          tg.createTask(failAfter(5, a));
-          tg.createTask(failAfter(5, b));
-          return Coroutines.done();
-        })))
-        .onError(e -> e)
-        .build());
+    Object caught =
+        run(
+            Co.steps(
+                    v ->
+                        Co.await(
+                            TaskGroup.run(
+                                tg -> {
+                                  // both fail in the same pass: the second is not cancelled in time
+                                  tg.createTask(failAfter(5, a));
+                                  tg.createTask(failAfter(5, b));
+                                  return Coroutines.done();
+                                })))
+                .onError(e -> e)
+                .build());
     assertThat(((TaskGroupException) caught).getExceptions()).containsExactlyInAnyOrder(a, b);
   }
 
@@ -71,14 +93,22 @@ class TaskGroupTest extends TestBase {
   void bodyFailure_cancelsTasks_andJoinsTheGroupException() {
     IllegalStateException body = new IllegalStateException("body");
     Task<?>[] child = new Task<?>[1];
-    Object caught = run(Co.steps(v -> Co.await(TaskGroup.run(tg -> {
-          child[0] = tg.createTask(after(3_600_000, "never"));
-          return Co.seq(x -> Co.await(Coroutines.sleep(1)), x -> {
-            throw body;
-          });
-        })))
-        .onError(e -> e)
-        .build());
+    Object caught =
+        run(
+            Co.steps(
+                    v ->
+                        Co.await(
+                            TaskGroup.run(
+                                tg -> {
+                                  child[0] = tg.createTask(after(3_600_000, "never"));
+                                  return Co.seq(
+                                      x -> Co.await(Coroutines.sleep(1)),
+                                      x -> {
+                                        throw body;
+                                      });
+                                })))
+                .onError(e -> e)
+                .build());
     assertThat(((TaskGroupException) caught).getExceptions()).containsExactly(body);
     assertThat(child[0].isCancelled()).isTrue();
   }
@@ -86,65 +116,99 @@ class TaskGroupTest extends TestBase {
   @Test
   void externalCancellation_cancelsAllTasks_andPropagates() {
     List<String> log = new ArrayList<>();
-    Task<Object> t = loop.createTask(Co.seq(v -> Co.await(TaskGroup.run(tg -> {
-      tg.createTask(Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
-          .onFinally(() -> log.add("child cleaned up"))
-          .build());
-      return Co.seq(x -> Co.await(Coroutines.sleep(3_600_000)));
-    }))));
-    runSteps(v -> Co.await(Coroutines.sleep(1)), v -> {
-      t.cancel();
-      return null;
-    });
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v ->
+                    Co.await(
+                        TaskGroup.run(
+                            tg -> {
+                              tg.createTask(
+                                  Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
+                                      .onFinally(() -> log.add("child cleaned up"))
+                                      .build());
+                              return Co.seq(x -> Co.await(Coroutines.sleep(3_600_000)));
+                            }))));
+    runSteps(
+        v -> Co.await(Coroutines.sleep(1)),
+        v -> {
+          t.cancel();
+          return null;
+        });
     assertThatThrownBy(() -> loop.runUntilComplete(t)).isInstanceOf(CancellationException.class);
     assertThat(log).containsExactly("child cleaned up");
   }
 
   @Test
   void externalCancellation_whileWaitingForTasks_propagates() {
-    Task<Object> t = loop.createTask(Co.seq(v -> Co.await(TaskGroup.run(tg -> {
-      tg.createTask(after(3_600_000, "x"));
-      return Coroutines.done(); // body ends at once: the group waits in its exit
-    }))));
-    runSteps(v -> Co.await(Coroutines.sleep(1)), v -> {
-      t.cancel();
-      return null;
-    });
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v ->
+                    Co.await(
+                        TaskGroup.run(
+                            tg -> {
+                              tg.createTask(after(3_600_000, "x"));
+                              return Coroutines
+                                  .done(); // body ends at once: the group waits in its exit
+                            }))));
+    runSteps(
+        v -> Co.await(Coroutines.sleep(1)),
+        v -> {
+          t.cancel();
+          return null;
+        });
     assertThatThrownBy(() -> loop.runUntilComplete(t)).isInstanceOf(CancellationException.class);
     assertThat(t.cancelling()).isEqualTo(1);
   }
 
   @Test
   void cancelledChild_isNotAFailure() {
-    Object r = runSteps(v -> Co.await(TaskGroup.run(tg -> {
-      Task<Object> c = tg.createTask(after(3_600_000, "x"));
-      c.cancel();
-      return Coroutines.done("fine");
-    })));
+    Object r =
+        runSteps(
+            v ->
+                Co.await(
+                    TaskGroup.run(
+                        tg -> {
+                          Task<Object> c = tg.createTask(after(3_600_000, "x"));
+                          c.cancel();
+                          return Coroutines.done("fine");
+                        })));
     assertThat(r).isEqualTo("fine");
   }
 
   @Test
   void groupFailure_withdrawsItsOwnCancellation_taskCanContinue() {
-    Object r = run(Co.steps(v -> Co.await(TaskGroup.run(tg -> {
-          tg.createTask(failAfter(1, new IllegalStateException()));
-          return Co.seq(x -> Co.await(Coroutines.sleep(3_600_000)));
-        })))
-        .onError(e -> {
-          assertThat(Coroutines.currentTask().cancelling()).isZero();
-          return Co.await(Co.seq(x -> Co.await(Coroutines.sleep(1)), x -> "continued"));
-        })
-        .build());
+    Object r =
+        run(
+            Co.steps(
+                    v ->
+                        Co.await(
+                            TaskGroup.run(
+                                tg -> {
+                                  tg.createTask(failAfter(1, new IllegalStateException()));
+                                  return Co.seq(x -> Co.await(Coroutines.sleep(3_600_000)));
+                                })))
+                .onError(
+                    e -> {
+                      assertThat(Coroutines.currentTask().cancelling()).isZero();
+                      return Co.await(Co.seq(x -> Co.await(Coroutines.sleep(1)), x -> "continued"));
+                    })
+                .build());
     assertThat(r).isEqualTo("continued");
   }
 
   @Test
   void createTask_afterGroupFinished_isRefused() {
     TaskGroup[] kept = new TaskGroup[1];
-    runSteps(v -> Co.await(TaskGroup.run(tg -> {
-      kept[0] = tg;
-      return Coroutines.done();
-    })));
+    runSteps(
+        v ->
+            Co.await(
+                TaskGroup.run(
+                    tg -> {
+                      kept[0] = tg;
+                      return Coroutines.done();
+                    })));
     assertThatThrownBy(() -> kept[0].createTask(Coroutines.done()))
         .isInstanceOf(IllegalStateException.class);
   }
@@ -153,14 +217,22 @@ class TaskGroupTest extends TestBase {
   void eagerTaskFailingAtOnce_isCounted() {
     loop.setEagerTasks(true);
     IllegalStateException boom = new IllegalStateException();
-    Object caught = run(Co.steps(v -> Co.await(TaskGroup.run(tg -> {
-          tg.createTask(Co.seq(x -> {
-            throw boom;
-          }));
-          return Coroutines.done();
-        })))
-        .onError(e -> e)
-        .build());
+    Object caught =
+        run(
+            Co.steps(
+                    v ->
+                        Co.await(
+                            TaskGroup.run(
+                                tg -> {
+                                  tg.createTask(
+                                      Co.seq(
+                                          x -> {
+                                            throw boom;
+                                          }));
+                                  return Coroutines.done();
+                                })))
+                .onError(e -> e)
+                .build());
     assertThat(((TaskGroupException) caught).getExceptions()).containsExactly(boom);
   }
 }

@@ -6,15 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 
-/** Tasks: scheduling, cancellation as a request at the await, cancelling()/uncancel, eager start. */
+/**
+ * Tasks: scheduling, cancellation as a request at the await, cancelling()/uncancel, eager start.
+ */
 class TaskTest extends TestBase {
 
   @Test
   void createTask_startsOnNextPass_notInline() {
-    Task<Object> t = loop.createTask(Co.seq(v -> {
-      expect(2);
-      return "r";
-    }));
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  expect(2);
+                  return "r";
+                }));
     expect(1);
     Object r = run(Co.awaiting(t));
     assertThat(r).isEqualTo("r");
@@ -23,21 +28,26 @@ class TaskTest extends TestBase {
 
   @Test
   void cancel_whileSleeping_runsFinally() {
-    Task<Object> sleeper = loop.createTask(
-        Co.steps(v -> {
-              expect(1);
-              return Co.await(Coroutines.sleep(3_600_000));
-            }, v -> {
-              expect(99);
-              return null;
-            })
-            .onFinally(() -> expect(3))
-            .build());
-    runSteps(v -> Co.await(Coroutines.sleep(0)), v -> {
-      expect(2);
-      assertThat(sleeper.cancel()).isTrue();
-      return Co.await(Coroutines.sleep(0));
-    });
+    Task<Object> sleeper =
+        loop.createTask(
+            Co.steps(
+                    v -> {
+                      expect(1);
+                      return Co.await(Coroutines.sleep(3_600_000));
+                    },
+                    v -> {
+                      expect(99);
+                      return null;
+                    })
+                .onFinally(() -> expect(3))
+                .build());
+    runSteps(
+        v -> Co.await(Coroutines.sleep(0)),
+        v -> {
+          expect(2);
+          assertThat(sleeper.cancel()).isTrue();
+          return Co.await(Coroutines.sleep(0));
+        });
     finish(4);
     assertThat(sleeper.isCancelled()).isTrue();
   }
@@ -46,10 +56,12 @@ class TaskTest extends TestBase {
   void cancel_whileAwaitingFuture_cancelsThatFuture_andCarriesMessage() {
     Future<Object> f = loop.createFuture();
     Task<Object> t = loop.createTask(Co.awaiting(f));
-    runSteps(v -> Co.await(Coroutines.sleep(0)), v -> {
-      t.cancel("stop now");
-      return null;
-    });
+    runSteps(
+        v -> Co.await(Coroutines.sleep(0)),
+        v -> {
+          t.cancel("stop now");
+          return null;
+        });
     assertThat(f.isCancelled()).isTrue();
     assertThatThrownBy(() -> loop.runUntilComplete(t))
         .isInstanceOf(CancellationException.class)
@@ -58,10 +70,13 @@ class TaskTest extends TestBase {
 
   @Test
   void cancel_beforeStart_bodyNeverRuns() {
-    Task<Object> t = loop.createTask(Co.seq(v -> {
-      expect(99);
-      return null;
-    }));
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  expect(99);
+                  return null;
+                }));
     t.cancel();
     assertThatThrownBy(() -> loop.runUntilComplete(t)).isInstanceOf(CancellationException.class);
     assertThat(t.isCancelled()).isTrue();
@@ -69,20 +84,24 @@ class TaskTest extends TestBase {
 
   @Test
   void cancel_caughtByCoroutine_taskContinuesAndSucceeds() {
-    Task<Object> t = loop.createTask(
-        Co.steps(v -> Co.await(Coroutines.sleep(3_600_000)))
-            .onError(e -> {
-              assertThat((Object) e).isInstanceOf(CancellationException.class);
-              expect(2);
-              return Co.await(Coroutines.sleep(1)); // awaiting again after catching works
-            })
-            .build());
-    runSteps(v -> Co.await(Coroutines.sleep(0)), v -> {
-      expect(1);
-      t.cancel();
-      assertThat(t.cancelling()).isEqualTo(1);
-      return Co.await(t);
-    });
+    Task<Object> t =
+        loop.createTask(
+            Co.steps(v -> Co.await(Coroutines.sleep(3_600_000)))
+                .onError(
+                    e -> {
+                      assertThat((Object) e).isInstanceOf(CancellationException.class);
+                      expect(2);
+                      return Co.await(Coroutines.sleep(1)); // awaiting again after catching works
+                    })
+                .build());
+    runSteps(
+        v -> Co.await(Coroutines.sleep(0)),
+        v -> {
+          expect(1);
+          t.cancel();
+          assertThat(t.cancelling()).isEqualTo(1);
+          return Co.await(t);
+        });
     finish(3);
     assertThat(t.isCancelled()).isFalse();
     assertThat(t.isDone()).isTrue();
@@ -90,29 +109,38 @@ class TaskTest extends TestBase {
 
   @Test
   void cancel_ofRunningTask_deliveredAtItsNextAwait() {
-    assertThatThrownBy(() -> runSteps(v -> {
-      expect(1);
-      Coroutines.currentTask().cancel();
-      return "no suspension yet";
-    }, v -> {
-      expect(2);
-      return Co.await(Coroutines.sleep(0));
-    }, v -> {
-      expect(99);
-      return null;
-    })).isInstanceOf(CancellationException.class);
+    assertThatThrownBy(
+            () ->
+                runSteps(
+                    v -> {
+                      expect(1);
+                      Coroutines.currentTask().cancel();
+                      return "no suspension yet";
+                    },
+                    v -> {
+                      expect(2);
+                      return Co.await(Coroutines.sleep(0));
+                    },
+                    v -> {
+                      expect(99);
+                      return null;
+                    }))
+        .isInstanceOf(CancellationException.class);
     finish(3);
   }
 
   @Test
   void uncancel_withdrawsUndeliveredRequest() {
-    Object r = runSteps(v -> {
-      Task<?> self = Coroutines.currentTask();
-      self.cancel();
-      assertThat(self.cancelling()).isEqualTo(1);
-      assertThat(self.uncancel()).isZero();
-      return Co.await(Coroutines.sleep(0));
-    }, v -> "not cancelled");
+    Object r =
+        runSteps(
+            v -> {
+              Task<?> self = Coroutines.currentTask();
+              self.cancel();
+              assertThat(self.cancelling()).isEqualTo(1);
+              assertThat(self.uncancel()).isZero();
+              return Co.await(Coroutines.sleep(0));
+            },
+            v -> "not cancelled");
     assertThat(r).isEqualTo("not cancelled");
   }
 
@@ -127,17 +155,22 @@ class TaskTest extends TestBase {
   @Test
   void currentTask_andPendingTasks_andNames() {
     Task<Object> other = loop.createTask(Co.awaiting(Coroutines.sleep(3_600_000)), "sleeper");
-    Task<Object> main = loop.createTask(Co.seq(v -> {
-      assertThat(Coroutines.currentTask().getName()).isEqualTo("main");
-      assertThat(loop.pendingTasks()).contains(other, Coroutines.currentTask());
-      return null;
-    }), "main");
+    Task<Object> main =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  assertThat(Coroutines.currentTask().getName()).isEqualTo("main");
+                  assertThat(loop.pendingTasks()).contains(other, Coroutines.currentTask());
+                  return null;
+                }),
+            "main");
     loop.runUntilComplete(main);
     assertThat(loop.pendingTasks()).containsExactly(other);
     assertThat(other.getName()).isEqualTo("sleeper");
     assertThat(Coroutines.currentTask()).isNull();
     other.cancel();
-    assertThatThrownBy(() -> loop.runUntilComplete(other)).isInstanceOf(CancellationException.class);
+    assertThatThrownBy(() -> loop.runUntilComplete(other))
+        .isInstanceOf(CancellationException.class);
     assertThat(loop.pendingTasks()).isEmpty();
   }
 
@@ -150,34 +183,43 @@ class TaskTest extends TestBase {
 
   @Test
   void eagerTask_runsSynchronouslyUntilFirstSuspension() {
-    runSteps(v -> {
-      expect(1);
-      Task<Object> t = loop.createTask(Co.seq(x -> {
-        expect(2);
-        return Co.await(Coroutines.sleep(0));
-      }, x -> {
-        expect(4);
-        return "eager";
-      }), null, true);
-      expect(3);
-      return Co.await(t);
-    }, v -> {
-      assertThat(v).isEqualTo("eager");
-      return null;
-    });
+    runSteps(
+        v -> {
+          expect(1);
+          Task<Object> t =
+              loop.createTask(
+                  Co.seq(
+                      x -> {
+                        expect(2);
+                        return Co.await(Coroutines.sleep(0));
+                      },
+                      x -> {
+                        expect(4);
+                        return "eager";
+                      }),
+                  null,
+                  true);
+          expect(3);
+          return Co.await(t);
+        },
+        v -> {
+          assertThat(v).isEqualTo("eager");
+          return null;
+        });
     finish(5);
   }
 
   @Test
   void eagerTask_finishingWithoutSuspending_isDoneAtCreation() {
     loop.setEagerTasks(true);
-    runSteps(v -> {
-      Task<Object> t = Coroutines.createTask(Co.seq(x -> "at once"));
-      assertThat(t.isDone()).isTrue();
-      assertThat(t.result()).isEqualTo("at once");
-      assertThat(Coroutines.currentTask()).isNotSameAs(t); // the creator is current again
-      return null;
-    });
+    runSteps(
+        v -> {
+          Task<Object> t = Coroutines.createTask(Co.seq(x -> "at once"));
+          assertThat(t.isDone()).isTrue();
+          assertThat(t.result()).isEqualTo("at once");
+          assertThat(Coroutines.currentTask()).isNotSameAs(t); // the creator is current again
+          return null;
+        });
   }
 
   @Test

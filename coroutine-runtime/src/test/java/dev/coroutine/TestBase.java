@@ -16,12 +16,16 @@ import org.junit.jupiter.api.BeforeEach;
 public abstract class TestBase {
   /** The loop of the test. */
   protected EventLoop loop;
+
   /** Errors the loop's exception handler received; a test expecting some clears them. */
   protected final List<EventLoop.ErrorContext> loopErrors = new CopyOnWriteArrayList<>();
+
   /** Last action number seen by {@link #expect}. */
   private final AtomicInteger actionIndex = new AtomicInteger();
+
   /** {@link #finish} was called. */
   private volatile boolean finished;
+
   /** First failed expectation, also thrown where it happened (maybe swallowed by a task). */
   private volatile Throwable firstError;
 
@@ -44,11 +48,12 @@ public abstract class TestBase {
     }
     if (!loopErrors.isEmpty()) {
       AssertionError e = new AssertionError("unexpected loop errors: " + loopErrors);
-      loopErrors.forEach(c -> {
-        if (c.exception() != null) {
-          e.addSuppressed(c.exception());
-        }
-      });
+      loopErrors.forEach(
+          c -> {
+            if (c.exception() != null) {
+              e.addSuppressed(c.exception());
+            }
+          });
       throw e;
     }
   }

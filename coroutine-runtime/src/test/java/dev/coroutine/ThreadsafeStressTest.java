@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The thread-safe entry points under load: {@code callSoonThreadsafe} from many threads, and
- * {@code runCoroutineThreadsafe}. Scaled by {@code -Dcoroutine.stress.scale} (default 1).
+ * The thread-safe entry points under load: {@code callSoonThreadsafe} from many threads, and {@code
+ * runCoroutineThreadsafe}. Scaled by {@code -Dcoroutine.stress.scale} (default 1).
  */
 class ThreadsafeStressTest extends TestBase {
   private static final int SCALE = Stress.SCALE;
@@ -30,36 +30,42 @@ class ThreadsafeStressTest extends TestBase {
     List<Thread> producers = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       int id = t;
-      Thread th = new Thread(() -> {
-        try {
-          start.await();
-        } catch (InterruptedException e) {
-          return;
-        }
-        for (int i = 0; i < perThread; i++) {
-          int seq = i;
-          loop.callSoonThreadsafe(() -> {
-            seen[id][seq]++;
-            if (seq != 0 && lastSeq[id] != seq - 1) {
-              inOrder[0] = false; // one thread's calls must run in the order they were made
-            }
-            lastSeq[id] = seq;
-          });
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  return;
+                }
+                for (int i = 0; i < perThread; i++) {
+                  int seq = i;
+                  loop.callSoonThreadsafe(
+                      () -> {
+                        seen[id][seq]++;
+                        if (seq != 0 && lastSeq[id] != seq - 1) {
+                          inOrder[0] =
+                              false; // one thread's calls must run in the order they were made
+                        }
+                        lastSeq[id] = seq;
+                      });
+                }
+              });
       producers.add(th);
       th.start();
     }
-    Thread waiter = new Thread(() -> {
-      for (Thread th : producers) {
-        try {
-          th.join();
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-      loop.callSoonThreadsafe(loop::stop); // after every producer's last call
-    });
+    Thread waiter =
+        new Thread(
+            () -> {
+              for (Thread th : producers) {
+                try {
+                  th.join();
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              loop.callSoonThreadsafe(loop::stop); // after every producer's last call
+            });
     waiter.start();
     start.countDown();
     loop.runForever();
@@ -85,10 +91,12 @@ class ThreadsafeStressTest extends TestBase {
 
   @Test
   void runCoroutineThreadsafe_returnsResult_onLoopThread() throws Exception {
-    Thread loopThread = new Thread(() -> {
-      loop.callLater(3600, () -> {});
-      loop.runForever();
-    });
+    Thread loopThread =
+        new Thread(
+            () -> {
+              loop.callLater(3600, () -> {});
+              loop.runForever();
+            });
     loopThread.start();
     try {
       CompletableFuture<String> r =
@@ -100,9 +108,12 @@ class ThreadsafeStressTest extends TestBase {
       assertThat(r.get(10, TimeUnit.SECONDS)).isEqualTo("on loop");
       IllegalStateException boom = new IllegalStateException("boom");
       CompletableFuture<Object> f =
-          Coroutines.runCoroutineThreadsafe(Co.seq(v -> {
-            throw boom;
-          }), loop);
+          Coroutines.runCoroutineThreadsafe(
+              Co.seq(
+                  v -> {
+                    throw boom;
+                  }),
+              loop);
       assertThatThrownBy(() -> f.get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseReference(boom);
@@ -116,18 +127,21 @@ class ThreadsafeStressTest extends TestBase {
   void runCoroutineThreadsafe_cancellingFuture_cancelsTaskAndRunsItsFinally() throws Exception {
     CountDownLatch finallyRan = new CountDownLatch(1);
     CountDownLatch started = new CountDownLatch(1);
-    Thread loopThread = new Thread(() -> {
-      loop.callLater(3600, () -> {});
-      loop.runForever();
-    });
+    Thread loopThread =
+        new Thread(
+            () -> {
+              loop.callLater(3600, () -> {});
+              loop.runForever();
+            });
     loopThread.start();
     try {
       CompletableFuture<Object> r =
           Coroutines.runCoroutineThreadsafe(
-              Co.steps(v -> {
-                    started.countDown();
-                    return Co.await(Coroutines.sleep(3_600_000));
-                  })
+              Co.steps(
+                      v -> {
+                        started.countDown();
+                        return Co.await(Coroutines.sleep(3_600_000));
+                      })
                   .onFinally(finallyRan::countDown)
                   .build(),
               loop);

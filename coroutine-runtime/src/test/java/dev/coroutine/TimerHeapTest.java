@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The timer queue against a reference (a sorted set by deadline, then sequence): seeded random
- * operations that mix growing deadlines (the FIFO run), earlier ones (the heap), equal ones
- * (FIFO ties), removals anywhere, and bursts that grow and drain both structures.
+ * operations that mix growing deadlines (the FIFO run), earlier ones (the heap), equal ones (FIFO
+ * ties), removals anywhere, and bursts that grow and drain both structures.
  */
 class TimerHeapTest {
 

@@ -36,7 +36,8 @@ class VirtualClockTest {
       loop.callLater(5.0, () -> log(trace, loop, "timer 5s"));
       loop.callLater(7.0, () -> log(trace, loop, "timer 7s"));
       loop.runForever();
-      assertThat(trace).containsExactly("1.000 timer 1s", "5.000 timer 5s", "5.000 idle at the stop");
+      assertThat(trace)
+          .containsExactly("1.000 timer 1s", "5.000 timer 5s", "5.000 idle at the stop");
       assertThat(loop.time()).isEqualTo(5.0);
     }
   }

@@ -85,12 +85,15 @@ class WaitTest extends TestBase {
   @Test
   void cancelledWaiter_removesItsCallbacks() {
     Future<Object> pending = loop.createFuture();
-    Task<Object> waiter = loop.createTask(Co.awaiting(
-        Coroutines.wait(List.of(pending), ReturnWhen.ALL_COMPLETED, null)));
-    runSteps(v -> Co.await(Coroutines.sleep(1)), v -> {
-      waiter.cancel();
-      return Co.await(Coroutines.sleep(1));
-    });
+    Task<Object> waiter =
+        loop.createTask(
+            Co.awaiting(Coroutines.wait(List.of(pending), ReturnWhen.ALL_COMPLETED, null)));
+    runSteps(
+        v -> Co.await(Coroutines.sleep(1)),
+        v -> {
+          waiter.cancel();
+          return Co.await(Coroutines.sleep(1));
+        });
     assertThat(waiter.isCancelled()).isTrue();
     assertThat(pending.callbacks).isNull();
   }

@@ -13,11 +13,14 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@code sleep(0)} yields to the loop once, whatever else the loop has to do. A task that yields
- * while nothing else is ready may resume without a full pass (a fast path of the loop); these
- * tests pin what a pass must still attend to: timers, thread-safe callbacks, stop, cancellation,
- * other ready tasks, and the code around an eager start.
+ * while nothing else is ready may resume without a full pass (a fast path of the loop); these tests
+ * pin what a pass must still attend to: timers, thread-safe callbacks, stop, cancellation, other
+ * ready tasks, and the code around an eager start.
  */
-@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a task that never stops yielding must fail, not hang
+@Timeout(
+    value = 30,
+    threadMode =
+        Timeout.ThreadMode.SEPARATE_THREAD) // a task that never stops yielding must fail, not hang
 class YieldTest extends TestBase {
 
   /**

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every system's implementation of every workload, at a tiny size, computes the same checksum:
- * the comparison measures the same work everywhere. Runs in the normal build; measuring is left to
- * the harness (see README.md).
+ * Every system's implementation of every workload, at a tiny size, computes the same checksum: the
+ * comparison measures the same work everywhere. Runs in the normal build; measuring is left to the
+ * harness (see README.md).
  */
 class WorkloadsSmokeTest {
   private static FutureWorkloads cf;
@@ -135,7 +135,9 @@ class WorkloadsSmokeTest {
   void asyncioScript_runsEveryMicroWorkload() throws Exception {
     String python = System.getProperty("python", "python3");
     for (String[] args :
-        new String[][] {{"w1", "100", "1"}, {"w2", "100", "1"}, {"w5", "100", "1"}, {"w6", "2", "50", "1"}}) {
+        new String[][] {
+          {"w1", "100", "1"}, {"w2", "100", "1"}, {"w5", "100", "1"}, {"w6", "2", "50", "1"}
+        }) {
       List<String> cmd = new ArrayList<>(List.of(python, "src/main/python/bench_asyncio.py"));
       cmd.addAll(List.of(args));
       Process p;

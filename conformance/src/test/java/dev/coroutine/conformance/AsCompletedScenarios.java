@@ -51,7 +51,8 @@ final class AsCompletedScenarios {
   @Async
   static Coroutine<Void> finishingOrder() {
     List<Task<String>> ts =
-        List.of(createTask(sleeper(6, "a")), createTask(sleeper(2, "b")), createTask(sleeper(4, "c")));
+        List.of(
+            createTask(sleeper(6, "a")), createTask(sleeper(2, "b")), createTask(sleeper(4, "c")));
     for (Coroutine<String> next : asCompleted(ts)) {
       log(await(next));
     }
@@ -82,7 +83,8 @@ final class AsCompletedScenarios {
     Task<String> slow2 = createTask(gated(gate, "slow2"));
     int count = 0;
     try {
-      for (Coroutine<String> next : asCompleted(List.of(fast, slow, slow2), Duration.ofMillis(100))) {
+      for (Coroutine<String> next :
+          asCompleted(List.of(fast, slow, slow2), Duration.ofMillis(100))) {
         count++;
         try {
           log(await(next));
@@ -182,7 +184,8 @@ final class AsCompletedScenarios {
   static Coroutine<Void> resultsThenTimeout() {
     Future<Void> gate = getRunningLoop().createFuture();
     List<Task<String>> ts =
-        List.of(createTask(sleeper(1, "a")), createTask(sleeper(2, "b")), createTask(gated(gate, "c")));
+        List.of(
+            createTask(sleeper(1, "a")), createTask(sleeper(2, "b")), createTask(gated(gate, "c")));
     List<String> got = new ArrayList<>();
     try {
       for (Coroutine<String> c : asCompleted(ts, Duration.ofMillis(100))) {

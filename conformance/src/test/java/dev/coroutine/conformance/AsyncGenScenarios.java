@@ -333,7 +333,8 @@ final class AsyncGenScenarios {
   @Async
   static Coroutine<Void> asCompletedIterated() {
     List<Task<String>> ts =
-        List.of(createTask(sleeper(6, "a")), createTask(sleeper(2, "b")), createTask(sleeper(4, "c")));
+        List.of(
+            createTask(sleeper(6, "a")), createTask(sleeper(2, "b")), createTask(sleeper(4, "c")));
     try (AsyncIterator<Future<String>> it = asCompletedFutures(ts).iterator()) {
       while (await(it.hasNext())) {
         Future<String> t = it.next();

@@ -19,9 +19,9 @@ import java.util.List;
 import java.util.concurrent.BrokenBarrierException;
 
 /**
- * Twins of src/test/python/barrier.py. asyncio's {@code reset()} and {@code abort()} are
- * coroutines (they take the barrier's internal lock, which is free outside {@code wait()}); ours
- * are plain methods with the same effect.
+ * Twins of src/test/python/barrier.py. asyncio's {@code reset()} and {@code abort()} are coroutines
+ * (they take the barrier's internal lock, which is free outside {@code wait()}); ours are plain
+ * methods with the same effect.
  */
 final class BarrierScenarios {
   private BarrierScenarios() {}

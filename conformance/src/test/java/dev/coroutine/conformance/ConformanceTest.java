@@ -35,8 +35,10 @@ class ConformanceTest {
 
   /** Outcome counts, printed once all scenarios ran. */
   private static final AtomicInteger passed = new AtomicInteger();
+
   private static final AtomicInteger failed = new AtomicInteger();
   private static final AtomicInteger skipped = new AtomicInteger();
+
   /** The Python run, for the summary; null until the factory ran. */
   private static PythonTraces python;
 
@@ -70,8 +72,10 @@ class ConformanceTest {
       // before the skip: a scenario for a newer Python needs its twin on every interpreter
       if (javaTwin == null) {
         throw new AssertionError(
-            id + " has a Python scenario but no Java twin: add a @Scenario(\""
-                + id.substring(id.indexOf('/') + 1) + "\") method to the area's *Scenarios class");
+            id
+                + " has a Python scenario but no Java twin: add a @Scenario(\""
+                + id.substring(id.indexOf('/') + 1)
+                + "\") method to the area's *Scenarios class");
       }
       String since = python.skipped().get(id);
       if (since != null) {
@@ -83,17 +87,25 @@ class ConformanceTest {
       List<String> expected = python.traces().get(id);
       if (expected == null) {
         throw new AssertionError(
-            id + " has a Java twin (" + javaTwin + ") but no Python scenario: add `async def scenario_"
-                + id.substring(id.indexOf('/') + 1) + "()` to src/test/python/"
-                + id.substring(0, id.indexOf('/')) + ".py");
+            id
+                + " has a Java twin ("
+                + javaTwin
+                + ") but no Python scenario: add `async def scenario_"
+                + id.substring(id.indexOf('/') + 1)
+                + "()` to src/test/python/"
+                + id.substring(0, id.indexOf('/'))
+                + ".py");
       }
       List<String> actual = runJava(javaTwin);
       Differs differs = javaTwin.getAnnotation(Differs.class);
       if (differs != null) {
-        expected = TraceDiff.withDifference(id, python.version(), expected, differs.asyncio(), differs.ours());
+        expected =
+            TraceDiff.withDifference(
+                id, python.version(), expected, differs.asyncio(), differs.ours());
       }
       if (!expected.equals(actual)) {
-        throw new AssertionError(TraceDiff.render(id, python.version(), differs != null, expected, actual));
+        throw new AssertionError(
+            TraceDiff.render(id, python.version(), differs != null, expected, actual));
       }
       passed.incrementAndGet();
       ok = true;
@@ -137,8 +149,9 @@ class ConformanceTest {
       }
     }
     assertThat(missing)
-        .as("scenarios with @Differs that README.md's section \"Differences from asyncio\" does"
-            + " not name (as `area/name`)")
+        .as(
+            "scenarios with @Differs that README.md's section \"Differences from asyncio\" does"
+                + " not name (as `area/name`)")
         .isEmpty();
   }
 
@@ -170,7 +183,8 @@ class ConformanceTest {
     for (String f : filters) {
       StringBuilder re = new StringBuilder();
       for (char c : f.toCharArray()) {
-        re.append(c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
+        re.append(
+            c == '*' ? ".*" : c == '?' ? "." : java.util.regex.Pattern.quote(String.valueOf(c)));
       }
       if (id.matches(re.toString())) {
         return true;

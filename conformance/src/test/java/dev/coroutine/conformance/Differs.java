@@ -6,11 +6,11 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * A documented, deliberate difference from asyncio on a {@link Scenario}: where asyncio's trace
- * has the contiguous lines {@link #asyncio()}, ours has {@link #ours()}; every other line must be
- * equal. The test fails if asyncio's trace no longer contains those lines (the difference is
- * stale) or if ours differs in any other way. Each one is listed, with its reason, in the
- * README's section "Differences from asyncio" (a test checks that it is).
+ * A documented, deliberate difference from asyncio on a {@link Scenario}: where asyncio's trace has
+ * the contiguous lines {@link #asyncio()}, ours has {@link #ours()}; every other line must be
+ * equal. The test fails if asyncio's trace no longer contains those lines (the difference is stale)
+ * or if ours differs in any other way. Each one is listed, with its reason, in the README's section
+ * "Differences from asyncio" (a test checks that it is).
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)

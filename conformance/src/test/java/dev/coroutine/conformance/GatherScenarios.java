@@ -162,7 +162,10 @@ final class GatherScenarios {
     List<Object> r =
         await(
             gatherReturnExceptions(
-                after(1, "a"), failAfter(2, new Boom()), after(3, "c"), failAfter(0, new IllegalArgumentException())));
+                after(1, "a"),
+                failAfter(2, new Boom()),
+                after(3, "c"),
+                failAfter(0, new IllegalArgumentException())));
     log(r);
     return done();
   }

@@ -18,13 +18,17 @@ class HarnessTest {
             "python3",
             "@@ python 3.11.7\n@@ scenario a/x\n> one\n> two\n@@ skip a/y 3.13\n@@ scenario a/z\n@@ end\n");
     assertThat(p.version()).isEqualTo("3.11.7");
-    assertThat(p.traces()).containsExactly(Map.entry("a/x", List.of("one", "two")), Map.entry("a/z", List.of()));
+    assertThat(p.traces())
+        .containsExactly(Map.entry("a/x", List.of("one", "two")), Map.entry("a/z", List.of()));
     assertThat(p.skipped()).containsExactly(Map.entry("a/y", "3.13"));
   }
 
   @Test
   void parse_rejectsStrayOutput_namingTheLine() {
-    assertThatThrownBy(() -> PythonTraces.parse("python3", "@@ python 3.11.7\n@@ scenario a/x\nprinted\n@@ end\n"))
+    assertThatThrownBy(
+            () ->
+                PythonTraces.parse(
+                    "python3", "@@ python 3.11.7\n@@ scenario a/x\nprinted\n@@ end\n"))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("line 3")
         .hasMessageContaining("printed");
@@ -33,10 +37,14 @@ class HarnessTest {
   @Test
   void withDifference_replacesTheBlock_andFailsWhenItIsGone() {
     List<String> asyncio = List.of("a", "b", "c", "d");
-    assertThat(TraceDiff.withDifference("x/y", "3.11", asyncio, new String[] {"b", "c"}, new String[] {"B"}))
+    assertThat(
+            TraceDiff.withDifference(
+                "x/y", "3.11", asyncio, new String[] {"b", "c"}, new String[] {"B"}))
         .containsExactly("a", "B", "d");
     assertThatThrownBy(
-            () -> TraceDiff.withDifference("x/y", "3.11", asyncio, new String[] {"c", "b"}, new String[] {"B"}))
+            () ->
+                TraceDiff.withDifference(
+                    "x/y", "3.11", asyncio, new String[] {"c", "b"}, new String[] {"B"}))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("x/y")
         .hasMessageContaining("no longer has the lines [c, b]");
@@ -44,7 +52,9 @@ class HarnessTest {
 
   @Test
   void render_marksOnlyTheDifferingLines_andMissingOnes() {
-    String r = TraceDiff.render("x/y", "3.11", false, List.of("same", "left"), List.of("same", "right", "extra"));
+    String r =
+        TraceDiff.render(
+            "x/y", "3.11", false, List.of("same", "left"), List.of("same", "right", "extra"));
     assertThat(r).contains("from line 2");
     assertThat(r.lines()).anyMatch(l -> l.startsWith("   1 same") && l.endsWith("| same"));
     assertThat(r.lines()).anyMatch(l -> l.startsWith("!  2 left") && l.endsWith("| right"));

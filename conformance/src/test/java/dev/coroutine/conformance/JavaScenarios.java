@@ -78,7 +78,8 @@ final class JavaScenarios {
   private static List<Class<?>> scenarioClasses() {
     Path dir;
     try {
-      Path root = Path.of(JavaScenarios.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      Path root =
+          Path.of(JavaScenarios.class.getProtectionDomain().getCodeSource().getLocation().toURI());
       dir = root.resolve(JavaScenarios.class.getPackageName().replace('.', '/'));
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
@@ -88,7 +89,8 @@ final class JavaScenarios {
       for (Path f : (Iterable<Path>) files.sorted()::iterator) {
         String file = f.getFileName().toString();
         if (file.endsWith("Scenarios.class")) {
-          String name = JavaScenarios.class.getPackageName() + "." + file.substring(0, file.length() - 6);
+          String name =
+              JavaScenarios.class.getPackageName() + "." + file.substring(0, file.length() - 6);
           classes.add(Class.forName(name));
         }
       }

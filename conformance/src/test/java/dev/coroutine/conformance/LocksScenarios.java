@@ -58,7 +58,10 @@ final class LocksScenarios {
   }
 
   @Scenario("lock_acquire_in_task_acts_when_task_runs")
-  @Differs(reason = VOID_RESULT, asyncio = "task ran true result=true", ours = "task ran true result=null")
+  @Differs(
+      reason = VOID_RESULT,
+      asyncio = "task ran true result=true",
+      ours = "task ran true result=null")
   @Async
   static Coroutine<Void> lockInTask() {
     Lock lock = new Lock();
@@ -768,7 +771,10 @@ final class LocksScenarios {
   }
 
   @Scenario("semaphore_woken_waiter_cancelled_passes_permit_on")
-  @Differs(reason = VOID_RESULT, asyncio = "cancelled result=true true", ours = "cancelled result=null true")
+  @Differs(
+      reason = VOID_RESULT,
+      asyncio = "cancelled result=true true",
+      ours = "cancelled result=null true")
   @Async
   static Coroutine<Void> semaphoreWokenCancelled() {
     Semaphore sem = new Semaphore(0);
@@ -784,7 +790,10 @@ final class LocksScenarios {
   }
 
   @Scenario("semaphore_acquire_does_not_hang_after_cancel")
-  @Differs(reason = VOID_RESULT, asyncio = "cancelled result=true true", ours = "cancelled result=null true")
+  @Differs(
+      reason = VOID_RESULT,
+      asyncio = "cancelled result=true true",
+      ours = "cancelled result=null true")
   @Async
   static Coroutine<Void> semaphoreNoHang() {
     Semaphore sem = new Semaphore(0);

@@ -15,8 +15,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The asyncio side of the suite: runs {@code src/test/python/_run.py} once, in one interpreter,
- * and parses the traces it prints (see that file for the format).
+ * The asyncio side of the suite: runs {@code src/test/python/_run.py} once, in one interpreter, and
+ * parses the traces it prints (see that file for the format).
  *
  * @param version the interpreter's version, e.g. {@code 3.11.7}
  * @param interpreter the command that was run, e.g. {@code python3}
@@ -63,15 +63,23 @@ record PythonTraces(
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IllegalStateException(
-            "the asyncio side did not finish within " + TIMEOUT_SECONDS + " s; stderr:\n" + err.getNow(""));
+            "the asyncio side did not finish within "
+                + TIMEOUT_SECONDS
+                + " s; stderr:\n"
+                + err.getNow(""));
       }
       int status = p.exitValue();
       String stdout = out.get(10, TimeUnit.SECONDS);
       String stderr = err.get(10, TimeUnit.SECONDS);
       if (status != 0 || !stdout.contains("@@ end")) {
         throw new IllegalStateException(
-            String.join(" ", cmd) + " failed (exit status " + status + "); stderr:\n" + stderr
-                + "\nstdout (last 2000 characters):\n" + tail(stdout, 2000));
+            String.join(" ", cmd)
+                + " failed (exit status "
+                + status
+                + "); stderr:\n"
+                + stderr
+                + "\nstdout (last 2000 characters):\n"
+                + tail(stdout, 2000));
       }
       return parse(interpreter, stdout);
     } catch (InterruptedException e) {
@@ -107,8 +115,11 @@ record PythonTraces(
         break;
       } else if (!line.isEmpty()) {
         throw new IllegalStateException(
-            "unexpected line " + n + " from the Python runner (a scenario printed instead of"
-                + " calling log()?): " + line);
+            "unexpected line "
+                + n
+                + " from the Python runner (a scenario printed instead of"
+                + " calling log()?): "
+                + line);
       }
     }
     if (version == null) {

@@ -1,14 +1,12 @@
 package dev.coroutine.conformance;
 
-import java.util.concurrent.TimeoutException;
-import java.time.Duration;
-import static dev.coroutine.Coroutines.waitFor;
 import static dev.coroutine.Coroutines.await;
 import static dev.coroutine.Coroutines.createTask;
 import static dev.coroutine.Coroutines.done;
 import static dev.coroutine.Coroutines.gather;
 import static dev.coroutine.Coroutines.getRunningLoop;
 import static dev.coroutine.Coroutines.sleep;
+import static dev.coroutine.Coroutines.waitFor;
 import static dev.coroutine.conformance.Trace.log;
 import static dev.coroutine.conformance.Trace.state;
 
@@ -21,9 +19,11 @@ import dev.coroutine.sync.Queue;
 import dev.coroutine.sync.QueueEmptyException;
 import dev.coroutine.sync.QueueFullException;
 import dev.coroutine.sync.QueueShutDownException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeoutException;
 
 /** Twins of src/test/python/queues.py: Queue, LifoQueue, PriorityQueue. */
 @dev.coroutine.CatchesCancellation // scenarios catch cancellation on purpose
@@ -505,7 +505,10 @@ final class QueuesScenarios {
   }
 
   @Scenario("shutdown_immediate_drops_items_and_releases_join")
-  @Differs(reason = TASK_DONE_ERROR, asyncio = "task_done ValueError", ours = "task_done RuntimeError")
+  @Differs(
+      reason = TASK_DONE_ERROR,
+      asyncio = "task_done ValueError",
+      ours = "task_done RuntimeError")
   @Async
   static Coroutine<Void> shutdownImmediate() {
     Queue<Integer> q = new Queue<>();
@@ -664,7 +667,8 @@ final class QueuesScenarios {
   static Coroutine<Void> producerConsumers() {
     Queue<Integer> q = new Queue<>(2);
     List<Integer> got = new ArrayList<>();
-    List<Task<Void>> cs = List.of(createTask(consumer(q, "c1", got)), createTask(consumer(q, "c2", got)));
+    List<Task<Void>> cs =
+        List.of(createTask(consumer(q, "c1", got)), createTask(consumer(q, "c2", got)));
     for (int i = 0; i < 6; i++) {
       await(q.put(i));
     }

@@ -20,10 +20,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Twins of src/test/python/repr.py. Our toString is {@code Future<state ...>} and {@code
- * Task<name state ...>} where asyncio's repr is {@code <Future state ...>} and {@code <Task state
- * name='...' ...>}: each side parses its own form into class, state, name, and whether a result
- * or an exception is shown.
+ * Twins of src/test/python/repr.py. Our toString is {@code Future<state ...>} and {@code Task<name
+ * state ...>} where asyncio's repr is {@code <Future state ...>} and {@code <Task state name='...'
+ * ...>}: each side parses its own form into class, state, name, and whether a result or an
+ * exception is shown.
  */
 final class ReprScenarios {
   private ReprScenarios() {}

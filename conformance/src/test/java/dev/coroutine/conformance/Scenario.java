@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 /**
  * Marks the Java twin of an asyncio scenario: a static, parameterless method returning a {@code
  * Coroutine}, in a class named {@code <Area>Scenarios}, whose Python twin is {@code async def
- * scenario_<value>()} in {@code src/test/python/<area>.py} (area in snake_case). The method runs
- * in a fresh event loop ({@code Coroutines.run}) and logs its events with {@link Trace#log}.
+ * scenario_<value>()} in {@code src/test/python/<area>.py} (area in snake_case). The method runs in
+ * a fresh event loop ({@code Coroutines.run}) and logs its events with {@link Trace#log}.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)

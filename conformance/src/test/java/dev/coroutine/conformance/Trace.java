@@ -16,14 +16,14 @@ import java.util.StringJoiner;
  * scenario logs events with {@link #log}; each call is one line, the values formatted canonically
  * and joined by single spaces.
  *
- * <p>Formats: a String as is (newlines escaped as {@code \n}); booleans {@code true}/{@code
- * false}; null {@code null}; integers in decimal; doubles with at most 6 decimals, trailing zeros
- * dropped; a List, Collection or array {@code [a, b]}; a Map {@code {k: v}}; a Throwable by the
- * name of its asyncio counterpart ({@link #exceptionName}). A future is never formatted as a
- * value: log {@link #state(Future)}.
+ * <p>Formats: a String as is (newlines escaped as {@code \n}); booleans {@code true}/{@code false};
+ * null {@code null}; integers in decimal; doubles with at most 6 decimals, trailing zeros dropped;
+ * a List, Collection or array {@code [a, b]}; a Map {@code {k: v}}; a Throwable by the name of its
+ * asyncio counterpart ({@link #exceptionName}). A future is never formatted as a value: log {@link
+ * #state(Future)}.
  *
- * <p>Invariant: {@link #lines} holds the trace of the scenario running now; scenarios run one at
- * a time on their loop's thread, the test reads it after the loop closed.
+ * <p>Invariant: {@link #lines} holds the trace of the scenario running now; scenarios run one at a
+ * time on their loop's thread, the test reads it after the loop closed.
  */
 public final class Trace {
   private Trace() {}
@@ -32,10 +32,10 @@ public final class Trace {
   private static List<String> lines = new ArrayList<>();
 
   /**
-   * Java exception classes and the asyncio (Python) exception each stands for. Several Java
-   * classes may map to one Python class (Python raises RuntimeError where Java distinguishes an
-   * illegal state from an unsupported operation). Classes not listed keep their simple name, so
-   * a scenario's own {@code Boom} matches Python's {@code Boom}.
+   * Java exception classes and the asyncio (Python) exception each stands for. Several Java classes
+   * may map to one Python class (Python raises RuntimeError where Java distinguishes an illegal
+   * state from an unsupported operation). Classes not listed keep their simple name, so a
+   * scenario's own {@code Boom} matches Python's {@code Boom}.
    */
   private static final Map<String, String> EXCEPTION_NAMES =
       Map.ofEntries(
@@ -133,20 +133,27 @@ public final class Trace {
     if (v instanceof String) {
       return ((String) v).replace("\n", "\\n");
     }
-    if (v instanceof Boolean || v instanceof Integer || v instanceof Long || v instanceof Short
-        || v instanceof Byte || v instanceof BigInteger) {
+    if (v instanceof Boolean
+        || v instanceof Integer
+        || v instanceof Long
+        || v instanceof Short
+        || v instanceof Byte
+        || v instanceof BigInteger) {
       return v.toString();
     }
     if (v instanceof Double || v instanceof Float) {
       BigDecimal d =
-          new BigDecimal(((Number) v).doubleValue()).setScale(6, RoundingMode.HALF_EVEN).stripTrailingZeros();
+          new BigDecimal(((Number) v).doubleValue())
+              .setScale(6, RoundingMode.HALF_EVEN)
+              .stripTrailingZeros();
       return d.signum() == 0 ? "0" : d.toPlainString();
     }
     if (v instanceof Throwable) {
       return exceptionName((Throwable) v);
     }
     if (v instanceof Future) {
-      throw new IllegalArgumentException("log a future or task through state(f), not as a value: " + v);
+      throw new IllegalArgumentException(
+          "log a future or task through state(f), not as a value: " + v);
     }
     if (v instanceof Collection) {
       StringJoiner j = new StringJoiner(", ", "[", "]");

@@ -22,9 +22,14 @@ final class TraceDiff {
     int at = b.isEmpty() ? asyncio.size() : Collections.indexOfSubList(asyncio, b);
     if (at < 0) {
       throw new AssertionError(
-          id + " declares a difference from asyncio (@Differs), but asyncio's trace (Python "
-              + pythonVersion + ") no longer has the lines " + b + ":\n  "
-              + String.join("\n  ", asyncio) + "\nUpdate or remove the @Differs.");
+          id
+              + " declares a difference from asyncio (@Differs), but asyncio's trace (Python "
+              + pythonVersion
+              + ") no longer has the lines "
+              + b
+              + ":\n  "
+              + String.join("\n  ", asyncio)
+              + "\nUpdate or remove the @Differs.");
     }
     List<String> out = new ArrayList<>(asyncio.subList(0, at));
     out.addAll(Arrays.asList(ours));
@@ -34,9 +39,15 @@ final class TraceDiff {
 
   /** The message for scenario {@code id} whose Java trace is not asyncio's. */
   static String render(
-      String id, String pythonVersion, boolean withDifference, List<String> asyncio, List<String> java) {
+      String id,
+      String pythonVersion,
+      boolean withDifference,
+      List<String> asyncio,
+      List<String> java) {
     int first = 0;
-    while (first < asyncio.size() && first < java.size() && asyncio.get(first).equals(java.get(first))) {
+    while (first < asyncio.size()
+        && first < java.size()
+        && asyncio.get(first).equals(java.get(first))) {
       first++;
     }
     int width = "asyncio".length();
@@ -44,9 +55,14 @@ final class TraceDiff {
       width = Math.max(width, Math.min(s.length(), 60));
     }
     StringBuilder b = new StringBuilder();
-    b.append("scenario ").append(id).append(": the Java trace differs from asyncio's (Python ")
-        .append(pythonVersion).append(withDifference ? ", with the documented @Differs applied" : "")
-        .append(") from line ").append(first + 1).append('\n');
+    b.append("scenario ")
+        .append(id)
+        .append(": the Java trace differs from asyncio's (Python ")
+        .append(pythonVersion)
+        .append(withDifference ? ", with the documented @Differs applied" : "")
+        .append(") from line ")
+        .append(first + 1)
+        .append('\n');
     b.append(String.format("     %-" + width + "s | %s%n", "asyncio", "java"));
     int n = Math.max(asyncio.size(), java.size());
     for (int i = 0; i < n; i++) {

@@ -50,7 +50,12 @@ final class TraceFormatScenarios {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("k", 1);
     m.put("n", Arrays.asList((Object) null));
-    log(List.of(), Arrays.asList(1, Arrays.asList(2, Arrays.asList(3, null))), new Object[] {"a", true}, m, Map.of());
+    log(
+        List.of(),
+        Arrays.asList(1, Arrays.asList(2, Arrays.asList(3, null))),
+        new Object[] {"a", true},
+        m,
+        Map.of());
     return done();
   }
 
@@ -66,7 +71,12 @@ final class TraceFormatScenarios {
   static Coroutine<Void> exceptionNames() {
     TimeoutException e = new TimeoutException();
     e.initCause(new CancellationException());
-    log(new Boom(), new IllegalArgumentException(), new InvalidStateException("x"), new ArithmeticException(), chain(e));
+    log(
+        new Boom(),
+        new IllegalArgumentException(),
+        new InvalidStateException("x"),
+        new ArithmeticException(),
+        chain(e));
     log(msg(new Boom("m")), msg(new Boom()));
     return done();
   }

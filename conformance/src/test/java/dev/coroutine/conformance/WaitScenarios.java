@@ -62,7 +62,10 @@ final class WaitScenarios {
   @Async
   static Coroutine<Void> allCompleted() {
     List<Task<Object>> ts =
-        List.of(task(sleeper(3, (Object) 1), "a"), task(failer(1), "b"), task(sleeper(0, (Object) 3), "c"));
+        List.of(
+            task(sleeper(3, (Object) 1), "a"),
+            task(failer(1), "b"),
+            task(sleeper(0, (Object) 3), "c"));
     WaitResult<Object> r = await(Coroutines.wait(ts, ReturnWhen.ALL_COMPLETED));
     log(names(r.done()), names(r.pending()));
     log(states(ts));
@@ -89,7 +92,8 @@ final class WaitScenarios {
     Task<Object> ok = task(sleeper(1, (Object) "ok"), "ok");
     Task<Object> bad = task(failer(3), "bad");
     Task<Object> slow = task(gated(gate), "slow");
-    WaitResult<Object> r = await(Coroutines.wait(List.of(ok, bad, slow), ReturnWhen.FIRST_EXCEPTION));
+    WaitResult<Object> r =
+        await(Coroutines.wait(List.of(ok, bad, slow), ReturnWhen.FIRST_EXCEPTION));
     log(names(r.done()), names(r.pending()), state(bad));
     gate.setResult(null);
     await(slow);
@@ -134,7 +138,8 @@ final class WaitScenarios {
     Task<Object> fast = task(sleeper(1, (Object) 1), "fast");
     Task<Object> slow = task(gated(gate), "slow");
     WaitResult<Object> r =
-        await(Coroutines.wait(List.of(fast, slow), ReturnWhen.ALL_COMPLETED, Duration.ofMillis(100)));
+        await(
+            Coroutines.wait(List.of(fast, slow), ReturnWhen.ALL_COMPLETED, Duration.ofMillis(100)));
     log(names(r.done()), names(r.pending()), state(slow));
     gate.setResult(null);
     await(slow);
@@ -146,7 +151,8 @@ final class WaitScenarios {
   static Coroutine<Void> timeoutNothingDone() {
     Future<Void> gate = getRunningLoop().createFuture();
     Task<Object> t = task(gated(gate), "t");
-    WaitResult<Object> r = await(Coroutines.wait(List.of(t), ReturnWhen.ALL_COMPLETED, Duration.ofMillis(1)));
+    WaitResult<Object> r =
+        await(Coroutines.wait(List.of(t), ReturnWhen.ALL_COMPLETED, Duration.ofMillis(1)));
     log(names(r.done()), names(r.pending()), state(t));
     gate.setResult(null);
     await(t);
@@ -159,7 +165,8 @@ final class WaitScenarios {
     Future<Void> gate = getRunningLoop().createFuture();
     Task<Object> quick = task(sleeper(0, (Object) "q"), "quick");
     Task<Object> t = task(gated(gate), "t");
-    WaitResult<Object> r = await(Coroutines.wait(List.of(quick, t), ReturnWhen.ALL_COMPLETED, Duration.ZERO));
+    WaitResult<Object> r =
+        await(Coroutines.wait(List.of(quick, t), ReturnWhen.ALL_COMPLETED, Duration.ZERO));
     log(names(r.done()), names(r.pending()));
     gate.setResult(null);
     await(t);
@@ -321,7 +328,8 @@ final class WaitScenarios {
     Future<Void> gate = loop.createFuture();
     Task<Object> t = task(gated(gate), "t");
     loop.callLater(0.001, () -> gate.setResult(null));
-    WaitResult<Object> r = await(Coroutines.wait(List.of(t), ReturnWhen.ALL_COMPLETED, Duration.ofSeconds(5)));
+    WaitResult<Object> r =
+        await(Coroutines.wait(List.of(t), ReturnWhen.ALL_COMPLETED, Duration.ofSeconds(5)));
     log(names(r.done()), names(r.pending()));
     return done();
   }

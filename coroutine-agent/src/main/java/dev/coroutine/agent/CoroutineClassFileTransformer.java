@@ -64,7 +64,9 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       List.of("dev/coroutine", "dev/coroutine/internal", "dev/coroutine/io", "dev/coroutine/sync");
 
   /** Package prefixes of the agent's and the transformer's own code (ASM shaded below them). */
-  private static final String[] TOOL_PACKAGES = {"dev/coroutine/agent/", "dev/coroutine/transform/"};
+  private static final String[] TOOL_PACKAGES = {
+    "dev/coroutine/agent/", "dev/coroutine/transform/"
+  };
 
   /** The options given on the command line. */
   private final AgentOptions options;
@@ -79,8 +81,8 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
   private final IntConsumer halt;
 
   /**
-   * Names of the malformed classes already reported: an application may try to load a class the
-   * JVM rejected again and again, and the reason is the same each time.
+   * Names of the malformed classes already reported: an application may try to load a class the JVM
+   * rejected again and again, and the reason is the same each time.
    */
   private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
 
@@ -220,8 +222,8 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
   }
 
   /**
-   * A class file the transformer cannot read: the JVM gets it as it was, to judge (and reject)
-   * for itself, so even {@code failFast} does not stop the JVM here. Said once per class name.
+   * A class file the transformer cannot read: the JVM gets it as it was, to judge (and reject) for
+   * itself, so even {@code failFast} does not stop the JVM here. Said once per class name.
    */
   private void malformed(String className, MalformedClassFileException e) {
     try {

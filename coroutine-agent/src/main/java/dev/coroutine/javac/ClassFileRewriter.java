@@ -28,25 +28,30 @@ import javax.tools.StandardLocation;
 
 /**
  * Rewrites each class file right after javac writes it (the end of its {@code GENERATE} event):
- * reads it back from the class output, runs the transformer, and writes the result in its place.
- * A refused class is reported as javac errors at its source lines and left as javac wrote it (the
+ * reads it back from the class output, runs the transformer, and writes the result in its place. A
+ * refused class is reported as javac errors at its source lines and left as javac wrote it (the
  * compilation fails, as the Maven plugin fails the build).
  *
  * <p>Supertypes for the stack-map frames come from javac's own model ({@link ModelClassLocator}),
- * so classes of the same compilation that javac has not written yet are known correctly; nothing
- * is loaded.
+ * so classes of the same compilation that javac has not written yet are known correctly; nothing is
+ * loaded.
  */
 final class ClassFileRewriter implements TaskListener {
   /** The compilation this listener belongs to. */
   private final JavacTask task;
+
   /** Reports diagnostics at source positions. */
   private final Trees trees;
+
   /** The transformer, created at the first class (the filer exists only once processing ran). */
   private CoroutineTransformer transformer;
+
   /** Reaches the class output; null until found. */
   private Filer filer;
+
   /** Whether the missing class output was reported (once per compilation, not per class). */
   private boolean reportedNoFiler;
+
   /** Per compilation unit, the first tree starting on each line (for error positions). */
   private final Map<CompilationUnitTree, Map<Long, Tree>> lines = new HashMap<>();
 
@@ -123,7 +128,9 @@ final class ClassFileRewriter implements TaskListener {
     }
   }
 
-  /** Deletes the class file javac wrote (a folder's file directly, any other through its object). */
+  /**
+   * Deletes the class file javac wrote (a folder's file directly, any other through its object).
+   */
   private static void remove(FileObject file) throws IOException {
     URI uri = file.toUri();
     if ("file".equals(uri.getScheme())) {

@@ -12,13 +12,13 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 
 /**
- * Hands the javac plugin the compilation's {@link Filer}: javac's public API gives a plugin no
- * way to the class output, an annotation processor gets one. Processes nothing and claims no
+ * Hands the javac plugin the compilation's {@link Filer}: javac's public API gives a plugin no way
+ * to the class output, an annotation processor gets one. Processes nothing and claims no
  * annotation; keeps nothing for a compilation without {@code -Xplugin:Coroutine}.
  *
  * <p>Invariant: a compilation is in {@link #FILERS} from the plugin's start ({@link #expect}) to
- * its end ({@link #forget}), with its filer once javac initialized the processors: nothing
- * outlives the compilation, also in a long-lived JVM (a build daemon, an IDE).
+ * its end ({@link #forget}), with its filer once javac initialized the processors: nothing outlives
+ * the compilation, also in a long-lived JVM (a build daemon, an IDE).
  */
 public final class ClassOutputProcessor extends AbstractProcessor {
   /** The running compilations with the plugin on, and each one's filer (null until known). */
@@ -71,6 +71,7 @@ public final class ClassOutputProcessor extends AbstractProcessor {
       FILERS.remove(task);
     }
   }
+
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     return Set.of("*");

@@ -13,8 +13,8 @@ import com.sun.source.util.Plugin;
  * }</pre>
  *
  * <p>Misuse ({@code await} outside an {@code @Async} method, ...) is a javac error at the source
- * line, so IDEs that build with javac underline it. The plugin needs javac's annotation
- * processing to be on (the default with a processor path; not with {@code -proc:none}): {@link
+ * line, so IDEs that build with javac underline it. The plugin needs javac's annotation processing
+ * to be on (the default with a processor path; not with {@code -proc:none}): {@link
  * ClassOutputProcessor}, in the same jar, is how it reaches the class output.
  */
 public final class CoroutinePlugin implements Plugin {

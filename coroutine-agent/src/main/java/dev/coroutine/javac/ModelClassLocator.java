@@ -17,8 +17,8 @@ import org.objectweb.asm.Opcodes;
  * sources being compiled, the class path or the platform), a header-only class file holding what
  * the transformer reads of a supertype (its name, access, superclass and interfaces), with the
  * access flags javac itself writes. Classes of the current compilation are known before javac
- * writes them, and nothing is loaded. Returns null for a class the model cannot name by its
- * binary name (local and anonymous classes), so a locator behind it can look further.
+ * writes them, and nothing is loaded. Returns null for a class the model cannot name by its binary
+ * name (local and anonymous classes), so a locator behind it can look further.
  */
 final class ModelClassLocator implements ClassFileLocator {
   /** javac's elements of the running compilation. */

@@ -28,31 +28,33 @@ import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
 
 /**
- * Rewrites one coroutine method (an {@code @Async} method or an async lambda) into two: the
- * method itself becomes a stub that only builds the {@code AsyncFrame} of the call, and a new
- * private static <em>body</em> method (synthetic only if the user's method was) holds the
- * original code as a state machine that saves the live locals and operand stack at each await and
- * restores them on resume (see coroutine-runtime/PROTOCOL.md). What each await keeps, and which
- * awaits share save and restore code, is the body's {@link FrameLayout}; {@link BodyCode} emits
- * the code from it.
+ * Rewrites one coroutine method (an {@code @Async} method or an async lambda) into two: the method
+ * itself becomes a stub that only builds the {@code AsyncFrame} of the call, and a new private
+ * static <em>body</em> method (synthetic only if the user's method was) holds the original code as
+ * a state machine that saves the live locals and operand stack at each await and restores them on
+ * resume (see coroutine-runtime/PROTOCOL.md). What each await keeps, and which awaits share save
+ * and restore code, is the body's {@link FrameLayout}; {@link BodyCode} emits the code from it.
  *
  * <p>Invariant kept: the original instructions, try/catch ranges and line numbers stay in the body
  * in their order; the code this class adds at an await (the await call, the fast-path test, the
  * jump to its save block; a resume lands on the same call) sits inside the same try ranges as the
- * await, and the save and restore blocks, shared by the awaits of a group, sit before all
- * original code, outside every range and before the first line entry: they belong to no source
- * line, so each line has one location for a debugger's breakpoint and coverage tools count no
- * line for them. The local-variable table describes a variable only where its slot holds it
- * ({@link LocalVariableRanges}).
+ * await, and the save and restore blocks, shared by the awaits of a group, sit before all original
+ * code, outside every range and before the first line entry: they belong to no source line, so each
+ * line has one location for a debugger's breakpoint and coverage tools count no line for them. The
+ * local-variable table describes a variable only where its slot holds it ({@link
+ * LocalVariableRanges}).
  */
 final class AsyncMethodRewriter {
 
   /** The class being rewritten. */
   private final String owner;
+
   /** The owner's source file name, or null. */
   private final String sourceFile;
+
   /** True if the owner is an interface (for the body's method handle). */
   private final boolean ownerIsInterface;
+
   /** Supertypes for the type analysis. */
   private final ClassHierarchy hierarchy;
 
@@ -158,8 +160,7 @@ final class AsyncMethodRewriter {
   // ---- what each await keeps ---------------------------------------------------------------
 
   /** What the await {@code call} keeps, given its frame and the locals live there. */
-  private static Shape shape(MethodInsnNode call, Frame<BasicValue> f, BitSet live)
-      throws Refusal {
+  private static Shape shape(MethodInsnNode call, Frame<BasicValue> f, BitSet live) throws Refusal {
     SortedMap<Integer, Type> locals = new TreeMap<>();
     for (int j = 0; j < f.getLocals(); j++) {
       if (!live.get(j)) {
@@ -205,10 +206,11 @@ final class AsyncMethodRewriter {
         return t;
     }
   }
+
   /**
-   * Cuts the local-variable table so that after a resume a debugger is not shown the variables
-   * the await did not keep (see {@link LocalVariableRanges}); a resume may set them to null or
-   * zero (its group's restore block sets every slot of the group).
+   * Cuts the local-variable table so that after a resume a debugger is not shown the variables the
+   * await did not keep (see {@link LocalVariableRanges}); a resume may set them to null or zero
+   * (its group's restore block sets every slot of the group).
    */
   private static void trimLocalVariables(
       MethodNode method, MethodAnalysis analysis, List<Await> awaits) {
@@ -255,8 +257,8 @@ final class AsyncMethodRewriter {
   }
 
   /**
-   * The body's describe table; without the lines if they do not fit a string constant (65,535
-   * bytes of modified UTF-8): a describe query then answers line -1.
+   * The body's describe table; without the lines if they do not fit a string constant (65,535 bytes
+   * of modified UTF-8): a describe query then answers line -1.
    */
   private String describeTable(MethodNode method, FrameLayout layout) {
     String className = owner.replace('/', '.');
@@ -278,9 +280,9 @@ final class AsyncMethodRewriter {
   }
 
   /**
-   * The type to cast a restored value to: its own, or its nearest supertype this class may name
-   * (a value can have a type the class cannot access, e.g. a package-private class of another
-   * package returned by a public method).
+   * The type to cast a restored value to: its own, or its nearest supertype this class may name (a
+   * value can have a type the class cannot access, e.g. a package-private class of another package
+   * returned by a public method).
    */
   private Type accessibleType(Type t) {
     if (t.getSort() == Type.OBJECT) {
@@ -327,12 +329,7 @@ final class AsyncMethodRewriter {
                     + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;",
                 false),
             bodyType,
-            new Handle(
-                Opcodes.H_INVOKESTATIC,
-                owner,
-                bodyName,
-                bodyDesc,
-                ownerIsInterface),
+            new Handle(Opcodes.H_INVOKESTATIC, owner, bodyName, bodyDesc, ownerIsInterface),
             bodyType));
     c.add(Insns.pushInt(Math.max(0, refs - 1))); // reference 0 is the field ref0
     c.add(Insns.pushInt(prims));

@@ -21,17 +21,18 @@ import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
- * The code a coroutine body adds to the user's, emitted from its {@link FrameLayout}: the
- * prologue (label switch, describe branch, arguments), the code at each suspension site, and each
- * group's save and restore blocks (see coroutine-runtime/PROTOCOL.md).
+ * The code a coroutine body adds to the user's, emitted from its {@link FrameLayout}: the prologue
+ * (label switch, describe branch, arguments), the code at each suspension site, and each group's
+ * save and restore blocks (see coroutine-runtime/PROTOCOL.md).
  *
- * <p>Invariant: every block is entered with the locals and operand stack its layout says (the
- * save parts with the await's stack, {@code SUSPEND} and its index; the restore parts with the
- * group's locals restored), so one block serves all the awaits that reach it.
+ * <p>Invariant: every block is entered with the locals and operand stack its layout says (the save
+ * parts with the await's stack, {@code SUSPEND} and its index; the restore parts with the group's
+ * locals restored), so one block serves all the awaits that reach it.
  */
 final class BodyCode {
   /** What the body saves where. */
   private final FrameLayout layout;
+
   /** Moves values between locals and the frame. */
   private final FrameValues values;
 
@@ -42,9 +43,9 @@ final class BodyCode {
 
   /**
    * The prologue up to the start of the user's code ({@code start}): takes the frame (cast if the
-   * body takes a supertype), switches on its label's group, answers a describe query in the
-   * default branch, then the groups' blocks; at {@code start}, loads the arguments and drops the
-   * arrays no await needs.
+   * body takes a supertype), switches on its label's group, answers a describe query in the default
+   * branch, then the groups' blocks; at {@code start}, loads the arguments and drops the arrays no
+   * await needs.
    *
    * @param castFrame true if the body's parameter is a supertype of AsyncFrame (an overload)
    * @param where the describe table ({@link #describeTable})
@@ -86,7 +87,11 @@ final class BodyCode {
     c.add(new LdcInsnNode(where));
     c.add(
         new MethodInsnNode(
-            Opcodes.INVOKESTATIC, Protocol.FRAME, Protocol.DESCRIBE, Protocol.DESCRIBE_DESC, false));
+            Opcodes.INVOKESTATIC,
+            Protocol.FRAME,
+            Protocol.DESCRIBE,
+            Protocol.DESCRIBE_DESC,
+            false));
     c.add(new InsnNode(Opcodes.ARETURN));
     // the shared blocks sit here, after the describe branch (which returns or throws) and
     // before the method's start: outside every try range, and before the first line entry, so
@@ -154,8 +159,8 @@ final class BodyCode {
   }
 
   /**
-   * A group's save parts, then its save block, each falling through into the next or jumping
-   * to the save block.
+   * A group's save parts, then its save block, each falling through into the next or jumping to the
+   * save block.
    */
   InsnList saveBlocks(Group g) {
     InsnList c = new InsnList();
@@ -185,8 +190,9 @@ final class BodyCode {
 
   /**
    * Entered with {@code S, SUSPEND[, index]}: keeps the index for the group's save block (which
-   * records the frame label), spills S and saves it after the group's locals, clears the references a longer save left, and sets the slots the
-   * await does not keep to null or zero, so the group's block saves only what it needs.
+   * records the frame label), spills S and saves it after the group's locals, clears the references
+   * a longer save left, and sets the slots the await does not keep to null or zero, so the group's
+   * block saves only what it needs.
    */
   private InsnList savePart(Group g, SavePart p) {
     InsnList c = new InsnList();
@@ -213,9 +219,9 @@ final class BodyCode {
   }
 
   /**
-   * A group's restore block (the label switch's target: restores the group's locals, then goes
-   * to the restore part of the label's index range) and its restore parts, the last range's
-   * first so the block falls through into it.
+   * A group's restore block (the label switch's target: restores the group's locals, then goes to
+   * the restore part of the label's index range) and its restore parts, the last range's first so
+   * the block falls through into it.
    */
   InsnList restoreBlocks(Group g) {
     int f = layout.frameVar;
@@ -247,8 +253,8 @@ final class BodyCode {
 
   /**
    * Pushes the stack back from the frame (straight onto the stack, bottom first; a reference's
-   * element cleared, so the frame keeps no value the code has taken back), then the frame, and
-   * goes to the await's resume by the index the group's restore block kept.
+   * element cleared, so the frame keeps no value the code has taken back), then the frame, and goes
+   * to the await's resume by the index the group's restore block kept.
    */
   private InsnList restorePart(RestorePart p) {
     int f = layout.frameVar;
@@ -293,10 +299,10 @@ final class BodyCode {
 
   /**
    * The string the describe branch hands to {@code AsyncFrame.describe}: the class, method and
-   * source file names, then which lines each group's awaits are on, each name after its length as
-   * a char (the file's length plus one, 0 for none), then the number of groups {@code n}, {@code
-   * n + 2} starts (where the lines of the method's start, of group 1, ..., of group n begin among
-   * the lines, and where they end) and the lines (a char each, 0 for none).
+   * source file names, then which lines each group's awaits are on, each name after its length as a
+   * char (the file's length plus one, 0 for none), then the number of groups {@code n}, {@code n +
+   * 2} starts (where the lines of the method's start, of group 1, ..., of group n begin among the
+   * lines, and where they end) and the lines (a char each, 0 for none).
    */
   static String describeTable(
       String className, String method, String sourceFile, int firstLine, List<Group> groups) {

@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Checks the framing of a class file that the JVM checks and ASM does not: the magic number, that
- * every constant-pool entry, member and attribute lies inside the file and every attribute's
- * length is exactly what its contents take (the {@code Code} attribute's included), that attribute
- * names are Utf8 constants, that the descriptors of members, name-and-type and method-type
- * constants are well formed, and that nothing follows the last attribute. ASM reads past such damage
- * and writes a well-formed file, so without this check a rewrite would "repair" a class the JVM
- * rejects into one it loads.
+ * every constant-pool entry, member and attribute lies inside the file and every attribute's length
+ * is exactly what its contents take (the {@code Code} attribute's included), that attribute names
+ * are Utf8 constants, that the descriptors of members, name-and-type and method-type constants are
+ * well formed, and that nothing follows the last attribute. ASM reads past such damage and writes a
+ * well-formed file, so without this check a rewrite would "repair" a class the JVM rejects into one
+ * it loads.
  *
  * <p>Reads only inside the array and never throws.
  */
@@ -93,7 +93,10 @@ final class ClassFileLayout {
       }
       if (b[p] == 12) {
         int d = ConstantPoolScan.u2(b, p + 3);
-        descriptor(d, d > 0 && d < entries.length && entries[d] != 0 && firstByte(d) == '(', "constant " + i);
+        descriptor(
+            d,
+            d > 0 && d < entries.length && entries[d] != 0 && firstByte(d) == '(',
+            "constant " + i);
       } else if (b[p] == 16) {
         descriptor(ConstantPoolScan.u2(b, p + 1), true, "constant " + i);
       }
@@ -152,7 +155,14 @@ final class ClassFileLayout {
       return -1;
     }
     switch (b[p]) {
-      case 'B': case 'C': case 'D': case 'F': case 'I': case 'J': case 'S': case 'Z':
+      case 'B':
+      case 'C':
+      case 'D':
+      case 'F':
+      case 'I':
+      case 'J':
+      case 'S':
+      case 'Z':
         return p + 1;
       case 'L':
         int start = ++p;
@@ -189,7 +199,8 @@ final class ClassFileLayout {
       int name = ConstantPoolScan.u2(b, p);
       long length = u4(p + 2);
       if (name <= 0 || name >= entries.length || entries[name] == 0 || b[entries[name]] != 1) {
-        throw new Bad("attribute " + i + " of " + owner + " has a name that is not a Utf8 constant");
+        throw new Bad(
+            "attribute " + i + " of " + owner + " has a name that is not a Utf8 constant");
       }
       if (length > b.length - (p + 6)) {
         throw new Bad(
@@ -213,8 +224,8 @@ final class ClassFileLayout {
   }
 
   /**
-   * The attributes of a fixed layout (a count, then entries of one size) fill {@code [start,
-   * end)} exactly; ASM reads them by their counts and would write a correct length.
+   * The attributes of a fixed layout (a count, then entries of one size) fill {@code [start, end)}
+   * exactly; ASM reads them by their counts and would write a correct length.
    */
   private void contents(String type, int start, int end, String owner) throws Bad {
     int countSize = 2;
@@ -274,7 +285,8 @@ final class ClassFileLayout {
     }
     int count = countSize == 1 ? b[start] & 0xFF : ConstantPoolScan.u2(b, start);
     if ((long) count * entry + countSize != end - start) {
-      throw new Bad(type + " attribute of " + owner + " has a length that does not match its contents");
+      throw new Bad(
+          type + " attribute of " + owner + " has a length that does not match its contents");
     }
     String what = type + " attribute of " + owner;
     for (int i = 0, q = start + countSize; i < count; i++, q += entry) {
@@ -305,12 +317,16 @@ final class ClassFileLayout {
 
   private static final int CONSTANT_VALUE = (1 << 3) | (1 << 4) | (1 << 5) | (1 << 6) | (1 << 8);
 
-  /** Constant {@code index} exists and has one of the tags in {@code tags} (or is 0, if allowed). */
+  /**
+   * Constant {@code index} exists and has one of the tags in {@code tags} (or is 0, if allowed).
+   */
   private void ref(int index, int tags, boolean zero, String what) throws Bad {
     if (index == 0 && zero) {
       return;
     }
-    if (index <= 0 || index >= entries.length || entries[index] == 0
+    if (index <= 0
+        || index >= entries.length
+        || entries[index] == 0
         || (tags & (1 << (b[entries[index]] & 0xFF))) == 0) {
       throw new Bad(what + " refers to constant " + index + ", which has the wrong type");
     }
@@ -318,7 +334,8 @@ final class ClassFileLayout {
 
   private void fixed(String type, int start, int end, int length, String owner) throws Bad {
     if (end - start != length) {
-      throw new Bad(type + " attribute of " + owner + " has length " + (end - start) + ", not " + length);
+      throw new Bad(
+          type + " attribute of " + owner + " has length " + (end - start) + ", not " + length);
     }
   }
 
@@ -415,17 +432,18 @@ final class ClassFileLayout {
       throw new Bad(
           "Code attribute of " + owner + " has a length that does not match its contents");
     }
-    localVariables(p + 2, count, start + 8, (int) codeLength, ConstantPoolScan.u2(b, start + 2), owner);
+    localVariables(
+        p + 2, count, start + 8, (int) codeLength, ConstantPoolScan.u2(b, start + 2), owner);
   }
 
   /**
-   * The entries of the Code's LocalVariableTable and LocalVariableTypeTable attributes (starting
-   * at {@code p}) lie inside the code and {@code max_locals}, name Utf8 constants, have well-formed
+   * The entries of the Code's LocalVariableTable and LocalVariableTypeTable attributes (starting at
+   * {@code p}) lie inside the code and {@code max_locals}, name Utf8 constants, have well-formed
    * descriptors, and each type entry matches a variable entry. ASM turns the offsets into labels,
    * which would silently mend them.
    */
-  private void localVariables(int p, int count, int code, int codeLength, int maxLocals, String owner)
-      throws Bad {
+  private void localVariables(
+      int p, int count, int code, int codeLength, int maxLocals, String owner) throws Bad {
     java.util.Set<Long> variables = new java.util.HashSet<>();
     for (int pass = 0; pass < 2; pass++) {
       int q = p;
@@ -446,7 +464,10 @@ final class ClassFileLayout {
             if (startPc >= codeLength || startPc + span > codeLength) {
               throw new Bad(what + " lies outside the code");
             }
-            if (name <= 0 || name >= entries.length || entries[name] == 0 || b[entries[name]] != 1) {
+            if (name <= 0
+                || name >= entries.length
+                || entries[name] == 0
+                || b[entries[name]] != 1) {
               throw new Bad(what + " has a name that is not a Utf8 constant");
             }
             if (table) {
@@ -458,7 +479,9 @@ final class ClassFileLayout {
               }
               variables.add(key(startPc, span, name, index));
             } else {
-              if (descriptor <= 0 || descriptor >= entries.length || entries[descriptor] == 0
+              if (descriptor <= 0
+                  || descriptor >= entries.length
+                  || entries[descriptor] == 0
                   || b[entries[descriptor]] != 1) {
                 throw new Bad(what + " has a signature that is not a Utf8 constant");
               }
@@ -478,9 +501,9 @@ final class ClassFileLayout {
   }
 
   /**
-   * The instructions in {@code [start, end)} end exactly at {@code end} and keep the operand
-   * rules ASM does not check (it re-encodes those operands, which would repair them): the zero
-   * bytes of invokeinterface and invokedynamic, invokeinterface's argument count, newarray's type,
+   * The instructions in {@code [start, end)} end exactly at {@code end} and keep the operand rules
+   * ASM does not check (it re-encodes those operands, which would repair them): the zero bytes of
+   * invokeinterface and invokedynamic, invokeinterface's argument count, newarray's type,
    * multianewarray's dimensions, and lookupswitch's sorted keys.
    */
   private void instructions(int start, int end, String owner) throws Bad {
@@ -494,7 +517,9 @@ final class ClassFileLayout {
       boolean ok = true;
       switch (op) {
         case 185: // invokeinterface
-          ok = b[p + 4] == 0 && (b[p + 3] & 0xFF) == interfaceArgumentSlots(ConstantPoolScan.u2(b, p + 1));
+          ok =
+              b[p + 4] == 0
+                  && (b[p + 3] & 0xFF) == interfaceArgumentSlots(ConstantPoolScan.u2(b, p + 1));
           break;
         case 186: // invokedynamic
           ok = b[p + 3] == 0 && b[p + 4] == 0;
@@ -516,7 +541,8 @@ final class ClassFileLayout {
           break;
       }
       if (!ok) {
-        throw new Bad("the code of " + owner + " has a malformed " + op + " instruction at " + (p - start));
+        throw new Bad(
+            "the code of " + owner + " has a malformed " + op + " instruction at " + (p - start));
       }
       p += length;
     }
@@ -531,7 +557,9 @@ final class ClassFileLayout {
       return -1;
     }
     int nameAndType = ConstantPoolScan.u2(b, entries[index] + 3);
-    if (nameAndType <= 0 || nameAndType >= entries.length || entries[nameAndType] == 0
+    if (nameAndType <= 0
+        || nameAndType >= entries.length
+        || entries[nameAndType] == 0
         || b[entries[nameAndType]] != 12) {
       return -1;
     }
@@ -550,17 +578,37 @@ final class ClassFileLayout {
   /** The length of the instruction at {@code p}, or -1 if it is not a valid one. */
   private int instructionLength(int p, int start, int end) {
     int op = b[p] & 0xFF;
-    if (op <= 15 || (op >= 26 && op <= 53) || (op >= 59 && op <= 131) || (op >= 133 && op <= 152)
-        || (op >= 172 && op <= 177) || op == 190 || op == 191 || op == 194 || op == 195) {
+    if (op <= 15
+        || (op >= 26 && op <= 53)
+        || (op >= 59 && op <= 131)
+        || (op >= 133 && op <= 152)
+        || (op >= 172 && op <= 177)
+        || op == 190
+        || op == 191
+        || op == 194
+        || op == 195) {
       return 1;
     }
-    if (op == 16 || op == 18 || (op >= 21 && op <= 25) || (op >= 54 && op <= 58) || op == 169
+    if (op == 16
+        || op == 18
+        || (op >= 21 && op <= 25)
+        || (op >= 54 && op <= 58)
+        || op == 169
         || op == 188) {
       return 2;
     }
-    if (op == 17 || op == 19 || op == 20 || op == 132 || (op >= 153 && op <= 168)
-        || (op >= 178 && op <= 184) || op == 187 || op == 189 || op == 192 || op == 193
-        || op == 198 || op == 199) {
+    if (op == 17
+        || op == 19
+        || op == 20
+        || op == 132
+        || (op >= 153 && op <= 168)
+        || (op >= 178 && op <= 184)
+        || op == 187
+        || op == 189
+        || op == 192
+        || op == 193
+        || op == 198
+        || op == 199) {
       return 3;
     }
     if (op == 197) {

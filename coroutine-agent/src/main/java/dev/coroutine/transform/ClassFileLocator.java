@@ -5,8 +5,8 @@ import java.io.InputStream;
 
 /**
  * Finds the class file of a type by internal name ({@code java/lang/String}), so the transformer
- * can learn supertypes for stack-map frames without loading any class. Implementations must be
- * safe to call from many threads.
+ * can learn supertypes for stack-map frames without loading any class. Implementations must be safe
+ * to call from many threads.
  */
 @FunctionalInterface
 public interface ClassFileLocator {

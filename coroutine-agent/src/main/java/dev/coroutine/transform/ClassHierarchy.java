@@ -216,8 +216,8 @@ final class ClassHierarchy {
   }
 
   /**
-   * The most specific common superclass, Object when either is an interface. When either class
-   * is unknown: the nearest common supertype that class files and declarations tell.
+   * The most specific common superclass, Object when either is an interface. When either class is
+   * unknown: the nearest common supertype that class files and declarations tell.
    *
    * @throws MissingType if a class is unknown and nothing is declared about it
    */

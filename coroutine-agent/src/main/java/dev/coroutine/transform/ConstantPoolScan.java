@@ -3,8 +3,8 @@ package dev.coroutine.transform;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The transformer's pre-filter: scans a class file's constant pool, without parsing the rest,
- * for the names that any class needing instrumentation must mention ({@code @Async} or {@code
+ * The transformer's pre-filter: scans a class file's constant pool, without parsing the rest, for
+ * the names that any class needing instrumentation must mention ({@code @Async} or {@code
  * Coroutines}, the owner of {@code await}).
  *
  * <p>Invariant: it reads only inside the array and never throws, whatever the bytes (truncated at
@@ -43,7 +43,8 @@ final class ConstantPoolScan {
       if (size < 0 || p + size > b.length) {
         return MALFORMED;
       }
-      if (b[p] == 1 && (matches(b, p + 3, size - 3, ASYNC) || matches(b, p + 3, size - 3, COROUTINES))) {
+      if (b[p] == 1
+          && (matches(b, p + 3, size - 3, ASYNC) || matches(b, p + 3, size - 3, COROUTINES))) {
         return MENTIONED;
       }
       if (b[p] == 5 || b[p] == 6) {
@@ -59,8 +60,11 @@ final class ConstantPoolScan {
    * {@code scan}: for the error path only.
    */
   static String problem(byte[] b) {
-    if (b.length < 4 || (b[0] & 0xFF) != 0xCA || (b[1] & 0xFF) != 0xFE
-        || (b[2] & 0xFF) != 0xBA || (b[3] & 0xFF) != 0xBE) {
+    if (b.length < 4
+        || (b[0] & 0xFF) != 0xCA
+        || (b[1] & 0xFF) != 0xFE
+        || (b[2] & 0xFF) != 0xBA
+        || (b[3] & 0xFF) != 0xBE) {
       return "not a class file (it does not start with 0xCAFEBABE)";
     }
     if (b.length < 10) {
@@ -91,8 +95,8 @@ final class ConstantPoolScan {
   }
 
   /**
-   * The size in bytes of the constant pool entry at {@code p}, tag included; -1 for an unknown
-   * tag or a Utf8 entry whose length field lies past the end.
+   * The size in bytes of the constant pool entry at {@code p}, tag included; -1 for an unknown tag
+   * or a Utf8 entry whose length field lies past the end.
    */
   static int entrySize(byte[] b, int p) {
     if (p >= b.length) {

@@ -18,21 +18,21 @@ import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
 
 /**
- * An object under construction cannot be saved across a suspension: {@code new T(await(x))} has
- * the uninitialized {@code T} on the operand stack at the await. For every such object this pass
- * turns {@code NEW T} into a {@code null} placeholder (which can be saved), and at its constructor
- * call builds the real object ({@code NEW T; DUP; args; <init>}) and puts it wherever a copy of
- * the placeholder is — on the operand stack, however deep, and in local variables. It therefore
- * handles javac's {@code NEW; DUP} as well as shapes other tools emit (the object duplicated more
- * than once, or kept in a local).
+ * An object under construction cannot be saved across a suspension: {@code new T(await(x))} has the
+ * uninitialized {@code T} on the operand stack at the await. For every such object this pass turns
+ * {@code NEW T} into a {@code null} placeholder (which can be saved), and at its constructor call
+ * builds the real object ({@code NEW T; DUP; args; <init>}) and puts it wherever a copy of the
+ * placeholder is — on the operand stack, however deep, and in local variables. It therefore handles
+ * javac's {@code NEW; DUP} as well as shapes other tools emit (the object duplicated more than
+ * once, or kept in a local).
  *
- * <p>Class initialization stays where plain Java has it: {@code NEW T} initializes {@code T}
- * (JVMS 5.5) before the arguments are evaluated, so the placeholder is preceded by {@code
+ * <p>Class initialization stays where plain Java has it: {@code NEW T} initializes {@code T} (JVMS
+ * 5.5) before the arguments are evaluated, so the placeholder is preceded by {@code
  * MethodHandles.lookup().ensureInitialized(T.class)}, which initializes {@code T} there without
  * allocating, and throws what {@code NEW} would ({@code ExceptionInInitializerError}, then {@code
  * NoClassDefFoundError}). Classes of {@code java.*} and the method's own class are left out: the
- * first have no initialization a program can observe the order of, the second is initialized
- * before its code runs.
+ * first have no initialization a program can observe the order of, the second is initialized before
+ * its code runs.
  */
 final class ConstructionRewrite {
   private ConstructionRewrite() {}
@@ -125,7 +125,11 @@ final class ConstructionRewrite {
    * placeholder, construct, store the object into locals holding copies, rebuild the stack.
    */
   private static InsnList construct(
-      MethodNode m, Frame<BasicValue> f, MethodInsnNode init, int receiver, Set<TypeInsnNode> news) {
+      MethodNode m,
+      Frame<BasicValue> f,
+      MethodInsnNode init,
+      int receiver,
+      Set<TypeInsnNode> news) {
     BasicValue r = f.getStack(receiver);
     int deepest = receiver;
     for (int j = 0; j < receiver; j++) {

@@ -12,8 +12,8 @@ import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
- * Decides which methods of a class are coroutines to rewrite, and finds every misuse that must
- * be refused: {@code @Async} where it cannot work, {@code await} outside a coroutine or inside a
+ * Decides which methods of a class are coroutines to rewrite, and finds every misuse that must be
+ * refused: {@code @Async} where it cannot work, {@code await} outside a coroutine or inside a
  * {@code synchronized} block, and method references to {@code await}.
  */
 final class CoroutineMethods {
@@ -24,8 +24,8 @@ final class CoroutineMethods {
 
   /**
    * True for a method the user annotated {@code @Async}. A bridge method is never one: javac and
-   * ECJ copy the annotation onto the bridges they generate for a generic or covariant override,
-   * and a bridge only forwards (with a cast) to the user's method, which is the coroutine.
+   * ECJ copy the annotation onto the bridges they generate for a generic or covariant override, and
+   * a bridge only forwards (with a cast) to the user's method, which is the coroutine.
    */
   static boolean isAnnotatedAsync(MethodNode m) {
     return (m.access & Opcodes.ACC_BRIDGE) == 0
@@ -195,5 +195,4 @@ final class CoroutineMethods {
       }
     }
   }
-
 }

@@ -11,8 +11,8 @@ import org.objectweb.asm.ByteVector;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
-import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.MethodTooLargeException;
+import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
@@ -22,17 +22,17 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 
 /**
- * The one transformer: a class file in, the class file with every {@code @Async} method (and
- * every async lambda) rewritten into a state machine out, plus diagnostics. Pure and stateless
- * apart from its {@link ClassFileLocator} and a cache of supertypes read through it: the Maven
- * plugin and the agent call the same method and get byte-identical output for the same input.
- * Safe to call from many threads.
+ * The one transformer: a class file in, the class file with every {@code @Async} method (and every
+ * async lambda) rewritten into a state machine out, plus diagnostics. Pure and stateless apart from
+ * its {@link ClassFileLocator} and a cache of supertypes read through it: the Maven plugin and the
+ * agent call the same method and get byte-identical output for the same input. Safe to call from
+ * many threads.
  *
  * <p>Methods it does not rewrite keep their bytecode and stack-map frames as they were; the
- * rewritten ones get frames computed with supertypes read from class files (never loaded), and,
- * for classes whose class files cannot be read, with the supertypes the class's own frames
- * declare for them ({@link FrameFacts}); where neither tells, the class is refused, naming the
- * missing class, rather than given frames that may not verify.
+ * rewritten ones get frames computed with supertypes read from class files (never loaded), and, for
+ * classes whose class files cannot be read, with the supertypes the class's own frames declare for
+ * them ({@link FrameFacts}); where neither tells, the class is refused, naming the missing class,
+ * rather than given frames that may not verify.
  */
 public final class CoroutineTransformer {
   /** Supertypes read through the locator, cached for the life of this transformer. */
@@ -82,8 +82,8 @@ public final class CoroutineTransformer {
    * @param classFile a class file's bytes, of any Java version from 8 to 25
    * @return the rewritten bytes (if anything changed), the class's name, the number of methods
    *     rewritten, and the diagnostics (non-empty when the class was refused and left as is)
-   * @throws MalformedClassFileException if the bytes are not a class file that can be read (the
-   *     JVM would reject them too): they are never rewritten
+   * @throws MalformedClassFileException if the bytes are not a class file that can be read (the JVM
+   *     would reject them too): they are never rewritten
    */
   public TransformResult transform(byte[] classFile) {
     if (!mightNeedTransform(classFile)) {
@@ -146,7 +146,12 @@ public final class CoroutineTransformer {
           lambdas,
           withUnknown,
           "its Code attribute carries attributes this transformer does not know ("
-              + withUnknown.attrs.stream().map(a -> a.type).distinct().sorted().reduce((a, b) -> a + ", " + b).orElse("")
+              + withUnknown.attrs.stream()
+                  .map(a -> a.type)
+                  .distinct()
+                  .sorted()
+                  .reduce((a, b) -> a + ", " + b)
+                  .orElse("")
               + "); they describe the method's bytecode, which a rewrite replaces, so they cannot"
               + " be kept: build the class without them to make it a coroutine",
           null);
@@ -244,14 +249,15 @@ public final class CoroutineTransformer {
   }
 
   /**
-   * A warning for each handler of the coroutines that swallows cancellation, unless the method,
-   * a method enclosing the lambda, or the class is marked {@code @CatchesCancellation}.
+   * A warning for each handler of the coroutines that swallows cancellation, unless the method, a
+   * method enclosing the lambda, or the class is marked {@code @CatchesCancellation}.
    */
   private static List<Diagnostic> cancellationWarnings(
       ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas, ValueOrigins.Memo origins) {
     List<Diagnostic> warnings = new ArrayList<>();
     if (CoroutineMethods.hasAnnotation(cn.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
-        || CoroutineMethods.hasAnnotation(cn.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)) {
+        || CoroutineMethods.hasAnnotation(
+            cn.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)) {
       return warnings;
     }
     for (MethodNode m : coroutines) {
@@ -275,7 +281,8 @@ public final class CoroutineTransformer {
   }
 
   private static boolean catchesCancellation(MethodNode m) {
-    return CoroutineMethods.hasAnnotation(m.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
+    return CoroutineMethods.hasAnnotation(
+            m.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
         || CoroutineMethods.hasAnnotation(m.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC);
   }
 
@@ -379,9 +386,9 @@ public final class CoroutineTransformer {
   }
 
   /**
-   * The body keeps the user's method name, so stack traces show it. Overloads all need a body:
-   * they differ in the parameter type (any supertype of AsyncFrame works for the lambda), and
-   * only past those in a {@code $n} suffix.
+   * The body keeps the user's method name, so stack traces show it. Overloads all need a body: they
+   * differ in the parameter type (any supertype of AsyncFrame works for the lambda), and only past
+   * those in a {@code $n} suffix.
    */
   private static String[] bodyNameAndDescriptor(String name, Set<String> taken) {
     for (String param : Protocol.BODY_PARAMETER_TYPES) {
@@ -428,7 +435,9 @@ public final class CoroutineTransformer {
         className, null, 0, List.of(diagnostic(cn, lambdas, m, message, at)));
   }
 
-  /** A diagnostic at {@code at}'s line (null: the method's first line), the method named as written. */
+  /**
+   * A diagnostic at {@code at}'s line (null: the method's first line), the method named as written.
+   */
   private static Diagnostic diagnostic(
       ClassNode cn, LambdaBodies lambdas, MethodNode m, String message, AbstractInsnNode at) {
     int line = at != null ? Insns.lineOf(at) : Insns.firstLine(m);
@@ -444,7 +453,12 @@ public final class CoroutineTransformer {
 
     @Override
     protected Attribute read(
-        ClassReader reader, int offset, int length, char[] buf, int codeOff, org.objectweb.asm.Label[] labels) {
+        ClassReader reader,
+        int offset,
+        int length,
+        char[] buf,
+        int codeOff,
+        org.objectweb.asm.Label[] labels) {
       return new Marker();
     }
 

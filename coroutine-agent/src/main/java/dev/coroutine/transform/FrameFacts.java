@@ -17,9 +17,9 @@ import org.objectweb.asm.tree.analysis.Frame;
 
 /**
  * Learns what a method's own stack-map frames say about classes whose class files cannot be read:
- * where a value of such a class X reaches a slot the frame declares as T, X is assignable to T
- * (the JVM verified exactly that when it accepted the class). The rewrite then merges X with
- * other types through T, as the compiler did, instead of guessing.
+ * where a value of such a class X reaches a slot the frame declares as T, X is assignable to T (the
+ * JVM verified exactly that when it accepted the class). The rewrite then merges X with other types
+ * through T, as the compiler did, instead of guessing.
  *
  * <p>Needs the method's frames expanded ({@code ClassReader.EXPAND_FRAMES}) and still in place.
  */

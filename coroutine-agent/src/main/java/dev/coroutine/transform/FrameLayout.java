@@ -12,21 +12,21 @@ import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 
 /**
- * Where one coroutine body keeps its values in its {@code AsyncFrame} across its awaits, and
- * which awaits share save and restore code (see coroutine-runtime/PROTOCOL.md).
+ * Where one coroutine body keeps its values in its {@code AsyncFrame} across its awaits, and which
+ * awaits share save and restore code (see coroutine-runtime/PROTOCOL.md).
  *
  * <p>The awaits are put into {@link Group}s: a group saves and restores one set of locals (the
- * union of what its awaits keep live) with one save block and one restore block. An await whose
- * own live locals are a subset of its group's first stores a constant into each slot it lacks
- * (null, or a zero), so the shared block saves nothing that the await does not need: a dead
- * reference is never kept reachable from a suspended frame. Groups are chosen by a byte-cost
- * estimate ({@link #group}): joining one saves its whole block pair, and costs a three-byte store
- * per slot an await lacks.
+ * union of what its awaits keep live) with one save block and one restore block. An await whose own
+ * live locals are a subset of its group's first stores a constant into each slot it lacks (null, or
+ * a zero), so the shared block saves nothing that the await does not need: a dead reference is
+ * never kept reachable from a suspended frame. Groups are chosen by a byte-cost estimate ({@link
+ * #group}): joining one saves its whole block pair, and costs a three-byte store per slot an await
+ * lacks.
  *
  * <p>Invariant: within a group every slot has one type (including "known null", which is never a
- * supertype's); no two of its slots overlap (a long or double takes two); an await's own slots
- * have the same types as in its group. So a restore block is valid for every await of its group,
- * and after a resume each slot live at the await holds the value it held.
+ * supertype's); no two of its slots overlap (a long or double takes two); an await's own slots have
+ * the same types as in its group. So a restore block is valid for every await of its group, and
+ * after a resume each slot live at the await holds the value it held.
  */
 final class FrameLayout {
   /**
@@ -55,16 +55,22 @@ final class FrameLayout {
   static final class Await {
     /** The {@code Coroutines.await} call it replaces. */
     final MethodInsnNode call;
+
     /** Its source line, or -1. */
     final int line;
+
     /** What it keeps. */
     final Shape shape;
+
     /** Where a resume lands: before the frame's await call, the awaitable being the frame. */
     final LabelNode resume = new LabelNode();
+
     /** Its group. */
     Group group;
+
     /** Its number within its group (the low 16 bits of its frame label). */
     int index;
+
     /** The block that records its label and saves its stack, then goes on to the group's. */
     SavePart save;
 
@@ -82,26 +88,37 @@ final class FrameLayout {
   static final class Group {
     /** The group's number, from 1 (label 0 is the method's start). */
     int id;
+
     /** Every slot saved or set by the group's blocks, with its type. */
     final SortedMap<Integer, Type> slots = new TreeMap<>();
+
     /** The distinct local sets of its awaits (fill costs are counted per set). */
     final List<SortedMap<Integer, Type>> members = new ArrayList<>();
+
     /** The slots saved to the frame, references from 0 and primitives from 0. */
     List<Saved> saved;
+
     /** Slots holding a known null: not saved, set to null on restore. */
     List<Integer> nullLocals;
+
     /** References among {@link #saved}. */
     int refCount;
+
     /** Primitives among {@link #saved}. */
     int primCount;
+
     /** Start of the save block (the locals, then return SUSPEND). */
     final LabelNode save = new LabelNode();
+
     /** Start of the restore block: the label switch's target. */
     final LabelNode restore = new LabelNode();
+
     /** The awaits by index: those of each stack shape in one run, the empty stack first. */
     final List<Await> awaits = new ArrayList<>();
+
     /** Save parts, in the order of their first await. */
     final Map<SaveKey, SavePart> saveParts = new LinkedHashMap<>();
+
     /** Restore parts by stack shape, in index order. */
     final Map<List<Type>, RestorePart> restoreParts = new LinkedHashMap<>();
 
@@ -122,12 +139,16 @@ final class FrameLayout {
   static final class SavePart {
     /** Start of the part. */
     final LabelNode start = new LabelNode();
+
     /** Spill slot, type (null: a null, not saved) and frame index of each stack value. */
     final List<Saved> stack;
+
     /** Slots of the group the await does not keep: set to null or zero before the save. */
     final List<Saved> fill;
+
     /** References the frame needs for this part: its group's, or up to its last stack one. */
     final int refTotal;
+
     /** Primitives saved in all. */
     final int primTotal;
 
@@ -140,17 +161,20 @@ final class FrameLayout {
   }
 
   /**
-   * Reached from the group's restore block for the awaits of one stack shape (indices {@code
-   * first} to {@code first + count - 1}): pushes the stack back, then the frame (the awaitable
-   * of the resume), and dispatches to the await's resume point.
+   * Reached from the group's restore block for the awaits of one stack shape (indices {@code first}
+   * to {@code first + count - 1}): pushes the stack back, then the frame (the awaitable of the
+   * resume), and dispatches to the await's resume point.
    */
   static final class RestorePart {
     /** Start of the part. */
     final LabelNode start = new LabelNode();
+
     /** The stack values, bottom first, as {@link SavePart#stack}. */
     final List<Saved> stack;
+
     /** Index of the part's first await. */
     int first;
+
     /** Its awaits, in index order. */
     final List<Await> awaits = new ArrayList<>();
 
@@ -161,23 +185,31 @@ final class FrameLayout {
 
   /** The method's parameters as the stub saves them (from reference 0 and primitive 0). */
   final List<Saved> params;
+
   /** The body's local holding the frame. */
   final int frameVar;
+
   /** The awaits, in code order. */
   final List<Await> awaits;
+
   /** The groups, numbered in code order of their first await. */
   final List<Group> groups;
+
   /** Reference slots the frame has (at least the parameters'). */
   final int refs;
+
   /** Primitive slots the frame has. */
   final int prims;
+
   /** References some await saves, nulled after the start when fewer: the frame keeps these. */
   final int keptRefs;
+
   /**
-   * References the largest group's locals take (indices 0 to this - 1); stack references are
-   * saved above, and cleared again when restored.
+   * References the largest group's locals take (indices 0 to this - 1); stack references are saved
+   * above, and cleared again when restored.
    */
   final int localRefs;
+
   /** True if no await saves a primitive: the array only carried parameters. */
   final boolean dropPrims;
 
@@ -251,8 +283,8 @@ final class FrameLayout {
   // ---- choosing the groups -----------------------------------------------------------------
 
   /**
-   * Puts the awaits into groups: distinct local sets, largest first, each joins the group where
-   * it saves the most bytes, or starts its own. Deterministic: ties go to the earlier group.
+   * Puts the awaits into groups: distinct local sets, largest first, each joins the group where it
+   * saves the most bytes, or starts its own. Deterministic: ties go to the earlier group.
    */
   private static List<Group> group(List<Await> awaits) {
     Map<SortedMap<Integer, Type>, List<Await>> bySet = new LinkedHashMap<>();
@@ -387,10 +419,10 @@ final class FrameLayout {
 
   /**
    * Numbers the group's awaits and makes its save and restore parts. {@code own} are the group's
-   * awaits in code order; by index, those with an empty stack come first, then each stack
-   * shape's in one run (a restore part serves a range of indices). Stack references are saved
-   * from {@code localRefs} (above every group's locals, so a group's save block can null the
-   * locals of larger groups without touching them), stack primitives after the group's.
+   * awaits in code order; by index, those with an empty stack come first, then each stack shape's
+   * in one run (a restore part serves a range of indices). Stack references are saved from {@code
+   * localRefs} (above every group's locals, so a group's save block can null the locals of larger
+   * groups without touching them), stack primitives after the group's.
    */
   private static void layOut(Group g, List<Await> own, int spillBase, int localRefs) {
     Map<List<Type>, List<Await>> byStack = new LinkedHashMap<>();
@@ -432,8 +464,7 @@ final class FrameLayout {
         int refTotal = c[0] > localRefs ? c[0] : g.refCount;
         a.save =
             g.saveParts.computeIfAbsent(
-                new SaveKey(e.getKey(), fillSlots),
-                k -> new SavePart(stack, fill, refTotal, c[1]));
+                new SaveKey(e.getKey(), fillSlots), k -> new SavePart(stack, fill, refTotal, c[1]));
       }
     }
   }

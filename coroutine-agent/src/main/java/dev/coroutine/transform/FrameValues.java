@@ -15,11 +15,11 @@ import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
- * Instructions that move values between locals and an {@code AsyncFrame}: reference 0 in the
- * field {@code ref0}, the other references in {@code refs}, primitives widened to {@code long}
- * (float and double as raw bits) in {@code prims}. Each array is fetched once per block and kept
- * on the operand stack from element to element, so an element costs its index, the value and
- * the array store.
+ * Instructions that move values between locals and an {@code AsyncFrame}: reference 0 in the field
+ * {@code ref0}, the other references in {@code refs}, primitives widened to {@code long} (float and
+ * double as raw bits) in {@code prims}. Each array is fetched once per block and kept on the
+ * operand stack from element to element, so an element costs its index, the value and the array
+ * store.
  */
 final class FrameValues {
   private static final String OBJECT_DESC = "Ljava/lang/Object;";
@@ -27,6 +27,7 @@ final class FrameValues {
 
   /** The frame's local. */
   private final int frameVar;
+
   /** The type a restored reference is cast to (its own, or a supertype the class may name). */
   private final UnaryOperator<Type> castType;
 
@@ -36,8 +37,8 @@ final class FrameValues {
   }
 
   /**
-   * Stores {@code values} into the frame, and null into saved references {@code nullFrom} to
-   * {@code nullTo - 1} (what a longer save left there, which must not stay reachable).
+   * Stores {@code values} into the frame, and null into saved references {@code nullFrom} to {@code
+   * nullTo - 1} (what a longer save left there, which must not stay reachable).
    */
   InsnList save(List<Saved> values, int nullFrom, int nullTo) {
     InsnList c = new InsnList();

@@ -11,8 +11,8 @@ import org.objectweb.asm.tree.MethodNode;
 /**
  * What the JVM checks in a method's Code attribute that a rewrite would otherwise erase: a stack
  * map frame wherever the type checker needs one (branch and switch targets, handlers, and the
- * instruction after an unconditional jump, return or throw). The rewrite computes new frames, so
- * a method failing this check would come out valid: it is refused as malformed instead.
+ * instruction after an unconditional jump, return or throw). The rewrite computes new frames, so a
+ * method failing this check would come out valid: it is refused as malformed instead.
  *
  * <p>Runs on a method read without {@code EXPAND_FRAMES} and before any change to it.
  */

@@ -64,7 +64,9 @@ final class Insns {
 
   /** The first line-number entry of {@code m} (null if none, or if {@code m} is null). */
   static LineNumberNode firstLineNode(MethodNode m) {
-    for (AbstractInsnNode p = m == null ? null : m.instructions.getFirst(); p != null; p = p.getNext()) {
+    for (AbstractInsnNode p = m == null ? null : m.instructions.getFirst();
+        p != null;
+        p = p.getNext()) {
       if (p instanceof LineNumberNode) {
         return (LineNumberNode) p;
       }

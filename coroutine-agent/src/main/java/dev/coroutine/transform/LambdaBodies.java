@@ -68,8 +68,8 @@ final class LambdaBodies {
 
   /**
    * How diagnostics name {@code m}: {@code "lambda in outer"} for a compiler-made lambda body
-   * (through nested lambdas to the method the user wrote), else the method's own name (a method
-   * the user wrote and used as a method reference keeps it).
+   * (through nested lambdas to the method the user wrote), else the method's own name (a method the
+   * user wrote and used as a method reference keeps it).
    */
   String displayName(MethodNode m) {
     MethodNode at = m;
@@ -82,7 +82,6 @@ final class LambdaBodies {
 
   /** A lambda body the compiler made (synthetic, or named so by Kotlin), not a user's method. */
   private boolean isCompilerMade(MethodNode m) {
-    return contains(m)
-        && ((m.access & Opcodes.ACC_SYNTHETIC) != 0 || m.name.contains("lambda$"));
+    return contains(m) && ((m.access & Opcodes.ACC_SYNTHETIC) != 0 || m.name.contains("lambda$"));
   }
 }

@@ -29,9 +29,9 @@ final class LocalVariableRanges {
   private LocalVariableRanges() {}
 
   /**
-   * Splits the entries of {@code m.localVariables}. {@code unrestored} gives, for each await
-   * call, the slots its resume does not restore; {@code resumeLabel}, the label the rewrite will
-   * put where that resume lands (before the {@code resumed()} call). Labels for the other cuts are
+   * Splits the entries of {@code m.localVariables}. {@code unrestored} gives, for each await call,
+   * the slots its resume does not restore; {@code resumeLabel}, the label the rewrite will put
+   * where that resume lands (before the {@code resumed()} call). Labels for the other cuts are
    * inserted into {@code m.instructions}, which must be the code {@code a} was computed on.
    */
   static void trim(

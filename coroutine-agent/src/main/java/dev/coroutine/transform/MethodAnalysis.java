@@ -26,10 +26,13 @@ import org.objectweb.asm.tree.analysis.Interpreter;
 final class MethodAnalysis {
   /** Typed frame before each instruction; null for unreachable instructions. */
   final Frame<BasicValue>[] frames;
+
   /** Locals read later on some path from each instruction (exception paths included). */
   final BitSet[] liveIn;
+
   /** Instructions each instruction may continue to normally, by index. */
   final List<List<Integer>> successors;
+
   /** Handlers each instruction may throw to, by index. */
   final List<List<Integer>> handlers;
 
@@ -45,8 +48,8 @@ final class MethodAnalysis {
   }
 
   /**
-   * The analyzer of every type analysis of the transformer: {@code interpreter}'s values in
-   * frames that track which objects are initialized ({@link InitTrackingFrame}).
+   * The analyzer of every type analysis of the transformer: {@code interpreter}'s values in frames
+   * that track which objects are initialized ({@link InitTrackingFrame}).
    */
   static class TypeAnalyzer extends Analyzer<BasicValue> {
     TypeAnalyzer(TypeInterpreter interpreter) {
@@ -118,7 +121,9 @@ final class MethodAnalysis {
       if (slots > method.maxStack) {
         throw new AnalyzerException(
             method.instructions.get(i),
-            "the operand stack holds " + slots + " slots, over the method's max_stack of "
+            "the operand stack holds "
+                + slots
+                + " slots, over the method's max_stack of "
                 + method.maxStack);
       }
     }
@@ -201,8 +206,8 @@ final class MethodAnalysis {
   }
 
   /**
-   * A frame that, when a constructor runs, replaces every copy of the uninitialized object with
-   * an initialized value of its type.
+   * A frame that, when a constructor runs, replaces every copy of the uninitialized object with an
+   * initialized value of its type.
    */
   static final class InitTrackingFrame extends Frame<BasicValue> {
     InitTrackingFrame(int numLocals, int numStack) {

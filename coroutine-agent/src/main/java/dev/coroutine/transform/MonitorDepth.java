@@ -13,17 +13,17 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 
 /**
- * How many monitors a method may hold before each of its instructions: a forward data flow over
- * the whole method, through branches, switches, subroutines and exception handlers, that counts
- * {@code monitorenter} up and {@code monitorexit} down. It looks at no particular bytecode shape
- * (where javac, ECJ or a hand-written class put their catch-all ranges, a {@code nop} between the
- * enter and the range), so a suspension point inside any {@code synchronized} region is found.
+ * How many monitors a method may hold before each of its instructions: a forward data flow over the
+ * whole method, through branches, switches, subroutines and exception handlers, that counts {@code
+ * monitorenter} up and {@code monitorexit} down. It looks at no particular bytecode shape (where
+ * javac, ECJ or a hand-written class put their catch-all ranges, a {@code nop} between the enter
+ * and the range), so a suspension point inside any {@code synchronized} region is found.
  *
- * <p>Invariant: {@code depth[i]} is the largest count on any path reaching instruction {@code i}
- * (a may-analysis: 0 means no path holds a monitor there), or -1 if no path reaches it. An
- * exception leaves an instruction with the count it had before the instruction, and goes to every
- * handler covering it up to and including the first one that catches everything (the JVM stops
- * there), so a {@code catch} around a whole {@code synchronized} block is not taken for inside it.
+ * <p>Invariant: {@code depth[i]} is the largest count on any path reaching instruction {@code i} (a
+ * may-analysis: 0 means no path holds a monitor there), or -1 if no path reaches it. An exception
+ * leaves an instruction with the count it had before the instruction, and goes to every handler
+ * covering it up to and including the first one that catches everything (the JVM stops there), so a
+ * {@code catch} around a whole {@code synchronized} block is not taken for inside it.
  */
 final class MonitorDepth {
   /** Unreachable instruction. */

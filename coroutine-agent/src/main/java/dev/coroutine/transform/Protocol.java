@@ -14,14 +14,17 @@ final class Protocol {
   static final int ASM_API = Opcodes.ASM9;
 
   static final String ASYNC_DESC = "Ldev/coroutine/Async;";
+
   /** Silences the warning about handlers that swallow cancellation (CLASS retention). */
   static final String CATCHES_CANCELLATION_DESC = "Ldev/coroutine/CatchesCancellation;";
+
   static final String COROUTINE = "dev/coroutine/Coroutine";
   static final String COROUTINE_DESC = "Ldev/coroutine/Coroutine;";
   static final String COROUTINES = "dev/coroutine/Coroutines";
   static final String AWAIT = "await";
   static final String AWAIT_AWAITABLE_DESC = "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;";
-  static final String AWAIT_STAGE_DESC = "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;";
+  static final String AWAIT_STAGE_DESC =
+      "(Ljava/util/concurrent/CompletionStage;)Ljava/lang/Object;";
   static final String DONE = "done";
   static final String DONE_VALUE_DESC = "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;";
   static final String DONE_VOID_DESC = "()Ldev/coroutine/Coroutine;";
@@ -30,23 +33,30 @@ final class Protocol {
   static final String FRAME_DESC = "Ldev/coroutine/AsyncFrame;";
   static final String BODY = "dev/coroutine/AsyncFrame$Body";
   static final String BODY_DESC = "Ldev/coroutine/AsyncFrame$Body;";
+
   /** Parameter types a body method may declare: AsyncFrame and its supertypes. */
   static final String[] BODY_PARAMETER_TYPES = {
-    "Ldev/coroutine/AsyncFrame;", "Ldev/coroutine/Coroutine;", "Ldev/coroutine/Awaitable;",
+    "Ldev/coroutine/AsyncFrame;",
+    "Ldev/coroutine/Coroutine;",
+    "Ldev/coroutine/Awaitable;",
     "Ljava/lang/Object;"
   };
+
   /** The method of {@code Body} the stub's invokedynamic implements. */
   static final String BODY_METHOD = "resume";
+
   /** Descriptor of a body method and of {@code Body.resume}. */
   static final String BODY_METHOD_DESC = "(Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
+
   static final String CREATE = "create";
-  static final String CREATE_DESC =
-      "(Ldev/coroutine/AsyncFrame$Body;II)Ldev/coroutine/AsyncFrame;";
+  static final String CREATE_DESC = "(Ldev/coroutine/AsyncFrame$Body;II)Ldev/coroutine/AsyncFrame;";
   static final String FRAME_AWAIT = "await";
   static final String FRAME_AWAIT_DESC =
       "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
+
   /** The describe branch's answer: {@code describe(frame, table)} (a static method). */
   static final String DESCRIBE = "describe";
+
   static final String DESCRIBE_DESC =
       "(Ldev/coroutine/AsyncFrame;Ljava/lang/String;)Ljava/lang/StackTraceElement;";
   static final String SUSPEND = "SUSPEND";
@@ -57,6 +67,7 @@ final class Protocol {
 
   /** The class attribute that marks a rewritten class; its one byte is the format version. */
   static final String MARKER_ATTRIBUTE = "dev.coroutine.Instrumented";
+
   static final int MARKER_VERSION = 1;
 
   /**
@@ -72,8 +83,8 @@ final class Protocol {
   private static final int PUBLIC_STATIC = Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC;
 
   /**
-   * Every runtime member the transformer emits a reference to or recognizes in user code, with
-   * the access that reference needs: the contract a change to the runtime must keep (checked by
+   * Every runtime member the transformer emits a reference to or recognizes in user code, with the
+   * access that reference needs: the contract a change to the runtime must keep (checked by
    * reflection in the agent's tests).
    */
   static final List<Member> MEMBERS =

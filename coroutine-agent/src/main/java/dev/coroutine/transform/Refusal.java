@@ -2,7 +2,9 @@ package dev.coroutine.transform;
 
 import org.objectweb.asm.tree.AbstractInsnNode;
 
-/** Thrown inside the transformer when a method cannot be rewritten; becomes a {@link Diagnostic}. */
+/**
+ * Thrown inside the transformer when a method cannot be rewritten; becomes a {@link Diagnostic}.
+ */
 final class Refusal extends Exception {
   private static final long serialVersionUID = 1L;
 

@@ -14,11 +14,11 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
 
 /**
  * Finds the exception handlers of a coroutine method that swallow cancellation: a cancelled task
- * gets {@code CancellationException} thrown at its current await; the handler the JVM picks for
- * it there (the first entry of the exception table covering the await whose type it is an
- * instance of) must throw it again, or the task goes on as if never cancelled ({@code waitFor}
- * cannot time out). A handler that rethrows passes it on to the handler covering its {@code
- * athrow}, which is checked the same way.
+ * gets {@code CancellationException} thrown at its current await; the handler the JVM picks for it
+ * there (the first entry of the exception table covering the await whose type it is an instance of)
+ * must throw it again, or the task goes on as if never cancelled ({@code waitFor} cannot time out).
+ * A handler that rethrows passes it on to the handler covering its {@code athrow}, which is checked
+ * the same way.
  */
 final class SwallowedCancellation {
   private SwallowedCancellation() {}

@@ -10,8 +10,8 @@ import java.util.List;
  *     rewrite, already rewritten, or refused: see {@code diagnostics})
  * @param methodsRewritten how many methods (and async lambdas) became state machines
  * @param diagnostics the problems found; non-empty means the class was refused and left as is
- * @param warnings code that works but likely not as meant (a handler swallowing cancellation);
- *     they never stop a class from being rewritten
+ * @param warnings code that works but likely not as meant (a handler swallowing cancellation); they
+ *     never stop a class from being rewritten
  */
 public record TransformResult(
     String className,

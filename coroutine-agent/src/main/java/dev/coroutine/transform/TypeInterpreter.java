@@ -19,8 +19,8 @@ import org.objectweb.asm.tree.analysis.BasicInterpreter;
 import org.objectweb.asm.tree.analysis.BasicValue;
 
 /**
- * A {@link BasicInterpreter} that keeps the precise type of every reference (what a restored
- * value is cast back to) and marks objects created by {@code NEW} as uninitialized until their
+ * A {@link BasicInterpreter} that keeps the precise type of every reference (what a restored value
+ * is cast back to) and marks objects created by {@code NEW} as uninitialized until their
  * constructor runs. It does not verify: the input was verified by the compiler. Reference types
  * merge to their common superclass through a {@link ClassHierarchy}, never by loading classes.
  */
@@ -59,8 +59,8 @@ final class TypeInterpreter extends BasicInterpreter {
   }
 
   /**
-   * The reference types a value may have, kept apart where their common supertype is not known
-   * yet (a class file that cannot be read): what {@link FrameFacts} compares with the class's own
+   * The reference types a value may have, kept apart where their common supertype is not known yet
+   * (a class file that cannot be read): what {@link FrameFacts} compares with the class's own
    * frames.
    */
   static final class Union extends BasicValue {
@@ -89,8 +89,8 @@ final class TypeInterpreter extends BasicInterpreter {
   }
 
   /**
-   * A merge whose common supertype cannot be known (unreadable class files the class's frames
-   * say nothing about): harmless while the value is dead, refused where an await must save it.
+   * A merge whose common supertype cannot be known (unreadable class files the class's frames say
+   * nothing about): harmless while the value is dead, refused where an await must save it.
    */
   static final class Unresolved extends BasicValue {
     /** Why, naming the missing class. */
@@ -299,7 +299,8 @@ final class TypeInterpreter extends BasicInterpreter {
       return a;
     }
     if (a.getSort() == Type.OBJECT && b.getSort() == Type.OBJECT) {
-      return Type.getObjectType(hierarchy.commonSuperClass(a.getInternalName(), b.getInternalName()));
+      return Type.getObjectType(
+          hierarchy.commonSuperClass(a.getInternalName(), b.getInternalName()));
     }
     if (a.getSort() == Type.ARRAY && b.getSort() == Type.ARRAY) {
       Type ca = Type.getType(a.getDescriptor().substring(1));

@@ -21,11 +21,11 @@ import org.objectweb.asm.tree.analysis.Interpreter;
 import org.objectweb.asm.tree.analysis.Value;
 
 /**
- * Where the references of one method come from, by data flow over every path (through locals,
- * stack copies, casts, branches and handlers): whether a value is the constant {@code null} on
- * every path that reaches an instruction, and which exception handlers' caught exceptions an
- * {@code athrow} may throw. Answers hold for any bytecode shape, whatever the compiler (ECJ's
- * try-with-resources rethrows a local that holds one of two handlers' exceptions).
+ * Where the references of one method come from, by data flow over every path (through locals, stack
+ * copies, casts, branches and handlers): whether a value is the constant {@code null} on every path
+ * that reaches an instruction, and which exception handlers' caught exceptions an {@code athrow}
+ * may throw. Answers hold for any bytecode shape, whatever the compiler (ECJ's try-with-resources
+ * rethrows a local that holds one of two handlers' exceptions).
  *
  * <p>Invariant: {@link Origin#isNull} holds only if the value is null on every path; {@link
  * Origin#caught} holds every handler whose exception the value is on some path.
@@ -61,6 +61,7 @@ final class ValueOrigins {
   static final class Memo {
     /** Internal name of the class. */
     private final String owner;
+
     /** The analyses made, by method. */
     private final Map<MethodNode, ValueOrigins> made = new IdentityHashMap<>();
 

@@ -137,14 +137,16 @@ class CoroutineClassFileTransformerTest {
     assertThat(log().lines())
         .hasSize(2)
         .satisfiesExactly(
-            l -> assertThat(l).contains("cannot read com.example.Retried: ", "truncated class file"),
+            l ->
+                assertThat(l).contains("cannot read com.example.Retried: ", "truncated class file"),
             l -> assertThat(l).contains("cannot read com.example.Other: ", "truncated class file"));
   }
 
   @Test
   void warnings_areLoggedWithFileAndLine_andTheClassIsStillRewritten() throws Exception {
     Diagnostic warning =
-        new Diagnostic("com.example.Foo", "bar", "Foo.java", 9, "catch (Exception) around an await");
+        new Diagnostic(
+            "com.example.Foo", "bar", "Foo.java", 9, "catch (Exception) around an await");
     var agent =
         agent(
             AgentOptions.defaults(),

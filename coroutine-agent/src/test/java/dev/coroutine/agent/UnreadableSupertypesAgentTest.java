@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 class UnreadableSupertypesAgentTest {
   @Test
   void classOfACustomLoader_whoseSupertypesAreNotResources_isRewrittenAndRuns() throws Exception {
-    Map<String, byte[]> compiled =
-        InMemoryCompiler.compile(UnreadableSupertypesTest.SOURCES, "17");
-    UnreadableSupertypesTest.BytesLoader loader = new UnreadableSupertypesTest.BytesLoader(compiled);
+    Map<String, byte[]> compiled = InMemoryCompiler.compile(UnreadableSupertypesTest.SOURCES, "17");
+    UnreadableSupertypesTest.BytesLoader loader =
+        new UnreadableSupertypesTest.BytesLoader(compiled);
     ByteArrayOutputStream logged = new ByteArrayOutputStream();
     CoroutineClassFileTransformer agent =
         new CoroutineClassFileTransformer(

@@ -112,10 +112,12 @@ class JavacPluginTest {
       Class<?> shapes = loader.loadClass("demo.Shapes");
       @SuppressWarnings("unchecked")
       Coroutine<Integer> square =
-          (Coroutine<Integer>) shapes.getMethod("area", boolean.class, int.class).invoke(null, true, 4);
+          (Coroutine<Integer>)
+              shapes.getMethod("area", boolean.class, int.class).invoke(null, true, 4);
       @SuppressWarnings("unchecked")
       Coroutine<Integer> circle =
-          (Coroutine<Integer>) shapes.getMethod("area", boolean.class, int.class).invoke(null, false, 2);
+          (Coroutine<Integer>)
+              shapes.getMethod("area", boolean.class, int.class).invoke(null, false, 2);
       assertThat(Coroutines.runWithVirtualTime(square)).isEqualTo(16);
       assertThat(Coroutines.runWithVirtualTime(circle)).isEqualTo(12);
     }
@@ -232,7 +234,13 @@ class JavacPluginTest {
       List<Path> sources = walk.filter(p -> p.toString().endsWith(".java")).sorted().toList();
       boolean ok =
           javac
-              .getTask(null, files, diagnostics, options, null, files.getJavaFileObjectsFromPaths(sources))
+              .getTask(
+                  null,
+                  files,
+                  diagnostics,
+                  options,
+                  null,
+                  files.getJavaFileObjectsFromPaths(sources))
               .call();
       return new Compilation(ok, out, diagnostics.getDiagnostics());
     }
@@ -252,7 +260,8 @@ class JavacPluginTest {
   private static Map<String, byte[]> classFiles(Path root) throws IOException {
     try (Stream<Path> walk = Files.walk(root)) {
       Map<String, byte[]> out = new TreeMap<>();
-      for (Path p : walk.filter(p -> p.toString().endsWith(".class")).collect(Collectors.toList())) {
+      for (Path p :
+          walk.filter(p -> p.toString().endsWith(".class")).collect(Collectors.toList())) {
         out.put(root.relativize(p).toString().replace('\\', '/'), Files.readAllBytes(p));
       }
       return out;

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A value whose static type is a class the rewritten class cannot access (package-private in
- * another package, reachable through a public method) must survive a suspension: restoring it
- * must not name the inaccessible class.
+ * another package, reachable through a public method) must survive a suspension: restoring it must
+ * not name the inaccessible class.
  */
 class AccessTest {
   static Class<?> c;
@@ -22,6 +22,7 @@ class AccessTest {
   static void load() {
     c = Samples.load("Access");
   }
+
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void valueOfInaccessibleClassOnTheStack_survivesSuspension(boolean s) throws Throwable {
@@ -29,6 +30,7 @@ class AccessTest {
     assertThat(run(c, "inaccessibleTypeOnTheStack", log, s)).isEqualTo("hidden1");
     assertThat(log).isEqualTo(expect(s, "~1"));
   }
+
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void valueOfInaccessibleClassInALocal_survivesSuspension(boolean s) throws Throwable {

@@ -21,10 +21,10 @@ import org.objectweb.asm.util.Textifier;
 import org.objectweb.asm.util.TraceMethodVisitor;
 
 /**
- * javac and ECJ copy {@code @Async} onto the bridge methods they generate for generic and
- * covariant overrides. Bridges are left exactly as compiled (never rewritten, never refused) and
- * keep forwarding to the rewritten method, so a call through the interface runs one coroutine,
- * and a wrong-typed call fails at the call.
+ * javac and ECJ copy {@code @Async} onto the bridge methods they generate for generic and covariant
+ * overrides. Bridges are left exactly as compiled (never rewritten, never refused) and keep
+ * forwarding to the rewritten method, so a call through the interface runs one coroutine, and a
+ * wrong-typed call fails at the call.
  */
 class BridgesTest {
   static final String SOURCE =
@@ -174,7 +174,9 @@ class BridgesTest {
           MethodNode same = find(after, m.name, m.desc);
           assertThat(same.access).isEqualTo(m.access);
           assertThat(text(same)).as("bridge " + m.name + m.desc).isEqualTo(text(m));
-        } else if (!bridge && CoroutineMethods.isAnnotatedAsync(m) && (m.access & Opcodes.ACC_ABSTRACT) == 0) {
+        } else if (!bridge
+            && CoroutineMethods.isAnnotatedAsync(m)
+            && (m.access & Opcodes.ACC_ABSTRACT) == 0) {
           userMethods++;
         }
       }

@@ -24,8 +24,18 @@ class ClassShapeTest {
   static final String BODY_DESC = "(Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
 
   @ParameterizedTest
-  @ValueSource(strings = {"ControlFlow", "Exceptions", "Expressions", "Values", "Methods", "Lambdas", "AsyncInterface"})
-  void rewrittenClass_noAwaitCallIsLeft_andBodiesArePrivateStatic_syntheticOnlyForLambdas(String sample) {
+  @ValueSource(
+      strings = {
+        "ControlFlow",
+        "Exceptions",
+        "Expressions",
+        "Values",
+        "Methods",
+        "Lambdas",
+        "AsyncInterface"
+      })
+  void rewrittenClass_noAwaitCallIsLeft_andBodiesArePrivateStatic_syntheticOnlyForLambdas(
+      String sample) {
     ClassNode original =
         Samples.node(TransformingClassLoader.read(TransformingClassLoader.SAMPLES + sample));
     ClassNode rewritten = Samples.node(Samples.rewrittenBytes(sample));
@@ -66,7 +76,9 @@ class ClassShapeTest {
         assertThat(m.access).as("access of " + m.name + m.desc).isEqualTo(old.access);
         assertThat(m.signature).as("signature of " + m.name).isEqualTo(old.signature);
         assertThat(m.exceptions).as("throws of " + m.name).isEqualTo(old.exceptions);
-        assertThat(descs(m.visibleAnnotations)).as("annotations of " + m.name).isEqualTo(descs(old.visibleAnnotations));
+        assertThat(descs(m.visibleAnnotations))
+            .as("annotations of " + m.name)
+            .isEqualTo(descs(old.visibleAnnotations));
       }
     }
     assertThat(bodies).isNotEmpty();
@@ -89,6 +101,7 @@ class ClassShapeTest {
     assertThat(max.getGenericReturnType().getTypeName()).isEqualTo("dev.coroutine.Coroutine<T>");
     assertThat(max.getTypeParameters()).hasSize(1);
     Class<?> exceptions = Samples.load("Exceptions");
-    assertThat(Samples.find(exceptions, "failing").getExceptionTypes()).containsExactly(IOException.class);
+    assertThat(Samples.find(exceptions, "failing").getExceptionTypes())
+        .containsExactly(IOException.class);
   }
 }

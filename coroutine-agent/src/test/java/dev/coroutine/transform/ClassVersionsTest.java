@@ -32,9 +32,9 @@ import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.util.CheckClassAdapter;
 
 /**
- * Class files of Java 8 through 25: the same program compiled with {@code --release N} by javac
- * and by ECJ, rewritten, checked by {@link CheckClassAdapter} and run (on this JVM, and for 17,
- * 21 and 25 on JDK 25 in a child JVM).
+ * Class files of Java 8 through 25: the same program compiled with {@code --release N} by javac and
+ * by ECJ, rewritten, checked by {@link CheckClassAdapter} and run (on this JVM, and for 17, 21 and
+ * 25 on JDK 25 in a child JVM).
  */
 class ClassVersionsTest {
   static final Path JDK25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64");
@@ -42,7 +42,9 @@ class ClassVersionsTest {
 
   /** Compiles with every release from 8: loops, try/catch/finally, switch, lambda, new, concat. */
   static String program(String pkg, String extraMembers, String extraCall) {
-    return "package " + pkg + ";\n"
+    return "package "
+        + pkg
+        + ";\n"
         + "import static dev.coroutine.Coroutines.*;\n"
         + "import dev.coroutine.*;\n"
         + "import java.util.*;\n"
@@ -201,7 +203,8 @@ class ClassVersionsTest {
   static Map<String, byte[]> rewriteAll(Path classes, int expectedMajor) throws IOException {
     Map<String, byte[]> original = new HashMap<>();
     try (Stream<Path> files = Files.walk(classes)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".class")).collect(Collectors.toList())) {
+      for (Path f :
+          files.filter(p -> p.toString().endsWith(".class")).collect(Collectors.toList())) {
         String internal = classes.relativize(f).toString().replace('\\', '/');
         internal = internal.substring(0, internal.length() - ".class".length());
         original.put(internal, Files.readAllBytes(f));
@@ -286,7 +289,8 @@ class ClassVersionsTest {
             classes.toString());
     List<String> command =
         new ArrayList<>(
-            List.of(JDK25.resolve("bin/java").toString(), "-cp", cp, Jdk25Verifier.class.getName()));
+            List.of(
+                JDK25.resolve("bin/java").toString(), "-cp", cp, Jdk25Verifier.class.getName()));
     for (String name : rewritten.keySet()) {
       command.add(classes.resolve(name + ".class").toString());
     }
@@ -302,8 +306,8 @@ class ClassVersionsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"8", "11", "17"})
-  void classFilesOfJava8To17_compiledInTest_rewrittenVerifiedAndRun(String release, @TempDir Path dir)
-      throws Throwable {
+  void classFilesOfJava8To17_compiledInTest_rewrittenVerifiedAndRun(
+      String release, @TempDir Path dir) throws Throwable {
     String pkg = "v" + release;
     Path classes = compileInProcess(dir, release, writeSource(dir, pkg, program(pkg, "", "")));
     Map<String, byte[]> rewritten = rewriteAll(classes, 44 + Integer.parseInt(release));
@@ -333,7 +337,8 @@ class ClassVersionsTest {
     Map<String, byte[]> rewritten = rewriteAll(classes, 44 + release);
     BytesLoader loader = new BytesLoader(rewritten);
     verifyInProcess(rewritten, loader);
-    assertThat(loader.loadClass(pkg + ".Prog").getMethod("runAll").invoke(null)).isEqualTo(EXPECTED);
+    assertThat(loader.loadClass(pkg + ".Prog").getMethod("runAll").invoke(null))
+        .isEqualTo(EXPECTED);
   }
 
   @Test
@@ -352,11 +357,14 @@ class ClassVersionsTest {
 
   @Test
   void classFileWithoutDebugInfo_rewrittenVerifiedAndRun(@TempDir Path dir) throws Throwable {
-    Path classes = compileInProcess(dir, "17", "-g:none", writeSource(dir, "nodebug", program("nodebug", "", "")));
+    Path classes =
+        compileInProcess(
+            dir, "17", "-g:none", writeSource(dir, "nodebug", program("nodebug", "", "")));
     Map<String, byte[]> rewritten = rewriteAll(classes, 61);
     BytesLoader loader = new BytesLoader(rewritten);
     verifyInProcess(rewritten, loader);
-    assertThat(loader.loadClass("nodebug.Prog").getMethod("runAll").invoke(null)).isEqualTo(EXPECTED);
+    assertThat(loader.loadClass("nodebug.Prog").getMethod("runAll").invoke(null))
+        .isEqualTo(EXPECTED);
   }
 
   @Test

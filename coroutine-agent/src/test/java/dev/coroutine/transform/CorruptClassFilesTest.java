@@ -11,12 +11,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Damaged class files, made from real ones by cutting them at every length and by changing bytes
- * at every offset: the pre-filter never throws, the transformer throws nothing but {@link
+ * Damaged class files, made from real ones by cutting them at every length and by changing bytes at
+ * every offset: the pre-filter never throws, the transformer throws nothing but {@link
  * MalformedClassFileException}, and whatever it does rewrite, the JVM accepts exactly when it
  * accepts the damaged original (nothing corrupt is "repaired" into a class that loads, nothing
- * loadable is made unloadable). {@code -Dcoroutine.fuzz.values=N} tries N values per offset
- * instead of 2.
+ * loadable is made unloadable). {@code -Dcoroutine.fuzz.values=N} tries N values per offset instead
+ * of 2.
  */
 class CorruptClassFilesTest {
   /** Values tried per byte offset. */
@@ -80,8 +80,8 @@ class CorruptClassFilesTest {
   /**
    * Transforms {@code mutant}: it must not throw but {@link MalformedClassFileException}, must
    * leave its input alone, and, if it rewrites the class, the JVM must load the rewrite exactly
-   * when it loads the original; with {@code neverRewritten} (a class file cut short, which no
-   * JVM loads) it must not rewrite it at all.
+   * when it loads the original; with {@code neverRewritten} (a class file cut short, which no JVM
+   * loads) it must not rewrite it at all.
    */
   private void check(String what, byte[] mutant, boolean neverRewritten) {
     if (failures.size() >= 20) {

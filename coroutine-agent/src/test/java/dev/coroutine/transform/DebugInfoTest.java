@@ -126,7 +126,17 @@ class DebugInfoTest {
    * debugger). Checked over every body of the samples, and over javac's own methods as a control.
    */
   @ParameterizedTest
-  @ValueSource(strings = {"Traces", "ControlFlow", "Exceptions", "Expressions", "Values", "Methods", "Lambdas", "Semantics"})
+  @ValueSource(
+      strings = {
+        "Traces",
+        "ControlFlow",
+        "Exceptions",
+        "Expressions",
+        "Values",
+        "Methods",
+        "Lambdas",
+        "Semantics"
+      })
   void localVariableTable_describesAVariableOnlyWhereItsSlotHoldsAValueOfItsKind(String sample)
       throws Exception {
     ClassNode original =
@@ -198,7 +208,16 @@ class DebugInfoTest {
         }
         BasicValue held = f.getLocal(v.index);
         if (!held.equals(expected)) {
-          wrong.add(v.name + " at instruction " + i + " (line " + lineAt(m, i) + "): slot " + v.index + " holds " + held);
+          wrong.add(
+              v.name
+                  + " at instruction "
+                  + i
+                  + " (line "
+                  + lineAt(m, i)
+                  + "): slot "
+                  + v.index
+                  + " holds "
+                  + held);
           break;
         }
       }
@@ -226,6 +245,7 @@ class DebugInfoTest {
     }
     assertThat(lines).contains(Samples.line(SOURCE, "directThrow"));
   }
+
   @Test
   void overloadedAsyncMethod_stackTraceNamesTheUsersMethod() {
     Throwable t = catchThrowable(() -> run(c, "callsOverloaded"));

@@ -40,22 +40,24 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What a debugger sees of rewritten code, through JDI against a real JVM started with
- * {@code -agentlib:jdwp} on the rewritten {@code debuggee.Debuggee}: breakpoints stop when the
- * body runs the line (not when the coroutine is created), locals read after a resume hold the
- * right values, and a variable not restored by the resume is not shown at all.
+ * What a debugger sees of rewritten code, through JDI against a real JVM started with {@code
+ * -agentlib:jdwp} on the rewritten {@code debuggee.Debuggee}: breakpoints stop when the body runs
+ * the line (not when the coroutine is created), locals read after a resume hold the right values,
+ * and a variable not restored by the resume is not shown at all.
  */
 class DebuggerTest {
   static final String DEBUGGEE = "debuggee.Debuggee";
   static final String SOURCE = "../../../../debuggee/Debuggee.java"; // from the samples folder
   static final String BODY_SIGNATURE = "(Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
+
   /** The longest a debuggee session may take before the watchdog kills it. */
   static final long SESSION_SECONDS = 60;
 
   @TempDir Path classes;
 
   /** One stop of the debuggee: where, and the locals the debugger shows there. */
-  record Stop(int line, String method, String signature, boolean created, Map<String, Object> locals) {}
+  record Stop(
+      int line, String method, String signature, boolean created, Map<String, Object> locals) {}
 
   @Test
   @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
@@ -90,7 +92,9 @@ class DebuggerTest {
     // each line is in the body once: the stub has no line, the resume path none of its own
     assertThat(locationsPerLine).containsOnlyKeys(first, beforeAwait, await, afterAwait, last);
     assertThat(locationsPerLine.values()).containsOnly(1);
-    assertThat(stops).extracting(Stop::line).containsExactly(first, beforeAwait, await, afterAwait, last);
+    assertThat(stops)
+        .extracting(Stop::line)
+        .containsExactly(first, beforeAwait, await, afterAwait, last);
     for (Stop s : stops) {
       assertThat(s.method()).as("method at line " + s.line()).isEqualTo("compute");
       assertThat(s.signature()).as("the body, at line " + s.line()).isEqualTo(BODY_SIGNATURE);
@@ -108,10 +112,10 @@ class DebuggerTest {
   /**
    * Stepping across an await that suspends: the body returns to the event loop, so no debugger can
    * "step over" it within the method. With the runtime filtered out of stepping (the step filters
-   * docs/debugging.md recommends), repeated steps into go: the save code (no line of its own:
-   * shown at the method's first line, without locals), the next user code the loop runs, here
-   * the same body as it resumes (its entry, the same), then the await's line with the locals the
-   * resume restored, then the line after it.
+   * docs/debugging.md recommends), repeated steps into go: the save code (no line of its own: shown
+   * at the method's first line, without locals), the next user code the loop runs, here the same
+   * body as it resumes (its entry, the same), then the await's line with the locals the resume
+   * restored, then the line after it.
    */
   @Test
   @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
@@ -148,9 +152,9 @@ class DebuggerTest {
   }
 
   /**
-   * Stepping over an await that suspends, without step filters: the first step stops in the
-   * save code, which belongs to no line (so the method's first line, without locals), the next
-   * leaves the body for its caller, the lambda proxy with no source: what docs/debugging.md says.
+   * Stepping over an await that suspends, without step filters: the first step stops in the save
+   * code, which belongs to no line (so the method's first line, without locals), the next leaves
+   * the body for its caller, the lambda proxy with no source: what docs/debugging.md says.
    */
   @Test
   @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
@@ -173,7 +177,8 @@ class DebuggerTest {
                 StepEvent e = (StepEvent) event;
                 e.virtualMachine().eventRequestManager().deleteEventRequest(e.request());
                 Location l = e.location();
-                steps.add(l.declaringType().name() + "." + l.method().name() + ":" + l.lineNumber());
+                steps.add(
+                    l.declaringType().name() + "." + l.method().name() + ":" + l.lineNumber());
                 if (steps.size() == 1) {
                   bodyLocals.add(locals(e.thread().frame(0)));
                   step(e, StepRequest.STEP_OVER, new String[0]);
@@ -215,8 +220,8 @@ class DebuggerTest {
 
   /**
    * Runs the rewritten debuggee under JDI until it exits, handing every event to {@code onEvent}
-   * with the event's thread suspended; returns the debuggee's output. A watchdog kills the
-   * debuggee after {@link #SESSION_SECONDS}.
+   * with the event's thread suspended; returns the debuggee's output. A watchdog kills the debuggee
+   * after {@link #SESSION_SECONDS}.
    */
   String debug(Setup setup, ThrowingConsumer<Event> onEvent) throws Exception {
     writeRewritten(DEBUGGEE);
@@ -311,8 +316,7 @@ class DebuggerTest {
     ReferenceType type = l.declaringType();
     boolean created =
         ((com.sun.jdi.BooleanValue) type.getValue(type.fieldByName("created"))).value();
-    return new Stop(
-        l.lineNumber(), l.method().name(), l.method().signature(), created, locals);
+    return new Stop(l.lineNumber(), l.method().name(), l.method().signature(), created, locals);
   }
 
   /** The variables a debugger shows in {@code frame}, with their values. */

@@ -71,8 +71,7 @@ class ExceptionsTest {
   void awaitInsideFinally_runsAfterResume_andKeepsTheReturnValue(boolean s) throws Throwable {
     List<String> log = log();
     assertThat(run(c, "awaitInsideFinally", log, s, false)).isEqualTo("r1");
-    assertThat(log)
-        .isEqualTo(expect(s, "try", "~1", "finally r1", "~2", "finally after 2"));
+    assertThat(log).isEqualTo(expect(s, "try", "~1", "finally r1", "~2", "finally after 2"));
   }
 
   @ParameterizedTest
@@ -81,8 +80,7 @@ class ExceptionsTest {
     List<String> log = log();
     Throwable t = catchThrowable(() -> run(c, "awaitInsideFinally", log, s, true));
     assertThat(t).isInstanceOf(IllegalStateException.class).hasMessage("from try");
-    assertThat(log)
-        .isEqualTo(expect(s, "try", "~1", "finally r1", "~2", "finally after 2"));
+    assertThat(log).isEqualTo(expect(s, "try", "~1", "finally r1", "~2", "finally after 2"));
   }
 
   @ParameterizedTest
@@ -177,7 +175,9 @@ class ExceptionsTest {
   @ValueSource(booleans = {false, true})
   void exceptionsThroughSeveralLevels_arriveUnchanged_andFinallyRuns(boolean s) {
     for (Throwable e :
-        new Throwable[] {new IOException("io"), new IllegalStateException("ise"), new StackOverflowError()}) {
+        new Throwable[] {
+          new IOException("io"), new IllegalStateException("ise"), new StackOverflowError()
+        }) {
       List<String> log = log();
       assertThat(catchThrowable(() -> run(c, "level1", log, s, e))).isSameAs(e);
       assertThat(log).isEqualTo(expect(s, "~3", "level2 finally"));

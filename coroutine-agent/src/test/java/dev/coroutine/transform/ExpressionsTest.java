@@ -61,7 +61,8 @@ class ExpressionsTest {
     assertThat(run(c, "nestedNewWithAwait", log, s)).isEqualTo("[[x1y]]sbp5q");
     assertThat(log)
         .isEqualTo(
-            expect(s, "x", "~1", "Box(x1y)", "Box([x1y])", "Box([[x1y]])", "~sb", "~5", "Box(p5q)"));
+            expect(
+                s, "x", "~1", "Box(x1y)", "Box([x1y])", "Box([[x1y]])", "~sb", "~5", "Box(p5q)"));
   }
 
   /**
@@ -132,8 +133,10 @@ class ExpressionsTest {
   @ValueSource(booleans = {false, true})
   void ternaryWithAwaitInEachArm_longBelowOnTheStack(boolean s) throws Throwable {
     List<String> log = log();
-    assertThat(run(c, "ternaryWithValuesBelow", log, s, true)).isEqualTo((int) (((1L << 33) + 1) >> 1));
-    assertThat(run(c, "ternaryWithValuesBelow", log, s, false)).isEqualTo((int) (((1L << 33) + 20) >> 1));
+    assertThat(run(c, "ternaryWithValuesBelow", log, s, true))
+        .isEqualTo((int) (((1L << 33) + 1) >> 1));
+    assertThat(run(c, "ternaryWithValuesBelow", log, s, false))
+        .isEqualTo((int) (((1L << 33) + 20) >> 1));
     assertThat(log).isEqualTo(expect(s, "~1", "~2"));
   }
 

@@ -38,17 +38,22 @@ class GeneratedMethodsTest {
     long seed = Long.getLong("coroutine.fuzz.seed", 20261125L);
     int all = Integer.getInteger("coroutine.fuzz.cases", 2000);
     boolean primary = compiler.name().equals(InMemoryCompiler.javac(17).name());
-    int cases = primary ? all : Math.min(all, Integer.getInteger("coroutine.fuzz.compilerCases", 200));
+    int cases =
+        primary ? all : Math.min(all, Integer.getInteger("coroutine.fuzz.compilerCases", 200));
     MethodGenerator gen = new MethodGenerator(seed);
     Map<String, String> sources = new LinkedHashMap<>();
     sources.put(PKG + ".V", MethodGenerator.helperSource(PKG));
     List<String[]> pairs = new ArrayList<>();
     for (int c = 0; c * PER_CLASS < cases; c++) {
       StringBuilder sb = new StringBuilder();
-      sb.append("package ").append(PKG).append(";\n")
+      sb.append("package ")
+          .append(PKG)
+          .append(";\n")
           .append("import static dev.coroutine.Coroutines.*;\n")
           .append("import dev.coroutine.*;\n")
-          .append("public class Gen").append(c).append(" {\n");
+          .append("public class Gen")
+          .append(c)
+          .append(" {\n");
       for (int i = 0; i < PER_CLASS && c * PER_CLASS + i < cases; i++) {
         String[] pair = gen.methodPair(i);
         pairs.add(pair);
@@ -92,7 +97,15 @@ class GeneratedMethodsTest {
         asyncResult = describe(e);
       }
       String repro =
-          compiler + ", case " + n + " (seed " + seed + ")\n" + pairs.get(n)[0] + "\n" + pairs.get(n)[1];
+          compiler
+              + ", case "
+              + n
+              + " (seed "
+              + seed
+              + ")\n"
+              + pairs.get(n)[0]
+              + "\n"
+              + pairs.get(n)[1];
       assertThat(asyncResult).as(repro).isEqualTo(plainResult);
       assertThat(asyncLog).as(repro).isEqualTo(plainLog);
       if (pairs.get(n)[0].contains("await(")) {
@@ -101,8 +114,7 @@ class GeneratedMethodsTest {
     }
     System.err.printf(
         "%s, generated %d cases: compile %d ms, transform+run %d ms%n",
-        compiler,
-        pairs.size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
+        compiler, pairs.size(), (t1 - t0) / 1_000_000, (System.nanoTime() - t1) / 1_000_000);
     assertThat(suspendedRuns).as("cases that await at all").isGreaterThan(pairs.size() / 2);
   }
 

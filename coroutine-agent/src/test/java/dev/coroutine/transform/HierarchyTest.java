@@ -57,7 +57,8 @@ class HierarchyTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
-  void awaitOfAFutureCancelledBeforeOrWhileAwaited_throwsCancellationExceptionAtTheAwait(boolean s) throws Throwable {
+  void awaitOfAFutureCancelledBeforeOrWhileAwaited_throwsCancellationExceptionAtTheAwait(boolean s)
+      throws Throwable {
     List<String> log = log();
     assertThat(run(c, "awaitCancelledFuture", log, s)).isEqualTo("caught");
     assertThat(log).isEqualTo(expect(s, "~cancel true", "cancelled"));

@@ -11,8 +11,25 @@ class IdempotencyTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "Basics", "ControlFlow", "Exceptions", "Hierarchy", "Hierarchy$Upper", "Access", "Expressions", "Values", "Base", "Methods",
-        "AsyncInterface", "Point", "Op", "Op$1", "Op$2", "Lambdas", "Semantics", "Traces", "Memory"
+        "Basics",
+        "ControlFlow",
+        "Exceptions",
+        "Hierarchy",
+        "Hierarchy$Upper",
+        "Access",
+        "Expressions",
+        "Values",
+        "Base",
+        "Methods",
+        "AsyncInterface",
+        "Point",
+        "Op",
+        "Op$1",
+        "Op$2",
+        "Lambdas",
+        "Semantics",
+        "Traces",
+        "Memory"
       })
   void transformTwice_secondReturnsUnchanged_andOutputIsReproducible(String sample) {
     byte[] original = TransformingClassLoader.read(TransformingClassLoader.SAMPLES + sample);
@@ -30,7 +47,9 @@ class IdempotencyTest {
     assertThat(again).as("same input, same transformer").isEqualTo(once);
     CoroutineTransformer fresh =
         new CoroutineTransformer(ClassFileLocator.of(IdempotencyTest.class.getClassLoader()));
-    assertThat(fresh.transform(original).bytes()).as("same input, fresh transformer").isEqualTo(once);
+    assertThat(fresh.transform(original).bytes())
+        .as("same input, fresh transformer")
+        .isEqualTo(once);
   }
 
   @ParameterizedTest

@@ -3,9 +3,9 @@ package dev.coroutine.transform;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -27,10 +27,9 @@ import javax.tools.ToolProvider;
 import org.eclipse.jdt.internal.compiler.tool.EclipseCompiler;
 
 /**
- * Compiles Java sources in memory against the coroutine runtime, with javac or the Eclipse
- * compiler (ECJ), both through {@code javax.tools}. The two generate different bytecode for the
- * same source (lambda names, bridges, finally blocks, switch on strings), and the transformer
- * must take both.
+ * Compiles Java sources in memory against the coroutine runtime, with javac or the Eclipse compiler
+ * (ECJ), both through {@code javax.tools}. The two generate different bytecode for the same source
+ * (lambda names, bridges, finally blocks, switch on strings), and the transformer must take both.
  *
  * @param name how test reports name it ({@code "javac --release 17"})
  * @param tool the compiler
@@ -46,7 +45,13 @@ public record InMemoryCompiler(String name, JavaCompiler tool, List<String> opti
     return new InMemoryCompiler(
         "javac --release " + release,
         ToolProvider.getSystemJavaCompiler(),
-        List.of("--release", String.valueOf(release), "-g", "-proc:none", "-nowarn", "-Xlint:-options"));
+        List.of(
+            "--release",
+            String.valueOf(release),
+            "-g",
+            "-proc:none",
+            "-nowarn",
+            "-Xlint:-options"));
   }
 
   /** ECJ compiling for {@code release} (against the running JDK's class library). */
@@ -63,9 +68,9 @@ public record InMemoryCompiler(String name, JavaCompiler tool, List<String> opti
   }
 
   /**
-   * The compilers every transformer test over compiled sources runs with: javac at releases 8,
-   * 11, 17 and the running JDK's own (25 in the JDK 25 test pass), and ECJ at 8, 17 and, on JDK
-   * 21 or newer, 21. Every class file they make loads on the running JVM.
+   * The compilers every transformer test over compiled sources runs with: javac at releases 8, 11,
+   * 17 and the running JDK's own (25 in the JDK 25 test pass), and ECJ at 8, 17 and, on JDK 21 or
+   * newer, 21. Every class file they make loads on the running JVM.
    */
   static List<InMemoryCompiler> all() {
     List<InMemoryCompiler> list = new ArrayList<>();
@@ -83,7 +88,9 @@ public record InMemoryCompiler(String name, JavaCompiler tool, List<String> opti
     return list;
   }
 
-  /** Compiles {@code sources} (class name to source) with javac; returns class name to class file. */
+  /**
+   * Compiles {@code sources} (class name to source) with javac; returns class name to class file.
+   */
   public static Map<String, byte[]> compile(Map<String, String> sources, String release) {
     return javac(Integer.parseInt(release)).compile(sources);
   }
@@ -148,9 +155,7 @@ public record InMemoryCompiler(String name, JavaCompiler tool, List<String> opti
   }
 
   private Map<String, byte[]> compile(
-      JavaFileManager fm,
-      List<JavaFileObject> units,
-      Map<String, ByteArrayOutputStream> out) {
+      JavaFileManager fm, List<JavaFileObject> units, Map<String, ByteArrayOutputStream> out) {
     StringWriter diagnostics = new StringWriter();
     List<String> all = new ArrayList<>(options);
     all.addAll(List.of("-classpath", runtimeClasspath()));
@@ -183,7 +188,11 @@ public record InMemoryCompiler(String name, JavaCompiler tool, List<String> opti
   static String runtimeClasspath() {
     try {
       return new File(
-              dev.coroutine.Coroutine.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+              dev.coroutine.Coroutine.class
+                  .getProtectionDomain()
+                  .getCodeSource()
+                  .getLocation()
+                  .toURI())
           .getPath();
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);

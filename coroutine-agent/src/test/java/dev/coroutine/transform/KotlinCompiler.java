@@ -70,7 +70,9 @@ final class KotlinCompiler {
       ByteArrayOutputStream messages = new ByteArrayOutputStream();
       ExitCode code =
           new K2JVMCompiler()
-              .exec(new PrintStream(messages, true, StandardCharsets.UTF_8), args.toArray(new String[0]));
+              .exec(
+                  new PrintStream(messages, true, StandardCharsets.UTF_8),
+                  args.toArray(new String[0]));
       if (code != ExitCode.OK) {
         throw new IllegalStateException(
             "kotlinc failed (" + code + "):\n" + messages.toString(StandardCharsets.UTF_8));
@@ -80,7 +82,8 @@ final class KotlinCompiler {
         for (Path f : (Iterable<Path>) files::iterator) {
           String name = out.relativize(f).toString().replace(java.io.File.separatorChar, '/');
           if (name.endsWith(".class")) {
-            compiled.put(name.substring(0, name.length() - 6).replace('/', '.'), Files.readAllBytes(f));
+            compiled.put(
+                name.substring(0, name.length() - 6).replace('/', '.'), Files.readAllBytes(f));
           }
         }
       }

@@ -13,11 +13,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Async lambdas are found by what they are (the implementation method of a LambdaMetafactory
- * call site of the same class, returning Coroutine and awaiting), whatever the compiler names
- * them: Kotlin's {@code outer$lambda$0} (not synthetic), ECJ's {@code lambda$0}, javac's {@code
- * lambda$outer$0}. A method that awaits and is no lambda is still refused, with advice that can
- * be followed. Kotlin code calls and awaits Java's {@code @Async} methods.
+ * Async lambdas are found by what they are (the implementation method of a LambdaMetafactory call
+ * site of the same class, returning Coroutine and awaiting), whatever the compiler names them:
+ * Kotlin's {@code outer$lambda$0} (not synthetic), ECJ's {@code lambda$0}, javac's {@code
+ * lambda$outer$0}. A method that awaits and is no lambda is still refused, with advice that can be
+ * followed. Kotlin code calls and awaits Java's {@code @Async} methods.
  */
 class LambdasOfOtherCompilersTest {
   static final String KOTLIN =
@@ -199,7 +199,8 @@ class LambdasOfOtherCompilersTest {
     assertThat(flows.getMethod("runAll").invoke(null)).isEqualTo("50|5|0!421");
     assertThat(loader.diagnostics).isEmpty();
     // the Supplier lambda, the function lambda, the nested one in loop, and the two @Async funs
-    assertThat(Samples.TRANSFORMER.transform(kotlin.get("kt.Flows")).methodsRewritten()).isEqualTo(5);
+    assertThat(Samples.TRANSFORMER.transform(kotlin.get("kt.Flows")).methodsRewritten())
+        .isEqualTo(5);
   }
 
   @Test
@@ -227,7 +228,9 @@ class LambdasOfOtherCompilersTest {
     Diagnostic d = onlyDiagnostic(kotlin.get("ktbad.PlainLambda"));
     assertThat(d.methodName()).isEqualTo("lambda in outer");
     assertThat(d.format()).startsWith("Refused.kt:12: ");
-    assertThat(d.message()).contains("lambda that does not return Coroutine").doesNotContain("annotate");
+    assertThat(d.message())
+        .contains("lambda that does not return Coroutine")
+        .doesNotContain("annotate");
   }
 
   @Test
@@ -260,23 +263,28 @@ class LambdasOfOtherCompilersTest {
   @ParameterizedTest
   @MethodSource("compilers")
   void javaMethodThatAwaits_notAsync_isRefusedAskingForAsync(InMemoryCompiler compiler) {
-    byte[] c = compiler.compile(Map.of("jbad.PlainMethod", JAVA_PLAIN_METHOD)).get("jbad.PlainMethod");
+    byte[] c =
+        compiler.compile(Map.of("jbad.PlainMethod", JAVA_PLAIN_METHOD)).get("jbad.PlainMethod");
     Diagnostic d = onlyDiagnostic(c);
     assertThat(d.methodName()).isEqualTo("plain");
     assertThat(d.format()).startsWith("PlainMethod.java:6: ");
-    assertThat(d.message()).contains("PlainMethod.plain, which is not @Async: annotate the method @Async");
+    assertThat(d.message())
+        .contains("PlainMethod.plain, which is not @Async: annotate the method @Async");
   }
 
   @ParameterizedTest
   @MethodSource("compilers")
   void methodReferenceTarget_andNestedLambdas_areRewrittenAndRun(InMemoryCompiler compiler)
       throws Exception {
-    MapClassLoader loader = new MapClassLoader(compiler.compile(Map.of("jref.Reference", JAVA_REFERENCE)));
+    MapClassLoader loader =
+        new MapClassLoader(compiler.compile(Map.of("jref.Reference", JAVA_REFERENCE)));
     Class<?> c = loader.loadClass("jref.Reference");
     @SuppressWarnings("unchecked")
-    Supplier<Coroutine<Integer>> s = (Supplier<Coroutine<Integer>>) c.getMethod("supplier").invoke(null);
+    Supplier<Coroutine<Integer>> s =
+        (Supplier<Coroutine<Integer>>) c.getMethod("supplier").invoke(null);
     @SuppressWarnings("unchecked")
-    Supplier<Coroutine<String>> n = (Supplier<Coroutine<String>>) c.getMethod("nested").invoke(null);
+    Supplier<Coroutine<String>> n =
+        (Supplier<Coroutine<String>>) c.getMethod("nested").invoke(null);
     assertThat(Coroutines.run(s.get())).isEqualTo(42);
     assertThat(Coroutines.run(n.get())).isEqualTo("n43");
     assertThat(loader.diagnostics).isEmpty();

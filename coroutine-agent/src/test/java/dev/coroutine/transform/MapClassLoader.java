@@ -17,10 +17,13 @@ import org.objectweb.asm.util.CheckClassAdapter;
 final class MapClassLoader extends ClassLoader {
   /** Class name to original class file. */
   private final Map<String, byte[]> classes;
+
   /** The transformer, reading supertypes from the map and then the parent's resources. */
   private final CoroutineTransformer transformer;
+
   /** The original classes of the map, for the verifier's type checks (never run). */
   private final ClassLoader types;
+
   /** Diagnostics of every class defined. */
   final List<Diagnostic> diagnostics = new ArrayList<>();
 
@@ -29,7 +32,8 @@ final class MapClassLoader extends ClassLoader {
     this.classes = classes;
     ClassFileLocator mine = name -> classes.get(name.replace('/', '.'));
     this.transformer =
-        new CoroutineTransformer(mine.orElse(ClassFileLocator.of(MapClassLoader.class.getClassLoader())));
+        new CoroutineTransformer(
+            mine.orElse(ClassFileLocator.of(MapClassLoader.class.getClassLoader())));
     this.types =
         new ClassLoader(MapClassLoader.class.getClassLoader()) {
           @Override

@@ -32,12 +32,11 @@ class MemoryTest {
 
   /**
    * Runs sample {@code method} up to its second await, where the 4 MB array it made is dead, and
-   * asserts a GC can free the array while the coroutine is suspended there, then that it
-   * completes with {@code result}.
+   * asserts a GC can free the array while the coroutine is suspended there, then that it completes
+   * with {@code result}.
    */
   @SuppressWarnings("unchecked")
-  private static void assertReleasedWhileSuspended(String method, String result)
-      throws Throwable {
+  private static void assertReleasedWhileSuspended(String method, String result) throws Throwable {
     Class<?> c = Samples.load("Memory");
     WeakReference<Object>[] ref = new WeakReference[1];
     try (EventLoop loop = new EventLoop()) {

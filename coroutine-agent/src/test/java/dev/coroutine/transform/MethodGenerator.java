@@ -6,15 +6,14 @@ import java.util.Random;
 
 /**
  * Generates random method bodies in two renderings of the same program: an {@code @Async} one,
- * where chosen expressions are awaited through helper coroutines that finish now, after a yield,
- * or after a loop trip (and sometimes throw), and a plain one where the same expressions are
- * computed directly. Both log their side effects and return a checksum of their locals, so the
- * two runs must agree exactly.
+ * where chosen expressions are awaited through helper coroutines that finish now, after a yield, or
+ * after a loop trip (and sometimes throw), and a plain one where the same expressions are computed
+ * directly. Both log their side effects and return a checksum of their locals, so the two runs must
+ * agree exactly.
  *
  * <p>Generated code mixes locals of every primitive type, Strings and arrays; if/else, switch,
- * for/while/do loops with break and continue; try/catch/finally nested; awaits inside
- * expressions with other values on the operand stack, inside constructor arguments and string
- * concatenations.
+ * for/while/do loops with break and continue; try/catch/finally nested; awaits inside expressions
+ * with other values on the operand stack, inside constructor arguments and string concatenations.
  */
 final class MethodGenerator {
   /** Kinds of locals the generator declares. */
@@ -39,12 +38,16 @@ final class MethodGenerator {
 
   /** The random source: everything generated follows from its seed. */
   private final Random rnd;
+
   /** Locals in scope, innermost scope last. */
   private final List<List<Local>> scopes = new ArrayList<>();
+
   /** Counter for fresh names. */
   private int names;
+
   /** True while rendering the async version. */
   private boolean async;
+
   /** Loop nesting depth (for break/continue). */
   private int loops;
 
@@ -203,8 +206,15 @@ final class MethodGenerator {
       case 6:
         {
           String k = "k" + names++;
-          sb.append("    for (int ").append(k).append(" = 0; ").append(k).append(" < ")
-              .append(1 + next(3)).append("; ").append(k).append("++) {\n");
+          sb.append("    for (int ")
+              .append(k)
+              .append(" = 0; ")
+              .append(k)
+              .append(" < ")
+              .append(1 + next(3))
+              .append("; ")
+              .append(k)
+              .append("++) {\n");
           loops++;
           scopes.add(new ArrayList<>(List.of(new Local(k, Kind.INT))));
           block(sb, 1 + next(2), depth - 1);
@@ -259,8 +269,11 @@ final class MethodGenerator {
 
   private void loopExit(StringBuilder sb) {
     if (loops > 0 && next(3) == 0) {
-      sb.append("    if (").append(expr(Kind.BOOL, 1)).append(") ")
-          .append(next(2) == 0 ? "break" : "continue").append(";\n");
+      sb.append("    if (")
+          .append(expr(Kind.BOOL, 1))
+          .append(") ")
+          .append(next(2) == 0 ? "break" : "continue")
+          .append(";\n");
     }
   }
 
@@ -273,8 +286,13 @@ final class MethodGenerator {
   private void declare(StringBuilder sb) {
     Kind k = Kind.values()[next(Kind.values().length)];
     String name = "v" + names++;
-    sb.append("    ").append(k.java).append(' ').append(name).append(" = ")
-        .append(expr(k, 2)).append(";\n");
+    sb.append("    ")
+        .append(k.java)
+        .append(' ')
+        .append(name)
+        .append(" = ")
+        .append(expr(k, 2))
+        .append(";\n");
     scopes.get(scopes.size() - 1).add(new Local(name, k));
   }
 
@@ -328,8 +346,13 @@ final class MethodGenerator {
             : "(" + expr(Kind.STRING, depth - 1) + ".length() ^ " + expr(Kind.INT, depth - 1) + ")";
       case LONG:
         return c == 4
-            ? "V.mix(" + expr(Kind.LONG, depth - 1) + ", " + expr(Kind.INT, depth - 1) + ", "
-                + expr(Kind.DOUBLE, depth - 1) + ")"
+            ? "V.mix("
+                + expr(Kind.LONG, depth - 1)
+                + ", "
+                + expr(Kind.INT, depth - 1)
+                + ", "
+                + expr(Kind.DOUBLE, depth - 1)
+                + ")"
             : "new V.Box(" + expr(Kind.INT, depth - 1) + ", " + expr(Kind.LONG, depth - 1) + ").v";
       case DOUBLE:
         return "(" + expr(Kind.DOUBLE, depth - 1) + " * 0.5 + " + expr(Kind.LONG, depth - 1) + ")";
@@ -343,10 +366,20 @@ final class MethodGenerator {
         return "(char) ('a' + (" + expr(Kind.INT, depth - 1) + " & 15))";
       case STRING:
         return c == 4
-            ? "(\"s\" + " + expr(Kind.INT, depth - 1) + " + " + expr(Kind.STRING, depth - 1) + " + "
-                + expr(Kind.CHAR, depth - 1) + ")"
-            : "V.cat(" + expr(Kind.STRING, depth - 1) + ", " + expr(Kind.INT, depth - 1) + ", "
-                + expr(Kind.STRING, depth - 1) + ")";
+            ? "(\"s\" + "
+                + expr(Kind.INT, depth - 1)
+                + " + "
+                + expr(Kind.STRING, depth - 1)
+                + " + "
+                + expr(Kind.CHAR, depth - 1)
+                + ")"
+            : "V.cat("
+                + expr(Kind.STRING, depth - 1)
+                + ", "
+                + expr(Kind.INT, depth - 1)
+                + ", "
+                + expr(Kind.STRING, depth - 1)
+                + ")";
       default:
         return "new int[] {" + expr(Kind.INT, depth - 1) + ", " + expr(Kind.INT, depth - 1) + "}";
     }

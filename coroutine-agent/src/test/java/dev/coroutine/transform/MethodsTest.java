@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every kind of method: instance, super, static, private, generic, varargs, interface, record,
- * enum, recursion, lambdas, tail returns. */
+/**
+ * Every kind of method: instance, super, static, private, generic, varargs, interface, record,
+ * enum, recursion, lambdas, tail returns.
+ */
 class MethodsTest {
   static Class<?> methods;
 
@@ -153,7 +155,8 @@ class MethodsTest {
   void asyncLambda_capturingLocals_isLazyAndSuspends(boolean s) throws Throwable {
     Class<?> l = Samples.load("Lambdas");
     List<String> log = log();
-    Supplier<Coroutine<Integer>> sup = (Supplier<Coroutine<Integer>>) Samples.invoke(l, "supplier", log, s, 40);
+    Supplier<Coroutine<Integer>> sup =
+        (Supplier<Coroutine<Integer>>) Samples.invoke(l, "supplier", log, s, 40);
     Coroutine<Integer> co = sup.get();
     assertThat(log).isEmpty();
     assertThat(Coroutines.run(co)).isEqualTo(42);
@@ -185,7 +188,8 @@ class MethodsTest {
   void asyncLambda_returningAnotherCoroutine_completesWithItsResult(boolean s) throws Throwable {
     Class<?> l = Samples.load("Lambdas");
     List<String> log = log();
-    Supplier<Coroutine<String>> sup = (Supplier<Coroutine<String>>) Samples.invoke(l, "tail", log, s);
+    Supplier<Coroutine<String>> sup =
+        (Supplier<Coroutine<String>>) Samples.invoke(l, "tail", log, s);
     assertThat(Coroutines.run(sup.get())).isEqualTo("b!");
     assertThat(log).isEqualTo(expect(s, "~a", "~!"));
   }
@@ -235,7 +239,8 @@ class MethodsTest {
     Object r = Coroutines.run(Samples.call(n, "anonymous", outer, log, s));
     long base = 1L << 36;
     assertThat(r)
-        .isEqualTo("outer:" + (base + 5) + ":1|" + "outer:" + (base + 1) + ":2outer:" + (base + 1) + ":2");
+        .isEqualTo(
+            "outer:" + (base + 5) + ":1|" + "outer:" + (base + 1) + ":2outer:" + (base + 1) + ":2");
     assertThat(log).isEqualTo(expect(s, "~5", "~1", "~1"));
   }
 

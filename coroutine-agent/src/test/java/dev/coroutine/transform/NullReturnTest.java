@@ -8,10 +8,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * {@code return null;} from a coroutine would fail only when awaited ({@code
- * NullPointerException: await(null)}); where the returned value is the constant null on every
- * path, found by data flow (through locals and casts), the build refuses it and says what to
- * write. Compiled by every compiler of {@link InMemoryCompiler#all()}.
+ * {@code return null;} from a coroutine would fail only when awaited ({@code NullPointerException:
+ * await(null)}); where the returned value is the constant null on every path, found by data flow
+ * (through locals and casts), the build refuses it and says what to write. Compiled by every
+ * compiler of {@link InMemoryCompiler#all()}.
  */
 class NullReturnTest {
   static List<InMemoryCompiler> compilers() {
@@ -23,7 +23,9 @@ class NullReturnTest {
         + "import static dev.coroutine.Coroutines.*;\n"
         + "import dev.coroutine.*;\n"
         + "import java.util.function.Supplier;\n"
-        + "public class " + name + " {\n"
+        + "public class "
+        + name
+        + " {\n"
         + members
         + "}\n";
   }

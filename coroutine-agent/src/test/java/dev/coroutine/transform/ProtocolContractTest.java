@@ -18,8 +18,8 @@ import org.objectweb.asm.Type;
 /**
  * The transformer knows the runtime only by the strings of {@link Protocol}: each member it names
  * exists on the runtime with that descriptor and the access the generated code needs, and every
- * string of Protocol is either part of such a member or a runtime type that exists. A rename or
- * a narrowed access in the runtime fails here, not as a {@code NoSuchMethodError} in user code.
+ * string of Protocol is either part of such a member or a runtime type that exists. A rename or a
+ * narrowed access in the runtime fails here, not as a {@code NoSuchMethodError} in user code.
  */
 class ProtocolContractTest {
   /** Protocol strings that name no runtime class or member (a class-file attribute's name). */
@@ -126,6 +126,7 @@ class ProtocolContractTest {
   }
 
   private static Class<?> runtimeClass(String internalName) throws ClassNotFoundException {
-    return Class.forName(internalName.replace('/', '.'), false, ProtocolContractTest.class.getClassLoader());
+    return Class.forName(
+        internalName.replace('/', '.'), false, ProtocolContractTest.class.getClassLoader());
   }
 }

@@ -58,7 +58,9 @@ class RefusalsTest {
       src.append(" + v").append(i);
     }
     src.append(");\n  }\n}\n");
-    byte[] original = InMemoryCompiler.compile(java.util.Map.of("gen.TooLarge", src.toString()), "17").get("gen.TooLarge");
+    byte[] original =
+        InMemoryCompiler.compile(java.util.Map.of("gen.TooLarge", src.toString()), "17")
+            .get("gen.TooLarge");
     TransformResult r = Samples.TRANSFORMER.transform(original);
     assertThat(r.bytes() == null).as("refused class left unchanged").isTrue();
     assertThat(r.diagnostics()).hasSize(1);
@@ -107,7 +109,9 @@ class RefusalsTest {
     Diagnostic d = refuse("AsyncNotReturningCoroutine");
     assertThat(d.methodName()).isEqualTo("notACoroutine");
     assertThat(d.line()).isEqualTo(line("AsyncNotReturningCoroutine", "first"));
-    assertThat(d.message()).contains("must return dev.coroutine.Coroutine").contains("java.lang.String");
+    assertThat(d.message())
+        .contains("must return dev.coroutine.Coroutine")
+        .contains("java.lang.String");
   }
 
   @Test
@@ -143,7 +147,11 @@ class RefusalsTest {
     mv.visitLineNumber(8, await);
     mv.visitLdcInsn(1L);
     mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC, "dev/coroutine/Coroutines", "sleep", "(J)Ldev/coroutine/Coroutine;", false);
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "sleep",
+        "(J)Ldev/coroutine/Coroutine;",
+        false);
     mv.visitMethodInsn(
         Opcodes.INVOKESTATIC,
         "dev/coroutine/Coroutines",

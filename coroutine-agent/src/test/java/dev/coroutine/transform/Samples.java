@@ -117,7 +117,8 @@ final class Samples {
   /** The rewritten class file of sample {@code simpleName}. */
   static byte[] rewrittenBytes(String simpleName) {
     TransformResult r =
-        TRANSFORMER.transform(TransformingClassLoader.read(TransformingClassLoader.SAMPLES + simpleName));
+        TRANSFORMER.transform(
+            TransformingClassLoader.read(TransformingClassLoader.SAMPLES + simpleName));
     assertThat(r.diagnostics()).isEmpty();
     assertThat(r.changed()).isTrue();
     return r.bytes();

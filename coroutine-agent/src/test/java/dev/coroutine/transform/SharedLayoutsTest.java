@@ -43,15 +43,13 @@ class SharedLayoutsTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
-  void sameLayoutInTryBlocksAndHandlers_resumesInsideTheRightTryRanges(boolean s)
-      throws Throwable {
+  void sameLayoutInTryBlocksAndHandlers_resumesInsideTheRightTryRanges(boolean s) throws Throwable {
     Class<?> c = Samples.load("SharedLayouts");
     for (int n : new int[] {-2, 0, 7}) {
       List<String> log = Samples.log();
       Object plain = Samples.invoke(c, "tryAndHandlersPlain", n);
       assertThat(Samples.run(c, "tryAndHandlers", log, s, n)).as("n=" + n).isEqualTo(plain);
-      assertThat(log)
-          .isEqualTo(Samples.expect(s, "~1", "~!", "~2", "~!", "~3", "~4", "~5"));
+      assertThat(log).isEqualTo(Samples.expect(s, "~1", "~!", "~2", "~!", "~3", "~4", "~5"));
     }
   }
 
@@ -151,16 +149,17 @@ class SharedLayoutsTest {
   }
 
   /**
-   * One long method in two renderings of the same program: {@code async} (an {@code @Async}
-   * method awaiting helper coroutines of {@link MethodGenerator#helperSource} that finish now,
-   * after a yield or after a loop trip, and sometimes throw) and {@code plain} (the values
-   * computed directly). Ten locals of every kind live across the awaits, which sit in straight
-   * code, if and switch arms, loop bodies and updates, try blocks, handlers, finally blocks and in
-   * the middle of expressions.
+   * One long method in two renderings of the same program: {@code async} (an {@code @Async} method
+   * awaiting helper coroutines of {@link MethodGenerator#helperSource} that finish now, after a
+   * yield or after a loop trip, and sometimes throw) and {@code plain} (the values computed
+   * directly). Ten locals of every kind live across the awaits, which sit in straight code, if and
+   * switch arms, loop bodies and updates, try blocks, handlers, finally blocks and in the middle of
+   * expressions.
    */
   static final class LongMethod {
     /** True while rendering the async version. */
     private final boolean async;
+
     /** The next await's helper mode: finished, yield, loop trip, done future (in turn). */
     private int mode;
 
@@ -169,11 +168,15 @@ class SharedLayoutsTest {
     }
 
     static String source(String pkg, String name, int awaits) {
-      return "package " + pkg + ";\n"
+      return "package "
+          + pkg
+          + ";\n"
           + "import static dev.coroutine.Coroutines.*;\n"
           + "import dev.coroutine.*;\n"
           + "import java.util.*;\n"
-          + "public class " + name + " {\n"
+          + "public class "
+          + name
+          + " {\n"
           + new LongMethod(true).method(awaits)
           + new LongMethod(false).method(awaits)
           + "}\n";
@@ -181,20 +184,20 @@ class SharedLayoutsTest {
 
     private String method(int awaits) {
       StringBuilder sb = new StringBuilder();
-      sb.append(async
-          ? "  @Async public static Coroutine<Long> async("
-          : "  public static long plain(");
-      sb.append("int n, String name, List<String> out) {\n"
-          + "    long total = n;\n"
-          + "    int count = n + 1;\n"
-          + "    double ratio = 0.5;\n"
-          + "    float f = 1.5f;\n"
-          + "    boolean flag = false;\n"
-          + "    char ch = 'a';\n"
-          + "    String label = name;\n"
-          + "    StringBuilder sb = new StringBuilder();\n"
-          + "    int[] hist = new int[4];\n"
-          + "    List<String> seen = new ArrayList<>();\n");
+      sb.append(
+          async ? "  @Async public static Coroutine<Long> async(" : "  public static long plain(");
+      sb.append(
+          "int n, String name, List<String> out) {\n"
+              + "    long total = n;\n"
+              + "    int count = n + 1;\n"
+              + "    double ratio = 0.5;\n"
+              + "    float f = 1.5f;\n"
+              + "    boolean flag = false;\n"
+              + "    char ch = 'a';\n"
+              + "    String label = name;\n"
+              + "    StringBuilder sb = new StringBuilder();\n"
+              + "    int[] hist = new int[4];\n"
+              + "    List<String> seen = new ArrayList<>();\n");
       int left = awaits;
       for (int j = 0; left > 0; j++) {
         int t = j % 9;
@@ -204,12 +207,13 @@ class SharedLayoutsTest {
         sb.append(statement(t, j));
         left -= AWAITS[t];
       }
-      sb.append("    out.add(sb.toString());\n"
-          + "    out.addAll(seen);\n"
-          + "    long h = total * 31 + count + Double.doubleToLongBits(ratio)"
-          + " + Float.floatToIntBits(f) + (flag ? 1 : 0) + ch + label.hashCode() + V.hash(hist);\n"
-          + (async ? "    return done(h);\n" : "    return h;\n")
-          + "  }\n");
+      sb.append(
+          "    out.add(sb.toString());\n"
+              + "    out.addAll(seen);\n"
+              + "    long h = total * 31 + count + Double.doubleToLongBits(ratio)"
+              + " + Float.floatToIntBits(f) + (flag ? 1 : 0) + ch + label.hashCode() + V.hash(hist);\n"
+              + (async ? "    return done(h);\n" : "    return h;\n")
+              + "  }\n");
       return sb.toString();
     }
 
@@ -221,32 +225,51 @@ class SharedLayoutsTest {
         case 0:
           return "    total += " + aw("l", "count * 3L + " + j) + ";\n";
         case 1:
-          return "    if ((count & 1) == 0) { label = " + aw("s", "label.substring(0, 1) + " + j)
-              + "; } else { ratio += " + aw("d", "count * 0.25") + "; }\n";
+          return "    if ((count & 1) == 0) { label = "
+              + aw("s", "label.substring(0, 1) + " + j)
+              + "; } else { ratio += "
+              + aw("d", "count * 0.25")
+              + "; }\n";
         case 2:
-          return "    for (int k = 0; k < 3; k++) { count += " + aw("i", "k + " + j)
+          return "    for (int k = 0; k < 3; k++) { count += "
+              + aw("i", "k + " + j)
               + "; hist[k & 3] += count; }\n";
         case 3:
-          return "    try { " + check("count % 4 == 0", "e" + j) + " total++; }"
+          return "    try { "
+              + check("count % 4 == 0", "e" + j)
+              + " total++; }"
               + " catch (IllegalStateException e) { seen.add(e.getMessage()); count -= "
-              + aw("i", "" + j) + "; }\n";
+              + aw("i", "" + j)
+              + "; }\n";
         case 4:
           return "    sb.append(label).append(':').append(" + aw("s", "name + " + j) + ");\n";
         case 5:
-          return "    try { flag = " + aw("b", "(count & 2) == 0") + "; } finally { f += "
-              + aw("f", "0.5f") + "; }\n";
+          return "    try { flag = "
+              + aw("b", "(count & 2) == 0")
+              + "; } finally { f += "
+              + aw("f", "0.5f")
+              + "; }\n";
         case 6:
-          return "    switch (count % 3) { case 0: hist[0] += " + aw("i", "" + j) + "; break;"
-              + " case 1: label = label + " + aw("c", "(char) ('a' + " + j % 26 + ")") + "; break;"
+          return "    switch (count % 3) { case 0: hist[0] += "
+              + aw("i", "" + j)
+              + "; break;"
+              + " case 1: label = label + "
+              + aw("c", "(char) ('a' + " + j % 26 + ")")
+              + "; break;"
               + " default: ratio *= 0.5; }\n";
         case 7:
-          return "    for (int w = 0; w < 2; w += " + aw("i", "1")
+          return "    for (int w = 0; w < 2; w += "
+              + aw("i", "1")
               + ") { ch = (char) ('a' + (ch + 1 - 'a') % 26); }\n";
         default:
-          return "    try { try { " + check("count % 2 == 0", "n" + j) + " }"
-              + " catch (IllegalStateException e) { label = " + aw("s", "e.getMessage()")
+          return "    try { try { "
+              + check("count % 2 == 0", "n" + j)
+              + " }"
+              + " catch (IllegalStateException e) { label = "
+              + aw("s", "e.getMessage()")
               + "; throw new IllegalArgumentException(label); } }"
-              + " catch (IllegalArgumentException e2) { seen.add(" + aw("s", "e2.getMessage()")
+              + " catch (IllegalArgumentException e2) { seen.add("
+              + aw("s", "e2.getMessage()")
               + "); }\n";
       }
     }

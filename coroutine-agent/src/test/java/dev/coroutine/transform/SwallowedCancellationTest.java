@@ -17,11 +17,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A handler around an await that catches CancellationException (catch Exception, Throwable,
- * CancellationException, a finally that returns) and does not throw it again makes a cancelled
- * task go on: the build warns, naming the handler's line, and still rewrites the class. A
- * handler that rethrows on some path, or a narrower handler that takes the cancellation first,
- * gets no warning; {@code @CatchesCancellation} on the method or class silences it. Compiled by
- * every compiler of {@link InMemoryCompiler#all()}.
+ * CancellationException, a finally that returns) and does not throw it again makes a cancelled task
+ * go on: the build warns, naming the handler's line, and still rewrites the class. A handler that
+ * rethrows on some path, or a narrower handler that takes the cancellation first, gets no warning;
+ * {@code @CatchesCancellation} on the method or class silences it. Compiled by every compiler of
+ * {@link InMemoryCompiler#all()}.
  */
 class SwallowedCancellationTest {
   static final String SOURCE =

@@ -18,8 +18,9 @@ import org.objectweb.asm.Opcodes;
  * An await where a monitor is held is refused whatever the bytecode around it looks like: javac's
  * catch-all ranges split by {@code return}, {@code break} and {@code continue}, nested blocks,
  * awaits in a handler inside the block, a hand-written {@code monitorenter} followed by a {@code
- * nop} before its range, a monitor without any handler, and the same sources compiled by ECJ; and an await where no monitor is held
- * (after the block, in a {@code catch} around it) is rewritten and runs.
+ * nop} before its range, a monitor without any handler, and the same sources compiled by ECJ; and
+ * an await where no monitor is held (after the block, in a {@code catch} around it) is rewritten
+ * and runs.
  */
 class SynchronizedAwaitTest {
   private static final String SOURCE =
@@ -230,11 +231,21 @@ class SynchronizedAwaitTest {
    */
   private static byte[] handWritten(boolean nop, boolean handler, boolean exitFirst) {
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
-    cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "gen/Hand", null, "java/lang/Object", null);
+    cw.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER,
+        "gen/Hand",
+        null,
+        "java/lang/Object",
+        null);
     cw.visitSource("Hand.java", null);
     MethodVisitor mv =
         cw.visitMethod(
-            Opcodes.ACC_STATIC, "locked", "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;", null, null);
+            Opcodes.ACC_STATIC,
+            "locked",
+            "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;",
+            null,
+            null);
     mv.visitAnnotation("Ldev/coroutine/Async;", false).visitEnd();
     mv.visitCode();
     Label enter = new Label();
@@ -262,7 +273,11 @@ class SynchronizedAwaitTest {
     mv.visitLineNumber(21, awaitLine);
     mv.visitLdcInsn(1L);
     mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC, "dev/coroutine/Coroutines", "sleep", "(J)Ldev/coroutine/Coroutine;", false);
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "sleep",
+        "(J)Ldev/coroutine/Coroutine;",
+        false);
     mv.visitMethodInsn(
         Opcodes.INVOKESTATIC,
         "dev/coroutine/Coroutines",
@@ -286,7 +301,11 @@ class SynchronizedAwaitTest {
     }
     mv.visitLabel(done);
     mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC, "dev/coroutine/Coroutines", "done", "()Ldev/coroutine/Coroutine;", false);
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "done",
+        "()Ldev/coroutine/Coroutine;",
+        false);
     mv.visitInsn(Opcodes.ARETURN);
     mv.visitMaxs(0, 0);
     mv.visitEnd();

@@ -22,8 +22,10 @@ final class TransformingClassLoader extends ClassLoader {
   /** The transformer, reading supertypes through the parent's class files. */
   private final CoroutineTransformer transformer =
       new CoroutineTransformer(ClassFileLocator.of(TransformingClassLoader.class.getClassLoader()));
+
   /** Diagnostics of the classes loaded so far. */
   final List<Diagnostic> diagnostics = new ArrayList<>();
+
   /** Names of the classes that came out rewritten. */
   final List<String> rewritten = new ArrayList<>();
 
@@ -56,7 +58,8 @@ final class TransformingClassLoader extends ClassLoader {
 
   static byte[] read(String name) {
     String resource = name.replace('.', '/') + ".class";
-    try (InputStream in = TransformingClassLoader.class.getClassLoader().getResourceAsStream(resource)) {
+    try (InputStream in =
+        TransformingClassLoader.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
         throw new IllegalArgumentException("no class file for " + name);
       }
@@ -70,7 +73,10 @@ final class TransformingClassLoader extends ClassLoader {
   static void verify(byte[] bytes) {
     StringWriter sw = new StringWriter();
     CheckClassAdapter.verify(
-        new ClassReader(bytes), TransformingClassLoader.class.getClassLoader(), false, new PrintWriter(sw));
+        new ClassReader(bytes),
+        TransformingClassLoader.class.getClassLoader(),
+        false,
+        new PrintWriter(sw));
     assertThat(sw.toString()).as("CheckClassAdapter output").isEmpty();
   }
 }

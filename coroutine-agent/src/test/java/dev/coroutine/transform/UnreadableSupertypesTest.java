@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Classes whose supertypes' class files cannot be read (defined from bytes by a class loader that
- * does not serve them as resources): the rewrite merges them through the supertypes the class's
- * own frames declare, and never emits frames that fail verification.
+ * does not serve them as resources): the rewrite merges them through the supertypes the class's own
+ * frames declare, and never emits frames that fail verification.
  */
 public class UnreadableSupertypesTest {
   /** The sources: Base and its subclasses A and B, and User, whose coroutines merge A and B. */
@@ -58,8 +58,8 @@ public class UnreadableSupertypesTest {
               + "}\n");
 
   /**
-   * Defines classes from bytes, child-first, and serves none of them as a resource: what
-   * plugin systems, in-memory compilers and {@code Lookup.defineClass} users look like.
+   * Defines classes from bytes, child-first, and serves none of them as a resource: what plugin
+   * systems, in-memory compilers and {@code Lookup.defineClass} users look like.
    */
   public static final class BytesLoader extends ClassLoader {
     /** Class name to the bytes to define. */

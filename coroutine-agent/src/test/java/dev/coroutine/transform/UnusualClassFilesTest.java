@@ -43,16 +43,22 @@ class UnusualClassFilesTest {
   }
 
   /**
-   * {@code gen.Attrs}: {@code @Async static Coroutine<Integer> twice(int)} (awaits, returns
-   * 2x) and {@code static int plain()}, with unknown attributes named {@code Code} and {@code
-   * gen.Custom} inside the Code attribute of {@code plain} or, with {@code onAsync}, of {@code
-   * twice}.
+   * {@code gen.Attrs}: {@code @Async static Coroutine<Integer> twice(int)} (awaits, returns 2x) and
+   * {@code static int plain()}, with unknown attributes named {@code Code} and {@code gen.Custom}
+   * inside the Code attribute of {@code plain} or, with {@code onAsync}, of {@code twice}.
    */
   private static byte[] withUnknownCodeAttributes(boolean onAsync) {
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
-    cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, "gen/Attrs", null, "java/lang/Object", null);
+    cw.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER,
+        "gen/Attrs",
+        null,
+        "java/lang/Object",
+        null);
     cw.visitSource("Attrs.java", null);
-    MethodVisitor plain = cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "plain", "()I", null, null);
+    MethodVisitor plain =
+        cw.visitMethod(Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "plain", "()I", null, null);
     plain.visitCode();
     plain.visitIntInsn(Opcodes.BIPUSH, 42);
     plain.visitInsn(Opcodes.IRETURN);
@@ -65,7 +71,11 @@ class UnusualClassFilesTest {
 
     MethodVisitor mv =
         cw.visitMethod(
-            Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "twice", "(I)Ldev/coroutine/Coroutine;", null, null);
+            Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC,
+            "twice",
+            "(I)Ldev/coroutine/Coroutine;",
+            null,
+            null);
     mv.visitAnnotation("Ldev/coroutine/Async;", false).visitEnd();
     mv.visitCode();
     Label first = new Label();
@@ -73,7 +83,11 @@ class UnusualClassFilesTest {
     mv.visitLineNumber(5, first);
     mv.visitInsn(Opcodes.LCONST_1);
     mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC, "dev/coroutine/Coroutines", "sleep", "(J)Ldev/coroutine/Coroutine;", false);
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "sleep",
+        "(J)Ldev/coroutine/Coroutine;",
+        false);
     mv.visitMethodInsn(
         Opcodes.INVOKESTATIC,
         "dev/coroutine/Coroutines",
@@ -84,7 +98,8 @@ class UnusualClassFilesTest {
     mv.visitVarInsn(Opcodes.ILOAD, 0);
     mv.visitInsn(Opcodes.ICONST_2);
     mv.visitInsn(Opcodes.IMUL);
-    mv.visitMethodInsn(Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
     mv.visitMethodInsn(
         Opcodes.INVOKESTATIC,
         "dev/coroutine/Coroutines",
@@ -147,7 +162,9 @@ class UnusualClassFilesTest {
     int compared = 0;
     for (MethodNode m : before.methods) {
       if (!CoroutineMethods.isAnnotatedAsync(m) && !m.name.startsWith("lambda$")) {
-        assertThat(codeBytes(r.bytes(), m.name + m.desc)).as(m.name).isEqualTo(codeBytes(original, m.name + m.desc));
+        assertThat(codeBytes(r.bytes(), m.name + m.desc))
+            .as(m.name)
+            .isEqualTo(codeBytes(original, m.name + m.desc));
         compared++;
       }
     }
@@ -181,8 +198,8 @@ class UnusualClassFilesTest {
   }
 
   /**
-   * The raw method_info bytes (its Code attribute included) of method {@code nameOrKey} (a name,
-   * or name and descriptor), read by walking the class file.
+   * The raw method_info bytes (its Code attribute included) of method {@code nameOrKey} (a name, or
+   * name and descriptor), read by walking the class file.
    */
   static byte[] codeBytes(byte[] b, String nameOrKey) {
     ClassReader r = new ClassReader(b);

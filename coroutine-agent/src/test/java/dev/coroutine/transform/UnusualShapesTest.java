@@ -25,7 +25,13 @@ class UnusualShapesTest {
   /** One static @Async method {@code shape(List, boolean)} with the given body, in a new class. */
   static Class<?> build(String className, Consumer<MethodVisitor> body) throws Exception {
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
-    cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER, className, null, "java/lang/Object", null);
+    cw.visit(
+        Opcodes.V17,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER,
+        className,
+        null,
+        "java/lang/Object",
+        null);
     cw.visitSource(className.substring(className.lastIndexOf('/') + 1) + ".java", null);
     MethodVisitor mv =
         cw.visitMethod(
@@ -79,12 +85,14 @@ class UnusualShapesTest {
 
   static void appendBangToString(MethodVisitor mv) {
     mv.visitLdcInsn("!");
-    mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, SB, "append", "(Ljava/lang/String;)L" + SB + ";", false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKEVIRTUAL, SB, "append", "(Ljava/lang/String;)L" + SB + ";", false);
     mv.visitMethodInsn(Opcodes.INVOKEVIRTUAL, SB, "toString", "()Ljava/lang/String;", false);
   }
 
   static Object run(Class<?> c, List<String> log, boolean s) throws Throwable {
-    return Coroutines.run((Coroutine<?>) c.getMethod("shape", List.class, boolean.class).invoke(null, log, s));
+    return Coroutines.run(
+        (Coroutine<?>) c.getMethod("shape", List.class, boolean.class).invoke(null, log, s));
   }
 
   @ParameterizedTest
@@ -98,13 +106,15 @@ class UnusualShapesTest {
               mv.visitTypeInsn(Opcodes.NEW, SB);
               mv.visitInsn(Opcodes.DUP);
               awaitValue(mv);
-              mv.visitMethodInsn(Opcodes.INVOKESPECIAL, SB, "<init>", "(Ljava/lang/String;)V", false);
+              mv.visitMethodInsn(
+                  Opcodes.INVOKESPECIAL, SB, "<init>", "(Ljava/lang/String;)V", false);
               appendBangToString(mv);
             });
     List<String> log = log();
     assertThat(run(c, log, s)).isEqualTo("value!");
     assertThat(log).isEqualTo(expect(s, "~value"));
   }
+
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void uninitializedObjectKeptInALocal_acrossAnAwait_runs(boolean s) throws Throwable {
@@ -116,7 +126,8 @@ class UnusualShapesTest {
               mv.visitInsn(Opcodes.DUP);
               mv.visitVarInsn(Opcodes.ASTORE, 2);
               awaitValue(mv);
-              mv.visitMethodInsn(Opcodes.INVOKESPECIAL, SB, "<init>", "(Ljava/lang/String;)V", false);
+              mv.visitMethodInsn(
+                  Opcodes.INVOKESPECIAL, SB, "<init>", "(Ljava/lang/String;)V", false);
               mv.visitVarInsn(Opcodes.ALOAD, 2);
               appendBangToString(mv);
             });
@@ -124,6 +135,7 @@ class UnusualShapesTest {
     assertThat(run(c, log, s)).isEqualTo("value!");
     assertThat(log).isEqualTo(expect(s, "~value"));
   }
+
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void uninitializedObjectDuplicatedTwice_acrossAnAwait_runs(boolean s) throws Throwable {
@@ -135,7 +147,8 @@ class UnusualShapesTest {
               mv.visitInsn(Opcodes.DUP);
               mv.visitInsn(Opcodes.DUP);
               awaitValue(mv);
-              mv.visitMethodInsn(Opcodes.INVOKESPECIAL, SB, "<init>", "(Ljava/lang/String;)V", false);
+              mv.visitMethodInsn(
+                  Opcodes.INVOKESPECIAL, SB, "<init>", "(Ljava/lang/String;)V", false);
               mv.visitLdcInsn("?");
               mv.visitMethodInsn(
                   Opcodes.INVOKEVIRTUAL, SB, "append", "(Ljava/lang/String;)L" + SB + ";", false);

@@ -125,7 +125,8 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
 
     try {
       int removed =
-          Instrumenter.removeLeftovers(classes) + Instrumenter.removeLeftovers(stateFile.getParent());
+          Instrumenter.removeLeftovers(classes)
+              + Instrumenter.removeLeftovers(stateFile.getParent());
       if (removed > 0) {
         getLog()
             .info(

@@ -20,8 +20,8 @@ import java.util.TreeMap;
  * <p>Content, not modification times: tools and file systems keep times at other precisions
  * (maven-jar-plugin 2.4 and many file systems truncate to milliseconds or seconds, copies reset
  * them), so a time written by one and read by another never matches and every class would be
- * rewritten on every build; and a class recompiled within a coarse time tick would look
- * unchanged. Hashing costs one read of each class file, far less than parsing it.
+ * rewritten on every build; and a class recompiled within a coarse time tick would look unchanged.
+ * Hashing costs one read of each class file, far less than parsing it.
  *
  * <p>Stored as a small text file in {@code target/}: a header naming the plugin version (another
  * version discards the state), then one {@code path<TAB>size<TAB>sha256-hex} line per class.

@@ -288,13 +288,15 @@ class InstrumenterTest {
   @Test
   void realTransformer_asyncBridgesFromJavac_areLeftAsCompiled_notRefused() throws Exception {
     String dir = "dev/coroutine/maven/samples/";
-    for (String name : List.of("BridgeSample", "BridgeSample$1", "BridgeSample$Upper", "BridgeSample$Handler")) {
+    for (String name :
+        List.of("BridgeSample", "BridgeSample$1", "BridgeSample$Upper", "BridgeSample$Handler")) {
       put(dir + name + ".class", resource(dir + name + ".class"));
     }
     try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
       Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
 
-      Instrumenter.Plan plan = real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
+      Instrumenter.Plan plan =
+          real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
 
       assertThat(plan.diagnostics()).isEmpty();
       assertThat(plan.refused()).isZero();
@@ -313,7 +315,8 @@ class InstrumenterTest {
     try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
       Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
 
-      Instrumenter.Plan plan = real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
+      Instrumenter.Plan plan =
+          real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
       plan.commit(stateFile(), "test");
 
       assertThat(plan.corrupt()).hasSize(1);
@@ -353,13 +356,15 @@ class InstrumenterTest {
     try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
       Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
 
-      Instrumenter.Plan plan = real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
+      Instrumenter.Plan plan =
+          real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
 
       assertThat(plan.diagnostics()).isEmpty();
       assertThat(plan.rewritten()).isEqualTo(1);
       assertThat(plan.warnings()).hasSize(1);
       assertThat(plan.warnings().get(0).format())
-          .startsWith("SwallowSample.java:16: catch (Exception) around an await swallows cancellation")
+          .startsWith(
+              "SwallowSample.java:16: catch (Exception) around an await swallows cancellation")
           .endsWith("(in dev.coroutine.maven.samples.SwallowSample.fetch)");
     }
   }

@@ -13,8 +13,8 @@ import org.w3c.dom.NodeList;
 
 /**
  * The m2e metadata shipped in the plugin jar makes Eclipse run every goal of the plugin on its
- * incremental builds: its goal list is the plugin descriptor's (generated from the mojos), so a goal
- * added later cannot be forgotten there.
+ * incremental builds: its goal list is the plugin descriptor's (generated from the mojos), so a
+ * goal added later cannot be forgotten there.
  */
 class LifecycleMappingMetadataTest {
 

@@ -75,7 +75,9 @@ class PublishableArtifactsIT {
             .filter(p -> p.getId().equals("release"))
             .findFirst()
             .orElseThrow(() -> new AssertionError("no profile 'release' in the parent POM"));
-    assertThat(release.getActivation()).as("the release profile is activated only by -Prelease").isNull();
+    assertThat(release.getActivation())
+        .as("the release profile is activated only by -Prelease")
+        .isNull();
     assertThat(release.getBuild().getPlugins())
         .extracting(Plugin::getArtifactId)
         .contains("maven-gpg-plugin");
@@ -123,7 +125,9 @@ class PublishableArtifactsIT {
           .isNotEmpty();
     }
     try (JarFile javadoc = open(target.resolve(base + "-javadoc.jar"))) {
-      assertThat(javadoc.getEntry("index.html")).as(base + "-javadoc.jar has index.html").isNotNull();
+      assertThat(javadoc.getEntry("index.html"))
+          .as(base + "-javadoc.jar has index.html")
+          .isNotNull();
     }
   }
 
@@ -160,7 +164,10 @@ class PublishableArtifactsIT {
       List<String> present = new ArrayList<>();
       if (Files.isDirectory(jar.getParent())) {
         try (Stream<Path> files = Files.list(jar.getParent())) {
-          files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jar")).forEach(present::add);
+          files
+              .map(p -> p.getFileName().toString())
+              .filter(n -> n.endsWith(".jar"))
+              .forEach(present::add);
         }
       }
       throw new AssertionError(
@@ -182,7 +189,9 @@ class PublishableArtifactsIT {
     String value = System.getProperty(property);
     if (value == null) {
       throw new IllegalStateException(
-          "system property " + property + " is not set: run this test through failsafe (mvn verify)");
+          "system property "
+              + property
+              + " is not set: run this test through failsafe (mvn verify)");
     }
     return value;
   }

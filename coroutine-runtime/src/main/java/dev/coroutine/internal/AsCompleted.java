@@ -8,7 +8,6 @@ import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.Handle;
 import dev.coroutine.PullIterator;
-
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,18 +32,25 @@ import java.util.function.Consumer;
 public final class AsCompleted<T> implements Consumer<Future<?>> {
   /** The loop. */
   private final EventLoop loop;
+
   /** Futures not finished yet. */
   private final Set<Future<?>> todo = new LinkedHashSet<>();
+
   /** Futures finished and not handed out yet, in finishing order. */
   private final ArrayDeque<Future<?>> finished = new ArrayDeque<>();
+
   /** Futures handed to askers before anything finished for them. */
   private final ArrayDeque<Future<Object>> waiters = new ArrayDeque<>();
+
   /** Waiters get the finished future itself (asyncio 3.13's async iteration), not its outcome. */
   private final boolean handsOutFutures;
+
   /** How many askers may still be served: one per future. */
   private int unserved;
+
   /** The timeout callback, or null. */
   private Handle timer;
+
   /** The timeout passed: askers that find nothing finished get a TimeoutException. */
   private boolean timedOut;
 

@@ -8,15 +8,15 @@ import java.util.function.BiConsumer;
  * update returns a new map and leaves the old one as it was, so copying a context is sharing one
  * reference (O(1)) and a context captured by a task never sees later changes of its creator.
  *
- * <p>Keys are compared by identity and hashed by their {@code hashCode()}; {@code ContextVar}
- * gives each variable a distinct hash, so the trie never needs its collision lists for them (they
- * exist so that any key works). Values may be null; an absent key reads as {@link #MISSING}.
+ * <p>Keys are compared by identity and hashed by their {@code hashCode()}; {@code ContextVar} gives
+ * each variable a distinct hash, so the trie never needs its collision lists for them (they exist
+ * so that any key works). Values may be null; an absent key reads as {@link #MISSING}.
  *
  * <p>Two shapes, chosen by size (see {@code benchmarks/README.md}, "Context variables", for the
  * measurement): up to {@link #SMALL_MAX} entries a flat key/value array searched linearly (a
- * program has a handful of context variables: a scan of a few references beats hashing), above
- * that a hash array mapped trie (HAMT, as CPython's {@code hamt.c}) whose updates copy one node
- * per level, at most seven levels for a 32-bit hash.
+ * program has a handful of context variables: a scan of a few references beats hashing), above that
+ * a hash array mapped trie (HAMT, as CPython's {@code hamt.c}) whose updates copy one node per
+ * level, at most seven levels for a 32-bit hash.
  */
 public abstract class ContextMap {
   /** What {@link #get} returns for a key that is not in the map. */
@@ -106,6 +106,7 @@ public abstract class ContextMap {
   private static final class Flat extends ContextMap {
     /** Keys at even indexes, each followed by its value; never changed once built. */
     private final Object[] kv;
+
     /** Past this many entries a put returns a {@link Trie}. */
     private final int limit;
 
@@ -183,6 +184,7 @@ public abstract class ContextMap {
   private static final class Trie extends ContextMap {
     /** The root; {@link Node#EMPTY} for no entries. */
     private final Node root;
+
     /** Number of entries. */
     private final int size;
 
@@ -229,8 +231,8 @@ public abstract class ContextMap {
    * A trie node. Below 32 bits of hash ({@code shift < 32}) a bitmap node: bit {@code i} of {@link
    * #bitmap} says whether the 5-bit hash chunk {@code i} at this level has a slot, and {@link
    * #slots} holds, per set bit in order, a key and its value, or null and a child node. At {@code
-   * shift >= 32} (keys whose whole hashes are equal) a collision list: {@link #bitmap} is unused and
-   * the slots are key/value pairs only.
+   * shift >= 32} (keys whose whole hashes are equal) a collision list: {@link #bitmap} is unused
+   * and the slots are key/value pairs only.
    */
   private static final class Node {
     /** The node with no slots. */
@@ -238,6 +240,7 @@ public abstract class ContextMap {
 
     /** Which 5-bit chunks have a slot (bitmap nodes only). */
     final int bitmap;
+
     /** Pairs: key and value, or null and a child {@link Node}. Never changed once built. */
     final Object[] slots;
 
@@ -314,7 +317,8 @@ public abstract class ContextMap {
     }
 
     /** A node at {@code shift} holding two different keys. */
-    private static Node pair(Object k1, int h1, Object v1, Object k2, int h2, Object v2, int shift) {
+    private static Node pair(
+        Object k1, int h1, Object v1, Object k2, int h2, Object v2, int shift) {
       if (shift >= 32) {
         return new Node(0, new Object[] {k1, v1, k2, v2});
       }
@@ -323,8 +327,7 @@ public abstract class ContextMap {
       if (b1 == b2) {
         return new Node(1 << b1, new Object[] {null, pair(k1, h1, v1, k2, h2, v2, shift + 5)});
       }
-      Object[] s =
-          b1 < b2 ? new Object[] {k1, v1, k2, v2} : new Object[] {k2, v2, k1, v1};
+      Object[] s = b1 < b2 ? new Object[] {k1, v1, k2, v2} : new Object[] {k2, v2, k1, v1};
       return new Node((1 << b1) | (1 << b2), s);
     }
 

@@ -19,41 +19,45 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * NIO pipes whose far end a child process can be given by path, so that the loop's selector
- * serves the child's stdin, stdout and stderr with no thread per pipe.
+ * NIO pipes whose far end a child process can be given by path, so that the loop's selector serves
+ * the child's stdin, stdout and stderr with no thread per pipe.
  *
  * <p>Why: the JDK's process pipes are blocking streams, and Java offers no selectable channel over
  * an arbitrary file descriptor. {@link Pipe#open()} does give selectable pipe ends, and a {@link
  * ProcessBuilder} redirect to a file is opened by the parent in Java; on Linux {@code
  * /proc/self/fd/N} opens the pipe behind descriptor {@code N} afresh. So the child is redirected to
- * {@code /proc/self/fd/N} of the end it should hold and the loop keeps the other end. What Java does
- * not tell is {@code N}: it is found in {@code /proc/self/fd}.
+ * {@code /proc/self/fd/N} of the end it should hold and the loop keeps the other end. What Java
+ * does not tell is {@code N}: it is found in {@code /proc/self/fd}.
  *
  * <p>Invariant of {@link #open}: an end is only handed out once it is proven to be ours. Under one
  * lock, the directory is listed, the pipes are opened while that listing is still open (so none of
  * our descriptors can take the number of one the listing saw), and it is listed again; the numbers
  * that are new and link to {@code pipe:[inode]} are candidates. They must form exactly as many
- * pipes as we opened, each with one read-only and one write-only end (the permissions of the
- * link). Then each of our pipes is told apart, and proven ours, by the blocking mode of its read
- * end: set through the Java channel, one pipe at a time, and read back from {@code
- * /proc/self/fdinfo} (see {@link #match}). Anything else (another thread
- * opening and closing descriptors at the same moment) discards the pipes and tries again; a few
- * failures in a row, or a system without {@code /proc/self/fd}, make {@link #open} return null and
- * the caller pumps the JDK's pipes with a thread each (see {@code Subprocess}).
+ * pipes as we opened, each with one read-only and one write-only end (the permissions of the link).
+ * Then each of our pipes is told apart, and proven ours, by the blocking mode of its read end: set
+ * through the Java channel, one pipe at a time, and read back from {@code /proc/self/fdinfo} (see
+ * {@link #match}). Anything else (another thread opening and closing descriptors at the same
+ * moment) discards the pipes and tries again; a few failures in a row, or a system without {@code
+ * /proc/self/fd}, make {@link #open} return null and the caller pumps the JDK's pipes with a thread
+ * each (see {@code Subprocess}).
  *
- * <p>Cost: two directory listings, a link and an {@code lstat} per new descriptor and {@code
- * max(2, pipes) x pipes} reads of {@code fdinfo} per child (about a millisecond on a busy
- * two-core machine), under a lock; no thread.
+ * <p>Cost: two directory listings, a link and an {@code lstat} per new descriptor and {@code max(2,
+ * pipes) x pipes} reads of {@code fdinfo} per child (about a millisecond on a busy two-core
+ * machine), under a lock; no thread.
  */
 final class ChildPipes {
   /** Where the descriptors of this process are listed. */
   private static final Path FD_DIR = Path.of("/proc/self/fd");
+
   /** Where their flags are. */
   private static final Path FDINFO_DIR = Path.of("/proc/self/fdinfo");
+
   /** Attempts before giving up on identifying the pipes. */
   private static final int ATTEMPTS = 8;
+
   /** Index of the read end in a found pipe's descriptors. */
   private static final int RDONLY = 0;
+
   /** Index of the write end. */
   private static final int WRONLY = 1;
 
@@ -256,7 +260,8 @@ final class ChildPipes {
   private static int accessMode(String fd) {
     try {
       Set<PosixFilePermission> p =
-          Files.readAttributes(FD_DIR.resolve(fd), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          Files.readAttributes(
+                  FD_DIR.resolve(fd), PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
               .permissions();
       boolean r = p.contains(PosixFilePermission.OWNER_READ);
       boolean w = p.contains(PosixFilePermission.OWNER_WRITE);
@@ -282,7 +287,9 @@ final class ChildPipes {
       return -1; // closed meanwhile
     }
     for (int i = 0; i + 6 <= n; i++) {
-      if ((i == 0 || b[i - 1] == '\n') && b[i] == 'f' && b[i + 5] == ':'
+      if ((i == 0 || b[i - 1] == '\n')
+          && b[i] == 'f'
+          && b[i + 5] == ':'
           && new String(b, i, 6, StandardCharsets.US_ASCII).equals("flags:")) {
         int v = 0;
         int j = i + 6;

@@ -18,8 +18,8 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * A UDP socket on the loop, made by {@link Datagrams#createEndpoint}: asyncio's datagram
- * transport and protocol in one, with an awaitable per datagram instead of a callback.
+ * A UDP socket on the loop, made by {@link Datagrams#createEndpoint}: asyncio's datagram transport
+ * and protocol in one, with an awaitable per datagram instead of a callback.
  *
  * <pre>{@code
  * DatagramEndpoint e = await(Datagrams.bind("127.0.0.1", 9999));
@@ -27,18 +27,18 @@ import java.util.Objects;
  * e.sendTo(d.data(), d.sender());                        // echo
  * }</pre>
  *
- * <p><b>A receiver that falls behind.</b> The endpoint reads the socket whenever it is readable,
- * so the kernel's buffer never overflows unseen. Datagrams nobody waits for are queued, up to the
+ * <p><b>A receiver that falls behind.</b> The endpoint reads the socket whenever it is readable, so
+ * the kernel's buffer never overflows unseen. Datagrams nobody waits for are queued, up to the
  * capacity set by {@link DatagramOptions#receiveCapacity} (1,024 by default); one arriving while
  * the queue is full is dropped, as a full socket buffer drops it, and counted in {@link
  * #droppedCount()}. asyncio never queues (its protocol's callback runs for each datagram) and the
  * kernel drops uncounted.
  *
  * <p><b>Sending</b> never blocks: a datagram the socket does not take at once is queued and sent,
- * in order, when it is writable; {@link #drain()} waits while more than 64 KiB are queued.
- * Errors the OS reports for the socket (an ICMP "port unreachable" for a connected endpoint, a send
- * that failed) are asyncio's {@code error_received}: the next {@link #receive()} throws them, and
- * the endpoint goes on.
+ * in order, when it is writable; {@link #drain()} waits while more than 64 KiB are queued. Errors
+ * the OS reports for the socket (an ICMP "port unreachable" for a connected endpoint, a send that
+ * failed) are asyncio's {@code error_received}: the next {@link #receive()} throws them, and the
+ * endpoint goes on.
  *
  * <p>Invariant: {@link #received} (datagrams, and errors to report) holds nothing while {@link
  * #receivers} waits, and each entry goes to the oldest receiver still waiting. Reading is
@@ -48,41 +48,58 @@ import java.util.Objects;
 public final class DatagramEndpoint {
   /** The largest UDP payload (IPv4: 65,535 - 8 - 20). */
   static final int MAX_DATAGRAM = 65_507;
+
   /** Datagrams read per readiness event at most, so a flood cannot hog the loop. */
   private static final int READ_BATCH = 64;
+
   /** Queued output above which {@link #drain()} waits (asyncio's default high-water mark). */
   private static final int HIGH_WATER = 64 * 1024;
 
   /** The loop. */
   private final EventLoop loop;
+
   /** The socket. */
   private final DatagramChannel channel;
+
   /** The peer of a connected endpoint, or null. */
   private final InetSocketAddress remote;
+
   /** How many datagrams {@link #received} holds at most. */
   private final int capacity;
+
   /** Datagrams (and errors, as Throwables) nobody has received yet, oldest first. */
   private final ArrayDeque<Object> received = new ArrayDeque<>();
+
   /** Receives waiting for a datagram, oldest first. */
   private final ArrayDeque<Future<Datagram>> receivers = new ArrayDeque<>();
+
   /** Datagrams waiting for the socket to take them, oldest first. */
   private final ArrayDeque<Outgoing> outgoing = new ArrayDeque<>();
+
   /** Drains waiting for {@link #outgoing} to go down. */
   private final ArrayList<Future<Void>> drainers = new ArrayList<>();
+
   /** Completed once the socket is closed. */
   private final Future<Void> closed;
+
   /** The receive buffer: one datagram at a time. */
   private final ByteBuffer rbuf = ByteBuffer.allocate(MAX_DATAGRAM + 1);
+
   /** Reader readiness callback. */
   private final Runnable onReadable = this::readReady;
+
   /** Writer readiness callback. */
   private final Runnable onWritable = this::writeReady;
+
   /** Bytes in {@link #outgoing}. */
   private int outgoingBytes;
+
   /** Datagrams dropped because {@link #received} was full. */
   private long dropped;
+
   /** {@link #close()} was called. */
   private boolean closing;
+
   /** The socket is closed. */
   private boolean isClosed;
 
@@ -174,8 +191,8 @@ public final class DatagramEndpoint {
 
   /**
    * The datagrams as they arrive, as {@link #receive()} takes them, until the endpoint is closed
-   * and nothing is left queued: {@code while (await(it.hasNext())) { Datagram d = it.next(); }}.
-   * An error the OS reported for the socket is thrown at the {@code await(it.hasNext())}, and the
+   * and nothing is left queued: {@code while (await(it.hasNext())) { Datagram d = it.next(); }}. An
+   * error the OS reported for the socket is thrown at the {@code await(it.hasNext())}, and the
    * iteration may go on, as the endpoint does. Iterators share the endpoint (each datagram goes to
    * whichever receive asks first); closing one leaves the endpoint open.
    *

@@ -22,18 +22,25 @@ public final class DatagramOptions {
 
   /** The host to bind to, or null: any (port 0 with no local port: a free one). */
   private final String localHost;
+
   /** The port to bind to; 0 for a free one. */
   private final int localPort;
+
   /** The peer to connect to, or null for an unconnected endpoint. */
   private final String remoteHost;
+
   /** The peer's port. */
   private final int remotePort;
+
   /** SO_REUSEADDR. */
   private final boolean reuseAddress;
+
   /** SO_REUSEPORT: several sockets may bind the same address and port. */
   private final boolean reusePort;
+
   /** SO_BROADCAST: datagrams may go to a broadcast address. */
   private final boolean allowBroadcast;
+
   /** Datagrams held for {@link DatagramEndpoint#receive()} at most. */
   private final int receiveCapacity;
 
@@ -75,8 +82,14 @@ public final class DatagramOptions {
   public DatagramOptions local(String host, int port) {
     checkPort(port);
     return new DatagramOptions(
-        host == null || host.isEmpty() ? null : host, port, remoteHost, remotePort, reuseAddress,
-        reusePort, allowBroadcast, receiveCapacity);
+        host == null || host.isEmpty() ? null : host,
+        port,
+        remoteHost,
+        remotePort,
+        reuseAddress,
+        reusePort,
+        allowBroadcast,
+        receiveCapacity);
   }
 
   /**
@@ -105,7 +118,14 @@ public final class DatagramOptions {
    */
   public DatagramOptions reuseAddress(boolean on) {
     return new DatagramOptions(
-        localHost, localPort, remoteHost, remotePort, on, reusePort, allowBroadcast, receiveCapacity);
+        localHost,
+        localPort,
+        remoteHost,
+        remotePort,
+        on,
+        reusePort,
+        allowBroadcast,
+        receiveCapacity);
   }
 
   /**
@@ -118,7 +138,14 @@ public final class DatagramOptions {
    */
   public DatagramOptions reusePort(boolean on) {
     return new DatagramOptions(
-        localHost, localPort, remoteHost, remotePort, reuseAddress, on, allowBroadcast, receiveCapacity);
+        localHost,
+        localPort,
+        remoteHost,
+        remotePort,
+        reuseAddress,
+        on,
+        allowBroadcast,
+        receiveCapacity);
   }
 
   /**
@@ -144,7 +171,14 @@ public final class DatagramOptions {
       throw new IllegalArgumentException("receive capacity must be positive: " + datagrams);
     }
     return new DatagramOptions(
-        localHost, localPort, remoteHost, remotePort, reuseAddress, reusePort, allowBroadcast, datagrams);
+        localHost,
+        localPort,
+        remoteHost,
+        remotePort,
+        reuseAddress,
+        reusePort,
+        allowBroadcast,
+        datagrams);
   }
 
   String localHost() {

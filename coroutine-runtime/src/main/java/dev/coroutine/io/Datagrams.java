@@ -14,8 +14,8 @@ import java.nio.channels.DatagramChannel;
 import java.util.Objects;
 
 /**
- * UDP on the running loop: asyncio's {@code loop.create_datagram_endpoint}. The result is a
- * {@link DatagramEndpoint}, which receives with an awaitable per datagram.
+ * UDP on the running loop: asyncio's {@code loop.create_datagram_endpoint}. The result is a {@link
+ * DatagramEndpoint}, which receives with an awaitable per datagram.
  *
  * <pre>{@code
  * DatagramEndpoint server = await(Datagrams.bind("127.0.0.1", 9999));
@@ -122,9 +122,10 @@ public final class Datagrams {
       throws IOException {
     InetAddress familyOf = remoteAddr != null ? remoteAddr : localAddr;
     ProtocolFamily family =
-        familyOf instanceof Inet6Address ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET;
-    DatagramChannel ch =
-        familyOf == null ? DatagramChannel.open() : DatagramChannel.open(family);
+        familyOf instanceof Inet6Address
+            ? StandardProtocolFamily.INET6
+            : StandardProtocolFamily.INET;
+    DatagramChannel ch = familyOf == null ? DatagramChannel.open() : DatagramChannel.open(family);
     try {
       if (o.reuseAddressSet()) {
         ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);

@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *   <li><b>{@code SO_REUSEPORT}</b> (Linux, the BSDs, macOS: where {@code ServerSocketChannel}
  *       supports {@link StandardSocketOptions#SO_REUSEPORT}, Java 9 and later): every loop has its
  *       own listening socket bound to the same address and port, and the kernel spreads incoming
- *       connections over them (on Linux by a hash of the connection's addresses and ports). No
- *       loop touches another's connections; an idle loop costs nothing.
+ *       connections over them (on Linux by a hash of the connection's addresses and ports). No loop
+ *       touches another's connections; an idle loop costs nothing.
  *   <li><b>One acceptor</b> (where the option is missing, or when asked): loop 0 listens and
  *       accepts, and hands each accepted connection to the group's loops in round-robin order
  *       through {@link EventLoop#callSoonThreadsafe}; the receiving loop serves it from then on.
@@ -39,10 +39,13 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 public final class GroupServer {
   /** The group whose loops serve. */
   private final EventLoopGroup group;
+
   /** Server {@code i} runs on loop {@code i}. */
   private final List<Server> servers;
+
   /** The addresses listened on (the first loop's sockets, or the acceptor's). */
   private final List<InetSocketAddress> addresses;
+
   /** True if every loop listens itself ({@code SO_REUSEPORT}); false for one acceptor. */
   private final boolean reusesPort;
 
@@ -87,10 +90,9 @@ public final class GroupServer {
 
   /**
    * Starts a server on every loop of {@code group}. The host is resolved and the sockets bound on
-   * the calling thread (a host name is looked up there, blocking: call it off the loops, or pass
-   * an IP literal); each loop then starts its {@link Server} on its own thread. Fails (the future
-   * completes exceptionally, the sockets closed) if an address cannot be bound or a loop is
-   * closed.
+   * the calling thread (a host name is looked up there, blocking: call it off the loops, or pass an
+   * IP literal); each loop then starts its {@link Server} on its own thread. Fails (the future
+   * completes exceptionally, the sockets closed) if an address cannot be bound or a loop is closed.
    *
    * @param group the loops that serve
    * @param handler serves each accepted connection, in a task of the loop that got it
@@ -110,7 +112,9 @@ public final class GroupServer {
     List<List<ServerSocketChannel>> sockets = new ArrayList<>();
     try {
       InetAddress[] targets =
-          host == null || host.isEmpty() ? new InetAddress[] {null} : InetAddress.getAllByName(host);
+          host == null || host.isEmpty()
+              ? new InetAddress[] {null}
+              : InetAddress.getAllByName(host);
       int listeners = perLoop ? n : 1;
       for (int i = 0; i < listeners; i++) {
         sockets.add(new ArrayList<>());
@@ -125,7 +129,8 @@ public final class GroupServer {
             s.setOption(StandardSocketOptions.SO_REUSEPORT, true);
           }
           s.configureBlocking(false);
-          s.bind(a == null ? new InetSocketAddress(p) : new InetSocketAddress(a, p), Streams.BACKLOG);
+          s.bind(
+              a == null ? new InetSocketAddress(p) : new InetSocketAddress(a, p), Streams.BACKLOG);
           p = s.socket().getLocalPort(); // port 0: the others bind the port the first one got
         }
       }
@@ -158,7 +163,9 @@ public final class GroupServer {
         loop.callSoonThreadsafe(
             () -> {
               try {
-                made.set(index, new Server(loop, own, handler, StreamReader.DEFAULT_LIMIT, null, dispatch));
+                made.set(
+                    index,
+                    new Server(loop, own, handler, StreamReader.DEFAULT_LIMIT, null, dispatch));
                 r.complete(null);
               } catch (Throwable t) {
                 r.completeExceptionally(t);
@@ -259,8 +266,8 @@ public final class GroupServer {
   }
 
   /**
-   * Stops listening on every loop (each {@link Server#close()} runs on its own loop);
-   * connections already accepted go on. Safe from any thread; a closed loop is skipped.
+   * Stops listening on every loop (each {@link Server#close()} runs on its own loop); connections
+   * already accepted go on. Safe from any thread; a closed loop is skipped.
    *
    * @return a future completed once every open loop has closed its server
    */
@@ -271,11 +278,13 @@ public final class GroupServer {
       CompletableFuture<Void> d = new CompletableFuture<>();
       done.add(d);
       try {
-        group.loop(i).callSoonThreadsafe(
-            () -> {
-              s.close();
-              d.complete(null);
-            });
+        group
+            .loop(i)
+            .callSoonThreadsafe(
+                () -> {
+                  s.close();
+                  d.complete(null);
+                });
       } catch (IllegalStateException closed) {
         d.complete(null); // the loop closed its channels when it closed
       }
@@ -285,7 +294,12 @@ public final class GroupServer {
 
   @Override
   public String toString() {
-    return "GroupServer[" + addresses + ", " + servers.size() + " loops, "
-        + (reusesPort ? "SO_REUSEPORT" : "one acceptor") + "]";
+    return "GroupServer["
+        + addresses
+        + ", "
+        + servers.size()
+        + " loops, "
+        + (reusesPort ? "SO_REUSEPORT" : "one acceptor")
+        + "]";
   }
 }

@@ -4,14 +4,15 @@ import java.io.EOFException;
 
 /**
  * The stream ended before a read was satisfied: asyncio's {@code IncompleteReadError}. Thrown by
- * {@link StreamReader#readExactly} and {@link StreamReader#readUntil}; carries the bytes read
- * (they are consumed from the stream).
+ * {@link StreamReader#readExactly} and {@link StreamReader#readUntil}; carries the bytes read (they
+ * are consumed from the stream).
  */
 public class IncompleteReadException extends EOFException {
   private static final long serialVersionUID = 1L;
 
   /** The bytes read before the end of the stream. */
   private final byte[] partial;
+
   /** How many bytes were expected, or -1 when reading up to a separator. */
   private final long expected;
 

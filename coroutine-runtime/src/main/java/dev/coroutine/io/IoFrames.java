@@ -13,8 +13,8 @@ final class IoFrames {
   private IoFrames() {}
 
   /**
-   * A coroutine that, when awaited, gets an awaitable from {@code source} and awaits it: lazy, as
-   * a call of an {@code @Async} method is.
+   * A coroutine that, when awaited, gets an awaitable from {@code source} and awaits it: lazy, as a
+   * call of an {@code @Async} method is.
    */
   static <T> Coroutine<T> lazy(Supplier<? extends Awaitable<? extends T>> source) {
     return Frames.lazy(source);

@@ -18,10 +18,13 @@ final class PipePump implements Runnable {
 
   /** Where the bytes come from: the child's stdout/stderr, or null. */
   private final InputStream fromChild;
+
   /** Where they go: the loop's pipe, or null. */
   private final Pipe.SinkChannel toLoop;
+
   /** Where the bytes come from: the loop's pipe, or null. */
   private final Pipe.SourceChannel fromLoop;
+
   /** Where they go: the child's stdin, or null. */
   private final OutputStream toChild;
 

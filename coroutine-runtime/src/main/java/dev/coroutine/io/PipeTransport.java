@@ -10,8 +10,8 @@ import java.nio.channels.SelectableChannel;
 /**
  * One end of a pipe on the loop: asyncio's {@code _UnixReadPipeTransport} (over a {@link
  * Pipe.SourceChannel}, feeding a {@link StreamReader}) or {@code _UnixWritePipeTransport} (over a
- * {@link Pipe.SinkChannel}, written by a {@link StreamWriter}). A pipe carries one direction, so
- * a read transport refuses writes and a write transport has nothing to read.
+ * {@link Pipe.SinkChannel}, written by a {@link StreamWriter}). A pipe carries one direction, so a
+ * read transport refuses writes and a write transport has nothing to read.
  *
  * <p>Invariant: a read transport has a reader callback registered while it has a protocol, is not
  * paused and not closed; the end of file closes it. A write transport has a writer callback
@@ -26,26 +26,37 @@ final class PipeTransport implements Transport {
 
   /** The loop. */
   private final EventLoop loop;
+
   /** The read end, or null for a write transport. */
   private final Pipe.SourceChannel source;
+
   /** The write end, or null for a read transport. */
   private final Pipe.SinkChannel sink;
+
   /** Output not yet taken by the pipe (write transports only). */
   private final WriteQueue queue;
+
   /** Completed when the pipe end is closed: with null, or the error that closed it. */
   private final Future<Void> closed;
+
   /** Where incoming bytes go, or null. */
   private Protocol protocol;
+
   /** Reader readiness callback. */
   private final Runnable onReadable = this::readReady;
+
   /** Writer readiness callback. */
   private final Runnable onWritable = this::writeReady;
+
   /** The protocol is full: not reading. */
   private boolean readingPaused;
+
   /** {@link #close()} was called, or the transport is closed. */
   private boolean closing;
+
   /** The pipe end is closed. */
   private boolean isClosed;
+
   /** The error that ended the transport, or null. */
   private Throwable lost;
 

@@ -18,8 +18,8 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A listening server made by {@link Streams#startServer}: asyncio's {@code Server}. Each accepted
- * connection gets a {@link StreamReader}/{@link StreamWriter} pair and a task running the
- * {@link StreamHandler}.
+ * connection gets a {@link StreamReader}/{@link StreamWriter} pair and a task running the {@link
+ * StreamHandler}.
  *
  * <p>{@link #close()} stops listening; connections already accepted go on until they close (or
  * {@link #closeClients()}). {@link #waitClosed()} finishes once the server is closed and all its
@@ -29,33 +29,46 @@ import javax.net.ssl.SSLContext;
 public final class Server {
   /** Where failed TLS handshakes of clients are logged. */
   private static final System.Logger TLS_LOG = System.getLogger("dev.coroutine.io.tls");
+
   /** Connections accepted per readiness event at most, so that one server cannot hog the loop. */
   private static final int ACCEPT_BATCH = 100;
+
   /** Seconds a server stops accepting after accept() failed (asyncio's ACCEPT_RETRY_DELAY). */
   static final double ACCEPT_RETRY_SECONDS = 1.0;
 
   /** The loop. */
   private final EventLoop loop;
+
   /** The listening sockets. */
   private final List<ServerSocketChannel> sockets;
+
   /** Runs for each connection. */
   private final StreamHandler handler;
+
   /** Buffer limit of each connection's reader. */
   private final int limit;
+
   /** The TLS context of a TLS server, or null. */
   private final SSLContext ssl;
+
   /** How TLS handshakes are done (unused without {@link #ssl}). */
   private final TlsOptions tlsOptions;
+
   /** The connections accepted and not closed yet. */
   private final LinkedHashSet<Transport> clients = new LinkedHashSet<>();
+
   /** Waiters of {@link #serveForever()}: woken by {@link #close()}. */
   private final ArrayList<Future<Void>> serveWaiters = new ArrayList<>();
+
   /** Waiters of {@link #waitClosed()}. */
   private final ArrayList<Future<Void>> closeWaiters = new ArrayList<>();
+
   /** {@link #close()} was called. */
   private boolean closed;
+
   /** The socket file of a Unix domain server (removed by {@link #close()}), or null. */
   private final UnixSockets.SocketFile socketFile;
+
   /**
    * Where accepted connections go instead of being served here (a {@link GroupServer}'s single
    * acceptor hands them to the group's loops), or null to serve them on this loop.
@@ -201,8 +214,8 @@ public final class Server {
 
   /**
    * accept() failed, typically out of file descriptors ({@code EMFILE}): the pending connection
-   * stays in the backlog, so the socket stays ready and retrying at once would spin the loop.
-   * As asyncio does, stop accepting on {@code s}, report it once, and listen again after {@link
+   * stays in the backlog, so the socket stays ready and retrying at once would spin the loop. As
+   * asyncio does, stop accepting on {@code s}, report it once, and listen again after {@link
    * #ACCEPT_RETRY_SECONDS}; the waiting clients are accepted then, if resources were freed.
    */
   private void backOff(ServerSocketChannel s, IOException e) {
@@ -301,9 +314,9 @@ public final class Server {
   }
 
   /**
-   * Stops listening: closes the listening sockets (and removes a Unix domain server's socket
-   * file). Connections already accepted are left open;
-   * close them with {@link #closeClients()}. Idempotent.
+   * Stops listening: closes the listening sockets (and removes a Unix domain server's socket file).
+   * Connections already accepted are left open; close them with {@link #closeClients()}.
+   * Idempotent.
    */
   public void close() {
     if (closed) {
@@ -371,7 +384,8 @@ public final class Server {
     return IoFrames.lazy(
         () -> {
           if (closed) {
-            return IoFrames.failed(loop, new IllegalStateException("server " + this + " is closed"));
+            return IoFrames.failed(
+                loop, new IllegalStateException("server " + this + " is closed"));
           }
           Future<Void> f = loop.createFuture();
           serveWaiters.add(f);

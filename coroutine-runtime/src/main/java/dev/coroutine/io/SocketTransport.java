@@ -8,14 +8,15 @@ import java.nio.channels.SocketChannel;
 
 /**
  * One connected, non-blocking socket on the loop: asyncio's selector socket transport. It reads
- * into its {@link Protocol}'s buffer when the socket is readable and writes what was queued when
- * it is writable.
+ * into its {@link Protocol}'s buffer when the socket is readable and writes what was queued when it
+ * is writable.
  *
- * <p>Invariant: a writer callback is registered exactly while the {@link WriteQueue} is not
- * empty. A write goes straight to the socket when nothing is queued. Above the queue's high-water
- * mark {@link StreamWriter#drain()} waits until its low-water mark. Closing ({@link #close}) stops reading, flushes, then closes the socket;
- * whatever ends the connection ends it through {@link #closeNow}, which tells the protocol (end of
- * stream, or the error), the drainers and {@link #closed} exactly once.
+ * <p>Invariant: a writer callback is registered exactly while the {@link WriteQueue} is not empty.
+ * A write goes straight to the socket when nothing is queued. Above the queue's high-water mark
+ * {@link StreamWriter#drain()} waits until its low-water mark. Closing ({@link #close}) stops
+ * reading, flushes, then closes the socket; whatever ends the connection ends it through {@link
+ * #closeNow}, which tells the protocol (end of stream, or the error), the drainers and {@link
+ * #closed} exactly once.
  */
 final class SocketTransport implements Transport {
   /** The least free room asked of the protocol's buffer before reading from the socket. */
@@ -23,33 +24,46 @@ final class SocketTransport implements Transport {
 
   /** The loop. */
   final EventLoop loop;
+
   /** The socket. */
   final SocketChannel channel;
+
   /** Where incoming bytes go; null until {@link #setProtocol}. */
   private Protocol protocol;
+
   /** Accepted by a server (rather than connected by a client). */
   private final boolean serverSide;
+
   /** Completed when the socket is closed: with null, or the error that closed it. */
   private final Future<Void> closed;
 
   /** Reader readiness callback. */
   private final Runnable onReadable = this::readReady;
+
   /** Writer readiness callback. */
   private final Runnable onWritable = this::writeReady;
+
   /** The reader is full: not reading from the socket. */
   private boolean readingPaused;
+
   /** The peer sent its end of stream (or the reader was failed). */
   private boolean readEof;
+
   /** Output the socket has not taken yet, with its flow control. */
   private final WriteQueue queue;
+
   /** {@link #close()} was called: no more writes; the socket closes once flushed. */
   private boolean closing;
+
   /** {@link #writeEof()} was called and the output is not flushed yet. */
   private boolean eofPending;
+
   /** The output side was shut down (end of stream sent). */
   private boolean outputShut;
+
   /** The socket is closed. */
   private boolean isClosed;
+
   /** The error that ended the connection, or null. */
   private Throwable lost;
 

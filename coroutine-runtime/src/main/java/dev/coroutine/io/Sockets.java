@@ -26,8 +26,8 @@ import java.util.WeakHashMap;
  *
  * <p>Several operations may wait in the same direction on one channel (two receives, say): they are
  * served in the order they started, each readiness event going to the oldest, and cancelling one
- * leaves the others waiting. The loop keeps one callback per direction and channel; the waits
- * share it through a {@link Waiters} queue. A channel's waits belong to one loop at a time.
+ * leaves the others waiting. The loop keeps one callback per direction and channel; the waits share
+ * it through a {@link Waiters} queue. A channel's waits belong to one loop at a time.
  */
 public final class Sockets {
   private Sockets() {}
@@ -76,13 +76,14 @@ public final class Sockets {
     if (max < 0) {
       throw new IllegalArgumentException("max < 0: " + max);
     }
-    return IoFrames.lazy(() -> new Recv<byte[]>(EventLoop.running(), channel, ByteBuffer.allocate(max), true)
-                .start());
+    return IoFrames.lazy(
+        () ->
+            new Recv<byte[]>(EventLoop.running(), channel, ByteBuffer.allocate(max), true).start());
   }
 
   /**
-   * Receives into {@code buffer} (from its position), waiting until some bytes are available:
-   * the number of bytes read, or -1 at the end of the stream.
+   * Receives into {@code buffer} (from its position), waiting until some bytes are available: the
+   * number of bytes read, or -1 at the end of the stream.
    *
    * @param channel a connected channel
    * @param buffer receives the bytes from its position; its position advances
@@ -94,7 +95,8 @@ public final class Sockets {
       throws IOException {
     Objects.requireNonNull(channel, "channel");
     Objects.requireNonNull(buffer, "buffer");
-    return IoFrames.lazy(() -> new Recv<Integer>(EventLoop.running(), channel, buffer, false).start());
+    return IoFrames.lazy(
+        () -> new Recv<Integer>(EventLoop.running(), channel, buffer, false).start());
   }
 
   /**
@@ -147,14 +149,19 @@ public final class Sockets {
   private static final class Waiters {
     /** The loop the waits run on. */
     final EventLoop loop;
+
     /** The channel. */
     final SelectableChannel channel;
+
     /** Reads (and accepts) waiting, oldest first. */
     private final ArrayDeque<Wait<?>> readers = new ArrayDeque<>(2);
+
     /** Writes (and connects) waiting, oldest first. */
     private final ArrayDeque<Wait<?>> writers = new ArrayDeque<>(2);
+
     /** The loop's reader callback. */
     private final Runnable onReadable = () -> ready(readers);
+
     /** The loop's writer callback. */
     private final Runnable onWritable = () -> ready(writers);
 
@@ -246,12 +253,16 @@ public final class Sockets {
   private abstract static class Wait<T> implements Runnable {
     /** The loop. */
     final EventLoop loop;
+
     /** The channel waited on. */
     final SelectableChannel channel;
+
     /** Reader (false) or writer (true) readiness. */
     final boolean write;
+
     /** The outcome. */
     final Future<T> result;
+
     /** The queues this wait is in, or null. */
     private Waiters waiters;
 
@@ -367,6 +378,7 @@ public final class Sockets {
   private static final class Recv<T> extends Wait<T> {
     /** Where the bytes go. */
     private final ByteBuffer buffer;
+
     /** Complete with a byte[] copy (sockRecv) rather than the count (sockRecvInto). */
     private final boolean copy;
 

@@ -5,7 +5,10 @@ package dev.coroutine.io;
  * None}, {@code DEVNULL} and {@code STDOUT}); see {@link SubprocessOptions}.
  */
 public enum Stdio {
-  /** A pipe to this process: {@link Subprocess#stdin()} writes to it, {@link Subprocess#stdout()} / {@link Subprocess#stderr()} read from it. */
+  /**
+   * A pipe to this process: {@link Subprocess#stdin()} writes to it, {@link Subprocess#stdout()} /
+   * {@link Subprocess#stderr()} read from it.
+   */
   PIPE,
   /** The child shares this process's stream (asyncio's {@code None}, the default). */
   INHERIT,

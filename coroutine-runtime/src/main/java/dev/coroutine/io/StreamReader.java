@@ -28,10 +28,10 @@ import java.util.Objects;
  * peer) and resumes once at most {@link #limit()} are left, or when a read needs more data.
  *
  * <p>A read returns what is buffered before it reports the end of the stream or the error the
- * connection failed with (a reset, ...): data that arrived is never dropped, and a failure is
- * never reported as a clean end of stream. Cancelling a waiting read (or its timeout) loses no
- * data. Every read coroutine is lazy and finishes without suspending or allocating beyond its
- * frame and result when the data is already there.
+ * connection failed with (a reset, ...): data that arrived is never dropped, and a failure is never
+ * reported as a clean end of stream. Cancelling a waiting read (or its timeout) loses no data.
+ * Every read coroutine is lazy and finishes without suspending or allocating beyond its frame and
+ * result when the data is already there.
  */
 public final class StreamReader {
   /** asyncio's default buffer limit: 64 KiB. */
@@ -39,10 +39,13 @@ public final class StreamReader {
 
   private static final byte[] EMPTY = new byte[0];
   private static final byte[] NEWLINE = {'\n'};
+
   /** The least size the buffer grows to (twice a socket read's room). */
   private static final int MIN_CAPACITY = 16 * 1024;
+
   /** Returned by {@link #attempt} when the read must wait for more data. */
   private static final Object NOT_YET = new Object();
+
   private static final int READ = 0;
   private static final int READ_EXACTLY = 1;
   private static final int READ_UNTIL = 2;
@@ -50,28 +53,40 @@ public final class StreamReader {
 
   /** The loop the reader's futures belong to. */
   private final EventLoop loop;
+
   /** The buffer limit: longest line, and half the buffered amount that pauses reading. */
   private final int limit;
+
   /** The connection feeding this reader, or null for one fed by hand; replaced by STARTTLS. */
   private Transport transport;
+
   /** What the transport delivers to: this reader's buffer. */
   final Protocol feed = new Feed();
+
   /** The buffer; the data is {@code buf[start, end)}. */
   private byte[] buf = EMPTY;
+
   /** A view of {@link #buf} the transport reads into; replaced when the buffer grows. */
   private ByteBuffer view = ByteBuffer.wrap(buf);
+
   /** Start of the buffered data. */
   private int start;
+
   /** End of the buffered data. */
   private int end;
+
   /** Bytes taken out of the buffer since creation. */
   private long consumed;
+
   /** The end of the stream was fed. */
   private boolean eof;
+
   /** The error the stream failed with, or null. */
   private Throwable exception;
+
   /** The future a read waits on for more data, or null. */
   private Future<Void> waiter;
+
   /** Reading from the socket is paused because too much is buffered. */
   private boolean paused;
 
@@ -106,8 +121,8 @@ public final class StreamReader {
   // ---- reads -------------------------------------------------------------------------------
 
   /**
-   * Reads up to {@code n} bytes: what is buffered (at most {@code n}), waiting for some if none
-   * is; an empty array at the end of the stream. {@code n < 0} reads until the end of the stream;
+   * Reads up to {@code n} bytes: what is buffered (at most {@code n}), waiting for some if none is;
+   * an empty array at the end of the stream. {@code n < 0} reads until the end of the stream;
    * {@code n == 0} returns an empty array at once.
    *
    * @param n the most bytes to read; negative: all until the end of the stream
@@ -170,10 +185,10 @@ public final class StreamReader {
   }
 
   /**
-   * The lines, as {@link #readLine()} reads them (UTF-8, without terminators), until the end of
-   * the stream: Python's {@code async for line in reader}. A failure of the stream (or a line over
-   * the limit) is thrown at the {@code await(it.hasNext())}. Iterators share the reader: each reads
-   * the lines after what was read before. Closing one leaves the stream open.
+   * The lines, as {@link #readLine()} reads them (UTF-8, without terminators), until the end of the
+   * stream: Python's {@code async for line in reader}. A failure of the stream (or a line over the
+   * limit) is thrown at the {@code await(it.hasNext())}. Iterators share the reader: each reads the
+   * lines after what was read before. Closing one leaves the stream open.
    *
    * @return the lines of the stream
    */
@@ -456,8 +471,8 @@ public final class StreamReader {
   }
 
   /**
-   * The reader as its transport's {@link Protocol}: the transport reads straight into {@link
-   * #buf} through {@link #view}.
+   * The reader as its transport's {@link Protocol}: the transport reads straight into {@link #buf}
+   * through {@link #view}.
    */
   private final class Feed implements Protocol {
     @Override
@@ -494,7 +509,9 @@ public final class StreamReader {
     transport = t;
   }
 
-  /** Takes out everything buffered (bytes that arrived before a STARTTLS belong to the TLS layer). */
+  /**
+   * Takes out everything buffered (bytes that arrived before a STARTTLS belong to the TLS layer).
+   */
   byte[] drainBuffered() {
     return take(end - start);
   }

@@ -10,28 +10,31 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 
 /**
- * The writing half of a connection: asyncio's {@code StreamWriter}. {@link #write} never blocks:
- * it sends what the socket takes at once and queues the rest; {@link #drain()} is where a writer
- * waits for the queue to go down (flow control with high and low water marks, by default 64 KiB and
- * 16 KiB). Write, then await {@code drain()}:
+ * The writing half of a connection: asyncio's {@code StreamWriter}. {@link #write} never blocks: it
+ * sends what the socket takes at once and queues the rest; {@link #drain()} is where a writer waits
+ * for the queue to go down (flow control with high and low water marks, by default 64 KiB and 16
+ * KiB). Write, then await {@code drain()}:
  *
  * <pre>{@code
  * w.write(bytes);
  * await(w.drain());
  * }</pre>
  *
- * <p>A connection that is lost (reset by the peer, broken pipe) is reported by {@code drain()},
- * by {@link #waitClosed()} and by the reads of the paired {@link StreamReader}; writes after the
- * loss are discarded. Writing after {@link #close()} or {@link #writeEof()} throws {@link
+ * <p>A connection that is lost (reset by the peer, broken pipe) is reported by {@code drain()}, by
+ * {@link #waitClosed()} and by the reads of the paired {@link StreamReader}; writes after the loss
+ * are discarded. Writing after {@link #close()} or {@link #writeEof()} throws {@link
  * IllegalStateException}.
  */
 public final class StreamWriter {
   /** The connection; replaced by a TLS transport over it on STARTTLS. */
   private Transport transport;
+
   /** The reader of the same connection. */
   private final StreamReader reader;
+
   /** The host name a client connected to (the default name a STARTTLS checks), or null. */
   private final String host;
+
   /** The port a client connected to, or 0. */
   private final int port;
 
@@ -234,8 +237,8 @@ public final class StreamWriter {
    * @param ssl the context
    * @param options how the handshake is done
    * @return a coroutine that finishes when the handshake finished
-   * @throws IOException not by this call: where the returned coroutine is awaited, if the
-   *     handshake failed; declared here so that a {@code catch} around the call compiles
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the handshake
+   *     failed; declared here so that a {@code catch} around the call compiles
    */
   public Coroutine<Void> startTls(SSLContext ssl, TlsOptions options) throws IOException {
     Objects.requireNonNull(ssl, "ssl");
@@ -275,8 +278,8 @@ public final class StreamWriter {
   }
 
   /**
-   * The application protocol agreed by ALPN ({@link TlsOptions#withApplicationProtocols}), or
-   * null if none was.
+   * The application protocol agreed by ALPN ({@link TlsOptions#withApplicationProtocols}), or null
+   * if none was.
    *
    * @return the ALPN protocol, or null
    */

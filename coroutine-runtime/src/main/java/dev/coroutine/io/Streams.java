@@ -30,16 +30,16 @@ public final class Streams {
   /**
    * The listen backlog (the kernel caps it at {@code net.core.somaxconn}). asyncio's default is
    * 100, but a burst of connects beyond the accept queue makes Linux fall back to SYN cookies and
-   * answer some of those connections with a reset: 1,000 clients connecting at once (the soak
-   * test, the echo benchmark) lost connections with 100.
+   * answer some of those connections with a reset: 1,000 clients connecting at once (the soak test,
+   * the echo benchmark) lost connections with 100.
    */
   static final int BACKLOG = 1024;
 
   private Streams() {}
 
   /**
-   * Connects to {@code host:port} (each resolved address in turn until one accepts) and returns
-   * the connection's reader and writer.
+   * Connects to {@code host:port} (each resolved address in turn until one accepts) and returns the
+   * connection's reader and writer.
    *
    * @param host a host name or IP literal
    * @param port the port, 1 to 65535
@@ -113,8 +113,7 @@ public final class Streams {
     checkPort(port);
     return IoFrames.lazy(
         () ->
-            new Connector(
-                    EventLoop.running(), host, port, StreamReader.DEFAULT_LIMIT, ssl, options)
+            new Connector(EventLoop.running(), host, port, StreamReader.DEFAULT_LIMIT, ssl, options)
                 .start());
   }
 
@@ -153,11 +152,10 @@ public final class Streams {
 
   /**
    * Listens on {@code host:port} for TLS connections (asyncio's {@code start_server(...,
-   * ssl=context)}): each connection's handshake runs first, and {@code handler} gets the
-   * connection only once it succeeded. A failed handshake (a client that does not trust the
-   * certificate, speaks plain text, or stalls past the handshake timeout) closes that connection
-   * and is logged at DEBUG level; the server goes on serving. {@code ssl == null} serves plain
-   * text.
+   * ssl=context)}): each connection's handshake runs first, and {@code handler} gets the connection
+   * only once it succeeded. A failed handshake (a client that does not trust the certificate,
+   * speaks plain text, or stalls past the handshake timeout) closes that connection and is logged
+   * at DEBUG level; the server goes on serving. {@code ssl == null} serves plain text.
    *
    * @param handler serves each connection once its handshake finished, in a task of its own
    * @param host the address to listen on; null or empty for all interfaces
@@ -256,8 +254,8 @@ public final class Streams {
 
   /**
    * Listens on a Unix domain socket at {@code path} (asyncio's {@code start_unix_server}) and runs
-   * {@code handler} in a new task for each connection. A socket file already at the path (left by
-   * a server that died) is replaced; the server removes its file when it closes.
+   * {@code handler} in a new task for each connection. A socket file already at the path (left by a
+   * server that died) is replaced; the server removes its file when it closes.
    *
    * @param handler serves each accepted connection, in a task of its own
    * @param path where the socket file goes
@@ -288,7 +286,8 @@ public final class Streams {
         () -> {
           EventLoop loop = EventLoop.running();
           try {
-            return IoFrames.completed(loop, UnixSockets.listen(loop, handler, path, limit, BACKLOG));
+            return IoFrames.completed(
+                loop, UnixSockets.listen(loop, handler, path, limit, BACKLOG));
           } catch (IOException e) {
             return IoFrames.failed(loop, e);
           }
@@ -375,20 +374,28 @@ public final class Streams {
     private final String host;
     private final int port;
     private final int limit;
+
     /** The TLS context, or null for plain text. */
     private final SSLContext ssl;
+
     /** TLS options (unused for plain text). */
     private final TlsOptions options;
+
     /** The TLS layer once connected, or null. */
     private TlsTransport tls;
+
     /** The outcome. */
     private final Future<Connection> result;
+
     /** The resolved addresses. */
     private InetAddress[] addresses;
+
     /** The next address to try. */
     private int next;
+
     /** The socket being connected, or null. */
     private SocketChannel channel;
+
     /** The first connect failure (later ones are added as suppressed), or null. */
     private IOException failure;
 

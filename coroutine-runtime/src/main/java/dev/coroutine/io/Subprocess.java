@@ -40,18 +40,25 @@ import java.util.Map;
 public final class Subprocess {
   /** The loop whose streams and futures these are. */
   private final EventLoop loop;
+
   /** The JDK's handle on the child. */
   private final Process process;
+
   /** The command line, for messages. */
   private final List<String> argv;
+
   /** Writes to the child's stdin, or null if it is not piped. */
   private final StreamWriter stdin;
+
   /** Reads the child's stdout, or null if it is not piped. */
   private final StreamReader stdout;
+
   /** Reads the child's stderr, or null if it is not piped (or merged into stdout). */
   private final StreamReader stderr;
+
   /** Completed on the loop with the exit code once the child has exited. */
   private final Future<Integer> exit;
+
   /** True if the pipes are pumped by threads (no {@code /proc/self/fd} here). */
   private final boolean pumped;
 
@@ -300,8 +307,8 @@ public final class Subprocess {
 
   /**
    * The exit code once the child has exited (and the loop has heard of it), else null: asyncio's
-   * {@code returncode}. A child ended by signal {@code N} reports {@code 128 + N}, as the JDK
-   * does (asyncio: {@code -N}).
+   * {@code returncode}. A child ended by signal {@code N} reports {@code 128 + N}, as the JDK does
+   * (asyncio: {@code -N}).
    *
    * @return the exit code, or null while the child runs
    */
@@ -359,8 +366,8 @@ public final class Subprocess {
    * Sends signal {@code name} ("TERM", "KILL", "INT", "HUP", "USR1", ...; an optional "SIG" prefix
    * is ignored) to the child, unless it has exited: asyncio's {@code send_signal}. TERM and KILL go
    * through {@link Process#destroy()}/{@link Process#destroyForcibly()}; the JDK has no call for
-   * the others, so they are sent by running {@code kill -s NAME pid}, which blocks the loop for
-   * the millisecond or two that program takes.
+   * the others, so they are sent by running {@code kill -s NAME pid}, which blocks the loop for the
+   * millisecond or two that program takes.
    *
    * @param name the signal's name
    * @throws IOException if {@code kill} cannot be run or refuses the signal (an unknown name)

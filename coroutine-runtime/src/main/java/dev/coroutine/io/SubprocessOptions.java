@@ -27,19 +27,28 @@ public final class SubprocessOptions {
 
   /** Where the child's stdin comes from. */
   private final Stdio stdin;
+
   /** Where its stdout goes. */
   private final Stdio stdout;
+
   /** Where its stderr goes. */
   private final Stdio stderr;
+
   /** Its working directory, or null for this process's. */
   private final Path directory;
+
   /** Variables set in (a null value: removed from) the inherited environment. */
   private final Map<String, String> environment;
+
   /** The buffer limit of the stdout and stderr readers. */
   private final int limit;
 
   private SubprocessOptions(
-      Stdio stdin, Stdio stdout, Stdio stderr, Path directory, Map<String, String> environment,
+      Stdio stdin,
+      Stdio stdout,
+      Stdio stderr,
+      Path directory,
+      Map<String, String> environment,
       int limit) {
     this.stdin = stdin;
     this.stdout = stdout;

@@ -85,8 +85,8 @@ public final class Subprocesses {
   }
 
   /**
-   * Runs {@code command} with the system shell ({@code /bin/sh -c}; {@code cmd.exe /c} on
-   * Windows), every stream inherited.
+   * Runs {@code command} with the system shell ({@code /bin/sh -c}; {@code cmd.exe /c} on Windows),
+   * every stream inherited.
    *
    * @param command the command line, as the shell reads it
    * @return a coroutine whose result is the started subprocess (the shell)
@@ -98,9 +98,9 @@ public final class Subprocesses {
   }
 
   /**
-   * Runs {@code command} with the system shell as {@code options} say. As with asyncio, quoting
-   * the arguments is the caller's job; a command the shell cannot find makes the shell exit with
-   * 127 rather than fail the await.
+   * Runs {@code command} with the system shell as {@code options} say. As with asyncio, quoting the
+   * arguments is the caller's job; a command the shell cannot find makes the shell exit with 127
+   * rather than fail the await.
    *
    * @param command the command line, as the shell reads it
    * @param options the streams, directory, environment and reader limit

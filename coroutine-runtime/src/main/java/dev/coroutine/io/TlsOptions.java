@@ -7,9 +7,9 @@ import java.util.concurrent.Executor;
 
 /**
  * How a TLS connection is set up, beside its {@link javax.net.ssl.SSLContext}: what asyncio's
- * {@code server_hostname}, {@code ssl_handshake_timeout} and {@code ssl_shutdown_timeout}
- * arguments and the context's ALPN and verification settings give. Immutable; each {@code with}
- * method returns a copy:
+ * {@code server_hostname}, {@code ssl_handshake_timeout} and {@code ssl_shutdown_timeout} arguments
+ * and the context's ALPN and verification settings give. Immutable; each {@code with} method
+ * returns a copy:
  *
  * <pre>{@code
  * TlsOptions o = TlsOptions.defaults()
@@ -22,13 +22,19 @@ import java.util.concurrent.Executor;
  * <p>Defaults: the host name is the one connected to; it is checked against the server's
  * certificate (the JDK's {@code HTTPS} endpoint identification) and sent as SNI unless it is an IP
  * literal; handshake timeout 60 s and shutdown timeout 30 s (asyncio's); no ALPN; the context's
- * protocol versions; no client certificate asked; the engine's delegated tasks (certificate
- * checks, key agreement) run on the loop thread, as Netty's {@code SslHandler} does by default.
+ * protocol versions; no client certificate asked; the engine's delegated tasks (certificate checks,
+ * key agreement) run on the loop thread, as Netty's {@code SslHandler} does by default.
  */
 public final class TlsOptions {
   private static final TlsOptions DEFAULTS =
       new TlsOptions(
-          null, true, Duration.ofSeconds(60), Duration.ofSeconds(30), null, null, ClientAuth.NONE,
+          null,
+          true,
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(30),
+          null,
+          null,
+          ClientAuth.NONE,
           null);
 
   /** Whether a server asks the client for a certificate. */
@@ -43,18 +49,25 @@ public final class TlsOptions {
 
   /** The name to verify and send as SNI (clients), or null for the host connected to. */
   private final String serverHostname;
+
   /** Clients verify the server's certificate against {@link #serverHostname}. */
   private final boolean checkHostname;
+
   /** How long a handshake may take before the connection is aborted. */
   private final Duration handshakeTimeout;
+
   /** How long a close waits for the peer's close_notify before aborting. */
   private final Duration shutdownTimeout;
+
   /** ALPN protocol names, most preferred first, or null for no ALPN. */
   private final String[] applicationProtocols;
+
   /** Enabled protocol versions ("TLSv1.3", "TLSv1.2"), or null for the context's. */
   private final String[] protocols;
+
   /** Client certificate policy of servers. */
   private final ClientAuth clientAuth;
+
   /** Runs the engine's delegated tasks, or null to run them on the loop thread. */
   private final Executor delegatedTaskExecutor;
 
@@ -87,16 +100,22 @@ public final class TlsOptions {
   }
 
   /**
-   * Verifies the server's certificate against {@code name} and sends it as SNI, instead of the
-   * host connected to (asyncio's {@code server_hostname}). Clients only.
+   * Verifies the server's certificate against {@code name} and sends it as SNI, instead of the host
+   * connected to (asyncio's {@code server_hostname}). Clients only.
    *
    * @param name the server's host name as its certificate names it
    * @return a copy with this server host name
    */
   public TlsOptions withServerHostname(String name) {
     return new TlsOptions(
-        Objects.requireNonNull(name, "name"), checkHostname, handshakeTimeout, shutdownTimeout,
-        applicationProtocols, protocols, clientAuth, delegatedTaskExecutor);
+        Objects.requireNonNull(name, "name"),
+        checkHostname,
+        handshakeTimeout,
+        shutdownTimeout,
+        applicationProtocols,
+        protocols,
+        clientAuth,
+        delegatedTaskExecutor);
   }
 
   /**
@@ -108,35 +127,52 @@ public final class TlsOptions {
    */
   public TlsOptions withCheckHostname(boolean check) {
     return new TlsOptions(
-        serverHostname, check, handshakeTimeout, shutdownTimeout, applicationProtocols, protocols,
-        clientAuth, delegatedTaskExecutor);
+        serverHostname,
+        check,
+        handshakeTimeout,
+        shutdownTimeout,
+        applicationProtocols,
+        protocols,
+        clientAuth,
+        delegatedTaskExecutor);
   }
 
   /**
-   * How long the handshake may take; past it the connection is aborted and the await throws
-   * {@link javax.net.ssl.SSLHandshakeException} caused by a {@link
-   * java.util.concurrent.TimeoutException}.
+   * How long the handshake may take; past it the connection is aborted and the await throws {@link
+   * javax.net.ssl.SSLHandshakeException} caused by a {@link java.util.concurrent.TimeoutException}.
    *
    * @param timeout a positive duration
    * @return a copy with this timeout
    */
   public TlsOptions withHandshakeTimeout(Duration timeout) {
     return new TlsOptions(
-        serverHostname, checkHostname, positive(timeout), shutdownTimeout, applicationProtocols,
-        protocols, clientAuth, delegatedTaskExecutor);
+        serverHostname,
+        checkHostname,
+        positive(timeout),
+        shutdownTimeout,
+        applicationProtocols,
+        protocols,
+        clientAuth,
+        delegatedTaskExecutor);
   }
 
   /**
-   * How long {@code close()} waits for the peer's {@code close_notify} after sending its own;
-   * past it the connection is aborted.
+   * How long {@code close()} waits for the peer's {@code close_notify} after sending its own; past
+   * it the connection is aborted.
    *
    * @param timeout a positive duration
    * @return a copy with this timeout
    */
   public TlsOptions withShutdownTimeout(Duration timeout) {
     return new TlsOptions(
-        serverHostname, checkHostname, handshakeTimeout, positive(timeout), applicationProtocols,
-        protocols, clientAuth, delegatedTaskExecutor);
+        serverHostname,
+        checkHostname,
+        handshakeTimeout,
+        positive(timeout),
+        applicationProtocols,
+        protocols,
+        clientAuth,
+        delegatedTaskExecutor);
   }
 
   /**
@@ -148,8 +184,14 @@ public final class TlsOptions {
    */
   public TlsOptions withApplicationProtocols(String... names) {
     return new TlsOptions(
-        serverHostname, checkHostname, handshakeTimeout, shutdownTimeout, names.clone(), protocols,
-        clientAuth, delegatedTaskExecutor);
+        serverHostname,
+        checkHostname,
+        handshakeTimeout,
+        shutdownTimeout,
+        names.clone(),
+        protocols,
+        clientAuth,
+        delegatedTaskExecutor);
   }
 
   /**
@@ -160,8 +202,14 @@ public final class TlsOptions {
    */
   public TlsOptions withProtocols(String... versions) {
     return new TlsOptions(
-        serverHostname, checkHostname, handshakeTimeout, shutdownTimeout, applicationProtocols,
-        versions.clone(), clientAuth, delegatedTaskExecutor);
+        serverHostname,
+        checkHostname,
+        handshakeTimeout,
+        shutdownTimeout,
+        applicationProtocols,
+        versions.clone(),
+        clientAuth,
+        delegatedTaskExecutor);
   }
 
   /**
@@ -172,22 +220,34 @@ public final class TlsOptions {
    */
   public TlsOptions withClientAuth(ClientAuth mode) {
     return new TlsOptions(
-        serverHostname, checkHostname, handshakeTimeout, shutdownTimeout, applicationProtocols,
-        protocols, Objects.requireNonNull(mode, "mode"), delegatedTaskExecutor);
+        serverHostname,
+        checkHostname,
+        handshakeTimeout,
+        shutdownTimeout,
+        applicationProtocols,
+        protocols,
+        Objects.requireNonNull(mode, "mode"),
+        delegatedTaskExecutor);
   }
 
   /**
-   * Runs the engine's delegated tasks (certificate path checks, key agreement) on {@code
-   * executor} instead of the loop thread; the connection resumes on the loop when they are done.
-   * Useful when certificate checks may block (revocation lookups).
+   * Runs the engine's delegated tasks (certificate path checks, key agreement) on {@code executor}
+   * instead of the loop thread; the connection resumes on the loop when they are done. Useful when
+   * certificate checks may block (revocation lookups).
    *
    * @param executor where delegated tasks run, or null for the loop thread
    * @return a copy with this executor
    */
   public TlsOptions withDelegatedTaskExecutor(Executor executor) {
     return new TlsOptions(
-        serverHostname, checkHostname, handshakeTimeout, shutdownTimeout, applicationProtocols,
-        protocols, clientAuth, executor);
+        serverHostname,
+        checkHostname,
+        handshakeTimeout,
+        shutdownTimeout,
+        applicationProtocols,
+        protocols,
+        clientAuth,
+        executor);
   }
 
   /**

@@ -22,10 +22,10 @@ import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 
 /**
- * TLS over any {@link Transport}: an {@link SSLEngine} between the transport below (ciphertext)
- * and the protocol above (plaintext, normally a {@link StreamReader}), as asyncio's {@code
- * sslproto} layers TLS over any transport and Netty's {@code SslHandler} over any channel. It is the
- * protocol of the transport below and the transport of the protocol above.
+ * TLS over any {@link Transport}: an {@link SSLEngine} between the transport below (ciphertext) and
+ * the protocol above (plaintext, normally a {@link StreamReader}), as asyncio's {@code sslproto}
+ * layers TLS over any transport and Netty's {@code SslHandler} over any channel. It is the protocol
+ * of the transport below and the transport of the protocol above.
  *
  * <p>Invariant: {@link #netIn} holds ciphertext received and not yet unwrapped in {@code [0,
  * position)}; {@link #pending} holds plaintext written while the engine could not take it (before
@@ -36,9 +36,9 @@ import javax.net.ssl.SSLSession;
  * new input; it never re-enters (a nested call sets {@link #again}).
  *
  * <p>Closing ({@link #close()}) sends {@code close_notify} once pending plaintext is sent, then
- * reads until the peer's {@code close_notify} (or its end of stream) and closes the transport below,
- * so no unread input turns the close into a reset; past the shutdown timeout it aborts. As in
- * asyncio, a TLS connection does not half-close: the peer's {@code close_notify} (or its end of
+ * reads until the peer's {@code close_notify} (or its end of stream) and closes the transport
+ * below, so no unread input turns the close into a reset; past the shutdown timeout it aborts. As
+ * in asyncio, a TLS connection does not half-close: the peer's {@code close_notify} (or its end of
  * stream) reaches the reader as the end of the stream and starts the same shutdown at once, and
  * later writes are dropped as on a lost connection.
  */
@@ -49,54 +49,79 @@ final class TlsTransport implements Transport, Protocol {
 
   /** The loop. */
   private final EventLoop loop;
+
   /** The transport below, carrying ciphertext. */
   private final Transport inner;
+
   /** The TLS state machine. */
   private final SSLEngine engine;
+
   /** Timeouts and the delegated task executor. */
   private final TlsOptions options;
+
   /** Who the peer is, for messages: "host:port (address)" or "client address". */
   private final String peer;
+
   /** Receives plaintext; null until {@link #setProtocol}. */
   private Protocol app;
+
   /** Ciphertext received, not yet unwrapped, in [0, position). */
   private ByteBuffer netIn;
+
   /** What {@link SSLEngine#wrap} writes into; sent below at once. */
   private ByteBuffer netOut;
+
   /** Receives plaintext that arrives after close() (it is discarded), made when needed. */
   private ByteBuffer discard;
+
   /** Plaintext the engine has not taken yet: {@code pending[0, pendingLen)}. */
   private byte[] pending = NONE;
+
   /** Bytes in {@link #pending}. */
   private int pendingLen;
+
   /** Completed when the first handshake finished, or failed with the reason it did not. */
   private final Future<Void> handshake;
+
   /** Completed when the transport below is closed. */
   private final Future<Void> closed;
+
   /** The handshake or shutdown timer, or null. */
   private Handle timer;
+
   /** The first handshake finished. */
   private boolean established;
+
   /** The shutdown started: close() or abort() was called, or the peer closed its side. */
   private boolean closing;
+
   /** close() or abort() was called: writes are a mistake now, not a race with the peer. */
   private boolean userClosed;
+
   /** The transport below reported connectionLost: nothing more happens. */
   private boolean done;
+
   /** The reader above asked to stop receiving. */
   private boolean appPaused;
+
   /** The transport below sent its end of stream. */
   private boolean innerEof;
+
   /** The end of the stream was passed up (after close_notify or the transport's end). */
   private boolean eofSent;
+
   /** Delegated tasks are running on the executor: the engine waits for them. */
   private boolean tasksRunning;
+
   /** Inside {@link #pump()}. */
   private boolean pumping;
+
   /** A nested {@link #pump()} was asked for while pumping: go round once more. */
   private boolean again;
+
   /** The error that ended the connection (a TLS failure), or null. */
   private Throwable failure;
+
   /** Runs {@link #pump()} from a later loop iteration. */
   private final Runnable pumpLater = this::pump;
 
@@ -117,8 +142,7 @@ final class TlsTransport implements Transport, Protocol {
    * The client side of TLS over {@code inner}, connected to {@code host:port}: SNI and host name
    * verification use {@link TlsOptions#serverHostname()} or else {@code host}.
    */
-  static TlsTransport client(
-      Transport inner, SSLContext ctx, TlsOptions o, String host, int port) {
+  static TlsTransport client(Transport inner, SSLContext ctx, TlsOptions o, String host, int port) {
     String name = o.serverHostname() != null ? o.serverHostname() : host;
     SSLEngine e = name == null ? ctx.createSSLEngine() : ctx.createSSLEngine(name, port);
     e.setUseClientMode(true);
@@ -223,9 +247,7 @@ final class TlsTransport implements Transport, Protocol {
     } finally {
       pumping = false;
     }
-    if (!done
-        && engine.isOutboundDone()
-        && (engine.isInboundDone() || (closing && innerEof))) {
+    if (!done && engine.isOutboundDone() && (engine.isInboundDone() || (closing && innerEof))) {
       inner.close(); // both close_notify went (or the peer is gone): flush and close below
     }
   }

@@ -13,8 +13,8 @@ import javax.net.ssl.SSLSession;
  * pipe) is one new implementation of this interface; nothing above it changes.
  *
  * <p>Package-private on purpose: every transport the runtime has lives in this package, and the
- * shape of the seam (a lent receive buffer, flow control by futures) is an implementation choice
- * we keep free to change. Users adapt other byte sources with {@link StreamReader#feedData}.
+ * shape of the seam (a lent receive buffer, flow control by futures) is an implementation choice we
+ * keep free to change. Users adapt other byte sources with {@link StreamReader#feedData}.
  *
  * <p>Contract: every method is called on the loop thread. Output is queued without limit; {@link
  * #mustDrain()} turns true above the high-water mark and {@link #drainFuture()} finishes once the
@@ -27,8 +27,8 @@ interface Transport {
   EventLoop loop();
 
   /**
-   * Makes {@code p} the receiver of incoming bytes from now on (asyncio's {@code set_protocol}); the
-   * first call starts reading.
+   * Makes {@code p} the receiver of incoming bytes from now on (asyncio's {@code set_protocol});
+   * the first call starts reading.
    */
   void setProtocol(Protocol p);
 

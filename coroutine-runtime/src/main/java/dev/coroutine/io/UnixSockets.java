@@ -16,9 +16,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Unix domain sockets behind {@link Streams#openUnixConnection} and {@link
- * Streams#startUnixServer} (JDK 16+ {@link UnixDomainSocketAddress}): the same {@link
- * SocketTransport}, {@link StreamReader}/{@link StreamWriter} and {@link Server} as TCP.
+ * Unix domain sockets behind {@link Streams#openUnixConnection} and {@link Streams#startUnixServer}
+ * (JDK 16+ {@link UnixDomainSocketAddress}): the same {@link SocketTransport}, {@link
+ * StreamReader}/{@link StreamWriter} and {@link Server} as TCP.
  *
  * <p>The socket file, as in asyncio: a stale socket file at the path is removed before binding
  * (anything else there is refused), and the server removes its file when it closes, unless the path
@@ -42,7 +42,9 @@ final class UnixSockets {
     /** Removes the file if it is still the one the server made. */
     void remove() {
       try {
-        Object now = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        Object now =
+            Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                .fileKey();
         if (key == null || key.equals(now)) {
           Files.deleteIfExists(path);
         }
@@ -65,8 +67,7 @@ final class UnixSockets {
     try {
       ch.configureBlocking(false);
       if (ch.connect(UnixDomainSocketAddress.of(path))) {
-        result.setResult(
-            Streams.attach(new SocketTransport(loop, ch, false), limit, null, 0));
+        result.setResult(Streams.attach(new SocketTransport(loop, ch, false), limit, null, 0));
         return result;
       }
     } catch (IOException e) {
@@ -86,8 +87,7 @@ final class UnixSockets {
               return;
             }
             loop.removeWriter(ch);
-            result.setResult(
-            Streams.attach(new SocketTransport(loop, ch, false), limit, null, 0));
+            result.setResult(Streams.attach(new SocketTransport(loop, ch, false), limit, null, 0));
           } catch (IOException e) {
             loop.removeWriter(ch);
             IoFrames.closeQuietly(ch);
@@ -118,7 +118,9 @@ final class UnixSockets {
     }
     Object key = null;
     try {
-      key = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+      key =
+          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+              .fileKey();
     } catch (IOException e) {
       // unknown: removed on close whatever is there then
     }
@@ -138,7 +140,8 @@ final class UnixSockets {
     if (mode instanceof Integer && (((Integer) mode) & S_IFMT) == S_IFSOCK) {
       Files.deleteIfExists(path);
     } else {
-      throw new BindException("cannot listen at " + path + ": a file that is not a socket is there");
+      throw new BindException(
+          "cannot listen at " + path + ": a file that is not a socket is there");
     }
   }
 

@@ -12,39 +12,49 @@ import java.util.ArrayList;
  * and asyncio's flow control over them (high- and low-water marks, drain futures).
  *
  * <p>Invariant: the queued bytes are {@code buf[start, end)}. {@link #paused} turns true when more
- * than {@link #high} bytes are queued and false once at most {@link #low} are left, which
- * completes the {@link #drainers}. The owner registers its writer callback exactly while {@link
- * #isEmpty()} is false, and calls {@link #flush} from it.
+ * than {@link #high} bytes are queued and false once at most {@link #low} are left, which completes
+ * the {@link #drainers}. The owner registers its writer callback exactly while {@link #isEmpty()}
+ * is false, and calls {@link #flush} from it.
  */
 final class WriteQueue {
   private static final byte[] EMPTY = new byte[0];
+
   /**
    * The most bytes handed to one channel read or write. The JDK copies a heap buffer's whole
-   * remainder into a temporary direct buffer on every call, however little the channel takes: a
-   * 100 MB queue flushed 64 KiB at a time into a pipe copied 100 MB per call (quadratic; a 100 MB
+   * remainder into a temporary direct buffer on every call, however little the channel takes: a 100
+   * MB queue flushed 64 KiB at a time into a pipe copied 100 MB per call (quadratic; a 100 MB
    * subprocess echo took minutes). A pipe takes at most 64 KiB per call anyway; a socket gets
    * several slices per readiness event while it takes them whole.
    */
   static final int MAX_IO = 256 * 1024;
+
   /** A burst's buffer larger than this is dropped once flushed, not kept for the channel's life. */
   private static final int KEEP_MAX = 1 << 20;
 
   /** The loop the drain futures belong to. */
   private final EventLoop loop;
+
   /** Queued output. */
   private byte[] buf = EMPTY;
+
   /** A view of {@link #buf} for channel writes. */
   private ByteBuffer view = ByteBuffer.wrap(buf);
+
   /** Start of the queued output. */
   private int start;
+
   /** End of the queued output. */
   private int end;
+
   /** High-water mark. */
   private int high = 64 * 1024;
+
   /** Low-water mark. */
   private int low = 16 * 1024;
+
   /** Over {@link #high} and not yet back to {@link #low}: writers should drain. */
   private boolean paused;
+
   /** Futures of drains waiting for {@link #paused} to end, or null. */
   private ArrayList<Future<Void>> drainers;
 
@@ -136,8 +146,8 @@ final class WriteQueue {
   }
 
   /**
-   * Writes {@code b} from its position up to {@code to} in slices of at most {@link #MAX_IO},
-   * while the channel takes each slice whole: the number of bytes written.
+   * Writes {@code b} from its position up to {@code to} in slices of at most {@link #MAX_IO}, while
+   * the channel takes each slice whole: the number of bytes written.
    */
   private static int writeSlices(WritableByteChannel ch, ByteBuffer b, int to) throws IOException {
     int total = 0;
@@ -153,7 +163,9 @@ final class WriteQueue {
     return total;
   }
 
-  /** {@code b} with at most {@link #MAX_IO} bytes of room: a transport's read buffer (see there). */
+  /**
+   * {@code b} with at most {@link #MAX_IO} bytes of room: a transport's read buffer (see there).
+   */
   static ByteBuffer capped(ByteBuffer b) {
     if (b.remaining() > MAX_IO) {
       b.limit(b.position() + MAX_IO);

@@ -25,10 +25,13 @@ public final class Barrier {
 
   /** How many coroutines must wait before they are all released. */
   private final int parties;
+
   /** The current state. */
   private State state = State.FILLING;
+
   /** Coroutines inside {@link #await()} past the entry check. */
   private int count;
+
   /** Futures of coroutines waiting for the state to change; all woken on each change. */
   private ArrayList<Future<Void>> changeWaiters = new ArrayList<>();
 
@@ -140,8 +143,10 @@ public final class Barrier {
   private final class Wait extends Op<Integer> {
     /** 0: entering (blocked while draining or resetting); 1: inside, waiting to be released. */
     private int stage;
+
     /** The change this waiter waits for. */
     private Future<Void> change;
+
     /** Arrival index. */
     private int index;
 

@@ -16,6 +16,7 @@ import java.util.function.BooleanSupplier;
 public final class Condition {
   /** The underlying lock. */
   private final Lock lock;
+
   /** Futures of waiting coroutines, oldest first. */
   private final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
 
@@ -140,8 +141,10 @@ public final class Condition {
   private final class Wait extends Op<Void> {
     /** 0: start; 1: waiting for a signal; 2: re-acquiring the lock. */
     private int stage;
+
     /** This waiter's future. */
     private Future<Void> waiter;
+
     /** The most recent exception to throw once the lock is held again. */
     private Throwable error;
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 public final class Event {
   /** The flag. */
   private boolean flag;
+
   /** Futures of waiting coroutines; null until the first wait. */
   private ArrayList<Future<Void>> waiters;
 

@@ -16,14 +16,15 @@ import java.util.ArrayDeque;
  * // or: await(lock.withLock(criticalSection()));
  * }</pre>
  *
- * <p>Fair: waiters acquire in the order they started waiting, and a newcomer does not take the
- * lock ahead of them. Invariant: {@link #release()} wakes the first waiter whose future is not
- * done; the woken waiter takes the lock when it resumes, or, if it was cancelled meanwhile, wakes
- * the next one, so a cancellation never loses a wakeup.
+ * <p>Fair: waiters acquire in the order they started waiting, and a newcomer does not take the lock
+ * ahead of them. Invariant: {@link #release()} wakes the first waiter whose future is not done; the
+ * woken waiter takes the lock when it resumes, or, if it was cancelled meanwhile, wakes the next
+ * one, so a cancellation never loses a wakeup.
  */
 public final class Lock {
   /** True while some coroutine holds the lock. */
   private boolean locked;
+
   /** Futures of waiting acquirers, oldest first; null until the lock is first contended. */
   private ArrayDeque<Future<Void>> waiters;
 
@@ -71,7 +72,10 @@ public final class Lock {
 
   @Override
   public String toString() {
-    return "Lock[" + (locked ? "locked" : "unlocked") + (waiters == null || waiters.isEmpty() ? "" : " waiters=" + waiters.size()) + "]";
+    return "Lock["
+        + (locked ? "locked" : "unlocked")
+        + (waiters == null || waiters.isEmpty() ? "" : " waiters=" + waiters.size())
+        + "]";
   }
 
   private boolean noLiveWaiter() {

@@ -6,16 +6,17 @@ import dev.coroutine.Coroutine;
 
 /**
  * One operation of a primitive that may have to wait, written as a small state machine over the
- * public coroutine protocol: {@link #step} is called first with {@code (null, null)}, then with
- * the outcome (value or exception) of each awaitable it asked for with {@link #await}, until it
- * returns a result or throws. The op object keeps its own state between steps (a waiter future,
- * a stage number), so the frame needs only its first reference field, no array.
+ * public coroutine protocol: {@link #step} is called first with {@code (null, null)}, then with the
+ * outcome (value or exception) of each awaitable it asked for with {@link #await}, until it returns
+ * a result or throws. The op object keeps its own state between steps (a waiter future, a stage
+ * number), so the frame needs only its first reference field, no array.
  *
  * @param <T> the result type
  */
 abstract class Op<T> {
   /** Returned by {@link #step} (through {@link #await}) to ask for an await. */
   private static final Object AWAIT = new Object();
+
   /** What {@link #step} asked to await next. */
   private Awaitable<?> next;
 

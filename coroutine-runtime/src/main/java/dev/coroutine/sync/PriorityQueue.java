@@ -6,8 +6,8 @@ import java.util.Objects;
 /**
  * A {@link Queue} that hands out the smallest item first: asyncio's {@code PriorityQueue}. Items
  * are ordered by their natural order or by the comparator given; {@code null} items are refused.
- * Items that compare equal come out in no particular order (as with asyncio's heap); add a
- * sequence number to the item to make it FIFO.
+ * Items that compare equal come out in no particular order (as with asyncio's heap); add a sequence
+ * number to the item to make it FIFO.
  *
  * @param <T> the item type
  */

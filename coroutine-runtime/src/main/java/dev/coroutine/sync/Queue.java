@@ -12,9 +12,9 @@ import dev.coroutine.Task;
 import java.util.ArrayDeque;
 
 /**
- * A first-in first-out queue for coroutines: asyncio's {@code Queue}, with {@link #join()} /
- * {@link #taskDone()} and {@link #shutdown(boolean)} (Python 3.13). Not thread-safe. {@code null}
- * is a valid item (handy as an end-of-stream marker), except in a {@link PriorityQueue}.
+ * A first-in first-out queue for coroutines: asyncio's {@code Queue}, with {@link #join()} / {@link
+ * #taskDone()} and {@link #shutdown(boolean)} (Python 3.13). Not thread-safe. {@code null} is a
+ * valid item (handy as an end-of-stream marker), except in a {@link PriorityQueue}.
  *
  * <p>{@link #get()} takes an item at once if there is one, otherwise waits; {@link #put} adds at
  * once unless the queue is full ({@code maxsize > 0}), otherwise waits. As in asyncio, a woken
@@ -39,22 +39,31 @@ public class Queue<T> implements AsyncIterable<T> {
 
   /** The most items the queue holds; 0 or less for no limit. */
   private final int maxsize;
+
   /** The items; the subclass decides the order (FIFO, LIFO, priority). */
   private final java.util.Queue<Object> items;
+
   /** True if {@code null} items are stored as {@link #NULL}. */
   private final boolean maskNulls;
+
   /** Tasks waiting for an item, oldest first. */
   private final Line getters = new Line(false);
+
   /** Tasks waiting for a free slot, oldest first, each with its item. */
   private final Line putters = new Line(true);
+
   /** A get operation that was awaited and may be handed out again by {@link #get()}, or null. */
   private GetCall<T> idleGet;
+
   /** A put operation that was awaited and may be handed out again by {@link #put}, or null. */
   private PutCall<T> idlePut;
+
   /** Items put and not yet marked done with {@link #taskDone()}. */
   private int unfinished;
+
   /** Set while {@link #unfinished} is 0: what {@link #join()} waits for. */
   private final Event finished = new Event();
+
   /** {@link #shutdown(boolean)} was called. */
   private boolean shutdown;
 
@@ -251,9 +260,9 @@ public class Queue<T> implements AsyncIterable<T> {
   }
 
   /**
-   * Shuts the queue down: puts throw {@link QueueShutDownException}, and gets do too once the
-   * queue is empty; waiting putters and getters are woken to see it. With {@code immediate} the
-   * items left are dropped (and count as done for {@link #join()}), so getters fail at once.
+   * Shuts the queue down: puts throw {@link QueueShutDownException}, and gets do too once the queue
+   * is empty; waiting putters and getters are woken to see it. With {@code immediate} the items
+   * left are dropped (and count as done for {@link #join()}), so getters fail at once.
    *
    * @param immediate true to drop the items left as well
    */
@@ -298,13 +307,14 @@ public class Queue<T> implements AsyncIterable<T> {
   // ---- waiting gets and puts --------------------------------------------------------------
 
   /**
-   * One line of waiting tasks (the getters or the putters), where they park: see {@link
-   * Parking}. A woken task re-checks the queue when it runs ({@link #resume}), and goes back to
-   * the end of the line if another task took what it was woken for, as in asyncio.
+   * One line of waiting tasks (the getters or the putters), where they park: see {@link Parking}. A
+   * woken task re-checks the queue when it runs ({@link #resume}), and goes back to the end of the
+   * line if another task took what it was woken for, as in asyncio.
    */
   private final class Line extends Parking {
     /** The waiting tasks, with their items for putters. */
     final WaitLine line = new WaitLine();
+
     /** True for the putters' line. */
     private final boolean puts;
 
@@ -380,8 +390,8 @@ public class Queue<T> implements AsyncIterable<T> {
   }
 
   /**
-   * A get not awaited yet: takes an item at once if there is one, otherwise parks the caller's
-   * task in {@link #getters}. Handed out again by {@link #get()} once awaited.
+   * A get not awaited yet: takes an item at once if there is one, otherwise parks the caller's task
+   * in {@link #getters}. Handed out again by {@link #get()} once awaited.
    */
   private static final class GetCall<T> extends LazyCoroutine<T> {
     /** The queue to get from. */
@@ -423,6 +433,7 @@ public class Queue<T> implements AsyncIterable<T> {
   private static final class PutCall<T> extends LazyCoroutine<Void> {
     /** The queue to put into. */
     private final Queue<T> queue;
+
     /** The item to put; null once awaited (the line keeps it while the put waits). */
     T item;
 

@@ -1,6 +1,8 @@
 package dev.coroutine.sync;
 
-/** Thrown by {@link Queue#putNowait(Object)} when the queue is full: asyncio's {@code QueueFull}. */
+/**
+ * Thrown by {@link Queue#putNowait(Object)} when the queue is full: asyncio's {@code QueueFull}.
+ */
 public class QueueFullException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -1,6 +1,9 @@
 package dev.coroutine.sync;
 
-/** Thrown by putting into a queue that was shut down, or getting from one that was shut down and is empty: asyncio's {@code QueueShutDown}. */
+/**
+ * Thrown by putting into a queue that was shut down, or getting from one that was shut down and is
+ * empty: asyncio's {@code QueueShutDown}.
+ */
 public class QueueShutDownException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 

@@ -11,13 +11,14 @@ import java.util.ArrayDeque;
  * A counter of permits for coroutines: asyncio's {@code Semaphore}. {@link #acquire()} takes a
  * permit, waiting while there is none; {@link #release()} returns one. Not thread-safe.
  *
- * <p>Fair: while coroutines wait, a newcomer waits behind them even if a permit is free. A
- * waiter woken (its permit reserved for it) and then cancelled gives the permit back and wakes
- * the next waiter, so no wakeup is lost.
+ * <p>Fair: while coroutines wait, a newcomer waits behind them even if a permit is free. A waiter
+ * woken (its permit reserved for it) and then cancelled gives the permit back and wakes the next
+ * waiter, so no wakeup is lost.
  */
 public class Semaphore {
   /** Free permits, not counting those reserved for woken waiters. */
   private int value;
+
   /** Futures of waiting acquirers, oldest first; null until first contended. */
   private ArrayDeque<Future<Void>> waiters;
 
@@ -62,8 +63,8 @@ public class Semaphore {
   }
 
   /**
-   * Takes a permit when awaited (as asyncio's, calling it does nothing): at once if one is free
-   * and nobody waits, otherwise waiting in line.
+   * Takes a permit when awaited (as asyncio's, calling it does nothing): at once if one is free and
+   * nobody waits, otherwise waiting in line.
    *
    * @return a coroutine that takes a permit when awaited
    */

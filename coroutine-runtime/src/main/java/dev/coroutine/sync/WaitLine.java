@@ -3,22 +3,26 @@ package dev.coroutine.sync;
 import dev.coroutine.Task;
 
 /**
- * The tasks waiting in one line of a primitive (a queue's getters or putters), oldest first,
- * each with a datum (a put's item). A ring of (task, datum) pairs: adding and taking the oldest
- * allocate nothing once the ring has grown.
+ * The tasks waiting in one line of a primitive (a queue's getters or putters), oldest first, each
+ * with a datum (a put's item). A ring of (task, datum) pairs: adding and taking the oldest allocate
+ * nothing once the ring has grown.
  *
- * <p>Invariant: the first {@link #woken} entries are the tasks woken and not yet run (woken in
- * line order), the others wait; a task appears at most once.
+ * <p>Invariant: the first {@link #woken} entries are the tasks woken and not yet run (woken in line
+ * order), the others wait; a task appears at most once.
  */
 final class WaitLine {
   /** Pairs (task, datum) from {@link #head}, {@link #count} of them, wrapping around. */
   private Object[] ring = new Object[8];
+
   /** Index of the first pair's task. */
   private int head;
+
   /** Pairs in the line. */
   private int count;
+
   /** The first this many pairs were woken. */
   private int woken;
+
   /** The datum of the pair {@link #remove} took out last. */
   Object lastDatum;
 
@@ -60,8 +64,8 @@ final class WaitLine {
   }
 
   /**
-   * Takes {@code t} out of the line if it waits and was not woken: true if it did; false (the
-   * line unchanged) if {@code t} was woken or is not in the line.
+   * Takes {@code t} out of the line if it waits and was not woken: true if it did; false (the line
+   * unchanged) if {@code t} was woken or is not in the line.
    */
   boolean removeIfWaiting(Task<?> t) {
     int k = indexOf(t);

@@ -11,14 +11,14 @@
  * {@code get}, {@code put}, {@code join}) return a {@link dev.coroutine.Coroutine} to await, and,
  * as asyncio's coroutine objects, do nothing until it is awaited (or wrapped in a task): {@code
  * lock.acquire()} alone takes no lock. When the operation can complete at once (an uncontended
- * lock, a non-full queue) it does so at the await without suspending, allocating at most the
- * small object that holds its arguments ({@link dev.coroutine.LazyCoroutine}); otherwise it
- * waits in a frame of its own. Methods that would clash with {@link java.lang.Object}'s take the
- * names of {@link java.util.concurrent}: {@code await()} for asyncio's {@code wait()}, {@code
- * signal}/{@code signalAll} for {@code notify}/{@code notify_all}.
+ * lock, a non-full queue) it does so at the await without suspending, allocating at most the small
+ * object that holds its arguments ({@link dev.coroutine.LazyCoroutine}); otherwise it waits in a
+ * frame of its own. Methods that would clash with {@link java.lang.Object}'s take the names of
+ * {@link java.util.concurrent}: {@code await()} for asyncio's {@code wait()}, {@code signal}/{@code
+ * signalAll} for {@code notify}/{@code notify_all}.
  *
  * <p>They are written by hand against the public coroutine protocol ({@link
- * dev.coroutine.AsyncFrame}), as generated code is, and use no runtime internals
- * (their one hook is the public {@link dev.coroutine.LazyCoroutine}).
+ * dev.coroutine.AsyncFrame}), as generated code is, and use no runtime internals (their one hook is
+ * the public {@link dev.coroutine.LazyCoroutine}).
  */
 package dev.coroutine.sync;

@@ -151,7 +151,8 @@ class ContextMapTest {
       }
       assertThat(contents(m)).isEqualTo(new HashMap<>(expected));
       for (Key k : keys) {
-        assertThat(m.get(k)).isEqualTo(expected.containsKey(k) ? expected.get(k) : ContextMap.MISSING);
+        assertThat(m.get(k))
+            .isEqualTo(expected.containsKey(k) ? expected.get(k) : ContextMap.MISSING);
       }
       for (int i = 0; i < versions.size(); i++) {
         assertThat(contents(versions.get(i))).isEqualTo(new HashMap<>(snapshots.get(i)));

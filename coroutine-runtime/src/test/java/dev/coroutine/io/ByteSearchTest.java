@@ -15,11 +15,13 @@ class ByteSearchTest {
       byte[] a = new byte[rnd.nextInt(70)];
       int alphabet = 1 + rnd.nextInt(4); // few values: matches at every position, often
       for (int i = 0; i < a.length; i++) {
-        a[i] = (byte) (rnd.nextBoolean() ? rnd.nextInt(alphabet) - 1 : 0x80 + rnd.nextInt(alphabet));
+        a[i] =
+            (byte) (rnd.nextBoolean() ? rnd.nextInt(alphabet) - 1 : 0x80 + rnd.nextInt(alphabet));
       }
       int from = a.length == 0 ? 0 : rnd.nextInt(a.length + 1);
       int to = from + rnd.nextInt(a.length - from + 1);
-      byte b = (byte) (rnd.nextBoolean() ? rnd.nextInt(alphabet) - 1 : 0x80 + rnd.nextInt(alphabet));
+      byte b =
+          (byte) (rnd.nextBoolean() ? rnd.nextInt(alphabet) - 1 : 0x80 + rnd.nextInt(alphabet));
       int expected = -1;
       for (int i = from; i < to; i++) {
         if (a[i] == b) {

@@ -16,11 +16,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The path each child end gets names exactly that pipe, also while other threads churn descriptors. */
+/**
+ * The path each child end gets names exactly that pipe, also while other threads churn descriptors.
+ */
 @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ChildPipesTest {
 
-  /** Sends a unique message through the child path of each link and receives it on our end (or back). */
+  /**
+   * Sends a unique message through the child path of each link and receives it on our end (or
+   * back).
+   */
   static void assertRoundTrips(List<ChildPipes.Link> links, String tag) throws IOException {
     for (int i = 0; i < links.size(); i++) {
       ChildPipes.Link l = links.get(i);
@@ -42,7 +47,8 @@ class ChildPipesTest {
           }
         }
       }
-      assertThat(new String(got.array(), StandardCharsets.UTF_8)).isEqualTo(new String(msg, StandardCharsets.UTF_8));
+      assertThat(new String(got.array(), StandardCharsets.UTF_8))
+          .isEqualTo(new String(msg, StandardCharsets.UTF_8));
     }
   }
 
@@ -53,7 +59,10 @@ class ChildPipesTest {
     assertThat(links).hasSize(3);
     try {
       assertThat(links).extracting(ChildPipes.Link::childWrites).containsExactly(false, true, true);
-      assertThat(links).extracting(ChildPipes.Link::childPath).allMatch(p -> p.startsWith("/proc/self/fd/")).doesNotHaveDuplicates();
+      assertThat(links)
+          .extracting(ChildPipes.Link::childPath)
+          .allMatch(p -> p.startsWith("/proc/self/fd/"))
+          .doesNotHaveDuplicates();
       assertRoundTrips(links, "single");
       for (ChildPipes.Link l : links) {
         assertThat(l.pipe().source().isBlocking()).isTrue(); // handed back in a known state
@@ -71,17 +80,19 @@ class ChildPipesTest {
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     List<Thread> churn = new ArrayList<>();
     for (int t = 0; t < 2; t++) {
-      Thread th = new Thread(() -> {
-        try {
-          while (!stop.get()) {
-            Pipe p = Pipe.open(); // new pipe descriptors, reusing numbers just freed
-            p.sink().close();
-            p.source().close();
-          }
-        } catch (Throwable e) {
-          errors.add(e);
-        }
-      });
+      Thread th =
+          new Thread(
+              () -> {
+                try {
+                  while (!stop.get()) {
+                    Pipe p = Pipe.open(); // new pipe descriptors, reusing numbers just freed
+                    p.sink().close();
+                    p.source().close();
+                  }
+                } catch (Throwable e) {
+                  errors.add(e);
+                }
+              });
       th.setDaemon(true);
       th.start();
       churn.add(th);

@@ -77,14 +77,17 @@ class DatagramTest extends TestBase {
       DatagramPacket p = new DatagramPacket(new byte[100], 100);
       peer.setSoTimeout(10_000);
       peer.receive(p);
-      assertThat(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8)).isEqualTo("hello jdk");
+      assertThat(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8))
+          .isEqualTo("hello jdk");
     }
     e.close();
   }
 
   @Test
   void receiverFallsBehind_queueHoldsCapacity_restAreDroppedAndCounted() throws Exception {
-    DatagramEndpoint e = await(Datagrams.createEndpoint(DatagramOptions.defaults().local(HOST, 0).receiveCapacity(4)));
+    DatagramEndpoint e =
+        await(
+            Datagrams.createEndpoint(DatagramOptions.defaults().local(HOST, 0).receiveCapacity(4)));
     DatagramEndpoint sender = await(Datagrams.bind(HOST, 0));
     for (int i = 0; i < 10; i++) {
       sender.sendTo(bytes("d" + i), e.localAddress());
@@ -119,7 +122,8 @@ class DatagramTest extends TestBase {
   }
 
   @Test
-  void connectedEndpoint_peerNotListening_reportsPortUnreachableAtReceive_andGoesOn() throws Exception {
+  void connectedEndpoint_peerNotListening_reportsPortUnreachableAtReceive_andGoesOn()
+      throws Exception {
     DatagramEndpoint gone = await(Datagrams.bind(HOST, 0));
     int port = gone.localAddress().getPort();
     gone.close();
@@ -139,7 +143,8 @@ class DatagramTest extends TestBase {
     e.close();
     assertThat(loop.runUntilComplete(t)).isNull();
     assertThat(await(e.receive())).isNull();
-    assertThatThrownBy(() -> e.sendTo(bytes("x"), new InetSocketAddress(HOST, 9))).isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(() -> e.sendTo(bytes("x"), new InetSocketAddress(HOST, 9)))
+        .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
@@ -159,14 +164,16 @@ class DatagramTest extends TestBase {
 
   @Test
   void allowBroadcast_setsSoBroadcast_andABroadcastSendIsAccepted() throws Exception {
-    DatagramEndpoint e = await(Datagrams.createEndpoint(DatagramOptions.defaults().allowBroadcast(true)));
+    DatagramEndpoint e =
+        await(Datagrams.createEndpoint(DatagramOptions.defaults().allowBroadcast(true)));
     assertThat(e.channel().getOption(StandardSocketOptions.SO_BROADCAST)).isTrue();
     DatagramEndpoint plain = await(Datagrams.createEndpoint(DatagramOptions.defaults()));
     assertThat(plain.channel().getOption(StandardSocketOptions.SO_BROADCAST)).isFalse();
     e.sendTo(bytes("to all"), new InetSocketAddress("255.255.255.255", e.localAddress().getPort()));
     await(Coroutines.sleep(10));
     // without SO_BROADCAST the kernel refuses it (EACCES), reported at the next receive
-    plain.sendTo(bytes("to all"), new InetSocketAddress("255.255.255.255", plain.localAddress().getPort()));
+    plain.sendTo(
+        bytes("to all"), new InetSocketAddress("255.255.255.255", plain.localAddress().getPort()));
     assertThatThrownBy(() -> await(plain.receive())).isInstanceOf(IOException.class);
     e.close();
     plain.close();
@@ -175,25 +182,36 @@ class DatagramTest extends TestBase {
   @Test
   void misuse_isRefusedWithClearErrors() throws Exception {
     DatagramEndpoint e = await(Datagrams.bind(HOST, 0));
-    assertThatThrownBy(() -> e.send(bytes("x"))).isInstanceOf(IllegalStateException.class).hasMessageContaining("sendTo");
-    assertThatThrownBy(() -> e.sendTo(new byte[65_508], e.localAddress())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("65507");
+    assertThatThrownBy(() -> e.send(bytes("x")))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("sendTo");
+    assertThatThrownBy(() -> e.sendTo(new byte[65_508], e.localAddress()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("65507");
     DatagramEndpoint c = await(Datagrams.connect(HOST, e.localAddress().getPort()));
-    assertThatThrownBy(() -> c.sendTo(bytes("x"), new InetSocketAddress(HOST, 9))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("connected");
-    assertThatThrownBy(() -> DatagramOptions.defaults().receiveCapacity(0)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> c.sendTo(bytes("x"), new InetSocketAddress(HOST, 9)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("connected");
+    assertThatThrownBy(() -> DatagramOptions.defaults().receiveCapacity(0))
+        .isInstanceOf(IllegalArgumentException.class);
     e.close();
     c.close();
   }
 
   @Test
   void manyDatagrams_sentFasterThanTheSocketTakes_allArriveInOrder() throws Exception {
-    DatagramEndpoint e = await(Datagrams.createEndpoint(DatagramOptions.defaults().local(HOST, 0).receiveCapacity(100_000)));
+    DatagramEndpoint e =
+        await(
+            Datagrams.createEndpoint(
+                DatagramOptions.defaults().local(HOST, 0).receiveCapacity(100_000)));
     DatagramEndpoint s = await(Datagrams.connect(HOST, e.localAddress().getPort()));
     int n = 2000;
     for (int i = 0; i < n; i++) {
       s.send(bytes("m" + i));
       if (i % 100 == 99) {
         await(s.drain());
-        await(Coroutines.sleep(1)); // let the receiver read: loopback drops what overflows its buffer
+        await(
+            Coroutines.sleep(1)); // let the receiver read: loopback drops what overflows its buffer
       }
     }
     runUntilRead(e, n);

@@ -17,10 +17,10 @@ import java.util.stream.Stream;
 
 /**
  * The child process of {@link FdExhaustionStressTest}, started under a low {@code ulimit -n}: an
- * echo server whose process then holds every free file descriptor, so accept() fails with
- * EMFILE. Protocol on stdout: {@code PORT <port>}, then, after {@code free} on stdin (the held
- * descriptors are closed on the loop), {@code EXHAUSTED errors=<n> cpuMillis=<ms>
- * seconds=<s>}; after {@code stop}, {@code DONE errors=<n>}.
+ * echo server whose process then holds every free file descriptor, so accept() fails with EMFILE.
+ * Protocol on stdout: {@code PORT <port>}, then, after {@code free} on stdin (the held descriptors
+ * are closed on the loop), {@code EXHAUSTED errors=<n> cpuMillis=<ms> seconds=<s>}; after {@code
+ * stop}, {@code DONE errors=<n>}.
  */
 public final class FdExhaustionChild {
   private FdExhaustionChild() {}

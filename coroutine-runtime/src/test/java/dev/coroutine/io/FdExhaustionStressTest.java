@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A server out of file descriptors, for real: a child JVM under {@code ulimit -n 256} holds every
- * free descriptor, so accept() fails with EMFILE while clients wait in the backlog. The server
- * must back off (one report per second, not one per pass: before, 255,000 handler calls in 2 s
- * at 90% CPU) and serve the waiting clients once descriptors are freed.
+ * free descriptor, so accept() fails with EMFILE while clients wait in the backlog. The server must
+ * back off (one report per second, not one per pass: before, 255,000 handler calls in 2 s at 90%
+ * CPU) and serve the waiting clients once descriptors are freed.
  */
 class FdExhaustionStressTest {
   static final int CLIENTS = 10;
@@ -76,7 +76,9 @@ class FdExhaustionStressTest {
       BufferedReader out =
           new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
       PrintWriter control =
-          new PrintWriter(new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8), true);
+          new PrintWriter(
+              new java.io.OutputStreamWriter(child.getOutputStream(), StandardCharsets.UTF_8),
+              true);
       String first = out.readLine();
       assertThat(first).as("child's first line (exit %s)", exitOf(child)).startsWith("PORT ");
       int port = Integer.parseInt(first.split(" ")[1]);

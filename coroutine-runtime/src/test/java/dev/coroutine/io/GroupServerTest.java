@@ -9,8 +9,8 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.ConnectException;
-import java.net.SocketException;
 import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -100,8 +100,11 @@ class GroupServerTest {
   @Test
   void start_portTaken_failsAndClosesWhatItBound() throws Exception {
     try (EventLoopGroup group = new EventLoopGroup(2, "taken");
-        java.net.ServerSocket taken = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName(HOST))) {
-      assertThat(GroupServer.start(group, recordingEcho(new CopyOnWriteArrayList<>()), HOST, taken.getLocalPort()))
+        java.net.ServerSocket taken =
+            new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName(HOST))) {
+      assertThat(
+              GroupServer.start(
+                  group, recordingEcho(new CopyOnWriteArrayList<>()), HOST, taken.getLocalPort()))
           .failsWithin(20, TimeUnit.SECONDS)
           .withThrowableOfType(java.util.concurrent.ExecutionException.class)
           .withCauseInstanceOf(java.net.BindException.class);

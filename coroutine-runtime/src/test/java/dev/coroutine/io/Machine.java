@@ -12,8 +12,10 @@ import dev.coroutine.Coroutine;
  */
 public abstract class Machine<T> {
   private static final Object AWAIT = new Object();
+
   /** What {@link #step} asked to await. */
   private Object next;
+
   /** The user's state number; 0 at the start. */
   protected int state;
 

@@ -20,10 +20,10 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hostile peers against a server on one loop: peers that reset the connection while the server
- * is writing to them, and idle or slow clients that hold connections while others are served.
- * Each asserts that every connection's handler ends (nothing lost or stuck), that the server
- * forgets every closed connection, and that retained heap comes back. Sizes scale with {@code
+ * Hostile peers against a server on one loop: peers that reset the connection while the server is
+ * writing to them, and idle or slow clients that hold connections while others are served. Each
+ * asserts that every connection's handler ends (nothing lost or stuck), that the server forgets
+ * every closed connection, and that retained heap comes back. Sizes scale with {@code
  * -Dcoroutine.stress.scale}.
  */
 class PeerFaultStressTest extends TestBase {
@@ -132,8 +132,7 @@ class PeerFaultStressTest extends TestBase {
   }
 
   @Test
-  void peersResettingMidWrite_everyHandlerEnds_serverForgetsThem_heapComesBack()
-      throws Exception {
+  void peersResettingMidWrite_everyHandlerEnds_serverForgetsThem_heapComesBack() throws Exception {
     int peers = Stress.scaled(40);
     Outcomes outcomes = new Outcomes();
     Server server = startServer(outcomes);
@@ -174,10 +173,11 @@ class PeerFaultStressTest extends TestBase {
       }
       awaitOnLoop(() -> outcomes.ended() == peers, "every handler ended");
       awaitOnLoop(() -> server.clientCount() == 0, "the server forgot every connection");
-      onLoop(() -> {
-        loop.stop();
-        return null;
-      });
+      onLoop(
+          () -> {
+            loop.stop();
+            return null;
+          });
       loopThread.join(30_000);
     }
     double secs = (System.nanoTime() - t0) / 1e9;
@@ -185,7 +185,11 @@ class PeerFaultStressTest extends TestBase {
     System.out.printf(
         "peer resets: %d peers reset mid-write in %.2f s: %d handlers saw the reset, %d failed"
             + " otherwise; retained heap %s before, %s after%n",
-        peers, secs, outcomes.floodsReset.get(), outcomes.failed.get(), Stress.mb(before),
+        peers,
+        secs,
+        outcomes.floodsReset.get(),
+        outcomes.failed.get(),
+        Stress.mb(before),
         Stress.mb(after));
     assertThat(outcomes.floodsReset.get()).isEqualTo(peers);
     assertThat(outcomes.failed.get()).isZero();
@@ -221,7 +225,8 @@ class PeerFaultStressTest extends TestBase {
         active.setSoTimeout(30_000);
         OutputStream o = active.getOutputStream();
         BufferedReader in =
-            new BufferedReader(new InputStreamReader(active.getInputStream(), StandardCharsets.UTF_8));
+            new BufferedReader(
+                new InputStreamReader(active.getInputStream(), StandardCharsets.UTF_8));
         for (int i = 0; i < roundTrips; i++) {
           o.write(("line " + i + "\n").getBytes(StandardCharsets.UTF_8));
           o.flush();
@@ -236,18 +241,25 @@ class PeerFaultStressTest extends TestBase {
       }
       awaitOnLoop(() -> outcomes.ended() == idle + slow + 1, "every handler ended");
       awaitOnLoop(() -> server.clientCount() == 0, "the server forgot every connection");
-      onLoop(() -> {
-        loop.stop();
-        return null;
-      });
+      onLoop(
+          () -> {
+            loop.stop();
+            return null;
+          });
       loopThread.join(30_000);
       long after = Stress.retainedHeap();
       System.out.printf(
           "idle/slow clients: %d idle + %d never-reading clients held while %d round trips were"
               + " served (%.2f s); all %d handlers ended (%d saw a reset); retained heap %s"
               + " before, %s after%n",
-          idle, slow, roundTrips, servedSecs, outcomes.ended(), outcomes.floodsReset.get(),
-          Stress.mb(before), Stress.mb(after));
+          idle,
+          slow,
+          roundTrips,
+          servedSecs,
+          outcomes.ended(),
+          outcomes.floodsReset.get(),
+          Stress.mb(before),
+          Stress.mb(after));
       assertThat(outcomes.failed.get()).isZero();
       assertThat(after - before).isLessThan(8L << 20);
     } finally {

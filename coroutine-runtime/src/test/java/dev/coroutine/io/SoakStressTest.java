@@ -13,10 +13,12 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Many connections exchanging many messages through one loop, nothing lost or reordered. Scaled by
- * {@code -Dcoroutine.io.soak.connections=1000 -Dcoroutine.io.soak.messages=1000}; the default
- * (200 x 200) keeps the suite fast.
+ * {@code -Dcoroutine.io.soak.connections=1000 -Dcoroutine.io.soak.messages=1000}; the default (200
+ * x 200) keeps the suite fast.
  */
-@Timeout(value = 300, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung loop must fail, not hang
+@Timeout(
+    value = 300,
+    threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung loop must fail, not hang
 class SoakStressTest extends TestBase {
   static final int CONNECTIONS = Integer.getInteger("coroutine.io.soak.connections", 200);
   static final int MESSAGES = Integer.getInteger("coroutine.io.soak.messages", 200);
@@ -90,20 +92,20 @@ class SoakStressTest extends TestBase {
       all.add(loop.createTask(client(s.port(), i, MESSAGES)));
     }
     loop.runUntilComplete(
-            loop.createTask(
-                new Machine<Void>() {
-                  @Override
-                  protected Object step(Object v, Throwable e) throws Throwable {
-                    if (e != null) {
-                      throw e;
-                    }
-                    if (state == 1) {
-                      return null;
-                    }
-                    state = 1;
-                    return await(Coroutines.gather(all.toArray(new Future<?>[0])));
-                  }
-                }.coroutine()));
+        loop.createTask(
+            new Machine<Void>() {
+              @Override
+              protected Object step(Object v, Throwable e) throws Throwable {
+                if (e != null) {
+                  throw e;
+                }
+                if (state == 1) {
+                  return null;
+                }
+                state = 1;
+                return await(Coroutines.gather(all.toArray(new Future<?>[0])));
+              }
+            }.coroutine()));
     long total = 0;
     for (Future<?> f : all) {
       total += (Integer) f.result();

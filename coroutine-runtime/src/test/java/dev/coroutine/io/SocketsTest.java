@@ -82,7 +82,8 @@ class SocketsTest extends TestBase {
     Task<SocketChannel> accepting = loop.createTask(Sockets.sockAccept(server));
     await(Sockets.sockConnect(client, address));
     SocketChannel peer = loop.runUntilComplete(accepting);
-    assertThatThrownBy(() -> await(Coroutines.waitFor(Sockets.sockRecv(peer, 10), Duration.ofMillis(30))))
+    assertThatThrownBy(
+            () -> await(Coroutines.waitFor(Sockets.sockRecv(peer, 10), Duration.ofMillis(30))))
         .isInstanceOf(TimeoutException.class);
     await(Sockets.sockSendall(client, "ok".getBytes()));
     assertThat(await(Sockets.sockRecv(peer, 10))).asString().isEqualTo("ok");
@@ -113,13 +114,15 @@ class SocketsTest extends TestBase {
           }
         });
     client.write(ByteBuffer.wrap("hel".getBytes()));
-    loop.callLater(0.02, () -> {
-      try {
-        client.write(ByteBuffer.wrap("lo".getBytes()));
-      } catch (Exception e) {
-        throw new RuntimeException(e);
-      }
-    });
+    loop.callLater(
+        0.02,
+        () -> {
+          try {
+            client.write(ByteBuffer.wrap("lo".getBytes()));
+          } catch (Exception e) {
+            throw new RuntimeException(e);
+          }
+        });
     assertThat(loop.runUntilComplete(got)).isEqualTo("hello");
     int after = calls.get();
     client.write(ByteBuffer.wrap("more".getBytes()));

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Streams on loopback: servers, clients, partial data, errors, flow control. */
-@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung loop must fail, not hang
+@Timeout(
+    value = 30,
+    threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a hung loop must fail, not hang
 class StreamsTest extends TestBase {
   static final String HOST = "127.0.0.1";
 
@@ -151,8 +153,7 @@ class StreamsTest extends TestBase {
     Connection c = connect(s.port());
     StreamWriter w = loop.runUntilComplete(serverSide);
     w.write("abc".getBytes(StandardCharsets.US_ASCII));
-    assertThat(new String(await(c.reader().read(100)), StandardCharsets.US_ASCII))
-        .isEqualTo("abc");
+    assertThat(new String(await(c.reader().read(100)), StandardCharsets.US_ASCII)).isEqualTo("abc");
     // readExactly(10) while the bytes come in three pieces
     Task<byte[]> exact = loop.createTask(c.reader().readExactly(10));
     loop.callLater(0.01, () -> w.write("0123".getBytes(StandardCharsets.US_ASCII)));
@@ -364,7 +365,8 @@ class StreamsTest extends TestBase {
 
   @Test
   void peerReset_clientSide_drainAndWaitClosedThrow() throws Exception {
-    java.net.ServerSocket ss = new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName(HOST));
+    java.net.ServerSocket ss =
+        new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName(HOST));
     Thread t =
         new Thread(
             () -> {
@@ -436,11 +438,13 @@ class StreamsTest extends TestBase {
     Connection c = connect(s.port());
     StreamWriter w = loop.runUntilComplete(serverSide);
     long t0 = System.nanoTime();
-    assertThatThrownBy(() -> await(Coroutines.waitFor(c.reader().readLine(), Duration.ofMillis(50))))
+    assertThatThrownBy(
+            () -> await(Coroutines.waitFor(c.reader().readLine(), Duration.ofMillis(50))))
         .isInstanceOf(TimeoutException.class);
     assertThat(System.nanoTime() - t0).isGreaterThanOrEqualTo(45_000_000L);
     w.write("half");
-    assertThatThrownBy(() -> await(Coroutines.waitFor(c.reader().readLine(), Duration.ofMillis(50))))
+    assertThatThrownBy(
+            () -> await(Coroutines.waitFor(c.reader().readLine(), Duration.ofMillis(50))))
         .isInstanceOf(TimeoutException.class);
     w.write(" and the rest\n");
     assertThat(await(Coroutines.waitFor(c.reader().readLine(), Duration.ofSeconds(5))))

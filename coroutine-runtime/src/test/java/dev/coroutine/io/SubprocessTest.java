@@ -36,7 +36,8 @@ class SubprocessTest extends TestBase {
         IoFrames.lazy(
             () -> {
               try {
-                return IoFrames.completed(loop, Subprocess.start(loop, List.of(argv), o, nativePipes));
+                return IoFrames.completed(
+                    loop, Subprocess.start(loop, List.of(argv), o, nativePipes));
               } catch (IOException e) {
                 return IoFrames.failed(loop, e);
               }
@@ -59,9 +60,15 @@ class SubprocessTest extends TestBase {
 
   @ParameterizedTest(name = "native pipes: {0}")
   @ValueSource(booleans = {true, false})
-  void exec_stdoutPiped_readsLinesThenEndOfFile_andTheExitCode(boolean nativePipes) throws Exception {
+  void exec_stdoutPiped_readsLinesThenEndOfFile_andTheExitCode(boolean nativePipes)
+      throws Exception {
     Subprocess p =
-        start(nativePipes, SubprocessOptions.defaults().stdout(Stdio.PIPE), "sh", "-c", "echo one; echo two; exit 3");
+        start(
+            nativePipes,
+            SubprocessOptions.defaults().stdout(Stdio.PIPE),
+            "sh",
+            "-c",
+            "echo one; echo two; exit 3");
     assertThat(p.stdin()).isNull();
     assertThat(p.stderr()).isNull();
     assertThat(await(p.stdout().readLine())).isEqualTo("one");
@@ -90,7 +97,8 @@ class SubprocessTest extends TestBase {
 
   @ParameterizedTest(name = "native pipes: {0}")
   @ValueSource(booleans = {true, false})
-  void communicate_tenMegabytesInto_tenOutOfEachPipe_withoutDeadlock(boolean nativePipes) throws Exception {
+  void communicate_tenMegabytesInto_tenOutOfEachPipe_withoutDeadlock(boolean nativePipes)
+      throws Exception {
     byte[] input = new byte[10 << 20];
     new Random(42).nextBytes(input);
     // tee writes everything to stdout and to stderr: 10 MB in, 20 MB out, far beyond the pipes'
@@ -127,7 +135,9 @@ class SubprocessTest extends TestBase {
         start(
             nativePipes,
             SubprocessOptions.defaults().stdout(Stdio.PIPE).stderr(Stdio.STDOUT),
-            "sh", "-c", "echo out; echo err >&2");
+            "sh",
+            "-c",
+            "echo out; echo err >&2");
     assertThat(p.stderr()).isNull();
     Subprocess.Output o = await(p.communicate());
     assertThat(text(o.stdout())).isEqualTo("out\nerr\n");
@@ -137,8 +147,15 @@ class SubprocessTest extends TestBase {
   @Test
   void stdinDevnull_readsEndOfFileAtOnce_outputDevnull_isDropped() throws Exception {
     Subprocess p =
-        await(Subprocesses.exec(SubprocessOptions.defaults().stdin(Stdio.DEVNULL).stdout(Stdio.PIPE).stderr(Stdio.DEVNULL),
-            "sh", "-c", "cat; echo done; echo lost >&2"));
+        await(
+            Subprocesses.exec(
+                SubprocessOptions.defaults()
+                    .stdin(Stdio.DEVNULL)
+                    .stdout(Stdio.PIPE)
+                    .stderr(Stdio.DEVNULL),
+                "sh",
+                "-c",
+                "cat; echo done; echo lost >&2"));
     Subprocess.Output o = await(p.communicate());
     assertThat(text(o.stdout())).isEqualTo("done\n");
     assertThat(o.exitCode()).isZero();
@@ -146,11 +163,14 @@ class SubprocessTest extends TestBase {
 
   @Test
   void shell_runsTheCommandLineWithSh_environmentAndDirectoryApplied() throws Exception {
-    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("subprocess-test").toRealPath();
+    java.nio.file.Path dir =
+        java.nio.file.Files.createTempDirectory("subprocess-test").toRealPath();
     try {
       Subprocess p =
-          await(Subprocesses.shell("echo $((40 + 2)) $GREETING; pwd; echo oops >&2; exit 5",
-              SubprocessOptions.pipes().environment("GREETING", "hello").directory(dir)));
+          await(
+              Subprocesses.shell(
+                  "echo $((40 + 2)) $GREETING; pwd; echo oops >&2; exit 5",
+                  SubprocessOptions.pipes().environment("GREETING", "hello").directory(dir)));
       Subprocess.Output o = await(p.communicate());
       assertThat(text(o.stdout())).isEqualTo("42 hello\n" + dir + "\n");
       assertThat(text(o.stderr())).isEqualTo("oops\n");
@@ -168,7 +188,9 @@ class SubprocessTest extends TestBase {
     } catch (IOException e) {
       throw new AssertionError("the call itself must not fail", e);
     }
-    assertThatThrownBy(() -> await(c)).isInstanceOf(IOException.class).hasMessageContaining("no-such-program-4711");
+    assertThatThrownBy(() -> await(c))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("no-such-program-4711");
   }
 
   @Test
@@ -182,8 +204,12 @@ class SubprocessTest extends TestBase {
   @Test
   void terminate_sendsSigterm_whichTheChildCanTrap() throws Exception {
     Subprocess p =
-        await(Subprocesses.exec(SubprocessOptions.defaults().stdout(Stdio.PIPE),
-            "sh", "-c", "trap 'echo term; exit 7' TERM; echo ready; while :; do sleep 0.05; done"));
+        await(
+            Subprocesses.exec(
+                SubprocessOptions.defaults().stdout(Stdio.PIPE),
+                "sh",
+                "-c",
+                "trap 'echo term; exit 7' TERM; echo ready; while :; do sleep 0.05; done"));
     assertThat(await(p.stdout().readLine())).isEqualTo("ready");
     p.terminate();
     assertThat(await(p.stdout().readLine())).isEqualTo("term");
@@ -193,8 +219,12 @@ class SubprocessTest extends TestBase {
   @Test
   void sendSignal_usr1AndHup_reachTheChild() throws Exception {
     Subprocess p =
-        await(Subprocesses.exec(SubprocessOptions.defaults().stdout(Stdio.PIPE),
-            "sh", "-c", "trap 'echo usr1' USR1; trap 'echo hup; exit 9' HUP; echo ready; while :; do sleep 0.05; done"));
+        await(
+            Subprocesses.exec(
+                SubprocessOptions.defaults().stdout(Stdio.PIPE),
+                "sh",
+                "-c",
+                "trap 'echo usr1' USR1; trap 'echo hup; exit 9' HUP; echo ready; while :; do sleep 0.05; done"));
     assertThat(await(p.stdout().readLine())).isEqualTo("ready");
     p.sendSignal("USR1");
     assertThat(await(p.stdout().readLine())).isEqualTo("usr1");
@@ -208,8 +238,11 @@ class SubprocessTest extends TestBase {
   void sendSignal_unknownName_isRefusedNamingIt() throws Exception {
     Subprocess p = await(Subprocesses.exec("sleep", "1000"));
     try {
-      assertThatThrownBy(() -> p.sendSignal("NOSUCHSIG")).isInstanceOf(IOException.class).hasMessageContaining("NOSUCHSIG");
-      assertThatThrownBy(() -> p.sendSignal("INT; rm")).isInstanceOf(IllegalArgumentException.class);
+      assertThatThrownBy(() -> p.sendSignal("NOSUCHSIG"))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("NOSUCHSIG");
+      assertThatThrownBy(() -> p.sendSignal("INT; rm"))
+          .isInstanceOf(IllegalArgumentException.class);
     } finally {
       p.kill();
       await(p.waitFor());
@@ -226,15 +259,21 @@ class SubprocessTest extends TestBase {
 
   @Test
   void communicate_inputWithoutPipedStdin_isRefused() throws Exception {
-    Subprocess p = await(Subprocesses.exec(SubprocessOptions.defaults().stdout(Stdio.PIPE), "true"));
-    assertThatThrownBy(() -> p.communicate(new byte[1])).isInstanceOf(IllegalStateException.class).hasMessageContaining("stdin");
+    Subprocess p =
+        await(Subprocesses.exec(SubprocessOptions.defaults().stdout(Stdio.PIPE), "true"));
+    assertThatThrownBy(() -> p.communicate(new byte[1]))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("stdin");
     assertThat(await(p.communicate()).exitCode()).isZero();
   }
 
   @Test
   void options_stdoutMergeOnlyForStderr() {
-    assertThatThrownBy(() -> SubprocessOptions.defaults().stdout(Stdio.STDOUT)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> SubprocessOptions.defaults().stdin(Stdio.STDOUT)).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Subprocesses.exec(SubprocessOptions.defaults())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SubprocessOptions.defaults().stdout(Stdio.STDOUT))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SubprocessOptions.defaults().stdin(Stdio.STDOUT))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Subprocesses.exec(SubprocessOptions.defaults()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

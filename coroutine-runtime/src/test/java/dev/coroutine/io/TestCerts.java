@@ -23,8 +23,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Certificates for the TLS tests, made at run time with the JDK's {@code keytool} (no private key
  * is committed): a test CA, a server certificate it signed for {@code localhost} and {@code
- * 127.0.0.1}, and one that expired days ago. Made once per JVM in a temporary directory removed
- * at exit; PEM copies are written for {@code openssl}.
+ * 127.0.0.1}, and one that expired days ago. Made once per JVM in a temporary directory removed at
+ * exit; PEM copies are written for {@code openssl}.
  */
 final class TestCerts {
   static final char[] PASSWORD = "changeit".toCharArray();
@@ -32,24 +32,43 @@ final class TestCerts {
 
   /** The directory holding every file. */
   final Path dir;
+
   /** The CA certificate, PEM. */
   final Path caPem;
+
   /** The server's chain (leaf, CA), PEM. */
   final Path serverChainPem;
+
   /** The server's private key, PKCS#8 PEM. */
   final Path serverKeyPem;
+
   /** The CA certificate. */
   final X509Certificate ca;
+
   /** The server's key and chain. */
   final KeyStore server;
+
   /** An expired server key and chain (signed by the same CA). */
   final KeyStore expired;
 
   private TestCerts(Path dir) throws Exception {
     this.dir = dir;
     keytool(
-        "-genkeypair", "-alias", "ca", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-        "CN=coroutine test CA", "-ext", "bc:c", "-validity", "3", "-keystore", "ca.p12");
+        "-genkeypair",
+        "-alias",
+        "ca",
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=coroutine test CA",
+        "-ext",
+        "bc:c",
+        "-validity",
+        "3",
+        "-keystore",
+        "ca.p12");
     KeyStore caStore = load(dir.resolve("ca.p12"));
     ca = (X509Certificate) caStore.getCertificate("ca");
     server = leaf("server", "3", null);
@@ -88,15 +107,36 @@ final class TestCerts {
   private KeyStore leaf(String alias, String days, String start) throws Exception {
     String store = alias + ".p12";
     keytool(
-        "-genkeypair", "-alias", alias, "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-        "CN=localhost", "-validity", days, "-keystore", store);
+        "-genkeypair",
+        "-alias",
+        alias,
+        "-keyalg",
+        "EC",
+        "-groupname",
+        "secp256r1",
+        "-dname",
+        "CN=localhost",
+        "-validity",
+        days,
+        "-keystore",
+        store);
     keytool("-certreq", "-alias", alias, "-keystore", store, "-file", alias + ".csr");
     List<String> gencert =
         new ArrayList<>(
             List.of(
-                "-gencert", "-alias", "ca", "-keystore", "ca.p12", "-infile", alias + ".csr",
-                "-outfile", alias + ".crt", "-ext", "SAN=dns:localhost,ip:127.0.0.1",
-                "-validity", days));
+                "-gencert",
+                "-alias",
+                "ca",
+                "-keystore",
+                "ca.p12",
+                "-infile",
+                alias + ".csr",
+                "-outfile",
+                alias + ".crt",
+                "-ext",
+                "SAN=dns:localhost,ip:127.0.0.1",
+                "-validity",
+                days));
     if (start != null) {
       gencert.add("-startdate");
       gencert.add(start);
@@ -106,8 +146,7 @@ final class TestCerts {
     PrivateKey key = (PrivateKey) ks.getKey(alias, PASSWORD);
     X509Certificate cert;
     try (InputStream in = Files.newInputStream(dir.resolve(alias + ".crt"))) {
-      cert =
-          (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+      cert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
     }
     KeyStore out = KeyStore.getInstance("PKCS12");
     out.load(null, null);
@@ -177,20 +216,25 @@ final class TestCerts {
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
     cmd.addAll(List.of(args));
     cmd.addAll(List.of("-storepass", "changeit", "-storetype", "PKCS12", "-noprompt"));
-    Process p =
-        new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+    Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
     byte[] out = p.getInputStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IOException(
-          "keytool " + String.join(" ", args) + " failed: "
+          "keytool "
+              + String.join(" ", args)
+              + " failed: "
               + new String(out, StandardCharsets.UTF_8));
     }
   }
 
   private static String pem(String type, byte[] der) {
-    return "-----BEGIN " + type + "-----\n"
+    return "-----BEGIN "
+        + type
+        + "-----\n"
         + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(der)
-        + "\n-----END " + type + "-----\n";
+        + "\n-----END "
+        + type
+        + "-----\n";
   }
 
   private static void delete(Path dir) {

@@ -29,11 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Our TLS streams against peers we did not write: the JDK's blocking {@code SSLSocket} (on a
- * thread of its own) and {@code openssl s_server} / {@code s_client} (Debian's openssl package;
- * those tests are skipped, saying why, where no {@code openssl} is on the PATH). Each peer also
- * updates its keys mid-stream (TLS 1.3 KeyUpdate) or renegotiates (TLS 1.2), and each side's
- * close_notify is checked to arrive.
+ * Our TLS streams against peers we did not write: the JDK's blocking {@code SSLSocket} (on a thread
+ * of its own) and {@code openssl s_server} / {@code s_client} (Debian's openssl package; those
+ * tests are skipped, saying why, where no {@code openssl} is on the PATH). Each peer also updates
+ * its keys mid-stream (TLS 1.3 KeyUpdate) or renegotiates (TLS 1.2), and each side's close_notify
+ * is checked to arrive.
  */
 @Timeout(value = 90, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class TlsPeersTest extends TestBase {
@@ -102,9 +102,9 @@ class TlsPeersTest extends TestBase {
   // ---- the JDK's SSLSocket -----------------------------------------------------------------
 
   /**
-   * A blocking SSLSocket server on a thread: echoes lines; on "REKEY" it calls startHandshake()
-   * (a KeyUpdate in TLS 1.3, a renegotiation in TLS 1.2) before answering; at the end of the
-   * stream (our close_notify) it closes, sending its own.
+   * A blocking SSLSocket server on a thread: echoes lines; on "REKEY" it calls startHandshake() (a
+   * KeyUpdate in TLS 1.3, a renegotiation in TLS 1.2) before answering; at the end of the stream
+   * (our close_notify) it closes, sending its own.
    */
   CompletableFuture<List<String>> jdkServer(SSLServerSocket ss) {
     return CompletableFuture.supplyAsync(
@@ -112,7 +112,8 @@ class TlsPeersTest extends TestBase {
           List<String> seen = new ArrayList<>();
           try (SSLSocket s = (SSLSocket) ss.accept()) {
             BufferedReader in =
-                new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                new BufferedReader(
+                    new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
             Writer out = new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
             String line;
             while ((line = in.readLine()) != null) {
@@ -163,8 +164,7 @@ class TlsPeersTest extends TestBase {
   }
 
   @Test
-  void ourClient_jdkSslServerSocket_tls12_renegotiationMidStream_andCloseNotify()
-      throws Exception {
+  void ourClient_jdkSslServerSocket_tls12_renegotiationMidStream_andCloseNotify() throws Exception {
     ourClient_againstJdkServer("TLSv1.2");
   }
 
@@ -285,9 +285,16 @@ class TlsPeersTest extends TestBase {
     try (Peer server =
         new Peer(
             List.of(
-                "openssl", "s_server", "-accept", HOST + ":" + port, "-naccept", "1",
-                "-cert", certs.serverChainPem.toString(),
-                "-key", certs.serverKeyPem.toString()))) {
+                "openssl",
+                "s_server",
+                "-accept",
+                HOST + ":" + port,
+                "-naccept",
+                "1",
+                "-cert",
+                certs.serverChainPem.toString(),
+                "-key",
+                certs.serverKeyPem.toString()))) {
       spinUntil(() -> server.printed("ACCEPT"), "s_server to listen: " + server.lines);
       Connection c = run(Streams.openConnection(HOST, port, certs.clientContext()));
       assertThat(c.writer().sslSession().getProtocol()).isEqualTo("TLSv1.3");
@@ -301,8 +308,7 @@ class TlsPeersTest extends TestBase {
       assertThat(run(c.reader().readLine())).isEqualTo("pong from openssl");
       c.writer().write("after the key update\n");
       run(c.writer().drain());
-      spinUntil(
-          () -> server.printed("after the key update"), "s_server to read with the new keys");
+      spinUntil(() -> server.printed("after the key update"), "s_server to read with the new keys");
       c.writer().close();
       run(c.writer().waitClosed()); // s_server answered our close_notify with its own
       assertThat(server.process.waitFor(30, TimeUnit.SECONDS)).isTrue(); // -naccept 1: it ended
@@ -316,9 +322,17 @@ class TlsPeersTest extends TestBase {
     try (Peer client =
         new Peer(
             List.of(
-                "openssl", "s_client", "-connect", HOST + ":" + s.port(),
-                "-CAfile", certs.caPem.toString(), "-verify_return_error",
-                "-verify_hostname", "localhost", "-servername", "localhost"))) {
+                "openssl",
+                "s_client",
+                "-connect",
+                HOST + ":" + s.port(),
+                "-CAfile",
+                certs.caPem.toString(),
+                "-verify_return_error",
+                "-verify_hostname",
+                "localhost",
+                "-servername",
+                "localhost"))) {
       client.send("hello from openssl");
       spinUntil(
           () -> client.lines.stream().filter(l -> l.equals("hello from openssl")).count() >= 1,
@@ -347,8 +361,14 @@ class TlsPeersTest extends TestBase {
     try (Peer client =
         new Peer(
             List.of(
-                "openssl", "s_client", "-connect", HOST + ":" + s.port(),
-                "-no-CAfile", "-no-CApath", "-no-CAstore", "-verify_return_error"))) {
+                "openssl",
+                "s_client",
+                "-connect",
+                HOST + ":" + s.port(),
+                "-no-CAfile",
+                "-no-CApath",
+                "-no-CAstore",
+                "-verify_return_error"))) {
       client.stdin.close();
       spinUntil(() -> !client.process.isAlive(), "s_client to give up");
       assertThat(client.process.exitValue()).isNotZero();

@@ -204,7 +204,8 @@ class TlsStreamsTest extends TestBase {
   void alpn_theServerPicksAProtocolTheClientOffered() throws Exception {
     Server s =
         tlsServer(
-            certs.serverContext(), TlsOptions.defaults().withApplicationProtocols("h2", "http/1.1"));
+            certs.serverContext(),
+            TlsOptions.defaults().withApplicationProtocols("h2", "http/1.1"));
     Connection c =
         connect(
             s.port(),

@@ -134,14 +134,18 @@ class UnixSocketsTest extends TestBase {
 
     Path regular = dir.resolve("notes.txt");
     Files.writeString(regular, "keep me");
-    assertThatThrownBy(() -> echoServer(regular)).isInstanceOf(BindException.class).hasMessageContaining(regular.toString());
+    assertThatThrownBy(() -> echoServer(regular))
+        .isInstanceOf(BindException.class)
+        .hasMessageContaining(regular.toString());
     assertThat(Files.readString(regular)).isEqualTo("keep me");
   }
 
   @Test
   void openUnixConnection_nothingListening_failsNamingThePath() {
     Path missing = dir.resolve("nobody.sock");
-    assertThatThrownBy(() -> await(Streams.openUnixConnection(missing))).isInstanceOf(IOException.class).hasMessageContaining(missing.toString());
+    assertThatThrownBy(() -> await(Streams.openUnixConnection(missing)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining(missing.toString());
   }
 
   @Test

@@ -12,7 +12,9 @@ import org.junit.jupiter.api.Test;
 /** The output queue shared by the socket and pipe transports. */
 class WriteQueueTest extends TestBase {
 
-  /** Takes at most {@code take} bytes per write, records what it was offered, keeps what it took. */
+  /**
+   * Takes at most {@code take} bytes per write, records what it was offered, keeps what it took.
+   */
   static final class Channel implements WritableByteChannel {
     final int take;
     final List<Integer> offered = new ArrayList<>();
@@ -42,7 +44,8 @@ class WriteQueueTest extends TestBase {
   }
 
   @Test
-  void bigWrite_isOfferedToTheChannelInBoundedSlices_notItsWholeRemainderEachTime() throws Exception {
+  void bigWrite_isOfferedToTheChannelInBoundedSlices_notItsWholeRemainderEachTime()
+      throws Exception {
     // the JDK copies all it is offered into a direct buffer: offering a 10 MB remainder per 64 KiB
     // taken made a large subprocess echo quadratic (100 MB took minutes)
     WriteQueue q = new WriteQueue(loop);
@@ -51,7 +54,8 @@ class WriteQueueTest extends TestBase {
     for (int i = 0; i < data.length; i++) {
       data[i] = (byte) (i * 31);
     }
-    assertThat(q.write(pipe, data, 0, data.length)).isTrue(); // queued: the caller registers a writer
+    assertThat(q.write(pipe, data, 0, data.length))
+        .isTrue(); // queued: the caller registers a writer
     while (!q.flush(pipe)) {
       // each flush is one writable event
     }
@@ -64,8 +68,10 @@ class WriteQueueTest extends TestBase {
     WriteQueue q = new WriteQueue(loop);
     Channel socket = new Channel(Integer.MAX_VALUE);
     byte[] data = new byte[3 * WriteQueue.MAX_IO + 5];
-    assertThat(q.write(socket, data, 0, data.length)).isFalse(); // all taken at once, nothing queued
-    assertThat(socket.offered).containsExactly(WriteQueue.MAX_IO, WriteQueue.MAX_IO, WriteQueue.MAX_IO, 5);
+    assertThat(q.write(socket, data, 0, data.length))
+        .isFalse(); // all taken at once, nothing queued
+    assertThat(socket.offered)
+        .containsExactly(WriteQueue.MAX_IO, WriteQueue.MAX_IO, WriteQueue.MAX_IO, 5);
     assertThat(q.isEmpty()).isTrue();
   }
 

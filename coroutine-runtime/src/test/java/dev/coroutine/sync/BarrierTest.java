@@ -23,13 +23,17 @@ class BarrierTest extends TestBase {
     List<Coroutine<Object>> parties = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       int n = i;
-      parties.add(Co.seq(v -> Co.await(sleep(n * 3)), v -> {
-        log.add("arrive");
-        return Co.await(b.await());
-      }, v -> {
-        log.add("leave");
-        return v;
-      }));
+      parties.add(
+          Co.seq(
+              v -> Co.await(sleep(n * 3)),
+              v -> {
+                log.add("arrive");
+                return Co.await(b.await());
+              },
+              v -> {
+                log.add("leave");
+                return v;
+              }));
     }
     Object r = runSteps(v -> Co.await(Coroutines.gather(parties)));
     assertThat(log).containsExactly("arrive", "arrive", "arrive", "leave", "leave", "leave");
@@ -43,11 +47,18 @@ class BarrierTest extends TestBase {
   @Test
   void abort_breaksCurrentAndFutureWaiters() throws Exception {
     Barrier b = new Barrier(2);
-    Object r = runSteps(v -> Co.await(Coroutines.gatherReturnExceptions(b.await(),
-        Co.seq(x -> Co.await(sleep(1)), x -> {
-          b.abort();
-          return "aborted";
-        }))));
+    Object r =
+        runSteps(
+            v ->
+                Co.await(
+                    Coroutines.gatherReturnExceptions(
+                        b.await(),
+                        Co.seq(
+                            x -> Co.await(sleep(1)),
+                            x -> {
+                              b.abort();
+                              return "aborted";
+                            }))));
     assertThat(((List<?>) r).get(0)).isInstanceOf(BrokenBarrierException.class);
     assertThat(b.isBroken()).isTrue();
     Object later = run(Co.steps(v -> Co.await(b.await())).onError(e -> e).build());
@@ -57,11 +68,18 @@ class BarrierTest extends TestBase {
   @Test
   void reset_breaksWaiters_thenBarrierIsUsableAgain() throws Exception {
     Barrier b = new Barrier(2);
-    Object r = runSteps(v -> Co.await(Coroutines.gatherReturnExceptions(b.await(),
-        Co.seq(x -> Co.await(sleep(1)), x -> {
-          b.reset();
-          return null;
-        }))));
+    Object r =
+        runSteps(
+            v ->
+                Co.await(
+                    Coroutines.gatherReturnExceptions(
+                        b.await(),
+                        Co.seq(
+                            x -> Co.await(sleep(1)),
+                            x -> {
+                              b.reset();
+                              return null;
+                            }))));
     assertThat(((List<?>) r).get(0)).isInstanceOf(BrokenBarrierException.class);
     assertThat(b.isBroken()).isFalse();
     Object again = runSteps(v -> Co.await(Coroutines.gather(b.await(), b.await())));
@@ -71,17 +89,23 @@ class BarrierTest extends TestBase {
   @Test
   void cancelledWaiter_leaves_othersStillNeedFullCount() throws Exception {
     Barrier b = new Barrier(2);
-    Object r = runSteps(v -> {
-      var first = Coroutines.createTask(b.await());
-      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
-        assertThat(b.waiting()).isEqualTo(1);
-        first.cancel();
-        return Co.await(sleep(1));
-      }, x -> {
-        assertThat(b.waiting()).isZero();
-        return Co.await(Coroutines.gather(b.await(), b.await()));
-      }));
-    });
+    Object r =
+        runSteps(
+            v -> {
+              var first = Coroutines.createTask(b.await());
+              return Co.await(
+                  Co.seq(
+                      x -> Co.await(sleep(1)),
+                      x -> {
+                        assertThat(b.waiting()).isEqualTo(1);
+                        first.cancel();
+                        return Co.await(sleep(1));
+                      },
+                      x -> {
+                        assertThat(b.waiting()).isZero();
+                        return Co.await(Coroutines.gather(b.await(), b.await()));
+                      }));
+            });
     assertThat((List<Object>) r).containsExactly(0, 1);
   }
 }

@@ -18,35 +18,43 @@ import org.junit.jupiter.api.Test;
 class ConditionTest extends TestBase {
 
   static Coroutine<Object> waiter(Condition c, List<String> log, String name) {
-    return Co.seq(v -> Co.await(c.acquire()), v -> Co.await(c.await()), v -> {
-      assertThat(c.isLocked()).isTrue();
-      log.add(name);
-      c.release();
-      return null;
-    });
+    return Co.seq(
+        v -> Co.await(c.acquire()),
+        v -> Co.await(c.await()),
+        v -> {
+          assertThat(c.isLocked()).isTrue();
+          log.add(name);
+          c.release();
+          return null;
+        });
   }
 
   @Test
   void signal_wakesOneAtATime_inOrder_signalAllTheRest() {
     Condition c = new Condition();
     List<String> log = new ArrayList<>();
-    runSteps(v -> {
-      for (String n : List.of("a", "b", "c")) {
-        Coroutines.createTask(waiter(c, log, n));
-      }
-      return Co.await(sleep(1));
-    }, v -> Co.await(c.acquire()), v -> {
-      c.signal();
-      c.release();
-      return Co.await(sleep(1));
-    }, v -> {
-      assertThat(log).containsExactly("a");
-      return Co.await(c.acquire());
-    }, v -> {
-      c.signalAll();
-      c.release();
-      return Co.await(sleep(1));
-    });
+    runSteps(
+        v -> {
+          for (String n : List.of("a", "b", "c")) {
+            Coroutines.createTask(waiter(c, log, n));
+          }
+          return Co.await(sleep(1));
+        },
+        v -> Co.await(c.acquire()),
+        v -> {
+          c.signal();
+          c.release();
+          return Co.await(sleep(1));
+        },
+        v -> {
+          assertThat(log).containsExactly("a");
+          return Co.await(c.acquire());
+        },
+        v -> {
+          c.signalAll();
+          c.release();
+          return Co.await(sleep(1));
+        });
     assertThat(log).containsExactly("a", "b", "c");
   }
 
@@ -55,21 +63,33 @@ class ConditionTest extends TestBase {
     Condition c = new Condition();
     int[] value = {0};
     Task<?>[] t = new Task<?>[1];
-    runSteps(v -> {
-      t[0] = Coroutines.createTask(c.withLock(c.awaitUntil(() -> value[0] >= 2)));
-      return Co.await(sleep(1));
-    }, v -> Co.await(c.withLock(Co.seq(x -> {
-      value[0] = 1;
-      c.signalAll();
-      return null;
-    }))), v -> Co.await(sleep(1)), v -> {
-      assertThat(t[0].isDone()).isFalse();
-      return Co.await(c.withLock(Co.seq(x -> {
-        value[0] = 2;
-        c.signalAll();
-        return null;
-      })));
-    }, v -> Co.await(t[0]));
+    runSteps(
+        v -> {
+          t[0] = Coroutines.createTask(c.withLock(c.awaitUntil(() -> value[0] >= 2)));
+          return Co.await(sleep(1));
+        },
+        v ->
+            Co.await(
+                c.withLock(
+                    Co.seq(
+                        x -> {
+                          value[0] = 1;
+                          c.signalAll();
+                          return null;
+                        }))),
+        v -> Co.await(sleep(1)),
+        v -> {
+          assertThat(t[0].isDone()).isFalse();
+          return Co.await(
+              c.withLock(
+                  Co.seq(
+                      x -> {
+                        value[0] = 2;
+                        c.signalAll();
+                        return null;
+                      })));
+        },
+        v -> Co.await(t[0]));
     assertThat(t[0].isDone()).isTrue();
   }
 
@@ -78,23 +98,31 @@ class ConditionTest extends TestBase {
     Condition c = new Condition();
     boolean[] heldWhenCancelled = {false};
     Task<Object>[] t = new Task[1];
-    runSteps(v -> {
-      t[0] = Coroutines.createTask(Co.steps(x -> Co.await(c.acquire()), x -> Co.await(c.await()))
-          .onError(e -> {
-            heldWhenCancelled[0] = e instanceof CancellationException && c.isLocked();
-            c.release();
-            throw e;
-          })
-          .build());
-      return Co.await(sleep(1));
-    }, v -> Co.await(c.acquire()), v -> {
-      t[0].cancel(); // while we hold the lock: the waiter must wait for it before throwing
-      return Co.await(sleep(1));
-    }, v -> {
-      assertThat(t[0].isDone()).isFalse();
-      c.release();
-      return Co.await(sleep(1));
-    });
+    runSteps(
+        v -> {
+          t[0] =
+              Coroutines.createTask(
+                  Co.steps(x -> Co.await(c.acquire()), x -> Co.await(c.await()))
+                      .onError(
+                          e -> {
+                            heldWhenCancelled[0] =
+                                e instanceof CancellationException && c.isLocked();
+                            c.release();
+                            throw e;
+                          })
+                      .build());
+          return Co.await(sleep(1));
+        },
+        v -> Co.await(c.acquire()),
+        v -> {
+          t[0].cancel(); // while we hold the lock: the waiter must wait for it before throwing
+          return Co.await(sleep(1));
+        },
+        v -> {
+          assertThat(t[0].isDone()).isFalse();
+          c.release();
+          return Co.await(sleep(1));
+        });
     assertThat(t[0].isCancelled()).isTrue();
     assertThat(heldWhenCancelled[0]).isTrue();
     assertThat(c.isLocked()).isFalse();

@@ -18,21 +18,29 @@ class EventTest extends TestBase {
   @Test
   void set_wakesAllWaiters_inOrder() {
     Event e = new Event();
-    runSteps(v -> {
-      Coroutines.createTask(Co.seq(x -> Co.await(e.await()), x -> {
-        expect(2);
-        return null;
-      }));
-      Coroutines.createTask(Co.seq(x -> Co.await(e.await()), x -> {
-        expect(3);
-        return null;
-      }));
-      return Co.await(sleep(1));
-    }, v -> {
-      expect(1);
-      e.set();
-      return Co.await(sleep(1));
-    });
+    runSteps(
+        v -> {
+          Coroutines.createTask(
+              Co.seq(
+                  x -> Co.await(e.await()),
+                  x -> {
+                    expect(2);
+                    return null;
+                  }));
+          Coroutines.createTask(
+              Co.seq(
+                  x -> Co.await(e.await()),
+                  x -> {
+                    expect(3);
+                    return null;
+                  }));
+          return Co.await(sleep(1));
+        },
+        v -> {
+          expect(1);
+          e.set();
+          return Co.await(sleep(1));
+        });
     finish(4);
   }
 
@@ -44,14 +52,19 @@ class EventTest extends TestBase {
     e.clear();
     assertThat(e.isSet()).isFalse();
     List<String> log = new ArrayList<>();
-    runSteps(v -> {
-      Task<Object> waiter = Coroutines.createTask(Co.seq(x -> Co.await(early), x -> log.add("woken")));
-      return Co.await(Co.seq(x -> Co.await(sleep(0)), x -> {
-        log.add("still waiting: " + !waiter.isDone());
-        e.set();
-        return Co.await(waiter);
-      }));
-    });
+    runSteps(
+        v -> {
+          Task<Object> waiter =
+              Coroutines.createTask(Co.seq(x -> Co.await(early), x -> log.add("woken")));
+          return Co.await(
+              Co.seq(
+                  x -> Co.await(sleep(0)),
+                  x -> {
+                    log.add("still waiting: " + !waiter.isDone());
+                    e.set();
+                    return Co.await(waiter);
+                  }));
+        });
     assertThat(log).containsExactly("still waiting: true", "woken");
     assertThat((Object) run(Co.awaiting(e.await()))).isNull(); // set: finishes at the await
   }
@@ -59,15 +72,21 @@ class EventTest extends TestBase {
   @Test
   void cancelledWaiter_isRemoved_othersStillWoken() {
     Event e = new Event();
-    Object r = runSteps(v -> {
-      Task<Object> cancelled = Coroutines.createTask(Co.seq(x -> Co.await(e.await())));
-      Task<Object> other = Coroutines.createTask(Co.seq(x -> Co.await(e.await()), x -> "woken"));
-      return Co.await(Co.seq(x -> Co.await(sleep(0)), x -> {
-        cancelled.cancel();
-        e.set();
-        return Co.await(other);
-      }));
-    });
+    Object r =
+        runSteps(
+            v -> {
+              Task<Object> cancelled = Coroutines.createTask(Co.seq(x -> Co.await(e.await())));
+              Task<Object> other =
+                  Coroutines.createTask(Co.seq(x -> Co.await(e.await()), x -> "woken"));
+              return Co.await(
+                  Co.seq(
+                      x -> Co.await(sleep(0)),
+                      x -> {
+                        cancelled.cancel();
+                        e.set();
+                        return Co.await(other);
+                      }));
+            });
     assertThat(r).isEqualTo("woken");
   }
 }

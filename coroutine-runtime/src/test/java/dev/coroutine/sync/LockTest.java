@@ -19,14 +19,17 @@ class LockTest extends TestBase {
 
   /** Acquires, logs, holds the lock across a suspension, releases. */
   static Coroutine<Object> critical(Lock lock, List<String> log, String name) {
-    return Co.seq(v -> Co.await(lock.acquire()), v -> {
-      log.add(name + " in");
-      return Co.await(sleep(1));
-    }, v -> {
-      log.add(name + " out");
-      lock.release();
-      return null;
-    });
+    return Co.seq(
+        v -> Co.await(lock.acquire()),
+        v -> {
+          log.add(name + " in");
+          return Co.await(sleep(1));
+        },
+        v -> {
+          log.add(name + " out");
+          lock.release();
+          return null;
+        });
   }
 
   @Test
@@ -48,8 +51,11 @@ class LockTest extends TestBase {
   void contenders_getLockInFifoOrder_neverOverlapping() {
     Lock lock = new Lock();
     List<String> log = new ArrayList<>();
-    runSteps(v -> Co.await(Coroutines.gather(critical(lock, log, "a"), critical(lock, log, "b"),
-        critical(lock, log, "c"))));
+    runSteps(
+        v ->
+            Co.await(
+                Coroutines.gather(
+                    critical(lock, log, "a"), critical(lock, log, "b"), critical(lock, log, "c"))));
     assertThat(log).containsExactly("a in", "a out", "b in", "b out", "c in", "c out");
   }
 
@@ -57,14 +63,17 @@ class LockTest extends TestBase {
   void newcomer_doesNotBargeAheadOfWokenWaiter() {
     Lock lock = new Lock();
     List<String> log = new ArrayList<>();
-    runSteps(v -> Co.await(lock.acquire()), v -> {
-      Coroutines.createTask(critical(lock, log, "waiter"));
-      return Co.await(sleep(0)); // the waiter queues
-    }, v -> {
-      lock.release(); // wakes the waiter, which has not run yet
-      assertThat(lock.acquire()).isNotSameAs(Coroutines.done()); // a newcomer must queue
-      return Co.await(sleep(5));
-    });
+    runSteps(
+        v -> Co.await(lock.acquire()),
+        v -> {
+          Coroutines.createTask(critical(lock, log, "waiter"));
+          return Co.await(sleep(0)); // the waiter queues
+        },
+        v -> {
+          lock.release(); // wakes the waiter, which has not run yet
+          assertThat(lock.acquire()).isNotSameAs(Coroutines.done()); // a newcomer must queue
+          return Co.await(sleep(5));
+        });
     assertThat(log).startsWith("waiter in");
   }
 
@@ -72,16 +81,20 @@ class LockTest extends TestBase {
   void cancelledWaiter_afterWakeup_passesLockToNext() {
     Lock lock = new Lock();
     List<String> log = new ArrayList<>();
-    runSteps(v -> Co.await(lock.acquire()), v -> {
-      Task<Object> first = Coroutines.createTask(critical(lock, log, "first"));
-      Task<Object> second = Coroutines.createTask(critical(lock, log, "second"));
-      return Co.await(Coroutines.done(List.of(first, second)));
-    }, v -> Co.await(Co.seq(x -> Co.await(sleep(0)), x -> v)), v -> {
-      List<?> tasks = (List<?>) v;
-      lock.release(); // first is woken...
-      ((Task<?>) tasks.get(0)).cancel(); // ...and cancelled before it runs
-      return Co.await((Task<?>) tasks.get(1)); // second gets the lock and finishes
-    });
+    runSteps(
+        v -> Co.await(lock.acquire()),
+        v -> {
+          Task<Object> first = Coroutines.createTask(critical(lock, log, "first"));
+          Task<Object> second = Coroutines.createTask(critical(lock, log, "second"));
+          return Co.await(Coroutines.done(List.of(first, second)));
+        },
+        v -> Co.await(Co.seq(x -> Co.await(sleep(0)), x -> v)),
+        v -> {
+          List<?> tasks = (List<?>) v;
+          lock.release(); // first is woken...
+          ((Task<?>) tasks.get(0)).cancel(); // ...and cancelled before it runs
+          return Co.await((Task<?>) tasks.get(1)); // second gets the lock and finishes
+        });
     assertThat(log).containsExactly("second in", "second out");
     assertThat(lock.isLocked()).isFalse();
   }
@@ -90,22 +103,38 @@ class LockTest extends TestBase {
   void withLock_releasesOnFailure() {
     Lock lock = new Lock();
     IllegalStateException boom = new IllegalStateException();
-    assertThatThrownBy(() -> run(lock.withLock(Co.seq(v -> Co.await(sleep(1)), v -> {
-      throw boom;
-    })))).isSameAs(boom);
+    assertThatThrownBy(
+            () ->
+                run(
+                    lock.withLock(
+                        Co.seq(
+                            v -> Co.await(sleep(1)),
+                            v -> {
+                              throw boom;
+                            }))))
+        .isSameAs(boom);
     assertThat(lock.isLocked()).isFalse();
   }
 
   @Test
   void cancelledWhileWaiting_doesNotTakeLock() {
     Lock lock = new Lock();
-    assertThatThrownBy(() -> runSteps(v -> Co.await(lock.acquire()), v -> {
-      Task<Object> waiter = Coroutines.createTask(Co.seq(x -> Co.await(lock.acquire())));
-      return Co.await(Co.seq(x -> Co.await(sleep(0)), x -> {
-        waiter.cancel();
-        return Co.await(waiter);
-      }));
-    })).isInstanceOf(CancellationException.class);
+    assertThatThrownBy(
+            () ->
+                runSteps(
+                    v -> Co.await(lock.acquire()),
+                    v -> {
+                      Task<Object> waiter =
+                          Coroutines.createTask(Co.seq(x -> Co.await(lock.acquire())));
+                      return Co.await(
+                          Co.seq(
+                              x -> Co.await(sleep(0)),
+                              x -> {
+                                waiter.cancel();
+                                return Co.await(waiter);
+                              }));
+                    }))
+        .isInstanceOf(CancellationException.class);
     assertThat(lock.isLocked()).isTrue(); // still ours only
     lock.release();
     run(Co.awaiting(lock.acquire()));

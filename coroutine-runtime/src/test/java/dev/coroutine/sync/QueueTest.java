@@ -19,24 +19,30 @@ class QueueTest extends TestBase {
 
   /** Gets items until null, logging them and marking each done. */
   static Coroutine<Object> consumer(Queue<String> q, List<String> log) {
-    return Co.seq(v -> Co.await(q.get()), v -> {
-      q.taskDone();
-      if (v == null) {
-        return null;
-      }
-      log.add((String) v);
-      return Co.await(consumer(q, log));
-    });
+    return Co.seq(
+        v -> Co.await(q.get()),
+        v -> {
+          q.taskDone();
+          if (v == null) {
+            return null;
+          }
+          log.add((String) v);
+          return Co.await(consumer(q, log));
+        });
   }
 
   @Test
   void fifo_producerConsumer_withBoundedQueue_andJoin() {
     Queue<String> q = new Queue<>(1);
     List<String> log = new ArrayList<>();
-    runSteps(v -> {
-      Coroutines.createTask(consumer(q, log));
-      return Co.await(q.put("a"));
-    }, v -> Co.await(q.put("b")), v -> Co.await(q.put("c")), v -> Co.await(q.put(null)),
+    runSteps(
+        v -> {
+          Coroutines.createTask(consumer(q, log));
+          return Co.await(q.put("a"));
+        },
+        v -> Co.await(q.put("b")),
+        v -> Co.await(q.put("c")),
+        v -> Co.await(q.put(null)),
         v -> Co.await(q.join()));
     assertThat(log).containsExactly("a", "b", "c");
     assertThat(q.isEmpty()).isTrue();
@@ -78,7 +84,8 @@ class QueueTest extends TestBase {
     if (from == to) {
       return Coroutines.done(null);
     }
-    return Co.seq(v -> Co.await(q.put(name + ":" + from)), v -> Co.await(producer(q, name, from + 1, to)));
+    return Co.seq(
+        v -> Co.await(q.put(name + ":" + from)), v -> Co.await(producer(q, name, from + 1, to)));
   }
 
   @Test
@@ -135,8 +142,10 @@ class QueueTest extends TestBase {
       prio.putNowait(i);
       reversed.putNowait(i);
     }
-    assertThat(List.of(lifo.getNowait(), lifo.getNowait(), lifo.getNowait())).containsExactly(1, 3, 2);
-    assertThat(List.of(prio.getNowait(), prio.getNowait(), prio.getNowait())).containsExactly(1, 2, 3);
+    assertThat(List.of(lifo.getNowait(), lifo.getNowait(), lifo.getNowait()))
+        .containsExactly(1, 3, 2);
+    assertThat(List.of(prio.getNowait(), prio.getNowait(), prio.getNowait()))
+        .containsExactly(1, 2, 3);
     assertThat(reversed.getNowait()).isEqualTo(3);
     assertThatThrownBy(() -> prio.putNowait(null)).isInstanceOf(NullPointerException.class);
   }
@@ -145,16 +154,18 @@ class QueueTest extends TestBase {
   void getters_servedInOrder() {
     Queue<String> q = new Queue<>();
     List<String> log = new ArrayList<>();
-    runSteps(v -> {
-      for (String n : List.of("g1", "g2")) {
-        Coroutines.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add(n + "=" + x)));
-      }
-      return Co.await(sleep(1));
-    }, v -> {
-      q.putNowait("x");
-      q.putNowait("y");
-      return Co.await(sleep(1));
-    });
+    runSteps(
+        v -> {
+          for (String n : List.of("g1", "g2")) {
+            Coroutines.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add(n + "=" + x)));
+          }
+          return Co.await(sleep(1));
+        },
+        v -> {
+          q.putNowait("x");
+          q.putNowait("y");
+          return Co.await(sleep(1));
+        });
     assertThat(log).containsExactly("g1=x", "g2=y");
   }
 
@@ -162,15 +173,20 @@ class QueueTest extends TestBase {
   void wokenGetterCancelled_passesItemToNextGetter() {
     Queue<String> q = new Queue<>();
     List<String> log = new ArrayList<>();
-    runSteps(v -> {
-      Task<Object> first = Coroutines.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("first")));
-      Coroutines.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("second " + x)));
-      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
-        q.putNowait("item"); // wakes first
-        first.cancel(); // before it runs
-        return Co.await(sleep(1));
-      }));
-    });
+    runSteps(
+        v -> {
+          Task<Object> first =
+              Coroutines.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("first")));
+          Coroutines.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("second " + x)));
+          return Co.await(
+              Co.seq(
+                  x -> Co.await(sleep(1)),
+                  x -> {
+                    q.putNowait("item"); // wakes first
+                    first.cancel(); // before it runs
+                    return Co.await(sleep(1));
+                  }));
+        });
     assertThat(log).containsExactly("second item");
   }
 
@@ -178,15 +194,19 @@ class QueueTest extends TestBase {
   void wokenPutterCancelled_passesSlotToNextPutter() {
     Queue<String> q = new Queue<>(1);
     q.putNowait("full");
-    runSteps(v -> {
-      Task<Object> first = Coroutines.createTask(Co.seq(x -> Co.await(q.put("first"))));
-      Coroutines.createTask(Co.seq(x -> Co.await(q.put("second"))));
-      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
-        q.getNowait(); // frees the slot, wakes first
-        first.cancel();
-        return Co.await(sleep(1));
-      }));
-    });
+    runSteps(
+        v -> {
+          Task<Object> first = Coroutines.createTask(Co.seq(x -> Co.await(q.put("first"))));
+          Coroutines.createTask(Co.seq(x -> Co.await(q.put("second"))));
+          return Co.await(
+              Co.seq(
+                  x -> Co.await(sleep(1)),
+                  x -> {
+                    q.getNowait(); // frees the slot, wakes first
+                    first.cancel();
+                    return Co.await(sleep(1));
+                  }));
+        });
     assertThat(q.getNowait()).isEqualTo("second");
   }
 
@@ -204,13 +224,21 @@ class QueueTest extends TestBase {
   @Test
   void shutdown_wakesWaitingGetter_withShutDown() {
     Queue<String> q = new Queue<>();
-    Object r = run(Co.seq(v -> {
-      Task<Object> getter = Coroutines.createTask(Co.steps(x -> Co.await(q.get())).onError(e -> e).build());
-      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
-        q.shutdown(false);
-        return Co.await(getter);
-      }));
-    }));
+    Object r =
+        run(
+            Co.seq(
+                v -> {
+                  Task<Object> getter =
+                      Coroutines.createTask(
+                          Co.steps(x -> Co.await(q.get())).onError(e -> e).build());
+                  return Co.await(
+                      Co.seq(
+                          x -> Co.await(sleep(1)),
+                          x -> {
+                            q.shutdown(false);
+                            return Co.await(getter);
+                          }));
+                }));
     assertThat(r).isInstanceOf(QueueShutDownException.class);
   }
 
@@ -219,13 +247,19 @@ class QueueTest extends TestBase {
     Queue<String> q = new Queue<>();
     q.putNowait("a");
     q.putNowait("b");
-    Object r = runSteps(v -> {
-      Task<Object> joiner = Coroutines.createTask(Co.seq(x -> Co.await(q.join()), x -> "joined"));
-      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
-        q.shutdown(true);
-        return Co.await(joiner);
-      }));
-    });
+    Object r =
+        runSteps(
+            v -> {
+              Task<Object> joiner =
+                  Coroutines.createTask(Co.seq(x -> Co.await(q.join()), x -> "joined"));
+              return Co.await(
+                  Co.seq(
+                      x -> Co.await(sleep(1)),
+                      x -> {
+                        q.shutdown(true);
+                        return Co.await(joiner);
+                      }));
+            });
     assertThat(r).isEqualTo("joined");
     assertThat(q.size()).isZero();
   }
@@ -249,13 +283,15 @@ class QueueTest extends TestBase {
     Queue<String> q = new Queue<>();
     Task<Object> first = loop.createTask(Co.awaiting(q.get()));
     Task<Object> second = loop.createTask(Co.awaiting(q.get()));
-    loop.callLater(0.001, () -> {
-      assertThat(q.toString()).contains("getters=2");
-      first.cancel("go away");
-      assertThat(q.toString()).contains("getters=1");
-      first.uncancel(); // withdrawn too late: the wait was already cancelled, as a sleep's
-      q.putNowait("x");
-    });
+    loop.callLater(
+        0.001,
+        () -> {
+          assertThat(q.toString()).contains("getters=2");
+          first.cancel("go away");
+          assertThat(q.toString()).contains("getters=1");
+          first.uncancel(); // withdrawn too late: the wait was already cancelled, as a sleep's
+          q.putNowait("x");
+        });
     assertThat(loop.runUntilComplete(second)).isEqualTo("x");
     assertThat(first.isCancelled()).isTrue();
     assertThatThrownBy(first::result).hasMessage("go away");
@@ -268,14 +304,18 @@ class QueueTest extends TestBase {
     List<String> log = new ArrayList<>();
     loop.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("A=" + x)));
     loop.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("B=" + x)));
-    loop.callLater(0.001, () -> {
-      q.putNowait("x"); // wakes A...
-      assertThat(q.getNowait()).isEqualTo("x"); // ...which finds nothing and queues behind B
-      loop.callLater(0.001, () -> {
-        q.putNowait("y");
-        q.putNowait("z");
-      });
-    });
+    loop.callLater(
+        0.001,
+        () -> {
+          q.putNowait("x"); // wakes A...
+          assertThat(q.getNowait()).isEqualTo("x"); // ...which finds nothing and queues behind B
+          loop.callLater(
+              0.001,
+              () -> {
+                q.putNowait("y");
+                q.putNowait("z");
+              });
+        });
     loop.runUntilComplete(Co.seq(x -> Co.await(sleep(20))));
     assertThat(log).containsExactly("B=y", "A=z");
   }

@@ -23,13 +23,17 @@ class SemaphoreTest extends TestBase {
     int[] most = {0};
     List<Coroutine<Object>> workers = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      workers.add(s.withPermit(Co.seq(v -> {
-        most[0] = Math.max(most[0], ++inside[0]);
-        return Co.await(sleep(2));
-      }, v -> {
-        inside[0]--;
-        return null;
-      })));
+      workers.add(
+          s.withPermit(
+              Co.seq(
+                  v -> {
+                    most[0] = Math.max(most[0], ++inside[0]);
+                    return Co.await(sleep(2));
+                  },
+                  v -> {
+                    inside[0]--;
+                    return null;
+                  })));
     }
     runSteps(v -> Co.await(Coroutines.gather(workers)));
     assertThat(most[0]).isEqualTo(2);
@@ -40,17 +44,19 @@ class SemaphoreTest extends TestBase {
   void waiters_servedFifo_newcomerQueuesBehind() {
     Semaphore s = new Semaphore(0);
     List<String> log = new ArrayList<>();
-    runSteps(v -> {
-      for (String n : List.of("a", "b")) {
-        Coroutines.createTask(Co.seq(x -> Co.await(s.acquire()), x -> log.add(n)));
-      }
-      return Co.await(sleep(1));
-    }, v -> {
-      s.release();
-      assertThat(s.isLocked()).isTrue(); // b still waits: a newcomer would queue
-      s.release();
-      return Co.await(sleep(1));
-    });
+    runSteps(
+        v -> {
+          for (String n : List.of("a", "b")) {
+            Coroutines.createTask(Co.seq(x -> Co.await(s.acquire()), x -> log.add(n)));
+          }
+          return Co.await(sleep(1));
+        },
+        v -> {
+          s.release();
+          assertThat(s.isLocked()).isTrue(); // b still waits: a newcomer would queue
+          s.release();
+          return Co.await(sleep(1));
+        });
     assertThat(log).containsExactly("a", "b");
   }
 
@@ -58,15 +64,20 @@ class SemaphoreTest extends TestBase {
   void wokenWaiterCancelled_givesPermitToNext() {
     Semaphore s = new Semaphore(0);
     List<String> log = new ArrayList<>();
-    runSteps(v -> {
-      Task<Object> a = Coroutines.createTask(Co.seq(x -> Co.await(s.acquire()), x -> log.add("a")));
-      Coroutines.createTask(Co.seq(x -> Co.await(s.acquire()), x -> log.add("b")));
-      return Co.await(Co.seq(x -> Co.await(sleep(1)), x -> {
-        s.release(); // reserved for a
-        a.cancel(); // a gives it back and wakes b
-        return Co.await(sleep(1));
-      }));
-    });
+    runSteps(
+        v -> {
+          Task<Object> a =
+              Coroutines.createTask(Co.seq(x -> Co.await(s.acquire()), x -> log.add("a")));
+          Coroutines.createTask(Co.seq(x -> Co.await(s.acquire()), x -> log.add("b")));
+          return Co.await(
+              Co.seq(
+                  x -> Co.await(sleep(1)),
+                  x -> {
+                    s.release(); // reserved for a
+                    a.cancel(); // a gives it back and wakes b
+                    return Co.await(sleep(1));
+                  }));
+        });
     assertThat(log).containsExactly("b");
     assertThat(s.availablePermits()).isZero();
   }

@@ -110,9 +110,11 @@ public final class AsyncTestEngine implements TestEngine {
     try {
       checkSignature(m, "@AsyncTest", true);
       List<Method> before =
-          AnnotationSupport.findAnnotatedMethods(cls, BeforeEach.class, HierarchyTraversalMode.TOP_DOWN);
+          AnnotationSupport.findAnnotatedMethods(
+              cls, BeforeEach.class, HierarchyTraversalMode.TOP_DOWN);
       List<Method> after =
-          AnnotationSupport.findAnnotatedMethods(cls, AfterEach.class, HierarchyTraversalMode.BOTTOM_UP);
+          AnnotationSupport.findAnnotatedMethods(
+              cls, AfterEach.class, HierarchyTraversalMode.BOTTOM_UP);
       for (Method x : before) {
         checkSignature(x, "@BeforeEach", false);
       }
@@ -144,7 +146,8 @@ public final class AsyncTestEngine implements TestEngine {
   /** Calls {@code m} on {@code instance}: its exception is thrown unchanged (not wrapped). */
   private static TestRun.Step step(Method m, Object instance) {
     return () -> {
-      Object r = ReflectionSupport.invokeMethod(m, Modifier.isStatic(m.getModifiers()) ? null : instance);
+      Object r =
+          ReflectionSupport.invokeMethod(m, Modifier.isStatic(m.getModifiers()) ? null : instance);
       if (r == null && Coroutine.class.isAssignableFrom(m.getReturnType())) {
         throw new IllegalStateException(where(m) + " returned null instead of a Coroutine");
       }
@@ -188,7 +191,9 @@ public final class AsyncTestEngine implements TestEngine {
         .orElse(fallback);
   }
 
-  /** A class the engine looks into: concrete, static if nested, with an {@code @AsyncTest} method. */
+  /**
+   * A class the engine looks into: concrete, static if nested, with an {@code @AsyncTest} method.
+   */
   static boolean isTestClass(Class<?> c) {
     int mod = c.getModifiers();
     return !Modifier.isAbstract(mod)
@@ -200,7 +205,8 @@ public final class AsyncTestEngine implements TestEngine {
   }
 
   private static List<Method> testMethods(Class<?> c) {
-    return AnnotationSupport.findAnnotatedMethods(c, AsyncTest.class, HierarchyTraversalMode.TOP_DOWN);
+    return AnnotationSupport.findAnnotatedMethods(
+        c, AsyncTest.class, HierarchyTraversalMode.TOP_DOWN);
   }
 
   /** Turns class, method and unique-id selectors into descriptors. */
@@ -249,7 +255,8 @@ public final class AsyncTestEngine implements TestEngine {
       if (segments.size() < 2 || !segments.get(0).getValue().equals(ENGINE_ID)) {
         return Resolution.unresolved();
       }
-      Optional<Class<?>> c = ReflectionSupport.tryToLoadClass(segments.get(1).getValue()).toOptional();
+      Optional<Class<?>> c =
+          ReflectionSupport.tryToLoadClass(segments.get(1).getValue()).toOptional();
       if (c.isEmpty()) {
         return Resolution.unresolved();
       }
@@ -295,6 +302,7 @@ public final class AsyncTestEngine implements TestEngine {
   static final class MethodDescriptor extends AbstractTestDescriptor {
     /** The class it runs in (the selected one: the method may be inherited). */
     final Class<?> testClass;
+
     /** The test method. */
     final Method method;
 

@@ -19,15 +19,15 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>What a test of the kit guarantees: the coroutine runs as a task on a fresh event loop of its
- * own (virtual clock), on a thread of its own; the test fails with the coroutine's
- * exception, unchanged; it also fails
+ * own (virtual clock), on a thread of its own; the test fails with the coroutine's exception,
+ * unchanged; it also fails
  *
  * <ul>
  *   <li>when it runs longer than its real-time limit (default {@value #DEFAULT_TIMEOUT_SECONDS} s,
  *       {@code -Dcoroutine.test.timeout=<seconds>}): the failure carries a dump of the loop's
  *       tasks, with the await each is suspended at, and the test does not hang;
- *   <li>when a task it created is still pending at the end (started with {@link #backgroundTask}
- *       it is cancelled instead);
+ *   <li>when a task it created is still pending at the end (started with {@link #backgroundTask} it
+ *       is cancelled instead);
  *   <li>when the loop reported an error: a task or future whose exception nobody retrieved, a
  *       callback that threw.
  * </ul>
@@ -38,7 +38,10 @@ import java.util.Objects;
 public final class AsyncTests {
   private AsyncTests() {}
 
-  /** The real-time limit of a test when neither the test nor {@code -Dcoroutine.test.timeout} set one. */
+  /**
+   * The real-time limit of a test when neither the test nor {@code -Dcoroutine.test.timeout} set
+   * one.
+   */
   public static final long DEFAULT_TIMEOUT_SECONDS = 60;
 
   /**
@@ -130,7 +133,12 @@ public final class AsyncTests {
                 frames
                     .filter(f -> !f.getClassName().equals(AsyncTests.class.getName()))
                     .findFirst()
-                    .map(f -> simpleName(f.getClassName()) + "." + methodName(f.getMethodName()) + "()")
+                    .map(
+                        f ->
+                            simpleName(f.getClassName())
+                                + "."
+                                + methodName(f.getMethodName())
+                                + "()")
                     .orElse("runTest"));
   }
 

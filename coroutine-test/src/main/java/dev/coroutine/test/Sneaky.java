@@ -4,7 +4,9 @@ package dev.coroutine.test;
 final class Sneaky {
   private Sneaky() {}
 
-  /** Throws {@code t} as it is; declared to return so callers can write {@code throw rethrow(t)}. */
+  /**
+   * Throws {@code t} as it is; declared to return so callers can write {@code throw rethrow(t)}.
+   */
   @SuppressWarnings("unchecked")
   static <E extends Throwable> RuntimeException rethrow(Throwable t) throws E {
     throw (E) t;

@@ -16,15 +16,19 @@ import dev.coroutine.VirtualClock;
 final class TestClock implements VirtualClock {
   /** Run what is ready now; the clock does not move. */
   static final int CURRENT = 0;
+
   /** Jump from timer to timer until none is left. */
   static final int IDLE = 1;
+
   /** Jump from timer to timer up to {@link #target}, then stop there. */
   static final int UNTIL = 2;
 
   /** The future the advancing task awaits, or null when none is pending. */
   private Future<Void> waiter;
+
   /** {@link #CURRENT}, {@link #IDLE} or {@link #UNTIL}: what completes {@link #waiter}. */
   private int kind;
+
   /** For {@link #UNTIL}: the loop time (nanoseconds) to stop at. */
   private long target;
 

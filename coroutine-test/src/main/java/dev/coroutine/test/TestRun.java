@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 final class TestRun {
   /** The run whose loop this thread runs, if any: how {@link TestTime} finds its clock. */
   private static final ThreadLocal<TestRun> CURRENT = new ThreadLocal<>();
+
   /** After the limit, how long the loop thread gets to stop once asked (then it is interrupted). */
   private static final long GRACE_MILLIS = 2000;
 
@@ -43,21 +44,29 @@ final class TestRun {
 
   /** The test's name, in messages and in the loop thread's and the body task's names. */
   private final String name;
+
   /** The real-time limit. */
   private final Duration limit;
+
   /** The test's loop: virtual clock ({@link #clock}) or real. */
   final EventLoop loop;
+
   /** The virtual clock, or null on a real-clock loop. */
   final TestClock clock;
+
   /** What the loop's exception handler was told during the test; any thread may add. */
   private final List<EventLoop.ErrorContext> errors =
       Collections.synchronizedList(new ArrayList<>());
+
   /** Tasks cancelled at the end without failing the test ({@link AsyncTests#backgroundTask}). */
   final Set<Task<?>> background = Collections.newSetFromMap(new IdentityHashMap<>());
+
   /** Set by the calling thread when the limit passed: the loop thread stops short. */
   private volatile boolean timedOut;
+
   /** The failure of the test's steps, then of its end checks; null if none. */
   private Throwable failure;
+
   /** The body's result. */
   private Object result;
 
@@ -71,7 +80,9 @@ final class TestRun {
     loop.setExceptionHandler((l, context) -> errors.add(context));
   }
 
-  /** The run of the loop running on this thread; {@link IllegalStateException} naming {@code what}. */
+  /**
+   * The run of the loop running on this thread; {@link IllegalStateException} naming {@code what}.
+   */
   static TestRun current(String what) {
     TestRun r = CURRENT.get();
     if (r == null || !r.loop.isRunning() || EventLoop.running() != r.loop) {
@@ -86,9 +97,9 @@ final class TestRun {
 
   /**
    * Runs {@code before}, then {@code body} if they all succeeded, then {@code after} whatever
-   * happened, each to completion on the loop, then checks that no task is left pending and the
-   * loop reported no error; returns the body's result or throws the first failure, the others
-   * added to it as suppressed.
+   * happened, each to completion on the loop, then checks that no task is left pending and the loop
+   * reported no error; returns the body's result or throws the first failure, the others added to
+   * it as suppressed.
    */
   Object run(List<Step> before, Step body, List<Step> after) throws Throwable {
     CountDownLatch finished = new CountDownLatch(1);
@@ -227,9 +238,9 @@ final class TestRun {
   }
 
   /**
-   * Fails the test if tasks other than background ones are still pending, then cancels all that
-   * are and runs the loop until they finish (their {@code finally} blocks run, as asyncio.run
-   * lets them).
+   * Fails the test if tasks other than background ones are still pending, then cancels all that are
+   * and runs the loop until they finish (their {@code finally} blocks run, as asyncio.run lets
+   * them).
    */
   private void checkNothingPending() {
     List<Task<?>> pending = loop.pendingTasks();

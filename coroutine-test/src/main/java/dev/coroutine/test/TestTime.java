@@ -82,8 +82,7 @@ public final class TestTime {
   }
 
   /**
-   * Runs what is ready at the current instant, and what that makes ready, without moving the
-   * clock.
+   * Runs what is ready at the current instant, and what that makes ready, without moving the clock.
    *
    * @return a future to await; it completes when nothing is left to run at this instant
    * @throws IllegalStateException outside a test of the kit, on a real clock, or while another

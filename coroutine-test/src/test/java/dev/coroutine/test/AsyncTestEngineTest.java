@@ -84,9 +84,11 @@ class AsyncTestEngineTest {
     @AsyncTest
     @Async
     Coroutine<Void> hasACallbackThatThrows() {
-      getRunningLoop().callSoon(() -> {
-        throw new IllegalStateException("callback failed");
-      });
+      getRunningLoop()
+          .callSoon(
+              () -> {
+                throw new IllegalStateException("callback failed");
+              });
       await(sleep(1));
       return done();
     }
@@ -181,8 +183,7 @@ class AsyncTestEngineTest {
         .cause()
         .hasMessage("child failed");
 
-    assertThat(runs.status("backgroundTaskIsCancelled_notReported()"))
-        .isEqualTo(Status.SUCCESSFUL);
+    assertThat(runs.status("backgroundTaskIsCancelled_notReported()")).isEqualTo(Status.SUCCESSFUL);
     // the pending task's finally ran too: the kit cancels what is left and lets it clean up
     assertThat(EVENTS).containsExactly("forgotten: finally", "forgotten: finally");
 
@@ -360,5 +361,4 @@ class AsyncTestEngineTest {
     assertThat(AsyncTestEngine.isTestClass(Outcomes.class)).isTrue();
     assertThat(AsyncTestEngine.isTestClass(AsyncTestEngineTest.class)).isFalse();
   }
-
 }

@@ -21,8 +21,10 @@ import org.junit.platform.launcher.core.LauncherFactory;
 final class EngineRuns {
   /** Results of the tests, by display name, in the order they finished. */
   final Map<String, TestExecutionResult> results = new LinkedHashMap<>();
+
   /** Display names of the skipped tests and containers, with the reason. */
   final Map<String, String> skipped = new LinkedHashMap<>();
+
   /** Unique ids of the tests that ran. */
   final List<String> ids = new ArrayList<>();
 

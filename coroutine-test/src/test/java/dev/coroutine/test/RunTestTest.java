@@ -20,9 +20,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/**
- * {@link AsyncTests#runTest}: the kit from a plain Jupiter test, as kotlinx's {@code runTest}.
- */
+/** {@link AsyncTests#runTest}: the kit from a plain Jupiter test, as kotlinx's {@code runTest}. */
 class RunTestTest {
 
   @Async
@@ -106,7 +104,8 @@ class RunTestTest {
     AtomicReference<EventLoop> loop = new AtomicReference<>();
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     Thread runner =
-        new Thread(() -> thrown.set(catchThrowable(() -> runTest(publishesItsLoopThenWaits(loop)))));
+        new Thread(
+            () -> thrown.set(catchThrowable(() -> runTest(publishesItsLoopThenWaits(loop)))));
     runner.start();
     while (loop.get() == null) {
       Thread.sleep(5);

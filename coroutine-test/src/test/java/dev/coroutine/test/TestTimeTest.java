@@ -26,8 +26,8 @@ import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /**
- * The test clock, used the way users use it: these are {@code @AsyncTest} methods, run by the
- * kit's own engine under the agent (see the pom's argLine).
+ * The test clock, used the way users use it: these are {@code @AsyncTest} methods, run by the kit's
+ * own engine under the agent (see the pom's argLine).
  */
 class TestTimeTest {
 

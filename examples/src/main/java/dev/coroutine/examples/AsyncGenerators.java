@@ -33,6 +33,8 @@ public final class AsyncGenerators {
   private AsyncGenerators() {}
 
   /**
+   *
+   *
    * <pre>
    * async def ticker(delay, to):
    *     for i in range(to):
@@ -52,7 +54,8 @@ public final class AsyncGenerators {
   /** {@code async for i in ticker(0.05, 4): print(i)}. */
   @Async
   static Coroutine<Void> tick() {
-    try (AsyncIterator<Integer> it = generate((Emitter<Integer> out) -> ticker(out, 50, 4)).iterator()) {
+    try (AsyncIterator<Integer> it =
+        generate((Emitter<Integer> out) -> ticker(out, 50, 4)).iterator()) {
       while (await(it.hasNext())) {
         System.out.println("tick " + it.next());
       }
@@ -92,6 +95,8 @@ public final class AsyncGenerators {
   }
 
   /**
+   *
+   *
    * <pre>
    * async with contextlib.aclosing(read_lines()) as lines:
    *     async for line in lines:
@@ -171,7 +176,9 @@ public final class AsyncGenerators {
     return done();
   }
 
-  /** {@code task.cancel()} on the consumer: the cancellation is thrown in where the producer waits. */
+  /**
+   * {@code task.cancel()} on the consumer: the cancellation is thrown in where the producer waits.
+   */
   @Async
   static Coroutine<Void> cancellation() {
     Future<Void> firstTick = getRunningLoop().createFuture();
@@ -190,8 +197,10 @@ public final class AsyncGenerators {
   static final class TwoAtATime implements Flow.Subscriber<Integer> {
     /** The subscription. */
     private Flow.Subscription subscription;
+
     /** Values received. */
     private int received;
+
     /** Completed at onComplete or onError. */
     final Future<Void> finished = new Future<>();
 

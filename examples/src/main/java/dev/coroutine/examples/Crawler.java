@@ -66,9 +66,9 @@ import javax.net.ssl.SSLContext;
  * <p>Two fetchers, chosen by {@code --mode}: {@code httpclient} (the default) awaits the JDK's
  * {@code HttpClient}; {@code streams} fetches with {@link HttpGet}, a small HTTP/1.1 client written
  * on the runtime's own sockets ({@code dev.coroutine.io} streams: one connection per request, no
- * thread but the loop's); {@code streams-tls} does the same over the runtime's TLS against the
- * site served over HTTPS (a certificate made at start-up); {@code both} runs the httpclient and
- * streams crawls in turn.
+ * thread but the loop's); {@code streams-tls} does the same over the runtime's TLS against the site
+ * served over HTTPS (a certificate made at start-up); {@code both} runs the httpclient and streams
+ * crawls in turn.
  *
  * <pre>
  * java dev.coroutine.examples.Crawler [--mode=httpclient|streams|streams-tls|both]
@@ -425,9 +425,8 @@ public final class Crawler {
 
     /**
      * GETs {@code url} under the concurrency limit: each attempt is bounded by {@link #TIMEOUT}
-     * ({@link #TLS_TIMEOUT} over TLS); an
-     * error status, an I/O error or a timeout is retried after a backoff. Returns the body, or null
-     * after {@link #ATTEMPTS} failed attempts.
+     * ({@link #TLS_TIMEOUT} over TLS); an error status, an I/O error or a timeout is retried after
+     * a backoff. Returns the body, or null after {@link #ATTEMPTS} failed attempts.
      */
     @Async
     Coroutine<String> fetch(URI url) {
@@ -545,8 +544,7 @@ public final class Crawler {
   }
 
   /** Crawls {@code site} sequentially, then concurrently, with {@code mode}'s fetcher. */
-  static void crawlTwice(Site site, Mode mode, HttpClient client, SSLContext tls)
-      throws Exception {
+  static void crawlTwice(Site site, Mode mode, HttpClient client, SSLContext tls) throws Exception {
     if (mode != Mode.HTTPCLIENT) {
       System.out.println(
           mode == Mode.STREAMS
@@ -569,8 +567,7 @@ public final class Crawler {
     System.out.println(sequential.summary());
 
     site.reset();
-    Crawl concurrent =
-        new Crawl("concurrent" + mode.suffix, mode, client, tls, CONCURRENCY, 200);
+    Crawl concurrent = new Crawl("concurrent" + mode.suffix, mode, client, tls, CONCURRENCY, 200);
     run(concurrent.crawl(site.home()));
     System.out.println(concurrent.summary());
 

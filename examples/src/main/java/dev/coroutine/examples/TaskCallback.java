@@ -27,8 +27,8 @@ import java.nio.charset.StandardCharsets;
  * task.result()} after the task is done instead.
  *
  * <p>The seed's {@code request()} returns a status; here it is a real HTTP GET (the JDK's {@link
- * HttpClient}, awaited) to a server the example starts on a free local port, so the status and
- * body printed are what that server answered.
+ * HttpClient}, awaited) to a server the example starts on a free local port, so the status and body
+ * printed are what that server answered.
  *
  * <p>Like the seed this uses the low-level loop API ({@code get_event_loop()}, {@code
  * run_until_complete}) rather than {@code run}.

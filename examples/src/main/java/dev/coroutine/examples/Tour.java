@@ -10,8 +10,8 @@ import java.util.Map;
  * quick-start command runs. Each example is an ordinary program with its own {@code main}; the tour
  * calls them one after the other, each under a banner naming the seed section it mirrors.
  * Arguments, if any, pick examples by name ({@code Tour GatherFactorial Crawler}). The crawler runs
- * in its default mode ({@code HttpClient}): with {@code --mode=both} it would take ~20 s instead
- * of ~10.
+ * in its default mode ({@code HttpClient}): with {@code --mode=both} it would take ~20 s instead of
+ * ~10.
  */
 public final class Tour {
   private Tour() {}

@@ -175,7 +175,12 @@ class ExamplesTest {
     assertThat(c.out())
         .containsPattern("sequential" + mode + ": " + pages + " pages .* 0 failed, max 1 in flight")
         .containsPattern(
-            "concurrent" + mode + ": " + pages + " pages .* 0 failed, max " + Crawler.CONCURRENCY
+            "concurrent"
+                + mode
+                + ": "
+                + pages
+                + " pages .* 0 failed, max "
+                + Crawler.CONCURRENCY
                 + " in flight")
         .contains(
             "(" + pages + " of " + pages + " pages; concurrency " + Crawler.CONCURRENCY + ")");
@@ -225,8 +230,7 @@ class ExamplesTest {
   @Test
   void httpGet_httpsUrl_untrustedLocalServer_failsWithTheHandshakeError() throws Exception {
     // an https:// URL trusts the JDK's default CAs: a local server's own certificate is refused
-    javax.net.ssl.SSLContext serverTls =
-        dev.coroutine.examples.io.SelfSigned.get().serverContext();
+    javax.net.ssl.SSLContext serverTls = dev.coroutine.examples.io.SelfSigned.get().serverContext();
     try (java.net.ServerSocket ss =
         serverTls
             .getServerSocketFactory()

@@ -40,7 +40,9 @@ class SeedTimingTest {
   Coroutine<Void> gatherFactorial_threeFactorialsConcurrently_takeTheLongestOne() {
     List<Long> results = await(GatherFactorial.main());
     assertThat(results).containsExactly(2L, 6L, 24L);
-    assertThat(currentTime()).as("factorial(4): three rounds of 1 s").isEqualTo(Duration.ofSeconds(3));
+    assertThat(currentTime())
+        .as("factorial(4): three rounds of 1 s")
+        .isEqualTo(Duration.ofSeconds(3));
     return done();
   }
 

@@ -8,11 +8,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 /**
- * The workloads as {@link CompletableFuture} chains on one executor thread: every continuation
- * that follows a wait is attached with an {@code *Async(..., executor)} method, so it is a hop
- * through that executor's queue (the counterpart of a trip through an event loop); the state of a
- * loop lives in a small object whose {@code step} method schedules the next step. Everything but
- * the final {@code join} runs on the executor thread.
+ * The workloads as {@link CompletableFuture} chains on one executor thread: every continuation that
+ * follows a wait is attached with an {@code *Async(..., executor)} method, so it is a hop through
+ * that executor's queue (the counterpart of a trip through an event loop); the state of a loop
+ * lives in a small object whose {@code step} method schedules the next step. Everything but the
+ * final {@code join} runs on the executor thread.
  */
 public final class FutureWorkloads implements AutoCloseable {
   /** The one thread everything runs on. */

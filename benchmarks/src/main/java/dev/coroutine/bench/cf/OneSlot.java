@@ -6,14 +6,16 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A one-slot channel for {@link CompletableFuture} code confined to one thread: {@link #put}
  * completes at once when the slot is free and {@link #take} when it is full, otherwise they return
- * a future completed when the other side arrives. Callers continue with {@code *Async} methods,
- * so completing a waiter never runs its continuation inline.
+ * a future completed when the other side arrives. Callers continue with {@code *Async} methods, so
+ * completing a waiter never runs its continuation inline.
  */
 final class OneSlot<T> {
   private T item;
   private boolean full;
+
   /** Takers waiting for an item, oldest first. */
   private final ArrayDeque<CompletableFuture<T>> takers = new ArrayDeque<>();
+
   /** Putters waiting for room, with their items. */
   private final ArrayDeque<CompletableFuture<Void>> putters = new ArrayDeque<>();
 

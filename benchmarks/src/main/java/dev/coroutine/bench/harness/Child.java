@@ -33,14 +33,22 @@ public final class Child {
   public static void main(String[] args) throws Exception {
     switch (args[0]) {
       case "w3":
-        sleepers(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]), "heap".equals(args[4]));
+        sleepers(
+            args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]), "heap".equals(args[4]));
         break;
       case "w4":
-        gather(args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+        gather(
+            args[1],
+            Integer.parseInt(args[2]),
+            Integer.parseInt(args[3]),
+            Integer.parseInt(args[4]));
         break;
       case "w4done":
         gatherFinished(
-            args[1], Integer.parseInt(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
+            args[1],
+            Integer.parseInt(args[2]),
+            Integer.parseInt(args[3]),
+            Integer.parseInt(args[4]));
         break;
       case "t1":
         Corpus.transformPasses(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]));
@@ -99,8 +107,8 @@ public final class Child {
   static final long HEAP_RUN_SLEEP_MILLIS = 600_000;
 
   /**
-   * Measures the used heap after full GCs at the two {@link Phase}s of W3, prints the retained
-   * heap per task and ends the process.
+   * Measures the used heap after full GCs at the two {@link Phase}s of W3, prints the retained heap
+   * per task and ends the process.
    */
   static final class HeapProbe implements IntConsumer {
     private final int tasks;
@@ -118,7 +126,10 @@ public final class Child {
         return;
       }
       System.out.println(
-          "RESULT heap_per_task_b=" + (double) (used - baseline) / tasks + " woken_at_probe=" + phase);
+          "RESULT heap_per_task_b="
+              + (double) (used - baseline) / tasks
+              + " woken_at_probe="
+              + phase);
       System.out.println("RESULT peak_rss_kb=" + peakRssKb());
       System.out.flush();
       Runtime.getRuntime().halt(0);
@@ -169,8 +180,7 @@ public final class Child {
     }
   }
 
-  private static void gatherFinished(String system, int n, int warmups, int reps)
-      throws Exception {
+  private static void gatherFinished(String system, int n, int warmups, int reps) throws Exception {
     long expected = (long) n * (n - 1) / 2;
     try (FutureWorkloads cf = new FutureWorkloads()) {
       for (int r = 0; r < warmups + reps; r++) {

@@ -29,7 +29,8 @@ final class ClassLoading {
     }
     int loaded = 0;
     int failed = 0;
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     long c0 = threads.getCurrentThreadCpuTime();
     long t0 = System.nanoTime();
     try (URLClassLoader loader = new URLClassLoader(urls, ClassLoader.getPlatformClassLoader())) {
@@ -45,16 +46,22 @@ final class ClassLoading {
     long t1 = System.nanoTime();
     long c1 = threads.getCurrentThreadCpuTime();
     System.out.println(
-        "RESULT cpu_ms=" + (c1 - c0) / 1e6 + " load_ms=" + (t1 - t0) / 1e6 + " loaded=" + loaded
-            + " failed=" + failed);
+        "RESULT cpu_ms="
+            + (c1 - c0) / 1e6
+            + " load_ms="
+            + (t1 - t0) / 1e6
+            + " loaded="
+            + loaded
+            + " failed="
+            + failed);
   }
 
   /**
-   * The agent's own work per class, without the JVM's: reads the same classes' bytes, then runs
-   * the agent's pre-filter ({@link CoroutineTransformer#mightNeedTransform}, all the agent does
-   * with a class without coroutines besides a few name checks) over all of them, once cold and
-   * then warm. Reports
-   * CPU microseconds per class, and how many classes the pre-filter let through (should be 0).
+   * The agent's own work per class, without the JVM's: reads the same classes' bytes, then runs the
+   * agent's pre-filter ({@link CoroutineTransformer#mightNeedTransform}, all the agent does with a
+   * class without coroutines besides a few name checks) over all of them, once cold and then warm.
+   * Reports CPU microseconds per class, and how many classes the pre-filter let through (should be
+   * 0).
    */
   static void scanAll(int max, String[] jars) throws IOException {
     List<String> names = classNames(max, jars);
@@ -71,7 +78,8 @@ final class ClassLoading {
         }
       }
     }
-    java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+    java.lang.management.ThreadMXBean threads =
+        java.lang.management.ManagementFactory.getThreadMXBean();
     double first = 0;
     double warm = Double.MAX_VALUE;
     int passed = 0;
@@ -91,8 +99,14 @@ final class ClassLoading {
       }
     }
     System.out.println(
-        "RESULT first_us_per_class=" + first + " warm_us_per_class=" + warm + " classes=" + files.size()
-            + " passed=" + passed);
+        "RESULT first_us_per_class="
+            + first
+            + " warm_us_per_class="
+            + warm
+            + " classes="
+            + files.size()
+            + " passed="
+            + passed);
   }
 
   private static List<String> classNames(int max, String[] jars) throws IOException {
@@ -102,7 +116,9 @@ final class ClassLoading {
         Enumeration<JarEntry> entries = jar.entries();
         while (entries.hasMoreElements()) {
           String n = entries.nextElement().getName();
-          if (n.endsWith(".class") && !n.startsWith("META-INF/") && !n.endsWith("module-info.class")) {
+          if (n.endsWith(".class")
+              && !n.startsWith("META-INF/")
+              && !n.endsWith("module-info.class")) {
             names.add(n.substring(0, n.length() - ".class".length()).replace('/', '.'));
           }
         }

@@ -27,12 +27,12 @@ import javax.tools.ToolProvider;
  * rewritten method's (the stub plus the state-machine body, the part the JVM's 65,535-byte limit
  * applies to). Deterministic: no timing, the same numbers on every machine for one JDK's javac.
  *
- * <p>The generated methods are what long workflows look like: seven locals of mixed types
- * ({@code long}, {@code int}, {@code double}, {@code String}, {@code StringBuilder}, {@code
- * int[]}, a {@code List}) live across the awaits, besides the parameters, and the awaits sit in
- * straight code, both arms of {@code if}s, {@code for} and for-each loops, {@code try} blocks
- * and their handlers, {@code switch} cases, and in the middle of expressions with other values on
- * the operand stack.
+ * <p>The generated methods are what long workflows look like: seven locals of mixed types ({@code
+ * long}, {@code int}, {@code double}, {@code String}, {@code StringBuilder}, {@code int[]}, a
+ * {@code List}) live across the awaits, besides the parameters, and the awaits sit in straight
+ * code, both arms of {@code if}s, {@code for} and for-each loops, {@code try} blocks and their
+ * handlers, {@code switch} cases, and in the middle of expressions with other values on the operand
+ * stack.
  *
  * <pre>
  * java -cp ... dev.coroutine.bench.harness.CodeSize [--out=RESULTS.md] [--work=target/bench-work]
@@ -44,10 +44,13 @@ import javax.tools.ToolProvider;
 public final class CodeSize {
   /** The corpus: one method per entry, with this many awaits. */
   static final int[] AWAITS = {5, 20, 50, 200, 400};
+
   /** The goal of issue 12: rewritten at most this many times the javac method. */
   static final double GOAL_FACTOR = 2.0;
+
   /** First line of the code-size section in RESULTS.md. */
   static final String BEGIN = "<!-- S1 code size: begin (written by CodeSize) -->";
+
   /** Last line of the code-size section in RESULTS.md. */
   static final String END = "<!-- S1 code size: end -->";
 
@@ -125,7 +128,9 @@ public final class CodeSize {
     try (StandardJavaFileManager fm = javac.getStandardFileManager(null, null, null)) {
       List<String> options =
           List.of("--release", "17", "-g", "-proc:none", "-cp", runtime, "-d", classes.toString());
-      if (!javac.getTask(null, fm, null, options, null, fm.getJavaFileObjectsFromPaths(files)).call()) {
+      if (!javac
+          .getTask(null, fm, null, options, null, fm.getJavaFileObjectsFromPaths(files))
+          .call()) {
         throw new IllegalStateException("S1 corpus does not compile: " + src);
       }
     }
@@ -139,7 +144,8 @@ public final class CodeSize {
           }
         };
     CoroutineTransformer transformer =
-        new CoroutineTransformer(corpus.orElse(ClassFileLocator.of(CodeSize.class.getClassLoader())));
+        new CoroutineTransformer(
+            corpus.orElse(ClassFileLocator.of(CodeSize.class.getClassLoader())));
     List<Measured> rows = new ArrayList<>();
     for (int n : AWAITS) {
       byte[] before = Files.readAllBytes(classes.resolve("gen/" + className(n) + ".class"));
@@ -151,7 +157,14 @@ public final class CodeSize {
             r.diagnostics().stream().map(Object::toString).collect(Collectors.joining("; "));
         rows.add(
             new Measured(
-                n, original, -1, -1, before.length, -1, javacCode.get(STACK_MAPS), -1,
+                n,
+                original,
+                -1,
+                -1,
+                before.length,
+                -1,
+                javacCode.get(STACK_MAPS),
+                -1,
                 why.isEmpty() ? "not rewritten" : why));
         continue;
       }
@@ -165,8 +178,15 @@ public final class CodeSize {
       }
       rows.add(
           new Measured(
-              n, original, stub, body, before.length, r.bytes().length,
-              javacCode.get(STACK_MAPS), rewritten.get(STACK_MAPS), null));
+              n,
+              original,
+              stub,
+              body,
+              before.length,
+              r.bytes().length,
+              javacCode.get(STACK_MAPS),
+              rewritten.get(STACK_MAPS),
+              null));
     }
     return rows;
   }
@@ -175,6 +195,7 @@ public final class CodeSize {
 
   /** Name of the measured method in every corpus class. */
   static final String METHOD = "workflow";
+
   /** Its descriptor. */
   static final String ASYNC_DESC = "(ILjava/lang/String;Ljava/util/List;)Ldev/coroutine/Coroutine;";
 
@@ -345,10 +366,10 @@ public final class CodeSize {
   static final String STACK_MAPS = "<StackMapTable>";
 
   /**
-   * The length of each method's code ({@code code_length} of its {@code Code} attribute), by
-   * name + descriptor, and under {@link #STACK_MAPS} the bytes of all the class's
-   * {@code StackMapTable} attributes (with their headers), read straight from the class file
-   * (JVMS 4.1, 4.6, 4.7.3, 4.7.4).
+   * The length of each method's code ({@code code_length} of its {@code Code} attribute), by name +
+   * descriptor, and under {@link #STACK_MAPS} the bytes of all the class's {@code StackMapTable}
+   * attributes (with their headers), read straight from the class file (JVMS 4.1, 4.6, 4.7.3,
+   * 4.7.4).
    */
   static Map<String, Integer> codeLengths(byte[] classFile) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(classFile));
@@ -447,13 +468,22 @@ public final class CodeSize {
   private static String line(Measured m) {
     if (m.refusal() != null) {
       return String.format(
-          Locale.ROOT, "[bench]   S1 %3d awaits: javac %,d B, refused: %s", m.awaits(), m.original(),
+          Locale.ROOT,
+          "[bench]   S1 %3d awaits: javac %,d B, refused: %s",
+          m.awaits(),
+          m.original(),
           m.refusal());
     }
     return String.format(
         Locale.ROOT,
         "[bench]   S1 %3d awaits: javac %,d B, rewritten %,d B (stub %d + body %,d) = %.2fx, +%.0f B per await",
-        m.awaits(), m.original(), m.stub() + m.body(), m.stub(), m.body(), m.factor(), m.addedPerAwait());
+        m.awaits(),
+        m.original(),
+        m.stub() + m.body(),
+        m.stub(),
+        m.body(),
+        m.factor(),
+        m.addedPerAwait());
   }
 
   /** The code-size section of RESULTS.md, between {@link #BEGIN} and {@link #END}. */
@@ -464,8 +494,10 @@ public final class CodeSize {
     md.append("Bytes of bytecode (`code_length` of the `Code` attribute) of one generated `@Async`")
         .append(" method per row, as javac (`--release 17 -g`, ")
         .append(System.getProperty("java.version"))
-        .append(") compiled it and as the transformer rewrote it (the stub that builds the frame plus")
-        .append(" the state-machine body). Seven locals of mixed types and the three parameters live")
+        .append(
+            ") compiled it and as the transformer rewrote it (the stub that builds the frame plus")
+        .append(
+            " the state-machine body). Seven locals of mixed types and the three parameters live")
         .append(" across the awaits, which sit in straight code, `if`/`switch` arms, loops, `try`")
         .append(" blocks and handlers, and inside expressions (`CodeSize` in")
         .append(" `src/main/java/.../harness`, run alone by `mvn -pl benchmarks -am verify -Psize")
@@ -474,22 +506,37 @@ public final class CodeSize {
         .append(" `StackMapTable` (a frame at every await's resume and continue point and at each")
         .append(" shared block), local-variable table and line table, and the constant pool gains")
         .append(" the protocol's names.\n\n");
-    md.append("| Awaits | javac method (B) | rewritten: stub + body (B) | Factor | Added per await (B) |")
+    md.append(
+            "| Awaits | javac method (B) | rewritten: stub + body (B) | Factor | Added per await (B) |")
         .append(" Class file before → after (B) | Class factor | of which StackMapTable (B) |\n");
     md.append("|---:|---:|---:|---:|---:|---|---:|---|\n");
     for (Measured m : rows) {
-      md.append("| ").append(m.awaits()).append(" | ").append(String.format(Locale.ROOT, "%,d", m.original()));
+      md.append("| ")
+          .append(m.awaits())
+          .append(" | ")
+          .append(String.format(Locale.ROOT, "%,d", m.original()));
       if (m.refusal() != null) {
-        md.append(" | refused: ").append(m.refusal().replace('|', '/')).append(" | | | ")
-            .append(String.format(Locale.ROOT, "%,d", m.classBefore())).append(" → — | | |\n");
+        md.append(" | refused: ")
+            .append(m.refusal().replace('|', '/'))
+            .append(" | | | ")
+            .append(String.format(Locale.ROOT, "%,d", m.classBefore()))
+            .append(" → — | | |\n");
         continue;
       }
-      md.append(String.format(
-          Locale.ROOT,
-          " | %,d + %,d = %,d | %.2fx | %.0f | %,d → %,d | %.2fx | %,d → %,d |%n",
-          m.stub(), m.body(), m.stub() + m.body(), m.factor(), m.addedPerAwait(), m.classBefore(),
-          m.classAfter(), m.classAfter() / (double) m.classBefore(), m.mapsBefore(),
-          m.mapsAfter()));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              " | %,d + %,d = %,d | %.2fx | %.0f | %,d → %,d | %.2fx | %,d → %,d |%n",
+              m.stub(),
+              m.body(),
+              m.stub() + m.body(),
+              m.factor(),
+              m.addedPerAwait(),
+              m.classBefore(),
+              m.classAfter(),
+              m.classAfter() / (double) m.classBefore(),
+              m.mapsBefore(),
+              m.mapsAfter()));
     }
     String met =
         rows.stream()
@@ -518,7 +565,9 @@ public final class CodeSize {
     return md.toString();
   }
 
-  /** {@code md} with its code-size section replaced by {@code section}, or {@code section} appended. */
+  /**
+   * {@code md} with its code-size section replaced by {@code section}, or {@code section} appended.
+   */
   static String withSection(String md, String section) {
     int b = md.indexOf(BEGIN);
     int e = md.indexOf(END);

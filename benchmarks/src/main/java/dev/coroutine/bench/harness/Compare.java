@@ -34,11 +34,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.util.Statistics;
 
 /**
- * The comparison: runs every workload on every system and writes {@code RESULTS.md}. JMH (in
- * forked JVMs of the JDK each row names) measures W1, W2, W5 and W6; child processes ({@link
- * Child}, and {@code bench_asyncio.py} for Python) measure W3, W4, T1, T2 and every Python row;
- * {@link EchoRuns} runs the IO part (echo round trips, issue 7); {@link CodeSize} measures S1, the
- * bytes the transformer adds per await (issue 12).
+ * The comparison: runs every workload on every system and writes {@code RESULTS.md}. JMH (in forked
+ * JVMs of the JDK each row names) measures W1, W2, W5 and W6; child processes ({@link Child}, and
+ * {@code bench_asyncio.py} for Python) measure W3, W4, T1, T2 and every Python row; {@link
+ * EchoRuns} runs the IO part (echo round trips, issue 7); {@link CodeSize} measures S1, the bytes
+ * the transformer adds per await (issue 12).
  *
  * <pre>
  * java -cp ... dev.coroutine.bench.harness.Compare --mode=quick|full [--only=W1,W3,PY,IO,S1,...]
@@ -51,18 +51,23 @@ public final class Compare {
   /** What virtual threads run with: one carrier thread, as every other system has one thread. */
   static final List<String> VT_FLAGS =
       List.of(
-          "-Djdk.virtualThreadScheduler.parallelism=1", "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+          "-Djdk.virtualThreadScheduler.parallelism=1",
+          "-Djdk.virtualThreadScheduler.maxPoolSize=1");
+
   /** Flags of every JMH fork. */
   static final List<String> JMH_FLAGS = List.of("-Xms1g", "-Xmx1g");
+
   /** Flags of every process-level JVM child. */
   static final List<String> PROC_FLAGS = List.of("-Xmx4g");
+
   /**
    * What virtual threads run with in the IO part: two carriers, as ours and Netty run one loop
    * thread for the server and one for the clients.
    */
   static final List<String> IO_VT_FLAGS =
       List.of(
-          "-Djdk.virtualThreadScheduler.parallelism=2", "-Djdk.virtualThreadScheduler.maxPoolSize=2");
+          "-Djdk.virtualThreadScheduler.parallelism=2",
+          "-Djdk.virtualThreadScheduler.maxPoolSize=2");
 
   /** How much of everything to run. */
   record Sizes(
@@ -102,8 +107,35 @@ public final class Compare {
             10, 3, 1, 0, 1, 1_000, 1, 3, 4_000, 3, 1000, 500, 1, false);
     static final Sizes FULL =
         new Sizes(
-            "full", 3, 5, 1000, 5, 1000, 1_000_000, 3, 100_000, 5, 10, 3, 1_000_000, 200_000,
-            10_000_000, 100, 5, 3, 2, 5, 10_000, 3, 5, 20_000, 9, 5000, 2000, 3, true);
+            "full",
+            3,
+            5,
+            1000,
+            5,
+            1000,
+            1_000_000,
+            3,
+            100_000,
+            5,
+            10,
+            3,
+            1_000_000,
+            200_000,
+            10_000_000,
+            100,
+            5,
+            3,
+            2,
+            5,
+            10_000,
+            3,
+            5,
+            20_000,
+            9,
+            5000,
+            2000,
+            3,
+            true);
   }
 
   /** A JVM system of the process-level workloads, or Python when {@code java} is null. */
@@ -131,10 +163,13 @@ public final class Compare {
   static final String PLAIN = "plain call (W5 yardstick)";
 
   private final Sizes sizes;
+
   /** T2's in-process pre-filter figures: cold and warm µs per class, classes let through. */
   private double[] prefilterUs;
+
   /** T2's number of classes each load run attempted (loaded and unloadable). */
   private int t2Loaded = 1;
+
   private final Set<String> only;
   private final Path out;
   private final Path work;
@@ -151,8 +186,10 @@ public final class Compare {
   private final String classpath = System.getProperty("java.class.path");
   private final List<Row> rows = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+
   /** S1's section of the report, or null when S1 did not run (the last one is kept). */
   private String codeSizeSection;
+
   private final String loadAtStart = loadAverage();
 
   private Compare(Map<String, String> args) throws IOException {
@@ -276,7 +313,8 @@ public final class Compare {
     String classes =
         workloads.stream().map(JmhWorkload::benchmarkClass).collect(Collectors.joining("|"));
     for (JmhSystem s : systems) {
-      if (s.method().equals("plainCall") && workloads.stream().noneMatch(w -> w.id().equals("W5"))) {
+      if (s.method().equals("plainCall")
+          && workloads.stream().noneMatch(w -> w.id().equals("W5"))) {
         continue;
       }
       String regex = "^dev\\.coroutine\\.bench\\.jmh\\.(" + classes + ")\\." + s.method() + "$";
@@ -329,7 +367,14 @@ public final class Compare {
         }
         rows.add(
             new Row(
-                w.id(), s.label(), s.jdk(), w.unit(), stats, metrics, String.join(" ", s.flags()), true));
+                w.id(),
+                s.label(),
+                s.jdk(),
+                w.unit(),
+                stats,
+                metrics,
+                String.join(" ", s.flags()),
+                true));
       }
     }
   }
@@ -379,17 +424,25 @@ public final class Compare {
         int reps = s.java() == null ? sizes.pyW3Reps() : sizes.w3Reps();
         for (int r = 0; r < reps; r++) {
           List<Map<String, String>> res =
-              runChild("w3-" + s.key() + "-" + r, childCommand(s, "w3", s.key(), n, "" + millis, "time"));
+              runChild(
+                  "w3-" + s.key() + "-" + r,
+                  childCommand(s, "w3", s.key(), n, "" + millis, "time"));
           wall.add(num(res, "wall_ms") / 1000);
           rss.add(num(res, "peak_rss_kb") / 1024);
         }
         List<Map<String, String>> heap =
-            runChild("w3-" + s.key() + "-heap", childCommand(s, "w3", s.key(), n, "" + millis, "heap"));
+            runChild(
+                "w3-" + s.key() + "-heap", childCommand(s, "w3", s.key(), n, "" + millis, "heap"));
         metrics.put("peak RSS MiB", Stats.of(rss).median());
         double woken = num(heap, "woken_at_probe");
         if (woken > 0) {
           notes.add(
-              "W3 " + s.label() + " " + s.jdk() + ": " + (long) woken
+              "W3 "
+                  + s.label()
+                  + " "
+                  + s.jdk()
+                  + ": "
+                  + (long) woken
                   + " sleepers had already woken when the heap was measured; figure omitted");
         } else if (s.java() == null) {
           metrics.put("RSS B/task", num(heap, "rss_per_task_b"));
@@ -397,15 +450,25 @@ public final class Compare {
           metrics.put("heap B/task", num(heap, "heap_per_task_b"));
         }
         System.out.printf(
-            Locale.ROOT, "[bench]     W3 %-20s %-12s %8.2f s %s%n", s.label(), s.jdk(),
-            Stats.of(wall).median(), metrics);
+            Locale.ROOT,
+            "[bench]     W3 %-20s %-12s %8.2f s %s%n",
+            s.label(),
+            s.jdk(),
+            Stats.of(wall).median(),
+            metrics);
       } catch (ChildFailed e) {
         notes.add("W3 " + s.label() + " " + s.jdk() + " failed: " + e.getMessage());
       }
       rows.add(
           new Row(
-              "W3", s.label(), s.jdk(), "s (" + n + " tasks)", Stats.of(wall), metrics,
-              String.join(" ", s.flags()), true));
+              "W3",
+              s.label(),
+              s.jdk(),
+              "s (" + n + " tasks)",
+              Stats.of(wall),
+              metrics,
+              String.join(" ", s.flags()),
+              true));
     }
   }
 
@@ -436,7 +499,8 @@ public final class Compare {
       try {
         for (int p = 0; p < procs; p++) {
           List<Map<String, String>> res =
-              runChild(child + "-" + s.key() + "-" + s.jdk().replaceAll("[^0-9]", "") + "-" + p,
+              runChild(
+                  child + "-" + s.key() + "-" + s.jdk().replaceAll("[^0-9]", "") + "-" + p,
                   childCommand(s, child, s.key(), n, "" + warm, "" + reps));
           for (Map<String, String> m : res) {
             if (m.containsKey("wall_ms")) {
@@ -447,15 +511,25 @@ public final class Compare {
         }
         metrics.put("peak RSS MiB", Stats.of(rss).median());
         System.out.printf(
-            Locale.ROOT, "[bench]     %-3s %-20s %-12s %8.1f ms%n", workload, s.label(), s.jdk(),
+            Locale.ROOT,
+            "[bench]     %-3s %-20s %-12s %8.1f ms%n",
+            workload,
+            s.label(),
+            s.jdk(),
             Stats.of(ms).median());
       } catch (ChildFailed e) {
         notes.add(workload + " " + s.label() + " " + s.jdk() + " failed: " + e.getMessage());
       }
       rows.add(
           new Row(
-              workload, s.label(), s.jdk(), "ms (" + n + " children)", Stats.of(ms), metrics,
-              String.join(" ", s.flags()), true));
+              workload,
+              s.label(),
+              s.jdk(),
+              "ms (" + n + " children)",
+              Stats.of(ms),
+              metrics,
+              String.join(" ", s.flags()),
+              true));
     }
   }
 
@@ -483,7 +557,8 @@ public final class Compare {
           }
         }
         stats = Stats.of(ns);
-        System.out.printf(Locale.ROOT, "[bench]     %s asyncio %10.1f %s%n", id, stats.median(), run[1]);
+        System.out.printf(
+            Locale.ROOT, "[bench]     %s asyncio %10.1f %s%n", id, stats.median(), run[1]);
       } catch (ChildFailed e) {
         notes.add(id + " asyncio failed: " + e.getMessage());
       }
@@ -504,14 +579,19 @@ public final class Compare {
         List<Map<String, String>> res =
             runChild(
                 "t1-" + p,
-                childCommand(ours, "t1", corpus.toString(), scratch.toString(), "" + sizes.t1Passes()));
+                childCommand(
+                    ours, "t1", corpus.toString(), scratch.toString(), "" + sizes.t1Passes()));
         for (Map<String, String> m : res) {
           if (m.containsKey("classes_per_cpu_s")) {
             boolean first = m.get("pass").equals("1");
             (first ? cold : warm).add(Double.parseDouble(m.get("classes_per_cpu_s")));
             (first ? coldWall : warmWall).add(Double.parseDouble(m.get("classes_per_s")));
             if (!m.get("rewritten").equals(Integer.toString(sizes.t1Classes() / 2))) {
-              notes.add("T1: " + m.get("rewritten") + " classes rewritten, expected half of " + m.get("classes"));
+              notes.add(
+                  "T1: "
+                      + m.get("rewritten")
+                      + " classes rewritten, expected half of "
+                      + m.get("classes"));
             }
           }
         }
@@ -522,11 +602,25 @@ public final class Compare {
     String unit = "classes per CPU-second (" + sizes.t1Classes() + " classes)";
     String flags = String.join(" ", PROC_FLAGS);
     rows.add(
-        new Row("T1", OURS + ", first pass in a fresh JVM", jdk25Label, unit, Stats.of(cold),
-            wallRate(coldWall), flags, false));
+        new Row(
+            "T1",
+            OURS + ", first pass in a fresh JVM",
+            jdk25Label,
+            unit,
+            Stats.of(cold),
+            wallRate(coldWall),
+            flags,
+            false));
     rows.add(
-        new Row("T1", OURS + ", passes 2.." + sizes.t1Passes() + " (warm)", jdk25Label, unit,
-            Stats.of(warm), wallRate(warmWall), flags, false));
+        new Row(
+            "T1",
+            OURS + ", passes 2.." + sizes.t1Passes() + " (warm)",
+            jdk25Label,
+            unit,
+            Stats.of(warm),
+            wallRate(warmWall),
+            flags,
+            false));
   }
 
   private static Map<String, Double> wallRate(List<Double> samples) {
@@ -539,13 +633,15 @@ public final class Compare {
       notes.add("T2 skipped: no agent jar (bench.agentJar=" + agentJar + ")");
       return;
     }
-    List<String> jars = t2Jars.stream().filter(j -> Files.isRegularFile(Path.of(j))).collect(Collectors.toList());
+    List<String> jars =
+        t2Jars.stream().filter(j -> Files.isRegularFile(Path.of(j))).collect(Collectors.toList());
     if (jars.isEmpty()) {
       notes.add("T2 skipped: none of the jars to load exists: " + t2Jars);
       return;
     }
     // only our harness on the class path: the jars under test are loaded by their own loader
-    String harnessOnly = Path.of(Child.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    String harnessOnly =
+        Path.of(Child.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
     String noopJar = NoopAgent.writeJar(work.resolve("noop-agent.jar")).toString();
     String[] agents = {null, noopJar, agentJar};
     List<List<Double>> times = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
@@ -559,35 +655,70 @@ public final class Compare {
           if (agents[a] != null) {
             cmd.add("-javaagent:" + agents[a]);
           }
-          cmd.addAll(List.of("-cp", harnessOnly, Child.class.getName(), "t2", "" + sizes.t2MaxClasses()));
+          cmd.addAll(
+              List.of("-cp", harnessOnly, Child.class.getName(), "t2", "" + sizes.t2MaxClasses()));
           cmd.addAll(jars);
           List<Map<String, String>> res = runChild("t2-" + r + "-" + a, cmd);
           times.get(a).add(num(res, "cpu_ms"));
-          loaded = res.get(0).get("loaded") + " loaded, " + res.get(0).get("failed") + " unloadable";
-          t2Loaded = Integer.parseInt(res.get(0).get("loaded")) + Integer.parseInt(res.get(0).get("failed"));
+          loaded =
+              res.get(0).get("loaded") + " loaded, " + res.get(0).get("failed") + " unloadable";
+          t2Loaded =
+              Integer.parseInt(res.get(0).get("loaded"))
+                  + Integer.parseInt(res.get(0).get("failed"));
         }
       }
       List<String> cmd = new ArrayList<>();
       cmd.add(java25);
       cmd.addAll(PROC_FLAGS);
-      cmd.addAll(List.of("-cp", classpath, Child.class.getName(), "t2scan", "" + sizes.t2MaxClasses()));
+      cmd.addAll(
+          List.of("-cp", classpath, Child.class.getName(), "t2scan", "" + sizes.t2MaxClasses()));
       cmd.addAll(jars);
       Map<String, String> scan = runChild("t2-scan", cmd).get(0);
-      prefilterUs = new double[] {
-        Double.parseDouble(scan.get("first_us_per_class")), Double.parseDouble(scan.get("warm_us_per_class")),
-        Double.parseDouble(scan.get("passed"))
-      };
+      prefilterUs =
+          new double[] {
+            Double.parseDouble(scan.get("first_us_per_class")),
+            Double.parseDouble(scan.get("warm_us_per_class")),
+            Double.parseDouble(scan.get("passed"))
+          };
     } catch (ChildFailed e) {
       notes.add("T2 failed: " + e.getMessage());
     }
     String unit = "ms CPU to load (" + loaded + ")";
-    String what = jars.stream().map(j -> Path.of(j).getFileName().toString()).collect(Collectors.joining(", "));
+    String what =
+        jars.stream()
+            .map(j -> Path.of(j).getFileName().toString())
+            .collect(Collectors.joining(", "));
     String flags = String.join(" ", PROC_FLAGS);
-    rows.add(new Row("T2", "no agent: " + what, jdk25Label, unit, Stats.of(times.get(0)), Map.of(), flags, true));
-    rows.add(new Row("T2", "a no-op agent (the JVM's own cost)", jdk25Label, unit, Stats.of(times.get(1)),
-        Map.of(), flags + " -javaagent:noop-agent.jar", true));
-    rows.add(new Row("T2", "ours: -javaagent:coroutine-agent.jar", jdk25Label, unit, Stats.of(times.get(2)),
-        Map.of(), flags + " -javaagent:coroutine-agent.jar", true));
+    rows.add(
+        new Row(
+            "T2",
+            "no agent: " + what,
+            jdk25Label,
+            unit,
+            Stats.of(times.get(0)),
+            Map.of(),
+            flags,
+            true));
+    rows.add(
+        new Row(
+            "T2",
+            "a no-op agent (the JVM's own cost)",
+            jdk25Label,
+            unit,
+            Stats.of(times.get(1)),
+            Map.of(),
+            flags + " -javaagent:noop-agent.jar",
+            true));
+    rows.add(
+        new Row(
+            "T2",
+            "ours: -javaagent:coroutine-agent.jar",
+            jdk25Label,
+            unit,
+            Stats.of(times.get(2)),
+            Map.of(),
+            flags + " -javaagent:coroutine-agent.jar",
+            true));
   }
 
   private void echo() throws Exception {
@@ -598,24 +729,40 @@ public final class Compare {
             new ProcSystem(NETTY, "netty", jdk25Label, java25, PROC_FLAGS),
             new ProcSystem(PY, "asyncio", pythonLabel, null, List.of()));
     EchoRuns.Plan plan =
-        new EchoRuns.Plan(sizes.ioMillis() / 1000.0, sizes.ioWarmupMillis() / 1000.0, sizes.ioRuns());
-    rows.addAll(new EchoRuns(plan, classpath, python, echoScript, this::runChild, notes).run(systems));
+        new EchoRuns.Plan(
+            sizes.ioMillis() / 1000.0, sizes.ioWarmupMillis() / 1000.0, sizes.ioRuns());
+    rows.addAll(
+        new EchoRuns(plan, classpath, python, echoScript, this::runChild, notes).run(systems));
   }
 
   /** The multi-core row's systems: ours on 2 loops (the row ratios compare to), 1 loop, Netty 2. */
   static final String OURS_ONE_LOOP = "ours, 1 loop";
+
   static final String NETTY_TWO_LOOPS = "Netty, 2 event loops";
 
   private void multiCore() throws Exception {
     List<ProcSystem> systems =
         List.of(
-            new ProcSystem(OURS, "ours", jdk25Label, java25, concat(PROC_FLAGS, List.of("-Decho.loops=2"))),
-            new ProcSystem(OURS_ONE_LOOP, "ours", jdk25Label, java25, concat(PROC_FLAGS, List.of("-Decho.loops=1"))),
-            new ProcSystem(NETTY_TWO_LOOPS, "netty", jdk25Label, java25, concat(PROC_FLAGS, List.of("-Decho.loops=2"))));
+            new ProcSystem(
+                OURS, "ours", jdk25Label, java25, concat(PROC_FLAGS, List.of("-Decho.loops=2"))),
+            new ProcSystem(
+                OURS_ONE_LOOP,
+                "ours",
+                jdk25Label,
+                java25,
+                concat(PROC_FLAGS, List.of("-Decho.loops=1"))),
+            new ProcSystem(
+                NETTY_TWO_LOOPS,
+                "netty",
+                jdk25Label,
+                java25,
+                concat(PROC_FLAGS, List.of("-Decho.loops=2"))));
     EchoRuns.Plan plan =
-        new EchoRuns.Plan(sizes.ioMillis() / 1000.0, sizes.ioWarmupMillis() / 1000.0, sizes.ioRuns());
+        new EchoRuns.Plan(
+            sizes.ioMillis() / 1000.0, sizes.ioWarmupMillis() / 1000.0, sizes.ioRuns());
     rows.addAll(
-        new EchoRuns(plan, classpath, python, echoScript, this::runChild, notes).runMultiCore(systems));
+        new EchoRuns(plan, classpath, python, echoScript, this::runChild, notes)
+            .runMultiCore(systems));
   }
 
   /** The TLS echo (issue 15): ours, Netty's SslHandler and virtual threads with SSLSocket. */
@@ -626,7 +773,8 @@ public final class Compare {
             new ProcSystem(VT, "vt-tls", jdk25Label, java25, concat(PROC_FLAGS, IO_VT_FLAGS)),
             new ProcSystem(NETTY, "netty-tls", jdk25Label, java25, PROC_FLAGS));
     EchoRuns.Plan plan =
-        new EchoRuns.Plan(sizes.ioMillis() / 1000.0, sizes.ioWarmupMillis() / 1000.0, sizes.ioRuns());
+        new EchoRuns.Plan(
+            sizes.ioMillis() / 1000.0, sizes.ioWarmupMillis() / 1000.0, sizes.ioRuns());
     rows.addAll(EchoRuns.tls(plan, classpath, this::runChild, notes).run(systems));
   }
 
@@ -670,7 +818,10 @@ public final class Compare {
     if (p.exitValue() != 0) {
       List<String> tail = Files.readAllLines(err);
       throw new ChildFailed(
-          name + " exited with " + p.exitValue() + ": "
+          name
+              + " exited with "
+              + p.exitValue()
+              + ": "
               + String.join(" | ", tail.subList(Math.max(0, tail.size() - 3), tail.size())));
     }
     return results;
@@ -709,42 +860,83 @@ public final class Compare {
         md.append("A quick run (short JMH runs, small sizes, few repetitions). ");
       }
       if (load > cores * 0.5) {
-        md.append(String.format(Locale.ROOT,
-            "The machine was busy (load average %.1f on %d cores when the run began): other work "
-                + "shared the cores, so absolute numbers and even rankings are noisy. ", load, cores));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "The machine was busy (load average %.1f on %d cores when the run began): other work "
+                    + "shared the cores, so absolute numbers and even rankings are noisy. ",
+                load,
+                cores));
       }
       md.append("Rerun the full comparison on a quiet machine before quoting these numbers.\n\n");
     }
     md.append("| | |\n|---|---|\n");
-    md.append("| date | ").append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME)).append(" |\n");
-    md.append("| mode | `").append(sizes.name()).append("`")
-        .append(sizes == Sizes.QUICK ? " (smoke check: short runs, small sizes; numbers are rough)" : "")
+    md.append("| date | ")
+        .append(ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
         .append(" |\n");
-    md.append("| machine | ").append(cpuModel()).append(", ")
-        .append(Runtime.getRuntime().availableProcessors()).append(" cores, ")
-        .append(memTotal()).append(" |\n");
-    md.append("| load average (1/5/15 min) | at start ").append(loadAtStart).append("; at end ")
-        .append(loadAverage()).append(" |\n");
-    md.append("| JDKs | ").append(jdk25Label).append(" (`").append(java25).append("`), ")
-        .append(jdk17Label).append(" (`").append(java17).append("`) |\n");
+    md.append("| mode | `")
+        .append(sizes.name())
+        .append("`")
+        .append(
+            sizes == Sizes.QUICK
+                ? " (smoke check: short runs, small sizes; numbers are rough)"
+                : "")
+        .append(" |\n");
+    md.append("| machine | ")
+        .append(cpuModel())
+        .append(", ")
+        .append(Runtime.getRuntime().availableProcessors())
+        .append(" cores, ")
+        .append(memTotal())
+        .append(" |\n");
+    md.append("| load average (1/5/15 min) | at start ")
+        .append(loadAtStart)
+        .append("; at end ")
+        .append(loadAverage())
+        .append(" |\n");
+    md.append("| JDKs | ")
+        .append(jdk25Label)
+        .append(" (`")
+        .append(java25)
+        .append("`), ")
+        .append(jdk17Label)
+        .append(" (`")
+        .append(java17)
+        .append("`) |\n");
     md.append("| Python | ").append(pythonLabel).append(" |\n");
-    md.append("| JMH | 1.37, ").append(sizes.jmhForks()).append(" fork(s), ")
-        .append(sizes.jmhWarmups()).append(" x ").append(sizes.jmhWarmupMs()).append(" ms warm-up, ")
-        .append(sizes.jmhIterations()).append(" x ").append(sizes.jmhIterationMs())
+    md.append("| JMH | 1.37, ")
+        .append(sizes.jmhForks())
+        .append(" fork(s), ")
+        .append(sizes.jmhWarmups())
+        .append(" x ")
+        .append(sizes.jmhWarmupMs())
+        .append(" ms warm-up, ")
+        .append(sizes.jmhIterations())
+        .append(" x ")
+        .append(sizes.jmhIterationMs())
         .append(" ms measurement, -prof gc |\n");
-    md.append("| IO (echo) | ").append(sizes.ioMillis()).append(" ms per point after ")
-        .append(sizes.ioWarmupMillis()).append(" ms of warm-up, ").append(sizes.ioRuns())
-        .append(" run(s) per system; Netty ").append(EchoRuns.nettyVersion()).append(" (NIO) |\n");
+    md.append("| IO (echo) | ")
+        .append(sizes.ioMillis())
+        .append(" ms per point after ")
+        .append(sizes.ioWarmupMillis())
+        .append(" ms of warm-up, ")
+        .append(sizes.ioRuns())
+        .append(" run(s) per system; Netty ")
+        .append(EchoRuns.nettyVersion())
+        .append(" (NIO) |\n");
     md.append("| took | ").append(seconds).append(" s |\n\n");
 
     md.append("Median over JMH iterations (all forks) or over runs; spread is min–max. ")
-        .append("*Ratio* is the row's median divided by ours on ").append(jdk25Label)
+        .append("*Ratio* is the row's median divided by ours on ")
+        .append(jdk25Label)
         .append(" for the same workload: above 1 the row is slower than ours, below 1 faster ")
         .append("(T1 is a rate: higher is better; T2 compares to the no-agent row; IO rows are ")
         .append("round trips per second, so there above 1 the row is faster than ours).\n\n");
-    md.append("| Workload | System | JDK | Median | Spread (min–max) | Ratio | Memory | JVM flags |\n");
+    md.append(
+        "| Workload | System | JDK | Median | Spread (min–max) | Ratio | Memory | JVM flags |\n");
     md.append("|---|---|---|---:|---|---:|---|---|\n");
-    List<String> order = new ArrayList<>(List.of("W1", "W2", "W3", "W4", W4_FINISHED, "W5", "W6", "T1", "T2"));
+    List<String> order =
+        new ArrayList<>(List.of("W1", "W2", "W3", "W4", W4_FINISHED, "W5", "W6", "T1", "T2"));
     order.addAll(EchoRuns.workloads());
     order.add(EchoRuns.MULTI_CORE);
     order.addAll(EchoRuns.tlsWorkloads());
@@ -753,16 +945,34 @@ public final class Compare {
         if (!r.workload().equals(w)) {
           continue;
         }
-        md.append("| ").append(w).append(" | ").append(r.system()).append(" | ").append(r.jdk()).append(" | ");
+        md.append("| ")
+            .append(w)
+            .append(" | ")
+            .append(r.system())
+            .append(" | ")
+            .append(r.jdk())
+            .append(" | ");
         if (r.stats() == null) {
           md.append("failed | | | | ").append(flags(r)).append(" |\n");
           continue;
         }
-        md.append(fmt(r.stats().median())).append(' ').append(r.unit()).append(" | ")
-            .append(fmt(r.stats().min())).append("–").append(fmt(r.stats().max()))
-            .append(String.format(Locale.ROOT, " (±%.0f%%, n=%d)", r.stats().spreadPercent(), r.stats().n()))
-            .append(" | ").append(ratio(r)).append(" | ").append(memory(r)).append(" | ")
-            .append(flags(r)).append(" |\n");
+        md.append(fmt(r.stats().median()))
+            .append(' ')
+            .append(r.unit())
+            .append(" | ")
+            .append(fmt(r.stats().min()))
+            .append("–")
+            .append(fmt(r.stats().max()))
+            .append(
+                String.format(
+                    Locale.ROOT, " (±%.0f%%, n=%d)", r.stats().spreadPercent(), r.stats().n()))
+            .append(" | ")
+            .append(ratio(r))
+            .append(" | ")
+            .append(memory(r))
+            .append(" | ")
+            .append(flags(r))
+            .append(" |\n");
       }
     }
     md.append("\n## Goals (issue 8; IO: issue 7)\n\n");
@@ -781,14 +991,16 @@ public final class Compare {
     if (sizes != null) {
       md.append('\n').append(sizes);
     }
-    String subprocesses = Files.exists(out) ? SubprocessBench.existingSection(Files.readString(out)) : null;
+    String subprocesses =
+        Files.exists(out) ? SubprocessBench.existingSection(Files.readString(out)) : null;
     if (subprocesses != null) {
       md.append('\n').append(subprocesses); // P1 is measured on its own (-Psubprocess): kept
     }
     Path here = Path.of("").toAbsolutePath();
     Path logs = work.toAbsolutePath();
     md.append("\nLogs of every run (JMH output, child stdout/stderr) are under `")
-        .append(logs.startsWith(here) ? here.relativize(logs) : logs).append("`.\n");
+        .append(logs.startsWith(here) ? here.relativize(logs) : logs)
+        .append("`.\n");
     if (rows.stream().allMatch(r -> r.stats() == null)) {
       // nothing measured (a broken build, or target/ cleaned under us): keep the last results
       Path failed = out.resolveSibling(out.getFileName().toString().replace(".md", "-failed.md"));
@@ -832,67 +1044,101 @@ public final class Compare {
     Row w3 = ours("W3");
     if (w3 != null && w3.metrics().containsKey("heap B/task")) {
       double h = w3.metrics().get("heap B/task");
-      md.append("| W3: under 150 B retained per sleeping task | ").append(fmt(h)).append(" B | 150 B | ")
-          .append(h < 150 ? "yes" : "**no**").append(" |\n");
+      md.append("| W3: under 150 B retained per sleeping task | ")
+          .append(fmt(h))
+          .append(" B | 150 B | ")
+          .append(h < 150 ? "yes" : "**no**")
+          .append(" |\n");
     }
     if (w3 != null && w3.metrics().containsKey("peak RSS MiB")) {
       double mine = w3.metrics().get("peak RSS MiB");
       Row best = null;
       for (Row r : rows) {
-        if (r.workload().equals("W3") && !r.system().equals(OURS) && r.metrics().containsKey("peak RSS MiB")
-            && (best == null || r.metrics().get("peak RSS MiB") < best.metrics().get("peak RSS MiB"))) {
+        if (r.workload().equals("W3")
+            && !r.system().equals(OURS)
+            && r.metrics().containsKey("peak RSS MiB")
+            && (best == null
+                || r.metrics().get("peak RSS MiB") < best.metrics().get("peak RSS MiB"))) {
           best = r;
         }
       }
       if (best != null) {
         double b = best.metrics().get("peak RSS MiB");
-        md.append("| W3: the lowest peak RSS | ").append(fmt(mine)).append(" MiB | ")
-            .append(best.system()).append(' ').append(fmt(b)).append(" MiB | ")
-            .append(mine <= b ? "yes" : "**no**").append(" |\n");
+        md.append("| W3: the lowest peak RSS | ")
+            .append(fmt(mine))
+            .append(" MiB | ")
+            .append(best.system())
+            .append(' ')
+            .append(fmt(b))
+            .append(" MiB | ")
+            .append(mine <= b ? "yes" : "**no**")
+            .append(" |\n");
       }
     }
     goal(md, "W4: at most half the best peer's wall time", "W4", List.of(KOTLIN, VT, CF, PY), 0.5);
-    goal(md, "W4': at most half of CompletableFuture's wall time (children that finish without suspending)", W4_FINISHED, List.of(CF), 0.5);
+    goal(
+        md,
+        "W4': at most half of CompletableFuture's wall time (children that finish without suspending)",
+        W4_FINISHED,
+        List.of(CF),
+        0.5);
     Row w5 = ours("W5");
     if (w5 != null && w5.metrics().containsKey("alloc B/op")) {
       double a = w5.metrics().get("alloc B/op");
-      md.append("| W5: 0 B/op under -prof gc | ").append(fmt(a)).append(" B/op | 0 (one loop per ")
-          .append("batch of 1,000,000 is amortized: < 0.01) | ").append(a < 0.01 ? "yes" : "**no**").append(" |\n");
+      md.append("| W5: 0 B/op under -prof gc | ")
+          .append(fmt(a))
+          .append(" B/op | 0 (one loop per ")
+          .append("batch of 1,000,000 is amortized: < 0.01) | ")
+          .append(a < 0.01 ? "yes" : "**no**")
+          .append(" |\n");
     }
     goal(md, "W5: within 2x of a plain method call", "W5", List.of(PLAIN), 2.0);
     goal(md, "W6: at most half of kotlinx's nested suspend calls", "W6", List.of(KOTLIN), 0.5);
     EchoRuns.goals(md, this::ours, rows, List.of(NETTY, VT));
     EchoRuns.multiCoreGoals(md, rows, OURS, OURS_ONE_LOOP, NETTY_TWO_LOOPS);
     EchoRuns.tlsGoals(md, this::ours, rows, NETTY);
-    List<Row> t2 = rows.stream().filter(r -> r.workload().equals("T2")).collect(Collectors.toList());
+    List<Row> t2 =
+        rows.stream().filter(r -> r.workload().equals("T2")).collect(Collectors.toList());
     if (t2.size() == 3 && t2.stream().allMatch(r -> r.stats() != null)) {
       double over = t2.get(2).stats().median() / t2.get(0).stats().median() - 1;
       double overNoop = t2.get(1).stats().median() / t2.get(0).stats().median() - 1;
-      md.append(String.format(Locale.ROOT,
-          "| T2: the agent adds under 5%% to loading | %+.1f%% | +5%% (a no-op agent: %+.1f%%) | %s |%n",
-          over * 100, overNoop * 100, over < 0.05 ? "yes" : "**no**"));
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| T2: the agent adds under 5%% to loading | %+.1f%% | +5%% (a no-op agent: %+.1f%%) | %s |%n",
+              over * 100,
+              overNoop * 100,
+              over < 0.05 ? "yes" : "**no**"));
       if (prefilterUs != null) {
         double perClass = t2.get(0).stats().median() * 1000 / t2Loaded;
-        md.append(String.format(Locale.ROOT,
-            "| T2, the agent's own share: its pre-filter in-process, CPU per class | %.2f µs cold, %.2f µs warm "
-                + "(%.0f classes let through) | a class load without agent: %.0f µs (pre-filter = %.1f%% cold, "
-                + "%.1f%% warm) | (measured, no goal) |%n",
-            prefilterUs[0], prefilterUs[1], prefilterUs[2], perClass, 100 * prefilterUs[0] / perClass,
-            100 * prefilterUs[1] / perClass));
+        md.append(
+            String.format(
+                Locale.ROOT,
+                "| T2, the agent's own share: its pre-filter in-process, CPU per class | %.2f µs cold, %.2f µs warm "
+                    + "(%.0f classes let through) | a class load without agent: %.0f µs (pre-filter = %.1f%% cold, "
+                    + "%.1f%% warm) | (measured, no goal) |%n",
+                prefilterUs[0],
+                prefilterUs[1],
+                prefilterUs[2],
+                perClass,
+                100 * prefilterUs[0] / perClass,
+                100 * prefilterUs[1] / perClass));
       }
     }
   }
 
   /**
-   * W3's time above the sleep every sleeper does: half of the best peer's time can be less than
-   * the sleep itself, so the goal line above may be out of reach; this line compares what each
-   * system adds to it.
+   * W3's time above the sleep every sleeper does: half of the best peer's time can be less than the
+   * sleep itself, so the goal line above may be out of reach; this line compares what each system
+   * adds to it.
    */
   private void w3AboveTheFloor(StringBuilder md) {
     Row mine = ours("W3");
     Row best = null;
     for (Row r : rows) {
-      if (r.workload().equals("W3") && !r.system().equals(OURS) && r.stats() != null
+      if (r.workload().equals("W3")
+          && !r.system().equals(OURS)
+          && r.stats() != null
           && (best == null || r.stats().median() < best.stats().median())) {
         best = r;
       }
@@ -903,19 +1149,28 @@ public final class Compare {
     double floor = W3_SLEEP_MILLIS / 1000.0;
     double ours = mine.stats().median() - floor;
     double theirs = best.stats().median() - floor;
-    md.append(String.format(Locale.ROOT,
-        "| W3: time above the %.0f s sleep (a floor under every system; half of the best peer's "
-            + "total is %s) | %.2f s | %s %.2f s | (measured, no goal; ours %.2fx theirs) |%n",
-        floor, best.stats().median() * 0.5 < floor ? "below it" : "above it", ours, best.system(), theirs,
-        ours / theirs));
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "| W3: time above the %.0f s sleep (a floor under every system; half of the best peer's "
+                + "total is %s) | %.2f s | %s %.2f s | (measured, no goal; ours %.2fx theirs) |%n",
+            floor,
+            best.stats().median() * 0.5 < floor ? "below it" : "above it",
+            ours,
+            best.system(),
+            theirs,
+            ours / theirs));
   }
 
   /** Ours must take at most {@code factor} times the best (lowest) of {@code peers}. */
-  private void goal(StringBuilder md, String text, String workload, List<String> peers, double factor) {
+  private void goal(
+      StringBuilder md, String text, String workload, List<String> peers, double factor) {
     Row mine = ours(workload);
     Row best = null;
     for (Row r : rows) {
-      if (r.workload().equals(workload) && peers.contains(r.system()) && r.stats() != null
+      if (r.workload().equals(workload)
+          && peers.contains(r.system())
+          && r.stats() != null
           && (best == null || r.stats().median() < best.stats().median())) {
         best = r;
       }
@@ -925,10 +1180,21 @@ public final class Compare {
       return;
     }
     double limit = best.stats().median() * factor;
-    md.append("| ").append(text).append(" | ").append(fmt(mine.stats().median())).append(' ')
-        .append(mine.unit()).append(" | ").append(best.system()).append(' ')
-        .append(fmt(best.stats().median())).append(" → limit ").append(fmt(limit)).append(" | ")
-        .append(mine.stats().median() <= limit ? "yes" : "**no**").append(" |\n");
+    md.append("| ")
+        .append(text)
+        .append(" | ")
+        .append(fmt(mine.stats().median()))
+        .append(' ')
+        .append(mine.unit())
+        .append(" | ")
+        .append(best.system())
+        .append(' ')
+        .append(fmt(best.stats().median()))
+        .append(" → limit ")
+        .append(fmt(limit))
+        .append(" | ")
+        .append(mine.stats().median() <= limit ? "yes" : "**no**")
+        .append(" |\n");
   }
 
   // ---- environment -------------------------------------------------------------------------

@@ -56,7 +56,8 @@ final class Corpus {
         List<Path> batch = files.subList(from, Math.min(files.size(), from + 1000));
         Iterable<? extends JavaFileObject> units = fm.getJavaFileObjectsFromPaths(batch);
         List<String> options =
-            List.of("--release", "17", "-g", "-proc:none", "-cp", runtime, "-d", classes.toString());
+            List.of(
+                "--release", "17", "-g", "-proc:none", "-cp", runtime, "-d", classes.toString());
         if (!javac.getTask(null, fm, null, options, null, units).call()) {
           throw new IllegalStateException("T1 corpus does not compile: " + batch.get(0));
         }
@@ -203,9 +204,9 @@ final class Corpus {
   /**
    * Runs the plugin's per-class path over the corpus {@code passes} times in this JVM, each pass
    * with a fresh transformer (as one plugin execution), writing rewritten classes under {@code
-   * out}. The first pass is what a build pays in a fresh JVM; later ones show the warm speed. Reports
- * classes per second of wall time and per second of the working thread's CPU time (what a busy
- * machine disturbs less; it leaves out the JIT and GC threads).
+   * out}. The first pass is what a build pays in a fresh JVM; later ones show the warm speed.
+   * Reports classes per second of wall time and per second of the working thread's CPU time (what a
+   * busy machine disturbs less; it leaves out the JIT and GC threads).
    */
   static void transformPasses(Path corpus, Path out, int passes) throws IOException {
     Path classes = corpus.resolve("classes");
@@ -222,7 +223,8 @@ final class Corpus {
             throw new UncheckedIOException(e);
           }
         };
-    ClassFileLocator locator = corpusLocator.orElse(ClassFileLocator.of(Corpus.class.getClassLoader()));
+    ClassFileLocator locator =
+        corpusLocator.orElse(ClassFileLocator.of(Corpus.class.getClassLoader()));
     for (int pass = 1; pass <= passes; pass++) {
       CoroutineTransformer transformer = new CoroutineTransformer(locator);
       int rewritten = 0;
@@ -238,7 +240,8 @@ final class Corpus {
         }
         TransformResult r = transformer.transform(bytes);
         if (r.failed()) {
-          throw new IllegalStateException("T1: the transformer refused " + f + ": " + r.diagnostics());
+          throw new IllegalStateException(
+              "T1: the transformer refused " + f + ": " + r.diagnostics());
         }
         if (r.changed()) {
           Path target = out.resolve(classes.relativize(f).toString());

@@ -15,11 +15,10 @@ import java.util.stream.Collectors;
 
 /**
  * The IO part of the comparison (issue 7): echo round trips per second on loopback at 1, 100 and
- * 1,000 connections ({@link EchoBench} in a JVM child, {@code io/echo_asyncio.py} for Python),
- * with 32-byte messages (the round-trip rate) and with 16 KiB messages (throughput). Each child
- * runs every connection count of one message size, each after an uncounted warm-up of the same
- * point; the runs alternate between the systems, so a slow spell of a shared machine hits them
- * alike.
+ * 1,000 connections ({@link EchoBench} in a JVM child, {@code io/echo_asyncio.py} for Python), with
+ * 32-byte messages (the round-trip rate) and with 16 KiB messages (throughput). Each child runs
+ * every connection count of one message size, each after an uncounted warm-up of the same point;
+ * the runs alternate between the systems, so a slow spell of a shared machine hits them alike.
  *
  * <p>Rows are named {@code IO-<connections>} (32 B) and {@code IO-16K-<connections>}, one workload
  * per size and count, so that each compares with ours at the same point. Their unit is a rate:
@@ -30,6 +29,7 @@ import java.util.stream.Collectors;
 final class EchoRuns {
   /** The connection counts of the issue. */
   static final List<Integer> CONNECTIONS = List.of(1, 100, 1000);
+
   /** Message sizes (bytes each way per round trip, newline included): the line, and 16 KiB. */
   static final List<Integer> SIZES = List.of(32, 16 * 1024);
 
@@ -48,6 +48,7 @@ final class EchoRuns {
   private final String script;
   private final ChildRunner runner;
   private final List<String> notes;
+
   /** The TLS part: 32 B lines only, rows {@code IO-TLS-<n>}. */
   private final boolean tls;
 
@@ -131,11 +132,13 @@ final class EchoRuns {
           try {
             for (Map<String, String> m : runner.run(name, command(s, size))) {
               int n = Integer.parseInt(m.get("connections"));
-              rates.computeIfAbsent(s.key() + " " + name(size, n), k -> new ArrayList<>())
+              rates
+                  .computeIfAbsent(s.key() + " " + name(size, n), k -> new ArrayList<>())
                   .add(Double.parseDouble(m.get("round_trips_per_s")));
             }
           } catch (ChildFailed e) {
-            notes.add("IO " + s.label() + " " + size + " B run " + r + " failed: " + e.getMessage());
+            notes.add(
+                "IO " + s.label() + " " + size + " B run " + r + " failed: " + e.getMessage());
           }
         }
       }
@@ -149,11 +152,22 @@ final class EchoRuns {
               stats == null ? Map.of() : Map.of("MB/s each way", stats.median() * size / 1e6);
           if (stats != null) {
             System.out.printf(
-                Locale.ROOT, "[bench]     IO %5d B %4d conn. %-20s %-12s %,10.0f round trips/s%s%n",
-                size, n, s.label(), s.jdk(), stats.median(), tls ? " (TLS)" : "");
+                Locale.ROOT,
+                "[bench]     IO %5d B %4d conn. %-20s %-12s %,10.0f round trips/s%s%n",
+                size,
+                n,
+                s.label(),
+                s.jdk(),
+                stats.median(),
+                tls ? " (TLS)" : "");
           }
           String unit =
-              "round trips/s (" + size + " B" + (tls ? " over TLS 1.3" : "") + ", " + connections(n)
+              "round trips/s ("
+                  + size
+                  + " B"
+                  + (tls ? " over TLS 1.3" : "")
+                  + ", "
+                  + connections(n)
                   + ")";
           String flags = String.join(" ", s.flags());
           rows.add(new Row(name(size, n), s.label(), s.jdk(), unit, stats, metrics, flags, false));
@@ -167,8 +181,8 @@ final class EchoRuns {
   static final String MULTI_CORE = "MC-1000";
 
   /**
-   * The multi-core part: each system (ours on 2 loops, on 1 loop, Netty on 2 event loops, told
-   * by {@code -Decho.loops} in its flags) echoes 32-byte lines at 1,000 connections, {@code
+   * The multi-core part: each system (ours on 2 loops, on 1 loop, Netty on 2 event loops, told by
+   * {@code -Decho.loops} in its flags) echoes 32-byte lines at 1,000 connections, {@code
    * plan.runs()} times, alternating; one row per system, workload {@link #MULTI_CORE}.
    */
   List<Row> runMultiCore(List<ProcSystem> systems) throws InterruptedException, IOException {
@@ -179,7 +193,8 @@ final class EchoRuns {
         String name = "mc-" + s.key() + "-" + s.label().replaceAll("[^A-Za-z0-9]+", "_") + "-" + r;
         try {
           for (Map<String, String> m : runner.run(name, command(s, SIZES.get(0), "1000"))) {
-            rates.computeIfAbsent(s.label(), k -> new ArrayList<>())
+            rates
+                .computeIfAbsent(s.label(), k -> new ArrayList<>())
                 .add(Double.parseDouble(m.get("round_trips_per_s")));
             if (m.containsKey("cpu_us_per_round_trip")) {
               cpu.computeIfAbsent(s.label(), k -> new ArrayList<>())
@@ -196,7 +211,10 @@ final class EchoRuns {
       Stats stats = Stats.of(rates.getOrDefault(s.label(), List.of()));
       if (stats != null) {
         System.out.printf(
-            Locale.ROOT, "[bench]     MC 1000 conn. %-28s %,10.0f round trips/s%n", s.label(), stats.median());
+            Locale.ROOT,
+            "[bench]     MC 1000 conn. %-28s %,10.0f round trips/s%n",
+            s.label(),
+            stats.median());
       }
       Map<String, Double> metrics = new LinkedHashMap<>();
       if (stats != null) {
@@ -207,8 +225,15 @@ final class EchoRuns {
         metrics.put("CPU µs per round trip", perTrip.median()); // flat from 1 to 2 loops: scales
       }
       rows.add(
-          new Row(MULTI_CORE, s.label(), s.jdk(), "round trips/s (32 B, 1000 connections)", stats,
-              metrics, String.join(" ", s.flags()), false));
+          new Row(
+              MULTI_CORE,
+              s.label(),
+              s.jdk(),
+              "round trips/s (32 B, 1000 connections)",
+              stats,
+              metrics,
+              String.join(" ", s.flags()),
+              false));
     }
     return rows;
   }
@@ -228,19 +253,33 @@ final class EchoRuns {
       md.append("| ").append(a).append(" | not measured | | |\n");
     } else {
       double x = two.stats().median() / one.stats().median();
-      md.append("| ").append(a).append(" | ").append(Compare.fmt(two.stats().median()))
-          .append(String.format(Locale.ROOT, " round trips/s (%.2fx)", x)).append(" | 1 loop ")
-          .append(Compare.fmt(one.stats().median())).append(" → limit ")
-          .append(Compare.fmt(one.stats().median() * 1.8)).append(" | ")
-          .append(x >= 1.8 ? "yes" : "**no**").append(" |\n");
+      md.append("| ")
+          .append(a)
+          .append(" | ")
+          .append(Compare.fmt(two.stats().median()))
+          .append(String.format(Locale.ROOT, " round trips/s (%.2fx)", x))
+          .append(" | 1 loop ")
+          .append(Compare.fmt(one.stats().median()))
+          .append(" → limit ")
+          .append(Compare.fmt(one.stats().median() * 1.8))
+          .append(" | ")
+          .append(x >= 1.8 ? "yes" : "**no**")
+          .append(" |\n");
     }
     if (two == null || netty == null) {
       md.append("| ").append(b).append(" | not measured | | |\n");
     } else {
-      md.append("| ").append(b).append(" | ").append(Compare.fmt(two.stats().median()))
-          .append(" round trips/s | ").append(nettyTwo).append(' ')
-          .append(Compare.fmt(netty.stats().median())).append(" | ")
-          .append(two.stats().median() >= netty.stats().median() ? "yes" : "**no**").append(" |\n");
+      md.append("| ")
+          .append(b)
+          .append(" | ")
+          .append(Compare.fmt(two.stats().median()))
+          .append(" round trips/s | ")
+          .append(nettyTwo)
+          .append(' ')
+          .append(Compare.fmt(netty.stats().median()))
+          .append(" | ")
+          .append(two.stats().median() >= netty.stats().median() ? "yes" : "**no**")
+          .append(" |\n");
     }
   }
 
@@ -254,7 +293,8 @@ final class EchoRuns {
   }
 
   private List<String> command(ProcSystem s, int size) {
-    return command(s, size, CONNECTIONS.stream().map(String::valueOf).collect(Collectors.joining(",")));
+    return command(
+        s, size, CONNECTIONS.stream().map(String::valueOf).collect(Collectors.joining(",")));
   }
 
   private List<String> command(ProcSystem s, int size, String counts) {
@@ -267,14 +307,15 @@ final class EchoRuns {
       cmd.add(s.java());
       cmd.addAll(s.flags());
       cmd.add("-Decho.size=" + size);
-      cmd.addAll(List.of("-cp", classpath, EchoBench.class.getName(), seconds, counts, s.key(), warmup));
+      cmd.addAll(
+          List.of("-cp", classpath, EchoBench.class.getName(), seconds, counts, s.key(), warmup));
     }
     return cmd;
   }
 
   /**
-   * The goal line per connection count: ours must reach at least the best round-trip rate of
-   * {@code peers} (Netty and virtual threads).
+   * The goal line per connection count: ours must reach at least the best round-trip rate of {@code
+   * peers} (Netty and virtual threads).
    */
   static void goals(
       StringBuilder md, Function<String, Row> ours, List<Row> rows, List<String> peers) {
@@ -300,20 +341,34 @@ final class EchoRuns {
         md.append("| ").append(text).append(" | not measured | | |\n");
         continue;
       }
-      md.append("| ").append(text).append(" | ").append(Compare.fmt(mine.stats().median()))
-          .append(" round trips/s | ").append(netty).append(' ')
-          .append(Compare.fmt(peer.stats().median())).append(" | ")
-          .append(mine.stats().median() >= peer.stats().median() ? "yes" : "**no**").append(" |\n");
+      md.append("| ")
+          .append(text)
+          .append(" | ")
+          .append(Compare.fmt(mine.stats().median()))
+          .append(" round trips/s | ")
+          .append(netty)
+          .append(' ')
+          .append(Compare.fmt(peer.stats().median()))
+          .append(" | ")
+          .append(mine.stats().median() >= peer.stats().median() ? "yes" : "**no**")
+          .append(" |\n");
     }
   }
 
   private static void goal(
-      StringBuilder md, Function<String, Row> ours, List<Row> rows, List<String> peers, int size,
+      StringBuilder md,
+      Function<String, Row> ours,
+      List<Row> rows,
+      List<String> peers,
+      int size,
       int n) {
     String w = workload(size, n);
     String text =
-        "IO: match or beat Netty and virtual threads on one loop thread (" + size + " B, "
-            + connections(n) + ")";
+        "IO: match or beat Netty and virtual threads on one loop thread ("
+            + size
+            + " B, "
+            + connections(n)
+            + ")";
     Row mine = ours.apply(w);
     Row best = null;
     for (Row r : rows) {
@@ -328,9 +383,16 @@ final class EchoRuns {
       md.append("| ").append(text).append(" | not measured | | |\n");
       return;
     }
-    md.append("| ").append(text).append(" | ").append(Compare.fmt(mine.stats().median()))
-        .append(" round trips/s | ").append(best.system()).append(' ')
-        .append(Compare.fmt(best.stats().median())).append(" | ")
-        .append(mine.stats().median() >= best.stats().median() ? "yes" : "**no**").append(" |\n");
+    md.append("| ")
+        .append(text)
+        .append(" | ")
+        .append(Compare.fmt(mine.stats().median()))
+        .append(" round trips/s | ")
+        .append(best.system())
+        .append(' ')
+        .append(Compare.fmt(best.stats().median()))
+        .append(" | ")
+        .append(mine.stats().median() >= best.stats().median() ? "yes" : "**no**")
+        .append(" |\n");
   }
 }

@@ -20,8 +20,8 @@ import java.util.Map;
  * {@code communicate}, for ours with the pipes on the selector ({@code /proc/self/fd}), ours with
  * the portable pump threads ({@code -Dcoroutine.subprocess.pipes=threads}) and asyncio. Each runs
  * in a child process of its own ({@link SubprocessEcho}, {@code io/subprocess_asyncio.py}) that
- * prints, per round, the wall time and the peak of its OS threads; this writes the medians into
- * its own section of {@code RESULTS.md} (between {@link #BEGIN} and {@link #END}), keeping the rest.
+ * prints, per round, the wall time and the peak of its OS threads; this writes the medians into its
+ * own section of {@code RESULTS.md} (between {@link #BEGIN} and {@link #END}), keeping the rest.
  *
  * <pre>
  * java -cp ... dev.coroutine.bench.harness.SubprocessBench [--out=RESULTS.md] [--python=python3]
@@ -31,6 +31,7 @@ import java.util.Map;
 public final class SubprocessBench {
   /** First line of the section in RESULTS.md. */
   static final String BEGIN = "<!-- P1 subprocesses: begin (written by SubprocessBench) -->";
+
   /** Last line of the section. */
   static final String END = "<!-- P1 subprocesses: end -->";
 
@@ -38,7 +39,13 @@ public final class SubprocessBench {
 
   /** One system's rounds: the median wall time and peak threads, the threads before. */
   record Measured(
-      String system, String how, double seconds, double spread, int peak, int before, double spawnsPerSecond) {}
+      String system,
+      String how,
+      double seconds,
+      double spread,
+      int peak,
+      int before,
+      double spawnsPerSecond) {}
 
   public static void main(String[] argv) throws Exception {
     Map<String, String> args = new HashMap<>();
@@ -65,13 +72,25 @@ public final class SubprocessBench {
             "ours, pump threads",
             "`-Dcoroutine.subprocess.pipes=threads` (the portable way), JDK "
                 + Runtime.version().feature(),
-            List.of(java, "-Dcoroutine.subprocess.pipes=threads", "-cp", cp,
-                SubprocessEcho.class.getName(), processes, bytes, rounds)));
+            List.of(
+                java,
+                "-Dcoroutine.subprocess.pipes=threads",
+                "-cp",
+                cp,
+                SubprocessEcho.class.getName(),
+                processes,
+                bytes,
+                rounds)));
     rows.add(
         measure(
             "asyncio",
             pythonVersion(python) + ", default child watcher",
-            List.of(python, "io" + File.separator + "subprocess_asyncio.py", processes, bytes, rounds)));
+            List.of(
+                python,
+                "io" + File.separator + "subprocess_asyncio.py",
+                processes,
+                bytes,
+                rounds)));
     String section = section(rows, processes, bytes, rounds, loadBefore, loadAverage());
     String old = Files.exists(out) ? Files.readString(out) : "";
     Files.writeString(out, withSection(old, section));
@@ -140,7 +159,11 @@ public final class SubprocessBench {
   }
 
   static String section(
-      List<Measured> rows, String processes, String bytes, String rounds, String loadBefore,
+      List<Measured> rows,
+      String processes,
+      String bytes,
+      String rounds,
+      String loadBefore,
       String loadAfter) {
     StringBuilder md = new StringBuilder();
     md.append(BEGIN).append('\n');
@@ -158,8 +181,13 @@ public final class SubprocessBench {
                 + " `SubprocessBench` (`mvn -pl benchmarks verify -Psubprocess`) on %s, %d cores,"
                 + " 1-minute load average %s before and %s after (other builds were running:"
                 + " compare the rows with each other, not with other runs).\n\n",
-            processes, bytes, rounds, java.time.LocalDate.now(),
-            Runtime.getRuntime().availableProcessors(), loadBefore, loadAfter));
+            processes,
+            bytes,
+            rounds,
+            java.time.LocalDate.now(),
+            Runtime.getRuntime().availableProcessors(),
+            loadBefore,
+            loadAfter));
     md.append(
         "| system | how | echo wall time (s) | spread (s) | OS threads before | peak | added"
             + " | spawn+communicate /s |\n");
@@ -169,8 +197,14 @@ public final class SubprocessBench {
           String.format(
               Locale.ROOT,
               "| %s | %s | %.3f | %.3f | %d | %d | %d | %.0f |%n",
-              m.system(), m.how(), m.seconds(), m.spread(), m.before(), m.peak(),
-              m.peak() - m.before(), m.spawnsPerSecond()));
+              m.system(),
+              m.how(),
+              m.seconds(),
+              m.spread(),
+              m.before(),
+              m.peak(),
+              m.peak() - m.before(),
+              m.spawnsPerSecond()));
     }
     md.append(
         "\nWhat the threads are: the JDK watches each live child with a \"process reaper\" thread"

@@ -19,15 +19,18 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class BenchCerts {
   private static final char[] PASSWORD = "changeit".toCharArray();
+
   /** The server's context (key and certificate). */
   static final SSLContext SERVER;
+
   /** The clients' context (trusts the certificate only). */
   static final SSLContext CLIENT;
 
   static {
     try {
       KeyStore ks = generate();
-      KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       kmf.init(ks, PASSWORD);
       SERVER = SSLContext.getInstance("TLS");
       SERVER.init(kmf.getKeyManagers(), null, null);
@@ -54,10 +57,26 @@ final class BenchCerts {
       Process p =
           new ProcessBuilder(
                   List.of(
-                      keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                      "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext",
-                      "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore",
-                      store.toString(), "-storetype", "PKCS12", "-storepass", "changeit"))
+                      keytool.toString(),
+                      "-genkeypair",
+                      "-alias",
+                      "server",
+                      "-keyalg",
+                      "EC",
+                      "-groupname",
+                      "secp256r1",
+                      "-dname",
+                      "CN=localhost",
+                      "-ext",
+                      "SAN=ip:127.0.0.1,dns:localhost",
+                      "-validity",
+                      "2",
+                      "-keystore",
+                      store.toString(),
+                      "-storetype",
+                      "PKCS12",
+                      "-storepass",
+                      "changeit"))
               .redirectErrorStream(true)
               .start();
       byte[] out = p.getInputStream().readAllBytes();

@@ -39,18 +39,17 @@ import javax.net.ssl.SSLSocket;
  * Echo round trips per second on loopback: a 32-byte line sent and its echo read back, by 1, 100
  * and 1,000 concurrent connections for a few seconds each. "ours": the server on one event loop
  * thread and the clients on another (dev.coroutine.io streams, @Async code); "vt": blocking
- * java.net sockets, one virtual thread per connection on each side (JDK 21+); "netty": Netty's
- * NIO event loop, one thread for the server and one for the clients ({@link NettyEcho}). The
- * Python asyncio twin is {@code benchmarks/io/echo_asyncio.py} (one process, one loop for both
- * sides).
+ * java.net sockets, one virtual thread per connection on each side (JDK 21+); "netty": Netty's NIO
+ * event loop, one thread for the server and one for the clients ({@link NettyEcho}). The Python
+ * asyncio twin is {@code benchmarks/io/echo_asyncio.py} (one process, one loop for both sides).
  *
  * <p>The TLS modes ({@code ours-tls}, {@code vt-tls}, {@code netty-tls}) do the same over TLS 1.3
  * with the JDK's provider on both sides (one self-signed EC certificate, {@link BenchCerts}; the
  * clients check the host name): ours with {@code Streams.startServer/openConnection(...,
  * SSLContext)}, virtual threads with {@code SSLServerSocket}/{@code SSLSocket}, Netty with an
- * {@code SslHandler} over the JDK's {@code SSLEngine} (delegated tasks on its event loop, as
- * ours). There every connection first completes its handshake and one round trip, uncounted; the
- * clock starts once all have ({@link #counting}), so the rate is of round trips, not handshakes.
+ * {@code SslHandler} over the JDK's {@code SSLEngine} (delegated tasks on its event loop, as ours).
+ * There every connection first completes its handshake and one round trip, uncounted; the clock
+ * starts once all have ({@link #counting}), so the rate is of round trips, not handshakes.
  *
  * <p>Each point may first run for {@code warmup} seconds uncounted (the same point, its own
  * connections), then prints {@code RESULT mode=M connections=N round_trips_per_s=R}, the format
@@ -71,10 +70,10 @@ public final class EchoBench {
   public static final int LINE_BYTES = Math.max(2, Integer.getInteger("echo.size", 32));
 
   /**
-   * Event loops per side: {@code -Decho.loops=N} (default 1). With more than one, ours serves
-   * with a {@link GroupServer} on an {@link EventLoopGroup} of N loops ({@code SO_REUSEPORT}
-   * where the OS has it) and spreads its clients over another group of N loops; Netty gets N
-   * event-loop threads on each side. The multi-core row (MC) compares 1 and 2.
+   * Event loops per side: {@code -Decho.loops=N} (default 1). With more than one, ours serves with
+   * a {@link GroupServer} on an {@link EventLoopGroup} of N loops ({@code SO_REUSEPORT} where the
+   * OS has it) and spreads its clients over another group of N loops; Netty gets N event-loop
+   * threads on each side. The multi-core row (MC) compares 1 and 2.
    */
   public static final int LOOPS = Math.max(1, Integer.getInteger("echo.loops", 1));
 
@@ -269,7 +268,9 @@ public final class EchoBench {
     try {
       return MethodHandles.publicLookup()
           .findStatic(
-              Thread.class, "startVirtualThread", MethodType.methodType(Thread.class, Runnable.class));
+              Thread.class,
+              "startVirtualThread",
+              MethodType.methodType(Thread.class, Runnable.class));
     } catch (ReflectiveOperationException e) {
       return null; // JDK 17
     }
@@ -315,7 +316,8 @@ public final class EchoBench {
                   s.setTcpNoDelay(true);
                   OutputStream out = s.getOutputStream();
                   BufferedReader in =
-                      new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+                      new BufferedReader(
+                          new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
                   long n = 0;
                   boolean first = true;
                   while (!stop) {

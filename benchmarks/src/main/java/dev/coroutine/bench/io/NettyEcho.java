@@ -36,8 +36,8 @@ import javax.net.ssl.SSLParameters;
  * writes again until {@link EchoBench#stop}; the server writes back each line it decodes and
  * flushes once per read, Netty's idiomatic echo.
  *
- * <p>Every echoed line is compared with the line sent; a run with a wrong echo, a failed connect
- * or a client error throws instead of reporting a rate.
+ * <p>Every echoed line is compared with the line sent; a run with a wrong echo, a failed connect or
+ * a client error throws instead of reporting a rate.
  */
 final class NettyEcho {
   private NettyEcho() {}
@@ -50,8 +50,8 @@ final class NettyEcho {
 
   /**
    * Round trips per second of {@code connections} clients for {@code seconds}; over TLS with an
-   * {@link SslHandler} on the JDK's {@code SSLEngine} at the head of each pipeline when {@code
-   * tls} (the clock then starts once every connection did its handshake and a round trip).
+   * {@link SslHandler} on the JDK's {@code SSLEngine} at the head of each pipeline when {@code tls}
+   * (the clock then starts once every connection did its handshake and a round trip).
    */
   static double run(int connections, double seconds, boolean tls) throws InterruptedException {
     // one event-loop thread per side, or EchoBench.LOOPS (the multi-core row): the server's
@@ -95,8 +95,7 @@ final class NettyEcho {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                       if (tls) {
-                        SSLEngine e =
-                            BenchCerts.CLIENT.createSSLEngine("127.0.0.1", port);
+                        SSLEngine e = BenchCerts.CLIENT.createSSLEngine("127.0.0.1", port);
                         e.setUseClientMode(true);
                         SSLParameters p = e.getSSLParameters();
                         p.setEndpointIdentificationAlgorithm("HTTPS");
@@ -168,10 +167,13 @@ final class NettyEcho {
   static final class Clients {
     /** Round trips, added by each client when it closes. */
     final LongAdder count = new LongAdder();
+
     /** Echoes that differed from the line sent. */
     final LongAdder wrong = new LongAdder();
+
     /** Counted down when a client closes or fails to connect. */
     final CountDownLatch closed;
+
     /** The first failure of a client, or null. */
     final AtomicReference<Throwable> error = new AtomicReference<>();
 
@@ -190,8 +192,10 @@ final class NettyEcho {
   static final class Client extends ChannelInboundHandlerAdapter {
     /** The run's shared counters. */
     private final Clients clients;
+
     /** Round trips completed on this connection (while {@link EchoBench#counting}). */
     private long n;
+
     /** The first echo came back (the connection is ready). */
     private boolean first = true;
 

@@ -23,9 +23,9 @@ import java.util.Random;
  * {@code communicate} and checked to echo them, in one loop. Prints per round the wall time and the
  * peak number of OS threads of this process (sampled from {@code /proc/self/status} every
  * millisecond by one extra thread) beside the count before the round; the twin of {@code
- * io/subprocess_asyncio.py}. Then the spawn rate: {@link #SPAWNS} short {@code cat}s, ten at a time,
- * each sent 16 bytes through {@code communicate}. Run with {@code -Dcoroutine.subprocess.pipes=threads} for the
- * portable pipes (a pump thread per pipe).
+ * io/subprocess_asyncio.py}. Then the spawn rate: {@link #SPAWNS} short {@code cat}s, ten at a
+ * time, each sent 16 bytes through {@code communicate}. Run with {@code
+ * -Dcoroutine.subprocess.pipes=threads} for the portable pipes (a pump thread per pipe).
  *
  * <pre>
  * java -cp ... dev.coroutine.bench.io.SubprocessEcho [processes=100] [bytes=1048576] [rounds=3]
@@ -39,7 +39,8 @@ public final class SubprocessEcho {
     Subprocess p = await(Subprocesses.exec(SubprocessOptions.pipes(), "cat"));
     Subprocess.Output o = await(p.communicate(data));
     if (o.exitCode() != 0 || !Arrays.equals(o.stdout(), data)) {
-      throw new IllegalStateException("cat " + p.pid() + " did not echo its input: " + o.exitCode());
+      throw new IllegalStateException(
+          "cat " + p.pid() + " did not echo its input: " + o.exitCode());
     }
     return done();
   }

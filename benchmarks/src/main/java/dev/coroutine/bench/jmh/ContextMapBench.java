@@ -16,13 +16,15 @@ import org.openjdk.jmh.annotations.State;
 
 /**
  * The two shapes of a context's persistent map, side by side (benchmarks/README.md, "Context
- * variables"): a flat key/value array against a hash array mapped trie, for lookups and for
- * updates (a set: a new map with one value replaced), by number of entries. What chose {@link
+ * variables"): a flat key/value array against a hash array mapped trie, for lookups and for updates
+ * (a set: a new map with one value replaced), by number of entries. What chose {@link
  * ContextMap#SMALL_MAX}. Keys hash as {@code ContextVar}s do (a counter times an odd constant).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 @State(Scope.Thread)
 public class ContextMapBench {
   /** Entries in the map. */
@@ -35,6 +37,7 @@ public class ContextMapBench {
 
   /** The keys. */
   Key[] keys;
+
   /** The map holding them. */
   ContextMap map;
 

@@ -24,13 +24,15 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * What context variables cost (benchmarks/README.md, "Context variables"). Every method runs in
  * forks of its own, so the {@code *NeverSet} baselines run in JVMs where no variable was ever set
- * (the runtime captures nothing there) and the others in JVMs where one is. Not part of the
- * Compare harness (only our runtime has this feature); run it alone:
- * {@code java -cp <benchmarks classpath> org.openjdk.jmh.Main ContextVarsBench}.
+ * (the runtime captures nothing there) and the others in JVMs where one is. Not part of the Compare
+ * harness (only our runtime has this feature); run it alone: {@code java -cp <benchmarks classpath>
+ * org.openjdk.jmh.Main ContextVarsBench}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class ContextVarsBench {
 
   // ---- W1 and W2, per yield / hand-off -----------------------------------------------------
@@ -70,6 +72,7 @@ public class ContextVarsBench {
   public static class Mdc {
     /** The fake MDC: what SLF4J's MDC holds per thread. */
     final ThreadLocal<Map<String, String>> mdc = ThreadLocal.withInitial(HashMap::new);
+
     /** The registered listener. */
     ContextListener listener;
 
@@ -106,6 +109,7 @@ public class ContextVarsBench {
 
     /** The variables; {@code all[0]} is the one read and set. */
     ContextVar<Integer>[] all;
+
     /** The context they are set in. */
     Context context;
 

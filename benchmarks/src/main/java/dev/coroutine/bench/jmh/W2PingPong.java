@@ -11,8 +11,9 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 
 /**
- * W2 ping-pong: two coroutines pass a value through two one-slot queues; ns per hand-off. One method per system; the
- * harness runs each system in its own forks (virtual threads with one carrier, on JDK 25).
+ * W2 ping-pong: two coroutines pass a value through two one-slot queues; ns per hand-off. One
+ * method per system; the harness runs each system in its own forks (virtual threads with one
+ * carrier, on JDK 25).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -37,8 +37,8 @@ public class W5FastPath {
   }
 
   /**
-   * The yardstick of the W5 goal: a plain call (not inlined) of a method returning a field, in
-   * the same loop; "within 2x of a plain method call".
+   * The yardstick of the W5 goal: a plain call (not inlined) of a method returning a field, in the
+   * same loop; "within 2x of a plain method call".
    */
   @Benchmark
   public long plainCall(Holders h) {

@@ -11,8 +11,9 @@ import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 
 /**
- * W6 call depth: chains of 1,000 nested calls, each awaiting the next, the innermost suspending once; ns per level. One method per system; the
- * harness runs each system in its own forks (virtual threads with one carrier, on JDK 25).
+ * W6 call depth: chains of 1,000 nested calls, each awaiting the next, the innermost suspending
+ * once; ns per level. One method per system; the harness runs each system in its own forks (virtual
+ * threads with one carrier, on JDK 25).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)

@@ -12,11 +12,11 @@ import dev.coroutine.Task;
 import dev.coroutine.sync.Queue;
 
 /**
- * W1 and W2 with a context variable set (benchmarks/README.md, "Context variables"): the main
- * task sets {@link #REQUEST_ID} before it yields or starts the ping-pong partner, so every task
- * runs in a non-empty context; the {@code Reading} variants also read the variable at every
- * hand-off, as code that logs a request id does. The plain workloads ({@link OursWorkloads}) are
- * the baseline, run in forks where no variable was ever set.
+ * W1 and W2 with a context variable set (benchmarks/README.md, "Context variables"): the main task
+ * sets {@link #REQUEST_ID} before it yields or starts the ping-pong partner, so every task runs in
+ * a non-empty context; the {@code Reading} variants also read the variable at every hand-off, as
+ * code that logs a request id does. The plain workloads ({@link OursWorkloads}) are the baseline,
+ * run in forks where no variable was ever set.
  */
 public final class ContextWorkloads {
   private ContextWorkloads() {}
@@ -47,8 +47,7 @@ public final class ContextWorkloads {
     Queue<Integer> pong = new Queue<>(1);
     Task<Void> b =
         createTask(reading ? pongerReading(ping, pong, n) : OursWorkloads.ponger(ping, pong, n));
-    long sum =
-        await(reading ? pingerReading(ping, pong, n) : OursWorkloads.pinger(ping, pong, n));
+    long sum = await(reading ? pingerReading(ping, pong, n) : OursWorkloads.pinger(ping, pong, n));
     await(b);
     return done(sum);
   }

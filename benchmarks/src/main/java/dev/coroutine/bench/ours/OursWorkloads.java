@@ -86,8 +86,10 @@ public final class OursWorkloads {
   static final class Sleepers {
     /** Sleepers that woke and counted themselves. */
     int woken;
+
     /** How many sleepers there are. */
     final int total;
+
     /** Completed by the last sleeper. */
     final Future<Void> allDone;
 
@@ -98,9 +100,9 @@ public final class OursWorkloads {
   }
 
   /**
-   * W3: {@code n} tasks each sleep {@code millis} then bump a counter; returns the count. The
-   * probe (may be null) sees {@link Phase#BASELINE} before the first task and the number woken
-   * once all sleep.
+   * W3: {@code n} tasks each sleep {@code millis} then bump a counter; returns the count. The probe
+   * (may be null) sees {@link Phase#BASELINE} before the first task and the number woken once all
+   * sleep.
    */
   public static int sleepers(int n, long millis, IntConsumer probe) {
     return run(sleepersMain(n, millis, probe));
@@ -170,8 +172,8 @@ public final class OursWorkloads {
 
   /**
    * W4' with eager tasks (asyncio 3.12's {@code eager_task_factory}, {@link
-   * dev.coroutine.EventLoop#setEagerTasks}): a child that finishes without suspending is done
-   * when gather wraps it, and never goes through the loop.
+   * dev.coroutine.EventLoop#setEagerTasks}): a child that finishes without suspending is done when
+   * gather wraps it, and never goes through the loop.
    */
   public static long gatherFinishedFanOutEager(int n) {
     return run(fanOutFinished(n, true));

@@ -13,8 +13,8 @@ import java.util.function.IntConsumer;
 /**
  * The workloads as plain blocking code in virtual threads. Meant for JDK 21+ with one carrier
  * ({@code -Djdk.virtualThreadScheduler.parallelism=1 -Djdk.virtualThreadScheduler.maxPoolSize=1});
- * the module compiles for Java 17, so virtual threads are started through a method handle on
- * {@code Thread.startVirtualThread}, looked up on first use (on JDK 17 that throws {@link
+ * the module compiles for Java 17, so virtual threads are started through a method handle on {@code
+ * Thread.startVirtualThread}, looked up on first use (on JDK 17 that throws {@link
  * UnsupportedOperationException}).
  */
 public final class VirtualThreadWorkloads {
@@ -189,8 +189,8 @@ public final class VirtualThreadWorkloads {
   // ---- W5 fast path ------------------------------------------------------------------------
 
   /**
-   * W5: {@code join()} on completed CompletableFutures (eight in turn) {@code n} times in a
-   * virtual thread.
+   * W5: {@code join()} on completed CompletableFutures (eight in turn) {@code n} times in a virtual
+   * thread.
    */
   public static long fastPath(int n) {
     @SuppressWarnings("unchecked")

@@ -56,7 +56,7 @@ public class ControlFlow {
       case 2:
         log.add("c2");
         r = "two" + await(v(log, s, 2));
-        // fall through
+      // fall through
       case 3:
         log.add("c3");
         r += "three" + await(v(log, s, 3));
@@ -124,7 +124,8 @@ public class ControlFlow {
   }
 
   @Async
-  public static Coroutine<Integer> switchExpression(List<String> log, boolean s, Color c, String k) {
+  public static Coroutine<Integer> switchExpression(
+      List<String> log, boolean s, Color c, String k) {
     int colour =
         switch (c) {
           case RED -> await(v(log, s, 10));

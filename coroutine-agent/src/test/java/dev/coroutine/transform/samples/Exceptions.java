@@ -191,13 +191,15 @@ public class Exceptions {
   }
 
   @Async
-  public static Coroutine<Integer> level3(List<String> log, boolean s, Throwable t) throws Throwable {
+  public static Coroutine<Integer> level3(List<String> log, boolean s, Throwable t)
+      throws Throwable {
     await(v(log, s, 3));
     throw t;
   }
 
   @Async
-  public static Coroutine<Integer> level2(List<String> log, boolean s, Throwable t) throws Throwable {
+  public static Coroutine<Integer> level2(List<String> log, boolean s, Throwable t)
+      throws Throwable {
     try {
       return done(await(level3(log, s, t)) + 1);
     } finally {
@@ -206,7 +208,8 @@ public class Exceptions {
   }
 
   @Async
-  public static Coroutine<Integer> level1(List<String> log, boolean s, Throwable t) throws Throwable {
+  public static Coroutine<Integer> level1(List<String> log, boolean s, Throwable t)
+      throws Throwable {
     int r = await(level2(log, s, t));
     log.add("not reached");
     return done(r);

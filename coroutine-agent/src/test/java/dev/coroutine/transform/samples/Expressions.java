@@ -41,8 +41,7 @@ public class Expressions {
   @Async
   public static Coroutine<String> awaitAsArgument(List<String> log, boolean s) {
     long big = 1L << 40;
-    String r =
-        f(tagInt(log, 7), big + 1, await(v(log, s, "mid")), 2.25, await(v(log, s, 9)), 1.5f);
+    String r = f(tagInt(log, 7), big + 1, await(v(log, s, "mid")), 2.25, await(v(log, s, 9)), 1.5f);
     return done(r);
   }
 
@@ -86,7 +85,9 @@ public class Expressions {
   @Async
   public static Coroutine<String> nestedNewWithAwait(List<String> log, boolean s) {
     Box b = new Box(log, new Box(log, new Box(log, tag(log, "x"), await(v(log, s, 1)), "y")));
-    Object o = new StringBuilder(await(v(log, s, "sb"))).append(new Box(log, "p", await(v(log, s, 5)), "q"));
+    Object o =
+        new StringBuilder(await(v(log, s, "sb")))
+            .append(new Box(log, "p", await(v(log, s, 5)), "q"));
     return done(b.value + o);
   }
 
@@ -210,7 +211,8 @@ public class Expressions {
   }
 
   @Async
-  public static Coroutine<Integer> ternaryWithValuesBelow(List<String> log, boolean s, boolean left) {
+  public static Coroutine<Integer> ternaryWithValuesBelow(
+      List<String> log, boolean s, boolean left) {
     long base = 1L << 33;
     int r = (int) ((base + (left ? await(v(log, s, 1)) : await(v(log, s, 2)) * 10)) >> 1);
     return done(r);

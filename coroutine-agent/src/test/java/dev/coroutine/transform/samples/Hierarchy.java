@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
- * Values whose type at an await is a merge of user classes (the transformer must find their
- * common supertype from class files), bridge methods, and failures raised by await itself.
+ * Values whose type at an await is a merge of user classes (the transformer must find their common
+ * supertype from class files), bridge methods, and failures raised by await itself.
  */
 public class Hierarchy {
   public abstract static class Animal {

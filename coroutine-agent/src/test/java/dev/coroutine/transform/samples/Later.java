@@ -6,8 +6,8 @@ import dev.coroutine.Future;
 import java.util.List;
 
 /**
- * Awaitables for the samples: finished now (the fast path) or completed later by a 1 ms timer
- * that first logs {@code "~" + value}, so a log shows that the awaiting code really suspended.
+ * Awaitables for the samples: finished now (the fast path) or completed later by a 1 ms timer that
+ * first logs {@code "~" + value}, so a log shows that the awaiting code really suspended.
  */
 public final class Later {
   private Later() {}

@@ -30,7 +30,18 @@ public class Methods extends Base {
     String fromSuper = await(super.compute(s, n + 1));
     field += await(v(log, s, 5));
     counter++;
-    return done(fromSuper + "/" + super.describe() + "/" + this.describe() + "/" + field + "/" + name + "/" + counter);
+    return done(
+        fromSuper
+            + "/"
+            + super.describe()
+            + "/"
+            + this.describe()
+            + "/"
+            + field
+            + "/"
+            + name
+            + "/"
+            + counter);
   }
 
   @Async
@@ -104,7 +115,8 @@ public class Methods extends Base {
   }
 
   @Async
-  public static Coroutine<Integer> conditionalTailReturn(List<String> log, boolean s, boolean other) {
+  public static Coroutine<Integer> conditionalTailReturn(
+      List<String> log, boolean s, boolean other) {
     await(v(log, s, 0));
     return other ? add(log, s, 10, 20) : done(-1);
   }
@@ -129,7 +141,9 @@ public class Methods extends Base {
     return done(await(overloaded(log, s, 1)) + "/" + await(overloaded(log, s, "x")));
   }
 
-  /** @Async without any await: the returned coroutine is awaited as a tail call. */
+  /**
+   * @Async without any await: the returned coroutine is awaited as a tail call.
+   */
   @Async
   public static Coroutine<Integer> onlyTail(List<String> log, boolean s) {
     return add(log, s, 1, 1);

@@ -9,7 +9,9 @@ import dev.coroutine.Coroutine;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** @Async methods of anonymous and local classes, and async lambdas inside interfaces. */
+/**
+ * @Async methods of anonymous and local classes, and async lambdas inside interfaces.
+ */
 public class Nested {
   private final String name = "outer";
 

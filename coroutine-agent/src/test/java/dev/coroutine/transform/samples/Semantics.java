@@ -32,7 +32,8 @@ public class Semantics {
   }
 
   @Async
-  public static Coroutine<String> fromOtherThread(List<String> log, Thread[] threads, boolean fail) {
+  public static Coroutine<String> fromOtherThread(
+      List<String> log, Thread[] threads, boolean fail) {
     threads[0] = Thread.currentThread();
     CompletableFuture<String> cf = new CompletableFuture<>();
     Thread t =

@@ -12,15 +12,15 @@ import java.util.List;
 /**
  * Awaits whose live locals are the same, or within another await's (same slots, same types), in
  * different places: straight code, a loop, both arms of an if, try blocks, their handlers and a
- * finally. The rewritten body shares one save block and one restore block among them (an await
- * sets the slots it lacks to null or zero first), so each must still resume with its own values
- * at its own place. Each {@code
- * @Async} method has a plain twin ({@code ...Plain}) with the awaits replaced by their values.
+ * finally. The rewritten body shares one save block and one restore block among them (an await sets
+ * the slots it lacks to null or zero first), so each must still resume with its own values at its
+ * own place. Each {@code @Async} method has a plain twin ({@code ...Plain}) with the awaits
+ * replaced by their values.
  */
 public class SharedLayouts {
   /**
-   * Awaits of three local sets: before and after the loop, in the loop (k live too), in the if
-   * arms (log and s dead); each set is within the loop's, so all six share one group.
+   * Awaits of three local sets: before and after the loop, in the loop (k live too), in the if arms
+   * (log and s dead); each set is within the loop's, so all six share one group.
    */
   @Async
   public static Coroutine<String> loopAndStraight(List<String> log, boolean s, int n) {
@@ -178,8 +178,8 @@ public class SharedLayouts {
   }
 
   /**
-   * Two blocks whose locals javac puts in the same slot with different types (a String, then an
-   * int and a long): the awaits cannot share one group, each keeps its own types.
+   * Two blocks whose locals javac puts in the same slot with different types (a String, then an int
+   * and a long): the awaits cannot share one group, each keeps its own types.
    */
   @Async
   public static Coroutine<String> slotReusedWithAnotherType(List<String> log, boolean s, int n) {

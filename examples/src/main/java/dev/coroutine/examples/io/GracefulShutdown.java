@@ -39,7 +39,9 @@ import java.util.concurrent.TimeoutException;
 public final class GracefulShutdown {
   private GracefulShutdown() {}
 
-  /** One connection: each line is a job taking {@code 100 ms * its length}, answered "done: ...". */
+  /**
+   * One connection: each line is a job taking {@code 100 ms * its length}, answered "done: ...".
+   */
   @Async
   static Coroutine<Void> handle(StreamReader reader, StreamWriter writer) throws IOException {
     String line;
@@ -58,17 +60,21 @@ public final class GracefulShutdown {
     Server server = await(Streams.startServer(GracefulShutdown::handle, "127.0.0.1", port));
     Future<String> stop = loop.createFuture();
     for (String sig : new String[] {"TERM", "INT"}) {
-      loop.addSignalHandler(sig, () -> {
-        if (!stop.isDone()) {
-          stop.setResult("SIG" + sig);
-        }
-      });
+      loop.addSignalHandler(
+          sig,
+          () -> {
+            if (!stop.isDone()) {
+              stop.setResult("SIG" + sig);
+            }
+          });
     }
     long pid = ProcessHandle.current().pid();
-    System.out.println(demo ? "serving" : "serving on port " + server.port() + "; kill -TERM " + pid + " to stop");
+    System.out.println(
+        demo ? "serving" : "serving on port " + server.port() + "; kill -TERM " + pid + " to stop");
     Task<Void> client = demo ? createTask(demoClient(server.port(), pid)) : null;
     String why = await(stop);
-    System.out.println(why + ": not accepting any more, waiting for " + server.clientCount() + " connection(s)");
+    System.out.println(
+        why + ": not accepting any more, waiting for " + server.clientCount() + " connection(s)");
     server.close();
     try {
       await(waitFor(server.waitClosed(), Duration.ofSeconds(10)));

@@ -27,9 +27,13 @@ public final class Pipeline {
   @Async
   static Coroutine<Void> pipeline(int n) throws Exception {
     Subprocess producer =
-        await(Subprocesses.exec(SubprocessOptions.defaults().stdout(Stdio.PIPE), "seq", "1", String.valueOf(n)));
+        await(
+            Subprocesses.exec(
+                SubprocessOptions.defaults().stdout(Stdio.PIPE), "seq", "1", String.valueOf(n)));
     Subprocess squarer =
-        await(Subprocesses.shell("while read x; do echo $((x * x)); done", SubprocessOptions.pipes()));
+        await(
+            Subprocesses.shell(
+                "while read x; do echo $((x * x)); done", SubprocessOptions.pipes()));
     String line;
     while ((line = await(producer.stdout().readLine())) != null) {
       squarer.stdin().write(line + "\n");
@@ -41,8 +45,13 @@ public final class Pipeline {
     int seqExit = await(producer.waitFor());
     Subprocess.Output rest = await(squarer.communicate());
     System.out.println(
-        "seq exited " + seqExit + ", the shell exited " + rest.exitCode() + " leaving "
-            + rest.stdout().length + " bytes unread");
+        "seq exited "
+            + seqExit
+            + ", the shell exited "
+            + rest.exitCode()
+            + " leaving "
+            + rest.stdout().length
+            + " bytes unread");
     return done();
   }
 

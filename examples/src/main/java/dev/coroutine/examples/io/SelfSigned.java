@@ -58,10 +58,26 @@ public final class SelfSigned {
       Process p =
           new ProcessBuilder(
                   List.of(
-                      keytool.toString(), "-genkeypair", "-alias", "server", "-keyalg", "EC",
-                      "-groupname", "secp256r1", "-dname", "CN=localhost", "-ext",
-                      "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-keystore",
-                      store.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD))
+                      keytool.toString(),
+                      "-genkeypair",
+                      "-alias",
+                      "server",
+                      "-keyalg",
+                      "EC",
+                      "-groupname",
+                      "secp256r1",
+                      "-dname",
+                      "CN=localhost",
+                      "-ext",
+                      "SAN=dns:localhost,ip:127.0.0.1",
+                      "-validity",
+                      "2",
+                      "-keystore",
+                      store.toString(),
+                      "-storetype",
+                      "PKCS12",
+                      "-storepass",
+                      PASSWORD))
               .redirectErrorStream(true)
               .start();
       byte[] out = p.getInputStream().readAllBytes();

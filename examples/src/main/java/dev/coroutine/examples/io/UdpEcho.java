@@ -15,8 +15,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * asyncio's UDP echo server and client (the {@code create_datagram_endpoint} examples of its
- * documentation) in one loop: the server echoes each datagram to its sender until it is closed;
- * the client sends a few messages and waits for each echo.
+ * documentation) in one loop: the server echoes each datagram to its sender until it is closed; the
+ * client sends a few messages and waits for each echo.
  *
  * <pre>
  * java dev.coroutine.examples.io.UdpEcho [messages]

@@ -2,10 +2,8 @@ package dev.coroutine.transform.samples.refused;
 
 import static dev.coroutine.Coroutines.await;
 import static dev.coroutine.Coroutines.done;
-import static dev.coroutine.Coroutines.sleep;
 
 import dev.coroutine.Async;
-import dev.coroutine.Coroutine;
 
 /** Refused: @Async on a method that does not return Coroutine. */
 public class AsyncNotReturningCoroutine {

@@ -2,7 +2,6 @@ package dev.coroutine.transform.samples.refused;
 
 import static dev.coroutine.Coroutines.await;
 import static dev.coroutine.Coroutines.done;
-import static dev.coroutine.Coroutines.sleep;
 
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;

@@ -1,11 +1,7 @@
 package dev.coroutine.transform.samples.refused;
 
 import static dev.coroutine.Coroutines.await;
-import static dev.coroutine.Coroutines.done;
 import static dev.coroutine.Coroutines.sleep;
-
-import dev.coroutine.Async;
-import dev.coroutine.Coroutine;
 
 /** Refused: await in a method that is not @Async. */
 public class AwaitInPlainMethod {

@@ -1,12 +1,10 @@
 package dev.coroutine.transform.samples.refused;
 
-import static dev.coroutine.Coroutines.await;
 import static dev.coroutine.Coroutines.done;
-import static dev.coroutine.Coroutines.sleep;
 
 import dev.coroutine.Async;
-import dev.coroutine.Coroutine;
 import dev.coroutine.Awaitable;
+import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
 import java.util.function.Function;
 

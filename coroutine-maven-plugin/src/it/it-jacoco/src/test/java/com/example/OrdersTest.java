@@ -10,7 +10,8 @@ class OrdersTest {
   @Test
   void process_pricesChecksAndSummarizes_everyBranchTaken() {
     List<String> out = run(Orders.process(List.of("tea", "giftbox", "chocolate", "jam")));
-    assertEquals(List.of("tea=3", "giftbox:free", "chocolate:too dear", "jam=3", "total 600 avg 1.5"), out);
+    assertEquals(
+        List.of("tea=3", "giftbox:free", "chocolate:too dear", "jam=3", "total 600 avg 1.5"), out);
   }
 
   @Test

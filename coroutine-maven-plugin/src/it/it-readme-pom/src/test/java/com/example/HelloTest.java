@@ -4,7 +4,6 @@ import static dev.coroutine.Coroutines.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.coroutine.*;
-import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 class HelloTest {
