@@ -3,6 +3,7 @@ package dev.coroutine.io;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
+import dev.coroutine.internal.Futures;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -79,6 +80,7 @@ public final class Datagrams {
           remote.addDoneCallback(
               r -> {
                 if (result.isDone()) {
+                  Futures.failureOf(r); // abandoned: read, so never reported as unretrieved
                   return;
                 }
                 if (r.isCancelled()) {
@@ -96,6 +98,7 @@ public final class Datagrams {
                 local.addDoneCallback(
                     l -> {
                       if (result.isDone()) {
+                        Futures.failureOf(l); // abandoned: read, so never reported as unretrieved
                         return;
                       }
                       if (l.isCancelled()) {

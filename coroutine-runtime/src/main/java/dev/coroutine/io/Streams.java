@@ -3,6 +3,7 @@ package dev.coroutine.io;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
+import dev.coroutine.internal.Futures;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -206,6 +207,7 @@ public final class Streams {
           addresses.addDoneCallback(
               a -> {
                 if (result.isDone()) {
+                  Futures.failureOf(a); // abandoned: read, so never reported as unretrieved
                   return;
                 }
                 if (a.exception() != null) {
@@ -425,6 +427,7 @@ public final class Streams {
       r.addDoneCallback(
           a -> {
             if (result.isDone()) {
+              Futures.failureOf(a); // abandoned: read, so never reported as unretrieved
               return;
             }
             if (a.isCancelled()) {
@@ -499,6 +502,7 @@ public final class Streams {
           .addDoneCallback(
               h -> {
                 if (result.isDone()) {
+                  Futures.failureOf(h); // abandoned: read, so never reported as unretrieved
                   return;
                 }
                 if (h.exception() != null) {

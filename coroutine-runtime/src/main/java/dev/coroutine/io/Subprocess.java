@@ -6,6 +6,7 @@ import dev.coroutine.Coroutines;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.Task;
+import dev.coroutine.internal.Futures;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.Pipe;
@@ -494,6 +495,8 @@ public final class Subprocess {
       all.addDoneCallback(
           g -> {
             if (result.isDone()) {
+              // result's cancellation failed the gather: read, so never reported as unretrieved
+              Futures.failureOf(g);
               return;
             }
             if (g.isCancelled()) {
