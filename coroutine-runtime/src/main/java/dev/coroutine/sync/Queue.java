@@ -260,6 +260,14 @@ public class Queue<T> implements AsyncIterable<T> {
   }
 
   /**
+   * Shuts the queue down, keeping the items left for the getters: {@code shutdown(false)},
+   * asyncio's {@code shutdown()} with its default {@code immediate=False}.
+   */
+  public void shutdown() {
+    shutdown(false);
+  }
+
+  /**
    * Shuts the queue down: puts throw {@link QueueShutDownException}, and gets do too once the queue
    * is empty; waiting putters and getters are woken to see it. With {@code immediate} the items
    * left are dropped (and count as done for {@link #join()}), so getters fail at once.

@@ -214,7 +214,7 @@ class QueueTest extends TestBase {
   void shutdown_failsPutters_andGettersOnceEmpty() {
     Queue<String> q = new Queue<>();
     q.putNowait("left");
-    q.shutdown(false);
+    q.shutdown(); // asyncio's default, immediate=False: the item left stays for the getters
     assertThatThrownBy(() -> q.putNowait("x")).isInstanceOf(QueueShutDownException.class);
     assertThat(q.getNowait()).isEqualTo("left");
     assertThatThrownBy(q::getNowait).isInstanceOf(QueueShutDownException.class);
