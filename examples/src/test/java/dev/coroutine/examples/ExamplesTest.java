@@ -7,6 +7,7 @@ import dev.coroutine.examples.io.EchoDemo;
 import dev.coroutine.examples.io.GracefulShutdown;
 import dev.coroutine.examples.io.HttpGet;
 import dev.coroutine.examples.io.Pipeline;
+import dev.coroutine.examples.io.TlsEcho;
 import dev.coroutine.examples.io.UdpEcho;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -269,6 +270,18 @@ class ExamplesTest {
             "<h1>hello from the streams</h1>",
             "<p>you asked for /index.html</p>");
     assertThat(c.seconds()).isLessThan(20.0);
+  }
+
+  @Test
+  void tlsEcho_overTls13_everyLineComesBack_thenCloses() throws Exception {
+    Captured c = Captured.run(TlsEcho::main, "Hello World!", "bye");
+
+    assertThat(c.lines())
+        .containsExactly(
+            "connected: TLSv1.3, server certificate for CN=localhost",
+            "sent Hello World!, received Hello World!",
+            "sent bye, received bye",
+            "closed");
   }
 
   @Test
