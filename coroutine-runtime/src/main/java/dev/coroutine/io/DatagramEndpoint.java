@@ -9,6 +9,7 @@ import dev.coroutine.Future;
 import dev.coroutine.PullIterator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
@@ -129,7 +130,7 @@ public final class DatagramEndpoint {
           closeNow();
           return;
         }
-        arrived(e); // asyncio's error_received: ICMP unreachable and the like
+        arrived(naming(e, remote)); // asyncio's error_received: ICMP unreachable and the like
         continue;
       }
       if (from == null) {
@@ -286,13 +287,32 @@ public final class DatagramEndpoint {
           return;
         }
       } catch (IOException e) {
-        arrived(e); // reported at the next receive, as asyncio's error_received
+        arrived(
+            naming(e, target != null ? target : remote)); // at the next receive (error_received)
         return;
       }
       loop.addWriter(channel, onWritable);
     }
     outgoing.addLast(new Outgoing(ByteBuffer.wrap(data.clone()), target));
     outgoingBytes += data.length;
+  }
+
+  /**
+   * {@code e}, or for an error the JDK gives without a message (its {@code
+   * PortUnreachableException} has none) one of the same kind that names the peer, with {@code e} as
+   * its cause.
+   */
+  private static IOException naming(IOException e, SocketAddress peer) {
+    if (e.getMessage() != null || peer == null) {
+      return e;
+    }
+    IOException named =
+        e instanceof PortUnreachableException
+            ? new PortUnreachableException(
+                "port unreachable: nothing listens on " + peer + " (ICMP from the peer's host)")
+            : new IOException(e.getClass().getName() + " for a datagram to or from " + peer);
+    named.initCause(e);
+    return named;
   }
 
   /** True if the socket took the datagram (UDP sends all of it or nothing). */
@@ -313,7 +333,7 @@ public final class DatagramEndpoint {
           closeNow();
           return;
         }
-        arrived(e);
+        arrived(naming(e, o.target != null ? o.target : remote));
       }
       outgoing.pollFirst();
       outgoingBytes -= o.data.limit();
