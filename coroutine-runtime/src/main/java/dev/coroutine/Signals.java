@@ -111,7 +111,26 @@ final class Signals {
       Object previous =
           install(
               name, s -> deliver(name)); // IllegalArgumentException: unknown or refused by the JVM
-      INSTALLED.put(name, new Installed(loop, handler, old != null ? old.previous : previous));
+      INSTALLED.put(
+          name,
+          new Installed(
+              loop, new SignalCallback(name, handler), old != null ? old.previous : previous));
+    }
+  }
+
+  /**
+   * A handler as the loop runs it: named after its signal, so an exception it throws is reported as
+   * "Exception in callback Handle[handler of SIGHUP: ...]".
+   */
+  private record SignalCallback(String signal, Runnable handler) implements Runnable {
+    @Override
+    public void run() {
+      handler.run();
+    }
+
+    @Override
+    public String toString() {
+      return "handler of SIG" + signal + ": " + handler;
     }
   }
 

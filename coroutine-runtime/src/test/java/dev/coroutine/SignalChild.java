@@ -63,8 +63,30 @@ public final class SignalChild {
       case "ignored":
         ignored();
         break;
+      case "throwing":
+        throwing();
+        break;
       default:
         throw new IllegalArgumentException(args[0]);
+    }
+  }
+
+  /** A USR1 handler that throws: the report names the signal, then the loop goes on. */
+  private static void throwing() throws Exception {
+    try (EventLoop loop = new EventLoop()) {
+      Future<String> done = loop.createFuture();
+      loop.setExceptionHandler(
+          (l, c) -> {
+            say("reported: " + c.message());
+            l.callSoon(() -> done.setResult("still running"));
+          });
+      loop.addSignalHandler(
+          "USR1",
+          () -> {
+            throw new IllegalStateException("handler failed");
+          });
+      loop.callSoon(() -> say("ready"));
+      say(loop.runUntilComplete(done));
     }
   }
 

@@ -166,6 +166,16 @@ class SignalTest {
   }
 
   @Test
+  void handlerThatThrows_isReportedNamingItsSignal_andTheLoopGoesOn() throws Exception {
+    start("throwing");
+    assertThat(line()).isEqualTo("ready");
+    send("USR1");
+    assertThat(line()).startsWith("reported: Exception in callback Handle[handler of SIGUSR1: ");
+    assertThat(line()).isEqualTo("still running");
+    assertThat(exitCode()).isZero();
+  }
+
+  @Test
   void addSignalHandler_onAClosedLoop_isRefused() {
     EventLoop loop = new EventLoop();
     loop.close();
