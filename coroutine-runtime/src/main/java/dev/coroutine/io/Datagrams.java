@@ -3,7 +3,6 @@ package dev.coroutine.io;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
-import dev.coroutine.internal.Futures;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -77,44 +76,16 @@ public final class Datagrams {
               options.remoteHost() == null
                   ? IoFrames.completed(loop, new InetAddress[] {null})
                   : Streams.resolve(loop, options.remoteHost());
-          remote.addDoneCallback(
+          IoFrames.then(
+              remote,
+              result,
               r -> {
-                if (result.isDone()) {
-                  Futures.failureOf(r); // abandoned: read, so never reported as unretrieved
-                  return;
-                }
-                if (r.isCancelled()) {
-                  result.cancel();
-                  return;
-                }
-                if (r.exception() != null) {
-                  result.setException(r.exception());
-                  return;
-                }
                 Future<InetAddress[]> local =
                     options.localHost() == null
                         ? IoFrames.completed(loop, new InetAddress[] {null})
                         : Streams.resolve(loop, options.localHost());
-                local.addDoneCallback(
-                    l -> {
-                      if (result.isDone()) {
-                        Futures.failureOf(l); // abandoned: read, so never reported as unretrieved
-                        return;
-                      }
-                      if (l.isCancelled()) {
-                        result.cancel();
-                        return;
-                      }
-                      if (l.exception() != null) {
-                        result.setException(l.exception());
-                        return;
-                      }
-                      try {
-                        result.setResult(open(loop, options, l.result()[0], r.result()[0]));
-                      } catch (IOException | RuntimeException e) {
-                        result.setException(e);
-                      }
-                    });
+                IoFrames.then(
+                    local, result, l -> result.setResult(open(loop, options, l[0], r[0])));
               });
           return result;
         });

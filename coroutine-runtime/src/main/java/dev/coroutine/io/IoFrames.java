@@ -50,4 +50,37 @@ final class IoFrames {
     f.setResult(value);
     return f;
   }
+
+  /** The rest of a set-up once one of its steps succeeded; may fail with an IOException. */
+  @FunctionalInterface
+  interface Next<T> {
+    void accept(T value) throws java.io.IOException;
+  }
+
+  /**
+   * When {@code step} finishes: its failure or cancellation finishes {@code result} the same way,
+   * its value goes to {@code next} (whose exception fails {@code result}); a step finishing after
+   * {@code result} was finished (cancelled) is read and dropped, so it is never reported as an
+   * unretrieved failure.
+   */
+  static <T> void then(Future<T> step, Future<?> result, Next<T> next) {
+    step.addDoneCallback(
+        s -> {
+          if (result.isDone()) {
+            Futures.failureOf(s); // abandoned
+          } else if (s.isCancelled()) {
+            result.cancel();
+          } else if (s.exception() != null) {
+            result.setException(s.exception());
+          } else {
+            try {
+              next.accept(s.result());
+            } catch (java.io.IOException | RuntimeException e) {
+              if (!result.isDone()) {
+                result.setException(e);
+              }
+            }
+          }
+        });
+  }
 }

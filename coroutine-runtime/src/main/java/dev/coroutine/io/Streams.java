@@ -3,7 +3,6 @@ package dev.coroutine.io;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
-import dev.coroutine.internal.Futures;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -204,24 +203,12 @@ public final class Streams {
               host == null || host.isEmpty()
                   ? IoFrames.completed(loop, new InetAddress[] {null})
                   : resolve(loop, host);
-          addresses.addDoneCallback(
-              a -> {
-                if (result.isDone()) {
-                  Futures.failureOf(a); // abandoned: read, so never reported as unretrieved
-                  return;
-                }
-                if (a.exception() != null) {
-                  result.setException(a.exception());
-                  return;
-                }
-                try {
+          IoFrames.then(
+              addresses,
+              result,
+              a ->
                   result.setResult(
-                      new Server(
-                          loop, bind(a.result(), port), handler, limit, ssl, options, null, null));
-                } catch (IOException e) {
-                  result.setException(e);
-                }
-              });
+                      new Server(loop, bind(a, port), handler, limit, ssl, options, null, null)));
           return result;
         });
   }
@@ -424,20 +411,12 @@ public final class Streams {
               }
             }
           });
-      r.addDoneCallback(
+      IoFrames.then(
+          r,
+          result,
           a -> {
-            if (result.isDone()) {
-              Futures.failureOf(a); // abandoned: read, so never reported as unretrieved
-              return;
-            }
-            if (a.isCancelled()) {
-              result.cancel();
-            } else if (a.exception() != null) {
-              result.setException(a.exception());
-            } else {
-              addresses = a.result();
-              tryNext();
-            }
+            addresses = a;
+            tryNext();
           });
       return result;
     }
@@ -498,19 +477,7 @@ public final class Streams {
       tls = s;
       Connection c = attach(s, limit, host, port);
       s.start(new byte[0]);
-      s.handshake()
-          .addDoneCallback(
-              h -> {
-                if (result.isDone()) {
-                  Futures.failureOf(h); // abandoned: read, so never reported as unretrieved
-                  return;
-                }
-                if (h.exception() != null) {
-                  result.setException(h.exception());
-                } else {
-                  result.setResult(c);
-                }
-              });
+      IoFrames.then(s.handshake(), result, h -> result.setResult(c));
     }
 
     private void failed(IOException e, Object address) {
