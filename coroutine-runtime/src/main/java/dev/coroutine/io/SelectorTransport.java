@@ -1,0 +1,358 @@
+package dev.coroutine.io;
+
+import dev.coroutine.EventLoop;
+import dev.coroutine.Future;
+import java.io.IOException;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.WritableByteChannel;
+
+/**
+ * A transport over one selectable channel of the loop: asyncio's {@code _SelectorTransport}. It
+ * reads into its {@link Protocol}'s buffer when the channel is readable and writes what was queued
+ * when it is writable. The channel's type decides the directions: a socket has both, a pipe's
+ * source only input, its sink only output. Subclasses add only what differs (addresses, how the
+ * output half is shut down, the name).
+ *
+ * <p>Invariant: a reader callback is registered exactly while there is input, a protocol, and
+ * reading is neither paused, at its end of stream, closing nor closed; a writer callback exactly
+ * while the {@link WriteQueue} is not empty. A write goes straight to the channel when nothing is
+ * queued; above the queue's high-water mark {@link StreamWriter#drain()} waits until its low-water
+ * mark. {@link #close} stops reading, flushes, then closes. {@link #writeEof} sends the end of
+ * stream once flushed; once both directions have ended the transport closes. Whatever ends the
+ * transport ends it through {@link #closeNow}, which tells the protocol (end of stream, or the
+ * error), the drainers and {@link #closed} exactly once.
+ */
+abstract class SelectorTransport implements Transport {
+  /** The least free room asked of the protocol's buffer before reading from the channel. */
+  private static final int MIN_READ = 8192;
+
+  /** The loop. */
+  final EventLoop loop;
+
+  /** The channel: registered with the loop's selector, closed by {@link #closeNow}. */
+  final SelectableChannel channel;
+
+  /** {@link #channel} as input, or null if it cannot be read (a pipe's sink). */
+  private final ReadableByteChannel in;
+
+  /** {@link #channel} as output, or null if it cannot be written (a pipe's source). */
+  private final WritableByteChannel out;
+
+  /** Output the channel has not taken yet, with its flow control; null without output. */
+  private final WriteQueue queue;
+
+  /** Completed when the channel is closed: with null, or the error that closed it. */
+  private final Future<Void> closed;
+
+  /** Reader readiness callback. */
+  private final Runnable onReadable = this::readReady;
+
+  /** Writer readiness callback. */
+  private final Runnable onWritable = this::writeReady;
+
+  /** Where incoming bytes go; null until {@link #setProtocol}. */
+  private Protocol protocol;
+
+  /** The protocol is full: not reading from the channel. */
+  private boolean readingPaused;
+
+  /** The peer sent its end of stream. */
+  private boolean readEof;
+
+  /** {@link #close()} was called, or the transport is closed: no more writes. */
+  private boolean closing;
+
+  /** {@link #writeEof()} was called and the output is not flushed yet. */
+  private boolean eofPending;
+
+  /** The output half was shut down (end of stream sent). */
+  private boolean outputShut;
+
+  /** The channel is closed. */
+  private boolean isClosed;
+
+  /** The error that ended the transport, or null. */
+  private Throwable lost;
+
+  /**
+   * A transport over {@code channel}, non-blocking; reading starts at {@link #setProtocol}. It has
+   * input if the channel is a {@link ReadableByteChannel}, output if a {@link WritableByteChannel}.
+   */
+  SelectorTransport(EventLoop loop, SelectableChannel channel) {
+    this.loop = loop;
+    this.channel = channel;
+    this.in = channel instanceof ReadableByteChannel r ? r : null;
+    this.out = channel instanceof WritableByteChannel w ? w : null;
+    this.queue = out == null ? null : new WriteQueue(loop);
+    this.closed = loop.createFuture();
+  }
+
+  /**
+   * Shuts down the output half, input staying open: called once the queue is flushed after {@link
+   * #writeEof()} on a transport with input.
+   */
+  abstract void shutdownOutput() throws IOException;
+
+  /** What the transport is over, for {@link #toString()}. */
+  abstract String describe();
+
+  @Override
+  public EventLoop loop() {
+    return loop;
+  }
+
+  @Override
+  public void setProtocol(Protocol p) {
+    boolean first = protocol == null;
+    protocol = p;
+    if (first && in != null && !isClosed && !readingPaused && !closing) {
+      loop.addReader(channel, onReadable);
+    }
+  }
+
+  // ---- input -------------------------------------------------------------------------------
+
+  private void readReady() {
+    if (isClosed || readingPaused || readEof || closing) {
+      return;
+    }
+    Protocol p = protocol;
+    int n;
+    try {
+      n = in.read(WriteQueue.capped(p.getBuffer(MIN_READ)));
+    } catch (IOException e) {
+      closeNow(e); // a reset or a broken pipe: reported to reads, drains and waitClosed
+      return;
+    }
+    if (n > 0) {
+      p.bufferUpdated(n);
+    } else if (n < 0) {
+      readEof = true;
+      loop.removeReader(channel);
+      p.eofReceived(); // a half-close: the output side, if any, stays open
+      if (out == null || outputShut) {
+        closeNow(null); // both directions are done
+      }
+    }
+  }
+
+  @Override
+  public void pauseReading() {
+    if (in != null && !readingPaused) {
+      readingPaused = true;
+      if (!readEof && !isClosed && !closing) {
+        loop.removeReader(channel);
+      }
+    }
+  }
+
+  @Override
+  public void resumeReading() {
+    if (in != null && readingPaused) {
+      readingPaused = false;
+      if (!readEof && !isClosed && !closing && protocol != null) {
+        loop.addReader(channel, onReadable);
+      }
+    }
+  }
+
+  // ---- output ------------------------------------------------------------------------------
+
+  @Override
+  public void write(byte[] b, int off, int len) {
+    requireOutput();
+    if (lost != null) {
+      return; // lost: drain(), waitClosed() and the reader report it
+    }
+    if (closing) {
+      throw new IllegalStateException(
+          "write() after close()" + (in == null ? " or writeEof()" : "") + " of " + this);
+    }
+    if (eofPending || outputShut) {
+      throw new IllegalStateException("write() after writeEof() of " + this);
+    }
+    if (len == 0) {
+      return;
+    }
+    try {
+      if (queue.write(out, b, off, len)) {
+        loop.addWriter(channel, onWritable);
+      }
+    } catch (IOException e) {
+      closeNow(e); // a reset, or a broken pipe: the reader has gone
+    }
+  }
+
+  private void writeReady() {
+    if (isClosed || queue.isEmpty()) {
+      return;
+    }
+    boolean empty;
+    try {
+      empty = queue.flush(out);
+    } catch (IOException e) {
+      closeNow(e);
+      return;
+    }
+    if (empty) {
+      loop.removeWriter(channel);
+      if (closing) {
+        closeNow(null);
+      } else if (eofPending) {
+        endOutput();
+      }
+    }
+  }
+
+  @Override
+  public int writeBufferSize() {
+    return queue == null ? 0 : queue.size();
+  }
+
+  @Override
+  public int writeBufferHigh() {
+    return requireOutput().high();
+  }
+
+  @Override
+  public int writeBufferLow() {
+    return requireOutput().low();
+  }
+
+  @Override
+  public void setWriteBufferLimits(int high, int low) {
+    requireOutput().setLimits(high, low);
+  }
+
+  @Override
+  public boolean mustDrain() {
+    return lost != null || (queue != null && queue.paused());
+  }
+
+  @Override
+  public Future<Void> drainFuture() {
+    return requireOutput().drainFuture(lost, isClosed);
+  }
+
+  /** The output queue; throws if the channel cannot be written. */
+  private WriteQueue requireOutput() {
+    if (queue == null) {
+      throw new UnsupportedOperationException(this + " is read-only: it has no output");
+    }
+    return queue;
+  }
+
+  /** True if the channel can be written. */
+  @Override
+  public boolean canWriteEof() {
+    return out != null;
+  }
+
+  /**
+   * Sends the end of stream once the queue is flushed. Without input nothing is left after it, so
+   * it is {@link #close()} (as asyncio's write pipe: its end of file is its closing).
+   */
+  @Override
+  public void writeEof() {
+    requireOutput();
+    if (in == null) {
+      close();
+      return;
+    }
+    if (closing) {
+      throw new IllegalStateException("writeEof() after close() of " + this);
+    }
+    if (eofPending || outputShut || isClosed) {
+      return;
+    }
+    if (queue.isEmpty()) {
+      endOutput();
+    } else {
+      eofPending = true;
+    }
+  }
+
+  private void endOutput() {
+    eofPending = false;
+    outputShut = true;
+    try {
+      shutdownOutput();
+    } catch (IOException e) {
+      closeNow(e);
+      return;
+    }
+    if (in == null || readEof) {
+      closeNow(null); // both directions are done
+    }
+  }
+
+  // ---- closing -----------------------------------------------------------------------------
+
+  @Override
+  public void close() {
+    if (closing) {
+      return;
+    }
+    closing = true;
+    if (in != null && !readEof && !readingPaused && !isClosed) {
+      loop.removeReader(channel);
+    }
+    if (queue == null || queue.isEmpty()) {
+      closeNow(null);
+    }
+  }
+
+  @Override
+  public void abort() {
+    closing = true;
+    if (queue != null) {
+      queue.clear();
+    }
+    closeNow(null);
+  }
+
+  @Override
+  public boolean isClosing() {
+    return closing;
+  }
+
+  @Override
+  public Future<Void> closed() {
+    return closed;
+  }
+
+  /** Closes the channel; {@code e} is the error that ended the transport, or null. */
+  final void closeNow(Throwable e) {
+    if (isClosed) {
+      return;
+    }
+    isClosed = true;
+    closing = true;
+    lost = e;
+    IoFrames.closeQuietly(channel); // also drops its registration with the selector
+    if (protocol != null) {
+      protocol.connectionLost(e);
+    }
+    if (queue != null) {
+      queue.closed(e);
+    }
+    if (e == null) {
+      closed.setResult(null);
+    } else {
+      closed.setException(e);
+      closed.exception(); // waitClosed() reports it; the future itself need not be read
+    }
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName()
+        + "["
+        + describe()
+        + (isClosed ? " closed" : closing ? " closing" : "")
+        + (lost != null ? " lost=" + lost : "")
+        + (queue != null && !queue.isEmpty() ? ", " + queue.size() + " bytes queued" : "")
+        + "]";
+  }
+}

@@ -1,0 +1,68 @@
+package dev.coroutine.io;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.coroutine.TestBase;
+import java.nio.channels.Pipe;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pipe's two ends on one loop, through the transport code they share with sockets ({@link
+ * SelectorTransport}): what a pipe does differently is that it carries one direction and its end of
+ * file is its closing (asyncio's {@code _UnixReadPipeTransport} / {@code _UnixWritePipeTransport}).
+ */
+class PipeTransportTest extends TestBase {
+
+  @Test
+  void writeEof_onAPipe_isItsClose_sentOnceFlushed() throws Exception {
+    Pipe p = Pipe.open();
+    StreamWriter w = PipeTransport.writer(loop, p.sink());
+    StreamReader r = PipeTransport.reader(loop, p.source(), 1 << 16);
+
+    w.write("hello");
+    assertThat(w.canWriteEof()).isTrue();
+    w.writeEof();
+
+    assertThat(w.isClosing()).isTrue(); // as asyncio's write pipe: write_eof() sets _closing
+    assertThatThrownBy(() -> w.write("x"))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("write() after close() or writeEof()")
+        .hasMessageContaining("PipeTransport[write end");
+    assertThat(new String(loop.runUntilComplete(r.read(-1)))).isEqualTo("hello");
+    assertThat(r.atEof()).isTrue();
+    loop.runUntilComplete(w.waitClosed());
+    assertThat(p.sink().isOpen()).isFalse();
+  }
+
+  @Test
+  void readEnd_atEndOfFile_closesItsPipe() throws Exception {
+    Pipe p = Pipe.open();
+    StreamWriter w = PipeTransport.writer(loop, p.sink());
+    StreamReader r = PipeTransport.reader(loop, p.source(), 1 << 16);
+
+    w.write("x");
+    w.close();
+
+    assertThat(new String(loop.runUntilComplete(r.read(-1)))).isEqualTo("x");
+    assertThat(p.source().isOpen()).isFalse(); // nothing is left to do with a read end after EOF
+  }
+
+  @Test
+  void fullReader_pausesTheReadEnd_andResumesWhenRead_losingNothing() throws Exception {
+    Pipe p = Pipe.open();
+    StreamWriter w = PipeTransport.writer(loop, p.sink());
+    StreamReader r = PipeTransport.reader(loop, p.source(), 1024); // pauses above 2 * limit
+    byte[] data = new byte[300_000];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = (byte) (i * 7);
+    }
+
+    w.write(data);
+    w.close();
+
+    assertThat(loop.runUntilComplete(r.readExactly(data.length))).isEqualTo(data);
+    assertThat(loop.runUntilComplete(r.read(-1))).isEmpty();
+    assertThat(r.atEof()).isTrue();
+  }
+}
