@@ -49,26 +49,8 @@ final class InputMethodCheck {
       }
       framed = false;
       targeted = false;
-      afterTransfer = endsFlow(i.getOpcode());
+      afterTransfer = Insns.endsFlow(i.getOpcode());
     }
     return null;
-  }
-
-  private static boolean endsFlow(int opcode) {
-    switch (opcode) {
-      case Opcodes.GOTO:
-      case Opcodes.TABLESWITCH:
-      case Opcodes.LOOKUPSWITCH:
-      case Opcodes.IRETURN:
-      case Opcodes.LRETURN:
-      case Opcodes.FRETURN:
-      case Opcodes.DRETURN:
-      case Opcodes.ARETURN:
-      case Opcodes.RETURN:
-      case Opcodes.ATHROW:
-        return true;
-      default:
-        return false;
-    }
   }
 }

@@ -111,6 +111,34 @@ final class Insns {
     return targets;
   }
 
+  /**
+   * True if control never falls through from an instruction with {@code opcode} to the next one: an
+   * unconditional jump ({@code goto}; {@code jsr}, whose next instruction only a {@code ret}
+   * reaches), a switch, {@code ret}, a return or {@code athrow}. Such an instruction ends a basic
+   * block, its next instruction is reached only as a branch target (or not at all), and the type
+   * checker asks for a stack map frame there. Opcodes only: the tree API folds {@code goto_w} and
+   * {@code jsr_w} into {@code goto} and {@code jsr}.
+   */
+  static boolean endsFlow(int opcode) {
+    switch (opcode) {
+      case Opcodes.GOTO:
+      case Opcodes.JSR:
+      case Opcodes.RET:
+      case Opcodes.TABLESWITCH:
+      case Opcodes.LOOKUPSWITCH:
+      case Opcodes.IRETURN:
+      case Opcodes.LRETURN:
+      case Opcodes.FRETURN:
+      case Opcodes.DRETURN:
+      case Opcodes.ARETURN:
+      case Opcodes.RETURN:
+      case Opcodes.ATHROW:
+        return true;
+      default:
+        return false;
+    }
+  }
+
   /** Labels that control can reach other than by falling through: jump and handler targets. */
   static Set<LabelNode> branchTargets(MethodNode m) {
     Set<LabelNode> targets = new HashSet<>();

@@ -7,7 +7,6 @@ import java.util.List;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
-import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
@@ -116,31 +115,14 @@ final class MonitorDepth {
   /** The normal successors of {@code insn} (index {@code i}), added to {@code out}. */
   private static void successors(
       InsnList insns, AbstractInsnNode insn, int i, List<Integer> afterJsr, List<Integer> out) {
-    int op = insn.getOpcode();
-    List<LabelNode> targets = Insns.jumpTargets(insn);
-    if (!targets.isEmpty()) {
-      for (LabelNode l : targets) {
-        out.add(insns.indexOf(l));
-      }
-      if (insn instanceof JumpInsnNode && op != Opcodes.GOTO && op != Opcodes.JSR) {
-        addNext(insns, i, out); // a conditional jump also falls through
-      }
-      return;
+    for (LabelNode l : Insns.jumpTargets(insn)) {
+      out.add(insns.indexOf(l));
     }
-    switch (op) {
-      case Opcodes.RET:
-        out.addAll(afterJsr); // back to after some jsr: all of them, conservatively
-        return;
-      case Opcodes.IRETURN:
-      case Opcodes.LRETURN:
-      case Opcodes.FRETURN:
-      case Opcodes.DRETURN:
-      case Opcodes.ARETURN:
-      case Opcodes.RETURN:
-      case Opcodes.ATHROW:
-        return;
-      default:
-        addNext(insns, i, out);
+    int op = insn.getOpcode();
+    if (op == Opcodes.RET) {
+      out.addAll(afterJsr); // back to after some jsr: all of them, conservatively
+    } else if (!Insns.endsFlow(op)) {
+      addNext(insns, i, out); // a conditional jump also falls through
     }
   }
 
