@@ -1,61 +1,53 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.Steps;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Coroutines over any {@link AsyncIterable}, written against the frame protocol. */
+/** Coroutines over any {@link AsyncIterable}, written as {@link Steps} on the public protocol. */
 final class AsyncIteration {
   private AsyncIteration() {}
 
-  /** {@link AsyncIterable#toList()}: ref0 the source, then the iterator; refs[0] the list. */
+  /** {@link AsyncIterable#toList()}. */
   static <T> Coroutine<List<T>> collect(AsyncIterable<T> source) {
-    AsyncFrame<List<T>> f = AsyncFrame.create(AsyncIteration::collectBody, 1, 0);
-    f.ref0 = source;
-    return f;
+    return new Collect<T>(source).coroutine();
   }
 
-  @SuppressWarnings("unchecked")
-  private static Object collectBody(AsyncFrame<?> f) throws Throwable {
-    if (f.label < 0) {
-      return null;
+  /** Awaits {@code hasNext()} and takes {@code next()} until the end; closes on a failure. */
+  private static final class Collect<T> extends Steps<List<T>> {
+    /** The iterable, until started. */
+    private final AsyncIterable<T> source;
+
+    /** Its iterator; null until started. */
+    private AsyncIterator<T> it;
+
+    /** The items so far. */
+    private final List<T> list = new ArrayList<>();
+
+    Collect(AsyncIterable<T> source) {
+      this.source = source;
     }
-    AsyncIterator<Object> it;
-    List<Object> list;
-    Object has;
-    if (f.label == 0) {
-      it = ((AsyncIterable<Object>) f.ref0).iterator();
-      list = new ArrayList<>();
-      f.ref0 = it;
-      f.refs[0] = list;
-      has = null;
-    } else {
-      it = (AsyncIterator<Object>) f.ref0;
-      list = (List<Object>) f.refs[0];
-      try {
-        has = f.resumed();
-      } catch (Throwable failure) {
+
+    @Override
+    protected Object step(Object has, Throwable failure) throws Throwable {
+      if (it == null) {
+        it = source.iterator();
+      } else if (failure != null) {
         it.close();
         throw failure;
-      }
-    }
-    while (true) {
-      if (has == null) {
-        try {
-          has = AsyncFrame.await(it.hasNext(), f);
-        } catch (Throwable failure) {
-          it.close();
-          throw failure;
-        }
-        if (has == AsyncFrame.SUSPEND) {
-          f.label = 1;
-          return has;
-        }
-      }
-      if (!(Boolean) has) {
+      } else if (!(Boolean) has) {
         return list;
+      } else {
+        list.add(it.next());
       }
-      list.add(it.next());
-      has = null;
+      Coroutine<Boolean> next;
+      try {
+        next = it.hasNext();
+      } catch (Throwable e) {
+        it.close();
+        throw e;
+      }
+      return await(next);
     }
   }
 }

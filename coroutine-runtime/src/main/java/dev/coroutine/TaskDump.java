@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.Steps;
 import java.util.List;
 import java.util.Locale;
 
@@ -129,6 +130,8 @@ final class TaskDump {
     if (f.label == AsyncFrame.DONE) {
       return "(finished coroutine)";
     }
-    return f.body.getClass().getNestHost().getName() + " (runtime coroutine)";
+    // a Steps body is shared by every hand-written coroutine: name the class its steps belong to
+    Object owner = f.ref0 instanceof Steps ? f.ref0 : f.body;
+    return owner.getClass().getNestHost().getName() + " (runtime coroutine)";
   }
 }

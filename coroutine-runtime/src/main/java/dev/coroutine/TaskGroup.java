@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.Steps;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -80,9 +81,7 @@ public final class TaskGroup {
   public static <T> Coroutine<T> run(Function<TaskGroup, ? extends Coroutine<T>> body)
       throws TaskGroupException {
     Objects.requireNonNull(body, "body");
-    AsyncFrame<T> f = AsyncFrame.create(TaskGroup::resume, 3, 0);
-    f.refs[0] = new TaskGroup(body);
-    return f;
+    return new Scope<T>(new TaskGroup(body)).coroutine();
   }
 
   /**
@@ -149,102 +148,111 @@ public final class TaskGroup {
     return "TaskGroup[tasks=" + tasks.size() + (aborting ? " cancelling" : "") + "]";
   }
 
-  // ---- the group as a hand-written coroutine -----------------------------------------------
-  // refs[0] = the group, refs[1] = the body's outcome while waiting for tasks, refs[2] = the
-  // cancellation to propagate. label 0: enter and run the body; 1: the body suspended;
-  // 2: waiting for the tasks.
+  // ---- the group as a hand-written coroutine (internal.Steps) -------------------------------
 
-  @SuppressWarnings("unchecked")
-  private static Object resume(AsyncFrame<?> f) throws Throwable {
-    TaskGroup g = (TaskGroup) f.refs[0];
-    Object value = null;
-    Throwable failure = null;
-    switch (f.label) {
-      case 0:
-        g.parent = f.task;
-        try {
-          value = AsyncFrame.await(g.body.apply(g), f);
-          if (value == AsyncFrame.SUSPEND) {
-            f.label = 1;
-            return value;
+  /**
+   * The group's coroutine: enters the group and runs the body inline (stage 0), takes the body's
+   * outcome (stage 1), then waits for the tasks (stage 2) and gives the verdict (asyncio's {@code
+   * __aexit__}).
+   */
+  private static final class Scope<T> extends Steps<T> {
+    /** The group. */
+    private final TaskGroup g;
+
+    /** 0: not entered; 1: the body runs; 2: waiting for the tasks. */
+    private int stage;
+
+    /** The body's result, once it has ended. */
+    private Object result;
+
+    /** The body's failure, once it has ended; null if it succeeded. */
+    private Throwable bodyFailure;
+
+    /** The cancellation to propagate: the body's, or the enclosing task's from outside. */
+    private Throwable propagate;
+
+    Scope(TaskGroup g) {
+      this.g = g;
+    }
+
+    @Override
+    protected Object step(Object value, Throwable failure) throws Throwable {
+      switch (stage) {
+        case 0:
+          g.parent = Coroutines.currentTask();
+          stage = 1;
+          try {
+            return await(g.body.apply(g));
+          } catch (Throwable e) { // the function making the body threw: the body failed
+            bodyEnded(null, e);
+            return waitForTasks();
           }
-        } catch (Throwable e) {
-          failure = e;
-        }
-        return g.bodyEnded(f, value, failure);
-      case 1:
-        try {
-          value = f.resumed();
-        } catch (Throwable e) {
-          failure = e;
-        }
-        return g.bodyEnded(f, value, failure);
-      default:
-        try {
-          f.resumed();
-        } catch (CancellationException e) {
-          if (!g.aborting) {
-            f.refs[2] = e; // the enclosing task is being cancelled from outside
-            g.abort();
+        case 1:
+          bodyEnded(value, failure);
+          return waitForTasks();
+        default:
+          if (failure instanceof CancellationException) {
+            if (!g.aborting) {
+              propagate = failure; // the enclosing task is being cancelled from outside
+              g.abort();
+            }
+          } else if (failure != null) {
+            throw failure;
           }
-        }
-        g.allDone = null;
-        return g.waitForTasks(f);
-    }
-  }
-
-  /** asyncio's {@code __aexit__}, up to its wait loop. */
-  private Object bodyEnded(AsyncFrame<?> f, Object value, Throwable failure) throws Throwable {
-    exiting = true;
-    if (failure instanceof CancellationException) {
-      f.refs[2] = failure;
-    }
-    if (failure != null && !aborting) {
-      abort(); // the body failed, or the enclosing task is being cancelled
-    }
-    f.refs[1] = failure != null ? new Failed(failure) : value;
-    return waitForTasks(f);
-  }
-
-  /** The wait loop of {@code __aexit__}, then the verdict. */
-  private Object waitForTasks(AsyncFrame<?> f) throws Throwable {
-    if (!tasks.isEmpty()) {
-      allDone = new Future<>(parent.loop);
-      Object r = AsyncFrame.await(allDone, f);
-      if (r == AsyncFrame.SUSPEND) {
-        f.label = 2;
-        return r;
+          g.allDone = null;
+          return waitForTasks();
       }
     }
-    finished = true;
-    Object outcome = f.refs[1];
-    Throwable propagate = (Throwable) f.refs[2];
-    f.refs[1] = f.refs[2] = null;
-    if (parentCancelRequested && parent.uncancel() == 0) {
-      propagate = null; // only our own cancellation was pending: do not propagate it
-    }
-    if (propagate != null && errors.isEmpty()) {
-      throw propagate;
-    }
-    if (outcome instanceof Failed
-        && !(((Failed) outcome).failure instanceof CancellationException)) {
-      errors.add(((Failed) outcome).failure);
-    }
-    if (!errors.isEmpty()) {
-      if (parent.cancelling() > 0) {
-        // the enclosing task is being cancelled from outside, and the errors take precedence
-        // over that cancellation: re-request it (count unchanged) so that it is delivered at the
-        // task's next await instead of being lost (asyncio 3.13)
-        parent.uncancel();
-        parent.cancel();
+
+    /** asyncio's {@code __aexit__}, up to its wait loop. */
+    private void bodyEnded(Object value, Throwable failure) {
+      g.exiting = true;
+      if (failure instanceof CancellationException) {
+        propagate = failure;
       }
-      throw new TaskGroupException("unhandled errors in a TaskGroup", errors);
+      if (failure != null && !g.aborting) {
+        g.abort(); // the body failed, or the enclosing task is being cancelled
+      }
+      result = value;
+      bodyFailure = failure;
     }
-    if (outcome instanceof Failed) {
-      // the body was cancelled by the group only (a task failed, and that failure was counted)
-      throw ((Failed) outcome).failure;
+
+    /** The wait loop of {@code __aexit__}, then the verdict. */
+    private Object waitForTasks() throws Throwable {
+      TaskGroup g = this.g;
+      if (!g.tasks.isEmpty()) {
+        stage = 2;
+        g.allDone = new Future<>(g.parent.loop);
+        return await(g.allDone);
+      }
+      g.finished = true;
+      Throwable propagate = this.propagate;
+      Task<?> parent = g.parent;
+      if (g.parentCancelRequested && parent.uncancel() == 0) {
+        propagate = null; // only our own cancellation was pending: do not propagate it
+      }
+      if (propagate != null && g.errors.isEmpty()) {
+        throw propagate;
+      }
+      if (bodyFailure != null && !(bodyFailure instanceof CancellationException)) {
+        g.errors.add(bodyFailure);
+      }
+      if (!g.errors.isEmpty()) {
+        if (parent.cancelling() > 0) {
+          // the enclosing task is being cancelled from outside, and the errors take precedence
+          // over that cancellation: re-request it (count unchanged) so that it is delivered at the
+          // task's next await instead of being lost (asyncio 3.13)
+          parent.uncancel();
+          parent.cancel();
+        }
+        throw new TaskGroupException("unhandled errors in a TaskGroup", g.errors);
+      }
+      if (bodyFailure != null) {
+        // the body was cancelled by the group only (a task failed, and that failure was counted)
+        throw bodyFailure;
+      }
+      return result;
     }
-    return outcome;
   }
 
   private void abort() {
@@ -279,16 +287,6 @@ public final class TaskGroup {
       abort();
       parentCancelRequested = true;
       parent.cancel();
-    }
-  }
-
-  /** The body's failure, kept in a frame slot where a plain value could also be. */
-  private static final class Failed {
-    /** The body's exception. */
-    final Throwable failure;
-
-    Failed(Throwable failure) {
-      this.failure = failure;
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.Steps;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
@@ -152,47 +153,46 @@ public final class Timeout {
 
   /** The coroutine that runs {@code body} (an Awaitable or a Function of this) under a deadline. */
   static <T> Coroutine<T> scope(double when, Object body) {
-    AsyncFrame<T> f = AsyncFrame.create(Timeout::run, 1, 0);
-    f.refs[0] = new Timeout(when, null, body);
-    return f;
+    return new Scope<T>(new Timeout(when, null, body)).coroutine();
   }
 
   /** {@link #scope} whose deadline is {@code delaySeconds} after the body starts. */
   static <T> Coroutine<T> scopeFromEntry(Duration delay, Object body) {
-    AsyncFrame<T> f = AsyncFrame.create(Timeout::run, 1, 0);
-    f.refs[0] = new Timeout(Double.NaN, delay, body);
-    return f;
+    return new Scope<T>(new Timeout(Double.NaN, delay, body)).coroutine();
   }
 
-  @SuppressWarnings("unchecked")
-  private static Object run(AsyncFrame<?> f) throws Throwable {
-    Timeout to = (Timeout) f.refs[0];
-    Object value = null;
-    Throwable failure = null;
-    if (f.label == 0) {
-      to.enter(f.task);
+  /** The scope's coroutine: enters, runs the body inline under the deadline, exits. */
+  private static final class Scope<T> extends Steps<T> {
+    /** The timeout the body runs under. */
+    private final Timeout to;
+
+    /** True once entered: the next step has the body's outcome. */
+    private boolean entered;
+
+    Scope(Timeout to) {
+      this.to = to;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected Object step(Object value, Throwable failure) throws Throwable {
+      if (entered) {
+        return to.exit(value, failure);
+      }
+      to.enter(Coroutines.currentTask());
+      entered = true;
+      Awaitable<?> inner;
       try {
         Object b = to.body;
-        Awaitable<?> inner =
+        inner =
             b instanceof Awaitable
                 ? (Awaitable<?>) b
                 : ((Function<Timeout, ? extends Awaitable<?>>) b).apply(to);
-        value = AsyncFrame.await(inner, f);
-        if (value == AsyncFrame.SUSPEND) {
-          f.label = 1;
-          return value;
-        }
-      } catch (Throwable e) {
-        failure = e;
+      } catch (Throwable e) { // the function making the body threw: the body failed
+        return to.exit(null, e);
       }
-    } else {
-      try {
-        value = f.resumed();
-      } catch (Throwable e) {
-        failure = e;
-      }
+      return await(inner);
     }
-    return to.exit(value, failure);
   }
 
   private void enter(Task<?> t) {

@@ -5,16 +5,8 @@ import dev.coroutine.Awaitable;
 import java.util.function.Supplier;
 
 /**
- * For the runtime's hand-written coroutines (see {@code coroutine-runtime/PROTOCOL.md} and
- * ARCHITECTURE.md): what a body that the transformer did not write needs beyond {@link
- * AsyncFrame}'s public protocol.
- *
- * <p>The convention for a hand-written body: a {@code private static Object resume(AsyncFrame<?>
- * f)} made into a frame with {@code AsyncFrame.create(Owner::resume, refs, prims)}; its state in
- * {@code f.refs}/{@code f.prims}; {@code f.label} 0 to start, one number per await to resume at;
- * each await written as {@code r = AsyncFrame.await(x, f); if (r == SUSPEND) { f.label = n; return
- * r; }} and resumed with {@code f.resumed()}. The runtime never asks such a body where it is (its
- * classes are {@link RuntimeCode}), so it needs no {@code DESCRIBE} branch.
+ * The runtime's one lazy coroutine from a supplier: work that starts when awaited. Hand-written
+ * coroutine bodies in general follow {@link Steps}, as this one does.
  */
 public final class Frames {
   private Frames() {}
@@ -29,22 +21,29 @@ public final class Frames {
    * @return a coroutine not started yet
    */
   public static <T> AsyncFrame<T> lazy(Supplier<? extends Awaitable<? extends T>> source) {
-    AsyncFrame<T> f = AsyncFrame.create(Frames::awaitOnce, 1, 0);
-    f.refs[0] = source;
-    return f;
+    return new Lazy<T>(source).coroutine();
   }
 
-  /** The body of {@link #lazy}: label 0 gets and awaits the awaitable, 1 resumes after it. */
-  private static Object awaitOnce(AsyncFrame<?> f) throws Throwable {
-    if (f.label == 1) {
-      return f.resumed();
+  /** The steps of {@link #lazy}: gets and awaits the awaitable, then returns its outcome. */
+  private static final class Lazy<T> extends Steps<T> {
+    /** Makes the awaitable; null once it did. */
+    private Supplier<? extends Awaitable<? extends T>> source;
+
+    Lazy(Supplier<? extends Awaitable<? extends T>> source) {
+      this.source = source;
     }
-    Supplier<?> source = (Supplier<?>) f.refs[0];
-    f.refs[0] = null;
-    Object r = AsyncFrame.await(source.get(), f);
-    if (r == AsyncFrame.SUSPEND) {
-      f.label = 1;
+
+    @Override
+    protected Object step(Object value, Throwable failure) throws Throwable {
+      Supplier<? extends Awaitable<? extends T>> s = source;
+      if (s != null) {
+        source = null;
+        return await(s.get());
+      }
+      if (failure != null) {
+        throw failure;
+      }
+      return value;
     }
-    return r;
   }
 }

@@ -1,6 +1,5 @@
 package dev.coroutine.internal;
 
-import dev.coroutine.AsyncFrame;
 import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
@@ -14,10 +13,20 @@ import java.util.function.Consumer;
  * {@link Coroutines#waitFor(Awaitable, Duration)} with a timeout of zero or less, asyncio's special
  * case: the awaitable is wrapped in a task; if it is done the result is returned at once, otherwise
  * it is cancelled, waited for, and {@link TimeoutException} thrown (a coroutine never starts).
- * refs[0]: the awaitable, then its future; refs[1]: the callback that wakes the waiter.
  */
-public final class WaitFor {
-  private WaitFor() {}
+public final class WaitFor<T> extends Steps<T> implements Consumer<Future<?>> {
+  /** The work to wait for. */
+  private final Awaitable<T> awaitable;
+
+  /** The work's future; null until the coroutine starts. */
+  private Future<T> inner;
+
+  /** Our own future, completed when the cancelled work finished. */
+  private Future<Object> waiter;
+
+  private WaitFor(Awaitable<T> awaitable) {
+    this.awaitable = awaitable;
+  }
 
   /**
    * The coroutine of {@code waitFor(awaitable, zero or less)}.
@@ -27,43 +36,28 @@ public final class WaitFor {
    * @return the coroutine, not started
    */
   public static <T> Coroutine<T> now(Awaitable<T> awaitable) {
-    AsyncFrame<T> f = AsyncFrame.create(WaitFor::resume, 2, 0);
-    f.refs[0] = awaitable;
-    return f;
+    return new WaitFor<>(awaitable).coroutine();
   }
 
-  /** The body of {@link #now}: label 0 starts, 1 resumes once the cancelled work finished. */
-  private static Object resume(AsyncFrame<?> f) throws Throwable {
-    Future<?> inner;
-    if (f.label == 0) {
+  /** Starts: the result if done, else cancels the work; resumed once the work finished. */
+  @Override
+  protected Object step(Object value, Throwable failure) throws Throwable {
+    if (inner == null) {
       EventLoop loop = EventLoop.running(); // a body runs on its loop's thread
-      inner = Futures.ensure(loop, (Awaitable<?>) f.refs[0]);
-      f.refs[0] = inner;
+      inner = Futures.ensure(loop, awaitable);
       if (inner.isDone()) {
         return inner.result();
       }
       // wait on a future of our own, not on the inner work, so that cancelling us does not
       // cancel it a second time (asyncio's _cancel_and_wait)
-      Future<Object> waiter = new Future<>(loop);
-      Consumer<Future<?>> release =
-          x -> {
-            if (!waiter.isDone()) {
-              waiter.setResult(null);
-            }
-          };
-      f.refs[1] = release;
-      inner.addDoneCallback(release);
+      waiter = new Future<>(loop);
+      inner.addDoneCallback(this);
       inner.cancel();
-      f.label = 1;
-      return AsyncFrame.await(waiter, f);
+      return await(waiter);
     }
-    inner = (Future<?>) f.refs[0];
-    try {
-      f.resumed();
-    } finally {
-      @SuppressWarnings("unchecked")
-      Consumer<Future<?>> release = (Consumer<Future<?>>) f.refs[1];
-      inner.removeDoneCallback(release);
+    inner.removeDoneCallback(this);
+    if (failure != null) {
+      throw failure; // the waiting task was cancelled
     }
     if (inner.isCancelled()) {
       TimeoutException te = new TimeoutException("timed out");
@@ -71,5 +65,13 @@ public final class WaitFor {
       throw te;
     }
     return inner.result();
+  }
+
+  /** The cancelled work finished: wakes the waiter. */
+  @Override
+  public void accept(Future<?> done) {
+    if (!waiter.isDone()) {
+      waiter.setResult(null);
+    }
   }
 }

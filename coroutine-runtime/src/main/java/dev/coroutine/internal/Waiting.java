@@ -1,6 +1,5 @@
 package dev.coroutine.internal;
 
-import dev.coroutine.AsyncFrame;
 import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
@@ -22,15 +21,22 @@ import java.util.function.Consumer;
  * {@link #returnWhen} is met or the timeout passes; the waiting coroutine then sorts the futures
  * into done and pending.
  */
-public final class Waiting<T> implements Consumer<Future<?>>, Runnable {
-  /** The futures, in the order given, without duplicates. */
-  private final Set<Future<T>> futures;
+public final class Waiting<T> extends Steps<WaitResult<T>>
+    implements Consumer<Future<?>>, Runnable {
+  /** What to wait for, until the coroutine starts; null after. */
+  private List<Awaitable<?>> awaitables;
+
+  /** The longest wait, or null for none; read when the coroutine starts. */
+  private final Duration timeout;
+
+  /** The futures, in the order given, without duplicates; set when the coroutine starts. */
+  private Set<Future<T>> futures;
 
   /** When to return. */
   private final ReturnWhen returnWhen;
 
-  /** Completed (with null) when it is time to return. */
-  private final Future<Void> waiter;
+  /** Completed (with null) when it is time to return; set when the coroutine starts. */
+  private Future<Void> waiter;
 
   /** Completions still needed for ALL_COMPLETED. */
   private int counter;
@@ -38,11 +44,10 @@ public final class Waiting<T> implements Consumer<Future<?>>, Runnable {
   /** The timeout callback, or null. */
   private Handle timer;
 
-  private Waiting(Set<Future<T>> futures, ReturnWhen returnWhen, EventLoop loop) {
-    this.futures = futures;
+  private Waiting(List<Awaitable<?>> awaitables, ReturnWhen returnWhen, Duration timeout) {
+    this.awaitables = awaitables;
     this.returnWhen = returnWhen;
-    this.waiter = new Future<>(loop);
-    this.counter = futures.size();
+    this.timeout = timeout;
   }
 
   /**
@@ -56,44 +61,39 @@ public final class Waiting<T> implements Consumer<Future<?>>, Runnable {
    */
   public static <T> Coroutine<WaitResult<T>> coroutine(
       List<Awaitable<?>> awaitables, ReturnWhen when, Duration timeout) {
-    AsyncFrame<WaitResult<T>> f = AsyncFrame.create(Waiting::run, 3, 0);
-    f.refs[0] = awaitables;
-    f.refs[1] = when;
-    f.refs[2] = timeout;
-    return f;
+    return new Waiting<T>(awaitables, when, timeout).coroutine();
   }
 
+  /**
+   * Starts waiting (registers on every future, starts the timer), then, resumed, sorts the futures.
+   */
+  @Override
   @SuppressWarnings("unchecked")
-  private static Object run(AsyncFrame<?> f) throws Throwable {
-    if (f.label == 0) {
+  protected Object step(Object value, Throwable failure) throws Throwable {
+    if (awaitables != null) {
       EventLoop loop = EventLoop.running(); // a body runs on its loop's thread
-      Set<Future<Object>> futures = new LinkedHashSet<>();
-      List<Awaitable<?>> awaitables = (List<Awaitable<?>>) f.refs[0];
+      Set<Future<T>> fs = new LinkedHashSet<>();
       for (Future<?> fu : Futures.of(loop, awaitables.toArray(new Awaitable<?>[0]))) {
-        futures.add((Future<Object>) fu);
+        fs.add((Future<T>) fu);
       }
-      Waiting<Object> w = new Waiting<>(futures, (ReturnWhen) f.refs[1], loop);
-      Duration timeout = (Duration) f.refs[2];
+      awaitables = null;
+      futures = fs;
+      counter = fs.size();
+      waiter = new Future<>(loop);
       if (timeout != null) {
-        w.timer = loop.callLater(timeout, w);
+        timer = loop.callLater(timeout, this);
       }
-      for (Future<Object> fu : futures) {
-        fu.addDoneCallback(w); // a done future's callback is scheduled, as asyncio's
+      for (Future<T> fu : fs) {
+        fu.addDoneCallback(this); // a done future's callback is scheduled, as asyncio's
       }
-      f.refs[0] = w;
-      f.refs[1] = null;
-      f.refs[2] = null;
-      f.label = 1;
       // never done yet: every callback, even a done future's, runs from the loop later
-      return AsyncFrame.await(w.waiter, f);
+      return await(waiter);
     }
-    Waiting<?> w = (Waiting<?>) f.refs[0];
-    try {
-      f.resumed(); // throws the CancellationException if the waiting task was cancelled
-    } finally {
-      w.detach();
+    detach();
+    if (failure != null) {
+      throw failure; // the CancellationException of the waiting task
     }
-    return w.result();
+    return result();
   }
 
   /** A future finished (asyncio's {@code _on_completion}). */

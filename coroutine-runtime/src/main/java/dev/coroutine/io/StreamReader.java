@@ -1,12 +1,12 @@
 package dev.coroutine.io;
 
-import dev.coroutine.AsyncFrame;
 import dev.coroutine.AsyncIterable;
 import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.PullIterator;
+import dev.coroutine.internal.Steps;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -217,49 +217,51 @@ public final class StreamReader {
   }
 
   private <T> Coroutine<T> op(int kind, int n, byte[] separator) {
-    AsyncFrame<T> f = AsyncFrame.create(StreamReader::resume, separator == null ? 1 : 2, 2);
-    f.refs[0] = this;
-    if (separator != null) {
-      f.refs[1] = separator;
-    }
-    f.prims[0] = kind;
-    f.prims[1] = n;
-    return f;
+    return new Read<T>(this, kind, n, separator).coroutine();
   }
 
   /**
-   * The body of every read: label 0 starts, label 1 resumes after waiting for data. prims: kind,
-   * then the size (reads) or the absolute stream position searched up to (separators).
+   * One read, as a hand-written coroutine ({@code internal.Steps}): tries what is buffered, and
+   * while that is not enough waits for data (a cancellation of the wait is thrown, losing nothing).
    */
-  private static Object resume(AsyncFrame<?> f) throws Throwable {
-    if (f.label < 0) {
-      return null; // a DESCRIBE query: a runtime body has no source location
+  private static final class Read<T> extends Steps<T> {
+    /** The reader. */
+    final StreamReader reader;
+
+    /** {@link #READ}, {@link #READ_EXACTLY}, {@link #READ_UNTIL} or {@link #READ_LINE}. */
+    final int kind;
+
+    /** The size (reads), or the absolute stream position searched up to (separators). */
+    long n;
+
+    /** The separator of {@link #READ_UNTIL}; null otherwise. */
+    final byte[] separator;
+
+    Read(StreamReader reader, int kind, int n, byte[] separator) {
+      this.reader = reader;
+      this.kind = kind;
+      this.n = n;
+      this.separator = separator;
     }
-    StreamReader r = (StreamReader) f.refs[0];
-    if (f.label == 1) {
-      f.resumed(); // throws the cancellation of the wait
-    }
-    while (true) {
-      Object v = r.attempt(f);
-      if (v != NOT_YET) {
-        return v;
+
+    @Override
+    protected Object step(Object value, Throwable failure) throws Throwable {
+      if (failure != null) {
+        throw failure; // the wait for data was cancelled
       }
-      Object x = AsyncFrame.await(r.newWaiter(f.prims[0]), f);
-      if (x == AsyncFrame.SUSPEND) {
-        f.label = 1;
-        return x;
-      }
+      Object v = reader.attempt(this);
+      return v != NOT_YET ? v : await(reader.newWaiter(kind));
     }
   }
 
-  /** Tries the read of frame {@code f} on what is buffered: the result, or {@link #NOT_YET}. */
-  private Object attempt(AsyncFrame<?> f) throws Throwable {
-    int kind = (int) f.prims[0];
+  /** Tries the read {@code f} on what is buffered: the result, or {@link #NOT_YET}. */
+  private Object attempt(Read<?> f) throws Throwable {
+    int kind = f.kind;
     int size = end - start;
     switch (kind) {
       case READ:
         {
-          int n = (int) f.prims[1];
+          int n = (int) f.n;
           if (n == 0) {
             return EMPTY;
           }
@@ -279,7 +281,7 @@ public final class StreamReader {
         }
       case READ_EXACTLY:
         {
-          int n = (int) f.prims[1];
+          int n = (int) f.n;
           if (size >= n) {
             return take(n);
           }
@@ -296,10 +298,10 @@ public final class StreamReader {
     }
   }
 
-  private Object attemptUntil(AsyncFrame<?> f, boolean line) throws Throwable {
-    byte[] sep = line ? NEWLINE : (byte[]) f.refs[1];
+  private Object attemptUntil(Read<?> f, boolean line) throws Throwable {
+    byte[] sep = line ? NEWLINE : f.separator;
     int size = end - start;
-    int from = start + (int) Math.max(0, Math.min(size, f.prims[1] - consumed));
+    int from = start + (int) Math.max(0, Math.min(size, f.n - consumed));
     int at = indexOf(sep, from);
     if (at >= 0) {
       int chunk = at - start;
@@ -322,7 +324,7 @@ public final class StreamReader {
           "Separator is not found, and chunk exceeds the limit (" + limit + " bytes)",
           size - sep.length + 1);
     }
-    f.prims[1] = consumed + Math.max(0, size - sep.length + 1); // searched up to here
+    f.n = consumed + Math.max(0, size - sep.length + 1); // searched up to here
     if (exception != null) {
       throw exception;
     }

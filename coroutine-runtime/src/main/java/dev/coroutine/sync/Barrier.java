@@ -2,6 +2,7 @@ package dev.coroutine.sync;
 
 import dev.coroutine.Coroutine;
 import dev.coroutine.Future;
+import dev.coroutine.internal.Steps;
 import java.util.ArrayList;
 import java.util.concurrent.BrokenBarrierException;
 
@@ -140,7 +141,7 @@ public final class Barrier {
   }
 
   /** One passage through the barrier. */
-  private final class Wait extends Op<Integer> {
+  private final class Wait extends Steps<Integer> {
     /** 0: entering (blocked while draining or resetting); 1: inside, waiting to be released. */
     private int stage;
 
@@ -151,7 +152,7 @@ public final class Barrier {
     private int index;
 
     @Override
-    Object step(Object value, Throwable failure) throws Throwable {
+    protected Object step(Object value, Throwable failure) throws Throwable {
       if (change != null) {
         changeWaiters.remove(change);
         change = null;

@@ -3,6 +3,7 @@ package dev.coroutine.sync;
 import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Future;
+import dev.coroutine.internal.Steps;
 import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
@@ -86,9 +87,9 @@ public final class Condition {
    * @return a coroutine that finishes once {@code predicate} holds, with the lock held
    */
   public Coroutine<Void> awaitUntil(BooleanSupplier predicate) {
-    return new Op<Void>() {
+    return new Steps<Void>() {
       @Override
-      Object step(Object value, Throwable failure) throws Throwable {
+      protected Object step(Object value, Throwable failure) throws Throwable {
         if (failure != null) {
           throw failure;
         }
@@ -138,7 +139,7 @@ public final class Condition {
   }
 
   /** One wait: release, wait for a signal, re-acquire (retrying through cancellations). */
-  private final class Wait extends Op<Void> {
+  private final class Wait extends Steps<Void> {
     /** 0: start; 1: waiting for a signal; 2: re-acquiring the lock. */
     private int stage;
 
@@ -149,7 +150,7 @@ public final class Condition {
     private Throwable error;
 
     @Override
-    Object step(Object value, Throwable failure) throws Throwable {
+    protected Object step(Object value, Throwable failure) throws Throwable {
       switch (stage) {
         case 0:
           if (!lock.isLocked()) {

@@ -4,6 +4,7 @@ import dev.coroutine.AsyncFrame;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Future;
 import dev.coroutine.LazyCoroutine;
+import dev.coroutine.internal.Steps;
 import java.util.ArrayList;
 
 /**
@@ -82,12 +83,12 @@ public final class Event {
   }
 
   /** A wait for the flag. */
-  private final class Wait extends Op<Void> {
+  private final class Wait extends Steps<Void> {
     /** This waiter's future; null until it waits. */
     private Future<Void> waiter;
 
     @Override
-    Object step(Object value, Throwable failure) throws Throwable {
+    protected Object step(Object value, Throwable failure) throws Throwable {
       if (waiter == null) {
         if (flag) {
           return null;

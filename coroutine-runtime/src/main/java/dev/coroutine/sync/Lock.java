@@ -5,6 +5,7 @@ import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Future;
 import dev.coroutine.LazyCoroutine;
+import dev.coroutine.internal.Steps;
 import java.util.ArrayDeque;
 
 /**
@@ -67,7 +68,7 @@ public final class Lock {
    * @return a coroutine whose result is the body's
    */
   public <T> Coroutine<T> withLock(Awaitable<T> body) {
-    return Op.guarded(this::acquire, body, this::release);
+    return Guarded.guarded(this::acquire, body, this::release);
   }
 
   @Override
@@ -119,12 +120,12 @@ public final class Lock {
   }
 
   /** A contended acquire. */
-  private final class Acquire extends Op<Void> {
+  private final class Acquire extends Steps<Void> {
     /** This acquirer's place in {@link #waiters}; null until it waits. */
     private Future<Void> waiter;
 
     @Override
-    Object step(Object value, Throwable failure) throws Throwable {
+    protected Object step(Object value, Throwable failure) throws Throwable {
       if (waiter == null) {
         if (!locked && noLiveWaiter()) {
           locked = true;

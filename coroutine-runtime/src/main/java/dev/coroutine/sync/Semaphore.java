@@ -5,6 +5,7 @@ import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Future;
 import dev.coroutine.LazyCoroutine;
+import dev.coroutine.internal.Steps;
 import java.util.ArrayDeque;
 
 /**
@@ -86,7 +87,7 @@ public class Semaphore {
    * @return a coroutine whose result is the body's
    */
   public <T> Coroutine<T> withPermit(Awaitable<T> body) {
-    return Op.guarded(this::acquire, body, this::release);
+    return Guarded.guarded(this::acquire, body, this::release);
   }
 
   @Override
@@ -131,12 +132,12 @@ public class Semaphore {
   }
 
   /** A contended acquire. */
-  private final class Acquire extends Op<Void> {
+  private final class Acquire extends Steps<Void> {
     /** This acquirer's future; null until it waits. */
     private Future<Void> waiter;
 
     @Override
-    Object step(Object v, Throwable failure) throws Throwable {
+    protected Object step(Object v, Throwable failure) throws Throwable {
       if (waiter == null) {
         if (!isLocked()) {
           value--;

@@ -18,7 +18,9 @@
  * signalAll} for {@code notify}/{@code notify_all}.
  *
  * <p>They are written by hand against the public coroutine protocol ({@link
- * dev.coroutine.AsyncFrame}), as generated code is, and use no runtime internals (their one hook is
- * the public {@link dev.coroutine.LazyCoroutine}).
+ * dev.coroutine.AsyncFrame}), as generated code is, and use no runtime internals: their hooks are
+ * the public {@link dev.coroutine.LazyCoroutine} (acts when awaited) and {@code
+ * dev.coroutine.internal.Steps} (the runtime's one convention for a hand-written body, itself
+ * written on the public protocol).
  */
 package dev.coroutine.sync;
