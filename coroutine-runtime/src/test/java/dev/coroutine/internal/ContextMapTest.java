@@ -2,6 +2,7 @@ package dev.coroutine.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coroutine.Stress;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -120,43 +121,60 @@ class ContextMapTest {
     assertThat(n.remove(a).remove(d).size()).isZero();
   }
 
+  /**
+   * Random puts and removes, against {@link IdentityHashMap} (an oracle we did not write), on every
+   * shape: after each step the size, at the end every key and the contents, and every tenth version
+   * kept along the way still holds what it held. Each run is one seed (named in a failure) with its
+   * own key hashes: few distinct values, so collisions and shared prefixes happen on purpose. The
+   * number of runs scales with {@code -Dcoroutine.stress.scale}.
+   */
   @Test
   void randomOperations_agreeWithAMutableMap_everyShape() {
-    for (Supplier<ContextMap> empty : shapes()) {
-      Random r = new Random(42);
-      Key[] keys = new Key[60];
-      for (int i = 0; i < keys.length; i++) {
-        // few distinct hash values: collisions and shared prefixes on purpose
-        keys[i] = new Key("k" + i, r.nextInt(8) << (5 * r.nextInt(7)));
+    int runs = Stress.scaled(12);
+    for (int seed = 0; seed < runs; seed++) {
+      for (Supplier<ContextMap> empty : shapes()) {
+        randomRun(seed, empty);
       }
-      Map<Key, Object> expected = new IdentityHashMap<>();
-      ContextMap m = empty.get();
-      List<ContextMap> versions = new ArrayList<>();
-      List<Map<Key, Object>> snapshots = new ArrayList<>();
-      for (int step = 0; step < 5000; step++) {
-        Key k = keys[r.nextInt(keys.length)];
-        if (r.nextInt(3) == 0) {
-          m = m.remove(k);
-          expected.remove(k);
-        } else {
-          Integer v = r.nextInt(5);
-          m = m.put(k, v);
-          expected.put(k, v);
-        }
-        if (step % 500 == 0) {
-          versions.add(m);
-          snapshots.add(new IdentityHashMap<>(expected));
-        }
-        assertThat(m.size()).isEqualTo(expected.size());
+    }
+  }
+
+  private static void randomRun(int seed, Supplier<ContextMap> empty) {
+    Random r = new Random(seed);
+    Key[] keys = new Key[4 + r.nextInt(60)]; // from below the flat limit to a deep trie
+    for (int i = 0; i < keys.length; i++) {
+      keys[i] = new Key("k" + i, r.nextInt(8) << (5 * r.nextInt(7)));
+    }
+    Map<Key, Object> expected = new IdentityHashMap<>();
+    ContextMap m = empty.get();
+    List<ContextMap> versions = new ArrayList<>();
+    List<Map<Key, Object>> snapshots = new ArrayList<>();
+    int steps = 1500;
+    for (int step = 0; step < steps; step++) {
+      Key k = keys[r.nextInt(keys.length)];
+      if (r.nextInt(3) == 0) {
+        m = m.remove(k);
+        expected.remove(k);
+      } else {
+        Integer v = r.nextInt(5);
+        m = m.put(k, v);
+        expected.put(k, v);
       }
-      assertThat(contents(m)).isEqualTo(new HashMap<>(expected));
-      for (Key k : keys) {
-        assertThat(m.get(k))
-            .isEqualTo(expected.containsKey(k) ? expected.get(k) : ContextMap.MISSING);
+      if (step % (steps / 10) == 0) {
+        versions.add(m);
+        snapshots.add(new IdentityHashMap<>(expected));
       }
-      for (int i = 0; i < versions.size(); i++) {
-        assertThat(contents(versions.get(i))).isEqualTo(new HashMap<>(snapshots.get(i)));
-      }
+      assertThat(m.size()).as("seed %d step %d: size", seed, step).isEqualTo(expected.size());
+    }
+    assertThat(contents(m)).as("seed %d: contents", seed).isEqualTo(new HashMap<>(expected));
+    for (Key k : keys) {
+      assertThat(m.get(k))
+          .as("seed %d: get(%s)", seed, k)
+          .isEqualTo(expected.containsKey(k) ? expected.get(k) : ContextMap.MISSING);
+    }
+    for (int i = 0; i < versions.size(); i++) {
+      assertThat(contents(versions.get(i)))
+          .as("seed %d: version %d", seed, i)
+          .isEqualTo(new HashMap<>(snapshots.get(i)));
     }
   }
 
