@@ -302,8 +302,8 @@ class QueueTest extends TestBase {
   void wokenGetterWhoseItemWasTaken_waitsAgainAtTheEndOfTheLine() {
     Queue<String> q = new Queue<>();
     List<String> log = new ArrayList<>();
-    loop.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("A=" + x)));
-    loop.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("B=" + x)));
+    Task<Object> a = loop.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("A=" + x)));
+    Task<Object> b = loop.createTask(Co.seq(x -> Co.await(q.get()), x -> log.add("B=" + x)));
     loop.callLater(
         0.001,
         () -> {
@@ -316,7 +316,8 @@ class QueueTest extends TestBase {
                 q.putNowait("z");
               });
         });
-    loop.runUntilComplete(Co.seq(x -> Co.await(sleep(20))));
+    // both tasks, not a sleep: on a loaded machine the two timers may outlast any sleep
+    loop.runUntilComplete(Co.seq(x -> Co.await(Coroutines.gather(a, b))));
     assertThat(log).containsExactly("B=y", "A=z");
   }
 
