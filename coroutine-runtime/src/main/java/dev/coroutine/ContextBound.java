@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.RuntimeCallback;
 import java.util.function.Consumer;
 
 /**
@@ -30,9 +31,13 @@ final class ContextBound implements Runnable, Consumer<Object> {
 
   /**
    * {@code action} bound to a copy of the current context, or {@code action} itself if that context
-   * is empty (the loop runs unbound callbacks in a fresh context anyway).
+   * is empty (the loop runs unbound callbacks in a fresh context anyway) or {@code action} is the
+   * runtime's own ({@link RuntimeCallback}: it reads no context, so nothing is copied for it).
    */
   static Object capture(Object action) {
+    if (action instanceof RuntimeCallback) {
+      return action;
+    }
     Context copy = Context.captureForCallback();
     return copy == null ? action : new ContextBound(copy, action, false);
   }

@@ -6,7 +6,6 @@ import dev.coroutine.internal.Shield;
 import dev.coroutine.internal.WaitFor;
 import dev.coroutine.internal.Waiting;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -389,6 +388,8 @@ public final class Coroutines {
   /**
    * One future per awaitable, in order: futures as they are, coroutines wrapped in tasks. An
    * awaitable passed twice maps to the same future (a coroutine runs once; asyncio does the same).
+   * The runtime's one helper for this: {@code gather} here, {@code wait} and {@code asCompleted}
+   * (in {@code internal}) get their futures from it.
    */
   static Future<?>[] futuresOf(EventLoop loop, Awaitable<?>[] awaitables) {
     Future<?>[] out = new Future<?>[awaitables.length];
@@ -448,7 +449,9 @@ public final class Coroutines {
     if (awaitables.isEmpty()) {
       throw new IllegalArgumentException("wait() needs at least one awaitable");
     }
-    return Waiting.coroutine(new ArrayList<Awaitable<?>>(awaitables), returnWhen, timeout);
+    Awaitable<?>[] all = awaitables.toArray(new Awaitable<?>[0]);
+    // coroutines are wrapped in tasks when the wait starts, as asyncio's
+    return Waiting.coroutine(() -> futuresOf(EventLoop.running(), all), returnWhen, timeout);
   }
 
   /**
@@ -490,7 +493,9 @@ public final class Coroutines {
   public static <T> List<Coroutine<T>> asCompleted(
       Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout)
       throws TimeoutException {
-    return AsCompleted.start(EventLoop.running(), awaitables, timeout);
+    EventLoop loop = EventLoop.running();
+    return AsCompleted.start(
+        loop, futuresOf(loop, awaitables.toArray(new Awaitable<?>[0])), timeout);
   }
 
   /**
@@ -502,7 +507,8 @@ public final class Coroutines {
    */
   public static <T> List<Coroutine<T>> asCompleted(
       Collection<? extends Awaitable<? extends T>> awaitables) {
-    return AsCompleted.start(EventLoop.running(), awaitables, null);
+    EventLoop loop = EventLoop.running();
+    return AsCompleted.start(loop, futuresOf(loop, awaitables.toArray(new Awaitable<?>[0])), null);
   }
 
   /**
@@ -532,7 +538,9 @@ public final class Coroutines {
   public static <T> AsyncIterable<Future<T>> asCompletedFutures(
       Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout)
       throws TimeoutException {
-    return AsCompleted.iterate(EventLoop.running(), awaitables, timeout);
+    EventLoop loop = EventLoop.running();
+    return AsCompleted.iterate(
+        loop, futuresOf(loop, awaitables.toArray(new Awaitable<?>[0])), timeout);
   }
 
   /**
@@ -544,7 +552,9 @@ public final class Coroutines {
    */
   public static <T> AsyncIterable<Future<T>> asCompletedFutures(
       Collection<? extends Awaitable<? extends T>> awaitables) {
-    return AsCompleted.iterate(EventLoop.running(), awaitables, null);
+    EventLoop loop = EventLoop.running();
+    return AsCompleted.iterate(
+        loop, futuresOf(loop, awaitables.toArray(new Awaitable<?>[0])), null);
   }
 
   /**

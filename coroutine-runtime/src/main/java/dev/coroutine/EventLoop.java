@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.IoPoller;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.Objects;
@@ -493,7 +494,10 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     }
     IoPoller p = io;
     if (p == null) {
-      io = p = new IoPoller(this); // before the next waitForWork sets `parked`: see the field
+      io =
+          p =
+              new IoPoller(
+                  this::schedule); // before the next waitForWork sets `parked`: see the field
     }
     p.add(
         channel,

@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.IoPoller;
 import dev.coroutine.internal.ReadyQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;

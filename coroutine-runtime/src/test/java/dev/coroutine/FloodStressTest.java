@@ -333,7 +333,7 @@ class FloodStressTest extends TestBase {
 
   /** Closes the loop's selector behind its back, as a broken selector would fail. */
   private static void breakSelector(EventLoop l) throws Exception {
-    l.io.selector.close();
+    l.io.selector().close();
   }
 
   /**

@@ -11,12 +11,10 @@ import dev.coroutine.PullIterator;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * The state behind {@link Coroutines#asCompleted} and {@link Coroutines#asCompletedFutures}:
@@ -29,7 +27,7 @@ import java.util.function.Consumer;
  *
  * @param <T> the result type
  */
-public final class AsCompleted<T> implements Consumer<Future<?>> {
+public final class AsCompleted<T> implements RuntimeCallback<Future<?>>, Runnable {
   /** The loop. */
   private final EventLoop loop;
 
@@ -60,17 +58,18 @@ public final class AsCompleted<T> implements Consumer<Future<?>> {
   }
 
   /**
-   * Starts waiting for {@code awaitables} (coroutines wrapped in tasks at once).
+   * Starts waiting for {@code futures}.
    *
    * @param <T> the result type
    * @param loop the running loop
-   * @param awaitables what to wait for
+   * @param futures what to wait for, one future per awaitable (coroutines wrapped in tasks at once,
+   *     a repeated awaitable the same future)
    * @param timeout the deadline for all of them, from now; null for none
    * @return one coroutine per awaitable, the k-th finishing as the k-th awaitable to finish
    */
   public static <T> List<Coroutine<T>> start(
-      EventLoop loop, Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
-    AsCompleted<T> ac = create(loop, awaitables, timeout, false);
+      EventLoop loop, Future<?>[] futures, Duration timeout) {
+    AsCompleted<T> ac = create(loop, futures, timeout, false);
     int n = ac.unserved;
     List<Coroutine<T>> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
@@ -85,30 +84,27 @@ public final class AsCompleted<T> implements Consumer<Future<?>> {
    *
    * @param <T> the result type
    * @param loop the running loop
-   * @param awaitables what to wait for
+   * @param futures what to wait for, as for {@link #start}
    * @param timeout the deadline for all of them, from now; null for none
    * @return the finished futures, in the order they finish
    */
   public static <T> AsyncIterable<Future<T>> iterate(
-      EventLoop loop, Collection<? extends Awaitable<? extends T>> awaitables, Duration timeout) {
-    AsCompleted<T> ac = create(loop, awaitables, timeout, true);
+      EventLoop loop, Future<?>[] futures, Duration timeout) {
+    AsCompleted<T> ac = create(loop, futures, timeout, true);
     return () -> new Iteration<>(ac);
   }
 
   private static <T> AsCompleted<T> create(
-      EventLoop loop,
-      Collection<? extends Awaitable<? extends T>> awaitables,
-      Duration timeout,
-      boolean handsOutFutures) {
+      EventLoop loop, Future<?>[] futures, Duration timeout, boolean handsOutFutures) {
     AsCompleted<T> ac = new AsCompleted<>(loop, handsOutFutures);
-    for (Future<?> f : Futures.of(loop, awaitables.toArray(new Awaitable<?>[0]))) {
+    for (Future<?> f : futures) {
       ac.todo.add(f); // an awaitable passed twice is one future, finishing once
     }
     for (Future<?> f : ac.todo) {
       f.addDoneCallback(ac);
     }
     if (timeout != null && !ac.todo.isEmpty()) {
-      ac.timer = loop.callLater(timeout, ac::onTimeout);
+      ac.timer = loop.callLater(timeout, ac); // run(): the timeout
     }
     ac.unserved = ac.todo.size();
     return ac;
@@ -158,7 +154,9 @@ public final class AsCompleted<T> implements Consumer<Future<?>> {
     finished.add(f);
   }
 
-  private void onTimeout() {
+  /** The timeout passed: the futures not finished yet fail their waiters. */
+  @Override
+  public void run() {
     timedOut = true;
     for (Future<?> f : todo) {
       f.removeDoneCallback(this);

@@ -1,16 +1,15 @@
 package dev.coroutine.internal;
 
-import dev.coroutine.Awaitable;
-import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
-import java.util.IdentityHashMap;
 import java.util.concurrent.CancellationException;
 
 /**
  * Helpers over futures for the combinators, through the futures' public methods only: the runtime's
- * one way to copy a future's outcome into another (asyncio's {@code _copy_future_state}), to read a
- * finished future's failure, and to turn awaitables into futures.
+ * one way to copy a future's outcome into another (asyncio's {@code _copy_future_state}) and to
+ * read a finished future's failure. (Awaitables become futures through the public {@code
+ * Coroutines.ensureFuture}, or, several at once, through the one helper {@code gather} uses, which
+ * the root package passes to {@code wait} and {@code asCompleted}.)
  */
 public final class Futures {
   private Futures() {}
@@ -61,7 +60,7 @@ public final class Futures {
       return source;
     }
     Future<T> f = loop.createFuture();
-    source.addDoneCallback(s -> copyOutcome(s, f));
+    source.addDoneCallback((RuntimeCallback<Future<T>>) s -> copyOutcome(s, f));
     return f;
   }
 
@@ -78,48 +77,5 @@ public final class Futures {
     } catch (CancellationException cancelled) {
       return cancelled;
     }
-  }
-
-  /**
-   * A future for {@code a}: a future as it is, a coroutine wrapped in a task of {@code loop}.
-   *
-   * @param <T> the result type
-   * @param loop the loop for a new task
-   * @param a a future, task or coroutine
-   * @return the future of {@code a}
-   */
-  @SuppressWarnings("unchecked")
-  public static <T> Future<T> ensure(EventLoop loop, Awaitable<T> a) {
-    return a instanceof Future ? (Future<T>) a : loop.createTask((Coroutine<T>) a);
-  }
-
-  /**
-   * One future per awaitable, in order (see {@link #ensure}). An awaitable passed twice maps to the
-   * same future (a coroutine runs once; asyncio does the same).
-   *
-   * @param loop the loop for new tasks
-   * @param awaitables futures, tasks or coroutines
-   * @return their futures, in order
-   */
-  public static Future<?>[] of(EventLoop loop, Awaitable<?>[] awaitables) {
-    Future<?>[] out = new Future<?>[awaitables.length];
-    IdentityHashMap<Awaitable<?>, Future<?>> seen = null;
-    for (int i = 0; i < out.length; i++) {
-      Awaitable<?> a = awaitables[i];
-      if (a instanceof Future) {
-        out[i] = (Future<?>) a;
-        continue;
-      }
-      if (seen == null) {
-        seen = new IdentityHashMap<>();
-      }
-      Future<?> f = seen.get(a);
-      if (f == null) {
-        f = ensure(loop, a);
-        seen.put(a, f);
-      }
-      out[i] = f;
-    }
-    return out;
   }
 }

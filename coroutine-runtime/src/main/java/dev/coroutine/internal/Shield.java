@@ -19,21 +19,22 @@ public final class Shield {
    * @return the shield
    */
   public static <T> Future<T> of(EventLoop loop, Awaitable<T> awaitable) {
-    Future<T> inner = Futures.ensure(loop, awaitable);
+    Future<T> inner = Coroutines.ensureFuture(awaitable);
     if (inner.isDone()) {
       return inner;
     }
     Future<T> outer = loop.createFuture();
     inner.addDoneCallback(
-        in -> {
-          if (outer.isDone()) {
-            Futures.failureOf(in); // the shield was cancelled: nobody else will look at it
-          } else if (in.isCancelled()) {
-            outer.cancel(); // as asyncio: the inner's cancel message does not cross the shield
-          } else {
-            Futures.copyOutcome(in, outer);
-          }
-        });
+        (RuntimeCallback<Future<T>>)
+            in -> {
+              if (outer.isDone()) {
+                Futures.failureOf(in); // the shield was cancelled: nobody else will look at it
+              } else if (in.isCancelled()) {
+                outer.cancel(); // as asyncio: the inner's cancel message does not cross the shield
+              } else {
+                Futures.copyOutcome(in, outer);
+              }
+            });
     return outer;
   }
 }

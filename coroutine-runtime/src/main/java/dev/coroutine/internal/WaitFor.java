@@ -7,14 +7,13 @@ import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Consumer;
 
 /**
  * {@link Coroutines#waitFor(Awaitable, Duration)} with a timeout of zero or less, asyncio's special
  * case: the awaitable is wrapped in a task; if it is done the result is returned at once, otherwise
  * it is cancelled, waited for, and {@link TimeoutException} thrown (a coroutine never starts).
  */
-public final class WaitFor<T> extends Steps<T> implements Consumer<Future<?>> {
+public final class WaitFor<T> extends Steps<T> implements RuntimeCallback<Future<?>> {
   /** The work to wait for. */
   private final Awaitable<T> awaitable;
 
@@ -44,7 +43,7 @@ public final class WaitFor<T> extends Steps<T> implements Consumer<Future<?>> {
   protected Object step(Object value, Throwable failure) throws Throwable {
     if (inner == null) {
       EventLoop loop = EventLoop.running(); // a body runs on its loop's thread
-      inner = Futures.ensure(loop, awaitable);
+      inner = Coroutines.ensureFuture(awaitable);
       if (inner.isDone()) {
         return inner.result();
       }

@@ -1,6 +1,5 @@
 package dev.coroutine.internal;
 
-import dev.coroutine.Awaitable;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
 import dev.coroutine.EventLoop;
@@ -11,9 +10,8 @@ import dev.coroutine.WaitResult;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
-import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The state of one {@link Coroutines#wait(Collection, ReturnWhen, Duration)} (asyncio's {@code
@@ -22,9 +20,9 @@ import java.util.function.Consumer;
  * into done and pending.
  */
 public final class Waiting<T> extends Steps<WaitResult<T>>
-    implements Consumer<Future<?>>, Runnable {
-  /** What to wait for, until the coroutine starts; null after. */
-  private List<Awaitable<?>> awaitables;
+    implements RuntimeCallback<Future<?>>, Runnable {
+  /** Makes the futures to wait for when the coroutine starts; null after. */
+  private Supplier<Future<?>[]> makeFutures;
 
   /** The longest wait, or null for none; read when the coroutine starts. */
   private final Duration timeout;
@@ -44,8 +42,8 @@ public final class Waiting<T> extends Steps<WaitResult<T>>
   /** The timeout callback, or null. */
   private Handle timer;
 
-  private Waiting(List<Awaitable<?>> awaitables, ReturnWhen returnWhen, Duration timeout) {
-    this.awaitables = awaitables;
+  private Waiting(Supplier<Future<?>[]> makeFutures, ReturnWhen returnWhen, Duration timeout) {
+    this.makeFutures = makeFutures;
     this.returnWhen = returnWhen;
     this.timeout = timeout;
   }
@@ -54,14 +52,15 @@ public final class Waiting<T> extends Steps<WaitResult<T>>
    * The coroutine of one {@code wait}.
    *
    * @param <T> the result type
-   * @param awaitables what to wait for; coroutines are wrapped in tasks when it starts
+   * @param futures makes what to wait for, one future per awaitable, when it starts (so that
+   *     coroutines are wrapped in tasks then, as asyncio's)
    * @param when when to return
    * @param timeout the longest wait, or null for none
    * @return the coroutine, not started
    */
   public static <T> Coroutine<WaitResult<T>> coroutine(
-      List<Awaitable<?>> awaitables, ReturnWhen when, Duration timeout) {
-    return new Waiting<T>(awaitables, when, timeout).coroutine();
+      Supplier<Future<?>[]> futures, ReturnWhen when, Duration timeout) {
+    return new Waiting<T>(futures, when, timeout).coroutine();
   }
 
   /**
@@ -70,13 +69,13 @@ public final class Waiting<T> extends Steps<WaitResult<T>>
   @Override
   @SuppressWarnings("unchecked")
   protected Object step(Object value, Throwable failure) throws Throwable {
-    if (awaitables != null) {
+    if (makeFutures != null) {
       EventLoop loop = EventLoop.running(); // a body runs on its loop's thread
       Set<Future<T>> fs = new LinkedHashSet<>();
-      for (Future<?> fu : Futures.of(loop, awaitables.toArray(new Awaitable<?>[0]))) {
+      for (Future<?> fu : makeFutures.get()) {
         fs.add((Future<T>) fu);
       }
-      awaitables = null;
+      makeFutures = null;
       futures = fs;
       counter = fs.size();
       waiter = new Future<>(loop);

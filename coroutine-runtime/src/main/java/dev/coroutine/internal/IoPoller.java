@@ -1,4 +1,4 @@
-package dev.coroutine;
+package dev.coroutine.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.function.Consumer;
 
 /**
- * The I/O half of an {@link EventLoop}: a {@link Selector} and the reader/writer callbacks
+ * The I/O half of an {@code EventLoop}: a {@link Selector} and the reader/writer callbacks
  * registered on channels (asyncio's selector plus {@code _add_reader}/{@code _add_writer}). A loop
  * opens it on its first I/O registration, so loops that never do I/O keep waiting with park/unpark.
  *
@@ -22,8 +22,11 @@ import java.util.function.Consumer;
  * select, so keys are never cancelled here. A ready key puts its {@link Registration}'s dispatchers
  * on the loop's ready queue; they look up the callback when they run, so a callback removed in the
  * meantime does not run.
+ *
+ * <p>It needs nothing of the loop but a way onto its ready queue without a {@code Handle} (the
+ * {@code ready} sink the loop passes in): plumbing, not API.
  */
-final class IoPoller implements Consumer<SelectionKey> {
+public final class IoPoller implements Consumer<SelectionKey> {
   /** Reader readiness: data or end of stream for a socket, a pending connection for a server. */
   private static final int READ_OPS = SelectionKey.OP_READ | SelectionKey.OP_ACCEPT;
 
@@ -31,13 +34,19 @@ final class IoPoller implements Consumer<SelectionKey> {
   private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
 
   /** The selector; closed by {@link #close()}. */
-  final Selector selector;
+  private final Selector selector;
 
-  /** The loop whose ready queue the callbacks go to. */
-  private final EventLoop loop;
+  /** Puts a dispatcher on the loop's ready queue (the loop's own scheduling, no Handle). */
+  private final Consumer<Runnable> toReady;
 
-  IoPoller(EventLoop loop) {
-    this.loop = loop;
+  /**
+   * Opens the selector.
+   *
+   * @param ready puts a Runnable on the loop's ready queue; called on the loop thread
+   * @throws UncheckedIOException if no selector can be opened
+   */
+  public IoPoller(Consumer<Runnable> ready) {
+    this.toReady = ready;
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
@@ -45,8 +54,24 @@ final class IoPoller implements Consumer<SelectionKey> {
     }
   }
 
-  /** Sets the reader ({@code write == false}) or writer callback of {@code ch}. */
-  void add(SelectableChannel ch, Runnable callback, boolean write) {
+  /**
+   * The selector; for tests that break it behind the loop's back.
+   *
+   * @return the selector
+   */
+  public Selector selector() {
+    return selector;
+  }
+
+  /**
+   * Sets the reader ({@code write == false}) or writer callback of {@code ch}, replacing any.
+   *
+   * @param ch an open channel; made non-blocking
+   * @param callback runs on the loop thread while {@code ch} is ready
+   * @param write true for the writer callback
+   * @throws IllegalArgumentException if {@code ch} is closed
+   */
+  public void add(SelectableChannel ch, Runnable callback, boolean write) {
     if (!ch.isOpen()) {
       throw new IllegalArgumentException("channel is closed: " + ch);
     }
@@ -77,8 +102,14 @@ final class IoPoller implements Consumer<SelectionKey> {
     reg.updateInterest();
   }
 
-  /** Removes the reader or writer callback of {@code ch}; false if it had none. */
-  boolean remove(SelectableChannel ch, boolean write) {
+  /**
+   * Removes the reader or writer callback of {@code ch}.
+   *
+   * @param ch the channel
+   * @param write true for the writer callback
+   * @return false if it had none
+   */
+  public boolean remove(SelectableChannel ch, boolean write) {
     SelectionKey k = ch.keyFor(selector);
     if (k == null) {
       return false;
@@ -101,8 +132,10 @@ final class IoPoller implements Consumer<SelectionKey> {
   /**
    * Waits up to {@code timeoutNanos} (0: do not wait, {@link Long#MAX_VALUE}: no limit) for I/O
    * readiness or {@link #wakeup()}, and schedules the callbacks of the ready channels.
+   *
+   * @param timeoutNanos the longest wait
    */
-  void select(long timeoutNanos) {
+  public void select(long timeoutNanos) {
     try {
       if (timeoutNanos == 0) {
         if (!selector.keys().isEmpty()) {
@@ -120,7 +153,11 @@ final class IoPoller implements Consumer<SelectionKey> {
     }
   }
 
-  /** Called by the selector for each ready key. */
+  /**
+   * Called by the selector for each ready key: puts its dispatchers on the ready queue.
+   *
+   * @param k a ready key of this poller's selector
+   */
   @Override
   public void accept(SelectionKey k) {
     Registration reg = (Registration) k.attachment();
@@ -131,20 +168,20 @@ final class IoPoller implements Consumer<SelectionKey> {
       return;
     }
     if ((ready & READ_OPS) != 0 && reg.reader != null) {
-      loop.schedule(reg.readDispatch);
+      toReady.accept(reg.readDispatch);
     }
     if ((ready & WRITE_OPS) != 0 && reg.writer != null) {
-      loop.schedule(reg.writeDispatch);
+      toReady.accept(reg.writeDispatch);
     }
   }
 
   /** Wakes a {@link #select} in progress, or makes the next one return at once. Any thread. */
-  void wakeup() {
+  public void wakeup() {
     selector.wakeup();
   }
 
   /** Closes every channel still registered, then the selector. */
-  void close() {
+  public void close() {
     ArrayList<SelectableChannel> channels = new ArrayList<>();
     try {
       for (SelectionKey k : selector.keys()) {
@@ -168,7 +205,7 @@ final class IoPoller implements Consumer<SelectionKey> {
   }
 
   /** The callbacks registered for one channel: the key's attachment. */
-  static final class Registration {
+  private static final class Registration {
     /** The channel. */
     final SelectableChannel channel;
 
