@@ -1,7 +1,5 @@
 package dev.coroutine.bench.harness;
 
-import dev.coroutine.bench.harness.Compare.ChildFailed;
-import dev.coroutine.bench.harness.Compare.ProcSystem;
 import dev.coroutine.bench.io.EchoBench;
 import io.netty.util.Version;
 import java.io.IOException;
@@ -33,7 +31,7 @@ final class EchoRuns {
   /** Message sizes (bytes each way per round trip, newline included): the line, and 16 KiB. */
   static final List<Integer> SIZES = List.of(32, 16 * 1024);
 
-  /** Runs one child and returns its {@code RESULT} lines ({@code Compare.runChild}). */
+  /** Runs one child and returns its {@code RESULT} lines ({@link Children}). */
   interface ChildRunner {
     List<Map<String, String>> run(String name, List<String> cmd)
         throws IOException, InterruptedException, ChildFailed;
@@ -256,12 +254,12 @@ final class EchoRuns {
       md.append("| ")
           .append(a)
           .append(" | ")
-          .append(Compare.fmt(two.stats().median()))
+          .append(Report.fmt(two.stats().median()))
           .append(String.format(Locale.ROOT, " round trips/s (%.2fx)", x))
           .append(" | 1 loop ")
-          .append(Compare.fmt(one.stats().median()))
+          .append(Report.fmt(one.stats().median()))
           .append(" → limit ")
-          .append(Compare.fmt(one.stats().median() * 1.8))
+          .append(Report.fmt(one.stats().median() * 1.8))
           .append(" | ")
           .append(x >= 1.8 ? "yes" : "**no**")
           .append(" |\n");
@@ -272,11 +270,11 @@ final class EchoRuns {
       md.append("| ")
           .append(b)
           .append(" | ")
-          .append(Compare.fmt(two.stats().median()))
+          .append(Report.fmt(two.stats().median()))
           .append(" round trips/s | ")
           .append(nettyTwo)
           .append(' ')
-          .append(Compare.fmt(netty.stats().median()))
+          .append(Report.fmt(netty.stats().median()))
           .append(" | ")
           .append(two.stats().median() >= netty.stats().median() ? "yes" : "**no**")
           .append(" |\n");
@@ -344,11 +342,11 @@ final class EchoRuns {
       md.append("| ")
           .append(text)
           .append(" | ")
-          .append(Compare.fmt(mine.stats().median()))
+          .append(Report.fmt(mine.stats().median()))
           .append(" round trips/s | ")
           .append(netty)
           .append(' ')
-          .append(Compare.fmt(peer.stats().median()))
+          .append(Report.fmt(peer.stats().median()))
           .append(" | ")
           .append(mine.stats().median() >= peer.stats().median() ? "yes" : "**no**")
           .append(" |\n");
@@ -386,11 +384,11 @@ final class EchoRuns {
     md.append("| ")
         .append(text)
         .append(" | ")
-        .append(Compare.fmt(mine.stats().median()))
+        .append(Report.fmt(mine.stats().median()))
         .append(" round trips/s | ")
         .append(best.system())
         .append(' ')
-        .append(Compare.fmt(best.stats().median()))
+        .append(Report.fmt(best.stats().median()))
         .append(" | ")
         .append(mine.stats().median() >= best.stats().median() ? "yes" : "**no**")
         .append(" |\n");

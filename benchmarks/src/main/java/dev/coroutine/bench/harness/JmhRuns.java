@@ -1,0 +1,158 @@
+package dev.coroutine.bench.harness;
+
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.util.Statistics;
+
+/**
+ * The JMH part: W1, W2, W5 and W6, each system in forks of its own on the JDK its row names ({@code
+ * dev.coroutine.bench.jmh}: one benchmark method per system), with {@code -prof gc}; a row per
+ * system and workload, median and range over every iteration of every fork.
+ */
+final class JmhRuns {
+  /** A JMH workload: id, benchmark class, unit per op. */
+  record JmhWorkload(String id, String benchmarkClass, String unit) {}
+
+  /** The JMH workloads, in table order. */
+  static final List<JmhWorkload> JMH_WORKLOADS =
+      List.of(
+          new JmhWorkload("W1", "W1Yield", "ns/yield"),
+          new JmhWorkload("W2", "W2PingPong", "ns/hand-off"),
+          new JmhWorkload("W5", "W5FastPath", "ns/await"),
+          new JmhWorkload("W6", "W6CallDepth", "ns/level"));
+
+  /** What the run was asked to do. */
+  private final RunSetup setup;
+
+  /** How much of it. */
+  private final RunSizes sizes;
+
+  /** Where logs go. */
+  private final Path work;
+
+  /** The table's rows, appended to. */
+  private final List<Row> rows;
+
+  /** The run's notes, appended to. */
+  private final List<String> notes;
+
+  /** Who runs, where. */
+  private final Systems systems;
+
+  JmhRuns(RunSetup setup, Systems systems, Results results) {
+    this.setup = setup;
+    this.sizes = setup.sizes();
+    this.work = setup.work();
+    this.systems = systems;
+    this.rows = results.rows;
+    this.notes = results.notes;
+  }
+
+  /** Runs every JMH system on the wanted JMH workloads, a row per system and workload. */
+  void run() throws RunnerException {
+    List<JmhSystem> systems = this.systems.jmh();
+    List<JmhWorkload> workloads =
+        JMH_WORKLOADS.stream().filter(w -> setup.wanted(w.id())).collect(Collectors.toList());
+    if (workloads.isEmpty()) {
+      return;
+    }
+    String classes =
+        workloads.stream().map(JmhWorkload::benchmarkClass).collect(Collectors.joining("|"));
+    for (JmhSystem s : systems) {
+      if (s.method().equals("plainCall")
+          && workloads.stream().noneMatch(w -> w.id().equals("W5"))) {
+        continue;
+      }
+      String regex = "^dev\\.coroutine\\.bench\\.jmh\\.(" + classes + ")\\." + s.method() + "$";
+      Path log =
+          work.resolve(
+              "jmh-"
+                  + s.method()
+                  + (s.classpath() == null ? "" : "-agent")
+                  + "-"
+                  + s.jdk().replace(' ', '_')
+                  + ".log");
+      ChainedOptionsBuilder b =
+          new OptionsBuilder()
+              .include(regex)
+              .forks(sizes.jmhForks())
+              .warmupIterations(sizes.jmhWarmups())
+              .warmupTime(TimeValue.milliseconds(sizes.jmhWarmupMs()))
+              .measurementIterations(sizes.jmhIterations())
+              .measurementTime(TimeValue.milliseconds(sizes.jmhIterationMs()))
+              .jvm(s.java())
+              .jvmArgs(s.flags().toArray(new String[0]))
+              .addProfiler(GCProfiler.class)
+              .shouldFailOnError(false)
+              .output(log.toString());
+      System.out.println("[bench]   JMH " + s.label() + " on " + s.jdk() + " (log: " + log + ")");
+      Collection<RunResult> results;
+      // JMH forks with the class path of this JVM (java.class.path): set it for the agent rows
+      String ownClasspath = System.getProperty("java.class.path");
+      if (s.classpath() != null) {
+        System.setProperty("java.class.path", s.classpath());
+      }
+      try {
+        results = new Runner(b.build()).run();
+      } finally {
+        System.setProperty("java.class.path", ownClasspath);
+      }
+      Map<String, RunResult> byClass = new HashMap<>();
+      for (RunResult r : results) {
+        String bench = r.getParams().getBenchmark();
+        String cls = bench.substring(0, bench.lastIndexOf('.'));
+        byClass.put(cls.substring(cls.lastIndexOf('.') + 1), r);
+      }
+      for (JmhWorkload w : workloads) {
+        if (s.method().equals("plainCall") && !w.id().equals("W5")) {
+          continue;
+        }
+        RunResult r = byClass.get(w.benchmarkClass());
+        Stats stats = null;
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        if (r == null) {
+          notes.add(w.id() + " " + s.label() + " on " + s.jdk() + " failed: see " + log);
+        } else {
+          Statistics st = r.getPrimaryResult().getStatistics();
+          stats = new Stats(st.getPercentile(50), st.getMin(), st.getMax(), (int) st.getN());
+          for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+            if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+              metrics.put("alloc B/op", e.getValue().getScore());
+            }
+          }
+          System.out.printf(
+              Locale.ROOT,
+              "[bench]     %s %-20s %10.2f %s%n",
+              w.id(),
+              s.label(),
+              stats.median(),
+              w.unit());
+        }
+        rows.add(
+            new Row(
+                w.id(),
+                s.label(),
+                s.jdk(),
+                w.unit(),
+                stats,
+                metrics,
+                this.systems.shown(s.flags()),
+                true));
+      }
+    }
+  }
+}
