@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.Steps;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,10 +17,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param <T> the type of the values
  */
 final class IterationSubscription<T> implements Flow.Subscription {
-  /** Label of the pump while it waits for demand. */
+  /** Stage of the pump while it waits for demand. */
   private static final int WAITING_FOR_DEMAND = 1;
 
-  /** Label of the pump while it waits for the next value. */
+  /** Stage of the pump while it waits for the next value. */
   private static final int WAITING_FOR_VALUE = 2;
 
   /** The loop that runs the pump and sends the signals. */
@@ -83,9 +84,7 @@ final class IterationSubscription<T> implements Flow.Subscription {
     if (cancelled || terminated) {
       return;
     }
-    AsyncFrame<Object> f = AsyncFrame.create(IterationSubscription::pump, 0, 0);
-    f.ref0 = this;
-    task = loop.createTask(f, "publisher of " + source);
+    task = loop.createTask(new Pump<>(this).coroutine(), "publisher of " + source);
   }
 
   @Override
@@ -160,71 +159,65 @@ final class IterationSubscription<T> implements Flow.Subscription {
   }
 
   /**
-   * The pump: label 0 starts the iteration, {@link #WAITING_FOR_DEMAND} resumes from {@link #wake},
-   * {@link #WAITING_FOR_VALUE} from {@code hasNext()}.
+   * The pump, a hand-written coroutine ({@code internal.Steps}): starts the iteration, then awaits
+   * demand ({@link #wake}) or the next value ({@code hasNext()}) in turn, until cancelled or done.
    */
-  @SuppressWarnings("unchecked")
-  private static Object pump(AsyncFrame<?> f) throws Throwable {
-    if (f.label < 0) {
-      return null; // a DESCRIBE query: a runtime body has no source location
+  private static final class Pump<T> extends Steps<Object> {
+    /** The subscription it feeds. */
+    private final IterationSubscription<T> s;
+
+    /** 0 before the start, else {@link #WAITING_FOR_DEMAND} or {@link #WAITING_FOR_VALUE}. */
+    private int stage;
+
+    Pump(IterationSubscription<T> s) {
+      this.s = s;
     }
-    IterationSubscription<Object> s = (IterationSubscription<Object>) f.ref0;
-    int at = f.label;
-    Object r = null;
-    Throwable failure = null;
-    if (at == 0) {
-      try {
-        s.iterator = s.source.iterator();
-      } catch (Throwable t) {
-        s.signalError(t);
-        return null;
-      }
-    } else {
-      try {
-        r = f.resumed();
-      } catch (Throwable t) {
-        failure = t;
-      }
-    }
-    while (true) {
-      if (s.cancelled || s.terminated) {
-        s.iterator.close(); // ends a parked generator (its finally blocks run in a task)
-        return null;
-      }
-      if (at == WAITING_FOR_VALUE) {
-        if (failure != null) {
-          s.signalError(failure);
-          return null;
-        }
-        if (!(Boolean) r) {
-          s.signalComplete();
-          return null;
-        }
-        if (!s.deliver(s.iterator.next())) {
+
+    @Override
+    protected Object step(Object r, Throwable failure) {
+      IterationSubscription<T> s = this.s;
+      if (stage == 0) {
+        try {
+          s.iterator = s.source.iterator();
+        } catch (Throwable t) {
+          s.signalError(t);
           return null;
         }
       }
-      at = 0;
-      failure = null;
-      if (s.demand.get() == 0) {
-        Future<Void> w = new Future<>(s.loop);
-        s.wake = w;
-        f.label = WAITING_FOR_DEMAND;
-        return AsyncFrame.await(w, f); // pending: suspends until a request or a cancel
+      while (true) {
+        if (s.cancelled || s.terminated) {
+          s.iterator.close(); // ends a parked generator (its finally blocks run in a task)
+          return null;
+        }
+        if (stage == WAITING_FOR_VALUE) {
+          if (failure != null) {
+            s.signalError(failure);
+            return null;
+          }
+          if (!(Boolean) r) {
+            s.signalComplete();
+            return null;
+          }
+          if (!s.deliver(s.iterator.next())) {
+            return null;
+          }
+        }
+        // a failure while waiting for demand is the task's cancellation: `cancelled` tells
+        if (s.demand.get() == 0) {
+          Future<Void> w = new Future<>(s.loop);
+          s.wake = w;
+          stage = WAITING_FOR_DEMAND;
+          return await(w); // pending: suspends until a request or a cancel
+        }
+        s.wake = null;
+        stage = WAITING_FOR_VALUE;
+        try {
+          return await(s.iterator.hasNext());
+        } catch (Throwable t) { // hasNext() itself threw: as a failed wait for the value
+          r = null;
+          failure = t;
+        }
       }
-      s.wake = null;
-      try {
-        r = AsyncFrame.await(s.iterator.hasNext(), f);
-      } catch (Throwable t) {
-        failure = t;
-        at = WAITING_FOR_VALUE;
-        continue;
-      }
-      if (r == AsyncFrame.SUSPEND) {
-        f.label = WAITING_FOR_VALUE;
-        return r;
-      }
-      at = WAITING_FOR_VALUE;
     }
   }
 
