@@ -14,6 +14,10 @@ import org.objectweb.asm.tree.MethodNode;
  * instruction after an unconditional jump, return or throw). The rewrite computes new frames, so a
  * method failing this check would come out valid: it is refused as malformed instead.
  *
+ * <p>Only from version 51 (Java 7): the JVM verifies a version 50 class file by type inference when
+ * its frames are missing or wrong (HotSpot's failover, JVMS 4.10), so such a class loads, and a
+ * rewrite that adds frames changes nothing the JVM would have rejected.
+ *
  * <p>Runs on a method read without {@code EXPAND_FRAMES} and before any change to it.
  */
 final class InputMethodCheck {
@@ -21,7 +25,7 @@ final class InputMethodCheck {
 
   /** What is wrong with {@code m}, or null; {@code version} is the class file's major version. */
   static String problem(MethodNode m, int version) {
-    return version >= Opcodes.V1_6 ? missingFrame(m) : null;
+    return version > Opcodes.V1_6 ? missingFrame(m) : null;
   }
 
   private static String missingFrame(MethodNode m) {

@@ -226,6 +226,84 @@ class UnusualClassFilesTest {
     throw new AssertionError("no method " + nameOrKey);
   }
 
+  /**
+   * {@code gen.Six}, a Java 6 class file (version 50) without stack map frames, as compilers of
+   * that time wrote them: {@code @Async static Coroutine<Integer> pick(int x)} awaits, then returns
+   * 1 if {@code x == 0}, else 2 (a branch target with no frame, which the JVM accepts there).
+   */
+  private static byte[] java6WithoutFrames() {
+    ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS); // no frames
+    cw.visit(
+        Opcodes.V1_6,
+        Opcodes.ACC_PUBLIC | Opcodes.ACC_SUPER,
+        "gen/Six",
+        null,
+        "java/lang/Object",
+        null);
+    MethodVisitor mv =
+        cw.visitMethod(
+            Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC,
+            "pick",
+            "(I)Ldev/coroutine/Coroutine;",
+            null,
+            null);
+    mv.visitAnnotation("Ldev/coroutine/Async;", false).visitEnd();
+    mv.visitCode();
+    mv.visitInsn(Opcodes.LCONST_1);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "sleep",
+        "(J)Ldev/coroutine/Coroutine;",
+        false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "await",
+        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
+        false);
+    mv.visitInsn(Opcodes.POP);
+    Label other = new Label();
+    mv.visitVarInsn(Opcodes.ILOAD, 0);
+    mv.visitJumpInsn(Opcodes.IFNE, other);
+    mv.visitInsn(Opcodes.ICONST_1);
+    Label done = new Label();
+    mv.visitJumpInsn(Opcodes.GOTO, done);
+    mv.visitLabel(other);
+    mv.visitInsn(Opcodes.ICONST_2);
+    mv.visitLabel(done);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "done",
+        "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;",
+        false);
+    mv.visitInsn(Opcodes.ARETURN);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+    cw.visitEnd();
+    return cw.toByteArray();
+  }
+
+  @Test
+  void java6ClassWithoutFrames_whichTheJvmLoads_isRefusedForItsVersion_notAsMalformed() {
+    byte[] original = java6WithoutFrames();
+    assertThat(JvmCheck.loads(original)).as("HotSpot verifies version 50 by inference").isNull();
+
+    // it was refused as malformed, "no stack map frame ... (the JVM's verifier rejects the
+    // class)", which the JVM does not: the frame check starts at version 51
+    TransformResult r = Samples.TRANSFORMER.transform(original);
+
+    assertThat(r.changed()).isFalse();
+    assertThat(r.diagnostics())
+        .singleElement()
+        .asString()
+        .contains("gen/Six.class: class file version 50 is older than Java 8")
+        .contains("gen.Six.pick");
+  }
+
   private static MethodNode method(byte[] classFile, String name, int flags) {
     ClassNode cn = new ClassNode();
     new ClassReader(classFile).accept(cn, flags);
