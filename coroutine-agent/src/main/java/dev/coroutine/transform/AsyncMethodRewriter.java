@@ -3,6 +3,7 @@ package dev.coroutine.transform;
 import dev.coroutine.transform.FrameLayout.Await;
 import dev.coroutine.transform.FrameLayout.Saved;
 import dev.coroutine.transform.FrameLayout.Shape;
+import dev.coroutine.transform.FrameLayout.StackValue;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -84,6 +85,7 @@ final class AsyncMethodRewriter {
             Type.getArgumentTypes(method.desc),
             (method.access & Opcodes.ACC_STATIC) != 0);
     List<Await> awaits = new ArrayList<>();
+    Rematerialization[] remat = {null}; // made on the first await with a stack under it
     for (int i = 0; i < method.instructions.size(); i++) {
       AbstractInsnNode insn = method.instructions.get(i);
       if (insn instanceof MethodInsnNode && isAwait((MethodInsnNode) insn)) {
@@ -92,7 +94,11 @@ final class AsyncMethodRewriter {
           continue; // unreachable: left as is, it can never run
         }
         MethodInsnNode call = (MethodInsnNode) insn;
-        awaits.add(new Await(call, Insns.lineOf(call), shape(call, f, analysis.liveIn[i])));
+        if (f.getStackSize() > 1 && remat[0] == null) {
+          remat[0] = Rematerialization.of(owner, method, analysis);
+        }
+        awaits.add(
+            new Await(call, Insns.lineOf(call), shape(call, i, f, analysis.liveIn[i], remat[0])));
       }
     }
     FrameLayout layout = FrameLayout.of(params, method.maxLocals, awaits);
@@ -159,8 +165,15 @@ final class AsyncMethodRewriter {
 
   // ---- what each await keeps ---------------------------------------------------------------
 
-  /** What the await {@code call} keeps, given its frame and the locals live there. */
-  private static Shape shape(MethodInsnNode call, Frame<BasicValue> f, BitSet live) throws Refusal {
+  /**
+   * What the await {@code call} (instruction {@code index}) keeps, given its frame and the locals
+   * live there. A stack value that is a constant, or a copy of a local, is pushed again on resume
+   * instead of saved ({@code remat} says which; null when the stack is empty): the local is then
+   * kept too, if it was not already.
+   */
+  private static Shape shape(
+      MethodInsnNode call, int index, Frame<BasicValue> f, BitSet live, Rematerialization remat)
+      throws Refusal {
     SortedMap<Integer, Type> locals = new TreeMap<>();
     for (int j = 0; j < f.getLocals(); j++) {
       if (!live.get(j)) {
@@ -179,7 +192,7 @@ final class AsyncMethodRewriter {
       }
       locals.put(j, normalize(t));
     }
-    List<Type> stack = new ArrayList<>();
+    List<StackValue> stack = new ArrayList<>();
     for (int j = 0; j < f.getStackSize() - 1; j++) {
       BasicValue v = f.getStack(j);
       Type t = v.getType();
@@ -189,9 +202,39 @@ final class AsyncMethodRewriter {
       if (v instanceof TypeInterpreter.Unresolved) {
         throw new Refusal(((TypeInterpreter.Unresolved) v).missing.getMessage(), call);
       }
-      stack.add(normalize(t));
+      Type type = normalize(t);
+      Rematerialization.Source from = null;
+      if (!type.equals(TypeInterpreter.NULL_TYPE)) {
+        from = remat.source(index, j);
+        if (from != null && from.isLocal() && !keepLocal(locals, f, from.local(), type)) {
+          from = null; // the local's type is not the value's: saved as usual
+        }
+      }
+      stack.add(new StackValue(type, from));
     }
     return new Shape(locals, stack);
+  }
+
+  /**
+   * Adds local {@code var} to the await's kept {@code locals} if its type there is {@code type} (it
+   * holds the same value as a stack entry of that type); false if it cannot be kept.
+   */
+  private static boolean keepLocal(
+      SortedMap<Integer, Type> locals, Frame<BasicValue> f, int var, Type type) {
+    Type kept = locals.get(var);
+    if (kept != null) {
+      return kept.equals(type);
+    }
+    BasicValue v = f.getLocal(var);
+    if (v == BasicValue.UNINITIALIZED_VALUE
+        || v.getType() == null
+        || v instanceof TypeInterpreter.Uninitialized
+        || v instanceof TypeInterpreter.Unresolved
+        || !normalize(v.getType()).equals(type)) {
+      return false;
+    }
+    locals.put(var, type);
+    return true;
   }
 
   /** Local types as the verifier sees them: boolean, byte, char, short are ints. */

@@ -5,6 +5,7 @@ import dev.coroutine.transform.FrameLayout.Group;
 import dev.coroutine.transform.FrameLayout.RestorePart;
 import dev.coroutine.transform.FrameLayout.SavePart;
 import dev.coroutine.transform.FrameLayout.Saved;
+import dev.coroutine.transform.FrameLayout.StackValue;
 import java.util.ArrayList;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
@@ -204,8 +205,8 @@ final class BodyCode {
     List<Saved> stackSaved = new ArrayList<>();
     for (int j = p.stack.size() - 1; j >= 0; j--) {
       Saved v = p.stack.get(j);
-      if (v.type() == null) {
-        c.add(new InsnNode(Opcodes.POP)); // a null: pushed again as null on resume
+      if (v.type() == null) { // a null, constant or local's copy: pushed again on resume
+        c.add(new InsnNode(p.values.get(j).type().getSize() == 2 ? Opcodes.POP2 : Opcodes.POP));
       } else {
         c.add(new VarInsnNode(v.type().getOpcode(Opcodes.ISTORE), v.var()));
         stackSaved.add(0, v);
@@ -260,8 +261,9 @@ final class BodyCode {
     int f = layout.frameVar;
     InsnList c = new InsnList();
     c.add(p.start);
-    for (Saved v : p.stack) {
-      c.add(v.type() == null ? single(new InsnNode(Opcodes.ACONST_NULL)) : values.take(v));
+    for (int j = 0; j < p.stack.size(); j++) {
+      Saved v = p.stack.get(j);
+      c.add(v.type() == null ? pushAgain(p.values.get(j)) : values.take(v));
     }
     c.add(new VarInsnNode(Opcodes.ALOAD, f)); // Stack: S, the frame as the awaitable
     int n = p.awaits.size();
@@ -284,6 +286,18 @@ final class BodyCode {
       c.add(new TableSwitchInsnNode(p.first, p.first + n - 1, targets[n - 1], targets));
     }
     return c;
+  }
+
+  /** Pushes a stack value that was not saved: a null, a constant, or the local it copies. */
+  private static InsnList pushAgain(StackValue v) {
+    Rematerialization.Source from = v.source();
+    if (from == null) {
+      return single(new InsnNode(Opcodes.ACONST_NULL));
+    }
+    if (from.isLocal()) {
+      return single(new VarInsnNode(v.type().getOpcode(Opcodes.ILOAD), from.local()));
+    }
+    return single(Insns.pushConstant(from.constant()));
   }
 
   private static InsnList single(AbstractInsnNode insn) {

@@ -49,7 +49,16 @@ final class FrameLayout {
    *     TypeInterpreter#NULL_TYPE} for a known null)
    * @param stack the operand stack under the awaitable, bottom first (the same null type)
    */
-  record Shape(SortedMap<Integer, Type> locals, List<Type> stack) {}
+  record Shape(SortedMap<Integer, Type> locals, List<StackValue> stack) {}
+
+  /**
+   * A value under an awaitable.
+   *
+   * @param type its verifier type ({@link TypeInterpreter#NULL_TYPE} for a known null)
+   * @param source where a resume pushes it again from (a constant, or a local the await keeps), or
+   *     null if it is saved in the frame
+   */
+  record StackValue(Type type, Rematerialization.Source source) {}
 
   /** One await of the body. */
   static final class Await {
@@ -120,7 +129,7 @@ final class FrameLayout {
     final Map<SaveKey, SavePart> saveParts = new LinkedHashMap<>();
 
     /** Restore parts by stack shape, in index order. */
-    final Map<List<Type>, RestorePart> restoreParts = new LinkedHashMap<>();
+    final Map<List<StackValue>, RestorePart> restoreParts = new LinkedHashMap<>();
 
     /** The frame label of await number {@code index} of this group. */
     int label(int index) {
@@ -128,8 +137,12 @@ final class FrameLayout {
     }
   }
 
-  /** What a save part depends on: the stack it saves and the slots it fills. */
-  record SaveKey(List<Type> stack, List<Integer> fill) {}
+  /**
+   * What a save part depends on: per stack value, bottom first, the type it saves, or a list of the
+   * type it pops (a value pushed again on resume; the type, not only the size, as the part's entry
+   * frame has one type per stack entry); and the slots it fills.
+   */
+  record SaveKey(List<Object> stack, List<Integer> fill) {}
 
   /**
    * Entered from an await that suspended, with its stack, {@code SUSPEND} and (if the group has
@@ -140,8 +153,14 @@ final class FrameLayout {
     /** Start of the part. */
     final LabelNode start = new LabelNode();
 
-    /** Spill slot, type (null: a null, not saved) and frame index of each stack value. */
+    /**
+     * Spill slot, type and frame index of each stack value; type null for one not saved (a null, or
+     * one {@link #values} says a resume pushes again).
+     */
     final List<Saved> stack;
+
+    /** The stack values, bottom first, as the await's shape has them. */
+    final List<StackValue> values;
 
     /** Slots of the group the await does not keep: set to null or zero before the save. */
     final List<Saved> fill;
@@ -152,8 +171,10 @@ final class FrameLayout {
     /** Primitives saved in all. */
     final int primTotal;
 
-    SavePart(List<Saved> stack, List<Saved> fill, int refTotal, int primTotal) {
+    SavePart(
+        List<Saved> stack, List<StackValue> values, List<Saved> fill, int refTotal, int primTotal) {
       this.stack = stack;
+      this.values = values;
       this.fill = fill;
       this.refTotal = refTotal;
       this.primTotal = primTotal;
@@ -172,14 +193,18 @@ final class FrameLayout {
     /** The stack values, bottom first, as {@link SavePart#stack}. */
     final List<Saved> stack;
 
+    /** The stack values as the awaits' shape has them, as {@link SavePart#values}. */
+    final List<StackValue> values;
+
     /** Index of the part's first await. */
     int first;
 
     /** Its awaits, in index order. */
     final List<Await> awaits = new ArrayList<>();
 
-    RestorePart(List<Saved> stack) {
+    RestorePart(List<Saved> stack, List<StackValue> values) {
       this.stack = stack;
+      this.values = values;
     }
   }
 
@@ -425,28 +450,33 @@ final class FrameLayout {
    * groups without touching them), stack primitives after the group's.
    */
   private static void layOut(Group g, List<Await> own, int spillBase, int localRefs) {
-    Map<List<Type>, List<Await>> byStack = new LinkedHashMap<>();
+    Map<List<StackValue>, List<Await>> byStack = new LinkedHashMap<>();
     byStack.put(List.of(), new ArrayList<>());
     for (Await a : own) {
       byStack.computeIfAbsent(a.shape.stack(), k -> new ArrayList<>()).add(a);
     }
-    for (Map.Entry<List<Type>, List<Await>> e : byStack.entrySet()) {
+    for (Map.Entry<List<StackValue>, List<Await>> e : byStack.entrySet()) {
       if (e.getValue().isEmpty()) {
         continue;
       }
       int[] c = {localRefs, g.primCount};
       List<Saved> stack = new ArrayList<>();
       int var = spillBase;
-      for (Type t : e.getKey()) {
-        if (t.equals(TypeInterpreter.NULL_TYPE)) {
-          stack.add(new Saved(var, null, -1)); // pushed again as null on resume
-          var += 1;
+      for (StackValue sv : e.getKey()) {
+        Type t = sv.type();
+        if (t.equals(TypeInterpreter.NULL_TYPE) || sv.source() != null) {
+          stack.add(new Saved(var, null, -1)); // pushed again on resume: null, constant, local
         } else {
           stack.add(saved(var, t, c));
-          var += t.getSize();
         }
+        var += t.equals(TypeInterpreter.NULL_TYPE) ? 1 : t.getSize();
       }
-      RestorePart r = new RestorePart(stack);
+      List<Object> saveForm = new ArrayList<>();
+      for (int j = 0; j < stack.size(); j++) {
+        Type saved = stack.get(j).type();
+        saveForm.add(saved != null ? saved : List.of(e.getKey().get(j).type())); // popped
+      }
+      RestorePart r = new RestorePart(stack, e.getKey());
       r.first = g.awaits.size();
       g.restoreParts.put(e.getKey(), r);
       for (Await a : e.getValue()) {
@@ -464,7 +494,8 @@ final class FrameLayout {
         int refTotal = c[0] > localRefs ? c[0] : g.refCount;
         a.save =
             g.saveParts.computeIfAbsent(
-                new SaveKey(e.getKey(), fillSlots), k -> new SavePart(stack, fill, refTotal, c[1]));
+                new SaveKey(saveForm, fillSlots),
+                k -> new SavePart(stack, e.getKey(), fill, refTotal, c[1]));
       }
     }
   }

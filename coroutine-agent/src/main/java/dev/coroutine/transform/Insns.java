@@ -36,6 +36,36 @@ final class Insns {
     return new LdcInsnNode(v);
   }
 
+  /**
+   * The instruction pushing {@code c}: an Integer, Long, Float, Double, String or class {@code
+   * Type} (the shortest form; {@code ldc} for the rest).
+   */
+  static AbstractInsnNode pushConstant(Object c) {
+    if (c instanceof Integer) {
+      return pushInt((Integer) c);
+    }
+    if (c instanceof Long && ((Long) c == 0L || (Long) c == 1L)) {
+      return new InsnNode(Opcodes.LCONST_0 + (int) (long) (Long) c);
+    }
+    if (c instanceof Float) {
+      int bits = Float.floatToRawIntBits((Float) c);
+      for (int k = 0; k <= 2; k++) {
+        if (bits == Float.floatToRawIntBits(k)) {
+          return new InsnNode(Opcodes.FCONST_0 + k);
+        }
+      }
+    }
+    if (c instanceof Double) {
+      long bits = Double.doubleToRawLongBits((Double) c);
+      for (int k = 0; k <= 1; k++) {
+        if (bits == Double.doubleToRawLongBits(k)) {
+          return new InsnNode(Opcodes.DCONST_0 + k);
+        }
+      }
+    }
+    return new LdcInsnNode(c);
+  }
+
   /** True if {@code m} has an instruction with {@code opcode}. */
   static boolean contains(MethodNode m, int opcode) {
     for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {

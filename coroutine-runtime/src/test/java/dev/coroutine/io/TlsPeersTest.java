@@ -228,6 +228,9 @@ class TlsPeersTest extends TestBase {
     final List<String> lines = new CopyOnWriteArrayList<>();
     final Writer stdin;
 
+    /** Copies the process's output into {@link #lines} until it ends. */
+    private final Thread reader;
+
     Peer(List<String> cmd) throws IOException {
       Assumptions.assumeTrue(
           hasOpenssl(),
@@ -239,7 +242,7 @@ class TlsPeersTest extends TestBase {
       full.addAll(cmd);
       process = new ProcessBuilder(full).redirectErrorStream(true).start();
       stdin = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
-      Thread t =
+      reader =
           new Thread(
               () -> {
                 try (BufferedReader r =
@@ -254,8 +257,19 @@ class TlsPeersTest extends TestBase {
                 }
               },
               "openssl-output");
-      t.setDaemon(true);
-      t.start();
+      reader.setDaemon(true);
+      reader.start();
+    }
+
+    /**
+     * Waits, running the test's loop (the server's side of the handshake), for the process to exit
+     * and for {@link #lines} to hold all it printed: the reader may still be copying the last lines
+     * when the process is gone.
+     */
+    int awaitExit(TlsPeersTest test) throws InterruptedException {
+      test.spinUntil(() -> !process.isAlive(), "openssl to exit: " + lines);
+      reader.join(TimeUnit.SECONDS.toMillis(60));
+      return process.exitValue();
     }
 
     boolean printed(String s) {
@@ -344,8 +358,7 @@ class TlsPeersTest extends TestBase {
           () -> client.lines.stream().filter(l -> l.equals("after the key update")).count() >= 1,
           "the echo after the key update: " + client.lines + " " + events);
       client.stdin.close(); // s_client sends close_notify at the end of its input
-      spinUntil(() -> !client.process.isAlive(), "s_client to exit: " + client.lines);
-      assertThat(client.process.exitValue()).isZero();
+      assertThat(client.awaitExit(this)).as("s_client's exit status: " + client.lines).isZero();
       assertThat(client.lines).anyMatch(l -> l.contains("Verify return code: 0 (ok)"));
       assertThat(client.lines).anyMatch(l -> l.contains("TLSv1.3"));
       spinUntil(() -> events.contains("closed"), "the handler to close");
@@ -370,8 +383,7 @@ class TlsPeersTest extends TestBase {
                 "-no-CAstore",
                 "-verify_return_error"))) {
       client.stdin.close();
-      spinUntil(() -> !client.process.isAlive(), "s_client to give up");
-      assertThat(client.process.exitValue()).isNotZero();
+      assertThat(client.awaitExit(this)).as("s_client's exit status").isNotZero();
       assertThat(client.lines).anyMatch(l -> l.contains("verify error"));
     }
     Connection c = run(Streams.openConnection(HOST, s.port(), certs.clientContext()));
