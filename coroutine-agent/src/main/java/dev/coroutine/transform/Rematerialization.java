@@ -26,10 +26,11 @@ import org.objectweb.asm.tree.analysis.SourceValue;
  * call, {@code sb.append(await(x))} loads {@code sb}). Compilers put such values there all the
  * time, and saving each costs the method a spill, a store into the frame and a load back.
  *
- * <p>A value qualifies when one instruction produced it on every path (ASM's source analysis) and
- * that instruction is a constant push, or a load of local {@code s} after which no path to the
- * await stores into {@code s} before reaching the await (paths through exception handlers included;
- * a path that runs the load again makes a new value and is not followed).
+ * <p>A value qualifies when one instruction produced it on every path (ASM's source analysis,
+ * seeing through {@code dup}s) and that instruction is a constant push, or a load of local {@code
+ * s} after which no path to the await stores into {@code s} before reaching the await (paths
+ * through exception handlers included; a path that runs the load again makes a new value and is not
+ * followed).
  *
  * <p>Invariant: {@link #source} answers only what holds on every path; a method the analyzer cannot
  * follow gets no answers.
@@ -76,7 +77,7 @@ final class Rematerialization {
   static Rematerialization of(String owner, MethodNode m, MethodAnalysis flow) {
     Frame<SourceValue>[] frames;
     try {
-      frames = new Analyzer<>(new SourceInterpreter()).analyze(owner, m);
+      frames = new Analyzer<>(new ThroughDups()).analyze(owner, m);
     } catch (AnalyzerException | RuntimeException e) {
       frames = null;
     }
@@ -197,6 +198,23 @@ final class Rematerialization {
       }
     }
     return p;
+  }
+
+  /**
+   * ASM's source analysis, except that a {@code dup} (any form) or {@code swap} keeps a value's
+   * producer: {@code hist[k] += await(x)} duplicates the array and index it loaded, and the copies
+   * are still those loads' values.
+   */
+  private static final class ThroughDups extends SourceInterpreter {
+    ThroughDups() {
+      super(Opcodes.ASM9);
+    }
+
+    @Override
+    public SourceValue copyOperation(AbstractInsnNode insn, SourceValue value) {
+      int op = insn.getOpcode();
+      return op >= Opcodes.DUP && op <= Opcodes.SWAP ? value : super.copyOperation(insn, value);
+    }
   }
 
   /** The constant {@code insn} pushes (one whose push has no effect but the value), or null. */
