@@ -329,6 +329,26 @@ final class MethodGenerator {
     if (c == 1) {
       String l = local(k);
       if (l != null) {
+        boolean counter = l.startsWith("k") || l.startsWith("w"); // loops must end
+        int form = !counter && depth > 0 ? next(3) : 2;
+        if (form == 0) {
+          // an assignment inside an expression: a load of l earlier in the same expression may
+          // be on the stack under a later await while l changes (a resume must not reload it)
+          return "(" + l + " = " + expr(k, depth - 1) + ")";
+        }
+        if (form == 1 && (k == Kind.INT || k == Kind.LONG)) {
+          // the shape itself: l loaded (and left on the stack), then assigned, then an await
+          String assigned = expr(k, depth - 1);
+          return "("
+              + l
+              + " + (("
+              + l
+              + " = "
+              + assigned
+              + ") * 3 + "
+              + awaited(k, expr(k, depth - 1))
+              + "))";
+        }
         return l;
       }
       c = 0;
