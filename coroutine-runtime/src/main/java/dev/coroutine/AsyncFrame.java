@@ -14,9 +14,12 @@ import java.util.concurrent.ExecutionException;
  * await path reaches {@link Task} and {@link Future} fields without accessors. The protocol is
  * described in {@code coroutine-runtime/PROTOCOL.md}.
  *
- * <p>Invariant: a frame runs at most once. {@link #task} is null until it is first awaited or
- * wrapped in a task; {@link #label} is 0 until its body first suspends, then the number of the
- * await to resume at, and {@link #DONE} once the body returned or threw.
+ * <p>Invariant: a frame runs at most once. {@link #owner} is null until it is first awaited (then
+ * the awaiting frame) or wrapped in a task (then the task); {@link #label} is 0 until its body
+ * first suspends, then the number of the await to resume at, and {@link #DONE} once the body
+ * returned or threw. A frame runs only inside {@link Task#drive}, so the task running it is always
+ * its loop's {@code currentTask}: the frame does not keep its task (40 bytes with compressed oops,
+ * which every sleeping task pays).
  *
  * @param <T> the coroutine's result type
  */
@@ -39,7 +42,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
 
   /**
    * {@link #label} of a query frame: a generated body called with it returns the {@link
-   * StackTraceElement} of the await whose label is {@code prims[0]} (0: the method's first line).
+   * StackTraceElement} of the await whose label is {@link #prim0} (0: the method's first line).
    */
   public static final int DESCRIBE = -2;
 
@@ -70,6 +73,13 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   public int label;
 
   /**
+   * The first saved primitive of generated code when it is int-sized ({@code float} as raw bits),
+   * so a coroutine with one {@code int} argument or local needs no array; the others are in {@link
+   * #prims}.
+   */
+  public int prim0;
+
+  /**
    * The first saved reference of generated code (so a coroutine that keeps one reference across its
    * awaits needs no array); the others are in {@link #refs}.
    */
@@ -78,17 +88,21 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   /** Saved reference values (parameters, live locals, operand stack) or null if none. */
   public Object[] refs;
 
-  /** Saved primitive values (int-like widened, float/double as raw bits) or null if none. */
+  /**
+   * Saved primitive values (int-like widened, float/double as raw bits) or null if none; generated
+   * code keeps an int-sized primitive number 0 in {@link #prim0} instead of element 0.
+   */
   public long[] prims;
 
   /** The body, a method of the instrumented class. */
   final Body body;
 
-  /** The frame that awaits this one inline, or null for a task's outermost frame. */
-  AsyncFrame<?> caller;
-
-  /** The task running this frame; null until the frame is first awaited or scheduled. */
-  Task<?> task;
+  /**
+   * The frame that awaits this one inline, or the {@link Task} whose outermost frame this is; null
+   * until the frame is first awaited or scheduled (and while an async generator's producer is
+   * parked). One field for both: see {@link #caller()} and {@link #taskOf}.
+   */
+  Object owner;
 
   private AsyncFrame(Body body, int refCount, int primCount) {
     this.body = body;
@@ -131,7 +145,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return f.resumed();
     }
     if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
-      Task<?> t = f.task;
+      Task<?> t = runningTask();
       t.current = f;
       t.waitingOn = YIELD;
       t.loop.schedule(t);
@@ -193,7 +207,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
         throw unwrap(t);
       }
     }
-    EventLoop loop = f.task.loop;
+    EventLoop loop = runningTask().loop;
     Future<Object> bridge = new Future<>(loop);
     stage.whenComplete(
         (v, ex) -> {
@@ -258,7 +272,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * @throws Throwable the awaited work's failure, or the cancellation delivered to this task
    */
   public Object resumed() throws Throwable {
-    EventLoop l = task.loop;
+    EventLoop l = EventLoop.runningOrNull();
     Throwable e = l.resumeFailure;
     if (e != null) {
       l.resumeFailure = null;
@@ -271,7 +285,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
 
   /**
    * The default branch of a generated body's label switch: answers a {@link #DESCRIBE} query with
-   * where the query's label ({@code prims[0]}) is suspended, from the body's table; any other label
+   * where the query's label ({@link #prim0}) is suspended, from the body's table; any other label
    * is a corrupt state. The table (built by the transformer, one string constant per body) holds
    * the class, method and file names, each after its length as a char (the file's plus one, 0 for
    * none), then the number of groups {@code n}, {@code n + 2} positions (where the lines of the
@@ -300,7 +314,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     int groups = table.charAt(p++);
     int starts = p;
     int lines = starts + groups + 2;
-    int at = (int) f.prims[0];
+    int at = f.prim0;
     int group = at >> 16;
     int line = -1;
     if (group >= 0 && group <= groups) {
@@ -314,21 +328,45 @@ public final class AsyncFrame<T> implements Coroutine<T> {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  /** Binds the frame to its task; a frame runs at most once. */
-  void claim(Task<?> t) {
-    if (task != null || label != 0) {
+  /**
+   * Binds the frame to its owner (the frame awaiting it, or the task it is the outermost frame of);
+   * a frame runs at most once.
+   */
+  void claim(Object by) {
+    if (owner != null || label != 0) {
       throw new IllegalStateException(
           "coroutine " + this + " was already awaited or scheduled: a coroutine runs at most once");
     }
-    task = t;
+    owner = by;
     if (Debug.tracking) {
       Debug.frameStarted(this);
     }
   }
 
-  /** Suspends the task on a pending future. */
+  /**
+   * The task running on this thread's loop: the one running any frame that awaits (frames run only
+   * inside {@link Task#drive}, which sets it).
+   */
+  static Task<?> runningTask() {
+    return EventLoop.runningOrNull().currentTask;
+  }
+
+  /**
+   * The task {@code f} belongs to, found through its owners; null if it was never scheduled or
+   * awaited, or is a parked async generator's. Walks the chain: for cold paths only (the running
+   * frame's task is {@link #runningTask()}).
+   */
+  static Task<?> taskOf(AsyncFrame<?> f) {
+    Object o = f.owner;
+    while (o instanceof AsyncFrame) {
+      o = ((AsyncFrame<?>) o).owner;
+    }
+    return (Task<?>) o;
+  }
+
+  /** Suspends the running task on a pending future. */
   Object suspendOn(Future<?> fu) {
-    Task<?> t = task;
+    Task<?> t = runningTask();
     if (fu.loop == null) {
       fu.loop = t.loop;
     } else if (fu.loop != t.loop) {
@@ -347,11 +385,10 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   }
 
   private static Object awaitFrame(AsyncFrame<?> child, AsyncFrame<?> parent) throws Throwable {
-    Task<?> t = parent.task;
-    child.claim(t);
-    child.caller = parent;
-    EventLoop l = t.loop;
+    child.claim(parent);
+    EventLoop l = EventLoop.runningOrNull();
     if (l.depth >= MAX_INLINE_DEPTH) {
+      Task<?> t = l.currentTask;
       t.current = child;
       t.waitingOn = TRAMPOLINE;
       return SUSPEND;
@@ -403,9 +440,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     if (at < 0 || isRuntimeBody(body)) {
       return null; // finished, or one of the runtime's hand-written bodies (no DESCRIBE branch)
     }
-    AsyncFrame<?> query = new AsyncFrame<>(body, 0, 1);
+    AsyncFrame<?> query = new AsyncFrame<>(body, 0, 0);
     query.label = DESCRIBE;
-    query.prims[0] = at;
+    query.prim0 = at;
     try {
       Object r = body.resume(query);
       return r instanceof StackTraceElement ? (StackTraceElement) r : null;
@@ -424,7 +461,8 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * @return the awaiting frame, or null
    */
   public AsyncFrame<?> caller() {
-    return caller;
+    Object o = owner;
+    return o instanceof AsyncFrame ? (AsyncFrame<?>) o : null;
   }
 
   @Override

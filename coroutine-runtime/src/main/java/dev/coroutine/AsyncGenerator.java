@@ -56,6 +56,9 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
   /** While {@link #PARKED}: the frame suspended at the emit (the innermost of the producer). */
   private AsyncFrame<?> parked;
 
+  /** While {@link #PARKED}: the loop of the task that ran the producer up to that emit. */
+  private EventLoop parkedLoop;
+
   /** The value emitted last, until {@link #next()} takes it. */
   private T value;
 
@@ -115,7 +118,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
           exiting = true;
           value = null;
           hasValue = false;
-          EventLoop loop = parked.task.loop;
+          EventLoop loop = parkedLoop;
           if (loop.isClosed()) {
             end(); // nothing can run the producer's cleanup any more: drop it
             return;
@@ -143,7 +146,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
   static void closeAll(EventLoop loop) {
     List<AsyncGenerator<?>> left = new ArrayList<>();
     for (AsyncGenerator<?> g : STARTED.get()) {
-      if (g.state == PARKED && g.parked.task.loop == loop) {
+      if (g.state == PARKED && g.parkedLoop == loop) {
         left.add(g);
       }
     }
@@ -228,7 +231,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     f.label = 1;
     Object r;
     try {
-      r = AsyncFrame.await(first, f); // runs it inline, first.caller = f
+      r = AsyncFrame.await(first, f); // runs it inline, its owner is f
     } catch (Throwable failure) {
       end();
       throw failure;
@@ -245,17 +248,14 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
    * emit it is parked at returns normally, or throws {@code failure}.
    */
   private Object resumeParked(AsyncFrame<?> f, Throwable failure) {
-    Task<?> t = f.task;
+    Task<?> t = AsyncFrame.runningTask();
     AsyncFrame<?> p = parked;
     parked = null;
+    parkedLoop = null;
     state = RUNNING;
-    if (p.task != t) {
-      // iterated from another task than last time: the producer's frames follow it
-      for (AsyncFrame<?> x = p; x != null; x = x.caller) {
-        x.task = t;
-      }
-    }
-    outer.caller = f; // the producer's end (result or failure) goes to f
+    // the producer's frames follow f's task through their owners (even from another task than
+    // last time), and its end (result or failure) goes to f
+    outer.owner = f;
     return handOff(t, p, null, failure);
   }
 
@@ -268,17 +268,19 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
                   + " GeneratorExitException and went on)"
               : "emit() awaited outside of its generator's producer (state: " + toString() + ")");
     }
-    AsyncFrame<?> asker = outer.caller;
-    if (asker == null || at.task != asker.task) {
+    AsyncFrame<?> asker = outer.caller();
+    Task<?> t = AsyncFrame.runningTask(); // at's
+    if (asker == null || AsyncFrame.taskOf(asker) != t) {
       throw new IllegalStateException(
           "emit() awaited in another task than the one its generator runs in");
     }
     value = v;
     hasValue = true;
     parked = at;
+    parkedLoop = t.loop;
     state = PARKED;
-    outer.caller = null; // parked: the producer's frames hold no link to the consumer's
-    return handOff(at.task, asker, Boolean.TRUE, null);
+    outer.owner = null; // parked: the producer's frames hold no link to the consumer's
+    return handOff(t, asker, Boolean.TRUE, null);
   }
 
   /**
@@ -327,6 +329,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     producer = null;
     outer = null;
     parked = null;
+    parkedLoop = null;
     value = null;
     hasValue = false;
   }
@@ -341,8 +344,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     AsyncFrame<Object> h =
         AsyncFrame.create(failure == null ? AsyncGenerator::give : AsyncGenerator::fail, 0, 0);
     h.ref0 = failure == null ? value : failure;
-    h.claim(t);
-    h.caller = to;
+    h.claim(to);
     t.current = h;
     t.waitingOn = AsyncFrame.TRAMPOLINE;
     return AsyncFrame.SUSPEND;

@@ -71,7 +71,7 @@ public final class AsyncStackTrace extends RuntimeException {
     }
     List<StackTraceElement> chain = new ArrayList<>();
     int skipped = 0;
-    for (AsyncFrame<?> f = caller; f != null; f = f.caller) {
+    for (AsyncFrame<?> f = caller; f != null; f = f.caller()) {
       if (chain.size() == MAX_FRAMES) {
         skipped++;
         continue;

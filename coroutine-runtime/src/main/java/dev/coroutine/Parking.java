@@ -28,7 +28,7 @@ public abstract class Parking {
    * @return {@link AsyncFrame#SUSPEND}
    */
   public static Object park(Parking spot, AsyncFrame<?> caller, Object datum) {
-    Task<?> t = caller.task;
+    Task<?> t = AsyncFrame.runningTask();
     t.current = caller;
     t.waitingOn = spot;
     if (t.mustCancel) {

@@ -317,9 +317,9 @@ public class Task<T> extends Future<T> {
           } catch (Throwable t) {
             r = null;
             e = t;
-            if (l.debug && f.caller != null) {
+            if (l.debug && f.caller() != null) {
               // the callers are not on the Java stack: record them (see AsyncStackTrace)
-              AsyncStackTrace.attach(t, f.caller, this);
+              AsyncStackTrace.attach(t, f.caller(), this);
             }
           }
           if (r == AsyncFrame.SUSPEND) {
@@ -342,12 +342,12 @@ public class Task<T> extends Future<T> {
           }
         }
         f.finish();
-        AsyncFrame<?> caller = f.caller;
-        if (caller == null) {
-          complete(r, e);
+        Object owner = f.owner;
+        if (!(owner instanceof AsyncFrame)) {
+          complete(r, e); // the outermost frame (its owner is this task)
           return;
         }
-        current = f = caller;
+        current = f = (AsyncFrame<?>) owner;
         v = r;
       }
     } finally {

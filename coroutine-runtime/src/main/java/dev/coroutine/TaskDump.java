@@ -66,10 +66,10 @@ final class TaskDump {
     }
     b.append('\n');
     int n = 0;
-    for (AsyncFrame<?> f = t.current; f != null; f = f.caller) {
+    for (AsyncFrame<?> f = t.current; f != null; f = f.caller()) {
       if (n++ == MAX_FRAMES) {
         int more = 0;
-        for (; f != null; f = f.caller) {
+        for (; f != null; f = f.caller()) {
           more++;
         }
         b.append("\t... ").append(more).append(" more\n");
@@ -92,7 +92,7 @@ final class TaskDump {
     Object w = t.waitingOn;
     AsyncFrame<?> f = t.current;
     if (w == null) {
-      return f != null && f.label == 0 && f.caller == null ? "scheduled (not started)" : "ready";
+      return f != null && f.label == 0 && f.caller() == null ? "scheduled (not started)" : "ready";
     }
     if (w instanceof Sleep) {
       Sleep s = (Sleep) w;

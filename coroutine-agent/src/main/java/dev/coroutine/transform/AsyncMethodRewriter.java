@@ -114,7 +114,8 @@ final class AsyncMethodRewriter {
             null,
             new String[] {"java/lang/Throwable"});
     buildBody(method, body, layout);
-    buildStub(method, bodyName, bodyDesc, params, layout.refs, layout.prims, originalLocals);
+    buildStub(
+        method, bodyName, bodyDesc, params, layout.refs, layout.primArrayLength(), originalLocals);
     return body;
   }
 

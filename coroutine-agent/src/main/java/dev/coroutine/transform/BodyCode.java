@@ -118,7 +118,7 @@ final class BodyCode {
     if (layout.localRefs < kept) {
       c.add(values.save(List.of(), layout.localRefs, kept));
     }
-    if (layout.dropPrims && paramRefs < layout.params.size()) {
+    if (layout.dropPrims && layout.primArray) {
       c.add(values.clear(Protocol.PRIMS, "[J"));
     }
     return c;

@@ -34,11 +34,24 @@ final class FrameLayout {
    *
    * @param var the local slot
    * @param type its type as the verifier sees it, or null for a known null (not saved)
-   * @param index its number among saved references (0 is {@code ref0}) or primitives
+   * @param index its number among saved references (0 is {@code ref0}) or primitives (0 is {@code
+   *     prim0} when int-sized)
    */
   record Saved(int var, Type type, int index) {
     boolean isRef() {
       return Insns.isReference(type);
+    }
+
+    /**
+     * True if the value is kept in the frame's int field {@code prim0}: primitive number 0 of an
+     * int-sized type (float as raw bits); a long or double number 0 goes to {@code prims[0]}.
+     */
+    boolean inPrim0() {
+      if (index != 0 || type == null) {
+        return false;
+      }
+      int sort = type.getSort();
+      return sort != Type.LONG && sort != Type.DOUBLE && !Insns.isReference(type);
     }
   }
 
@@ -238,6 +251,12 @@ final class FrameLayout {
   /** True if no await saves a primitive: the array only carried parameters. */
   final boolean dropPrims;
 
+  /**
+   * True if some primitive (a parameter, a group's local, a stack value) is kept in the {@code
+   * prims} array, not in {@code prim0}: the frame then has the array.
+   */
+  final boolean primArray;
+
   private FrameLayout(
       List<Saved> params, int frameVar, List<Await> awaits, List<Group> groups, int localRefs) {
     this.localRefs = localRefs;
@@ -258,6 +277,23 @@ final class FrameLayout {
     // dropped after the start when no await needs it, so is ref0 when no await saves a reference
     this.keptRefs = siteRefs <= 1 ? siteRefs : refs;
     this.dropPrims = sitePrims == 0;
+    boolean array = params.stream().anyMatch(FrameLayout::inPrimArray);
+    for (Group g : groups) {
+      array |= g.saved.stream().anyMatch(FrameLayout::inPrimArray);
+      for (SavePart p : g.saveParts.values()) {
+        array |= p.stack.stream().anyMatch(FrameLayout::inPrimArray);
+      }
+    }
+    this.primArray = array;
+  }
+
+  private static boolean inPrimArray(Saved v) {
+    return v.type() != null && !v.isRef() && !v.inPrim0();
+  }
+
+  /** The length of the frame's {@code prims} array: 0 when {@code prim0} holds all it needs. */
+  int primArrayLength() {
+    return primArray ? prims : 0;
   }
 
   /** The local holding a suspending await's index until its group's save block records it. */

@@ -16,10 +16,10 @@ import org.objectweb.asm.tree.VarInsnNode;
 
 /**
  * Instructions that move values between locals and an {@code AsyncFrame}: reference 0 in the field
- * {@code ref0}, the other references in {@code refs}, primitives widened to {@code long} (float and
- * double as raw bits) in {@code prims}. Each array is fetched once per block and kept on the
- * operand stack from element to element, so an element costs its index, the value and the array
- * store.
+ * {@code ref0}, the other references in {@code refs}; primitive 0, when int-sized, in the int field
+ * {@code prim0} (float as raw bits), the other primitives widened to {@code long} (float and double
+ * as raw bits) in {@code prims}. Each array is fetched once per block and kept on the operand stack
+ * from element to element, so an element costs its index, the value and the array store.
  */
 final class FrameValues {
   private static final String OBJECT_DESC = "Ljava/lang/Object;";
@@ -51,6 +51,10 @@ final class FrameValues {
         c.add(field(Opcodes.PUTFIELD, Protocol.REF0, OBJECT_DESC));
       } else if (v.isRef()) {
         refs.add(element(v.index() - 1, new VarInsnNode(Opcodes.ALOAD, v.var()), Opcodes.AASTORE));
+      } else if (v.inPrim0()) {
+        c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+        c.add(toInt(v));
+        c.add(field(Opcodes.PUTFIELD, Protocol.PRIM0, "I"));
       } else {
         prims.add(element(v.index(), toLong(v), Opcodes.LASTORE));
       }
@@ -81,6 +85,10 @@ final class FrameValues {
         InsnList e = element(v.index() - 1, new InsnNode(Opcodes.AALOAD));
         e.add(fromObject(v));
         refs.add(e);
+      } else if (v.inPrim0()) {
+        c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+        c.add(field(Opcodes.GETFIELD, Protocol.PRIM0, "I"));
+        c.add(fromInt(v));
       } else {
         InsnList e = element(v.index(), new InsnNode(Opcodes.LALOAD));
         e.add(fromLong(v));
@@ -114,12 +122,14 @@ final class FrameValues {
       c.add(Insns.pushInt(v.index() - 1));
       c.add(new InsnNode(Opcodes.ACONST_NULL));
       c.add(new InsnNode(Opcodes.AASTORE)); // Stack: value
+    } else if (v.inPrim0()) {
+      c.add(field(Opcodes.GETFIELD, Protocol.PRIM0, "I"));
     } else {
       c.add(field(Opcodes.GETFIELD, Protocol.PRIMS, "[J"));
       c.add(Insns.pushInt(v.index()));
       c.add(new InsnNode(Opcodes.LALOAD));
     }
-    InsnList store = v.isRef() ? fromObject(v) : fromLong(v);
+    InsnList store = v.isRef() ? fromObject(v) : v.inPrim0() ? fromInt(v) : fromLong(v);
     store.remove(store.getLast()); // the conversion or cast without the store
     c.add(store);
     return c;
@@ -224,6 +234,30 @@ final class FrameValues {
       default:
         c.add(new InsnNode(Opcodes.I2L));
     }
+    return c;
+  }
+
+  /** Loads local {@code v.var} (int-sized) as the int it is saved as in {@code prim0}. */
+  private static InsnList toInt(Saved v) {
+    InsnList c = new InsnList();
+    c.add(new VarInsnNode(v.type().getOpcode(Opcodes.ILOAD), v.var()));
+    if (v.type().getSort() == Type.FLOAT) {
+      c.add(
+          new MethodInsnNode(
+              Opcodes.INVOKESTATIC, "java/lang/Float", "floatToRawIntBits", "(F)I", false));
+    }
+    return c;
+  }
+
+  /** Stores the int from {@code prim0} on the stack into local {@code v.var} as its own type. */
+  private static InsnList fromInt(Saved v) {
+    InsnList c = new InsnList();
+    if (v.type().getSort() == Type.FLOAT) {
+      c.add(
+          new MethodInsnNode(
+              Opcodes.INVOKESTATIC, "java/lang/Float", "intBitsToFloat", "(I)F", false));
+    }
+    c.add(new VarInsnNode(v.type().getOpcode(Opcodes.ISTORE), v.var()));
     return c;
   }
 

@@ -62,6 +62,7 @@ final class Protocol {
   static final String SUSPEND = "SUSPEND";
   static final String LABEL = "label";
   static final String REF0 = "ref0";
+  static final String PRIM0 = "prim0";
   static final String REFS = "refs";
   static final String PRIMS = "prims";
 
@@ -99,6 +100,7 @@ final class Protocol {
           new Member(FRAME, SUSPEND, "Ljava/lang/Object;", PUBLIC_STATIC | Opcodes.ACC_FINAL),
           new Member(FRAME, LABEL, "I", Opcodes.ACC_PUBLIC),
           new Member(FRAME, REF0, "Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
+          new Member(FRAME, PRIM0, "I", Opcodes.ACC_PUBLIC),
           new Member(FRAME, REFS, "[Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
           new Member(FRAME, PRIMS, "[J", Opcodes.ACC_PUBLIC),
           new Member(BODY, BODY_METHOD, BODY_METHOD_DESC, Opcodes.ACC_PUBLIC));

@@ -5,6 +5,7 @@ import static dev.coroutine.transform.Samples.log;
 import static dev.coroutine.transform.Samples.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coroutine.AsyncFrame;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,6 +58,39 @@ class ValuesTest {
                 "~NaN",
                 "~-0.0",
                 "~true"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void intArgument_isKeptInPrim0_withoutAPrimitiveArray(boolean s) throws Throwable {
+    AsyncFrame<?> f = (AsyncFrame<?>) Samples.call(c, "oneInt", 41, log(), s);
+    assertThat(f.prim0).isEqualTo(41);
+    assertThat(f.prims).isNull();
+    assertThat(run(c, "oneInt", 41, log(), s)).isEqualTo(41);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void floatAsPrimitiveZero_isKeptInPrim0AsRawBits_besideALongInTheArray(boolean s)
+      throws Throwable {
+    AsyncFrame<?> f = (AsyncFrame<?>) Samples.call(c, "floatFirst", -0.0f, 1L << 40, 7, log(), s);
+    assertThat(f.prim0).isEqualTo(Float.floatToRawIntBits(-0.0f));
+    assertThat(f.prims).contains(1L << 40, 7L);
+    List<String> log = log();
+    assertThat(run(c, "floatFirst", Float.NaN, Long.MAX_VALUE - 1, -3, log, s))
+        .isEqualTo("NaN 9223372036854775807 -3 NaN");
+    assertThat(log).isEqualTo(expect(s, "~0.5", "~1"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void longAsPrimitiveZero_goesToTheArray_andAnIntLocalSharesIndexZeroInPrim0(boolean s)
+      throws Throwable {
+    AsyncFrame<?> f = (AsyncFrame<?>) Samples.call(c, "longFirst", 5L << 40, log(), s);
+    assertThat(f.prims[0]).isEqualTo(5L << 40);
+    List<String> log = log();
+    assertThat(run(c, "longFirst", (3L << 40) + 1, log, s)).isEqualTo(((3L << 40) + 3) + " 3.25 3");
+    assertThat(log).isEqualTo(expect(s, "~2", "~0.25"));
   }
 
   @ParameterizedTest

@@ -46,6 +46,33 @@ public class Values {
     return done(r);
   }
 
+  /**
+   * One {@code int} argument (the flag is boxed so it is no primitive) and no primitive saved at
+   * the await: the frame needs no array.
+   */
+  @Async
+  public static Coroutine<Integer> oneInt(int n, List<String> log, Boolean s) {
+    int below = await(v(log, s, n - 1));
+    return done(below + 1);
+  }
+
+  /** A float as primitive 0 (kept in prim0 as raw bits) beside a long and an int in the array. */
+  @Async
+  public static Coroutine<String> floatFirst(float f, long l, int i, List<String> log, boolean s) {
+    float g = f + await(v(log, s, 0.5f));
+    long m = l + await(v(log, s, 1L));
+    return done(g + " " + m + " " + i + " " + f);
+  }
+
+  /** A long as primitive 0 (in the array); the int saved across the await is primitive 0 too. */
+  @Async
+  public static Coroutine<String> longFirst(long l, List<String> log, boolean s) {
+    int k = (int) (l >> 40);
+    long m = l + await(v(log, s, 2L));
+    double d = k + await(v(log, s, 0.25));
+    return done(m + " " + d + " " + k);
+  }
+
   @Async
   public static Coroutine<String> primitivesOnTheStack(List<String> log, boolean s) {
     long a = 1L << 50;
