@@ -132,10 +132,28 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
   static EventLoop runningOrNull() {
     EventLoop l = lastEntered;
-    if (l != null && l.thread == Thread.currentThread()) {
+    Thread me = Thread.currentThread();
+    if (l != null && l.thread == me) {
       return l; // the common case, one loop per program: no thread-local lookup
     }
+    if (me instanceof LoopThread) {
+      return ((LoopThread) me).running; // a group's loop: no thread-local lookup either
+    }
     return RUNNING.get();
+  }
+
+  /**
+   * A thread made to run loops ({@link EventLoopGroup}'s): it holds the loop running on it, so
+   * every await on it (which finds its task through the running loop) needs no thread-local lookup
+   * whichever loop was entered last.
+   */
+  static final class LoopThread extends Thread {
+    /** The loop running on this thread, or null. */
+    EventLoop running;
+
+    LoopThread(Runnable body, String name) {
+      super(body, name);
+    }
   }
 
   /**
@@ -1008,12 +1026,18 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     checkCanRun();
     thread = Thread.currentThread();
     RUNNING.set(this);
+    if (thread instanceof LoopThread) {
+      ((LoopThread) thread).running = this;
+    }
     lastEntered = this;
     contextCell = Context.cell();
   }
 
   private void exit() {
     RUNNING.remove();
+    if (thread instanceof LoopThread) {
+      ((LoopThread) thread).running = null;
+    }
     thread = null;
     wakeProducers(); // producers waiting for room are admitted while the loop is not running
     if (lastEntered == this) {

@@ -110,7 +110,7 @@ public final class EventLoopGroup implements AutoCloseable {
     }
     for (int i = 0; i < size; i++) {
       int index = i;
-      threads[i] = new Thread(() -> runLoop(index), name + "-" + i);
+      threads[i] = new EventLoop.LoopThread(() -> runLoop(index), name + "-" + i);
       threads[i].start();
     }
   }

@@ -100,6 +100,26 @@ class EventLoopGroupTest {
   }
 
   @Test
+  void groupLoop_whileAnotherLoopWasEnteredLaterElsewhere_awaitsFindItsOwnLoop() throws Exception {
+    try (EventLoopGroup group = new EventLoopGroup(1, "own");
+        EventLoop mine = new EventLoop()) {
+      // mine is entered after the group's loop (the last entered, on this thread): the group's
+      // thread finds its loop through its own thread, and its task's awaits resume there
+      Object seen =
+          mine.runUntilComplete(
+              Co.seq(
+                  v ->
+                      Co.await(
+                          group.submit(
+                              Co.seq(
+                                  w -> Co.await(Coroutines.sleep(0)),
+                                  w -> Co.await(Coroutines.sleep(1)),
+                                  w -> EventLoop.running())))));
+      assertThat(seen).isSameAs(group.loop(0));
+    }
+  }
+
+  @Test
   void task_suspendsManyTimes_neverLeavesItsLoopThread() throws Exception {
     try (EventLoopGroup group = new EventLoopGroup(2, "stay")) {
       List<List<Thread>> threadsPerTask = new ArrayList<>();
