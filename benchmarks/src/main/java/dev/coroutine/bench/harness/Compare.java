@@ -97,6 +97,9 @@ public final class Compare {
         throw new IllegalArgumentException("unknown argument " + a);
       }
     }
+    if (!"quick".equals(args.get("mode"))) {
+      Machine.awaitQuiet(0.3, 300); // a full run starts on a quiet machine (issue 18)
+    }
     Compare c = new Compare(setup(args));
     long t0 = System.nanoTime();
     c.runAll();

@@ -74,6 +74,22 @@ record Machine(
     }
   }
 
+  /**
+   * Waits, at most {@code maxSeconds}, until the 1-minute load average is below {@code below}: a
+   * full run measures a quiet machine, not the build that just compiled it (the header records the
+   * load when measuring began, and marks the run provisional if it was still high).
+   */
+  static void awaitQuiet(double below, int maxSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+    double load = loadOneMinute(loadAverage());
+    while (!(load < below) && System.nanoTime() < deadline) {
+      System.out.printf(
+          Locale.ROOT, "[bench] waiting for a quiet machine: load average %.2f%n", load);
+      Thread.sleep(10_000);
+      load = loadOneMinute(loadAverage());
+    }
+  }
+
   static String loadAverage() {
     try {
       String[] f = Files.readString(Path.of("/proc/loadavg")).split("\\s+");
