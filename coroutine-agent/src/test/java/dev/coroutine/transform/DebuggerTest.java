@@ -293,10 +293,17 @@ class DebuggerTest {
         }
       }
     } finally {
-      if (process.isAlive()) {
-        process.destroyForcibly();
+      try {
+        vm.dispose(); // resumes whatever a last event suspended, and lets the debuggee go
+      } catch (com.sun.jdi.VMDisconnectedException gone) {
+        // it ended already
       }
-      process.waitFor(10, TimeUnit.SECONDS);
+      // the debuggee prints its result as it ends: let it exit by itself (killing it at its
+      // VMDeathEvent could lose that output), the watchdog's limit still applying
+      if (!process.waitFor(SESSION_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+      }
       drain.join(10_000);
     }
     return out.toString();
