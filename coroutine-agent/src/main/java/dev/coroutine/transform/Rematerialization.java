@@ -62,7 +62,10 @@ final class Rematerialization {
   /** Which instructions produced each value before each instruction, or null if not analyzed. */
   private final Frame<SourceValue>[] frames;
 
-  /** Each instruction's predecessors (normal and exceptional), made on first need. */
+  /** Each instruction's successors (normal and exceptional), made on first need. */
+  private List<List<Integer>> successors;
+
+  /** Each instruction's predecessors (normal and exceptional), made with {@link #successors}. */
   private List<List<Integer>> predecessors;
 
   private Rematerialization(MethodNode method, MethodAnalysis flow, Frame<SourceValue>[] frames) {
@@ -122,7 +125,10 @@ final class Rematerialization {
     int n = method.instructions.size();
     BitSet forward = new BitSet(n);
     Deque<Integer> work = new ArrayDeque<>();
-    for (int next : edges(flow.successors, flow.handlers, from)) {
+    if (successors == null) {
+      edges(n); // once per method, for every value searched
+    }
+    for (int next : successors.get(from)) {
       if (next != from && !forward.get(next)) {
         forward.set(next);
         work.push(next);
@@ -130,15 +136,12 @@ final class Rematerialization {
     }
     while (!work.isEmpty()) {
       int i = work.pop();
-      for (int next : edges(flow.successors, flow.handlers, i)) {
+      for (int next : successors.get(i)) {
         if (next != from && !forward.get(next)) {
           forward.set(next);
           work.push(next);
         }
       }
-    }
-    if (predecessors == null) {
-      predecessors = predecessors(n);
     }
     BitSet backward = new BitSet(n);
     backward.set(to);
@@ -176,28 +179,21 @@ final class Rematerialization {
     return stored < var + size && var < stored + storedSize; // the slot ranges overlap
   }
 
-  private static List<Integer> edges(
-      List<List<Integer>> successors, List<List<Integer>> handlers, int i) {
-    List<Integer> h = handlers.get(i);
-    if (h.isEmpty()) {
-      return successors.get(i);
-    }
-    List<Integer> all = new ArrayList<>(successors.get(i));
-    all.addAll(h);
-    return all;
-  }
-
-  private List<List<Integer>> predecessors(int n) {
-    List<List<Integer>> p = new ArrayList<>(n);
+  /** Makes {@link #successors} and {@link #predecessors}: normal edges and handler edges. */
+  private void edges(int n) {
+    successors = new ArrayList<>(n);
+    predecessors = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      p.add(new ArrayList<>(2));
+      List<Integer> all = new ArrayList<>(flow.successors.get(i));
+      all.addAll(flow.handlers.get(i));
+      successors.add(all);
+      predecessors.add(new ArrayList<>(2));
     }
     for (int i = 0; i < n; i++) {
-      for (int next : edges(flow.successors, flow.handlers, i)) {
-        p.get(next).add(i);
+      for (int next : successors.get(i)) {
+        predecessors.get(next).add(i);
       }
     }
-    return p;
   }
 
   /**
