@@ -145,7 +145,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return f.resumed();
     }
     if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
-      Task<?> t = runningTask();
+      Task<?> t = f.task();
       t.current = f;
       t.waitingOn = YIELD;
       t.loop.schedule(t);
@@ -207,7 +207,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
         throw unwrap(t);
       }
     }
-    EventLoop loop = runningTask().loop;
+    EventLoop loop = f.task().loop;
     Future<Object> bridge = new Future<>(loop);
     stage.whenComplete(
         (v, ex) -> {
@@ -272,7 +272,8 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * @throws Throwable the awaited work's failure, or the cancellation delivered to this task
    */
   public Object resumed() throws Throwable {
-    EventLoop l = EventLoop.runningOrNull();
+    Object o = owner;
+    EventLoop l = o instanceof Task ? ((Task<?>) o).loop : EventLoop.runningOrNull();
     Throwable e = l.resumeFailure;
     if (e != null) {
       l.resumeFailure = null;
@@ -352,6 +353,15 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   }
 
   /**
+   * The running task, which this running frame belongs to: a task's outermost frame has it at hand
+   * (its owner), a nested frame asks the loop.
+   */
+  Task<?> task() {
+    Object o = owner;
+    return o instanceof Task ? (Task<?>) o : EventLoop.runningOrNull().currentTask;
+  }
+
+  /**
    * The task {@code f} belongs to, found through its owners; null if it was never scheduled or
    * awaited, or is a parked async generator's. Walks the chain: for cold paths only (the running
    * frame's task is {@link #runningTask()}).
@@ -366,7 +376,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
 
   /** Suspends the running task on a pending future. */
   Object suspendOn(Future<?> fu) {
-    Task<?> t = runningTask();
+    Task<?> t = task();
     if (fu.loop == null) {
       fu.loop = t.loop;
     } else if (fu.loop != t.loop) {

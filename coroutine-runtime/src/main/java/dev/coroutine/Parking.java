@@ -28,7 +28,7 @@ public abstract class Parking {
    * @return {@link AsyncFrame#SUSPEND}
    */
   public static Object park(Parking spot, AsyncFrame<?> caller, Object datum) {
-    Task<?> t = AsyncFrame.runningTask();
+    Task<?> t = caller.task();
     t.current = caller;
     t.waitingOn = spot;
     if (t.mustCancel) {

@@ -22,7 +22,7 @@ final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
 
   /** Starts the timer for the task of frame {@code f} and suspends it. */
   Object start(AsyncFrame<?> f) {
-    Task<?> t = AsyncFrame.runningTask();
+    Task<?> t = f.task();
     if (task != null) {
       throw new IllegalStateException("this sleep() coroutine was already awaited");
     }
