@@ -147,8 +147,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
       Task<?> t = f.task();
       t.current = f;
-      t.waitingOn = YIELD;
-      t.loop.schedule(t);
+      t.waitingOn = YIELD; // Task.drive queues it when control is back there (or goes on at once)
       return SUSPEND;
     }
     if (awaitable instanceof Future) {

@@ -241,14 +241,14 @@ abstract class LoopCore {
 
   /**
    * Whether the loop's next pass would do nothing but resume {@code t}, which has just yielded
-   * ({@code sleep(0)}) from a step the loop itself called: it is the only ready item, and there is
-   * no timer, I/O, thread-safe callback, stop request, pending cancellation or callback timing that
-   * a pass would attend to. If so, takes {@code t} off the ready queue and returns true: the task
-   * resumes at once, saving a pass. (A lone yielding task is the yield benchmark's case, and that
-   * of a CPU-bound task that yields to be polite.)
+   * ({@code sleep(0)}) from a step the loop itself called and is not queued yet: nothing is ready,
+   * and there is no timer, I/O, thread-safe callback, stop request, pending cancellation or
+   * callback timing that a pass would attend to. If so the task resumes at once, saving a pass. (A
+   * lone yielding task is the yield benchmark's case, and that of a CPU-bound task that yields to
+   * be polite.)
    */
   final boolean nextPassOnlyResumes(Task<?> t) {
-    if (ready.size() == 1
+    if (ready.isEmpty()
         && timers.size() == 0
         && !incomingPending
         && io == null
@@ -256,7 +256,6 @@ abstract class LoopCore {
         && !t.mustCancel
         && !debug
         && !Jfr.slowCallbacks()) {
-      ready.poll(); // t itself: it was scheduled by the yield and nothing was added after it
       return true;
     }
     return false;

@@ -23,7 +23,7 @@ import java.util.concurrent.CancellationException;
  *  null             | on the ready queue (new or woken), or running | the loop's pass: step()
  *  a Future f       | suspended in await(f), registered on f        | f finishing: f schedules it
  *  a Sleep          | suspended in sleep(d), its timer in the heap  | the timer firing
- *  YIELD            | suspended in sleep(0), on the ready queue     | the next pass (or at once,
+ *  YIELD            | suspended in sleep(0), queued by drive()      | the next pass (or at once,
  *                   |                                              |   if nothing else is ready)
  *  TRAMPOLINE       | starting a too-deep inline child              | drive(), without a pass
  *
@@ -330,12 +330,17 @@ public class Task<T> extends Future<T> {
               v = null;
               continue;
             }
-            if (fromLoop && waitingOn == AsyncFrame.YIELD && l.nextPassOnlyResumes(this)) {
-              // sleep(0) with nothing else to do: the loop's next pass would only resume us
-              waitingOn = null;
-              f = current;
-              v = null;
-              continue;
+            if (waitingOn == AsyncFrame.YIELD) {
+              if (fromLoop && l.nextPassOnlyResumes(this)) {
+                // sleep(0) with nothing else to do: the loop's next pass would only resume us
+                waitingOn = null;
+                f = current;
+                v = null;
+                continue;
+              }
+              // queued here, not in the await: nothing runs between the two, and a lone yield
+              // (above) never touches the ready queue
+              l.schedule(this);
             }
             suspendedAt = l.clockMillis; // for task dumps: waiting since
             return;

@@ -144,4 +144,23 @@ class YieldTest extends TestBase {
             }));
     assertThat(log).containsExactly("step0", "callback0", "step1", "callback1", "step2");
   }
+
+  @Test
+  void yieldedTaskCancelledByTheNextReadyTask_resumesOnceWithTheCancellation() {
+    List<String> log = new ArrayList<>();
+    Task<Integer> a = loop.createTask(yieldUntil(i -> !log.add("a" + i) || i == 5));
+    Task<Integer> b =
+        loop.createTask(
+            yieldUntil(
+                i -> {
+                  log.add("b" + i);
+                  if (i == 1) {
+                    a.cancel("stop a"); // a yielded just before: it is queued once, not twice
+                  }
+                  return i == 3;
+                }));
+    loop.runUntilComplete(b);
+    assertThat(a.isCancelled()).isTrue();
+    assertThat(log).containsExactly("a0", "b0", "a1", "b1", "b2", "b3");
+  }
 }
