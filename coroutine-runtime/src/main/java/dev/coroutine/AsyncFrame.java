@@ -146,7 +146,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
     if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
       Task<?> t = f.task();
-      t.current = f;
+      if (t.current != f) {
+        t.current = f; // a loop of yields in one frame stores nothing here (no GC barrier)
+      }
       t.waitingOn = YIELD; // Task.drive queues it when control is back there (or goes on at once)
       return SUSPEND;
     }
