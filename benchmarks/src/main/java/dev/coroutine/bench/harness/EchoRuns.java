@@ -221,6 +221,10 @@ final class EchoRuns {
       Stats perTrip = Stats.of(cpu.getOrDefault(s.label(), List.of()));
       if (perTrip != null) {
         metrics.put("CPU µs per round trip", perTrip.median()); // flat from 1 to 2 loops: scales
+        if (stats != null) {
+          // client and server share the process: the cores it keeps busy bound its scaling
+          metrics.put(CORES_BUSY, stats.median() * perTrip.median() / 1e6);
+        }
       }
       rows.add(
           new Row(
@@ -240,6 +244,33 @@ final class EchoRuns {
    * The multi-core goals: ours on 2 loops at least 1.8x ours on 1 loop, and at least Netty on 2
    * event loops, in the same run.
    */
+  /**
+   * What this machine allows: the rate at which the two-loop run would keep every core busy at its
+   * measured CPU cost per round trip (the load generator runs in the same process, on the same
+   * cores), over the one-loop rate; "" if the CPU time was not measured.
+   */
+  static String ceiling(Row twoLoops, Row oneLoop) {
+    Double cpuPerTrip = twoLoops.metrics().get("CPU µs per round trip");
+    Double busy = twoLoops.metrics().get(CORES_BUSY);
+    if (cpuPerTrip == null || cpuPerTrip <= 0 || busy == null) {
+      return "";
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    double full = cores * 1e6 / cpuPerTrip;
+    return String.format(
+        Locale.ROOT,
+        "; this machine's ceiling %.2fx (all %d cores busy at %.1f CPU µs per round trip, clients"
+            + " included: %s round trips/s; the 2-loop run kept %.2f busy)",
+        full / oneLoop.stats().median(),
+        cores,
+        cpuPerTrip,
+        Report.fmt(full),
+        busy);
+  }
+
+  /** The MC rows' metric: process CPU per second of wall time (client and server together). */
+  static final String CORES_BUSY = "cores busy";
+
   static void multiCoreGoals(
       StringBuilder md, List<Row> rows, String twoLoops, String oneLoop, String nettyTwo) {
     Row two = find(rows, twoLoops);
@@ -260,6 +291,7 @@ final class EchoRuns {
           .append(Report.fmt(one.stats().median()))
           .append(" → limit ")
           .append(Report.fmt(one.stats().median() * 1.8))
+          .append(ceiling(two, one))
           .append(" | ")
           .append(x >= 1.8 ? "yes" : "**no**")
           .append(" |\n");

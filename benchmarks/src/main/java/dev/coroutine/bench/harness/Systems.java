@@ -66,6 +66,9 @@ final class Systems {
   /** Netty with two event loops per side (the multi-core row). */
   static final String NETTY_TWO_LOOPS = "Netty, 2 event loops";
 
+  /** Netty with one event loop per side: how far the machine lets a known server scale. */
+  static final String NETTY_ONE_LOOP = "Netty, 1 event loop";
+
   /** The class that must be javac's output (no coroutine marker) in the plain classes. */
   private static final String PLAIN_PROBE = "dev/coroutine/bench/ours/OursWorkloads.class";
 
@@ -218,7 +221,9 @@ final class Systems {
         new ProcSystem(OURS, "ours", jdk25, java25, two),
         new ProcSystem(
             OURS_ONE_LOOP, "ours", jdk25, java25, concat(PROC_FLAGS, List.of("-Decho.loops=1"))),
-        new ProcSystem(NETTY_TWO_LOOPS, "netty", jdk25, java25, two));
+        new ProcSystem(NETTY_TWO_LOOPS, "netty", jdk25, java25, two),
+        new ProcSystem(
+            NETTY_ONE_LOOP, "netty", jdk25, java25, concat(PROC_FLAGS, List.of("-Decho.loops=1"))));
   }
 
   /** The TLS echo's systems (issue 15): ours, Netty's SslHandler, virtual threads on SSLSocket. */
