@@ -50,7 +50,7 @@ record RunSizes(
           1_000_000,
           3,
           100_000,
-          5,
+          60, // W4 warm-ups: at 5-10 the JIT was still compiling (C1/C2 a quarter of the CPU)
           10,
           3,
           1_000_000,
