@@ -512,3 +512,26 @@ async def scenario_task_and_direct_await_of_one_coroutine():
         log("task got", await t)
     except RuntimeError as e:
         log("task raised", e)
+
+
+async def other(name):
+    log(name, "runs")
+    await asyncio.sleep(0)
+    log(name, "again")
+
+
+async def scenario_yield_order_with_work_added_during_the_step():
+    # a task that yields while a new task, a callback or a due timer was added in the same step
+    loop = asyncio.get_running_loop()
+    t = None
+    for i in range(5):
+        log("main", i)
+        if i == 0:
+            t = asyncio.create_task(other("t"))
+        elif i == 1:
+            loop.call_soon(log, "soon")
+        elif i == 2:
+            loop.call_later(0, log, "later")
+        await asyncio.sleep(0)
+    log("main done")
+    await t

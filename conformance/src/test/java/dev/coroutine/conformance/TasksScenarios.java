@@ -748,4 +748,33 @@ final class TasksScenarios {
     }
     return done();
   }
+
+  @Async
+  private static Coroutine<Void> other(String name) {
+    log(name, "runs");
+    await(sleep(0));
+    log(name, "again");
+    return done();
+  }
+
+  @Scenario("yield_order_with_work_added_during_the_step")
+  @Async
+  static Coroutine<Void> yieldOrder() {
+    // a task that yields while a new task, a callback or a due timer was added in the same step
+    Task<Void> t = null;
+    for (int i = 0; i < 5; i++) {
+      log("main", i);
+      if (i == 0) {
+        t = createTask(other("t"));
+      } else if (i == 1) {
+        getRunningLoop().callSoon(() -> log("soon"));
+      } else if (i == 2) {
+        getRunningLoop().callLater(0.0, () -> log("later"));
+      }
+      await(sleep(0));
+    }
+    log("main done");
+    await(t);
+    return done();
+  }
 }
