@@ -535,3 +535,26 @@ async def scenario_yield_order_with_work_added_during_the_step():
         await asyncio.sleep(0)
     log("main done")
     await t
+
+
+async def inner(name):
+    log(name, "inner before")
+    await asyncio.sleep(0)
+    log(name, "inner after")
+    return name
+
+
+async def outer(name):
+    r = await inner(name)
+    log(name, "outer got", r)
+
+
+async def scenario_yield_inside_a_nested_coroutine_interleaves():
+    a = asyncio.create_task(outer("a"))
+    b = asyncio.create_task(outer("b"))
+    await asyncio.sleep(0)
+    log("main after one yield")
+    await a
+    log("main after a", state(b))
+    await b
+    log("main done")

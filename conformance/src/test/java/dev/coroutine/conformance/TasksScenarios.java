@@ -777,4 +777,33 @@ final class TasksScenarios {
     await(t);
     return done();
   }
+
+  @Async
+  private static Coroutine<String> inner(String name) {
+    log(name, "inner before");
+    await(sleep(0));
+    log(name, "inner after");
+    return done(name);
+  }
+
+  @Async
+  private static Coroutine<Void> outer(String name) {
+    String r = await(inner(name));
+    log(name, "outer got", r);
+    return done();
+  }
+
+  @Scenario("yield_inside_a_nested_coroutine_interleaves")
+  @Async
+  static Coroutine<Void> nestedYield() {
+    Task<Void> a = createTask(outer("a"));
+    Task<Void> b = createTask(outer("b"));
+    await(sleep(0));
+    log("main after one yield");
+    await(a);
+    log("main after a", state(b));
+    await(b);
+    log("main done");
+    return done();
+  }
 }
