@@ -273,8 +273,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * @throws Throwable the awaited work's failure, or the cancellation delivered to this task
    */
   public Object resumed() throws Throwable {
-    Object o = owner;
-    EventLoop l = o instanceof Task ? ((Task<?>) o).loop : EventLoop.runningOrNull();
+    EventLoop l = task().loop;
     Throwable e = l.resumeFailure;
     if (e != null) {
       l.resumeFailure = null;
@@ -358,14 +357,20 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * (its owner), a nested frame asks the loop.
    */
   Task<?> task() {
+    Task<?> t = taskIfOutermost();
+    return t != null ? t : EventLoop.runningOrNull().currentTask;
+  }
+
+  /** The task this frame is the outermost frame of, or null (nested, or not scheduled yet). */
+  Task<?> taskIfOutermost() {
     Object o = owner;
-    return o instanceof Task ? (Task<?>) o : EventLoop.runningOrNull().currentTask;
+    return o instanceof Task ? (Task<?>) o : null;
   }
 
   /**
    * The task {@code f} belongs to, found through its owners; null if it was never scheduled or
-   * awaited, or is a parked async generator's. Walks the chain: for cold paths only (the running
-   * frame's task is {@link #runningTask()}).
+   * awaited, or is a parked async generator's. Walks the chain: for cold paths only (a running
+   * frame's task is {@link #task()}).
    */
   static Task<?> taskOf(AsyncFrame<?> f) {
     Object o = f.owner;

@@ -405,8 +405,7 @@ public final class Coroutines {
         // a frame passed twice is wrapped once (asyncio's gather dedups): its own task tells,
         // a task this call made with the frame as its outermost one; no map of every child
         AsyncFrame<?> f = (AsyncFrame<?>) a;
-        Object o = f.owner;
-        Task<?> t = o instanceof Task ? (Task<?>) o : null;
+        Task<?> t = f.taskIfOutermost();
         out[i] = t != null && t.loop == loop && t.id - before > 0 ? t : loop.ensureFuture(a);
         continue;
       }

@@ -347,12 +347,12 @@ public class Task<T> extends Future<T> {
           }
         }
         f.finish();
-        Object owner = f.owner;
-        if (!(owner instanceof AsyncFrame)) {
+        AsyncFrame<?> caller = f.caller();
+        if (caller == null) {
           complete(r, e); // the outermost frame (its owner is this task)
           return;
         }
-        current = f = (AsyncFrame<?>) owner;
+        current = f = caller;
         v = r;
       }
     } finally {

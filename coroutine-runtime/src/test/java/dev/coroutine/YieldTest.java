@@ -155,7 +155,7 @@ class YieldTest extends TestBase {
                 i -> {
                   log.add("b" + i);
                   if (i == 1) {
-                    a.cancel("stop a"); // a yielded just before: it is queued once, not twice
+                    a.cancel("stop a"); // a yielded just before and is queued: it must step again
                   }
                   return i == 3;
                 }));
