@@ -373,12 +373,13 @@ async def scenario_failed_task_raises_same_instance_each_await():
     log(len(errors), errors[0] is errors[1], errors[0] is t.exception())
 
 
-async def scenario_tasks_start_in_creation_order():
-    async def worker(name):
-        log(name, "step 1")
-        await asyncio.sleep(0)
-        log(name, "step 2")
+async def worker(name):
+    log(name, "step 1")
+    await asyncio.sleep(0)
+    log(name, "step 2")
 
+
+async def scenario_tasks_start_in_creation_order():
     ts = [asyncio.create_task(worker(n)) for n in ("a", "b", "c")]
     log("created")
     for t in ts:
@@ -514,12 +515,6 @@ async def scenario_task_and_direct_await_of_one_coroutine():
         log("task raised", e)
 
 
-async def other(name):
-    log(name, "runs")
-    await asyncio.sleep(0)
-    log(name, "again")
-
-
 async def scenario_yield_order_with_work_added_during_the_step():
     # a task that yields while a new task, a callback or a due timer was added in the same step
     loop = asyncio.get_running_loop()
@@ -527,7 +522,7 @@ async def scenario_yield_order_with_work_added_during_the_step():
     for i in range(5):
         log("main", i)
         if i == 0:
-            t = asyncio.create_task(other("t"))
+            t = asyncio.create_task(worker("t"))
         elif i == 1:
             loop.call_soon(log, "soon")
         elif i == 2:

@@ -749,14 +749,6 @@ final class TasksScenarios {
     return done();
   }
 
-  @Async
-  private static Coroutine<Void> other(String name) {
-    log(name, "runs");
-    await(sleep(0));
-    log(name, "again");
-    return done();
-  }
-
   @Scenario("yield_order_with_work_added_during_the_step")
   @Async
   static Coroutine<Void> yieldOrder() {
@@ -765,7 +757,7 @@ final class TasksScenarios {
     for (int i = 0; i < 5; i++) {
       log("main", i);
       if (i == 0) {
-        t = createTask(other("t"));
+        t = createTask(worker("t"));
       } else if (i == 1) {
         getRunningLoop().callSoon(() -> log("soon"));
       } else if (i == 2) {

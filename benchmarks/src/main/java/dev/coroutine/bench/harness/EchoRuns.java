@@ -220,7 +220,7 @@ final class EchoRuns {
       }
       Stats perTrip = Stats.of(cpu.getOrDefault(s.label(), List.of()));
       if (perTrip != null) {
-        metrics.put("CPU µs per round trip", perTrip.median()); // flat from 1 to 2 loops: scales
+        metrics.put(CPU_PER_TRIP, perTrip.median()); // flat from 1 to 2 loops: scales
         if (stats != null) {
           // client and server share the process: the cores it keeps busy bound its scaling
           metrics.put(CORES_BUSY, stats.median() * perTrip.median() / 1e6);
@@ -241,16 +241,12 @@ final class EchoRuns {
   }
 
   /**
-   * The multi-core goals: ours on 2 loops at least 1.8x ours on 1 loop, and at least Netty on 2
-   * event loops, in the same run.
-   */
-  /**
    * What this machine allows: the rate at which the two-loop run would keep every core busy at its
    * measured CPU cost per round trip (the load generator runs in the same process, on the same
    * cores), over the one-loop rate; "" if the CPU time was not measured.
    */
   static String ceiling(Row twoLoops, Row oneLoop) {
-    Double cpuPerTrip = twoLoops.metrics().get("CPU µs per round trip");
+    Double cpuPerTrip = twoLoops.metrics().get(CPU_PER_TRIP);
     Double busy = twoLoops.metrics().get(CORES_BUSY);
     if (cpuPerTrip == null || cpuPerTrip <= 0 || busy == null) {
       return "";
@@ -268,9 +264,16 @@ final class EchoRuns {
         busy);
   }
 
+  /** The MC rows' metric: process CPU per round trip, client and server together. */
+  static final String CPU_PER_TRIP = "CPU µs per round trip";
+
   /** The MC rows' metric: process CPU per second of wall time (client and server together). */
   static final String CORES_BUSY = "cores busy";
 
+  /**
+   * The multi-core goals: ours on 2 loops at least 1.8x ours on 1 loop, and at least Netty on 2
+   * event loops, in the same run.
+   */
   static void multiCoreGoals(
       StringBuilder md, List<Row> rows, String twoLoops, String oneLoop, String nettyTwo) {
     Row two = find(rows, twoLoops);
