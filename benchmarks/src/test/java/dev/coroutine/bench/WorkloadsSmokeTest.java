@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.coroutine.bench.cf.FutureWorkloads;
+import dev.coroutine.bench.floor.GatherFloor;
 import dev.coroutine.bench.io.EchoBench;
 import dev.coroutine.bench.kt.KotlinWorkloads;
 import dev.coroutine.bench.ours.OursWorkloads;
@@ -62,9 +63,10 @@ class WorkloadsSmokeTest {
     assertThat(OursWorkloads.gatherFanOut(1000)).isEqualTo(expected);
     assertThat(KotlinWorkloads.gatherFanOut(1000)).isEqualTo(expected);
     assertThat(cf.gatherFanOut(1000)).isEqualTo(expected);
-    // W4': children that finish without suspending (ours and CompletableFuture)
+    // W4': children that finish without suspending (ours, CompletableFuture and the floor)
     assertThat(OursWorkloads.gatherFinishedFanOut(1000)).isEqualTo(expected);
     assertThat(cf.gatherFinishedFanOut(1000)).isEqualTo(expected);
+    assertThat(GatherFloor.gatherFinished(1000)).isEqualTo(expected);
   }
 
   @Test

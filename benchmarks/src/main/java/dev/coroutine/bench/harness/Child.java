@@ -2,6 +2,7 @@ package dev.coroutine.bench.harness;
 
 import dev.coroutine.bench.Phase;
 import dev.coroutine.bench.cf.FutureWorkloads;
+import dev.coroutine.bench.floor.GatherFloor;
 import dev.coroutine.bench.kt.KotlinWorkloads;
 import dev.coroutine.bench.ours.OursWorkloads;
 import dev.coroutine.bench.vt.VirtualThreadWorkloads;
@@ -22,6 +23,7 @@ import java.util.function.IntConsumer;
  *                                its own, sleeping 10 minutes) the retained heap per sleeper
  * w4 SYSTEM N WARMUPS REPS       gather fan-out, timed in-process after warm-up rounds
  * w4done SYSTEM N WARMUPS REPS   W4': the same with children that finish without suspending
+ *                               (SYSTEM floor: plain Java objects, no runtime; see GatherFloor)
  *                                (ours and cf only)
  * t1 CORPUS_DIR OUT_DIR PASSES   transform the corpus (see {@link Corpus}) PASSES times
  * t2 MAX_CLASSES JAR...          load the classes of the jars (run with and without the agent)
@@ -196,8 +198,12 @@ public final class Child {
           case "cf":
             sum = cf.gatherFinishedFanOut(n);
             break;
+          case "floor":
+            sum = GatherFloor.gatherFinished(n);
+            break;
           default:
-            throw new IllegalArgumentException("W4' is implemented for ours and cf, not " + system);
+            throw new IllegalArgumentException(
+                "W4' is implemented for ours, cf and floor, not " + system);
         }
         long t1 = System.nanoTime();
         if (sum != expected) {

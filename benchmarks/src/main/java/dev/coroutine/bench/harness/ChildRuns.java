@@ -44,6 +44,11 @@ final class ChildRuns {
    * The command line of a W3/W4 child of {@code s}: {@link Child} in a JVM, or the Python script.
    */
   private List<String> childCommand(ProcSystem s, String... args) {
+    return childCommand(s, List.of(), args);
+  }
+
+  /** The command of one child; {@code extraFlags} follow the system's own JVM flags. */
+  private List<String> childCommand(ProcSystem s, List<String> extraFlags, String... args) {
     List<String> cmd = new ArrayList<>();
     if (s.java() == null) {
       cmd.add(setup.machine().python());
@@ -51,6 +56,7 @@ final class ChildRuns {
     } else {
       cmd.add(s.java());
       cmd.addAll(s.flags());
+      cmd.addAll(extraFlags);
       cmd.add("-cp");
       cmd.add(s.classpath() == null ? setup.classpath() : s.classpath());
       cmd.add(Child.class.getName());
@@ -131,6 +137,7 @@ final class ChildRuns {
         finishedSystems.add(s);
       }
     }
+    finishedSystems.addAll(systems.gatherFloor());
     gather(W4_FINISHED, "w4done", finishedSystems);
   }
 
@@ -145,22 +152,21 @@ final class ChildRuns {
       int reps = py ? sizes.pyW4Reps() : sizes.w4Reps();
       int procs = py ? 1 : sizes.w4Processes();
       List<Double> ms = new ArrayList<>();
+      // no peak RSS here: with the heap pre-touched it is the heap's size for every system
       Map<String, Double> metrics = new LinkedHashMap<>();
-      List<Double> rss = new ArrayList<>();
+      List<String> flags = py ? List.of() : Systems.ROUND_FLAGS;
       try {
         for (int p = 0; p < procs; p++) {
           List<Map<String, String>> res =
               children.run(
                   child + "-" + s.tag() + "-" + p,
-                  childCommand(s, child, s.key(), n, "" + warm, "" + reps));
+                  childCommand(s, flags, child, s.key(), n, "" + warm, "" + reps));
           for (Map<String, String> m : res) {
             if (m.containsKey("wall_ms")) {
               ms.add(Double.parseDouble(m.get("wall_ms")));
             }
           }
-          rss.add(Children.num(res, "peak_rss_kb") / 1024);
         }
-        metrics.put("peak RSS MiB", Stats.of(rss).median());
         System.out.printf(
             Locale.ROOT,
             "[bench]     %-3s %-20s %-12s %8.1f ms%n",
@@ -179,7 +185,7 @@ final class ChildRuns {
               "ms (" + n + " children)",
               Stats.of(ms),
               metrics,
-              this.systems.shown(s.flags()),
+              this.systems.shown(Systems.concat(s.flags(), flags)),
               true));
     }
   }

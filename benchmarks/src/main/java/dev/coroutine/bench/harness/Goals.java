@@ -1,6 +1,7 @@
 package dev.coroutine.bench.harness;
 
 import static dev.coroutine.bench.harness.Systems.CF;
+import static dev.coroutine.bench.harness.Systems.FLOOR;
 import static dev.coroutine.bench.harness.Systems.KOTLIN;
 import static dev.coroutine.bench.harness.Systems.NETTY;
 import static dev.coroutine.bench.harness.Systems.NETTY_TWO_LOOPS;
@@ -88,6 +89,7 @@ final class Goals {
         ChildRuns.W4_FINISHED,
         List.of(CF),
         0.5);
+    gatherFloor(md);
     Row w5 = ours25("W5");
     if (w5 != null && w5.metrics().containsKey("alloc B/op")) {
       double a = w5.metrics().get("alloc B/op");
@@ -131,6 +133,43 @@ final class Goals {
                 100 * results.prefilterUs[1] / perClass));
       }
     }
+  }
+
+  /**
+   * W4''s floor line: half of CompletableFuture's time beside what the leanest task-per-child
+   * gather takes with no runtime at all, on each JDK both ran on. Below the floor, the goal cannot
+   * be met by any system with asyncio's semantics.
+   */
+  private void gatherFloor(StringBuilder md) {
+    for (String jdk : List.of(machine.jdk25Label(), machine.jdk17Label())) {
+      Row floor = row(ChildRuns.W4_FINISHED, FLOOR, jdk);
+      Row cf = row(ChildRuns.W4_FINISHED, CF, jdk);
+      if (floor == null || cf == null || floor.stats() == null || cf.stats() == null) {
+        continue;
+      }
+      double goal = cf.stats().median() / 2;
+      double f = floor.stats().median();
+      md.append("| W4', ")
+          .append(jdk)
+          .append(": the goal against the floor (a task and a frame per child, no runtime) | ")
+          .append("goal ")
+          .append(Report.fmt(goal))
+          .append(" ms | floor ")
+          .append(Report.fmt(f))
+          .append(" ms | ")
+          .append(goal < f ? "goal below the floor: out of reach" : "goal above the floor")
+          .append(" |\n");
+    }
+  }
+
+  /** The row of {@code system} for {@code workload} on {@code jdk}, or null. */
+  private Row row(String workload, String system, String jdk) {
+    for (Row r : rows) {
+      if (r.workload().equals(workload) && r.system().equals(system) && r.jdk().equals(jdk)) {
+        return r;
+      }
+    }
+    return null;
   }
 
   /** A peer's row (not one of ours) on JDK 25 or asyncio: what ours on JDK 25 is compared with. */

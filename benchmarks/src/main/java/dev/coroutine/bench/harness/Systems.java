@@ -28,6 +28,14 @@ final class Systems {
   static final List<String> PROC_FLAGS = List.of("-Xmx4g");
 
   /**
+   * Added for W4 and W4', which time rounds in one process: the whole heap committed and touched at
+   * start. Without it the young generation grows into pages never touched before, and this VM's
+   * first touch of a page cost more than the work: 13-50 ms per W4' round against 5.2 ms
+   * pre-touched (ours, JDK 17), in proportion to what each system allocates.
+   */
+  static final List<String> ROUND_FLAGS = List.of("-Xms4g", "-XX:+AlwaysPreTouch");
+
+  /**
    * What virtual threads run with in the IO part: two carriers, as ours and Netty run one loop
    * thread for the server and one for the clients.
    */
@@ -68,6 +76,12 @@ final class Systems {
 
   /** Netty with one event loop per side: how far the machine lets a known server scale. */
   static final String NETTY_ONE_LOOP = "Netty, 1 event loop";
+
+  /**
+   * W4''s floor: the leanest task and frame per child, created then run, in plain Java with no
+   * runtime (see {@code GatherFloor}).
+   */
+  static final String FLOOR = "floor: plain Java, no runtime";
 
   /** The class that must be javac's output (no coroutine marker) in the plain classes. */
   private static final String PLAIN_PROBE = "dev/coroutine/bench/ours/OursWorkloads.class";
@@ -199,6 +213,16 @@ final class Systems {
   /** Python running the script of a part, keyed {@code key}. */
   ProcSystem python(String key) {
     return new ProcSystem(PY, key, machine.pythonLabel(), null, List.of());
+  }
+
+  /** W4''s floor ({@code GatherFloor}) on the process-level JDKs. */
+  List<ProcSystem> gatherFloor() {
+    List<ProcSystem> l = new ArrayList<>();
+    l.add(new ProcSystem(FLOOR, "floor", machine.jdk25Label(), machine.java25(), PROC_FLAGS));
+    if (processRowsOnJdk17) {
+      l.add(new ProcSystem(FLOOR, "floor", machine.jdk17Label(), machine.java17(), PROC_FLAGS));
+    }
+    return l;
   }
 
   /** The IO echo's systems (JDK 25 only). */
