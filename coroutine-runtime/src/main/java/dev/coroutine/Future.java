@@ -422,8 +422,8 @@ public class Future<T> implements Awaitable<T> {
     EventLoop l = loopForCallbacks();
     if (cb instanceof Task) {
       l.schedule(cb); // a task awaiting this future: its step reads the outcome from here
-    } else if (cb instanceof GatheringFuture.Slot && state != PENDING) {
-      ((GatheringFuture.Slot) cb).accept(this); // counts the child; schedules the gather's end
+    } else if (cb instanceof GatheringFuture.ChildCounter && state != PENDING) {
+      ((GatheringFuture.ChildCounter) cb).accept(this); // counts the child; schedules the end
     } else {
       l.schedule(new DoneCallback(this, (Consumer<Object>) cb));
     }

@@ -1,7 +1,6 @@
 package dev.coroutine;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
@@ -22,11 +21,12 @@ import java.util.function.Consumer;
  * @param <T> the children's result type
  */
 final class GatheringFuture<T> extends Future<List<T>> {
-  /** The children, one future per awaitable passed (coroutines wrapped in tasks). */
+  /**
+   * The children, one future per awaitable passed (coroutines wrapped in tasks), in the order of
+   * the results. Kept until the gather ends, as asyncio keeps them (for {@link #cancel}); the
+   * results are read from them then, so a child costs the gather no object of its own.
+   */
   private final Future<?>[] children;
-
-  /** Results (or, with {@link #returnExceptions}, failures) in the order of {@link #children}. */
-  private final Object[] results;
 
   /** Failures take the place of results instead of failing the gather. */
   private final boolean returnExceptions;
@@ -52,57 +52,55 @@ final class GatheringFuture<T> extends Future<List<T>> {
   GatheringFuture(EventLoop loop, Future<?>[] children, boolean returnExceptions) {
     super(loop);
     this.children = children;
-    this.results = new Object[children.length];
     this.returnExceptions = returnExceptions;
     this.remaining = children.length;
     if (children.length == 0) {
       super.setResult(new ArrayList<>());
       return;
     }
-    int[] doneNow = new int[children.length];
-    int nDone = 0;
-    for (int i = 0; i < children.length; i++) {
-      if (children[i].isDone()) {
-        doneNow[nDone++] = i;
-      } else {
-        children[i].whenDone(new Slot(this, i));
+    // asyncio 3.12: callbacks on the pending children first, then the children already done
+    // count, in order (nothing runs in between, so "done" is the same in both loops)
+    ChildCounter counter = new ChildCounter(this);
+    for (Future<?> c : children) {
+      if (!c.isDone()) {
+        c.whenDone(counter);
       }
     }
-    for (int k = 0; k < nDone; k++) {
-      childDone(children[doneNow[k]], doneNow[k]);
+    for (Future<?> c : children) {
+      if (c.isDone()) {
+        childDone(c);
+      }
     }
   }
 
   /**
-   * The done-callback of one child: knows its position, so a completion costs O(1). The child's
-   * future calls it when the child finishes, not through the ready queue (see {@link
-   * Future#scheduleOne}): counting a child has no effect anyone can see, and what can be seen, the
-   * gather finishing, is scheduled for the pass where asyncio's done-callback would run.
+   * The done-callback of every child of one gather (registered once per position, so a child passed
+   * twice counts twice): the results are read from the children at the end, so a child needs no
+   * callback of its own. The child's future calls it when the child finishes, not through the ready
+   * queue (see {@link Future#scheduleOne}): counting a child has no effect anyone can see, and what
+   * can be seen, the gather finishing, is scheduled for the pass where asyncio's done-callback
+   * would run. Not the gather itself: no user code can register it elsewhere.
    */
-  static final class Slot implements Consumer<Future<?>> {
+  static final class ChildCounter implements Consumer<Future<?>> {
     /** The gather. */
     private final GatheringFuture<?> gather;
 
-    /** The child's position in the arguments and the results. */
-    private final int index;
-
-    Slot(GatheringFuture<?> gather, int index) {
+    ChildCounter(GatheringFuture<?> gather) {
       this.gather = gather;
-      this.index = index;
     }
 
     @Override
     public void accept(Future<?> child) {
-      gather.childFinished(child, index);
+      gather.childFinished(child);
     }
   }
 
   /**
-   * Child number {@code i} finished, just now: counts it, and if that decides the gather, has
-   * {@link #finish} run on the next pass, where asyncio's done-callback would have finished it (so
-   * the gather finishes, and its waiters wake, exactly when they do in asyncio).
+   * A child finished, just now: counts it, and if that decides the gather, has {@link #finish} run
+   * on the next pass, where asyncio's done-callback would have finished it (so the gather finishes,
+   * and its waiters wake, exactly when they do in asyncio).
    */
-  void childFinished(Future<?> child, int i) {
+  private void childFinished(Future<?> child) {
     remaining--;
     if (isDone() || finishing) {
       if (child.state == FAILED) {
@@ -116,8 +114,6 @@ final class GatheringFuture<T> extends Future<List<T>> {
       loopForCallbacks().schedule((Runnable) this::finish);
       return;
     }
-    children[i] = null;
-    results[i] = child.state == SUCCEEDED ? child.value : child.failure();
     if (remaining == 0) {
       finishing = true;
       loopForCallbacks().schedule((Runnable) this::finish);
@@ -131,18 +127,13 @@ final class GatheringFuture<T> extends Future<List<T>> {
     }
     if (firstFailure != null) {
       super.setException(firstFailure.failure());
-    } else if (cancelRequested) {
-      // the gather was cancelled: it fails with the cancellation whatever the children did
-      super.setException(new CancellationException(cancelMessage));
     } else {
-      @SuppressWarnings("unchecked")
-      List<T> list = (List<T>) new ArrayList<>(Arrays.asList(results));
-      super.setResult(list);
+      complete();
     }
   }
 
-  /** Child number {@code i} was done when the gather was made: counts at once (asyncio 3.12). */
-  private void childDone(Future<?> child, int i) {
+  /** A child was done when the gather was made: counts at once (asyncio 3.12). */
+  private void childDone(Future<?> child) {
     remaining--;
     if (isDone()) {
       if (child.state == FAILED) {
@@ -155,18 +146,29 @@ final class GatheringFuture<T> extends Future<List<T>> {
       super.setException(child.failure());
       return;
     }
-    children[i] = null;
-    results[i] = child.state == SUCCEEDED ? child.value : child.failure();
     if (remaining == 0) {
-      if (cancelRequested) {
-        // the gather was cancelled: it fails with the cancellation whatever the children did
-        super.setException(new CancellationException(cancelMessage));
-      } else {
-        @SuppressWarnings("unchecked")
-        List<T> list = (List<T>) new ArrayList<>(Arrays.asList(results));
-        super.setResult(list);
-      }
+      complete();
     }
+  }
+
+  /**
+   * Every child is done (and none failed the gather): the results in order, failures in their
+   * places with {@code returnExceptions}; or, if the gather was cancelled, the cancellation
+   * whatever the children did. The results are taken either way, as asyncio's are: that marks the
+   * children's failures as retrieved.
+   */
+  private void complete() {
+    ArrayList<Object> results = new ArrayList<>(children.length);
+    for (Future<?> c : children) {
+      results.add(c.state == SUCCEEDED ? c.value : c.failure());
+    }
+    if (cancelRequested) {
+      super.setException(new CancellationException(cancelMessage));
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    List<T> list = (List<T>) results;
+    super.setResult(list);
   }
 
   @Override
@@ -176,7 +178,7 @@ final class GatheringFuture<T> extends Future<List<T>> {
     }
     boolean any = false;
     for (Future<?> c : children) {
-      if (c != null && c.cancel(message)) {
+      if (c.cancel(message)) {
         any = true;
       }
     }
