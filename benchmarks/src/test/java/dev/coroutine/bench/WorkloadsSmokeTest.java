@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.coroutine.bench.cf.FutureWorkloads;
+import dev.coroutine.bench.floor.CallDepthFloor;
 import dev.coroutine.bench.floor.GatherFloor;
 import dev.coroutine.bench.io.EchoBench;
 import dev.coroutine.bench.kt.KotlinWorkloads;
@@ -79,6 +80,7 @@ class WorkloadsSmokeTest {
   @Test
   void callDepth_countsTheLevels_onEverySystem() {
     assertThat(OursWorkloads.callDepth(3, 1000)).isEqualTo(3000);
+    assertThat(CallDepthFloor.callDepth(3, 1000)).isEqualTo(3000);
     assertThat(KotlinWorkloads.callDepth(3, 1000)).isEqualTo(3000);
     assertThat(cf.callDepth(3, 1000)).isEqualTo(3000);
   }

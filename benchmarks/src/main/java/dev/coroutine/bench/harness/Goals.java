@@ -89,7 +89,7 @@ final class Goals {
         ChildRuns.W4_FINISHED,
         List.of(CF),
         0.5);
-    gatherFloor(md);
+    floorLines(md, ChildRuns.W4_FINISHED, CF, "ms; a task and a frame per child");
     Row w5 = ours25("W5");
     if (w5 != null && w5.metrics().containsKey("alloc B/op")) {
       double a = w5.metrics().get("alloc B/op");
@@ -102,6 +102,7 @@ final class Goals {
     }
     goal(md, "W5: within 2x of a plain method call", "W5", List.of(PLAIN), 2.0);
     goal(md, "W6: at most half of kotlinx's nested suspend calls", "W6", List.of(KOTLIN), 0.5);
+    floorLines(md, "W6", KOTLIN, "ns per level; a frame and a boxed result per level");
     EchoRuns.goals(md, this::ours25, rows, List.of(NETTY, VT));
     EchoRuns.multiCoreGoals(md, rows, OURS, OURS_ONE_LOOP, NETTY_TWO_LOOPS);
     EchoRuns.tlsGoals(md, this::ours25, rows, NETTY);
@@ -136,27 +137,30 @@ final class Goals {
   }
 
   /**
-   * W4''s floor line: half of CompletableFuture's time beside what the leanest task-per-child
-   * gather takes with no runtime at all, on each JDK both ran on. Below the floor, the goal cannot
-   * be met by any system with asyncio's semantics.
+   * A floor line per JDK: the goal (half of {@code peer}'s median) beside the median of the
+   * workload's floor row, what the work costs in plain Java with no runtime. A goal below the floor
+   * cannot be met by any system that does the work the floor does.
    */
-  private void gatherFloor(StringBuilder md) {
+  private void floorLines(StringBuilder md, String workload, String peer, String what) {
     for (String jdk : List.of(machine.jdk25Label(), machine.jdk17Label())) {
-      Row floor = row(ChildRuns.W4_FINISHED, FLOOR, jdk);
-      Row cf = row(ChildRuns.W4_FINISHED, CF, jdk);
-      if (floor == null || cf == null || floor.stats() == null || cf.stats() == null) {
+      Row floor = row(workload, FLOOR, jdk);
+      Row p = row(workload, peer, jdk);
+      if (floor == null || p == null || floor.stats() == null || p.stats() == null) {
         continue;
       }
-      double goal = cf.stats().median() / 2;
+      double goal = p.stats().median() / 2;
       double f = floor.stats().median();
-      md.append("| W4', ")
+      md.append("| ")
+          .append(workload)
+          .append(", ")
           .append(jdk)
-          .append(": the goal against the floor (a task and a frame per child, no runtime) | ")
-          .append("goal ")
+          .append(": the goal against the floor (")
+          .append(what)
+          .append(", no runtime) | goal ")
           .append(Report.fmt(goal))
-          .append(" ms | floor ")
+          .append(" | floor ")
           .append(Report.fmt(f))
-          .append(" ms | ")
+          .append(" | ")
           .append(goal < f ? "goal below the floor: out of reach" : "goal above the floor")
           .append(" |\n");
     }

@@ -62,6 +62,15 @@ final class JmhRuns {
     this.notes = results.notes;
   }
 
+  /** Benchmark methods that only one workload's class has: W5's yardstick, W6's floor. */
+  private static final Map<String, String> ONLY_IN = Map.of("plainCall", "W5", "floor", "W6");
+
+  /** Whether system {@code s} has a benchmark method in workload {@code w}'s class. */
+  private static boolean runs(JmhSystem s, JmhWorkload w) {
+    String only = ONLY_IN.get(s.method());
+    return only == null || only.equals(w.id());
+  }
+
   /** Runs every JMH system on the wanted JMH workloads, a row per system and workload. */
   void run() throws RunnerException {
     List<JmhSystem> systems = this.systems.jmh();
@@ -73,8 +82,7 @@ final class JmhRuns {
     String classes =
         workloads.stream().map(JmhWorkload::benchmarkClass).collect(Collectors.joining("|"));
     for (JmhSystem s : systems) {
-      if (s.method().equals("plainCall")
-          && workloads.stream().noneMatch(w -> w.id().equals("W5"))) {
+      if (workloads.stream().noneMatch(w -> runs(s, w))) {
         continue;
       }
       String regex = "^dev\\.coroutine\\.bench\\.jmh\\.(" + classes + ")\\." + s.method() + "$";
@@ -118,7 +126,7 @@ final class JmhRuns {
         byClass.put(cls.substring(cls.lastIndexOf('.') + 1), r);
       }
       for (JmhWorkload w : workloads) {
-        if (s.method().equals("plainCall") && !w.id().equals("W5")) {
+        if (!runs(s, w)) {
           continue;
         }
         RunResult r = byClass.get(w.benchmarkClass());

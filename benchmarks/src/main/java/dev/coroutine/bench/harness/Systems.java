@@ -78,8 +78,8 @@ final class Systems {
   static final String NETTY_ONE_LOOP = "Netty, 1 event loop";
 
   /**
-   * W4''s floor: the leanest task and frame per child, created then run, in plain Java with no
-   * runtime (see {@code GatherFloor}).
+   * The floors of W4' and W6: what the work costs in plain Java with no runtime, the leanest
+   * objects a coroutine system needs for it (see {@code GatherFloor}, {@code CallDepthFloor}).
    */
   static final String FLOOR = "floor: plain Java, no runtime";
 
@@ -172,6 +172,8 @@ final class Systems {
     l.add(new JmhSystem(CF, "completableFuture", jdk25, java25, JMH_FLAGS));
     l.add(new JmhSystem(CF, "completableFuture", jdk17, java17, JMH_FLAGS));
     l.add(new JmhSystem(PLAIN, "plainCall", jdk25, java25, JMH_FLAGS));
+    l.add(new JmhSystem(FLOOR, "floor", jdk25, java25, JMH_FLAGS));
+    l.add(new JmhSystem(FLOOR, "floor", jdk17, java17, JMH_FLAGS));
     return l;
   }
 
