@@ -65,6 +65,31 @@ class NeverRetrievedTest extends TestBase {
   }
 
   @Test
+  void cancelledGatherWithReturnExceptions_takesItsChildrensFailures_noneReported() {
+    // asyncio's _done_callback builds the results (fut.exception()) before it sees the gather was
+    // cancelled, so a child's failure is retrieved by the gather even then
+    Task<Object> failing =
+        loop.createTask(
+            Co.steps(
+                    v -> Co.await(Coroutines.sleep(1)),
+                    v -> {
+                      throw new IllegalStateException("taken by the gather");
+                    })
+                .build(),
+            "failing-child");
+    Task<Object> sleeping = loop.createTask(Co.awaiting(Coroutines.sleep(3_600_000)), "sleeper");
+    Future<List<Object>> g = Coroutines.gatherOn(loop, true, failing, sleeping);
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(5))));
+    assertThat(failing.isDone()).isTrue();
+    assertThat(g.cancel()).isTrue();
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(5))));
+    assertThat(g.isDone()).isTrue();
+    assertThat(g.exception()).isInstanceOf(java.util.concurrent.CancellationException.class);
+    loop.close();
+    assertThat(reports()).as("the gather took failing-child's exception").isEmpty();
+  }
+
+  @Test
   void failedTaskStillReachable_reportedWhenTheLoopCloses_once() {
     Task<Object> t =
         loop.createTask(
