@@ -68,7 +68,7 @@ final class GatheringFuture<T> extends Future<List<T>> {
     }
     for (Future<?> c : children) {
       if (c.isDone()) {
-        childDone(c);
+        childFinished(c, true);
       }
     }
   }
@@ -91,16 +91,18 @@ final class GatheringFuture<T> extends Future<List<T>> {
 
     @Override
     public void accept(Future<?> child) {
-      gather.childFinished(child);
+      gather.childFinished(child, false);
     }
   }
 
   /**
-   * A child finished, just now: counts it, and if that decides the gather, has {@link #finish} run
-   * on the next pass, where asyncio's done-callback would have finished it (so the gather finishes,
-   * and its waiters wake, exactly when they do in asyncio).
+   * A child finished: counts it, and if that decides the gather (the first failure without {@code
+   * returnExceptions}, or the last child), ends it. A child that finishes later has {@link #finish}
+   * run on the next pass, where asyncio's done-callback would have ended the gather (so it ends,
+   * and its waiters wake, exactly when they do in asyncio); one already done when the gather is
+   * made ends it at once ({@code atOnce}: asyncio 3.12 calls the callback right there).
    */
-  private void childFinished(Future<?> child) {
+  private void childFinished(Future<?> child, boolean atOnce) {
     remaining--;
     if (isDone() || finishing) {
       if (child.state == FAILED) {
@@ -110,17 +112,18 @@ final class GatheringFuture<T> extends Future<List<T>> {
     }
     if (!returnExceptions && child.state != SUCCEEDED) {
       firstFailure = child; // a cancelled child too: the gather fails with the cancellation
-      finishing = true;
-      loopForCallbacks().schedule((Runnable) this::finish);
+    } else if (remaining > 0) {
       return;
     }
-    if (remaining == 0) {
-      finishing = true;
+    finishing = true;
+    if (atOnce) {
+      finish();
+    } else {
       loopForCallbacks().schedule((Runnable) this::finish);
     }
   }
 
-  /** The pass after the deciding child: the gather fails or completes, as asyncio's would. */
+  /** After the deciding child: the gather fails or completes, as asyncio's would. */
   private void finish() {
     if (isDone()) {
       return;
@@ -128,25 +131,6 @@ final class GatheringFuture<T> extends Future<List<T>> {
     if (firstFailure != null) {
       super.setException(firstFailure.failure());
     } else {
-      complete();
-    }
-  }
-
-  /** A child was done when the gather was made: counts at once (asyncio 3.12). */
-  private void childDone(Future<?> child) {
-    remaining--;
-    if (isDone()) {
-      if (child.state == FAILED) {
-        child.failure(); // the gather reported its first failure; later ones count as seen
-      }
-      return;
-    }
-    if (!returnExceptions && child.state != SUCCEEDED) {
-      // a cancelled child too: asyncio's gather then sets CancelledError as its exception
-      super.setException(child.failure());
-      return;
-    }
-    if (remaining == 0) {
       complete();
     }
   }

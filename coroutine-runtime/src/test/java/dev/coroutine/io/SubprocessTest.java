@@ -9,6 +9,8 @@ import dev.coroutine.Coroutines;
 import dev.coroutine.TestBase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -300,11 +302,11 @@ class SubprocessTest extends TestBase {
    * /proc/self/status}); false where there is no such file.
    */
   private static boolean ignoredHere(int signo) throws IOException {
-    java.nio.file.Path status = java.nio.file.Path.of("/proc/self/status");
-    if (!java.nio.file.Files.exists(status)) {
+    Path status = Path.of("/proc/self/status");
+    if (!Files.exists(status)) {
       return false;
     }
-    for (String line : java.nio.file.Files.readAllLines(status)) {
+    for (String line : Files.readAllLines(status)) {
       if (line.startsWith("SigIgn:")) {
         long mask = Long.parseUnsignedLong(line.substring(7).trim(), 16);
         return (mask & (1L << (signo - 1))) != 0;

@@ -143,8 +143,8 @@ final class Goals {
    */
   private void floorLines(StringBuilder md, String workload, String peer, String what) {
     for (String jdk : List.of(machine.jdk25Label(), machine.jdk17Label())) {
-      Row floor = row(workload, FLOOR, jdk);
-      Row p = row(workload, peer, jdk);
+      Row floor = results.row(workload, FLOOR, jdk);
+      Row p = results.row(workload, peer, jdk);
       if (floor == null || p == null || floor.stats() == null || p.stats() == null) {
         continue;
       }
@@ -164,16 +164,6 @@ final class Goals {
           .append(goal < f ? "goal below the floor: out of reach" : "goal above the floor")
           .append(" |\n");
     }
-  }
-
-  /** The row of {@code system} for {@code workload} on {@code jdk}, or null. */
-  private Row row(String workload, String system, String jdk) {
-    for (Row r : rows) {
-      if (r.workload().equals(workload) && r.system().equals(system) && r.jdk().equals(jdk)) {
-        return r;
-      }
-    }
-    return null;
   }
 
   /** A peer's row (not one of ours) on JDK 25 or asyncio: what ours on JDK 25 is compared with. */

@@ -26,8 +26,13 @@ final class Results {
 
   /** Ours (plugin-built) on {@code jdk} for {@code workload}, or null. */
   Row ours(String workload, String jdk) {
+    return row(workload, Systems.OURS, jdk);
+  }
+
+  /** The row of {@code system} for {@code workload} on {@code jdk}, or null. */
+  Row row(String workload, String system, String jdk) {
     for (Row r : rows) {
-      if (r.workload().equals(workload) && r.system().equals(Systems.OURS) && r.jdk().equals(jdk)) {
+      if (r.workload().equals(workload) && r.system().equals(system) && r.jdk().equals(jdk)) {
         return r;
       }
     }
