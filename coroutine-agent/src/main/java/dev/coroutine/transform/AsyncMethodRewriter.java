@@ -284,7 +284,9 @@ final class AsyncMethodRewriter {
     }
     LabelNode start = new LabelNode();
     boolean castFrame = !body.desc.equals(Protocol.BODY_METHOD_DESC); // an overload: a supertype
-    code.insert(emit.prologue(castFrame, describeTable(method, layout), start));
+    InsnList prologue = emit.prologue(castFrame, describeTable(method, layout), start);
+    VarInsnNode take = (VarInsnNode) prologue.getFirst(); // aload 0: the frame, as passed
+    code.insert(prologue);
 
     body.instructions = code;
     body.tryCatchBlocks = method.tryCatchBlocks;
@@ -293,6 +295,7 @@ final class AsyncMethodRewriter {
     body.invisibleLocalVariableAnnotations = method.invisibleLocalVariableAnnotations;
     body.maxLocals = layout.frameVar + 1;
     body.maxStack = method.maxStack + 4;
+    FrameSlot.choose(body, layout.frameVar, take);
     method.instructions = new InsnList();
     method.tryCatchBlocks = new ArrayList<>();
     method.localVariables = null;
