@@ -186,6 +186,26 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   }
 
   /**
+   * {@link #await(Object, AsyncFrame)} as a generated body calls it: when the frame must wait, also
+   * records {@code label} (the await's number, from 1) as the frame's {@link #label}, so the body
+   * only saves its values before it returns {@link #SUSPEND}, and a resume comes back to that
+   * await.
+   *
+   * @param awaitable a coroutine, future or completion stage; {@code f} itself to resume
+   * @param f the frame that awaits
+   * @param label the await's number in its body
+   * @return the awaitable's value, or {@link #SUSPEND} when the frame must wait
+   * @throws Throwable the awaitable's failure, unchanged
+   */
+  public static Object await(Object awaitable, AsyncFrame<?> f, int label) throws Throwable {
+    Object r = await(awaitable, f);
+    if (r == SUSPEND) {
+      f.label = label;
+    }
+    return r;
+  }
+
+  /**
    * {@link #await} of a {@link CompletionStage}: resumes on the loop thread when it completes.
    *
    * @param stage the stage to wait for; any thread may complete it
@@ -289,9 +309,8 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * where the query's label ({@link #prim0}) is suspended, from the body's table; any other label
    * is a corrupt state. The table (built by the transformer, one string constant per body) holds
    * the class, method and file names, each after its length as a char (the file's plus one, 0 for
-   * none), then the number of groups {@code n}, {@code n + 2} positions (where the lines of the
-   * method's start and of groups 1..n begin, and where the last ends) and the lines, one char each
-   * (0: unknown). Label {@code g << 16 | i} is line {@code starts[g] + i}.
+   * none), then one char per label from 0 (the method's first line) to the last await's: its line
+   * (0: unknown).
    *
    * @param f the query frame
    * @param table the body's describe table
@@ -312,17 +331,10 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     n = table.charAt(p++);
     String file = n == 0 ? null : table.substring(p, p + n - 1);
     p += Math.max(0, n - 1);
-    int groups = table.charAt(p++);
-    int starts = p;
-    int lines = starts + groups + 2;
     int at = f.prim0;
-    int group = at >> 16;
     int line = -1;
-    if (group >= 0 && group <= groups) {
-      int pos = table.charAt(starts + group) + (at & 0xFFFF);
-      if (pos < table.charAt(starts + group + 1) && table.charAt(lines + pos) != 0) {
-        line = table.charAt(lines + pos);
-      }
+    if (at >= 0 && at < table.length() - p && table.charAt(p + at) != 0) {
+      line = table.charAt(p + at);
     }
     return new StackTraceElement(className, method, file, line);
   }

@@ -60,27 +60,33 @@ final class BodyCode {
     }
     c.add(new VarInsnNode(Opcodes.ASTORE, f));
     LabelNode describe = new LabelNode();
-    LabelNode[] targets = new LabelNode[layout.groups.size() + 1];
-    targets[0] = start;
-    for (Group g : layout.groups) {
-      targets[g.id] = g.restore;
-    }
-    if (targets.length <= 2) {
-      // label 0 starts; a positive one is group 1's (if any); a negative one is the default
+    List<Group> groups = layout.groups;
+    if (groups.isEmpty() || groups.size() == 1 && groups.get(0).awaits.size() == 1) {
+      // label 0 starts; a positive one is the one await's (if any); a negative one is the default
       c.add(new VarInsnNode(Opcodes.ALOAD, f));
       c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
       c.add(new JumpInsnNode(Opcodes.IFEQ, start));
-      if (targets.length == 2) {
+      if (!groups.isEmpty()) {
         c.add(new VarInsnNode(Opcodes.ALOAD, f));
         c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-        c.add(new JumpInsnNode(Opcodes.IFGT, targets[1]));
+        c.add(new JumpInsnNode(Opcodes.IFGT, groups.get(0).restore));
       }
     } else {
+      // the label, kept for the restore blocks' dispatch: 0 starts, a negative one is the
+      // default, a positive one is in one group's range
+      int label = layout.labelVar();
       c.add(new VarInsnNode(Opcodes.ALOAD, f));
       c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-      c.add(Insns.pushInt(16));
-      c.add(new InsnNode(Opcodes.ISHR)); // the group; negative labels go to the default
-      c.add(new TableSwitchInsnNode(0, layout.groups.size(), describe, targets));
+      c.add(new InsnNode(Opcodes.DUP));
+      c.add(new VarInsnNode(Opcodes.ISTORE, label));
+      c.add(new JumpInsnNode(Opcodes.IFEQ, start));
+      c.add(new VarInsnNode(Opcodes.ILOAD, label));
+      if (groups.size() == 1) {
+        c.add(new JumpInsnNode(Opcodes.IFGT, groups.get(0).restore));
+      } else {
+        c.add(new JumpInsnNode(Opcodes.IFLT, describe));
+        c.add(groupSwitch(groups, 0, groups.size()));
+      }
     }
     // default: a describe query, or a corrupt label (AsyncFrame.describe throws)
     c.add(describe);
@@ -127,20 +133,19 @@ final class BodyCode {
   /**
    * The code replacing one {@code Coroutines.await} call. A resume lands at its start with the
    * stack back and the frame as the awaitable, which {@code AsyncFrame.await} answers with the
-   * outcome (the value, or the failure thrown as is), inside the await's own try ranges:
+   * outcome (the value, or the failure thrown as is), inside the await's own try ranges; a
+   * suspension has the call record the await's label:
    *
    * <pre>
-   * RESUME:  aload f; invokestatic AsyncFrame.await(Object, AsyncFrame)Object
-   *          dup; getstatic SUSPEND; if_acmpne CONTINUE
-   *          [push index]; goto SAVE_PART
-   * CONTINUE:
+   * RESUME:  aload f; push label; invokestatic AsyncFrame.await(Object, AsyncFrame, int)Object
+   *          dup; getstatic SUSPEND; if_acmpeq SAVE_PART
    * </pre>
    */
   InsnList suspensionSite(Await a) {
     InsnList c = new InsnList();
-    LabelNode cont = new LabelNode();
     c.add(a.resume); // Stack: S, awaitable
     c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
+    c.add(Insns.pushInt(a.group.label(a.index)));
     c.add(
         new MethodInsnNode(
             Opcodes.INVOKESTATIC,
@@ -150,12 +155,34 @@ final class BodyCode {
             false));
     c.add(new InsnNode(Opcodes.DUP));
     c.add(suspendMarker());
-    c.add(new JumpInsnNode(Opcodes.IF_ACMPNE, cont)); // Stack: S, SUSPEND
-    if (a.group.awaits.size() > 1) {
-      c.add(Insns.pushInt(a.index)); // Stack: S, SUSPEND, index
+    c.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, a.save.start)); // Stack: S, SUSPEND
+    return c; // Stack: S, value
+  }
+
+  /**
+   * Goes to the restore block of the group whose label range holds the label in {@link
+   * FrameLayout#labelVar} (positive, at most the last group's): compares in a row for a few groups,
+   * halving the range for more.
+   */
+  private InsnList groupSwitch(List<Group> groups, int from, int to) {
+    InsnList c = new InsnList();
+    if (to - from <= 8) {
+      for (Group g : groups.subList(from, to - 1)) {
+        c.add(new VarInsnNode(Opcodes.ILOAD, layout.labelVar()));
+        c.add(Insns.pushInt(g.endLabel()));
+        c.add(new JumpInsnNode(Opcodes.IF_ICMPLT, g.restore));
+      }
+      c.add(new JumpInsnNode(Opcodes.GOTO, groups.get(to - 1).restore));
+      return c;
     }
-    c.add(new JumpInsnNode(Opcodes.GOTO, a.save.start));
-    c.add(cont); // Stack: S, value
+    int mid = (from + to) / 2;
+    LabelNode low = new LabelNode();
+    c.add(new VarInsnNode(Opcodes.ILOAD, layout.labelVar()));
+    c.add(Insns.pushInt(groups.get(mid).firstLabel));
+    c.add(new JumpInsnNode(Opcodes.IF_ICMPLT, low));
+    c.add(groupSwitch(groups, mid, to));
+    c.add(low);
+    c.add(groupSwitch(groups, from, mid));
     return c;
   }
 
@@ -173,15 +200,6 @@ final class BodyCode {
       }
     }
     c.add(g.save);
-    c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
-    if (g.awaits.size() > 1) {
-      c.add(new VarInsnNode(Opcodes.ILOAD, layout.indexVar()));
-      c.add(Insns.pushInt(g.label(0)));
-      c.add(new InsnNode(Opcodes.IOR));
-    } else {
-      c.add(Insns.pushInt(g.label(0)));
-    }
-    c.add(new FieldInsnNode(Opcodes.PUTFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
     // the locals of a larger group may be there from an earlier suspension: null them
     c.add(values.save(g.saved, g.refCount, layout.localRefs));
     c.add(suspendMarker());
@@ -190,17 +208,13 @@ final class BodyCode {
   }
 
   /**
-   * Entered with {@code S, SUSPEND[, index]}: keeps the index for the group's save block (which
-   * records the frame label), spills S and saves it after the group's locals, clears the references
-   * a longer save left, and sets the slots the await does not keep to null or zero, so the group's
-   * block saves only what it needs.
+   * Entered with {@code S, SUSPEND} (the await's call has recorded the label): spills S and saves
+   * it after the group's locals, clears the references a longer save left, and sets the slots the
+   * await does not keep to null or zero, so the group's block saves only what it needs.
    */
   private InsnList savePart(Group g, SavePart p) {
     InsnList c = new InsnList();
     c.add(p.start);
-    if (g.awaits.size() > 1) {
-      c.add(new VarInsnNode(Opcodes.ISTORE, layout.indexVar())); // the group's save block's label
-    }
     c.add(new InsnNode(Opcodes.POP)); // Stack: S
     List<Saved> stackSaved = new ArrayList<>();
     for (int j = p.stack.size() - 1; j >= 0; j--) {
@@ -221,8 +235,8 @@ final class BodyCode {
 
   /**
    * A group's restore block (the label switch's target: restores the group's locals, then goes to
-   * the restore part of the label's index range) and its restore parts, the last range's first so
-   * the block falls through into it.
+   * the restore part of the label's range) and its restore parts, the last range's first so the
+   * block falls through into it.
    */
   InsnList restoreBlocks(Group g) {
     int f = layout.frameVar;
@@ -234,20 +248,14 @@ final class BodyCode {
       c.add(new VarInsnNode(Opcodes.ASTORE, var));
     }
     List<RestorePart> parts = new ArrayList<>(g.restoreParts.values());
-    int indexVar = layout.indexVar();
-    if (g.awaits.size() > 1) {
-      c.add(new VarInsnNode(Opcodes.ALOAD, f));
-      c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-      c.add(new InsnNode(Opcodes.I2C));
-      c.add(new VarInsnNode(Opcodes.ISTORE, indexVar)); // the await's index in the group
-    }
+    int labelVar = layout.labelVar(); // the prologue keeps the label there for this
     for (RestorePart p : parts.subList(0, parts.size() - 1)) {
-      c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
-      c.add(Insns.pushInt(p.first + p.awaits.size()));
+      c.add(new VarInsnNode(Opcodes.ILOAD, labelVar));
+      c.add(Insns.pushInt(g.label(p.first + p.awaits.size())));
       c.add(new JumpInsnNode(Opcodes.IF_ICMPLT, p.start));
     }
     for (int i = parts.size() - 1; i >= 0; i--) {
-      c.add(restorePart(parts.get(i)));
+      c.add(restorePart(g, parts.get(i)));
     }
     return c;
   }
@@ -255,9 +263,9 @@ final class BodyCode {
   /**
    * Pushes the stack back from the frame (straight onto the stack, bottom first; a reference's
    * element cleared, so the frame keeps no value the code has taken back), then the frame, and goes
-   * to the await's resume by the index the group's restore block kept.
+   * to the await's resume by the label.
    */
-  private InsnList restorePart(RestorePart p) {
+  private InsnList restorePart(Group g, RestorePart p) {
     int f = layout.frameVar;
     InsnList c = new InsnList();
     c.add(p.start);
@@ -271,19 +279,20 @@ final class BodyCode {
     for (int i = 0; i < n; i++) {
       targets[i] = p.awaits.get(i).resume;
     }
-    // the index is always one of the part's, so the last target needs no test: compares for a
+    // the label is always one of the part's, so the last target needs no test: compares for a
     // few targets (7 bytes each), a tableswitch (4 bytes each, 16 more once) for more
-    int indexVar = layout.indexVar();
+    int labelVar = layout.labelVar();
+    int first = g.label(p.first);
     if (n <= 6) {
       for (int i = 0; i < n - 1; i++) {
-        c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
-        c.add(Insns.pushInt(p.first + i));
+        c.add(new VarInsnNode(Opcodes.ILOAD, labelVar));
+        c.add(Insns.pushInt(first + i));
         c.add(new JumpInsnNode(Opcodes.IF_ICMPEQ, targets[i]));
       }
       c.add(new JumpInsnNode(Opcodes.GOTO, targets[n - 1]));
     } else {
-      c.add(new VarInsnNode(Opcodes.ILOAD, indexVar));
-      c.add(new TableSwitchInsnNode(p.first, p.first + n - 1, targets[n - 1], targets));
+      c.add(new VarInsnNode(Opcodes.ILOAD, labelVar));
+      c.add(new TableSwitchInsnNode(first, first + n - 1, targets[n - 1], targets));
     }
     return c;
   }
@@ -313,24 +322,12 @@ final class BodyCode {
 
   /**
    * The string the describe branch hands to {@code AsyncFrame.describe}: the class, method and
-   * source file names, then which lines each group's awaits are on, each name after its length as a
-   * char (the file's length plus one, 0 for none), then the number of groups {@code n}, {@code n +
-   * 2} starts (where the lines of the method's start, of group 1, ..., of group n begin among the
-   * lines, and where they end) and the lines (a char each, 0 for none).
+   * source file names, each after its length as a char (the file's length plus one, 0 for none),
+   * then one char per label: the method's first line (label 0), then the line of each await in
+   * label order (group after group), 0 for none.
    */
   static String describeTable(
       String className, String method, String sourceFile, int firstLine, List<Group> groups) {
-    StringBuilder lines = new StringBuilder();
-    StringBuilder starts = new StringBuilder();
-    starts.append((char) 0);
-    lines.append(lineChar(firstLine));
-    for (Group g : groups) {
-      starts.append((char) lines.length());
-      for (Await a : g.awaits) {
-        lines.append(lineChar(a.line));
-      }
-    }
-    starts.append((char) lines.length());
     StringBuilder t = new StringBuilder();
     t.append((char) className.length()).append(className);
     t.append((char) method.length()).append(method);
@@ -339,7 +336,12 @@ final class BodyCode {
     } else {
       t.append((char) (sourceFile.length() + 1)).append(sourceFile);
     }
-    t.append((char) groups.size()).append(starts).append(lines);
+    t.append(lineChar(firstLine));
+    for (Group g : groups) {
+      for (Await a : g.awaits) {
+        t.append(lineChar(a.line));
+      }
+    }
     return t.toString();
   }
 

@@ -90,10 +90,10 @@ final class FrameLayout {
     /** Its group. */
     Group group;
 
-    /** Its number within its group (the low 16 bits of its frame label). */
+    /** Its number within its group (its label is the group's first plus this). */
     int index;
 
-    /** The block that records its label and saves its stack, then goes on to the group's. */
+    /** The block that saves its stack, then goes on to the group's. */
     SavePart save;
 
     Await(MethodInsnNode call, int line, Shape shape) {
@@ -104,12 +104,16 @@ final class FrameLayout {
   }
 
   /**
-   * The awaits that save one set of locals: the protocol's "locals layout". A suspended frame's
-   * label is {@code id << 16 | index}.
+   * The awaits that save one set of locals: the protocol's "locals layout". The awaits of the body
+   * are numbered group after group, from 1 (label 0 is the method's start), so a group's labels are
+   * one range: {@link #firstLabel} plus the await's index.
    */
   static final class Group {
-    /** The group's number, from 1 (label 0 is the method's start). */
+    /** The group's number, from 1, in code order of its first await. */
     int id;
+
+    /** The label of its await number 0. */
+    int firstLabel;
 
     /** Every slot saved or set by the group's blocks, with its type. */
     final SortedMap<Integer, Type> slots = new TreeMap<>();
@@ -146,7 +150,12 @@ final class FrameLayout {
 
     /** The frame label of await number {@code index} of this group. */
     int label(int index) {
-      return id << 16 | index;
+      return firstLabel + index;
+    }
+
+    /** The label after its last await's. */
+    int endLabel() {
+      return firstLabel + awaits.size();
     }
   }
 
@@ -158,9 +167,9 @@ final class FrameLayout {
   record SaveKey(List<Object> stack, List<Integer> fill) {}
 
   /**
-   * Entered from an await that suspended, with its stack, {@code SUSPEND} and (if the group has
-   * several awaits) its index on the operand stack: records the label, saves the stack after the
-   * group's locals, fills the slots the await lacks, and goes on into the group's save block.
+   * Entered from an await that suspended (its call has recorded the label), with its stack and
+   * {@code SUSPEND} on the operand stack: saves the stack after the group's locals, fills the slots
+   * the await lacks, and goes on into the group's save block.
    */
   static final class SavePart {
     /** Start of the part. */
@@ -296,16 +305,16 @@ final class FrameLayout {
     return primArray ? prims : 0;
   }
 
-  /** The local holding a suspending await's index until its group's save block records it. */
-  int indexVar() {
+  /** The local holding a resuming frame's label while its group's restore block dispatches. */
+  int labelVar() {
     return frameVar + 1;
   }
 
   /** The layout of a body with these parameters and awaits (given in code order). */
   static FrameLayout of(List<Saved> params, int frameVar, List<Await> awaits) {
     List<Group> groups = group(awaits);
-    if (groups.size() > Short.MAX_VALUE || awaits.size() > Character.MAX_VALUE) {
-      throw new IllegalStateException("more awaits than a frame label can number");
+    if (awaits.size() >= Character.MAX_VALUE) {
+      throw new IllegalStateException("more awaits than the describe table can number");
     }
     int localRefs = 0;
     for (Group g : groups) {
@@ -320,6 +329,11 @@ final class FrameLayout {
         }
       }
       layOut(g, own, frameVar + 2, localRefs); // spill slots above the index
+    }
+    int label = 1;
+    for (Group g : groups) {
+      g.firstLabel = label;
+      label = g.endLabel();
     }
     return new FrameLayout(params, frameVar, awaits, groups, localRefs);
   }

@@ -51,8 +51,10 @@ final class Protocol {
   static final String CREATE = "create";
   static final String CREATE_DESC = "(Ldev/coroutine/AsyncFrame$Body;II)Ldev/coroutine/AsyncFrame;";
   static final String FRAME_AWAIT = "await";
+
+  /** {@code await(awaitable, frame, label)}: records the label when the frame must wait. */
   static final String FRAME_AWAIT_DESC =
-      "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
+      "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)Ljava/lang/Object;";
 
   /** The describe branch's answer: {@code describe(frame, table)} (a static method). */
   static final String DESCRIBE = "describe";
@@ -69,7 +71,7 @@ final class Protocol {
   /** The class attribute that marks a rewritten class; its one byte is the format version. */
   static final String MARKER_ATTRIBUTE = "dev.coroutine.Instrumented";
 
-  static final int MARKER_VERSION = 1;
+  static final int MARKER_VERSION = 2;
 
   /**
    * A method or field of the runtime that rewritten code refers to.
