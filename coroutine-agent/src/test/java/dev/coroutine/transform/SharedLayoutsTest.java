@@ -83,6 +83,32 @@ class SharedLayoutsTest {
   }
 
   @Test
+  void twelveGroups_eachResumesInItsOwn_andReportsItsLine() throws Throwable {
+    Class<?> c = Samples.load("SharedLayouts");
+    MethodNode body = body(Samples.node(Samples.rewrittenBytes("SharedLayouts")), "twelveGroups");
+    assertThat(saveBlocks(body)).as("one group per type").isEqualTo(12);
+    Method m = c.getMethod("twelveGroups", List.class, int.class);
+    try (EventLoop loop = new EventLoop()) {
+      List<Future<String>> futures = new java.util.ArrayList<>();
+      for (int i = 0; i < 12; i++) {
+        futures.add(loop.createFuture());
+      }
+      AsyncFrame<?> frame = (AsyncFrame<?>) m.invoke(null, futures, 5);
+      @SuppressWarnings("unchecked")
+      Task<String> task = loop.createTask((Coroutine<String>) frame);
+      for (int i = 0; i < 12; i++) {
+        loop.callSoon(loop::stop);
+        loop.runForever(); // the task runs up to await number i and suspends there
+        assertThat(frame.location().getLineNumber())
+            .as("await " + i)
+            .isEqualTo(Samples.line("SharedLayouts.java", "group" + i));
+        futures.get(i).setResult("v" + i);
+      }
+      assertThat(loop.runUntilComplete(task)).isEqualTo(Samples.invoke(c, "twelveGroupsPlain", 5));
+    }
+  }
+
+  @Test
   void suspendedInOneLayout_eachAwaitReportsItsOwnLine() throws Exception {
     Class<?> c = Samples.load("SharedLayouts");
     MethodNode body =

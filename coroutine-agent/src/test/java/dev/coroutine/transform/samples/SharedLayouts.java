@@ -213,4 +213,139 @@ public class SharedLayouts {
     }
     return out;
   }
+
+  /**
+   * Twelve blocks whose one local javac puts in the same slot with twelve reference types: twelve
+   * groups, more than the resume's group compares take in a row (it halves their ranges).
+   */
+  @Async
+  public static Coroutine<String> twelveGroups(List<Future<String>> futures, int n) {
+    StringBuilder out = new StringBuilder();
+    {
+      String v0 = "s" + n;
+      out.append(await(futures.get(0))); // @group0
+      out.append(':').append(v0).append(';');
+    }
+    {
+      Integer v1 = n + 1;
+      out.append(await(futures.get(1))); // @group1
+      out.append(':').append(v1).append(';');
+    }
+    {
+      Long v2 = (long) n + 2;
+      out.append(await(futures.get(2))); // @group2
+      out.append(':').append(v2).append(';');
+    }
+    {
+      int[] v3 = new int[] {n + 3};
+      out.append(await(futures.get(3))); // @group3
+      out.append(':').append(java.util.Arrays.toString(v3)).append(';');
+    }
+    {
+      long[] v4 = new long[] {n + 4};
+      out.append(await(futures.get(4))); // @group4
+      out.append(':').append(java.util.Arrays.toString(v4)).append(';');
+    }
+    {
+      StringBuilder v5 = new StringBuilder("b" + n);
+      out.append(await(futures.get(5))); // @group5
+      out.append(':').append(v5).append(';');
+    }
+    {
+      Double v6 = n + 6.5;
+      out.append(await(futures.get(6))); // @group6
+      out.append(':').append(v6).append(';');
+    }
+    {
+      Float v7 = n + 7.5f;
+      out.append(await(futures.get(7))); // @group7
+      out.append(':').append(v7).append(';');
+    }
+    {
+      Short v8 = (short) (n + 8);
+      out.append(await(futures.get(8))); // @group8
+      out.append(':').append(v8).append(';');
+    }
+    {
+      Character v9 = (char) ('a' + n);
+      out.append(await(futures.get(9))); // @group9
+      out.append(':').append(v9).append(';');
+    }
+    {
+      Byte v10 = (byte) (n + 10);
+      out.append(await(futures.get(10))); // @group10
+      out.append(':').append(v10).append(';');
+    }
+    {
+      Object[] v11 = new Object[] {n + 11};
+      out.append(await(futures.get(11))); // @group11
+      out.append(':').append(java.util.Arrays.toString(v11)).append(';');
+    }
+    return done(out.toString());
+  }
+
+  public static String twelveGroupsPlain(int n) {
+    StringBuilder out = new StringBuilder();
+    {
+      String v0 = "s" + n;
+      out.append("v0");
+      out.append(':').append(v0).append(';');
+    }
+    {
+      Integer v1 = n + 1;
+      out.append("v1");
+      out.append(':').append(v1).append(';');
+    }
+    {
+      Long v2 = (long) n + 2;
+      out.append("v2");
+      out.append(':').append(v2).append(';');
+    }
+    {
+      int[] v3 = new int[] {n + 3};
+      out.append("v3");
+      out.append(':').append(java.util.Arrays.toString(v3)).append(';');
+    }
+    {
+      long[] v4 = new long[] {n + 4};
+      out.append("v4");
+      out.append(':').append(java.util.Arrays.toString(v4)).append(';');
+    }
+    {
+      StringBuilder v5 = new StringBuilder("b" + n);
+      out.append("v5");
+      out.append(':').append(v5).append(';');
+    }
+    {
+      Double v6 = n + 6.5;
+      out.append("v6");
+      out.append(':').append(v6).append(';');
+    }
+    {
+      Float v7 = n + 7.5f;
+      out.append("v7");
+      out.append(':').append(v7).append(';');
+    }
+    {
+      Short v8 = (short) (n + 8);
+      out.append("v8");
+      out.append(':').append(v8).append(';');
+    }
+    {
+      Character v9 = (char) ('a' + n);
+      out.append("v9");
+      out.append(':').append(v9).append(';');
+    }
+    {
+      Byte v10 = (byte) (n + 10);
+      out.append("v10");
+      out.append(':').append(v10).append(';');
+    }
+    {
+      Object[] v11 = new Object[] {n + 11};
+      out.append("v11");
+      out.append(':').append(java.util.Arrays.toString(v11)).append(';');
+    }
+    return out.toString();
+  }
 }
