@@ -1,97 +1,147 @@
 package dev.coroutine.transform;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.IincInsnNode;
+import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LocalVariableAnnotationNode;
 import org.objectweb.asm.tree.LocalVariableNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
- * Which local a body keeps its frame in. The body is built with the user's locals where the
- * compiler put them and the frame above them ({@code frameVar}), copied there from parameter 0; but
- * the frame is read at every await and in every shared block, and a local above 3 costs a byte more
- * per access (above 255, three more). So the frame swaps slots with the user's local among 0-3
- * whose move costs least, when that saves bytes: the user's local goes to {@code frameVar}, and in
- * slot 0 the incoming parameter is already the frame (no copy at all).
+ * Which locals a body keeps in slots 0-3, where a load or store takes one byte (two up to 255, four
+ * above). The body is built with the user's locals where the compiler put them and the frame above
+ * them, copied there from parameter 0; but the frame is read at every await and in every shared
+ * block, and the state machine adds accesses to the locals it saves and restores. So, where that
+ * makes the code smaller, the frame first takes the cheapest of slots 0-3 (slot 0, where the
+ * incoming parameter is already the frame, needs no copy at all), then the most-used other locals
+ * take the least-used of the rest.
  *
- * <p>A renaming of two slots, nothing else: every load, store, {@code iinc}, {@code ret} and
- * local-variable entry of either slot takes the other, except the prologue's read of the parameter.
- * A slot where a {@code long} or {@code double} starts or that one covers is never swapped (the
- * frame is one slot wide).
+ * <p>Each move is a renaming of two slots, nothing else: every load, store, {@code iinc}, {@code
+ * ret} and local-variable entry of either slot takes the other, except the prologue's read of the
+ * parameter. A slot where a {@code long} or {@code double} starts, or that one covers, never moves.
  */
 final class FrameSlot {
   private FrameSlot() {}
 
   /**
-   * Moves the frame of {@code body} from {@code frameVar} to the cheapest slot among 0-3, if that
-   * makes the code smaller.
+   * Moves the frame of {@code body} from {@code frameVar}, and its most-used locals, into slots 0-3
+   * where that makes the code smaller.
    *
    * @param take the prologue's {@code aload 0} that reads the parameter (never renamed); the next
    *     instruction, after an optional {@code checkcast}, is its {@code astore frameVar}
    */
   static void choose(MethodNode body, int frameVar, VarInsnNode take) {
-    if (frameVar <= 3) {
-      return; // already in a one-byte slot
+    int slots = frameVar + 1; // the spill slots above are in no count yet: find them
+    for (AbstractInsnNode insn = body.instructions.getFirst();
+        insn != null;
+        insn = insn.getNext()) {
+      slots = Math.max(slots, var(insn) + (isWide(insn.getOpcode()) ? 2 : 1));
+    }
+    boolean[] movable = new boolean[slots];
+    Arrays.fill(movable, true);
+    int[] uses = new int[slots];
+    for (AbstractInsnNode insn = body.instructions.getFirst();
+        insn != null;
+        insn = insn.getNext()) {
+      int var = var(insn);
+      if (var < 0 || insn == take) {
+        continue;
+      }
+      if (isWide(insn.getOpcode())) {
+        movable[var] = false;
+        movable[var + 1] = false;
+      }
+      uses[var]++;
     }
     AbstractInsnNode copy = take.getNext();
     boolean cast = copy.getOpcode() == Opcodes.CHECKCAST;
     if (cast) {
       copy = copy.getNext();
     }
-    int best = -1;
-    int bestSaving = 0;
-    for (int s = 0; s <= 3 && s < frameVar; s++) {
-      int saving = saving(body, frameVar, take, s);
-      if (!cast && s == 0 && saving != Integer.MIN_VALUE) {
-        saving += 1; // the copy's aload 0 goes too (its astore is counted as a frame access)
+    boolean[] placed = new boolean[4];
+    int frame = frameVar;
+    if (frameVar > 3) {
+      int best = -1;
+      int bestSaving = 0;
+      for (int s = 0; s <= 3 && s < slots; s++) {
+        if (!movable[s]) {
+          continue;
+        }
+        int saving = saving(body, frameVar, s, take) + (!cast && s == 0 ? 1 : 0); // aload 0 goes
+        if (saving > bestSaving) {
+          best = s;
+          bestSaving = saving;
+        }
       }
-      if (saving > bestSaving) {
-        best = s;
-        bestSaving = saving;
+      if (best >= 0) {
+        swap(body, frameVar, best, take);
+        swapUses(uses, frameVar, best);
+        frame = best;
+        if (!cast && best == 0) {
+          body.instructions.remove(take); // aload 0; astore 0: the frame is already there
+          body.instructions.remove(copy);
+        }
       }
     }
-    if (best < 0) {
-      return;
+    if (frame <= 3) {
+      placed[frame] = true;
     }
-    swap(body, frameVar, best, take);
-    if (!cast && best == 0) {
-      body.instructions.remove(take); // aload 0; astore 0: the frame is already there
-      body.instructions.remove(copy);
+    // then the most-used movable local above 3 into the least-used movable slot of 0-3, while
+    // that saves bytes
+    while (true) {
+      int low = -1;
+      for (int s = 0; s <= 3 && s < slots; s++) {
+        if (movable[s] && !placed[s] && (low < 0 || uses[s] < uses[low])) {
+          low = s;
+        }
+      }
+      int high = -1;
+      for (int v = 4; v < slots; v++) {
+        if (movable[v] && v != frame && (high < 0 || uses[v] > uses[high])) {
+          high = v;
+        }
+      }
+      if (low < 0 || high < 0 || saving(body, high, low, take) <= 0) {
+        return;
+      }
+      swap(body, high, low, take);
+      swapUses(uses, high, low);
+      placed[low] = true;
+      movable[high] = false; // the local moved there is the least used: leave it
     }
   }
 
-  /**
-   * Bytes saved by swapping {@code frameVar} with slot {@code s}; {@code Integer.MIN_VALUE} if a
-   * two-slot value uses {@code s}.
-   */
-  private static int saving(MethodNode body, int frameVar, AbstractInsnNode take, int s) {
+  /** Bytes saved by swapping slots {@code high} and {@code low}. */
+  private static int saving(MethodNode body, int high, int low, AbstractInsnNode take) {
     int saving = 0;
     for (AbstractInsnNode insn = body.instructions.getFirst();
         insn != null;
         insn = insn.getNext()) {
-      if (insn == take) {
-        continue;
-      }
       int var = var(insn);
-      if (var < 0) {
+      if (var < 0 || insn == take) {
         continue;
       }
-      if (isWide(insn.getOpcode()) && (var == s || var == s - 1)) {
-        return Integer.MIN_VALUE;
-      }
-      if (var == s) {
-        saving += length(insn, s) - length(insn, frameVar);
-      } else if (var == frameVar) {
-        saving += length(insn, frameVar) - length(insn, s);
+      if (var == low) {
+        saving += length(insn, low) - length(insn, high);
+      } else if (var == high) {
+        saving += length(insn, high) - length(insn, low);
       }
     }
     return saving;
   }
 
-  private static void swap(MethodNode body, int frameVar, int s, AbstractInsnNode take) {
+  private static void swapUses(int[] uses, int a, int b) {
+    int t = uses[a];
+    uses[a] = uses[b];
+    uses[b] = t;
+  }
+
+  private static void swap(MethodNode body, int a, int b, AbstractInsnNode take) {
     for (AbstractInsnNode insn = body.instructions.getFirst();
         insn != null;
         insn = insn.getNext()) {
@@ -100,29 +150,49 @@ final class FrameSlot {
       }
       if (insn instanceof VarInsnNode) {
         VarInsnNode v = (VarInsnNode) insn;
-        v.var = other(v.var, frameVar, s);
+        v.var = other(v.var, a, b);
       } else if (insn instanceof IincInsnNode) {
         IincInsnNode v = (IincInsnNode) insn;
-        v.var = other(v.var, frameVar, s);
+        v.var = other(v.var, a, b);
       }
     }
+    // new entries, not the old ones changed: the stub's table is made from the same nodes
     if (body.localVariables != null) {
+      List<LocalVariableNode> renamed = new ArrayList<>();
       for (LocalVariableNode l : body.localVariables) {
-        l.index = other(l.index, frameVar, s);
+        renamed.add(
+            new LocalVariableNode(
+                l.name, l.desc, l.signature, l.start, l.end, other(l.index, a, b)));
       }
+      body.localVariables = renamed;
     }
-    swapAnnotations(body.visibleLocalVariableAnnotations, frameVar, s);
-    swapAnnotations(body.invisibleLocalVariableAnnotations, frameVar, s);
+    body.visibleLocalVariableAnnotations = swapped(body.visibleLocalVariableAnnotations, a, b);
+    body.invisibleLocalVariableAnnotations = swapped(body.invisibleLocalVariableAnnotations, a, b);
   }
 
-  private static void swapAnnotations(
-      List<LocalVariableAnnotationNode> annotations, int frameVar, int s) {
+  private static List<LocalVariableAnnotationNode> swapped(
+      List<LocalVariableAnnotationNode> annotations, int a, int b) {
     if (annotations == null) {
-      return;
+      return null;
     }
-    for (LocalVariableAnnotationNode a : annotations) {
-      a.index.replaceAll(i -> other(i, frameVar, s));
+    List<LocalVariableAnnotationNode> renamed = new ArrayList<>();
+    for (LocalVariableAnnotationNode n : annotations) {
+      List<Integer> index = new ArrayList<>();
+      for (int i : n.index) {
+        index.add(other(i, a, b));
+      }
+      LocalVariableAnnotationNode r =
+          new LocalVariableAnnotationNode(
+              n.typeRef,
+              n.typePath,
+              n.start.toArray(new LabelNode[0]),
+              n.end.toArray(new LabelNode[0]),
+              index.stream().mapToInt(Integer::intValue).toArray(),
+              n.desc);
+      r.values = n.values;
+      renamed.add(r);
     }
+    return renamed;
   }
 
   private static int other(int var, int a, int b) {
