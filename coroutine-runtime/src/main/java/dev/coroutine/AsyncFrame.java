@@ -141,10 +141,27 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * @throws Throwable the awaitable's failure, unchanged
    */
   public static Object await(Object awaitable, AsyncFrame<?> f) throws Throwable {
+    return await(awaitable, f, f.label);
+  }
+
+  /**
+   * {@link #await(Object, AsyncFrame)} as a generated body calls it: when the frame must wait, it
+   * also records {@code label} (the await's number, from 1) as the frame's {@link #label}, so the
+   * body only saves its values before it returns {@link #SUSPEND}, and a resume comes back to that
+   * await. (The runtime's own bodies set their labels themselves.)
+   *
+   * @param awaitable a coroutine, future or completion stage; {@code f} itself to resume
+   * @param f the frame that awaits
+   * @param label the await's number in its body
+   * @return the awaitable's value, or {@link #SUSPEND} when the frame must wait
+   * @throws Throwable the awaitable's failure, unchanged
+   */
+  public static Object await(Object awaitable, AsyncFrame<?> f, int label) throws Throwable {
     if (awaitable == f) { // a generated body resuming: the outcome of the await it resumes at
       return f.resumed();
     }
     if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
+      f.label = label;
       Task<?> t = f.task();
       if (t.current != f) {
         t.current = f; // a loop of yields in one frame stores nothing here (no GC barrier)
@@ -161,8 +178,19 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       if (s != Future.PENDING) {
         throw fu.failure();
       }
-      return f.suspendOn(fu);
+      Object r = f.suspendOn(fu); // SUSPEND, or it throws
+      f.label = label;
+      return r;
     }
+    Object r = awaitOther(awaitable, f);
+    if (r == SUSPEND) {
+      f.label = label;
+    }
+    return r;
+  }
+
+  /** {@link #await} of anything but the frame itself, a yield or a future. */
+  private static Object awaitOther(Object awaitable, AsyncFrame<?> f) throws Throwable {
     if (awaitable instanceof AsyncFrame) {
       return awaitFrame((AsyncFrame<?>) awaitable, f);
     }
@@ -183,26 +211,6 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
     throw new IllegalArgumentException(
         "cannot await a " + awaitable.getClass().getName() + ": not a Coroutine, Future or Task");
-  }
-
-  /**
-   * {@link #await(Object, AsyncFrame)} as a generated body calls it: when the frame must wait, also
-   * records {@code label} (the await's number, from 1) as the frame's {@link #label}, so the body
-   * only saves its values before it returns {@link #SUSPEND}, and a resume comes back to that
-   * await.
-   *
-   * @param awaitable a coroutine, future or completion stage; {@code f} itself to resume
-   * @param f the frame that awaits
-   * @param label the await's number in its body
-   * @return the awaitable's value, or {@link #SUSPEND} when the frame must wait
-   * @throws Throwable the awaitable's failure, unchanged
-   */
-  public static Object await(Object awaitable, AsyncFrame<?> f, int label) throws Throwable {
-    Object r = await(awaitable, f);
-    if (r == SUSPEND) {
-      f.label = label;
-    }
-    return r;
   }
 
   /**
