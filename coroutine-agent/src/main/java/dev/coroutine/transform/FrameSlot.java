@@ -36,22 +36,21 @@ final class FrameSlot {
    *     instruction, after an optional {@code checkcast}, is its {@code astore frameVar}
    */
   static void choose(MethodNode body, int frameVar, VarInsnNode take) {
+    List<AbstractInsnNode> accesses = new ArrayList<>(); // every load, store, iinc, ret but take
     int slots = frameVar + 1; // the spill slots above are in no count yet: find them
     for (AbstractInsnNode insn = body.instructions.getFirst();
         insn != null;
         insn = insn.getNext()) {
-      slots = Math.max(slots, var(insn) + (isWide(insn.getOpcode()) ? 2 : 1));
+      if (var(insn) >= 0 && insn != take) {
+        accesses.add(insn);
+        slots = Math.max(slots, var(insn) + (isWide(insn.getOpcode()) ? 2 : 1));
+      }
     }
     boolean[] movable = new boolean[slots];
     Arrays.fill(movable, true);
     int[] uses = new int[slots];
-    for (AbstractInsnNode insn = body.instructions.getFirst();
-        insn != null;
-        insn = insn.getNext()) {
+    for (AbstractInsnNode insn : accesses) {
       int var = var(insn);
-      if (var < 0 || insn == take) {
-        continue;
-      }
       if (isWide(insn.getOpcode())) {
         movable[var] = false;
         movable[var + 1] = false;
@@ -72,14 +71,14 @@ final class FrameSlot {
         if (!movable[s]) {
           continue;
         }
-        int saving = saving(body, frameVar, s, take) + (!cast && s == 0 ? 1 : 0); // aload 0 goes
+        int saving = saving(accesses, frameVar, s) + (!cast && s == 0 ? 1 : 0); // aload 0 goes
         if (saving > bestSaving) {
           best = s;
           bestSaving = saving;
         }
       }
       if (best >= 0) {
-        swap(body, frameVar, best, take);
+        swap(body, accesses, frameVar, best);
         swapUses(uses, frameVar, best);
         frame = best;
         if (!cast && best == 0) {
@@ -106,10 +105,10 @@ final class FrameSlot {
           high = v;
         }
       }
-      if (low < 0 || high < 0 || saving(body, high, low, take) <= 0) {
+      if (low < 0 || high < 0 || saving(accesses, high, low) <= 0) {
         return;
       }
-      swap(body, high, low, take);
+      swap(body, accesses, high, low);
       swapUses(uses, high, low);
       placed[low] = true;
       movable[high] = false; // the local moved there is the least used: leave it
@@ -117,15 +116,10 @@ final class FrameSlot {
   }
 
   /** Bytes saved by swapping slots {@code high} and {@code low}. */
-  private static int saving(MethodNode body, int high, int low, AbstractInsnNode take) {
+  private static int saving(List<AbstractInsnNode> accesses, int high, int low) {
     int saving = 0;
-    for (AbstractInsnNode insn = body.instructions.getFirst();
-        insn != null;
-        insn = insn.getNext()) {
+    for (AbstractInsnNode insn : accesses) {
       int var = var(insn);
-      if (var < 0 || insn == take) {
-        continue;
-      }
       if (var == low) {
         saving += length(insn, low) - length(insn, high);
       } else if (var == high) {
@@ -141,13 +135,8 @@ final class FrameSlot {
     uses[b] = t;
   }
 
-  private static void swap(MethodNode body, int a, int b, AbstractInsnNode take) {
-    for (AbstractInsnNode insn = body.instructions.getFirst();
-        insn != null;
-        insn = insn.getNext()) {
-      if (insn == take) {
-        continue;
-      }
+  private static void swap(MethodNode body, List<AbstractInsnNode> accesses, int a, int b) {
+    for (AbstractInsnNode insn : accesses) {
       if (insn instanceof VarInsnNode) {
         VarInsnNode v = (VarInsnNode) insn;
         v.var = other(v.var, a, b);
