@@ -315,10 +315,11 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   /**
    * The default branch of a generated body's label switch: answers a {@link #DESCRIBE} query with
    * where the query's label ({@link #prim0}) is suspended, from the body's table; any other label
-   * is a corrupt state. The table (built by the transformer, one string constant per body) holds
-   * the class, method and file names, each after its length as a char (the file's plus one, 0 for
-   * none), then one char per label from 0 (the method's first line) to the last await's: its line
-   * (0: unknown).
+   * is a corrupt state. The table (built by the transformer, one string constant per body) holds a
+   * 0 char, the class, method and file names, each after its length as a char (the file's plus one,
+   * 0 for none), then one char per label from 0 (the method's first line) to the last await's: its
+   * line (0: unknown). A table without the leading 0 is from a transformer of marker version 1
+   * (labels {@code group << 16 | index}), still read as such.
    *
    * @param f the query frame
    * @param table the body's describe table
@@ -329,7 +330,8 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     if (f.label != DESCRIBE) {
       throw new IllegalStateException("coroutine resumed in an invalid state: label " + f.label);
     }
-    int p = 0;
+    boolean byLabel = table.charAt(0) == 0;
+    int p = byLabel ? 1 : 0;
     int n = table.charAt(p++);
     String className = table.substring(p, p + n);
     p += n;
@@ -339,12 +341,34 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     n = table.charAt(p++);
     String file = n == 0 ? null : table.substring(p, p + n - 1);
     p += Math.max(0, n - 1);
-    int at = f.prim0;
-    int line = -1;
-    if (at >= 0 && at < table.length() - p && table.charAt(p + at) != 0) {
-      line = table.charAt(p + at);
-    }
+    int line = byLabel ? lineByLabel(table, p, f.prim0) : lineByGroup(table, p, f.prim0);
     return new StackTraceElement(className, method, file, line);
+  }
+
+  /** The line of label {@code at} in a table whose lines start at {@code p}, one per label. */
+  private static int lineByLabel(String table, int p, int at) {
+    if (at >= 0 && at < table.length() - p && table.charAt(p + at) != 0) {
+      return table.charAt(p + at);
+    }
+    return -1;
+  }
+
+  /**
+   * The line of label {@code at = group << 16 | index} in a marker-version-1 table: at {@code p}
+   * the number of groups {@code n}, {@code n + 2} positions among the lines, then the lines.
+   */
+  private static int lineByGroup(String table, int p, int at) {
+    int groups = table.charAt(p++);
+    int starts = p;
+    int lines = starts + groups + 2;
+    int group = at >> 16;
+    if (group >= 0 && group <= groups) {
+      int pos = table.charAt(starts + group) + (at & 0xFFFF);
+      if (pos < table.charAt(starts + group + 1) && table.charAt(lines + pos) != 0) {
+        return table.charAt(lines + pos);
+      }
+    }
+    return -1;
   }
 
   // ---- internals ---------------------------------------------------------------------------

@@ -321,14 +321,15 @@ final class BodyCode {
   }
 
   /**
-   * The string the describe branch hands to {@code AsyncFrame.describe}: the class, method and
-   * source file names, each after its length as a char (the file's length plus one, 0 for none),
-   * then one char per label: the method's first line (label 0), then the line of each await in
-   * label order (group after group), 0 for none.
+   * The string the describe branch hands to {@code AsyncFrame.describe}: a 0 char (this format),
+   * the class, method and source file names, each after its length as a char (the file's length
+   * plus one, 0 for none), then one char per label: the method's first line (label 0), then the
+   * line of each await in label order (group after group), 0 for none.
    */
   static String describeTable(
       String className, String method, String sourceFile, int firstLine, List<Group> groups) {
     StringBuilder t = new StringBuilder();
+    t.append((char) 0); // this format (one line per label); marker version 1's has no 0 first
     t.append((char) className.length()).append(className);
     t.append((char) method.length()).append(method);
     if (sourceFile == null) {
