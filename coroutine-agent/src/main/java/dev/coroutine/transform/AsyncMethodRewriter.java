@@ -295,7 +295,7 @@ final class AsyncMethodRewriter {
     body.invisibleLocalVariableAnnotations = method.invisibleLocalVariableAnnotations;
     body.maxLocals = layout.frameVar + 1;
     body.maxStack = method.maxStack + 4;
-    FrameSlot.choose(body, layout.frameVar, take);
+    OneByteSlots.choose(body, layout.frameVar, take);
     method.instructions = new InsnList();
     method.tryCatchBlocks = new ArrayList<>();
     method.localVariables = null;

@@ -60,27 +60,19 @@ final class BodyCode {
     }
     c.add(new VarInsnNode(Opcodes.ASTORE, f));
     LabelNode describe = new LabelNode();
+    // label 0 starts, a negative one is the default, a positive one is in one group's range; a
+    // group of several awaits dispatches on it again, so the label is kept in a local for it
     List<Group> groups = layout.groups;
-    if (groups.isEmpty() || groups.size() == 1 && groups.get(0).awaits.size() == 1) {
-      // label 0 starts; a positive one is the one await's (if any); a negative one is the default
-      c.add(new VarInsnNode(Opcodes.ALOAD, f));
-      c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-      c.add(new JumpInsnNode(Opcodes.IFEQ, start));
-      if (!groups.isEmpty()) {
-        c.add(new VarInsnNode(Opcodes.ALOAD, f));
-        c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
-        c.add(new JumpInsnNode(Opcodes.IFGT, groups.get(0).restore));
-      }
-    } else {
-      // the label, kept for the restore blocks' dispatch: 0 starts, a negative one is the
-      // default, a positive one is in one group's range
-      int label = layout.labelVar();
-      c.add(new VarInsnNode(Opcodes.ALOAD, f));
-      c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+    boolean keep = groups.size() > 1 || !groups.isEmpty() && groups.get(0).awaits.size() > 1;
+    int label = layout.labelVar();
+    c.add(loadLabel(f));
+    if (keep) {
       c.add(new InsnNode(Opcodes.DUP));
       c.add(new VarInsnNode(Opcodes.ISTORE, label));
-      c.add(new JumpInsnNode(Opcodes.IFEQ, start));
-      c.add(new VarInsnNode(Opcodes.ILOAD, label));
+    }
+    c.add(new JumpInsnNode(Opcodes.IFEQ, start));
+    if (!groups.isEmpty()) {
+      c.add(keep ? single(new VarInsnNode(Opcodes.ILOAD, label)) : loadLabel(f));
       if (groups.size() == 1) {
         c.add(new JumpInsnNode(Opcodes.IFGT, groups.get(0).restore));
       } else {
@@ -307,6 +299,13 @@ final class BodyCode {
       return single(new VarInsnNode(v.type().getOpcode(Opcodes.ILOAD), from.local()));
     }
     return single(Insns.pushConstant(from.constant()));
+  }
+
+  private static InsnList loadLabel(int frameVar) {
+    InsnList c = new InsnList();
+    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.LABEL, "I"));
+    return c;
   }
 
   private static InsnList single(AbstractInsnNode insn) {

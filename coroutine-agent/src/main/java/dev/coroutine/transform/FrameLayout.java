@@ -313,9 +313,6 @@ final class FrameLayout {
   /** The layout of a body with these parameters and awaits (given in code order). */
   static FrameLayout of(List<Saved> params, int frameVar, List<Await> awaits) {
     List<Group> groups = group(awaits);
-    if (awaits.size() >= Character.MAX_VALUE) {
-      throw new IllegalStateException("more awaits than the describe table can number");
-    }
     int localRefs = 0;
     for (Group g : groups) {
       numberLocals(g);
@@ -328,7 +325,7 @@ final class FrameLayout {
           own.add(a);
         }
       }
-      layOut(g, own, frameVar + 2, localRefs); // spill slots above the index
+      layOut(g, own, frameVar + 2, localRefs); // spill slots above the label's
     }
     int label = 1;
     for (Group g : groups) {

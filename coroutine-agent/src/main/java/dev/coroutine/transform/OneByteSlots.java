@@ -25,8 +25,8 @@ import org.objectweb.asm.tree.VarInsnNode;
  * ret} and local-variable entry of either slot takes the other, except the prologue's read of the
  * parameter. A slot where a {@code long} or {@code double} starts, or that one covers, never moves.
  */
-final class FrameSlot {
-  private FrameSlot() {}
+final class OneByteSlots {
+  private OneByteSlots() {}
 
   /**
    * Moves the frame of {@code body} from {@code frameVar}, and its most-used locals, into slots 0-3

@@ -26,7 +26,7 @@ import org.objectweb.asm.tree.VarInsnNode;
  * from every compiler's class file (checked by CheckClassAdapter), against the same code as plain
  * Java.
  */
-class FrameSlotTest {
+class OneByteSlotsTest {
   static final String SOURCE =
       "package fs;\n"
           + "import static dev.coroutine.Coroutines.*;\n"
