@@ -277,7 +277,7 @@ final class AsyncMethodRewriter {
   /** Moves the user's code into {@code body}, with the state machine of {@code layout} added. */
   private void buildBody(MethodNode method, MethodNode body, FrameLayout layout) {
     InsnList code = method.instructions;
-    BodyCode emit = new BodyCode(layout, new FrameValues(layout.frameVar, this::accessibleType));
+    BodyCode emit = new BodyCode(layout, new FrameValues(layout.frameVar, this::restoreCast));
     for (Await a : layout.awaits) {
       code.insert(a.call, emit.suspensionSite(a));
       code.remove(a.call);
@@ -324,6 +324,19 @@ final class AsyncMethodRewriter {
       n += c >= 1 && c <= 0x7F ? 1 : c <= 0x7FF ? 2 : 3;
     }
     return n;
+  }
+
+  /**
+   * The type a restored reference is cast to: {@link #accessibleType}, or Object (no cast) when
+   * that is an interface, which the verifier lets any reference stand for (JVMS 4.10.1.2): the
+   * value was saved from the same local, so the cast could never fail, and costs 3 bytes per
+   * restore.
+   */
+  private Type restoreCast(Type t) {
+    Type a = accessibleType(t);
+    return a.getSort() == Type.OBJECT && hierarchy.isInterface(a.getInternalName())
+        ? Type.getObjectType("java/lang/Object")
+        : a;
   }
 
   /**
@@ -383,9 +396,13 @@ final class AsyncMethodRewriter {
     c.add(
         new MethodInsnNode(
             Opcodes.INVOKESTATIC, Protocol.FRAME, Protocol.CREATE, Protocol.CREATE_DESC, false));
-    c.add(new VarInsnNode(Opcodes.ASTORE, frameVar));
-    c.add(new FrameValues(frameVar, this::accessibleType).save(paramSlots, 0, 0));
-    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    InsnList arguments = FrameValues.saveArguments(paramSlots); // Stack: frame
+    if (arguments == null) { // more than the calls take: through a local
+      c.add(new VarInsnNode(Opcodes.ASTORE, frameVar));
+      arguments = new FrameValues(frameVar, this::accessibleType).save(paramSlots, 0, 0);
+      arguments.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    }
+    c.add(arguments);
     c.add(new InsnNode(Opcodes.ARETURN));
     c.add(end);
     method.instructions = c;

@@ -193,9 +193,7 @@ final class BodyCode {
     }
     c.add(g.save);
     // the locals of a larger group may be there from an earlier suspension: null them
-    c.add(values.save(g.saved, g.refCount, layout.localRefs));
-    c.add(suspendMarker());
-    c.add(new InsnNode(Opcodes.ARETURN));
+    c.add(values.saveAndSuspend(g.saved, g.refCount, layout.localRefs));
     return c;
   }
 

@@ -71,6 +71,111 @@ final class FrameValues {
     return c;
   }
 
+  /**
+   * A save block's code after its parts: stores {@code values} into the frame, and null into saved
+   * references {@code nullFrom} to {@code nullTo - 1}, then returns {@code SUSPEND}. The first
+   * references and primitives go through one {@code AsyncFrame.Save} call per kind (a load per
+   * value instead of an array store), the primitives' call first (it hands the frame on); the
+   * values past the calls' limits are stored element by element before them.
+   */
+  InsnList saveAndSuspend(List<Saved> values, int nullFrom, int nullTo) {
+    List<Saved> refs = new ArrayList<>();
+    List<Saved> prims = new ArrayList<>();
+    List<Saved> rest = new ArrayList<>();
+    for (Saved v : values) {
+      if (v.isRef() ? v.index() < Protocol.SAVE_MAX_REFS : v.index() < Protocol.SAVE_MAX_PRIMS) {
+        (v.isRef() ? refs : prims).add(v);
+      } else {
+        rest.add(v);
+      }
+    }
+    int refArgs = Math.min(Protocol.SAVE_MAX_REFS, Math.max(refs.size(), nullTo));
+    InsnList c = save(rest, Math.max(nullFrom, Protocol.SAVE_MAX_REFS), nullTo);
+    if (refArgs == 0 && prims.isEmpty()) {
+      c.add(new FieldInsnNode(Opcodes.GETSTATIC, Protocol.FRAME, Protocol.SUSPEND, OBJECT_DESC));
+      c.add(new InsnNode(Opcodes.ARETURN));
+      return c;
+    }
+    c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    if (!prims.isEmpty()) {
+      c.add(primsCall(prims)); // Stack: frame
+    }
+    c.add(refsCall(refs, nullFrom, refArgs)); // Stack: SUSPEND
+    c.add(new InsnNode(Opcodes.ARETURN));
+    return c;
+  }
+
+  /**
+   * The stub's stores of the arguments {@code params} into the new frame on the operand stack,
+   * which stays there; null if they do not fit the {@code AsyncFrame.Save} calls (the stub then
+   * stores them through a local with {@link #save}).
+   */
+  static InsnList saveArguments(List<Saved> params) {
+    List<Saved> refs = new ArrayList<>();
+    List<Saved> prims = new ArrayList<>();
+    for (Saved v : params) {
+      (v.isRef() ? refs : prims).add(v);
+    }
+    if (refs.size() > Protocol.SAVE_MAX_REFS || prims.size() > Protocol.SAVE_MAX_PRIMS) {
+      return null;
+    }
+    InsnList c = new InsnList();
+    if (!refs.isEmpty()) {
+      c.add(new InsnNode(Opcodes.DUP)); // Stack: frame, frame
+      c.add(refsCall(refs, refs.size(), refs.size()));
+      c.add(new InsnNode(Opcodes.POP)); // Stack: frame
+    }
+    if (!prims.isEmpty()) {
+      c.add(primsCall(prims)); // Stack: frame
+    }
+    return c;
+  }
+
+  /** Primitives 0 to n-1 (the frame below them on the stack) through {@code Save.prims}. */
+  private static InsnList primsCall(List<Saved> prims) {
+    InsnList c = new InsnList();
+    StringBuilder desc = new StringBuilder("(").append(Protocol.FRAME_DESC);
+    for (int i = 0; i < prims.size(); i++) {
+      Saved v = prims.get(i);
+      if (v.index() != i) {
+        throw new IllegalStateException("primitives not numbered from 0: " + prims);
+      }
+      c.add(v.inPrim0() ? toInt(v) : toLong(v));
+      desc.append(v.inPrim0() ? 'I' : 'J');
+    }
+    desc.append(')').append(Protocol.FRAME_DESC);
+    c.add(saveCall(Protocol.SAVE_PRIMS, desc.toString()));
+    return c;
+  }
+
+  /**
+   * References 0 to {@code args - 1} (the frame below them on the stack) through {@code Save.refs}:
+   * {@code refs}, then null from {@code nullFrom}.
+   */
+  private static InsnList refsCall(List<Saved> refs, int nullFrom, int args) {
+    InsnList c = new InsnList();
+    StringBuilder desc = new StringBuilder("(").append(Protocol.FRAME_DESC);
+    for (int i = 0; i < args; i++) {
+      if (i < refs.size()) {
+        if (refs.get(i).index() != i) {
+          throw new IllegalStateException("references not numbered from 0: " + refs);
+        }
+        c.add(new VarInsnNode(Opcodes.ALOAD, refs.get(i).var()));
+      } else if (i >= nullFrom) {
+        c.add(new InsnNode(Opcodes.ACONST_NULL));
+      } else {
+        throw new IllegalStateException("reference " + i + " neither saved nor cleared");
+      }
+      desc.append(OBJECT_DESC);
+    }
+    c.add(saveCall(Protocol.SAVE_REFS, desc.append(")Ljava/lang/Object;").toString()));
+    return c;
+  }
+
+  private static MethodInsnNode saveCall(String name, String desc) {
+    return new MethodInsnNode(Opcodes.INVOKESTATIC, Protocol.SAVE, name, desc, false);
+  }
+
   /** Loads {@code values} from the frame into their locals. */
   InsnList restore(List<Saved> values) {
     InsnList c = new InsnList();

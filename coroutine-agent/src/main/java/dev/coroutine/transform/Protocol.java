@@ -56,6 +56,14 @@ final class Protocol {
   static final String FRAME_AWAIT_DESC =
       "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)Ljava/lang/Object;";
 
+  /** The calls that end a save block ({@code AsyncFrame.Save}), by arity up to the limits. */
+  static final String SAVE = "dev/coroutine/AsyncFrame$Save";
+
+  static final String SAVE_REFS = "refs";
+  static final String SAVE_PRIMS = "prims";
+  static final int SAVE_MAX_REFS = 8;
+  static final int SAVE_MAX_PRIMS = 6;
+
   /** The describe branch's answer: {@code describe(frame, table)} (a static method). */
   static final String DESCRIBE = "describe";
 
@@ -90,22 +98,49 @@ final class Protocol {
    * access that reference needs: the contract a change to the runtime must keep (checked by
    * reflection in the agent's tests).
    */
-  static final List<Member> MEMBERS =
-      List.of(
-          new Member(COROUTINES, AWAIT, AWAIT_AWAITABLE_DESC, PUBLIC_STATIC),
-          new Member(COROUTINES, AWAIT, AWAIT_STAGE_DESC, PUBLIC_STATIC),
-          new Member(COROUTINES, DONE, DONE_VALUE_DESC, PUBLIC_STATIC),
-          new Member(COROUTINES, DONE, DONE_VOID_DESC, PUBLIC_STATIC),
-          new Member(FRAME, CREATE, CREATE_DESC, PUBLIC_STATIC),
-          new Member(FRAME, FRAME_AWAIT, FRAME_AWAIT_DESC, PUBLIC_STATIC),
-          new Member(FRAME, DESCRIBE, DESCRIBE_DESC, PUBLIC_STATIC),
-          new Member(FRAME, SUSPEND, "Ljava/lang/Object;", PUBLIC_STATIC | Opcodes.ACC_FINAL),
-          new Member(FRAME, LABEL, "I", Opcodes.ACC_PUBLIC),
-          new Member(FRAME, REF0, "Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
-          new Member(FRAME, PRIM0, "I", Opcodes.ACC_PUBLIC),
-          new Member(FRAME, REFS, "[Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
-          new Member(FRAME, PRIMS, "[J", Opcodes.ACC_PUBLIC),
-          new Member(BODY, BODY_METHOD, BODY_METHOD_DESC, Opcodes.ACC_PUBLIC));
+  static final List<Member> MEMBERS = members();
+
+  private static List<Member> members() {
+    List<Member> m =
+        new java.util.ArrayList<>(
+            List.of(
+                new Member(COROUTINES, AWAIT, AWAIT_AWAITABLE_DESC, PUBLIC_STATIC),
+                new Member(COROUTINES, AWAIT, AWAIT_STAGE_DESC, PUBLIC_STATIC),
+                new Member(COROUTINES, DONE, DONE_VALUE_DESC, PUBLIC_STATIC),
+                new Member(COROUTINES, DONE, DONE_VOID_DESC, PUBLIC_STATIC),
+                new Member(FRAME, CREATE, CREATE_DESC, PUBLIC_STATIC),
+                new Member(FRAME, FRAME_AWAIT, FRAME_AWAIT_DESC, PUBLIC_STATIC),
+                new Member(FRAME, DESCRIBE, DESCRIBE_DESC, PUBLIC_STATIC),
+                new Member(FRAME, SUSPEND, "Ljava/lang/Object;", PUBLIC_STATIC | Opcodes.ACC_FINAL),
+                new Member(FRAME, LABEL, "I", Opcodes.ACC_PUBLIC),
+                new Member(FRAME, REF0, "Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
+                new Member(FRAME, PRIM0, "I", Opcodes.ACC_PUBLIC),
+                new Member(FRAME, REFS, "[Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
+                new Member(FRAME, PRIMS, "[J", Opcodes.ACC_PUBLIC),
+                new Member(BODY, BODY_METHOD, BODY_METHOD_DESC, Opcodes.ACC_PUBLIC)));
+    for (int n = 0; n <= SAVE_MAX_REFS; n++) {
+      m.add(
+          new Member(
+              SAVE,
+              SAVE_REFS,
+              saveDesc("", "Ljava/lang/Object;", n, ")Ljava/lang/Object;"),
+              PUBLIC_STATIC));
+    }
+    for (int n = 1; n <= SAVE_MAX_PRIMS; n++) {
+      m.add(new Member(SAVE, SAVE_PRIMS, saveDesc("J", "J", n, ")" + FRAME_DESC), PUBLIC_STATIC));
+      m.add(new Member(SAVE, SAVE_PRIMS, saveDesc("I", "J", n, ")" + FRAME_DESC), PUBLIC_STATIC));
+    }
+    return List.copyOf(m);
+  }
+
+  /** {@code (AsyncFrame first rest...)end} with {@code n} parameters after the frame. */
+  private static String saveDesc(String first, String rest, int n, String end) {
+    StringBuilder d = new StringBuilder("(").append(FRAME_DESC);
+    for (int i = 0; i < n; i++) {
+      d.append(i == 0 && !first.isEmpty() ? first : rest);
+    }
+    return d.append(end).toString();
+  }
 
   static boolean isAwait(int opcode, String owner, String name, String desc) {
     return opcode == Opcodes.INVOKESTATIC

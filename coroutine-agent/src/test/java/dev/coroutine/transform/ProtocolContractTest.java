@@ -63,6 +63,24 @@ class ProtocolContractTest {
   }
 
   @Test
+  void saveCallLimits_areTheRuntimes_andItHasNoLongerForm() throws Exception {
+    Class<?> save = runtimeClass(Protocol.SAVE);
+    assertThat(save.getField("MAX_REFS").getInt(null)).isEqualTo(Protocol.SAVE_MAX_REFS);
+    assertThat(save.getField("MAX_PRIMS").getInt(null)).isEqualTo(Protocol.SAVE_MAX_PRIMS);
+    // every public method of Save is one the transformer knows (a form past the limits would be
+    // dead code the runtime carries)
+    Set<String> known = new HashSet<>();
+    for (Protocol.Member m : Protocol.MEMBERS) {
+      known.add(m.name() + m.desc());
+    }
+    for (Method m : save.getDeclaredMethods()) {
+      if (Modifier.isPublic(m.getModifiers())) {
+        assertThat(known).contains(m.getName() + Type.getMethodDescriptor(m));
+      }
+    }
+  }
+
+  @Test
   void everyProtocolString_isAMemberPartOrAnExistingRuntimeType() throws Exception {
     Set<String> inMembers = new HashSet<>();
     for (Protocol.Member m : Protocol.MEMBERS) {

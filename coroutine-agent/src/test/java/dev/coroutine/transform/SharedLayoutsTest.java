@@ -20,6 +20,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FieldInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
@@ -164,13 +165,19 @@ class SharedLayoutsTest {
         .orElseThrow();
   }
 
-  /** The group save blocks of a body: each ends in {@code getstatic SUSPEND; areturn}. */
+  /**
+   * The group save blocks of a body: each ends in {@code areturn} of the {@code SUSPEND} marker,
+   * read from its field or returned by the {@code AsyncFrame.Save.refs} call.
+   */
   private static int saveBlocks(MethodNode m) {
     int n = 0;
     for (AbstractInsnNode i : m.instructions) {
-      if (i.getOpcode() == Opcodes.GETSTATIC
-          && ((FieldInsnNode) i).name.equals("SUSPEND")
-          && i.getNext().getOpcode() == Opcodes.ARETURN) {
+      boolean marker =
+          i.getOpcode() == Opcodes.GETSTATIC && ((FieldInsnNode) i).name.equals("SUSPEND")
+              || i.getOpcode() == Opcodes.INVOKESTATIC
+                  && ((MethodInsnNode) i).owner.equals("dev/coroutine/AsyncFrame$Save")
+                  && ((MethodInsnNode) i).name.equals("refs");
+      if (marker && i.getNext().getOpcode() == Opcodes.ARETURN) {
         n++;
       }
     }

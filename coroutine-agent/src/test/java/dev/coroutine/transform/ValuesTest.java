@@ -62,6 +62,22 @@ class ValuesTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
+  void moreValuesThanOneSaveCallTakes_surviveSuspension(boolean s) throws Throwable {
+    List<String> log = log();
+    Object r =
+        run(c, "manyValues", log, s, "a", "bb", "ccc", "dddd", "e", "ff", "ggg", "hhhh", "i", "jj");
+    assertThat(r)
+        .isEqualTo(
+            "abbcccddddeffggghhhhijj1 jjihhhhgggffeddddcccbba3 1.5 "
+                + "bb".hashCode() * 3L
+                + " 3 1.0 e "
+                + (Long.MIN_VALUE + 2)
+                + " -3 4");
+    assertThat(log).isEqualTo(expect(s, "~1", "~2"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
   void intArgument_isKeptInPrim0_withoutAPrimitiveArray(boolean s) throws Throwable {
     AsyncFrame<?> f = (AsyncFrame<?>) Samples.call(c, "oneInt", 41, log(), s);
     assertThat(f.prim0).isEqualTo(41);

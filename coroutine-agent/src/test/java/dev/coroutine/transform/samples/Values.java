@@ -47,6 +47,42 @@ public class Values {
   }
 
   /**
+   * More references and primitives than one {@code AsyncFrame.Save} call takes (8 and 6), in the
+   * arguments (the stub stores them element by element) and live across the awaits (the save block
+   * stores the rest before its calls); a float as primitive 0.
+   */
+  @Async
+  public static Coroutine<String> manyValues(
+      List<String> log,
+      Boolean s,
+      String a,
+      String b,
+      String c,
+      String d,
+      String e,
+      String f,
+      String g,
+      String h,
+      String i,
+      String j) {
+    float p0 = a.length() + 0.5f;
+    long p1 = b.hashCode() * 3L;
+    int p2 = c.length();
+    double p3 = d.length() / 4.0;
+    char p4 = e.charAt(0);
+    long p5 = Long.MIN_VALUE + f.length();
+    short p6 = (short) -g.length();
+    byte p7 = (byte) h.length();
+    int got = await(v(log, s, 1));
+    String r1 = a + b + c + d + e + f + g + h + i + j + got;
+    got += await(v(log, s, 2));
+    String r2 = j + i + h + g + f + e + d + c + b + a + got;
+    return done(
+        r1 + " " + r2 + " " + p0 + " " + p1 + " " + p2 + " " + p3 + " " + p4 + " " + p5 + " " + p6
+            + " " + p7);
+  }
+
+  /**
    * One {@code int} argument (the flag is boxed so it is no primitive) and no primitive saved at
    * the await: the frame needs no array.
    */
