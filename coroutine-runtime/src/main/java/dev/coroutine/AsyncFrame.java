@@ -2,6 +2,12 @@ package dev.coroutine;
 
 import dev.coroutine.internal.Frames;
 import dev.coroutine.internal.RuntimeCode;
+import java.lang.invoke.CallSite;
+import java.lang.invoke.LambdaConversionException;
+import java.lang.invoke.LambdaMetafactory;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -108,6 +114,58 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     this.body = body;
     this.refs = refCount == 0 ? null : new Object[refCount];
     this.prims = primCount == 0 ? null : new long[primCount];
+  }
+
+  /** {@code Body.resume}'s type, which a body method has. */
+  private static final MethodType RESUME = MethodType.methodType(Object.class, AsyncFrame.class);
+
+  /** The describe table handed to {@link #body} on this thread, for {@link #TABLES}. */
+  private static final ThreadLocal<String> REGISTERING = new ThreadLocal<>();
+
+  /**
+   * The describe table of each body class a stub's {@link #body} bootstrap made (null for any other
+   * class: a class rewritten by an earlier transformer answers a {@link #DESCRIBE} query itself).
+   * Kept with the class, so it goes when the class is unloaded.
+   */
+  private static final ClassValue<String> TABLES =
+      new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+          return REGISTERING.get();
+        }
+      };
+
+  /**
+   * The bootstrap of a stub's {@code invokedynamic}: binds the body method as a {@link Body}, as
+   * {@link LambdaMetafactory} binds any non-capturing lambda (one constant instance of a class spun
+   * for it), and keeps the body's describe table for {@link #location()}, so the body itself
+   * carries no code to answer where it is.
+   *
+   * @param caller the stub's class, with its private access
+   * @param name {@code resume}
+   * @param type {@code ()Body}
+   * @param body the body method, {@code (AsyncFrame)Object}
+   * @param table where each await is: see {@link #describe(AsyncFrame, String)}
+   * @return a constant call site of the body
+   * @throws LambdaConversionException if {@code body} cannot implement {@link Body}
+   */
+  public static CallSite body(
+      MethodHandles.Lookup caller, String name, MethodType type, MethodHandle body, String table)
+      throws LambdaConversionException {
+    CallSite site = LambdaMetafactory.metafactory(caller, name, type, RESUME, body, RESUME);
+    Object instance;
+    try {
+      instance = site.getTarget().invoke();
+    } catch (Throwable t) {
+      throw new BootstrapMethodError("cannot bind " + body + " as a coroutine body", t);
+    }
+    REGISTERING.set(table);
+    try {
+      TABLES.get(instance.getClass());
+    } finally {
+      REGISTERING.remove();
+    }
+    return site;
   }
 
   /**
@@ -313,13 +371,15 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   }
 
   /**
-   * The default branch of a generated body's label switch: answers a {@link #DESCRIBE} query with
-   * where the query's label ({@link #prim0}) is suspended, from the body's table; any other label
-   * is a corrupt state. The table (built by the transformer, one string constant per body) holds a
-   * 0 char, the class, method and file names, each after its length as a char (the file's plus one,
-   * 0 for none), then one char per label from 0 (the method's first line) to the last await's: its
-   * line (0: unknown). A table without the leading 0 is from a transformer of marker version 1
-   * (labels {@code group << 16 | index}), still read as such.
+   * Answers a {@link #DESCRIBE} query with where the query's label ({@link #prim0}) is suspended,
+   * from the body's table; any other label is a corrupt state. {@link #location()} calls it with
+   * the table the stub's {@link #body} bootstrap kept; bodies rewritten by a transformer before
+   * marker version 3 call it from their label switch's default branch, with the table as their
+   * string constant. The table (built by the transformer, one string per body) holds a 0 char, the
+   * class, method and file names, each after its length as a char (the file's plus one, 0 for
+   * none), then one char per label from 0 (the method's first line) to the last await's: its line
+   * (0: unknown). A table without the leading 0 is from a transformer of marker version 1 (labels
+   * {@code group << 16 | index}), still read as such.
    *
    * @param f the query frame
    * @param table the body's describe table
@@ -491,18 +551,22 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   /**
    * Where this coroutine is: class, method, source file and line of the await it is suspended at,
    * or of its first line if it has not suspended yet. Null for the runtime's own coroutines and
-   * once finished. Costs a call into the body; meant for task dumps and debugging.
+   * once finished. Meant for task dumps and debugging.
    *
    * @return where the coroutine stands, or null
    */
   public StackTraceElement location() {
     int at = label;
     if (at < 0 || isRuntimeBody(body)) {
-      return null; // finished, or one of the runtime's hand-written bodies (no DESCRIBE branch)
+      return null; // finished, or one of the runtime's hand-written bodies (no table)
     }
     AsyncFrame<?> query = new AsyncFrame<>(body, 0, 0);
     query.label = DESCRIBE;
     query.prim0 = at;
+    String table = TABLES.get(body.getClass());
+    if (table != null) {
+      return describe(query, table);
+    }
     try {
       Object r = body.resume(query);
       return r instanceof StackTraceElement ? (StackTraceElement) r : null;

@@ -113,9 +113,17 @@ final class AsyncMethodRewriter {
             bodyDesc,
             null,
             new String[] {"java/lang/Throwable"});
+    String table = describeTable(method, layout); // before buildBody takes the instructions
     buildBody(method, body, layout);
     buildStub(
-        method, bodyName, bodyDesc, params, layout.refs, layout.primArrayLength(), originalLocals);
+        method,
+        bodyName,
+        bodyDesc,
+        params,
+        layout.refs,
+        layout.primArrayLength(),
+        originalLocals,
+        table);
     return body;
   }
 
@@ -284,7 +292,7 @@ final class AsyncMethodRewriter {
     }
     LabelNode start = new LabelNode();
     boolean castFrame = !body.desc.equals(Protocol.BODY_METHOD_DESC); // an overload: a supertype
-    InsnList prologue = emit.prologue(castFrame, describeTable(method, layout), start);
+    InsnList prologue = emit.prologue(castFrame, start);
     VarInsnNode take = (VarInsnNode) prologue.getFirst(); // aload 0: the frame, as passed
     code.insert(prologue);
 
@@ -364,7 +372,8 @@ final class AsyncMethodRewriter {
       List<Saved> paramSlots,
       int refs,
       int prims,
-      List<LocalVariableNode> originalLocals) {
+      List<LocalVariableNode> originalLocals,
+      String table) {
     int frameVar = 0;
     for (Saved p : paramSlots) {
       frameVar = Math.max(frameVar, p.var() + p.type().getSize());
@@ -375,22 +384,18 @@ final class AsyncMethodRewriter {
     // no line number: the stub runs none of the user's code, and a breakpoint on the method's
     // first line must stop when the body runs it, not when the coroutine is created
     c.add(start);
-    Type bodyType = Type.getMethodType(Protocol.BODY_METHOD_DESC);
     c.add(
         new InvokeDynamicInsnNode(
             Protocol.BODY_METHOD,
             "()" + Protocol.BODY_DESC,
             new Handle(
                 Opcodes.H_INVOKESTATIC,
-                "java/lang/invoke/LambdaMetafactory",
-                "metafactory",
-                "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
-                    + "Ljava/lang/invoke/MethodType;Ljava/lang/invoke/MethodHandle;"
-                    + "Ljava/lang/invoke/MethodType;)Ljava/lang/invoke/CallSite;",
+                Protocol.FRAME,
+                Protocol.BOOTSTRAP,
+                Protocol.BOOTSTRAP_DESC,
                 false),
-            bodyType,
             new Handle(Opcodes.H_INVOKESTATIC, owner, bodyName, bodyDesc, ownerIsInterface),
-            bodyType));
+            table));
     c.add(Insns.pushInt(Math.max(0, refs - 1))); // reference 0 is the field ref0
     c.add(Insns.pushInt(prims));
     c.add(

@@ -15,7 +15,6 @@ import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.InsnNode;
 import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
-import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.TableSwitchInsnNode;
 import org.objectweb.asm.tree.TypeInsnNode;
@@ -23,8 +22,8 @@ import org.objectweb.asm.tree.VarInsnNode;
 
 /**
  * The code a coroutine body adds to the user's, emitted from its {@link FrameLayout}: the prologue
- * (label switch, describe branch, arguments), the code at each suspension site, and each group's
- * save and restore blocks (see coroutine-runtime/PROTOCOL.md).
+ * (label switch, arguments), the code at each suspension site, and each group's save and restore
+ * blocks (see coroutine-runtime/PROTOCOL.md).
  *
  * <p>Invariant: every block is entered with the locals and operand stack its layout says (the save
  * parts with the await's stack, {@code SUSPEND} and its index; the restore parts with the group's
@@ -44,14 +43,14 @@ final class BodyCode {
 
   /**
    * The prologue up to the start of the user's code ({@code start}): takes the frame (cast if the
-   * body takes a supertype), switches on its label's group, answers a describe query in the default
-   * branch, then the groups' blocks; at {@code start}, loads the arguments and drops the arrays no
-   * await needs.
+   * body takes a supertype), goes by its label (0: the start; positive: the restore block of the
+   * group whose range holds it), then the groups' blocks; at {@code start}, loads the arguments and
+   * drops the arrays no await needs. No branch answers where the body is: the stub's bootstrap
+   * keeps the describe table in the runtime.
    *
    * @param castFrame true if the body's parameter is a supertype of AsyncFrame (an overload)
-   * @param where the describe table ({@link #describeTable})
    */
-  InsnList prologue(boolean castFrame, String where, LabelNode start) {
+  InsnList prologue(boolean castFrame, LabelNode start) {
     int f = layout.frameVar;
     InsnList c = new InsnList();
     c.add(new VarInsnNode(Opcodes.ALOAD, 0));
@@ -59,45 +58,37 @@ final class BodyCode {
       c.add(new TypeInsnNode(Opcodes.CHECKCAST, Protocol.FRAME));
     }
     c.add(new VarInsnNode(Opcodes.ASTORE, f));
-    LabelNode describe = new LabelNode();
-    // label 0 starts, a negative one is the default, a positive one is in one group's range; a
-    // group of several awaits dispatches on it again, so the label is kept in a local for it
+    // label 0 starts, a positive one is in one group's range (the runtime never runs a body with
+    // another: a finished frame is never resumed); a group of several awaits dispatches on it
+    // again, so the label is kept in a local for it
     List<Group> groups = layout.groups;
-    boolean keep = groups.size() > 1 || !groups.isEmpty() && groups.get(0).awaits.size() > 1;
-    int label = layout.labelVar();
-    c.add(loadLabel(f));
-    if (keep) {
-      c.add(new InsnNode(Opcodes.DUP));
-      c.add(new VarInsnNode(Opcodes.ISTORE, label));
-    }
-    c.add(new JumpInsnNode(Opcodes.IFEQ, start));
     if (!groups.isEmpty()) {
-      c.add(keep ? single(new VarInsnNode(Opcodes.ILOAD, label)) : loadLabel(f));
-      if (groups.size() == 1) {
-        c.add(new JumpInsnNode(Opcodes.IFGT, groups.get(0).restore));
-      } else {
-        c.add(new JumpInsnNode(Opcodes.IFLT, describe));
-        c.add(groupSwitch(groups, 0, groups.size()));
+      boolean keep = groups.size() > 1 || groups.get(0).awaits.size() > 1;
+      c.add(loadLabel(f));
+      if (keep) {
+        c.add(new InsnNode(Opcodes.DUP));
+        c.add(new VarInsnNode(Opcodes.ISTORE, layout.labelVar()));
       }
-    }
-    // default: a describe query, or a corrupt label (AsyncFrame.describe throws)
-    c.add(describe);
-    c.add(new VarInsnNode(Opcodes.ALOAD, f));
-    c.add(new LdcInsnNode(where));
-    c.add(
-        new MethodInsnNode(
-            Opcodes.INVOKESTATIC,
-            Protocol.FRAME,
-            Protocol.DESCRIBE,
-            Protocol.DESCRIBE_DESC,
-            false));
-    c.add(new InsnNode(Opcodes.ARETURN));
-    // the shared blocks sit here, after the describe branch (which returns or throws) and
-    // before the method's start: outside every try range, and before the first line entry, so
-    // they belong to no line (a breakpoint on an await's line has one location)
-    for (Group g : layout.groups) {
-      c.add(saveBlocks(g));
-      c.add(restoreBlocks(g));
+      c.add(new JumpInsnNode(Opcodes.IFEQ, start));
+      Group next = groups.get(0); // the group whose restore block the switch falls into
+      if (groups.size() > 1) {
+        InsnList sw = groupSwitch(groups, 0, groups.size());
+        LabelNode last = ((JumpInsnNode) sw.getLast()).label; // every branch ends in a goto
+        sw.remove(sw.getLast());
+        c.add(sw);
+        next = groups.stream().filter(g -> g.restore == last).findFirst().orElseThrow();
+      }
+      // the shared blocks sit here, before the method's start: outside every try range, and
+      // before the first line entry, so they belong to no line (a breakpoint on an await's line
+      // has one location)
+      c.add(restoreBlocks(next));
+      c.add(saveBlocks(next));
+      for (Group g : groups) {
+        if (g != next) {
+          c.add(saveBlocks(g));
+          c.add(restoreBlocks(g));
+        }
+      }
     }
     c.add(start);
     c.add(values.restore(layout.params));
@@ -318,10 +309,10 @@ final class BodyCode {
   }
 
   /**
-   * The string the describe branch hands to {@code AsyncFrame.describe}: a 0 char (this format),
-   * the class, method and source file names, each after its length as a char (the file's length
-   * plus one, 0 for none), then one char per label: the method's first line (label 0), then the
-   * line of each await in label order (group after group), 0 for none.
+   * The describe table the stub hands to its bootstrap ({@code AsyncFrame.body}): a 0 char (this
+   * format), the class, method and source file names, each after its length as a char (the file's
+   * length plus one, 0 for none), then one char per label: the method's first line (label 0), then
+   * the line of each await in label order (group after group), 0 for none.
    */
   static String describeTable(
       String className, String method, String sourceFile, int firstLine, List<Group> groups) {

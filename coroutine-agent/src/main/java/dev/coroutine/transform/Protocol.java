@@ -64,11 +64,15 @@ final class Protocol {
   static final int SAVE_MAX_REFS = 8;
   static final int SAVE_MAX_PRIMS = 6;
 
-  /** The describe branch's answer: {@code describe(frame, table)} (a static method). */
-  static final String DESCRIBE = "describe";
+  /**
+   * The stub's {@code invokedynamic} bootstrap: {@code body(lookup, name, type, bodyMethod,
+   * describeTable)}, which binds the body as a {@code Body} and keeps its table.
+   */
+  static final String BOOTSTRAP = "body";
 
-  static final String DESCRIBE_DESC =
-      "(Ldev/coroutine/AsyncFrame;Ljava/lang/String;)Ljava/lang/StackTraceElement;";
+  static final String BOOTSTRAP_DESC =
+      "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
+          + "Ljava/lang/invoke/MethodHandle;Ljava/lang/String;)Ljava/lang/invoke/CallSite;";
   static final String SUSPEND = "SUSPEND";
   static final String LABEL = "label";
   static final String REF0 = "ref0";
@@ -79,7 +83,7 @@ final class Protocol {
   /** The class attribute that marks a rewritten class; its one byte is the format version. */
   static final String MARKER_ATTRIBUTE = "dev.coroutine.Instrumented";
 
-  static final int MARKER_VERSION = 2;
+  static final int MARKER_VERSION = 3;
 
   /**
    * A method or field of the runtime that rewritten code refers to.
@@ -110,7 +114,7 @@ final class Protocol {
                 new Member(COROUTINES, DONE, DONE_VOID_DESC, PUBLIC_STATIC),
                 new Member(FRAME, CREATE, CREATE_DESC, PUBLIC_STATIC),
                 new Member(FRAME, FRAME_AWAIT, FRAME_AWAIT_DESC, PUBLIC_STATIC),
-                new Member(FRAME, DESCRIBE, DESCRIBE_DESC, PUBLIC_STATIC),
+                new Member(FRAME, BOOTSTRAP, BOOTSTRAP_DESC, PUBLIC_STATIC),
                 new Member(FRAME, SUSPEND, "Ljava/lang/Object;", PUBLIC_STATIC | Opcodes.ACC_FINAL),
                 new Member(FRAME, LABEL, "I", Opcodes.ACC_PUBLIC),
                 new Member(FRAME, REF0, "Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
