@@ -7,27 +7,34 @@ import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A class rewritten by the transformer of marker version 1 (a real class file it made, {@code
- * marker1/Waits.class.bin}; how it was made: {@code marker1/README.txt}) runs on this runtime and
- * its task dumps keep their lines: its body stores its own labels ({@code group << 16 | index}) and
- * calls the two-argument {@code AsyncFrame.await}, and its describe table has the earlier format,
- * which {@link AsyncFrame#describe} still reads.
+ * Classes rewritten by earlier transformers (real class files they made, {@code
+ * markerN/Waits.class.bin}; how each was made: {@code markerN/README.txt}) run on this runtime and
+ * their task dumps keep their lines. Marker version 1's body stores its own labels ({@code group <<
+ * 16 | index}), calls the two-argument {@code AsyncFrame.await}, and has a describe table in the
+ * earlier format; marker version 2's await call records the label and its table has one line per
+ * label. Both bind their bodies with {@code LambdaMetafactory} directly and answer a describe query
+ * from their own default branch, which {@link AsyncFrame#location()} still calls when no bootstrap
+ * kept a table for the body.
  */
-class MarkerVersion1Test {
-  @Test
-  void aClassRewrittenByMarkerVersion1_runs_andReportsEachAwaitsLine() throws Exception {
-    byte[] bytes = resource("marker1/Waits.class.bin");
+class EarlierMarkerVersionsTest {
+  @ParameterizedTest
+  @ValueSource(ints = {1, 2})
+  void aClassRewrittenByAnEarlierTransformer_runs_andReportsEachAwaitsLine(int version)
+      throws Exception {
+    String pkg = "marker" + version;
+    byte[] bytes = resource(pkg + "/Waits.class.bin");
     Class<?> c =
         new ClassLoader(getClass().getClassLoader()) {
           Class<?> define() {
-            return defineClass("marker1.Waits", bytes, 0, bytes.length);
+            return defineClass(pkg + ".Waits", bytes, 0, bytes.length);
           }
         }.define();
     List<String> source =
-        new String(resource("marker1/Waits.java.txt"), StandardCharsets.UTF_8).lines().toList();
+        new String(resource(pkg + "/Waits.java.txt"), StandardCharsets.UTF_8).lines().toList();
     Method m = c.getMethod("three", Future.class, Future.class, Future.class);
     try (EventLoop loop = new EventLoop()) {
       List<Future<String>> futures =
@@ -62,7 +69,7 @@ class MarkerVersion1Test {
   }
 
   private static byte[] resource(String name) throws IOException {
-    try (InputStream in = MarkerVersion1Test.class.getResourceAsStream(name)) {
+    try (InputStream in = EarlierMarkerVersionsTest.class.getResourceAsStream(name)) {
       assertThat(in).as(name).isNotNull();
       return in.readAllBytes();
     }
