@@ -116,56 +116,35 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     this.prims = primCount == 0 ? null : new long[primCount];
   }
 
-  /** {@code Body.resume}'s type, which a body method has. */
-  private static final MethodType RESUME = MethodType.methodType(Object.class, AsyncFrame.class);
-
-  /** The describe table handed to {@link #body} on this thread, for {@link #TABLES}. */
-  private static final ThreadLocal<String> REGISTERING = new ThreadLocal<>();
-
   /**
-   * The describe table of each body class a stub's {@link #body} bootstrap made (null for any other
-   * class: a class rewritten by an earlier transformer answers a {@link #DESCRIBE} query itself).
-   * Kept with the class, so it goes when the class is unloaded.
-   */
-  private static final ClassValue<String> TABLES =
-      new ClassValue<>() {
-        @Override
-        protected String computeValue(Class<?> type) {
-          return REGISTERING.get();
-        }
-      };
-
-  /**
-   * The bootstrap of a stub's {@code invokedynamic}: binds the body method as a {@link Body}, as
-   * {@link LambdaMetafactory} binds any non-capturing lambda (one constant instance of a class spun
-   * for it), and keeps the body's describe table for {@link #location()}, so the body itself
-   * carries no code to answer where it is.
+   * The bootstrap of a stub's {@code invokedynamic}, which takes the {@code @Async} method's
+   * arguments ({@code this} first) and returns its new frame: the call site creates the frame of
+   * {@code body} with arrays of {@code refCount} and {@code primCount} elements and stores the
+   * arguments where the body reads them (references in order from {@link #ref0}, primitives from
+   * {@link #prim0} or {@code prims[0]}; PROTOCOL.md). The body is bound as a {@link Body} by {@link
+   * LambdaMetafactory}, as any non-capturing lambda, and its describe table is kept for {@link
+   * #location()}, so the body carries no code to answer where it is.
    *
    * @param caller the stub's class, with its private access
-   * @param name {@code resume}
-   * @param type {@code ()Body}
+   * @param name the method's name (unused)
+   * @param type the stub's arguments to its return type, {@code Coroutine}
    * @param body the body method, {@code (AsyncFrame)Object}
    * @param table where each await is: see {@link #describe(AsyncFrame, String)}
-   * @return a constant call site of the body
+   * @param refCount the length of {@link #refs}
+   * @param primCount the length of {@link #prims}
+   * @return a constant call site
    * @throws LambdaConversionException if {@code body} cannot implement {@link Body}
    */
-  public static CallSite body(
-      MethodHandles.Lookup caller, String name, MethodType type, MethodHandle body, String table)
+  public static CallSite frame(
+      MethodHandles.Lookup caller,
+      String name,
+      MethodType type,
+      MethodHandle body,
+      String table,
+      int refCount,
+      int primCount)
       throws LambdaConversionException {
-    CallSite site = LambdaMetafactory.metafactory(caller, name, type, RESUME, body, RESUME);
-    Object instance;
-    try {
-      instance = site.getTarget().invoke();
-    } catch (Throwable t) {
-      throw new BootstrapMethodError("cannot bind " + body + " as a coroutine body", t);
-    }
-    REGISTERING.set(table);
-    try {
-      TABLES.get(instance.getClass());
-    } finally {
-      REGISTERING.remove();
-    }
-    return site;
+    return StubLinker.link(caller, type, body, table, refCount, primCount);
   }
 
   /**
@@ -563,7 +542,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     AsyncFrame<?> query = new AsyncFrame<>(body, 0, 0);
     query.label = DESCRIBE;
     query.prim0 = at;
-    String table = TABLES.get(body.getClass());
+    String table = StubLinker.table(body.getClass());
     if (table != null) {
       return describe(query, table);
     }

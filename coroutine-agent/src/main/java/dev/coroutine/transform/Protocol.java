@@ -32,7 +32,6 @@ final class Protocol {
   static final String FRAME = "dev/coroutine/AsyncFrame";
   static final String FRAME_DESC = "Ldev/coroutine/AsyncFrame;";
   static final String BODY = "dev/coroutine/AsyncFrame$Body";
-  static final String BODY_DESC = "Ldev/coroutine/AsyncFrame$Body;";
 
   /** Parameter types a body method may declare: AsyncFrame and its supertypes. */
   static final String[] BODY_PARAMETER_TYPES = {
@@ -48,8 +47,6 @@ final class Protocol {
   /** Descriptor of a body method and of {@code Body.resume}. */
   static final String BODY_METHOD_DESC = "(Ldev/coroutine/AsyncFrame;)Ljava/lang/Object;";
 
-  static final String CREATE = "create";
-  static final String CREATE_DESC = "(Ldev/coroutine/AsyncFrame$Body;II)Ldev/coroutine/AsyncFrame;";
   static final String FRAME_AWAIT = "await";
 
   /** {@code await(awaitable, frame, label)}: records the label when the frame must wait. */
@@ -65,14 +62,23 @@ final class Protocol {
   static final int SAVE_MAX_PRIMS = 6;
 
   /**
-   * The stub's {@code invokedynamic} bootstrap: {@code body(lookup, name, type, bodyMethod,
-   * describeTable)}, which binds the body as a {@code Body} and keeps its table.
+   * The stub's {@code invokedynamic} bootstrap: {@code frame(lookup, name, type, bodyMethod,
+   * describeTable, refCount, primCount)}, a call site taking the method's arguments ({@code this}
+   * first) and returning its new frame with them stored; it binds the body as a {@code Body} and
+   * keeps the table.
    */
-  static final String BOOTSTRAP = "body";
+  static final String BOOTSTRAP = "frame";
 
   static final String BOOTSTRAP_DESC =
       "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
-          + "Ljava/lang/invoke/MethodHandle;Ljava/lang/String;)Ljava/lang/invoke/CallSite;";
+          + "Ljava/lang/invoke/MethodHandle;Ljava/lang/String;II)Ljava/lang/invoke/CallSite;";
+
+  /**
+   * Parameter slots a stub may pass to its call site: a method handle's type has at most 255, its
+   * invocation takes one for the handle itself, and the runtime's handle adds the frame.
+   */
+  static final int MAX_STUB_SLOTS = 253;
+
   static final String SUSPEND = "SUSPEND";
   static final String LABEL = "label";
   static final String REF0 = "ref0";
@@ -112,7 +118,6 @@ final class Protocol {
                 new Member(COROUTINES, AWAIT, AWAIT_STAGE_DESC, PUBLIC_STATIC),
                 new Member(COROUTINES, DONE, DONE_VALUE_DESC, PUBLIC_STATIC),
                 new Member(COROUTINES, DONE, DONE_VOID_DESC, PUBLIC_STATIC),
-                new Member(FRAME, CREATE, CREATE_DESC, PUBLIC_STATIC),
                 new Member(FRAME, FRAME_AWAIT, FRAME_AWAIT_DESC, PUBLIC_STATIC),
                 new Member(FRAME, BOOTSTRAP, BOOTSTRAP_DESC, PUBLIC_STATIC),
                 new Member(FRAME, SUSPEND, "Ljava/lang/Object;", PUBLIC_STATIC | Opcodes.ACC_FINAL),

@@ -3,6 +3,7 @@ package dev.coroutine.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.objectweb.asm.ClassWriter;
 import org.objectweb.asm.Label;
@@ -69,6 +70,67 @@ class RefusalsTest {
     assertThat(d.line()).isEqualTo(9); // the first line of big's body
     assertThat(d.message()).contains("too large").contains("65535").contains("split");
     assertThat(d.format()).startsWith("TooLarge.java:9: ");
+  }
+
+  /**
+   * A static method with {@code longs} long parameters, {@code ints} int parameters and a String
+   * ({@code 2 * longs + ints + 1} slots) that awaits once and returns their sum and the string.
+   */
+  private static String wideSource(int longs, int ints) {
+    StringBuilder src = new StringBuilder();
+    src.append("package gen;\n")
+        .append("import static dev.coroutine.Coroutines.*;\n")
+        .append("import dev.coroutine.*;\n")
+        .append("public class Wide {\n")
+        .append("  @Async static Coroutine<String> wide(");
+    StringBuilder sum = new StringBuilder("0L");
+    for (int i = 0; i < longs; i++) {
+      src.append("long a").append(i).append(", ");
+      sum.append(" + a").append(i);
+    }
+    for (int i = 0; i < ints; i++) {
+      src.append("int x").append(i).append(", ");
+      sum.append(" + x").append(i);
+    }
+    src.append("String s) {\n")
+        .append("    await(sleep(0));\n")
+        .append("    return done((")
+        .append(sum)
+        .append(") + s);\n  }\n}\n");
+    return src.toString();
+  }
+
+  @Test
+  void asyncMethodWithTheMostParameterSlotsAStubPasses_runs_andOneMoreIsRefused() throws Throwable {
+    // 125 longs, two ints and a reference: 253 slots, every value stored by the stub's call site
+    Map<String, byte[]> ok = InMemoryCompiler.compile(Map.of("gen.Wide", wideSource(125, 2)), "17");
+    MapClassLoader loader = new MapClassLoader(ok);
+    Class<?> c = loader.loadClass("gen.Wide");
+    assertThat(loader.diagnostics).isEmpty();
+    Object[] args = new Object[128];
+    long sum = 0;
+    for (int i = 0; i < 125; i++) {
+      args[i] = (long) i * 1_000_003L;
+      sum += (long) i * 1_000_003L;
+    }
+    args[125] = 7;
+    args[126] = -3;
+    args[127] = "!";
+    assertThat(Samples.run(c, "wide", args)).isEqualTo((sum + 4) + "!");
+
+    // one slot more: past what a method handle can pass on with the frame
+    byte[] original =
+        InMemoryCompiler.compile(Map.of("gen.Wide", wideSource(125, 3)), "17").get("gen.Wide");
+    TransformResult r = Samples.TRANSFORMER.transform(original);
+    assertThat(r.bytes() == null).as("refused class left unchanged").isTrue();
+    assertThat(r.diagnostics()).hasSize(1);
+    Diagnostic d = r.diagnostics().get(0);
+    assertThat(d.methodName()).isEqualTo("wide");
+    assertThat(d.message())
+        .contains("254 parameter slots")
+        .contains("253")
+        .contains("pass some of them in an object");
+    assertThat(d.format()).startsWith("Wide.java:");
   }
 
   @Test
