@@ -295,7 +295,7 @@ final class AsyncMethodRewriter {
   /** Moves the user's code into {@code body}, with the state machine of {@code layout} added. */
   private void buildBody(MethodNode method, MethodNode body, FrameLayout layout) {
     InsnList code = method.instructions;
-    BodyCode emit = new BodyCode(layout, new FrameValues(layout.frameVar, this::restoreCast));
+    BodyCode emit = new BodyCode(layout, new FrameValues(layout.frameVar, this::accessibleType));
     for (Await a : layout.awaits) {
       code.insert(a.call, emit.suspensionSite(a));
       code.remove(a.call);
@@ -342,19 +342,6 @@ final class AsyncMethodRewriter {
       n += c >= 1 && c <= 0x7F ? 1 : c <= 0x7FF ? 2 : 3;
     }
     return n;
-  }
-
-  /**
-   * The type a restored reference is cast to: {@link #accessibleType}, or Object (no cast) when
-   * that is an interface, which the verifier lets any reference stand for (JVMS 4.10.1.2): the
-   * value was saved from the same local, so the cast could never fail, and costs 3 bytes per
-   * restore.
-   */
-  private Type restoreCast(Type t) {
-    Type a = accessibleType(t);
-    return a.getSort() == Type.OBJECT && hierarchy.isInterface(a.getInternalName())
-        ? Type.getObjectType("java/lang/Object")
-        : a;
   }
 
   /**
