@@ -7,6 +7,7 @@ import dev.coroutine.transform.FrameLayout.StackValue;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -58,6 +59,9 @@ final class AsyncMethodRewriter {
 
   /** Supertypes for the type analysis. */
   private final ClassHierarchy hierarchy;
+
+  /** Types the current body's restores cast to a supertype ({@link #accessibleType}). */
+  private final Set<Type> narrowed = new HashSet<>();
 
   AsyncMethodRewriter(
       String owner, String sourceFile, boolean ownerIsInterface, ClassHierarchy hierarchy) {
@@ -124,7 +128,11 @@ final class AsyncMethodRewriter {
             null,
             new String[] {"java/lang/Throwable"});
     String table = describeTable(method, layout); // before buildBody takes the instructions
+    narrowed.clear();
     buildBody(method, body, layout);
+    if (!narrowed.isEmpty()) {
+      NarrowedRestoreCheck.verify(owner, body, hierarchy, narrowed);
+    }
     buildStub(
         method,
         bodyName,
@@ -351,7 +359,11 @@ final class AsyncMethodRewriter {
    */
   private Type accessibleType(Type t) {
     if (t.getSort() == Type.OBJECT) {
-      return Type.getObjectType(hierarchy.accessibleFrom(owner, t.getInternalName()));
+      Type a = Type.getObjectType(hierarchy.accessibleFrom(owner, t.getInternalName()));
+      if (!a.equals(t)) {
+        narrowed.add(t);
+      }
+      return a;
     }
     if (t.getSort() == Type.ARRAY && t.getElementType().getSort() == Type.OBJECT) {
       Type element = accessibleType(t.getElementType());

@@ -134,6 +134,19 @@ class RefusalsTest {
   }
 
   @Test
+  void valueOfAClassThisClassCannotName_usedAsThatClassAfterAnAwait_isRefusedAtTheUse() {
+    // a VerifyError at load time before (found by an outside review); Access keeps the cases
+    // where the value is only used as a public supertype, which are rewritten and run
+    Diagnostic d = refuse("HiddenTypeUsedAfterAwait");
+    assertThat(d.methodName()).isEqualTo("use");
+    assertThat(d.line()).isEqualTo(line("HiddenTypeUsedAfterAwait", "useHidden"));
+    assertThat(d.message())
+        .contains("dev.coroutine.transform.samples.other.Outer$Hidden")
+        .contains("cannot name")
+        .contains("public supertype");
+  }
+
+  @Test
   void awaitInNonAsyncMethod_isRefusedAtTheAwaitLine() {
     Diagnostic d = refuse("AwaitInPlainMethod");
     assertThat(d.methodName()).isEqualTo("plain");

@@ -27,4 +27,9 @@ public final class Outer {
   public static Hidden make() {
     return new Hidden();
   }
+
+  /** Takes the hidden class itself: a caller outside the package passes one it cannot name. */
+  public static String useHidden(Hidden h) {
+    return "used " + h.foo(0);
+  }
 }
