@@ -33,7 +33,11 @@ final class StubLinker {
   /**
    * The describe table of each body class {@link #link} bound (null for any other class: a class
    * rewritten by an earlier transformer answers a describe query itself). Kept with the class, so
-   * it goes when the class is unloaded.
+   * it goes when the class is unloaded. Relies on {@code LambdaMetafactory} handing out a class of
+   * its own per call site (spun, or taken from a CDS or AOT archive), which nothing has looked up
+   * here before {@link #bind} registers it: a class first looked up elsewhere keeps null for good.
+   * An outside review found it to hold with the JDK 17 dynamic archive, the JDK 25 AOT cache and
+   * eager lambda initialization disabled.
    */
   private static final ClassValue<String> TABLES =
       new ClassValue<>() {
