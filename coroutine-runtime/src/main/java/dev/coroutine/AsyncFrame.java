@@ -591,19 +591,35 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     private Save() {}
 
     /**
-     * Ends a block that saves no reference; returns {@link AsyncFrame#SUSPEND}, the block's result.
+     * Ends a block that saves no reference.
+     *
+     * @param f the frame
+     * @return {@link AsyncFrame#SUSPEND}, the block's result
      */
     public static Object refs(AsyncFrame<?> f) {
       return SUSPEND;
     }
 
-    /** Saves references 0 to 0; returns {@link AsyncFrame#SUSPEND}, the block's result. */
+    /**
+     * Saves references 0 to 0.
+     *
+     * @param f the frame
+     * @param r0 reference 0
+     * @return {@link AsyncFrame#SUSPEND}, the block's result
+     */
     public static Object refs(AsyncFrame<?> f, Object r0) {
       f.ref0 = r0;
       return SUSPEND;
     }
 
-    /** Saves references 0 to 1; returns {@link AsyncFrame#SUSPEND}, the block's result. */
+    /**
+     * Saves references 0 to 1.
+     *
+     * @param f the frame
+     * @param r0 reference 0
+     * @param r1 reference 1
+     * @return {@link AsyncFrame#SUSPEND}, the block's result
+     */
     public static Object refs(AsyncFrame<?> f, Object r0, Object r1) {
       f.ref0 = r0;
       Object[] a = f.refs;
@@ -611,7 +627,15 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return SUSPEND;
     }
 
-    /** Saves references 0 to 2; returns {@link AsyncFrame#SUSPEND}, the block's result. */
+    /**
+     * Saves references 0 to 2.
+     *
+     * @param f the frame
+     * @param r0 reference 0
+     * @param r1 reference 1
+     * @param r2 reference 2
+     * @return {@link AsyncFrame#SUSPEND}, the block's result
+     */
     public static Object refs(AsyncFrame<?> f, Object r0, Object r1, Object r2) {
       f.ref0 = r0;
       Object[] a = f.refs;
@@ -620,7 +644,16 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return SUSPEND;
     }
 
-    /** Saves references 0 to 3; returns {@link AsyncFrame#SUSPEND}, the block's result. */
+    /**
+     * Saves references 0 to 3.
+     *
+     * @param f the frame
+     * @param r0 reference 0
+     * @param r1 reference 1
+     * @param r2 reference 2
+     * @param r3 reference 3
+     * @return {@link AsyncFrame#SUSPEND}, the block's result
+     */
     public static Object refs(AsyncFrame<?> f, Object r0, Object r1, Object r2, Object r3) {
       f.ref0 = r0;
       Object[] a = f.refs;
@@ -630,7 +663,17 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return SUSPEND;
     }
 
-    /** Saves references 0 to 4; returns {@link AsyncFrame#SUSPEND}, the block's result. */
+    /**
+     * Saves references 0 to 4.
+     *
+     * @param f the frame
+     * @param r0 reference 0
+     * @param r1 reference 1
+     * @param r2 reference 2
+     * @param r3 reference 3
+     * @param r4 reference 4
+     * @return {@link AsyncFrame#SUSPEND}, the block's result
+     */
     public static Object refs(
         AsyncFrame<?> f, Object r0, Object r1, Object r2, Object r3, Object r4) {
       f.ref0 = r0;
@@ -642,7 +685,18 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return SUSPEND;
     }
 
-    /** Saves references 0 to 5; returns {@link AsyncFrame#SUSPEND}, the block's result. */
+    /**
+     * Saves references 0 to 5.
+     *
+     * @param f the frame
+     * @param r0 reference 0
+     * @param r1 reference 1
+     * @param r2 reference 2
+     * @param r3 reference 3
+     * @param r4 reference 4
+     * @param r5 reference 5
+     * @return {@link AsyncFrame#SUSPEND}, the block's result
+     */
     public static Object refs(
         AsyncFrame<?> f, Object r0, Object r1, Object r2, Object r3, Object r4, Object r5) {
       f.ref0 = r0;
@@ -655,7 +709,19 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return SUSPEND;
     }
 
-    /** Saves references 0 to 6; returns {@link AsyncFrame#SUSPEND}, the block's result. */
+    /**
+     * Saves references 0 to 6.
+     *
+     * @param f the frame
+     * @param r0 reference 0
+     * @param r1 reference 1
+     * @param r2 reference 2
+     * @param r3 reference 3
+     * @param r4 reference 4
+     * @param r5 reference 5
+     * @param r6 reference 6
+     * @return {@link AsyncFrame#SUSPEND}, the block's result
+     */
     public static Object refs(
         AsyncFrame<?> f,
         Object r0,
@@ -676,7 +742,20 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return SUSPEND;
     }
 
-    /** Saves references 0 to 7; returns {@link AsyncFrame#SUSPEND}, the block's result. */
+    /**
+     * Saves references 0 to 7.
+     *
+     * @param f the frame
+     * @param r0 reference 0
+     * @param r1 reference 1
+     * @param r2 reference 2
+     * @param r3 reference 3
+     * @param r4 reference 4
+     * @param r5 reference 5
+     * @param r6 reference 6
+     * @param r7 reference 7
+     * @return {@link AsyncFrame#SUSPEND}, the block's result
+     */
     public static Object refs(
         AsyncFrame<?> f,
         Object r0,
@@ -699,14 +778,27 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return SUSPEND;
     }
 
-    /** Saves primitives 0 to 0; returns {@code f}, for the block's {@code refs} call. */
+    /**
+     * Saves primitives 0 to 0.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
+     */
     public static AsyncFrame<?> prims(AsyncFrame<?> f, long p0) {
       long[] a = f.prims;
       a[0] = p0;
       return f;
     }
 
-    /** Saves primitives 0 to 1; returns {@code f}, for the block's {@code refs} call. */
+    /**
+     * Saves primitives 0 to 1.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (as a long)
+     * @param p1 primitive 1 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
+     */
     public static AsyncFrame<?> prims(AsyncFrame<?> f, long p0, long p1) {
       long[] a = f.prims;
       a[0] = p0;
@@ -714,7 +806,15 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return f;
     }
 
-    /** Saves primitives 0 to 2; returns {@code f}, for the block's {@code refs} call. */
+    /**
+     * Saves primitives 0 to 2.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (as a long)
+     * @param p1 primitive 1 (as a long)
+     * @param p2 primitive 2 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
+     */
     public static AsyncFrame<?> prims(AsyncFrame<?> f, long p0, long p1, long p2) {
       long[] a = f.prims;
       a[0] = p0;
@@ -723,7 +823,16 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return f;
     }
 
-    /** Saves primitives 0 to 3; returns {@code f}, for the block's {@code refs} call. */
+    /**
+     * Saves primitives 0 to 3.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (as a long)
+     * @param p1 primitive 1 (as a long)
+     * @param p2 primitive 2 (as a long)
+     * @param p3 primitive 3 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
+     */
     public static AsyncFrame<?> prims(AsyncFrame<?> f, long p0, long p1, long p2, long p3) {
       long[] a = f.prims;
       a[0] = p0;
@@ -733,7 +842,17 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return f;
     }
 
-    /** Saves primitives 0 to 4; returns {@code f}, for the block's {@code refs} call. */
+    /**
+     * Saves primitives 0 to 4.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (as a long)
+     * @param p1 primitive 1 (as a long)
+     * @param p2 primitive 2 (as a long)
+     * @param p3 primitive 3 (as a long)
+     * @param p4 primitive 4 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
+     */
     public static AsyncFrame<?> prims(
         AsyncFrame<?> f, long p0, long p1, long p2, long p3, long p4) {
       long[] a = f.prims;
@@ -745,7 +864,18 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return f;
     }
 
-    /** Saves primitives 0 to 5; returns {@code f}, for the block's {@code refs} call. */
+    /**
+     * Saves primitives 0 to 5.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (as a long)
+     * @param p1 primitive 1 (as a long)
+     * @param p2 primitive 2 (as a long)
+     * @param p3 primitive 3 (as a long)
+     * @param p4 primitive 4 (as a long)
+     * @param p5 primitive 5 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
+     */
     public static AsyncFrame<?> prims(
         AsyncFrame<?> f, long p0, long p1, long p2, long p3, long p4, long p5) {
       long[] a = f.prims;
@@ -759,8 +889,11 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
 
     /**
-     * Saves primitives 0 to 0, number 0 in prim0; returns {@code f}, for the block's {@code refs}
-     * call.
+     * Saves primitives 0 to 0, number 0 in prim0.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (int-sized, as an int)
+     * @return {@code f}, for the block's {@code refs} call
      */
     public static AsyncFrame<?> prims(AsyncFrame<?> f, int p0) {
       f.prim0 = p0;
@@ -768,8 +901,12 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
 
     /**
-     * Saves primitives 0 to 1, number 0 in prim0; returns {@code f}, for the block's {@code refs}
-     * call.
+     * Saves primitives 0 to 1, number 0 in prim0.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (int-sized, as an int)
+     * @param p1 primitive 1 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
      */
     public static AsyncFrame<?> prims(AsyncFrame<?> f, int p0, long p1) {
       f.prim0 = p0;
@@ -779,8 +916,13 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
 
     /**
-     * Saves primitives 0 to 2, number 0 in prim0; returns {@code f}, for the block's {@code refs}
-     * call.
+     * Saves primitives 0 to 2, number 0 in prim0.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (int-sized, as an int)
+     * @param p1 primitive 1 (as a long)
+     * @param p2 primitive 2 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
      */
     public static AsyncFrame<?> prims(AsyncFrame<?> f, int p0, long p1, long p2) {
       f.prim0 = p0;
@@ -791,8 +933,14 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
 
     /**
-     * Saves primitives 0 to 3, number 0 in prim0; returns {@code f}, for the block's {@code refs}
-     * call.
+     * Saves primitives 0 to 3, number 0 in prim0.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (int-sized, as an int)
+     * @param p1 primitive 1 (as a long)
+     * @param p2 primitive 2 (as a long)
+     * @param p3 primitive 3 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
      */
     public static AsyncFrame<?> prims(AsyncFrame<?> f, int p0, long p1, long p2, long p3) {
       f.prim0 = p0;
@@ -804,8 +952,15 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
 
     /**
-     * Saves primitives 0 to 4, number 0 in prim0; returns {@code f}, for the block's {@code refs}
-     * call.
+     * Saves primitives 0 to 4, number 0 in prim0.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (int-sized, as an int)
+     * @param p1 primitive 1 (as a long)
+     * @param p2 primitive 2 (as a long)
+     * @param p3 primitive 3 (as a long)
+     * @param p4 primitive 4 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
      */
     public static AsyncFrame<?> prims(AsyncFrame<?> f, int p0, long p1, long p2, long p3, long p4) {
       f.prim0 = p0;
@@ -818,8 +973,16 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
 
     /**
-     * Saves primitives 0 to 5, number 0 in prim0; returns {@code f}, for the block's {@code refs}
-     * call.
+     * Saves primitives 0 to 5, number 0 in prim0.
+     *
+     * @param f the frame
+     * @param p0 primitive 0 (int-sized, as an int)
+     * @param p1 primitive 1 (as a long)
+     * @param p2 primitive 2 (as a long)
+     * @param p3 primitive 3 (as a long)
+     * @param p4 primitive 4 (as a long)
+     * @param p5 primitive 5 (as a long)
+     * @return {@code f}, for the block's {@code refs} call
      */
     public static AsyncFrame<?> prims(
         AsyncFrame<?> f, int p0, long p1, long p2, long p3, long p4, long p5) {
