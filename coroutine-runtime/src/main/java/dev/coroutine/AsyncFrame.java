@@ -117,17 +117,15 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   }
 
   /**
-   * The bootstrap of a stub's {@code invokedynamic}, which takes the {@code @Async} method's
-   * arguments ({@code this} first) and returns its new frame: the call site creates the frame of
-   * {@code body} with arrays of {@code refCount} and {@code primCount} elements and stores the
-   * arguments where the body reads them (references in order from {@link #ref0}, primitives from
-   * {@link #prim0} or {@code prims[0]}; PROTOCOL.md). The body is bound as a {@link Body} by {@link
-   * LambdaMetafactory}, as any non-capturing lambda, and its describe table is kept for {@link
-   * #location()}, so the body carries no code to answer where it is.
+   * The bootstrap of a stub's {@code invokedynamic}: a call site that creates a frame of {@code
+   * body} with arrays of {@code refCount} and {@code primCount} elements, which the stub then fills
+   * with its arguments. The body is bound as a {@link Body} by {@link LambdaMetafactory}, as any
+   * non-capturing lambda, and its describe table is kept for {@link #location()}, so the body
+   * carries no code to answer where it is.
    *
    * @param caller the stub's class, with its private access
-   * @param name the method's name (unused)
-   * @param type the stub's arguments to its return type, {@code Coroutine}
+   * @param name {@code frame}
+   * @param type {@code ()AsyncFrame}
    * @param body the body method, {@code (AsyncFrame)Object}
    * @param table where each await is: see {@link #describe(AsyncFrame, String)}
    * @param refCount the length of {@link #refs}
@@ -145,6 +143,25 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       int primCount)
       throws LambdaConversionException {
     return StubLinker.link(caller, type, body, table, refCount, primCount);
+  }
+
+  /**
+   * The stub bootstrap of marker version 3 (a transformer that lived between two commits of one
+   * session, kept so that nothing it rewrote breaks): binds the body as a {@link Body} and keeps
+   * its table, as {@link #frame} does; that stub then creates the frame itself.
+   *
+   * @param caller the stub's class, with its private access
+   * @param name {@code resume}
+   * @param type {@code ()Body}
+   * @param body the body method, {@code (AsyncFrame)Object}
+   * @param table where each await is: see {@link #describe(AsyncFrame, String)}
+   * @return a constant call site of the body
+   * @throws LambdaConversionException if {@code body} cannot implement {@link Body}
+   */
+  public static CallSite body(
+      MethodHandles.Lookup caller, String name, MethodType type, MethodHandle body, String table)
+      throws LambdaConversionException {
+    return StubLinker.linkBody(caller, body, table);
   }
 
   /**

@@ -16,13 +16,14 @@ import org.junit.jupiter.params.provider.ValueSource;
  * their task dumps keep their lines. Marker version 1's body stores its own labels ({@code group <<
  * 16 | index}), calls the two-argument {@code AsyncFrame.await}, and has a describe table in the
  * earlier format; marker version 2's await call records the label and its table has one line per
- * label. Both bind their bodies with {@code LambdaMetafactory} directly and answer a describe query
+ * label; both bind their bodies with {@code LambdaMetafactory} directly and answer a describe query
  * from their own default branch, which {@link AsyncFrame#location()} still calls when no bootstrap
- * kept a table for the body.
+ * kept a table for the body. Marker version 3's stub binds its body through {@code AsyncFrame.body}
+ * (which keeps the table) and creates the frame itself.
  */
 class EarlierMarkerVersionsTest {
   @ParameterizedTest
-  @ValueSource(ints = {1, 2})
+  @ValueSource(ints = {1, 2, 3})
   void aClassRewrittenByAnEarlierTransformer_runs_andReportsEachAwaitsLine(int version)
       throws Exception {
     String pkg = "marker" + version;

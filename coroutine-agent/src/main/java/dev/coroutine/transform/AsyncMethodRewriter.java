@@ -88,16 +88,6 @@ final class AsyncMethodRewriter {
             Type.getObjectType(owner),
             Type.getArgumentTypes(method.desc),
             (method.access & Opcodes.ACC_STATIC) != 0);
-    Saved last = params.isEmpty() ? null : params.get(params.size() - 1);
-    if (last != null && last.var() + last.type().getSize() > Protocol.MAX_STUB_SLOTS) {
-      throw new Refusal(
-          "@Async method takes "
-              + (last.var() + last.type().getSize())
-              + " parameter slots (this included, long and double 2 each), more than the "
-              + Protocol.MAX_STUB_SLOTS
-              + " a coroutine's stub can pass on: pass some of them in an object",
-          null);
-    }
     List<Await> awaits = new ArrayList<>();
     Rematerialization[] remat = {null}; // made on the first await with a stack under it
     for (int i = 0; i < method.instructions.size(); i++) {
@@ -383,26 +373,22 @@ final class AsyncMethodRewriter {
       int prims,
       List<LocalVariableNode> originalLocals,
       String table) {
+    int frameVar = 0;
+    for (Saved p : paramSlots) {
+      frameVar = Math.max(frameVar, p.var() + p.type().getSize());
+    }
     InsnList c = new InsnList();
     LabelNode start = new LabelNode();
     LabelNode end = new LabelNode();
     // no line number: the stub runs none of the user's code, and a breakpoint on the method's
     // first line must stop when the body runs it, not when the coroutine is created
     c.add(start);
-    // the arguments ({@code this} first) to the call site the runtime links: it creates the frame
-    // and stores them (AsyncFrame.frame), so the stub is its loads, one call and the return
-    StringBuilder type = new StringBuilder("(");
-    int slots = 0;
-    for (Saved p : paramSlots) {
-      c.add(new VarInsnNode(p.type().getOpcode(Opcodes.ILOAD), p.var()));
-      type.append(p.type().getDescriptor());
-      slots = p.var() + p.type().getSize();
-    }
-    type.append(')').append(Type.getReturnType(method.desc).getDescriptor());
+    // a call site the runtime links once (AsyncFrame.frame): it binds the body, keeps its
+    // describe table and creates the frame with its arrays' lengths
     c.add(
         new InvokeDynamicInsnNode(
-            method.name,
-            type.toString(),
+            Protocol.BOOTSTRAP,
+            "()" + Protocol.FRAME_DESC,
             new Handle(
                 Opcodes.H_INVOKESTATIC,
                 Protocol.FRAME,
@@ -413,11 +399,18 @@ final class AsyncMethodRewriter {
             table,
             Math.max(0, refs - 1), // reference 0 is the field ref0
             prims));
+    InsnList arguments = FrameValues.saveArguments(paramSlots); // Stack: frame
+    if (arguments == null) { // more than the calls take: through a local
+      c.add(new VarInsnNode(Opcodes.ASTORE, frameVar));
+      arguments = new FrameValues(frameVar, this::accessibleType).save(paramSlots, 0, 0);
+      arguments.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
+    }
+    c.add(arguments);
     c.add(new InsnNode(Opcodes.ARETURN));
     c.add(end);
     method.instructions = c;
-    method.maxLocals = slots;
-    method.maxStack = slots;
+    method.maxLocals = frameVar + 1;
+    method.maxStack = 16;
     method.localVariables = parameterLocals(method, originalLocals, start, end);
   }
 

@@ -105,6 +105,32 @@ final class FrameValues {
     return c;
   }
 
+  /**
+   * The stub's stores of the arguments {@code params} into the new frame on the operand stack,
+   * which stays there; null if they do not fit the {@code AsyncFrame.Save} calls (the stub then
+   * stores them through a local with {@link #save}).
+   */
+  static InsnList saveArguments(List<Saved> params) {
+    List<Saved> refs = new ArrayList<>();
+    List<Saved> prims = new ArrayList<>();
+    for (Saved v : params) {
+      (v.isRef() ? refs : prims).add(v);
+    }
+    if (refs.size() > Protocol.SAVE_MAX_REFS || prims.size() > Protocol.SAVE_MAX_PRIMS) {
+      return null;
+    }
+    InsnList c = new InsnList();
+    if (!refs.isEmpty()) {
+      c.add(new InsnNode(Opcodes.DUP)); // Stack: frame, frame
+      c.add(refsCall(refs, refs.size(), refs.size()));
+      c.add(new InsnNode(Opcodes.POP)); // Stack: frame
+    }
+    if (!prims.isEmpty()) {
+      c.add(primsCall(prims)); // Stack: frame
+    }
+    return c;
+  }
+
   /** Primitives 0 to n-1 (the frame below them on the stack) through {@code Save.prims}. */
   private static InsnList primsCall(List<Saved> prims) {
     InsnList c = new InsnList();

@@ -62,22 +62,15 @@ final class Protocol {
   static final int SAVE_MAX_PRIMS = 6;
 
   /**
-   * The stub's {@code invokedynamic} bootstrap: {@code frame(lookup, name, type, bodyMethod,
-   * describeTable, refCount, primCount)}, a call site taking the method's arguments ({@code this}
-   * first) and returning its new frame with them stored; it binds the body as a {@code Body} and
-   * keeps the table.
+   * The stub's {@code invokedynamic} bootstrap: {@code frame(lookup, name, ()AsyncFrame,
+   * bodyMethod, describeTable, refCount, primCount)}, a call site returning a new frame of the body
+   * with arrays of those lengths; it binds the body as a {@code Body} and keeps the table.
    */
   static final String BOOTSTRAP = "frame";
 
   static final String BOOTSTRAP_DESC =
       "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;Ljava/lang/invoke/MethodType;"
           + "Ljava/lang/invoke/MethodHandle;Ljava/lang/String;II)Ljava/lang/invoke/CallSite;";
-
-  /**
-   * Parameter slots a stub may pass to its call site: a method handle's type has at most 255, its
-   * invocation takes one for the handle itself, and the runtime's handle adds the frame.
-   */
-  static final int MAX_STUB_SLOTS = 253;
 
   static final String SUSPEND = "SUSPEND";
   static final String LABEL = "label";
@@ -89,7 +82,7 @@ final class Protocol {
   /** The class attribute that marks a rewritten class; its one byte is the format version. */
   static final String MARKER_ATTRIBUTE = "dev.coroutine.Instrumented";
 
-  static final int MARKER_VERSION = 3;
+  static final int MARKER_VERSION = 4;
 
   /**
    * A method or field of the runtime that rewritten code refers to.

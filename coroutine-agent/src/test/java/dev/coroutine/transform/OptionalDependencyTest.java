@@ -35,29 +35,57 @@ class OptionalDependencyTest {
               + "    await(sleep(0));\n"
               + "    return done(\"no plugin\");\n"
               + "  }\n"
+              + "}\n",
+          "app.Taker",
+          "package app;\n"
+              + "import static dev.coroutine.Coroutines.*;\n"
+              + "import dev.coroutine.*;\n"
+              + "public class Taker {\n"
+              + "  @Async public static Coroutine<String> take(opt.Plugin p, String s) {\n"
+              + "    await(sleep(0));\n"
+              + "    return done(p == null ? \"none \" + s : p.name());\n"
+              + "  }\n"
+              + "}\n",
+          "app.Main",
+          "package app;\n"
+              + "import dev.coroutine.*;\n"
+              + "public class Main {\n"
+              + "  public static Coroutine<String> takeNothing() {\n"
+              + "    return Taker.take(null, \"x\");\n"
+              + "  }\n"
               + "}\n");
 
   @Test
   void interfaceOfAnAbsentLibrary_inALocalAcrossAnAwait_isNotNeededWhereItIsNotUsed()
       throws Throwable {
+    Class<?> c = Class.forName("app.App", true, withoutLibrary()); // linked: verified
+    assertThat(Samples.run(c, "run", false)).isEqualTo("no plugin");
+  }
+
+  @Test
+  void interfaceOfAnAbsentLibrary_asAParameterType_isNotNeededForANullArgument() throws Throwable {
+    // the stub's call site passes references as Object: linking it resolves no parameter class
+    Class<?> c = Class.forName("app.Main", true, withoutLibrary());
+    assertThat(Samples.run(c, "takeNothing")).isEqualTo("none x");
+  }
+
+  /** The app's classes rewritten with the library readable, defined where it is absent. */
+  private ClassLoader withoutLibrary() {
     Map<String, byte[]> built = InMemoryCompiler.compile(SOURCES, "17");
     ClassFileLocator buildPath = name -> built.get(name.replace('/', '.'));
-    TransformResult r =
-        new CoroutineTransformer(buildPath.orElse(ClassFileLocator.of(getClass().getClassLoader())))
-            .transform(built.get("app.App"));
-    assertThat(r.changed()).isTrue();
-    byte[] app = r.bytes();
-    ClassLoader withoutLibrary =
-        new ClassLoader(getClass().getClassLoader()) {
-          @Override
-          protected Class<?> findClass(String name) throws ClassNotFoundException {
-            if (!name.equals("app.App")) {
-              throw new ClassNotFoundException(name);
-            }
-            return defineClass(name, app, 0, app.length);
-          }
-        };
-    Class<?> c = Class.forName("app.App", true, withoutLibrary); // linked: verified
-    assertThat(Samples.run(c, "run", false)).isEqualTo("no plugin");
+    CoroutineTransformer transformer =
+        new CoroutineTransformer(
+            buildPath.orElse(ClassFileLocator.of(getClass().getClassLoader())));
+    return new ClassLoader(getClass().getClassLoader()) {
+      @Override
+      protected Class<?> findClass(String name) throws ClassNotFoundException {
+        if (!name.startsWith("app.")) {
+          throw new ClassNotFoundException(name);
+        }
+        TransformResult r = transformer.transform(built.get(name));
+        byte[] b = r.changed() ? r.bytes() : built.get(name);
+        return defineClass(name, b, 0, b.length);
+      }
+    };
   }
 }
