@@ -65,6 +65,15 @@ final class StubLinker {
       int refCount,
       int primCount)
       throws LambdaConversionException {
+    if (type.parameterCount() != 0) {
+      // stubs that passed their arguments to the call site: an unreleased transformer
+      throw new BootstrapMethodError(
+          caller.lookupClass().getName()
+              + " was rewritten by an unreleased transformer (its stubs pass their arguments to the"
+              + " call site, type "
+              + type
+              + "): rewrite it again with this version");
+    }
     AsyncFrame.Body b = bind(caller, body, table);
     // one bound handle of a shape every stub shares: linking costs the body's binding only
     MethodHandle create = MethodHandles.insertArguments(CREATE, 0, b, refCount, primCount);
