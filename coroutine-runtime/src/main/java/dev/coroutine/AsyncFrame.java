@@ -368,11 +368,11 @@ public final class AsyncFrame<T> implements Coroutine<T> {
 
   /**
    * Answers a {@link #DESCRIBE} query with where the query's label ({@link #prim0}) is suspended,
-   * from the body's table; any other label is a corrupt state. {@link #location()} calls it with
-   * the table the stub's {@link #body} bootstrap kept; bodies rewritten by a transformer before
-   * marker version 3 call it from their label switch's default branch, with the table as their
-   * string constant. The table (built by the transformer, one string per body) holds a 0 char, the
-   * class, method and file names, each after its length as a char (the file's plus one, 0 for
+   * from the body's table; any other label is a corrupt state. Bodies rewritten by a transformer
+   * before marker version 3 call it from their label switch's default branch, with the table as
+   * their string constant; {@link #location()} reads the table the stub's bootstrap kept for later
+   * ones the same way. The table (built by the transformer, one string per body) holds a 0 char,
+   * the class, method and file names, each after its length as a char (the file's plus one, 0 for
    * none), then one char per label from 0 (the method's first line) to the last await's: its line
    * (0: unknown). A table without the leading 0 is from a transformer of marker version 1 (labels
    * {@code group << 16 | index}), still read as such.
@@ -386,6 +386,11 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     if (f.label != DESCRIBE) {
       throw new IllegalStateException("coroutine resumed in an invalid state: label " + f.label);
     }
+    return where(table, f.prim0);
+  }
+
+  /** Where label {@code at} of the body whose describe table is {@code table} is. */
+  private static StackTraceElement where(String table, int at) {
     boolean byLabel = table.charAt(0) == 0;
     int p = byLabel ? 1 : 0;
     int n = table.charAt(p++);
@@ -397,7 +402,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     n = table.charAt(p++);
     String file = n == 0 ? null : table.substring(p, p + n - 1);
     p += Math.max(0, n - 1);
-    int line = byLabel ? lineByLabel(table, p, f.prim0) : lineByGroup(table, p, f.prim0);
+    int line = byLabel ? lineByLabel(table, p, at) : lineByGroup(table, p, at);
     return new StackTraceElement(className, method, file, line);
   }
 
@@ -556,13 +561,14 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     if (at < 0 || isRuntimeBody(body)) {
       return null; // finished, or one of the runtime's hand-written bodies (no table)
     }
+    String table = StubLinker.table(body.getClass());
+    if (table != null) {
+      return where(table, at);
+    }
+    // a body of marker version 1 or 2 answers a query frame itself
     AsyncFrame<?> query = new AsyncFrame<>(body, 0, 0);
     query.label = DESCRIBE;
     query.prim0 = at;
-    String table = StubLinker.table(body.getClass());
-    if (table != null) {
-      return describe(query, table);
-    }
     try {
       Object r = body.resume(query);
       return r instanceof StackTraceElement ? (StackTraceElement) r : null;
@@ -591,12 +597,13 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   }
 
   /**
-   * The calls that end a generated save block: one per kind of value instead of an array store per
-   * value (3-5 bytes less per value saved, in every body); the JIT inlines them. References go to
-   * {@link AsyncFrame#ref0}, then {@link AsyncFrame#refs} from 0; primitives, as longs, to {@link
-   * AsyncFrame#prims} from 0, or number 0 to {@link AsyncFrame#prim0} when it is int-sized. A block
-   * that saves more than {@link #MAX_REFS} references or {@link #MAX_PRIMS} primitives stores the
-   * rest itself, before these calls. See PROTOCOL.md.
+   * The calls that end a generated save block, and that a stub stores its arguments with: one per
+   * kind of value instead of an array store per value (3-5 bytes less per value saved, in every
+   * body); the JIT inlines them. References go to {@link AsyncFrame#ref0}, then {@link
+   * AsyncFrame#refs} from 0; primitives, as longs, to {@link AsyncFrame#prims} from 0, or number 0
+   * to {@link AsyncFrame#prim0} when it is int-sized. A block that saves more than {@link
+   * #MAX_REFS} references or {@link #MAX_PRIMS} primitives stores the rest itself, before these
+   * calls. See PROTOCOL.md.
    */
   public static final class Save {
     /** The most references one {@code refs} call takes. */

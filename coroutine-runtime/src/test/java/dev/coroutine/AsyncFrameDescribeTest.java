@@ -6,10 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link AsyncFrame#describe}, the describe branch of every generated body, reads both table
- * formats: this transformer's (a 0 char first, one line per label) and marker version 1's (labels
- * {@code group << 16 | index}, lines found through per-group positions), so a class rewritten by
- * the earlier transformer keeps its lines in task dumps.
+ * {@link AsyncFrame#describe} (what the describe branch of a body of marker version 1 or 2 calls,
+ * and {@code location()} does with a table the stub's bootstrap kept) reads both table formats:
+ * this transformer's (a 0 char first, one line per label) and marker version 1's (labels {@code
+ * group << 16 | index}, lines found through per-group positions), so a class rewritten by the
+ * earlier transformer keeps its lines in task dumps.
  */
 class AsyncFrameDescribeTest {
   private static final String NAMES = "\u0003a.B\u0001m\u0007B.java";

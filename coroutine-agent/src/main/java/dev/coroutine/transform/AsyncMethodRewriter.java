@@ -410,7 +410,7 @@ final class AsyncMethodRewriter {
     c.add(end);
     method.instructions = c;
     method.maxLocals = frameVar + 1;
-    method.maxStack = 16;
+    method.maxStack = 16; // at most the frame twice and 8 references, or the frame and 6 longs
     method.localVariables = parameterLocals(method, originalLocals, start, end);
   }
 

@@ -137,7 +137,7 @@ final class BodyCode {
             Protocol.FRAME_AWAIT_DESC,
             false));
     c.add(new InsnNode(Opcodes.DUP));
-    c.add(suspendMarker());
+    c.add(FrameValues.suspendMarker());
     c.add(new JumpInsnNode(Opcodes.IF_ACMPEQ, a.save.start)); // Stack: S, SUSPEND
     return c; // Stack: S, value
   }
@@ -303,13 +303,8 @@ final class BodyCode {
     return c;
   }
 
-  private static AbstractInsnNode suspendMarker() {
-    return new FieldInsnNode(
-        Opcodes.GETSTATIC, Protocol.FRAME, Protocol.SUSPEND, "Ljava/lang/Object;");
-  }
-
   /**
-   * The describe table the stub hands to its bootstrap ({@code AsyncFrame.body}): a 0 char (this
+   * The describe table the stub hands to its bootstrap ({@code AsyncFrame.frame}): a 0 char (this
    * format), the class, method and source file names, each after its length as a char (the file's
    * length plus one, 0 for none), then one char per label: the method's first line (label 0), then
    * the line of each await in label order (group after group), 0 for none.

@@ -79,28 +79,19 @@ final class FrameValues {
    * values past the calls' limits are stored element by element before them.
    */
   InsnList saveAndSuspend(List<Saved> values, int nullFrom, int nullTo) {
-    List<Saved> refs = new ArrayList<>();
-    List<Saved> prims = new ArrayList<>();
-    List<Saved> rest = new ArrayList<>();
-    for (Saved v : values) {
-      if (v.isRef() ? v.index() < Protocol.SAVE_MAX_REFS : v.index() < Protocol.SAVE_MAX_PRIMS) {
-        (v.isRef() ? refs : prims).add(v);
-      } else {
-        rest.add(v);
-      }
-    }
-    int refArgs = Math.min(Protocol.SAVE_MAX_REFS, Math.max(refs.size(), nullTo));
-    InsnList c = save(rest, Math.max(nullFrom, Protocol.SAVE_MAX_REFS), nullTo);
-    if (refArgs == 0 && prims.isEmpty()) {
-      c.add(new FieldInsnNode(Opcodes.GETSTATIC, Protocol.FRAME, Protocol.SUSPEND, OBJECT_DESC));
+    Split s = split(values);
+    int refArgs = Math.min(Protocol.SAVE_MAX_REFS, Math.max(s.refs.size(), nullTo));
+    InsnList c = save(s.rest, Math.max(nullFrom, Protocol.SAVE_MAX_REFS), nullTo);
+    if (refArgs == 0 && s.prims.isEmpty()) {
+      c.add(suspendMarker());
       c.add(new InsnNode(Opcodes.ARETURN));
       return c;
     }
     c.add(new VarInsnNode(Opcodes.ALOAD, frameVar));
-    if (!prims.isEmpty()) {
-      c.add(primsCall(prims)); // Stack: frame
+    if (!s.prims.isEmpty()) {
+      c.add(primsCall(s.prims)); // Stack: frame
     }
-    c.add(refsCall(refs, nullFrom, refArgs)); // Stack: SUSPEND
+    c.add(refsCall(s.refs, nullFrom, refArgs)); // Stack: SUSPEND
     c.add(new InsnNode(Opcodes.ARETURN));
     return c;
   }
@@ -111,24 +102,40 @@ final class FrameValues {
    * stores them through a local with {@link #save}).
    */
   static InsnList saveArguments(List<Saved> params) {
-    List<Saved> refs = new ArrayList<>();
-    List<Saved> prims = new ArrayList<>();
-    for (Saved v : params) {
-      (v.isRef() ? refs : prims).add(v);
-    }
-    if (refs.size() > Protocol.SAVE_MAX_REFS || prims.size() > Protocol.SAVE_MAX_PRIMS) {
+    Split s = split(params);
+    if (!s.rest.isEmpty()) {
       return null;
     }
     InsnList c = new InsnList();
-    if (!refs.isEmpty()) {
+    if (!s.refs.isEmpty()) {
       c.add(new InsnNode(Opcodes.DUP)); // Stack: frame, frame
-      c.add(refsCall(refs, refs.size(), refs.size()));
+      c.add(refsCall(s.refs, s.refs.size(), s.refs.size()));
       c.add(new InsnNode(Opcodes.POP)); // Stack: frame
     }
-    if (!prims.isEmpty()) {
-      c.add(primsCall(prims)); // Stack: frame
+    if (!s.prims.isEmpty()) {
+      c.add(primsCall(s.prims)); // Stack: frame
     }
     return c;
+  }
+
+  /** Values saved through the calls (by kind, numbered from 0) and the rest, past their limits. */
+  private record Split(List<Saved> refs, List<Saved> prims, List<Saved> rest) {}
+
+  private static Split split(List<Saved> values) {
+    Split s = new Split(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
+    for (Saved v : values) {
+      if (v.isRef() ? v.index() < Protocol.SAVE_MAX_REFS : v.index() < Protocol.SAVE_MAX_PRIMS) {
+        (v.isRef() ? s.refs : s.prims).add(v);
+      } else {
+        s.rest.add(v);
+      }
+    }
+    return s;
+  }
+
+  /** {@code getstatic AsyncFrame.SUSPEND}: what a suspending body returns. */
+  static AbstractInsnNode suspendMarker() {
+    return new FieldInsnNode(Opcodes.GETSTATIC, Protocol.FRAME, Protocol.SUSPEND, OBJECT_DESC);
   }
 
   /** Primitives 0 to n-1 (the frame below them on the stack) through {@code Save.prims}. */
