@@ -215,12 +215,15 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       return f.resumed();
     }
     if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
-      f.label = label;
       Task<?> t = f.task();
+      if (t.loop.nextPassOnlyResumes(t)) {
+        return null; // nothing else to run: a pass would only resume this task (see there)
+      }
+      f.label = label;
       if (t.current != f) {
         t.current = f; // a loop of yields in one frame stores nothing here (no GC barrier)
       }
-      t.waitingOn = YIELD; // Task.drive queues it when control is back there (or goes on at once)
+      t.waitingOn = YIELD; // Task.drive queues it when control is back there
       return SUSPEND;
     }
     if (awaitable instanceof Future) {

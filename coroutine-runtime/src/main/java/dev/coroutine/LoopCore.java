@@ -135,6 +135,13 @@ abstract class LoopCore {
   int depth;
 
   /**
+   * The running task was stepped by the loop's pass, not started eagerly inside other code: a
+   * {@code sleep(0)} of it may go on at once when the next pass would only resume it (see {@link
+   * #nextPassOnlyResumes}). An eager start must return to its creator at its first yield.
+   */
+  boolean steppedByPass;
+
+  /**
    * Debug mode: see {@link EventLoop#setDebug(boolean)}. Plain (not volatile): it is read on hot
    * paths and set on the loop thread or before the loop runs.
    */
@@ -240,15 +247,17 @@ abstract class LoopCore {
   }
 
   /**
-   * Whether the loop's next pass would do nothing but resume {@code t}, which has just yielded
-   * ({@code sleep(0)}) from a step the loop itself called and is not queued yet: nothing is ready,
-   * and there is no timer, I/O, thread-safe callback, stop request, pending cancellation or
-   * callback timing that a pass would attend to. If so the task resumes at once, saving a pass. (A
-   * lone yielding task is the yield benchmark's case, and that of a CPU-bound task that yields to
-   * be polite.)
+   * Whether a {@code sleep(0)} of {@code t}, the running task, may go on at once, without
+   * suspending: the loop's pass stepped it ({@link #steppedByPass}), and the next pass would do
+   * nothing but resume it: nothing is ready, and there is no timer, I/O, thread-safe callback, stop
+   * request, pending cancellation or callback timing that a pass would attend to. Nothing can tell
+   * the two apart, and going on saves saving and restoring the frame, a trip through the driver and
+   * a pass. (A lone yielding task is the yield benchmark's case, and that of a CPU-bound task that
+   * yields to be polite.)
    */
   final boolean nextPassOnlyResumes(Task<?> t) {
-    if (ready.isEmpty()
+    if (steppedByPass
+        && ready.isEmpty()
         && timers.size() == 0
         && !incomingPending
         && io == null

@@ -23,8 +23,9 @@ import java.util.concurrent.CancellationException;
  *  null             | on the ready queue (new or woken), or running | the loop's pass: step()
  *  a Future f       | suspended in await(f), registered on f        | f finishing: f schedules it
  *  a Sleep          | suspended in sleep(d), its timer in the heap  | the timer firing
- *  YIELD            | suspended in sleep(0), queued by drive()      | the next pass (or at once,
- *                   |                                              |   if nothing else is ready)
+ *  YIELD            | suspended in sleep(0), queued by drive()      | the next pass (a sleep(0)
+ *                   |                                              |   with nothing else to run
+ *                   |                                              |   goes on without suspending)
  *  TRAMPOLINE       | starting a too-deep inline child              | drive(), without a pass
  *
  *  mustCancel: a CancellationException is thrown in at the next resume or suspension
@@ -294,12 +295,15 @@ public class Task<T> extends Future<T> {
   /**
    * Resumes {@link #current} with a value or an exception, then each caller in turn as frames
    * finish, until a frame suspends or the outermost finishes the task. {@code fromLoop}: called by
-   * the loop's pass (not by an eager start inside other code), so a lone yield may go on here.
+   * the loop's pass (not by an eager start inside other code), so a {@code sleep(0)} with nothing
+   * else to run may go on without suspending ({@link LoopCore#steppedByPass}).
    */
   final void drive(Object v, Throwable e, boolean fromLoop) {
     EventLoop l = loop;
     Task<?> previous = l.currentTask;
+    boolean previousByPass = l.steppedByPass;
     l.currentTask = this;
+    l.steppedByPass = fromLoop;
     Context.Cell contexts = l.contextCell;
     Object outerContext = contexts.enter(this); // the task's own context (see Context.Cell)
     try {
@@ -331,16 +335,7 @@ public class Task<T> extends Future<T> {
               continue;
             }
             if (waitingOn == AsyncFrame.YIELD) {
-              if (fromLoop && l.nextPassOnlyResumes(this)) {
-                // sleep(0) with nothing else to do: the loop's next pass would only resume us
-                waitingOn = null;
-                f = current;
-                v = null;
-                continue;
-              }
-              // queued here, not in the await: nothing runs between the two, and a lone yield
-              // (above) never touches the ready queue
-              l.schedule(this);
+              l.schedule(this); // queued here, not in the await: nothing runs between the two
             }
             suspendedAt = l.clockMillis; // for task dumps: waiting since
             return;
@@ -357,6 +352,7 @@ public class Task<T> extends Future<T> {
       }
     } finally {
       l.currentTask = previous;
+      l.steppedByPass = previousByPass;
       contexts.exit(outerContext);
     }
   }

@@ -26,24 +26,26 @@ class YieldTest extends TestBase {
   /**
    * A coroutine that yields with {@code sleep(0)} until {@code done.test(i)} for the number of
    * yields so far, then returns that number. Written against the frame protocol: the label counts
-   * the yields.
+   * the yields that suspended, {@code prim0} all of them (a yield goes on without suspending when
+   * nothing else is ready).
    */
   static Coroutine<Integer> yieldUntil(IntPredicate done) {
     return AsyncFrame.create(
         f -> {
-          int i = f.label;
-          if (i < 0) {
+          if (f.label < 0) {
             return null; // a DESCRIBE query (PROTOCOL.md): no source location
           }
-          if (i > 0) {
+          if (f.label > 0) {
             f.resumed(); // throws what the yield was resumed with (a cancellation)
           }
-          if (done.test(i)) {
-            return i;
+          while (!done.test(f.prim0)) {
+            f.prim0++;
+            if (AsyncFrame.await(Coroutines.sleep(0), f) == AsyncFrame.SUSPEND) {
+              f.label++;
+              return AsyncFrame.SUSPEND;
+            }
           }
-          Object r = AsyncFrame.await(Coroutines.sleep(0), f);
-          f.label = i + 1;
-          return r;
+          return f.prim0;
         },
         0,
         0);
@@ -128,6 +130,27 @@ class YieldTest extends TestBase {
         });
     loop.runForever();
     assertThat(log).containsExactly("task0", "callback continues", "task1", "task2", "task3");
+  }
+
+  @Test
+  void eagerTaskStartedByARunningTask_returnsToItAtItsFirstYield() {
+    List<String> log = new ArrayList<>();
+    Task<Integer> outer =
+        loop.createTask(
+            yieldUntil(
+                i -> {
+                  if (i == 0) {
+                    // nothing else is ready, yet the eager task must come back here at once
+                    loop.createTask(yieldUntil(j -> !log.add("inner" + j) || j == 2), null, true);
+                    log.add("outer continues");
+                  }
+                  log.add("outer" + i);
+                  return i == 1;
+                }));
+    loop.runUntilComplete(outer);
+    loop.runUntilComplete(Coroutines.sleep(0));
+    assertThat(log)
+        .containsExactly("inner0", "outer continues", "outer0", "inner1", "outer1", "inner2");
   }
 
   @Test

@@ -42,6 +42,13 @@ class WorkloadsSmokeTest {
   }
 
   @Test
+  void yieldPair_returnsBothCounts_onEverySystem() {
+    assertThat(OursWorkloads.yieldPair(1000)).isEqualTo(2000);
+    assertThat(KotlinWorkloads.yieldPair(1000)).isEqualTo(2000);
+    assertThat(cf.yieldPair(1000)).isEqualTo(2000);
+  }
+
+  @Test
   void pingPong_sumsTheReplies_onEverySystem() {
     long expected = 500L * 501 / 2;
     assertThat(OursWorkloads.pingPong(500)).isEqualTo(expected);
@@ -89,6 +96,7 @@ class WorkloadsSmokeTest {
   void virtualThreads_computeTheSameChecksums_onJdk21Plus() throws Exception {
     assumeTrue(VirtualThreadWorkloads.available(), "virtual threads need JDK 21+");
     assertThat(VirtualThreadWorkloads.yieldCycle(1000)).isEqualTo(1000);
+    assertThat(VirtualThreadWorkloads.yieldPair(1000)).isEqualTo(2000);
     assertThat(VirtualThreadWorkloads.pingPong(500)).isEqualTo(500L * 501 / 2);
     List<Integer> phases = new ArrayList<>();
     assertThat(VirtualThreadWorkloads.sleepers(200, 500, phases::add)).isEqualTo(200);

@@ -43,6 +43,21 @@ public final class FutureWorkloads implements AutoCloseable {
     return result.join();
   }
 
+  /**
+   * W1': two loops of {@code n} hops each through the executor, interleaved in its queue; returns
+   * {@code 2n}.
+   */
+  public int yieldPair(int n) {
+    CompletableFuture<Integer> a = new CompletableFuture<>();
+    CompletableFuture<Integer> b = new CompletableFuture<>();
+    executor.execute(
+        () -> {
+          executor.execute(new Yielder(n, a));
+          executor.execute(new Yielder(n, b));
+        });
+    return a.join() + b.join();
+  }
+
   /** A loop of hops: each step is one {@code runAsync} on the executor. */
   private final class Yielder implements Runnable {
     private final int n;

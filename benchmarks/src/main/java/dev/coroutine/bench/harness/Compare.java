@@ -16,11 +16,11 @@ import java.util.stream.Stream;
 
 /**
  * The comparison: runs every workload on every system and writes {@code RESULTS.md}. {@link
- * JmhRuns} measures W1, W2, W5 and W6 (JMH forks on the JDK each row names); {@link ChildRuns} W3
- * and W4 in child processes ({@link Child}, {@code bench_asyncio.py}); {@link PythonRuns} asyncio's
- * W1, W2, W5, W6; {@link TransformerRuns} T1 and T2; {@link EchoRuns} the echoes (IO, MC, TLS);
- * {@link CodeSize} S1. {@link Systems} says who runs each part where, {@link RunSizes} how much,
- * and {@link Report} writes the file.
+ * JmhRuns} measures W1 (and W1'), W2, W5 and W6 (JMH forks on the JDK each row names); {@link
+ * ChildRuns} W3 and W4 in child processes ({@link Child}, {@code bench_asyncio.py}); {@link
+ * PythonRuns} asyncio's W1, W2, W5, W6; {@link TransformerRuns} T1 and T2; {@link EchoRuns} the
+ * echoes (IO, MC, TLS); {@link CodeSize} S1. {@link Systems} says who runs each part where, {@link
+ * RunSizes} how much, and {@link Report} writes the file.
  *
  * <pre>
  * java -cp ... dev.coroutine.bench.harness.Compare --mode=quick|full [--only=W1,W3,PY,IO,S1,...]
@@ -113,7 +113,7 @@ public final class Compare {
     RunSetup s = setup;
     ChildRuns childRuns = new ChildRuns(s, systems, children, results);
     TransformerRuns transformerRuns = new TransformerRuns(s, systems, children, results);
-    step("JMH (W1, W2, W5, W6)", new JmhRuns(s, systems, results)::run);
+    step("JMH (W1, W1', W2, W5, W6)", new JmhRuns(s, systems, results)::run);
     if (s.wanted("W3")) {
       step("W3 sleepers", childRuns::sleepers);
     }

@@ -45,6 +45,12 @@ final class Goals {
   /** Appends every goal line to {@code md} (the table's rows only: no header). */
   void write(StringBuilder md) {
     goal(md, "W1: at most half of kotlinx's time per yield", "W1", List.of(KOTLIN), 0.5);
+    goal(
+        md,
+        "W1' (W1's companion, two coroutines yielding in turn): at most half of kotlinx's time",
+        JmhRuns.W1_PAIR,
+        List.of(KOTLIN),
+        0.5);
     goal(md, "W2: at most a third of the best peer", "W2", List.of(KOTLIN, VT, CF, PY), 1.0 / 3);
     goal(md, "W3: at most half the best peer's wall time", "W3", List.of(KOTLIN, VT, CF, PY), 0.5);
     w3AboveTheFloor(md);

@@ -19,9 +19,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.util.Statistics;
 
 /**
- * The JMH part: W1, W2, W5 and W6, each system in forks of its own on the JDK its row names ({@code
- * dev.coroutine.bench.jmh}: one benchmark method per system), with {@code -prof gc}; a row per
- * system and workload, median and range over every iteration of every fork.
+ * The JMH part: W1, W1', W2, W5 and W6, each system in forks of its own on the JDK its row names
+ * ({@code dev.coroutine.bench.jmh}: one benchmark method per system), with {@code -prof gc}; a row
+ * per system and workload, median and range over every iteration of every fork.
  */
 final class JmhRuns {
   /** A JMH workload: id, benchmark class, unit per op. */
@@ -31,9 +31,16 @@ final class JmhRuns {
   static final List<JmhWorkload> JMH_WORKLOADS =
       List.of(
           new JmhWorkload("W1", "W1Yield", "ns/yield"),
+          new JmhWorkload(JmhRuns.W1_PAIR, "W1YieldPair", "ns/yield"),
           new JmhWorkload("W2", "W2PingPong", "ns/hand-off"),
           new JmhWorkload("W5", "W5FastPath", "ns/await"),
           new JmhWorkload("W6", "W6CallDepth", "ns/level"));
+
+  /**
+   * W1': two coroutines yielding in turn, so every yield is a switch (W1's lone coroutine may go on
+   * without suspending, as ours does when the loop has nothing else to run).
+   */
+  static final String W1_PAIR = "W1'";
 
   /** What the run was asked to do. */
   private final RunSetup setup;
@@ -75,7 +82,9 @@ final class JmhRuns {
   void run() throws RunnerException {
     List<JmhSystem> systems = this.systems.jmh();
     List<JmhWorkload> workloads =
-        JMH_WORKLOADS.stream().filter(w -> setup.wanted(w.id())).collect(Collectors.toList());
+        JMH_WORKLOADS.stream()
+            .filter(w -> setup.wanted(w.id().replace("'", ""))) // W1' comes with W1
+            .collect(Collectors.toList());
     if (workloads.isEmpty()) {
       return;
     }

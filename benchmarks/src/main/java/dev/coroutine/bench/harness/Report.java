@@ -144,7 +144,17 @@ final class Report {
     md.append("|---|---|---|---:|---|---:|---|---|\n");
     List<String> order =
         new ArrayList<>(
-            List.of("W1", "W2", "W3", "W4", ChildRuns.W4_FINISHED, "W5", "W6", "T1", "T2"));
+            List.of(
+                "W1",
+                JmhRuns.W1_PAIR,
+                "W2",
+                "W3",
+                "W4",
+                ChildRuns.W4_FINISHED,
+                "W5",
+                "W6",
+                "T1",
+                "T2"));
     order.addAll(EchoRuns.workloads());
     order.add(EchoRuns.MULTI_CORE);
     order.addAll(EchoRuns.tlsWorkloads());

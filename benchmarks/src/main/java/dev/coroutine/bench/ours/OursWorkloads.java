@@ -41,6 +41,21 @@ public final class OursWorkloads {
     return done(n);
   }
 
+  /**
+   * W1': two tasks yield {@code n} times each, in turn (each yield is a real switch: the other task
+   * is always ready); returns {@code 2n}.
+   */
+  public static int yieldPair(int n) {
+    return run(yieldPairMain(n));
+  }
+
+  @Async
+  static Coroutine<Integer> yieldPairMain(int n) {
+    Task<Integer> other = createTask(yields(n));
+    int mine = await(yields(n));
+    return done(mine + await(other));
+  }
+
   // ---- W2 ping-pong ------------------------------------------------------------------------
 
   /**

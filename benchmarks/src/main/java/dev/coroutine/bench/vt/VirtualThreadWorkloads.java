@@ -82,6 +82,26 @@ public final class VirtualThreadWorkloads {
     return out[0];
   }
 
+  /**
+   * W1': two virtual threads {@code Thread.yield()} {@code n} times each (in turn on one carrier);
+   * returns {@code 2n}.
+   */
+  public static int yieldPair(int n) {
+    int[] out = new int[2];
+    Thread a = startVirtual(() -> out[0] = yieldLoop(n));
+    Thread b = startVirtual(() -> out[1] = yieldLoop(n));
+    join(a);
+    join(b);
+    return out[0] + out[1];
+  }
+
+  private static int yieldLoop(int n) {
+    for (int i = 0; i < n; i++) {
+      Thread.yield();
+    }
+    return n;
+  }
+
   // ---- W2 ping-pong ------------------------------------------------------------------------
 
   /** W2: two virtual threads, {@code n} round trips through two ArrayBlockingQueue(1). */

@@ -28,6 +28,21 @@ object KotlinWorkloads {
     n
   }
 
+  /** W1': two coroutines `yield()` n times each, in turn; returns 2n. */
+  @JvmStatic
+  fun yieldPair(n: Int): Int = runBlocking {
+    val other = async {
+      for (i in 0 until n) {
+        yield()
+      }
+      n
+    }
+    for (i in 0 until n) {
+      yield()
+    }
+    n + other.await()
+  }
+
   /** W2: n round trips through two Channel(1); returns sum(i + 1). */
   @JvmStatic
   fun pingPong(n: Int): Long = runBlocking {
