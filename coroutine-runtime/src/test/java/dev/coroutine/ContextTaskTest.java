@@ -156,6 +156,70 @@ class ContextTaskTest extends TestBase {
     assertThat(log).containsExactly("eager:parent", "parent:parent");
   }
 
+  /** CPython 3.12 (eager_task_factory, create_task in a call_soon callback) logs the same. */
+  @Test
+  void eagerTask_startedInACallback_runsInItsOwnCopy_andTheCallbacksContextIsBackAfterwards() {
+    List<String> log = new ArrayList<>();
+    loop.callSoon(
+        () -> {
+          VAR.set("callback");
+          loop.createTask(
+              Co.seq(
+                  x -> {
+                    log.add("eager:" + VAR.get());
+                    VAR.set("eager");
+                    return Co.await(Coroutines.sleep(0));
+                  },
+                  x -> {
+                    log.add("eager resumed:" + VAR.get());
+                    return null;
+                  }),
+              null,
+              true);
+          log.add("callback:" + VAR.get());
+        });
+    loop.callLater(0.01, loop::stop);
+    loop.runForever();
+    assertThat(log).containsExactly("eager:callback", "callback:callback", "eager resumed:eager");
+    assertThat(VAR.get()).isEqualTo("unset");
+  }
+
+  /**
+   * The loop runs in the thread's context between steps: what its exception handler sets is there
+   * after the loop returns (CPython 3.11: the same log, and the same value in the outer context).
+   */
+  @Test
+  void setOutsideEveryTaskAndCallback_inTheExceptionHandler_isTheThreadsOwnAfterTheLoop() {
+    Context thread = new Context();
+    List<String> log = new ArrayList<>();
+    thread.run(
+        () -> {
+          VAR.set("before");
+          loop.setExceptionHandler(
+              (l, context) -> {
+                log.add("handler:" + VAR.get());
+                VAR.set("handler"); // the loop runs in the thread's context between steps
+              });
+          loop.callSoon(
+              () -> {
+                VAR.set("callback");
+                throw new IllegalStateException("boom");
+              });
+          String inTask =
+              run(
+                  Co.seq(
+                      v -> {
+                        VAR.set("task");
+                        return Co.await(Coroutines.sleep(0));
+                      },
+                      v -> VAR.get()));
+          log.add("task:" + inTask);
+          log.add("after:" + VAR.get());
+        });
+    assertThat(log).containsExactly("handler:before", "task:task", "after:handler");
+    assertThat(thread.get(VAR)).isEqualTo("handler");
+  }
+
   @Test
   void contextRun_insideATask_setsInThatContext_notTheTasks() {
     Context other = new Context();
