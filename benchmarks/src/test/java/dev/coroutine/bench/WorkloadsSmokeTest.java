@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.coroutine.bench.cf.FutureWorkloads;
 import dev.coroutine.bench.floor.CallDepthFloor;
 import dev.coroutine.bench.floor.GatherFloor;
+import dev.coroutine.bench.floor.SwitchFloor;
 import dev.coroutine.bench.io.EchoBench;
 import dev.coroutine.bench.kt.KotlinWorkloads;
 import dev.coroutine.bench.ours.OursWorkloads;
@@ -46,6 +47,7 @@ class WorkloadsSmokeTest {
     assertThat(OursWorkloads.yieldPair(1000)).isEqualTo(2000);
     assertThat(KotlinWorkloads.yieldPair(1000)).isEqualTo(2000);
     assertThat(cf.yieldPair(1000)).isEqualTo(2000);
+    assertThat(SwitchFloor.yieldPair(1000)).isEqualTo(2000);
   }
 
   @Test

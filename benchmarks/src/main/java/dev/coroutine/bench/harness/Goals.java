@@ -51,6 +51,7 @@ final class Goals {
         JmhRuns.W1_PAIR,
         List.of(KOTLIN),
         0.5);
+    floorLines(md, JmhRuns.W1_PAIR, KOTLIN, "ns per yield; a frame and a ring slot per switch");
     goal(md, "W2: at most a third of the best peer", "W2", List.of(KOTLIN, VT, CF, PY), 1.0 / 3);
     goal(md, "W3: at most half the best peer's wall time", "W3", List.of(KOTLIN, VT, CF, PY), 0.5);
     w3AboveTheFloor(md);

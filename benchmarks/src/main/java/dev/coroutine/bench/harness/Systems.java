@@ -78,8 +78,9 @@ final class Systems {
   static final String NETTY_ONE_LOOP = "Netty, 1 event loop";
 
   /**
-   * The floors of W4' and W6: what the work costs in plain Java with no runtime, the leanest
-   * objects a coroutine system needs for it (see {@code GatherFloor}, {@code CallDepthFloor}).
+   * The floors of W1', W4' and W6: what the work costs in plain Java with no runtime, the leanest
+   * objects a coroutine system needs for it (see {@code SwitchFloor}, {@code GatherFloor}, {@code
+   * CallDepthFloor}).
    */
   static final String FLOOR = "floor: plain Java, no runtime";
 
