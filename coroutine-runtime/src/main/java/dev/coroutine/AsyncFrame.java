@@ -202,7 +202,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * {@link #await(Object, AsyncFrame)} as a generated body calls it: when the frame must wait, it
    * also records {@code label} (the await's number, from 1) as the frame's {@link #label}, so the
    * body only saves its values before it returns {@link #SUSPEND}, and a resume comes back to that
-   * await. (The runtime's own bodies set their labels themselves.)
+   * await. It records it too while a coroutine awaited here runs inline and at a {@code sleep(0)}
+   * that goes on at once, so a task dump taken meanwhile shows this frame at this await. (The
+   * runtime's own bodies set their labels themselves.)
    *
    * @param awaitable a coroutine, future or completion stage; {@code f} itself to resume
    * @param f the frame that awaits
@@ -216,12 +218,13 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     }
     if (awaitable == YIELD) { // sleep(0): the hottest suspension, one compare
       Task<?> t = f.task();
-      if (t.loop.nextPassOnlyResumes(t)) {
-        return null; // nothing else to run: a pass would only resume this task (see there)
-      }
+      // where the task is, for task dumps and location(), whether it suspends or goes on
       f.label = label;
       if (t.current != f) {
         t.current = f; // a loop of yields in one frame stores nothing here (no GC barrier)
+      }
+      if (t.loop.nextPassOnlyResumes(t)) {
+        return null; // nothing else to run: a pass would only resume this task (see there)
       }
       t.waitingOn = YIELD; // Task.drive queues it when control is back there
       return SUSPEND;
@@ -239,11 +242,8 @@ public final class AsyncFrame<T> implements Coroutine<T> {
       f.label = label;
       return r;
     }
-    Object r = awaitOther(awaitable, f);
-    if (r == SUSPEND) {
-      f.label = label;
-    }
-    return r;
+    f.label = label; // before an inline child runs: where this frame is, for dumps and location()
+    return awaitOther(awaitable, f);
   }
 
   /** {@link #await} of anything but the frame itself, a yield or a future. */

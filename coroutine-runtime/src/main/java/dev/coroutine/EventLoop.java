@@ -225,7 +225,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * Schedules {@code callback} from any thread, and wakes the loop if it is waiting. The only
    * scheduling method other threads may call. Everything the calling thread did before this call
    * happens-before the callback runs, and the callbacks of one thread run in the order it scheduled
-   * them.
+   * them. Called on the loop's own thread while it runs, it queues the callback in line with {@link
+   * #callSoon(Runnable)}, as asyncio does (unless callbacks of other threads wait in the inbox:
+   * then behind them).
    *
    * <p><b>Back-pressure.</b> The thread-safe inbox holds at most {@link
    * #getThreadsafeQueueCapacity()} callbacks (default 65,536, {@code
@@ -273,6 +275,12 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     Handle h = new Handle(this, callback);
     if (debug) {
       Debug.recordSite(h);
+    }
+    if (thread == Thread.currentThread() && incomingCount.get() == 0) {
+      // from the running loop's own thread, with nothing of other threads waiting: in line with
+      // callSoon, as asyncio's call_soon_threadsafe appends to the same ready queue
+      ready.add(h);
+      return h;
     }
     if (incomingCount.getAndIncrement() >= inboxCapacity) {
       incomingCount.getAndDecrement();

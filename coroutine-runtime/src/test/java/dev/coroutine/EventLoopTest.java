@@ -41,6 +41,52 @@ class EventLoopTest extends TestBase {
     assertThat(log).containsExactly("a", "b", "c");
   }
 
+  /**
+   * From the loop's own thread, {@code callSoonThreadsafe} queues in line with {@code callSoon}:
+   * CPython 3.11 logs [a0, cb, a1, a2] for the same task (its call_soon_threadsafe appends to the
+   * ready queue); through the inbox the callback ran a pass late, after a1.
+   */
+  @Test
+  void callSoonThreadsafe_fromTheLoopThread_runsInLineWithCallSoon() {
+    List<String> log = new ArrayList<>();
+    run(
+        Co.seq(
+            v -> {
+              loop.callSoonThreadsafe(() -> log.add("cb"));
+              log.add("a0");
+              return Co.await(Coroutines.sleep(0));
+            },
+            v -> {
+              log.add("a1");
+              return Co.await(Coroutines.sleep(0));
+            },
+            v -> {
+              log.add("a2");
+              return null;
+            }));
+    assertThat(log).containsExactly("a0", "cb", "a1", "a2");
+  }
+
+  /** Callbacks other threads put in the inbox first still run before the loop thread's own. */
+  @Test
+  void callSoonThreadsafe_fromTheLoopThread_waitsBehindOtherThreadsCallbacks() throws Exception {
+    List<String> log = new ArrayList<>();
+    Thread other = new Thread(() -> loop.callSoonThreadsafe(() -> log.add("other")));
+    loop.callSoon(
+        () -> {
+          other.start();
+          try {
+            other.join(); // its callback is in the inbox now
+          } catch (InterruptedException e) {
+            throw new IllegalStateException(e);
+          }
+          loop.callSoonThreadsafe(() -> log.add("own"));
+          loop.callSoonThreadsafe(loop::stop);
+        });
+    loop.runForever();
+    assertThat(log).containsExactly("other", "own");
+  }
+
   @Test
   void callLater_equalDeadlines_runInSchedulingOrder() {
     double when = loop.time() + 0.02;

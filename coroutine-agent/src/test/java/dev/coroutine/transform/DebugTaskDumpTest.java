@@ -99,4 +99,18 @@ class DebugTaskDumpTest {
       assertThat(loop.dumpTasks()).contains(": 0 pending tasks").doesNotContain("\"chain\"");
     }
   }
+
+  @Test
+  void dumpAfterASleepZeroThatWentOnAtOnce_showsTheRunningFramesAtTheirAwaits() throws Throwable {
+    try (EventLoop loop = new EventLoop()) {
+      @SuppressWarnings("unchecked")
+      Task<String> task =
+          loop.createTask((Coroutine<String>) Samples.call(c, "dumpAfterLoneYield"), "lone");
+      assertThat(block(loop.runUntilComplete(task), "lone"))
+          .containsExactly(
+              "\"lone\" running",
+              at("dumper", "dumperYield"),
+              at("dumpAfterLoneYield", "dumperAwait"));
+    }
+  }
 }

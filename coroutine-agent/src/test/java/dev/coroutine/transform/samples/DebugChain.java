@@ -6,6 +6,7 @@ import static dev.coroutine.Coroutines.sleep;
 
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
+import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import java.time.Duration;
 
@@ -49,5 +50,23 @@ public class DebugChain {
     } catch (IllegalStateException e) {
       throw e;
     }
+  }
+
+  /**
+   * Dumps the tasks from inside a coroutine awaited inline, after a {@code sleep(0)} that nothing
+   * else waits for, so it goes on without suspending: the dump must still show where each frame is.
+   */
+  @Async
+  public static Coroutine<String> dumpAfterLoneYield() {
+    String before = "dump:\n"; // a line of its own: a frame that has not reached an await shows it
+    String dump = await(dumper()); // @dumperAwait
+    return done(before + dump);
+  }
+
+  @Async
+  static Coroutine<String> dumper() {
+    int n = 0; // a line of its own, as above
+    await(sleep(n)); // @dumperYield
+    return done(EventLoop.running().dumpTasks());
   }
 }
