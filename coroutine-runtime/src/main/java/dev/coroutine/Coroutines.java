@@ -268,8 +268,9 @@ public final class Coroutines {
   /**
    * A coroutine that finishes after {@code delay}; {@code sleep(0)} (or a negative delay) yields to
    * the loop once: everything ready runs before the task goes on (when nothing else is ready, and
-   * no timer, I/O or thread-safe call waits, it goes on at once, without suspending: nothing could
-   * tell the difference). A delay too long to represent (past ~292 years) sleeps until cancelled.
+   * no timer, I/O or thread-safe call waits, it goes on at once, without suspending: the same order
+   * of everything; a Java stack trace taken after it shows the callers it did not unwind). A delay
+   * too long to represent (past ~292 years) sleeps until cancelled.
    *
    * @param delay how long to sleep; zero or negative yields once
    * @return a coroutine to await

@@ -250,10 +250,10 @@ abstract class LoopCore {
    * Whether a {@code sleep(0)} of {@code t}, the running task, may go on at once, without
    * suspending: the loop's pass stepped it ({@link #steppedByPass}), and the next pass would do
    * nothing but resume it: nothing is ready, and there is no timer, I/O, thread-safe callback, stop
-   * request, pending cancellation or callback timing that a pass would attend to. Nothing can tell
-   * the two apart, and going on saves saving and restoring the frame, a trip through the driver and
-   * a pass. (A lone yielding task is the yield benchmark's case, and that of a CPU-bound task that
-   * yields to be polite.)
+   * request, pending cancellation or callback timing that a pass would attend to. Every order stays
+   * asyncio's (only a Java stack trace shows the callers that were not unwound), and going on saves
+   * saving and restoring the frame, a trip through the driver and a pass. (A lone yielding task is
+   * the yield benchmark's case, and that of a CPU-bound task that yields to be polite.)
    */
   final boolean nextPassOnlyResumes(Task<?> t) {
     if (steppedByPass
