@@ -553,3 +553,60 @@ async def scenario_yield_inside_a_nested_coroutine_interleaves():
     log("main after a", state(b))
     await b
     log("main done")
+
+
+# A cancel that arrives in the pass where the task's sleep is over, before or after the sleep's
+# own timer callback: the loop is held (a blocking sleep) so both timers are due in one pass.
+# The sleep's deadline is the latest so far (the runtime keeps the task in its timers' run) or,
+# with a later timer pending, not (a timer entry of its own in the heap).
+
+
+async def cancel_in_the_pass_a_sleep_ends(canceller_delay, long_timer):
+    import time
+
+    loop = asyncio.get_running_loop()
+    if long_timer:
+        pending = loop.call_later(60, lambda: None)  # a later timer: the sleep is not the last
+    else:
+        pending = None
+
+    async def sleeper():
+        try:
+            await asyncio.sleep(0.02)
+            log("sleeper woke")
+        except asyncio.CancelledError as e:
+            log("sleeper cancelled", msg(e))
+            raise
+
+    t = asyncio.create_task(sleeper())
+    await asyncio.sleep(0)
+
+    def canceller():
+        log("cancel", t.cancel("stop"))
+        loop.call_soon(log, "callback after the cancel")
+
+    loop.call_later(canceller_delay, canceller)
+    time.sleep(0.06)
+    try:
+        await t
+    except asyncio.CancelledError as e:
+        log("await raised", msg(e))
+    log(state(t), t.cancelling())
+    if pending is not None:
+        pending.cancel()
+
+
+async def scenario_cancel_due_before_the_sleep_in_the_same_pass():
+    await cancel_in_the_pass_a_sleep_ends(0.01, False)
+
+
+async def scenario_cancel_due_after_the_sleep_in_the_same_pass():
+    await cancel_in_the_pass_a_sleep_ends(0.03, False)
+
+
+async def scenario_cancel_due_before_a_heap_sleep_in_the_same_pass():
+    await cancel_in_the_pass_a_sleep_ends(0.01, True)
+
+
+async def scenario_cancel_due_after_a_heap_sleep_in_the_same_pass():
+    await cancel_in_the_pass_a_sleep_ends(0.03, True)

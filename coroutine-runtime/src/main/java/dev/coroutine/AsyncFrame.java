@@ -1025,7 +1025,7 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   }
 
   /** A marker object with a readable name. */
-  private static final class Marker {
+  static final class Marker {
     private final String name;
 
     Marker(String name) {

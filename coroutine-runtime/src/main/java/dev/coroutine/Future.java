@@ -206,6 +206,7 @@ public class Future<T> implements Awaitable<T> {
    */
   public boolean cancel(String message) {
     if (state != PENDING) {
+      retrieved(); // asyncio: cancel() on a failed future counts as looking at its exception
       return false;
     }
     EventLoop l = loop;

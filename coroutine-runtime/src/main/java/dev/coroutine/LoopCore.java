@@ -280,6 +280,32 @@ abstract class LoopCore {
     timers.add(e);
   }
 
+  /**
+   * Starts the timer of {@code s}, awaited by {@code t}: the task itself joins the timers' run if
+   * its deadline is in order there ({@code t.waitingOn} becomes {@link Sleep#SLEEPING}), otherwise
+   * {@code s} goes to the heap ({@code t.waitingOn} is {@code s}).
+   */
+  final void addSleep(Sleep s, Task<?> t) {
+    int seq = timerSeq++;
+    if (timers.addSleeper(t, s.when, seq)) {
+      t.waitingOn = Sleep.SLEEPING;
+    } else {
+      s.seq = seq;
+      t.waitingOn = s;
+      timers.add(s);
+    }
+  }
+
+  /** Takes a task that sleeps in the timers' run out of them; false if it is not there. */
+  final boolean removeSleeper(Task<?> t) {
+    return timers.removeSleeper(t);
+  }
+
+  /** When a task sleeping in the timers' run wakes up, or -1 if it is not there. */
+  final long sleeperWhen(Task<?> t) {
+    return timers.sleeperWhen(t);
+  }
+
   final void removeTimer(TimerEntry e) {
     timers.remove(e);
   }
@@ -298,8 +324,8 @@ abstract class LoopCore {
     if (!ready.isEmpty() || stopping) {
       timeout = 0;
     } else {
-      TimerEntry first = timers.peek();
-      timeout = first == null ? Long.MAX_VALUE : Deadlines.untilDeadline(first.when, now());
+      timeout =
+          timers.size() == 0 ? Long.MAX_VALUE : Deadlines.untilDeadline(timers.firstWhen(), now());
     }
     if (timeout > 0 || io != null) {
       if (virtualClock != null && timeout > 0) {
@@ -317,10 +343,13 @@ abstract class LoopCore {
     if (timers.size() > 0) {
       long end = now();
       clockMillis = (int) (end / 1_000_000L);
-      TimerEntry t;
-      while ((t = timers.peek()) != null && t.when <= end) {
-        timers.poll();
-        t.fire(this);
+      while (timers.size() > 0 && timers.firstWhen() <= end) {
+        Object t = timers.poll();
+        if (t instanceof TimerEntry) {
+          ((TimerEntry) t).fire(this);
+        } else {
+          Sleep.over((Task<?>) t); // a sleep that kept no timer entry (see TimerHeap)
+        }
       }
     }
     int n = ready.size();

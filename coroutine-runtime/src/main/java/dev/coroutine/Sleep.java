@@ -1,8 +1,10 @@
 package dev.coroutine;
 
 /**
- * The coroutine of {@code sleep(d)} for {@code d > 0}. It is its own timer-heap entry, so a
- * sleeping task costs no other allocation; the timer starts when the sleep is awaited.
+ * The coroutine of {@code sleep(d)} for {@code d > 0}; the timer starts when it is awaited. Most
+ * sleeps end no sooner than the one started before them: then the task itself waits in the timers'
+ * run ({@link TimerHeap}) with {@link Task#waitingOn} {@link #SLEEPING}, and this object is not
+ * kept. A sleep that ends earlier than the run's last timer is its own timer-heap entry.
  *
  * <p>As in asyncio (where the timer sets a future's result and that wakes the task), the expired
  * timer runs as a callback in the pass it is due and the task resumes in the next pass: so
@@ -10,6 +12,16 @@ package dev.coroutine;
  * runs them.
  */
 final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
+  /** {@link Task#waitingOn} of a task that sleeps in the timers' run (see {@link TimerHeap}). */
+  static final Object SLEEPING = new AsyncFrame.Marker("SLEEPING");
+
+  /**
+   * {@link Task#waitingOn} of a task whose sleep in the run is over: the task is on the ready queue
+   * for the pass the timer is due in, where it only queues itself again ({@link Task#step}), as
+   * this object's {@link #run} would, so it resumes one pass later as asyncio's task does.
+   */
+  static final Object SLEEP_OVER = new AsyncFrame.Marker("SLEEP_OVER");
+
   /** The task that awaits this sleep, or null before it is awaited. */
   private Task<?> task;
 
@@ -31,15 +43,21 @@ final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
       Debug.frameStarted(this);
     }
     t.current = f;
-    t.waitingOn = this;
     EventLoop loop = t.loop;
     if (t.mustCancel) {
+      t.waitingOn = null;
       loop.schedule(t); // cancellation already requested: resume at once to deliver it
     } else {
       when = Deadlines.after(loop.now(), when); // saturates: sleep(forever) never fires
-      loop.addTimer(this);
+      loop.addSleep(this, t);
     }
     return AsyncFrame.SUSPEND;
+  }
+
+  /** The timer of {@code t}, sleeping in the timers' run, is due: see {@link #SLEEP_OVER}. */
+  static void over(Task<?> t) {
+    t.waitingOn = SLEEP_OVER;
+    t.loop.schedule(t);
   }
 
   @Override
@@ -52,6 +70,7 @@ final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
   public void run() {
     Task<?> t = task;
     if (t.waitingOn == this && t.state == Future.PENDING) {
+      t.waitingOn = null; // queued: a cancel() from now on only marks it (asyncio's must_cancel)
       t.loop.schedule(t);
     }
   }

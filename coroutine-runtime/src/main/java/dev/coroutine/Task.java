@@ -22,7 +22,13 @@ import java.util.concurrent.CancellationException;
  * ------------------+----------------------------------------------+--------------------------
  *  null             | on the ready queue (new or woken), or running | the loop's pass: step()
  *  a Future f       | suspended in await(f), registered on f        | f finishing: f schedules it
- *  a Sleep          | suspended in sleep(d), its timer in the heap  | the timer firing
+ *  SLEEPING         | suspended in sleep(d), itself in the timers'  | the timer firing: then
+ *                   |   run (suspendedAt: its place there)         |   SLEEP_OVER, queued for
+ *                   |                                              |   the pass it is due in
+ *  SLEEP_OVER       | queued by its sleep's timer                  | the next pass (step()
+ *                   |                                              |   queues it once more)
+ *  a Sleep          | suspended in sleep(d), its timer in the heap  | the timer's callback, a
+ *                   |   (or due, its callback queued)              |   pass after it is due
  *  YIELD            | suspended in sleep(0), queued by drive()      | the next pass (a sleep(0)
  *                   |                                              |   with nothing else to run
  *                   |                                              |   goes on without suspending)
@@ -41,8 +47,8 @@ public class Task<T> extends Future<T> {
   AsyncFrame<?> current;
 
   /**
-   * What the task waits for: a Future, a Sleep, a {@link Parking} (a queue's line), {@link
-   * AsyncFrame#YIELD}, or null.
+   * What the task waits for: a Future, a Sleep, {@link Sleep#SLEEPING}, {@link Sleep#SLEEP_OVER}, a
+   * {@link Parking} (a queue's line), {@link AsyncFrame#YIELD}, or null.
    */
   Object waitingOn;
 
@@ -60,9 +66,10 @@ public class Task<T> extends Future<T> {
 
   /**
    * The loop's {@link EventLoop#clockMillis} when the task last suspended (or was created), for
-   * task dumps' "waited for". It fits the padding the object has anyway (with {@link Future#state}
-   * a byte, 56 bytes with compressed oops); written once per suspension, from a loop field, so a
-   * suspension reads no clock.
+   * task dumps' "waited for"; while the task sleeps in the timers' run ({@link #waitingOn} {@link
+   * Sleep#SLEEPING}), its place there instead (see {@link TimerHeap}). With {@link Future#state} a
+   * byte, the task is 56 bytes with compressed oops; written once per suspension, from a loop
+   * field, so a suspension reads no clock.
    */
   int suspendedAt;
 
@@ -171,7 +178,7 @@ public class Task<T> extends Future<T> {
   @Override
   public boolean cancel(String message) {
     if (state != PENDING) {
-      return false;
+      return super.cancel(message); // false; a failure counts as retrieved, as in asyncio
     }
     if (loop.debug) {
       loop.checkThread("Task.cancel");
@@ -179,22 +186,28 @@ public class Task<T> extends Future<T> {
     cancelRequests++;
     value = message; // a pending task has no result yet: the slot holds the cancel message
     Object w = waitingOn;
+    if (w instanceof SkipHop) {
+      w = ((SkipHop) w).then; // cancelled already in this pass: as for any finished future
+    }
     if (w instanceof Future) {
       if (((Future<?>) w).cancel(message)) {
         return true; // its completion wakes us with the CancellationException
       }
-    } else if (w instanceof Sleep) {
-      Sleep s = (Sleep) w;
-      if (s.isScheduled()) {
-        // asyncio cancels the sleep's future: the cancellation is delivered with this message
-        // even if a later cancel() brings another or uncancel() withdraws the request
-        loop.removeTimer(s);
-        Future<Object> cancelled = new Future<>(loop);
-        cancelled.cancel(message);
-        waitingOn = cancelled;
-        loop.schedule(this);
-        return true;
+    } else if (w == Sleep.SLEEPING || w == Sleep.SLEEP_OVER || w instanceof Sleep) {
+      // asyncio cancels the sleep's future, unless its timer callback already ran: the
+      // cancellation is then delivered with this message even if a later cancel() brings another
+      // or uncancel() withdraws the request, and the task resumes where the cancel() was called
+      if (w == Sleep.SLEEPING) {
+        loop.removeSleeper(this);
+      } else if (w != Sleep.SLEEP_OVER) {
+        loop.removeTimer((Sleep) w); // due or not: its run() finds the task no longer waiting
       }
+      Future<Object> cancelled = new Future<>(loop);
+      cancelled.cancel(message);
+      // the task is on the ready queue already if its timer in the run is due: that turn passes
+      waitingOn = w == Sleep.SLEEP_OVER ? new SkipHop(cancelled) : cancelled;
+      loop.schedule(this);
+      return true;
     } else if (w instanceof Parking) {
       if (((Parking) w).withdrawWaiting(this)) {
         // out of the line: resume with the cancellation (and this message), as for a sleep
@@ -207,6 +220,25 @@ public class Task<T> extends Future<T> {
     }
     mustCancel = true;
     return true;
+  }
+
+  /**
+   * {@link #waitingOn} of a task cancelled in the pass its sleep in the timers' run was due: the
+   * task is on the ready queue twice, for that pass (where {@link #step} only moves on to {@link
+   * #then}) and where the cancel scheduled it.
+   */
+  static final class SkipHop {
+    /** What the task then resumes with: the cancelled sleep. */
+    final Future<Object> then;
+
+    SkipHop(Future<Object> then) {
+      this.then = then;
+    }
+
+    @Override
+    public String toString() {
+      return then.toString();
+    }
   }
 
   /**
@@ -257,8 +289,16 @@ public class Task<T> extends Future<T> {
     }
     Object w = waitingOn;
     waitingOn = null;
+    if (w == Sleep.SLEEP_OVER) {
+      loop.schedule(this); // the pass its timer was due in: resume in the next (see Sleep)
+      return;
+    }
     Object v = null;
     Throwable e = null;
+    if (w instanceof SkipHop) {
+      waitingOn = ((SkipHop) w).then; // cancelled in the same pass: scheduled again since
+      return;
+    }
     if (w instanceof Future) {
       Future<?> f = (Future<?>) w;
       if (f.state == SUCCEEDED) {
@@ -334,8 +374,11 @@ public class Task<T> extends Future<T> {
               v = null;
               continue;
             }
-            if (waitingOn == AsyncFrame.YIELD) {
+            Object w = waitingOn;
+            if (w == AsyncFrame.YIELD) {
               l.schedule(this); // queued here, not in the await: nothing runs between the two
+            } else if (w == Sleep.SLEEPING) {
+              return; // suspendedAt holds its place in the timers
             }
             suspendedAt = l.clockMillis; // for task dumps: waiting since
             return;

@@ -54,7 +54,10 @@ final class TaskDump {
     b.append('\n').append('"').append(t.getName()).append("\" ");
     boolean running = loop.currentTask == t;
     b.append(running ? "running" : state(t, now));
-    if (!running) {
+    Object w = t.waitingOn;
+    if (!running && w != Sleep.SLEEPING && !(w instanceof Sleep)) {
+      // a sleep shows when it ends instead (and a sleeper in the timers' run keeps its place
+      // there in suspendedAt)
       int waited =
           t.current == null
               ? 0
@@ -94,16 +97,22 @@ final class TaskDump {
     if (w == null) {
       return f != null && f.label == 0 && f.caller() == null ? "scheduled (not started)" : "ready";
     }
-    if (w instanceof Sleep) {
-      Sleep s = (Sleep) w;
-      if (!s.isScheduled()) {
+    if (w == Sleep.SLEEPING || w instanceof Sleep) {
+      long when =
+          w == Sleep.SLEEPING
+              ? t.loop.sleeperWhen(t)
+              : ((Sleep) w).isScheduled() ? ((Sleep) w).when : -1;
+      if (when < 0) {
         return "ready (sleep over)";
       }
       return String.format(
           Locale.ROOT,
           "sleeping until %.3f s (%.3f s left)",
-          s.when / 1e9,
-          Math.max(0, s.when - now) / 1e9);
+          when / 1e9,
+          Math.max(0, when - now) / 1e9);
+    }
+    if (w == Sleep.SLEEP_OVER) {
+      return "ready (sleep over)";
     }
     if (w instanceof Future) {
       Future<?> fu = (Future<?>) w;
@@ -117,6 +126,9 @@ final class TaskDump {
     }
     if (w == AsyncFrame.TRAMPOLINE) {
       return "ready (deep call)";
+    }
+    if (w instanceof Task.SkipHop) {
+      return "ready (woken by " + w + ")";
     }
     return "waiting on " + w;
   }

@@ -10,14 +10,29 @@ import java.util.Arrays;
  * read and an increment instead of a sift-down through a heap of a million entries, each step of
  * which touches another entry's memory.
  *
+ * <p>The run is two parallel rings, deadlines and entries, and an entry there is a {@link
+ * TimerEntry} or a sleeping {@link Task} itself: a task whose {@code sleep(d)} joins the run keeps
+ * no timer object (12 bytes a sleeper in the rings instead of a 32-byte entry and its slot). Such a
+ * task's place in the run is in its {@link Task#suspendedAt} while its {@link Task#waitingOn} is
+ * {@link Sleep#SLEEPING}.
+ *
  * <p>Positions are kept in {@link TimerEntry#heapIndex}: {@code i >= 0} in the heap, {@code -2 - (j
- * & RUN_INDEX_BITS)} at index {@code j} of the run, {@link TimerEntry#NOT_SCHEDULED} in neither.
- * Run indexes are unmasked (slot {@code j & (capacity - 1)}) and only ever grow, so growing the
- * ring moves no entry to another index: a resize copies the slots and touches no entry (a million
- * sleepers' entries are not all written again). An entry removed from the middle of the run leaves
- * a null slot, skipped when the run's head reaches it; when such slots outnumber the live entries
- * the run is compacted, so cancelled timers behind a long-lived one (a pending one-hour timer, then
- * millions of cancelled timeouts) do not keep their slots.
+ * & RUN_INDEX_BITS)} at index {@code j} of the run, {@link TimerEntry#NOT_SCHEDULED} in neither (a
+ * sleeping task keeps {@code j & RUN_INDEX_BITS}). Run indexes are unmasked (slot {@code j &
+ * (capacity - 1)}) and only ever grow, so growing the rings moves no entry to another index: a
+ * resize copies the slots and touches no entry (a million sleepers are not all written again). An
+ * entry removed from the middle of the run leaves a null slot, skipped when the run's head reaches
+ * it; when such slots outnumber the live entries the run is compacted, so cancelled timers behind a
+ * long-lived one (a pending one-hour timer, then millions of cancelled timeouts) do not keep their
+ * slots.
+ *
+ * <p>Equal deadlines fire in the order they were scheduled ({@link TimerEntry#seq}). Entries of the
+ * run carry no sequence: the run is in scheduling order, and between the run and the heap the order
+ * follows from when the run began ({@link #runSeq}). An entry goes to the heap only if it is
+ * earlier than the run's last one (or ties with an entry that overflowed the full run), so no later
+ * entry of the run can tie with a heap entry scheduled while the run was growing: such a heap entry
+ * comes after every run entry of its deadline; one scheduled before the run began comes before them
+ * all.
  */
 final class TimerHeap {
   private static final int MIN_CAPACITY = 64;
@@ -38,9 +53,13 @@ final class TimerHeap {
   private int heapSize;
 
   /**
-   * The run: a ring whose capacity is a power of two; live entries or null slots in [head, tail).
+   * The run's entries, {@link TimerEntry}s and sleeping {@link Task}s: a ring whose capacity is a
+   * power of two; live entries or null slots in [head, tail).
    */
-  private TimerEntry[] run = new TimerEntry[MIN_CAPACITY];
+  private Object[] run = new Object[MIN_CAPACITY];
+
+  /** The deadline of each slot of {@link #run}. */
+  private long[] runWhen = new long[MIN_CAPACITY];
 
   /** Index (unmasked) of the run's first slot. */
   private int head;
@@ -48,10 +67,17 @@ final class TimerHeap {
   /** Index (unmasked) after the run's last slot. */
   private int tail;
 
-  /** Deadline and sequence of the run's last entry added: an entry joins the run if not before. */
+  /** Deadline of the run's last entry added: an entry joins the run if not before. */
   private long lastWhen;
 
-  private int lastSeq;
+  /**
+   * An entry due at {@link #lastWhen} went to the heap because the run was full: entries due then
+   * must follow it there (the run takes only later ones), so equal deadlines keep their order.
+   */
+  private boolean lastWhenClosed;
+
+  /** Sequence of the entry that began the run (appended while it was empty). */
+  private int runSeq;
 
   /** Number of live entries in the run (slots in [head, tail) that are not null). */
   private int runSize;
@@ -60,21 +86,31 @@ final class TimerHeap {
     return heapSize + runSize;
   }
 
-  /** The earliest entry, or null if there is none. */
-  TimerEntry peek() {
-    TimerEntry r = runSize == 0 ? null : runHead();
-    if (heapSize == 0) {
-      return r;
+  /** The deadline of the earliest entry; the queue must not be empty. */
+  long firstWhen() {
+    if (runSize == 0) {
+      return heap[0].when;
     }
-    TimerEntry h = heap[0];
-    return r != null && r.before(h) ? r : h;
+    long r = runWhen[runHeadSlot()];
+    return heapSize == 0 || runFirst(r, heap[0]) ? r : heap[0].when;
+  }
+
+  /** The earliest entry (a TimerEntry or a sleeping Task), or null if there is none. */
+  Object peek() {
+    if (runSize == 0) {
+      return heapSize == 0 ? null : heap[0];
+    }
+    int slot = runHeadSlot();
+    return heapSize == 0 || runFirst(runWhen[slot], heap[0]) ? run[slot] : heap[0];
+  }
+
+  /** The run's first entry, due at {@code when}, comes before the heap's top {@code h}. */
+  private boolean runFirst(long when, TimerEntry h) {
+    return when < h.when || (when == h.when && h.seq - runSeq > 0);
   }
 
   void add(TimerEntry e) {
-    if ((runSize == 0 || e.when > lastWhen || (e.when == lastWhen && e.seq - lastSeq >= 0))
-        && (tail - head < MAX_RUN_CAPACITY || (runSize < MAX_RUN_CAPACITY / 2 && compactRun()))) {
-      append(e);
-    } else { // earlier than the run's last entry, or the run is full: the heap
+    if (!appendIfInOrder(e, e.when, e.seq)) { // earlier than the run's last entry, or it is full
       if (heapSize == heap.length) {
         heap = Arrays.copyOf(heap, heapSize * 2);
       }
@@ -82,10 +118,25 @@ final class TimerHeap {
     }
   }
 
+  /**
+   * Appends {@code t}, sleeping until {@code when}, to the run if its deadline keeps the run in
+   * order (its place goes to {@link Task#suspendedAt}); false if it does not, and then the task
+   * needs a timer entry in the heap.
+   *
+   * @param seq its sequence, from the same counter as the entries'
+   */
+  boolean addSleeper(Task<?> t, long when, int seq) {
+    return appendIfInOrder(t, when, seq);
+  }
+
   /** Removes and returns the earliest entry; the queue must not be empty. */
-  TimerEntry poll() {
-    TimerEntry e = peek();
-    remove(e);
+  Object poll() {
+    Object e = peek();
+    if (e instanceof Task) {
+      removeSleeper((Task<?>) e);
+    } else {
+      remove((TimerEntry) e);
+    }
     return e;
   }
 
@@ -96,20 +147,26 @@ final class TimerHeap {
         removeAt(i);
       }
     } else if (i != TimerEntry.NOT_SCHEDULED) {
-      int slot = (-2 - i) & (run.length - 1);
-      if (run[slot] == e) {
-        run[slot] = null;
+      if (removeFromRun(e, -2 - i)) {
         e.heapIndex = TimerEntry.NOT_SCHEDULED;
-        runSize--;
-        if (runSize == 0) {
-          resetRun();
-        } else if (tail - head >= MIN_CAPACITY && tail - head - runSize > runSize) {
-          compactRun(); // more than half the slots are removed entries: give them back
-        } else {
-          runHead(); // drop the null slots at the head
-        }
       }
     }
+  }
+
+  /**
+   * Takes {@code t}, added by {@link #addSleeper}, out of the run; false if it is not there (it
+   * fired, or the timers were cleared).
+   */
+  boolean removeSleeper(Task<?> t) {
+    return removeFromRun(t, t.suspendedAt);
+  }
+
+  /** The deadline of {@code t}, added by {@link #addSleeper}, or -1 if it is no longer there. */
+  long sleeperWhen(Task<?> t) {
+    Object[] r = run; // task dumps may read from another thread: one consistent pair, or -1
+    long[] w = runWhen;
+    int slot = t.suspendedAt & (r.length - 1);
+    return r.length == w.length && r[slot] == t ? w[slot] : -1;
   }
 
   void clear() {
@@ -119,9 +176,9 @@ final class TimerHeap {
     }
     heapSize = 0;
     for (int i = head; i != tail; i++) {
-      TimerEntry e = run[i & (run.length - 1)];
-      if (e != null) {
-        e.heapIndex = TimerEntry.NOT_SCHEDULED;
+      Object e = run[i & (run.length - 1)];
+      if (e instanceof TimerEntry) {
+        ((TimerEntry) e).heapIndex = TimerEntry.NOT_SCHEDULED;
       }
     }
     Arrays.fill(run, null);
@@ -131,28 +188,63 @@ final class TimerHeap {
 
   // ---- the run -----------------------------------------------------------------------------
 
-  private void append(TimerEntry e) {
-    TimerEntry[] r = run;
+  private boolean appendIfInOrder(Object e, long when, int seq) {
+    if (runSize == 0) {
+      runSeq = seq; // a new run: every heap entry was scheduled before it
+    } else if (when < lastWhen || (when == lastWhen && lastWhenClosed)) {
+      return false;
+    }
+    if (tail - head == MAX_RUN_CAPACITY && !(runSize < MAX_RUN_CAPACITY / 2 && compactRun())) {
+      lastWhen = when; // full: this one goes to the heap, and the run takes only later ones
+      lastWhenClosed = true;
+      return false;
+    }
+    Object[] r = run;
     if (tail - head == r.length) {
       r = resizeRun(r.length * 2);
     }
     int index = tail++;
-    r[index & (r.length - 1)] = e;
-    e.heapIndex = -2 - (index & RUN_INDEX_BITS);
-    lastWhen = e.when;
-    lastSeq = e.seq;
+    int slot = index & (r.length - 1);
+    r[slot] = e;
+    runWhen[slot] = when;
+    int position = index & RUN_INDEX_BITS;
+    if (e instanceof TimerEntry) {
+      ((TimerEntry) e).heapIndex = -2 - position;
+    } else {
+      ((Task<?>) e).suspendedAt = position;
+    }
+    lastWhen = when;
+    lastWhenClosed = false;
     runSize++;
+    return true;
   }
 
-  /** The run's first live entry, after dropping null slots at the head; runSize must be > 0. */
-  private TimerEntry runHead() {
-    TimerEntry[] r = run;
+  /** Empties the slot of {@code e} at run position {@code position}, if {@code e} is there. */
+  private boolean removeFromRun(Object e, int position) {
+    int slot = position & (run.length - 1);
+    if (run[slot] != e) {
+      return false;
+    }
+    run[slot] = null;
+    runSize--;
+    if (runSize == 0) {
+      resetRun();
+    } else if (tail - head >= MIN_CAPACITY && tail - head - runSize > runSize) {
+      compactRun(); // more than half the slots are removed entries: give them back
+    } else {
+      runHeadSlot(); // drop the null slots at the head
+    }
+    return true;
+  }
+
+  /** The slot of the run's first live entry, after dropping null slots at the head; runSize > 0. */
+  private int runHeadSlot() {
+    Object[] r = run;
     int mask = r.length - 1;
-    TimerEntry e;
-    while ((e = r[head & mask]) == null) {
+    while (r[head & mask] == null) {
       head++;
     }
-    return e;
+    return head & mask;
   }
 
   /**
@@ -162,23 +254,31 @@ final class TimerHeap {
    * (asyncio compacts its heap at the same ratio). Returns true if it made room.
    */
   private boolean compactRun() {
-    TimerEntry[] r = run;
+    Object[] r = run;
+    long[] w = runWhen;
     int capacity = MIN_CAPACITY;
     while (capacity < runSize * 2 && capacity < MAX_RUN_CAPACITY) {
       capacity <<= 1;
     }
-    TimerEntry[] b = new TimerEntry[capacity];
+    Object[] b = new Object[capacity];
+    long[] bw = new long[capacity];
     int mask = r.length - 1;
     int k = 0;
     for (int j = head; j != tail; j++) {
-      TimerEntry e = r[j & mask];
+      Object e = r[j & mask];
       if (e != null) {
         b[k] = e;
-        e.heapIndex = -2 - k;
+        bw[k] = w[j & mask];
+        if (e instanceof TimerEntry) {
+          ((TimerEntry) e).heapIndex = -2 - k;
+        } else {
+          ((Task<?>) e).suspendedAt = k;
+        }
         k++;
       }
     }
     run = b;
+    runWhen = bw;
     head = 0;
     tail = k;
     return k < capacity;
@@ -197,20 +297,25 @@ final class TimerHeap {
   private void resetRun() {
     head = tail = 0;
     if (run.length > MIN_CAPACITY * 64) {
-      run = new TimerEntry[MIN_CAPACITY]; // drained after a burst: give the memory back
+      run = new Object[MIN_CAPACITY]; // drained after a burst: give the memory back
+      runWhen = new long[MIN_CAPACITY];
     }
   }
 
-  /** Copies the run to a ring of {@code capacity}: each index keeps its entry (and null slots). */
-  private TimerEntry[] resizeRun(int capacity) {
-    TimerEntry[] r = run;
-    TimerEntry[] b = new TimerEntry[capacity];
+  /** Copies the run to rings of {@code capacity}: each index keeps its entry (and null slots). */
+  private Object[] resizeRun(int capacity) {
+    Object[] r = run;
+    long[] w = runWhen;
+    Object[] b = new Object[capacity];
+    long[] bw = new long[capacity];
     int oldMask = r.length - 1;
     int newMask = capacity - 1;
     for (int j = head; j != tail; j++) {
       b[j & newMask] = r[j & oldMask];
+      bw[j & newMask] = w[j & oldMask];
     }
     run = b;
+    runWhen = bw;
     return b;
   }
 

@@ -34,7 +34,7 @@ class DebugTaskDumpTest {
           .startsWith("Tasks of event loop")
           .contains("at loop time 4.000 s (virtual): 4 pending tasks")
           .contains("\"gatekeeper\" waiting on Future<pending>, for 4.000 s\n")
-          .contains("\"sleeper\" sleeping until 10.000 s (6.000 s left), for 4.000 s\n")
+          .contains("\"sleeper\" sleeping until 10.000 s (6.000 s left)\n")
           .contains("\"late\" waiting on Future<pending>, for 1.000 s\n")
           .contains("\"fresh\" scheduled (not started), for 0.000 s\n")
           .contains("\tat dev.coroutine.Co (runtime coroutine)\n");

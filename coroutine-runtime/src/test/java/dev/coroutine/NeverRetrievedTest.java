@@ -109,6 +109,26 @@ class NeverRetrievedTest extends TestBase {
   }
 
   @Test
+  void cancelOnAFailedFutureOrTask_countsAsRetrieved() {
+    // asyncio's Future.cancel() and Task.cancel() clear __log_traceback before they look at the
+    // state, so calling cancel() on a failed one (which returns False) silences the report
+    Future<Object> f = loop.createFuture();
+    f.setException(new java.io.IOException("disk"));
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw new IllegalStateException("boom");
+                }),
+            "failed-task");
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(1))));
+    assertThat(f.cancel()).isFalse();
+    assertThat(t.cancel("late")).isFalse();
+    loop.close();
+    assertThat(reports()).isEmpty();
+  }
+
+  @Test
   void plainFutureFailedAndForgotten_reportedAsFuture_atClose() {
     Future<Object> f = loop.createFuture();
     f.addDoneCallback(x -> {}); // a callback that does not look at the exception

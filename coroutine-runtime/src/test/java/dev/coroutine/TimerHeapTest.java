@@ -11,7 +11,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The timer queue against a reference (a sorted set by deadline, then sequence): seeded random
  * operations that mix growing deadlines (the FIFO run), earlier ones (the heap), equal ones (FIFO
- * ties), removals anywhere, and bursts that grow and drain both structures.
+ * ties), removals anywhere, and bursts that grow and drain both structures; among the entries,
+ * sleeping tasks that wait in the run without a timer entry of their own (and, where the run does
+ * not take them, an entry in the heap, as {@code Sleep} does).
  */
 class TimerHeapTest {
 
@@ -34,18 +36,51 @@ class TimerHeapTest {
     }
   }
 
-  @Test
-  void randomOperations_matchASortedSet() {
-    for (long seed = 1; seed <= 200; seed++) {
-      runSeed(seed);
+  /** What the reference holds: an entry or a sleeping task, with its deadline and sequence. */
+  private static final class Ref {
+    final Object item;
+    final long when;
+    final int seq;
+
+    Ref(Object item, long when, int seq) {
+      this.item = item;
+      this.when = when;
+      this.seq = seq;
     }
   }
 
-  private static void runSeed(long seed) {
+  private static int order(Ref a, Ref b) {
+    return a.when != b.when ? Long.compare(a.when, b.when) : Integer.compare(a.seq - b.seq, 0);
+  }
+
+  @Test
+  void randomOperations_matchASortedSet() {
+    EventLoop loop = new EventLoop();
+    try {
+      List<Task<?>> tasks = new ArrayList<>();
+      for (int i = 0; i < 400; i++) {
+        tasks.add(loop.createTask(Coroutines.done())); // never run: only their fields are used
+      }
+      for (long seed = 1; seed <= 200; seed++) {
+        runSeed(seed, tasks);
+      }
+    } finally {
+      loop.close();
+    }
+  }
+
+  private static boolean scheduled(TimerHeap q, Object item) {
+    return item instanceof Task
+        ? q.sleeperWhen((Task<?>) item) >= 0
+        : ((TimerEntry) item).isScheduled();
+  }
+
+  private static void runSeed(long seed, List<Task<?>> tasks) {
     Random rnd = new Random(seed);
     TimerHeap q = new TimerHeap();
-    TreeSet<Entry> ref = new TreeSet<>((a, b) -> a.before(b) ? -1 : b.before(a) ? 1 : 0);
-    List<Entry> live = new ArrayList<>();
+    TreeSet<Ref> ref = new TreeSet<>(TimerHeapTest::order);
+    List<Ref> live = new ArrayList<>();
+    List<Task<?>> idle = new ArrayList<>(tasks); // tasks not sleeping now
     int seq = Integer.MAX_VALUE - 500; // sequence numbers wrap around in the middle of the run
     long clock = 0;
     int ops = 2_000 + rnd.nextInt(3_000);
@@ -67,28 +102,51 @@ class TimerHeapTest {
           default:
             when = clock + 500 - rnd.nextInt(20); // a little earlier than the run's tail
         }
-        Entry e = new Entry(k, when, seq++);
-        q.add(e);
-        ref.add(e);
-        live.add(e);
-        assertThat(e.isScheduled()).isTrue();
+        int s = seq++;
+        Object item;
+        if (rnd.nextBoolean() && !idle.isEmpty()) {
+          Task<?> t = idle.remove(idle.size() - 1);
+          if (q.addSleeper(t, when, s)) {
+            item = t;
+          } else {
+            idle.add(t); // the run does not take it: a timer entry in the heap, as Sleep's
+            Entry e = new Entry(k, when, s);
+            q.add(e);
+            item = e;
+          }
+        } else {
+          Entry e = new Entry(k, when, s);
+          q.add(e);
+          item = e;
+        }
+        Ref r = new Ref(item, when, s);
+        ref.add(r);
+        live.add(r);
+        assertThat(scheduled(q, item)).isTrue();
       } else if (op < 70 && !live.isEmpty()) {
-        Entry e = live.remove(rnd.nextInt(live.size()));
-        q.remove(e);
-        ref.remove(e);
-        assertThat(e.isScheduled()).as("seed %d", seed).isFalse();
-        q.remove(e); // removing twice is harmless
+        Ref r = live.remove(rnd.nextInt(live.size()));
+        remove(q, r.item, idle);
+        ref.remove(r);
+        assertThat(scheduled(q, r.item)).as("seed %d", seed).isFalse();
+        if (r.item instanceof TimerEntry) {
+          q.remove((TimerEntry) r.item); // removing twice is harmless
+        } else {
+          assertThat(q.removeSleeper((Task<?>) r.item)).isFalse();
+        }
       } else if (op < 95 && !ref.isEmpty()) {
-        Entry expected = ref.pollFirst();
-        assertThat(q.peek()).as("seed %d op %d", seed, k).isSameAs(expected);
-        assertThat(q.poll()).isSameAs(expected);
-        assertThat(expected.isScheduled()).isFalse();
+        Ref expected = ref.pollFirst();
+        assertThat(q.firstWhen()).isEqualTo(expected.when);
+        assertThat(q.peek()).as("seed %d op %d", seed, k).isSameAs(expected.item);
+        assertThat(q.poll()).isSameAs(expected.item);
+        assertThat(scheduled(q, expected.item)).isFalse();
         live.remove(expected);
+        release(expected.item, idle);
       } else {
         // drain everything in order, as a loop whose clock jumped far ahead
         while (!ref.isEmpty()) {
-          Entry expected = ref.pollFirst();
-          assertThat(q.poll()).as("seed %d drain", seed).isSameAs(expected);
+          Ref expected = ref.pollFirst();
+          assertThat(q.poll()).as("seed %d drain", seed).isSameAs(expected.item);
+          release(expected.item, idle);
         }
         live.clear();
       }
@@ -96,15 +154,31 @@ class TimerHeapTest {
       if (ref.isEmpty()) {
         assertThat(q.peek()).isNull();
       } else {
-        assertThat(q.peek()).as("seed %d peek after op %d", seed, k).isSameAs(ref.first());
+        assertThat(q.peek()).as("seed %d peek after op %d", seed, k).isSameAs(ref.first().item);
       }
     }
-    List<Entry> left = new ArrayList<>(live);
+    List<Ref> left = new ArrayList<>(live);
     q.clear();
     assertThat(q.size()).isZero();
     assertThat(q.peek()).isNull();
-    for (Entry e : left) {
-      assertThat(e.isScheduled()).isFalse();
+    for (Ref r : left) {
+      assertThat(scheduled(q, r.item)).isFalse();
+      release(r.item, idle);
+    }
+  }
+
+  private static void remove(TimerHeap q, Object item, List<Task<?>> idle) {
+    if (item instanceof Task) {
+      assertThat(q.removeSleeper((Task<?>) item)).isTrue();
+    } else {
+      q.remove((TimerEntry) item);
+    }
+    release(item, idle);
+  }
+
+  private static void release(Object item, List<Task<?>> idle) {
+    if (item instanceof Task) {
+      idle.add((Task<?>) item);
     }
   }
 
@@ -191,7 +265,7 @@ class TimerHeapTest {
         expected.add(kept.get(k));
       }
     }
-    List<TimerEntry> polled = new ArrayList<>();
+    List<Object> polled = new ArrayList<>();
     while (q.size() > 0) {
       polled.add(q.poll());
     }

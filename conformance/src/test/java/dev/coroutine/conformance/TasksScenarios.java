@@ -13,7 +13,9 @@ import static dev.coroutine.conformance.Trace.state;
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
+import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
+import dev.coroutine.Handle;
 import dev.coroutine.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -797,5 +799,72 @@ final class TasksScenarios {
     await(b);
     log("main done");
     return done();
+  }
+
+  // A cancel that arrives in the pass where the task's sleep is over, before or after the sleep's
+  // own timer callback: the loop is held (a blocking sleep) so both timers are due in one pass.
+  // The sleep's deadline is the latest so far (the runtime keeps the task in its timers' run) or,
+  // with a later timer pending, not (a timer entry of its own in the heap).
+
+  @Async
+  private static Coroutine<Void> sleeper20() {
+    try {
+      await(sleep(20));
+      log("sleeper woke");
+    } catch (CancellationException e) {
+      log("sleeper cancelled", msg(e));
+      throw e;
+    }
+    return done();
+  }
+
+  @Async
+  private static Coroutine<Void> cancelInThePassASleepEnds(double cancellerDelay, boolean longTimer)
+      throws InterruptedException {
+    EventLoop loop = getRunningLoop();
+    Handle pending = longTimer ? loop.callLater(60.0, () -> {}) : null;
+    Task<Void> t = createTask(sleeper20());
+    await(sleep(0));
+    loop.callLater(
+        cancellerDelay,
+        () -> {
+          log("cancel", t.cancel("stop"));
+          loop.callSoon(() -> log("callback after the cancel"));
+        });
+    Thread.sleep(60);
+    try {
+      await(t);
+    } catch (CancellationException e) {
+      log("await raised", msg(e));
+    }
+    log(state(t), t.cancelling());
+    if (pending != null) {
+      pending.cancel();
+    }
+    return done();
+  }
+
+  @Scenario("cancel_due_before_the_sleep_in_the_same_pass")
+  @Async
+  static Coroutine<Void> cancelDueBeforeTheSleep() throws InterruptedException {
+    return cancelInThePassASleepEnds(0.01, false);
+  }
+
+  @Scenario("cancel_due_after_the_sleep_in_the_same_pass")
+  @Async
+  static Coroutine<Void> cancelDueAfterTheSleep() throws InterruptedException {
+    return cancelInThePassASleepEnds(0.03, false);
+  }
+
+  @Scenario("cancel_due_before_a_heap_sleep_in_the_same_pass")
+  @Async
+  static Coroutine<Void> cancelDueBeforeAHeapSleep() throws InterruptedException {
+    return cancelInThePassASleepEnds(0.01, true);
+  }
+
+  @Scenario("cancel_due_after_a_heap_sleep_in_the_same_pass")
+  @Async
+  static Coroutine<Void> cancelDueAfterAHeapSleep() throws InterruptedException {
+    return cancelInThePassASleepEnds(0.03, true);
   }
 }
