@@ -9,8 +9,8 @@ import dev.coroutine.Coroutine;
 
 /**
  * Keeps an array merged from arrays of A and B across an await: the merged element type needs A's
- * and B's supertypes, which neither their class files (unreadable) nor this class's frames (which
- * declare only Base[]) give.
+ * and B's supertypes, which their class files (unreadable) do not give; this class's frames do:
+ * they declare the merge Base[], which the verifier accepts only if A and B are Bases.
  */
 public class User {
   @Async

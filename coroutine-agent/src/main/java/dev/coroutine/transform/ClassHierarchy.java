@@ -3,6 +3,7 @@ package dev.coroutine.transform;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,14 @@ import org.objectweb.asm.Opcodes;
  * reaching a frame slot declared T means X is assignable to T, which the JVM checked when it
  * verified the class), and merges that involve an unknown type use only those. A merge of unknown
  * types that nothing declares throws {@link MissingType} instead of guessing.
+ *
+ * <p>Known classes merge only through what the class's own frames rely on ({@link #rely}): a value
+ * of class X reaching a frame slot declared as class T is a fact the original code was verified
+ * with, so frames and casts of the rewrite may claim T. A merge the facts do not support gives the
+ * nearest superclass they do, at worst Object (the verifier takes any object where an interface is
+ * expected), never a superclass the original code did not name: a rewritten class stays as loadable
+ * as the compiler's when a library it was built against changes its hierarchy (a class that no
+ * longer extends the common superclass it had then).
  *
  * <p>The root instance is thread-safe and caches what it reads; a view is used by one thread.
  */
@@ -70,8 +79,14 @@ final class ClassHierarchy {
   /** Supertypes declared for unknown types by the transformed class's frames (view only). */
   private final Map<String, Set<String>> declared;
 
+  /**
+   * Superclasses the transformed class's frames rely on, class to classes (view only): the only
+   * ones a merge of known classes may give besides Object.
+   */
+  private final Map<String, Set<String>> relied;
+
   ClassHierarchy(ClassFileLocator locator) {
-    this(locator, new ConcurrentHashMap<>(), null, null, null);
+    this(locator, new ConcurrentHashMap<>(), null, null, null, null);
   }
 
   private ClassHierarchy(
@@ -79,12 +94,14 @@ final class ClassHierarchy {
       Map<String, Optional<Info>> cache,
       String own,
       Info ownInfo,
-      Map<String, Set<String>> declared) {
+      Map<String, Set<String>> declared,
+      Map<String, Set<String>> relied) {
     this.locator = locator;
     this.cache = cache;
     this.own = own;
     this.ownInfo = ownInfo;
     this.declared = declared;
+    this.relied = relied;
   }
 
   /**
@@ -92,7 +109,7 @@ final class ClassHierarchy {
    * hierarchy's cache of class files, and collects the class's {@link #declare declarations}.
    */
   ClassHierarchy with(String name, Info info) {
-    return new ClassHierarchy(locator, cache, name, info, new HashMap<>());
+    return new ClassHierarchy(locator, cache, name, info, new HashMap<>(), new HashMap<>());
   }
 
   /** Records that the class's frames declare unknown type {@code type} assignable to {@code to}. */
@@ -100,6 +117,41 @@ final class ClassHierarchy {
     if (declared != null && !type.equals(to)) {
       declared.computeIfAbsent(type, k -> new LinkedHashSet<>()).add(to);
     }
+  }
+
+  /**
+   * Records that the class's frames rely on class {@code type} being assignable to class {@code to}
+   * (a value of {@code type} reaches a slot they declare {@code to}).
+   */
+  void rely(String type, String to) {
+    if (relied != null && !type.equals(to) && !to.equals(OBJECT)) {
+      relied.computeIfAbsent(type, k -> new LinkedHashSet<>()).add(to);
+    }
+  }
+
+  /**
+   * True if the frames rely, directly or through other facts, on {@code type} being a {@code to}.
+   */
+  private boolean reliesOn(String type, String to) {
+    if (type.equals(to) || to.equals(OBJECT)) {
+      return true;
+    }
+    Set<String> seen = new HashSet<>();
+    ArrayDeque<String> pending = new ArrayDeque<>();
+    pending.add(type);
+    while (!pending.isEmpty()) {
+      String c = pending.poll();
+      if (!seen.add(c)) {
+        continue;
+      }
+      for (String s : relied.getOrDefault(c, Set.of())) {
+        if (s.equals(to)) {
+          return true;
+        }
+        pending.add(s);
+      }
+    }
+    return false;
   }
 
   Optional<Info> info(String name) {
@@ -222,24 +274,26 @@ final class ClassHierarchy {
    * @throws MissingType if a class is unknown and nothing is declared about it
    */
   String commonSuperClass(String a, String b) {
+    if (isKnown(a) && isKnown(b)) {
+      if (isInterface(a) || isInterface(b)) {
+        // an interface type verifies as Object, so naming it costs the verifier nothing
+        return isAssignable(a, b) ? a : isAssignable(b, a) ? b : OBJECT;
+      }
+      String c = a;
+      while (c != null && !c.equals(OBJECT) && !isAssignable(c, b)) {
+        c = superName(c);
+      }
+      // the nearest common superclass, or above it the nearest the frames rely on for both
+      while (relied != null && c != null && !(reliesOn(a, c) && reliesOn(b, c))) {
+        c = superName(c);
+      }
+      return c == null ? OBJECT : c;
+    }
     if (isAssignable(a, b)) {
       return a;
     }
     if (isAssignable(b, a)) {
       return b;
-    }
-    if (isKnown(a) && isKnown(b)) {
-      if (isInterface(a) || isInterface(b)) {
-        return OBJECT;
-      }
-      String c = a;
-      while (c != null && !c.equals(OBJECT)) {
-        c = superName(c);
-        if (c != null && isAssignable(c, b)) {
-          return c;
-        }
-      }
-      return OBJECT;
     }
     Set<String> ofA = supertypes(a);
     Set<String> ofB = supertypes(b);

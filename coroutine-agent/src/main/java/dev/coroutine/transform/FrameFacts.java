@@ -16,10 +16,12 @@ import org.objectweb.asm.tree.analysis.BasicValue;
 import org.objectweb.asm.tree.analysis.Frame;
 
 /**
- * Learns what a method's own stack-map frames say about classes whose class files cannot be read:
- * where a value of such a class X reaches a slot the frame declares as T, X is assignable to T (the
- * JVM verified exactly that when it accepted the class). The rewrite then merges X with other types
- * through T, as the compiler did, instead of guessing.
+ * Learns what a method's own stack-map frames say: where a value of class X reaches a slot the
+ * frame declares as T, X is assignable to T (the JVM verified exactly that when it accepted the
+ * class). For a class whose class file cannot be read, that is all the rewrite knows of its
+ * supertypes ({@link ClassHierarchy#declare}); for every class, it is what the rewrite may rely on
+ * when it merges types ({@link ClassHierarchy#rely}), so the rewritten code names no superclass the
+ * compiler's did not.
  *
  * <p>Needs the method's frames expanded ({@code ClassReader.EXPAND_FRAMES}) and still in place.
  */
@@ -31,13 +33,15 @@ final class FrameFacts {
    * classes; does nothing when every class {@code m} handles can be read.
    */
   static void learn(String owner, MethodNode m, ClassHierarchy hierarchy) {
-    if (!handlesUnknownClass(owner, m, hierarchy)) {
+    if (!hasFrames(m)) {
       return;
     }
+    boolean unknown = handlesUnknownClass(owner, m, hierarchy);
     Frame<BasicValue>[] frames;
     try {
       frames =
-          new MethodAnalysis.TypeAnalyzer(new TypeInterpreter(hierarchy, true)).analyze(owner, m);
+          new MethodAnalysis.TypeAnalyzer(new TypeInterpreter(hierarchy, unknown, true))
+              .analyze(owner, m);
     } catch (AnalyzerException e) {
       return; // the rewrite's own analysis reports what is wrong
     }
@@ -69,10 +73,10 @@ final class FrameFacts {
   }
 
   private static void learn(ClassHierarchy hierarchy, BasicValue value, Object declared) {
-    if (!(declared instanceof String) || ((String) declared).startsWith("[")) {
+    if (!(declared instanceof String)) {
       return;
     }
-    String to = (String) declared;
+    Type to = Type.getObjectType((String) declared);
     if (value instanceof TypeInterpreter.Union) {
       for (Type t : ((TypeInterpreter.Union) value).members) {
         learn(hierarchy, t, to);
@@ -82,10 +86,32 @@ final class FrameFacts {
     }
   }
 
-  private static void learn(ClassHierarchy hierarchy, Type type, String to) {
-    if (type.getSort() == Type.OBJECT && !hierarchy.isKnown(type.getInternalName())) {
-      hierarchy.declare(type.getInternalName(), to);
+  private static void learn(ClassHierarchy hierarchy, Type type, Type to) {
+    if (to.getSort() == Type.ARRAY) {
+      // arrays are covariant: an X[] in a slot declared T[] relies on X being a T
+      if (type.getSort() == Type.ARRAY && type.getDimensions() == to.getDimensions()) {
+        learn(hierarchy, type.getElementType(), to.getElementType());
+      }
+      return;
     }
+    if (type.getSort() != Type.OBJECT || to.getSort() != Type.OBJECT) {
+      return;
+    }
+    String name = type.getInternalName();
+    if (!hierarchy.isKnown(name)) {
+      hierarchy.declare(name, to.getInternalName());
+    }
+    hierarchy.rely(name, to.getInternalName());
+  }
+
+  /** True if the method has stack-map frames (a method without branches may have none). */
+  private static boolean hasFrames(MethodNode m) {
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i instanceof FrameNode) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** True if some class whose values {@code m} may hold has an unreadable class file. */

@@ -123,14 +123,22 @@ final class TypeInterpreter extends BasicInterpreter {
   /** True: merges involving unknown classes give a {@link Union} instead of a supertype. */
   private final boolean unions;
 
+  /** True: every merge of different reference types gives a {@link Union}. */
+  private final boolean allUnions;
+
   TypeInterpreter(ClassHierarchy hierarchy) {
-    this(hierarchy, false);
+    this(hierarchy, false, false);
   }
 
-  TypeInterpreter(ClassHierarchy hierarchy, boolean unions) {
+  /**
+   * An interpreter for {@link FrameFacts}: merges involving unknown classes ({@code unions}), or
+   * all merges of reference types ({@code allUnions}), keep their members apart.
+   */
+  TypeInterpreter(ClassHierarchy hierarchy, boolean unions, boolean allUnions) {
     super(Protocol.ASM_API);
     this.hierarchy = hierarchy;
-    this.unions = unions;
+    this.unions = unions || allUnions;
+    this.allUnions = allUnions;
   }
 
   static boolean isReference(BasicValue v) {
@@ -261,7 +269,8 @@ final class TypeInterpreter extends BasicInterpreter {
     if (w.getType().equals(NULL_TYPE)) {
       return v;
     }
-    if (unions && (v instanceof Union || w instanceof Union || !isKnown(v) || !isKnown(w))) {
+    if (unions
+        && (allUnions || v instanceof Union || w instanceof Union || !isKnown(v) || !isKnown(w))) {
       Set<Type> members = new LinkedHashSet<>();
       addMembers(members, v);
       addMembers(members, w);

@@ -64,21 +64,20 @@ class DebugTaskDumpTest {
       loop.runForever();
       assertThat(block(loop.dumpTasks(), "chain"))
           .containsExactly(
-              "\"chain\" sleeping until 1.000 s (0.500 s left), for 0.500 s",
-              at("outer", "outerSleep"));
+              "\"chain\" sleeping until 1.000 s (0.500 s left)", at("outer", "outerSleep"));
 
       loop.callAt(5.0, loop::stop);
       loop.runForever();
       String dump = loop.dumpTasks();
       assertThat(block(dump, "chain"))
           .containsExactly(
-              "\"chain\" sleeping until 12.000 s (7.000 s left), for 3.000 s",
+              "\"chain\" sleeping until 12.000 s (7.000 s left)",
               at("inner", "innerSleep"),
               at("middle", "middleAwait"),
               at("outer", "outerAwait"));
       assertThat(block(dump, "bystander"))
           .containsExactly(
-              "\"bystander\" sleeping until 60.000 s (55.000 s left), for 5.000 s",
+              "\"bystander\" sleeping until 60.000 s (55.000 s left)",
               "\tat dev.coroutine.internal.Frames (runtime coroutine)");
 
       loop.callAt(20.0, loop::stop);

@@ -90,8 +90,14 @@ public class UnreadableSupertypesTest {
 
   /** Runs {@code User.method(flag)} from {@code loader} and returns its result. */
   public static Object run(ClassLoader loader, String method, boolean flag) throws Exception {
-    Class<?> user = Class.forName("plug.User", true, loader);
-    return Coroutines.run((Coroutine<?>) user.getMethod(method, boolean.class).invoke(null, flag));
+    return run(loader, "plug.User", method, flag);
+  }
+
+  /** Runs {@code className.method(flag)} from {@code loader} and returns its result. */
+  public static Object run(ClassLoader loader, String className, String method, boolean flag)
+      throws Exception {
+    Class<?> c = Class.forName(className, true, loader);
+    return Coroutines.run((Coroutine<?>) c.getMethod(method, boolean.class).invoke(null, flag));
   }
 
   @Test

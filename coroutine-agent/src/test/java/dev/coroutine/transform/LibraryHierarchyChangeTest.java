@@ -1,0 +1,137 @@
+package dev.coroutine.transform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coroutine.transform.UnreadableSupertypesTest.BytesLoader;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A class rewritten against one version of a library must load against the next as the compiler's
+ * class does: the rewrite may rely on no superclass the compiler's frames did not name. Found from
+ * outside: a local declared as an interface, holding one of two classes that shared a superclass at
+ * build time, was saved and its frames written as that superclass ({@code checkcast Animal}), and
+ * the class failed verification once the library moved one of the two out from under it.
+ */
+class LibraryHierarchyChangeTest {
+  private static final String NAMED = "package lib;\npublic interface Named { String name(); }\n";
+
+  private static final String ANIMAL =
+      "package lib;\npublic abstract class Animal { public String move() { return \"moves\"; } }\n";
+
+  private static final String DOG =
+      "package lib;\npublic class Dog extends Animal implements Named {\n"
+          + "  public String name() { return \"dog\"; } }\n";
+
+  private static Map<String, String> library(String catSource) {
+    return Map.of("lib.Named", NAMED, "lib.Animal", ANIMAL, "lib.Dog", DOG, "lib.Cat", catSource);
+  }
+
+  /** Version 1: Cat is an Animal. */
+  private static final String CAT_V1 =
+      "package lib;\npublic class Cat extends Animal implements Named {\n"
+          + "  public String name() { return \"cat\"; } }\n";
+
+  /** Version 2: Cat is still Named, no longer an Animal. */
+  private static final String CAT_V2 =
+      "package lib;\npublic class Cat implements Named {\n"
+          + "  public String name() { return \"cat2\"; } }\n";
+
+  private static final String APP =
+      "package app;\n"
+          + "import static dev.coroutine.Coroutines.*;\n"
+          + "import dev.coroutine.*;\n"
+          + "import lib.*;\n"
+          + "public class App {\n"
+          + "  @Async public static Coroutine<String> named(boolean dog) {\n"
+          + "    Named n;\n"
+          + "    if (dog) { n = new Dog(); } else { n = new Cat(); }\n"
+          + "    await(sleep(0));\n"
+          + "    return done(n.name());\n"
+          + "  }\n"
+          + "  @Async public static Coroutine<String> ternary(boolean dog) {\n"
+          + "    Named n = dog ? new Dog() : new Cat();\n"
+          + "    await(sleep(0));\n"
+          + "    return done(n.name());\n"
+          + "  }\n"
+          + "  @Async public static Coroutine<String> onTheStack(boolean dog) {\n"
+          + "    return done(join(dog ? new Dog() : new Cat(), await(bang())));\n"
+          + "  }\n"
+          + "  @Async static Coroutine<String> bang() { await(sleep(0)); return done(\"!\"); }\n"
+          + "  static String join(Named n, String s) { return n.name() + s; }\n"
+          + "  public static String plain() { return \"plain\"; }\n"
+          + "}\n";
+
+  /** Uses the common superclass as such: the rewrite must keep naming it where javac does. */
+  private static final String ZOO =
+      "package app;\n"
+          + "import static dev.coroutine.Coroutines.*;\n"
+          + "import dev.coroutine.*;\n"
+          + "import lib.*;\n"
+          + "public class Zoo {\n"
+          + "  @Async public static Coroutine<String> animal(boolean dog) {\n"
+          + "    Animal a = dog ? new Dog() : new Cat();\n"
+          + "    await(sleep(0));\n"
+          + "    return done(a.move() + \" \" + ((Named) a).name());\n"
+          + "  }\n"
+          + "}\n";
+
+  /** The library, and the application built against it if {@code withApp}. */
+  private static Map<String, byte[]> compile(String catSource, boolean withApp) throws Exception {
+    Map<String, String> sources = new HashMap<>(library(catSource));
+    if (withApp) {
+      sources.put("app.App", APP);
+      sources.put("app.Zoo", ZOO);
+    }
+    return InMemoryCompiler.compile(sources, "17");
+  }
+
+  private static byte[] rewrite(Map<String, byte[]> built, String name) {
+    ClassFileLocator fromBuild =
+        internal -> {
+          byte[] b = built.get(internal.replace('/', '.'));
+          return b != null ? b : ClassFileLocator.of(null).find(internal);
+        };
+    TransformResult r = new CoroutineTransformer(fromBuild).transform(built.get(name));
+    assertThat(r.diagnostics()).as(name).isEmpty();
+    assertThat(r.changed()).as(name).isTrue();
+    return r.bytes();
+  }
+
+  @Test
+  void rewrittenAgainstVersion1_loadsAndRunsAgainstVersion2_whereJavacsClassDoes()
+      throws Exception {
+    Map<String, byte[]> v1 = compile(CAT_V1, true);
+    byte[] app = rewrite(v1, "app.App");
+    assertThat(new String(app, StandardCharsets.ISO_8859_1))
+        .as("names no class javac's App did not")
+        .doesNotContain("lib/Animal");
+
+    Map<String, byte[]> v2 = compile(CAT_V2, false); // App compiles against it too
+    BytesLoader loader = new BytesLoader(v2); // the library as it is at run time
+    loader.put("app.App", app);
+    for (String m : List.of("named", "ternary", "onTheStack")) {
+      String suffix = m.equals("onTheStack") ? "!" : "";
+      assertThat(UnreadableSupertypesTest.run(loader, "app.App", m, true))
+          .as(m)
+          .isEqualTo("dog" + suffix);
+      assertThat(UnreadableSupertypesTest.run(loader, "app.App", m, false))
+          .as(m)
+          .isEqualTo("cat2" + suffix);
+    }
+  }
+
+  @Test
+  void aMergeTheFramesDeclareAsTheSuperclass_stillNamesIt() throws Exception {
+    Map<String, byte[]> v1 = compile(CAT_V1, true);
+    BytesLoader loader = new BytesLoader(v1);
+    loader.put("app.Zoo", rewrite(v1, "app.Zoo"));
+    assertThat(UnreadableSupertypesTest.run(loader, "app.Zoo", "animal", true))
+        .isEqualTo("moves dog");
+    assertThat(UnreadableSupertypesTest.run(loader, "app.Zoo", "animal", false))
+        .isEqualTo("moves cat");
+  }
+}
