@@ -102,6 +102,17 @@ public final class Coroutines {
               return null;
             });
     String where = found[0] != null ? found[0] : "an unknown method";
+    if (found[0] != null && found[0].contains("/0x")) {
+      // a hidden class (Lookup.defineHiddenClass): its name is the class's, a slash, its address
+      return new IllegalStateException(
+          "await() called in "
+              + where
+              + ", a method of a hidden class (Lookup.defineHiddenClass), which was not"
+              + " instrumented: the JVM does not pass hidden classes to agents, so"
+              + " -javaagent:coroutine-agent.jar never sees it. Rewrite its bytes before defining"
+              + " it (build them with the coroutine-maven-plugin, or run them through"
+              + " dev.coroutine.transform.CoroutineTransformer)");
+    }
     if (found[1] != null) {
       return new IllegalStateException(
           "await() was called through reflection or a method handle from "
