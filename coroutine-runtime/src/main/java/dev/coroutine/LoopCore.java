@@ -343,8 +343,8 @@ abstract class LoopCore {
     if (timers.size() > 0) {
       long end = now();
       clockMillis = (int) (end / 1_000_000L);
-      while (timers.size() > 0 && timers.firstWhen() <= end) {
-        Object t = timers.poll();
+      Object t;
+      while ((t = timers.pollDue(end)) != null) {
         if (t instanceof TimerEntry) {
           ((TimerEntry) t).fire(this);
         } else {

@@ -22,11 +22,10 @@ import java.util.concurrent.CancellationException;
  * ------------------+----------------------------------------------+--------------------------
  *  null             | on the ready queue (new or woken), or running | the loop's pass: step()
  *  a Future f       | suspended in await(f), registered on f        | f finishing: f schedules it
- *  SLEEPING         | suspended in sleep(d), itself in the timers'  | the timer firing: then
- *                   |   run (suspendedAt: its place there)         |   SLEEP_OVER, queued for
- *                   |                                              |   the pass it is due in
- *  SLEEP_OVER       | queued by its sleep's timer                  | the next pass (step()
- *                   |                                              |   queues it once more)
+ *  SLEEPING         | suspended in sleep(d), itself in the timers'  | the timer firing: queued
+ *                   |   run (suspendedAt: its place there), or     |   for the pass it is due
+ *                   |   due and queued (no longer in the run)      |   in, where step() only
+ *                   |                                              |   queues it once more
  *  a Sleep          | suspended in sleep(d), its timer in the heap  | the timer's callback, a
  *                   |   (or due, its callback queued)              |   pass after it is due
  *  YIELD            | suspended in sleep(0), queued by drive()      | the next pass (a sleep(0)
@@ -47,8 +46,8 @@ public class Task<T> extends Future<T> {
   AsyncFrame<?> current;
 
   /**
-   * What the task waits for: a Future, a Sleep, {@link Sleep#SLEEPING}, {@link Sleep#SLEEP_OVER}, a
-   * {@link Parking} (a queue's line), {@link AsyncFrame#YIELD}, or null.
+   * What the task waits for: a Future, a Sleep, {@link Sleep#SLEEPING}, a {@link Parking} (a
+   * queue's line), {@link AsyncFrame#YIELD}, or null.
    */
   Object waitingOn;
 
@@ -193,19 +192,19 @@ public class Task<T> extends Future<T> {
       if (((Future<?>) w).cancel(message)) {
         return true; // its completion wakes us with the CancellationException
       }
-    } else if (w == Sleep.SLEEPING || w == Sleep.SLEEP_OVER || w instanceof Sleep) {
+    } else if (w == Sleep.SLEEPING || w instanceof Sleep) {
       // asyncio cancels the sleep's future, unless its timer callback already ran: the
       // cancellation is then delivered with this message even if a later cancel() brings another
       // or uncancel() withdraws the request, and the task resumes where the cancel() was called
+      boolean queued = false;
       if (w == Sleep.SLEEPING) {
-        loop.removeSleeper(this);
-      } else if (w != Sleep.SLEEP_OVER) {
+        queued = !loop.removeSleeper(this); // not in the run: due, the task is queued already
+      } else {
         loop.removeTimer((Sleep) w); // due or not: its run() finds the task no longer waiting
       }
       Future<Object> cancelled = new Future<>(loop);
       cancelled.cancel(message);
-      // the task is on the ready queue already if its timer in the run is due: that turn passes
-      waitingOn = w == Sleep.SLEEP_OVER ? new SkipHop(cancelled) : cancelled;
+      waitingOn = queued ? new SkipHop(cancelled) : cancelled; // a queued turn then passes
       loop.schedule(this);
       return true;
     } else if (w instanceof Parking) {
@@ -289,7 +288,7 @@ public class Task<T> extends Future<T> {
     }
     Object w = waitingOn;
     waitingOn = null;
-    if (w == Sleep.SLEEP_OVER) {
+    if (w == Sleep.SLEEPING) {
       loop.schedule(this); // the pass its timer was due in: resume in the next (see Sleep)
       return;
     }

@@ -111,9 +111,6 @@ final class TaskDump {
           when / 1e9,
           Math.max(0, when - now) / 1e9);
     }
-    if (w == Sleep.SLEEP_OVER) {
-      return "ready (sleep over)";
-    }
     if (w instanceof Future) {
       Future<?> fu = (Future<?>) w;
       return fu.isDone() ? "ready (woken by " + fu + ")" : "waiting on " + fu;

@@ -129,6 +129,37 @@ final class TimerHeap {
     return appendIfInOrder(t, when, seq);
   }
 
+  /** Removes and returns the earliest entry if it is due at {@code end}, else null. */
+  Object pollDue(long end) {
+    Object e;
+    if (runSize == 0) {
+      if (heapSize == 0 || heap[0].when > end) {
+        return null;
+      }
+      e = heap[0];
+    } else {
+      int slot = runHeadSlot();
+      long when = runWhen[slot];
+      if (heapSize == 0 || runFirst(when, heap[0])) {
+        if (when > end) {
+          return null;
+        }
+        e = run[slot];
+      } else {
+        if (heap[0].when > end) {
+          return null;
+        }
+        e = heap[0];
+      }
+    }
+    if (e instanceof Task) {
+      removeSleeper((Task<?>) e);
+    } else {
+      remove((TimerEntry) e);
+    }
+    return e;
+  }
+
   /** Removes and returns the earliest entry; the queue must not be empty. */
   Object poll() {
     Object e = peek();
