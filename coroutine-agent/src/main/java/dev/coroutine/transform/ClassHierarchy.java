@@ -130,9 +130,27 @@ final class ClassHierarchy {
   }
 
   /**
-   * True if the frames rely, directly or through other facts, on {@code type} being a {@code to}.
+   * True if the frames rely, directly or through other facts, on {@code type} being a {@code to};
+   * or if some class the frames rely on being both (it has both on its one superclass chain) has
+   * {@code type} below {@code to} there: a merge through {@code type} (an earlier merge's result)
+   * then needs nothing the compiler's class did not.
    */
   private boolean reliesOn(String type, String to) {
+    if (reliesDirectly(type, to)) {
+      return true;
+    }
+    if (!isAssignable(to, type)) {
+      return false;
+    }
+    for (String x : relied.keySet()) {
+      if (reliesDirectly(x, type) && reliesDirectly(x, to)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private boolean reliesDirectly(String type, String to) {
     if (type.equals(to) || to.equals(OBJECT)) {
       return true;
     }

@@ -132,4 +132,67 @@ class LibraryHierarchyChangeTest {
     assertThat(UnreadableSupertypesTest.run(loader, "app.Zoo", "animal", false))
         .isEqualTo("moves cat");
   }
+
+  /**
+   * Found by review of the first version: Dog and Cat merge to Mid (another method's frames rely on
+   * both being Mids), then Mid with Bird needs Base, which no frame declares for a Mid: the rule
+   * gave Object, and {@code b.m()} after the await failed verification. A class relied on being
+   * both a Mid and a Base has Mid below Base on its one superclass chain: Base needs nothing new.
+   */
+  private static final String LEVELS =
+      "package app;\n"
+          + "import static dev.coroutine.Coroutines.*;\n"
+          + "import dev.coroutine.*;\n"
+          + "public class Levels {\n"
+          + "  static class Base { String m() { return \"base:\" + getClass().getSimpleName(); } }\n"
+          + "  static class Mid extends Base {}\n"
+          + "  static class Dog extends Mid {}\n"
+          + "  static class Cat extends Mid {}\n"
+          + "  static class Bird extends Base {}\n"
+          + "  @Async static Coroutine<String> pick(boolean d) {\n"
+          + "    Mid m = d ? new Dog() : new Cat();\n"
+          + "    await(sleep(0));\n"
+          + "    return done(m.m());\n"
+          + "  }\n"
+          + "  @Async public static Coroutine<String> three(int k) {\n"
+          + "    Base b;\n"
+          + "    if (k == 0) { b = new Dog(); } else if (k == 1) { b = new Cat(); } else { b = new Bird(); }\n"
+          + "    await(sleep(0));\n"
+          + "    return done(b.m());\n"
+          + "  }\n"
+          + "  @Async public static Coroutine<String> arrays(int k) {\n"
+          + "    Mid[] m = k == 0 ? new Dog[] {new Dog()} : new Cat[] {new Cat()};\n"
+          + "    Base[] b = k == 2 ? new Bird[] {new Bird()} : m;\n"
+          + "    String s = \"\";\n"
+          + "    for (int i = 0; i < 2; i++) { await(sleep(0)); s += b[0].m(); }\n"
+          + "    return done(s);\n"
+          + "  }\n"
+          + "}\n";
+
+  @Test
+  void aMergeThroughAnEarlierMergesResult_keepsTheSuperclassBothRelyOn() throws Exception {
+    Map<String, byte[]> built = InMemoryCompiler.compile(Map.of("app.Levels", LEVELS), "17");
+    BytesLoader loader = new BytesLoader(built);
+    loader.put("app.Levels", rewrite(built, "app.Levels"));
+    Class<?> c = Class.forName("app.Levels", true, loader);
+    List<String> out = new java.util.ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      out.add(
+          (String)
+              dev.coroutine.Coroutines.run(
+                  (dev.coroutine.Coroutine<?>) c.getMethod("three", int.class).invoke(null, k)));
+      out.add(
+          (String)
+              dev.coroutine.Coroutines.run(
+                  (dev.coroutine.Coroutine<?>) c.getMethod("arrays", int.class).invoke(null, k)));
+    }
+    assertThat(out)
+        .containsExactly(
+            "base:Dog",
+            "base:Dogbase:Dog",
+            "base:Cat",
+            "base:Catbase:Cat",
+            "base:Bird",
+            "base:Birdbase:Bird");
+  }
 }
