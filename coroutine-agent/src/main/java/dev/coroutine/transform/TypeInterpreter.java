@@ -230,13 +230,37 @@ final class TypeInterpreter extends BasicInterpreter {
   public BasicValue binaryOperation(AbstractInsnNode insn, BasicValue value1, BasicValue value2)
       throws AnalyzerException {
     if (insn.getOpcode() == Opcodes.AALOAD) {
+      if (value1 instanceof Union) {
+        return elementsOf((Union) value1); // FrameFacts: what the element may be, member by member
+      }
       Type array = value1.getType();
       if (array != null && array.getSort() == Type.ARRAY) {
         return newValue(Type.getType(array.getDescriptor().substring(1)));
       }
+      if (NULL_TYPE.equals(array)) {
+        // as the verifier: the element of a null array is null. Not Object: the analysis may reach
+        // the load first with only the null that initialised the array's local, and an Object
+        // result would stay in every later merge there
+        return NULL_VALUE;
+      }
       return newValue(OBJECT_TYPE);
     }
     return super.binaryOperation(insn, value1, value2);
+  }
+
+  /** The element of an array that is one of {@code arrays}' members: their element types. */
+  private BasicValue elementsOf(Union arrays) {
+    Set<Type> elements = new LinkedHashSet<>();
+    for (Type t : arrays.members) {
+      Type element =
+          t.getSort() == Type.ARRAY ? Type.getType(t.getDescriptor().substring(1)) : null;
+      if (element == null
+          || (element.getSort() != Type.OBJECT && element.getSort() != Type.ARRAY)) {
+        return newValue(OBJECT_TYPE);
+      }
+      elements.add(element);
+    }
+    return elements.size() == 1 ? newValue(elements.iterator().next()) : new Union(elements);
   }
 
   @Override

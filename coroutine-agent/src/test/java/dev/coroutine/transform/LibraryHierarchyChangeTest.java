@@ -137,7 +137,9 @@ class LibraryHierarchyChangeTest {
    * Found by review of the first version: Dog and Cat merge to Mid (another method's frames rely on
    * both being Mids), then Mid with Bird needs Base, which no frame declares for a Mid: the rule
    * gave Object, and {@code b.m()} after the await failed verification. A class relied on being
-   * both a Mid and a Base has Mid below Base on its one superclass chain: Base needs nothing new.
+   * both a Mid and a Base has Mid below Base on its one superclass chain: Base needs nothing new. A
+   * second review found the element of a merged array (Dog[] or Cat[], then {@code pets[0]} merged
+   * with a Bird) taught nothing: the learning read it as Object.
    */
   private static final String LEVELS =
       "package app;\n"
@@ -160,6 +162,27 @@ class LibraryHierarchyChangeTest {
           + "    await(sleep(0));\n"
           + "    return done(b.m());\n"
           + "  }\n"
+          + "  static String use(Base b, String s) { return b.m() + s; }\n"
+          + "  static Base kept;\n"
+          + "  @Async public static Coroutine<String> elementOfAMergedArray(int k) {\n"
+          + "    Mid[] pets = null;\n"
+          + "    if (k == 0) { pets = new Dog[] {new Dog()}; }"
+          + " else if (k == 1) { pets = new Cat[] {new Cat()}; }\n"
+          + "    Base b;\n"
+          + "    if (k == 2) { b = new Bird(); } else { b = pets[0]; }\n"
+          + "    await(sleep(0));\n"
+          + "    return done(use(b, \"\"));\n"
+          + "  }\n"
+          + "  @Async public static Coroutine<String> elementOnTheStack(int k) {\n"
+          + "    Mid[] pets = null;\n"
+          + "    switch (k) { case 0: pets = new Dog[] {new Dog()}; break;"
+          + " case 1: pets = new Cat[] {new Cat()}; break; default: }\n"
+          + "    String s = use(k == 2 ? new Bird() : pets[0], await(tail()));\n"
+          + "    kept = k == 2 ? new Bird() : pets[0];\n"
+          + "    await(sleep(0));\n"
+          + "    return done(s + kept.m());\n"
+          + "  }\n"
+          + "  @Async static Coroutine<String> tail() { await(sleep(0)); return done(\"!\"); }\n"
           + "  @Async public static Coroutine<String> arrays(int k) {\n"
           + "    Mid[] m = k == 0 ? new Dog[] {new Dog()} : new Cat[] {new Cat()};\n"
           + "    Base[] b = k == 2 ? new Bird[] {new Bird()} : m;\n"
@@ -169,6 +192,40 @@ class LibraryHierarchyChangeTest {
           + "  }\n"
           + "}\n";
 
+  /** The merged array's element alone: no other method says Dog and Cat are Bases. */
+  private static final String LONE =
+      "package app;\n"
+          + "import static dev.coroutine.Coroutines.*;\n"
+          + "import dev.coroutine.*;\n"
+          + "public class Lone {\n"
+          + "  static class Base { String m() { return \"base:\" + getClass().getSimpleName(); } }\n"
+          + "  static class Mid extends Base {}\n"
+          + "  static class Dog extends Mid {}\n"
+          + "  static class Cat extends Mid {}\n"
+          + "  static class Bird extends Base {}\n"
+          + "  @Async public static Coroutine<String> element(int k) {\n"
+          + "    Mid[] pets = k == 0 ? new Dog[] {new Dog()} : new Cat[] {new Cat()};\n"
+          + "    Base b;\n"
+          + "    if (k == 2) { b = new Bird(); } else { b = pets[0]; }\n"
+          + "    await(sleep(0));\n"
+          + "    return done(b.m());\n"
+          + "  }\n"
+          + "}\n";
+
+  @Test
+  void theElementOfAMergedArray_teachesWhatItsMembersAre() throws Exception {
+    Map<String, byte[]> built = InMemoryCompiler.compile(Map.of("app.Lone", LONE), "17");
+    BytesLoader loader = new BytesLoader(built);
+    loader.put("app.Lone", rewrite(built, "app.Lone"));
+    Class<?> c = Class.forName("app.Lone", true, loader);
+    List<Object> out = new java.util.ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      Object co = c.getMethod("element", int.class).invoke(null, k);
+      out.add(dev.coroutine.Coroutines.run((dev.coroutine.Coroutine<?>) co));
+    }
+    assertThat(out).containsExactly("base:Dog", "base:Cat", "base:Bird");
+  }
+
   @Test
   void aMergeThroughAnEarlierMergesResult_keepsTheSuperclassBothRelyOn() throws Exception {
     Map<String, byte[]> built = InMemoryCompiler.compile(Map.of("app.Levels", LEVELS), "17");
@@ -177,22 +234,24 @@ class LibraryHierarchyChangeTest {
     Class<?> c = Class.forName("app.Levels", true, loader);
     List<String> out = new java.util.ArrayList<>();
     for (int k = 0; k < 3; k++) {
-      out.add(
-          (String)
-              dev.coroutine.Coroutines.run(
-                  (dev.coroutine.Coroutine<?>) c.getMethod("three", int.class).invoke(null, k)));
-      out.add(
-          (String)
-              dev.coroutine.Coroutines.run(
-                  (dev.coroutine.Coroutine<?>) c.getMethod("arrays", int.class).invoke(null, k)));
+      for (String m : List.of("three", "arrays", "elementOfAMergedArray", "elementOnTheStack")) {
+        Object co = c.getMethod(m, int.class).invoke(null, k);
+        out.add((String) dev.coroutine.Coroutines.run((dev.coroutine.Coroutine<?>) co));
+      }
     }
     assertThat(out)
         .containsExactly(
             "base:Dog",
             "base:Dogbase:Dog",
+            "base:Dog",
+            "base:Dog!base:Dog",
             "base:Cat",
             "base:Catbase:Cat",
+            "base:Cat",
+            "base:Cat!base:Cat",
             "base:Bird",
-            "base:Birdbase:Bird");
+            "base:Birdbase:Bird",
+            "base:Bird",
+            "base:Bird!base:Bird");
   }
 }
