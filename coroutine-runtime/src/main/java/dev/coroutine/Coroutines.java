@@ -102,8 +102,8 @@ public final class Coroutines {
               return null;
             });
     String where = found[0] != null ? found[0] : "an unknown method";
-    if (found[0] != null && found[0].contains("/0x")) {
-      // a hidden class (Lookup.defineHiddenClass): its name is the class's, a slash, its address
+    if (found[0] != null && found[0].contains("/")) {
+      // a hidden class (Lookup.defineHiddenClass): only its name has a slash, before its suffix
       return new IllegalStateException(
           "await() called in "
               + where

@@ -296,16 +296,6 @@ abstract class LoopCore {
     }
   }
 
-  /** Takes a task that sleeps in the timers' run out of them; false if it is not there. */
-  final boolean removeSleeper(Task<?> t) {
-    return timers.removeSleeper(t);
-  }
-
-  /** When a task sleeping in the timers' run wakes up, or -1 if it is not there. */
-  final long sleeperWhen(Task<?> t) {
-    return timers.sleeperWhen(t);
-  }
-
   final void removeTimer(TimerEntry e) {
     timers.remove(e);
   }

@@ -198,7 +198,8 @@ public class Task<T> extends Future<T> {
       // or uncancel() withdraws the request, and the task resumes where the cancel() was called
       boolean queued = false;
       if (w == Sleep.SLEEPING) {
-        queued = !loop.removeSleeper(this); // not in the run: due, the task is queued already
+        queued =
+            !loop.timers.removeSleeper(this); // not in the run: due, the task is queued already
       } else {
         loop.removeTimer((Sleep) w); // due or not: its run() finds the task no longer waiting
       }
@@ -294,10 +295,6 @@ public class Task<T> extends Future<T> {
     }
     Object v = null;
     Throwable e = null;
-    if (w instanceof SkipHop) {
-      waitingOn = ((SkipHop) w).then; // cancelled in the same pass: scheduled again since
-      return;
-    }
     if (w instanceof Future) {
       Future<?> f = (Future<?>) w;
       if (f.state == SUCCEEDED) {
@@ -321,6 +318,9 @@ public class Task<T> extends Future<T> {
           return;
         }
       }
+    } else if (w instanceof SkipHop) {
+      waitingOn = ((SkipHop) w).then; // cancelled in the same pass: scheduled again since
+      return;
     }
     if (mustCancel) {
       mustCancel = false;

@@ -100,7 +100,7 @@ final class TaskDump {
     if (w == Sleep.SLEEPING || w instanceof Sleep) {
       long when =
           w == Sleep.SLEEPING
-              ? t.loop.sleeperWhen(t)
+              ? t.loop.timers.sleeperWhen(t)
               : ((Sleep) w).isScheduled() ? ((Sleep) w).when : -1;
       if (when < 0) {
         return "ready (sleep over)";

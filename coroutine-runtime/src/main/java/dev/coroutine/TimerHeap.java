@@ -162,13 +162,7 @@ final class TimerHeap {
 
   /** Removes and returns the earliest entry; the queue must not be empty. */
   Object poll() {
-    Object e = peek();
-    if (e instanceof Task) {
-      removeSleeper((Task<?>) e);
-    } else {
-      remove((TimerEntry) e);
-    }
-    return e;
+    return pollDue(Long.MAX_VALUE);
   }
 
   void remove(TimerEntry e) {

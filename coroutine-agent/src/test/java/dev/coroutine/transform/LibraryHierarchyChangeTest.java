@@ -192,7 +192,10 @@ class LibraryHierarchyChangeTest {
           + "  }\n"
           + "}\n";
 
-  /** The merged array's element alone: no other method says Dog and Cat are Bases. */
+  /**
+   * The merged array's element alone: no other method says Dog and Cat are Bases, so only the
+   * element of the union of Dog[] and Cat[] can teach it (the learning pass read it as Object).
+   */
   private static final String LONE =
       "package app;\n"
           + "import static dev.coroutine.Coroutines.*;\n"
@@ -203,12 +206,15 @@ class LibraryHierarchyChangeTest {
           + "  static class Dog extends Mid {}\n"
           + "  static class Cat extends Mid {}\n"
           + "  static class Bird extends Base {}\n"
+          + "  static String use(Base b) { return b.m(); }\n"
           + "  @Async public static Coroutine<String> element(int k) {\n"
-          + "    Mid[] pets = k == 0 ? new Dog[] {new Dog()} : new Cat[] {new Cat()};\n"
+          + "    Mid[] pets = null;\n"
+          + "    if (k == 0) { pets = new Dog[] {new Dog()}; }"
+          + " else if (k == 1) { pets = new Cat[] {new Cat()}; }\n"
           + "    Base b;\n"
           + "    if (k == 2) { b = new Bird(); } else { b = pets[0]; }\n"
           + "    await(sleep(0));\n"
-          + "    return done(b.m());\n"
+          + "    return done(use(b));\n"
           + "  }\n"
           + "}\n";
 
@@ -217,11 +223,9 @@ class LibraryHierarchyChangeTest {
     Map<String, byte[]> built = InMemoryCompiler.compile(Map.of("app.Lone", LONE), "17");
     BytesLoader loader = new BytesLoader(built);
     loader.put("app.Lone", rewrite(built, "app.Lone"));
-    Class<?> c = Class.forName("app.Lone", true, loader);
     List<Object> out = new java.util.ArrayList<>();
     for (int k = 0; k < 3; k++) {
-      Object co = c.getMethod("element", int.class).invoke(null, k);
-      out.add(dev.coroutine.Coroutines.run((dev.coroutine.Coroutine<?>) co));
+      out.add(call(loader, "app.Lone", "element", k));
     }
     assertThat(out).containsExactly("base:Dog", "base:Cat", "base:Bird");
   }
@@ -231,12 +235,10 @@ class LibraryHierarchyChangeTest {
     Map<String, byte[]> built = InMemoryCompiler.compile(Map.of("app.Levels", LEVELS), "17");
     BytesLoader loader = new BytesLoader(built);
     loader.put("app.Levels", rewrite(built, "app.Levels"));
-    Class<?> c = Class.forName("app.Levels", true, loader);
-    List<String> out = new java.util.ArrayList<>();
+    List<Object> out = new java.util.ArrayList<>();
     for (int k = 0; k < 3; k++) {
       for (String m : List.of("three", "arrays", "elementOfAMergedArray", "elementOnTheStack")) {
-        Object co = c.getMethod(m, int.class).invoke(null, k);
-        out.add((String) dev.coroutine.Coroutines.run((dev.coroutine.Coroutine<?>) co));
+        out.add(call(loader, "app.Levels", m, k));
       }
     }
     assertThat(out)
@@ -253,5 +255,13 @@ class LibraryHierarchyChangeTest {
             "base:Birdbase:Bird",
             "base:Bird",
             "base:Bird!base:Bird");
+  }
+
+  /** Runs {@code className.method(k)} from {@code loader} and returns its result. */
+  private static Object call(ClassLoader loader, String className, String method, int k)
+      throws Exception {
+    Class<?> c = Class.forName(className, true, loader);
+    Object co = c.getMethod(method, int.class).invoke(null, k);
+    return dev.coroutine.Coroutines.run((dev.coroutine.Coroutine<?>) co);
   }
 }
