@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import javax.annotation.processing.Filer;
+import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.TypeElement;
 import javax.tools.FileObject;
 import javax.tools.StandardLocation;
@@ -75,6 +76,9 @@ final class ClassFileRewriter implements TaskListener {
       return;
     }
     TypeElement type = e.getTypeElement();
+    if (type.getEnclosingElement().getKind() == ElementKind.MODULE) {
+      return; // module-info: no code; javac names it after its module, not a package
+    }
     String binaryName = task.getElements().getBinaryName(type).toString();
     if (filer == null) {
       filer = ClassOutputProcessor.filerOf(task);

@@ -28,6 +28,8 @@ import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@code -Xplugin:Coroutine} in plain javac, run in process through {@link ToolProvider} with this
@@ -193,6 +195,67 @@ class JavacPluginTest {
         .contains("(in demo.Swallow.fetch)");
     byte[] written = Files.readAllBytes(c.output().resolve("demo/Swallow.class"));
     assertThat(CoroutineTransformer.isTransformed(written)).isTrue();
+  }
+
+  /**
+   * A named module, compiled in javac's single-module mode (module-info.java among the sources) and
+   * in its multi-module mode ({@code --module-source-path}): the plugin leaves {@code module-info}
+   * and {@code package-info} alone (javac names the former after its module, so reading it back as
+   * a class of that package failed the compilation) and rewrites the module's classes.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aNamedModule_isCompiledAndItsClassesRewritten(boolean multiModule) throws Exception {
+    Path src =
+        write(
+            Map.of(
+                "app/module-info.java",
+                "module app { requires dev.coroutine; exports app; }",
+                "app/app/package-info.java",
+                "@Deprecated package app;",
+                "app/app/Squares.java",
+                String.join(
+                    "\n",
+                    "package app;",
+                    "import static dev.coroutine.Coroutines.*;",
+                    "import dev.coroutine.*;",
+                    "public class Squares {",
+                    "  @Async public static Coroutine<Integer> sum(int n) {",
+                    "    int total = 0;",
+                    "    for (int i = 1; i <= n; i++) total += await(square(i));",
+                    "    return done(total);",
+                    "  }",
+                    "  @Async static Coroutine<Integer> square(int x) {",
+                    "    await(sleep(1));",
+                    "    return done(x * x);",
+                    "  }",
+                    "}")));
+    Path runtime =
+        Path.of(Coroutines.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    List<String> options =
+        new ArrayList<>(List.of("-Xplugin:Coroutine", "--module-path", runtime.toString()));
+    if (multiModule) {
+      options.addAll(List.of("--module-source-path", src.toString()));
+    }
+    Compilation c = compile(src, dir.resolve("out"), options);
+
+    assertThat(c.errors()).isEmpty();
+    assertThat(c.success()).isTrue();
+    Path classes = multiModule ? c.output().resolve("app") : c.output();
+    assertThat(classes.resolve("module-info.class")).exists();
+    assertThat(classes.resolve("app/package-info.class")).exists();
+    assertThat(
+            CoroutineTransformer.isTransformed(
+                Files.readAllBytes(classes.resolve("app/Squares.class"))))
+        .isTrue();
+    try (URLClassLoader loader =
+        new URLClassLoader(new URL[] {classes.toUri().toURL()}, getClass().getClassLoader())) {
+      @SuppressWarnings("unchecked")
+      Coroutine<Integer> sum =
+          (Coroutine<Integer>)
+              loader.loadClass("app.Squares").getMethod("sum", int.class).invoke(null, 4);
+      assertThat(Coroutines.runWithVirtualTime(sum)).isEqualTo(30);
+    }
   }
 
   @Test
