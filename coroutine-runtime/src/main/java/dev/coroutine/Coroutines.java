@@ -216,6 +216,7 @@ public final class Coroutines {
       try {
         cancelRemaining(loop);
         AsyncGenerator.closeAll(loop); // asyncio.run's shutdown_asyncgens
+        loop.runUntilComplete(loop.shutdownDefaultExecutor(EventLoop.EXECUTOR_JOIN_TIMEOUT));
         loop.close();
       } finally {
         if (sigint != null) {

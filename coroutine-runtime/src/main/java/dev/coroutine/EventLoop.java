@@ -8,7 +8,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
@@ -65,6 +67,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * The executor {@link #runInExecutor(Callable)} uses; created on first use, shut down by close.
    */
   private ExecutorService defaultExecutor;
+
+  /** {@link #shutdownDefaultExecutor} was called: the default executor takes no more work. */
+  private boolean executorShutDown;
 
   /** A new loop, not running. Run it with {@link #runUntilComplete} or {@link #runForever}. */
   public EventLoop() {
@@ -738,10 +743,12 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
   /**
    * Runs {@code callable} on {@code executor} and returns a future, bound to this loop, that
-   * completes on the loop thread with its result or exception. Cancelling the future does not
-   * interrupt the callable (as asyncio). The callable runs in a copy of the caller's {@link
-   * Context} (asyncio's {@code to_thread} does this; its {@code run_in_executor} does not), so
-   * context variables such as a request id reach the worker thread.
+   * completes on the loop thread with its result or exception. Cancelling the future keeps a
+   * callable that has not started from ever running, and does not interrupt one that has (as
+   * asyncio, which cancels the executor's future from the cancelled one's done-callback). The
+   * callable runs in a copy of the caller's {@link Context} (asyncio's {@code to_thread} does this;
+   * its {@code run_in_executor} does not), so context variables such as a request id reach the
+   * worker thread.
    *
    * @param <T> the type of the callable's result
    * @param executor where the callable runs; null for the loop's default executor
@@ -755,36 +762,47 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     Executor ex = executor != null ? executor : defaultExecutor();
     Future<T> f = new Future<>(this);
     Context carried = Context.captureForCallback(); // null: the worker runs in a fresh context
+    // a FutureTask, whatever the executor: once cancelled before it started, it never runs
+    FutureTask<Void> job =
+        new FutureTask<>(
+            () -> {
+              T r;
+              Runnable deliver;
+              try {
+                r = Context.callIn(carried, callable);
+                deliver =
+                    () -> {
+                      if (!f.isDone()) {
+                        f.setResult(r);
+                      }
+                    };
+              } catch (Throwable t) {
+                deliver =
+                    () -> {
+                      if (!f.isDone()) {
+                        f.setException(t);
+                      }
+                    };
+              }
+              try {
+                callSoonThreadsafe(deliver);
+              } catch (IllegalStateException closedMeanwhile) {
+                // the loop closed while the callable ran: its future went with it
+              }
+            },
+            null);
     try {
-      ex.execute(
-          () -> {
-            T r;
-            Runnable deliver;
-            try {
-              r = Context.callIn(carried, callable);
-              deliver =
-                  () -> {
-                    if (!f.isDone()) {
-                      f.setResult(r);
-                    }
-                  };
-            } catch (Throwable t) {
-              deliver =
-                  () -> {
-                    if (!f.isDone()) {
-                      f.setException(t);
-                    }
-                  };
-            }
-            try {
-              callSoonThreadsafe(deliver);
-            } catch (IllegalStateException closedMeanwhile) {
-              // the loop closed while the callable ran: its future went with it
-            }
-          });
+      ex.execute(job);
     } catch (RejectedExecutionException e) {
       f.setException(e);
+      return f;
     }
+    f.addDoneCallback(
+        done -> {
+          if (done.isCancelled()) {
+            job.cancel(false); // no interrupt: a callable that runs finishes, unheard
+          }
+        });
     return f;
   }
 
@@ -799,9 +817,91 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     return runInExecutor(null, callable);
   }
 
+  /**
+   * asyncio's {@code shutdown_default_executor}: shuts down the default executor of {@link
+   * #runInExecutor(Callable)} and {@link Coroutines#toThread} (later calls to them fail with
+   * IllegalStateException) and returns a future that completes once the jobs it is running have
+   * finished; the loop keeps running meanwhile. {@link Coroutines#run} does this before it closes
+   * the loop, as asyncio.run does, waiting at most {@link #EXECUTOR_JOIN_TIMEOUT}.
+   *
+   * @return a future completed when the default executor's threads are done
+   */
+  public Future<Void> shutdownDefaultExecutor() {
+    return shutdownDefaultExecutor(null);
+  }
+
+  /**
+   * {@link #shutdownDefaultExecutor()} that waits at most {@code timeout} (real time, also on a
+   * loop with virtual time: the jobs run on other threads); past it, the loop's exception handler
+   * is told which jobs still run, and the future completes (asyncio warns the same way).
+   *
+   * @param timeout how long to wait for the running jobs; null for no limit
+   * @return a future completed when the default executor's threads are done, or at the timeout
+   */
+  public Future<Void> shutdownDefaultExecutor(Duration timeout) {
+    checkThread("shutdownDefaultExecutor");
+    long limitNanos = timeout == null ? Long.MAX_VALUE : Deadlines.nanos(timeout, "timeout");
+    Future<Void> joined = new Future<>(this);
+    ExecutorService ex;
+    synchronized (this) {
+      executorShutDown = true;
+      ex = defaultExecutor;
+    }
+    if (ex == null) {
+      joined.setResult(null);
+      return joined;
+    }
+    ex.shutdown();
+    if (ex.isTerminated()) {
+      joined.setResult(null);
+      return joined;
+    }
+    Thread joiner =
+        new Thread(
+            () -> {
+              boolean finished;
+              try {
+                finished = ex.awaitTermination(limitNanos, TimeUnit.NANOSECONDS);
+              } catch (InterruptedException e) {
+                finished = false;
+              }
+              boolean inTime = finished;
+              try {
+                callSoonThreadsafe(
+                    () -> {
+                      if (!inTime) {
+                        callExceptionHandler(
+                            new ErrorContext(
+                                "the default executor did not finish its jobs within "
+                                    + timeout
+                                    + " (shutdownDefaultExecutor): they go on running",
+                                null,
+                                this));
+                      }
+                      if (!joined.isDone()) {
+                        joined.setResult(null);
+                      }
+                    });
+              } catch (IllegalStateException closedMeanwhile) {
+                // the loop closed while the jobs ran: its future went with it
+              }
+            },
+            "coroutine-executor-join");
+    joiner.setDaemon(true);
+    joiner.start();
+    return joined;
+  }
+
+  /** How long {@link Coroutines#run} waits for the default executor's jobs (asyncio's 300 s). */
+  static final Duration EXECUTOR_JOIN_TIMEOUT = Duration.ofSeconds(300);
+
   private synchronized ExecutorService defaultExecutor() {
     if (closed) {
       throw new IllegalStateException("event loop is closed");
+    }
+    if (executorShutDown) {
+      throw new IllegalStateException(
+          "the default executor was shut down (shutdownDefaultExecutor, as run() does at its end)");
     }
     if (defaultExecutor == null) {
       int n = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);

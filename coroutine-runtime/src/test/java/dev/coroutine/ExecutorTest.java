@@ -4,8 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Bridging blocking work: runInExecutor and toThread. */
@@ -65,6 +72,197 @@ class ExecutorTest extends TestBase {
                           throw bad;
                         })))
         .isSameAs(bad);
+  }
+
+  /** Runs the loop for one pass: callbacks scheduled before this (done-callbacks) have run. */
+  private void onePass() {
+    Future<Void> pass = loop.createFuture();
+    loop.callSoon(() -> pass.setResult(null));
+    loop.runUntilComplete(pass);
+  }
+
+  @Test
+  void runInExecutor_cancelledBeforeItsJobStarts_theJobNeverRuns() throws Exception {
+    // asyncio (CPython 3.11-3.13): the cancelled future's done-callback cancels the executor's
+    // future, so a job still queued is skipped
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicBoolean ran = new AtomicBoolean();
+    try {
+      Future<Integer> first =
+          loop.runInExecutor(
+              ex,
+              () -> {
+                gate.await();
+                return 1;
+              });
+      Future<Integer> queued =
+          loop.runInExecutor(
+              ex,
+              () -> {
+                ran.set(true);
+                return 2;
+              });
+      assertThat(queued.cancel()).isTrue();
+      onePass();
+      gate.countDown();
+      assertThat(loop.runUntilComplete(first)).isEqualTo(1);
+    } finally {
+      gate.countDown();
+      ex.shutdown();
+    }
+    assertThat(ex.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(ran).as("the cancelled job ran").isFalse();
+  }
+
+  @Test
+  void runInExecutor_cancelledWhileItsJobRuns_theJobIsNotInterruptedAndItsResultIsDropped()
+      throws Exception {
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicBoolean interrupted = new AtomicBoolean();
+    AtomicBoolean finished = new AtomicBoolean();
+    try {
+      Future<Integer> f =
+          loop.runInExecutor(
+              ex,
+              () -> {
+                started.countDown();
+                try {
+                  gate.await();
+                } catch (InterruptedException e) {
+                  interrupted.set(true);
+                  throw e;
+                }
+                finished.set(true);
+                return 1;
+              });
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(f.cancel()).isTrue();
+      onePass();
+      gate.countDown();
+      ex.shutdown();
+      assertThat(ex.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+      onePass(); // the job's result arrives for a future already cancelled
+      assertThat(f.isCancelled()).isTrue();
+    } finally {
+      gate.countDown();
+      ex.shutdown();
+    }
+    assertThat(finished).isTrue();
+    assertThat(interrupted).isFalse();
+  }
+
+  @Test
+  void toThread_ofACancelledTaskWhoseJobIsQueued_neverRuns() throws Exception {
+    // every worker of the default executor busy, then one more toThread: its task is cancelled
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicInteger started = new AtomicInteger();
+    List<Task<Object>> busy = new ArrayList<>();
+    AtomicBoolean queuedRan = new AtomicBoolean();
+    int workers = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+    for (int i = 0; i < workers; i++) {
+      busy.add(
+          loop.createTask(
+              Coroutines.toThread(
+                  () -> {
+                    started.incrementAndGet();
+                    gate.await();
+                    return null;
+                  })));
+    }
+    Task<Object> queued =
+        loop.createTask(
+            Coroutines.toThread(
+                () -> {
+                  queuedRan.set(true);
+                  return null;
+                }));
+    onePass(); // the tasks start: their jobs are submitted
+    while (started.get() < workers) {
+      Thread.sleep(1);
+    }
+    queued.cancel();
+    assertThatThrownBy(() -> loop.runUntilComplete(queued))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
+    onePass();
+    gate.countDown();
+    for (Task<Object> t : busy) {
+      loop.runUntilComplete(t);
+    }
+    loop.runUntilComplete(loop.shutdownDefaultExecutor());
+    assertThat(queuedRan).as("the cancelled task's job ran").isFalse();
+  }
+
+  @Test
+  void run_waitsForTheDefaultExecutorsRunningJobs() {
+    // asyncio.run ends with shutdown_default_executor: a to_thread job still running when main
+    // returns has finished when run returns
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicBoolean finished = new AtomicBoolean();
+    Coroutines.run(
+        Co.seq(
+            v -> {
+              Coroutines.createTask(
+                  Coroutines.toThread(
+                      () -> {
+                        started.countDown();
+                        Thread.sleep(300);
+                        finished.set(true);
+                        return null;
+                      }));
+              return Co.await(Coroutines.toThread(() -> started.await(10, TimeUnit.SECONDS)));
+            }));
+    assertThat(finished).as("the job finished before run returned").isTrue();
+  }
+
+  @Test
+  void shutdownDefaultExecutor_waitsForRunningJobs_thenRefusesNewOnes() {
+    AtomicBoolean finished = new AtomicBoolean();
+    CountDownLatch started = new CountDownLatch(1);
+    Future<Object> job =
+        loop.runInExecutor(
+            () -> {
+              started.countDown();
+              Thread.sleep(200);
+              finished.set(true);
+              return null;
+            });
+    loop.runUntilComplete(loop.runInExecutor(() -> started.await(10, TimeUnit.SECONDS)));
+    Future<Void> joined = loop.shutdownDefaultExecutor();
+    loop.runUntilComplete(joined);
+    assertThat(finished).isTrue();
+    assertThat(job.isDone()).isTrue();
+    assertThatThrownBy(() -> loop.runInExecutor(() -> 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("shutdownDefaultExecutor");
+    assertThat(loop.shutdownDefaultExecutor().isDone())
+        .as("a second call has nothing to wait for")
+        .isTrue();
+  }
+
+  @Test
+  void shutdownDefaultExecutor_pastItsTimeout_tellsTheHandlerAndCompletes() throws Exception {
+    CountDownLatch gate = new CountDownLatch(1);
+    CountDownLatch started = new CountDownLatch(1);
+    Future<Object> job =
+        loop.runInExecutor(
+            () -> {
+              started.countDown();
+              gate.await();
+              return null;
+            });
+    try {
+      assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+      loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofMillis(50)));
+      assertThat(loopErrors).hasSize(1);
+      assertThat(loopErrors.get(0).message()).contains("did not finish its jobs within PT0.05S");
+      loopErrors.clear();
+    } finally {
+      gate.countDown();
+    }
+    assertThat(loop.runUntilComplete(job)).as("the job went on and finished").isNull();
   }
 
   @Test

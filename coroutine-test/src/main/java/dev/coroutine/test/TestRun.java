@@ -188,6 +188,10 @@ final class TestRun {
       if (!timedOut) {
         checkNothingPending();
       }
+      if (!timedOut) {
+        // as asyncio's test case (its runner's close): executor jobs end with their test
+        loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofSeconds(300)));
+      }
     } catch (Throwable unexpected) {
       fail(unexpected); // the kit's own failure: report it rather than lose it
     } finally {
