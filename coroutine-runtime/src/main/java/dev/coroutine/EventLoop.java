@@ -68,6 +68,12 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    */
   private ExecutorService defaultExecutor;
 
+  /**
+   * Set on the loop's thread when its {@link EventLoopGroup} shuts it down: coroutines handed over
+   * by {@link Coroutines#runCoroutineThreadsafe} are refused instead of started.
+   */
+  boolean refusesSubmissions;
+
   /** {@link #shutdownDefaultExecutor} was called: the default executor takes no more work. */
   private boolean executorShutDown;
 

@@ -296,10 +296,40 @@ public final class EventLoopGroup implements AutoCloseable {
     return terminated;
   }
 
-  /** On loop {@code l}: cancels its pending tasks and stops it once they all finished. */
+  /**
+   * Rounds of cancellation a loop makes at shutdown before it stops with tasks still pending: a
+   * round cancels what is pending and waits for it; a task created meanwhile (by cleanup code, or a
+   * connection a server accepted) waits for the next round.
+   */
+  static final int SHUTDOWN_ROUNDS = 16;
+
+  /**
+   * On loop {@code l}: refuses thread-safe submissions from now on (one that passed the group's
+   * check before {@link #shutdown()} may reach the loop after this), cancels its pending tasks,
+   * round after round while new ones appear, and stops it once none is pending.
+   */
   private static void cancelAllThenStop(EventLoop l) {
+    l.refusesSubmissions = true;
+    cancelRound(l, 1);
+  }
+
+  private static void cancelRound(EventLoop l, int round) {
     List<Task<?>> left = l.pendingTasks();
     if (left.isEmpty()) {
+      l.stop();
+      return;
+    }
+    if (round > SHUTDOWN_ROUNDS) {
+      l.callExceptionHandler(
+          new EventLoop.ErrorContext(
+              left.size()
+                  + " task(s) still pending after "
+                  + SHUTDOWN_ROUNDS
+                  + " rounds of cancellation in the group's shutdown (each round's cleanup made"
+                  + " new ones); the loop closes with them unfinished: "
+                  + left.subList(0, Math.min(3, left.size())),
+              null,
+              l));
       l.stop();
       return;
     }
@@ -316,7 +346,7 @@ public final class EventLoopGroup implements AutoCloseable {
                       "unhandled exception during the group's shutdown: " + t, t.exception(), t));
             }
           }
-          l.stop();
+          cancelRound(l, round + 1);
         });
   }
 

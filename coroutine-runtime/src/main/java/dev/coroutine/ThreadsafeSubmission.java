@@ -36,6 +36,14 @@ final class ThreadsafeSubmission<T> implements Runnable, Consumer<Future<T>> {
     if (result.isDone()) {
       return;
     }
+    if (loop.refusesSubmissions) {
+      result.completeExceptionally(
+          new IllegalStateException(
+              "event loop "
+                  + loop
+                  + " is shutting down with its group: the coroutine was not started"));
+      return;
+    }
     Task<T> task;
     try {
       task = loop.createTask(coroutine);

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -216,6 +217,132 @@ class EventLoopGroupTest {
       assertThat(group.failure(i)).isNull();
     }
     group.close(); // idempotent, returns at once
+  }
+
+  @Test
+  void shutdown_aSubmissionReachingTheLoopAfterItsCancelRound_isRefusedNotLeftHalfRun()
+      throws Exception {
+    // group.submit checked the flag before shutdown() and handed over after: the loop takes the
+    // coroutine after its cancel round began (found by an outside stress test: started, never
+    // cancelled, its finally never ran)
+    EventLoopGroup group = new EventLoopGroup(1, "late");
+    EventLoop loop = group.loop(0);
+    CountDownLatch running = new CountDownLatch(1);
+    CompletableFuture<Object> slowCleanup =
+        group.submit(
+            Co.steps(
+                    v -> {
+                      running.countDown();
+                      return Co.await(Coroutines.sleep(3_600_000));
+                    })
+                .onError(e -> Co.await(Coroutines.sleep(50))) // the loop runs on for 50 ms
+                .build());
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    CountDownLatch hold = new CountDownLatch(1);
+    loop.callSoonThreadsafe(
+        () -> {
+          try {
+            hold.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+    CompletableFuture<Void> terminated = group.shutdown(); // its cancel round: in the inbox now
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger finallyRan = new AtomicInteger();
+    CompletableFuture<Object> late =
+        Coroutines.runCoroutineThreadsafe(
+            Co.steps(
+                    v -> {
+                      started.incrementAndGet();
+                      return Co.await(Coroutines.sleep(3_600_000));
+                    })
+                .onFinally(finallyRan::incrementAndGet)
+                .build(),
+            loop);
+    hold.countDown();
+    terminated.get(30, TimeUnit.SECONDS);
+    assertThat(slowCleanup.get(1, TimeUnit.SECONDS)).isNull();
+    assertThatThrownBy(() -> late.get(1, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("shutting down with its group");
+    assertThat(started).hasValue(0);
+    assertThat(finallyRan).hasValue(0);
+  }
+
+  @Test
+  void shutdown_aTaskCreatedByCleanup_isCancelledInTheNextRoundAndItsFinallyRuns()
+      throws Exception {
+    EventLoopGroup group = new EventLoopGroup(1, "rounds");
+    CountDownLatch running = new CountDownLatch(1);
+    AtomicInteger secondStarted = new AtomicInteger();
+    AtomicInteger secondFinally = new AtomicInteger();
+    group.submit(
+        Co.steps(
+                v -> {
+                  running.countDown();
+                  return Co.await(Coroutines.sleep(3_600_000));
+                })
+            .onFinally(
+                () ->
+                    EventLoop.running()
+                        .createTask(
+                            Co.steps(
+                                    v -> {
+                                      secondStarted.incrementAndGet();
+                                      return Co.await(Coroutines.sleep(3_600_000));
+                                    })
+                                .onFinally(secondFinally::incrementAndGet)
+                                .build()))
+            .build());
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    group.shutdown().get(30, TimeUnit.SECONDS);
+    assertThat(secondStarted).hasValue(1);
+    assertThat(secondFinally).hasValue(1);
+  }
+
+  @Test
+  void shutdown_whileThreadsFloodSubmit_everyStartedCoroutineRunsItsFinally() throws Exception {
+    int rounds = Integer.getInteger("coroutine.stress.scale", 1) * 5;
+    for (int r = 0; r < rounds; r++) {
+      EventLoopGroup group = new EventLoopGroup(2, "flood");
+      AtomicInteger started = new AtomicInteger();
+      AtomicInteger finallyRan = new AtomicInteger();
+      List<CompletableFuture<Object>> futures = new CopyOnWriteArrayList<>();
+      List<Thread> producers = new ArrayList<>();
+      for (int p = 0; p < 3; p++) {
+        Thread t =
+            new Thread(
+                () -> {
+                  try {
+                    while (true) {
+                      futures.add(
+                          group.submit(
+                              Co.steps(
+                                      v -> {
+                                        started.incrementAndGet();
+                                        return Co.await(Coroutines.sleep(3_600_000));
+                                      })
+                                  .onFinally(finallyRan::incrementAndGet)
+                                  .build()));
+                    }
+                  } catch (IllegalStateException refused) {
+                    // shut down: the producer stops
+                  }
+                });
+        producers.add(t);
+        t.start();
+      }
+      Thread.sleep(50);
+      group.shutdown().get(30, TimeUnit.SECONDS);
+      for (Thread t : producers) {
+        t.join(10_000);
+      }
+      assertThat(finallyRan.get()).as("round " + r).isEqualTo(started.get());
+      for (CompletableFuture<Object> f : futures) {
+        assertThat(f).isDone();
+      }
+    }
   }
 
   @Test
