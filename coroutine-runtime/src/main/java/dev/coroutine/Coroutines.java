@@ -624,14 +624,18 @@ public final class Coroutines {
    * {@link #timeout(Duration, Awaitable)} with a deadline at loop time {@code when} (seconds).
    *
    * @param <T> the type of the body's result
-   * @param when the deadline, in the loop's time ({@link EventLoop#time()}), in seconds
+   * @param when the deadline, in the loop's time ({@link EventLoop#time()}), in seconds; {@code
+   *     +Infinity} for none ({@link #timeout(Duration, Awaitable)} with null says the same)
    * @param body the work to run under the deadline
    * @return a coroutine whose result is the body's
    * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
    *     deadline passes; declared here so that a {@code catch} around the call compiles
+   * @throws IllegalArgumentException if {@code when} is NaN (a computed deadline gone wrong, which
+   *     would otherwise mean no deadline at all)
    */
   public static <T> Coroutine<T> timeoutAt(double when, Awaitable<T> body) throws TimeoutException {
     Objects.requireNonNull(body, "body");
+    Deadlines.nanosOfSeconds(when, "timeoutAt");
     return Timeout.scope(when, body);
   }
 
@@ -639,15 +643,18 @@ public final class Coroutines {
    * {@link #timeout(Duration, Function)} with a deadline at loop time {@code when} (seconds).
    *
    * @param <T> the type of the body's result
-   * @param when the deadline, in the loop's time ({@link EventLoop#time()}), in seconds
+   * @param when the deadline, in the loop's time ({@link EventLoop#time()}), in seconds; {@code
+   *     +Infinity} for none
    * @param body makes the work to run under the deadline from the {@link Timeout}
    * @return a coroutine whose result is the body's
    * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
    *     deadline passes; declared here so that a {@code catch} around the call compiles
+   * @throws IllegalArgumentException if {@code when} is NaN
    */
   public static <T> Coroutine<T> timeoutAt(
       double when, Function<Timeout, ? extends Awaitable<T>> body) throws TimeoutException {
     Objects.requireNonNull(body, "body");
+    Deadlines.nanosOfSeconds(when, "timeoutAt");
     return Timeout.scope(when, body);
   }
 

@@ -109,7 +109,10 @@ public final class Timeout {
   }
 
   /**
-   * Moves the deadline to loop time {@code when} (seconds; NaN: no deadline).
+   * Moves the deadline to loop time {@code when} (seconds; NaN: no deadline, as asyncio's {@code
+   * reschedule(None)}: NaN is what {@link #when()} gives for none, so a deadline copied from
+   * another timeout keeps its meaning; {@code +Infinity} and {@link #reschedule reschedule(null)}
+   * say the same).
    *
    * @param when the new deadline in loop seconds; NaN for none
    */

@@ -171,6 +171,30 @@ class NeverDeadlineTest extends TestBase {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("callLater")
         .hasMessageContaining("NaN");
+    // a NaN deadline for timeoutAt meant no deadline at all (found by an outside tester: a
+    // computed 0/0 silently never timed out)
+    assertThatThrownBy(() -> Coroutines.timeoutAt(Double.NaN, Coroutines.sleep(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeoutAt")
+        .hasMessageContaining("NaN");
+    assertThatThrownBy(() -> Coroutines.timeoutAt(Double.NaN, to -> Coroutines.sleep(1)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("timeoutAt");
+  }
+
+  @Test
+  void timeoutAt_infinity_isNoDeadline() {
+    Object r =
+        runSteps(
+            v ->
+                Co.await(
+                    Coroutines.timeoutAt(
+                        Double.POSITIVE_INFINITY,
+                        to -> {
+                          assertThat(to.when()).isEqualTo(Double.POSITIVE_INFINITY);
+                          return Co.seq(x -> Co.await(Coroutines.sleep(20)), x -> to.expired());
+                        })));
+    assertThat(r).isEqualTo(false);
   }
 
   @Test
