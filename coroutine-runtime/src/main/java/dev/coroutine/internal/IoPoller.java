@@ -47,6 +47,7 @@ public final class IoPoller implements Consumer<SelectionKey> {
    */
   public IoPoller(Consumer<Runnable> ready) {
     this.toReady = ready;
+    JdkIoClasses.initialize();
     try {
       this.selector = Selector.open();
     } catch (IOException e) {
