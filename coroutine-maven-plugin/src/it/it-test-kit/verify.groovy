@@ -10,4 +10,9 @@ assert log.contains('Tests run: 3, Failures: 0, Errors: 0, Skipped: 0')
 assert report.contains('testcase name="anHourOfTimeouts_takesNoRealHour"')
 assert report.contains('testcase name="advanceTimeBy_looksAtTheRetrierMidway"')
 assert report.contains('testcase name="plainJupiterTest_runsTheSameWithRunTest"')
+
+// README's test-kit example is this test class, character for character: keep them equal
+def readme = new File(repositoryRoot, 'README.md').text
+def test = new File(basedir, 'src/test/java/com/example/RetrierTest.java').text
+assert readme.contains('```java\n' + test + '```') : "README.md's test-kit example differs from src/it/it-test-kit/src/test/java/com/example/RetrierTest.java; keep them equal"
 true

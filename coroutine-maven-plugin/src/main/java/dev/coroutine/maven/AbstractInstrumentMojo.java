@@ -188,11 +188,17 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
                   plan.refused(),
                   corrupt.size(),
                   (System.nanoTime() - start) / 1_000_000));
-      StringBuilder message =
-          new StringBuilder("coroutine: ")
-              .append(count(plan.refused() + corrupt.size(), "class", "classes"))
-              .append(
-                  " refused; nothing was written (set failOnError=false to rewrite the others):");
+      StringBuilder message = new StringBuilder("coroutine: ");
+      if (plan.refused() > 0) {
+        message.append(count(plan.refused(), "class", "classes")).append(" refused");
+      }
+      if (!corrupt.isEmpty()) {
+        message
+            .append(plan.refused() > 0 ? ", " : "")
+            .append(count(corrupt.size(), "class file", "class files"))
+            .append(" unreadable");
+      }
+      message.append("; nothing was written (set failOnError=false to rewrite the others):");
       for (Diagnostic d : plan.diagnostics()) {
         message.append(System.lineSeparator()).append(d.format());
       }
