@@ -86,7 +86,11 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
    */
   private final Set<String> reportedMalformed = ConcurrentHashMap.newKeySet();
 
-  /** Set while this thread is inside {@link #rewrite}: a nested call returns null at once. */
+  /**
+   * Set while this thread is inside {@link #rewrite}: a nested call returns null at once. (The JVM
+   * does not call agents again for a class defined on the same thread during a transformation, so
+   * this only guards a transformer that a test calls directly.)
+   */
   private final ThreadLocal<Boolean> active = new ThreadLocal<>();
 
   /**
@@ -119,8 +123,11 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer) {
-    if (classBeingRedefined != null
-        || className == null
+    // a redefinition (a debugger's HotSwap) is rewritten as the first definition was: the new
+    // bytes must declare the same methods, the bodies included (the rewrite is deterministic and
+    // leaves already rewritten bytes alone); a retransformation never comes here
+    // (Can-Retransform-Classes: false)
+    if (className == null
         || loader == null
         || loader == PLATFORM
         || isOwnClass(className)

@@ -92,6 +92,9 @@ final class ConstructionRewrite {
           });
     }
     edits.forEach(Runnable::run);
+    // two more words at most: NEW; DUP at a constructor call where the object had one copy on the
+    // stack (the others in locals), and the class pushed to initialize it where NEW pushed one
+    m.maxStack += 2;
     return true;
   }
 

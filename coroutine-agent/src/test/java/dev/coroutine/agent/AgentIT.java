@@ -2,6 +2,19 @@ package dev.coroutine.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.jdi.Bootstrap;
+import com.sun.jdi.Location;
+import com.sun.jdi.ReferenceType;
+import com.sun.jdi.VirtualMachine;
+import com.sun.jdi.connect.Connector;
+import com.sun.jdi.connect.ListeningConnector;
+import com.sun.jdi.event.BreakpointEvent;
+import com.sun.jdi.event.ClassPrepareEvent;
+import com.sun.jdi.event.Event;
+import com.sun.jdi.event.EventSet;
+import com.sun.jdi.event.VMDeathEvent;
+import com.sun.jdi.event.VMDisconnectEvent;
+import com.sun.jdi.request.ClassPrepareRequest;
 import dev.coroutine.Coroutines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -83,6 +97,8 @@ class AgentIT {
     compile("refused", List.of(runtime));
     compile("unreadable", List.of(runtime));
     compile("unreadable-plug", List.of(runtime)); // given to the app as bytes, not a class path
+    compile("hotswap", List.of(runtime));
+    compile("hotswap-v2", List.of(runtime)); // javac's bytes of the new version, as an IDE has them
   }
 
   @ParameterizedTest(name = "{0}")
@@ -140,6 +156,85 @@ class AgentIT {
         .as("rewritten: a second pick method (the body), and the coroutine runs: " + run)
         .contains("pick methods: 2")
         .contains("result: A");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void debuggersHotSwap_ofARewrittenClass_isRewrittenToo_andTheNewBodyRuns(Jdk jdk)
+      throws Exception {
+    // an IDE's HotSwap sends javac's new bytes through JDWP; the agent rewrites them as it did the
+    // first definition, so the class keeps its methods (before: "attempted to delete a method",
+    // found from outside with jdb and Instrumentation.redefineClasses)
+    ListeningConnector connector =
+        Bootstrap.virtualMachineManager().listeningConnectors().stream()
+            .filter(c -> c.name().equals("com.sun.jdi.SocketListen"))
+            .findFirst()
+            .orElseThrow();
+    Map<String, Connector.Argument> args = connector.defaultArguments();
+    args.get("localAddress").setValue("127.0.0.1");
+    args.get("port").setValue("0");
+    args.get("timeout").setValue("60000");
+    String address = connector.startListening(args);
+    Path logs = Files.createTempDirectory(Files.createDirectories(WORK), "hotswap");
+    Process p =
+        new ProcessBuilder(
+                jdk.java().toString(),
+                "-javaagent:" + AGENT,
+                "-agentlib:jdwp=transport=dt_socket,server=n,suspend=y,address=" + address,
+                "-cp",
+                classes("hotswap") + ":" + runtime,
+                "demo.Swap")
+            .redirectOutput(logs.resolve("out").toFile())
+            .redirectError(logs.resolve("err").toFile())
+            .start();
+    String redefined = "not reached";
+    try {
+      VirtualMachine vm;
+      try {
+        vm = connector.accept(args);
+      } finally {
+        connector.stopListening(args);
+      }
+      assertThat(vm.canRedefineClasses()).isTrue();
+      ClassPrepareRequest prepare = vm.eventRequestManager().createClassPrepareRequest();
+      prepare.addClassFilter("demo.Swap");
+      prepare.enable();
+      vm.resume();
+      byte[] version2 = Files.readAllBytes(classes("hotswap-v2").resolve("demo/Swap.class"));
+      boolean running = true;
+      while (running) {
+        EventSet set = vm.eventQueue().remove(60_000);
+        assertThat(set).as("an event within a minute").isNotNull();
+        for (Event e : set) {
+          if (e instanceof ClassPrepareEvent) {
+            ReferenceType swap = ((ClassPrepareEvent) e).referenceType();
+            Location pause = swap.methodsByName("pause").get(0).location();
+            vm.eventRequestManager().createBreakpointRequest(pause).enable();
+          } else if (e instanceof BreakpointEvent) {
+            ReferenceType swap = ((BreakpointEvent) e).location().declaringType();
+            try {
+              vm.redefineClasses(Map.of(swap, version2));
+              redefined = "yes";
+            } catch (RuntimeException refused) {
+              redefined = refused.toString();
+            }
+          } else if (e instanceof VMDeathEvent || e instanceof VMDisconnectEvent) {
+            running = false;
+          }
+        }
+        if (running) {
+          set.resume();
+        }
+      }
+    } finally {
+      if (!p.waitFor(60, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+      }
+    }
+    String out = Files.readString(logs.resolve("out"), StandardCharsets.UTF_8);
+    String err = Files.readString(logs.resolve("err"), StandardCharsets.UTF_8);
+    assertThat(redefined).as("the redefinition; stderr: " + err).isEqualTo("yes");
+    assertThat(out).as(err).contains("version 1 says 1", "version 2 says 2");
   }
 
   @ParameterizedTest(name = "{0}")

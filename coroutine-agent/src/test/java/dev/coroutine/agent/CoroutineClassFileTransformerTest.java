@@ -198,11 +198,10 @@ class CoroutineClassFileTransformerTest {
   }
 
   @Test
-  void skipped_retransformsNullNamesBootstrapPlatformOwnAndJdkClasses() throws Exception {
+  void skipped_nullNamesBootstrapPlatformOwnAndJdkClasses() throws Exception {
     var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);
     ClassLoader platform = ClassLoader.getPlatformClassLoader();
 
-    assertThat(agent.transform(APP, "com/example/Foo", String.class, null, USES)).isNull();
     assertThat(agent.transform(APP, null, null, null, USES)).isNull();
     assertThat(agent.transform(null, "com/example/Foo", null, null, USES)).isNull();
     assertThat(agent.transform(platform, "com/example/Foo", null, null, USES)).isNull();
@@ -333,6 +332,18 @@ class CoroutineClassFileTransformerTest {
 
     assertThat(self[0].transform(APP, "com/example/Foo", null, null, USES)).isEqualTo(REWRITTEN);
     assertThat(inner).hasSize(1).containsOnlyNulls();
+    assertThat(rewrites).hasValue(1);
+  }
+
+  @Test
+  void redefinition_isRewrittenAsTheFirstDefinitionWas() throws Exception {
+    // a debugger's HotSwap: without the rewrite the new bytes lack the body methods and the JVM
+    // refuses the redefinition ("attempted to delete a method"; found from outside, jdb and
+    // Instrumentation.redefineClasses)
+    var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);
+
+    assertThat(agent.transform(APP, "com/example/Foo", UsesCoroutines.class, null, USES))
+        .isEqualTo(REWRITTEN);
     assertThat(rewrites).hasValue(1);
   }
 

@@ -159,4 +159,89 @@ class UnusualShapesTest {
     assertThat(run(c, log, s)).isEqualTo("value?!");
     assertThat(log).isEqualTo(expect(s, "~value"));
   }
+
+  /**
+   * Stores {@code Later.later(log, "value")} (or {@code Later.now("value")}) in local 3, in at most
+   * two words of stack, so that the method's max_stack stays 2.
+   */
+  static void futureInLocal3(MethodVisitor mv, boolean suspend) {
+    String later = "dev/coroutine/transform/samples/Later";
+    if (suspend) {
+      mv.visitVarInsn(Opcodes.ALOAD, 0);
+      mv.visitLdcInsn("value");
+      mv.visitMethodInsn(
+          Opcodes.INVOKESTATIC,
+          later,
+          "later",
+          "(Ljava/util/List;Ljava/lang/Object;)Ldev/coroutine/Future;",
+          false);
+    } else {
+      mv.visitLdcInsn("value");
+      mv.visitMethodInsn(
+          Opcodes.INVOKESTATIC, later, "now", "(Ljava/lang/Object;)Ldev/coroutine/Future;", false);
+    }
+    mv.visitVarInsn(Opcodes.ASTORE, 3);
+  }
+
+  /** {@code await(local 3)} as a String. */
+  static void awaitLocal3(MethodVisitor mv) {
+    mv.visitVarInsn(Opcodes.ALOAD, 3);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "await",
+        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
+        false);
+    mv.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void uninitializedObjectInALocal_atTheMethodsMaxStack_runs(boolean s) throws Throwable {
+    // R8's shape (found from outside): NEW, DUP, ASTORE, a one-word await, <init>; max_stack 2, so
+    // building the object after the await (NEW, DUP, the argument: 3 words) needs more stack than
+    // the method had, and the class was refused as inconsistent
+    Class<?> c =
+        build(
+            "gen/UninitTight" + s,
+            mv -> {
+              futureInLocal3(mv, s);
+              mv.visitTypeInsn(Opcodes.NEW, SB);
+              mv.visitInsn(Opcodes.DUP);
+              mv.visitVarInsn(Opcodes.ASTORE, 2);
+              awaitLocal3(mv);
+              mv.visitMethodInsn(
+                  Opcodes.INVOKESPECIAL, SB, "<init>", "(Ljava/lang/String;)V", false);
+              mv.visitVarInsn(Opcodes.ALOAD, 2);
+              appendBangToString(mv);
+            });
+    List<String> log = log();
+    assertThat(run(c, log, s)).isEqualTo("value!");
+    assertThat(log).isEqualTo(expect(s, "~value"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void uninitializedUserObjectInALocal_atTheMethodsMaxStack_runs(boolean s) throws Throwable {
+    // the same with a class outside java.*: its initialization is kept at the NEW as well
+    String checked = "dev/coroutine/transform/samples/Later$Checked";
+    Class<?> c =
+        build(
+            "gen/UninitTightUser" + s,
+            mv -> {
+              futureInLocal3(mv, s);
+              mv.visitTypeInsn(Opcodes.NEW, checked);
+              mv.visitInsn(Opcodes.DUP);
+              mv.visitVarInsn(Opcodes.ASTORE, 2);
+              awaitLocal3(mv);
+              mv.visitMethodInsn(
+                  Opcodes.INVOKESPECIAL, checked, "<init>", "(Ljava/lang/String;)V", false);
+              mv.visitVarInsn(Opcodes.ALOAD, 2);
+              mv.visitMethodInsn(
+                  Opcodes.INVOKEVIRTUAL, checked, "getMessage", "()Ljava/lang/String;", false);
+            });
+    List<String> log = log();
+    assertThat(run(c, log, s)).isEqualTo("value");
+    assertThat(log).isEqualTo(expect(s, "~value"));
+  }
 }
