@@ -94,11 +94,9 @@ public final class Coroutines {
                               f.getClassName()
                                   + "."
                                   + f.getMethodName()
-                                  + " ("
-                                  + f.getFileName()
-                                  + ":"
-                                  + f.getLineNumber()
-                                  + ")");
+                                  + (f.getFileName() == null || f.getLineNumber() < 0
+                                      ? " (no line: compiled without -g)" // as javac -g:none
+                                      : " (" + f.getFileName() + ":" + f.getLineNumber() + ")"));
               return null;
             });
     String where = found[0] != null ? found[0] : "an unknown method";

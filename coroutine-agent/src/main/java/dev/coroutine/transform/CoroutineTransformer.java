@@ -9,8 +9,10 @@ import java.util.Set;
 import org.objectweb.asm.Attribute;
 import org.objectweb.asm.ByteVector;
 import org.objectweb.asm.ClassReader;
+import org.objectweb.asm.ClassTooLargeException;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.ClassWriter;
+import org.objectweb.asm.LimitExceededException;
 import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
@@ -35,6 +37,12 @@ import org.objectweb.asm.tree.analysis.AnalyzerException;
  * rather than given frames that may not verify.
  */
 public final class CoroutineTransformer {
+  /** Bytes the frame computation may allocate for the rewritten methods: ASM's Analyzer default. */
+  static final int FRAME_MEMORY_LIMIT = 400 << 20;
+
+  /** Steps the frame computation may take: ASM's Analyzer default. */
+  static final long FRAME_OPERATIONS_LIMIT = 50_000_000_000L;
+
   /** Supertypes read through the locator, cached for the life of this transformer. */
   private final ClassHierarchy hierarchy;
 
@@ -241,6 +249,24 @@ public final class CoroutineTransformer {
               + " awaits";
       // the stub has no line numbers: the method's first line is the body's
       return refused(className, cn, lambdas, m, message, Insns.firstLineNode(bodyOf.get(m)));
+    } catch (LimitExceededException e) {
+      String message =
+          "too large to rewrite: computing the stack-map frames of its rewritten methods exceeds"
+              + " the transformer's limits ("
+              + (FRAME_MEMORY_LIMIT >> 20)
+              + " MB, "
+              + FRAME_OPERATIONS_LIMIT
+              + " steps): split the largest @Async methods, this one first, into smaller ones";
+      MethodNode m = largest(coroutines, bodyOf);
+      return refused(className, cn, lambdas, m, message, Insns.firstLineNode(bodyOf.get(m)));
+    } catch (ClassTooLargeException e) {
+      String message =
+          "too large once rewritten: the class needs "
+              + e.getConstantPoolCount()
+              + " constant pool entries, over the JVM's limit of 65535: move some of its methods"
+              + " or constants to another class";
+      MethodNode m = largest(coroutines, bodyOf);
+      return refused(className, cn, lambdas, m, message, Insns.firstLineNode(bodyOf.get(m)));
     } catch (RuntimeException e) {
       String message = "internal error while writing the class (please report it): " + e;
       return refused(className, cn, lambdas, coroutines.get(0), message, null);
@@ -311,6 +337,9 @@ public final class CoroutineTransformer {
       }
     }
     ClassWriter computing = new HierarchyClassWriter(null, ClassWriter.COMPUTE_FRAMES, h);
+    // the limits of the analyses that accepted the method (ASM's Analyzer defaults), not the
+    // writer's lower ones: a large method with many locals (R8's output) exceeded those
+    computing.setComputeLimits(FRAME_MEMORY_LIMIT, FRAME_OPERATIONS_LIMIT);
     part.accept(computing);
     ClassNode withFrames = new ClassNode();
     new ClassReader(computing.toByteArray()).accept(withFrames, 0);
@@ -320,6 +349,7 @@ public final class CoroutineTransformer {
     }
     ClassReader reader = new ClassReader(original);
     ClassWriter out = new HierarchyClassWriter(reader, 0, h);
+    out.setComputeLimits(FRAME_MEMORY_LIMIT, FRAME_OPERATIONS_LIMIT); // long jumps: frames again
     reader.accept(
         new ClassVisitor(Protocol.ASM_API, out) {
           @Override
@@ -424,6 +454,18 @@ public final class CoroutineTransformer {
   }
 
   /** The result of a class refused with one diagnostic: no bytes, the class left as it was. */
+  /** The coroutine method whose rewritten body has the most instructions. */
+  private static MethodNode largest(
+      List<MethodNode> coroutines, Map<MethodNode, MethodNode> bodyOf) {
+    MethodNode best = coroutines.get(0);
+    for (MethodNode m : coroutines) {
+      if (bodyOf.get(m).instructions.size() > bodyOf.get(best).instructions.size()) {
+        best = m;
+      }
+    }
+    return best;
+  }
+
   private static TransformResult refused(
       String className,
       ClassNode cn,

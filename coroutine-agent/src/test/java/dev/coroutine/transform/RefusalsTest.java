@@ -72,6 +72,59 @@ class RefusalsTest {
     assertThat(d.format()).startsWith("TooLarge.java:9: ");
   }
 
+  @Test
+  void classTooLargeOnceRewritten_isRefusedSayingSo_notAsAnInternalError() {
+    // 65,490 field names fill the constant pool; the rewrite's own names push it past 65,535
+    // (found from outside: "internal error while writing the class (please report it)")
+    ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "gen/Crowded", null, "java/lang/Object", null);
+    cw.visitSource("Crowded.java", null);
+    for (int i = 0; i < 65_490; i++) {
+      cw.visitField(Opcodes.ACC_STATIC, "f" + i, "I", null, null).visitEnd();
+    }
+    MethodVisitor mv =
+        cw.visitMethod(Opcodes.ACC_STATIC, "m", "()Ldev/coroutine/Coroutine;", null, null);
+    mv.visitAnnotation("Ldev/coroutine/Async;", true).visitEnd();
+    mv.visitCode();
+    Label start = new Label();
+    mv.visitLabel(start);
+    mv.visitLineNumber(7, start);
+    mv.visitLdcInsn(1L);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "sleep",
+        "(J)Ldev/coroutine/Coroutine;",
+        false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "await",
+        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
+        false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "done",
+        "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;",
+        false);
+    mv.visitInsn(Opcodes.ARETURN);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+    cw.visitEnd();
+
+    TransformResult r = Samples.TRANSFORMER.transform(cw.toByteArray());
+
+    assertThat(r.bytes() == null).as("refused class left unchanged").isTrue();
+    assertThat(r.diagnostics()).hasSize(1);
+    Diagnostic d = r.diagnostics().get(0);
+    assertThat(d.format())
+        .startsWith("Crowded.java:7: too large once rewritten")
+        .contains("constant pool entries, over the JVM's limit of 65535")
+        .doesNotContain("internal error")
+        .contains("(in gen.Crowded.m)");
+  }
+
   /**
    * A static method with {@code longs} long parameters, {@code ints} int parameters and a String
    * ({@code 2 * longs + ints + 1} slots) that awaits once and returns their sum and the string.
@@ -246,5 +299,45 @@ class RefusalsTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("AwaitInPlainMethod.plain")
         .hasMessageContaining("not instrumented");
+  }
+
+  @Test
+  void awaitInAClassWithoutDebugInformation_saysSoInsteadOfNullMinusOne() throws Throwable {
+    // javac -g:none: no SourceFile, no line numbers; the message printed "(null:-1)"
+    ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    cw.visit(Opcodes.V17, Opcodes.ACC_PUBLIC, "gen/NoDebug", null, "java/lang/Object", null);
+    MethodVisitor mv =
+        cw.visitMethod(
+            Opcodes.ACC_PUBLIC | Opcodes.ACC_STATIC, "plain", "()Ljava/lang/Object;", null, null);
+    mv.visitCode();
+    mv.visitInsn(Opcodes.ICONST_1);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "done",
+        "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;",
+        false);
+    mv.visitMethodInsn(
+        Opcodes.INVOKESTATIC,
+        "dev/coroutine/Coroutines",
+        "await",
+        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
+        false);
+    mv.visitInsn(Opcodes.ARETURN);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+    cw.visitEnd();
+    ClassVersionsTest.BytesLoader loader =
+        new ClassVersionsTest.BytesLoader(Map.of("gen/NoDebug", cw.toByteArray()));
+    Class<?> c = loader.loadClass("gen.NoDebug");
+
+    Throwable t = catchThrowable(() -> c.getMethod("plain").invoke(null));
+
+    assertThat(t.getCause())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("await() called in gen.NoDebug.plain (no line: compiled without -g)")
+        .hasMessageNotContaining("null:-1");
   }
 }
