@@ -594,9 +594,18 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     return o instanceof AsyncFrame ? (AsyncFrame<?>) o : null;
   }
 
+  /** The coroutine's method as written ({@code com.example.Shop.order}), else its body's class. */
   @Override
   public String toString() {
-    return "Coroutine<" + body.getClass().getName() + (label == DONE ? " done>" : ">");
+    String what = body.getClass().getName(); // a lambda class: only what the table lacks
+    if (!isRuntimeBody(body)) {
+      String table = StubLinker.table(body.getClass());
+      if (table != null) {
+        StackTraceElement e = where(table, 0);
+        what = e.getClassName() + "." + e.getMethodName();
+      }
+    }
+    return "Coroutine<" + what + (label == DONE ? " done>" : ">");
   }
 
   /**

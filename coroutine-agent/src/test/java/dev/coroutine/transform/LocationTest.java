@@ -1,6 +1,7 @@
 package dev.coroutine.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coroutine.AsyncFrame;
 import dev.coroutine.EventLoop;
@@ -37,6 +38,29 @@ class LocationTest {
       second.setResult(2);
       assertThat(loop.runUntilComplete(task)).isEqualTo(3);
       assertThat(frame.location()).isNull();
+    }
+  }
+
+  @Test
+  void aCoroutineUsedTwice_isRefusedNamingItsMethod_notItsBodysLambdaClass() throws Exception {
+    // found by a new user: "coroutine Coroutine<Diff$$Lambda$40/0x...> was already awaited"
+    TransformingClassLoader loader = new TransformingClassLoader();
+    Class<?> c = loader.loadClass(TransformingClassLoader.SAMPLES + "Located");
+    Method m = c.getMethod("twoAwaits", Future.class, Future.class);
+    try (EventLoop loop = new EventLoop()) {
+      Future<Integer> first = loop.createFuture();
+      Future<Integer> second = loop.createFuture();
+      @SuppressWarnings("unchecked")
+      dev.coroutine.Coroutine<Integer> frame =
+          (dev.coroutine.Coroutine<Integer>) m.invoke(null, first, second);
+      assertThat(frame).hasToString("Coroutine<" + c.getName() + ".twoAwaits>");
+      Task<Integer> task = loop.createTask(frame);
+      assertThatThrownBy(() -> loop.createTask(frame))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("coroutine Coroutine<" + c.getName() + ".twoAwaits>")
+          .hasMessageContaining("runs at most once");
+      task.cancel();
+      loop.runUntilComplete(loop.createTask(dev.coroutine.Coroutines.sleep(1)));
     }
   }
 }
