@@ -92,8 +92,9 @@ class GroupServerTest {
       assertThat(servedBy.subList(0, 3)).containsExactlyElementsOf(group.loops()); // in turn
       assertThat(perLoop(servedBy)).allSatisfy((l, n) -> assertThat(n).isEqualTo(3));
       server.close().get(20, TimeUnit.SECONDS);
+      // refused, or reset (the same race as above: seen once in a full build)
       assertThatThrownBy(() -> roundTrip(server.port(), "after close"))
-          .isInstanceOf(ConnectException.class);
+          .isInstanceOf(SocketException.class);
     }
   }
 
