@@ -2,12 +2,9 @@ package dev.coroutine.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.jdi.Bootstrap;
 import com.sun.jdi.Location;
 import com.sun.jdi.ReferenceType;
 import com.sun.jdi.VirtualMachine;
-import com.sun.jdi.connect.Connector;
-import com.sun.jdi.connect.ListeningConnector;
 import com.sun.jdi.event.BreakpointEvent;
 import com.sun.jdi.event.ClassPrepareEvent;
 import com.sun.jdi.event.Event;
@@ -16,6 +13,7 @@ import com.sun.jdi.event.VMDeathEvent;
 import com.sun.jdi.event.VMDisconnectEvent;
 import com.sun.jdi.request.ClassPrepareRequest;
 import dev.coroutine.Coroutines;
+import dev.coroutine.transform.JdwpListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -165,22 +163,13 @@ class AgentIT {
     // an IDE's HotSwap sends javac's new bytes through JDWP; the agent rewrites them as it did the
     // first definition, so the class keeps its methods (before: "attempted to delete a method",
     // found from outside with jdb and Instrumentation.redefineClasses)
-    ListeningConnector connector =
-        Bootstrap.virtualMachineManager().listeningConnectors().stream()
-            .filter(c -> c.name().equals("com.sun.jdi.SocketListen"))
-            .findFirst()
-            .orElseThrow();
-    Map<String, Connector.Argument> args = connector.defaultArguments();
-    args.get("localAddress").setValue("127.0.0.1");
-    args.get("port").setValue("0");
-    args.get("timeout").setValue("60000");
-    String address = connector.startListening(args);
+    JdwpListener listener = JdwpListener.start(60_000);
     Path logs = Files.createTempDirectory(Files.createDirectories(WORK), "hotswap");
     Process p =
         new ProcessBuilder(
                 jdk.java().toString(),
                 "-javaagent:" + AGENT,
-                "-agentlib:jdwp=transport=dt_socket,server=n,suspend=y,address=" + address,
+                listener.jdwpOption(),
                 "-cp",
                 classes("hotswap") + ":" + runtime,
                 "demo.Swap")
@@ -189,12 +178,7 @@ class AgentIT {
             .start();
     String redefined = "not reached";
     try {
-      VirtualMachine vm;
-      try {
-        vm = connector.accept(args);
-      } finally {
-        connector.stopListening(args);
-      }
+      VirtualMachine vm = listener.accept();
       assertThat(vm.canRedefineClasses()).isTrue();
       ClassPrepareRequest prepare = vm.eventRequestManager().createClassPrepareRequest();
       prepare.addClassFilter("demo.Swap");

@@ -3,7 +3,6 @@ package dev.coroutine.transform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.jdi.AbsentInformationException;
-import com.sun.jdi.Bootstrap;
 import com.sun.jdi.IntegerValue;
 import com.sun.jdi.LocalVariable;
 import com.sun.jdi.Location;
@@ -12,8 +11,6 @@ import com.sun.jdi.StackFrame;
 import com.sun.jdi.StringReference;
 import com.sun.jdi.Value;
 import com.sun.jdi.VirtualMachine;
-import com.sun.jdi.connect.Connector;
-import com.sun.jdi.connect.ListeningConnector;
 import com.sun.jdi.event.BreakpointEvent;
 import com.sun.jdi.event.ClassPrepareEvent;
 import com.sun.jdi.event.Event;
@@ -225,26 +222,12 @@ class DebuggerTest {
    */
   String debug(Setup setup, ThrowingConsumer<Event> onEvent) throws Exception {
     writeRewritten(DEBUGGEE);
-    ListeningConnector connector =
-        Bootstrap.virtualMachineManager().listeningConnectors().stream()
-            .filter(c -> c.name().equals("com.sun.jdi.SocketListen"))
-            .findFirst()
-            .orElseThrow();
-    Map<String, Connector.Argument> args = connector.defaultArguments();
-    args.get("localAddress").setValue("127.0.0.1");
-    args.get("port").setValue("0");
-    args.get("timeout").setValue(String.valueOf(SESSION_SECONDS * 1000));
-    String address = connector.startListening(args);
+    JdwpListener listener = JdwpListener.start(SESSION_SECONDS * 1000);
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     String classPath =
         classes + System.getProperty("path.separator") + System.getProperty("java.class.path");
     Process process =
-        new ProcessBuilder(
-                java,
-                "-agentlib:jdwp=transport=dt_socket,server=n,suspend=y,address=" + address,
-                "-cp",
-                classPath,
-                DEBUGGEE)
+        new ProcessBuilder(java, listener.jdwpOption(), "-cp", classPath, DEBUGGEE)
             .redirectErrorStream(true)
             .start();
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -264,12 +247,7 @@ class DebuggerTest {
             "debuggee watchdog");
     watchdog.setDaemon(true);
     watchdog.start();
-    VirtualMachine vm;
-    try {
-      vm = connector.accept(args);
-    } finally {
-      connector.stopListening(args);
-    }
+    VirtualMachine vm = listener.accept();
     try {
       ClassPrepareRequest prepare = vm.eventRequestManager().createClassPrepareRequest();
       prepare.addClassFilter(DEBUGGEE);

@@ -90,24 +90,9 @@ class RefusalsTest {
     mv.visitLabel(start);
     mv.visitLineNumber(7, start);
     mv.visitLdcInsn(1L);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "sleep",
-        "(J)Ldev/coroutine/Coroutine;",
-        false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "await",
-        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
-        false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "done",
-        "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;",
-        false);
+    AsmCalls.sleep(mv);
+    AsmCalls.await(mv);
+    AsmCalls.done(mv);
     mv.visitInsn(Opcodes.ARETURN);
     mv.visitMaxs(0, 0);
     mv.visitEnd();
@@ -260,18 +245,8 @@ class RefusalsTest {
     mv.visitLabel(await);
     mv.visitLineNumber(8, await);
     mv.visitLdcInsn(1L);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "sleep",
-        "(J)Ldev/coroutine/Coroutine;",
-        false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "await",
-        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
-        false);
+    AsmCalls.sleep(mv);
+    AsmCalls.await(mv);
     mv.visitInsn(Opcodes.POP);
     mv.visitInsn(Opcodes.RETURN);
     mv.visitMaxs(0, 0);
@@ -313,18 +288,8 @@ class RefusalsTest {
     mv.visitInsn(Opcodes.ICONST_1);
     mv.visitMethodInsn(
         Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "done",
-        "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;",
-        false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "await",
-        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
-        false);
+    AsmCalls.done(mv);
+    AsmCalls.await(mv);
     mv.visitInsn(Opcodes.ARETURN);
     mv.visitMaxs(0, 0);
     mv.visitEnd();

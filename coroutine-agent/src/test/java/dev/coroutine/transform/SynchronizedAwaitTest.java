@@ -272,18 +272,8 @@ class SynchronizedAwaitTest {
     mv.visitLabel(awaitLine);
     mv.visitLineNumber(21, awaitLine);
     mv.visitLdcInsn(1L);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "sleep",
-        "(J)Ldev/coroutine/Coroutine;",
-        false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "await",
-        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
-        false);
+    AsmCalls.sleep(mv);
+    AsmCalls.await(mv);
     mv.visitInsn(Opcodes.POP);
     if (!exitFirst) {
       mv.visitVarInsn(Opcodes.ALOAD, 0);

@@ -82,30 +82,15 @@ class UnusualClassFilesTest {
     mv.visitLabel(first);
     mv.visitLineNumber(5, first);
     mv.visitInsn(Opcodes.LCONST_1);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "sleep",
-        "(J)Ldev/coroutine/Coroutine;",
-        false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "await",
-        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
-        false);
+    AsmCalls.sleep(mv);
+    AsmCalls.await(mv);
     mv.visitInsn(Opcodes.POP);
     mv.visitVarInsn(Opcodes.ILOAD, 0);
     mv.visitInsn(Opcodes.ICONST_2);
     mv.visitInsn(Opcodes.IMUL);
     mv.visitMethodInsn(
         Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "done",
-        "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;",
-        false);
+    AsmCalls.done(mv);
     mv.visitInsn(Opcodes.ARETURN);
     if (onAsync) {
       mv.visitAttribute(new InCode("gen.Custom"));
@@ -250,18 +235,8 @@ class UnusualClassFilesTest {
     mv.visitAnnotation("Ldev/coroutine/Async;", false).visitEnd();
     mv.visitCode();
     mv.visitInsn(Opcodes.LCONST_1);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "sleep",
-        "(J)Ldev/coroutine/Coroutine;",
-        false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "await",
-        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
-        false);
+    AsmCalls.sleep(mv);
+    AsmCalls.await(mv);
     mv.visitInsn(Opcodes.POP);
     Label other = new Label();
     mv.visitVarInsn(Opcodes.ILOAD, 0);
@@ -274,12 +249,7 @@ class UnusualClassFilesTest {
     mv.visitLabel(done);
     mv.visitMethodInsn(
         Opcodes.INVOKESTATIC, "java/lang/Integer", "valueOf", "(I)Ljava/lang/Integer;", false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "done",
-        "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;",
-        false);
+    AsmCalls.done(mv);
     mv.visitInsn(Opcodes.ARETURN);
     mv.visitMaxs(0, 0);
     mv.visitEnd();

@@ -43,12 +43,7 @@ class UnusualShapesTest {
     mv.visitAnnotation("Ldev/coroutine/Async;", true).visitEnd();
     mv.visitCode();
     body.accept(mv);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "done",
-        "(Ljava/lang/Object;)Ldev/coroutine/Coroutine;",
-        false);
+    AsmCalls.done(mv);
     mv.visitInsn(Opcodes.ARETURN);
     mv.visitMaxs(0, 0);
     mv.visitEnd();
@@ -74,12 +69,7 @@ class UnusualShapesTest {
         "v",
         "(Ljava/util/List;ZLjava/lang/Object;)Ldev/coroutine/Future;",
         false);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "await",
-        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
-        false);
+    AsmCalls.await(mv);
     mv.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
   }
 
@@ -186,35 +176,38 @@ class UnusualShapesTest {
   /** {@code await(local 3)} as a String. */
   static void awaitLocal3(MethodVisitor mv) {
     mv.visitVarInsn(Opcodes.ALOAD, 3);
-    mv.visitMethodInsn(
-        Opcodes.INVOKESTATIC,
-        "dev/coroutine/Coroutines",
-        "await",
-        "(Ldev/coroutine/Awaitable;)Ljava/lang/Object;",
-        false);
+    AsmCalls.await(mv);
     mv.visitTypeInsn(Opcodes.CHECKCAST, "java/lang/String");
+  }
+
+  /**
+   * R8's shape (found from outside): NEW, DUP, ASTORE 2, a one-word await, {@code <init>(String)},
+   * then {@code finish} on local 2; max_stack 2, so building the object after the await (NEW, DUP,
+   * the argument: 3 words) needs more stack than the method had, and the class was refused as
+   * inconsistent.
+   */
+  static Class<?> uninitializedInALocalAtMaxStack(
+      String name, boolean s, String type, Consumer<MethodVisitor> finish) throws Exception {
+    return build(
+        name,
+        mv -> {
+          futureInLocal3(mv, s);
+          mv.visitTypeInsn(Opcodes.NEW, type);
+          mv.visitInsn(Opcodes.DUP);
+          mv.visitVarInsn(Opcodes.ASTORE, 2);
+          awaitLocal3(mv);
+          mv.visitMethodInsn(Opcodes.INVOKESPECIAL, type, "<init>", "(Ljava/lang/String;)V", false);
+          mv.visitVarInsn(Opcodes.ALOAD, 2);
+          finish.accept(mv);
+        });
   }
 
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void uninitializedObjectInALocal_atTheMethodsMaxStack_runs(boolean s) throws Throwable {
-    // R8's shape (found from outside): NEW, DUP, ASTORE, a one-word await, <init>; max_stack 2, so
-    // building the object after the await (NEW, DUP, the argument: 3 words) needs more stack than
-    // the method had, and the class was refused as inconsistent
     Class<?> c =
-        build(
-            "gen/UninitTight" + s,
-            mv -> {
-              futureInLocal3(mv, s);
-              mv.visitTypeInsn(Opcodes.NEW, SB);
-              mv.visitInsn(Opcodes.DUP);
-              mv.visitVarInsn(Opcodes.ASTORE, 2);
-              awaitLocal3(mv);
-              mv.visitMethodInsn(
-                  Opcodes.INVOKESPECIAL, SB, "<init>", "(Ljava/lang/String;)V", false);
-              mv.visitVarInsn(Opcodes.ALOAD, 2);
-              appendBangToString(mv);
-            });
+        uninitializedInALocalAtMaxStack(
+            "gen/UninitTight" + s, s, SB, UnusualShapesTest::appendBangToString);
     List<String> log = log();
     assertThat(run(c, log, s)).isEqualTo("value!");
     assertThat(log).isEqualTo(expect(s, "~value"));
@@ -223,23 +216,16 @@ class UnusualShapesTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void uninitializedUserObjectInALocal_atTheMethodsMaxStack_runs(boolean s) throws Throwable {
-    // the same with a class outside java.*: its initialization is kept at the NEW as well
+    // a class outside java.*: its initialization is kept at the NEW as well
     String checked = "dev/coroutine/transform/samples/Later$Checked";
     Class<?> c =
-        build(
+        uninitializedInALocalAtMaxStack(
             "gen/UninitTightUser" + s,
-            mv -> {
-              futureInLocal3(mv, s);
-              mv.visitTypeInsn(Opcodes.NEW, checked);
-              mv.visitInsn(Opcodes.DUP);
-              mv.visitVarInsn(Opcodes.ASTORE, 2);
-              awaitLocal3(mv);
-              mv.visitMethodInsn(
-                  Opcodes.INVOKESPECIAL, checked, "<init>", "(Ljava/lang/String;)V", false);
-              mv.visitVarInsn(Opcodes.ALOAD, 2);
-              mv.visitMethodInsn(
-                  Opcodes.INVOKEVIRTUAL, checked, "getMessage", "()Ljava/lang/String;", false);
-            });
+            s,
+            checked,
+            mv ->
+                mv.visitMethodInsn(
+                    Opcodes.INVOKEVIRTUAL, checked, "getMessage", "()Ljava/lang/String;", false));
     List<String> log = log();
     assertThat(run(c, log, s)).isEqualTo("value");
     assertThat(log).isEqualTo(expect(s, "~value"));
