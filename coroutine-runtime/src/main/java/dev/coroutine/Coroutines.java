@@ -138,7 +138,10 @@ public final class Coroutines {
 
   /**
    * asyncio.run: runs {@code main} on a new event loop, closes the loop, and returns the result or
-   * rethrows the failure unchanged.
+   * rethrows the failure unchanged. Before closing, as asyncio.run: the tasks still pending are
+   * cancelled and run to their end, suspended async generators are closed, and the jobs of the
+   * default executor ({@link #toThread}, {@link EventLoop#runInExecutor(Callable)}) are waited for,
+   * at most 300 s ({@link EventLoop#shutdownDefaultExecutor(Duration)}).
    *
    * <p>Ctrl-C, as in asyncio: while it runs, the first SIGINT cancels {@code main} (its {@code
    * finally} blocks and the cleanup of the other tasks run) and then the process exits as
@@ -211,15 +214,16 @@ public final class Coroutines {
       interrupted = sigint != null && sigint.wasInterrupted() && task.isCancelled();
       throw e;
     } finally {
+      if (sigint != null) {
+        // as asyncio's Runner: from here a Ctrl-C ends the JVM at once (nothing left to cancel)
+        sigint.close();
+      }
       try {
         cancelRemaining(loop);
         AsyncGenerator.closeAll(loop); // asyncio.run's shutdown_asyncgens
         loop.runUntilComplete(loop.shutdownDefaultExecutor(EventLoop.EXECUTOR_JOIN_TIMEOUT));
-        loop.close();
       } finally {
-        if (sigint != null) {
-          sigint.close();
-        }
+        loop.close();
       }
       if (interrupted) {
         // Ctrl-C cancelled main and its cleanup ran: end as the JVM ends on Ctrl-C (asyncio

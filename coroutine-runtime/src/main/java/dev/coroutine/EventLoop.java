@@ -826,9 +826,10 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   /**
    * asyncio's {@code shutdown_default_executor}: shuts down the default executor of {@link
    * #runInExecutor(Callable)} and {@link Coroutines#toThread} (later calls to them fail with
-   * IllegalStateException) and returns a future that completes once the jobs it is running have
-   * finished; the loop keeps running meanwhile. {@link Coroutines#run} does this before it closes
-   * the loop, as asyncio.run does, waiting at most {@link #EXECUTOR_JOIN_TIMEOUT}.
+   * IllegalStateException) and returns a future that completes once the jobs it was given have
+   * finished (those queued run too, as asyncio's executor shutdown lets them); the loop keeps
+   * running meanwhile. {@link Coroutines#run} does this before it closes the loop, as asyncio.run
+   * does, waiting at most {@link #EXECUTOR_JOIN_TIMEOUT}.
    *
    * @return a future completed when the default executor's threads are done
    */
@@ -879,8 +880,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
                         callExceptionHandler(
                             new ErrorContext(
                                 "the default executor did not finish its jobs within "
-                                    + timeout
-                                    + " (shutdownDefaultExecutor): they go on running",
+                                    + timeout.toMillis()
+                                    + " ms (shutdownDefaultExecutor): they go on running",
                                 null,
                                 this));
                       }

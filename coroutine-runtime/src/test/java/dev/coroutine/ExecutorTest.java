@@ -257,7 +257,7 @@ class ExecutorTest extends TestBase {
       assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
       loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofMillis(50)));
       assertThat(loopErrors).hasSize(1);
-      assertThat(loopErrors.get(0).message()).contains("did not finish its jobs within PT0.05S");
+      assertThat(loopErrors.get(0).message()).contains("did not finish its jobs within 50 ms");
       loopErrors.clear();
     } finally {
       gate.countDown();

@@ -60,6 +60,31 @@ public final class SignalChild {
                     .build());
         say("run returned " + r);
         break;
+      case "executor":
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        Coroutines.run(
+            Co.<Object>seq(
+                v -> {
+                  Coroutines.createTask(
+                      Coroutines.toThread(
+                          () -> {
+                            started.countDown();
+                            Thread.sleep(60_000);
+                            return null;
+                          }));
+                  return Co.await(
+                      Coroutines.toThread(
+                          () -> {
+                            started.await();
+                            return null;
+                          }));
+                },
+                v -> {
+                  say("main done"); // run() now waits for the sleeping job
+                  return null;
+                }));
+        say("run returned");
+        break;
       case "ignored":
         ignored();
         break;

@@ -130,6 +130,19 @@ class SignalTest {
   }
 
   @Test
+  void run_sigintWhileWaitingForExecutorJobs_endsTheProcessAtOnce() throws Exception {
+    // as asyncio's Runner, which puts Python's own SIGINT handler back before its clean-up: the
+    // handler that cancels main has nothing left to cancel there (found by a review: the first
+    // Ctrl-C was lost and the program exited 0 after the job)
+    start("executor");
+    assertThat(line()).isEqualTo("main done");
+    Thread.sleep(200); // into run()'s wait for the job
+    send("INT");
+    assertThat(line()).isNull(); // "run returned" is never printed
+    assertThat(exitCode()).isEqualTo(130);
+  }
+
+  @Test
   void run_mainCatchesTheCancellation_runReturnsNormally() throws Exception {
     start("swallow");
     assertThat(line()).isEqualTo("ready");

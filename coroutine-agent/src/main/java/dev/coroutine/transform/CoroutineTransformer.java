@@ -453,7 +453,6 @@ public final class CoroutineTransformer {
     return false;
   }
 
-  /** The result of a class refused with one diagnostic: no bytes, the class left as it was. */
   /** The coroutine method whose rewritten body has the most instructions. */
   private static MethodNode largest(
       List<MethodNode> coroutines, Map<MethodNode, MethodNode> bodyOf) {
@@ -466,6 +465,7 @@ public final class CoroutineTransformer {
     return best;
   }
 
+  /** The result of a class refused with one diagnostic: no bytes, the class left as it was. */
   private static TransformResult refused(
       String className,
       ClassNode cn,

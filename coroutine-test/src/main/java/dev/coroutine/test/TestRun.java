@@ -64,6 +64,9 @@ final class TestRun {
   /** Set by the calling thread when the limit passed: the loop thread stops short. */
   private volatile boolean timedOut;
 
+  /** The test's steps are done and the loop waits for the default executor's jobs. */
+  private volatile boolean joiningExecutor;
+
   /** The failure of the test's steps, then of its end checks; null if none. */
   private Throwable failure;
 
@@ -150,6 +153,11 @@ final class TestRun {
                 ? ""
                 : "; its loop thread \"" + t.getName() + "\" did not stop and was abandoned")
             + ". "
+            + (joiningExecutor
+                ? "The test itself had finished: the time ran out waiting for jobs it left running"
+                    + " in the default executor (toThread, runInExecutor), which end with the test"
+                    + " as in asyncio's test case. "
+                : "")
             + dump);
   }
 
@@ -190,7 +198,9 @@ final class TestRun {
       }
       if (!timedOut) {
         // as asyncio's test case (its runner's close): executor jobs end with their test
+        joiningExecutor = true;
         loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofSeconds(300)));
+        joiningExecutor = false;
       }
     } catch (Throwable unexpected) {
       fail(unexpected); // the kit's own failure: report it rather than lose it

@@ -17,6 +17,7 @@ import dev.coroutine.EventLoop;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -90,6 +91,37 @@ class RunTestTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("did not finish within its real-time limit of 300 ms")
         .hasMessageContaining("waiting on Future");
+  }
+
+  @Async
+  private static Coroutine<Void> leavesAnExecutorJobRunning(CountDownLatch release) {
+    Coroutines.getRunningLoop() // a job nobody awaits: no task is left pending
+        .runInExecutor(
+            () -> {
+              release.await();
+              return null;
+            });
+    await(sleep(1));
+    return done();
+  }
+
+  @Test
+  void runTest_waitsForTheDefaultExecutorsJobs_andATimeoutThereSaysSo() {
+    // as asyncio's test case, the executor's jobs end with the test; past the limit the failure
+    // says the test had finished (found by a review: it read as a hang with an empty task dump)
+    CountDownLatch release = new CountDownLatch(1);
+    try {
+      Throwable t =
+          catchThrowable(
+              () -> runTest(leavesAnExecutorJobRunning(release), Duration.ofMillis(500)));
+      assertThat(t)
+          .isInstanceOf(AssertionError.class)
+          .hasMessageContaining("did not finish within its real-time limit of 500 ms")
+          .hasMessageContaining("The test itself had finished")
+          .hasMessageContaining("default executor");
+    } finally {
+      release.countDown();
+    }
   }
 
   @Async
