@@ -9,15 +9,20 @@ import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
 
 /**
- * A debugger's HotSwap of a class the agent rewrote: AgentIT stops in {@link #pause}, redefines
- * this class with javac's bytes of version 2 (src/it/apps/hotswap-v2) and lets the second call run
- * the new body.
+ * A debugger's HotSwap of a class the agent rewrote: AgentIT stops in {@link #pause} and redefines
+ * this class with javac's bytes of another version: src/it/apps/hotswap-v2 changes only {@link
+ * #label}, which the second call then uses; hotswap-v3 changes the coroutine's own code, which the
+ * agent refuses (a coroutine suspended in it could not resume in the new code).
  */
 public class Swap {
   @Async
   static Coroutine<String> greet(int n) {
     await(sleep(1));
-    return done("version 2 says " + n);
+    return done(label() + " says " + n);
+  }
+
+  static String label() {
+    return "version 2";
   }
 
   /** Where the debugger redefines the class. */

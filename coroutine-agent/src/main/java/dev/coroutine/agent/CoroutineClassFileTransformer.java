@@ -10,8 +10,11 @@ import java.lang.instrument.ClassFileTransformer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.ProtectionDomain;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 
@@ -123,10 +126,6 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer) {
-    // a redefinition (a debugger's HotSwap) is rewritten as the first definition was: the new
-    // bytes must declare the same methods, the bodies included (the rewrite is deterministic and
-    // leaves already rewritten bytes alone); a retransformation never comes here
-    // (Can-Retransform-Classes: false)
     if (className == null
         || loader == null
         || loader == PLATFORM
@@ -138,7 +137,14 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     }
     active.set(Boolean.TRUE);
     try {
-      return rewrite(loader, className, classfileBuffer);
+      if (classBeingRedefined != null) {
+        return redefine(loader, className, classfileBuffer);
+      }
+      byte[] out = rewrite(loader, className, classfileBuffer);
+      if (out != null) {
+        remember(loader, className, out);
+      }
+      return out;
     } catch (MalformedClassFileException e) {
       malformed(className, e);
       return null;
@@ -148,6 +154,79 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     } finally {
       active.remove();
     }
+  }
+
+  /**
+   * Per loader and class name, the fingerprints of the bodies of each class this agent rewrote:
+   * what a redefinition may not change ({@link BodyFingerprints}). Weak in the loader.
+   */
+  private final Map<ClassLoader, Map<String, Map<String, Long>>> rewrittenBodies =
+      new WeakHashMap<>();
+
+  private void remember(ClassLoader loader, String className, byte[] rewritten) {
+    Map<String, Long> bodies;
+    try {
+      bodies = BodyFingerprints.of(rewritten);
+    } catch (RuntimeException unreadable) {
+      return; // (a test's stand-in bytes) its redefinitions are then left to the JVM
+    }
+    synchronized (rewrittenBodies) {
+      rewrittenBodies.computeIfAbsent(loader, l -> new HashMap<>()).put(className, bodies);
+    }
+  }
+
+  /**
+   * A redefinition (a debugger's HotSwap, {@code Instrumentation.redefineClasses}). A class this
+   * agent did not rewrite is left to the JVM. One it rewrote gets its new bytes rewritten as the
+   * first ones were (so it keeps its methods, the bodies included), as long as no coroutine body
+   * changes: a coroutine suspended in it would resume in code laid out differently. Otherwise the
+   * redefinition is left to fail (the JVM finds methods missing) and the reason is said; failFast
+   * does not stop a debugging session for this.
+   */
+  private byte[] redefine(ClassLoader loader, String className, byte[] classFile) {
+    Map<String, Long> before;
+    synchronized (rewrittenBodies) {
+      Map<String, Map<String, Long>> classes = rewrittenBodies.get(loader);
+      before = classes == null ? null : classes.get(className);
+    }
+    if (before == null) {
+      return null; // not rewritten by this agent: the JVM redefines it as it is
+    }
+    String dotted = className.replace('/', '.');
+    TransformResult result = rewriter.rewrite(loader, classFile.clone());
+    if (result.failed()) {
+      StringBuilder sb = new StringBuilder("redefinition of " + dotted + " refused:");
+      for (Diagnostic d : result.diagnostics()) {
+        sb.append(System.lineSeparator())
+            .append(AgentLog.PREFIX)
+            .append("ERROR ")
+            .append(d.format());
+      }
+      log.error(sb + System.lineSeparator() + AgentLog.PREFIX + dotted + " keeps its current code");
+      return null;
+    }
+    byte[] out = result.changed() ? result.bytes() : classFile; // unchanged: rewritten already
+    Map<String, Long> after = BodyFingerprints.of(out);
+    if (!after.equals(before)) {
+      java.util.TreeSet<String> changed = new java.util.TreeSet<>(before.keySet());
+      changed.addAll(after.keySet());
+      changed.removeIf(b -> java.util.Objects.equals(before.get(b), after.get(b)));
+      log.error(
+          "redefinition of "
+              + dotted
+              + " refused: it changes the code of its coroutines "
+              + changed
+              + " (@Async methods or async lambdas); a coroutine suspended in one keeps its state"
+              + " laid out for the code it runs, so it cannot resume in another. Restart to run the"
+              + " change; the class's other methods can be redefined. "
+              + dotted
+              + " keeps its current code");
+      return null;
+    }
+    if (options.verbose()) {
+      log.info(dotted + ": redefinition rewritten (its coroutine bodies unchanged)");
+    }
+    return result.changed() ? out : null;
   }
 
   /** True for the runtime's classes (see {@link #RUNTIME_PACKAGES}) and the agent's own. */

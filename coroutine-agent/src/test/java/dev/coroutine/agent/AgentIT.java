@@ -96,7 +96,8 @@ class AgentIT {
     compile("unreadable", List.of(runtime));
     compile("unreadable-plug", List.of(runtime)); // given to the app as bytes, not a class path
     compile("hotswap", List.of(runtime));
-    compile("hotswap-v2", List.of(runtime)); // javac's bytes of the new version, as an IDE has them
+    compile("hotswap-v2", List.of(runtime)); // javac's bytes of new versions, as an IDE has them
+    compile("hotswap-v3", List.of(runtime));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -158,11 +159,44 @@ class AgentIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
-  void debuggersHotSwap_ofARewrittenClass_isRewrittenToo_andTheNewBodyRuns(Jdk jdk)
+  void debuggersHotSwap_ofARewrittenClass_isRewrittenToo_andItsNewMethodRuns(Jdk jdk)
       throws Exception {
     // an IDE's HotSwap sends javac's new bytes through JDWP; the agent rewrites them as it did the
     // first definition, so the class keeps its methods (before: "attempted to delete a method",
     // found from outside with jdb and Instrumentation.redefineClasses)
+    HotSwap swap = hotSwap(jdk, "hotswap-v2");
+
+    assertThat(swap.redefined()).as(swap.toString()).isEqualTo("yes");
+    assertThat(swap.out()).as(swap.toString()).contains("version 1 says 1", "version 2 says 2");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void debuggersHotSwap_changingACoroutinesCode_isRefusedSayingWhy_andTheOldCodeRuns(Jdk jdk)
+      throws Exception {
+    // a coroutine suspended at an await keeps its state laid out for the code it runs: resumed in
+    // changed code it could restore the wrong values (found by a review: ClassCastException)
+    HotSwap swap = hotSwap(jdk, "hotswap-v3");
+
+    assertThat(swap.redefined())
+        .as(swap.toString())
+        .startsWith("java.lang.UnsupportedOperationException");
+    assertThat(swap.err())
+        .as(swap.toString())
+        .contains(
+            "redefinition of demo.Swap refused: it changes the code of its coroutines [greet]")
+        .contains("demo.Swap keeps its current code");
+    assertThat(swap.out()).as(swap.toString()).contains("version 1 says 1", "version 1 says 2");
+  }
+
+  /** What a HotSwap session did: the redefinition's outcome, the debuggee's output. */
+  record HotSwap(String redefined, String out, String err) {}
+
+  /**
+   * Runs demo.Swap under JDI with the agent, redefines it with the class of {@code version} when it
+   * stops in {@code pause()}, and lets it finish.
+   */
+  private static HotSwap hotSwap(Jdk jdk, String version) throws Exception {
     JdwpListener listener = JdwpListener.start(60_000);
     Path logs = Files.createTempDirectory(Files.createDirectories(WORK), "hotswap");
     Process p =
@@ -184,7 +218,7 @@ class AgentIT {
       prepare.addClassFilter("demo.Swap");
       prepare.enable();
       vm.resume();
-      byte[] version2 = Files.readAllBytes(classes("hotswap-v2").resolve("demo/Swap.class"));
+      byte[] newVersion = Files.readAllBytes(classes(version).resolve("demo/Swap.class"));
       boolean running = true;
       while (running) {
         EventSet set = vm.eventQueue().remove(60_000);
@@ -197,7 +231,7 @@ class AgentIT {
           } else if (e instanceof BreakpointEvent) {
             ReferenceType swap = ((BreakpointEvent) e).location().declaringType();
             try {
-              vm.redefineClasses(Map.of(swap, version2));
+              vm.redefineClasses(Map.of(swap, newVersion));
               redefined = "yes";
             } catch (RuntimeException refused) {
               redefined = refused.toString();
@@ -215,10 +249,10 @@ class AgentIT {
         p.destroyForcibly();
       }
     }
-    String out = Files.readString(logs.resolve("out"), StandardCharsets.UTF_8);
-    String err = Files.readString(logs.resolve("err"), StandardCharsets.UTF_8);
-    assertThat(redefined).as("the redefinition; stderr: " + err).isEqualTo("yes");
-    assertThat(out).as(err).contains("version 1 says 1", "version 2 says 2");
+    return new HotSwap(
+        redefined,
+        Files.readString(logs.resolve("out"), StandardCharsets.UTF_8),
+        Files.readString(logs.resolve("err"), StandardCharsets.UTF_8));
   }
 
   @ParameterizedTest(name = "{0}")
