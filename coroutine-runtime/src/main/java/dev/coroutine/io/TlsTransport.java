@@ -429,6 +429,10 @@ final class TlsTransport implements Transport, Protocol {
     if (!closing) {
       closing = true;
       startShutdownTimer();
+      // the engine's step that found the end returns before our close_notify: one more step
+      // sends it (else nothing drove the shutdown until its timer, 30 s later: a peer that
+      // ended without close_notify kept the connection open that long)
+      again = true;
     }
   }
 

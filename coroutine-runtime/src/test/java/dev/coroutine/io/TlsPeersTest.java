@@ -369,6 +369,44 @@ class TlsPeersTest extends TestBase {
   }
 
   @Test
+  void opensslClientKilled_noCloseNotify_ourServerClosesAtOnce_notAtItsShutdownTimeout()
+      throws Exception {
+    // a peer that ends without close_notify (killed, crashed): the end of the stream starts our
+    // shutdown, and nothing drove it until the shutdown timer, 30 s by default, kept the
+    // connection (found from outside against CPython's ssl; here the timer is an hour, so only the
+    // end of the stream can close it within spinUntil's minute)
+    Server s =
+        run(
+            Streams.startServer(
+                this::echo,
+                HOST,
+                0,
+                certs.serverContext(),
+                TlsOptions.defaults().withShutdownTimeout(Duration.ofHours(1))));
+    try (Peer client =
+        new Peer(
+            List.of(
+                "openssl",
+                "s_client",
+                "-connect",
+                HOST + ":" + s.port(),
+                "-CAfile",
+                certs.caPem.toString(),
+                "-servername",
+                "localhost"))) {
+      client.send("hello before the end");
+      spinUntil(
+          () -> client.lines.stream().anyMatch(l -> l.equals("hello before the end")),
+          "our echo in s_client's output: " + client.lines);
+      client.process.destroyForcibly(); // SIGKILL: the kernel ends the stream, no close_notify
+      spinUntil(() -> events.contains("closed"), "the handler to close: " + events);
+      assertThat(events).containsExactly("eof", "closed");
+    }
+    s.close();
+    run(s.waitClosed());
+  }
+
+  @Test
   void opensslClient_withoutOurCa_failsVerification_andTheServerServesOthers() throws Exception {
     Server s = run(Streams.startServer(this::echo, HOST, 0, certs.serverContext()));
     try (Peer client =
