@@ -322,6 +322,21 @@ abstract class SelectorTransport implements Transport {
     return closed;
   }
 
+  /**
+   * The reader of this output went away (a child process whose stdin this is exited): the transport
+   * ends without an error of its own, but what is written later is dropped and {@link
+   * #drainFuture()} reports {@code why}, as for a lost connection (asyncio's write pipe closes with
+   * no exception when its reader goes, and its drain raises ConnectionResetError). Unlike {@link
+   * #close()}, a later write is not the caller's mistake: it does not throw.
+   */
+  final void readerGone(IOException why) {
+    if (isClosed) {
+      return;
+    }
+    closeNow(null);
+    lost = why;
+  }
+
   /** Closes the channel; {@code e} is the error that ended the transport, or null. */
   final void closeNow(Throwable e) {
     if (isClosed) {

@@ -97,7 +97,10 @@ public final class Subprocess {
       exit.setResult(process.exitValue());
     }
     if (stdin != null && stdin.getWriteBufferSize() == 0) {
-      stdin.close(); // nobody reads it any more, unless a grandchild inherited it
+      // nobody reads it any more (unless a grandchild inherited it): later writes are dropped and
+      // drain() says so, rather than "write() after close()", which the caller never called
+      ((SelectorTransport) stdin.transport())
+          .readerGone(new IOException("Connection lost: the child process exited (its stdin)"));
     }
   }
 

@@ -258,6 +258,24 @@ class SubprocessTest extends TestBase {
     }
   }
 
+  @ParameterizedTest(name = "native pipes: {0}")
+  @ValueSource(booleans = {true, false})
+  void writeToStdinAfterTheChildExited_isDropped_andDrainSaysTheConnectionIsLost(
+      boolean nativePipes) throws Exception {
+    // as asyncio: the write is taken, drain() raises (ConnectionResetError there); it threw
+    // "write() after close() or writeEof()", calls the caller never made (found from outside)
+    Subprocess p = start(nativePipes, SubprocessOptions.pipes(), "true");
+    assertThat(await(p.waitFor())).isZero();
+    StreamWriter in = p.stdin();
+    in.write("too late\n".getBytes(StandardCharsets.UTF_8));
+    assertThat(in.getWriteBufferSize()).isZero();
+    assertThatThrownBy(() -> await(in.drain()))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("Connection lost");
+    await(in.waitClosed()); // ended without an error of its own
+    in.close(); // and closing it now is no mistake either
+  }
+
   @Test
   void communicate_childExitsWithoutReadingItsInput_isNotAnError() throws Exception {
     Subprocess p = await(Subprocesses.exec(SubprocessOptions.pipes(), "sh", "-c", "echo bye"));
