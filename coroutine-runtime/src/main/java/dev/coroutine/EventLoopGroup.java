@@ -281,8 +281,9 @@ public final class EventLoopGroup implements AutoCloseable {
    * Shuts the group down, as {@code asyncio.run} ends: from now on {@link #submit} is refused; each
    * loop cancels the tasks it has pending, runs them until they finished (their {@code finally}
    * blocks and cancellation handlers run; failures other than the cancellation go to the loop's
-   * exception handler), then stops, and its thread closes it (which shuts its default executor down
-   * and fails thread-safe work that came too late). Idempotent; returns at once.
+   * exception handler), waits for the jobs of its default executor (at most 300 s), then stops, and
+   * its thread closes it (which fails thread-safe work that came too late). Idempotent; returns at
+   * once.
    *
    * @return {@link #terminationFuture()}
    */
@@ -316,7 +317,7 @@ public final class EventLoopGroup implements AutoCloseable {
   private static void cancelRound(EventLoop l, int round) {
     List<Task<?>> left = l.pendingTasks();
     if (left.isEmpty()) {
-      l.stop();
+      stopAfterExecutorJobs(l);
       return;
     }
     if (round > SHUTDOWN_ROUNDS) {
@@ -330,7 +331,7 @@ public final class EventLoopGroup implements AutoCloseable {
                   + left.subList(0, Math.min(3, left.size())),
               null,
               l));
-      l.stop();
+      stopAfterExecutorJobs(l);
       return;
     }
     for (Task<?> t : left) {
@@ -348,6 +349,11 @@ public final class EventLoopGroup implements AutoCloseable {
           }
           cancelRound(l, round + 1);
         });
+  }
+
+  /** As asyncio.run ends: the loop's default-executor jobs are waited for, then it stops. */
+  private static void stopAfterExecutorJobs(EventLoop l) {
+    l.shutdownDefaultExecutor(EventLoop.EXECUTOR_JOIN_TIMEOUT).addDoneCallback(x -> l.stop());
   }
 
   /**

@@ -302,6 +302,31 @@ class EventLoopGroupTest {
   }
 
   @Test
+  void shutdown_waitsForTheLoopsExecutorJobs_asAsyncioRunEnds() throws Exception {
+    EventLoopGroup group = new EventLoopGroup(1, "jobs");
+    CountDownLatch started = new CountDownLatch(1);
+    AtomicInteger finished = new AtomicInteger();
+    group
+        .submit(
+            Co.seq(
+                v -> {
+                  Coroutines.createTask(
+                      Coroutines.toThread(
+                          () -> {
+                            started.countDown();
+                            Thread.sleep(300);
+                            finished.incrementAndGet();
+                            return null;
+                          }));
+                  return "submitted";
+                }))
+        .get(10, TimeUnit.SECONDS);
+    assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+    group.shutdown().get(30, TimeUnit.SECONDS);
+    assertThat(finished).as("the job finished before the group terminated").hasValue(1);
+  }
+
+  @Test
   void shutdown_whileThreadsFloodSubmit_everyStartedCoroutineRunsItsFinally() throws Exception {
     int rounds = Integer.getInteger("coroutine.stress.scale", 1) * 5;
     for (int r = 0; r < rounds; r++) {
