@@ -1,6 +1,10 @@
 package dev.coroutine.agent;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.Map;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -13,8 +17,9 @@ import org.objectweb.asm.Opcodes;
  * What a debugger's HotSwap may not change in a rewritten class: the code of its coroutine bodies
  * (the methods of descriptor {@code (AsyncFrame)Object}). A coroutine suspended at an await keeps
  * its state (which await, the values it saved) laid out for the body it ran; resumed in another
- * body it would restore the wrong values. One hash per body, of its instructions and handlers only:
- * line numbers, local-variable names and frames may change (an edit above the method moves lines).
+ * body it would restore the wrong values. One SHA-256 per body, of its instructions and handlers
+ * only: line numbers, local-variable names and frames may change (an edit above the method moves
+ * lines).
  */
 final class BodyFingerprints {
   private BodyFingerprints() {}
@@ -27,8 +32,8 @@ final class BodyFingerprints {
    * @param classFile a class file the transformer wrote
    * @return body name to the hash of its code
    */
-  static Map<String, Long> of(byte[] classFile) {
-    Map<String, Long> out = new HashMap<>();
+  static Map<String, String> of(byte[] classFile) {
+    Map<String, String> out = new HashMap<>();
     new ClassReader(classFile)
         .accept(
             new ClassVisitor(Opcodes.ASM9) {
@@ -45,22 +50,35 @@ final class BodyFingerprints {
   /** Hashes every instruction with its operands; labels by the order they are first met. */
   private static final class Hashing extends MethodVisitor {
     private final String name;
-    private final Map<String, Long> out;
+    private final Map<String, String> out;
     private final Map<Label, Integer> labels = new HashMap<>();
-    private long h = 1125899906842597L;
+    private final MessageDigest digest;
 
-    Hashing(String name, Map<String, Long> out) {
+    Hashing(String name, Map<String, String> out) {
       super(Opcodes.ASM9);
       this.name = name;
       this.out = out;
+      try {
+        digest = MessageDigest.getInstance("SHA-256");
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("every JDK has SHA-256", e);
+      }
     }
 
+    /** Each item with a kind tag and its length, so no two sequences encode alike. */
     private void mix(Object o) {
-      h = 31 * h + (o == null ? 0 : o instanceof Label ? label((Label) o) : o.hashCode());
-    }
-
-    private int label(Label l) {
-      return labels.computeIfAbsent(l, k -> labels.size() + 1) * 7919;
+      String text =
+          o == null
+              ? "n"
+              : o instanceof Label
+                  ? "L" + labels.computeIfAbsent((Label) o, k -> labels.size())
+                  : o.getClass().getSimpleName() + ":" + o;
+      byte[] b = text.getBytes(StandardCharsets.UTF_8);
+      digest.update((byte) (b.length >>> 24));
+      digest.update((byte) (b.length >>> 16));
+      digest.update((byte) (b.length >>> 8));
+      digest.update((byte) b.length);
+      digest.update(b);
     }
 
     @Override
@@ -177,7 +195,7 @@ final class BodyFingerprints {
 
     @Override
     public void visitEnd() {
-      out.put(name, h);
+      out.put(name, HexFormat.of().formatHex(digest.digest()));
     }
   }
 }

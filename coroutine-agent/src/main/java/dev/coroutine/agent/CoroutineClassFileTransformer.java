@@ -22,20 +22,20 @@ import java.util.function.IntConsumer;
  * The agent's {@link ClassFileTransformer}: hands each class that may use coroutines to the {@link
  * CoroutineTransformer} and returns the rewritten bytes.
  *
- * <p>Cheap checks come first, in this order, and each returns {@code null} (class untouched):
- * redefinitions and retransformations, classes without a name (hidden classes), classes of the
- * bootstrap and platform loaders, the project's own classes (runtime, transformer, agent, shaded
- * ASM), JDK packages, and finally the constant-pool pre-filter ({@link
- * CoroutineTransformer#mightNeedTransform}), which does not parse the class. Only the few classes
- * that pass are parsed and rewritten.
+ * <p>A redefinition (a debugger's HotSwap) of a class this agent rewrote goes to {@link #redefine}.
+ * For the others, cheap checks come first, in this order, and each returns {@code null} (class
+ * untouched): classes without a name (hidden classes), classes of the bootstrap and platform
+ * loaders, the project's own classes (runtime, transformer, agent, shaded ASM), JDK packages, and
+ * finally the constant-pool pre-filter ({@link CoroutineTransformer#mightNeedTransform}), which
+ * does not parse the class. Only the few classes that pass are parsed and rewritten.
  *
  * <p>Invariants: it never throws (the JVM would ignore the exception without a word, so every
  * failure is logged here with the class and the reason, and the class loads unchanged, unless
  * {@code failFast} is set, which halts the JVM); it never loads a class (supertypes for stack-map
  * frames are read as class-file resources of the defining loader); it never modifies the input
- * array; and it holds no mutable state shared between threads, so any number of threads may load
- * classes at once. A per-thread flag stops re-entry if rewriting a class makes the same thread load
- * another.
+ * array; and its one mutable state shared between threads, the fingerprints of the classes it
+ * rewrote (for redefinitions), is kept under a lock, so any number of threads may load classes at
+ * once. A per-thread flag stops re-entry if rewriting a class makes the same thread load another.
  */
 final class CoroutineClassFileTransformer implements ClassFileTransformer {
 
@@ -126,6 +126,9 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       Class<?> classBeingRedefined,
       ProtectionDomain protectionDomain,
       byte[] classfileBuffer) {
+    if (classBeingRedefined != null && className != null && loader != null) {
+      return redefineSafely(loader, className, classfileBuffer);
+    }
     if (className == null
         || loader == null
         || loader == PLATFORM
@@ -137,9 +140,6 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     }
     active.set(Boolean.TRUE);
     try {
-      if (classBeingRedefined != null) {
-        return redefine(loader, className, classfileBuffer);
-      }
       byte[] out = rewrite(loader, className, classfileBuffer);
       if (out != null) {
         remember(loader, className, out);
@@ -160,11 +160,11 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
    * Per loader and class name, the fingerprints of the bodies of each class this agent rewrote:
    * what a redefinition may not change ({@link BodyFingerprints}). Weak in the loader.
    */
-  private final Map<ClassLoader, Map<String, Map<String, Long>>> rewrittenBodies =
+  private final Map<ClassLoader, Map<String, Map<String, String>>> rewrittenBodies =
       new WeakHashMap<>();
 
   private void remember(ClassLoader loader, String className, byte[] rewritten) {
-    Map<String, Long> bodies;
+    Map<String, String> bodies;
     try {
       bodies = BodyFingerprints.of(rewritten);
     } catch (RuntimeException unreadable) {
@@ -183,10 +183,45 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
    * redefinition is left to fail (the JVM finds methods missing) and the reason is said; failFast
    * does not stop a debugging session for this.
    */
+  /**
+   * {@link #redefine}, whose failures are said and refuse the redefinition: a debugging session is
+   * not stopped for them, even with {@code failFast}.
+   */
+  private byte[] redefineSafely(ClassLoader loader, String className, byte[] classFile) {
+    if (active.get() != null) {
+      return null;
+    }
+    active.set(Boolean.TRUE);
+    try {
+      return redefine(loader, className, classFile);
+    } catch (Throwable t) {
+      try {
+        log.error(
+            "redefinition of " + className.replace('/', '.') + " refused (internal error)", t);
+      } catch (Throwable ignored) {
+        // nothing more can be done
+      }
+      return rejected(classFile);
+    } finally {
+      active.remove();
+    }
+  }
+
+  /**
+   * Bytes every JVM rejects ({@code ClassFormatError}): a refused redefinition must not go through
+   * with the unrewritten bytes, which JVMs that allow deleting methods (DCEVM, JetBrains Runtime,
+   * {@code -XX:+AllowRedefinitionToAddDeleteMethods}) would take, dropping the coroutine bodies.
+   */
+  private static byte[] rejected(byte[] classFile) {
+    byte[] b = classFile.length > 0 ? classFile.clone() : new byte[1];
+    b[0] = 0; // no longer 0xCAFEBABE
+    return b;
+  }
+
   private byte[] redefine(ClassLoader loader, String className, byte[] classFile) {
-    Map<String, Long> before;
+    Map<String, String> before;
     synchronized (rewrittenBodies) {
-      Map<String, Map<String, Long>> classes = rewrittenBodies.get(loader);
+      Map<String, Map<String, String>> classes = rewrittenBodies.get(loader);
       before = classes == null ? null : classes.get(className);
     }
     if (before == null) {
@@ -203,10 +238,10 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
             .append(d.format());
       }
       log.error(sb + System.lineSeparator() + AgentLog.PREFIX + dotted + " keeps its current code");
-      return null;
+      return rejected(classFile);
     }
     byte[] out = result.changed() ? result.bytes() : classFile; // unchanged: rewritten already
-    Map<String, Long> after = BodyFingerprints.of(out);
+    Map<String, String> after = BodyFingerprints.of(out);
     if (!after.equals(before)) {
       java.util.TreeSet<String> changed = new java.util.TreeSet<>(before.keySet());
       changed.addAll(after.keySet());
@@ -221,7 +256,7 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
               + " change; the class's other methods can be redefined. "
               + dotted
               + " keeps its current code");
-      return null;
+      return rejected(classFile);
     }
     if (options.verbose()) {
       log.info(dotted + ": redefinition rewritten (its coroutine bodies unchanged)");

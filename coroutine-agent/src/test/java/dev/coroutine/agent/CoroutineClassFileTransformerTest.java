@@ -346,6 +346,30 @@ class CoroutineClassFileTransformerTest {
   }
 
   @Test
+  void redefinition_whoseRewriteFails_isRefusedAndSaid_withoutStoppingTheJvm() throws Exception {
+    // failFast is for loading; a debugging session is not stopped for a HotSwap (found by review)
+    byte[] located = bytesOf(dev.coroutine.transform.samples.Located.class);
+    var agent =
+        agent(
+            new AgentOptions(false, true, null),
+            (l, bytes) -> {
+              if (rewrites.get() > 1) {
+                throw new IllegalStateException("broken on the second call");
+              }
+              return CoroutineClassFileTransformer.DEFAULT_REWRITER.rewrite(l, bytes);
+            });
+    String name = "com/example/Located"; // (the samples' own package counts as the transformer's)
+    assertThat(agent.transform(APP, name, null, null, located)).isNotNull(); // rewritten, known
+
+    byte[] redefined = agent.transform(APP, name, Object.class, null, located);
+
+    assertThat(redefined).as("bytes every JVM rejects").isNotNull();
+    assertThat(redefined[0]).isZero();
+    assertThat(halts).isEmpty();
+    assertThat(log()).contains("redefinition of com.example.Located refused");
+  }
+
+  @Test
   void manyThreads_transformAtOnce() throws Exception {
     var agent = agent(AgentOptions.defaults(), CoroutineClassFileTransformerTest::rewritten);
     ExecutorService pool = Executors.newFixedThreadPool(8);
