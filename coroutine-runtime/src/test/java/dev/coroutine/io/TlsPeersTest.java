@@ -330,23 +330,27 @@ class TlsPeersTest extends TestBase {
     }
   }
 
+  /** {@code openssl s_client} to our server on {@code port}, checking our certificate and name. */
+  Peer verifyingClient(int port) throws IOException {
+    return new Peer(
+        List.of(
+            "openssl",
+            "s_client",
+            "-connect",
+            HOST + ":" + port,
+            "-CAfile",
+            certs.caPem.toString(),
+            "-verify_return_error",
+            "-verify_hostname",
+            "localhost",
+            "-servername",
+            "localhost"));
+  }
+
   @Test
   void opensslClient_ourServer_verifiesUs_keyUpdate_andCloseNotifyBothWays() throws Exception {
     Server s = run(Streams.startServer(this::echo, HOST, 0, certs.serverContext()));
-    try (Peer client =
-        new Peer(
-            List.of(
-                "openssl",
-                "s_client",
-                "-connect",
-                HOST + ":" + s.port(),
-                "-CAfile",
-                certs.caPem.toString(),
-                "-verify_return_error",
-                "-verify_hostname",
-                "localhost",
-                "-servername",
-                "localhost"))) {
+    try (Peer client = verifyingClient(s.port())) {
       client.send("hello from openssl");
       spinUntil(
           () -> client.lines.stream().filter(l -> l.equals("hello from openssl")).count() >= 1,
@@ -383,17 +387,7 @@ class TlsPeersTest extends TestBase {
                 0,
                 certs.serverContext(),
                 TlsOptions.defaults().withShutdownTimeout(Duration.ofHours(1))));
-    try (Peer client =
-        new Peer(
-            List.of(
-                "openssl",
-                "s_client",
-                "-connect",
-                HOST + ":" + s.port(),
-                "-CAfile",
-                certs.caPem.toString(),
-                "-servername",
-                "localhost"))) {
+    try (Peer client = verifyingClient(s.port())) {
       client.send("hello before the end");
       spinUntil(
           () -> client.lines.stream().anyMatch(l -> l.equals("hello before the end")),
