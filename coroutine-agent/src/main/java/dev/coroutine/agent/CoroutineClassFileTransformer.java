@@ -13,7 +13,9 @@ import java.security.ProtectionDomain;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
@@ -176,14 +178,6 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
   }
 
   /**
-   * A redefinition (a debugger's HotSwap, {@code Instrumentation.redefineClasses}). A class this
-   * agent did not rewrite is left to the JVM. One it rewrote gets its new bytes rewritten as the
-   * first ones were (so it keeps its methods, the bodies included), as long as no coroutine body
-   * changes: a coroutine suspended in it would resume in code laid out differently. Otherwise the
-   * redefinition is left to fail (the JVM finds methods missing) and the reason is said; failFast
-   * does not stop a debugging session for this.
-   */
-  /**
    * {@link #redefine}, whose failures are said and refuse the redefinition: a debugging session is
    * not stopped for them, even with {@code failFast}.
    */
@@ -218,6 +212,13 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     return b;
   }
 
+  /**
+   * A redefinition (a debugger's HotSwap, {@code Instrumentation.redefineClasses}). A class this
+   * agent did not rewrite is left to the JVM. One it rewrote gets its new bytes rewritten as the
+   * first ones were (so it keeps its methods, the bodies included), as long as no coroutine body
+   * changes: a coroutine suspended in it would resume in code laid out differently. Otherwise the
+   * reason is said and the JVM gets {@link #rejected} bytes.
+   */
   private byte[] redefine(ClassLoader loader, String className, byte[] classFile) {
     Map<String, String> before;
     synchronized (rewrittenBodies) {
@@ -230,22 +231,20 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     String dotted = className.replace('/', '.');
     TransformResult result = rewriter.rewrite(loader, classFile.clone());
     if (result.failed()) {
-      StringBuilder sb = new StringBuilder("redefinition of " + dotted + " refused:");
-      for (Diagnostic d : result.diagnostics()) {
-        sb.append(System.lineSeparator())
-            .append(AgentLog.PREFIX)
-            .append("ERROR ")
-            .append(d.format());
-      }
-      log.error(sb + System.lineSeparator() + AgentLog.PREFIX + dotted + " keeps its current code");
+      log.error(
+          withDiagnostics("redefinition of " + dotted + " refused:", result)
+              + System.lineSeparator()
+              + AgentLog.PREFIX
+              + dotted
+              + " keeps its current code");
       return rejected(classFile);
     }
     byte[] out = result.changed() ? result.bytes() : classFile; // unchanged: rewritten already
     Map<String, String> after = BodyFingerprints.of(out);
     if (!after.equals(before)) {
-      java.util.TreeSet<String> changed = new java.util.TreeSet<>(before.keySet());
+      TreeSet<String> changed = new TreeSet<>(before.keySet());
       changed.addAll(after.keySet());
-      changed.removeIf(b -> java.util.Objects.equals(before.get(b), after.get(b)));
+      changed.removeIf(b -> Objects.equals(before.get(b), after.get(b)));
       log.error(
           "redefinition of "
               + dotted
@@ -308,20 +307,14 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       log.warn(w.format());
     }
     if (result.failed()) {
-      StringBuilder sb = new StringBuilder();
-      sb.append("cannot rewrite ").append(dotted).append(':');
-      for (Diagnostic d : result.diagnostics()) {
-        sb.append(System.lineSeparator())
-            .append(AgentLog.PREFIX)
-            .append("ERROR ")
-            .append(d.format());
-      }
+      String refusal = withDiagnostics("cannot rewrite " + dotted + ":", result);
       if (options.failFast()) {
-        log.error(sb + System.lineSeparator() + AgentLog.PREFIX + "failFast: stopping the JVM");
+        log.error(
+            refusal + System.lineSeparator() + AgentLog.PREFIX + "failFast: stopping the JVM");
         stop();
       } else {
         log.error(
-            sb
+            refusal
                 + System.lineSeparator()
                 + AgentLog.PREFIX
                 + dotted
@@ -340,6 +333,15 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       log.info(dotted + ": rewrote " + result.methodsRewritten() + " method(s) in " + took);
     }
     return result.bytes();
+  }
+
+  /** {@code head}, then each of the result's diagnostics on a line of its own. */
+  private static String withDiagnostics(String head, TransformResult result) {
+    StringBuilder sb = new StringBuilder(head);
+    for (Diagnostic d : result.diagnostics()) {
+      sb.append(System.lineSeparator()).append(AgentLog.PREFIX).append("ERROR ").append(d.format());
+    }
+    return sb.toString();
   }
 
   /**
