@@ -863,39 +863,31 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       joined.setResult(null);
       return joined;
     }
-    Thread joiner =
-        new Thread(
-            () -> {
-              boolean finished;
-              try {
-                finished = ex.awaitTermination(limitNanos, TimeUnit.NANOSECONDS);
-              } catch (InterruptedException e) {
-                finished = false;
-              }
-              boolean inTime = finished;
-              try {
-                callSoonThreadsafe(
-                    () -> {
-                      if (!inTime) {
-                        callExceptionHandler(
-                            new ErrorContext(
-                                "the default executor did not finish its jobs within "
-                                    + timeout.toMillis()
-                                    + " ms (shutdownDefaultExecutor): they go on running",
-                                null,
-                                this));
-                      }
-                      if (!joined.isDone()) {
-                        joined.setResult(null);
-                      }
-                    });
-              } catch (IllegalStateException closedMeanwhile) {
-                // the loop closed while the jobs ran: its future went with it
-              }
+    // awaited on a thread of its own (the executor's threads are what is awaited), the result
+    // coming back through runInExecutor's delivery
+    Future<Boolean> inTime =
+        runInExecutor(
+            r -> {
+              Thread t = new Thread(r, "coroutine-executor-join");
+              t.setDaemon(true);
+              t.start();
             },
-            "coroutine-executor-join");
-    joiner.setDaemon(true);
-    joiner.start();
+            () -> ex.awaitTermination(limitNanos, TimeUnit.NANOSECONDS));
+    inTime.addDoneCallback(
+        f -> {
+          if (f.isCancelled() || f.exception() != null || !f.result()) {
+            callExceptionHandler(
+                new ErrorContext(
+                    "the default executor did not finish its jobs within "
+                        + (timeout == null ? "its wait" : timeout.toMillis() + " ms")
+                        + " (shutdownDefaultExecutor): they go on running",
+                    null,
+                    this));
+          }
+          if (!joined.isDone()) {
+            joined.setResult(null);
+          }
+        });
     return joined;
   }
 
