@@ -218,11 +218,17 @@ class LibraryHierarchyChangeTest {
           + "  }\n"
           + "}\n";
 
+  /** {@code source} compiled by javac 17, its class {@code name} rewritten, in a loader. */
+  private static BytesLoader compiledAndRewritten(String name, String source) throws Exception {
+    Map<String, byte[]> built = InMemoryCompiler.compile(Map.of(name, source), "17");
+    BytesLoader loader = new BytesLoader(built);
+    loader.put(name, rewrite(built, name));
+    return loader;
+  }
+
   @Test
   void theElementOfAMergedArray_teachesWhatItsMembersAre() throws Exception {
-    Map<String, byte[]> built = InMemoryCompiler.compile(Map.of("app.Lone", LONE), "17");
-    BytesLoader loader = new BytesLoader(built);
-    loader.put("app.Lone", rewrite(built, "app.Lone"));
+    BytesLoader loader = compiledAndRewritten("app.Lone", LONE);
     List<Object> out = new java.util.ArrayList<>();
     for (int k = 0; k < 3; k++) {
       out.add(call(loader, "app.Lone", "element", k));
@@ -232,9 +238,7 @@ class LibraryHierarchyChangeTest {
 
   @Test
   void aMergeThroughAnEarlierMergesResult_keepsTheSuperclassBothRelyOn() throws Exception {
-    Map<String, byte[]> built = InMemoryCompiler.compile(Map.of("app.Levels", LEVELS), "17");
-    BytesLoader loader = new BytesLoader(built);
-    loader.put("app.Levels", rewrite(built, "app.Levels"));
+    BytesLoader loader = compiledAndRewritten("app.Levels", LEVELS);
     List<Object> out = new java.util.ArrayList<>();
     for (int k = 0; k < 3; k++) {
       for (String m : List.of("three", "arrays", "elementOfAMergedArray", "elementOnTheStack")) {
