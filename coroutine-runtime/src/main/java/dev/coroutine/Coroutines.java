@@ -139,9 +139,10 @@ public final class Coroutines {
   /**
    * asyncio.run: runs {@code main} on a new event loop, closes the loop, and returns the result or
    * rethrows the failure unchanged. Before closing, as asyncio.run: the tasks still pending are
-   * cancelled and run to their end, suspended async generators are closed, and the jobs of the
-   * default executor ({@link #toThread}, {@link EventLoop#runInExecutor(Callable)}) are waited for,
-   * at most 300 s ({@link EventLoop#shutdownDefaultExecutor(Duration)}).
+   * cancelled and run to their end (and the tasks their cleanup creates, in further rounds, up to
+   * {@value #SHUTDOWN_ROUNDS}), suspended async generators are closed, and the jobs of the default
+   * executor ({@link #toThread}, {@link EventLoop#runInExecutor(Callable)}) are waited for, at most
+   * 300 s ({@link EventLoop#shutdownDefaultExecutor(Duration)}).
    *
    * <p>Ctrl-C, as in asyncio: while it runs, the first SIGINT cancels {@code main} (its {@code
    * finally} blocks and the cleanup of the other tasks run) and then the process exits as
@@ -235,27 +236,61 @@ public final class Coroutines {
 
   private static void cancelRemaining(EventLoop loop) {
     // asyncio.run cancels what is left, lets it run its cleanup (finally blocks), and reports
-    // tasks that failed with something other than the cancellation
-    List<Task<?>> left = loop.pendingTasks();
-    if (left.isEmpty()) {
-      return;
+    // tasks that failed with something other than the cancellation. A task the cleanup creates
+    // waits for a next round: asyncio leaves it pending until its garbage collector closes the
+    // coroutine (so its finally blocks run, at exit), which a Java frame cannot be
+    for (int round = 1; ; round++) {
+      List<Task<?>> left = loop.pendingTasks();
+      if (left.isEmpty()) {
+        return;
+      }
+      if (round > SHUTDOWN_ROUNDS) {
+        reportStillPending(loop, left, "run()'s shutdown");
+        return;
+      }
+      for (Task<?> t : left) {
+        t.cancel();
+      }
+      loop.runUntilComplete(gatherOn(loop, true, left.toArray(new Awaitable<?>[0])));
+      reportFailed(loop, left, "run() shutdown");
     }
-    for (Task<?> t : left) {
-      t.cancel();
-    }
-    Future<List<Object>> all = gatherOn(loop, true, left.toArray(new Awaitable<?>[0]));
-    loop.runUntilComplete(all);
-    for (Task<?> t : left) {
-      Throwable e = t.isCancelled() ? null : t.exception();
-      if (e != null) {
+  }
+
+  /**
+   * Rounds of cancellation at the end of {@link #run} and of a loop group's shutdown before the
+   * loop closes with tasks still pending: a round cancels what is pending and waits for it; a task
+   * created meanwhile (by cleanup code, or a connection a server accepted) waits for the next
+   * round.
+   */
+  static final int SHUTDOWN_ROUNDS = 16;
+
+  /** Reports the tasks of a shutdown round that failed with something else than cancellation. */
+  static void reportFailed(EventLoop loop, List<Task<?>> round, String during) {
+    for (Task<?> t : round) {
+      if (t.state == Future.FAILED) {
         loop.callExceptionHandler(
             new EventLoop.ErrorContext(
-                "unhandled exception during run() shutdown: " + t,
-                e,
+                "unhandled exception during " + during + ": " + t,
+                t.exception(),
                 t,
                 loop.getDebug() ? Debug.siteOf(t) : null));
       }
     }
+  }
+
+  /** Reports the tasks still pending after {@link #SHUTDOWN_ROUNDS} rounds of cancellation. */
+  static void reportStillPending(EventLoop loop, List<Task<?>> left, String during) {
+    loop.callExceptionHandler(
+        new EventLoop.ErrorContext(
+            left.size()
+                + " task(s) still pending after "
+                + SHUTDOWN_ROUNDS
+                + " rounds of cancellation in "
+                + during
+                + " (each round's cleanup made new ones); the loop closes with them unfinished: "
+                + left.subList(0, Math.min(3, left.size())),
+            null,
+            loop));
   }
 
   /**

@@ -298,13 +298,6 @@ public final class EventLoopGroup implements AutoCloseable {
   }
 
   /**
-   * Rounds of cancellation a loop makes at shutdown before it stops with tasks still pending: a
-   * round cancels what is pending and waits for it; a task created meanwhile (by cleanup code, or a
-   * connection a server accepted) waits for the next round.
-   */
-  static final int SHUTDOWN_ROUNDS = 16;
-
-  /**
    * On loop {@code l}: refuses thread-safe submissions from now on (one that passed the group's
    * check before {@link #shutdown()} may reach the loop after this), cancels its pending tasks,
    * round after round while new ones appear, and stops it once none is pending.
@@ -320,17 +313,8 @@ public final class EventLoopGroup implements AutoCloseable {
       stopAfterExecutorJobs(l);
       return;
     }
-    if (round > SHUTDOWN_ROUNDS) {
-      l.callExceptionHandler(
-          new EventLoop.ErrorContext(
-              left.size()
-                  + " task(s) still pending after "
-                  + SHUTDOWN_ROUNDS
-                  + " rounds of cancellation in the group's shutdown (each round's cleanup made"
-                  + " new ones); the loop closes with them unfinished: "
-                  + left.subList(0, Math.min(3, left.size())),
-              null,
-              l));
+    if (round > Coroutines.SHUTDOWN_ROUNDS) {
+      Coroutines.reportStillPending(l, left, "the group's shutdown");
       stopAfterExecutorJobs(l);
       return;
     }
@@ -340,13 +324,7 @@ public final class EventLoopGroup implements AutoCloseable {
     Future<List<Object>> all = Coroutines.gatherOn(l, true, left.toArray(new Awaitable<?>[0]));
     all.addDoneCallback(
         x -> {
-          for (Task<?> t : left) {
-            if (t.state == Future.FAILED) {
-              l.callExceptionHandler(
-                  new EventLoop.ErrorContext(
-                      "unhandled exception during the group's shutdown: " + t, t.exception(), t));
-            }
-          }
+          Coroutines.reportFailed(l, left, "the group's shutdown");
           cancelRound(l, round + 1);
         });
   }

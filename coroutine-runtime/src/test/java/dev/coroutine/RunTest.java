@@ -49,6 +49,58 @@ class RunTest {
     assertThat(seen[0].pendingTasks()).isEmpty();
   }
 
+  /**
+   * A task that a leftover's cleanup creates is cancelled in a next round, so its finally runs too
+   * (asyncio.run leaves it pending; CPython's collector closes it at exit, running its finally).
+   */
+  @Test
+  void run_cancelsTasksTheCleanupCreates_inFurtherRounds() {
+    List<String> log = new ArrayList<>();
+    Coroutines.run(
+        Co.seq(
+            v -> {
+              Coroutines.createTask(
+                  Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
+                      .onFinally(
+                          () -> {
+                            log.add("leftover cleaned up");
+                            Coroutines.createTask(
+                                Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
+                                    .onFinally(() -> log.add("its child cleaned up"))
+                                    .build());
+                          })
+                      .build());
+              return Co.await(Coroutines.sleep(0));
+            }));
+    assertThat(log).containsExactly("leftover cleaned up", "its child cleaned up");
+  }
+
+  /** Cleanup that makes a new task in every round ends after the rounds, reported, not hanging. */
+  @Test
+  void run_reportsTasksStillPending_afterTheRounds() {
+    List<String> reports = new ArrayList<>();
+    int[] created = {0};
+    Runnable[] spawn = new Runnable[1];
+    spawn[0] =
+        () -> {
+          created[0]++;
+          Coroutines.createTask(
+              Co.steps(x -> Co.await(Coroutines.sleep(3_600_000))).onFinally(spawn[0]).build());
+        };
+    Coroutines.run(
+        Co.seq(
+            v -> {
+              Coroutines.getRunningLoop()
+                  .setExceptionHandler((loop, c) -> reports.add(c.message()));
+              spawn[0].run();
+              return Co.await(Coroutines.sleep(0));
+            }));
+    assertThat(created[0]).isEqualTo(Coroutines.SHUTDOWN_ROUNDS + 1);
+    assertThat(reports).hasSize(1);
+    assertThat(reports.get(0))
+        .startsWith("1 task(s) still pending after 16 rounds of cancellation in run()'s shutdown");
+  }
+
   @Test
   void run_insideRunningLoop_isRefused() {
     assertThatThrownBy(() -> Coroutines.run(Co.seq(v -> Coroutines.run(Coroutines.done()))))
