@@ -140,9 +140,9 @@ public final class Coroutines {
    * asyncio.run: runs {@code main} on a new event loop, closes the loop, and returns the result or
    * rethrows the failure unchanged. Before closing, as asyncio.run: the tasks still pending are
    * cancelled and run to their end (and the tasks their cleanup creates, in further rounds, up to
-   * {@value #SHUTDOWN_ROUNDS}), suspended async generators are closed, and the jobs of the default
-   * executor ({@link #toThread}, {@link EventLoop#runInExecutor(Callable)}) are waited for, at most
-   * 300 s ({@link EventLoop#shutdownDefaultExecutor(Duration)}).
+   * 16), suspended async generators are closed, and the jobs of the default executor ({@link
+   * #toThread}, {@link EventLoop#runInExecutor(Callable)}) are waited for, at most 300 s ({@link
+   * EventLoop#shutdownDefaultExecutor(Duration)}).
    *
    * <p>Ctrl-C, as in asyncio: while it runs, the first SIGINT cancels {@code main} (its {@code
    * finally} blocks and the cleanup of the other tasks run) and then the process exits as
