@@ -44,6 +44,31 @@ final class IoFrames {
     }
   }
 
+  /** Dropped writes after which a transport logs them once (asyncio warns from its 5th). */
+  static final int DROPPED_WRITES_LOGGED = 5;
+
+  /**
+   * Counts a write to a closed or lost transport (dropped, as asyncio drops it), given the count
+   * before it; logs once at {@link #DROPPED_WRITES_LOGGED}: a program writing on without draining
+   * does not notice the loss otherwise.
+   *
+   * @return the new count
+   */
+  static int droppedWrite(Object transport, int before) {
+    int n = before + 1;
+    if (n == DROPPED_WRITES_LOGGED) {
+      System.getLogger("dev.coroutine.io")
+          .log(
+              System.Logger.Level.WARNING,
+              "{0}: "
+                  + n
+                  + " writes after the connection closed or was lost were dropped (drain() raises"
+                  + " the loss; later writes are dropped without this warning)",
+              transport);
+    }
+    return n;
+  }
+
   /** A future completed with {@code value}. */
   static <T> Future<T> completed(EventLoop loop, T value) {
     Future<T> f = loop.createFuture();

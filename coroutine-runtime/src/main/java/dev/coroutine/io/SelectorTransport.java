@@ -76,6 +76,11 @@ abstract class SelectorTransport implements Transport {
   private Throwable lost;
 
   /**
+   * Writes dropped because the transport was closed or lost (see {@link IoFrames#droppedWrite}).
+   */
+  private int droppedWrites;
+
+  /**
    * A transport over {@code channel}, non-blocking; reading starts at {@link #setProtocol}. It has
    * input if the channel is a {@link ReadableByteChannel}, output if a {@link WritableByteChannel}.
    */
@@ -162,17 +167,16 @@ abstract class SelectorTransport implements Transport {
   @Override
   public void write(byte[] b, int off, int len) {
     requireOutput();
-    if (lost != null) {
-      return; // lost: drain(), waitClosed() and the reader report it
-    }
-    if (closing) {
-      throw new IllegalStateException(
-          "write() after close()" + (in == null ? " or writeEof()" : "") + " of " + this);
-    }
-    if (eofPending || outputShut) {
+    if (in != null && (eofPending || outputShut)) { // asyncio's check comes first too
       throw new IllegalStateException("write() after writeEof() of " + this);
     }
     if (len == 0) {
+      return;
+    }
+    if (lost != null || isClosed || (closing && in == null)) {
+      // as asyncio: closed or lost (by close(), the peer, or a server's closeClients()), the
+      // write is dropped and drain() raises; a socket closing with output queued takes it still
+      droppedWrites = IoFrames.droppedWrite(this, droppedWrites);
       return;
     }
     try {
@@ -227,12 +231,15 @@ abstract class SelectorTransport implements Transport {
 
   @Override
   public boolean mustDrain() {
-    return lost != null || (queue != null && queue.paused());
+    return lost != null || isClosed || (queue != null && queue.paused());
   }
 
   @Override
   public Future<Void> drainFuture() {
-    return requireOutput().drainFuture(lost, isClosed);
+    // once closed, by whatever side, a drain fails as asyncio's: "Connection lost" unless an error
+    // ended the connection (drainers already waiting when it closed are woken without one)
+    Throwable why = lost != null ? lost : isClosed ? new IOException("Connection lost") : null;
+    return requireOutput().drainFuture(why, isClosed);
   }
 
   /** The output queue; throws if the channel cannot be written. */
@@ -260,11 +267,8 @@ abstract class SelectorTransport implements Transport {
       close();
       return;
     }
-    if (closing) {
-      throw new IllegalStateException("writeEof() after close() of " + this);
-    }
-    if (eofPending || outputShut || isClosed) {
-      return;
+    if (closing || eofPending || outputShut) {
+      return; // as asyncio's write_eof: nothing to do once closing or ended
     }
     if (queue.isEmpty()) {
       endOutput();

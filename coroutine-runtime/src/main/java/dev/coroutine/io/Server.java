@@ -4,6 +4,7 @@ import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.Task;
+import dev.coroutine.internal.Steps;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -23,8 +25,8 @@ import javax.net.ssl.SSLContext;
  *
  * <p>{@link #close()} stops listening; connections already accepted go on until they close (or
  * {@link #closeClients()}). {@link #waitClosed()} finishes once the server is closed and all its
- * connections are closed (asyncio 3.12). {@link #serveForever()} waits until the server is closed;
- * cancelling it closes the server.
+ * connections are closed (asyncio 3.12). {@link #serveForever()} waits until the server is closed,
+ * and ends with a cancellation, as asyncio's; cancelling it closes the server.
  */
 public final class Server {
   /** Where failed TLS handshakes of clients are logged. */
@@ -57,8 +59,8 @@ public final class Server {
   /** The connections accepted and not closed yet. */
   private final LinkedHashSet<Transport> clients = new LinkedHashSet<>();
 
-  /** Waiters of {@link #serveForever()}: woken by {@link #close()}. */
-  private final ArrayList<Future<Void>> serveWaiters = new ArrayList<>();
+  /** What the running {@link #serveForever()} waits on (cancelled by {@link #close()}), or null. */
+  private Future<Void> servingForever;
 
   /** Waiters of {@link #waitClosed()}. */
   private final ArrayList<Future<Void>> closeWaiters = new ArrayList<>();
@@ -292,6 +294,16 @@ public final class Server {
       report(e, t);
       return;
     }
+    if (c == null) {
+      report(
+          new NullPointerException(
+              "the StreamHandler "
+                  + handler
+                  + " returned null: return the coroutine serving the connection (an @Async"
+                  + " method's result, or Coroutines.done() if there is nothing to await)"),
+          t);
+      return;
+    }
     Task<?> task = loop.createTask(c);
     task.addDoneCallback(
         d -> {
@@ -304,7 +316,7 @@ public final class Server {
   private void report(Throwable e, Transport t) {
     loop.callExceptionHandler(
         new EventLoop.ErrorContext("Unhandled exception in client connection handler", e, t));
-    t.abort();
+    t.close(); // as asyncio: what the handler wrote is sent first
   }
 
   /** Called once a connection closed. */
@@ -334,12 +346,11 @@ public final class Server {
     if (socketFile != null) {
       socketFile.remove(); // asyncio 3.13's cleanup_socket
     }
-    for (Future<Void> f : serveWaiters) {
-      if (!f.isDone()) {
-        f.setResult(null);
-      }
+    Future<Void> serving = servingForever;
+    if (serving != null) {
+      servingForever = null;
+      serving.cancel(); // as asyncio: serveForever() ends with the cancellation
     }
-    serveWaiters.clear();
     wakeIfClosed();
   }
 
@@ -375,28 +386,50 @@ public final class Server {
   }
 
   /**
-   * Serves until the server is closed; cancelling the awaiting task closes the server (asyncio's
-   * {@code serve_forever}).
+   * Serves until the server is closed (asyncio 3.12's {@code serve_forever}): ends with {@link
+   * CancellationException} when {@link #close()} is called or the awaiting task is cancelled, after
+   * closing the server and waiting for its connections to close ({@link #waitClosed()}). One at a
+   * time: a second one while the first runs, or one on a closed server, throws {@link
+   * IllegalStateException}.
    *
-   * @return a coroutine that finishes only when the server is closed
+   * @return a coroutine that ends only with a cancellation
    */
   public Coroutine<Void> serveForever() {
-    return IoFrames.lazy(
-        () -> {
-          if (closed) {
-            return IoFrames.failed(
-                loop, new IllegalStateException("server " + this + " is closed"));
+    return new ServeForever().coroutine();
+  }
+
+  /** The steps of {@link #serveForever()}: wait; on cancellation close, wait closed, rethrow. */
+  private final class ServeForever extends Steps<Void> {
+    /** 0: not started; 1: serving; 2: waiting for the connections to close. */
+    private int stage;
+
+    /** The cancellation that ended the serving, thrown once the server is closed. */
+    private Throwable cancelled;
+
+    @Override
+    protected Object step(Object value, Throwable failure) throws Throwable {
+      switch (stage) {
+        case 0:
+          if (servingForever != null) {
+            throw new IllegalStateException(
+                "server " + Server.this + " is already being awaited on serveForever()");
           }
-          Future<Void> f = loop.createFuture();
-          serveWaiters.add(f);
-          f.addDoneCallback(
-              x -> {
-                if (x.isCancelled()) {
-                  close();
-                }
-              });
-          return f;
-        });
+          if (closed) {
+            throw new IllegalStateException("server " + Server.this + " is closed");
+          }
+          servingForever = loop.createFuture();
+          stage = 1;
+          return await(servingForever);
+        case 1:
+          servingForever = null; // the wait ends only by a cancellation: close(), or the task's
+          cancelled = failure != null ? failure : new CancellationException();
+          close();
+          stage = 2;
+          return await(waitClosed());
+        default:
+          throw failure != null ? failure : cancelled; // a second cancellation, or the first
+      }
+    }
   }
 
   private void wakeIfClosed() {

@@ -19,11 +19,27 @@ final class SocketTransport extends SelectorTransport {
   /** Accepted by a server (rather than connected by a client). */
   private final boolean serverSide;
 
+  /**
+   * The addresses, read once while the socket is open: asyncio keeps them in the transport's extra
+   * info, so they still name the peer after the close (a log line on disconnect).
+   */
+  private final SocketAddress remote, local;
+
   /** A transport over connected {@code socket}; reading starts at {@link #setProtocol}. */
   SocketTransport(EventLoop loop, SocketChannel socket, boolean serverSide) {
     super(loop, socket);
     this.socket = socket;
     this.serverSide = serverSide;
+    this.remote = address(socket, true);
+    this.local = address(socket, false);
+  }
+
+  private static SocketAddress address(SocketChannel socket, boolean remote) {
+    try {
+      return remote ? socket.getRemoteAddress() : socket.getLocalAddress();
+    } catch (IOException e) {
+      return null; // closed already: the transport's first use reports it
+    }
   }
 
   @Override
@@ -43,19 +59,11 @@ final class SocketTransport extends SelectorTransport {
 
   @Override
   public SocketAddress remoteAddress() {
-    try {
-      return socket.getRemoteAddress();
-    } catch (IOException e) {
-      return null;
-    }
+    return remote;
   }
 
   @Override
   public SocketAddress localAddress() {
-    try {
-      return socket.getLocalAddress();
-    } catch (IOException e) {
-      return null;
-    }
+    return local;
   }
 }

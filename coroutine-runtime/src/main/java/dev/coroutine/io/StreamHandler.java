@@ -7,7 +7,9 @@ import dev.coroutine.Coroutine;
  * client_connected_cb}): typically an {@code @Async} method, {@code Server s =
  * await(Streams.startServer(MyServer::handle, "127.0.0.1", 8888));}. Each connection's coroutine
  * runs in its own task. If it fails, the error goes to the loop's exception handler and the
- * connection is closed; if it returns, the connection stays as the handler left it.
+ * connection is closed (what was written is sent first, as asyncio does); if it returns, the
+ * connection stays as the handler left it. A handler that has nothing to await returns {@code
+ * Coroutines.done()}: a null result is reported as a failure.
  */
 @FunctionalInterface
 public interface StreamHandler {
@@ -18,7 +20,7 @@ public interface StreamHandler {
    * @param writer writes to the client
    * @return the coroutine that serves the connection; the server runs it as a task
    * @throws Exception anything; it is reported to the loop's exception handler and the connection
-   *     is aborted
+   *     is closed
    */
   Coroutine<?> handle(StreamReader reader, StreamWriter writer) throws Exception;
 }

@@ -263,6 +263,9 @@ public final class StreamReader {
         {
           int n = (int) f.n;
           if (n == 0) {
+            if (exception != null) {
+              throw exception; // as asyncio: a failed stream fails read(0), which reads nothing
+            }
             return EMPTY;
           }
           if (n < 0) {
@@ -282,6 +285,9 @@ public final class StreamReader {
       case READ_EXACTLY:
         {
           int n = (int) f.n;
+          if (n == 0 && exception != null) {
+            throw exception; // as read(0)
+          }
           if (size >= n) {
             return take(n);
           }

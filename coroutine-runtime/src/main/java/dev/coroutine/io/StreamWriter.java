@@ -21,9 +21,12 @@ import javax.net.ssl.SSLSession;
  * }</pre>
  *
  * <p>A connection that is lost (reset by the peer, broken pipe) is reported by {@code drain()}, by
- * {@link #waitClosed()} and by the reads of the paired {@link StreamReader}; writes after the loss
- * are discarded. Writing after {@link #close()} or {@link #writeEof()} throws {@link
- * IllegalStateException}.
+ * {@link #waitClosed()} and by the reads of the paired {@link StreamReader}. As in asyncio, once
+ * the connection is closed (by {@link #close()}, {@link #abort()}, the peer or a server's {@link
+ * Server#closeClients()}) or lost, writes are dropped (the fifth is logged once) and {@code
+ * drain()} throws {@link IOException} ("Connection lost", or the error that ended it); writing
+ * after {@link #writeEof()} throws {@link IllegalStateException}, and a second {@code writeEof()}
+ * or one after {@code close()} does nothing.
  */
 public final class StreamWriter {
   /** The connection; replaced by a TLS transport over it on STARTTLS. */

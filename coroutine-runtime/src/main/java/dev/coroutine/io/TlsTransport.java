@@ -107,6 +107,9 @@ final class TlsTransport implements Transport, Protocol {
   /** The transport below sent its end of stream. */
   private boolean innerEof;
 
+  /** Writes dropped because the connection was closed or lost ({@link IoFrames#droppedWrite}). */
+  private int droppedWrites;
+
   /** The end of the stream was passed up (after close_notify or the transport's end). */
   private boolean eofSent;
 
@@ -653,16 +656,13 @@ final class TlsTransport implements Transport, Protocol {
 
   @Override
   public void write(byte[] b, int off, int len) {
-    if (done || failure != null) {
-      return; // connection lost: drain(), waitClosed() and the reader report it
-    }
-    if (userClosed) {
-      throw new IllegalStateException("write() after close()");
-    }
-    if (closing && pendingLen == 0 && engine.isOutboundDone()) {
-      return; // the peer closed and our close_notify went: as on a lost connection
-    }
     if (len == 0) {
+      return;
+    }
+    if (done || failure != null || userClosed || (closing && engine.isOutboundDone())) {
+      // lost, closed or closing (as asyncio's SSL transport once it flushes for its close): the
+      // write is dropped; drain(), waitClosed() and the reader report a loss
+      droppedWrites = IoFrames.droppedWrite(this, droppedWrites);
       return;
     }
     if (!established || pendingLen > 0 || pumping || tasksRunning) {

@@ -1,7 +1,6 @@
 package dev.coroutine.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coroutine.TestBase;
 import java.nio.channels.Pipe;
@@ -25,10 +24,7 @@ class PipeTransportTest extends TestBase {
     w.writeEof();
 
     assertThat(w.isClosing()).isTrue(); // as asyncio's write pipe: write_eof() sets _closing
-    assertThatThrownBy(() -> w.write("x"))
-        .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("write() after close() or writeEof()")
-        .hasMessageContaining("PipeTransport[write end");
+    w.write("x"); // dropped, as asyncio's write pipe drops writes once it is closing
     assertThat(new String(loop.runUntilComplete(r.read(-1)))).isEqualTo("hello");
     assertThat(r.atEof()).isTrue();
     loop.runUntilComplete(w.waitClosed());

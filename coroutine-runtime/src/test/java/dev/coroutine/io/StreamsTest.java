@@ -422,6 +422,9 @@ class StreamsTest extends TestBase {
     assertThat(await(c.reader().readLine())).isEqualTo("got a;b;");
     assertThat(await(c.reader().readLine())).isNull();
     await(c.writer().waitClosed()); // both directions ended: the socket closed itself
+    c.writer().writeEof(); // again, after that: nothing to do (asyncio's write_eof), no throw
+    assertThatThrownBy(() -> c.writer().write("later")) // asyncio checks write_eof first too
+        .isInstanceOf(IllegalStateException.class);
     s.close();
     await(s.waitClosed());
   }
@@ -563,6 +566,104 @@ class StreamsTest extends TestBase {
     await(s.waitClosed());
   }
 
+  /**
+   * A failing handler's connection is closed, not aborted: what it wrote reaches the client, as in
+   * asyncio 3.11-3.13 (found from outside: a 30 MB reply arrived cut to 4 MB with a clean EOF).
+   */
+  @Test
+  void handlerFailure_sendsWhatItWrote_beforeTheClose() throws Exception {
+    byte[] big = new byte[8 << 20];
+    Server s =
+        server(
+            (r, w) -> {
+              w.write(big);
+              throw new IllegalStateException("boom");
+            });
+    Connection c = connect(s.port());
+    byte[] got = await(c.reader().read(-1));
+    assertThat(got).hasSize(big.length);
+    assertThat(loopErrors).hasSize(1);
+    assertThat(loopErrors.get(0).exception()).hasMessage("boom");
+    loopErrors.clear();
+    c.writer().close();
+    s.close();
+    await(s.waitClosed());
+  }
+
+  /** A handler returning null: a report that says what to return, and the connection closed. */
+  @Test
+  void handlerReturningNull_isReportedClearly_andItsConnectionClosed() throws Exception {
+    Server s = server((r, w) -> null);
+    Connection c = connect(s.port());
+    assertThat(await(c.reader().read(-1))).isEmpty();
+    assertThat(loopErrors).hasSize(1);
+    assertThat(loopErrors.get(0).exception())
+        .isInstanceOf(NullPointerException.class)
+        .hasMessageContaining("returned null")
+        .hasMessageContaining("Coroutines.done()");
+    loopErrors.clear();
+    c.writer().close();
+    s.close();
+    await(s.waitClosed()); // the connection is not left tracked
+  }
+
+  /** asyncio 3.12's serve_forever: close() from elsewhere ends it with a cancellation. */
+  @Test
+  void serveForever_endsWithACancellation_whenTheServerIsClosed() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    Task<Void> serving = loop.createTask(s.serveForever());
+    loop.callLater(0.02, s::close);
+    assertThatThrownBy(() -> loop.runUntilComplete(serving))
+        .isInstanceOf(CancellationException.class);
+    assertThatThrownBy(() -> await(s.serveForever()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is closed");
+  }
+
+  @Test
+  void serveForever_twiceAtOnce_isRefused() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    Task<Void> first = loop.createTask(s.serveForever());
+    await(Coroutines.sleep(0));
+    assertThatThrownBy(() -> await(s.serveForever()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("already being awaited on serveForever()");
+    assertThat(first.isDone()).isFalse();
+    first.cancel();
+    assertThatThrownBy(() -> loop.runUntilComplete(first))
+        .isInstanceOf(CancellationException.class);
+  }
+
+  /**
+   * Cancelled, serveForever closes the server and waits for its connections (3.12's wait_closed).
+   */
+  @Test
+  void serveForever_cancelled_waitsForTheConnections() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    Task<Void> serving = loop.createTask(s.serveForever());
+    Connection c = connect(s.port());
+    c.writer().write("a\n");
+    assertThat(await(c.reader().readLine())).isEqualTo("a");
+    serving.cancel();
+    await(Coroutines.sleep(20));
+    assertThat(serving.isDone()).isFalse(); // the connection is open
+    assertThat(s.isServing()).isFalse();
+    c.writer().close(); // the handler sees EOF, closes its side
+    assertThatThrownBy(() -> loop.runUntilComplete(serving))
+        .isInstanceOf(CancellationException.class);
+    assertThat(s.clientCount()).isZero();
+  }
+
+  /** As asyncio: a failed stream fails read(0) and readExactly(0) too, though they read nothing. */
+  @Test
+  void readZero_onAFailedStream_throwsItsError() throws Exception {
+    StreamReader r = new StreamReader(loop);
+    IOException e = new IOException("reset");
+    r.setException(e);
+    assertThatThrownBy(() -> await(r.read(0))).isSameAs(e);
+    assertThatThrownBy(() -> await(r.readExactly(0))).isSameAs(e);
+  }
+
   @Test
   void closingTheLoop_closesItsServersAndConnections() throws Exception {
     Server s = server(StreamsTest::echoLines);
@@ -580,14 +681,62 @@ class StreamsTest extends TestBase {
     assertThatThrownBy(() -> new Socket(HOST, port).close()).isInstanceOf(ConnectException.class);
   }
 
+  /**
+   * As asyncio (3.11-3.13 alike, found from outside): after close() or abort() a write is dropped,
+   * and drain() raises "Connection lost", so a handler writing in a loop ends with an IOException
+   * when someone else closes its connection.
+   */
   @Test
-  void write_afterClose_isRefused() throws Exception {
+  void write_afterClose_isDropped_andDrainRaises() throws Exception {
     Server s = server(StreamsTest::echoLines);
+    for (boolean abort : new boolean[] {false, true}) {
+      Connection c = connect(s.port());
+      if (abort) {
+        c.writer().abort();
+      } else {
+        c.writer().close();
+      }
+      assertThat(c.writer().isClosing()).isTrue();
+      c.writer().write("x"); // dropped, no exception
+      assertThatThrownBy(() -> await(c.writer().drain()))
+          .isInstanceOf(IOException.class)
+          .hasMessage("Connection lost");
+      await(c.writer().waitClosed());
+      c.writer().write("y");
+      assertThatThrownBy(() -> await(c.writer().drain())).isInstanceOf(IOException.class);
+      c.writer().writeEof(); // after close: nothing to do, as asyncio's write_eof
+    }
+    s.close();
+    await(s.waitClosed());
+  }
+
+  /** A server's closeClients() under a handler that writes in a loop: its drain raises. */
+  @Test
+  void closeClients_underAWritingHandler_endsItWithAnIOException() throws Exception {
+    List<Throwable> ended = new ArrayList<>();
+    Server s =
+        server(
+            (r, w) ->
+                new Machine<Void>() {
+                  @Override
+                  protected Object step(Object v, Throwable e) throws Throwable {
+                    if (e != null) {
+                      ended.add(e);
+                      return null;
+                    }
+                    w.write("tick\n");
+                    state++;
+                    return await(state % 2 == 1 ? w.drain() : Coroutines.sleep(1));
+                  }
+                }.coroutine());
     Connection c = connect(s.port());
+    assertThat(await(c.reader().readLine())).isEqualTo("tick");
+    s.closeClients();
+    await(Coroutines.sleep(50));
+    assertThat(ended).hasSize(1);
+    assertThat(ended.get(0)).isInstanceOf(IOException.class).hasMessage("Connection lost");
+    assertThat(c.writer().remoteAddress()).isNotNull(); // kept after the close, as asyncio's
     c.writer().close();
-    assertThat(c.writer().isClosing()).isTrue();
-    assertThatThrownBy(() -> c.writer().write("x")).isInstanceOf(IllegalStateException.class);
-    await(c.writer().waitClosed());
     s.close();
     await(s.waitClosed());
   }
