@@ -123,9 +123,11 @@ public final class Coroutines {
             + where
             + ", which was not instrumented. Annotate the method @Async (it must return"
             + " Coroutine<T>) and instrument the class: build with the coroutine-maven-plugin"
-            + " (goal coroutine:instrument) or run with -javaagent:coroutine-agent.jar. If it"
-            + " is @Async already, its class was left as it was: the build's or the agent's"
-            + " log says why");
+            + " (goals instrument, and instrument-tests for test classes) or run with"
+            + " -javaagent:coroutine-agent.jar. If it is @Async already, its class was left as"
+            + " it was (the build's or the agent's log says why), or a later build step put"
+            + " back a copy from before the rewrite (JaCoCo's restore-instrumented-classes, when"
+            + " jacoco:instrument runs first: declare the coroutine plugin before JaCoCo)");
   }
 
   private static boolean isReflective(String className) {

@@ -167,6 +167,9 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
     for (Diagnostic w : plan.warnings()) {
       getLog().warn(w.format());
     }
+    if (!plan.instrumentedBefore().isEmpty()) {
+      getLog().warn(jacocoFirst(plan.instrumentedBefore()));
+    }
     List<String> corrupt = new ArrayList<>();
     for (String c : plan.corrupt()) {
       corrupt.add("cannot read " + display(classes) + "/" + c);
@@ -219,6 +222,24 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
       throw new MojoExecutionException("coroutine: cannot write " + display(classes) + ": " + e, e);
     }
     getLog().info(summary(plan, start));
+  }
+
+  /**
+   * The warning for classes JaCoCo instrumented offline before this plugin ran: its
+   * restore-instrumented-classes goal copies back what it saved before instrumenting, which is
+   * javac's output, so the jar would hold classes that fail at their first await.
+   */
+  static String jacocoFirst(List<String> paths) {
+    return "coroutine: "
+        + paths.size()
+        + (paths.size() == 1 ? " class was" : " classes were")
+        + " instrumented by JaCoCo offline (jacoco:instrument) before this plugin rewrote them ("
+        + String.join(", ", paths.subList(0, Math.min(3, paths.size())))
+        + (paths.size() > 3 ? ", ..." : "")
+        + "): jacoco:restore-instrumented-classes would put back its copies from before the"
+        + " rewrite, and the jar would hold classes that fail with \"await() called in ... which"
+        + " was not instrumented\". Declare coroutine-maven-plugin before jacoco-maven-plugin in"
+        + " the POM, so that it runs first in process-classes";
   }
 
   /** The one summary line of a run. */

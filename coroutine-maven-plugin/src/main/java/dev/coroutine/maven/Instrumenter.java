@@ -5,6 +5,7 @@ import dev.coroutine.transform.Diagnostic;
 import dev.coroutine.transform.MalformedClassFileException;
 import dev.coroutine.transform.TransformResult;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,6 +56,8 @@ final class Instrumenter {
    * @param warnings every warning (code rewritten that likely does not do what is meant), in path
    *     order
    * @param writes the rewritten classes
+   * @param instrumentedBefore rewritten classes that JaCoCo's offline instrumentation had changed
+   *     before (its restore goal would put back a copy from before the rewrite)
    * @param state the state to save after the writes
    */
   record Plan(
@@ -68,6 +71,7 @@ final class Instrumenter {
       List<String> corrupt,
       List<Diagnostic> warnings,
       List<Write> writes,
+      List<String> instrumentedBefore,
       BuildState state) {
 
     /**
@@ -141,6 +145,7 @@ final class Instrumenter {
     List<String> corrupt = new ArrayList<>();
     List<Diagnostic> warnings = new ArrayList<>();
     List<Write> writes = new ArrayList<>();
+    List<String> instrumentedBefore = new ArrayList<>();
     int upToDate = 0;
     int methods = 0;
     int refused = 0;
@@ -174,6 +179,9 @@ final class Instrumenter {
         detail.accept("refused " + path + " (" + result.diagnostics().size() + " errors)");
       } else if (result.changed()) {
         writes.add(new Write(path, result.bytes()));
+        if (instrumentedByJacoco(bytes)) {
+          instrumentedBefore.add(path);
+        }
         methods += result.methodsRewritten();
         detail.accept("rewrote " + path + " (" + result.methodsRewritten() + " methods)");
       } else {
@@ -192,6 +200,24 @@ final class Instrumenter {
         List.copyOf(corrupt),
         List.copyOf(warnings),
         List.copyOf(writes),
+        List.copyOf(instrumentedBefore),
         next);
+  }
+
+  /** The name of the field JaCoCo's offline instrumentation adds to each class it changes. */
+  private static final byte[] JACOCO_FIELD = "$jacocoData".getBytes(StandardCharsets.US_ASCII);
+
+  /** True if the class file has JaCoCo's probe field: instrumented offline (jacoco:instrument). */
+  static boolean instrumentedByJacoco(byte[] classFile) {
+    outer:
+    for (int i = 0; i <= classFile.length - JACOCO_FIELD.length; i++) {
+      for (int j = 0; j < JACOCO_FIELD.length; j++) {
+        if (classFile[i + j] != JACOCO_FIELD[j]) {
+          continue outer;
+        }
+      }
+      return true;
+    }
+    return false;
   }
 }

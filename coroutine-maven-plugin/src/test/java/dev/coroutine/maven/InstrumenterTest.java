@@ -369,6 +369,32 @@ class InstrumenterTest {
     }
   }
 
+  /**
+   * JaCoCo's offline instrumentation bound before the plugin: its restore goal would put back
+   * javac's classes after the rewrite (found from outside: a jar of classes never rewritten, and a
+   * build that said nothing). The plan names them, for the mojo's warning.
+   */
+  @Test
+  void realTransformer_classInstrumentedByJacocoFirst_isNamed() throws Exception {
+    String jacoco = "dev/coroutine/maven/samples/JacocoSample.class";
+    String plain = "dev/coroutine/maven/samples/AsyncSample.class";
+    put(jacoco, resource(jacoco));
+    put(plain, resource(plain));
+    try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
+      Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
+
+      Instrumenter.Plan plan =
+          real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
+
+      assertThat(plan.rewritten()).isEqualTo(2);
+      assertThat(plan.instrumentedBefore()).containsExactly(jacoco);
+      assertThat(AbstractInstrumentMojo.jacocoFirst(plan.instrumentedBefore()))
+          .contains("1 class was instrumented by JaCoCo offline")
+          .contains(jacoco)
+          .contains("Declare coroutine-maven-plugin before jacoco-maven-plugin");
+    }
+  }
+
   private static List<String> files(Path dir) throws IOException {
     try (Stream<Path> s = Files.walk(dir)) {
       return s.filter(Files::isRegularFile)
