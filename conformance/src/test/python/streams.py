@@ -369,3 +369,67 @@ async def scenario_socket_connect_after_server_closed_is_refused():
         log("connected?")
     except OSError as e:
         log("refused", isinstance(e, OSError))
+
+
+async def scenario_socket_write_after_close_is_dropped_and_drain_raises():
+    async def nothing(reader, writer):
+        writer.close()
+
+    server, port = await serve(nothing)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.close()
+    writer.write(b"x")
+    log("write after close", "dropped")
+    try:
+        await writer.drain()
+        log("drain returned")
+    except ConnectionResetError as e:
+        log("drain raised", str(e))
+    await writer.wait_closed()
+    writer.write(b"y")
+    try:
+        await writer.drain()
+        log("drain returned")
+    except ConnectionResetError as e:
+        log("drain raised again", str(e))
+    server.close()
+    await server.wait_closed()
+
+
+async def scenario_socket_serve_forever_ends_cancelled_when_closed():
+    async def nothing(reader, writer):
+        writer.close()
+
+    server, port = await serve(nothing)
+    serving = asyncio.create_task(server.serve_forever())
+    await asyncio.sleep(0)
+    try:
+        await server.serve_forever()
+    except RuntimeError:
+        log("second serve_forever refused")
+    server.close()
+    try:
+        await serving
+        log("serve_forever returned")
+    except asyncio.CancelledError:
+        log("serve_forever cancelled", serving.cancelled())
+    try:
+        await server.serve_forever()
+    except RuntimeError:
+        log("serve_forever on a closed server refused")
+
+
+async def scenario_socket_failing_handler_output_is_sent():
+    async def failing(reader, writer):
+        writer.write(b"x" * 300_000)
+        raise Reset()
+
+    asyncio.get_running_loop().set_exception_handler(
+        lambda loop, context: log("loop error", type(context["exception"]).__name__))
+    server, port = await serve(failing)
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    data = await reader.read()
+    log("client got", len(data), reader.at_eof())
+    writer.close()
+    server.close()
+    await server.wait_closed()

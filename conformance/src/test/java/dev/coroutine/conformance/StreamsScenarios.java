@@ -551,4 +551,79 @@ final class StreamsScenarios {
     }
     return done();
   }
+
+  @Scenario("socket_write_after_close_is_dropped_and_drain_raises")
+  @Async
+  static Coroutine<Void> socketWriteAfterClose() throws Exception {
+    Server server = await(Streams.startServer(StreamsScenarios::nothing, "127.0.0.1", 0));
+    Connection c = await(Streams.openConnection("127.0.0.1", server.port()));
+    c.writer().close();
+    c.writer().write("x");
+    log("write after close", "dropped");
+    try {
+      await(c.writer().drain());
+      log("drain returned");
+    } catch (IOException e) {
+      log("drain raised", e.getMessage());
+    }
+    await(c.writer().waitClosed());
+    c.writer().write("y");
+    try {
+      await(c.writer().drain());
+      log("drain returned");
+    } catch (IOException e) {
+      log("drain raised again", e.getMessage());
+    }
+    server.close();
+    await(server.waitClosed());
+    return done();
+  }
+
+  @Scenario("socket_serve_forever_ends_cancelled_when_closed")
+  @Async
+  static Coroutine<Void> socketServeForeverClosed() throws Exception {
+    Server server = await(Streams.startServer(StreamsScenarios::nothing, "127.0.0.1", 0));
+    Task<Void> serving = createTask(server.serveForever());
+    await(sleep(0));
+    try {
+      await(server.serveForever());
+    } catch (IllegalStateException e) {
+      log("second serve_forever refused");
+    }
+    server.close();
+    try {
+      await(serving);
+      log("serve_forever returned");
+    } catch (CancellationException e) {
+      log("serve_forever cancelled", serving.isCancelled());
+    }
+    try {
+      await(server.serveForever());
+    } catch (IllegalStateException e) {
+      log("serve_forever on a closed server refused");
+    }
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> failing(StreamReader reader, StreamWriter writer) {
+    writer.write(new byte[300_000]);
+    throw new Reset();
+  }
+
+  @Scenario("socket_failing_handler_output_is_sent")
+  @Async
+  static Coroutine<Void> socketFailingHandler() throws Exception {
+    getRunningLoop()
+        .setExceptionHandler(
+            (loop, context) -> log("loop error", context.exception().getClass().getSimpleName()));
+    Server server = await(Streams.startServer(StreamsScenarios::failing, "127.0.0.1", 0));
+    Connection c = await(Streams.openConnection("127.0.0.1", server.port()));
+    byte[] data = await(c.reader().read(-1));
+    log("client got", data.length, c.reader().atEof());
+    c.writer().close();
+    server.close();
+    await(server.waitClosed());
+    return done();
+  }
 }
