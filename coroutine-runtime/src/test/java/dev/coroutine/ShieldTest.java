@@ -9,6 +9,39 @@ import org.junit.jupiter.api.Test;
 /** shield: the outer await is cancelled, the inner work is not. */
 class ShieldTest extends TestBase {
 
+  /**
+   * A shield given up lets go of its inner future, as asyncio's (found from outside: each timed-out
+   * waitFor(shield(longLived)) kept 52 B until longLived ended).
+   */
+  @Test
+  void cancelledShields_doNotStayOnTheInnerFuture() {
+    Future<Object> longLived = loop.createFuture();
+    loop.runUntilComplete(
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  for (int i = 0; i < 1000; i++) {
+                    Coroutines.shield(longLived).cancel();
+                  }
+                  return Co.await(Coroutines.sleep(0));
+                })));
+    Object cbs = longLived.callbacks; // null, one callback, or a list of them
+    assertThat(
+            cbs == null ? 0 : cbs instanceof java.util.List ? ((java.util.List<?>) cbs).size() : 1)
+        .isZero();
+    Object[] kept = new Object[1];
+    loop.runUntilComplete(
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  Future<Object> shield = Coroutines.shield(longLived);
+                  longLived.setResult("v");
+                  return Co.await(shield);
+                },
+                v -> kept[0] = v)));
+    assertThat(kept[0]).isEqualTo("v");
+  }
+
   @Test
   void shield_cancellingAwaiter_leavesInnerRunning() {
     Task<Object> inner = loop.createTask(after(10, "inner result"));

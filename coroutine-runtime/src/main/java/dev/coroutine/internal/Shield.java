@@ -24,15 +24,24 @@ public final class Shield {
       return inner;
     }
     Future<T> outer = loop.createFuture();
-    inner.addDoneCallback(
+    RuntimeCallback<Future<T>> toOuter =
+        in -> {
+          if (outer.isDone()) {
+            Futures.failureOf(in); // the shield was cancelled: nobody else will look at it
+          } else if (in.isCancelled()) {
+            outer.cancel(); // as asyncio: the inner's cancel message does not cross the shield
+          } else {
+            Futures.copyOutcome(in, outer);
+          }
+        };
+    inner.addDoneCallback(toOuter);
+    // as asyncio: a shield given up (cancelled, its awaiter gone) lets go of the inner work, which
+    // would otherwise hold it, and all it refers to, until the inner work ends
+    outer.addDoneCallback(
         (RuntimeCallback<Future<T>>)
-            in -> {
-              if (outer.isDone()) {
-                Futures.failureOf(in); // the shield was cancelled: nobody else will look at it
-              } else if (in.isCancelled()) {
-                outer.cancel(); // as asyncio: the inner's cancel message does not cross the shield
-              } else {
-                Futures.copyOutcome(in, outer);
+            o -> {
+              if (!inner.isDone()) {
+                inner.removeDoneCallback(toOuter);
               }
             });
     return outer;
