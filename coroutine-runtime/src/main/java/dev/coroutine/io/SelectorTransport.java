@@ -60,7 +60,10 @@ abstract class SelectorTransport implements Transport {
   /** The peer sent its end of stream. */
   private boolean readEof;
 
-  /** {@link #close()} was called, or the transport is closed: no more writes. */
+  /**
+   * {@link #close()} was called, or the transport is closed: writes are dropped (a socket closing
+   * with output queued still takes them, as asyncio's).
+   */
   private boolean closing;
 
   /** {@link #writeEof()} was called and the output is not flushed yet. */
@@ -330,8 +333,8 @@ abstract class SelectorTransport implements Transport {
    * The reader of this output went away (a child process whose stdin this is exited): the transport
    * ends without an error of its own, but what is written later is dropped and {@link
    * #drainFuture()} reports {@code why}, as for a lost connection (asyncio's write pipe closes with
-   * no exception when its reader goes, and its drain raises ConnectionResetError). Unlike {@link
-   * #close()}, a later write is not the caller's mistake: it does not throw.
+   * no exception when its reader goes, and its drain raises ConnectionResetError), with that
+   * message rather than a plain "Connection lost".
    */
   final void readerGone(IOException why) {
     if (isClosed) {

@@ -295,19 +295,14 @@ public final class Server {
       return;
     }
     if (c == null) {
-      report(
-          new NullPointerException(
-              "the StreamHandler "
-                  + handler
-                  + " returned null: return the coroutine serving the connection (an @Async"
-                  + " method's result, or Coroutines.done() if there is nothing to await)"),
-          t);
-      return;
+      return; // a plain callback (asyncio allows one): it started what serves the connection
     }
     Task<?> task = loop.createTask(c);
     task.addDoneCallback(
         d -> {
-          if (!d.isCancelled() && d.exception() != null) {
+          if (d.isCancelled()) {
+            t.close(); // as asyncio 3.13: a server's shutdown must not wait for its connection
+          } else if (d.exception() != null) {
             report(d.exception(), t);
           }
         });

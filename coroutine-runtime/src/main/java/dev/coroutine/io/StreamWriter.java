@@ -2,6 +2,7 @@ package dev.coroutine.io;
 
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
+import dev.coroutine.internal.Steps;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,9 +25,10 @@ import javax.net.ssl.SSLSession;
  * {@link #waitClosed()} and by the reads of the paired {@link StreamReader}. As in asyncio, once
  * the connection is closed (by {@link #close()}, {@link #abort()}, the peer or a server's {@link
  * Server#closeClients()}) or lost, writes are dropped (the fifth is logged once) and {@code
- * drain()} throws {@link IOException} ("Connection lost", or the error that ended it); writing
- * after {@link #writeEof()} throws {@link IllegalStateException}, and a second {@code writeEof()}
- * or one after {@code close()} does nothing.
+ * drain()} throws {@link IOException} ("Connection lost", or the error that ended it), after
+ * yielding to the loop once while the close is under way; writing after {@link #writeEof()} throws
+ * {@link IllegalStateException}, and a second {@code writeEof()} or one after {@code close()} does
+ * nothing (on TLS, which cannot half-close, {@code writeEof()} always throws, as asyncio's).
  */
 public final class StreamWriter {
   /** The connection; replaced by a TLS transport over it on STARTTLS. */
@@ -101,7 +103,36 @@ public final class StreamWriter {
    */
   public Coroutine<Void> drain() throws IOException {
     Transport t = transport;
+    if (t.isClosing()) {
+      return new ClosingDrain(t).coroutine();
+    }
     return t.mustDrain() ? IoFrames.lazy(t::drainFuture) : Coroutines.done();
+  }
+
+  /**
+   * A drain while the connection closes: yields to the loop once first, as asyncio's drain does, so
+   * that the close can finish and a write-and-drain loop learns of it (its writes are dropped
+   * meanwhile) instead of spinning on the loop thread.
+   */
+  private static final class ClosingDrain extends Steps<Void> {
+    private final Transport transport;
+    private boolean yielded;
+
+    ClosingDrain(Transport transport) {
+      this.transport = transport;
+    }
+
+    @Override
+    protected Object step(Object value, Throwable failure) throws Throwable {
+      if (failure != null) {
+        throw failure;
+      }
+      if (!yielded) {
+        yielded = true;
+        return await(Coroutines.sleep(0));
+      }
+      return transport.mustDrain() ? await(transport.drainFuture()) : null;
+    }
   }
 
   /**

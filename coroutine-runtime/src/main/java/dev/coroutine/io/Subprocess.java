@@ -98,7 +98,7 @@ public final class Subprocess {
     }
     if (stdin != null && stdin.getWriteBufferSize() == 0) {
       // nobody reads it any more (unless a grandchild inherited it): later writes are dropped and
-      // drain() says so, rather than "write() after close()", which the caller never called
+      // drain() says why
       ((SelectorTransport) stdin.transport())
           .readerGone(new IOException("Connection lost: the child process exited (its stdin)"));
     }

@@ -95,7 +95,7 @@ final class TlsTransport implements Transport, Protocol {
   /** The shutdown started: close() or abort() was called, or the peer closed its side. */
   private boolean closing;
 
-  /** close() or abort() was called: writes are a mistake now, not a race with the peer. */
+  /** close() or abort() was called: writes are dropped from now on, as asyncio's. */
   private boolean userClosed;
 
   /** The transport below reported connectionLost: nothing more happens. */

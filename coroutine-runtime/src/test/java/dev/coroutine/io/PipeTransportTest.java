@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coroutine.TestBase;
 import java.nio.channels.Pipe;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * A pipe's two ends on one loop, through the transport code they share with sockets ({@link
@@ -29,6 +30,31 @@ class PipeTransportTest extends TestBase {
     assertThat(r.atEof()).isTrue();
     loop.runUntilComplete(w.waitClosed());
     assertThat(p.sink().isOpen()).isFalse();
+  }
+
+  /**
+   * A write-and-drain loop on a pipe closed with output still queued ends once it is flushed: the
+   * drain yields while the close is under way (an outside review found it spinning, its writes
+   * dropped, so the queue never flushed).
+   */
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void writeAndDrainLoop_closedWithOutputQueued_ends() throws Exception {
+    Pipe p = Pipe.open();
+    StreamWriter w = PipeTransport.writer(loop, p.sink());
+    StreamReader r = PipeTransport.reader(loop, p.source(), 1 << 16);
+    dev.coroutine.Task<Object> writing = loop.createTask(StreamsTest.writeUntilLost(w));
+    loop.callLater(0.02, w::close); // the pipe is full by then: the close waits for the reader
+    loop.callLater(
+        0.05,
+        () -> {
+          try {
+            loop.createTask(r.read(-1));
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    assertThat(loop.runUntilComplete(writing)).isInstanceOf(java.io.IOException.class);
   }
 
   @Test

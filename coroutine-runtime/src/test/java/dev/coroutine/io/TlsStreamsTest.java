@@ -480,6 +480,21 @@ class TlsStreamsTest extends TestBase {
     }
   }
 
+  /** A write-and-drain loop on TLS whose writer is closed meanwhile ends: drain yields once. */
+  @Test
+  void writeAndDrainLoop_closedMeanwhile_endsWithConnectionLost() throws Exception {
+    Server s =
+        run(
+            Streams.startServer(
+                StreamsTest::discard, HOST, 0, certs.serverContext(), TlsOptions.defaults()));
+    Connection c = connect(s.port(), certs.clientContext(), TlsOptions.defaults());
+    dev.coroutine.Task<Object> writing = loop.createTask(StreamsTest.writeUntilLost(c.writer()));
+    loop.callLater(0.02, c.writer()::close);
+    assertThat(loop.runUntilComplete(writing)).isInstanceOf(IOException.class);
+    s.close();
+    run(s.waitClosed());
+  }
+
   @Test
   void writeEof_onTls_isRefusedClearly() throws Exception {
     Server s = tlsServer(certs.serverContext(), TlsOptions.defaults());
