@@ -31,9 +31,9 @@ final class TaskDump {
         .append(tasks.size())
         .append(tasks.size() == 1 ? " pending task, " : " pending tasks, ")
         .append(ready)
-        .append(" ready callbacks, ")
+        .append(ready == 1 ? " ready callback, " : " ready callbacks, ")
         .append(timers)
-        .append(" timers")
+        .append(timers == 1 ? " timer" : " timers")
         .append(racy ? " [unsynchronized snapshot: the loop did not answer]" : "")
         .append('\n');
     int nowMillis = (int) (now / 1_000_000L);

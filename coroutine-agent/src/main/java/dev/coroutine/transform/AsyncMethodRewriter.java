@@ -306,7 +306,7 @@ final class AsyncMethodRewriter {
 
     body.instructions = code;
     body.tryCatchBlocks = method.tryCatchBlocks;
-    body.localVariables = method.localVariables;
+    body.localVariables = renameThis(method.localVariables);
     body.visibleLocalVariableAnnotations = method.visibleLocalVariableAnnotations;
     body.invisibleLocalVariableAnnotations = method.invisibleLocalVariableAnnotations;
     body.maxLocals = layout.frameVar + 1;
@@ -317,6 +317,25 @@ final class AsyncMethodRewriter {
     method.localVariables = null;
     method.visibleLocalVariableAnnotations = null;
     method.invisibleLocalVariableAnnotations = null;
+  }
+
+  /**
+   * The body's local-variable table with {@code this} named {@code $this}: the body is static, and
+   * a debugger (JDI) shows no local named {@code this} in a static method, not even its fields. New
+   * nodes: the stub's table is made from the same ones.
+   */
+  private static List<LocalVariableNode> renameThis(List<LocalVariableNode> locals) {
+    if (locals == null) {
+      return null;
+    }
+    List<LocalVariableNode> renamed = new ArrayList<>(locals.size());
+    for (LocalVariableNode v : locals) {
+      renamed.add(
+          v.name.equals("this")
+              ? new LocalVariableNode("$this", v.desc, v.signature, v.start, v.end, v.index)
+              : v);
+    }
+    return renamed;
   }
 
   /**
