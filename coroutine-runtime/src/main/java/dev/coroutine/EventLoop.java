@@ -674,6 +674,11 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     t.prevLive = t.nextLive = null;
   }
 
+  @Override
+  boolean watchesFailures() {
+    return unretrieved != null;
+  }
+
   /** Adds {@code w} to the failures reported at close unless retrieved first. */
   void watchFailure(UnretrievedFailure w) {
     synchronized (failuresLock) {
@@ -1073,8 +1078,6 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       Runnable cb = r instanceof Handle ? ((Handle) r).callbackOrNull() : r;
       if (cb instanceof ThreadsafeSubmission) {
         ((ThreadsafeSubmission<?>) cb).refuse("before the coroutine started");
-      } else if (cb instanceof UnretrievedFailure.Report) {
-        cb.run(); // a never-retrieved exception the cleaner handed over: report it now
       } else if (r instanceof Handle && !((Handle) r).isCancelled()) {
         Handle h = (Handle) r;
         if (dropped < 3) {

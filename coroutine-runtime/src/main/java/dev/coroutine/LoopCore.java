@@ -2,6 +2,8 @@ package dev.coroutine;
 
 import dev.coroutine.internal.IoPoller;
 import dev.coroutine.internal.ReadyQueue;
+import java.lang.ref.Reference;
+import java.lang.ref.ReferenceQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -33,6 +35,24 @@ abstract class LoopCore {
 
   /** Ready callbacks and tasks, in FIFO order; touched only by the loop thread. */
   final ReadyQueue ready = new ReadyQueue();
+
+  /**
+   * Where the watches of this loop's failed futures are queued once their futures are collected
+   * unread ({@link UnretrievedFailure}): polled once per pass, so the loop reports them itself.
+   */
+  final ReferenceQueue<Future<?>> collectedFailures = new ReferenceQueue<>();
+
+  /**
+   * The longest an idle loop waits while it watches unretrieved failures: a failed future collected
+   * meanwhile is reported within this long, though nothing else wakes the loop.
+   */
+  static final long FORGOTTEN_FAILURE_CHECK_NANOS = 1_000_000_000L;
+
+  /** True while some failure of this loop is watched (a racy read is enough: a hint to wake). */
+  abstract boolean watchesFailures();
+
+  /** One taken from {@link #collectedFailures} by {@link #nextPassOnlyResumes}, or null. */
+  private Reference<?> collectedTaken;
 
   /**
    * Callbacks handed over by other threads (the inbox); each pass moves at most {@link
@@ -264,10 +284,22 @@ abstract class LoopCore {
         && !stopping
         && !t.mustCancel
         && !debug
-        && !Jfr.slowCallbacks()) {
+        && !Jfr.slowCallbacks()
+        && !failuresCollected()) {
       return true;
     }
     return false;
+  }
+
+  /**
+   * True if a failed future was collected unread: the next pass reports it, so it must happen.
+   * Takes the first from the queue (nothing tells whether a queue is empty without taking).
+   */
+  private boolean failuresCollected() {
+    if (collectedTaken == null) {
+      collectedTaken = collectedFailures.poll();
+    }
+    return collectedTaken != null;
   }
 
   /** Puts a Runnable or a Task on the ready queue: the loop-internal scheduling, no Handle. */
@@ -316,6 +348,9 @@ abstract class LoopCore {
     } else {
       timeout =
           timers.size() == 0 ? Long.MAX_VALUE : Deadlines.untilDeadline(timers.firstWhen(), now());
+      if (timeout > FORGOTTEN_FAILURE_CHECK_NANOS && virtualClock == null && watchesFailures()) {
+        timeout = FORGOTTEN_FAILURE_CHECK_NANOS; // an idle loop still looks for collected ones
+      }
     }
     if (timeout > 0 || io != null) {
       if (virtualClock != null && timeout > 0) {
@@ -329,6 +364,11 @@ abstract class LoopCore {
     }
     if (incomingPending) { // one volatile read per pass instead of polling the shared queue
       takeInbox();
+    }
+    Reference<?> forgotten = collectedTaken != null ? collectedTaken : collectedFailures.poll();
+    if (forgotten != null) {
+      collectedTaken = null;
+      reportCollectedFailures(forgotten);
     }
     if (timers.size() > 0) {
       long end = now();
@@ -351,6 +391,16 @@ abstract class LoopCore {
       for (int i = 0; i < n; i++) {
         runOne(ready.poll());
       }
+    }
+  }
+
+  /**
+   * Reports the failures whose futures were collected unread ({@link UnretrievedFailure}), {@code
+   * first} and the others queued, on this thread.
+   */
+  private void reportCollectedFailures(Reference<?> first) {
+    for (Reference<?> r = first; r != null; r = collectedFailures.poll()) {
+      ((UnretrievedFailure) r).reportNow();
     }
   }
 

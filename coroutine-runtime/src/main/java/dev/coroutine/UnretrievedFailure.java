@@ -1,25 +1,30 @@
 package dev.coroutine;
 
 import java.lang.ref.Cleaner;
+import java.lang.ref.PhantomReference;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * The watch over a failed future's exception until someone retrieves it (asyncio's {@code
- * _log_traceback}): if nobody does, the loop's exception handler hears of it when the future is
- * collected or, at the latest, when the loop closes, in and out of debug mode.
+ * _log_traceback}): if nobody does, the loop's exception handler hears of it on the loop's thread
+ * at its first pass after the future is collected or, at the latest, when the loop closes, in and
+ * out of debug mode.
  *
  * <p>Invariant: {@link #state} goes from {@link #WATCHING} to exactly one of {@link #RETRIEVED} or
  * {@link #REPORTED}, so an exception is reported at most once and never after it was read. A watch
- * holds no reference to its future (the {@link Cleaner} must see the future become unreachable);
- * while watching it sits in its loop's list ({@link #prev}/{@link #next}), which {@link
+ * is a phantom reference to its future, queued on the loop's {@link LoopCore#collectedFailures},
+ * which the loop polls once per pass: so the reports are made on the loop's thread, and a burst of
+ * forgotten failures is let go of as fast as the loop runs (a cleaner thread, which this replaced,
+ * reported from its own thread between runs and fell behind under load until the heap ran out).
+ * While watching it sits in its loop's list ({@link #prev}/{@link #next}), which {@link
  * EventLoop#close()} reports. It is kept in {@link Future#callbacks}, a slot a finished future no
  * longer uses, so no future carries a field for it.
  *
  * <p>Cost: nothing on the success path; on a failure that a task awaits (the common case) nothing
  * either, since the awaiting task retrieves it at once (see {@link Future#setException}); on other
- * failures one watch and one {@code Cleaner} registration, released when the exception is read.
+ * failures one watch, released when the exception is read.
  */
-final class UnretrievedFailure implements Runnable {
+final class UnretrievedFailure extends PhantomReference<Future<?>> {
   private static final int WATCHING = 0;
   private static final int RETRIEVED = 1;
   private static final int REPORTED = 2;
@@ -41,14 +46,15 @@ final class UnretrievedFailure implements Runnable {
   /** {@link #WATCHING}, {@link #RETRIEVED} or {@link #REPORTED}. */
   private volatile int state;
 
-  /** The registration with the cleaner, dropped when the exception is retrieved. */
+  /** For a future of no loop: its registration with the cleaner, which reports it; else null. */
   private Cleaner.Cleanable cleanable;
 
   /** Neighbours in the loop's list of watches (guarded by the loop's list lock). */
   UnretrievedFailure prev, next;
 
   private UnretrievedFailure(
-      EventLoop loop, String taskName, Throwable exception, StackTraceElement[] site) {
+      Future<?> f, EventLoop loop, String taskName, Throwable exception, StackTraceElement[] site) {
+    super(f, loop != null ? loop.collectedFailures : null);
     this.loop = loop;
     this.taskName = taskName;
     this.exception = exception;
@@ -60,6 +66,7 @@ final class UnretrievedFailure implements Runnable {
     EventLoop l = f.loop;
     UnretrievedFailure w =
         new UnretrievedFailure(
+            f,
             l,
             f instanceof Task ? ((Task<?>) f).getName() : null,
             exception,
@@ -67,14 +74,15 @@ final class UnretrievedFailure implements Runnable {
     f.callbacks = w;
     if (l != null) {
       l.watchFailure(w);
+    } else {
+      w.cleanable = CleanerHolder.CLEANER.register(f, w::reportNow); // no loop to poll for it
     }
-    w.cleanable = CleanerHolder.CLEANER.register(f, w);
   }
 
   /**
-   * The runtime's cleaner (also debug mode's, for never-awaited coroutines): one daemon thread,
-   * started on first use. Kept apart from {@link Debug}, whose initialization (the logger) would
-   * make the first failure of a program slow.
+   * The runtime's cleaner (debug mode's, for never-awaited coroutines, and the watch of a future of
+   * no loop): one daemon thread, started on first use. Kept apart from {@link Debug}, whose
+   * initialization (the logger) would make the first failure of a program slow.
    */
   static Cleaner cleaner() {
     return CleanerHolder.CLEANER;
@@ -94,12 +102,13 @@ final class UnretrievedFailure implements Runnable {
   /** The exception was read: never report it. Any thread. */
   void retrieved() {
     if (STATE.compareAndSet(this, WATCHING, RETRIEVED)) {
+      clear(); // never queued now
       if (loop != null) {
         loop.unwatchFailure(this);
       }
       Cleaner.Cleanable c = cleanable;
       if (c != null) {
-        c.clean(); // deregisters; run() then finds RETRIEVED and does nothing
+        c.clean(); // deregisters; reportNow() then finds RETRIEVED and does nothing
       }
     }
   }
@@ -110,23 +119,9 @@ final class UnretrievedFailure implements Runnable {
   }
 
   /**
-   * The cleaner's action, when the future was collected: reports unless retrieved or reported. On
-   * the cleaner thread: while the loop runs, the report is handed to the loop's thread (the
-   * exception handler runs there, as every other report); a loop that is not running may never run
-   * again, so the report is made here, as asyncio reports from wherever the GC ran.
+   * Reports now, unless retrieved or reported already: on the loop's thread when the loop finds the
+   * future collected, or when it closes; on the cleaner's for a future of no loop (logged).
    */
-  @Override
-  public void run() {
-    if (state != WATCHING) {
-      return;
-    }
-    if (loop != null && loop.isRunning() && loop.post(new Report(this))) {
-      return; // reported on the loop thread (or by close(), which runs what it finds posted)
-    }
-    reportNow();
-  }
-
-  /** Reports now, on this thread, unless retrieved or reported already. */
   void reportNow() {
     if (!STATE.compareAndSet(this, WATCHING, REPORTED)) {
       return;
@@ -152,25 +147,5 @@ final class UnretrievedFailure implements Runnable {
   @Override
   public String toString() {
     return "UnretrievedFailure[" + describe() + "]";
-  }
-
-  /** The report handed to the loop thread by the cleaner (close() runs it rather than drop it). */
-  static final class Report implements Runnable {
-    /** The watch to report. */
-    private final UnretrievedFailure watch;
-
-    Report(UnretrievedFailure watch) {
-      this.watch = watch;
-    }
-
-    @Override
-    public void run() {
-      watch.reportNow();
-    }
-
-    @Override
-    public String toString() {
-      return "report of " + watch;
-    }
   }
 }

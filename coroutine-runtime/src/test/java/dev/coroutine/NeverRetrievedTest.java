@@ -64,6 +64,102 @@ class NeverRetrievedTest extends TestBase {
     assertThat(reports()).isEmpty(); // reported once, not again at close
   }
 
+  /**
+   * Every report is made on the loop's thread: a future collected while the loop is not running is
+   * reported at its next pass, or when it closes (found from outside: a cleaner thread reported
+   * such failures itself, between runs, racing with a handler that was not thread-safe, and fell
+   * behind a burst of them until the heap ran out).
+   */
+  @Test
+  void forgottenFailures_collectedBetweenRuns_areReportedOnTheLoopsThread() throws Exception {
+    List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    loop.setExceptionHandler((l, c) -> threads.add(Thread.currentThread()));
+    for (int i = 0; i < 1000; i++) {
+      Future<Object> f = loop.createFuture();
+      f.setException(new IllegalStateException("forgotten " + i));
+    }
+    for (int i = 0; i < 50; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(threads).isEmpty(); // not running: nobody reports meanwhile
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(0))));
+    loop.close();
+    assertThat(threads).hasSize(1000).containsOnly(Thread.currentThread());
+  }
+
+  /**
+   * A task that only yields (a lone sleep(0) goes on without a pass, see YieldTest) still lets the
+   * loop report failures collected meanwhile: an outside burst test ran out of heap without it.
+   */
+  @Test
+  void forgottenFailures_whileALoneTaskYields_areReportedWhileItRuns() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    loop.setExceptionHandler((l, c) -> seen.add(c.message()));
+    dev.coroutine.internal.Steps<String> spinner =
+        new dev.coroutine.internal.Steps<>() {
+          int i;
+
+          @Override
+          protected Object step(Object v, Throwable e) throws Throwable {
+            if (!seen.isEmpty()) {
+              return "reported while it ran";
+            }
+            if (i++ == 500) {
+              return "not reported";
+            }
+            Future<Object> f = loop.createFuture();
+            f.setException(new IllegalStateException("forgotten " + i));
+            System.gc();
+            Thread.sleep(2);
+            return await(Coroutines.sleep(0));
+          }
+        };
+    assertThat(loop.runUntilComplete(loop.createTask(spinner.coroutine())))
+        .isEqualTo("reported while it ran");
+  }
+
+  /** An idle loop (no timer, nothing ready) still reports a failure collected while it waits. */
+  @Test
+  void forgottenFailure_collectedWhileTheLoopIsIdle_isReportedWithoutOtherWork() throws Exception {
+    Future<String> outcome = loop.createFuture();
+    java.util.concurrent.atomic.AtomicBoolean woken =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    loop.setExceptionHandler(
+        (l, c) -> {
+          if (!outcome.isDone()) {
+            outcome.setResult(woken.get() ? "reported once woken" : "reported while idle");
+          }
+        });
+    loop.callSoon(
+        () -> {
+          Future<Object> f = loop.createFuture();
+          f.setException(new IllegalStateException("forgotten while idle"));
+        });
+    Thread collector =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 100 && !outcome.isDone(); i++) {
+                System.gc();
+                try {
+                  Thread.sleep(100);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+              woken.set(true);
+              loop.callSoonThreadsafe(
+                  () -> {
+                    if (!outcome.isDone()) {
+                      outcome.setResult("not reported in 10 s");
+                    }
+                  });
+            });
+    collector.start();
+    assertThat(loop.runUntilComplete(outcome)).isEqualTo("reported while idle");
+    collector.join();
+  }
+
   @Test
   void cancelledGatherWithReturnExceptions_takesItsChildrensFailures_noneReported() {
     // asyncio's _done_callback builds the results (fut.exception()) before it sees the gather was
