@@ -679,6 +679,33 @@ class StreamsTest extends TestBase {
     }.coroutine();
   }
 
+  /**
+   * A connection whose StreamWriter is collected unclosed is closed, as asyncio's StreamWriter does
+   * when it is freed (found from outside: a server whose handlers returned without closing kept
+   * every connection, its socket and buffers, for the life of the loop).
+   */
+  @Test
+  void connectionsWhoseWritersAreDropped_areClosedOnceCollected() throws Exception {
+    Server s = server((r, w) -> Coroutines.done()); // serves nothing, closes nothing
+    List<Connection> clients = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      clients.add(connect(s.port())); // the client side is kept: the server's side is dropped
+    }
+    await(Coroutines.sleep(20));
+    assertThat(s.clientCount()).isEqualTo(20);
+    for (int i = 0; i < 200 && s.clientCount() > 0; i++) {
+      System.gc();
+      await(Coroutines.sleep(10));
+    }
+    assertThat(s.clientCount()).isZero();
+    for (Connection c : clients) {
+      assertThat(await(c.reader().read(-1))).isEmpty(); // the server side closed: end of stream
+      c.writer().close();
+    }
+    s.close();
+    await(s.waitClosed());
+  }
+
   /** asyncio 3.12's serve_forever: close() from elsewhere ends it with a cancellation. */
   @Test
   void serveForever_endsWithACancellation_whenTheServerIsClosed() throws Exception {
