@@ -296,6 +296,9 @@ abstract class LoopCore {
    * Takes the first from the queue (nothing tells whether a queue is empty without taking).
    */
   private boolean failuresCollected() {
+    if (!watchesFailures()) {
+      return false; // the usual case: one plain read, not the queue's volatile one
+    }
     if (collectedTaken == null) {
       collectedTaken = collectedFailures.poll();
     }
@@ -365,10 +368,12 @@ abstract class LoopCore {
     if (incomingPending) { // one volatile read per pass instead of polling the shared queue
       takeInbox();
     }
-    Reference<?> forgotten = collectedTaken != null ? collectedTaken : collectedFailures.poll();
-    if (forgotten != null) {
-      collectedTaken = null;
-      reportCollectedFailures(forgotten);
+    if (collectedTaken != null || watchesFailures()) { // a plain read in the usual case
+      Reference<?> forgotten = collectedTaken != null ? collectedTaken : collectedFailures.poll();
+      if (forgotten != null) {
+        collectedTaken = null;
+        reportCollectedFailures(forgotten);
+      }
     }
     if (timers.size() > 0) {
       long end = now();
