@@ -15,9 +15,10 @@ public interface EventLoopMXBean {
   String dumpTasks();
 
   /**
-   * Number of pending tasks.
+   * Number of pending tasks, counted on the loop's thread; -1 if the loop did not answer within 2 s
+   * (blocked by a callback: {@link #dumpTasks()} then shows what it runs).
    *
-   * @return the number of tasks not done yet
+   * @return the number of tasks not done yet, or -1
    */
   int getPendingTaskCount();
 
