@@ -54,7 +54,7 @@ final class UnretrievedFailure extends PhantomReference<Future<?>> {
 
   private UnretrievedFailure(
       Future<?> f, EventLoop loop, String taskName, Throwable exception, StackTraceElement[] site) {
-    super(f, loop != null ? loop.collectedFailures : null);
+    super(f, loop != null && !loop.isClosed() ? loop.collectedFailures : null);
     this.loop = loop;
     this.taskName = taskName;
     this.exception = exception;
@@ -72,10 +72,10 @@ final class UnretrievedFailure extends PhantomReference<Future<?>> {
             exception,
             l != null && l.debug ? Debug.siteOf(f) : null);
     f.callbacks = w;
-    if (l != null) {
+    if (l != null && !l.isClosed()) {
       l.watchFailure(w);
-    } else {
-      w.cleanable = CleanerHolder.CLEANER.register(f, w::reportNow); // no loop to poll for it
+    } else { // no loop will poll for it: reported from the cleaner's thread when collected
+      w.cleanable = CleanerHolder.CLEANER.register(f, w::reportNow);
     }
   }
 
@@ -120,7 +120,8 @@ final class UnretrievedFailure extends PhantomReference<Future<?>> {
 
   /**
    * Reports now, unless retrieved or reported already: on the loop's thread when the loop finds the
-   * future collected, or when it closes; on the cleaner's for a future of no loop (logged).
+   * future collected, or when it closes; on the cleaner's for a future of no loop (logged) or one
+   * that failed after its loop closed (to that loop's handler: no loop thread runs any more).
    */
   void reportNow() {
     if (!STATE.compareAndSet(this, WATCHING, REPORTED)) {

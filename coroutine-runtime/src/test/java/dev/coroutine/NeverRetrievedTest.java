@@ -119,6 +119,28 @@ class NeverRetrievedTest extends TestBase {
         .isEqualTo("reported while it ran");
   }
 
+  /**
+   * A future that fails after its loop closed is reported when collected, to the loop's handler,
+   * from the cleaner's thread: no loop thread will look for it (an outside review found it lost).
+   */
+  @Test
+  void failureAfterTheLoopClosed_isReportedWhenCollected() throws Exception {
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    loop.setExceptionHandler((l, c) -> seen.add(c.message()));
+    Future<Object> f = loop.createFuture();
+    loop.close();
+    f.setException(new IllegalStateException("after close"));
+    f = null;
+    for (int i = 0; i < 100 && seen.isEmpty(); i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(seen).hasSize(1);
+    assertThat(seen.get(0))
+        .contains("Future exception was never retrieved")
+        .contains("after close");
+  }
+
   /** An idle loop (no timer, nothing ready) still reports a failure collected while it waits. */
   @Test
   void forgottenFailure_collectedWhileTheLoopIsIdle_isReportedWithoutOtherWork() throws Exception {

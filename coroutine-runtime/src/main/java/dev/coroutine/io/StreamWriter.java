@@ -34,6 +34,9 @@ public final class StreamWriter {
   /** The connection; replaced by a TLS transport over it on STARTTLS. */
   private Transport transport;
 
+  /** Closes the connection if this writer is collected unclosed (a socket's), or null. */
+  UnclosedWriters.Watch watch;
+
   /** The reader of the same connection. */
   private final StreamReader reader;
 
@@ -58,6 +61,9 @@ public final class StreamWriter {
   /** Switches the transport (STARTTLS). */
   void setTransport(Transport t) {
     transport = t;
+    if (watch != null) {
+      watch.moved(t);
+    }
   }
 
   /**
@@ -294,7 +300,7 @@ public final class StreamWriter {
                   ? TlsTransport.server(below, ssl, options)
                   : TlsTransport.client(below, ssl, options, host, port);
           tls.setProtocol(reader.feed);
-          transport = tls;
+          setTransport(tls);
           reader.setTransport(tls);
           tls.start(reader.drainBuffered());
           return tls.handshake();

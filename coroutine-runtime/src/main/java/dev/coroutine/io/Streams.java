@@ -291,7 +291,7 @@ public final class Streams {
     StreamReader r = new StreamReader(t.loop(), limit, t);
     StreamWriter w = new StreamWriter(t, r, host, port);
     t.setProtocol(r.feed);
-    UnclosedWriters.watch(w, t);
+    w.watch = UnclosedWriters.watch(w, t);
     return new Connection(r, w);
   }
 

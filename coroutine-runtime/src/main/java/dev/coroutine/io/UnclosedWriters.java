@@ -4,13 +4,14 @@ import java.lang.ref.Cleaner;
 
 /**
  * asyncio's {@code StreamWriter.__del__}: a connection whose {@link StreamWriter} is collected
- * without {@code close()} (a handler that returned without closing, a client that dropped its
- * {@link Connection}) is closed on its loop's thread, with a warning, instead of keeping its socket
- * and buffers for the life of the loop (a server tracked such connections forever: found from
- * outside, one file descriptor and 17 KB per connection).
+ * while its transport is still open (a handler that returned without closing, a client that dropped
+ * its {@link Connection}) is closed on its loop's thread, with a warning, instead of keeping its
+ * socket and buffers for the life of the loop (a server tracked such connections forever: found
+ * from outside, one file descriptor and 17 KB per connection).
  *
- * <p>The cleaner's action holds the transport, never the writer, so the writer can be collected;
- * after a STARTTLS it closes the socket under the TLS layer.
+ * <p>A {@link Watch} holds the writer's current transport (the TLS one after a STARTTLS), never the
+ * writer, so the writer can be collected; once that transport closes, the watch lets go of it and
+ * leaves the cleaner, so a connection closed properly costs nothing more.
  */
 final class UnclosedWriters {
   private UnclosedWriters() {}
@@ -26,28 +27,71 @@ final class UnclosedWriters {
             return t;
           });
 
-  /** Closes {@code t} once {@code writer} is collected, unless it is closing already. */
-  static void watch(StreamWriter writer, Transport t) {
-    CLEANER.register(writer, () -> collected(t));
+  /** Watches {@code writer}, whose transport is {@code t}. */
+  static Watch watch(StreamWriter writer, Transport t) {
+    Watch w = new Watch(t);
+    w.cleanable = CLEANER.register(writer, w);
+    w.follow(t);
+    return w;
   }
 
-  /** On the cleaner's thread: hands the close to the loop's. */
-  private static void collected(Transport t) {
-    try {
-      t.loop()
-          .callSoonThreadsafe(
-              () -> {
-                if (!t.isClosing()) {
-                  LOG.log(
-                      System.Logger.Level.WARNING,
-                      "unclosed connection {0}: its StreamWriter was collected without close();"
-                          + " closing it now",
-                      t);
-                  t.close();
+  /** The cleaner's action for one writer. */
+  static final class Watch implements Runnable {
+    /** The writer's current transport; null once it closed (nothing left to do). */
+    private volatile Transport transport;
+
+    /** The registration with the cleaner, ended when the transport closes. */
+    private Cleaner.Cleanable cleanable;
+
+    private Watch(Transport t) {
+      transport = t;
+    }
+
+    /** The transport watched: the writer's current one while open, null once it closed. */
+    Transport watched() {
+      return transport;
+    }
+
+    /** The writer moved to {@code t} (STARTTLS): watch that one. */
+    void moved(Transport t) {
+      transport = t;
+      follow(t);
+    }
+
+    private void follow(Transport t) {
+      t.closed()
+          .addDoneCallback(
+              x -> {
+                if (transport == t) {
+                  transport = null;
+                  cleanable.clean(); // leaves the cleaner; run() finds nothing to do
                 }
               });
-    } catch (IllegalStateException loopClosed) {
-      // closing the loop closed its channels
+    }
+
+    /** On the cleaner's thread, the writer collected: hands the close to the loop's thread. */
+    @Override
+    public void run() {
+      Transport t = transport;
+      if (t == null) {
+        return;
+      }
+      try {
+        t.loop()
+            .callSoonThreadsafe(
+                () -> {
+                  if (!t.isClosing()) {
+                    LOG.log(
+                        System.Logger.Level.WARNING,
+                        "unclosed connection {0}: its StreamWriter was collected without close();"
+                            + " closing it now",
+                        t);
+                    t.close();
+                  }
+                });
+      } catch (IllegalStateException loopClosed) {
+        // closing the loop closed its channels
+      }
     }
   }
 }

@@ -123,6 +123,7 @@ class TlsStreamsTest extends TestBase {
     assertThat(roundTrip(c, "twelve")).isEqualTo("twelve");
     closeAll(c, s);
     assertThat(events).containsExactly("eof", "closed");
+    assertThat(c.writer().watch.watched()).isNull(); // closed: nothing held, nothing to do
   }
 
   @Test
@@ -295,6 +296,9 @@ class TlsStreamsTest extends TestBase {
     assertThat(run(c.reader().readLine())).isEqualTo("220 go ahead");
     run(c.writer().startTls(certs.clientContext()));
     assertThat(c.writer().sslSession().getProtocol()).isEqualTo("TLSv1.3");
+    // the unclosed-writer watch follows the writer to its TLS transport (it watched the socket
+    // below, which an outside review found closed under a TLS close still under way)
+    assertThat(c.writer().watch.watched()).isSameAs(c.writer().transport());
     assertThat(roundTrip(c, "secret")).isEqualTo("secret");
     assertThatThrownBy(() -> run(c.writer().startTls(certs.clientContext())))
         .isInstanceOf(IllegalStateException.class)
