@@ -1,6 +1,7 @@
 package dev.coroutine;
 
 import dev.coroutine.internal.IoPoller;
+import dev.coroutine.internal.RuntimeHandoff;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.Objects;
@@ -249,7 +250,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * meanwhile. Two kinds of callers never wait: a thread that is itself running an event loop (two
    * loops feeding each other could deadlock), and any caller while the loop is not running (nothing
    * would make room, and the thread that will run or close it could be the one waiting); both are
-   * admitted past the bound.
+   * admitted past the bound, as are the runtime's own handoffs from threads that serve every loop.
    *
    * <p>Every callback accepted here either runs or, if the loop is closed first, is reported:
    * {@link #close()} cancels its handle and passes one report of the dropped callbacks to the
@@ -261,7 +262,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    */
   public Handle callSoonThreadsafe(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
-    return callSoonThreadsafeBound((Runnable) ContextBound.capture(callback));
+    return callSoonThreadsafeBound(
+        (Runnable) ContextBound.capture(callback), callback instanceof RuntimeHandoff);
   }
 
   /**
@@ -276,10 +278,10 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    */
   public Handle callSoonThreadsafe(Runnable callback, Context context) {
     Objects.requireNonNull(callback, "callback");
-    return callSoonThreadsafeBound(ContextBound.explicit(context, callback));
+    return callSoonThreadsafeBound(ContextBound.explicit(context, callback), false);
   }
 
-  private Handle callSoonThreadsafeBound(Runnable callback) {
+  private Handle callSoonThreadsafeBound(Runnable callback, boolean neverWaits) {
     if (closed) {
       throw closedError();
     }
@@ -293,7 +295,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       ready.add(h);
       return h;
     }
-    if (incomingCount.getAndIncrement() >= inboxCapacity) {
+    if (incomingCount.getAndIncrement() >= inboxCapacity && !neverWaits) {
       incomingCount.getAndDecrement();
       awaitInboxRoom();
       incomingCount.getAndIncrement(); // may pass the bound by the number of racing producers

@@ -145,6 +145,52 @@ class FloodStressTest extends TestBase {
     assertThat(peak.get()).isLessThanOrEqualTo(EventLoop.INBOX_BATCH + 1);
   }
 
+  /**
+   * A runtime handoff (the cleaner closing an unclosed connection) never waits for room: one
+   * flooded loop must not hold up a thread that serves every loop (found from outside: connections
+   * of other loops stayed open while the cleaner waited on one loop's full inbox).
+   */
+  @Test
+  void runtimeHandoff_toAFullInbox_neverWaits() throws Exception {
+    loop.setThreadsafeQueueCapacity(EventLoop.INBOX_BATCH);
+    CountDownLatch full = new CountDownLatch(1);
+    AtomicBoolean handedOff = new AtomicBoolean();
+    AtomicBoolean handoffRan = new AtomicBoolean();
+    AtomicBoolean passedWhileFull = new AtomicBoolean();
+    Thread producer =
+        new Thread(
+            () -> {
+              for (int i = 0; i < EventLoop.INBOX_BATCH; i++) {
+                loop.callSoonThreadsafe(() -> {});
+              }
+              full.countDown();
+            });
+    Thread cleaner =
+        new Thread(
+            () -> {
+              loop.callSoonThreadsafe(
+                  (dev.coroutine.internal.RuntimeHandoff) () -> handoffRan.set(true));
+              handedOff.set(true);
+            });
+    loop.callSoon(
+        () -> {
+          producer.start();
+          try {
+            full.await(); // the inbox is at its capacity: a plain producer would wait now
+            cleaner.start();
+            cleaner.join(5_000); // the loop takes nothing meanwhile: only a handoff can pass
+          } catch (InterruptedException e) {
+            throw new AssertionError(e);
+          }
+          passedWhileFull.set(handedOff.get());
+          loop.stop();
+        });
+    loop.runForever();
+    assertThat(passedWhileFull).isTrue();
+    loop.runUntilComplete(loop.createTask(Co.awaiting(Coroutines.sleep(10))));
+    assertThat(handoffRan).isTrue();
+  }
+
   @Test
   void producerWaitingForRoom_isAdmittedWhenTheLoopStops_andRefusedWhenItCloses() throws Exception {
     loop.setThreadsafeQueueCapacity(EventLoop.INBOX_BATCH);

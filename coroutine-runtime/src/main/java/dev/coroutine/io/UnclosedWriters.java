@@ -1,5 +1,6 @@
 package dev.coroutine.io;
 
+import dev.coroutine.internal.RuntimeHandoff;
 import java.lang.ref.Cleaner;
 
 /**
@@ -11,7 +12,9 @@ import java.lang.ref.Cleaner;
  *
  * <p>A {@link Watch} holds the writer's current transport (the TLS one after a STARTTLS), never the
  * writer, so the writer can be collected; once that transport closes, the watch lets go of it and
- * leaves the cleaner, so a connection closed properly costs nothing more.
+ * leaves the cleaner, so a connection closed properly costs nothing more. The one cleaner thread
+ * serves every loop, so its handoff never waits for room in a loop's inbox ({@link
+ * RuntimeHandoff}).
  */
 final class UnclosedWriters {
   private UnclosedWriters() {}
@@ -79,16 +82,17 @@ final class UnclosedWriters {
       try {
         t.loop()
             .callSoonThreadsafe(
-                () -> {
-                  if (!t.isClosing()) {
-                    LOG.log(
-                        System.Logger.Level.WARNING,
-                        "unclosed connection {0}: its StreamWriter was collected without close();"
-                            + " closing it now",
-                        t);
-                    t.close();
-                  }
-                });
+                (RuntimeHandoff)
+                    () -> {
+                      if (!t.isClosing()) {
+                        LOG.log(
+                            System.Logger.Level.WARNING,
+                            "unclosed connection {0}: its StreamWriter was collected without close();"
+                                + " closing it now",
+                            t);
+                        t.close();
+                      }
+                    });
       } catch (IllegalStateException loopClosed) {
         // closing the loop closed its channels
       }
