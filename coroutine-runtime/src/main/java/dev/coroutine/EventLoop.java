@@ -262,8 +262,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    */
   public Handle callSoonThreadsafe(Runnable callback) {
     Objects.requireNonNull(callback, "callback");
+    boolean handoff = callback instanceof RuntimeHandoff; // the runtime's: no context, no wait
     return callSoonThreadsafeBound(
-        (Runnable) ContextBound.capture(callback), callback instanceof RuntimeHandoff);
+        handoff ? callback : (Runnable) ContextBound.capture(callback), handoff);
   }
 
   /**
@@ -1080,6 +1081,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       Runnable cb = r instanceof Handle ? ((Handle) r).callbackOrNull() : r;
       if (cb instanceof ThreadsafeSubmission) {
         ((ThreadsafeSubmission<?>) cb).refuse("before the coroutine started");
+      } else if (cb instanceof RuntimeHandoff) {
+        ((Handle) r).cancel(); // the runtime's (a close, which closing the loop does anyway)
       } else if (r instanceof Handle && !((Handle) r).isCancelled()) {
         Handle h = (Handle) r;
         if (dropped < 3) {
@@ -1298,8 +1301,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   /**
    * Sets the handler called with errors of callbacks and tasks; null restores the default.
    *
-   * @param handler called on the loop thread with this loop and what went wrong; null for the
-   *     default, which logs
+   * @param handler called on the loop thread with this loop and what went wrong (or, for a future
+   *     that failed after the loop closed and was collected unread, on the runtime's cleaner
+   *     thread: no loop thread runs any more); null for the default, which logs
    */
   public void setExceptionHandler(BiConsumer<EventLoop, ErrorContext> handler) {
     exceptionHandler = handler != null ? handler : EventLoop::defaultHandler;

@@ -53,8 +53,13 @@ final class UnretrievedFailure extends PhantomReference<Future<?>> {
   UnretrievedFailure prev, next;
 
   private UnretrievedFailure(
-      Future<?> f, EventLoop loop, String taskName, Throwable exception, StackTraceElement[] site) {
-    super(f, loop != null && !loop.isClosed() ? loop.collectedFailures : null);
+      Future<?> f,
+      EventLoop loop,
+      boolean polled,
+      String taskName,
+      Throwable exception,
+      StackTraceElement[] site) {
+    super(f, polled ? loop.collectedFailures : null);
     this.loop = loop;
     this.taskName = taskName;
     this.exception = exception;
@@ -64,17 +69,21 @@ final class UnretrievedFailure extends PhantomReference<Future<?>> {
   /** Starts watching {@code f}, which just failed with {@code exception}. */
   static void watch(Future<?> f, Throwable exception) {
     EventLoop l = f.loop;
+    boolean polled = l != null && !l.isClosed(); // else no loop will look for it
     UnretrievedFailure w =
         new UnretrievedFailure(
             f,
             l,
+            polled,
             f instanceof Task ? ((Task<?>) f).getName() : null,
             exception,
             l != null && l.debug ? Debug.siteOf(f) : null);
     f.callbacks = w;
-    if (l != null && !l.isClosed()) {
+    if (polled) {
       l.watchFailure(w);
-    } else { // no loop will poll for it: reported from the cleaner's thread when collected
+    } else {
+      // reported from the cleaner's thread when collected; an exception that refers to its own
+      // future keeps it (and its closed loop) from ever being collected, and is never reported
       w.cleanable = CleanerHolder.CLEANER.register(f, w::reportNow);
     }
   }

@@ -1,7 +1,10 @@
 package dev.coroutine.io;
 
+import dev.coroutine.Future;
+import dev.coroutine.internal.RuntimeCallback;
 import dev.coroutine.internal.RuntimeHandoff;
 import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
 
 /**
  * asyncio's {@code StreamWriter.__del__}: a connection whose {@link StreamWriter} is collected
@@ -10,10 +13,10 @@ import java.lang.ref.Cleaner;
  * socket and buffers for the life of the loop (a server tracked such connections forever: found
  * from outside, one file descriptor and 17 KB per connection).
  *
- * <p>A {@link Watch} holds the writer's current transport (the TLS one after a STARTTLS), never the
- * writer, so the writer can be collected; once that transport closes, the watch lets go of it and
- * leaves the cleaner, so a connection closed properly costs nothing more. The one cleaner thread
- * serves every loop, so its handoff never waits for room in a loop's inbox ({@link
+ * <p>A {@link Watch} holds the writer's current transport weakly (the TLS one after a STARTTLS),
+ * never the writer, so the writer can be collected; once that transport closes, the watch lets go
+ * of it and leaves the cleaner, so a connection closed properly costs nothing more. The one cleaner
+ * thread serves every loop, so its handoff never waits for room in a loop's inbox ({@link
  * RuntimeHandoff}).
  */
 final class UnclosedWriters {
@@ -40,42 +43,50 @@ final class UnclosedWriters {
 
   /** The cleaner's action for one writer. */
   static final class Watch implements Runnable {
-    /** The writer's current transport; null once it closed (nothing left to do). */
-    private volatile Transport transport;
+    /**
+     * The writer's current transport, held weakly (an open one is held by its loop's selector; a
+     * strong hold from the cleaner, a root, would keep a closed loop and its tasks forever); null
+     * once it closed (nothing left to do).
+     */
+    private volatile WeakReference<Transport> transport;
 
     /** The registration with the cleaner, ended when the transport closes. */
     private Cleaner.Cleanable cleanable;
 
     private Watch(Transport t) {
-      transport = t;
+      transport = new WeakReference<>(t);
     }
 
     /** The transport watched: the writer's current one while open, null once it closed. */
     Transport watched() {
-      return transport;
+      WeakReference<Transport> r = transport;
+      return r == null ? null : r.get();
     }
 
     /** The writer moved to {@code t} (STARTTLS): watch that one. */
     void moved(Transport t) {
-      transport = t;
+      transport = new WeakReference<>(t);
       follow(t);
     }
 
     private void follow(Transport t) {
+      // a runtime callback: it captures no context (a context can reach the writer, which would
+      // then never be collected)
       t.closed()
           .addDoneCallback(
-              x -> {
-                if (transport == t) {
-                  transport = null;
-                  cleanable.clean(); // leaves the cleaner; run() finds nothing to do
-                }
-              });
+              (RuntimeCallback<Future<Void>>)
+                  x -> {
+                    if (watched() == t) {
+                      transport = null;
+                      cleanable.clean(); // leaves the cleaner; run() finds nothing to do
+                    }
+                  });
     }
 
     /** On the cleaner's thread, the writer collected: hands the close to the loop's thread. */
     @Override
     public void run() {
-      Transport t = transport;
+      Transport t = watched();
       if (t == null) {
         return;
       }

@@ -711,6 +711,45 @@ class StreamsTest extends TestBase {
     await(s.waitClosed());
   }
 
+  /**
+   * A loop closed with a handler still waiting on its connection can be collected: the watch of
+   * unclosed writers holds no transport strongly (an outside review found the cleaner, a root,
+   * keeping the closed loop and its tasks through it forever).
+   */
+  @Test
+  void aLoopClosedWithAHandlerWaiting_isCollectable() throws Exception {
+    java.lang.ref.WeakReference<dev.coroutine.EventLoop> gone = closedLoopWithAWaitingHandler();
+    for (int i = 0; i < 100 && gone.get() != null; i++) {
+      System.gc();
+      Thread.sleep(20);
+    }
+    assertThat(gone.get()).isNull();
+  }
+
+  private static java.lang.ref.WeakReference<dev.coroutine.EventLoop>
+      closedLoopWithAWaitingHandler() throws Exception {
+    dev.coroutine.EventLoop other = new dev.coroutine.EventLoop();
+    Server s =
+        other.runUntilComplete(
+            other.createTask(Streams.startServer(StreamsTest::echoLines, HOST, 0)));
+    Connection c = other.runUntilComplete(other.createTask(Streams.openConnection(HOST, s.port())));
+    c.writer().write("a\n");
+    other.runUntilComplete(other.createTask(c.reader().readLine())); // the handler waits again
+    other.close(); // its handler task still pending, its connections closed under it
+    return new java.lang.ref.WeakReference<>(other);
+  }
+
+  /**
+   * The cleaner's close of an unclosed connection that reaches a loop between its runs is dropped
+   * silently when the loop closes (it was reported as a dropped thread-safe callback).
+   */
+  @Test
+  void aRuntimeHandoffPendingAtClose_isNotReportedAsDropped() throws Exception {
+    loop.callSoonThreadsafe((dev.coroutine.internal.RuntimeHandoff) () -> {});
+    loop.close();
+    assertThat(loopErrors).isEmpty();
+  }
+
   /** asyncio 3.12's serve_forever: close() from elsewhere ends it with a cancellation. */
   @Test
   void serveForever_endsWithACancellation_whenTheServerIsClosed() throws Exception {
