@@ -28,9 +28,19 @@ public class Debuggee {
     return done(text.length() + after); // @last
   }
 
+  /** Read across an await by {@link #scaled}: the body keeps the instance as a local. */
+  int factor = 4;
+
+  @Async
+  Coroutine<Integer> scaled(int n) {
+    await(sleep(1));
+    return done(n * factor); // @scaledAfterAwait
+  }
+
   public static void main(String[] args) {
     Coroutine<Integer> c = compute(3);
     created = true;
     System.out.println("result " + Coroutines.run(c));
+    System.out.println("scaled " + Coroutines.run(new Debuggee().scaled(5)));
   }
 }

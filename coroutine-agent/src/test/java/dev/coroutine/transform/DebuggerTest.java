@@ -189,6 +189,36 @@ class DebuggerTest {
     assertThat(steps.get(1)).startsWith(DEBUGGEE + "$$Lambda").endsWith(".resume:-1");
   }
 
+  /**
+   * In an instance method's body (a static method) the instance is the local {@code $this}, shown
+   * with its fields after a resume; JDI shows no local named {@code this} in a static method, which
+   * is what the body kept it as before (an outside check with jdb found it unreachable).
+   */
+  @Test
+  @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
+  void instanceCoroutine_showsItsInstanceAsDollarThis_withItsFields() throws Exception {
+    int after = line("scaledAfterAwait");
+    List<String> seen = new ArrayList<>();
+    String output =
+        debug(
+            (type, vm) -> {
+              for (Location l : locationsOfLine(type, after)) {
+                vm.eventRequestManager().createBreakpointRequest(l).enable();
+              }
+            },
+            event -> {
+              if (event instanceof BreakpointEvent) {
+                StackFrame f = ((BreakpointEvent) event).thread().frame(0);
+                seen.addAll(locals(f).keySet());
+                LocalVariable self = f.visibleVariableByName("$this");
+                com.sun.jdi.ObjectReference o = (com.sun.jdi.ObjectReference) f.getValue(self);
+                seen.add("factor=" + plain(o.getValue(o.referenceType().fieldByName("factor"))));
+              }
+            });
+    assertThat(output).contains("scaled 20");
+    assertThat(seen).containsExactlyInAnyOrder("n", "$this", "factor=4");
+  }
+
   /** Classes a user filters out of stepping: the runtime, the JDK, the bodies' lambda proxies. */
   static final String[] STEP_FILTERS = {
     "dev.coroutine.*", "java.*", "jdk.*", "sun.*", DEBUGGEE + "$$Lambda*"
