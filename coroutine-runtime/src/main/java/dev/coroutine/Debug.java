@@ -1,8 +1,8 @@
 package dev.coroutine;
 
 import dev.coroutine.internal.Frames;
+import dev.coroutine.internal.RuntimeCleaner;
 import dev.coroutine.internal.RuntimeCode;
-import java.lang.ref.Cleaner;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Invariant: nothing here runs unless debug mode is on. The hot paths read one boolean ({@link
  * #tracking} or {@link EventLoop#debug}) and branch; everything else (stack walks, weak tables,
- * {@link Cleaner} registrations) happens only behind that branch. Reports go to the {@link
+ * {@link RuntimeCleaner} registrations) happens only behind that branch. Reports go to the {@link
  * System.Logger} named {@code dev.coroutine}.
  */
 final class Debug {
@@ -132,7 +132,7 @@ final class Debug {
   static void trackFrame(Coroutine<?> f, String name) {
     FrameWatch w = new FrameWatch(site(), name);
     FRAMES.put(f, w);
-    Holder.CLEANER.register(f, w);
+    RuntimeCleaner.register(f, w);
   }
 
   /** True while {@code f} is watched: created in debug mode and not started yet (for tests). */
@@ -146,11 +146,6 @@ final class Debug {
     if (w != null) {
       w.started = true;
     }
-  }
-
-  /** The cleaner thread, started on first use only (see {@link UnretrievedFailure#cleaner()}). */
-  private static final class Holder {
-    static final Cleaner CLEANER = UnretrievedFailure.cleaner();
   }
 
   /** Runs when a tracked frame is collected; holds no reference to the frame. */

@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.RuntimeCleaner;
 import java.lang.ref.Cleaner;
 import java.lang.ref.PhantomReference;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
@@ -84,28 +85,8 @@ final class UnretrievedFailure extends PhantomReference<Future<?>> {
     } else {
       // reported from the cleaner's thread when collected; an exception that refers to its own
       // future keeps it (and its closed loop) from ever being collected, and is never reported
-      w.cleanable = CleanerHolder.CLEANER.register(f, w::reportNow);
+      w.cleanable = RuntimeCleaner.register(f, w::reportNow);
     }
-  }
-
-  /**
-   * The runtime's cleaner (debug mode's, for never-awaited coroutines, and the watch of a future of
-   * no loop): one daemon thread, started on first use. Kept apart from {@link Debug}, whose
-   * initialization (the logger) would make the first failure of a program slow.
-   */
-  static Cleaner cleaner() {
-    return CleanerHolder.CLEANER;
-  }
-
-  /** Holds the cleaner: created on first use only. */
-  private static final class CleanerHolder {
-    static final Cleaner CLEANER =
-        Cleaner.create(
-            r -> {
-              Thread t = new Thread(r, "coroutine-cleaner");
-              t.setDaemon(true);
-              return t;
-            });
   }
 
   /** The exception was read: never report it. Any thread. */

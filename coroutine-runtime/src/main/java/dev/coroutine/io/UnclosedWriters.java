@@ -2,6 +2,7 @@ package dev.coroutine.io;
 
 import dev.coroutine.Future;
 import dev.coroutine.internal.RuntimeCallback;
+import dev.coroutine.internal.RuntimeCleaner;
 import dev.coroutine.internal.RuntimeHandoff;
 import java.lang.ref.Cleaner;
 import java.lang.ref.WeakReference;
@@ -17,26 +18,17 @@ import java.lang.ref.WeakReference;
  * never the writer, so the writer can be collected; once that transport closes, the watch lets go
  * of it and leaves the cleaner, so a connection closed properly costs nothing more. The one cleaner
  * thread serves every loop, so its handoff never waits for room in a loop's inbox ({@link
- * RuntimeHandoff}).
+ * RuntimeHandoff}). The cleaner is the runtime's one ({@link RuntimeCleaner}).
  */
 final class UnclosedWriters {
   private UnclosedWriters() {}
 
   private static final System.Logger LOG = System.getLogger("dev.coroutine.io");
 
-  /** One daemon thread, started with the first connection. */
-  private static final Cleaner CLEANER =
-      Cleaner.create(
-          r -> {
-            Thread t = new Thread(r, "coroutine-io-cleaner");
-            t.setDaemon(true);
-            return t;
-          });
-
   /** Watches {@code writer}, whose transport is {@code t}. */
   static Watch watch(StreamWriter writer, Transport t) {
     Watch w = new Watch(t);
-    w.cleanable = CLEANER.register(writer, w);
+    w.cleanable = RuntimeCleaner.register(writer, w);
     w.follow(t);
     return w;
   }
