@@ -65,6 +65,13 @@ class StreamsTest extends TestBase {
     return loop.runUntilComplete(loop.createTask(Streams.openConnection(HOST, port)));
   }
 
+  /** Closes the client's side, then the server, and waits until the server is closed. */
+  void closeAll(Connection c, Server s) {
+    c.writer().close();
+    s.close();
+    await(s.waitClosed());
+  }
+
   <T> T await(Coroutine<T> c) {
     return loop.runUntilComplete(loop.createTask(c));
   }
@@ -165,9 +172,7 @@ class StreamsTest extends TestBase {
         .isEqualTo("xyz");
     w.close();
     assertThat(await(c.reader().read(10))).isEmpty(); // end of stream
-    c.writer().close();
-    s.close();
-    await(s.waitClosed());
+    closeAll(c, s);
   }
 
   @Test
@@ -317,9 +322,7 @@ class StreamsTest extends TestBase {
     assertThat(maxQueued[0]).isGreaterThan(w.getWriteBufferHighWater());
     // the queue never grew much past the high-water mark plus one chunk
     assertThat(maxQueued[0]).isLessThanOrEqualTo(w.getWriteBufferHighWater() + 32768);
-    c.writer().close();
-    s.close();
-    await(s.waitClosed());
+    closeAll(c, s);
   }
 
   @Test
@@ -453,9 +456,7 @@ class StreamsTest extends TestBase {
     assertThat(await(Coroutines.waitFor(c.reader().readLine(), Duration.ofSeconds(5))))
         .isEqualTo("half and the rest");
     w.close();
-    c.writer().close();
-    s.close();
-    await(s.waitClosed());
+    closeAll(c, s);
   }
 
   @Test
@@ -494,9 +495,7 @@ class StreamsTest extends TestBase {
     w.write("cd");
     assertThat(await(c.reader().readExactly(4))).asString().isEqualTo("abcd");
     w.close();
-    c.writer().close();
-    s.close();
-    await(s.waitClosed());
+    closeAll(c, s);
   }
 
   @Test
@@ -561,9 +560,7 @@ class StreamsTest extends TestBase {
     assertThat(loopErrors).hasSize(1);
     assertThat(loopErrors.get(0).exception()).isSameAs(boom);
     loopErrors.clear();
-    c.writer().close();
-    s.close();
-    await(s.waitClosed());
+    closeAll(c, s);
   }
 
   /**
@@ -585,9 +582,7 @@ class StreamsTest extends TestBase {
     assertThat(loopErrors).hasSize(1);
     assertThat(loopErrors.get(0).exception()).hasMessage("boom");
     loopErrors.clear();
-    c.writer().close();
-    s.close();
-    await(s.waitClosed());
+    closeAll(c, s);
   }
 
   /** A handler may be a plain callback returning null, as asyncio's: the connection stays. */
@@ -607,9 +602,7 @@ class StreamsTest extends TestBase {
     assertThat(s.clientCount()).isEqualTo(1);
     s.closeClients();
     assertThat(await(c.reader().readLine())).isNull();
-    c.writer().close();
-    s.close();
-    await(s.waitClosed());
+    closeAll(c, s);
   }
 
   /**
@@ -879,8 +872,6 @@ class StreamsTest extends TestBase {
     assertThat(ended).hasSize(1);
     assertThat(ended.get(0)).isInstanceOf(IOException.class).hasMessage("Connection lost");
     assertThat(c.writer().remoteAddress()).isNotNull(); // kept after the close, as asyncio's
-    c.writer().close();
-    s.close();
-    await(s.waitClosed());
+    closeAll(c, s);
   }
 }
