@@ -2,6 +2,7 @@ package dev.coroutine;
 
 import dev.coroutine.internal.Frames;
 import dev.coroutine.internal.RuntimeCode;
+import dev.coroutine.internal.RuntimeHandoff;
 import java.lang.invoke.CallSite;
 import java.lang.invoke.LambdaConversionException;
 import java.lang.invoke.LambdaMetafactory;
@@ -299,15 +300,17 @@ public final class AsyncFrame<T> implements Coroutine<T> {
         (v, ex) -> {
           try {
             loop.callSoonThreadsafe(
-                () -> {
-                  if (!bridge.isDone()) {
-                    if (ex != null) {
-                      bridge.setException(unwrap(ex));
-                    } else {
-                      bridge.setResult(v);
-                    }
-                  }
-                });
+                (RuntimeHandoff) // the runtime's resume: dropped unreported if the loop closes
+                    // first
+                    () -> {
+                      if (!bridge.isDone()) {
+                        if (ex != null) {
+                          bridge.setException(unwrap(ex));
+                        } else {
+                          bridge.setResult(v);
+                        }
+                      }
+                    });
           } catch (IllegalStateException closed) {
             // the loop was closed while the stage ran: nobody is left to resume
           }

@@ -221,12 +221,19 @@ public final class Coroutines {
         // as asyncio's Runner: from here a Ctrl-C ends the JVM at once (nothing left to cancel)
         sigint.close();
       }
+      // an interrupt of this thread during main's run was logged and held back by the loop, then
+      // restored when main's run ended: held back again until the end of run(), so that the
+      // cleanup's runs neither log it again nor show it to the tasks' finally blocks
+      boolean interruptHeld = Thread.interrupted();
       try {
         cancelRemaining(loop);
         AsyncGenerator.closeAll(loop); // asyncio.run's shutdown_asyncgens
         loop.runUntilComplete(loop.shutdownDefaultExecutor(EventLoop.EXECUTOR_JOIN_TIMEOUT));
       } finally {
         loop.close();
+        if (interruptHeld) {
+          Thread.currentThread().interrupt();
+        }
       }
       if (interrupted) {
         // Ctrl-C cancelled main and its cleanup ran: end as the JVM ends on Ctrl-C (asyncio

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 
 /**
  * A single-threaded event loop: asyncio's {@code BaseEventLoop}.
@@ -758,11 +759,11 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   /**
    * Runs {@code callable} on {@code executor} and returns a future, bound to this loop, that
    * completes on the loop thread with its result or exception. Cancelling the future keeps a
-   * callable that has not started from ever running, and does not interrupt one that has (as
-   * asyncio, which cancels the executor's future from the cancelled one's done-callback). The
-   * callable runs in a copy of the caller's {@link Context} (asyncio's {@code to_thread} does this;
-   * its {@code run_in_executor} does not), so context variables such as a request id reach the
-   * worker thread.
+   * callable that has not started from ever running (at once: asyncio cancels the executor's future
+   * from the cancelled one's done-callback, a pass later, so there a job may still start), and does
+   * not interrupt one that has. The callable runs in a copy of the caller's {@link Context}
+   * (asyncio's {@code to_thread} does this; its {@code run_in_executor} does not), so context
+   * variables such as a request id reach the worker thread.
    *
    * @param <T> the type of the callable's result
    * @param executor where the callable runs; null for the loop's default executor
@@ -773,15 +774,17 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   public <T> Future<T> runInExecutor(Executor executor, Callable<T> callable) {
     Objects.requireNonNull(callable, "callable");
     checkThread("runInExecutor");
+    checkOpen(); // as asyncio: a closed loop could never deliver the result (the job would run)
     Executor ex = executor != null ? executor : defaultExecutor();
-    Future<T> f = new Future<>(this);
+    ExecutorFuture<T> f = new ExecutorFuture<>(this);
     Context carried = Context.captureForCallback(); // null: the worker runs in a fresh context
     // a FutureTask, whatever the executor: once cancelled before it started, it never runs
     FutureTask<Void> job =
         new FutureTask<>(
             () -> {
               T r;
-              Runnable deliver;
+              RuntimeHandoff deliver; // the runtime's: never waits for inbox room, and a loop
+              // closed first drops it unreported (the future went with the loop)
               try {
                 r = Context.callIn(carried, callable);
                 deliver =
@@ -805,19 +808,41 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
               }
             },
             null);
+    f.job = job;
     try {
       ex.execute(job);
     } catch (RejectedExecutionException e) {
       f.setException(e);
-      return f;
     }
-    f.addDoneCallback(
-        done -> {
-          if (done.isCancelled()) {
-            job.cancel(false); // no interrupt: a callable that runs finishes, unheard
-          }
-        });
     return f;
+  }
+
+  /**
+   * The future of {@link #runInExecutor}: cancelling it cancels its job at once, so a job that has
+   * not started never runs once cancel() returned true (asyncio cancels the executor's future from
+   * a done-callback, a pass later, so a job can start in between).
+   */
+  private static final class ExecutorFuture<T> extends Future<T> {
+    /** The job on the executor; set before it is submitted. */
+    FutureTask<Void> job;
+
+    ExecutorFuture(EventLoop loop) {
+      super(loop);
+    }
+
+    @Override
+    public boolean cancel(String message) {
+      boolean cancelled = super.cancel(message);
+      if (cancelled) {
+        job.cancel(false); // no interrupt: a callable that runs finishes, unheard
+      }
+      return cancelled;
+    }
+
+    @Override
+    public String toString() {
+      return render("Future<");
+    }
   }
 
   /**
@@ -973,8 +998,15 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     if (future.loop != this) {
       throw new IllegalArgumentException("future belongs to another event loop");
     }
-    future.whenDone(f -> stop());
-    runForever();
+    Consumer<Future<T>> stopWhenDone = f -> stop();
+    future.whenDone(stopWhenDone);
+    try {
+      runForever();
+    } finally {
+      // as asyncio: a run that ended otherwise (stop(), an error) must not leave this behind to
+      // stop a later run of the loop when the future completes then
+      future.removeDoneCallback(stopWhenDone);
+    }
     if (!future.isDone()) {
       throw new IllegalStateException("event loop stopped before the future completed");
     }
@@ -1082,7 +1114,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       if (cb instanceof ThreadsafeSubmission) {
         ((ThreadsafeSubmission<?>) cb).refuse("before the coroutine started");
       } else if (cb instanceof RuntimeHandoff) {
-        ((Handle) r).cancel(); // the runtime's (a close, which closing the loop does anyway)
+        ((Handle) r).cancel();
+        ((RuntimeHandoff) cb).dropped(); // the runtime's: not the user's to hear of
       } else if (r instanceof Handle && !((Handle) r).isCancelled()) {
         Handle h = (Handle) r;
         if (dropped < 3) {
@@ -1099,6 +1132,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       Runnable cb = o instanceof Handle ? ((Handle) o).callbackOrNull() : null;
       if (cb instanceof ThreadsafeSubmission) {
         ((ThreadsafeSubmission<?>) cb).refuse("before the coroutine started");
+      } else if (cb instanceof RuntimeHandoff) {
+        ((Handle) o).cancel();
+        ((RuntimeHandoff) cb).dropped();
       } else if (o instanceof Future.DoneCallback
           && ContextBound.unwrap(((Future.DoneCallback) o).callback)
               instanceof ThreadsafeSubmission) {
@@ -1339,7 +1375,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * @param enabled true to switch debug mode on, false to switch it off
    */
   public void setDebug(boolean enabled) {
-    debug = enabled || Debug.GLOBAL;
+    debug = enabled; // the property and the environment only set where a loop starts (asyncio's)
     if (enabled && !countedDebug && !closed) {
       countedDebug = true;
       Debug.loopDebug(+1);

@@ -157,6 +157,8 @@ public class Future<T> implements Awaitable<T> {
     EventLoop l = loop;
     if (l != null && l.debug) {
       l.checkThread("Future.setResult");
+    } else if (l == null && callbacks != null) {
+      loopForCallbacks(); // refuses before any change when no loop can run the callbacks
     }
     value = result;
     state = SUCCEEDED;
@@ -174,6 +176,8 @@ public class Future<T> implements Awaitable<T> {
     EventLoop l = loop;
     if (l != null && l.debug) {
       l.checkThread("Future.setException");
+    } else if (l == null && callbacks != null) {
+      loopForCallbacks(); // refuses before any change when no loop can run the callbacks
     }
     value = exception;
     state = FAILED;
@@ -212,6 +216,8 @@ public class Future<T> implements Awaitable<T> {
     EventLoop l = loop;
     if (l != null && l.debug) {
       l.checkThread("Future.cancel");
+    } else if (l == null && callbacks != null) {
+      loopForCallbacks(); // refuses before any change when no loop can run the callbacks
     }
     value = message;
     state = CANCELLED;
@@ -421,6 +427,9 @@ public class Future<T> implements Awaitable<T> {
   @SuppressWarnings("unchecked")
   private void scheduleOne(Object cb) {
     EventLoop l = loopForCallbacks();
+    // as asyncio's call_soon: a closed loop runs nothing, so the callback would be lost (and kept
+    // in its dead queue); the future is done all the same
+    l.checkOpen();
     if (cb instanceof Task) {
       l.schedule(cb); // a task awaiting this future: its step reads the outcome from here
     } else if (cb instanceof GatheringFuture.ChildCounter && state != PENDING) {

@@ -161,6 +161,23 @@ class AwaitTest extends TestBase {
     completer.join();
   }
 
+  /**
+   * A stage completed while its loop is stopped, then the loop closed: the runtime's resume of the
+   * awaiting task goes with the loop, and is not reported as a callback of the user's that close()
+   * dropped (it was, by the name of a lambda of AsyncFrame).
+   */
+  @Test
+  void awaitCompletionStage_completedWhileTheLoopIsStopped_thenClosed_reportsNoUserCallback() {
+    CompletableFuture<String> cf = new CompletableFuture<>();
+    Task<Object> t = loop.createTask(Co.awaiting(cf));
+    loop.stop();
+    loop.runForever(); // the task now waits for cf
+    cf.complete("too late");
+    loop.close();
+    assertThat(t.isDone()).isFalse();
+    assertThat(loopErrors).isEmpty();
+  }
+
   @Test
   void awaitCompletionStage_failure_isUnwrapped() {
     IOException io = new IOException();

@@ -3,8 +3,11 @@ package dev.coroutine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coroutine.CapturingLoggerFinder.Record;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -297,5 +300,41 @@ class DebugModeTest extends TestBase {
     assertThat(site).isNotNull();
     assertThat(site[0].getMethodName()).isEqualTo("callbackError_carriesHandleCreationSite");
     loopErrors.clear();
+  }
+
+  /**
+   * {@code -Dcoroutine.debug=true} (or {@code COROUTINE_DEBUG=1}) turns debug mode on where a loop
+   * starts, as {@code PYTHONASYNCIODEBUG}; {@code setDebug(false)} still turns it off (it was kept
+   * on). Run in a JVM of its own: the property is read once per JVM.
+   */
+  @Test
+  void debugProperty_setsTheStart_andSetDebugFalseStillTurnsItOff() throws Exception {
+    String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-Xmx64m",
+                "-Dcoroutine.debug=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DebugPropertyChild.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(out).contains("new loop: true", "after setDebug(false): false", "again: true");
+  }
+
+  /** The child JVM of {@link #debugProperty_setsTheStart_andSetDebugFalseStillTurnsItOff}. */
+  static final class DebugPropertyChild {
+    public static void main(String[] args) {
+      try (EventLoop loop = new EventLoop()) {
+        System.out.println("new loop: " + loop.getDebug());
+        loop.setDebug(false);
+        System.out.println("after setDebug(false): " + loop.getDebug());
+        loop.setDebug(true);
+        System.out.println("again: " + loop.getDebug());
+      }
+    }
   }
 }

@@ -2,6 +2,7 @@ package dev.coroutine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -308,6 +309,102 @@ class EventLoopTest extends TestBase {
     loop.runForever();
     assertThat(loop.pendingTasks()).isEmpty();
     assertThat((Object) loop.runUntilComplete(Coroutines.sleep(5))).isNull(); // not stopped early
+  }
+
+  /**
+   * A run of {@code runUntilComplete} that ends before its future (a {@code stop()}) takes its stop
+   * callback off the future, as asyncio's does in a {@code finally} (CPython 3.11 and 3.13 both run
+   * the later timer): left there, it stopped a later, unrelated run when the future completed.
+   */
+  @Test
+  void runUntilComplete_stoppedEarly_leavesNothingThatStopsALaterRun() {
+    Future<Integer> first = loop.createFuture();
+    loop.callSoon(loop::stop);
+    assertThatThrownBy(() -> loop.runUntilComplete(first))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("stopped before the future completed");
+    List<String> log = new ArrayList<>();
+    loop.callSoon(() -> first.setResult(1));
+    loop.callLater(0.02, () -> log.add("later"));
+    assertThat((Object) loop.runUntilComplete(Coroutines.sleep(40))).isNull();
+    assertThat(log).containsExactly("later");
+  }
+
+  /**
+   * asyncio's call_soon on a closed loop raises, also when a future's completion schedules its
+   * callbacks: the future is done, the callback refused (before, it went into the dead loop's
+   * queue, never to run, and a program completing futures of closed loops ran out of memory).
+   */
+  @Test
+  void closedLoop_completingAFutureWithCallbacks_refusesThem() {
+    Future<Integer> withCallback = loop.createFuture();
+    withCallback.addDoneCallback(f -> fail("a closed loop ran a callback"));
+    Future<Integer> plain = loop.createFuture();
+    loop.close();
+    assertThatThrownBy(() -> withCallback.setResult(1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("event loop is closed");
+    assertThat(withCallback.result()).isEqualTo(1); // done all the same, as asyncio's
+    plain.setResult(2); // nothing to schedule
+    assertThatThrownBy(() -> plain.addDoneCallback(f -> {}))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("event loop is closed");
+  }
+
+  /**
+   * A future made outside any loop learns its loop when it is first awaited or completed on one;
+   * completed outside a loop while it has callbacks, it refuses before changing state, so it can
+   * still be completed on a loop, where its callbacks run (it was left done, its callbacks lost).
+   */
+  @Test
+  void futureWithoutLoop_completedOutsideALoop_refusesAndStaysPending() {
+    Future<Integer> f = new Future<>();
+    List<Object> seen = new ArrayList<>();
+    f.addDoneCallback(done -> seen.add(done.result()));
+    assertThatThrownBy(() -> f.setResult(1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no event loop");
+    assertThatThrownBy(() -> f.setException(new RuntimeException()))
+        .isInstanceOf(IllegalStateException.class);
+    assertThatThrownBy(f::cancel).isInstanceOf(IllegalStateException.class);
+    assertThat(f.isDone()).isFalse();
+    loop.callSoon(() -> f.setResult(2));
+    assertThat(loop.runUntilComplete(f)).isEqualTo(2);
+    loop.stop();
+    loop.runForever(); // the done-callback's pass
+    assertThat(seen).containsExactly(2);
+  }
+
+  /**
+   * The runtime's own hand-offs (a connection for another loop of a group, a server to start there)
+   * are given back when the loop closes before running them, and not reported as the user's dropped
+   * callbacks; the user's are reported, as before. A group's connection handed to a loop that
+   * stopped, then closed, was cancelled with the user's callbacks and never closed.
+   */
+  @Test
+  void close_givesTheRuntimesHandoffsBack_andReportsOnlyTheUsersCallbacks() {
+    java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger dropped =
+        new java.util.concurrent.atomic.AtomicInteger();
+    loop.callSoonThreadsafe(
+        new dev.coroutine.internal.RuntimeHandoff() {
+          @Override
+          public void run() {
+            ran.incrementAndGet();
+          }
+
+          @Override
+          public void dropped() {
+            dropped.incrementAndGet();
+          }
+        });
+    loop.callSoonThreadsafe(ran::incrementAndGet); // the user's
+    loop.close();
+    assertThat(ran).hasValue(0);
+    assertThat(dropped).hasValue(1);
+    assertThat(loopErrors).hasSize(1);
+    assertThat(loopErrors.get(0).message()).contains("close() dropped 1 callback(s)");
+    loopErrors.clear();
   }
 
   @Test

@@ -81,6 +81,27 @@ class ExecutorTest extends TestBase {
     loop.runUntilComplete(pass);
   }
 
+  /**
+   * asyncio's run_in_executor on a closed loop raises before the job is submitted; with a given
+   * executor the job ran here and its future stayed pending for ever (only the default executor's
+   * path checked the loop).
+   */
+  @Test
+  void runInExecutor_onAClosedLoop_refusesWithoutRunningTheJob() throws Exception {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      AtomicBoolean ran = new AtomicBoolean();
+      loop.close();
+      assertThatThrownBy(() -> loop.runInExecutor(pool, () -> ran.getAndSet(true)))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("event loop is closed");
+      pool.submit(() -> {}).get(10, TimeUnit.SECONDS); // anything submitted would have run first
+      assertThat(ran).isFalse();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   @Test
   void runInExecutor_cancelledBeforeItsJobStarts_theJobNeverRuns() throws Exception {
     // asyncio (CPython 3.11-3.13): the cancelled future's done-callback cancels the executor's
@@ -113,6 +134,34 @@ class ExecutorTest extends TestBase {
     }
     assertThat(ex.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
     assertThat(ran).as("the cancelled job ran").isFalse();
+  }
+
+  /**
+   * The job is cancelled with the future, not a pass later: between the two (asyncio's window, and
+   * this runtime's until found from outside) a queued job could start after cancel() returned true.
+   */
+  @Test
+  void runInExecutor_cancelled_theQueuedJobNeverRuns_evenBeforeTheLoopRunsAgain() throws Exception {
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicBoolean ran = new AtomicBoolean();
+    try {
+      loop.runInExecutor(
+          ex,
+          () -> {
+            gate.await();
+            return 1;
+          });
+      Future<Boolean> queued = loop.runInExecutor(ex, () -> ran.getAndSet(true));
+      assertThat(queued.cancel()).isTrue();
+      gate.countDown(); // the executor goes on at once; the loop runs no pass meanwhile
+      ex.submit(() -> {}).get(10, TimeUnit.SECONDS); // after the queued job's turn
+      assertThat(ran).as("the cancelled job ran").isFalse();
+      assertThat(queued).hasToString("Future<cancelled>");
+    } finally {
+      gate.countDown();
+      ex.shutdown();
+    }
   }
 
   @Test

@@ -50,6 +50,40 @@ class RunTest {
   }
 
   /**
+   * An interrupt of the loop thread while main runs is logged once and held back until run()
+   * returns: run()'s cleanup of the remaining tasks neither logs it again nor shows it to their
+   * finally blocks (it was restored when main's run ended, so the cleanup's runs logged it twice
+   * more and a finally block's blocking call would have failed).
+   */
+  @Test
+  void run_interruptedWhileMainRuns_cleanupDoesNotSeeTheInterrupt() throws Exception {
+    CapturingLoggerFinder.RECORDS.clear();
+    List<String> log = new ArrayList<>();
+    Thread runner =
+        new Thread(
+            () -> {
+              Thread me = Thread.currentThread();
+              Coroutines.run(
+                  Co.seq(
+                      v -> {
+                        Coroutines.createTask(
+                            Co.steps(x -> Co.await(Coroutines.sleep(3_600_000)))
+                                .onFinally(
+                                    () -> log.add("cleanup interrupted=" + me.isInterrupted()))
+                                .build());
+                        me.interrupt(); // held back by the loop from here
+                        return Co.await(Coroutines.sleep(20));
+                      }));
+              log.add("after run() interrupted=" + Thread.interrupted());
+            },
+            "interrupted-runner");
+    runner.start();
+    runner.join(30_000);
+    assertThat(log).containsExactly("cleanup interrupted=false", "after run() interrupted=true");
+    assertThat(CapturingLoggerFinder.containing("was interrupted")).hasSize(1);
+  }
+
+  /**
    * A task that a leftover's cleanup creates is cancelled in a next round, so its finally runs too
    * (asyncio.run leaves it pending; CPython's collector closes it at exit, running its finally).
    */

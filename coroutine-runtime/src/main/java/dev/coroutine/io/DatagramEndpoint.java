@@ -8,11 +8,13 @@ import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.PullIterator;
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.net.PortUnreachableException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
+import java.nio.channels.UnsupportedAddressTypeException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,12 +30,13 @@ import java.util.Objects;
  * e.sendTo(d.data(), d.sender());                        // echo
  * }</pre>
  *
- * <p><b>A receiver that falls behind.</b> The endpoint reads the socket whenever it is readable, so
- * the kernel's buffer never overflows unseen. Datagrams nobody waits for are queued, up to the
- * capacity set by {@link DatagramOptions#receiveCapacity} (1,024 by default); one arriving while
- * the queue is full is dropped, as a full socket buffer drops it, and counted in {@link
- * #droppedCount()}. asyncio never queues (its protocol's callback runs for each datagram) and the
- * kernel drops uncounted.
+ * <p><b>A receiver that falls behind.</b> The endpoint reads the socket whenever the loop finds it
+ * readable, so the kernel's buffer overflows only while the loop is held up elsewhere (then, as in
+ * asyncio, the kernel drops uncounted). Datagrams nobody waits for are queued, up to the capacity
+ * set by {@link DatagramOptions#receiveCapacity} (1,024 by default); one arriving while the queue
+ * is full is dropped, as a full socket buffer drops it, and counted in {@link #droppedCount()}.
+ * asyncio never queues (its protocol's callback runs for each datagram) and the kernel drops
+ * uncounted.
  *
  * <p><b>Sending</b> never blocks: a datagram the socket does not take at once is queued and sent,
  * in order, when it is writable; {@link #drain()} waits while more than 64 KiB are queued. Errors
@@ -47,8 +50,11 @@ import java.util.Objects;
  * #outgoing} is not empty. Loop-affine.
  */
 public final class DatagramEndpoint {
-  /** The largest UDP payload (IPv4: 65,535 - 8 - 20). */
+  /** The largest UDP payload over IPv4: 65,535 - 8 (UDP header) - 20 (IPv4 header). */
   static final int MAX_DATAGRAM = 65_507;
+
+  /** The largest UDP payload over IPv6 (no jumbograms): 65,535 - 8 (its header counts not). */
+  static final int MAX_DATAGRAM_IPV6 = 65_527;
 
   /** Datagrams read per readiness event at most, so a flood cannot hog the loop. */
   private static final int READ_BATCH = 64;
@@ -84,7 +90,7 @@ public final class DatagramEndpoint {
   private final Future<Void> closed;
 
   /** The receive buffer: one datagram at a time. */
-  private final ByteBuffer rbuf = ByteBuffer.allocate(MAX_DATAGRAM + 1);
+  private final ByteBuffer rbuf = ByteBuffer.allocate(65_536); // any datagram whole, IPv6's too
 
   /** Reader readiness callback. */
   private final Runnable onReadable = this::readReady;
@@ -101,6 +107,12 @@ public final class DatagramEndpoint {
   /** {@link #close()} was called. */
   private boolean closing;
 
+  /** The address the socket is bound to (kept after close, for messages). */
+  private final InetSocketAddress local;
+
+  /** Sends dropped because the endpoint was closed (see {@link IoFrames#droppedWrite}). */
+  private int droppedSends;
+
   /** The socket is closed. */
   private boolean isClosed;
 
@@ -115,6 +127,7 @@ public final class DatagramEndpoint {
     this.capacity = capacity;
     this.closed = loop.createFuture();
     channel.configureBlocking(false);
+    this.local = (InetSocketAddress) channel.getLocalAddress(); // kept: gone once closed
     loop.addReader(channel, onReadable);
   }
 
@@ -246,7 +259,8 @@ public final class DatagramEndpoint {
   /**
    * Sends {@code data} to the peer of a connected endpoint: asyncio's {@code sendto(data)}.
    *
-   * @param data the payload, at most 65,507 bytes (copied if it must be queued)
+   * @param data the payload, at most 65,507 bytes over IPv4, 65,527 over IPv6 (copied if it must be
+   *     queued); dropped once the endpoint is closed, as asyncio drops it
    */
   public void send(byte[] data) {
     if (remote == null) {
@@ -260,8 +274,11 @@ public final class DatagramEndpoint {
    * Sends {@code data} to {@code target}: asyncio's {@code sendto(data, addr)}. A connected
    * endpoint accepts only its peer's address.
    *
-   * @param data the payload, at most 65,507 bytes (copied if it must be queued)
-   * @param target where to send it
+   * @param data the payload, at most 65,507 bytes over IPv4, 65,527 over IPv6 (copied if it must be
+   *     queued); dropped once the endpoint is closed, as asyncio drops it
+   * @param target where to send it: a resolved address of the socket's family
+   * @throws IllegalArgumentException for a datagram too large, an unresolved address, or one of
+   *     another family than the socket's
    */
   public void sendTo(byte[] data, SocketAddress target) {
     Objects.requireNonNull(target, "target");
@@ -274,18 +291,33 @@ public final class DatagramEndpoint {
 
   private void enqueue(byte[] data, SocketAddress target) {
     Objects.requireNonNull(data, "data");
-    if (data.length > MAX_DATAGRAM) {
+    SocketAddress to = target != null ? target : remote;
+    if (to instanceof InetSocketAddress a && a.isUnresolved()) {
       throw new IllegalArgumentException(
-          "a datagram carries at most " + MAX_DATAGRAM + " bytes, not " + data.length);
+          "cannot send to "
+              + a
+              + ": the address is unresolved (new InetSocketAddress(host, port) looks it up)");
     }
-    if (closing) {
-      throw new IllegalStateException("send after close() of " + this);
+    int max =
+        to instanceof InetSocketAddress a && a.getAddress() instanceof Inet6Address
+            ? MAX_DATAGRAM_IPV6
+            : MAX_DATAGRAM;
+    if (data.length > max) {
+      throw new IllegalArgumentException(
+          "a datagram to " + to + " carries at most " + max + " bytes, not " + data.length);
+    }
+    if (closing && outgoing.isEmpty()) {
+      // as asyncio's: dropped once closed (while output is still queued, still taken)
+      droppedSends = IoFrames.droppedWrite(this, droppedSends);
+      return;
     }
     if (outgoing.isEmpty()) {
       try {
         if (sendNow(ByteBuffer.wrap(data), target)) {
           return;
         }
+      } catch (UnsupportedAddressTypeException e) {
+        throw wrongFamily(to, e);
       } catch (IOException e) {
         arrived(
             naming(e, target != null ? target : remote)); // at the next receive (error_received)
@@ -315,6 +347,12 @@ public final class DatagramEndpoint {
     return named;
   }
 
+  /** A target this socket cannot send to (an IPv6 address on an IPv4 socket), named. */
+  private IllegalArgumentException wrongFamily(SocketAddress to, RuntimeException e) {
+    return new IllegalArgumentException(
+        "cannot send to " + to + " from " + this + ": not an address of the socket's family", e);
+  }
+
   /** True if the socket took the datagram (UDP sends all of it or nothing). */
   private boolean sendNow(ByteBuffer b, SocketAddress target) throws IOException {
     int n = target == null ? channel.write(b) : channel.send(b, target);
@@ -328,6 +366,8 @@ public final class DatagramEndpoint {
         if (!sendNow(o.data, o.target)) {
           return; // full again: wait for the next readiness
         }
+      } catch (UnsupportedAddressTypeException e) {
+        arrived(new IOException(wrongFamily(o.target, e).getMessage(), e)); // error_received
       } catch (IOException e) {
         if (!channel.isOpen()) {
           closeNow();
@@ -388,14 +428,10 @@ public final class DatagramEndpoint {
   /**
    * The bound local address.
    *
-   * @return the local address, or null once closed
+   * @return the local address (also once closed)
    */
   public InetSocketAddress localAddress() {
-    try {
-      return (InetSocketAddress) channel.getLocalAddress();
-    } catch (IOException e) {
-      return null;
-    }
+    return local;
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.coroutine.io;
 
 import dev.coroutine.EventLoop;
 import dev.coroutine.EventLoopGroup;
+import dev.coroutine.internal.RuntimeHandoff;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -30,7 +31,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  *       touches another's connections; an idle loop costs nothing.
  *   <li><b>One acceptor</b> (where the option is missing, or when asked): loop 0 listens and
  *       accepts, and hands each accepted connection to the group's loops in round-robin order
- *       through {@link EventLoop#callSoonThreadsafe}; the receiving loop serves it from then on.
+ *       through {@link EventLoop#callSoonThreadsafe}; the receiving loop serves it from then on
+ *       (or, if it closes first, closes it).
  * </ul>
  *
  * <p>Invariant: {@link #servers}{@code .get(i)} belongs to loop {@code i} of the group and is only
@@ -107,6 +109,11 @@ public final class GroupServer {
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(handler, "handler");
     Streams.checkPort(port);
+    if (group.isShutdown()) {
+      // as submit(): its loops are closing, so a server there would be gone at once
+      return CompletableFuture.failedFuture(
+          new IllegalStateException("cannot start a server on " + group + ": it is shut down"));
+    }
     boolean perLoop = reusePort && reusePortSupported();
     int n = group.size();
     List<List<ServerSocketChannel>> sockets = new ArrayList<>();
@@ -161,14 +168,22 @@ public final class GroupServer {
       ready.add(r);
       try {
         loop.callSoonThreadsafe(
-            () -> {
-              try {
-                made.set(
-                    index,
-                    new Server(loop, own, handler, StreamReader.DEFAULT_LIMIT, null, dispatch));
-                r.complete(null);
-              } catch (Throwable t) {
-                r.completeExceptionally(t);
+            new RuntimeHandoff() {
+              @Override
+              public void run() {
+                try {
+                  made.set(
+                      index,
+                      new Server(loop, own, handler, StreamReader.DEFAULT_LIMIT, null, dispatch));
+                  r.complete(null);
+                } catch (Throwable t) {
+                  r.completeExceptionally(t);
+                }
+              }
+
+              @Override
+              public void dropped() { // the loop closed first: the start fails, its sockets closed
+                r.completeExceptionally(new IllegalStateException("event loop is closed"));
               }
             });
       } catch (IllegalStateException closed) {
@@ -207,13 +222,41 @@ public final class GroupServer {
     Server acceptor = servers.get(0);
     if (i != 0 && target != null) {
       try {
-        group.loop(i).callSoonThreadsafe(() -> target.adopt(ch));
+        group.loop(i).callSoonThreadsafe(new Adoption(target, ch));
         return;
       } catch (IllegalStateException closed) {
         // that loop is closed: serve the connection here
       }
     }
     acceptor.adopt(ch);
+  }
+
+  /**
+   * An accepted connection on its way to another loop's server. If that loop closes first, the
+   * connection is closed (the loop would have closed it with its other connections).
+   */
+  private static final class Adoption implements RuntimeHandoff {
+    private final Server target;
+    private final SocketChannel ch;
+
+    Adoption(Server target, SocketChannel ch) {
+      this.target = target;
+      this.ch = ch;
+    }
+
+    @Override
+    public void run() {
+      target.adopt(ch);
+    }
+
+    @Override
+    public void dropped() {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // closing anyway
+      }
+    }
   }
 
   private static void closeAll(List<List<ServerSocketChannel>> sockets) {
@@ -281,9 +324,17 @@ public final class GroupServer {
         group
             .loop(i)
             .callSoonThreadsafe(
-                () -> {
-                  s.close();
-                  d.complete(null);
+                new RuntimeHandoff() {
+                  @Override
+                  public void run() {
+                    s.close();
+                    d.complete(null);
+                  }
+
+                  @Override
+                  public void dropped() {
+                    d.complete(null); // the loop closed its channels when it closed
+                  }
                 });
       } catch (IllegalStateException closed) {
         d.complete(null); // the loop closed its channels when it closed

@@ -62,8 +62,8 @@ final class IoFrames {
               System.Logger.Level.WARNING,
               "{0}: "
                   + n
-                  + " writes after the connection closed or was lost were dropped (drain() raises"
-                  + " the loss; later writes are dropped without this warning)",
+                  + " writes after it closed or was lost were dropped (drain() raises the loss"
+                  + " where there is one; later writes are dropped without this warning)",
               transport);
     }
     return n;

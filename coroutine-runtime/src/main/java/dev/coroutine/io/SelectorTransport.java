@@ -94,6 +94,13 @@ abstract class SelectorTransport implements Transport {
     this.out = channel instanceof WritableByteChannel w ? w : null;
     this.queue = out == null ? null : new WriteQueue(loop);
     this.closed = loop.createFuture();
+    if (in == null) {
+      // a write-only channel (a pipe's sink) has no reader and a writer only while output is
+      // queued: registered now, idle, so that closing the loop closes it (the loop closes the
+      // channels of its selector), as it closes a socket's (an idle child's stdin stayed open)
+      loop.addWriter(channel, onWritable);
+      loop.removeWriter(channel);
+    }
   }
 
   /**

@@ -220,8 +220,11 @@ public final class Streams {
    * @param path the server's socket file
    * @return a coroutine whose result is the connection's reader and writer
    * @throws IOException not by this call: where the returned coroutine is awaited, if nothing
-   *     listens there ({@link java.net.ConnectException} naming the path); declared here so that a
-   *     {@code catch} around the call compiles
+   *     listens there (naming the path: a {@link java.net.ConnectException} where a socket file is
+   *     left with no server, a {@link java.net.SocketException} "No such file or directory" where
+   *     there is no file, asyncio's {@code FileNotFoundError}); declared here so that a {@code
+   *     catch} around the call compiles. Linux's abstract names (beginning with a NUL) cannot be
+   *     given: a {@link Path} holds no NUL.
    */
   public static Coroutine<Connection> openUnixConnection(Path path) throws IOException {
     return openUnixConnection(path, StreamReader.DEFAULT_LIMIT);

@@ -7,6 +7,7 @@ import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.Task;
 import dev.coroutine.internal.Futures;
+import dev.coroutine.internal.RuntimeHandoff;
 import java.io.File;
 import java.io.IOException;
 import java.nio.channels.Pipe;
@@ -84,9 +85,9 @@ public final class Subprocess {
         .whenComplete(
             (p, e) -> {
               try {
-                loop.callSoonThreadsafe(this::exited);
+                loop.callSoonThreadsafe((RuntimeHandoff) this::exited);
               } catch (IllegalStateException loopClosed) {
-                // nobody is left to tell: the loop and its streams are gone
+                // nobody is left to tell: the loop closed the pipes with its other channels
               }
             });
   }
@@ -336,8 +337,10 @@ public final class Subprocess {
    * Sends {@code input} to stdin and closes it, reads stdout and stderr to their end, and waits for
    * the exit, all at once, so that no pipe fills up while another is waited on: asyncio's {@code
    * communicate(input)}. A child that exits without reading all its input is not an error (the
-   * broken pipe is ignored, as in asyncio). Cancelling it cancels the reading and writing, not the
-   * child.
+   * broken pipe is ignored, as in asyncio). Cancelling it cancels the reading and the waiting, not
+   * the child: stdin stays open (input already written keeps going to the child, as in asyncio),
+   * and what the child writes stays readable on {@link #stdout()} and {@link #stderr()} (asyncio
+   * loses what its cancelled reads had taken).
    *
    * @param input the bytes for stdin (which must be piped), or null to send none (stdin, if piped,
    *     is closed all the same)
@@ -381,8 +384,9 @@ public final class Subprocess {
     if (sig.startsWith("SIG")) {
       sig = sig.substring(3);
     }
-    if (!sig.matches("[A-Z0-9+-]+")) {
-      throw new IllegalArgumentException("not a signal name: " + name);
+    if (!sig.matches("[A-Z][A-Z0-9]*([+-][0-9]+)?")) { // "USR1", "RTMIN+3"; never an option
+      throw new IllegalArgumentException(
+          "not a signal name: \"" + name + "\" (a name such as \"USR1\" or \"SIGHUP\")");
     }
     if (!process.isAlive()) {
       return;
@@ -412,7 +416,9 @@ public final class Subprocess {
                 + process.pid()
                 + " failed (exit "
                 + code
-                + "): "
+                + "; is SIG"
+                + sig
+                + " a signal of this OS?): "
                 + new String(said).trim());
       }
     }
@@ -534,8 +540,8 @@ public final class Subprocess {
           d -> {
             if (!d.isCancelled()) {
               d.exception(); // retrieved: a broken pipe means the child did not want it all
-            }
-            stdin.close();
+              stdin.close();
+            } // cancelled: stdin stays open, as asyncio's (no end of file the child did not get)
             if (!done.isDone()) {
               if (d.isCancelled()) {
                 done.cancel();

@@ -3,6 +3,7 @@ package dev.coroutine.io;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.Handle;
+import dev.coroutine.internal.RuntimeHandoff;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.security.cert.CertificateExpiredException;
@@ -325,11 +326,16 @@ final class TlsTransport implements Transport, Protocol {
                 r.run();
               }
             } finally {
-              loop.callSoonThreadsafe(
-                  () -> {
-                    tasksRunning = false;
-                    pump();
-                  });
+              try {
+                loop.callSoonThreadsafe(
+                    (RuntimeHandoff)
+                        () -> {
+                          tasksRunning = false;
+                          pump();
+                        });
+              } catch (IllegalStateException loopClosed) {
+                // the loop closed its channels, this one's with them
+              }
             }
           });
     } catch (RuntimeException rejected) {

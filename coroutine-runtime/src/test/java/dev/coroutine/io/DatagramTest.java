@@ -138,16 +138,58 @@ class DatagramTest extends TestBase {
     client.close();
   }
 
+  /**
+   * After close, receives end with null and sends are dropped without an error, as asyncio's sendto
+   * drops them once its transport is closed (CPython 3.11 and 3.13); they threw here.
+   */
   @Test
-  void close_endsWaitingReceivesWithNull_andRefusesSends() throws Exception {
+  void close_endsWaitingReceivesWithNull_andDropsLaterSends() throws Exception {
     DatagramEndpoint e = await(Datagrams.bind(HOST, 0));
+    InetSocketAddress bound = e.localAddress();
     Task<Datagram> t = loop.createTask(e.receive());
     await(Coroutines.sleep(1));
     e.close();
     assertThat(loop.runUntilComplete(t)).isNull();
     assertThat(await(e.receive())).isNull();
-    assertThatThrownBy(() -> e.sendTo(bytes("x"), new InetSocketAddress(HOST, 9)))
-        .isInstanceOf(IllegalStateException.class);
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getByName(HOST))) {
+      peer.setSoTimeout(200);
+      e.sendTo(bytes("x"), peer.getLocalSocketAddress());
+      assertThatThrownBy(() -> peer.receive(new DatagramPacket(new byte[16], 16)))
+          .isInstanceOf(java.net.SocketTimeoutException.class);
+    }
+    assertThat(e.localAddress()).isEqualTo(bound); // still named in messages once closed
+  }
+
+  /**
+   * A datagram is received whole up to the largest IPv6 payload (65,527 bytes; IPv4's is 65,507):
+   * the receive buffer was IPv4's size plus one, so a larger IPv6 datagram arrived cut short with
+   * no error, and sending one was refused.
+   */
+  @Test
+  void ipv6_largestDatagram_goesAndArrivesWhole() throws Exception {
+    InetAddress v6 = InetAddress.getByName("::1");
+    DatagramEndpoint e;
+    try {
+      e = await(Datagrams.bind("::1", 0));
+    } catch (IOException noIpv6) {
+      org.junit.jupiter.api.Assumptions.abort("no IPv6 loopback here: " + noIpv6);
+      return;
+    }
+    try (DatagramSocket peer = new DatagramSocket(0, v6)) {
+      peer.setSendBufferSize(1 << 20);
+      peer.setReceiveBufferSize(1 << 20);
+      peer.send(new DatagramPacket(new byte[65_527], 65_527, e.localAddress()));
+      assertThat(await(e.receive()).data()).hasSize(65_527);
+      e.sendTo(new byte[65_527], peer.getLocalSocketAddress());
+      DatagramPacket got = new DatagramPacket(new byte[70_000], 70_000);
+      peer.setSoTimeout(5_000);
+      peer.receive(got);
+      assertThat(got.getLength()).isEqualTo(65_527);
+      assertThatThrownBy(() -> e.sendTo(new byte[65_528], peer.getLocalSocketAddress()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("65527");
+    }
+    e.close();
   }
 
   @Test
@@ -197,6 +239,12 @@ class DatagramTest extends TestBase {
         .hasMessageContaining("connected");
     assertThatThrownBy(() -> DatagramOptions.defaults().receiveCapacity(0))
         .isInstanceOf(IllegalArgumentException.class);
+    // the JDK's exceptions for these carry no message: named here
+    assertThatThrownBy(
+            () -> e.sendTo(bytes("x"), InetSocketAddress.createUnresolved("nowhere.invalid", 9)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nowhere.invalid")
+        .hasMessageContaining("unresolved");
     e.close();
     c.close();
   }

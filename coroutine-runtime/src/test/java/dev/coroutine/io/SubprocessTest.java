@@ -252,6 +252,13 @@ class SubprocessTest extends TestBase {
           .hasMessageContaining("NOSUCHSIG");
       assertThatThrownBy(() -> p.sendSignal("INT; rm"))
           .isInstanceOf(IllegalArgumentException.class);
+      // never passed on as an option of kill (it printed its whole usage text, or listed signals)
+      for (String option : new String[] {"-9", "-l", "-L", "9", "+"}) {
+        assertThatThrownBy(() -> p.sendSignal(option))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("not a signal name");
+      }
+      assertThat(p.exitCode()).isNull();
     } finally {
       p.kill();
       await(p.waitFor());
@@ -293,6 +300,54 @@ class SubprocessTest extends TestBase {
     assertThat(await(p.waitFor())).isEqualTo(128 + 9);
     // TestBase.closeLoop fails the test on any loop error: the internal gather that the timeout
     // cancelled was reported as "Future exception was never retrieved" (found by an outside sweep)
+  }
+
+  /**
+   * A child whose stdin is piped, still running when its loop closes: closing the loop closes the
+   * pipe (the child reads its end of file), as it closes every socket of the loop. The idle pipe
+   * was never registered with the loop, so it stayed open for the life of the JVM (a descriptor per
+   * child, and a pump thread with pumped pipes), and a child reading stdin never ended.
+   */
+  @ParameterizedTest(name = "native pipes: {0}")
+  @ValueSource(booleans = {true, false})
+  void loopClosedWhileTheChildRuns_closesItsStdin_theChildSeesEndOfFile(boolean nativePipes)
+      throws Exception {
+    Subprocess p =
+        start(
+            nativePipes,
+            SubprocessOptions.defaults().stdin(Stdio.PIPE),
+            "sh",
+            "-c",
+            "cat >/dev/null");
+    await(Coroutines.sleep(50)); // cat waits for input
+    assertThat(p.exitCode()).isNull();
+    loop.close();
+    assertThat(p.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS))
+        .as("cat ended: its stdin was closed with the loop")
+        .isTrue();
+  }
+
+  /**
+   * Cancelling communicate(input) leaves stdin open, as asyncio's (its feeding is cancelled before
+   * it closes stdin): the child gets no end of file it would not have got. It closed stdin once the
+   * input was through, so a child waiting for the end of its input went on and exited.
+   */
+  @Test
+  void communicate_cancelled_leavesStdinOpen() throws Exception {
+    Subprocess p =
+        await(
+            Subprocesses.exec(
+                SubprocessOptions.pipes(), "sh", "-c", "sleep 0.3; wc -c; echo done >&2"));
+    assertThatThrownBy(
+            () ->
+                await(Coroutines.waitFor(p.communicate(new byte[1 << 20]), Duration.ofMillis(100))))
+        .isInstanceOf(TimeoutException.class);
+    await(Coroutines.sleep(1_000)); // long enough for wc to read all of it, were stdin closed
+    assertThat(p.exitCode()).as("wc still waits for the end of its input").isNull();
+    assertThat(p.stdin().isClosing()).isFalse();
+    p.stdin().close();
+    assertThat(await(p.stdout().readLine())).isEqualTo(String.valueOf(1 << 20));
+    assertThat(await(p.waitFor())).isZero();
   }
 
   @Test
