@@ -1119,7 +1119,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       } else if (r instanceof Handle && !((Handle) r).isCancelled()) {
         Handle h = (Handle) r;
         if (dropped < 3) {
-          names.append(dropped == 0 ? "" : ", ").append(cb);
+          names.append(dropped == 0 ? "" : ", ").append(Handle.describe(cb));
         }
         if (firstDropped == null) {
           firstDropped = h;

@@ -459,7 +459,7 @@ public class Future<T> implements Awaitable<T> {
 
     @Override
     public String toString() {
-      return "done-callback " + callback + " of " + future;
+      return "done-callback " + Handle.describe(callback) + " of " + future;
     }
   }
 }

@@ -407,6 +407,25 @@ class EventLoopTest extends TestBase {
     loopErrors.clear();
   }
 
+  /**
+   * A report names a lambda by the class that wrote it (asyncio names the function and its line):
+   * the JDK's text for a lambda, {@code EventLoopTest$$Lambda$58/0x0000...@3a93b025}, said nothing
+   * more and changed from run to run.
+   */
+  @Test
+  void callbackError_reportNamesTheLambdasClass() {
+    loop.callSoon(
+        () -> {
+          throw new IllegalStateException("boom");
+        });
+    loop.callSoon(loop::stop);
+    loop.runForever();
+    assertThat(loopErrors).hasSize(1);
+    assertThat(loopErrors.get(0).message())
+        .isEqualTo("Exception in callback Handle[lambda in " + EventLoopTest.class.getName() + "]");
+    loopErrors.clear();
+  }
+
   @Test
   void time_isMonotonic() {
     double a = loop.time();
