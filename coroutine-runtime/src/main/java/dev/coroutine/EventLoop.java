@@ -737,7 +737,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     if (closed) {
       return false;
     }
-    Handle h = new Handle(this, r);
+    Handle h = new Handle(this, (RuntimeHandoff) r::run); // a close first drops it unreported
     incomingCount.getAndIncrement();
     return enqueue(h);
   }
@@ -832,11 +832,13 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
     @Override
     public boolean cancel(String message) {
-      boolean cancelled = super.cancel(message);
-      if (cancelled) {
-        job.cancel(false); // no interrupt: a callable that runs finishes, unheard
+      try {
+        return super.cancel(message);
+      } finally {
+        if (isCancelled()) { // also when scheduling its callbacks failed (a closed loop)
+          job.cancel(false); // no interrupt: a callable that runs finishes, unheard
+        }
       }
-      return cancelled;
     }
 
     @Override
@@ -1280,11 +1282,19 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
         new java.util.concurrent.CompletableFuture<>();
     try {
       callSoonThreadsafe(
-          () -> {
-            try {
-              answer.complete(query.get());
-            } catch (Throwable e) {
-              answer.completeExceptionally(e);
+          new RuntimeHandoff() {
+            @Override
+            public void run() {
+              try {
+                answer.complete(query.get());
+              } catch (Throwable e) {
+                answer.completeExceptionally(e);
+              }
+            }
+
+            @Override
+            public void dropped() {
+              answer.complete(fallback); // the loop closed before answering
             }
           });
       return answer.get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);

@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.RuntimeCallback;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -427,9 +428,14 @@ public class Future<T> implements Awaitable<T> {
   @SuppressWarnings("unchecked")
   private void scheduleOne(Object cb) {
     EventLoop l = loopForCallbacks();
-    // as asyncio's call_soon: a closed loop runs nothing, so the callback would be lost (and kept
-    // in its dead queue); the future is done all the same
-    l.checkOpen();
+    if (l.closed) {
+      if (cb instanceof RuntimeCallback) {
+        return; // the runtime's own (a transport's bookkeeping): nothing left for it to do
+      }
+      // as asyncio's call_soon: a closed loop runs nothing, so the callback would be lost (and
+      // kept in its dead queue); the future is done all the same
+      throw l.closedError();
+    }
     if (cb instanceof Task) {
       l.schedule(cb); // a task awaiting this future: its step reads the outcome from here
     } else if (cb instanceof GatheringFuture.ChildCounter && state != PENDING) {

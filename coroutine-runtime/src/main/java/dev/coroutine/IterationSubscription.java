@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.RuntimeHandoff;
 import dev.coroutine.internal.Steps;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
@@ -64,12 +65,28 @@ final class IterationSubscription<T> implements Flow.Subscription {
     }
     IterationSubscription<T> s = new IterationSubscription<>(source, loop, subscriber);
     try {
-      loop.callSoonThreadsafe(s::start);
+      loop.callSoonThreadsafe(
+          new RuntimeHandoff() {
+            @Override
+            public void run() {
+              s.start();
+            }
+
+            @Override
+            public void dropped() {
+              s.refused(new IllegalStateException("event loop is closed"));
+            }
+          });
     } catch (IllegalStateException closed) {
-      subscriber.onSubscribe(s);
-      s.cancelled = true;
-      subscriber.onError(closed);
+      s.refused(closed);
     }
+  }
+
+  /** The loop is closed before the subscription started: the subscriber hears it at once. */
+  private void refused(IllegalStateException closed) {
+    subscriber.onSubscribe(this);
+    cancelled = true;
+    subscriber.onError(closed);
   }
 
   /** On the loop: onSubscribe, then the pump's task. */
@@ -126,7 +143,7 @@ final class IterationSubscription<T> implements Flow.Subscription {
       if (EventLoop.runningOrNull() == loop) {
         loop.callSoon(action);
       } else {
-        loop.callSoonThreadsafe(action);
+        loop.callSoonThreadsafe((RuntimeHandoff) action::run); // a close first ends it all anyway
       }
     } catch (IllegalStateException closed) {
       // the loop is closed: nothing runs the iteration any more

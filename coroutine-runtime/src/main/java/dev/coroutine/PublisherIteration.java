@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.RuntimeHandoff;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -157,14 +158,30 @@ final class PublisherIteration<T> extends PullIterator<T> {
   private void signalled(EventLoop loop) {
     if (drainPosted.compareAndSet(false, true)) {
       try {
-        loop.callSoonThreadsafe(this::drain);
+        loop.callSoonThreadsafe(
+            new RuntimeHandoff() {
+              @Override
+              public void run() {
+                drain();
+              }
+
+              @Override
+              public void dropped() {
+                abandon(); // the loop closed before looking
+              }
+            });
       } catch (IllegalStateException loopClosed) {
-        closed = true; // nobody will take the items
-        Flow.Subscription s = subscription.get();
-        if (s != null) {
-          s.cancel();
-        }
+        abandon();
       }
+    }
+  }
+
+  /** The loop is closed: nobody will take the items, so the publisher is told to stop. */
+  private void abandon() {
+    closed = true;
+    Flow.Subscription s = subscription.get();
+    if (s != null) {
+      s.cancel();
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.RuntimeHandoff;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -300,9 +301,17 @@ final class Signals {
       if (count.incrementAndGet() == 1) {
         try {
           loop.callSoonThreadsafe(
-              () -> {
-                if (!main.isDone()) {
-                  main.cancel("interrupted by SIGINT");
+              new RuntimeHandoff() {
+                @Override
+                public void run() {
+                  if (!main.isDone()) {
+                    main.cancel("interrupted by SIGINT");
+                  }
+                }
+
+                @Override
+                public void dropped() { // the loop closed first: nothing left to cancel
+                  Runtime.getRuntime().exit(INTERRUPTED_EXIT);
                 }
               });
           return;

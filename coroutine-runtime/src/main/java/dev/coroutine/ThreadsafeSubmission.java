@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.RuntimeHandoff;
 import java.util.ArrayList;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -56,7 +57,7 @@ final class ThreadsafeSubmission<T> implements Runnable, Consumer<Future<T>> {
         (v, e) -> {
           if (result.isCancelled()) {
             try {
-              loop.callSoonThreadsafe(task::cancel);
+              loop.callSoonThreadsafe((RuntimeHandoff) task::cancel); // gone with a closed loop
             } catch (IllegalStateException closed) {
               // loop already closed: the task is gone with it
             }

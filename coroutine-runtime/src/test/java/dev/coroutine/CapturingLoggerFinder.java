@@ -14,7 +14,10 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
   /** One log call. */
   public record Record(System.Logger.Level level, String message, Throwable thrown) {}
 
-  /** Everything logged to {@code dev.coroutine}, in order (written by any thread). */
+  /**
+   * Everything logged to {@code dev.coroutine} and its children ({@code dev.coroutine.io}), in
+   * order (written by any thread).
+   */
   public static final List<Record> RECORDS = new CopyOnWriteArrayList<>();
 
   /** The messages logged so far that contain {@code text}. */
@@ -24,7 +27,7 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
 
   @Override
   public System.Logger getLogger(String name, Module module) {
-    return new Capturing(name, name.equals("dev.coroutine"));
+    return new Capturing(name, name.equals("dev.coroutine") || name.startsWith("dev.coroutine."));
   }
 
   /** Records if {@code capture}, else drops everything below WARNING and prints the rest. */

@@ -426,6 +426,24 @@ class EventLoopTest extends TestBase {
     loopErrors.clear();
   }
 
+  /**
+   * Cancelling a runCoroutineThreadsafe future hands the task's cancel to the loop; a loop that
+   * closes before running it drops it unreported (the task goes with the loop): it was reported as
+   * a callback of the user's.
+   */
+  @Test
+  void threadsafeSubmissionCancelled_thenTheLoopCloses_reportsNothing() {
+    Future<Object> never = loop.createFuture();
+    java.util.concurrent.CompletableFuture<Object> cf =
+        Coroutines.runCoroutineThreadsafe(Co.awaiting(never), loop);
+    loop.stop();
+    loop.runForever(); // the task starts and waits
+    assertThat(loop.pendingTasks()).hasSize(1);
+    assertThat(cf.cancel(true)).isTrue();
+    loop.close();
+    assertThat(loopErrors).isEmpty();
+  }
+
   @Test
   void time_isMonotonic() {
     double a = loop.time();

@@ -164,6 +164,38 @@ class ExecutorTest extends TestBase {
     }
   }
 
+  /**
+   * A cancel that fails to schedule the future's callbacks (its loop closed meanwhile) still
+   * cancels the job: the future is cancelled either way, as asyncio's.
+   */
+  @Test
+  void runInExecutor_cancelledAfterTheLoopClosed_theJobStillNeverRuns() throws Exception {
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    CountDownLatch gate = new CountDownLatch(1);
+    AtomicBoolean ran = new AtomicBoolean();
+    try {
+      loop.runInExecutor(
+          ex,
+          () -> {
+            gate.await();
+            return 1;
+          });
+      Future<Boolean> queued = loop.runInExecutor(ex, () -> ran.getAndSet(true));
+      queued.addDoneCallback(f -> {});
+      loop.close();
+      assertThatThrownBy(queued::cancel)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("event loop is closed");
+      assertThat(queued.isCancelled()).isTrue();
+      gate.countDown();
+      ex.submit(() -> {}).get(10, TimeUnit.SECONDS);
+      assertThat(ran).as("the cancelled job ran").isFalse();
+    } finally {
+      gate.countDown();
+      ex.shutdown();
+    }
+  }
+
   @Test
   void runInExecutor_cancelledWhileItsJobRuns_theJobIsNotInterruptedAndItsResultIsDropped()
       throws Exception {

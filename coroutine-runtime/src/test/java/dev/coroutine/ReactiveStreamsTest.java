@@ -420,6 +420,27 @@ class ReactiveStreamsTest extends TestBase {
     assertThat(pub.calls).containsExactly("request 8", "request 6", "cancel");
   }
 
+  /**
+   * An item arrives from another thread while the loop is stopped, then the loop closes before it
+   * looks: the subscription is cancelled (the publisher stops), and nothing is reported as a
+   * callback of the user's that close() dropped. The subscription stayed open, and the hand-off was
+   * reported by the name of a lambda of PublisherIteration.
+   */
+  @Test
+  void fromPublisher_loopClosedWithAnItemWaiting_cancelsTheSubscription() throws Exception {
+    ManualPublisher pub = new ManualPublisher();
+    AsyncIterator<Object> it = ReactiveStreams.fromPublisher(pub, 8).iterator();
+    loop.createTask(it.hasNext());
+    runPasses();
+    assertThat(pub.calls).containsExactly("request 8");
+    Thread producer = new Thread(() -> pub.subscribers.get(0).onNext("x"));
+    producer.start();
+    producer.join();
+    loop.close();
+    assertThat(pub.calls).containsExactly("request 8", "cancel");
+    assertThat(loopErrors).isEmpty();
+  }
+
   @Test
   void fromPublisher_onError_isThrownAfterTheItemsBeforeIt_thenTheIterationEnds() { // 1.4
     ManualPublisher pub = new ManualPublisher();

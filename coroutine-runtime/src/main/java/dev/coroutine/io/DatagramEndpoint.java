@@ -275,7 +275,7 @@ public final class DatagramEndpoint {
    * endpoint accepts only its peer's address.
    *
    * @param data the payload, at most 65,507 bytes over IPv4, 65,527 over IPv6 (copied if it must be
-   *     queued); dropped once the endpoint is closed, as asyncio drops it
+   *     queued); dropped once the endpoint is closed (asyncio drops it on a connected endpoint)
    * @param target where to send it: a resolved address of the socket's family
    * @throws IllegalArgumentException for a datagram too large, an unresolved address, or one of
    *     another family than the socket's
@@ -306,8 +306,9 @@ public final class DatagramEndpoint {
       throw new IllegalArgumentException(
           "a datagram to " + to + " carries at most " + max + " bytes, not " + data.length);
     }
-    if (closing && outgoing.isEmpty()) {
-      // as asyncio's: dropped once closed (while output is still queued, still taken)
+    if (closing && outgoing.isEmpty() || isClosed) {
+      // dropped once closed, as asyncio's connected endpoint drops them (while output is still
+      // queued, still taken); asyncio's unconnected one fails oddly (an AttributeError, 3.11-3.13)
       droppedSends = IoFrames.droppedWrite(this, droppedSends);
       return;
     }
@@ -507,6 +508,8 @@ public final class DatagramEndpoint {
     isClosed = true;
     closing = true;
     IoFrames.closeQuietly(channel);
+    outgoing.clear(); // a socket closed under its queue (aborted, or gone): never sent
+    outgoingBytes = 0;
     Future<Datagram> r;
     while ((r = receivers.pollFirst()) != null) {
       if (!r.isDone()) {

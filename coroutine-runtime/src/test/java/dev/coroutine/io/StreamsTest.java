@@ -76,6 +76,20 @@ class StreamsTest extends TestBase {
     return loop.runUntilComplete(loop.createTask(c));
   }
 
+  /**
+   * Closing a connection's writer after its loop closed (a finally block after run()) is quiet: the
+   * loop already closed the socket, and the runtime's own bookkeeping on the transport's close has
+   * nothing left to do (it threw "event loop is closed" from a callback of the runtime's).
+   */
+  @Test
+  void writerClosedAfterItsLoopClosed_isQuiet() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    Connection c = connect(s.port());
+    loop.close();
+    c.writer().close();
+    assertThat(c.writer().isClosing()).isTrue();
+  }
+
   @Test
   void echo_linesRoundTrip_thenEofClosesServerSide() throws Exception {
     Server s = server(StreamsTest::echoLines);

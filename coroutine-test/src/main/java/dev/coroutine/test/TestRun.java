@@ -78,7 +78,9 @@ final class TestRun {
     this.limit = limit;
     this.clock = virtualTime ? new TestClock() : null;
     this.loop = virtualTime ? EventLoop.withVirtualTime(clock) : new EventLoop();
-    loop.setDebug(debug);
+    if (debug) {
+      loop.setDebug(true); // else as the loop starts: -Dcoroutine.debug=true turns it on for all
+    }
     loop.setSlowCallbackDuration(limit); // the real-time limit judges slowness: no log noise
     loop.setExceptionHandler((l, context) -> errors.add(context));
   }

@@ -182,4 +182,50 @@ class RunTestTest {
       }
     }
   }
+
+  @Async
+  private static Coroutine<Boolean> loopDebug() {
+    await(sleep(1));
+    return done(Coroutines.getRunningLoop().getDebug());
+  }
+
+  /**
+   * {@code -Dcoroutine.debug=true} turns debug mode on for every test (README), also where the test
+   * does not ask for it: the kit's loop is switched on when a test asks, and otherwise left as the
+   * loop starts (it was switched off once setDebug(false) stopped deferring to the property). In a
+   * JVM of its own, under the same agent: the property is read once per JVM.
+   */
+  @Test
+  void debugProperty_turnsDebugModeOnForEveryTest() throws Exception {
+    String agent =
+        java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+            .filter(a -> a.startsWith("-javaagent:"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError("the tests run under the agent"));
+    String javaCommand =
+        java.nio.file.Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+    Process child =
+        new ProcessBuilder(
+                javaCommand,
+                agent,
+                "-Xmx64m",
+                "-Dcoroutine.debug=true",
+                "-cp",
+                System.getProperty("java.class.path"),
+                DebugChild.class.getName())
+            .redirectErrorStream(true)
+            .start();
+    String out =
+        new String(child.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(out).contains("runTest debug: true", "runTestInRealTime debug: true");
+  }
+
+  /** The child JVM of {@link #debugProperty_turnsDebugModeOnForEveryTest}. */
+  static final class DebugChild {
+    public static void main(String[] args) {
+      System.out.println("runTest debug: " + runTest(loopDebug()));
+      System.out.println("runTestInRealTime debug: " + runTestInRealTime(loopDebug()));
+    }
+  }
 }
