@@ -69,6 +69,12 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
   private boolean exiting;
 
   /**
+   * {@link #close()} was called while the producer ran (for a {@code hasNext()} of another task):
+   * its next emit parks it without handing the value over, and closes it from there.
+   */
+  private boolean closeAsked;
+
+  /**
    * The emitter handed to the producer (a separate object, so the producer cannot reach next()).
    */
   private final Emitter<T> out = Emit::new;
@@ -126,8 +132,13 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
           loop.createTask(aclose(), "aclose " + this);
         }
         return;
+      case RUNNING:
+        // another task's hasNext() runs the producer: its next emit ends that hasNext() with
+        // false and closes the producer there (if it returns or fails first, it is over anyway)
+        closeAsked = !exiting;
+        return;
       default:
-        // CLOSED: nothing to do; RUNNING: the producer closes itself as it returns or fails
+        // CLOSED: nothing to do
     }
   }
 
@@ -208,7 +219,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
       throw failure;
     }
     if (g.state == PARKED) {
-      return Boolean.TRUE; // an emit handed control back
+      return g.hasValue; // an emit handed control back (without a value if closed meanwhile)
     }
     g.end(); // the producer returned
     return Boolean.FALSE;
@@ -274,12 +285,17 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
       throw new IllegalStateException(
           "emit() awaited in another task than the one its generator runs in");
     }
-    value = v;
-    hasValue = true;
+    boolean closing = closeAsked;
+    value = closing ? null : v; // close() came while it ran: this value is not handed over
+    hasValue = !closing;
     parked = at;
     parkedLoop = t.loop;
     state = PARKED;
     outer.owner = null; // parked: the producer's frames hold no link to the consumer's
+    if (closing) {
+      closeAsked = false;
+      close(); // parked now: closed by a task of its own, as close() closes a parked generator
+    }
     return handOff(t, asker, Boolean.TRUE, null);
   }
 

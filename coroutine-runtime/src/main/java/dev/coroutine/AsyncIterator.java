@@ -58,8 +58,10 @@ public interface AsyncIterator<T> extends AutoCloseable {
    * generator that has not started never will; one suspended at an emit is closed by a task of its
    * own, as by {@link #aclose()}, which runs its {@code finally} blocks from the loop's next pass
    * (asyncio's finalizer does the same); if the loop is closed already, the generator is dropped
-   * without its cleanup. To have the cleanup done before going on, await {@link #aclose()} instead.
-   * Does nothing if the source has finished or was closed.
+   * without its cleanup. A generator running for a {@link #hasNext()} of another task at that
+   * moment is closed at its next emit: that {@code hasNext()} returns false without the value, and
+   * the exit is thrown in at the emit by a task of its own. To have the cleanup done before going
+   * on, await {@link #aclose()} instead. Does nothing if the source has finished or was closed.
    */
   @Override
   void close();

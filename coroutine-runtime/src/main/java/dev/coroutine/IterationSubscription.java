@@ -218,6 +218,10 @@ final class IterationSubscription<T> implements Flow.Subscription {
           if (!s.deliver(s.iterator.next())) {
             return null;
           }
+          if (s.cancelled) { // by the subscriber, inside onNext: the source takes no further step
+            s.iterator.close();
+            return null;
+          }
         }
         // a failure while waiting for demand is the task's cancellation: `cancelled` tells
         if (s.demand.get() == 0) {

@@ -191,6 +191,47 @@ class AsyncGeneratorTest extends TestBase {
     run(it.aclose()); // again: nothing
   }
 
+  /**
+   * close() while the producer runs for another task's hasNext() (it sleeps before its next emit):
+   * that emit hands nothing over, the hasNext() is false, and the exit is thrown in there, so the
+   * producer's finally runs and it emits no more. close() did nothing then, and the producer ran on
+   * to its end (found from outside; asyncio's aclose() refuses a running generator, which ours does
+   * too).
+   */
+  @Test
+  void close_whileTheProducerRunsForAnotherTask_endsItAtItsNextEmit() {
+    List<String> log = new ArrayList<>();
+    AsyncIterator<Object> it =
+        Coroutines.generate(
+                out ->
+                    Co.steps(
+                            v -> Co.await(Coroutines.sleep(20)),
+                            v -> {
+                              log.add("emit 1");
+                              return Co.await(out.emit(1));
+                            },
+                            v -> {
+                              log.add("emit 2");
+                              return Co.await(out.emit(2));
+                            })
+                        .onError(
+                            e -> {
+                              log.add("producer got " + e.getClass().getSimpleName());
+                              throw e;
+                            })
+                        .onFinally(() -> log.add("producer finally"))
+                        .build())
+            .iterator();
+    Task<Object> consumer = loop.createTask(drain(it, log, 10));
+    loop.callLater(0.005, it::close); // the producer sleeps in the consumer's hasNext()
+    loop.runUntilComplete(consumer);
+    run(Coroutines.sleep(1)); // the closing task's pass
+    assertThat(log)
+        .containsExactly(
+            "emit 1", "end", "producer got GeneratorExitException", "producer finally");
+    assertThat(run(it.hasNext())).isFalse();
+  }
+
   @Test
   void aclose_whoseCleanupAwaits_finishesWhenTheCleanupHas() {
     List<String> log = new ArrayList<>();

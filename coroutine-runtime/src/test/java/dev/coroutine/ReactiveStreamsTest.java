@@ -201,6 +201,42 @@ class ReactiveStreamsTest extends TestBase {
     assertThat(loop.pendingTasks()).isEmpty();
   }
 
+  /**
+   * A subscriber that cancels inside onNext stops the source where it is: the generator takes no
+   * further step (before, it ran on to its next emit, with that step's side effects, before the
+   * cancellation reached it).
+   */
+  @Test
+  void toPublisher_cancelInsideOnNext_theSourceTakesNoFurtherStep() { // 3.5, 1.8
+    List<String> log = new ArrayList<>();
+    Flow.Publisher<Object> p =
+        ReactiveStreams.toPublisher(
+            Coroutines.generate(
+                out ->
+                    Co.steps(
+                            v -> Co.await(out.emit(1)),
+                            v -> {
+                              log.add("producer went on");
+                              return Co.await(out.emit(2));
+                            })
+                        .onFinally(() -> log.add("producer finally"))
+                        .build()),
+            loop);
+    Recorder<Object> r =
+        new Recorder<>(Long.MAX_VALUE) {
+          @Override
+          public void onNext(Object item) {
+            super.onNext(item);
+            subscription.cancel();
+          }
+        };
+    p.subscribe(r);
+    runPasses();
+    assertThat(r.signals).containsExactly("onSubscribe", "onNext 1");
+    assertThat(log).containsExactly("producer finally");
+    assertThat(loop.pendingTasks()).isEmpty();
+  }
+
   @Test
   void toPublisher_aFailureOfTheSource_isSignalledWithOnError_unchanged() { // 1.4
     IllegalStateException boom = new IllegalStateException();
