@@ -110,6 +110,8 @@ final class ClassFileRewriter implements TaskListener {
     byte[] bytes;
     try (InputStream in = file.openInputStream()) {
       bytes = in.readAllBytes();
+    } catch (java.nio.file.NoSuchFileException | java.io.FileNotFoundException notWritten) {
+      return; // javac wrote no class file (it stops writing once an error was reported)
     }
     if (!CoroutineTransformer.mightNeedTransform(bytes)) {
       return;

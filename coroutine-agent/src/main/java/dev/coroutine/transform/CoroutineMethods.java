@@ -121,7 +121,12 @@ final class CoroutineMethods {
               null));
     }
     if ((m.access & Opcodes.ACC_NATIVE) != 0) {
-      problems.add(new Problem(m, "@Async on a native method", null));
+      problems.add(
+          new Problem(
+              m,
+              "@Async on a native method: it has no body to rewrite; remove @Async, or write the"
+                  + " coroutine in Java around the native call",
+              null));
     }
     for (AbstractInsnNode r : nullReturns(m, origins)) {
       problems.add(
@@ -167,6 +172,15 @@ final class CoroutineMethods {
       return "await() in a lambda that does not return Coroutine: only a lambda returning"
           + " Coroutine<T> can suspend; make the lambda return Coroutine<T> (ending with `return"
           + " done(value);`) or await outside the lambda";
+    }
+    if (m.name.equals("<init>") || m.name.equals("<clinit>")) {
+      // a field initializer's code is in these too; none of them can be annotated or suspend
+      return "await() in "
+          + (m.name.equals("<init>")
+              ? "a constructor or instance initializer of " + simple
+              : "a static initializer of " + simple)
+          + " (field initializers included), which cannot suspend: await in an @Async method"
+          + " (an @Async factory method, for a value the object needs) and pass the result in";
     }
     return "await() in "
         + simple

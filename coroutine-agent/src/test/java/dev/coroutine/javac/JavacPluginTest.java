@@ -160,6 +160,44 @@ class JavacPluginTest {
         .doesNotExist();
   }
 
+  /**
+   * A misuse in a nested class is the one error: javac writes no class file once an error is
+   * reported, and the plugin added "cannot rewrite Outer: NoSuchFileException" for the outer class
+   * it then found missing (found from outside).
+   */
+  @Test
+  void misuseInANestedClass_isTheOnlyError() throws Exception {
+    Path src =
+        write(
+            Map.of(
+                "demo/Outer.java",
+                String.join(
+                    "\n",
+                    "package demo;",
+                    "import static dev.coroutine.Coroutines.*;",
+                    "import dev.coroutine.*;",
+                    "public class Outer {",
+                    "  @Async static Coroutine<Integer> fine() {",
+                    "    await(sleep(1));",
+                    "    return done(1);",
+                    "  }",
+                    "  static class Nested {",
+                    "    static int notAsync() {",
+                    "      await(sleep(10)); // line 11",
+                    "      return 1;",
+                    "    }",
+                    "  }",
+                    "}")));
+
+    Compilation c = compile(src, dir.resolve("out"), List.of("-Xplugin:Coroutine"));
+
+    assertThat(c.success()).isFalse();
+    assertThat(c.errors()).hasSize(1);
+    assertThat(c.errors().get(0).getLineNumber()).isEqualTo(11);
+    assertThat(c.errors().get(0).getMessage(Locale.ROOT))
+        .contains("Nested.notAsync, which is not @Async");
+  }
+
   @Test
   void catchSwallowingCancellation_isAJavacWarningAtTheCatchLine_andTheClassIsRewritten()
       throws Exception {

@@ -179,6 +179,29 @@ class RefusalsTest {
     assertThat(d.format()).startsWith("AwaitInPlainMethod.java:" + d.line() + ": ");
   }
 
+  /**
+   * Code of a constructor or an initializer (a field's too) cannot be annotated: the refusal says
+   * so and where to await instead (it said "annotate the method @Async", which cannot be done).
+   */
+  @Test
+  void awaitInInitializers_isRefusedWithAdviceThatCanBeFollowed() {
+    byte[] original = TransformingClassLoader.read(REFUSED + "AwaitInInitializers");
+    TransformResult r = Samples.TRANSFORMER.transform(original);
+    assertThat(r.failed()).isTrue();
+    assertThat(r.diagnostics()).hasSize(2);
+    for (Diagnostic d : r.diagnostics()) {
+      assertThat(d.message())
+          .doesNotContain("annotate the method")
+          .contains("cannot suspend")
+          .contains("@Async factory method");
+      String marker = d.methodName().equals("<clinit>") ? "static" : "instance";
+      assertThat(d.line()).isEqualTo(line("AwaitInInitializers", marker));
+    }
+    assertThat(r.diagnostics())
+        .anySatisfy(d -> assertThat(d.message()).contains("a static initializer of"))
+        .anySatisfy(d -> assertThat(d.message()).contains("a constructor or instance initializer"));
+  }
+
   @Test
   void awaitInLambdaNotReturningCoroutine_isRefusedAtTheAwaitLine() {
     Diagnostic d = refuse("AwaitInPlainLambda");
