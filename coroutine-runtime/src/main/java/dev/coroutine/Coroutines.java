@@ -347,6 +347,50 @@ public final class Coroutines {
     return sleepNanos(Deadlines.nanosOfMillis(millis));
   }
 
+  /**
+   * asyncio's {@code sleep(delay, result)}: {@link #sleep(Duration)}, then {@code result} ({@code
+   * return sleep(Duration.ofSeconds(1), 42);} ends an {@code @Async} method with 42 a second
+   * later).
+   *
+   * @param <T> the type of the result
+   * @param delay how long to sleep; zero or negative yields once
+   * @param result what the coroutine completes with
+   * @return a coroutine to await
+   */
+  public static <T> Coroutine<T> sleep(Duration delay, T result) {
+    return sleepThen(sleep(delay), result);
+  }
+
+  /**
+   * asyncio's {@code sleep(delay, result)} in milliseconds: see {@link #sleep(Duration, Object)}.
+   *
+   * @param <T> the type of the result
+   * @param millis how long to sleep, in milliseconds; zero or negative yields once
+   * @param result what the coroutine completes with
+   * @return a coroutine to await
+   */
+  public static <T> Coroutine<T> sleep(long millis, T result) {
+    return sleepThen(sleep(millis), result);
+  }
+
+  private static <T> Coroutine<T> sleepThen(Coroutine<Void> sleep, T result) {
+    return new dev.coroutine.internal.Steps<T>() {
+      private boolean slept;
+
+      @Override
+      protected Object step(Object value, Throwable failure) throws Throwable {
+        if (failure != null) {
+          throw failure; // the sleep's cancellation
+        }
+        if (!slept) {
+          slept = true;
+          return await(sleep);
+        }
+        return result;
+      }
+    }.coroutine();
+  }
+
   private static Coroutine<Void> sleepNanos(long nanos) {
     return nanos <= 0 ? AsyncFrame.YIELD : new Sleep(nanos);
   }

@@ -178,6 +178,20 @@ class AwaitTest extends TestBase {
     assertThat(loopErrors).isEmpty();
   }
 
+  /** asyncio's sleep(delay, result): the result after the delay; a cancel ends it as a sleep. */
+  @Test
+  void sleepWithAResult_completesWithItAfterTheDelay_andIsCancelledAsASleep() {
+    long start = System.nanoTime();
+    assertThat((Object) run(Co.awaiting(Coroutines.sleep(20, "woke")))).isEqualTo("woke");
+    assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(20_000_000L);
+    assertThat((Object) run(Co.awaiting(Coroutines.sleep(java.time.Duration.ZERO, 7))))
+        .isEqualTo(7);
+    Task<Object> t = loop.createTask(Co.awaiting(Coroutines.sleep(3_600_000, "never")));
+    loop.callSoon(t::cancel);
+    assertThatThrownBy(() -> loop.runUntilComplete(t))
+        .isInstanceOf(java.util.concurrent.CancellationException.class);
+  }
+
   @Test
   void awaitCompletionStage_failure_isUnwrapped() {
     IOException io = new IOException();

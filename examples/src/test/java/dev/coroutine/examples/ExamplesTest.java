@@ -127,6 +127,7 @@ class ExamplesTest {
         .contains("the other future was cancelled from the worker: true")
         .containsPattern("\\S+ read the result of a coroutine run on the event-loop thread: 42")
         .contains("runInExecutor: 500 ms of blocking work done on an executor thread")
+        .contains("ms): it was never blocked")
         .contains("toThread: 500 ms of blocking work done on an executor thread");
     // the loop kept running its 50 ms ticker while the blocking work ran elsewhere
     assertThat(c.number("ticker (\\d+) times \\(every")).isGreaterThanOrEqualTo(3);
