@@ -14,7 +14,6 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 /**
  * The functions of asyncio's module level: {@code await}, {@code run}, {@code sleep}, {@code
@@ -704,8 +703,8 @@ public final class Coroutines {
    * @throws TimeoutException not by this call: where the returned coroutine is awaited, once the
    *     deadline passes; declared here so that a {@code catch} around the call compiles
    */
-  public static <T> Coroutine<T> timeout(
-      Duration delay, Function<Timeout, ? extends Awaitable<T>> body) throws TimeoutException {
+  public static <T> Coroutine<T> timeout(Duration delay, Timeout.Body<T> body)
+      throws TimeoutException {
     Objects.requireNonNull(body, "body");
     return Timeout.scope(deadline(delay), body);
   }
@@ -730,7 +729,7 @@ public final class Coroutines {
   }
 
   /**
-   * {@link #timeout(Duration, Function)} with a deadline at loop time {@code when} (seconds).
+   * {@link #timeout(Duration, Timeout.Body)} with a deadline at loop time {@code when} (seconds).
    *
    * @param <T> the type of the body's result
    * @param when the deadline, in the loop's time ({@link EventLoop#time()}), in seconds; {@code
@@ -741,8 +740,8 @@ public final class Coroutines {
    *     deadline passes; declared here so that a {@code catch} around the call compiles
    * @throws IllegalArgumentException if {@code when} is NaN
    */
-  public static <T> Coroutine<T> timeoutAt(
-      double when, Function<Timeout, ? extends Awaitable<T>> body) throws TimeoutException {
+  public static <T> Coroutine<T> timeoutAt(double when, Timeout.Body<T> body)
+      throws TimeoutException {
     Objects.requireNonNull(body, "body");
     Deadlines.nanosOfSeconds(when, "timeoutAt");
     return Timeout.scope(when, body);

@@ -8,11 +8,10 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
-import java.util.function.Function;
 
 /**
  * Structured concurrency: asyncio 3.11's {@code TaskGroup}. A group is entered with {@link
- * #run(Function)}: its body runs inline in the current task and starts tasks with {@link
+ * #run(Body)}: its body runs inline in the current task and starts tasks with {@link
  * #createTask(Coroutine)}; the group finishes only when all of them have.
  *
  * <pre>{@code
@@ -64,10 +63,30 @@ public final class TaskGroup {
   private final Consumer<Future<?>> onTaskDone = this::taskDone;
 
   /** The body, made from this group when the group is entered. */
-  private final Function<TaskGroup, ? extends Coroutine<?>> body;
+  private final Body<?> body;
 
-  private TaskGroup(Function<TaskGroup, ? extends Coroutine<?>> body) {
+  private TaskGroup(Body<?> body) {
     this.body = body;
+  }
+
+  /**
+   * What {@link #run} runs inline with the entered group: makes the coroutine that starts the
+   * group's tasks (typically an async lambda, {@code tg -> { tg.createTask(a()); return done();
+   * }}). It may throw what making the coroutines throws (an {@code @Async} method's declared {@code
+   * IOException}): the body then fails with it.
+   *
+   * @param <T> the type of the body's result
+   */
+  @FunctionalInterface
+  public interface Body<T> {
+    /**
+     * Makes the body's coroutine.
+     *
+     * @param group the entered group, to start tasks in
+     * @return the coroutine run inline in the current task
+     * @throws Exception if making it fails (the group's body fails with it)
+     */
+    Coroutine<T> start(TaskGroup group) throws Exception;
   }
 
   /**
@@ -78,8 +97,7 @@ public final class TaskGroup {
    * @param body makes, from the group, the coroutine that starts its tasks
    * @return a coroutine whose result is the body's, once all the group's tasks are done
    */
-  public static <T> Coroutine<T> run(Function<TaskGroup, ? extends Coroutine<T>> body)
-      throws TaskGroupException {
+  public static <T> Coroutine<T> run(Body<T> body) throws TaskGroupException {
     Objects.requireNonNull(body, "body");
     return new Scope<T>(new TaskGroup(body)).coroutine();
   }
@@ -182,7 +200,7 @@ public final class TaskGroup {
           g.parent = Coroutines.currentTask();
           stage = 1;
           try {
-            return await(g.body.apply(g));
+            return await(g.body.start(g));
           } catch (Throwable e) { // the function making the body threw: the body failed
             bodyEnded(null, e);
             return waitForTasks();

@@ -4,12 +4,11 @@ import dev.coroutine.internal.Steps;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Function;
 
 /**
  * A deadline over a piece of work running inline in the current task: asyncio 3.11's {@code
- * asyncio.timeout()} context manager. Made by {@link Coroutines#timeout(Duration, Function)}; the
- * body receives it and may move the deadline.
+ * asyncio.timeout()} context manager. Made by {@link Coroutines#timeout(Duration, Body)}; the body
+ * receives it and may move the deadline.
  *
  * <p>When the deadline passes, the task is cancelled ({@link Task#cancel()}); when the body then
  * ends with the {@link CancellationException}, the request is withdrawn ({@link Task#uncancel()})
@@ -29,6 +28,26 @@ import java.util.function.Function;
  * </pre>
  */
 public final class Timeout {
+  /**
+   * The body of {@link Coroutines#timeout(Duration, Body)} and {@link Coroutines#timeoutAt(double,
+   * Body)}: makes the work to run under the deadline from the scope, so it can inspect it or move
+   * the deadline. It may throw what making the work throws (an {@code @Async} method's declared
+   * {@code IOException}): the scope then fails with it.
+   *
+   * @param <T> the type of the work's result
+   */
+  @FunctionalInterface
+  public interface Body<T> {
+    /**
+     * Makes the work.
+     *
+     * @param scope the timeout scope the work runs under
+     * @return what to await under the deadline
+     * @throws Exception if making it fails (the scope fails with it)
+     */
+    Awaitable<T> start(Timeout scope) throws Exception;
+  }
+
   /** Not entered yet. */
   private static final int CREATED = 0;
 
@@ -154,7 +173,9 @@ public final class Timeout {
 
   // ---- the scope as a hand-written coroutine -----------------------------------------------
 
-  /** The coroutine that runs {@code body} (an Awaitable or a Function of this) under a deadline. */
+  /**
+   * The coroutine that runs {@code body} (an Awaitable or a {@link Body} of this) under a deadline.
+   */
   static <T> Coroutine<T> scope(double when, Object body) {
     return new Scope<T>(new Timeout(when, null, body)).coroutine();
   }
@@ -187,10 +208,7 @@ public final class Timeout {
       Awaitable<?> inner;
       try {
         Object b = to.body;
-        inner =
-            b instanceof Awaitable
-                ? (Awaitable<?>) b
-                : ((Function<Timeout, ? extends Awaitable<?>>) b).apply(to);
+        inner = b instanceof Awaitable ? (Awaitable<?>) b : ((Body<?>) b).start(to);
       } catch (Throwable e) { // the function making the body threw: the body failed
         return to.exit(null, e);
       }

@@ -31,6 +31,51 @@ class TaskGroupTest extends TestBase {
     assertThat(tasks.get(0).result()).isEqualTo("a");
   }
 
+  /** A coroutine factory declaring a checked exception, as an {@code @Async} method doing I/O. */
+  static Coroutine<Object> opening(String name, boolean fails) throws java.io.IOException {
+    if (fails) {
+      throw new java.io.IOException("cannot open " + name);
+    }
+    return after(1, name);
+  }
+
+  /**
+   * The body may call coroutine factories that declare checked exceptions (it is a {@link
+   * TaskGroup.Body}, not a {@code Function}: README's idiom did not compile as soon as a task did
+   * I/O); one that throws fails the body, so the group ends with it, as asyncio's does.
+   */
+  @Test
+  void bodyCallingFactoriesThatDeclareCheckedExceptions_compiles_andAThrowFailsTheGroup() {
+    Object ok =
+        runSteps(
+            v ->
+                Co.await(
+                    TaskGroup.run(
+                        tg -> {
+                          tg.createTask(opening("a", false));
+                          return Coroutines.done("body");
+                        })));
+    assertThat(ok).isEqualTo("body");
+    Throwable caught =
+        (Throwable)
+            run(
+                Co.steps(
+                        v ->
+                            Co.await(
+                                TaskGroup.run(
+                                    tg -> {
+                                      tg.createTask(opening("b", false));
+                                      tg.createTask(opening("c", true));
+                                      return Coroutines.done("never");
+                                    })))
+                    .onError(e -> e)
+                    .build());
+    assertThat(caught).isInstanceOf(TaskGroupException.class);
+    assertThat(((TaskGroupException) caught).getExceptions())
+        .singleElement()
+        .satisfies(e -> assertThat(e).hasMessage("cannot open c"));
+  }
+
   @Test
   void firstFailure_cancelsSiblingsAndBody_andIsRethrownInGroup() {
     IllegalStateException boom = new IllegalStateException("boom");

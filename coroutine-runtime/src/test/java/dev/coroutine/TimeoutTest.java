@@ -23,6 +23,32 @@ class TimeoutTest extends TestBase {
     finish(2);
   }
 
+  /**
+   * A timeout body made from its scope may call factories that declare checked exceptions (it is a
+   * {@link Timeout.Body}, not a {@code Function}); one that throws fails the scope with it.
+   */
+  @Test
+  void timeoutBody_mayThrowWhatMakingTheWorkThrows() {
+    assertThat(
+            (Object)
+                runSteps(
+                    v ->
+                        Co.await(
+                            Coroutines.timeout(
+                                Duration.ofSeconds(5),
+                                scope -> TaskGroupTest.opening("a", false)))))
+        .isEqualTo("a");
+    assertThatThrownBy(
+            () ->
+                runSteps(
+                    v ->
+                        Co.await(
+                            Coroutines.timeoutAt(
+                                loop.time() + 5, scope -> TaskGroupTest.opening("b", true)))))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("cannot open b");
+  }
+
   @Test
   void timeout_bodyRunsInline_inCurrentTask() {
     Object r =
