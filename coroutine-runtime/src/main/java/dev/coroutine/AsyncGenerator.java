@@ -59,6 +59,13 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
   /** While {@link #PARKED}: the loop of the task that ran the producer up to that emit. */
   private EventLoop parkedLoop;
 
+  /**
+   * While {@link #RUNNING}: the task whose {@code hasNext()} or {@code aclose()} runs the producer,
+   * the only one whose emit is this generator's (kept, so that a chain of generators re-emitting
+   * each other's values does not walk up the whole chain at every emit).
+   */
+  private Task<?> askerTask;
+
   /** The value emitted last, until {@link #next()} takes it. */
   private T value;
 
@@ -230,6 +237,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     AsyncIterable.Producer<T> p = producer;
     producer = null;
     state = RUNNING;
+    askerTask = AsyncFrame.runningTask();
     STARTED.get().add(this);
     AsyncFrame<?> first;
     try {
@@ -264,6 +272,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     parked = null;
     parkedLoop = null;
     state = RUNNING;
+    askerTask = t;
     // the producer's frames follow f's task through their owners (even from another task than
     // last time), and its end (result or failure) goes to f
     outer.owner = f;
@@ -281,7 +290,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     }
     AsyncFrame<?> asker = outer.caller();
     Task<?> t = AsyncFrame.runningTask(); // at's
-    if (asker == null || AsyncFrame.taskOf(asker) != t) {
+    if (asker == null || askerTask != t) {
       throw new IllegalStateException(
           "emit() awaited in another task than the one its generator runs in");
     }
@@ -291,6 +300,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     parked = at;
     parkedLoop = t.loop;
     state = PARKED;
+    askerTask = null;
     outer.owner = null; // parked: the producer's frames hold no link to the consumer's
     if (closing) {
       closeAsked = false;
@@ -346,6 +356,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     outer = null;
     parked = null;
     parkedLoop = null;
+    askerTask = null;
     value = null;
     hasValue = false;
   }

@@ -232,6 +232,48 @@ class AsyncGeneratorTest extends TestBase {
     assertThat(run(it.hasNext())).isFalse();
   }
 
+  /** An emit awaited by another task than the one running the producer is refused there. */
+  @Test
+  void emitAwaitedInAnotherTask_isRefused() {
+    AsyncIterator<Object> it =
+        Coroutines.generate(
+                out -> Co.seq(v -> Co.await(loop.createTask(Co.awaiting(out.emit("stray"))))))
+            .iterator();
+    assertThatThrownBy(() -> run(it.hasNext()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("emit() awaited in another task");
+  }
+
+  /**
+   * A chain of generators, each re-emitting the values of the one below (a recursive walk): every
+   * value comes through every level, in order. (Each emit checks its task without walking up the
+   * chain: the chain's cost is linear in its depth, measured in benchmarks/README.md.)
+   */
+  @Test
+  void chainOfGenerators_reEmittingEachOthersValues_deliversThemInOrder() {
+    int depth = 2_000;
+    AsyncIterable<Object> chain =
+        Coroutines.generate(out -> emitting(out, new ArrayList<>(), "a", "b", "c"));
+    for (int i = 0; i < depth; i++) {
+      AsyncIterable<Object> below = chain;
+      chain = Coroutines.generate(out -> reEmit(below.iterator(), out));
+    }
+    assertThat(run(chain.toList())).containsExactly("a", "b", "c");
+  }
+
+  /** Emits every value of {@code it}, then returns. */
+  private static Coroutine<Object> reEmit(AsyncIterator<Object> it, Emitter<Object> out) {
+    return Co.seq(
+        v -> Co.await(it.hasNext()),
+        v -> {
+          if (!(Boolean) v) {
+            return null;
+          }
+          return Co.await(
+              Co.seq(x -> Co.await(out.emit(it.next())), x -> Co.await(reEmit(it, out))));
+        });
+  }
+
   @Test
   void aclose_whoseCleanupAwaits_finishesWhenTheCleanupHas() {
     List<String> log = new ArrayList<>();
