@@ -158,7 +158,9 @@ public final class TlsOptions {
 
   /**
    * How long {@code close()} waits for the peer's {@code close_notify} after sending its own; past
-   * it the connection is aborted.
+   * it the connection is aborted, and {@code waitClosed()} throws a {@link
+   * java.net.SocketTimeoutException} saying so (asyncio's {@code TimeoutError('SSL shutdown timed
+   * out')}).
    *
    * @param timeout a positive duration
    * @return a copy with this timeout
@@ -176,8 +178,10 @@ public final class TlsOptions {
   }
 
   /**
-   * The ALPN protocols offered (clients, most preferred first) or accepted (servers); the one
-   * agreed is {@link StreamWriter#applicationProtocol()}.
+   * The ALPN protocols offered (clients, most preferred first) or accepted (servers, most preferred
+   * first); the one agreed is {@link StreamWriter#applicationProtocol()}. A server serves a client
+   * that offers none of them without ALPN ({@code applicationProtocol()} null), as asyncio's does,
+   * rather than ending the handshake.
    *
    * @param names protocol names such as {@code "h2"}, {@code "http/1.1"}
    * @return a copy with these protocols

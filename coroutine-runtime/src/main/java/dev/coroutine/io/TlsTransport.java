@@ -189,6 +189,21 @@ final class TlsTransport implements Transport, Protocol {
     }
     configure(p, o);
     e.setSSLParameters(p);
+    String[] accepted = o.applicationProtocols();
+    if (accepted != null) {
+      // as asyncio's (OpenSSL's) server: the first of ours the client offers, and a client
+      // offering none of them is served without ALPN rather than refused (the JDK's default
+      // answers no_application_protocol and ends the handshake)
+      e.setHandshakeApplicationProtocolSelector(
+          (engine, offered) -> {
+            for (String mine : accepted) {
+              if (offered.contains(mine)) {
+                return mine;
+              }
+            }
+            return "";
+          });
+    }
     return new TlsTransport(inner, e, o, "client " + inner.remoteAddress());
   }
 
@@ -583,11 +598,14 @@ final class TlsTransport implements Transport, Protocol {
   private void shutdownTimedOut() {
     timer = null;
     if (!done) {
-      LOG.log(
-          System.Logger.Level.DEBUG,
-          "{0}: no close_notify within {1} ms of ours: aborting",
-          peer,
-          options.shutdownTimeout().toMillis());
+      // as asyncio's TimeoutError('SSL shutdown timed out'): waitClosed() says the close was cut
+      failure =
+          new java.net.SocketTimeoutException(
+              "TLS shutdown with "
+                  + peer
+                  + " timed out: no close_notify within "
+                  + options.shutdownTimeout().toMillis()
+                  + " ms of ours; the connection was aborted");
       inner.abort();
     }
   }

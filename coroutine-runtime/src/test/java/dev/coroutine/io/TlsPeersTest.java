@@ -1,6 +1,7 @@
 package dev.coroutine.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
@@ -131,6 +132,49 @@ class TlsPeersTest extends TestBase {
           }
           return seen;
         });
+  }
+
+  /**
+   * A peer that never answers our close_notify (it stops reading): past the shutdown timeout the
+   * connection is aborted and waitClosed() says so, as asyncio's TimeoutError('SSL shutdown timed
+   * out') (CPython 3.11-3.13); it completed as a clean close (found from outside).
+   */
+  @Test
+  void closeNotifyNeverAnswered_waitClosedThrowsTheShutdownTimeout() throws Exception {
+    java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+    try (SSLServerSocket ss =
+        (SSLServerSocket)
+            certs
+                .serverContext()
+                .getServerSocketFactory()
+                .createServerSocket(0, 10, InetAddress.getByName(HOST))) {
+      CompletableFuture<Void> server =
+          CompletableFuture.runAsync(
+              () -> {
+                try (SSLSocket s = (SSLSocket) ss.accept()) {
+                  s.getOutputStream().write("hello\n".getBytes(StandardCharsets.UTF_8));
+                  s.getOutputStream().flush();
+                  release.await(); // reads nothing more: our close_notify is never answered
+                } catch (IOException | InterruptedException e) {
+                  // ending anyway
+                }
+              });
+      Connection c =
+          run(
+              Streams.openConnection(
+                  HOST,
+                  ss.getLocalPort(),
+                  certs.clientContext(),
+                  TlsOptions.defaults().withShutdownTimeout(Duration.ofMillis(300))));
+      assertThat(run(c.reader().readLine())).isEqualTo("hello");
+      c.writer().close();
+      assertThatThrownBy(() -> run(c.writer().waitClosed()))
+          .isInstanceOf(java.net.SocketTimeoutException.class)
+          .hasMessageContaining("TLS shutdown with")
+          .hasMessageContaining("timed out");
+      release.countDown();
+      server.get(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   void ourClient_againstJdkServer(String protocol) throws Exception {

@@ -217,6 +217,23 @@ class TlsStreamsTest extends TestBase {
     closeAll(c, s);
   }
 
+  /**
+   * A client offering none of the server's protocols is served without ALPN, as asyncio's server
+   * (OpenSSL) serves it; the JDK's default ended the handshake with no_application_protocol, so the
+   * handler never ran (found from outside against CPython 3.13).
+   */
+  @Test
+  void alpn_aClientOfferingNoneOfTheServersProtocols_isServedWithoutAlpn() throws Exception {
+    Server s =
+        tlsServer(certs.serverContext(), TlsOptions.defaults().withApplicationProtocols("foo"));
+    Connection c =
+        connect(
+            s.port(), certs.clientContext(), TlsOptions.defaults().withApplicationProtocols("h2"));
+    assertThat(roundTrip(c, "no alpn")).isEqualTo("no alpn");
+    assertThat(c.writer().applicationProtocol()).isNull();
+    closeAll(c, s);
+  }
+
   @Test
   void mutualTls_serverSeesTheClientCertificate() throws Exception {
     List<String> peers = new CopyOnWriteArrayList<>();
