@@ -538,7 +538,7 @@ final class TlsTransport implements Transport, Protocol {
     if (done || failure != null) {
       return;
     }
-    Throwable reported = established ? e : handshakeFailed(e);
+    Throwable reported = established ? named(e) : handshakeFailed(e);
     failure = reported;
     try {
       engine.closeOutbound();
@@ -557,6 +557,28 @@ final class TlsTransport implements Transport, Protocol {
       app = null;
     }
     inner.close();
+  }
+
+  /**
+   * A TLS error after the handshake (an alert, a damaged record), as the same kind of exception
+   * naming the peer; a handshake alert that TLS 1.3 sends after the client thought it done (a
+   * certificate the server required) reads as the handshake's failure.
+   */
+  private SSLException named(SSLException e) {
+    if (e instanceof SSLHandshakeException) {
+      return handshakeFailed(e);
+    }
+    String m = "TLS connection with " + peer + " failed: " + e.getMessage();
+    SSLException n =
+        e instanceof javax.net.ssl.SSLProtocolException
+            ? new javax.net.ssl.SSLProtocolException(m)
+            : e instanceof javax.net.ssl.SSLKeyException
+                ? new javax.net.ssl.SSLKeyException(m)
+                : e instanceof javax.net.ssl.SSLPeerUnverifiedException
+                    ? new javax.net.ssl.SSLPeerUnverifiedException(m)
+                    : new SSLException(m);
+    n.initCause(e);
+    return n;
   }
 
   private SSLHandshakeException handshakeFailed(Throwable cause) {

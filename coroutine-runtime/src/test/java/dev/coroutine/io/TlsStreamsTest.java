@@ -234,6 +234,39 @@ class TlsStreamsTest extends TestBase {
     closeAll(c, s);
   }
 
+  /**
+   * A client without the certificate the server requires: in TLS 1.3 the client takes the handshake
+   * as done and the server's alert comes with the first read. That error names the peer, as the
+   * handshake's own failures do (it was the engine's bare "Received fatal alert:
+   * certificate_required").
+   */
+  @Test
+  void mutualTls_clientWithoutACertificate_failsNamingThePeer() throws Exception {
+    Server s =
+        run(
+            Streams.startServer(
+                this::echo,
+                HOST,
+                0,
+                certs.mutualServerContext(),
+                TlsOptions.defaults().withClientAuth(TlsOptions.ClientAuth.NEED)));
+    Throwable failure;
+    try {
+      Connection c = connect(s.port(), certs.clientContext(), TlsOptions.defaults());
+      c.writer().write("anyone there?\n");
+      failure = org.assertj.core.api.Assertions.catchThrowable(() -> run(c.reader().readLine()));
+      c.writer().close();
+    } catch (javax.net.ssl.SSLException atConnect) { // TLS 1.2: the handshake itself fails
+      failure = atConnect;
+    }
+    assertThat(failure)
+        .isInstanceOf(javax.net.ssl.SSLHandshakeException.class)
+        .hasMessageContaining("TLS handshake with")
+        .hasMessageContaining(String.valueOf(s.port()));
+    s.close();
+    run(s.waitClosed());
+  }
+
   @Test
   void mutualTls_serverSeesTheClientCertificate() throws Exception {
     List<String> peers = new CopyOnWriteArrayList<>();
