@@ -81,6 +81,9 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
    */
   private boolean closeAsked;
 
+  /** While a close runs the cleanup: completed at {@link #end()}, for other aclose() calls. */
+  private Future<Void> endedFuture;
+
   /**
    * The emitter handed to the producer (a separate object, so the producer cannot reach next()).
    */
@@ -125,19 +128,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
         end();
         return;
       case PARKED:
-        if (!exiting) {
-          // asyncio's finalizer: the exit and the cleanup run in a task of their own; from now
-          // on hasNext() returns false
-          exiting = true;
-          value = null;
-          hasValue = false;
-          EventLoop loop = parkedLoop;
-          if (loop.isClosed()) {
-            end(); // nothing can run the producer's cleanup any more: drop it
-            return;
-          }
-          loop.createTask(aclose(), "aclose " + this);
-        }
+        closeParked(true);
         return;
       case RUNNING:
         // another task's hasNext() runs the producer: its next emit ends that hasNext() with
@@ -146,6 +137,30 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
         return;
       default:
         // CLOSED: nothing to do
+    }
+  }
+
+  /**
+   * asyncio's finalizer for a parked generator: the exit and the cleanup run in a task of their
+   * own; from now on hasNext() returns false. {@code eagerAllowed} false from inside an emit: the
+   * producer's frame is still in its call there, so the closing task must not start at once.
+   */
+  private void closeParked(boolean eagerAllowed) {
+    if (exiting) {
+      return;
+    }
+    exiting = true;
+    value = null;
+    hasValue = false;
+    EventLoop loop = parkedLoop;
+    if (loop.isClosed()) {
+      end(); // nothing can run the producer's cleanup any more: drop it
+      return;
+    }
+    if (eagerAllowed) {
+      loop.createTask(aclose(), "aclose " + this);
+    } else {
+      loop.createTask(aclose(), "aclose " + this, false);
     }
   }
 
@@ -304,7 +319,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     outer.owner = null; // parked: the producer's frames hold no link to the consumer's
     if (closing) {
       closeAsked = false;
-      close(); // parked now: closed by a task of its own, as close() closes a parked generator
+      closeParked(false); // parked now: closed by a task of its own, from the next pass
     }
     return handOff(t, asker, Boolean.TRUE, null);
   }
@@ -324,8 +339,11 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
           g.end();
           return null;
         case RUNNING:
-          if (g.exiting) {
-            return null; // another aclose() is closing it (close()'s task, or run()'s end)
+          if (g.exiting && AsyncFrame.runningTask() != g.askerTask) {
+            // another task's aclose() (close()'s task, or run()'s end) is running the cleanup:
+            // this one returns when that cleanup has ended, as an awaited aclose() promises
+            f.label = 2;
+            return AsyncFrame.await(g.ended(), f);
           }
           throw new IllegalStateException("aclose(): the async generator is running");
         default:
@@ -335,6 +353,10 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
           f.label = 1;
           return g.resumeParked(f, new GeneratorExitException());
       }
+    }
+    if (f.label == 2) {
+      f.resumed(); // the other close's end
+      return null;
     }
     try {
       f.resumed();
@@ -346,8 +368,25 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     return null;
   }
 
+  /** Completed when the producer is over: what an aclose() waits for while another one closes. */
+  private Future<Void> ended() {
+    if (endedFuture == null) {
+      endedFuture = AsyncFrame.runningTask().loop.createFuture();
+    }
+    return endedFuture;
+  }
+
   /** The producer is over: drop its frames. */
   private void end() {
+    Future<Void> e = endedFuture;
+    if (e != null) {
+      endedFuture = null;
+      try {
+        e.setResult(null);
+      } catch (IllegalStateException loopClosed) {
+        // the waiting aclose() went with its loop
+      }
+    }
     if (state != CREATED && state != CLOSED) {
       STARTED.get().remove(this);
     }

@@ -357,7 +357,7 @@ public final class Coroutines {
    * @return a coroutine to await
    */
   public static <T> Coroutine<T> sleep(Duration delay, T result) {
-    return sleepThen(sleep(delay), result);
+    return sleepThen(Deadlines.nanos(delay, "sleep"), result);
   }
 
   /**
@@ -369,25 +369,31 @@ public final class Coroutines {
    * @return a coroutine to await
    */
   public static <T> Coroutine<T> sleep(long millis, T result) {
-    return sleepThen(sleep(millis), result);
+    return sleepThen(Deadlines.nanosOfMillis(millis), result);
   }
 
-  private static <T> Coroutine<T> sleepThen(Coroutine<Void> sleep, T result) {
-    return new dev.coroutine.internal.Steps<T>() {
-      private boolean slept;
+  private static <T> Coroutine<T> sleepThen(long nanos, T result) {
+    AsyncFrame<T> f =
+        new dev.coroutine.internal.Steps<T>() {
+          private boolean slept;
 
-      @Override
-      protected Object step(Object value, Throwable failure) throws Throwable {
-        if (failure != null) {
-          throw failure; // the sleep's cancellation
-        }
-        if (!slept) {
-          slept = true;
-          return await(sleep);
-        }
-        return result;
-      }
-    }.coroutine();
+          @Override
+          protected Object step(Object value, Throwable failure) throws Throwable {
+            if (failure != null) {
+              throw failure; // the sleep's cancellation
+            }
+            if (!slept) {
+              slept = true;
+              return await(sleepNanos(nanos)); // made here: one coroutine until it is awaited
+            }
+            return result;
+          }
+        }.coroutine();
+    if (Debug.tracking) { // reported by the name the user called, not the runtime's helper
+      Debug.frameStarted(f);
+      Debug.trackFrame(f, "sleep()");
+    }
+    return f;
   }
 
   private static Coroutine<Void> sleepNanos(long nanos) {

@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.CallbackNames;
 import dev.coroutine.internal.IoPoller;
 import dev.coroutine.internal.RuntimeHandoff;
 import java.nio.channels.SelectableChannel;
@@ -1121,7 +1122,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       } else if (r instanceof Handle && !((Handle) r).isCancelled()) {
         Handle h = (Handle) r;
         if (dropped < 3) {
-          names.append(dropped == 0 ? "" : ", ").append(Handle.describe(cb));
+          names.append(dropped == 0 ? "" : ", ").append(CallbackNames.describe(cb));
         }
         if (firstDropped == null) {
           firstDropped = h;

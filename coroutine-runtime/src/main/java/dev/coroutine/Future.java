@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.CallbackNames;
 import dev.coroutine.internal.RuntimeCallback;
 import java.util.ArrayList;
 import java.util.Objects;
@@ -465,7 +466,7 @@ public class Future<T> implements Awaitable<T> {
 
     @Override
     public String toString() {
-      return "done-callback " + Handle.describe(callback) + " of " + future;
+      return "done-callback " + CallbackNames.describe(callback) + " of " + future;
     }
   }
 }

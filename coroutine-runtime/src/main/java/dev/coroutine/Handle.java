@@ -1,5 +1,7 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.CallbackNames;
+
 /**
  * A callback scheduled with {@link EventLoop#callSoon}, {@link EventLoop#callLater} or {@link
  * EventLoop#callAt}; cancel it to keep it from running. asyncio's {@code Handle} and {@code
@@ -82,25 +84,6 @@ public final class Handle extends TimerEntry implements Runnable {
 
   @Override
   public String toString() {
-    return "Handle[" + (state == CANCELLED ? "cancelled" : describe(callback)) + "]";
-  }
-
-  /**
-   * A callback as a report should name it: its own {@code toString()}, except for a lambda or
-   * method reference, whose default text ({@code Main$$Lambda$58/0x0000...@3a93b025}) is shortened
-   * to the class that wrote it ({@code lambda in Main}); debug mode adds where the handle was
-   * created.
-   */
-  static String describe(Object callback) {
-    Object cb = ContextBound.unwrap(callback);
-    if (cb == null) {
-      return "null";
-    }
-    String name = cb.getClass().getName();
-    int lambda = name.indexOf("$$Lambda");
-    if (lambda > 0 && cb.toString().startsWith(name)) {
-      return "lambda in " + name.substring(0, lambda);
-    }
-    return String.valueOf(cb);
+    return "Handle[" + (state == CANCELLED ? "cancelled" : CallbackNames.describe(callback)) + "]";
   }
 }

@@ -42,10 +42,12 @@ public final class Timeout {
      * Makes the work.
      *
      * @param scope the timeout scope the work runs under
-     * @return what to await under the deadline
+     * @return the coroutine to run under the deadline (an async lambda, {@code scope -> {
+     *     await(...); return done(x); }}, is one; a future or task is given to {@link
+     *     Coroutines#timeout(Duration, Awaitable)} directly)
      * @throws Exception if making it fails (the scope fails with it)
      */
-    Awaitable<T> start(Timeout scope) throws Exception;
+    Coroutine<T> start(Timeout scope) throws Exception;
   }
 
   /** Not entered yet. */

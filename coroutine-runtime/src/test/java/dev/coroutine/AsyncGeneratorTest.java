@@ -232,6 +232,46 @@ class AsyncGeneratorTest extends TestBase {
     assertThat(run(it.hasNext())).isFalse();
   }
 
+  /** The same close with eager tasks on: the closing task still starts from the next pass. */
+  @Test
+  void close_whileTheProducerRuns_withEagerTasks_closesItFromTheNextPass() {
+    loop.setEagerTasks(true);
+    close_whileTheProducerRunsForAnotherTask_endsItAtItsNextEmit();
+  }
+
+  /**
+   * An aclose() awaited while another close runs the producer's cleanup (close()'s own task here)
+   * returns once that cleanup has ended, as an awaited aclose() promises; it returned at once.
+   */
+  @Test
+  void aclose_whileAnotherCloseRunsTheCleanup_returnsWhenTheCleanupHasEnded() {
+    List<String> log = new ArrayList<>();
+    AsyncIterator<Object> it =
+        Coroutines.generate(
+                out ->
+                    Co.steps(v -> Co.await(out.emit(1)))
+                        .onError(
+                            e -> {
+                              log.add("cleanup starts");
+                              return Co.await(
+                                  Co.seq(
+                                      v -> Co.await(Coroutines.sleep(20)),
+                                      v -> log.add("cleanup ends")));
+                            })
+                        .build())
+            .iterator();
+    run(
+        Co.seq(
+            v -> Co.await(drain(it, log, 1)),
+            v -> {
+              it.close(); // its task runs the cleanup from the next pass
+              return Co.await(Coroutines.sleep(1)); // the cleanup is under way now
+            },
+            v -> Co.await(it.aclose()),
+            v -> log.add("aclose returned")));
+    assertThat(log).containsExactly("got 1", "cleanup starts", "cleanup ends", "aclose returned");
+  }
+
   /** An emit awaited by another task than the one running the producer is refused there. */
   @Test
   void emitAwaitedInAnotherTask_isRefused() {

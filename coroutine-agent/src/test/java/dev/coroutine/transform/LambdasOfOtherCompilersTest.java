@@ -289,4 +289,45 @@ class LambdasOfOtherCompilersTest {
     assertThat(Coroutines.run(n.get())).isEqualTo("n43");
     assertThat(loader.diagnostics).isEmpty();
   }
+
+  /** Async lambdas as the bodies of the runtime's scopes: asyncio's `async with` blocks. */
+  static final String SCOPE_BODIES =
+      String.join(
+          "\n",
+          "package jscope;",
+          "import static dev.coroutine.Coroutines.*;",
+          "import dev.coroutine.*;",
+          "import java.time.Duration;",
+          "public class Scopes {",
+          "  @Async public static Coroutine<Integer> main() throws Exception {",
+          "    int a = await(timeout(Duration.ofSeconds(5), scope -> {",
+          "      await(sleep(1));",
+          "      return done(scope.expired() ? -1 : 20);",
+          "    }));",
+          "    int b = await(TaskGroup.run(tg -> {",
+          "      Task<Integer> t = tg.createTask(sleep(1, 2));",
+          "      return done(await(t) * 10 + 2);",
+          "    }));",
+          "    return done(a + b);",
+          "  }",
+          "}");
+
+  /**
+   * An async lambda is the natural body of {@code timeout} (asyncio's {@code async with timeout()})
+   * and of {@code TaskGroup.run}: both bodies' types return {@code Coroutine}, so the lambda is
+   * rewritten. The timeout's body returned {@code Awaitable}, and such a lambda was refused with
+   * advice that could not be followed (found by a reviewer).
+   */
+  @ParameterizedTest
+  @MethodSource("compilers")
+  void asyncLambdas_asTheBodiesOfTimeoutAndTaskGroup_areRewrittenAndRun(InMemoryCompiler compiler)
+      throws Exception {
+    MapClassLoader loader =
+        new MapClassLoader(compiler.compile(Map.of("jscope.Scopes", SCOPE_BODIES)));
+    Class<?> c = loader.loadClass("jscope.Scopes");
+    @SuppressWarnings("unchecked")
+    Coroutine<Integer> main = (Coroutine<Integer>) c.getMethod("main").invoke(null);
+    assertThat(Coroutines.run(main)).isEqualTo(42);
+    assertThat(loader.diagnostics).isEmpty();
+  }
 }

@@ -283,7 +283,7 @@ public final class IoPoller implements Consumer<SelectionKey> {
     @Override
     public String toString() {
       Runnable cb = write ? reg.writer : reg.reader;
-      return (write ? "writer " : "reader ") + cb + " of " + reg.channel;
+      return (write ? "writer " : "reader ") + CallbackNames.describe(cb) + " of " + reg.channel;
     }
   }
 }
