@@ -45,6 +45,25 @@ class DebugModeTest extends TestBase {
     assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
   }
 
+  private static void forgetSleepWithAResult() {
+    Coroutines.sleep(5, "never"); // created, dropped
+  }
+
+  /**
+   * A forgotten sleep(delay, result) is one report, by its own name (it was two: the sleep inside
+   * it, made at once, and the runtime's helper, "dev.coroutine.internal.Steps.coroutine").
+   */
+  @Test
+  void neverAwaitedSleepWithAResult_isOneReportByItsName() throws Exception {
+    CapturingLoggerFinder.RECORDS.clear();
+    loop.setDebug(true);
+    forgetSleepWithAResult();
+    awaitRecord("coroutine sleep() was never awaited", "forgetSleepWithAResult");
+    System.gc();
+    Thread.sleep(200);
+    assertThat(CapturingLoggerFinder.containing("was never awaited")).hasSize(1);
+  }
+
   private static void forgetLockAcquire() {
     new dev.coroutine.sync.Lock().acquire(); // created, dropped: the lock was never taken
   }
