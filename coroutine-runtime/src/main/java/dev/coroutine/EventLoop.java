@@ -593,9 +593,10 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   /**
    * Wraps {@code coroutine} in a task named {@code name} (null for "Task-N"). If {@code eager} and
    * this loop is running on the calling thread, the coroutine runs right here, synchronously, until
-   * its first suspension (asyncio 3.12's {@code eager_start}): a coroutine that finishes without
-   * suspending yields a task that is already done and never goes through the loop. Otherwise the
-   * task starts on the loop's next pass.
+   * its first suspension (asyncio 3.12's {@code eager_start}; past {@value #MAX_EAGER_DEPTH} eager
+   * steps one inside the other, from the next pass): a coroutine that finishes without suspending
+   * yields a task that is already done and never goes through the loop. Otherwise the task starts
+   * on the loop's next pass.
    *
    * @param <T> the type of the coroutine's result
    * @param coroutine the coroutine the task runs
@@ -629,13 +630,30 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       throw new IllegalStateException("event loop is closed");
     }
     Task<T> t = new Task<>(this, AsyncFrame.asFrame(coroutine), name, context);
-    if (eager && thread == Thread.currentThread()) {
-      t.drive(null, null, false);
+    if (eager && thread == Thread.currentThread() && eagerDepth < MAX_EAGER_DEPTH) {
+      eagerDepth++;
+      try {
+        t.drive(null, null, false);
+      } finally {
+        eagerDepth--;
+      }
     } else {
-      schedule(t);
+      schedule(t); // also an eager task started inside too many eager steps: see MAX_EAGER_DEPTH
     }
     return t;
   }
+
+  /**
+   * Eager steps nested at most this deep (a task started eagerly by an eager step, and so on): a
+   * deeper one starts on the next pass instead, as any task, so that a recursion of eager tasks
+   * cannot overflow the thread's stack (CPython stops it with RecursionError, at a depth of a few
+   * hundred; a stack overflow in the middle of the runtime's bookkeeping could leave a task that
+   * never completes).
+   */
+  static final int MAX_EAGER_DEPTH = 100;
+
+  /** Eager steps running now, one inside the other. */
+  private int eagerDepth;
 
   /**
    * Makes {@link #createTask(Coroutine)} (and {@link Coroutines#createTask}) start tasks eagerly,

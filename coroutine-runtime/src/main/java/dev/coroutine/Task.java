@@ -251,8 +251,9 @@ public class Task<T> extends Future<T> {
   }
 
   /**
-   * Withdraws one cancellation request and returns the remaining count (asyncio 3.11 {@code
-   * Task.uncancel()}); at zero a not-yet-delivered cancellation is dropped.
+   * Withdraws one cancellation request and returns the remaining count (asyncio's {@code
+   * Task.uncancel()}); at zero a not-yet-delivered cancellation is dropped, as in asyncio 3.13
+   * (3.11 and 3.12 still deliver it).
    *
    * @return the number of cancellation requests left
    */
@@ -268,7 +269,7 @@ public class Task<T> extends Future<T> {
 
   /**
    * {@code Task<name state...>} as {@link Future#toString()}, with the state {@code cancelling}
-   * while a requested cancellation is yet to be thrown into the coroutine (as asyncio).
+   * while {@link #cancelling()} counts a request and the task is not done (as asyncio).
    */
   @Override
   public String toString() {
@@ -277,7 +278,9 @@ public class Task<T> extends Future<T> {
 
   @Override
   String stateText() {
-    return state == PENDING && mustCancel ? "cancelling" : super.stateText();
+    // as asyncio's repr: cancelling while a request is counted, delivered or not (a task that
+    // waits on a future has it cancelled at once, and one that caught it stays cancelling)
+    return state == PENDING && cancelRequests > 0 ? "cancelling" : super.stateText();
   }
 
   // ---- the driver --------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 package dev.coroutine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import org.junit.jupiter.api.Test;
 
 /** toString of futures and tasks: states, cycles through the result, long results. */
@@ -56,5 +58,31 @@ class FutureToStringTest extends TestBase {
     assertThat(t).hasToString("Task<early cancelling>");
     loop.runUntilComplete(Co.seq(v -> Co.await(Coroutines.sleep(0))));
     assertThat(t).hasToString("Task<early cancelled>");
+  }
+
+  /**
+   * A task cancelled while it waits (its future is cancelled at once) shows "cancelling", as
+   * asyncio's repr does while cancelling() counts a request (CPython 3.11-3.13); it showed
+   * "pending" (found from outside). One that catches the cancellation stays cancelling until
+   * uncancel().
+   */
+  @Test
+  void taskCancelledWhileItWaits_isCancelling_untilUncancelled() {
+    Future<Object> never = loop.createFuture();
+    Task<Object> t =
+        loop.createTask(
+            Co.steps(v -> Co.await(never))
+                .onError(e -> Co.await(Coroutines.sleep(3_600_000)))
+                .build(),
+            "waiting");
+    loop.runUntilComplete(Co.seq(v -> Co.await(Coroutines.sleep(0))));
+    t.cancel();
+    assertThat(t).hasToString("Task<waiting cancelling>");
+    loop.runUntilComplete(Co.seq(v -> Co.await(Coroutines.sleep(0)))); // caught: sleeps on
+    assertThat(t).hasToString("Task<waiting cancelling>");
+    t.uncancel();
+    assertThat(t).hasToString("Task<waiting pending>");
+    t.cancel();
+    assertThatThrownBy(() -> loop.runUntilComplete(t)).isInstanceOf(CancellationException.class);
   }
 }

@@ -209,6 +209,25 @@ class TaskTest extends TestBase {
     finish(5);
   }
 
+  /** Eager tasks started by eager steps, 20,000 deep: {@code n} levels of {@link #eagerChain}. */
+  private Coroutine<Object> eagerChain(int n) {
+    return Co.seq(
+        v -> n == 0 ? 0 : Co.await(loop.createTask(eagerChain(n - 1))), v -> (Integer) v + 1);
+  }
+
+  /**
+   * A recursion of eager tasks far deeper than a thread's stack holds runs to its end: past {@link
+   * EventLoop#MAX_EAGER_DEPTH} nested eager steps a task starts on the next pass. It overflowed the
+   * stack, and a task caught mid-way by the overflow never completed, so run() waited for ever
+   * (found from outside; CPython stops such a recursion with RecursionError).
+   */
+  @Test
+  void eagerTasksNestedFarDeeperThanTheStack_allComplete() {
+    loop.setEagerTasks(true);
+    assertThat(run(eagerChain(20_000))).isEqualTo(20_001);
+    assertThat(loop.pendingTasks()).isEmpty();
+  }
+
   @Test
   void eagerTask_finishingWithoutSuspending_isDoneAtCreation() {
     loop.setEagerTasks(true);

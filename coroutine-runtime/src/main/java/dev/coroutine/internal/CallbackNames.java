@@ -17,9 +17,10 @@ public final class CallbackNames {
    */
   public static String describe(Object callback) {
     String text = String.valueOf(callback);
-    int lambda = text.indexOf("$$Lambda");
-    return lambda > 0 && text.indexOf('@', lambda) > 0
-        ? "lambda in " + text.substring(0, lambda)
-        : text;
+    return text.contains("$$Lambda") ? LAMBDA.matcher(text).replaceAll("lambda in $1") : text;
   }
+
+  /** A lambda's JDK text, anywhere in a callback's (a wrapper's text shows its callback's). */
+  private static final java.util.regex.Pattern LAMBDA =
+      java.util.regex.Pattern.compile("([\\w.$]+?)\\$\\$Lambda[^@\\s]*@[0-9a-f]+");
 }
