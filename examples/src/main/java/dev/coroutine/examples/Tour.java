@@ -6,12 +6,12 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * A tour of all the examples, in the order of the seed document: what the README's first
- * quick-start command runs. Each example is an ordinary program with its own {@code main}; the tour
- * calls them one after the other, each under a banner naming the seed section it mirrors.
- * Arguments, if any, pick examples by name ({@code Tour GatherFactorial Crawler}). The crawler runs
- * in its default mode ({@code HttpClient}): with {@code --mode=both} it would take ~20 s instead of
- * ~10.
+ * A tour of all the examples, the seed's code examples in its order, then the crawler (the case its
+ * section 1 motivates) and async generators: what the README's first quick-start command runs. Each
+ * example is an ordinary program with its own {@code main}; the tour calls them one after the
+ * other, each under a banner naming the seed section it mirrors. Arguments, if any, pick examples
+ * by name ({@code Tour GatherFactorial Crawler}). The crawler runs in its default mode ({@code
+ * HttpClient}): with {@code --mode=both} it would take ~20 s instead of ~10.
  */
 public final class Tour {
   private Tour() {}
@@ -25,7 +25,7 @@ public final class Tour {
   /** One stop of the tour. */
   record Stop(String section, Program program) {}
 
-  /** The examples, by class name, in seed order. */
+  /** The examples, by class name, in the tour's order (examples/README.md's table). */
   static final Map<String, Stop> STOPS = new LinkedHashMap<>();
 
   static {
