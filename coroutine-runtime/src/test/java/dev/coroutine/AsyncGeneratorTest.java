@@ -171,12 +171,7 @@ class AsyncGeneratorTest extends TestBase {
         Coroutines.generate(
                 out ->
                     Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
-                        .onError(
-                            e -> {
-                              log.add("producer got " + e.getClass().getSimpleName());
-                              throw e;
-                            })
-                        .onFinally(() -> log.add("producer finally"))
+                        .logEnd(log)
                         .build())
             .iterator();
     run(
@@ -214,12 +209,7 @@ class AsyncGeneratorTest extends TestBase {
                               log.add("emit 2");
                               return Co.await(out.emit(2));
                             })
-                        .onError(
-                            e -> {
-                              log.add("producer got " + e.getClass().getSimpleName());
-                              throw e;
-                            })
-                        .onFinally(() -> log.add("producer finally"))
+                        .logEnd(log)
                         .build())
             .iterator();
     Task<Object> consumer = loop.createTask(drain(it, log, 10));
@@ -433,12 +423,7 @@ class AsyncGeneratorTest extends TestBase {
         Coroutines.generate(
             out ->
                 Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
-                    .onError(
-                        e -> {
-                          log.add("producer got " + e.getClass().getSimpleName());
-                          throw e;
-                        })
-                    .onFinally(() -> log.add("producer finally"))
+                    .logEnd(log)
                     .build());
     Object result =
         Coroutines.run(
@@ -473,14 +458,7 @@ class AsyncGeneratorTest extends TestBase {
     AsyncIterator<Object> it =
         Coroutines.generate(
                 out ->
-                    Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(never))
-                        .onError(
-                            e -> {
-                              log.add("producer got " + e.getClass().getSimpleName());
-                              throw e;
-                            })
-                        .onFinally(() -> log.add("producer finally"))
-                        .build())
+                    Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(never)).logEnd(log).build())
             .iterator();
     Task<Object> consumer = loop.createTask(drain(it, log, 10));
     loop.callSoon( // after the consumer's first step, which leaves it waiting in the producer

@@ -89,6 +89,19 @@ public final class Co {
       return this;
     }
 
+    /**
+     * Logs how the steps end into {@code log}: the failure they end with ("producer got
+     * GeneratorExitException", rethrown), then "producer finally".
+     */
+    public Builder<T> logEnd(java.util.List<String> log) {
+      return onError(
+              e -> {
+                log.add("producer got " + e.getClass().getSimpleName());
+                throw e;
+              })
+          .onFinally(() -> log.add("producer finally"));
+    }
+
     /** {@code finally} around the steps (and the catch handler). */
     public Builder<T> onFinally(Runnable action) {
       this.onFinally = action;

@@ -102,38 +102,51 @@ class ExecutorTest extends TestBase {
     }
   }
 
+  /**
+   * A one-thread executor whose first job (of this loop) waits until {@link #open()}: the jobs
+   * given after it queue behind it, each recording that it ran.
+   */
+  private final class GatedExecutor implements AutoCloseable {
+    final ExecutorService ex = Executors.newSingleThreadExecutor();
+    final CountDownLatch gate = new CountDownLatch(1);
+    final AtomicBoolean queuedRan = new AtomicBoolean();
+    final Future<Integer> first =
+        loop.runInExecutor(
+            ex,
+            () -> {
+              gate.await();
+              return 1;
+            });
+
+    /** A job queued behind the first. */
+    Future<Boolean> queue() {
+      return loop.runInExecutor(ex, () -> queuedRan.getAndSet(true));
+    }
+
+    /** Lets the first job end and waits until the executor has had every queued job's turn. */
+    void openAndDrain() throws Exception {
+      gate.countDown();
+      ex.submit(() -> {}).get(10, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() {
+      gate.countDown();
+      ex.shutdown();
+    }
+  }
+
   @Test
   void runInExecutor_cancelledBeforeItsJobStarts_theJobNeverRuns() throws Exception {
     // asyncio (CPython 3.11-3.13): the cancelled future's done-callback cancels the executor's
     // future, so a job still queued is skipped
-    ExecutorService ex = Executors.newSingleThreadExecutor();
-    CountDownLatch gate = new CountDownLatch(1);
-    AtomicBoolean ran = new AtomicBoolean();
-    try {
-      Future<Integer> first =
-          loop.runInExecutor(
-              ex,
-              () -> {
-                gate.await();
-                return 1;
-              });
-      Future<Integer> queued =
-          loop.runInExecutor(
-              ex,
-              () -> {
-                ran.set(true);
-                return 2;
-              });
-      assertThat(queued.cancel()).isTrue();
+    try (GatedExecutor gated = new GatedExecutor()) {
+      assertThat(gated.queue().cancel()).isTrue();
       onePass();
-      gate.countDown();
-      assertThat(loop.runUntilComplete(first)).isEqualTo(1);
-    } finally {
-      gate.countDown();
-      ex.shutdown();
+      gated.openAndDrain();
+      assertThat(loop.runUntilComplete(gated.first)).isEqualTo(1);
+      assertThat(gated.queuedRan).as("the cancelled job ran").isFalse();
     }
-    assertThat(ex.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
-    assertThat(ran).as("the cancelled job ran").isFalse();
   }
 
   /**
@@ -142,25 +155,12 @@ class ExecutorTest extends TestBase {
    */
   @Test
   void runInExecutor_cancelled_theQueuedJobNeverRuns_evenBeforeTheLoopRunsAgain() throws Exception {
-    ExecutorService ex = Executors.newSingleThreadExecutor();
-    CountDownLatch gate = new CountDownLatch(1);
-    AtomicBoolean ran = new AtomicBoolean();
-    try {
-      loop.runInExecutor(
-          ex,
-          () -> {
-            gate.await();
-            return 1;
-          });
-      Future<Boolean> queued = loop.runInExecutor(ex, () -> ran.getAndSet(true));
+    try (GatedExecutor gated = new GatedExecutor()) {
+      Future<Boolean> queued = gated.queue();
       assertThat(queued.cancel()).isTrue();
-      gate.countDown(); // the executor goes on at once; the loop runs no pass meanwhile
-      ex.submit(() -> {}).get(10, TimeUnit.SECONDS); // after the queued job's turn
-      assertThat(ran).as("the cancelled job ran").isFalse();
+      gated.openAndDrain(); // the executor goes on at once; the loop runs no pass meanwhile
+      assertThat(gated.queuedRan).as("the cancelled job ran").isFalse();
       assertThat(queued).hasToString("Future<cancelled>");
-    } finally {
-      gate.countDown();
-      ex.shutdown();
     }
   }
 
@@ -170,29 +170,16 @@ class ExecutorTest extends TestBase {
    */
   @Test
   void runInExecutor_cancelledAfterTheLoopClosed_theJobStillNeverRuns() throws Exception {
-    ExecutorService ex = Executors.newSingleThreadExecutor();
-    CountDownLatch gate = new CountDownLatch(1);
-    AtomicBoolean ran = new AtomicBoolean();
-    try {
-      loop.runInExecutor(
-          ex,
-          () -> {
-            gate.await();
-            return 1;
-          });
-      Future<Boolean> queued = loop.runInExecutor(ex, () -> ran.getAndSet(true));
+    try (GatedExecutor gated = new GatedExecutor()) {
+      Future<Boolean> queued = gated.queue();
       queued.addDoneCallback(f -> {});
       loop.close();
       assertThatThrownBy(queued::cancel)
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("event loop is closed");
       assertThat(queued.isCancelled()).isTrue();
-      gate.countDown();
-      ex.submit(() -> {}).get(10, TimeUnit.SECONDS);
-      assertThat(ran).as("the cancelled job ran").isFalse();
-    } finally {
-      gate.countDown();
-      ex.shutdown();
+      gated.openAndDrain();
+      assertThat(gated.queuedRan).as("the cancelled job ran").isFalse();
     }
   }
 
