@@ -298,8 +298,13 @@ public final class Server {
       return; // a plain callback (asyncio allows one): it started what serves the connection
     }
     Task<?> task = loop.createTask(c);
+    StreamWriter writer = conn.writer();
     task.addDoneCallback(
         d -> {
+          // held by the handler's task until it is done, as asyncio's handler frame holds its
+          // arguments: a handler that no longer uses its writer after an await (it only keeps the
+          // connection open) must not have it collected, and the connection closed, meanwhile
+          java.lang.ref.Reference.reachabilityFence(writer);
           if (d.isCancelled()) {
             t.close(); // as asyncio 3.13: a server's shutdown must not wait for its connection
           } else if (d.exception() != null) {

@@ -3,6 +3,7 @@ package dev.coroutine.io;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.coroutine.Co;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
 import dev.coroutine.Future;
@@ -716,6 +717,40 @@ class StreamsTest extends TestBase {
     }
     s.close();
     await(s.waitClosed());
+  }
+
+  /**
+   * A handler still running keeps its connection although it no longer uses its writer (its frame
+   * saves only the values it uses after an await, so the writer it wrote to before sleeping is not
+   * among them): as asyncio's handler frame holds its arguments, the writer is the handler task's
+   * until it is done. It was collected meanwhile and the connection closed under the handler (found
+   * from outside, with a handler that only sleeps to keep the connection open).
+   */
+  @Test
+  void handlerThatKeepsItsConnectionWithoutUsingItsWriter_isNotClosedUnderIt() throws Exception {
+    Server s =
+        server(
+            (r, w) -> {
+              StreamWriter[] only = {w}; // the first step uses it, then lets go, as a frame does
+              return Co.seq(
+                  v -> {
+                    only[0].write("hi\n");
+                    only[0] = null;
+                    return Co.await(Coroutines.sleep(60_000));
+                  });
+            });
+    Connection c = connect(s.port());
+    assertThat(await(c.reader().readLine())).isEqualTo("hi");
+    for (int i = 0; i < 20; i++) {
+      System.gc();
+      await(Coroutines.sleep(10));
+    }
+    assertThat(s.clientCount()).isEqualTo(1);
+    assertThatThrownBy(
+            () -> await(Coroutines.waitFor(c.reader().readLine(), Duration.ofMillis(100))))
+        .isInstanceOf(TimeoutException.class); // still open: no end of stream
+    s.closeClients();
+    closeAll(c, s);
   }
 
   /**
