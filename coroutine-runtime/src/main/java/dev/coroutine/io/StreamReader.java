@@ -87,6 +87,19 @@ public final class StreamReader {
   /** The future a read waits on for more data, or null. */
   private Future<Void> waiter;
 
+  /**
+   * The writer of the same connection, weakly: its collection closes the connection ({@link
+   * UnclosedWriters}); null for a reader without one (a pipe's).
+   */
+  private java.lang.ref.WeakReference<StreamWriter> writer;
+
+  /**
+   * The writer, held while a read waits: a task that awaits a read holds the reader, not always the
+   * writer (a frame keeps only what it uses after the await, where asyncio's keeps every local),
+   * and the connection must not be closed under the read because the writer was collected.
+   */
+  private StreamWriter writerWhileWaiting;
+
   /** Reading from the socket is paused because too much is buffered. */
   private boolean paused;
 
@@ -434,10 +447,18 @@ public final class StreamReader {
       paused = false; // a read needs more than is buffered: read on, past the limit
       transport.resumeReading();
     }
+    java.lang.ref.WeakReference<StreamWriter> paired = writer;
+    writerWhileWaiting = paired == null ? null : paired.get();
     return waiter = loop.createFuture();
   }
 
+  /** {@code w} writes to the same connection (see {@link #writerWhileWaiting}). */
+  void pairWith(StreamWriter w) {
+    writer = new java.lang.ref.WeakReference<>(w);
+  }
+
   private void wakeWaiter() {
+    writerWhileWaiting = null;
     Future<Void> w = waiter;
     if (w != null) {
       waiter = null;

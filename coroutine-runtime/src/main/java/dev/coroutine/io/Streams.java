@@ -293,6 +293,7 @@ public final class Streams {
   static Connection attach(Transport t, int limit, String host, int port) {
     StreamReader r = new StreamReader(t.loop(), limit, t);
     StreamWriter w = new StreamWriter(t, r, host, port);
+    r.pairWith(w);
     t.setProtocol(r.feed);
     w.watch = UnclosedWriters.watch(w, t);
     return new Connection(r, w);

@@ -754,6 +754,45 @@ class StreamsTest extends TestBase {
   }
 
   /**
+   * A client awaiting a read whose task no longer holds the writer (a frame keeps only what it uses
+   * after the await: `await(c.reader().readLine())` as the last use of `c`) gets its reply: the
+   * reader holds the writer while a read waits, so the connection is not closed under the read when
+   * a collection finds the writer unreachable (the line came back null after a GC).
+   */
+  @Test
+  void readWaitingWhileTheWriterIsUnreachable_getsItsReply() throws Exception {
+    Server s =
+        server(
+            (r, w) ->
+                Co.seq(
+                    v -> Co.await(Coroutines.sleep(300)),
+                    v -> {
+                      w.write("late\n");
+                      return Co.await(w.drain());
+                    }));
+    StreamReader reader = connect(s.port()).reader(); // the connection and its writer let go
+    Task<String> read = loop.createTask(reader.readLine());
+    Thread collector =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 25 && !read.isDone(); i++) {
+                System.gc();
+                try {
+                  Thread.sleep(10);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            });
+    collector.start();
+    assertThat(loop.runUntilComplete(read)).isEqualTo("late");
+    collector.join();
+    s.closeClients();
+    s.close();
+    await(s.waitClosed());
+  }
+
+  /**
    * A loop closed with a handler still waiting on its connection can be collected: the watch of
    * unclosed writers holds no transport strongly (an outside review found the cleaner, a root,
    * keeping the closed loop and its tasks through it forever).
