@@ -1301,21 +1301,15 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
         new java.util.concurrent.CompletableFuture<>();
     try {
       callSoonThreadsafe(
-          new RuntimeHandoff() {
-            @Override
-            public void run() {
-              try {
-                answer.complete(query.get());
-              } catch (Throwable e) {
-                answer.completeExceptionally(e);
-              }
-            }
-
-            @Override
-            public void dropped() {
-              answer.complete(fallback); // the loop closed before answering
-            }
-          });
+          RuntimeHandoff.of(
+              () -> {
+                try {
+                  answer.complete(query.get());
+                } catch (Throwable e) {
+                  answer.completeExceptionally(e);
+                }
+              },
+              () -> answer.complete(fallback))); // the loop closed before answering
       return answer.get(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (IllegalStateException closedNow) {
       return thread == null ? query.get() : fallback; // stopped or closed in the meantime

@@ -156,12 +156,7 @@ public class Future<T> implements Awaitable<T> {
    */
   public void setResult(T result) {
     checkPending();
-    EventLoop l = loop;
-    if (l != null && l.debug) {
-      l.checkThread("Future.setResult");
-    } else if (l == null && callbacks != null) {
-      loopForCallbacks(); // refuses before any change when no loop can run the callbacks
-    }
+    beforeCompleting("Future.setResult");
     value = result;
     state = SUCCEEDED;
     scheduleCallbacks();
@@ -175,12 +170,7 @@ public class Future<T> implements Awaitable<T> {
   public void setException(Throwable exception) {
     Objects.requireNonNull(exception, "exception");
     checkPending();
-    EventLoop l = loop;
-    if (l != null && l.debug) {
-      l.checkThread("Future.setException");
-    } else if (l == null && callbacks != null) {
-      loopForCallbacks(); // refuses before any change when no loop can run the callbacks
-    }
+    beforeCompleting("Future.setException");
     value = exception;
     state = FAILED;
     Object waiters = callbacks;
@@ -215,12 +205,7 @@ public class Future<T> implements Awaitable<T> {
       retrieved(); // asyncio: cancel() on a failed future counts as looking at its exception
       return false;
     }
-    EventLoop l = loop;
-    if (l != null && l.debug) {
-      l.checkThread("Future.cancel");
-    } else if (l == null && callbacks != null) {
-      loopForCallbacks(); // refuses before any change when no loop can run the callbacks
-    }
+    beforeCompleting("Future.cancel");
     value = message;
     state = CANCELLED;
     scheduleCallbacks();
@@ -360,6 +345,21 @@ public class Future<T> implements Awaitable<T> {
 
   final CancellationException cancellation() {
     return new CancellationException((String) value);
+  }
+
+  /**
+   * Checks made before a completion changes anything: the thread, in debug mode; and a future with
+   * callbacks but no loop (made outside one) refuses when no loop runs here to run them.
+   */
+  private void beforeCompleting(String what) {
+    EventLoop l = loop;
+    if (l != null) {
+      if (l.debug) {
+        l.checkThread(what);
+      }
+    } else if (callbacks != null) {
+      loopForCallbacks();
+    }
   }
 
   final void checkPending() {

@@ -64,22 +64,8 @@ final class IterationSubscription<T> implements Flow.Subscription {
       throw new NullPointerException("subscriber (Reactive Streams rule 1.9)");
     }
     IterationSubscription<T> s = new IterationSubscription<>(source, loop, subscriber);
-    try {
-      loop.callSoonThreadsafe(
-          new RuntimeHandoff() {
-            @Override
-            public void run() {
-              s.start();
-            }
-
-            @Override
-            public void dropped() {
-              s.refused(new IllegalStateException("event loop is closed"));
-            }
-          });
-    } catch (IllegalStateException closed) {
-      s.refused(closed);
-    }
+    RuntimeHandoff.handTo(
+        loop, s::start, () -> s.refused(new IllegalStateException("event loop is closed")));
   }
 
   /** The loop is closed before the subscription started: the subscriber hears it at once. */

@@ -157,22 +157,7 @@ final class PublisherIteration<T> extends PullIterator<T> {
   /** From a signal, on any thread: lets {@code loop} look at what came. */
   private void signalled(EventLoop loop) {
     if (drainPosted.compareAndSet(false, true)) {
-      try {
-        loop.callSoonThreadsafe(
-            new RuntimeHandoff() {
-              @Override
-              public void run() {
-                drain();
-              }
-
-              @Override
-              public void dropped() {
-                abandon(); // the loop closed before looking
-              }
-            });
-      } catch (IllegalStateException loopClosed) {
-        abandon();
-      }
+      RuntimeHandoff.handTo(loop, this::drain, this::abandon); // closed first: abandon
     }
   }
 

@@ -301,19 +301,14 @@ final class Signals {
       if (count.incrementAndGet() == 1) {
         try {
           loop.callSoonThreadsafe(
-              new RuntimeHandoff() {
-                @Override
-                public void run() {
-                  if (!main.isDone()) {
-                    main.cancel("interrupted by SIGINT");
-                  }
-                }
-
-                @Override
-                public void dropped() { // the loop closed first: nothing left to cancel
-                  Runtime.getRuntime().exit(INTERRUPTED_EXIT);
-                }
-              });
+              RuntimeHandoff.of(
+                  () -> {
+                    if (!main.isDone()) {
+                      main.cancel("interrupted by SIGINT");
+                    }
+                  },
+                  // the loop closed first: nothing left to cancel
+                  () -> Runtime.getRuntime().exit(INTERRUPTED_EXIT)));
           return;
         } catch (IllegalStateException closed) {
           // the loop is closing: nothing is left to cancel, so this one ends the process too

@@ -1,5 +1,7 @@
 package dev.coroutine.internal;
 
+import dev.coroutine.EventLoop;
+
 /**
  * A callback the runtime itself hands to a loop through {@code callSoonThreadsafe} (an accepted
  * connection for another loop of a group, a server to start or close there, a child's exit, an
@@ -16,4 +18,41 @@ public interface RuntimeHandoff extends Runnable {
    * the thread closing the loop, which no longer runs.
    */
   default void dropped() {}
+
+  /**
+   * A handoff that runs {@code action}, or {@code ifDropped} if its loop closes first.
+   *
+   * @param action what the loop runs
+   * @param ifDropped what releases what {@code action} would have taken care of
+   * @return the handoff
+   */
+  static RuntimeHandoff of(Runnable action, Runnable ifDropped) {
+    return new RuntimeHandoff() {
+      @Override
+      public void run() {
+        action.run();
+      }
+
+      @Override
+      public void dropped() {
+        ifDropped.run();
+      }
+    };
+  }
+
+  /**
+   * Hands {@code action} to {@code loop}; {@code ifDropped} runs instead if the loop is closed, now
+   * (on this thread) or before it runs the action (on the closing thread): the one place for both.
+   *
+   * @param loop the loop to run {@code action}
+   * @param action what the loop runs
+   * @param ifDropped what releases what {@code action} would have taken care of
+   */
+  static void handTo(EventLoop loop, Runnable action, Runnable ifDropped) {
+    try {
+      loop.callSoonThreadsafe(of(action, ifDropped));
+    } catch (IllegalStateException closed) {
+      ifDropped.run();
+    }
+  }
 }

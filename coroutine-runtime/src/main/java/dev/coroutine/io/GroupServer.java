@@ -166,29 +166,20 @@ public final class GroupServer {
           perLoop || n == 1 ? null : ch -> handOut(group, made, cursor, ch);
       CompletableFuture<Void> r = new CompletableFuture<>();
       ready.add(r);
-      try {
-        loop.callSoonThreadsafe(
-            new RuntimeHandoff() {
-              @Override
-              public void run() {
-                try {
-                  made.set(
-                      index,
-                      new Server(loop, own, handler, StreamReader.DEFAULT_LIMIT, null, dispatch));
-                  r.complete(null);
-                } catch (Throwable t) {
-                  r.completeExceptionally(t);
-                }
-              }
-
-              @Override
-              public void dropped() { // the loop closed first: the start fails, its sockets closed
-                r.completeExceptionally(new IllegalStateException("event loop is closed"));
-              }
-            });
-      } catch (IllegalStateException closed) {
-        r.completeExceptionally(closed);
-      }
+      RuntimeHandoff.handTo(
+          loop,
+          () -> {
+            try {
+              made.set(
+                  index,
+                  new Server(loop, own, handler, StreamReader.DEFAULT_LIMIT, null, dispatch));
+              r.complete(null);
+            } catch (Throwable t) {
+              r.completeExceptionally(t);
+            }
+          },
+          // the loop closed first: the start fails, its sockets closed
+          () -> r.completeExceptionally(new IllegalStateException("event loop is closed")));
     }
     boolean finalPerLoop = perLoop;
     return CompletableFuture.allOf(ready.toArray(new CompletableFuture<?>[0]))
@@ -222,41 +213,17 @@ public final class GroupServer {
     Server acceptor = servers.get(0);
     if (i != 0 && target != null) {
       try {
-        group.loop(i).callSoonThreadsafe(new Adoption(target, ch));
+        // the loop closes first: the connection is closed (it would have been with its others)
+        group
+            .loop(i)
+            .callSoonThreadsafe(
+                RuntimeHandoff.of(() -> target.adopt(ch), () -> IoFrames.closeQuietly(ch)));
         return;
       } catch (IllegalStateException closed) {
         // that loop is closed: serve the connection here
       }
     }
     acceptor.adopt(ch);
-  }
-
-  /**
-   * An accepted connection on its way to another loop's server. If that loop closes first, the
-   * connection is closed (the loop would have closed it with its other connections).
-   */
-  private static final class Adoption implements RuntimeHandoff {
-    private final Server target;
-    private final SocketChannel ch;
-
-    Adoption(Server target, SocketChannel ch) {
-      this.target = target;
-      this.ch = ch;
-    }
-
-    @Override
-    public void run() {
-      target.adopt(ch);
-    }
-
-    @Override
-    public void dropped() {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
-    }
   }
 
   private static void closeAll(List<List<ServerSocketChannel>> sockets) {
@@ -320,25 +287,13 @@ public final class GroupServer {
       Server s = servers.get(i);
       CompletableFuture<Void> d = new CompletableFuture<>();
       done.add(d);
-      try {
-        group
-            .loop(i)
-            .callSoonThreadsafe(
-                new RuntimeHandoff() {
-                  @Override
-                  public void run() {
-                    s.close();
-                    d.complete(null);
-                  }
-
-                  @Override
-                  public void dropped() {
-                    d.complete(null); // the loop closed its channels when it closed
-                  }
-                });
-      } catch (IllegalStateException closed) {
-        d.complete(null); // the loop closed its channels when it closed
-      }
+      RuntimeHandoff.handTo(
+          group.loop(i),
+          () -> {
+            s.close();
+            d.complete(null);
+          },
+          () -> d.complete(null)); // a closed loop closed its channels when it closed
     }
     return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
   }
