@@ -27,6 +27,7 @@ import java.util.function.Consumer;
  *  SUCCEEDED | the result         | null (all scheduled on completion)     | setResult
  *  FAILED    | the Throwable      | UnretrievedFailure until retrieved     | setException
  *  CANCELLED | the cancel message | null                                   | cancel
+ *            | or the exception   |                                        |
  *
  *  PENDING --setResult----> SUCCEEDED    every arrow schedules the callbacks on the loop;
  *  PENDING --setException-> FAILED       the three finished states are final (a second
@@ -54,7 +55,10 @@ public class Future<T> implements Awaitable<T> {
   /** One of {@link #PENDING}, {@link #SUCCEEDED}, {@link #FAILED}, {@link #CANCELLED}. */
   byte state; // a byte: it packs with the fields of Task, keeping a sleeping task small
 
-  /** The result when SUCCEEDED, the Throwable when FAILED, the cancel message when CANCELLED. */
+  /**
+   * The result when SUCCEEDED, the Throwable when FAILED; when CANCELLED, the cancel message, or
+   * the {@link CancellationException} a task ended with (see {@link #cancelWith}).
+   */
   Object value;
 
   /**
@@ -205,8 +209,17 @@ public class Future<T> implements Awaitable<T> {
       retrieved(); // asyncio: cancel() on a failed future counts as looking at its exception
       return false;
     }
+    return cancelWith(message);
+  }
+
+  /**
+   * Cancels a pending future with {@code why}: a message, or the {@link CancellationException} a
+   * task ended with, which its awaiters then get as it is (asyncio hands a task's own {@code
+   * CancelledError} to its awaiter: a subclass, its cause and its identity are kept).
+   */
+  final boolean cancelWith(Object why) {
     beforeCompleting("Future.cancel");
-    value = message;
+    value = why;
     state = CANCELLED;
     scheduleCallbacks();
     return true;
@@ -344,7 +357,10 @@ public class Future<T> implements Awaitable<T> {
   }
 
   final CancellationException cancellation() {
-    return new CancellationException((String) value);
+    Object v = value;
+    return v instanceof CancellationException
+        ? (CancellationException) v // the same instance every time, as for a failure
+        : new CancellationException((String) v);
   }
 
   /**

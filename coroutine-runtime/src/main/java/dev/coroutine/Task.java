@@ -414,7 +414,7 @@ public class Task<T> extends Future<T> {
     } else if (failure == null) {
       super.setResult(castResult(result));
     } else if (failure instanceof CancellationException) {
-      super.cancel(failure.getMessage());
+      cancelWith(failure); // awaiters get the very exception (asyncio: its _cancelled_exc)
     } else {
       super.setException(failure);
     }

@@ -107,6 +107,53 @@ class TaskTest extends TestBase {
     assertThat(t.isDone()).isTrue();
   }
 
+  /** asyncio's {@code CancelledError} subclass: a program may raise its own. */
+  static final class OwnCancel extends CancellationException {
+    OwnCancel(String message) {
+      super(message);
+    }
+  }
+
+  @Test
+  void cancelledTask_givesItsAwaitersTheVeryExceptionItEndedWith() {
+    // CPython: `await task` raises the CancelledError the task ended with, a subclass and its
+    // cause intact (test_locks' test_cancelled_error_wakeup asserts the identity); only the
+    // message used to be kept
+    CancellationException[] caughtInside = new CancellationException[1];
+    Task<Object> cancelled =
+        loop.createTask(
+            Co.steps(v -> Co.await(Coroutines.sleep(3_600_000)))
+                .onError(
+                    e -> {
+                      caughtInside[0] = (CancellationException) e;
+                      throw e;
+                    })
+                .build());
+    OwnCancel own = new OwnCancel("mine");
+    own.initCause(new IllegalStateException("why"));
+    Task<Object> ownCancel =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  throw own;
+                }));
+    Object gathered =
+        runSteps(
+            v -> Co.await(Coroutines.sleep(0)),
+            v -> {
+              cancelled.cancel("foo");
+              return Co.await(Coroutines.gatherReturnExceptions(cancelled, ownCancel));
+            });
+    assertThat(caughtInside[0]).hasMessage("foo");
+    assertThat((java.util.List<?>) gathered)
+        .satisfiesExactly(
+            c -> assertThat(c).isSameAs(caughtInside[0]), o -> assertThat(o).isSameAs(own));
+    assertThat(ownCancel.isCancelled()).isTrue();
+    assertThatThrownBy(ownCancel::result).isSameAs(own); // every retrieval, as for a failure
+    assertThatThrownBy(ownCancel::exception).isSameAs(own);
+    assertThatThrownBy(cancelled::result).isSameAs(caughtInside[0]);
+  }
+
   @Test
   void cancel_ofRunningTask_deliveredAtItsNextAwait() {
     assertThatThrownBy(
