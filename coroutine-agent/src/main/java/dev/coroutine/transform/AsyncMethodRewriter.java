@@ -371,6 +371,9 @@ final class AsyncMethodRewriter {
       Type a = Type.getObjectType(hierarchy.accessibleFrom(owner, t.getInternalName()));
       if (!a.equals(t)) {
         narrowed.add(t);
+        // the resume path now has the value as that superclass, the first run as its own class:
+        // their merge must give the superclass the cast relies on, not Object
+        hierarchy.rely(t.getInternalName(), a.getInternalName());
       }
       return a;
     }

@@ -128,14 +128,8 @@ final class CoroutineMethods {
                   + " coroutine in Java around the native call",
               null));
     }
-    for (AbstractInsnNode r : nullReturns(m, origins)) {
-      problems.add(
-          new Problem(
-              m,
-              "`return null;` from a coroutine: awaiting it would fail with"
-                  + " NullPointerException; write `return done(null);` to complete with null, or"
-                  + " `return done();` in a Coroutine<Void>",
-              r));
+    for (AbstractInsnNode r : nullReturns(m, origins, false)) {
+      problems.add(new Problem(m, "`return null;` from a coroutine: " + NULL_RETURN_ADVICE, r));
     }
     int[] monitors = awaits.isEmpty() ? null : MonitorDepth.of(m);
     for (MethodInsnNode call : awaits) {
@@ -151,15 +145,30 @@ final class CoroutineMethods {
     return problems.size() == before && (m.access & Opcodes.ACC_ABSTRACT) == 0;
   }
 
-  /** The {@code areturn}s of {@code m} whose value is the constant null on every path. */
-  private static List<AbstractInsnNode> nullReturns(MethodNode m, ValueOrigins.Memo analyses) {
+  /** What a null return is followed by, in the refusal and in the warning. */
+  static final String NULL_RETURN_ADVICE =
+      "awaiting it would fail with NullPointerException; write `return done(null);` to complete"
+          + " with null, or `return done();` in a Coroutine<Void>";
+
+  /**
+   * The {@code areturn}s of {@code m} whose value is the constant null on every path: straight from
+   * an {@code aconst_null} (a {@code return null;}, refused), or, with {@code throughLocal},
+   * through a local variable on some path. Those only get a warning: a tool that wraps the
+   * compiler's code (an advice that returns a result variable set when the body returns) writes
+   * such a return on a path that never runs when the body always throws, and refusing would leave
+   * the class unusable.
+   */
+  static List<AbstractInsnNode> nullReturns(
+      MethodNode m, ValueOrigins.Memo analyses, boolean throughLocal) {
     List<AbstractInsnNode> found = new ArrayList<>();
     if (!returnsCoroutine(m) || !Insns.contains(m, Opcodes.ACONST_NULL)) {
       return found;
     }
     ValueOrigins origins = analyses.of(m);
     for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
-      if (i.getOpcode() == Opcodes.ARETURN && origins.isConstantNull(i)) {
+      if (i.getOpcode() == Opcodes.ARETURN
+          && origins.isConstantNull(i)
+          && origins.isNullThroughALocal(i) == throughLocal) {
         found.add(i);
       }
     }

@@ -135,7 +135,7 @@ public final class CoroutineTransformer {
         coroutines.add(m);
       }
     }
-    List<Diagnostic> warnings = cancellationWarnings(cn, coroutines, lambdas, origins);
+    List<Diagnostic> warnings = warnings(cn, coroutines, lambdas, origins);
     if (!problems.isEmpty()) {
       List<Diagnostic> diagnostics = new ArrayList<>();
       for (CoroutineMethods.Problem p : problems) {
@@ -275,18 +275,18 @@ public final class CoroutineTransformer {
   }
 
   /**
-   * A warning for each handler of the coroutines that swallows cancellation, unless the method, a
-   * method enclosing the lambda, or the class is marked {@code @CatchesCancellation}.
+   * The coroutines' warnings: each handler that swallows cancellation, unless the method, a method
+   * enclosing the lambda, or the class is marked {@code @CatchesCancellation}; each return of a
+   * variable that is null on every path (see {@link CoroutineMethods#nullReturns}).
    */
-  private static List<Diagnostic> cancellationWarnings(
+  private static List<Diagnostic> warnings(
       ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas, ValueOrigins.Memo origins) {
     List<Diagnostic> warnings = new ArrayList<>();
-    if (CoroutineMethods.hasAnnotation(cn.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
-        || CoroutineMethods.hasAnnotation(
-            cn.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)) {
-      return warnings;
-    }
-    for (MethodNode m : coroutines) {
+    boolean catchesAll =
+        CoroutineMethods.hasAnnotation(cn.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
+            || CoroutineMethods.hasAnnotation(
+                cn.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC);
+    for (MethodNode m : catchesAll ? List.<MethodNode>of() : coroutines) {
       if (lambdas.enclosingChain(m).stream().anyMatch(CoroutineTransformer::catchesCancellation)) {
         continue;
       }
@@ -301,6 +301,15 @@ public final class CoroutineTransformer {
                 + " CancellationException) throw e;`), or, if this is meant, annotate the method or"
                 + " the class @CatchesCancellation";
         warnings.add(diagnostic(cn, lambdas, m, message, Insns.nextReal(h.handler)));
+      }
+    }
+    for (MethodNode m : coroutines) {
+      for (AbstractInsnNode r : CoroutineMethods.nullReturns(m, origins, true)) {
+        String message =
+            "this return gives null on every path that reaches it (a variable that is still"
+                + " null): "
+                + CoroutineMethods.NULL_RETURN_ADVICE;
+        warnings.add(diagnostic(cn, lambdas, m, message, r));
       }
     }
     return warnings;

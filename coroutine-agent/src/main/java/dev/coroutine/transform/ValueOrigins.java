@@ -77,8 +77,23 @@ final class ValueOrigins {
 
   /** True if the value on top of the stack before {@code insn} is null on every path. */
   boolean isConstantNull(AbstractInsnNode insn) {
+    Origin top = top(insn);
+    return top != null && top.isNull;
+  }
+
+  /**
+   * True if the value on top of the stack before {@code insn} is null on every path and went
+   * through a local variable on some: code a tool wrote around the compiler's (an advice's result
+   * variable, null until the body returns) looks so on paths that never run.
+   */
+  boolean isNullThroughALocal(AbstractInsnNode insn) {
+    Origin top = top(insn);
+    return top != null && top.isNull && top.throughLocal;
+  }
+
+  private Origin top(AbstractInsnNode insn) {
     Frame<Origin> f = frameAt(insn);
-    return f != null && f.getStackSize() > 0 && f.getStack(f.getStackSize() - 1).isNull;
+    return f == null || f.getStackSize() == 0 ? null : f.getStack(f.getStackSize() - 1);
   }
 
   /**
@@ -115,12 +130,16 @@ final class ValueOrigins {
     /** Null on every path (an {@code aconst_null}, however copied and cast). */
     final boolean isNull;
 
+    /** A null that was loaded from a local variable on some path. */
+    final boolean throughLocal;
+
     /** The handlers (their code's first label) whose caught exception this is on some path. */
     final Set<LabelNode> caught;
 
-    Origin(BasicValue basic, boolean isNull, Set<LabelNode> caught) {
+    Origin(BasicValue basic, boolean isNull, boolean throughLocal, Set<LabelNode> caught) {
       this.basic = basic;
       this.isNull = isNull;
+      this.throughLocal = throughLocal;
       this.caught = caught;
     }
 
@@ -134,12 +153,13 @@ final class ValueOrigins {
       return o instanceof Origin
           && ((Origin) o).basic.equals(basic)
           && ((Origin) o).isNull == isNull
+          && ((Origin) o).throughLocal == throughLocal
           && ((Origin) o).caught.equals(caught);
     }
 
     @Override
     public int hashCode() {
-      return basic.hashCode() * 31 + caught.hashCode() + (isNull ? 1 : 0);
+      return basic.hashCode() * 31 + caught.hashCode() + (isNull ? 1 : 0) + (throughLocal ? 2 : 0);
     }
   }
 
@@ -153,7 +173,7 @@ final class ValueOrigins {
     }
 
     private static Origin plain(BasicValue b) {
-      return b == null ? null : new Origin(b, false, Set.of());
+      return b == null ? null : new Origin(b, false, false, Set.of());
     }
 
     @Override
@@ -164,19 +184,22 @@ final class ValueOrigins {
     @Override
     public Origin newExceptionValue(
         TryCatchBlockNode handler, Frame<Origin> frame, Type exceptionType) {
-      return new Origin(BasicValue.REFERENCE_VALUE, false, Set.of(handler.handler));
+      return new Origin(BasicValue.REFERENCE_VALUE, false, false, Set.of(handler.handler));
     }
 
     @Override
     public Origin newOperation(AbstractInsnNode insn) throws AnalyzerException {
       if (insn.getOpcode() == Opcodes.ACONST_NULL) {
-        return new Origin(BasicValue.REFERENCE_VALUE, true, Set.of());
+        return new Origin(BasicValue.REFERENCE_VALUE, true, false, Set.of());
       }
       return plain(basic.newOperation(insn));
     }
 
     @Override
     public Origin copyOperation(AbstractInsnNode insn, Origin value) {
+      if (insn.getOpcode() == Opcodes.ALOAD && value.isNull && !value.throughLocal) {
+        return new Origin(value.basic, true, true, value.caught);
+      }
       return value;
     }
 
@@ -224,7 +247,8 @@ final class ValueOrigins {
       }
       Set<LabelNode> caught = new HashSet<>(a.caught);
       caught.addAll(b.caught);
-      return new Origin(kind, a.isNull && b.isNull, Set.copyOf(caught));
+      return new Origin(
+          kind, a.isNull && b.isNull, a.throughLocal || b.throughLocal, Set.copyOf(caught));
     }
   }
 }

@@ -38,4 +38,16 @@ class AccessTest {
     assertThat(run(c, "inaccessibleTypeInALocal", log, s)).isEqualTo("hidden2");
     assertThat(log).isEqualTo(expect(s, "~2"));
   }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void valueOfInaccessibleClassUsedAsItsPublicSuperclass_survivesSuspension(boolean s)
+      throws Throwable {
+    // the restore casts to the public superclass; the resume path's type then merges with the
+    // first run's (the hidden class) to that superclass, not to Object: a VerifyError before
+    // (found from outside)
+    List<String> log = log();
+    assertThat(run(c, "inaccessibleTypeUsedAsItsPublicSuperclass", log, s)).isEqualTo("hidden3");
+    assertThat(log).isEqualTo(expect(s, "~3"));
+  }
 }

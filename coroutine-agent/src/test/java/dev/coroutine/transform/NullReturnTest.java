@@ -9,9 +9,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code return null;} from a coroutine would fail only when awaited ({@code NullPointerException:
- * await(null)}); where the returned value is the constant null on every path, found by data flow
- * (through locals and casts), the build refuses it and says what to write. Compiled by every
- * compiler of {@link InMemoryCompiler#all()}.
+ * await(null)}); where the returned value is the constant null on every path, found by data flow,
+ * the build refuses it and says what to write, or warns when the null went through a local (code a
+ * tool wraps around the compiler's looks so on paths that never run). Compiled by every compiler of
+ * {@link InMemoryCompiler#all()}.
  */
 class NullReturnTest {
   static List<InMemoryCompiler> compilers() {
@@ -59,11 +60,23 @@ class NullReturnTest {
     assertThat(d.format()).startsWith("Plain.java:8: ");
   }
 
+  /** Class {@code name} compiled from {@code members}: rewritten, with one warning. */
+  static Diagnostic warned(InMemoryCompiler compiler, String name, String members) {
+    byte[] c = compiler.compile(Map.of("nul." + name, source(name, members))).get("nul." + name);
+    TransformResult r = Samples.TRANSFORMER.transform(c);
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.methodsRewritten()).isEqualTo(1);
+    assertThat(r.warnings()).hasSize(1);
+    Diagnostic d = r.warnings().get(0);
+    assertThat(d.message()).contains("null on every path").contains("`return done(null);`");
+    return d;
+  }
+
   @ParameterizedTest
   @MethodSource("compilers")
-  void nullThroughALocalAndACast_isFoundByDataFlow(InMemoryCompiler compiler) {
+  void nullThroughALocalAndACast_isFoundByDataFlow_andWarnedOf(InMemoryCompiler compiler) {
     Diagnostic d =
-        refused(
+        warned(
             compiler,
             "ViaLocal",
             "  @Async static Coroutine<Void> get(int n) {\n"
@@ -75,6 +88,31 @@ class NullReturnTest {
                 + "    return (Coroutine<Void>) same;\n" // line 12
                 + "  }\n");
     assertThat(d.format()).startsWith("ViaLocal.java:12: ");
+  }
+
+  @ParameterizedTest
+  @MethodSource("compilers")
+  void anAdvicesResultVariable_onAPathThatNeverRuns_isNotRefused(InMemoryCompiler compiler) {
+    // the shape Byte Buddy's advice gives a method that always throws: its result variable is
+    // returned, still null, on a path taken only if nothing was thrown. Refusing it left the class
+    // unchanged, so its other coroutines failed (found from outside, Byte Buddy's agent first)
+    warned(
+        compiler,
+        "Advised",
+        "  @Async static Coroutine<Integer> fails() throws Exception {\n"
+            + "    Coroutine<Integer> ret = null;\n"
+            + "    Exception thrown = null;\n"
+            + "    try {\n"
+            + "      await(sleep(1));\n"
+            + "      throw new IllegalStateException(\"boom\");\n"
+            + "    } catch (Exception e) {\n"
+            + "      thrown = e;\n"
+            + "    }\n"
+            + "    if (thrown != null) {\n"
+            + "      throw thrown;\n"
+            + "    }\n"
+            + "    return ret;\n"
+            + "  }\n");
   }
 
   @ParameterizedTest

@@ -26,4 +26,12 @@ public class Access {
     int n = await(v(log, s, 2));
     return done(use(hidden, n));
   }
+
+  @Async
+  public static Coroutine<String> inaccessibleTypeUsedAsItsPublicSuperclass(
+      List<String> log, boolean s) {
+    var hidden = Outer.make();
+    int n = await(v(log, s, 3));
+    return done(((Outer.Pub) hidden).foo(n)); // an upcast: javac writes no checkcast
+  }
 }
