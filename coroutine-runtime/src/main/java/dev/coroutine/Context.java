@@ -47,8 +47,13 @@ public final class Context {
    */
   static boolean used;
 
-  /** Each thread's {@link Cell}: which context is current on it. */
-  private static final ThreadLocal<Cell> CELLS = ThreadLocal.withInitial(Cell::new);
+  /**
+   * Each thread's {@link Cell}: which context is current on it; none until something needs one, and
+   * none again once the runtime's work on the thread ends with nothing set ({@link
+   * #releaseIfIdle}): a pooled thread keeps no object of the runtime's classes, which would keep
+   * the class loader of a web application or plugin that bundles the runtime.
+   */
+  private static final ThreadLocal<Cell> CELLS = new ThreadLocal<>();
 
   /** {@link Cell#current} while a loop callback runs whose context is empty: created on a set. */
   static final Object FRESH =
@@ -94,7 +99,7 @@ public final class Context {
    * @return a new context with the same variables and values as the current one
    */
   public static Context copyContext() {
-    return new Context(used ? cell().map() : ContextMap.empty());
+    return new Context(used ? currentMap() : ContextMap.empty());
   }
 
   /**
@@ -125,6 +130,7 @@ public final class Context {
     } finally {
       c.exit(previous);
       ENTERED.setVolatile(this, false);
+      releaseIfIdle(c);
     }
   }
 
@@ -146,6 +152,7 @@ public final class Context {
     } finally {
       c.exit(previous);
       ENTERED.setVolatile(this, false);
+      releaseIfIdle(c);
     }
   }
 
@@ -299,9 +306,14 @@ public final class Context {
 
   // ---- runtime internals -------------------------------------------------------------------
 
-  /** The calling thread's cell. */
+  /** The calling thread's cell, made if it has none. */
   static Cell cell() {
-    return CELLS.get();
+    Cell c = CELLS.get();
+    if (c == null) {
+      c = new Cell();
+      CELLS.set(c);
+    }
+    return c;
   }
 
   /** The calling thread's cell, noting that a variable is about to be set. */
@@ -309,7 +321,23 @@ public final class Context {
     if (!used) {
       used = true;
     }
-    return CELLS.get();
+    return cell();
+  }
+
+  /** The current mapping, read without making the thread a cell. */
+  static ContextMap currentMap() {
+    Cell c = CELLS.get();
+    return c == null ? ContextMap.empty() : c.map();
+  }
+
+  /**
+   * Drops the calling thread's cell {@code c} if it holds nothing (the thread's own context was
+   * never created) and no loop runs on the thread (a running loop keeps its thread's cell).
+   */
+  static void releaseIfIdle(Cell c) {
+    if (c != null && c.current == null && CELLS.get() == c && EventLoop.runningOrNull() == null) {
+      CELLS.remove();
+    }
   }
 
   /**
@@ -320,7 +348,7 @@ public final class Context {
     if (!used) {
       return null;
     }
-    ContextMap m = cell().map();
+    ContextMap m = currentMap();
     return m.size() == 0 ? null : m;
   }
 
@@ -329,7 +357,7 @@ public final class Context {
     if (!used) {
       return null;
     }
-    ContextMap m = cell().map();
+    ContextMap m = currentMap();
     return m.size() == 0 ? null : new Context(m);
   }
 
@@ -346,6 +374,7 @@ public final class Context {
       return callable.call();
     } finally {
       c.exit(outer);
+      releaseIfIdle(c); // a worker thread of the user's executor keeps nothing of ours
     }
   }
 

@@ -165,7 +165,7 @@ public final class ContextVar<T> {
     if (!Context.used) {
       return ContextMap.MISSING; // nothing was ever set anywhere: every context is empty
     }
-    return Context.cell().map().get(this);
+    return Context.currentMap().get(this);
   }
 
   /** The value in the current context, else the default, else {@link ContextMap#MISSING}. */

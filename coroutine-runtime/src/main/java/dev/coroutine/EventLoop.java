@@ -1215,6 +1215,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     if (lastEntered == this) {
       lastEntered = null; // a closed loop is not kept reachable by the cache
     }
+    Context.releaseIfIdle(contextCell); // the thread may be a pool's: keep nothing of ours on it
   }
 
   // ---- task dumps --------------------------------------------------------------------------

@@ -3,8 +3,8 @@ package dev.coroutine.internal;
 import java.lang.ref.Cleaner;
 
 /**
- * The runtime's one cleaner: a daemon thread "coroutine-cleaner", started on first use, for what
- * must happen when an object is collected (debug mode's never-awaited coroutines, the failures of
+ * The runtime's one cleaner: a daemon thread of the JDK's, started on first use, for what must
+ * happen when an object is collected (debug mode's never-awaited coroutines, the failures of
  * futures no loop watches any more, connections whose writers were dropped unclosed). Its actions
  * hand work to a loop without waiting, or report; none may block for long, as they share it.
  */
@@ -25,12 +25,12 @@ public final class RuntimeCleaner {
 
   /** Created on first use only: a program that never needs it starts no thread. */
   private static final class Holder {
-    static final Cleaner CLEANER =
-        Cleaner.create(
-            r -> {
-              Thread t = new Thread(r, "coroutine-cleaner");
-              t.setDaemon(true);
-              return t;
-            });
+    /**
+     * The JDK's own cleaner thread: a thread the runtime made with {@code new Thread} would keep
+     * what it inherits from the code that first needed it, for the life of the JVM (on JDK 17 the
+     * access-control context, whose protection domains hold the class loader of a plugin that
+     * started it); the JDK's is a daemon that inherits nothing.
+     */
+    static final Cleaner CLEANER = Cleaner.create();
   }
 }
