@@ -3,11 +3,15 @@ package dev.coroutine.test;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 
+import dev.coroutine.Async;
+import dev.coroutine.AsyncFrame;
 import dev.coroutine.Coroutine;
+import java.lang.reflect.AnnotatedElement;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +20,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestTemplate;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
@@ -26,6 +39,7 @@ import org.junit.platform.engine.ExecutionRequest;
 import org.junit.platform.engine.TestDescriptor;
 import org.junit.platform.engine.TestEngine;
 import org.junit.platform.engine.TestExecutionResult;
+import org.junit.platform.engine.TestTag;
 import org.junit.platform.engine.UniqueId;
 import org.junit.platform.engine.discovery.ClassSelector;
 import org.junit.platform.engine.discovery.MethodSelector;
@@ -49,7 +63,11 @@ import org.opentest4j.TestAbortedException;
  * loop, virtual clock unless asked otherwise); Jupiter's {@code @BeforeEach} methods (superclass
  * first) run on that loop before it, its {@code @AfterEach} methods (subclass first) after it,
  * whatever happened; a set-up failure skips the test body. {@code @Disabled} on the method or the
- * class skips it, {@code @DisplayName} names it, a failed assumption aborts it.
+ * class skips it, {@code @DisplayName} names it, {@code @Tag} tags it (for the build's tag
+ * filters), Jupiter's {@code @Timeout} bounds it like {@link AsyncTest#timeout()}, a failed
+ * assumption aborts it. What Jupiter offers and this engine cannot do (extensions and the
+ * conditions built on them, {@code @Nested} classes, per-class instances, repeated or parameterized
+ * tests) fails the test saying so, rather than being ignored.
  */
 public final class AsyncTestEngine implements TestEngine {
   /** The engine's id, the first segment of its tests' unique ids. */
@@ -80,26 +98,34 @@ public final class AsyncTestEngine implements TestEngine {
     TestDescriptor engine = request.getRootTestDescriptor();
     listener.executionStarted(engine);
     for (TestDescriptor c : engine.getChildren()) {
-      ClassDescriptor cd = (ClassDescriptor) c;
-      String disabled = disabledReason(cd.testClass);
-      if (disabled != null) {
-        listener.executionSkipped(cd, disabled);
-        continue;
-      }
-      listener.executionStarted(cd);
-      for (TestDescriptor m : cd.getChildren()) {
-        MethodDescriptor md = (MethodDescriptor) m;
-        String off = disabledReason(md.method);
-        if (off != null) {
-          listener.executionSkipped(md, off);
-          continue;
-        }
-        listener.executionStarted(md);
-        listener.executionFinished(md, execute(md));
-      }
-      listener.executionFinished(cd, TestExecutionResult.successful());
+      execute((ClassDescriptor) c, listener);
     }
     listener.executionFinished(engine, TestExecutionResult.successful());
+  }
+
+  /** Runs a class's tests, and its {@code @Nested} classes' (each of which fails, saying why). */
+  private static void execute(ClassDescriptor cd, EngineExecutionListener listener) {
+    String disabled = disabledReason(cd.testClass);
+    if (disabled != null) {
+      listener.executionSkipped(cd, disabled);
+      return;
+    }
+    listener.executionStarted(cd);
+    for (TestDescriptor child : cd.getChildren()) {
+      if (child instanceof ClassDescriptor) {
+        execute((ClassDescriptor) child, listener);
+        continue;
+      }
+      MethodDescriptor md = (MethodDescriptor) child;
+      String off = disabledReason(md.method);
+      if (off != null) {
+        listener.executionSkipped(md, off);
+        continue;
+      }
+      listener.executionStarted(md);
+      listener.executionFinished(md, execute(md));
+    }
+    listener.executionFinished(cd, TestExecutionResult.successful());
   }
 
   /** Runs one test: a new instance, its set-up, the test, its tear-down, the kit's checks. */
@@ -108,6 +134,7 @@ public final class AsyncTestEngine implements TestEngine {
     Method m = md.method;
     String name = cls.getSimpleName() + "." + m.getName() + "()";
     try {
+      checkSupported(cls, m);
       checkSignature(m, "@AsyncTest", true);
       List<Method> before =
           AnnotationSupport.findAnnotatedMethods(
@@ -121,11 +148,17 @@ public final class AsyncTestEngine implements TestEngine {
       for (Method x : after) {
         checkSignature(x, "@AfterEach", false);
       }
+      checkLifecycleForJupiter(cls, before, after);
+      checkInstrumented(m);
+      for (Method x : before) {
+        checkInstrumented(x);
+      }
+      for (Method x : after) {
+        checkInstrumented(x);
+      }
       Object instance = ReflectionSupport.newInstance(cls);
       AsyncTest a = m.getAnnotation(AsyncTest.class);
-      Duration limit =
-          a.timeout() > 0 ? Duration.ofSeconds(a.timeout()) : AsyncTests.defaultTimeout();
-      TestRun run = new TestRun(name, a.virtualTime(), a.debug(), limit);
+      TestRun run = new TestRun(name, a.virtualTime(), a.debug(), limit(m));
       run.run(steps(before, instance), step(m, instance), steps(after, instance));
       return TestExecutionResult.successful();
     } catch (TestAbortedException aborted) {
@@ -174,6 +207,151 @@ public final class AsyncTestEngine implements TestEngine {
     }
   }
 
+  /** The real-time limit: the smaller of @AsyncTest's and Jupiter's @Timeout, else the default. */
+  private static Duration limit(Method m) {
+    AsyncTest a = m.getAnnotation(AsyncTest.class);
+    Duration limit = a.timeout() > 0 ? Duration.ofSeconds(a.timeout()) : null;
+    Optional<Timeout> t = AnnotationSupport.findAnnotation(m, Timeout.class);
+    if (t.isEmpty()) {
+      t = AnnotationSupport.findAnnotation(m.getDeclaringClass(), Timeout.class);
+    }
+    if (t.isPresent()) {
+      Duration jupiter = Duration.ofNanos(t.get().unit().toNanos(t.get().value()));
+      limit = limit == null || jupiter.compareTo(limit) < 0 ? jupiter : limit;
+    }
+    return limit != null ? limit : AsyncTests.defaultTimeout();
+  }
+
+  /**
+   * Refuses, naming the annotation, what Jupiter would do for such a method or class and this
+   * engine cannot: an extension (and the conditions built on {@code @ExtendWith}, like
+   * {@code @EnabledOnOs}), a {@code @Nested} class, {@code @TestInstance}, a second kind of test on
+   * the same method. Running the test without them would pass where the user expects a skip, a mock
+   * or a repetition.
+   */
+  private static void checkSupported(Class<?> cls, Method m) {
+    if (isNested(cls)) {
+      throw new IllegalStateException(
+          "@AsyncTest in the @Nested class "
+              + cls.getName()
+              + " is not supported (the kit does not build the enclosing instances): move the"
+              + " test to a top-level or static nested class");
+    }
+    for (Class<? extends java.lang.annotation.Annotation> other :
+        List.of(Test.class, RepeatedTest.class, TestFactory.class, TestTemplate.class)) {
+      if (AnnotationSupport.isAnnotated(m, other)) {
+        throw new IllegalStateException(
+            "@AsyncTest method "
+                + where(m)
+                + " is also @"
+                + other.getSimpleName()
+                + ", which the kit does not run: an async test runs once; repeat it in a loop in"
+                + " its body");
+      }
+    }
+    for (AnnotatedElement e : List.<AnnotatedElement>of(m, cls)) {
+      if (AnnotationSupport.isAnnotated(e, ExtendWith.class)) {
+        throw new IllegalStateException(
+            (e == m ? "@AsyncTest method " + where(m) : "the class of @AsyncTest " + where(m))
+                + " uses a Jupiter extension ("
+                + extensionAnnotations(e)
+                + "), which the kit does not run (nor the conditions built on extensions, like"
+                + " @EnabledOnOs): put the @AsyncTest methods in a class of their own, and use"
+                + " Assumptions in the test instead of conditions");
+      }
+    }
+    if (AnnotationSupport.isAnnotated(cls, TestInstance.class)) {
+      throw new IllegalStateException(
+          "the class of @AsyncTest "
+              + where(m)
+              + " is @TestInstance: the kit makes a new instance for each async test whatever it"
+              + " says; put the @AsyncTest methods in a class of their own");
+    }
+  }
+
+  private static String extensionAnnotations(AnnotatedElement e) {
+    List<String> names = new ArrayList<>();
+    for (java.lang.annotation.Annotation a : e.getAnnotations()) {
+      if (a instanceof ExtendWith
+          || AnnotationSupport.isAnnotated(a.annotationType(), ExtendWith.class)) {
+        names.add("@" + a.annotationType().getSimpleName());
+      }
+    }
+    return String.join(", ", names);
+  }
+
+  /**
+   * Refuses an async {@code @BeforeEach}/{@code @AfterEach} in a class that also has Jupiter
+   * {@code @Test} methods: Jupiter rejects a lifecycle method that returns a value (a discovery
+   * error for the whole class, in recent versions for the whole run), so the class cannot work for
+   * both engines.
+   */
+  private static void checkLifecycleForJupiter(
+      Class<?> cls, List<Method> before, List<Method> after) {
+    if (AnnotationSupport.findAnnotatedMethods(cls, Test.class, HierarchyTraversalMode.TOP_DOWN)
+        .isEmpty()) {
+      return;
+    }
+    for (List<Method> ms : List.of(before, after)) {
+      for (Method x : ms) {
+        if (x.getReturnType() != void.class) {
+          throw new IllegalStateException(
+              where(x)
+                  + " is an async @BeforeEach/@AfterEach in a class that also has Jupiter @Test"
+                  + " methods, and Jupiter refuses lifecycle methods that return a value (for"
+                  + " the @Test methods, and in recent versions for the whole test run): move"
+                  + " the @AsyncTest methods and their async set-up to a class of their own");
+        }
+      }
+    }
+  }
+
+  /**
+   * Refuses an {@code @Async} method whose class was not rewritten, before it runs: a rewritten
+   * class has the method's body beside it (a static method of the same name, or that name and a
+   * number, taking the {@link AsyncFrame}: the protocol's layout). Without this the first sign is
+   * whatever the method calls first ("no running event loop", a test-kit call refusing).
+   */
+  private static void checkInstrumented(Method m) {
+    if (!m.isAnnotationPresent(Async.class)) {
+      return;
+    }
+    boolean hasBody =
+        Arrays.stream(m.getDeclaringClass().getDeclaredMethods())
+            .anyMatch(
+                b ->
+                    Modifier.isStatic(b.getModifiers())
+                        && b.getParameterCount() == 1
+                        && b.getParameterTypes()[0] == AsyncFrame.class
+                        && (b.getName().equals(m.getName())
+                            || b.getName().startsWith(m.getName() + "$")));
+    if (!hasBody) {
+      throw new IllegalStateException(
+          "@Async method "
+              + where(m)
+              + " was not instrumented: its class was compiled but not rewritten. Build the tests"
+              + " with the coroutine-maven-plugin's instrument-tests goal (or the javac plugin),"
+              + " or run them with -javaagent:coroutine-agent.jar (Surefire's argLine)");
+    }
+  }
+
+  private static boolean isNested(Class<?> c) {
+    return c.getEnclosingClass() != null
+        && !Modifier.isStatic(c.getModifiers())
+        && c.isAnnotationPresent(Nested.class);
+  }
+
+  /** The tags of {@code e} ({@code @Tag}, repeatable), for the build's tag filters. */
+  static Set<TestTag> tags(AnnotatedElement e) {
+    Set<TestTag> tags = new LinkedHashSet<>();
+    for (Tag t : AnnotationSupport.findRepeatableAnnotations(e, Tag.class)) {
+      if (TestTag.isValid(t.value())) {
+        tags.add(TestTag.create(t.value()));
+      }
+    }
+    return tags;
+  }
+
   private static String where(Method m) {
     return m.getDeclaringClass().getName() + "." + m.getName() + "()";
   }
@@ -200,8 +378,22 @@ public final class AsyncTestEngine implements TestEngine {
         && !c.isInterface()
         && !c.isLocalClass()
         && !c.isAnonymousClass()
-        && (c.getEnclosingClass() == null || Modifier.isStatic(mod))
+        && (c.getEnclosingClass() == null || Modifier.isStatic(mod) || isNested(c))
         && !testMethods(c).isEmpty();
+  }
+
+  /** The {@code @Nested} classes inside {@code c}, at any depth, that have {@code @AsyncTest}s. */
+  private static List<Class<?>> nestedTestClasses(Class<?> c) {
+    List<Class<?>> found = new ArrayList<>();
+    for (Class<?> n : c.getDeclaredClasses()) {
+      if (isNested(n)) {
+        if (isTestClass(n)) {
+          found.add(n);
+        }
+        found.addAll(nestedTestClasses(n));
+      }
+    }
+    return found;
   }
 
   private static List<Method> testMethods(Class<?> c) {
@@ -215,7 +407,15 @@ public final class AsyncTestEngine implements TestEngine {
     public Resolution resolve(ClassSelector selector, Context context) {
       Class<?> c = selector.getJavaClass();
       if (!isTestClass(c)) {
-        return Resolution.unresolved();
+        // Jupiter finds @Nested classes through their outer class: so does this engine, to say
+        // their async tests cannot run instead of passing over them in silence
+        Set<DiscoverySelector> nested = new LinkedHashSet<>();
+        if (c.getEnclosingClass() == null || Modifier.isStatic(c.getModifiers())) {
+          for (Class<?> n : nestedTestClasses(c)) {
+            nested.add(selectClass(n));
+          }
+        }
+        return nested.isEmpty() ? Resolution.unresolved() : Resolution.selectors(nested);
       }
       return context
           .addToParent(parent -> Optional.of(new ClassDescriptor(parent.getUniqueId(), c)))
@@ -228,6 +428,11 @@ public final class AsyncTestEngine implements TestEngine {
                             Set<DiscoverySelector> children = new LinkedHashSet<>();
                             for (Method m : testMethods(c)) {
                               children.add(selectMethod(c, m));
+                            }
+                            if (!isNested(c)) {
+                              for (Class<?> n : nestedTestClasses(c)) {
+                                children.add(selectClass(n));
+                              }
                             }
                             return children;
                           })))
@@ -255,15 +460,17 @@ public final class AsyncTestEngine implements TestEngine {
       if (segments.size() < 2 || !segments.get(0).getValue().equals(ENGINE_ID)) {
         return Resolution.unresolved();
       }
-      Optional<Class<?>> c =
-          ReflectionSupport.tryToLoadClass(segments.get(1).getValue()).toOptional();
+      UniqueId.Segment last = segments.get(segments.size() - 1);
+      boolean isMethod = last.getType().equals("method");
+      UniqueId.Segment classSegment = segments.get(segments.size() - (isMethod ? 2 : 1));
+      Optional<Class<?>> c = ReflectionSupport.tryToLoadClass(classSegment.getValue()).toOptional();
       if (c.isEmpty()) {
         return Resolution.unresolved();
       }
-      if (segments.size() == 2) {
+      if (!isMethod) {
         return Resolution.selectors(Set.of(selectClass(c.get())));
       }
-      String method = segments.get(2).getValue().replace("()", "");
+      String method = last.getValue().replace("()", "");
       for (Method m : testMethods(c.get())) {
         if (m.getName().equals(method)) {
           return Resolution.selectors(Set.of(selectMethod(c.get(), m)));
@@ -289,6 +496,11 @@ public final class AsyncTestEngine implements TestEngine {
     @Override
     public Type getType() {
       return Type.CONTAINER;
+    }
+
+    @Override
+    public Set<TestTag> getTags() {
+      return tags(testClass);
     }
 
     /** The class name, as Jupiter reports it: Surefire groups a class's tests of both engines. */
@@ -318,6 +530,13 @@ public final class AsyncTestEngine implements TestEngine {
     @Override
     public Type getType() {
       return Type.TEST;
+    }
+
+    @Override
+    public Set<TestTag> getTags() {
+      Set<TestTag> all = new LinkedHashSet<>(tags(testClass)); // a class's tags are its tests'
+      all.addAll(tags(method));
+      return all;
     }
   }
 }

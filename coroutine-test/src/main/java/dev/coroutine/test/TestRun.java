@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.opentest4j.TestAbortedException;
 
 /**
  * One asynchronous test: its steps (set-up, body, tear-down) run one after the other on a fresh
@@ -146,21 +147,29 @@ final class TestRun {
       t.interrupt(); // a callback blocked in sleep() or blocking I/O may give up
       stopped = finished.await(GRACE_MILLIS / 2, TimeUnit.MILLISECONDS);
     }
-    return new AssertionError(
-        name
-            + " did not finish within its real-time limit of "
-            + seconds(limit)
-            + " (@AsyncTest(timeout = ...) or -Dcoroutine.test.timeout=<seconds>)"
-            + (stopped
-                ? ""
-                : "; its loop thread \"" + t.getName() + "\" did not stop and was abandoned")
-            + ". "
-            + (joiningExecutor
-                ? "The test itself had finished: the time ran out waiting for jobs it left running"
-                    + " in the default executor (toThread, runInExecutor), which end with the test"
-                    + " as in asyncio's test case. "
-                : "")
-            + dump);
+    AssertionError e =
+        new AssertionError(
+            name
+                + " did not finish within its real-time limit of "
+                + seconds(limit)
+                + " (@AsyncTest(timeout = ...) or -Dcoroutine.test.timeout=<seconds>)"
+                + (stopped
+                    ? ""
+                    : "; its loop thread \""
+                        + t.getName()
+                        + "\" did not stop and was abandoned (its tasks were not cancelled and"
+                        + " tear-down did not run)")
+                + ". "
+                + (joiningExecutor
+                    ? "The test itself had finished: the time ran out waiting for jobs it left running"
+                        + " in the default executor (toThread, runInExecutor), which end with the test"
+                        + " as in asyncio's test case. "
+                    : "")
+                + dump);
+    if (stopped && failure != null) {
+      e.addSuppressed(failure); // what tear-down threw after the time-out
+    }
+    return e;
   }
 
   /** Asks the loop, from another thread, to stop after its current pass. */
@@ -187,12 +196,17 @@ final class TestRun {
         }
       }
       if (failure == null && !timedOut) {
-        fail(step(body, "test"));
+        Throwable f = step(body, "test");
+        if (!timedOut) {
+          fail(f); // else it is the stop that ended it: the time-out is the failure
+        }
+      }
+      if (timedOut) {
+        // the loop answered the stop: cancel what is left, so the test's finally blocks run (as
+        // kotlinx's runTest cancels its body at the time-out), then tear down what set-up opened
+        cancelPending();
       }
       for (Step s : after) {
-        if (timedOut) {
-          break;
-        }
         fail(step(s, "tear-down"));
       }
       if (!timedOut) {
@@ -249,7 +263,12 @@ final class TestRun {
     if (failure == null) {
       failure = t;
     } else if (failure != t) {
-      failure.addSuppressed(t);
+      if (failure instanceof TestAbortedException && !(t instanceof TestAbortedException)) {
+        t.addSuppressed(failure); // as Jupiter: a failure outranks an assumption that aborted
+        failure = t;
+      } else {
+        failure.addSuppressed(t);
+      }
     }
   }
 
@@ -284,6 +303,15 @@ final class TestRun {
                   + (left == 1 ? "it" : "them")
                   + " with AsyncTests.backgroundTask (cancelled at the end). "
                   + loop.dumpTasks()));
+    }
+    cancelPending();
+  }
+
+  /** Cancels every pending task and runs the loop until all have finished. */
+  private void cancelPending() {
+    List<Task<?>> pending = loop.pendingTasks();
+    if (pending.isEmpty()) {
+      return;
     }
     Future<Void> allDone = loop.createFuture();
     int[] remaining = {pending.size()};

@@ -6,6 +6,7 @@ import static dev.coroutine.Coroutines.done;
 import static dev.coroutine.Coroutines.getRunningLoop;
 import static dev.coroutine.Coroutines.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMethod;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
 
@@ -13,17 +14,30 @@ import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Future;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult.Status;
+import org.junit.platform.launcher.TagFilter;
 
 /**
  * The engine, seen from outside: fixture classes (static nested, so Surefire does not run them
@@ -252,6 +266,196 @@ class AsyncTestEngineTest {
         .hasMessageContaining("did not finish within its real-time limit of 1 s")
         .hasMessageContaining("\"ticker\" ")
         .hasMessageContaining("(virtual)");
+  }
+
+  static class TimeOutWithCleanUp {
+    @AsyncTest(timeout = 1)
+    @Async
+    Coroutine<Void> hangsInsideTryFinally() {
+      try {
+        await(getRunningLoop().createFuture()); // never completed
+      } finally {
+        EVENTS.add("body finally");
+      }
+      return done();
+    }
+
+    @AfterEach
+    @Async
+    Coroutine<Void> tearDown() {
+      await(sleep(1));
+      EVENTS.add("tear-down");
+      throw new IllegalStateException("tear-down failed too");
+    }
+  }
+
+  @Test
+  void aTestPastItsLimit_isCancelled_soItsFinallyBlocksAndTearDownRun() {
+    // as kotlinx's runTest cancels its body at the time-out and JUnit runs @AfterEach after a
+    // @Timeout: what set-up opened must not leak into the next test (found from outside)
+    EVENTS.clear();
+    Throwable f = EngineRuns.of(TimeOutWithCleanUp.class).failure("hangsInsideTryFinally()");
+    assertThat(f).hasMessageContaining("did not finish within its real-time limit of 1 s");
+    assertThat(f.getSuppressed())
+        .singleElement()
+        .satisfies(t -> assertThat(t).hasMessage("tear-down failed too"));
+    assertThat(EVENTS).containsExactly("body finally", "tear-down");
+  }
+
+  static class AbortThenTearDownFails {
+    @AsyncTest
+    @Async
+    Coroutine<Void> abortsAfterAnAwait() {
+      await(sleep(1));
+      Assumptions.assumeTrue(false, "not here");
+      return done();
+    }
+
+    @AfterEach
+    void tearDown() {
+      throw new IllegalStateException("tear-down failed");
+    }
+  }
+
+  @Test
+  void aFailureAfterAnAbortedAssumption_failsTheTest() {
+    // Jupiter (its ThrowableCollector) and unittest report such a test failed, not skipped: the
+    // abort was kept as the primary outcome and hid the failure (found from outside)
+    EngineRuns runs = EngineRuns.of(AbortThenTearDownFails.class);
+    assertThat(runs.status("abortsAfterAnAwait()")).isEqualTo(Status.FAILED);
+    assertThat(runs.failure("abortsAfterAnAwait()")).hasMessage("tear-down failed");
+    assertThat(runs.failure("abortsAfterAnAwait()").getSuppressed())
+        .singleElement()
+        .satisfies(t -> assertThat(t).hasMessageContaining("not here"));
+  }
+
+  static class Unsupported {
+    @Nested
+    class Inner {
+      @AsyncTest
+      @Async
+      Coroutine<Void> inANestedClass() {
+        throw new AssertionError("ran without its enclosing instance's set-up");
+      }
+    }
+
+    @AsyncTest
+    @Async
+    @EnabledOnOs(OS.WINDOWS)
+    Coroutine<Void> withACondition() {
+      throw new AssertionError("a condition was ignored");
+    }
+
+    @AsyncTest
+    @RepeatedTest(3)
+    @Async
+    Coroutine<Void> repeated() {
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    @Tag("slow")
+    Coroutine<Void> tagged() {
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    @Timeout(value = 500, unit = TimeUnit.MILLISECONDS)
+    Coroutine<Void> boundedByJupitersTimeout() {
+      await(getRunningLoop().createFuture()); // never completed
+      return done();
+    }
+  }
+
+  @Test
+  void whatJupiterWouldDoAndTheKitCannot_failsSayingSo_insteadOfBeingIgnored() {
+    // each was ignored in silence: a @Nested class's async tests never ran, conditions, @Timeout,
+    // @RepeatedTest and tags had no effect (found from outside)
+    EngineRuns runs = EngineRuns.of(Unsupported.class);
+    assertThat(runs.failure("inANestedClass()"))
+        .hasMessageContaining(
+            "@AsyncTest in the @Nested class " + Unsupported.Inner.class.getName())
+        .hasMessageContaining("move the test to a top-level or static nested class");
+    assertThat(runs.failure("withACondition()"))
+        .hasMessageContaining("uses a Jupiter extension (@EnabledOnOs)")
+        .hasMessageContaining("use Assumptions in the test instead of conditions");
+    assertThat(runs.failure("repeated()")).hasMessageContaining("is also @RepeatedTest");
+    assertThat(runs.failure("boundedByJupitersTimeout()"))
+        .hasMessageContaining("did not finish within its real-time limit of 500 ms");
+    assertThat(runs.status("tagged()")).isEqualTo(Status.SUCCESSFUL);
+
+    EngineRuns notSlow =
+        EngineRuns.filtered(List.of(TagFilter.excludeTags("slow")), selectClass(Unsupported.class));
+    assertThat(notSlow.results).doesNotContainKey("tagged()").containsKey("repeated()");
+    EngineRuns slowOnly =
+        EngineRuns.filtered(List.of(TagFilter.includeTags("slow")), selectClass(Unsupported.class));
+    assertThat(slowOnly.results).containsOnlyKeys("tagged()");
+  }
+
+  static class MixedWithAsyncSetUp {
+    @BeforeEach
+    @Async
+    Coroutine<Void> setUp() {
+      await(sleep(1));
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> asyncTest() {
+      return done();
+    }
+
+    @Test
+    void jupiterTest() {}
+  }
+
+  @Test
+  void anAsyncSetUp_inAClassJupiterAlsoRuns_isRefusedSayingWhy() {
+    // Jupiter refuses a @BeforeEach that returns a value; 5.14 fails the whole run at discovery
+    assertThat(EngineRuns.of(MixedWithAsyncSetUp.class).failure("asyncTest()"))
+        .hasMessageContaining(
+            "MixedWithAsyncSetUp.setUp() is an async @BeforeEach/@AfterEach in a"
+                + " class that also has Jupiter @Test methods")
+        .hasMessageContaining("to a class of their own");
+  }
+
+  @Test
+  void aTestClassThatWasNotRewritten_isRefusedSayingHowToInstrumentIt(@TempDir Path dir)
+      throws Exception {
+    // its first call failed with "no running event loop" or a kit call refusing, far from the
+    // cause (found from outside). Defined as a hidden class, which no agent sees: these tests may
+    // run with the agent, which would rewrite any other class
+    Path src = dir.resolve("NotRewritten.java");
+    Files.writeString(
+        src,
+        "package dev.coroutine.test;\n"
+            + "import dev.coroutine.*;\n"
+            + "public class NotRewritten {\n"
+            + "  @AsyncTest @Async public Coroutine<Void> t() {\n"
+            + "    TestTime.currentTime();\n"
+            + "    Coroutines.await(Coroutines.sleep(1));\n"
+            + "    return Coroutines.done();\n"
+            + "  }\n"
+            + "}\n");
+    String cp = location(Coroutine.class) + java.io.File.pathSeparator + location(AsyncTest.class);
+    int rc =
+        ToolProvider.getSystemJavaCompiler()
+            .run(null, null, null, "-cp", cp, "-d", dir.toString(), src.toString());
+    assertThat(rc).isZero();
+    byte[] bytes = Files.readAllBytes(dir.resolve("dev/coroutine/test/NotRewritten.class"));
+    Class<?> c = MethodHandles.lookup().defineHiddenClass(bytes, true).lookupClass();
+    assertThat(EngineRuns.of(selectClass(c)).failure("t()"))
+        .hasMessageContaining("@Async method dev.coroutine.test.NotRewritten")
+        .hasMessageContaining("was not instrumented")
+        .hasMessageContaining("instrument-tests")
+        .hasMessageContaining("-javaagent");
+  }
+
+  private static String location(Class<?> c) throws Exception {
+    return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
   }
 
   /** A superclass: its set-up runs before the subclass's (Jupiter's order). */

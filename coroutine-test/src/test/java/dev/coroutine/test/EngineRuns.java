@@ -10,6 +10,7 @@ import java.util.Map;
 import org.junit.platform.engine.DiscoverySelector;
 import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.launcher.EngineFilter;
+import org.junit.platform.launcher.PostDiscoveryFilter;
 import org.junit.platform.launcher.TestExecutionListener;
 import org.junit.platform.launcher.TestIdentifier;
 import org.junit.platform.launcher.core.LauncherFactory;
@@ -33,12 +34,18 @@ final class EngineRuns {
   }
 
   static EngineRuns of(DiscoverySelector... selectors) {
+    return filtered(List.of(), selectors);
+  }
+
+  /** The run of {@code selectors} through {@code filters} too (a build's tag filters, say). */
+  static EngineRuns filtered(List<PostDiscoveryFilter> filters, DiscoverySelector... selectors) {
     EngineRuns runs = new EngineRuns();
     LauncherFactory.create()
         .execute(
             request()
                 .selectors(selectors)
                 .filters(EngineFilter.includeEngines(AsyncTestEngine.ENGINE_ID))
+                .filters(filters.toArray(new PostDiscoveryFilter[0]))
                 .build(),
             new TestExecutionListener() {
               @Override
