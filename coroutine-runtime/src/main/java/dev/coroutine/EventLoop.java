@@ -1082,12 +1082,15 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     reportUnretrievedFailures();
     if (debug) {
       for (Task<?> t : pendingTasks()) {
-        LOG.log(
-            System.Logger.Level.ERROR,
-            "Task was destroyed but it is pending: "
-                + t
-                + " (the loop was closed while it waited)"
-                + siteText(t));
+        // through the exception handler, as asyncio's report (with the task as its source)
+        callExceptionHandler(
+            new ErrorContext(
+                "Task was destroyed but it is pending: "
+                    + t
+                    + " (the loop was closed while it waited)",
+                null,
+                t,
+                Debug.siteOf(t)));
       }
     }
     if (countedDebug) {

@@ -261,6 +261,10 @@ public class Future<T> implements Awaitable<T> {
   /** Schedules {@code callback} (a Consumer, maybe {@link ContextBound}) now or once done. */
   private void register(Object callback) {
     if (state != PENDING) {
+      EventLoop l = loop;
+      if (l != null && l.debug) {
+        l.checkThread("Future.addDoneCallback"); // it schedules the callback: asyncio's call_soon
+      }
       scheduleOne(callback);
     } else {
       addCallback(callback);

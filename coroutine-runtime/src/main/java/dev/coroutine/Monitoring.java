@@ -98,9 +98,7 @@ final class Monitoring {
   private static final class Jmx {
     static void register(EventLoop loop, String name) throws Exception {
       java.lang.management.ManagementFactory.getPlatformMBeanServer()
-          .registerMBean(
-              new javax.management.StandardMBean(new Bean(loop, name), EventLoopMXBean.class, true),
-              objectName(name));
+          .registerMBean(new Registered(new Bean(loop, name)), objectName(name));
     }
 
     static void unregister(String name) throws Exception {
@@ -114,6 +112,65 @@ final class Monitoring {
 
     static javax.management.ObjectName objectName(String name) throws Exception {
       return new javax.management.ObjectName("dev.coroutine:type=EventLoop,name=" + name);
+    }
+  }
+
+  /**
+   * The registered MXBean: its description comes from {@link EventLoopMXBean}, its calls go to the
+   * bean directly. JMX calls an MXBean's methods by reflection from a class of an unnamed module,
+   * which the interface's package, exported only to {@code java.management}, does not let in when
+   * the runtime is the named module {@code dev.coroutine}: every attribute read failed there.
+   */
+  private static final class Registered extends javax.management.StandardMBean {
+    private final Bean bean;
+
+    Registered(Bean bean) throws javax.management.NotCompliantMBeanException {
+      super(bean, EventLoopMXBean.class, true);
+      this.bean = bean;
+    }
+
+    @Override
+    public Object getAttribute(String attribute)
+        throws javax.management.AttributeNotFoundException {
+      switch (attribute) {
+        case "PendingTaskCount":
+          return bean.getPendingTaskCount();
+        case "Running":
+          return bean.isRunning();
+        case "Closed":
+          return bean.isClosed();
+        case "Debug":
+          return bean.isDebug();
+        case "Time":
+          return bean.getTime();
+        case "ThreadName":
+          return bean.getThreadName();
+        default:
+          throw new javax.management.AttributeNotFoundException(attribute);
+      }
+    }
+
+    @Override
+    public javax.management.AttributeList getAttributes(String[] attributes) {
+      javax.management.AttributeList list = new javax.management.AttributeList();
+      for (String a : attributes) {
+        try {
+          list.add(new javax.management.Attribute(a, getAttribute(a)));
+        } catch (javax.management.AttributeNotFoundException | RuntimeException e) {
+          // left out, as JMX leaves out an attribute it cannot read
+        }
+      }
+      return list;
+    }
+
+    @Override
+    public Object invoke(String operation, Object[] params, String[] signature)
+        throws javax.management.ReflectionException {
+      if (operation.equals("dumpTasks") && (params == null || params.length == 0)) {
+        return bean.dumpTasks();
+      }
+      throw new javax.management.ReflectionException(
+          new NoSuchMethodException(operation), "no operation " + operation);
     }
   }
 

@@ -6,6 +6,7 @@ import dev.coroutine.CapturingLoggerFinder.Record;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -194,8 +195,11 @@ class DebugModeTest extends TestBase {
   void wrongThreadCalls_throw() throws Exception {
     loop.setDebug(true);
     Future<Object> f = loop.createFuture();
+    Future<Object> done = loop.createFuture();
+    done.setResult("done");
     AtomicReference<Throwable> callSoon = new AtomicReference<>();
     AtomicReference<Throwable> setResult = new AtomicReference<>();
+    AtomicReference<Throwable> doneCallback = new AtomicReference<>();
     loop.callSoon(
         () -> {
           Thread other =
@@ -210,6 +214,11 @@ class DebugModeTest extends TestBase {
                       f.setResult(1);
                     } catch (Throwable t) {
                       setResult.set(t);
+                    }
+                    try {
+                      done.addDoneCallback(x -> {}); // schedules it at once, as call_soon
+                    } catch (Throwable t) {
+                      doneCallback.set(t);
                     }
                   });
           other.start();
@@ -226,6 +235,9 @@ class DebugModeTest extends TestBase {
         .hasMessageContaining("Non-thread-safe operation callSoon");
     assertThat(setResult.get()).isInstanceOf(IllegalStateException.class);
     assertThat(f.isDone()).isFalse();
+    assertThat(doneCallback.get())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("Non-thread-safe operation Future.addDoneCallback");
   }
 
   @Test
@@ -292,6 +304,7 @@ class DebugModeTest extends TestBase {
 
   @Test
   void pendingTask_atClose_isReported() {
+    loop.setExceptionHandler(null); // the default handler: logged, with where the task was made
     loop.setDebug(true);
     loop.createTask(Co.awaiting(Coroutines.sleep(3_600_000)), "stuck-at-close");
     loop.stop();
@@ -303,6 +316,27 @@ class DebugModeTest extends TestBase {
                 assertThat(r.message())
                     .contains("stuck-at-close")
                     .contains("pendingTask_atClose_isReported"));
+  }
+
+  @Test
+  void pendingTask_atClose_goesToTheExceptionHandler() {
+    // asyncio reports it through call_exception_handler, with the task; it was logged directly
+    // (found from outside, against CPython's debug mode)
+    List<EventLoop.ErrorContext> seen = new ArrayList<>();
+    loop.setExceptionHandler((l, c) -> seen.add(c));
+    loop.setDebug(true);
+    Task<Object> t = loop.createTask(Co.awaiting(Coroutines.sleep(3_600_000)), "stuck-at-close");
+    loop.stop();
+    loop.runForever();
+    loop.close();
+    assertThat(seen)
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.message()).startsWith("Task was destroyed but it is pending: ");
+              assertThat(c.source()).isSameAs(t);
+              assertThat(c.creationSite()).isNotEmpty();
+            });
   }
 
   @Test
