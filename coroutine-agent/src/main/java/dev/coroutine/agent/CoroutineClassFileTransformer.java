@@ -290,13 +290,70 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     return false;
   }
 
+  /** The stack of the thread that takes over a rewrite the loading thread has no room for. */
+  static final long REWRITE_STACK_BYTES = 16L << 20;
+
+  /**
+   * Rewrites on this thread; if its stack runs out (the class is loaded on a thread made with a
+   * small stack, or deep in a call chain: the analyses recurse), once more on a thread of the
+   * agent's with a stack of {@link #REWRITE_STACK_BYTES}, which this one waits for. The class was
+   * loaded unchanged before, and its first await failed.
+   */
+  private TransformResult rewriteOnEnoughStack(ClassLoader loader, byte[] input) {
+    try {
+      return rewriter.rewrite(loader, input);
+    } catch (StackOverflowError tooDeep) {
+      TransformResult[] result = new TransformResult[1];
+      Throwable[] failure = new Throwable[1];
+      Thread t =
+          new Thread(
+              null,
+              () -> {
+                active.set(Boolean.TRUE); // as on the loading thread: no re-entry
+                try {
+                  result[0] = rewriter.rewrite(loader, input.clone());
+                } catch (Throwable e) {
+                  failure[0] = e;
+                }
+              },
+              "coroutine-agent-rewrite",
+              REWRITE_STACK_BYTES);
+      t.setDaemon(true);
+      t.start();
+      boolean interrupted = false;
+      while (true) {
+        try {
+          t.join();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the class load cannot be abandoned halfway: wait, then say so
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      Throwable f = failure[0];
+      if (f != null) {
+        f.addSuppressed(tooDeep);
+        if (f instanceof RuntimeException) {
+          throw (RuntimeException) f; // a malformed class file among them: reported as such
+        }
+        if (f instanceof Error) {
+          throw (Error) f;
+        }
+        throw new IllegalStateException(f);
+      }
+      return result[0];
+    }
+  }
+
   private byte[] rewrite(ClassLoader loader, String className, byte[] classFile) {
     if (options.dumpDir() != null) {
       dump("before", className, classFile);
     }
     long start = System.nanoTime();
     byte[] input = classFile.clone(); // the rewriter must not see (or alter) the JVM's array
-    TransformResult result = rewriter.rewrite(loader, input);
+    TransformResult result = rewriteOnEnoughStack(loader, input);
     String took =
         String.format(java.util.Locale.ROOT, "%.1f ms", (System.nanoTime() - start) / 1e6);
     if (options.dumpDir() != null && result.changed()) {

@@ -98,6 +98,7 @@ class AgentIT {
     compile("hotswap", List.of(runtime));
     compile("hotswap-v2", List.of(runtime)); // javac's bytes of new versions, as an IDE has them
     compile("hotswap-v3", List.of(runtime));
+    compile("smallstack", List.of(runtime));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -108,6 +109,16 @@ class AgentIT {
     assertThat(run.exit()).as(run.toString()).isZero();
     assertThat(run.out()).as(run.toString()).contains("hello from a plain class", "add(1, 2) = 3");
     assertThat(run.err()).as("quiet by default: " + run).doesNotContain("[coroutine-agent]");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void classLoadedOnAThreadWithASmallStack_isRewrittenAllTheSame(Jdk jdk) throws Exception {
+    Run run = launch(jdk, "", List.of(classes("smallstack"), runtime), "demo.SmallStack");
+
+    assertThat(run.exit()).as(run.toString()).isZero();
+    assertThat(run.out()).as(run.toString()).contains("heavy ran").doesNotContain("FAILED");
+    assertThat(run.err()).as(run.toString()).doesNotContain("internal error");
   }
 
   @ParameterizedTest(name = "{0}")

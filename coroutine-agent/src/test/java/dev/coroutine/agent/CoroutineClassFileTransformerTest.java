@@ -96,6 +96,29 @@ class CoroutineClassFileTransformerTest {
   }
 
   @Test
+  void aRewriteThatRunsOutOfStack_isDoneAgainOnAThreadWithAStackOfItsOwn() throws Exception {
+    // a class first loaded on a thread with a small stack (or deep in a call chain) was loaded
+    // unchanged ("internal error": StackOverflowError) and its first await failed (found from
+    // outside at 144 KB)
+    List<String> threads = new ArrayList<>();
+    var agent =
+        agent(
+            AgentOptions.defaults(),
+            (loader, bytes) -> {
+              threads.add(Thread.currentThread().getName());
+              if (threads.size() == 1) {
+                throw new StackOverflowError();
+              }
+              return rewritten(loader, bytes);
+            });
+
+    assertThat(agent.transform(APP, "com/example/Foo", null, null, USES)).isEqualTo(REWRITTEN);
+    assertThat(threads)
+        .containsExactly(Thread.currentThread().getName(), "coroutine-agent-rewrite");
+    assertThat(log()).isEmpty();
+  }
+
+  @Test
   void corruptClass_everyTruncation_returnsNull_withOneLineSayingWhy_evenWithFailFast() {
     var agent =
         agent(new AgentOptions(false, true, null), CoroutineClassFileTransformer.DEFAULT_REWRITER);
