@@ -151,15 +151,14 @@ final class CoroutineMethods {
           + " with null, or `return done();` in a Coroutine<Void>";
 
   /**
-   * The {@code areturn}s of {@code m} whose value is the constant null on every path: straight from
-   * an {@code aconst_null} (a {@code return null;}, refused), or, with {@code throughLocal},
-   * through a local variable on some path. Those only get a warning: a tool that wraps the
-   * compiler's code (an advice that returns a result variable set when the body returns) writes
-   * such a return on a path that never runs when the body always throws, and refusing would leave
-   * the class unusable.
+   * The {@code areturn}s of {@code m} whose value is the constant null on every path (a {@code
+   * return null;}, refused), or, with {@code beforeAnyLine}, those whose nulls were all written
+   * before the method's first line. Those only get a warning: a tool that wraps the compiler's code
+   * (an advice that returns a result variable set when the body returns) writes such a return on a
+   * path that never runs when the body always throws, and refusing would leave the class unusable.
    */
   static List<AbstractInsnNode> nullReturns(
-      MethodNode m, ValueOrigins.Memo analyses, boolean throughLocal) {
+      MethodNode m, ValueOrigins.Memo analyses, boolean beforeAnyLine) {
     List<AbstractInsnNode> found = new ArrayList<>();
     if (!returnsCoroutine(m) || !Insns.contains(m, Opcodes.ACONST_NULL)) {
       return found;
@@ -168,7 +167,7 @@ final class CoroutineMethods {
     for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
       if (i.getOpcode() == Opcodes.ARETURN
           && origins.isConstantNull(i)
-          && origins.isNullThroughALocal(i) == throughLocal) {
+          && origins.isNullFromBeforeAnyLine(i) == beforeAnyLine) {
         found.add(i);
       }
     }

@@ -277,7 +277,7 @@ public final class CoroutineTransformer {
   /**
    * The coroutines' warnings: each handler that swallows cancellation, unless the method, a method
    * enclosing the lambda, or the class is marked {@code @CatchesCancellation}; each return of a
-   * variable that is null on every path (see {@link CoroutineMethods#nullReturns}).
+   * null that code before the method's first line wrote (see {@link CoroutineMethods#nullReturns}).
    */
   private static List<Diagnostic> warnings(
       ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas, ValueOrigins.Memo origins) {
@@ -306,8 +306,8 @@ public final class CoroutineTransformer {
     for (MethodNode m : coroutines) {
       for (AbstractInsnNode r : CoroutineMethods.nullReturns(m, origins, true)) {
         String message =
-            "this return gives null on every path that reaches it (a variable that is still"
-                + " null): "
+            "this return gives null on every path that reaches it, a null written before the"
+                + " method's first line (code another tool put around the compiler's): "
                 + CoroutineMethods.NULL_RETURN_ADVICE;
         warnings.add(diagnostic(cn, lambdas, m, message, r));
       }

@@ -1,6 +1,7 @@
 package dev.coroutine.transform;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -10,6 +11,7 @@ import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
@@ -50,7 +52,7 @@ final class ValueOrigins {
   static ValueOrigins of(String owner, MethodNode m) {
     Frame<Origin>[] frames;
     try {
-      frames = new Analyzer<>(new Tracking()).analyze(owner, m);
+      frames = new Analyzer<>(new Tracking(m)).analyze(owner, m);
     } catch (AnalyzerException | RuntimeException e) {
       frames = null;
     }
@@ -82,13 +84,14 @@ final class ValueOrigins {
   }
 
   /**
-   * True if the value on top of the stack before {@code insn} is null on every path and went
-   * through a local variable on some: code a tool wrote around the compiler's (an advice's result
-   * variable, null until the body returns) looks so on paths that never run.
+   * True if the value on top of the stack before {@code insn} is null on every path, and every null
+   * it may be was written before the method's first line number: code a tool put in front of the
+   * compiler's (an advice's result variable, null until the body returns, returned as it is only on
+   * a path that does not run when the body always throws).
    */
-  boolean isNullThroughALocal(AbstractInsnNode insn) {
+  boolean isNullFromBeforeAnyLine(AbstractInsnNode insn) {
     Origin top = top(insn);
-    return top != null && top.isNull && top.throughLocal;
+    return top != null && top.isNull && top.beforeAnyLine;
   }
 
   private Origin top(AbstractInsnNode insn) {
@@ -130,16 +133,16 @@ final class ValueOrigins {
     /** Null on every path (an {@code aconst_null}, however copied and cast). */
     final boolean isNull;
 
-    /** A null that was loaded from a local variable on some path. */
-    final boolean throughLocal;
+    /** A null written before the method's first line number, on every path. */
+    final boolean beforeAnyLine;
 
     /** The handlers (their code's first label) whose caught exception this is on some path. */
     final Set<LabelNode> caught;
 
-    Origin(BasicValue basic, boolean isNull, boolean throughLocal, Set<LabelNode> caught) {
+    Origin(BasicValue basic, boolean isNull, boolean beforeAnyLine, Set<LabelNode> caught) {
       this.basic = basic;
       this.isNull = isNull;
-      this.throughLocal = throughLocal;
+      this.beforeAnyLine = beforeAnyLine;
       this.caught = caught;
     }
 
@@ -153,13 +156,13 @@ final class ValueOrigins {
       return o instanceof Origin
           && ((Origin) o).basic.equals(basic)
           && ((Origin) o).isNull == isNull
-          && ((Origin) o).throughLocal == throughLocal
+          && ((Origin) o).beforeAnyLine == beforeAnyLine
           && ((Origin) o).caught.equals(caught);
     }
 
     @Override
     public int hashCode() {
-      return basic.hashCode() * 31 + caught.hashCode() + (isNull ? 1 : 0) + (throughLocal ? 2 : 0);
+      return basic.hashCode() * 31 + caught.hashCode() + (isNull ? 1 : 0) + (beforeAnyLine ? 2 : 0);
     }
   }
 
@@ -168,8 +171,31 @@ final class ValueOrigins {
     /** Computes the kinds. */
     private final BasicInterpreter basic = new BasicInterpreter();
 
-    Tracking() {
+    /** The {@code aconst_null}s before the method's first line number (see there). */
+    private final Set<AbstractInsnNode> nullsBeforeAnyLine;
+
+    Tracking(MethodNode m) {
       super(Protocol.ASM_API);
+      this.nullsBeforeAnyLine = nullsBeforeAnyLine(m);
+    }
+
+    /**
+     * The {@code aconst_null}s before the first line number of a method that has line numbers; none
+     * in a method without any (compiled with {@code -g:none}: nothing to tell apart there).
+     */
+    private static Set<AbstractInsnNode> nullsBeforeAnyLine(MethodNode m) {
+      List<AbstractInsnNode> before = new ArrayList<>();
+      for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+        if (i instanceof LineNumberNode) {
+          Set<AbstractInsnNode> found = Collections.newSetFromMap(new IdentityHashMap<>());
+          found.addAll(before);
+          return found;
+        }
+        if (i.getOpcode() == Opcodes.ACONST_NULL) {
+          before.add(i);
+        }
+      }
+      return Set.of();
     }
 
     private static Origin plain(BasicValue b) {
@@ -190,16 +216,14 @@ final class ValueOrigins {
     @Override
     public Origin newOperation(AbstractInsnNode insn) throws AnalyzerException {
       if (insn.getOpcode() == Opcodes.ACONST_NULL) {
-        return new Origin(BasicValue.REFERENCE_VALUE, true, false, Set.of());
+        return new Origin(
+            BasicValue.REFERENCE_VALUE, true, nullsBeforeAnyLine.contains(insn), Set.of());
       }
       return plain(basic.newOperation(insn));
     }
 
     @Override
     public Origin copyOperation(AbstractInsnNode insn, Origin value) {
-      if (insn.getOpcode() == Opcodes.ALOAD && value.isNull && !value.throughLocal) {
-        return new Origin(value.basic, true, true, value.caught);
-      }
       return value;
     }
 
@@ -248,7 +272,7 @@ final class ValueOrigins {
       Set<LabelNode> caught = new HashSet<>(a.caught);
       caught.addAll(b.caught);
       return new Origin(
-          kind, a.isNull && b.isNull, a.throughLocal || b.throughLocal, Set.copyOf(caught));
+          kind, a.isNull && b.isNull, a.beforeAnyLine && b.beforeAnyLine, Set.copyOf(caught));
     }
   }
 }

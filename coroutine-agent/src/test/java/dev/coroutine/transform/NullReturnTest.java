@@ -9,10 +9,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * {@code return null;} from a coroutine would fail only when awaited ({@code NullPointerException:
- * await(null)}); where the returned value is the constant null on every path, found by data flow,
- * the build refuses it and says what to write, or warns when the null went through a local (code a
- * tool wraps around the compiler's looks so on paths that never run). Compiled by every compiler of
- * {@link InMemoryCompiler#all()}.
+ * await(null)}); where the returned value is the constant null on every path, found by data flow
+ * (through locals and casts), the build refuses it and says what to write; a null that code before
+ * the method's first line wrote (another tool's, wrapped around the compiler's) is warned of.
+ * Compiled by every compiler of {@link InMemoryCompiler#all()}.
  */
 class NullReturnTest {
   static List<InMemoryCompiler> compilers() {
@@ -60,23 +60,11 @@ class NullReturnTest {
     assertThat(d.format()).startsWith("Plain.java:8: ");
   }
 
-  /** Class {@code name} compiled from {@code members}: rewritten, with one warning. */
-  static Diagnostic warned(InMemoryCompiler compiler, String name, String members) {
-    byte[] c = compiler.compile(Map.of("nul." + name, source(name, members))).get("nul." + name);
-    TransformResult r = Samples.TRANSFORMER.transform(c);
-    assertThat(r.diagnostics()).isEmpty();
-    assertThat(r.methodsRewritten()).isEqualTo(1);
-    assertThat(r.warnings()).hasSize(1);
-    Diagnostic d = r.warnings().get(0);
-    assertThat(d.message()).contains("null on every path").contains("`return done(null);`");
-    return d;
-  }
-
   @ParameterizedTest
   @MethodSource("compilers")
-  void nullThroughALocalAndACast_isFoundByDataFlow_andWarnedOf(InMemoryCompiler compiler) {
+  void nullThroughALocalAndACast_isFoundByDataFlow(InMemoryCompiler compiler) {
     Diagnostic d =
-        warned(
+        refused(
             compiler,
             "ViaLocal",
             "  @Async static Coroutine<Void> get(int n) {\n"
@@ -92,13 +80,31 @@ class NullReturnTest {
 
   @ParameterizedTest
   @MethodSource("compilers")
-  void anAdvicesResultVariable_onAPathThatNeverRuns_isNotRefused(InMemoryCompiler compiler) {
-    // the shape Byte Buddy's advice gives a method that always throws: its result variable is
-    // returned, still null, on a path taken only if nothing was thrown. Refusing it left the class
-    // unchanged, so its other coroutines failed (found from outside, Byte Buddy's agent first)
-    warned(
-        compiler,
-        "Advised",
+  void returnNull_insideTryFinally_isRefused(InMemoryCompiler compiler) {
+    // javac keeps the value in a local while the finally code runs: still the user's null
+    Diagnostic d =
+        refused(
+            compiler,
+            "InFinally",
+            "  @Async static Coroutine<Integer> get() {\n"
+                + "    try {\n"
+                + "      await(sleep(1));\n"
+                + "      return null;\n" // line 9
+                + "    } finally {\n"
+                + "      System.out.println(\"finally\");\n"
+                + "    }\n"
+                + "  }\n");
+    assertThat(d.format()).startsWith("InFinally.java:9: ");
+  }
+
+  @ParameterizedTest
+  @MethodSource("compilers")
+  void aNullThatAToolWroteBeforeTheFirstLine_isWarnedOf_notRefused(InMemoryCompiler compiler) {
+    // Byte Buddy's advice around a method that always throws: its result variable, set to null in
+    // a prologue without line numbers, is returned as it is on a path taken only if nothing was
+    // thrown. Refusing it left the class unchanged, so its other coroutines failed (found from
+    // outside, Byte Buddy's agent first). The same source with its lines is refused
+    String members =
         "  @Async static Coroutine<Integer> fails() throws Exception {\n"
             + "    Coroutine<Integer> ret = null;\n"
             + "    Exception thrown = null;\n"
@@ -112,7 +118,40 @@ class NullReturnTest {
             + "      throw thrown;\n"
             + "    }\n"
             + "    return ret;\n"
-            + "  }\n");
+            + "  }\n";
+    refused(compiler, "Advised", members);
+    byte[] c =
+        compiler.compile(Map.of("nul.Advised", source("Advised", members))).get("nul.Advised");
+    TransformResult r = Samples.TRANSFORMER.transform(withoutTheFirstLines(c, "fails", 2));
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.methodsRewritten()).isEqualTo(1);
+    assertThat(r.warnings())
+        .singleElement()
+        .satisfies(
+            w ->
+                assertThat(w.message())
+                    .contains("written before the method's first line")
+                    .contains("`return done(null);`"));
+  }
+
+  /** {@code classFile} with the first {@code n} line numbers of {@code method} taken out. */
+  private static byte[] withoutTheFirstLines(byte[] classFile, String method, int n) {
+    org.objectweb.asm.tree.ClassNode cn = new org.objectweb.asm.tree.ClassNode();
+    new org.objectweb.asm.ClassReader(classFile).accept(cn, 0);
+    for (org.objectweb.asm.tree.MethodNode m : cn.methods) {
+      if (m.name.equals(method)) {
+        int removed = 0;
+        for (org.objectweb.asm.tree.AbstractInsnNode i : m.instructions.toArray()) {
+          if (i instanceof org.objectweb.asm.tree.LineNumberNode && removed < n) {
+            m.instructions.remove(i);
+            removed++;
+          }
+        }
+      }
+    }
+    org.objectweb.asm.ClassWriter w = new org.objectweb.asm.ClassWriter(0);
+    cn.accept(w);
+    return w.toByteArray();
   }
 
   @ParameterizedTest
