@@ -128,8 +128,14 @@ final class CoroutineMethods {
                   + " coroutine in Java around the native call",
               null));
     }
-    for (AbstractInsnNode r : nullReturns(m, origins, false)) {
-      problems.add(new Problem(m, "`return null;` from a coroutine: " + NULL_RETURN_ADVICE, r));
+    for (AbstractInsnNode r : nullReturns(m, origins)) {
+      problems.add(
+          new Problem(
+              m,
+              "`return null;` from a coroutine: awaiting it would fail with"
+                  + " NullPointerException; write `return done(null);` to complete with null, or"
+                  + " `return done();` in a Coroutine<Void>",
+              r));
     }
     int[] monitors = awaits.isEmpty() ? null : MonitorDepth.of(m);
     for (MethodInsnNode call : awaits) {
@@ -145,20 +151,14 @@ final class CoroutineMethods {
     return problems.size() == before && (m.access & Opcodes.ACC_ABSTRACT) == 0;
   }
 
-  /** What a null return is followed by, in the refusal and in the warning. */
-  static final String NULL_RETURN_ADVICE =
-      "awaiting it would fail with NullPointerException; write `return done(null);` to complete"
-          + " with null, or `return done();` in a Coroutine<Void>";
-
   /**
-   * The {@code areturn}s of {@code m} whose value is the constant null on every path (a {@code
-   * return null;}, refused), or, with {@code beforeAnyLine}, those whose nulls were all written
-   * before the method's first line. Those only get a warning: a tool that wraps the compiler's code
-   * (an advice that returns a result variable set when the body returns) writes such a return on a
-   * path that never runs when the body always throws, and refusing would leave the class unusable.
+   * The {@code areturn}s of {@code m} whose value is the constant null on every path, unless every
+   * such null was written before the method's first line: that is code a tool put around the
+   * compiler's (an advice's result variable, null until the body returns), returned as it is only
+   * on a path that does not run when the body always throws; refusing it would leave the class
+   * unusable.
    */
-  static List<AbstractInsnNode> nullReturns(
-      MethodNode m, ValueOrigins.Memo analyses, boolean beforeAnyLine) {
+  private static List<AbstractInsnNode> nullReturns(MethodNode m, ValueOrigins.Memo analyses) {
     List<AbstractInsnNode> found = new ArrayList<>();
     if (!returnsCoroutine(m) || !Insns.contains(m, Opcodes.ACONST_NULL)) {
       return found;
@@ -167,7 +167,7 @@ final class CoroutineMethods {
     for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
       if (i.getOpcode() == Opcodes.ARETURN
           && origins.isConstantNull(i)
-          && origins.isNullFromBeforeAnyLine(i) == beforeAnyLine) {
+          && !origins.isNullFromBeforeAnyLine(i)) {
         found.add(i);
       }
     }

@@ -276,8 +276,7 @@ public final class CoroutineTransformer {
 
   /**
    * The coroutines' warnings: each handler that swallows cancellation, unless the method, a method
-   * enclosing the lambda, or the class is marked {@code @CatchesCancellation}; each return of a
-   * null that code before the method's first line wrote (see {@link CoroutineMethods#nullReturns}).
+   * enclosing the lambda, or the class is marked {@code @CatchesCancellation}.
    */
   private static List<Diagnostic> warnings(
       ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas, ValueOrigins.Memo origins) {
@@ -301,15 +300,6 @@ public final class CoroutineTransformer {
                 + " CancellationException) throw e;`), or, if this is meant, annotate the method or"
                 + " the class @CatchesCancellation";
         warnings.add(diagnostic(cn, lambdas, m, message, Insns.nextReal(h.handler)));
-      }
-    }
-    for (MethodNode m : coroutines) {
-      for (AbstractInsnNode r : CoroutineMethods.nullReturns(m, origins, true)) {
-        String message =
-            "this return gives null on every path that reaches it, a null written before the"
-                + " method's first line (code another tool put around the compiler's): "
-                + CoroutineMethods.NULL_RETURN_ADVICE;
-        warnings.add(diagnostic(cn, lambdas, m, message, r));
       }
     }
     return warnings;
