@@ -16,6 +16,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Disabled;
@@ -29,6 +30,8 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestTemplate;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.platform.commons.annotation.Testable;
 import org.junit.platform.commons.support.AnnotationSupport;
 import org.junit.platform.commons.support.HierarchyTraversalMode;
 import org.junit.platform.commons.support.ReflectionSupport;
@@ -70,6 +73,9 @@ import org.opentest4j.TestAbortedException;
  * tests) fails the test saying so, rather than being ignored.
  */
 public final class AsyncTestEngine implements TestEngine {
+  /** Jupiter's configuration parameter for the default test-instance lifecycle. */
+  private static final String LIFECYCLE_DEFAULT = "junit.jupiter.testinstance.lifecycle.default";
+
   /** The engine's id, the first segment of its tests' unique ids. */
   public static final String ENGINE_ID = "coroutine-test";
 
@@ -97,14 +103,21 @@ public final class AsyncTestEngine implements TestEngine {
     EngineExecutionListener listener = request.getEngineExecutionListener();
     TestDescriptor engine = request.getRootTestDescriptor();
     listener.executionStarted(engine);
+    boolean perClassByDefault =
+        request
+            .getConfigurationParameters()
+            .get(LIFECYCLE_DEFAULT)
+            .map(v -> v.trim().equalsIgnoreCase("per_class"))
+            .orElse(false);
     for (TestDescriptor c : engine.getChildren()) {
-      execute((ClassDescriptor) c, listener);
+      execute((ClassDescriptor) c, listener, perClassByDefault);
     }
     listener.executionFinished(engine, TestExecutionResult.successful());
   }
 
   /** Runs a class's tests, and its {@code @Nested} classes' (each of which fails, saying why). */
-  private static void execute(ClassDescriptor cd, EngineExecutionListener listener) {
+  private static void execute(
+      ClassDescriptor cd, EngineExecutionListener listener, boolean perClassByDefault) {
     String disabled = disabledReason(cd.testClass);
     if (disabled != null) {
       listener.executionSkipped(cd, disabled);
@@ -113,7 +126,7 @@ public final class AsyncTestEngine implements TestEngine {
     listener.executionStarted(cd);
     for (TestDescriptor child : cd.getChildren()) {
       if (child instanceof ClassDescriptor) {
-        execute((ClassDescriptor) child, listener);
+        execute((ClassDescriptor) child, listener, perClassByDefault);
         continue;
       }
       MethodDescriptor md = (MethodDescriptor) child;
@@ -123,18 +136,18 @@ public final class AsyncTestEngine implements TestEngine {
         continue;
       }
       listener.executionStarted(md);
-      listener.executionFinished(md, execute(md));
+      listener.executionFinished(md, execute(md, perClassByDefault));
     }
     listener.executionFinished(cd, TestExecutionResult.successful());
   }
 
   /** Runs one test: a new instance, its set-up, the test, its tear-down, the kit's checks. */
-  private static TestExecutionResult execute(MethodDescriptor md) {
+  private static TestExecutionResult execute(MethodDescriptor md, boolean perClassByDefault) {
     Class<?> cls = md.testClass;
     Method m = md.method;
     String name = cls.getSimpleName() + "." + m.getName() + "()";
     try {
-      checkSupported(cls, m);
+      checkSupported(cls, m, perClassByDefault);
       checkSignature(m, "@AsyncTest", true);
       List<Method> before =
           AnnotationSupport.findAnnotatedMethods(
@@ -158,7 +171,7 @@ public final class AsyncTestEngine implements TestEngine {
       }
       Object instance = ReflectionSupport.newInstance(cls);
       AsyncTest a = m.getAnnotation(AsyncTest.class);
-      TestRun run = new TestRun(name, a.virtualTime(), a.debug(), limit(m));
+      TestRun run = new TestRun(name, a.virtualTime(), a.debug(), limit(cls, m));
       run.run(steps(before, instance), step(m, instance), steps(after, instance));
       return TestExecutionResult.successful();
     } catch (TestAbortedException aborted) {
@@ -207,13 +220,16 @@ public final class AsyncTestEngine implements TestEngine {
     }
   }
 
-  /** The real-time limit: the smaller of @AsyncTest's and Jupiter's @Timeout, else the default. */
-  private static Duration limit(Method m) {
+  /**
+   * The real-time limit: the smaller of @AsyncTest's and Jupiter's {@code @Timeout} (on the method,
+   * else on the test class), else the default. It bounds set-up, test and tear-down together.
+   */
+  private static Duration limit(Class<?> testClass, Method m) {
     AsyncTest a = m.getAnnotation(AsyncTest.class);
     Duration limit = a.timeout() > 0 ? Duration.ofSeconds(a.timeout()) : null;
     Optional<Timeout> t = AnnotationSupport.findAnnotation(m, Timeout.class);
     if (t.isEmpty()) {
-      t = AnnotationSupport.findAnnotation(m.getDeclaringClass(), Timeout.class);
+      t = AnnotationSupport.findAnnotation(testClass, Timeout.class);
     }
     if (t.isPresent()) {
       Duration jupiter = Duration.ofNanos(t.get().unit().toNanos(t.get().value()));
@@ -229,7 +245,7 @@ public final class AsyncTestEngine implements TestEngine {
    * the same method. Running the test without them would pass where the user expects a skip, a mock
    * or a repetition.
    */
-  private static void checkSupported(Class<?> cls, Method m) {
+  private static void checkSupported(Class<?> cls, Method m, boolean perClassByDefault) {
     if (isNested(cls)) {
       throw new IllegalStateException(
           "@AsyncTest in the @Nested class "
@@ -260,12 +276,26 @@ public final class AsyncTestEngine implements TestEngine {
                 + " Assumptions in the test instead of conditions");
       }
     }
-    if (AnnotationSupport.isAnnotated(cls, TestInstance.class)) {
+    if (!AnnotationSupport.findAnnotatedFields(cls, RegisterExtension.class, f -> true).isEmpty()) {
       throw new IllegalStateException(
           "the class of @AsyncTest "
               + where(m)
-              + " is @TestInstance: the kit makes a new instance for each async test whatever it"
-              + " says; put the @AsyncTest methods in a class of their own");
+              + " registers a Jupiter extension (@RegisterExtension), which the kit does not run:"
+              + " put the @AsyncTest methods in a class of their own");
+    }
+    Optional<TestInstance> lifecycle = AnnotationSupport.findAnnotation(cls, TestInstance.class);
+    if (lifecycle
+        .map(t -> t.value() == TestInstance.Lifecycle.PER_CLASS)
+        .orElse(perClassByDefault)) {
+      throw new IllegalStateException(
+          "the class of @AsyncTest "
+              + where(m)
+              + (lifecycle.isPresent()
+                  ? " is @TestInstance(PER_CLASS)"
+                  : " has one instance per class by default (" + LIFECYCLE_DEFAULT + ")")
+              + ": the kit makes a new instance for each async test; put the @AsyncTest methods in"
+              + " a class of their own"
+              + (lifecycle.isPresent() ? "" : " annotated @TestInstance(PER_METHOD)"));
     }
   }
 
@@ -288,8 +318,11 @@ public final class AsyncTestEngine implements TestEngine {
    */
   private static void checkLifecycleForJupiter(
       Class<?> cls, List<Method> before, List<Method> after) {
-    if (AnnotationSupport.findAnnotatedMethods(cls, Test.class, HierarchyTraversalMode.TOP_DOWN)
-        .isEmpty()) {
+    boolean jupiterTests =
+        AnnotationSupport.findAnnotatedMethods(cls, Testable.class, HierarchyTraversalMode.TOP_DOWN)
+            .stream()
+            .anyMatch(x -> !x.isAnnotationPresent(AsyncTest.class)); // @Test, @ParameterizedTest..
+    if (!jupiterTests) {
       return;
     }
     for (List<Method> ms : List.of(before, after)) {
@@ -382,15 +415,17 @@ public final class AsyncTestEngine implements TestEngine {
         && !testMethods(c).isEmpty();
   }
 
-  /** The {@code @Nested} classes inside {@code c}, at any depth, that have {@code @AsyncTest}s. */
-  private static List<Class<?>> nestedTestClasses(Class<?> c) {
+  /** True if {@code c}, or a {@code @Nested} class inside it at any depth, has async tests. */
+  private static boolean holdsTests(Class<?> c) {
+    return isTestClass(c) || !nestedHoldingTests(c).isEmpty();
+  }
+
+  /** The {@code @Nested} classes directly inside {@code c} that hold async tests. */
+  private static List<Class<?>> nestedHoldingTests(Class<?> c) {
     List<Class<?>> found = new ArrayList<>();
     for (Class<?> n : c.getDeclaredClasses()) {
-      if (isNested(n)) {
-        if (isTestClass(n)) {
-          found.add(n);
-        }
-        found.addAll(nestedTestClasses(n));
+      if (isNested(n) && holdsTests(n)) {
+        found.add(n);
       }
     }
     return found;
@@ -406,19 +441,20 @@ public final class AsyncTestEngine implements TestEngine {
     @Override
     public Resolution resolve(ClassSelector selector, Context context) {
       Class<?> c = selector.getJavaClass();
-      if (!isTestClass(c)) {
-        // Jupiter finds @Nested classes through their outer class: so does this engine, to say
-        // their async tests cannot run instead of passing over them in silence
-        Set<DiscoverySelector> nested = new LinkedHashSet<>();
-        if (c.getEnclosingClass() == null || Modifier.isStatic(c.getModifiers())) {
-          for (Class<?> n : nestedTestClasses(c)) {
-            nested.add(selectClass(n));
-          }
-        }
-        return nested.isEmpty() ? Resolution.unresolved() : Resolution.selectors(nested);
+      boolean member = c.getEnclosingClass() == null || Modifier.isStatic(c.getModifiers());
+      if (!(member || isNested(c)) || !holdsTests(c)) {
+        return Resolution.unresolved();
       }
-      return context
-          .addToParent(parent -> Optional.of(new ClassDescriptor(parent.getUniqueId(), c)))
+      // Jupiter finds @Nested classes through their outer class, and so does this engine (to say
+      // their async tests cannot run instead of passing over them): a nested class's descriptor
+      // is always under its outer class's, whichever selects it (a rerun by unique id included)
+      Function<TestDescriptor, Optional<ClassDescriptor>> descriptor =
+          parent -> Optional.of(new ClassDescriptor(parent.getUniqueId(), c));
+      Optional<ClassDescriptor> found =
+          isNested(c)
+              ? context.addToParent(() -> selectClass(c.getEnclosingClass()), descriptor)
+              : context.addToParent(descriptor);
+      return found
           .map(
               d ->
                   Resolution.match(
@@ -426,13 +462,13 @@ public final class AsyncTestEngine implements TestEngine {
                           d,
                           () -> {
                             Set<DiscoverySelector> children = new LinkedHashSet<>();
-                            for (Method m : testMethods(c)) {
-                              children.add(selectMethod(c, m));
-                            }
-                            if (!isNested(c)) {
-                              for (Class<?> n : nestedTestClasses(c)) {
-                                children.add(selectClass(n));
+                            if (isTestClass(c)) {
+                              for (Method m : testMethods(c)) {
+                                children.add(selectMethod(c, m));
                               }
+                            }
+                            for (Class<?> n : nestedHoldingTests(c)) {
+                              children.add(selectClass(n));
                             }
                             return children;
                           })))

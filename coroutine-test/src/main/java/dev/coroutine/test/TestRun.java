@@ -65,6 +65,12 @@ final class TestRun {
   /** Set by the calling thread when the limit passed: the loop thread stops short. */
   private volatile boolean timedOut;
 
+  /** Past the limit, the loop thread has begun to cancel the test's tasks and tear down. */
+  private volatile boolean cleaning;
+
+  /** The runner gave up waiting: the loop thread skips what is left and closes the loop. */
+  private volatile boolean abandoned;
+
   /** The test's steps are done and the loop waits for the default executor's jobs. */
   private volatile boolean joiningExecutor;
 
@@ -126,7 +132,8 @@ final class TestRun {
       done = finished.await(limit.toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       timedOut = true; // the runner gave up on the test: stop its loop too, then say so
-      stop();
+      abandoned = true;
+      stopIf(false);
       throw e;
     }
     if (!done) {
@@ -141,9 +148,15 @@ final class TestRun {
   private AssertionError timedOut(Thread t, CountDownLatch finished) throws InterruptedException {
     timedOut = true;
     String dump = loop.dumpTasks(); // from this thread: asks the loop, or snapshots it if stuck
-    stop();
+    stopIf(false);
     boolean stopped = finished.await(GRACE_MILLIS, TimeUnit.MILLISECONDS);
+    boolean cutShort = false;
     if (!stopped) {
+      // the test or its clean-up did not end in time (a task that ignores cancellation, a
+      // tear-down that waits for ever): skip the rest, and stop whatever runs now
+      cutShort = true;
+      abandoned = true;
+      stopIf(true);
       t.interrupt(); // a callback blocked in sleep() or blocking I/O may give up
       stopped = finished.await(GRACE_MILLIS / 2, TimeUnit.MILLISECONDS);
     }
@@ -153,12 +166,14 @@ final class TestRun {
                 + " did not finish within its real-time limit of "
                 + seconds(limit)
                 + " (@AsyncTest(timeout = ...) or -Dcoroutine.test.timeout=<seconds>)"
-                + (stopped
-                    ? ""
-                    : "; its loop thread \""
-                        + t.getName()
-                        + "\" did not stop and was abandoned (its tasks were not cancelled and"
-                        + " tear-down did not run)")
+                + (!stopped
+                    ? "; its loop thread \"" + t.getName() + "\" did not stop and was abandoned"
+                    : cutShort
+                        ? "; it did not end within "
+                            + seconds(Duration.ofMillis(GRACE_MILLIS))
+                            + " of being stopped, so cancelling its tasks and tearing down were"
+                            + " cut short"
+                        : "")
                 + ". "
                 + (joiningExecutor
                     ? "The test itself had finished: the time ran out waiting for jobs it left running"
@@ -172,10 +187,19 @@ final class TestRun {
     return e;
   }
 
-  /** Asks the loop, from another thread, to stop after its current pass. */
-  private void stop() {
+  /**
+   * Asks the loop, from another thread, to stop after its current pass, if by then the loop thread
+   * is (or is not yet, for false) cleaning up after the time-out: a stop meant for the test does
+   * not cut short the clean-up that began meanwhile.
+   */
+  private void stopIf(boolean whileCleaning) {
     try {
-      loop.callSoonThreadsafe(loop::stop);
+      loop.callSoonThreadsafe(
+          () -> {
+            if (cleaning == whileCleaning) {
+              loop.stop();
+            }
+          });
     } catch (IllegalStateException closedMeanwhile) {
       // it finished just now
     }
@@ -203,10 +227,17 @@ final class TestRun {
       }
       if (timedOut) {
         // the loop answered the stop: cancel what is left, so the test's finally blocks run (as
-        // kotlinx's runTest cancels its body at the time-out), then tear down what set-up opened
-        cancelPending();
+        // kotlinx's runTest cancels its body at the time-out), then tear down what set-up opened;
+        // all within the runner's grace period, else abandoned (and stopped) midway
+        cleaning = true;
+        if (!abandoned) {
+          cancelPending();
+        }
       }
       for (Step s : after) {
+        if (abandoned) {
+          break;
+        }
         fail(step(s, "tear-down"));
       }
       if (!timedOut) {

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.platform.engine.TestExecutionResult.Status;
 import org.junit.platform.launcher.TagFilter;
@@ -302,6 +304,55 @@ class AsyncTestEngineTest {
     assertThat(EVENTS).containsExactly("body finally", "tear-down");
   }
 
+  static class IgnoresCancellation {
+    @AsyncTest(timeout = 1)
+    @Async
+    @dev.coroutine.CatchesCancellation
+    Coroutine<Void> hasATaskThatWillNotStop() {
+      createTask(spinsForEver(), "stubborn");
+      await(getRunningLoop().createFuture()); // never completed
+      return done();
+    }
+
+    @AfterEach
+    void tearDown() {
+      EVENTS.add("stubborn tear-down");
+    }
+  }
+
+  @Async
+  @dev.coroutine.CatchesCancellation
+  static Coroutine<Void> spinsForEver() {
+    while (true) {
+      try {
+        await(sleep(1)); // virtual time: the loop spins through these as fast as it can
+      } catch (java.util.concurrent.CancellationException ignored) {
+        // asyncio lets a task do this; the kit must not wait for it for ever
+      }
+    }
+  }
+
+  @Test
+  void aCleanUpPastTheLimitThatWillNotEnd_isCutShort_andItsThreadEnds() throws Exception {
+    // the cancellation after the time-out must itself be bounded: a task that ignores it kept the
+    // loop thread spinning for the rest of the run (found by a review)
+    EVENTS.clear();
+    Throwable f = EngineRuns.of(IgnoresCancellation.class).failure("hasATaskThatWillNotStop()");
+    assertThat(f)
+        .hasMessageContaining("did not finish within its real-time limit of 1 s")
+        .hasMessageContaining("cancelling its tasks and tearing down were cut short");
+    assertThat(EVENTS).doesNotContain("stubborn tear-down");
+    String thread = "coroutine-test IgnoresCancellation.hasATaskThatWillNotStop()";
+    for (int i = 0; i < 100 && threadNamed(thread); i++) {
+      Thread.sleep(20);
+    }
+    assertThat(threadNamed(thread)).as("the test's loop thread is gone").isFalse();
+  }
+
+  private static boolean threadNamed(String name) {
+    return Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name));
+  }
+
   static class AbortThenTearDownFails {
     @AsyncTest
     @Async
@@ -369,6 +420,26 @@ class AsyncTestEngineTest {
     }
   }
 
+  static class RegistersAnExtension {
+    @RegisterExtension
+    static final org.junit.jupiter.api.extension.BeforeEachCallback CALLBACK =
+        context -> EVENTS.add("extension called");
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> test() {
+      return done();
+    }
+  }
+
+  static class PlainLifecycle {
+    @AsyncTest
+    @Async
+    Coroutine<Void> test() {
+      return done();
+    }
+  }
+
   @Test
   void whatJupiterWouldDoAndTheKitCannot_failsSayingSo_insteadOfBeingIgnored() {
     // each was ignored in silence: a @Nested class's async tests never ran, conditions, @Timeout,
@@ -385,6 +456,24 @@ class AsyncTestEngineTest {
     assertThat(runs.failure("boundedByJupitersTimeout()"))
         .hasMessageContaining("did not finish within its real-time limit of 500 ms");
     assertThat(runs.status("tagged()")).isEqualTo(Status.SUCCESSFUL);
+    // a nested class's test keeps its unique id when selected by it (an IDE's rerun)
+    String nestedId =
+        "[engine:coroutine-test]/[class:"
+            + Unsupported.class.getName()
+            + "]/[class:"
+            + Unsupported.Inner.class.getName()
+            + "]/[method:inANestedClass()]";
+    assertThat(runs.ids).contains(nestedId);
+    assertThat(EngineRuns.of(selectUniqueId(nestedId)).ids).containsExactly(nestedId);
+    assertThat(EngineRuns.of(RegistersAnExtension.class).failure("test()"))
+        .hasMessageContaining("registers a Jupiter extension (@RegisterExtension)");
+    assertThat(
+            EngineRuns.configured(
+                    Map.of("junit.jupiter.testinstance.lifecycle.default", "per_class"),
+                    List.of(),
+                    selectClass(PlainLifecycle.class))
+                .failure("test()"))
+        .hasMessageContaining("has one instance per class by default");
 
     EngineRuns notSlow =
         EngineRuns.filtered(List.of(TagFilter.excludeTags("slow")), selectClass(Unsupported.class));

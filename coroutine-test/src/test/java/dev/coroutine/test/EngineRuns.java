@@ -39,11 +39,20 @@ final class EngineRuns {
 
   /** The run of {@code selectors} through {@code filters} too (a build's tag filters, say). */
   static EngineRuns filtered(List<PostDiscoveryFilter> filters, DiscoverySelector... selectors) {
+    return configured(Map.of(), filters, selectors);
+  }
+
+  /** The run of {@code selectors} with configuration parameters and filters. */
+  static EngineRuns configured(
+      Map<String, String> parameters,
+      List<PostDiscoveryFilter> filters,
+      DiscoverySelector... selectors) {
     EngineRuns runs = new EngineRuns();
     LauncherFactory.create()
         .execute(
             request()
                 .selectors(selectors)
+                .configurationParameters(parameters)
                 .filters(EngineFilter.includeEngines(AsyncTestEngine.ENGINE_ID))
                 .filters(filters.toArray(new PostDiscoveryFilter[0]))
                 .build(),
