@@ -59,46 +59,6 @@ class DebugMonitoringTest {
         .doesNotContain("unsynchronized");
   }
 
-  @Test
-  void theMxBean_isReadable_withTheRuntimeAsANamedModule() throws Exception {
-    // JMX reads through a class of an unnamed module, which the named module did not let reach
-    // the MXBean interface: every attribute failed with IllegalAccessException (found from outside)
-    Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
-    Path runtime =
-        Paths.get(EventLoop.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-    Path program =
-        Paths.get(
-            monitoring.ModulePathJmx.class
-                .getProtectionDomain()
-                .getCodeSource()
-                .getLocation()
-                .toURI());
-    Process p =
-        new ProcessBuilder(
-                List.of(
-                    java.toString(),
-                    "-Dcoroutine.jmx=true",
-                    "--module-path",
-                    runtime.toString(),
-                    "--add-modules",
-                    "dev.coroutine",
-                    "-cp",
-                    program.toString(),
-                    monitoring.ModulePathJmx.class.getName()))
-            .start();
-    CompletableFuture<String> out = drain(p.getInputStream());
-    CompletableFuture<String> err = drain(p.getErrorStream());
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("child JVM finished").isTrue();
-    String stderr = err.get(10, TimeUnit.SECONDS);
-    assertThat(p.exitValue()).as("exit status; stderr:\n" + stderr).isZero();
-    assertThat(out.get(10, TimeUnit.SECONDS))
-        .contains("named module: true")
-        .contains("closed: false")
-        .contains("pending: 0")
-        .contains("attributes: 2")
-        .contains("Tasks of event loop loop-1");
-  }
-
   private static CompletableFuture<String> drain(InputStream in) {
     return CompletableFuture.supplyAsync(
         () -> {

@@ -74,6 +74,7 @@ class ModuleDescriptorTest {
     Process p =
         new ProcessBuilder(
                 java,
+                "-Dcoroutine.jmx=true",
                 "--module-path",
                 runtime().toString(),
                 "--add-modules",
@@ -93,7 +94,9 @@ class ModuleDescriptorTest {
     assertThat(out)
         .contains("module dev.coroutine")
         .contains("run: 42")
-        .contains("internal: IllegalAccessException");
+        .contains("internal: IllegalAccessException")
+        .contains("jmx: closed=false pending=0 attributes=2")
+        .contains("jmx dump: Tasks of event loop");
     assertThat(p.exitValue()).as(out).isZero();
   }
 }
