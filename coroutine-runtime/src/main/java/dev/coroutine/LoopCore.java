@@ -549,6 +549,7 @@ abstract class LoopCore {
               + " took "
               + String.format("%.3f", took / 1e9)
               + " seconds"
+              + waitsAt(o)
               + siteText(o));
     }
   }
@@ -556,6 +557,15 @@ abstract class LoopCore {
   /** The thread running the loop, or null. */
   final Thread thread() {
     return thread;
+  }
+
+  /**
+   * For a task's slow step, where it now waits ("; it now waits at File.java:line"): the line the
+   * step ended on, as asyncio's task repr says where its coroutine is running; else "".
+   */
+  private static String waitsAt(Object o) {
+    AsyncFrame<?> f = o instanceof Task ? ((Task<?>) o).current : null;
+    return f == null ? "" : "; it now waits at " + TaskDump.frame(f);
   }
 
   /** "; created at: ..." for a task or handle created in debug mode, else "". */

@@ -172,6 +172,33 @@ class DebugModeTest extends TestBase {
   }
 
   @Test
+  void slowTaskStep_isLogged_withWhereTheTaskNowWaits() {
+    // asyncio's "Executing <Task ... coro=<worker() running at slow.py:6>> took ..." says where
+    // the coroutine is; ours named the task only (found from outside)
+    loop.setDebug(true);
+    loop.setSlowCallbackDuration(Duration.ofMillis(5));
+    Task<Object> t =
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  Thread.sleep(30); // surely longer than 5 ms
+                  return Co.await(Coroutines.sleep(3_600_000));
+                }),
+            "slow-step");
+    loop.callLater(0.05, loop::stop);
+    loop.runForever();
+    t.cancel();
+    loop.callSoon(loop::stop);
+    loop.runForever();
+    assertThat(CapturingLoggerFinder.containing("Executing Task<slow-step"))
+        .anySatisfy(
+            r ->
+                assertThat(r.message())
+                    .contains(" took ")
+                    .contains("; it now waits at dev.coroutine.Co (runtime coroutine)"));
+  }
+
+  @Test
   void fastCallback_underThreshold_isNotLogged() {
     loop.setDebug(true);
     loop.setSlowCallbackDuration(Duration.ofSeconds(30));
