@@ -72,6 +72,7 @@ public class Future<T> implements Awaitable<T> {
   /** A future bound to the running loop, or to the loop that first awaits it. */
   public Future() {
     this.loop = EventLoop.runningOrNull();
+    recordSiteInDebugMode();
   }
 
   /**
@@ -81,6 +82,19 @@ public class Future<T> implements Awaitable<T> {
    */
   public Future(EventLoop loop) {
     this.loop = Objects.requireNonNull(loop, "loop");
+    recordSiteInDebugMode();
+  }
+
+  /**
+   * In debug mode, remembers where the future (a task too) was made, for the reports that name it
+   * (an exception never retrieved, a task pending at close), as asyncio's {@code
+   * _source_traceback}.
+   */
+  private void recordSiteInDebugMode() {
+    EventLoop l = loop;
+    if (l != null && l.debug) {
+      Debug.recordSite(this);
+    }
   }
 
   /**

@@ -89,10 +89,7 @@ public class Task<T> extends Future<T> {
     this.id = ++loop.taskCounter;
     this.nameOrContext = name == null ? context : context == null ? name : new Named(name, context);
     loop.linkTask(this);
-    this.suspendedAt = loop.clockMillis;
-    if (loop.debug) {
-      Debug.recordSite(this);
-    }
+    this.suspendedAt = loop.clockMillis; // (its creation site, in debug mode: Future's constructor)
     if (Jfr.AVAILABLE) {
       Jfr.taskCreated(this); // TaskStart, and begins TaskEnd, if a recording has them enabled
     }

@@ -311,6 +311,23 @@ class DebugModeTest extends TestBase {
   }
 
   @Test
+  void neverRetrievedFutureException_carriesWhereTheFutureWasMade() throws Exception {
+    // asyncio records a future's _source_traceback in debug mode; only tasks had a site here
+    // (found from outside, against CPython's debug mode)
+    loop.setDebug(true);
+    makeFailAndForgetAFuture("unretrieved-future");
+    EventLoop.ErrorContext c =
+        NeverRetrievedTest.awaitReport(loop, loopErrors, "exception was never retrieved");
+    assertThat(c.exception()).hasMessage("unretrieved-future");
+    assertThat(Debug.format(c.creationSite())).contains("makeFailAndForgetAFuture");
+    loopErrors.clear();
+  }
+
+  private void makeFailAndForgetAFuture(String message) {
+    loop.createFuture().setException(new IllegalStateException(message));
+  }
+
+  @Test
   void retrievedTaskException_isNoLongerWatched() {
     loop.setDebug(true);
     Task<Object> t =
