@@ -171,6 +171,20 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   }
 
   /**
+   * A thread of a loop's default executor: it knows its loop, so that what waits for that loop's
+   * end (a group's close) can tell it would wait for the job it is called from.
+   */
+  static final class ExecutorThread extends Thread {
+    /** The loop whose default executor this thread serves. */
+    final EventLoop owner;
+
+    ExecutorThread(EventLoop owner, Runnable job, String name) {
+      super(job, name);
+      this.owner = owner;
+    }
+  }
+
+  /**
    * True while {@link #runForever()} or {@link #runUntilComplete} is running.
    *
    * @return true while the loop runs
@@ -963,7 +977,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
               n,
               r -> {
                 Thread t =
-                    new Thread(r, "coroutine-executor-" + EXECUTOR_THREADS.incrementAndGet());
+                    new ExecutorThread(
+                        this, r, "coroutine-executor-" + EXECUTOR_THREADS.incrementAndGet());
                 t.setDaemon(true);
                 return t;
               });

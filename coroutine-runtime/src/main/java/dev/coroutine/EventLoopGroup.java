@@ -369,6 +369,15 @@ public final class EventLoopGroup implements AutoCloseable {
    * @throws InterruptedException if the waiting thread is interrupted
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    if (calledFromWithin()) {
+      // it would wait for itself (as Netty's, refused): the whole timeout, or for ever
+      throw new IllegalStateException(
+          "cannot await the termination of "
+              + this
+              + " from its own loop or default-executor thread "
+              + Thread.currentThread().getName()
+              + ": shut it down there and await its termination elsewhere");
+    }
     try {
       terminated.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
       return true;
@@ -381,16 +390,14 @@ public final class EventLoopGroup implements AutoCloseable {
 
   /**
    * {@link #shutdown()}, then waits until every loop's thread has ended. Called on one of the
-   * group's own loop threads it cannot wait for itself: it only shuts down.
+   * group's own loop threads, or in a job of one of its loops' default executors (which a loop's
+   * end waits for), it cannot wait for itself: it only shuts down.
    */
   @Override
   public void close() {
     shutdown();
-    EventLoop here = EventLoop.runningOrNull();
-    for (EventLoop l : loops) {
-      if (l == here) {
-        return;
-      }
+    if (calledFromWithin()) {
+      return;
     }
     boolean interrupted = false;
     while (true) {
@@ -406,6 +413,21 @@ public final class EventLoopGroup implements AutoCloseable {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** True on a thread of one of the group's loops, or of one of their default executors. */
+  private boolean calledFromWithin() {
+    Thread me = Thread.currentThread();
+    EventLoop here =
+        me instanceof EventLoop.ExecutorThread
+            ? ((EventLoop.ExecutorThread) me).owner
+            : EventLoop.runningOrNull();
+    for (EventLoop l : loops) {
+      if (l == here) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void checkNotShutDown() {

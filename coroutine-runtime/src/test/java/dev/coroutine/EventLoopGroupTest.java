@@ -385,6 +385,38 @@ class EventLoopGroupTest {
   }
 
   @Test
+  void close_fromAJobOfItsDefaultExecutor_shutsDownWithoutWaitingForThatJob() throws Exception {
+    // a loop's end waits for its executor's jobs, so close() there waited for itself: 300 s, the
+    // executor's limit (found from outside)
+    EventLoopGroup group = new EventLoopGroup(2, "job");
+    CountDownLatch closeReturned = new CountDownLatch(1);
+    group.submit(
+        Co.seq(
+            v ->
+                Co.await(
+                    Coroutines.toThread(
+                        () -> {
+                          group.close();
+                          closeReturned.countDown();
+                          return null;
+                        }))));
+    assertThat(closeReturned.await(10, TimeUnit.SECONDS)).as("close() returned").isTrue();
+    assertThat(group.awaitTermination(Duration.ofSeconds(30))).isTrue();
+  }
+
+  @Test
+  void awaitTermination_fromOneOfItsOwnLoops_isRefused() throws Exception {
+    // it would block that loop for the whole timeout (Netty refuses it too)
+    try (EventLoopGroup group = new EventLoopGroup(2, "await-self")) {
+      CompletableFuture<Object> r =
+          group.submit(Co.seq(v -> group.awaitTermination(Duration.ofSeconds(5))));
+      assertThatThrownBy(() -> r.get(10, TimeUnit.SECONDS))
+          .hasCauseInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("from its own loop or default-executor thread");
+    }
+  }
+
+  @Test
   void oneLoopFails_othersKeepRunning_itsWorkFails_newWorkGoesToTheOthers() throws Exception {
     try (EventLoopGroup group = new EventLoopGroup(2, "fail")) {
       EventLoop doomed = group.loop(0);

@@ -63,6 +63,20 @@ public final class GroupServer {
   }
 
   /**
+   * Throws {@link java.net.BindException} if something listens at {@code at}: with {@code
+   * SO_REUSEPORT} our sockets would join another program's (or another group's) sockets there and
+   * share its connections instead of being refused, as {@code Streams.startServer} and asyncio's
+   * {@code start_server} are. A socket without the option binds only a free port; it is let go at
+   * once.
+   */
+  private static void refuseIfInUse(InetSocketAddress at) throws IOException {
+    try (ServerSocketChannel probe = ServerSocketChannel.open()) {
+      probe.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+      probe.bind(at, 1);
+    }
+  }
+
+  /**
    * True where this JDK and OS let several sockets listen on one port ({@code SO_REUSEPORT}).
    *
    * @return true if {@code ServerSocketChannel} supports {@code SO_REUSEPORT} here
@@ -128,6 +142,9 @@ public final class GroupServer {
       }
       int p = port;
       for (InetAddress a : targets) {
+        if (perLoop && p != 0) {
+          refuseIfInUse(a == null ? new InetSocketAddress(p) : new InetSocketAddress(a, p));
+        }
         for (int i = 0; i < listeners; i++) {
           ServerSocketChannel s = ServerSocketChannel.open();
           sockets.get(i).add(s);

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -111,6 +112,26 @@ class GroupServerTest {
           .failsWithin(20, TimeUnit.SECONDS)
           .withThrowableOfType(java.util.concurrent.ExecutionException.class)
           .withCauseInstanceOf(java.net.BindException.class);
+    }
+  }
+
+  @Test
+  void start_onThePortOfAnotherGroupsServer_failsInsteadOfSharingIt() throws Exception {
+    // with SO_REUSEPORT a second server (another instance of the program, say) silently joined
+    // the port and took about half its connections (found from outside); a socket without the
+    // option is refused there, as Streams.startServer and asyncio's start_server are
+    Assumptions.assumeTrue(GroupServer.reusePortSupported());
+    try (EventLoopGroup first = new EventLoopGroup(2, "first");
+        EventLoopGroup second = new EventLoopGroup(2, "second")) {
+      GroupServer running =
+          GroupServer.start(first, recordingEcho(new CopyOnWriteArrayList<>()), HOST, 0)
+              .get(20, TimeUnit.SECONDS);
+      int port = running.addresses().get(0).getPort();
+      assertThat(GroupServer.start(second, recordingEcho(new CopyOnWriteArrayList<>()), HOST, port))
+          .failsWithin(20, TimeUnit.SECONDS)
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .withCauseInstanceOf(java.net.BindException.class);
+      running.close().get(20, TimeUnit.SECONDS);
     }
   }
 
