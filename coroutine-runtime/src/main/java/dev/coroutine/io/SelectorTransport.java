@@ -147,6 +147,7 @@ abstract class SelectorTransport implements Transport {
       loop.removeReader(channel);
       p.eofReceived(); // a half-close: the output side, if any, stays open
       if (out == null || outputShut) {
+        endedByBothSides = true;
         closeNow(null); // both directions are done
       }
     }
@@ -241,14 +242,17 @@ abstract class SelectorTransport implements Transport {
 
   @Override
   public boolean mustDrain() {
-    return lost != null || isClosed || (queue != null && queue.paused());
+    return lost != null || (isClosed && !endedByBothSides) || (queue != null && queue.paused());
   }
 
   @Override
   public Future<Void> drainFuture() {
     // once closed, by whatever side, a drain fails as asyncio's: "Connection lost" unless an error
     // ended the connection (drainers already waiting when it closed are woken without one)
-    Throwable why = lost != null ? lost : isClosed ? new IOException("Connection lost") : null;
+    Throwable why =
+        lost != null
+            ? lost
+            : isClosed && !endedByBothSides ? new IOException("Connection lost") : null;
     return requireOutput().drainFuture(why, isClosed);
   }
 
@@ -297,14 +301,24 @@ abstract class SelectorTransport implements Transport {
       return;
     }
     if (in == null || readEof) {
+      endedByBothSides = true;
       closeNow(null); // both directions are done
     }
   }
 
   // ---- closing -----------------------------------------------------------------------------
 
+  /**
+   * Closed because both directions ended cleanly (the peer's end of file read, ours sent), and not
+   * closed by its user since: nothing was lost, so a drain succeeds, as asyncio's on its transport
+   * that stays open then (a server's {@code write; writeEof(); drain()} failed when the peer's end
+   * of file came first).
+   */
+  private boolean endedByBothSides;
+
   @Override
   public void close() {
+    endedByBothSides = false; // closed by its user too: later drains fail, as asyncio's
     if (closing) {
       return;
     }
@@ -319,6 +333,7 @@ abstract class SelectorTransport implements Transport {
 
   @Override
   public void abort() {
+    endedByBothSides = false;
     closing = true;
     if (queue != null) {
       queue.clear();

@@ -547,7 +547,7 @@ public final class StreamReader {
 
   private void arrived() {
     wakeWaiter();
-    if (transport != null && !paused && end - start > 2 * limit) {
+    if (transport != null && !paused && end - start > 2L * limit) { // a limit of 2^30 or more
       paused = true;
       transport.pauseReading();
     }

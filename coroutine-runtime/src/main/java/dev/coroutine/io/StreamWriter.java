@@ -1,7 +1,9 @@
 package dev.coroutine.io;
 
+import dev.coroutine.AsyncFrame;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
+import dev.coroutine.LazyCoroutine;
 import dev.coroutine.internal.Steps;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -24,11 +26,12 @@ import javax.net.ssl.SSLSession;
  * <p>A connection that is lost (reset by the peer, broken pipe) is reported by {@code drain()}, by
  * {@link #waitClosed()} and by the reads of the paired {@link StreamReader}. As in asyncio, once
  * the connection is closed (by {@link #close()}, {@link #abort()}, the peer or a server's {@link
- * Server#closeClients()}) or lost, writes are dropped (the fifth is logged once) and {@code
- * drain()} throws {@link IOException} ("Connection lost", or the error that ended it), after
- * yielding to the loop once while the close is under way; writing after {@link #writeEof()} throws
- * {@link IllegalStateException}, and a second {@code writeEof()} or one after {@code close()} does
- * nothing (on TLS, which cannot half-close, {@code writeEof()} always throws, as asyncio's).
+ * Server#closeClients()}) or lost, writes are dropped (the fifth is logged, once: asyncio logs each
+ * one from the fifth on) and {@code drain()} throws {@link IOException} ("Connection lost", or the
+ * error that ended it), after yielding to the loop once while the close is under way; writing after
+ * {@link #writeEof()} throws {@link IllegalStateException}, and a second {@code writeEof()} or one
+ * after {@code close()} does nothing (on TLS, which cannot half-close, {@code writeEof()} always
+ * throws, as asyncio's).
  */
 public final class StreamWriter {
   /** The connection; replaced by a TLS transport over it on STARTTLS. */
@@ -100,19 +103,50 @@ public final class StreamWriter {
 
   /**
    * Waits until the output queue is at or below the low-water mark, if it went over the high-water
-   * mark; otherwise finishes at once without allocating. Throws the error that ended the connection
-   * if it was lost.
+   * mark; otherwise finishes at once. Throws the error that ended the connection if it was lost.
+   * Decided when awaited, not when called, as asyncio's coroutine; a write-and-drain loop allocates
+   * nothing for it.
    *
    * @return a coroutine that finishes once the queue is low enough
    * @throws IOException not by this call: where the returned coroutine is awaited, if the
    *     connection was lost; declared here so that a {@code catch} around the call compiles
    */
   public Coroutine<Void> drain() throws IOException {
-    Transport t = transport;
-    if (t.isClosing()) {
-      return new ClosingDrain(t).coroutine();
+    DrainCall d = drainCall;
+    if (d == null || !d.again()) {
+      d = new DrainCall();
+      drainCall = d;
     }
-    return t.mustDrain() ? IoFrames.lazy(t::drainFuture) : Coroutines.done();
+    return d;
+  }
+
+  /** The last {@link #drain()} handed out: handed out again once it was awaited. */
+  private DrainCall drainCall;
+
+  /** {@link #drain()}: looks at the connection when awaited. */
+  private final class DrainCall extends LazyCoroutine<Void> {
+    DrainCall() {
+      super(StreamWriter.this, "drain");
+    }
+
+    /** {@link #reuse()}, for the writer. */
+    boolean again() {
+      return reuse();
+    }
+
+    @Override
+    public String toString() {
+      return "StreamWriter.drain()";
+    }
+
+    @Override
+    protected Object start(AsyncFrame<?> caller) throws Throwable {
+      Transport t = transport;
+      if (t.isClosing()) {
+        return AsyncFrame.await(new ClosingDrain(t).coroutine(), caller);
+      }
+      return t.mustDrain() ? AsyncFrame.await(IoFrames.lazy(t::drainFuture), caller) : null;
+    }
   }
 
   /**

@@ -107,6 +107,115 @@ class StreamsTest extends TestBase {
     await(s.waitClosed());
   }
 
+  /**
+   * asyncio's reply idiom: read the request to its end, write the reply, {@code write_eof()}, then
+   * {@code drain()}. With both directions ended the connection closes itself; the drain failed
+   * ("Connection lost") although nothing was lost, whenever the kernel took the reply at once
+   * (found from outside; CPython's transport stays open and its drain returns).
+   */
+  @Test
+  void drain_afterBothDirectionsEnded_succeeds_butNotAfterClose() throws Exception {
+    List<Object> drains = new ArrayList<>();
+    Server s =
+        server(
+            (r, w) ->
+                new Machine<Void>() {
+                  @Override
+                  protected Object step(Object v, Throwable e) throws Throwable {
+                    switch (state++) {
+                      case 0:
+                        return await(r.read(-1)); // to the peer's end of file
+                      case 1:
+                        w.write("reply");
+                        w.writeEof(); // both directions done: it closes itself
+                        return await(w.drain());
+                      case 2:
+                        drains.add(e == null ? "drained" : e.toString());
+                        w.close();
+                        return await(w.drain());
+                      default:
+                        drains.add(e == null ? "drained" : e.toString());
+                        return null;
+                    }
+                  }
+                }.coroutine());
+    Connection c = connect(s.port());
+    c.writer().write("request");
+    c.writer().writeEof();
+    assertThat(new String(await(c.reader().read(-1)), java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo("reply");
+    while (drains.size() < 2) {
+      await(Coroutines.sleep(10));
+    }
+    assertThat(drains)
+        .containsExactly("drained", "java.io.IOException: Connection lost"); // as asyncio
+    closeAll(c, s);
+  }
+
+  /**
+   * A reader limit of 2^30 or more (Integer.MAX_VALUE as "no limit") overflowed twice the limit:
+   * reading paused after the first 16 KiB, and a peer awaiting drain() waited for ever (found from
+   * outside; asyncio buffers there).
+   */
+  @Test
+  void aHugeReaderLimit_doesNotPauseReading() throws Exception {
+    Future<Void> drained = loop.createFuture();
+    List<Integer> got = new ArrayList<>();
+    Server s =
+        loop.runUntilComplete(
+            loop.createTask(
+                Streams.startServer(
+                    (r, w) ->
+                        new Machine<Void>() {
+                          @Override
+                          protected Object step(Object v, Throwable e) throws Throwable {
+                            switch (state++) {
+                              case 0:
+                                return await(drained); // reads nothing until the client drained
+                              case 1:
+                                return await(r.read(-1));
+                              default:
+                                got.add(((byte[]) v).length);
+                                w.close();
+                                return null;
+                            }
+                          }
+                        }.coroutine(),
+                    HOST,
+                    0,
+                    Integer.MAX_VALUE)));
+    Connection c = connect(s.port());
+    byte[] chunk = new byte[1 << 20];
+    for (int i = 0; i < 32; i++) {
+      c.writer().write(chunk);
+    }
+    await(Coroutines.waitFor(c.writer().drain(), Duration.ofSeconds(20)));
+    drained.setResult(null);
+    c.writer().writeEof();
+    while (got.isEmpty()) {
+      await(Coroutines.sleep(10));
+    }
+    assertThat(got).containsExactly(32 << 20);
+    closeAll(c, s);
+  }
+
+  /**
+   * {@code drain()} is decided when awaited, as asyncio's coroutine: one made before {@code
+   * close()} and awaited after it reports the lost connection (it returned at once before).
+   */
+  @Test
+  void drain_isDecidedWhenAwaited_notWhenCalled() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    Connection c = connect(s.port());
+    Coroutine<Void> d = c.writer().drain(); // nothing queued now
+    c.writer().close();
+    assertThatThrownBy(() -> await(d))
+        .isInstanceOf(java.io.IOException.class)
+        .hasMessage("Connection lost");
+    s.close();
+    await(s.waitClosed());
+  }
+
   @Test
   void localhost_isResolvedOffTheLoop_andConnects() throws Exception {
     Server s = server(StreamsTest::echoLines);
