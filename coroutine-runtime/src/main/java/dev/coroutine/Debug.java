@@ -37,7 +37,8 @@ final class Debug {
   static boolean tracking = GLOBAL;
 
   /**
-   * Creation sites of debug-mode tasks and handles (weak keys, identity: neither overrides equals).
+   * Creation sites of debug-mode futures, tasks and handles (weak keys; none of the runtime's own
+   * overrides equals, and only those are recorded).
    */
   private static final Map<Object, StackTraceElement[]> SITES =
       Collections.synchronizedMap(new WeakHashMap<>());

@@ -175,10 +175,10 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * end (a group's close) can tell it would wait for the job it is called from.
    */
   static final class ExecutorThread extends Thread {
-    /** The loop whose default executor this thread serves. */
-    final EventLoop owner;
+    /** The loop whose default executor this thread serves (weakly: the thread may outlive it). */
+    final java.lang.ref.WeakReference<EventLoop> owner;
 
-    ExecutorThread(EventLoop owner, Runnable job, String name) {
+    ExecutorThread(java.lang.ref.WeakReference<EventLoop> owner, Runnable job, String name) {
       super(job, name);
       this.owner = owner;
     }
@@ -972,13 +972,14 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     }
     if (defaultExecutor == null) {
       int n = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+      java.lang.ref.WeakReference<EventLoop> self = new java.lang.ref.WeakReference<>(this);
       defaultExecutor =
           Executors.newFixedThreadPool(
               n,
               r -> {
                 Thread t =
                     new ExecutorThread(
-                        this, r, "coroutine-executor-" + EXECUTOR_THREADS.incrementAndGet());
+                        self, r, "coroutine-executor-" + EXECUTOR_THREADS.incrementAndGet());
                 t.setDaemon(true);
                 return t;
               });

@@ -367,8 +367,13 @@ public final class EventLoopGroup implements AutoCloseable {
    * @param timeout how long to wait at most
    * @return true if the group terminated in time
    * @throws InterruptedException if the waiting thread is interrupted
+   * @throws IllegalStateException called, before the group terminated, on one of its own loop
+   *     threads or in a job of one of their default executors: it would wait for itself
    */
   public boolean awaitTermination(Duration timeout) throws InterruptedException {
+    if (terminated.isDone()) {
+      return true;
+    }
     if (calledFromWithin()) {
       // it would wait for itself (as Netty's, refused): the whole timeout, or for ever
       throw new IllegalStateException(
@@ -420,7 +425,7 @@ public final class EventLoopGroup implements AutoCloseable {
     Thread me = Thread.currentThread();
     EventLoop here =
         me instanceof EventLoop.ExecutorThread
-            ? ((EventLoop.ExecutorThread) me).owner
+            ? ((EventLoop.ExecutorThread) me).owner.get()
             : EventLoop.runningOrNull();
     for (EventLoop l : loops) {
       if (l == here) {

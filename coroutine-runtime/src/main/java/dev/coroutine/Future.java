@@ -2,6 +2,7 @@ package dev.coroutine;
 
 import dev.coroutine.internal.CallbackNames;
 import dev.coroutine.internal.RuntimeCallback;
+import dev.coroutine.internal.RuntimeCode;
 import java.util.ArrayList;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
@@ -92,7 +93,9 @@ public class Future<T> implements Awaitable<T> {
    */
   private void recordSiteInDebugMode() {
     EventLoop l = loop;
-    if (l != null && l.debug) {
+    if (l != null && l.debug && RuntimeCode.isRuntimeClass(getClass())) {
+      // the runtime's own kinds only: the sites are kept by equality, and a user's subclass may
+      // override hashCode and equals (and has not set its fields yet here)
       Debug.recordSite(this);
     }
   }

@@ -323,6 +323,34 @@ class DebugModeTest extends TestBase {
     loopErrors.clear();
   }
 
+  /** A user's future that compares by a field its constructor sets after Future's has run. */
+  static final class Keyed extends Future<Object> {
+    private final String key;
+
+    Keyed(EventLoop loop, String key) {
+      super(loop);
+      this.key = key;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Keyed && ((Keyed) o).key.equals(key);
+    }
+
+    @Override
+    public int hashCode() {
+      return key.hashCode();
+    }
+  }
+
+  @Test
+  void aUsersFutureSubclassWithItsOwnEquality_isMadeInDebugMode() {
+    // the site was kept by equality from Future's constructor, before the subclass set its key:
+    // NullPointerException (found by a review)
+    loop.setDebug(true);
+    assertThat(new Keyed(loop, "a")).isNotNull();
+  }
+
   private void makeFailAndForgetAFuture(String message) {
     loop.createFuture().setException(new IllegalStateException(message));
   }

@@ -248,7 +248,8 @@ abstract class SelectorTransport implements Transport {
   @Override
   public Future<Void> drainFuture() {
     // once closed, by whatever side, a drain fails as asyncio's: "Connection lost" unless an error
-    // ended the connection (drainers already waiting when it closed are woken without one)
+    // ended the connection (drainers already waiting when it closed are woken without one); not
+    // after a clean end of both directions, where asyncio's transport would still be open
     Throwable why =
         lost != null
             ? lost

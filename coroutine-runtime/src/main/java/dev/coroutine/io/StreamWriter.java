@@ -28,10 +28,12 @@ import javax.net.ssl.SSLSession;
  * the connection is closed (by {@link #close()}, {@link #abort()}, the peer or a server's {@link
  * Server#closeClients()}) or lost, writes are dropped (the fifth is logged, once: asyncio logs each
  * one from the fifth on) and {@code drain()} throws {@link IOException} ("Connection lost", or the
- * error that ended it), after yielding to the loop once while the close is under way; writing after
- * {@link #writeEof()} throws {@link IllegalStateException}, and a second {@code writeEof()} or one
- * after {@code close()} does nothing (on TLS, which cannot half-close, {@code writeEof()} always
- * throws, as asyncio's).
+ * error that ended it), after yielding to the loop once while the close is under way (but not when
+ * {@link #writeEof()} met the peer's end of file, which ends the connection cleanly: a drain then
+ * returns, as asyncio's on its still open transport, until {@link #close()}); writing after {@link
+ * #writeEof()} throws {@link IllegalStateException}, and a second {@code writeEof()} or one after
+ * {@code close()} does nothing (on TLS, which cannot half-close, {@code writeEof()} always throws,
+ * as asyncio's).
  */
 public final class StreamWriter {
   /** The connection; replaced by a TLS transport over it on STARTTLS. */
