@@ -12,7 +12,6 @@ import java.lang.invoke.MethodType;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The runtime half of the coroutine protocol: one object per call of an {@link Async} method,
@@ -347,8 +346,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
   }
 
   static Throwable unwrap(Throwable t) {
-    while ((t instanceof CompletionException || t instanceof ExecutionException)
-        && t.getCause() != null) {
+    // only the JDK's wrapper, as join() and get() take it off: an ExecutionException a stage
+    // failed with is the user's own failure
+    while (t instanceof CompletionException && t.getCause() != null) {
       t = t.getCause();
     }
     return t;

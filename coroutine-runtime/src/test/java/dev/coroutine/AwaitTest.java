@@ -203,6 +203,23 @@ class AwaitTest extends TestBase {
   }
 
   @Test
+  void awaitCompletionStage_keepsTheUsersOwnExecutionException() {
+    // only the JDK's CompletionException wrapper is taken off (as join() and get() do); an
+    // ExecutionException a stage failed with is the user's failure, thrown as it is (found from
+    // outside: its cause came out instead)
+    java.util.concurrent.ExecutionException own =
+        new java.util.concurrent.ExecutionException("mine", new IOException("io"));
+    assertThatThrownBy(() -> run(Co.awaiting(CompletableFuture.failedFuture(own)))).isSameAs(own);
+    CompletableFuture<String> later = new CompletableFuture<>();
+    loop.callLater(0.001, () -> new Thread(() -> later.completeExceptionally(own)).start());
+    assertThatThrownBy(() -> run(Co.awaiting(later))).isSameAs(own);
+    IOException io = new IOException();
+    CompletableFuture<String> wrapped =
+        CompletableFuture.failedFuture(new java.util.concurrent.CompletionException(io));
+    assertThatThrownBy(() -> run(Co.awaiting(wrapped))).isSameAs(io);
+  }
+
+  @Test
   void awaitMinimalCompletionStages_likeAnyStage() {
     // the JDK's minimal stages are CompletableFutures whose isDone() and cancel() throw
     assertThat((Object) run(Co.awaiting(CompletableFuture.completedStage(7)))).isEqualTo(7);
