@@ -135,7 +135,7 @@ public final class CoroutineTransformer {
         coroutines.add(m);
       }
     }
-    List<Diagnostic> warnings = warnings(cn, coroutines, lambdas, origins);
+    List<Diagnostic> warnings = cancellationWarnings(cn, coroutines, lambdas, origins);
     if (!problems.isEmpty()) {
       List<Diagnostic> diagnostics = new ArrayList<>();
       for (CoroutineMethods.Problem p : problems) {
@@ -275,17 +275,18 @@ public final class CoroutineTransformer {
   }
 
   /**
-   * The coroutines' warnings: each handler that swallows cancellation, unless the method, a method
-   * enclosing the lambda, or the class is marked {@code @CatchesCancellation}.
+   * A warning for each handler of the coroutines that swallows cancellation, unless the method, a
+   * method enclosing the lambda, or the class is marked {@code @CatchesCancellation}.
    */
-  private static List<Diagnostic> warnings(
+  private static List<Diagnostic> cancellationWarnings(
       ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas, ValueOrigins.Memo origins) {
     List<Diagnostic> warnings = new ArrayList<>();
-    boolean catchesAll =
-        CoroutineMethods.hasAnnotation(cn.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
-            || CoroutineMethods.hasAnnotation(
-                cn.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC);
-    for (MethodNode m : catchesAll ? List.<MethodNode>of() : coroutines) {
+    if (CoroutineMethods.hasAnnotation(cn.invisibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)
+        || CoroutineMethods.hasAnnotation(
+            cn.visibleAnnotations, Protocol.CATCHES_CANCELLATION_DESC)) {
+      return warnings;
+    }
+    for (MethodNode m : coroutines) {
       if (lambdas.enclosingChain(m).stream().anyMatch(CoroutineTransformer::catchesCancellation)) {
         continue;
       }

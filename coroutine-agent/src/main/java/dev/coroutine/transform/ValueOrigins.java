@@ -1,7 +1,6 @@
 package dev.coroutine.transform;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -171,31 +170,26 @@ final class ValueOrigins {
     /** Computes the kinds. */
     private final BasicInterpreter basic = new BasicInterpreter();
 
-    /** The {@code aconst_null}s before the method's first line number (see there). */
-    private final Set<AbstractInsnNode> nullsBeforeAnyLine;
+    /** The method analysed. */
+    private final MethodNode method;
+
+    /**
+     * Index of the method's first line number, or -1 if it has none (compiled with {@code -g:none}:
+     * nothing to tell apart there); a null written before it is a tool's (see there).
+     */
+    private final int firstLine;
 
     Tracking(MethodNode m) {
       super(Protocol.ASM_API);
-      this.nullsBeforeAnyLine = nullsBeforeAnyLine(m);
-    }
-
-    /**
-     * The {@code aconst_null}s before the first line number of a method that has line numbers; none
-     * in a method without any (compiled with {@code -g:none}: nothing to tell apart there).
-     */
-    private static Set<AbstractInsnNode> nullsBeforeAnyLine(MethodNode m) {
-      List<AbstractInsnNode> before = new ArrayList<>();
+      this.method = m;
+      int first = -1;
       for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
         if (i instanceof LineNumberNode) {
-          Set<AbstractInsnNode> found = Collections.newSetFromMap(new IdentityHashMap<>());
-          found.addAll(before);
-          return found;
-        }
-        if (i.getOpcode() == Opcodes.ACONST_NULL) {
-          before.add(i);
+          first = m.instructions.indexOf(i);
+          break;
         }
       }
-      return Set.of();
+      this.firstLine = first;
     }
 
     private static Origin plain(BasicValue b) {
@@ -217,7 +211,10 @@ final class ValueOrigins {
     public Origin newOperation(AbstractInsnNode insn) throws AnalyzerException {
       if (insn.getOpcode() == Opcodes.ACONST_NULL) {
         return new Origin(
-            BasicValue.REFERENCE_VALUE, true, nullsBeforeAnyLine.contains(insn), Set.of());
+            BasicValue.REFERENCE_VALUE,
+            true,
+            method.instructions.indexOf(insn) < firstLine,
+            Set.of());
       }
       return plain(basic.newOperation(insn));
     }
