@@ -690,6 +690,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
   void linkTask(Task<?> t) {
     Task<?> head = liveTasks;
+    t.prevLive = null;
     t.nextLive = head;
     if (head != null) {
       head.prevLive = t;
@@ -781,11 +782,32 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * @return a snapshot of the tasks not done yet, oldest first
    */
   public java.util.List<Task<?>> pendingTasks() {
-    java.util.ArrayList<Task<?>> list = new java.util.ArrayList<>();
+    return tasks(Integer.MAX_VALUE);
+  }
+
+  /** The number of {@link #pendingTasks()}. */
+  int pendingTaskCount() {
+    int n = timers.sleeperCount();
     for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * The live tasks and the sleeping ones (see {@link Sleepers}), oldest first, at most {@code max}
+   * of each list (a bound for a racy read).
+   */
+  private java.util.List<Task<?>> tasks(int max) {
+    java.util.ArrayList<Task<?>> list = new java.util.ArrayList<>();
+    for (Task<?> t = liveTasks; t != null && list.size() < max; t = t.nextLive) {
       list.add(t);
     }
-    java.util.Collections.reverse(list);
+    int live = list.size();
+    for (Task<?> t = timers.firstSleeper(); t != null && list.size() - live < max; t = t.nextLive) {
+      list.add(t);
+    }
+    list.sort((a, b) -> Integer.compare(a.id - b.id, 0)); // ids count up, wrapping around
     return list;
   }
 
@@ -1121,7 +1143,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     // producer that adds later sees `closed` and takes its callback back (enqueue). Clearing here
     // removed such a callback first, so its producer took it as accepted: it never ran and was
     // never cancelled (FloodStressTest caught it once)
-    timers.clear();
+    timers.clear(this::linkTask); // sleepers back among the tasks pendingTasks() lists
     IoPoller p = io;
     if (p != null) {
       io = null;
@@ -1345,12 +1367,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
   /** The pending tasks read without the loop's cooperation (bounded, for a racy dump). */
   private java.util.List<Task<?>> tasksSnapshot() {
-    java.util.ArrayList<Task<?>> list = new java.util.ArrayList<>();
-    for (Task<?> t = liveTasks; t != null && list.size() < 1_000_000; t = t.nextLive) {
-      list.add(t);
-    }
-    java.util.Collections.reverse(list);
-    return list;
+    return tasks(1_000_000);
   }
 
   // ---- errors and debug --------------------------------------------------------------------

@@ -316,13 +316,16 @@ abstract class LoopCore {
   }
 
   /**
-   * Starts the timer of {@code s}, awaited by {@code t}: the task itself joins the timers' run if
-   * its deadline is in order there ({@code t.waitingOn} becomes {@link Sleep#SLEEPING}), otherwise
-   * {@code s} goes to the heap ({@code t.waitingOn} is {@code s}).
+   * Starts the timer of {@code s}, awaited by {@code t}: the task itself moves from the live tasks
+   * to the timers' {@link Sleepers} if its deadline is in order there ({@code t.waitingOn} becomes
+   * {@link Sleep#SLEEPING}), otherwise {@code s} is a timer entry ({@code t.waitingOn} is {@code
+   * s}).
    */
   final void addSleep(Sleep s, Task<?> t) {
     int seq = timerSeq++;
-    if (timers.addSleeper(t, s.when, seq)) {
+    if (timers.takesSleeper(s.when)) {
+      t.loop.unlinkTask(t);
+      timers.addSleeper(t, s.when, seq);
       t.waitingOn = Sleep.SLEEPING;
     } else {
       s.seq = seq;
@@ -383,7 +386,7 @@ abstract class LoopCore {
         if (t instanceof TimerEntry) {
           ((TimerEntry) t).fire(this);
         } else {
-          Sleep.over((Task<?>) t); // a sleep that kept no timer entry (see TimerHeap)
+          Sleep.over((Task<?>) t); // a sleep that kept no timer entry (see Sleepers)
         }
       }
     }

@@ -200,11 +200,11 @@ final class Monitoring {
     @Override
     public int getPendingTaskCount() {
       EventLoop l = loop();
-      return l.isRunning() ? countTasks(l) : l.pendingTasks().size();
+      return l.isRunning() ? countTasks(l) : l.pendingTaskCount();
     }
 
     private static int countTasks(EventLoop l) {
-      return l.onLoop(() -> l.pendingTasks().size(), EventLoop.DUMP_TIMEOUT_MILLIS, -1);
+      return l.onLoop(l::pendingTaskCount, EventLoop.DUMP_TIMEOUT_MILLIS, -1);
     }
 
     @Override

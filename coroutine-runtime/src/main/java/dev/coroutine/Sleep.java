@@ -3,8 +3,8 @@ package dev.coroutine;
 /**
  * The coroutine of {@code sleep(d)} for {@code d > 0}; the timer starts when it is awaited. Most
  * sleeps end no sooner than the one started before them: then the task itself waits in the timers'
- * run ({@link TimerHeap}) with {@link Task#waitingOn} {@link #SLEEPING}, and this object is not
- * kept. A sleep that ends earlier than the run's last timer is its own timer-heap entry.
+ * {@link Sleepers} with {@link Task#waitingOn} {@link #SLEEPING}, and this object is not kept. A
+ * sleep that ends earlier than the last sleeper's is its own timer entry.
  *
  * <p>As in asyncio (where the timer sets a future's result and that wakes the task), the expired
  * timer runs as a callback in the pass it is due and the task resumes in the next pass: so
@@ -13,11 +13,11 @@ package dev.coroutine;
  */
 final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
   /**
-   * {@link Task#waitingOn} of a task that sleeps in the timers' run (see {@link TimerHeap}), or
-   * whose timer there is due: the task is then on the ready queue for the pass the timer is due in,
-   * where it only queues itself again ({@link Task#step}), as this object's {@link #run} would, so
-   * it resumes one pass later as asyncio's task does. The task is not written when its timer fires
-   * (a million sleepers woken are a million fewer card marks for the collector).
+   * {@link Task#waitingOn} of a task that is one of the timers' {@link Sleepers}, or whose sleep
+   * there is due ({@link Sleepers#DUE}): the task is then on the ready queue for the pass it is due
+   * in, where it only queues itself again ({@link Task#step}), as this object's {@link #run} would,
+   * so it resumes one pass later as asyncio's task does. The task is not written when its timer
+   * fires (a million sleepers woken are a million fewer card marks for the collector).
    */
   static final Object SLEEPING = new AsyncFrame.Marker("SLEEPING");
 
@@ -53,9 +53,14 @@ final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
     return AsyncFrame.SUSPEND;
   }
 
-  /** The timer of {@code t}, sleeping in the timers' run, is due: see {@link #SLEEPING}. */
+  /**
+   * The timer of {@code t}, one of the timers' {@link Sleepers}, is due: back among the live tasks,
+   * and queued (see {@link #SLEEPING}).
+   */
   static void over(Task<?> t) {
-    t.loop.schedule(t);
+    EventLoop l = t.loop;
+    l.linkTask(t);
+    l.schedule(t);
   }
 
   @Override

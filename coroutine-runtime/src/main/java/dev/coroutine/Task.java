@@ -22,10 +22,10 @@ import java.util.concurrent.CancellationException;
  * ------------------+----------------------------------------------+--------------------------
  *  null             | on the ready queue (new or woken), or running | the loop's pass: step()
  *  a Future f       | suspended in await(f), registered on f        | f finishing: f schedules it
- *  SLEEPING         | suspended in sleep(d), itself in the timers'  | the timer firing: queued
- *                   |   run (suspendedAt: its place there), or     |   for the pass it is due
- *                   |   due and queued (no longer in the run)      |   in, where step() only
- *                   |                                              |   queues it once more
+ *  SLEEPING         | suspended in sleep(d), itself one of the      | the timer firing: queued
+ *                   |   timers' Sleepers (suspendedAt: its gap     |   for the pass it is due
+ *                   |   from the one before), or due and queued    |   in, where step() only
+ *                   |   (suspendedAt: Sleepers.DUE)                |   queues it once more
  *  a Sleep          | suspended in sleep(d), its timer in the heap  | the timer's callback, a
  *                   |   (or due, its callback queued)              |   pass after it is due
  *  YIELD            | suspended in sleep(0), queued by drive()      | the next pass (a sleep(0)
@@ -65,10 +65,10 @@ public class Task<T> extends Future<T> {
 
   /**
    * The loop's {@link EventLoop#clockMillis} when the task last suspended (or was created), for
-   * task dumps' "waited for"; while the task sleeps in the timers' run ({@link #waitingOn} {@link
-   * Sleep#SLEEPING}), its place there instead (see {@link TimerHeap}). With {@link Future#state} a
-   * byte, the task is 56 bytes with compressed oops; written once per suspension, from a loop
-   * field, so a suspension reads no clock.
+   * task dumps' "waited for"; while the task is one of the timers' {@link Sleepers} ({@link
+   * #waitingOn} {@link Sleep#SLEEPING}), the gap from the sleeper before it instead. With {@link
+   * Future#state} a byte, the task is 56 bytes with compressed oops; written once per suspension,
+   * from a loop field, so a suspension reads no clock.
    */
   int suspendedAt;
 
@@ -79,7 +79,10 @@ public class Task<T> extends Future<T> {
    */
   private Object nameOrContext;
 
-  /** Neighbours in the loop's list of pending tasks (intrusive: no node allocated). */
+  /**
+   * Neighbours in the loop's list of live tasks, or while the task sleeps in the timers' {@link
+   * Sleepers}, in theirs (intrusive: no node allocated).
+   */
   Task<?> prevLive, nextLive;
 
   Task(EventLoop loop, AsyncFrame<?> frame, String name, Object context) {
@@ -195,8 +198,11 @@ public class Task<T> extends Future<T> {
       // or uncancel() withdraws the request, and the task resumes where the cancel() was called
       boolean queued = false;
       if (w == Sleep.SLEEPING) {
-        queued =
-            !loop.timers.removeSleeper(this); // not in the run: due, the task is queued already
+        if (loop.timers.removeSleeper(this)) {
+          loop.linkTask(this); // back among the live tasks
+        } else {
+          queued = true; // due: the task is queued already
+        }
       } else {
         loop.removeTimer((Sleep) w); // due or not: its run() finds the task no longer waiting
       }
@@ -377,7 +383,7 @@ public class Task<T> extends Future<T> {
             if (w == AsyncFrame.YIELD) {
               l.schedule(this); // queued here, not in the await: nothing runs between the two
             } else if (w == Sleep.SLEEPING) {
-              return; // suspendedAt holds its place in the timers
+              return; // suspendedAt holds its gap in the timers' Sleepers
             }
             suspendedAt = l.clockMillis; // for task dumps: waiting since
             return;

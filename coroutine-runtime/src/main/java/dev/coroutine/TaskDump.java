@@ -1,8 +1,10 @@
 package dev.coroutine;
 
 import dev.coroutine.internal.Steps;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Renders {@link EventLoop#dumpTasks()}: one block per pending task, its name and state on the
@@ -37,9 +39,18 @@ final class TaskDump {
         .append(racy ? " [unsynchronized snapshot: the loop did not answer]" : "")
         .append('\n');
     int nowMillis = (int) (now / 1_000_000L);
+    Map<Task<?>, Long> sleeping;
+    try {
+      sleeping = loop.timers.sleeperDeadlines(racy); // one walk, not one per task
+    } catch (RuntimeException e) {
+      if (!racy) {
+        throw e;
+      }
+      sleeping = Collections.emptyMap();
+    }
     for (Task<?> t : tasks) {
       try {
-        task(b, loop, t, now, nowMillis);
+        task(b, loop, t, now, nowMillis, sleeping);
       } catch (RuntimeException e) {
         if (!racy) {
           throw e;
@@ -50,14 +61,20 @@ final class TaskDump {
     return b.toString();
   }
 
-  private static void task(StringBuilder b, EventLoop loop, Task<?> t, long now, int nowMillis) {
+  private static void task(
+      StringBuilder b,
+      EventLoop loop,
+      Task<?> t,
+      long now,
+      int nowMillis,
+      Map<Task<?>, Long> sleeping) {
     b.append('\n').append('"').append(t.getName()).append("\" ");
     boolean running = loop.currentTask == t;
-    b.append(running ? "running" : state(t, now));
+    b.append(running ? "running" : state(t, now, sleeping));
     Object w = t.waitingOn;
     if (!running && w != Sleep.SLEEPING && !(w instanceof Sleep)) {
-      // a sleep shows when it ends instead (and a sleeper in the timers' run keeps its place
-      // there in suspendedAt)
+      // a sleep shows when it ends instead (and one of the timers' Sleepers keeps its gap from
+      // the one before in suspendedAt)
       int waited =
           t.current == null
               ? 0
@@ -90,8 +107,11 @@ final class TaskDump {
     }
   }
 
-  /** What {@code t} is doing, as in "sleeping until 3.000 s (1.250 s left)". */
-  static String state(Task<?> t, long now) {
+  /**
+   * What {@code t} is doing, as in "sleeping until 3.000 s (1.250 s left)"; {@code sleeping}: the
+   * deadlines of the timers' {@link Sleepers}.
+   */
+  static String state(Task<?> t, long now, Map<Task<?>, Long> sleeping) {
     Object w = t.waitingOn;
     AsyncFrame<?> f = t.current;
     if (w == null) {
@@ -100,7 +120,7 @@ final class TaskDump {
     if (w == Sleep.SLEEPING || w instanceof Sleep) {
       long when =
           w == Sleep.SLEEPING
-              ? t.loop.timers.sleeperWhen(t)
+              ? sleeping.getOrDefault(t, -1L)
               : ((Sleep) w).isScheduled() ? ((Sleep) w).when : -1;
       if (when < 0) {
         return "ready (sleep over)";

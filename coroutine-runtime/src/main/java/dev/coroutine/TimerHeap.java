@@ -10,21 +10,19 @@ import java.util.Arrays;
  * read and an increment instead of a sift-down through a heap of a million entries, each step of
  * which touches another entry's memory.
  *
- * <p>The run is two parallel rings, deadlines and entries, and an entry there is a {@link
- * TimerEntry} or a sleeping {@link Task} itself: a task whose {@code sleep(d)} joins the run keeps
- * no timer object (12 bytes a sleeper in the rings instead of a 32-byte entry and its slot). Such a
- * task's place in the run is in its {@link Task#suspendedAt} while its {@link Task#waitingOn} is
- * {@link Sleep#SLEEPING}.
+ * <p>Sleeping tasks whose {@code sleep(d)} keeps the order are a third source, the {@link Sleepers}
+ * list through the tasks themselves (no timer object, no slot): the earliest timer is the earliest
+ * of the three.
  *
- * <p>Positions are kept in {@link TimerEntry#heapIndex}: {@code i >= 0} in the heap, {@code -2 - (j
- * & RUN_INDEX_BITS)} at index {@code j} of the run, {@link TimerEntry#NOT_SCHEDULED} in neither (a
- * sleeping task keeps {@code j & RUN_INDEX_BITS}). Run indexes are unmasked (slot {@code j &
- * (capacity - 1)}) and only ever grow, so growing the rings moves no entry to another index: a
- * resize copies the slots and touches no entry (a million sleepers are not all written again). An
- * entry removed from the middle of the run leaves a null slot, skipped when the run's head reaches
- * it; when such slots outnumber the live entries the run is compacted, so cancelled timers behind a
- * long-lived one (a pending one-hour timer, then millions of cancelled timeouts) do not keep their
- * slots.
+ * <p>The run is two parallel rings, deadlines and entries. Positions are kept in {@link
+ * TimerEntry#heapIndex}: {@code i >= 0} in the heap, {@code -2 - (j & RUN_INDEX_BITS)} at index
+ * {@code j} of the run, {@link TimerEntry#NOT_SCHEDULED} in neither. Run indexes are unmasked (slot
+ * {@code j & (capacity - 1)}) and only ever grow, so growing the rings moves no entry to another
+ * index: a resize copies the slots and touches no entry (a million sleepers are not all written
+ * again). An entry removed from the middle of the run leaves a null slot, skipped when the run's
+ * head reaches it; when such slots outnumber the live entries the run is compacted, so cancelled
+ * timers behind a long-lived one (a pending one-hour timer, then millions of cancelled timeouts) do
+ * not keep their slots.
  *
  * <p>Equal deadlines fire in the order they were scheduled ({@link TimerEntry#seq}). Entries of the
  * run carry no sequence: the run is in scheduling order, and between the run and the heap the order
@@ -53,10 +51,10 @@ final class TimerHeap {
   private int heapSize;
 
   /**
-   * The run's entries, {@link TimerEntry}s and sleeping {@link Task}s: a ring whose capacity is a
-   * power of two; live entries or null slots in [head, tail).
+   * The run's entries: a ring whose capacity is a power of two; live entries or null slots in
+   * [head, tail).
    */
-  private Object[] run = new Object[MIN_CAPACITY];
+  private TimerEntry[] run = new TimerEntry[MIN_CAPACITY];
 
   /** The deadline of each slot of {@link #run}. */
   private long[] runWhen = new long[MIN_CAPACITY];
@@ -82,21 +80,29 @@ final class TimerHeap {
   /** Number of live entries in the run (slots in [head, tail) that are not null). */
   private int runSize;
 
+  /** The sleeping tasks that keep no timer entry. */
+  private final Sleepers sleepers = new Sleepers();
+
   int size() {
-    return heapSize + runSize;
+    return heapSize + runSize + sleepers.size();
   }
 
-  /** The deadline of the earliest entry; the queue must not be empty. */
+  /** The deadline of the earliest entry or sleeper; the queue must not be empty. */
   long firstWhen() {
-    if (runSize == 0) {
-      return heap[0].when;
-    }
-    long r = runWhen[runHeadSlot()];
-    return heapSize == 0 || runFirst(r, heap[0]) ? r : heap[0].when;
+    TimerEntry e = firstEntry();
+    return e == null || (sleepers.size() > 0 && sleepers.firstBefore(e))
+        ? sleepers.firstWhen()
+        : e.when;
   }
 
   /** The earliest entry (a TimerEntry or a sleeping Task), or null if there is none. */
   Object peek() {
+    TimerEntry e = firstEntry();
+    return e == null || (sleepers.size() > 0 && sleepers.firstBefore(e)) ? sleepers.first() : e;
+  }
+
+  /** The earliest timer entry, of the run or the heap, or null. */
+  private TimerEntry firstEntry() {
     if (runSize == 0) {
       return heapSize == 0 ? null : heap[0];
     }
@@ -110,6 +116,7 @@ final class TimerHeap {
   }
 
   void add(TimerEntry e) {
+    sleepers.entryScheduled(e.when);
     if (!appendIfInOrder(e, e.when, e.seq)) { // earlier than the run's last entry, or it is full
       if (heapSize == heap.length) {
         heap = Arrays.copyOf(heap, heapSize * 2);
@@ -118,45 +125,34 @@ final class TimerHeap {
     }
   }
 
+  /** A task sleeping until {@code when} may join the {@link Sleepers} (else it needs an entry). */
+  boolean takesSleeper(long when) {
+    return sleepers.takes(when);
+  }
+
   /**
-   * Appends {@code t}, sleeping until {@code when}, to the run if its deadline keeps the run in
-   * order (its place goes to {@link Task#suspendedAt}); false if it does not, and then the task
-   * needs a timer entry in the heap.
+   * Adds {@code t}, sleeping until {@code when}, to the {@link Sleepers}, which {@link
+   * #takesSleeper} it. The task must be in no list (out of the loop's live tasks).
    *
    * @param seq its sequence, from the same counter as the entries'
    */
-  boolean addSleeper(Task<?> t, long when, int seq) {
-    return appendIfInOrder(t, when, seq);
+  void addSleeper(Task<?> t, long when, int seq) {
+    sleepers.add(t, when, seq);
   }
 
-  /** Removes and returns the earliest entry if it is due at {@code end}, else null. */
+  /**
+   * Removes and returns the earliest entry or sleeper if it is due at {@code end}, else null. A
+   * sleeper taken out is {@link Sleepers#DUE}, in no list.
+   */
   Object pollDue(long end) {
-    Object e;
-    if (runSize == 0) {
-      if (heapSize == 0 || heap[0].when > end) {
-        return null;
-      }
-      e = heap[0];
-    } else {
-      int slot = runHeadSlot();
-      long when = runWhen[slot];
-      if (heapSize == 0 || runFirst(when, heap[0])) {
-        if (when > end) {
-          return null;
-        }
-        e = run[slot];
-      } else {
-        if (heap[0].when > end) {
-          return null;
-        }
-        e = heap[0];
-      }
+    TimerEntry e = firstEntry();
+    if (sleepers.size() > 0 && (e == null || sleepers.firstBefore(e))) {
+      return sleepers.firstWhen() > end ? null : sleepers.poll();
     }
-    if (e instanceof Task) {
-      removeSleeper((Task<?>) e);
-    } else {
-      remove((TimerEntry) e);
+    if (e == null || e.when > end) {
+      return null;
     }
+    remove(e);
     return e;
   }
 
@@ -179,31 +175,40 @@ final class TimerHeap {
   }
 
   /**
-   * Takes {@code t}, added by {@link #addSleeper}, out of the run; false if it is not there (it
-   * fired, or the timers were cleared).
+   * Takes {@code t}, added by {@link #addSleeper}, out of the sleepers (in no list then); false if
+   * it is not there (it is due, or the timers were cleared).
    */
   boolean removeSleeper(Task<?> t) {
-    return removeFromRun(t, t.suspendedAt);
+    return sleepers.remove(t);
   }
 
-  /** The deadline of {@code t}, added by {@link #addSleeper}, or -1 if it is no longer there. */
-  long sleeperWhen(Task<?> t) {
-    Object[] r = run; // task dumps may read from another thread: one consistent pair, or -1
-    long[] w = runWhen;
-    int slot = t.suspendedAt & (r.length - 1);
-    return r.length == w.length && r[slot] == t ? w[slot] : -1;
+  /** Number of the {@link Sleepers}. */
+  int sleeperCount() {
+    return sleepers.size();
   }
 
-  void clear() {
+  /** The sleepers in order, see {@link Sleepers#first()}. */
+  Task<?> firstSleeper() {
+    return sleepers.first();
+  }
+
+  /** Every sleeper's deadline (see {@link Sleepers#deadlines}). */
+  java.util.Map<Task<?>, Long> sleeperDeadlines(boolean racy) {
+    return sleepers.deadlines(racy);
+  }
+
+  /** Empties the timers; each sleeper (then {@link Sleepers#DUE}) goes to {@code sleeperOut}. */
+  void clear(java.util.function.Consumer<Task<?>> sleeperOut) {
+    sleepers.clear(sleeperOut);
     for (int i = 0; i < heapSize; i++) {
       heap[i].heapIndex = TimerEntry.NOT_SCHEDULED;
       heap[i] = null;
     }
     heapSize = 0;
     for (int i = head; i != tail; i++) {
-      Object e = run[i & (run.length - 1)];
-      if (e instanceof TimerEntry) {
-        ((TimerEntry) e).heapIndex = TimerEntry.NOT_SCHEDULED;
+      TimerEntry e = run[i & (run.length - 1)];
+      if (e != null) {
+        e.heapIndex = TimerEntry.NOT_SCHEDULED;
       }
     }
     Arrays.fill(run, null);
@@ -213,7 +218,7 @@ final class TimerHeap {
 
   // ---- the run -----------------------------------------------------------------------------
 
-  private boolean appendIfInOrder(Object e, long when, int seq) {
+  private boolean appendIfInOrder(TimerEntry e, long when, int seq) {
     if (runSize == 0) {
       runSeq = seq; // a new run: every heap entry was scheduled before it
     } else if (when < lastWhen || (when == lastWhen && lastWhenClosed)) {
@@ -224,7 +229,7 @@ final class TimerHeap {
       lastWhenClosed = true;
       return false;
     }
-    Object[] r = run;
+    TimerEntry[] r = run;
     if (tail - head == r.length) {
       r = resizeRun(r.length * 2);
     }
@@ -232,12 +237,7 @@ final class TimerHeap {
     int slot = index & (r.length - 1);
     r[slot] = e;
     runWhen[slot] = when;
-    int position = index & RUN_INDEX_BITS;
-    if (e instanceof TimerEntry) {
-      ((TimerEntry) e).heapIndex = -2 - position;
-    } else {
-      ((Task<?>) e).suspendedAt = position;
-    }
+    e.heapIndex = -2 - (index & RUN_INDEX_BITS);
     lastWhen = when;
     lastWhenClosed = false;
     runSize++;
@@ -245,7 +245,7 @@ final class TimerHeap {
   }
 
   /** Empties the slot of {@code e} at run position {@code position}, if {@code e} is there. */
-  private boolean removeFromRun(Object e, int position) {
+  private boolean removeFromRun(TimerEntry e, int position) {
     int slot = position & (run.length - 1);
     if (run[slot] != e) {
       return false;
@@ -264,7 +264,7 @@ final class TimerHeap {
 
   /** The slot of the run's first live entry, after dropping null slots at the head; runSize > 0. */
   private int runHeadSlot() {
-    Object[] r = run;
+    TimerEntry[] r = run;
     int mask = r.length - 1;
     while (r[head & mask] == null) {
       head++;
@@ -279,26 +279,22 @@ final class TimerHeap {
    * (asyncio compacts its heap at the same ratio). Returns true if it made room.
    */
   private boolean compactRun() {
-    Object[] r = run;
+    TimerEntry[] r = run;
     long[] w = runWhen;
     int capacity = MIN_CAPACITY;
     while (capacity < runSize * 2 && capacity < MAX_RUN_CAPACITY) {
       capacity <<= 1;
     }
-    Object[] b = new Object[capacity];
+    TimerEntry[] b = new TimerEntry[capacity];
     long[] bw = new long[capacity];
     int mask = r.length - 1;
     int k = 0;
     for (int j = head; j != tail; j++) {
-      Object e = r[j & mask];
+      TimerEntry e = r[j & mask];
       if (e != null) {
         b[k] = e;
         bw[k] = w[j & mask];
-        if (e instanceof TimerEntry) {
-          ((TimerEntry) e).heapIndex = -2 - k;
-        } else {
-          ((Task<?>) e).suspendedAt = k;
-        }
+        e.heapIndex = -2 - k;
         k++;
       }
     }
@@ -322,16 +318,16 @@ final class TimerHeap {
   private void resetRun() {
     head = tail = 0;
     if (run.length > MIN_CAPACITY * 64) {
-      run = new Object[MIN_CAPACITY]; // drained after a burst: give the memory back
+      run = new TimerEntry[MIN_CAPACITY]; // drained after a burst: give the memory back
       runWhen = new long[MIN_CAPACITY];
     }
   }
 
   /** Copies the run to rings of {@code capacity}: each index keeps its entry (and null slots). */
-  private Object[] resizeRun(int capacity) {
-    Object[] r = run;
+  private TimerEntry[] resizeRun(int capacity) {
+    TimerEntry[] r = run;
     long[] w = runWhen;
-    Object[] b = new Object[capacity];
+    TimerEntry[] b = new TimerEntry[capacity];
     long[] bw = new long[capacity];
     int oldMask = r.length - 1;
     int newMask = capacity - 1;

@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
  * The timer queue against a reference (a sorted set by deadline, then sequence): seeded random
  * operations that mix growing deadlines (the FIFO run), earlier ones (the heap), equal ones (FIFO
  * ties), removals anywhere, and bursts that grow and drain both structures; among the entries,
- * sleeping tasks that wait in the run without a timer entry of their own (and, where the run does
- * not take them, an entry in the heap, as {@code Sleep} does).
+ * sleeping tasks that wait in the {@link Sleepers} without a timer entry of their own (and, where
+ * those do not take them, an entry, as {@code Sleep} does), with gaps between them that need more
+ * than an int of nanoseconds.
  */
 class TimerHeapTest {
 
@@ -59,7 +62,9 @@ class TimerHeapTest {
     try {
       List<Task<?>> tasks = new ArrayList<>();
       for (int i = 0; i < 400; i++) {
-        tasks.add(loop.createTask(Coroutines.done())); // never run: only their fields are used
+        Task<?> t = loop.createTask(Coroutines.done()); // never run: only its fields are used
+        loop.unlinkTask(t); // a sleeper is in no other list
+        tasks.add(t);
       }
       for (long seed = 1; seed <= 200; seed++) {
         runSeed(seed, tasks);
@@ -71,7 +76,7 @@ class TimerHeapTest {
 
   private static boolean scheduled(TimerHeap q, Object item) {
     return item instanceof Task
-        ? q.sleeperWhen((Task<?>) item) >= 0
+        ? q.sleeperDeadlines(false).containsKey(item)
         : ((TimerEntry) item).isScheduled();
   }
 
@@ -88,7 +93,7 @@ class TimerHeapTest {
       int op = rnd.nextInt(100);
       if (op < 50) {
         long when;
-        switch (rnd.nextInt(4)) {
+        switch (rnd.nextInt(5)) {
           case 0:
             when = clock + 1_000; // same delay as the others: the run
             clock += rnd.nextInt(3);
@@ -99,6 +104,10 @@ class TimerHeapTest {
           case 2:
             when = clock; // ties
             break;
+          case 3:
+            // gaps that do not fit an int of nanoseconds, alone or once merged by a removal
+            when = clock + 1_000 + rnd.nextInt(3) * 1_500_000_000L;
+            break;
           default:
             when = clock + 500 - rnd.nextInt(20); // a little earlier than the run's tail
         }
@@ -106,7 +115,8 @@ class TimerHeapTest {
         Object item;
         if (rnd.nextBoolean() && !idle.isEmpty()) {
           Task<?> t = idle.remove(idle.size() - 1);
-          if (q.addSleeper(t, when, s)) {
+          if (q.takesSleeper(when)) {
+            q.addSleeper(t, when, s);
             item = t;
           } else {
             idle.add(t); // the run does not take it: a timer entry in the heap, as Sleep's
@@ -156,6 +166,14 @@ class TimerHeapTest {
         live.clear();
       }
       assertThat(q.size()).as("seed %d size", seed).isEqualTo(ref.size());
+      if (k % 16 == 0) {
+        Map<Task<?>, Long> deadlines = q.sleeperDeadlines(false);
+        for (Ref r : ref) {
+          if (r.item instanceof Task) {
+            assertThat(deadlines.get(r.item)).as("seed %d deadline", seed).isEqualTo(r.when);
+          }
+        }
+      }
       if (ref.isEmpty()) {
         assertThat(q.peek()).isNull();
       } else {
@@ -163,7 +181,14 @@ class TimerHeapTest {
       }
     }
     List<Ref> left = new ArrayList<>(live);
-    q.clear();
+    List<Task<?>> cleared = new ArrayList<>();
+    q.clear(cleared::add);
+    assertThat(cleared)
+        .containsExactlyElementsOf(
+            ref.stream()
+                .filter(r -> r.item instanceof Task)
+                .map(r -> (Task<?>) r.item)
+                .collect(Collectors.toList()));
     assertThat(q.size()).isZero();
     assertThat(q.peek()).isNull();
     for (Ref r : left) {
