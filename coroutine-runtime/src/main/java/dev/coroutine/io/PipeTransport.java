@@ -17,7 +17,7 @@ import java.nio.channels.SelectableChannel;
  * is {@link #close()} (a pipe has no half-close: closing is how its end of file is sent).
  */
 final class PipeTransport extends SelectorTransport {
-  private PipeTransport(EventLoop loop, SelectableChannel end) throws IOException {
+  PipeTransport(EventLoop loop, SelectableChannel end) throws IOException {
     super(loop, end);
     end.configureBlocking(false);
   }

@@ -139,18 +139,37 @@ abstract class SelectorTransport implements Transport {
     } catch (IOException e) {
       closeNow(e); // a reset or a broken pipe: reported to reads, drains and waitClosed
       return;
+    } catch (Throwable e) {
+      fatalError(e, "protocol.getBuffer() or the read failed");
+      return;
     }
-    if (n > 0) {
-      p.bufferUpdated(n);
-    } else if (n < 0) {
-      readEof = true;
-      loop.removeReader(channel);
-      p.eofReceived(); // a half-close: the output side, if any, stays open
-      if (out == null || outputShut) {
-        endedByBothSides = true;
-        closeNow(null); // both directions are done
+    try {
+      if (n > 0) {
+        p.bufferUpdated(n);
+      } else if (n < 0) {
+        readEof = true;
+        loop.removeReader(channel);
+        p.eofReceived(); // a half-close: the output side, if any, stays open
+        if (out == null || outputShut) {
+          endedByBothSides = true;
+          closeNow(null); // both directions are done
+        }
       }
+    } catch (Throwable e) {
+      fatalError(e, "the protocol failed to take the data read");
     }
+  }
+
+  /**
+   * Anything but an I/O error while reading (a protocol's failure, out of memory for the data):
+   * reported, then the transport is closed with it, so pending reads fail with it (asyncio's {@code
+   * _fatal_error}). Left registered, the channel would stay readable and each pass fail the same
+   * way.
+   */
+  private void fatalError(Throwable e, String what) {
+    closeNow(e);
+    loop.callExceptionHandler(
+        new EventLoop.ErrorContext("Fatal error on " + this + ": " + what, e, this));
   }
 
   @Override

@@ -57,6 +57,61 @@ class PipeTransportTest extends TestBase {
     assertThat(loop.runUntilComplete(writing)).isInstanceOf(java.io.IOException.class);
   }
 
+  /**
+   * A failure that is not an I/O error while the read data is delivered (here out of memory for a
+   * reader's buffer) closes the transport with it, so the pending read fails with it, and is
+   * reported once (asyncio's {@code _fatal_error}). An outside test found the channel left
+   * registered: every pass read again and failed the same way, hundreds of reports a second, the
+   * read never ending.
+   */
+  @Test
+  @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void failureWhileDeliveringData_closesTheTransport_andFailsTheRead() throws Exception {
+    Pipe p = Pipe.open();
+    PipeTransport t = new PipeTransport(loop, p.source());
+    StreamReader r = new StreamReader(loop, 1 << 16, t);
+    OutOfMemoryError oom = new OutOfMemoryError("simulated: no room for the data");
+    int[] deliveries = new int[1];
+    t.setProtocol(
+        new Protocol() {
+          @Override
+          public java.nio.ByteBuffer getBuffer(int sizeHint) {
+            return r.feed.getBuffer(sizeHint);
+          }
+
+          @Override
+          public void bufferUpdated(int n) {
+            deliveries[0]++;
+            throw oom;
+          }
+
+          @Override
+          public void eofReceived() {
+            r.feed.eofReceived();
+          }
+
+          @Override
+          public void connectionLost(Throwable e) {
+            r.feed.connectionLost(e);
+          }
+        });
+    StreamWriter w = PipeTransport.writer(loop, p.sink());
+    w.write("data");
+
+    dev.coroutine.Task<byte[]> read = loop.createTask(r.read(-1));
+    loop.runUntilComplete(dev.coroutine.Coroutines.sleep(200));
+
+    assertThat(read.isDone()).isTrue();
+    assertThat(read.exception()).isSameAs(oom);
+    assertThat(deliveries[0]).isEqualTo(1);
+    assertThat(p.source().isOpen()).isFalse();
+    assertThat(loopErrors).hasSize(1);
+    assertThat(loopErrors.get(0).exception()).isSameAs(oom);
+    assertThat(loopErrors.get(0).message()).startsWith("Fatal error on PipeTransport");
+    loopErrors.clear();
+    w.close();
+  }
+
   @Test
   void readEnd_atEndOfFile_closesItsPipe() throws Exception {
     Pipe p = Pipe.open();
