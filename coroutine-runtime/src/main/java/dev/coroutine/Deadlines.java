@@ -78,7 +78,7 @@ final class Deadlines {
     if (Double.isNaN(seconds)) {
       throw new IllegalArgumentException(call + "(NaN): the time is NaN (not a number)");
     }
-    return (long) (seconds * 1e9); // a Java cast saturates at Long.MIN_VALUE / MAX_VALUE
+    return Math.round(seconds * 1e9); // the nearest: 2.01 s is 2,010,000,000 ns (saturates)
   }
 
   /** A deadline in loop seconds for a timer due {@code when} (ns): +Infinity for {@link #NEVER}. */

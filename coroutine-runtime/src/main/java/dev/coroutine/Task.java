@@ -193,6 +193,7 @@ public class Task<T> extends Future<T> {
         return true; // its completion wakes us with the CancellationException
       }
     } else if (w == Sleep.SLEEPING || w instanceof Sleep) {
+      loop.checkOpen(); // as asyncio, whose sleep's future then schedules the wake-up: refused
       // asyncio cancels the sleep's future, unless its timer callback already ran: the
       // cancellation is then delivered with this message even if a later cancel() brings another
       // or uncancel() withdraws the request, and the task resumes where the cancel() was called
@@ -212,6 +213,7 @@ public class Task<T> extends Future<T> {
       loop.schedule(this);
       return true;
     } else if (w instanceof Parking) {
+      loop.checkOpen(); // as for a sleep
       if (((Parking) w).withdrawWaiting(this)) {
         // out of the line: resume with the cancellation (and this message), as for a sleep
         Future<Object> cancelled = new Future<>(loop);

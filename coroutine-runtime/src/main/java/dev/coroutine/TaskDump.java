@@ -125,6 +125,9 @@ final class TaskDump {
       if (when < 0) {
         return "ready (sleep over)";
       }
+      if (when == Deadlines.NEVER) {
+        return "sleeping forever"; // as its timer's when(): +Infinity, never due
+      }
       return String.format(
           Locale.ROOT,
           "sleeping until %.3f s (%.3f s left)",

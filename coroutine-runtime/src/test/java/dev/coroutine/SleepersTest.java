@@ -50,17 +50,23 @@ class SleepersTest {
       assertThat(loop.pendingTasks()).containsExactly(a, b, e, f);
 
       Task<?> g = loop.createTask(Co.awaiting(sleep(Duration.ofSeconds(100))), "g"); // an entry
+      Task<?> h = loop.createTask(Co.awaiting(sleep(Duration.ofNanos(Long.MAX_VALUE))), "h");
       e.cancel(); // the first sleeper: f, tied with it, is first now
       loop.callLater(1.0, loop::stop);
       loop.runForever();
-      assertThat(loop.pendingTasks()).containsExactly(a, b, f, g);
-      assertThat(loop.dumpTasks()).contains("\"f\" sleeping until 3000.000 s (2988.500 s left)\n");
+      assertThat(loop.pendingTasks()).containsExactly(a, b, f, g, h);
+      assertThat(loop.dumpTasks())
+          .contains("\"f\" sleeping until 3000.000 s (2988.500 s left)\n")
+          .contains("\"h\" sleeping forever\n");
 
       gate.setResult("open");
       loop.runUntilComplete(f);
       assertThat(loop.time()).isEqualTo(3000.0);
       List<Task<?>> left = loop.pendingTasks();
-      assertThat(left).isEmpty();
+      assertThat(left).containsExactly(h);
+      h.cancel();
+      loop.runUntilComplete(sleep(0));
+      assertThat(loop.pendingTasks()).isEmpty();
     }
   }
 }

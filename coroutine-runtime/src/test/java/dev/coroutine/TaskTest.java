@@ -11,6 +11,26 @@ import org.junit.jupiter.api.Test;
  */
 class TaskTest extends TestBase {
 
+  /**
+   * Cancelling a task that sleeps, after its loop was closed by hand, is refused as asyncio refuses
+   * it (the wake-up cannot be scheduled: "Event loop is closed"), as for a task that awaits a
+   * future; an outside comparison found it answered true and left the task cancelling forever.
+   */
+  @Test
+  void cancel_ofASleepingTask_afterTheLoopClosed_isRefused() {
+    EventLoop l = EventLoop.withVirtualTime();
+    Task<Object> inRun = l.createTask(Co.awaiting(Coroutines.sleep(10_000)));
+    Task<Object> inHeap = l.createTask(Co.awaiting(Coroutines.sleep(5_000))); // an entry
+    Task<Object> onFuture = l.createTask(Co.awaiting(l.createFuture()));
+    l.runUntilComplete(Coroutines.sleep(1));
+    l.close();
+    for (Task<Object> t : java.util.List.of(inRun, inHeap, onFuture)) {
+      assertThatThrownBy(t::cancel)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("closed");
+    }
+  }
+
   @Test
   void createTask_startsOnNextPass_notInline() {
     Task<Object> t =

@@ -116,7 +116,7 @@ public final class AsyncTests {
     try {
       double seconds = Double.parseDouble(s.trim());
       if (seconds > 0 && seconds < 1e9) {
-        return Duration.ofNanos((long) (seconds * 1e9));
+        return Duration.ofNanos(Math.round(seconds * 1e9));
       }
     } catch (NumberFormatException e) {
       // reported below
