@@ -533,6 +533,11 @@ public final class StreamReader {
     }
   }
 
+  /** The transport that feeds this reader. */
+  Transport transport() {
+    return transport;
+  }
+
   /** Switches the transport that feeds this reader (STARTTLS). */
   void setTransport(Transport t) {
     transport = t;

@@ -424,6 +424,29 @@ public final class Subprocess {
     }
   }
 
+  /**
+   * Closes the pipes to and from the child at once, dropping input not yet written (reads then
+   * return what had arrived, then the end of file), and kills the child if it is still running:
+   * asyncio's {@code close()} of the process's transport, which asyncio also runs when the process
+   * object is collected. A pipe closes by itself at its end of file; this is for a child given up
+   * on before that (a timed-out {@code communicate()}: its reading paused on a full buffer, the
+   * pipe would stay open, one descriptor each, until the loop closes). Calling it again does
+   * nothing.
+   */
+  public void close() {
+    if (stdin != null) {
+      stdin.transport().abort();
+    }
+    for (StreamReader r : new StreamReader[] {stdout, stderr}) {
+      if (r != null) {
+        r.transport().abort();
+      }
+    }
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+
   /** Sends SIGTERM (asyncio's {@code terminate}); nothing if the child has exited. */
   public void terminate() {
     process.destroy();
