@@ -190,6 +190,16 @@ final class CoroutineMethods {
           + " (field initializers included), which cannot suspend: await in an @Async method"
           + " (an @Async factory method, for a value the object needs) and pass the result in";
     }
+    if (m.name.matches(".+_aroundBody[0-9]+")) {
+      return "await() in "
+          + simple
+          + "."
+          + m.name
+          + ", the body of an @Async method that AspectJ moved out for an around advice (the"
+          + " method cannot suspend there): weave after the coroutine rewrite (ajc or the"
+          + " aspectjweaver agent after coroutine-maven-plugin or our agent), or keep around"
+          + " advice off @Async methods";
+    }
     return "await() in "
         + simple
         + "."

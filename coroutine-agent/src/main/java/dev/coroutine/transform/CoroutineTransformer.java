@@ -16,6 +16,7 @@ import org.objectweb.asm.LimitExceededException;
 import org.objectweb.asm.MethodTooLargeException;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
+import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
@@ -139,7 +140,10 @@ public final class CoroutineTransformer {
     if (!problems.isEmpty()) {
       List<Diagnostic> diagnostics = new ArrayList<>();
       for (CoroutineMethods.Problem p : problems) {
-        diagnostics.add(diagnostic(cn, lambdas, p.method(), p.message(), p.at()));
+        Diagnostic d = diagnostic(cn, lambdas, p.method(), p.message(), p.at());
+        if (!diagnostics.contains(d)) { // a finally block's copies: one line, one message
+          diagnostics.add(d);
+        }
       }
       return new TransformResult(className, null, 0, diagnostics, warnings);
     }
@@ -483,8 +487,15 @@ public final class CoroutineTransformer {
   private static Diagnostic diagnostic(
       ClassNode cn, LambdaBodies lambdas, MethodNode m, String message, AbstractInsnNode at) {
     int line = at != null ? Insns.lineOf(at) : Insns.firstLine(m);
-    return new Diagnostic(
-        cn.name.replace('/', '.'), lambdas.displayName(m), cn.sourceFile, line, message);
+    String name = lambdas.displayName(m);
+    if (line <= 0 && cn.methods.stream().filter(o -> o.name.equals(m.name)).count() > 1) {
+      // no line to tell overloads apart (stripped, or a tool's method): their parameters do
+      name +=
+          java.util.Arrays.stream(Type.getArgumentTypes(m.desc))
+              .map(Type::getClassName)
+              .collect(java.util.stream.Collectors.joining(", ", "(", ")"));
+    }
+    return new Diagnostic(cn.name.replace('/', '.'), name, cn.sourceFile, line, message);
   }
 
   /** The class attribute marking a rewritten class (one byte: the format version). */

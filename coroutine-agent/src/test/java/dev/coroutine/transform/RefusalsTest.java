@@ -37,6 +37,81 @@ class RefusalsTest {
     return Samples.line("refused/" + simpleName + ".java", marker);
   }
 
+  /**
+   * An await in a {@code finally} block is refused once, though the compiler copies the block into
+   * every exit (found from outside: three identical lines for one await).
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource(
+      "dev.coroutine.transform.LambdasOfOtherCompilersTest#compilers")
+  void awaitInAFinallyBlock_ofAMethodNotAsync_isRefusedOnce(InMemoryCompiler compiler) {
+    String src =
+        "package jbad;\n"
+            + "import static dev.coroutine.Coroutines.*;\n"
+            + "import dev.coroutine.*;\n"
+            + "public class InFinally {\n"
+            + "  static int plain(boolean b) {\n"
+            + "    try {\n"
+            + "      if (b) return 1;\n"
+            + "      return 2;\n"
+            + "    } finally {\n"
+            + "      await(sleep(1));\n" // line 10
+            + "    }\n"
+            + "  }\n"
+            + "}\n";
+    byte[] c = compiler.compile(Map.of("jbad.InFinally", src)).get("jbad.InFinally");
+    Diagnostic d = LambdasOfOtherCompilersTest.onlyDiagnostic(c);
+    assertThat(d.format()).startsWith("InFinally.java:10: await() in InFinally.plain, which is");
+  }
+
+  /**
+   * AspectJ's around advice moves an advised method's body into {@code name_aroundBodyN}: an await
+   * there cannot suspend, and the refusal says what AspectJ did and how to order the weaving,
+   * instead of asking to annotate a method the user never wrote.
+   */
+  @Test
+  void awaitInAnAspectJAroundBody_saysToWeaveAfterTheRewrite() {
+    String src =
+        "package jbad;\n"
+            + "import static dev.coroutine.Coroutines.*;\n"
+            + "import dev.coroutine.*;\n"
+            + "public class Woven {\n"
+            + "  private static final Coroutine<Integer> compute_aroundBody0(int x) {\n"
+            + "    await(sleep(1));\n"
+            + "    return done(x);\n"
+            + "  }\n"
+            + "}\n";
+    byte[] c = InMemoryCompiler.compile(Map.of("jbad.Woven", src), "17").get("jbad.Woven");
+    Diagnostic d = LambdasOfOtherCompilersTest.onlyDiagnostic(c);
+    assertThat(d.message())
+        .startsWith(
+            "await() in Woven.compute_aroundBody0, the body of an @Async method that AspectJ")
+        .contains("weave after the coroutine rewrite");
+  }
+
+  /** Without line numbers, refusals in overloads name each by its parameters. */
+  @Test
+  void refusalsInOverloads_withoutLineNumbers_nameTheParameters() {
+    String src =
+        "package jbad;\n"
+            + "import static dev.coroutine.Coroutines.*;\n"
+            + "import dev.coroutine.*;\n"
+            + "public class Overloads {\n"
+            + "  static int a(int x) { await(sleep(1)); return x; }\n"
+            + "  static int a(String s, long[] t) { await(sleep(1)); return 0; }\n"
+            + "}\n";
+    InMemoryCompiler noDebugInfo =
+        new InMemoryCompiler(
+            "javac -g:none",
+            javax.tools.ToolProvider.getSystemJavaCompiler(),
+            java.util.List.of("--release", "17", "-g:none", "-proc:none", "-nowarn"));
+    byte[] c = noDebugInfo.compile(Map.of("jbad.Overloads", src)).get("jbad.Overloads");
+    TransformResult r = Samples.TRANSFORMER.transform(c);
+    assertThat(r.diagnostics())
+        .extracting(Diagnostic::methodName)
+        .containsExactly("a(int)", "a(java.lang.String, long[])");
+  }
+
   @Test
   void methodTooLargeOnceRewritten_isRefusedNamingItAndSayingWhatToDo() {
     // 70 int locals live across 2,600 awaits (javac's method: ~52 KB): the awaits share one
