@@ -137,6 +137,17 @@ final class CoroutineMethods {
                   + " `return done();` in a Coroutine<Void>",
               r));
     }
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (isGroovyDynamicAwait(i)) {
+        problems.add(
+            new Problem(
+                m,
+                "await() called through Groovy's dynamic dispatch (an invokedynamic call site),"
+                    + " which cannot suspend: only a direct call of Coroutines.await is rewritten;"
+                    + " compile this method or its class with @groovy.transform.CompileStatic",
+                i));
+      }
+    }
     int[] monitors = awaits.isEmpty() ? null : MonitorDepth.of(m);
     for (MethodInsnNode call : awaits) {
       if (monitors[m.instructions.indexOf(call)] > 0) {
@@ -174,6 +185,45 @@ final class CoroutineMethods {
     return found;
   }
 
+  /**
+   * A call of a static {@code await(x)} compiled by dynamic Groovy: an {@code invokedynamic} of
+   * Groovy's bootstrap naming the method, with the class it is looked up on and one argument.
+   */
+  private static boolean isGroovyDynamicAwait(AbstractInsnNode i) {
+    if (!(i instanceof InvokeDynamicInsnNode)) {
+      return false;
+    }
+    InvokeDynamicInsnNode d = (InvokeDynamicInsnNode) i;
+    Type[] args = Type.getArgumentTypes(d.desc);
+    return d.bsm.getOwner().startsWith("org/codehaus/groovy/")
+        && d.bsmArgs.length > 0
+        && "await".equals(d.bsmArgs[0])
+        && args.length == 2
+        && args[0].getDescriptor().equals("Ljava/lang/Class;");
+  }
+
+  /**
+   * What a method that awaits but cannot be a coroutine was made for, if a compiler made it for a
+   * construct of the source (its name says so), or null.
+   */
+  private static String generatedFor(MethodNode m, String className) {
+    if (m.name.startsWith("liftedTree")) {
+      return "a try expression inside another expression (Scala 2 lifts it into a method; Scala 3"
+          + " does not)";
+    }
+    if (m.name.contains("$lzyINIT") || m.name.endsWith("$lzycompute")) {
+      return "the initializer of a lazy val";
+    }
+    if (m.name.contains("$anonfun$")) {
+      return "a Scala function literal that does not return Coroutine, or one reached through an"
+          + " adapter (a lambda with primitive parameters: give them boxed types)";
+    }
+    if (m.name.equals("doCall") && className.contains("_closure")) {
+      return "a Groovy closure (a switch expression's case is one too)";
+    }
+    return null;
+  }
+
   private static String notACoroutine(MethodNode m, String className, LambdaBodies lambdas) {
     String simple = className.substring(className.lastIndexOf('.') + 1);
     if (lambdas.contains(m)) {
@@ -189,6 +239,17 @@ final class CoroutineMethods {
               : "a static initializer of " + simple)
           + " (field initializers included), which cannot suspend: await in an @Async method"
           + " (an @Async factory method, for a value the object needs) and pass the result in";
+    }
+    String generated = generatedFor(m, className);
+    if (generated != null) {
+      return "await() in "
+          + simple
+          + "."
+          + m.name
+          + ", which the compiler made of "
+          + generated
+          + ": it cannot suspend there; move the await out of that construct, into the @Async"
+          + " method's own code";
     }
     if (m.name.matches(".+_aroundBody[0-9]+")) {
       return "await() in "

@@ -89,6 +89,100 @@ class RefusalsTest {
         .contains("weave after the coroutine rewrite");
   }
 
+  /**
+   * Dynamic Groovy compiles {@code await(x)} as an {@code invokedynamic} of its own bootstrap,
+   * which the transformer cannot rewrite: refused at build time naming the line and {@code
+   * CompileStatic}, instead of rewritten with no await and failing at run time from a Groovy frame
+   * (found from outside with Groovy 4).
+   */
+  @Test
+  void awaitThroughDynamicGroovy_isRefusedAskingForCompileStatic() {
+    ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
+    cw.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "gen/G2", null, "java/lang/Object", null);
+    cw.visitSource("G2.groovy", null);
+    MethodVisitor mv =
+        cw.visitMethod(Opcodes.ACC_STATIC, "add", "()Ldev/coroutine/Coroutine;", null, null);
+    mv.visitAnnotation("Ldev/coroutine/Async;", true).visitEnd();
+    mv.visitCode();
+    Label start = new Label();
+    mv.visitLabel(start);
+    mv.visitLineNumber(8, start);
+    mv.visitLdcInsn(org.objectweb.asm.Type.getType("Lgen/G2;"));
+    mv.visitLdcInsn(1L);
+    AsmCalls.sleep(mv);
+    mv.visitInvokeDynamicInsn(
+        "invoke",
+        "(Ljava/lang/Class;Ljava/lang/Object;)Ljava/lang/Object;",
+        new org.objectweb.asm.Handle(
+            Opcodes.H_INVOKESTATIC,
+            "org/codehaus/groovy/vmplugin/v8/IndyInterface",
+            "bootstrap",
+            "(Ljava/lang/invoke/MethodHandles$Lookup;Ljava/lang/String;"
+                + "Ljava/lang/invoke/MethodType;Ljava/lang/String;I)Ljava/lang/invoke/CallSite;",
+            false),
+        "await",
+        0);
+    mv.visitInsn(Opcodes.POP);
+    mv.visitInsn(Opcodes.ACONST_NULL);
+    AsmCalls.done(mv);
+    mv.visitInsn(Opcodes.ARETURN);
+    mv.visitMaxs(0, 0);
+    mv.visitEnd();
+    cw.visitEnd();
+
+    Diagnostic d = LambdasOfOtherCompilersTest.onlyDiagnostic(cw.toByteArray());
+
+    assertThat(d.format())
+        .startsWith("G2.groovy:8: await() called through Groovy's dynamic dispatch")
+        .contains("@groovy.transform.CompileStatic")
+        .contains("(in gen.G2.add)");
+  }
+
+  /**
+   * An await in a method a compiler made for a construct of the source (Scala's lifted try
+   * expressions and lazy vals, function literals reached through an adapter, Groovy's closures) is
+   * refused saying which construct, not asking to annotate a method the user never wrote.
+   */
+  @Test
+  void awaitInAMethodMadeForASourceConstruct_saysWhichConstruct() {
+    String src =
+        "package jbad;\n"
+            + "import static dev.coroutine.Coroutines.*;\n"
+            + "import dev.coroutine.*;\n"
+            + "public class Made {\n"
+            + "  static int liftedTree1$1() { return await(sleep(1)) == null ? 1 : 2; }\n"
+            + "  static int v$lzyINIT1$1() { await(sleep(1)); return 1; }\n"
+            + "  static int $anonfun$1(int x) { await(sleep(1)); return x; }\n"
+            + "}\n";
+    String closure =
+        "package jbad;\n"
+            + "import static dev.coroutine.Coroutines.*;\n"
+            + "public class GB$_t_switchExpr_closure1 {\n"
+            + "  Object doCall(Object it) { return await(sleep(1)); }\n"
+            + "}\n";
+    Map<String, byte[]> c =
+        InMemoryCompiler.compile(
+            Map.of("jbad.Made", src, "jbad.GB$_t_switchExpr_closure1", closure), "17");
+    assertThat(Samples.TRANSFORMER.transform(c.get("jbad.Made")).diagnostics())
+        .extracting(Diagnostic::message)
+        .containsExactly(
+            "await() in Made.liftedTree1$1, which the compiler made of a try expression inside"
+                + " another expression (Scala 2 lifts it into a method; Scala 3 does not): it"
+                + " cannot suspend there; move the await out of that construct, into the @Async"
+                + " method's own code",
+            "await() in Made.v$lzyINIT1$1, which the compiler made of the initializer of a lazy"
+                + " val: it cannot suspend there; move the await out of that construct, into the"
+                + " @Async method's own code",
+            "await() in Made.$anonfun$1, which the compiler made of a Scala function literal that"
+                + " does not return Coroutine, or one reached through an adapter (a lambda with"
+                + " primitive parameters: give them boxed types): it cannot suspend there; move"
+                + " the await out of that construct, into the @Async method's own code");
+    assertThat(
+            LambdasOfOtherCompilersTest.onlyDiagnostic(c.get("jbad.GB$_t_switchExpr_closure1"))
+                .message())
+        .contains("GB$_t_switchExpr_closure1.doCall, which the compiler made of a Groovy closure");
+  }
+
   /** Without line numbers, refusals in overloads name each by its parameters. */
   @Test
   void refusalsInOverloads_withoutLineNumbers_nameTheParameters() {
