@@ -31,10 +31,12 @@ final class Signals {
   /**
    * Signals the JVM needs for itself, which {@code sun.misc.Signal} would nevertheless let us take:
    * HotSpot suspends threads with SIGUSR2 (a Java handler there silently stops JFR's execution
-   * sampling) and ignores SIGPIPE natively so that writes to a closed pipe fail with an IOException
-   * instead.
+   * sampling), ignores SIGPIPE natively so that writes to a closed pipe fail with an IOException
+   * instead, turns a SIGBUS of a mapped file's access into an InternalError (a Java handler there
+   * returns to the faulting instruction, which faults again forever: found from outside, the JVM
+   * spinning and deaf to TERM) and uses SIGTRAP for its own traps on some platforms.
    */
-  private static final Set<String> RESERVED = Set.of("USR2", "PIPE");
+  private static final Set<String> RESERVED = Set.of("USR2", "PIPE", "BUS", "TRAP");
 
   /** {@code new sun.misc.Signal(String)}, or null without {@code jdk.unsupported}. */
   private static final Constructor<?> NEW_SIGNAL;
@@ -190,23 +192,31 @@ final class Signals {
 
   /** Installs {@code onSignal} for signal {@code name}; returns the JVM's handler it replaced. */
   private static Object install(String name, Consumer<String> onSignal) {
-    Object proxy =
-        Proxy.newProxyInstance(
-            Signals.class.getClassLoader(),
-            new Class<?>[] {HANDLER},
-            (self, m, args) -> {
-              switch (m.getName()) {
-                case "handle":
-                  onSignal.accept(name);
-                  return null;
-                case "hashCode":
-                  return System.identityHashCode(self);
-                case "equals":
-                  return self == args[0];
-                default:
-                  return "coroutine signal handler for SIG" + name;
-              }
-            });
+    return install(name, handlerOf(name, onSignal));
+  }
+
+  /** A JVM signal handler ({@code sun.misc.SignalHandler}) running {@code onSignal}. */
+  private static Object handlerOf(String name, Consumer<String> onSignal) {
+    return Proxy.newProxyInstance(
+        Signals.class.getClassLoader(),
+        new Class<?>[] {HANDLER},
+        (self, m, args) -> {
+          switch (m.getName()) {
+            case "handle":
+              onSignal.accept(name);
+              return null;
+            case "hashCode":
+              return System.identityHashCode(self);
+            case "equals":
+              return self == args[0];
+            default:
+              return "coroutine signal handler for SIG" + name;
+          }
+        });
+  }
+
+  /** Installs JVM handler {@code proxy} for signal {@code name}; returns the one it replaced. */
+  private static Object install(String name, Object proxy) {
     Object previous = handle(name, proxy);
     if (previous == IGNORED) {
       // HotSpot left the signal ignored and installed nothing: a handler would silently never run
@@ -267,8 +277,9 @@ final class Signals {
         return null;
       }
       SigintCancel c = new SigintCancel(loop, main);
+      c.ours = handlerOf("INT", s -> c.interrupted());
       try {
-        c.previous = install("INT", s -> c.interrupted());
+        c.previous = install("INT", c.ours);
       } catch (RuntimeException refused) {
         return null; // -Xrs, or SIGINT ignored since the process started: no Ctrl-C can arrive
       }
@@ -290,6 +301,9 @@ final class Signals {
 
     /** The JVM's SIGINT handler before ours. */
     private Object previous;
+
+    /** Ours. */
+    private Object ours;
 
     SigintCancel(EventLoop loop, Task<?> main) {
       this.loop = loop;
@@ -322,13 +336,22 @@ final class Signals {
       return count.get() > 0;
     }
 
-    /** Gives SIGINT back to the JVM's handler. */
+    /**
+     * Gives SIGINT back to the JVM's handler; if a loop took it over from ours meanwhile, that loop
+     * gives back the handler from before ours when it lets it go (found from outside: it put ours
+     * back, stale, and the program's own handler never ran again).
+     */
     void close() {
       synchronized (SIGINT_OWNER) {
         if (sigintOwner == this) {
           sigintOwner = null;
-          if (!hasHandler("INT")) {
-            restore("INT", previous);
+          synchronized (INSTALLED) {
+            Installed in = INSTALLED.get("INT");
+            if (in == null) {
+              restore("INT", previous);
+            } else if (in.previous == ours) {
+              INSTALLED.put("INT", new Installed(in.loop, in.handler, previous));
+            }
           }
         }
       }

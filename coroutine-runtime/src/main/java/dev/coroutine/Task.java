@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.ResultHandOver;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -333,6 +334,9 @@ public class Task<T> extends Future<T> {
     if (mustCancel) {
       mustCancel = false;
       if (!(e instanceof CancellationException)) {
+        if (w instanceof ResultHandOver) {
+          ((ResultHandOver) w).outcomeDropped(); // its item goes back to its queue
+        }
         e = new CancellationException((String) value);
       }
     }

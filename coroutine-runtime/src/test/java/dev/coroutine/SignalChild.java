@@ -91,9 +91,44 @@ public final class SignalChild {
       case "throwing":
         throwing();
         break;
+      case "ownint":
+        ownInt();
+        break;
       default:
         throw new IllegalArgumentException(args[0]);
     }
+  }
+
+  /**
+   * The program's own SIGINT handler, then run() whose main leaves a loop handler of INT in place:
+   * when run() ends the program's handler is back (not run()'s own, stale).
+   */
+  private static void ownInt() throws Exception {
+    Class<?> signal = Class.forName("sun.misc.Signal"); // by reflection, as the runtime does
+    Class<?> handler = Class.forName("sun.misc.SignalHandler");
+    Object own =
+        java.lang.reflect.Proxy.newProxyInstance(
+            SignalChild.class.getClassLoader(),
+            new Class<?>[] {handler},
+            (self, m, a) -> {
+              if (m.getName().equals("handle")) {
+                say("program's INT handler");
+                Runtime.getRuntime().halt(3);
+              }
+              return m.getName().equals("hashCode") ? 0 : m.getName().equals("equals") ? false : "";
+            });
+    signal
+        .getMethod("handle", signal, handler)
+        .invoke(null, signal.getConstructor(String.class).newInstance("INT"), own);
+    Coroutines.run(
+        Co.<Object>seq(
+            v -> {
+              Coroutines.getRunningLoop().addSignalHandler("INT", () -> say("loop's INT"));
+              return null;
+            }));
+    say("ready");
+    Thread.sleep(60_000);
+    say("not interrupted");
   }
 
   /** A USR1 handler that throws: the report names the signal, then the loop goes on. */

@@ -151,6 +151,20 @@ class SignalTest {
     assertThat(exitCode()).isZero();
   }
 
+  /**
+   * A loop's INT handler left in place when run() ends gives SIGINT back to the program's own
+   * handler from before run(), as removing it does (found from outside: run()'s own handler came
+   * back, stale, and the process exited 130 without the program's handler).
+   */
+  @Test
+  void run_endingWhileALoopHoldsInt_givesItBackToTheProgramsOwnHandler() throws Exception {
+    start("ownint");
+    assertThat(line()).isEqualTo("ready");
+    send("INT");
+    assertThat(line()).isEqualTo("program's INT handler");
+    assertThat(exitCode()).isEqualTo(3);
+  }
+
   @Test
   void addSignalHandler_refusesSignalsTheJvmKeeps_andUnknownNames() {
     try (EventLoop loop = new EventLoop()) {
@@ -158,6 +172,13 @@ class SignalTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("SIGUSR2")
           .hasMessageContaining("JVM");
+      // a Java handler of a mapped file's SIGBUS returns to the faulting read, which faults again
+      // forever (found from outside); SIGTRAP is HotSpot's on some platforms
+      for (String jvms : new String[] {"BUS", "SIGTRAP"}) {
+        assertThatThrownBy(() -> loop.addSignalHandler(jvms, () -> {}))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("is used by the JVM itself");
+      }
       assertThatThrownBy(() -> loop.addSignalHandler("QUIT", () -> {}))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("SIGQUIT");

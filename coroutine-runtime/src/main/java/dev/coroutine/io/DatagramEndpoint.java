@@ -7,6 +7,7 @@ import dev.coroutine.Coroutines;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.PullIterator;
+import dev.coroutine.internal.ResultHandOver;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -154,8 +155,19 @@ public final class DatagramEndpoint {
   }
 
   /** A datagram or an error: to the oldest waiting receiver, else queued, else dropped. */
-  @SuppressWarnings("unchecked")
   private void arrived(Object x) {
+    if (handedOver(x)) {
+      return;
+    }
+    if (received.size() >= capacity) {
+      dropped++;
+    } else {
+      received.addLast(x);
+    }
+  }
+
+  /** Hands {@code x} to the oldest receiver still waiting; false if none waits. */
+  private boolean handedOver(Object x) {
     Future<Datagram> r;
     while ((r = receivers.pollFirst()) != null) {
       if (!r.isDone()) {
@@ -164,13 +176,28 @@ public final class DatagramEndpoint {
         } else {
           r.setException((Throwable) x);
         }
-        return;
+        return true;
       }
     }
-    if (received.size() >= capacity) {
-      dropped++;
-    } else {
-      received.addLast(x);
+    return false;
+  }
+
+  /**
+   * A waiting receive. What it was handed goes back, first in line, if its task was cancelled
+   * before it resumed and so dropped it (see {@link ResultHandOver}): cancelling a receive loses no
+   * datagram (an outside test lost one cancelled in the pass it arrived; asyncio keeps it).
+   */
+  private final class Receiving extends Future<Datagram> implements ResultHandOver {
+    Receiving() {
+      super(loop);
+    }
+
+    @Override
+    public void outcomeDropped() {
+      Object x = isCancelled() ? null : exception() != null ? exception() : result();
+      if (x != null && !handedOver(x)) {
+        received.addFirst(x); // it was counted in already: past the capacity, if need be
+      }
     }
   }
 
@@ -197,7 +224,7 @@ public final class DatagramEndpoint {
           if (closing) {
             return IoFrames.completed(loop, null);
           }
-          Future<Datagram> f = loop.createFuture();
+          Future<Datagram> f = new Receiving();
           receivers.addLast(f);
           return f;
         });

@@ -45,6 +45,42 @@ class DatagramTest extends TestBase {
     }
   }
 
+  /**
+   * A receive whose task is cancelled in the pass its datagram arrives (the datagram handed over,
+   * the task not yet resumed) loses nothing: the datagram goes back, first in line, as asyncio's
+   * queue keeps an item until the getter's task takes it (an outside test lost it every time). A
+   * task whose cancellation is withdrawn before it resumes still gets it, and only it.
+   */
+  @Test
+  void receiveCancelled_afterItsDatagramWasHandedOver_losesNothing() throws Exception {
+    DatagramEndpoint e = await(Datagrams.bind(HOST, 0));
+    try (DatagramSocket peer = new DatagramSocket(0, InetAddress.getByName(HOST))) {
+      Task<Datagram> t = loop.createTask(e.receive());
+      await(Coroutines.sleep(10)); // t waits in receive()
+      peer.send(new DatagramPacket(bytes("one"), 3, e.localAddress()));
+      loop.callLater(0.0, () -> t.cancel()); // runs after the pass's I/O: "one" is handed to t
+      loop.runUntilComplete(Coroutines.sleep(20));
+      assertThat(t.isCancelled()).isTrue();
+      assertThat(e.queuedCount()).isEqualTo(1);
+      peer.send(new DatagramPacket(bytes("two"), 3, e.localAddress()));
+      assertThat(text(await(e.receive()))).isEqualTo("one");
+      assertThat(text(await(e.receive()))).isEqualTo("two");
+
+      Task<Datagram> u = loop.createTask(e.receive());
+      await(Coroutines.sleep(10));
+      peer.send(new DatagramPacket(bytes("three"), 5, e.localAddress()));
+      loop.callLater(
+          0.0,
+          () -> {
+            u.cancel();
+            u.uncancel(); // withdrawn before it resumes: it takes its datagram after all
+          });
+      assertThat(text(loop.runUntilComplete(u))).isEqualTo("three");
+      assertThat(e.queuedCount()).isZero();
+    }
+    e.close();
+  }
+
   @Test
   void bindAndConnect_datagramsGoBothWays_senderAddressIsReported() throws Exception {
     DatagramEndpoint server = await(Datagrams.bind(HOST, 0));
