@@ -807,7 +807,11 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     for (Task<?> t = timers.firstSleeper(); t != null && list.size() - live < max; t = t.nextLive) {
       list.add(t);
     }
-    list.sort((a, b) -> Integer.compare(a.id - b.id, 0)); // ids count up, wrapping around
+    // oldest first: by how many tasks were made since each (ids wrap around after 2^32 tasks; an
+    // age from the same counter is a fixed key, where comparing ids by difference is not
+    // transitive once live ids lie 2^31 apart, as a long-lived task's and a new one's can)
+    int next = taskCounter;
+    list.sort((a, b) -> Integer.compareUnsigned(next - b.id, next - a.id));
     return list;
   }
 

@@ -214,8 +214,8 @@ public class Task<T> extends Future<T> {
       loop.schedule(this);
       return true;
     } else if (w instanceof Parking) {
-      loop.checkOpen(); // as for a sleep
       if (((Parking) w).withdrawWaiting(this)) {
+        loop.checkOpen(); // as asyncio, whose waiter future then schedules the wake-up: refused
         // out of the line: resume with the cancellation (and this message), as for a sleep
         Future<Object> cancelled = new Future<>(loop);
         cancelled.cancel(message);

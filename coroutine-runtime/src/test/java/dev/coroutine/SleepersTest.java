@@ -69,4 +69,26 @@ class SleepersTest {
       assertThat(loop.pendingTasks()).isEmpty();
     }
   }
+
+  /**
+   * Oldest first, across the task counter's wrap-around: a task made before 2^31 others and the
+   * ones made after (an outside review found the list out of order, then the sort throwing, since
+   * ids compared by difference are not transitive that far apart).
+   */
+  @Test
+  void pendingTasks_areOldestFirst_acrossTheIdWrapAround() {
+    try (EventLoop loop = EventLoop.withVirtualTime()) {
+      List<Task<?>> made = new java.util.ArrayList<>();
+      made.add(loop.createTask(Co.awaiting(sleep(Duration.ofSeconds(1))))); // an old one
+      loop.taskCounter += Integer.MAX_VALUE - 10; // as if that many were made (and ended) since
+      for (int i = 0; i < 40; i++) { // ids past Integer.MAX_VALUE, wrapping to negative
+        made.add(loop.createTask(Co.awaiting(sleep(Duration.ofSeconds(1 + i % 3)))));
+        made.add(loop.createTask(Co.awaiting(loop.createFuture())));
+      }
+      loop.runUntilComplete(sleep(0));
+      assertThat(loop.pendingTasks()).containsExactlyElementsOf(made);
+      assertThat(made.get(1).getName()).isEqualTo("Task-" + (Integer.MAX_VALUE - 8));
+      assertThat(made.get(made.size() - 1).getName()).startsWith("Task--");
+    }
+  }
 }

@@ -31,6 +31,27 @@ class TaskTest extends TestBase {
     }
   }
 
+  /**
+   * A queue's getter still in the line is refused as a sleeper is; one already woken (handed its
+   * turn, not yet resumed when the loop stopped) is only marked, as asyncio's (whose waiter future
+   * is done then): an outside review found it refused too.
+   */
+  @Test
+  void cancel_ofAQueueGetter_afterTheLoopClosed_isRefusedOnlyWhileItWaitsInLine() {
+    EventLoop l = EventLoop.withVirtualTime();
+    dev.coroutine.sync.Queue<String> q = new dev.coroutine.sync.Queue<>();
+    Task<Object> woken = l.createTask(Co.awaiting(q.get()));
+    Task<Object> waiting = l.createTask(Co.awaiting(q.get()));
+    l.runUntilComplete(Coroutines.sleep(1));
+    q.putNowait("x"); // the loop is stopped: the first getter is woken, not yet resumed
+    l.close();
+    assertThat(woken.cancel()).isTrue();
+    assertThat(woken.cancelling()).isEqualTo(1);
+    assertThatThrownBy(waiting::cancel)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
+  }
+
   @Test
   void createTask_startsOnNextPass_notInline() {
     Task<Object> t =
