@@ -90,5 +90,17 @@ class SleepersTest {
       assertThat(made.get(1).getName()).isEqualTo("Task-" + (Integer.MAX_VALUE - 8));
       assertThat(made.get(made.size() - 1).getName()).startsWith("Task--");
     }
+    try (EventLoop loop = EventLoop.withVirtualTime()) {
+      // an old one with every later task more than 2^31 younger than it
+      Task<?> old = loop.createTask(Co.awaiting(loop.createFuture()));
+      loop.taskCounter += Integer.MAX_VALUE + 10;
+      List<Task<?>> young = new java.util.ArrayList<>(List.of(old));
+      for (int i = 0; i < 5; i++) {
+        young.add(loop.createTask(Co.awaiting(loop.createFuture())));
+      }
+      assertThat(young.get(1).id - old.id).isNegative(); // 2^31 apart: a difference misleads
+      loop.runUntilComplete(sleep(0));
+      assertThat(loop.pendingTasks()).containsExactlyElementsOf(young);
+    }
   }
 }
