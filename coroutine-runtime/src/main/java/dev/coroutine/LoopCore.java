@@ -104,7 +104,7 @@ abstract class LoopCore {
   int clockMillis;
 
   /** Next timer sequence number (FIFO order of equal deadlines; wraps harmlessly). */
-  private int timerSeq;
+  private long timerSeq;
 
   /** The thread running the loop, or null when it is not running. */
   volatile Thread thread;
@@ -322,7 +322,7 @@ abstract class LoopCore {
    * s}).
    */
   final void addSleep(Sleep s, Task<?> t) {
-    int seq = timerSeq++;
+    long seq = timerSeq++;
     if (timers.takesSleeper(s.when)) {
       t.loop.unlinkTask(t);
       timers.addSleeper(t, s.when, seq);

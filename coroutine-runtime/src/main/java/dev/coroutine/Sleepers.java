@@ -44,7 +44,7 @@ final class Sleepers {
   private int size;
 
   /** Timer sequence at which the list began (the first sleeper joined an empty list). */
-  private int seq;
+  private long seq;
 
   /** Latest deadline of the timer entries scheduled since the list began. */
   private long entriesSince = Long.MIN_VALUE;
@@ -89,7 +89,7 @@ final class Sleepers {
    *
    * @param seq its sequence, from the counter of the timer entries'
    */
-  void add(Task<?> t, long when, int seq) {
+  void add(Task<?> t, long when, long seq) {
     Task<?> last = tail;
     if (last == null) {
       this.seq = seq;

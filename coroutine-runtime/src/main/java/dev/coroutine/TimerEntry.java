@@ -8,8 +8,11 @@ abstract class TimerEntry {
   /** Deadline in loop nanoseconds; before scheduling a sleep it holds the delay. */
   long when;
 
-  /** Scheduling order, breaks ties between equal deadlines (compared wrap-around safe). */
-  int seq;
+  /**
+   * Scheduling order, breaks ties between equal deadlines: a long, so that it never wraps around
+   * (an int did after 2^31 timers, and a sleeper waiting since then came after later entries).
+   */
+  long seq;
 
   /** {@link #heapIndex} of an entry that is not scheduled. */
   static final int NOT_SCHEDULED = -1;

@@ -75,7 +75,7 @@ final class TimerHeap {
   private boolean lastWhenClosed;
 
   /** Sequence of the entry that began the run (appended while it was empty). */
-  private int runSeq;
+  private long runSeq;
 
   /** Number of live entries in the run (slots in [head, tail) that are not null). */
   private int runSize;
@@ -136,7 +136,7 @@ final class TimerHeap {
    *
    * @param seq its sequence, from the same counter as the entries'
    */
-  void addSleeper(Task<?> t, long when, int seq) {
+  void addSleeper(Task<?> t, long when, long seq) {
     sleepers.add(t, when, seq);
   }
 
@@ -218,7 +218,7 @@ final class TimerHeap {
 
   // ---- the run -----------------------------------------------------------------------------
 
-  private boolean appendIfInOrder(TimerEntry e, long when, int seq) {
+  private boolean appendIfInOrder(TimerEntry e, long when, long seq) {
     if (runSize == 0) {
       runSeq = seq; // a new run: every heap entry was scheduled before it
     } else if (when < lastWhen || (when == lastWhen && lastWhenClosed)) {

@@ -24,7 +24,7 @@ class TimerHeapTest {
   static final class Entry extends TimerEntry {
     final int id;
 
-    Entry(int id, long when, int seq) {
+    Entry(int id, long when, long seq) {
       this.id = id;
       this.when = when;
       this.seq = seq;
@@ -43,9 +43,9 @@ class TimerHeapTest {
   private static final class Ref {
     final Object item;
     final long when;
-    final int seq;
+    final long seq;
 
-    Ref(Object item, long when, int seq) {
+    Ref(Object item, long when, long seq) {
       this.item = item;
       this.when = when;
       this.seq = seq;
@@ -53,7 +53,7 @@ class TimerHeapTest {
   }
 
   private static int order(Ref a, Ref b) {
-    return a.when != b.when ? Long.compare(a.when, b.when) : Integer.compare(a.seq - b.seq, 0);
+    return a.when != b.when ? Long.compare(a.when, b.when) : Long.compare(a.seq, b.seq);
   }
 
   @Test
@@ -86,7 +86,7 @@ class TimerHeapTest {
     TreeSet<Ref> ref = new TreeSet<>(TimerHeapTest::order);
     List<Ref> live = new ArrayList<>();
     List<Task<?>> idle = new ArrayList<>(tasks); // tasks not sleeping now
-    int seq = Integer.MAX_VALUE - 500; // sequence numbers wrap around in the middle of the run
+    long seq = Integer.MAX_VALUE - 500L; // past an int in the middle of the run (no wrap-around)
     long clock = 0;
     int ops = 2_000 + rnd.nextInt(3_000);
     for (int k = 0; k < ops; k++) {
@@ -111,7 +111,7 @@ class TimerHeapTest {
           default:
             when = clock + 500 - rnd.nextInt(20); // a little earlier than the run's tail
         }
-        int s = seq++;
+        long s = seq++;
         Object item;
         if (rnd.nextBoolean() && !idle.isEmpty()) {
           Task<?> t = idle.remove(idle.size() - 1);
@@ -209,6 +209,31 @@ class TimerHeapTest {
   private static void release(Object item, List<Task<?>> idle) {
     if (item instanceof Task) {
       idle.add((Task<?>) item);
+    }
+  }
+
+  /**
+   * A sleeper waiting while more than 2^31 timers are scheduled still comes before a later entry of
+   * its deadline (sequences were ints: after 2^31 of them the comparison wrapped, and entries
+   * scheduled later ran before older sleepers; found by an outside review).
+   */
+  @Test
+  void aSleeperOlderThan2To31Timers_comesBeforeALaterEntryOfItsDeadline() {
+    EventLoop loop = new EventLoop();
+    try {
+      Task<?> older = loop.createTask(Coroutines.done());
+      loop.unlinkTask(older);
+      TimerHeap q = new TimerHeap();
+      Entry before = new Entry(2, 100, 4); // scheduled before the sleepers began
+      q.add(before);
+      q.addSleeper(older, 100, 5);
+      Entry e = new Entry(1, 100, 5 + (1L << 31) + 10);
+      q.add(e);
+      assertThat(q.poll()).isSameAs(before);
+      assertThat(q.poll()).isSameAs(older);
+      assertThat(q.poll()).isSameAs(e);
+    } finally {
+      loop.close();
     }
   }
 
