@@ -13,6 +13,7 @@ import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LineNumberNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
+import org.objectweb.asm.tree.TypeInsnNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
 import org.objectweb.asm.tree.analysis.BasicInterpreter;
@@ -97,6 +98,17 @@ final class ValueOrigins {
     Frame<Origin> f = frameAt(insn);
     return f == null || f.getStackSize() == 0 ? null : f.getStack(f.getStackSize() - 1);
   }
+
+  /** The types a {@code CancellationException} passes a cast to. */
+  private static final Set<String> CANCELLATION_SUPERTYPES =
+      Set.of(
+          "java/lang/Object",
+          "java/io/Serializable",
+          "java/lang/Throwable",
+          "java/lang/Exception",
+          "java/lang/RuntimeException",
+          "java/lang/IllegalStateException",
+          "java/util/concurrent/CancellationException");
 
   /**
    * The {@code athrow} instructions that may throw the exception {@code handler} caught (the same
@@ -227,7 +239,13 @@ final class ValueOrigins {
     @Override
     public Origin unaryOperation(AbstractInsnNode insn, Origin value) throws AnalyzerException {
       if (insn.getOpcode() == Opcodes.CHECKCAST) {
-        return value; // a cast changes neither a null nor which exception it is
+        if (value.caught.isEmpty()
+            || CANCELLATION_SUPERTYPES.contains(((TypeInsnNode) insn).desc)) {
+          return value; // a cast changes neither a null nor which exception it is
+        }
+        // a CancellationException cannot pass this cast (to Error, say): what is thrown after it
+        // is never the cancellation caught (`if (t instanceof Error) throw (Error) t;`)
+        return new Origin(value.basic, value.isNull, value.beforeAnyLine, Set.of());
       }
       return plain(basic.unaryOperation(insn, value.basic));
     }

@@ -86,7 +86,26 @@ class SwallowedCancellationTest {
           + "      }\n"
           + "    };\n"
           + "  }\n"
+          // a rethrow only as a type a CancellationException is not (found from outside)
+          + "  @Async static Coroutine<String> rethrowsOnlyErrors() {\n"
+          + "    try {\n"
+          + "      await(sleep(1));\n"
+          + "    } catch (Throwable t) { // @errors\n"
+          + "      if (t instanceof Error) throw (Error) t;\n"
+          + "      return done(\"x\");\n"
+          + "    }\n"
+          + "    return done(\"\");\n"
+          + "  }\n"
           // ---- no warning from here on
+          + "  @Async static Coroutine<String> rethrowsRuntimeExceptions() {\n"
+          + "    try {\n"
+          + "      await(sleep(1));\n"
+          + "    } catch (Exception e) {\n"
+          + "      if (e instanceof RuntimeException) throw (RuntimeException) e;\n"
+          + "      return done(\"x\");\n"
+          + "    }\n"
+          + "    return done(\"\");\n"
+          + "  }\n"
           + "  @Async static Coroutine<String> rethrowsOnOnePath() {\n"
           + "    try {\n"
           + "      await(sleep(1_000));\n"
@@ -194,7 +213,8 @@ class SwallowedCancellationTest {
             "cancellation:" + line("cancellation"),
             "finallyReturns:" + line("finally"),
             "nestedOuterSwallows:" + line("outer"),
-            "lambda in inLambda:" + line("lambda"));
+            "lambda in inLambda:" + line("lambda"),
+            "rethrowsOnlyErrors:" + line("errors"));
     assertThat(r.warnings().get(0).message()).contains("catch (");
   }
 
