@@ -51,13 +51,22 @@ final class SwallowedCancellation {
         continue;
       }
       List<AbstractInsnNode> rethrows = origins.rethrows(h);
-      if (rethrows.isEmpty()) {
+      if (rethrows.isEmpty() || decidedByScalaNonFatal(h, origins)) {
         swallowing.add(h);
       } else {
         throwSites.addAll(rethrows);
       }
     }
     return swallowing;
+  }
+
+  /**
+   * Scala's {@code case NonFatal(e) => ...}: the handler rethrows only what {@code NonFatal} does
+   * not match, and it matches a {@code CancellationException} (a {@code RuntimeException}).
+   */
+  private static boolean decidedByScalaNonFatal(TryCatchBlockNode h, ValueOrigins origins) {
+    return origins.passesCaughtTo(h, "scala/util/control/NonFatal$", "unapply")
+        || origins.passesCaughtTo(h, "scala/util/control/NonFatal$", "apply");
   }
 
   /** How a warning names the handler: {@code catch (Exception e)}-like, or {@code finally}. */

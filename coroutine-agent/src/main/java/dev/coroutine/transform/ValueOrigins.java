@@ -127,6 +127,27 @@ final class ValueOrigins {
     return sites;
   }
 
+  /**
+   * True if the exception {@code handler} caught is passed to {@code owner.name} somewhere (as the
+   * call's last argument).
+   */
+  boolean passesCaughtTo(TryCatchBlockNode handler, String owner, String name) {
+    for (AbstractInsnNode i = method.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i instanceof org.objectweb.asm.tree.MethodInsnNode) {
+        org.objectweb.asm.tree.MethodInsnNode call = (org.objectweb.asm.tree.MethodInsnNode) i;
+        Frame<Origin> f = frameAt(i);
+        if (call.owner.equals(owner)
+            && call.name.equals(name)
+            && f != null
+            && f.getStackSize() > 0
+            && f.getStack(f.getStackSize() - 1).caught.contains(handler.handler)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
   /** True if the analysis ran (the checks built on it can be trusted). */
   boolean analyzed() {
     return frames != null;

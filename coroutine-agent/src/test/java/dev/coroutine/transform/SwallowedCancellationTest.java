@@ -218,6 +218,45 @@ class SwallowedCancellationTest {
     assertThat(r.warnings().get(0).message()).contains("catch (");
   }
 
+  /**
+   * Scala's {@code case NonFatal(e) => ...} rethrows only what NonFatal does not match, and a
+   * CancellationException is matched: warned, though the handler rethrows on a path (found from
+   * outside with Scala 2.13 and 3; here in Java, as Scala compiles it, against a stand-in).
+   */
+  @Test
+  void scalaNonFatalCatchAll_isWarned() {
+    String nonFatal =
+        "package scala.util.control;\n"
+            + "public final class NonFatal$ {\n"
+            + "  public static final NonFatal$ MODULE$ = new NonFatal$();\n"
+            + "  public Object unapply(Throwable t) { return t instanceof Error ? null : t; }\n"
+            + "}\n";
+    String src =
+        "package sw;\n"
+            + "import static dev.coroutine.Coroutines.*;\n"
+            + "import dev.coroutine.*;\n"
+            + "public class Scalaish {\n"
+            + "  @Async static Coroutine<String> work() throws Throwable {\n"
+            + "    try {\n"
+            + "      await(sleep(1));\n"
+            + "    } catch (Throwable t) {\n" // line 8
+            + "      Object e = scala.util.control.NonFatal$.MODULE$.unapply(t);\n"
+            + "      if (e == null) throw t;\n"
+            + "      return done(\"went on\");\n"
+            + "    }\n"
+            + "    return done(\"slept\");\n"
+            + "  }\n"
+            + "}\n";
+    Map<String, byte[]> c =
+        InMemoryCompiler.compile(
+            Map.of("sw.Scalaish", src, "scala.util.control.NonFatal$", nonFatal), "17");
+    TransformResult r = Samples.TRANSFORMER.transform(c.get("sw.Scalaish"));
+    assertThat(r.changed()).isTrue();
+    assertThat(r.warnings()).hasSize(1);
+    assertThat(r.warnings().get(0).format())
+        .startsWith("Scalaish.java:8: catch (Throwable) around an await swallows cancellation");
+  }
+
   @ParameterizedTest
   @MethodSource("compilers")
   void classMarkedCatchesCancellation_hasNoWarnings(InMemoryCompiler compiler) {
