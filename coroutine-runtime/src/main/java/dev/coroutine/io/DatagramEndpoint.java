@@ -192,6 +192,16 @@ public final class DatagramEndpoint {
       super(loop);
     }
 
+    /** Cancelled while it waits: out of the line (asyncio's getter leaves the queue's too). */
+    @Override
+    public boolean cancel(String message) {
+      boolean cancelled = super.cancel(message);
+      if (cancelled) {
+        receivers.remove(this);
+      }
+      return cancelled;
+    }
+
     @Override
     public void outcomeDropped() {
       Object x = isCancelled() ? null : exception() != null ? exception() : result();
@@ -270,6 +280,11 @@ public final class DatagramEndpoint {
    */
   public long droppedCount() {
     return dropped;
+  }
+
+  /** Receives waiting for a datagram (a cancelled one leaves at once). */
+  int waitingReceives() {
+    return receivers.size();
   }
 
   /**

@@ -81,6 +81,22 @@ class DatagramTest extends TestBase {
     e.close();
   }
 
+  /**
+   * A receive that times out leaves the line at once, as asyncio's queue getter does: a quiet
+   * endpoint polled with a timeout kept every cancelled receive until a datagram came (found by an
+   * outside review: 35 B a timeout, 300 MB a day at one poll per 10 ms).
+   */
+  @Test
+  void receivesThatTimeOut_leaveTheLine() throws Exception {
+    DatagramEndpoint e = await(Datagrams.bind(HOST, 0));
+    for (int i = 0; i < 1_000; i++) {
+      Coroutine<Datagram> r = Coroutines.waitFor(e.receive(), java.time.Duration.ofNanos(1));
+      assertThatThrownBy(() -> await(r)).isInstanceOf(java.util.concurrent.TimeoutException.class);
+    }
+    assertThat(e.waitingReceives()).isZero();
+    e.close();
+  }
+
   @Test
   void bindAndConnect_datagramsGoBothWays_senderAddressIsReported() throws Exception {
     DatagramEndpoint server = await(Datagrams.bind(HOST, 0));
