@@ -8,8 +8,14 @@ import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.AnnotationNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
+import org.objectweb.asm.tree.analysis.Analyzer;
+import org.objectweb.asm.tree.analysis.AnalyzerException;
+import org.objectweb.asm.tree.analysis.Frame;
+import org.objectweb.asm.tree.analysis.SourceInterpreter;
+import org.objectweb.asm.tree.analysis.SourceValue;
 
 /**
  * Decides which methods of a class are coroutines to rewrite, and finds every misuse that must be
@@ -80,6 +86,7 @@ final class CoroutineMethods {
   static boolean check(
       MethodNode m,
       String className,
+      String sourceFile,
       LambdaBodies lambdas,
       ValueOrigins.Memo origins,
       List<Problem> problems) {
@@ -89,7 +96,7 @@ final class CoroutineMethods {
     boolean lambda = !annotated && isAsyncLambda(m, lambdas, awaits);
     if (!annotated && !lambda) {
       for (MethodInsnNode call : awaits) {
-        problems.add(new Problem(m, notACoroutine(m, className, lambdas), call));
+        problems.add(new Problem(m, notACoroutine(m, className, sourceFile, lambdas), call));
       }
       return false;
     }
@@ -137,8 +144,8 @@ final class CoroutineMethods {
                   + " `return done();` in a Coroutine<Void>",
               r));
     }
-    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
-      if (isGroovyDynamicAwait(i)) {
+    for (AbstractInsnNode i : groovyDynamicAwaits(m, className)) {
+      {
         problems.add(
             new Problem(
                 m,
@@ -186,27 +193,63 @@ final class CoroutineMethods {
   }
 
   /**
-   * A call of a static {@code await(x)} compiled by dynamic Groovy: an {@code invokedynamic} of
-   * Groovy's bootstrap naming the method, with the class it is looked up on and one argument.
+   * The calls of {@code Coroutines.await(x)} that dynamic Groovy compiled: an {@code invokedynamic}
+   * of Groovy's bootstrap naming {@code await}, with one argument and, as the class it is looked up
+   * on, the constant {@code Coroutines} (a user's own static {@code await}, or Awaitility's, is
+   * left alone).
    */
-  private static boolean isGroovyDynamicAwait(AbstractInsnNode i) {
-    if (!(i instanceof InvokeDynamicInsnNode)) {
-      return false;
+  private static List<AbstractInsnNode> groovyDynamicAwaits(MethodNode m, String className) {
+    List<AbstractInsnNode> candidates = new ArrayList<>();
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i instanceof InvokeDynamicInsnNode) {
+        InvokeDynamicInsnNode d = (InvokeDynamicInsnNode) i;
+        Type[] args = Type.getArgumentTypes(d.desc);
+        if (d.bsm.getOwner().startsWith("org/codehaus/groovy/")
+            && d.bsmArgs.length > 0
+            && "await".equals(d.bsmArgs[0])
+            && args.length == 2
+            && args[0].getDescriptor().equals("Ljava/lang/Class;")) {
+          candidates.add(i);
+        }
+      }
     }
-    InvokeDynamicInsnNode d = (InvokeDynamicInsnNode) i;
-    Type[] args = Type.getArgumentTypes(d.desc);
-    return d.bsm.getOwner().startsWith("org/codehaus/groovy/")
-        && d.bsmArgs.length > 0
-        && "await".equals(d.bsmArgs[0])
-        && args.length == 2
-        && args[0].getDescriptor().equals("Ljava/lang/Class;");
+    if (candidates.isEmpty()) {
+      return candidates;
+    }
+    Frame<SourceValue>[] frames;
+    try {
+      frames = new Analyzer<>(new SourceInterpreter()).analyze(className.replace('.', '/'), m);
+    } catch (AnalyzerException e) {
+      return List.of(); // not analysable here: the rewrite's own checks will say so
+    }
+    List<AbstractInsnNode> found = new ArrayList<>();
+    for (AbstractInsnNode i : candidates) {
+      Frame<SourceValue> f = frames[m.instructions.indexOf(i)];
+      if (f != null && f.getStackSize() >= 2) {
+        SourceValue receiver = f.getStack(f.getStackSize() - 2);
+        boolean coroutines = !receiver.insns.isEmpty();
+        for (AbstractInsnNode p : receiver.insns) {
+          coroutines &=
+              p instanceof LdcInsnNode
+                  && ((LdcInsnNode) p).cst instanceof Type
+                  && ((Type) ((LdcInsnNode) p).cst).getInternalName().equals(Protocol.COROUTINES);
+        }
+        if (coroutines) {
+          found.add(i);
+        }
+      }
+    }
+    return found;
   }
 
   /**
    * What a method that awaits but cannot be a coroutine was made for, if a compiler made it for a
    * construct of the source (its name says so), or null.
    */
-  private static String generatedFor(MethodNode m, String className) {
+  private static String generatedFor(MethodNode m, String className, String sourceFile) {
+    if (sourceFile != null && sourceFile.endsWith(".java")) {
+      return null; // javac's and ECJ's own are lambdas and accessors, found otherwise
+    }
     if (m.name.startsWith("liftedTree")) {
       return "a try expression inside another expression (Scala 2 lifts it into a method; Scala 3"
           + " does not)";
@@ -224,7 +267,8 @@ final class CoroutineMethods {
     return null;
   }
 
-  private static String notACoroutine(MethodNode m, String className, LambdaBodies lambdas) {
+  private static String notACoroutine(
+      MethodNode m, String className, String sourceFile, LambdaBodies lambdas) {
     String simple = className.substring(className.lastIndexOf('.') + 1);
     if (lambdas.contains(m)) {
       return "await() in a lambda that does not return Coroutine: only a lambda returning"
@@ -240,7 +284,7 @@ final class CoroutineMethods {
           + " (field initializers included), which cannot suspend: await in an @Async method"
           + " (an @Async factory method, for a value the object needs) and pass the result in";
     }
-    String generated = generatedFor(m, className);
+    String generated = generatedFor(m, className, sourceFile);
     if (generated != null) {
       return "await() in "
           + simple

@@ -132,7 +132,7 @@ public final class CoroutineTransformer {
     LambdaBodies lambdas = LambdaBodies.of(cn);
     ValueOrigins.Memo origins = new ValueOrigins.Memo(cn.name); // one analysis per method
     for (MethodNode m : cn.methods) {
-      if (CoroutineMethods.check(m, className, lambdas, origins, problems)) {
+      if (CoroutineMethods.check(m, className, cn.sourceFile, lambdas, origins, problems)) {
         coroutines.add(m);
       }
     }

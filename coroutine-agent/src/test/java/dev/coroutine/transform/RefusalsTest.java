@@ -97,6 +97,23 @@ class RefusalsTest {
    */
   @Test
   void awaitThroughDynamicGroovy_isRefusedAskingForCompileStatic() {
+    Diagnostic d =
+        LambdasOfOtherCompilersTest.onlyDiagnostic(dynamicGroovyAwait("dev/coroutine/Coroutines"));
+
+    assertThat(d.format())
+        .startsWith("G2.groovy:8: await() called through Groovy's dynamic dispatch")
+        .contains("@groovy.transform.CompileStatic")
+        .contains("(in gen.G2.add)");
+    // a static await(x) of another class (the user's own, Awaitility's) is not ours: left alone
+    TransformResult other = Samples.TRANSFORMER.transform(dynamicGroovyAwait("gen/G2"));
+    assertThat(other.diagnostics()).isEmpty();
+  }
+
+  /**
+   * An @Async method as dynamic Groovy compiles {@code await(sleep(1))}, the static await looked up
+   * on class {@code receiver}.
+   */
+  private static byte[] dynamicGroovyAwait(String receiver) {
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_MAXS);
     cw.visit(Opcodes.V1_8, Opcodes.ACC_PUBLIC, "gen/G2", null, "java/lang/Object", null);
     cw.visitSource("G2.groovy", null);
@@ -107,7 +124,7 @@ class RefusalsTest {
     Label start = new Label();
     mv.visitLabel(start);
     mv.visitLineNumber(8, start);
-    mv.visitLdcInsn(org.objectweb.asm.Type.getType("Lgen/G2;"));
+    mv.visitLdcInsn(org.objectweb.asm.Type.getObjectType(receiver));
     mv.visitLdcInsn(1L);
     AsmCalls.sleep(mv);
     mv.visitInvokeDynamicInsn(
@@ -129,13 +146,7 @@ class RefusalsTest {
     mv.visitMaxs(0, 0);
     mv.visitEnd();
     cw.visitEnd();
-
-    Diagnostic d = LambdasOfOtherCompilersTest.onlyDiagnostic(cw.toByteArray());
-
-    assertThat(d.format())
-        .startsWith("G2.groovy:8: await() called through Groovy's dynamic dispatch")
-        .contains("@groovy.transform.CompileStatic")
-        .contains("(in gen.G2.add)");
+    return cw.toByteArray();
   }
 
   /**
@@ -163,7 +174,14 @@ class RefusalsTest {
     Map<String, byte[]> c =
         InMemoryCompiler.compile(
             Map.of("jbad.Made", src, "jbad.GB$_t_switchExpr_closure1", closure), "17");
+    // from javac they are plain methods a user named so: the usual advice
     assertThat(Samples.TRANSFORMER.transform(c.get("jbad.Made")).diagnostics())
+        .extracting(Diagnostic::message)
+        .allMatch(m -> m.contains("which is not @Async: annotate the method @Async"));
+    assertThat(
+            Samples.TRANSFORMER
+                .transform(fromSource(c.get("jbad.Made"), "Made.scala"))
+                .diagnostics())
         .extracting(Diagnostic::message)
         .containsExactly(
             "await() in Made.liftedTree1$1, which the compiler made of a try expression inside"
@@ -178,9 +196,25 @@ class RefusalsTest {
                 + " primitive parameters: give them boxed types): it cannot suspend there; move"
                 + " the await out of that construct, into the @Async method's own code");
     assertThat(
-            LambdasOfOtherCompilersTest.onlyDiagnostic(c.get("jbad.GB$_t_switchExpr_closure1"))
+            LambdasOfOtherCompilersTest.onlyDiagnostic(
+                    fromSource(c.get("jbad.GB$_t_switchExpr_closure1"), "GB.groovy"))
                 .message())
         .contains("GB$_t_switchExpr_closure1.doCall, which the compiler made of a Groovy closure");
+  }
+
+  /** {@code classFile} as if compiled from {@code sourceFile} (its SourceFile attribute). */
+  private static byte[] fromSource(byte[] classFile, String sourceFile) {
+    org.objectweb.asm.ClassReader r = new org.objectweb.asm.ClassReader(classFile);
+    ClassWriter w = new ClassWriter(r, 0);
+    r.accept(
+        new org.objectweb.asm.ClassVisitor(Opcodes.ASM9, w) {
+          @Override
+          public void visitSource(String source, String debug) {
+            super.visitSource(sourceFile, debug);
+          }
+        },
+        0);
+    return w.toByteArray();
   }
 
   /** Without line numbers, refusals in overloads name each by its parameters. */
