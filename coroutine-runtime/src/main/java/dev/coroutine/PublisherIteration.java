@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import dev.coroutine.internal.ResultHandOver;
 import dev.coroutine.internal.RuntimeHandoff;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
@@ -60,6 +61,9 @@ final class PublisherIteration<T> extends PullIterator<T> {
   /** Items taken since the last request. Loop thread only. */
   private int taken;
 
+  /** An item handed out but dropped by a cancelled consumer: the next one. Loop thread only. */
+  private T returned;
+
   /** The error was thrown to the consumer once: the iteration is over. Loop thread only. */
   private boolean errorDelivered;
 
@@ -82,6 +86,11 @@ final class PublisherIteration<T> extends PullIterator<T> {
         throw e;
       }
     }
+    T back = returned;
+    if (back != null) {
+      returned = null; // taken (and counted) once already
+      return new DoneCoroutine<>(back);
+    }
     T item = items.poll();
     if (item != null) {
       took();
@@ -90,7 +99,7 @@ final class PublisherIteration<T> extends PullIterator<T> {
     if (completed || error != null) {
       return terminal();
     }
-    Future<Object> p = new Future<>(loop);
+    Future<Object> p = new Pending();
     pending = p;
     return (Awaitable<? extends T>) (Awaitable<?>) p;
   }
@@ -126,6 +135,30 @@ final class PublisherIteration<T> extends PullIterator<T> {
       int n = taken;
       taken = 0;
       subscription.get().request(n);
+    }
+  }
+
+  /**
+   * A waiting hasNext()'s future: an item (or the error) it was handed goes back first in line if
+   * its task, cancelled before it resumed, dropped it (see {@link ResultHandOver}; found from
+   * outside: the item was lost).
+   */
+  private final class Pending extends Future<Object> implements ResultHandOver {
+    Pending() {
+      super(PublisherIteration.this.loop);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void outcomeDropped() {
+      if (isCancelled()) {
+        return;
+      }
+      if (exception() != null) {
+        errorDelivered = false; // thrown at the next hasNext() instead
+      } else if (result() != END) {
+        returned = (T) result();
+      }
     }
   }
 

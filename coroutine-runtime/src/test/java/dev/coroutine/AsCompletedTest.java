@@ -72,4 +72,44 @@ class AsCompletedTest extends TestBase {
       t.cancel();
     }
   }
+
+  /**
+   * An asker whose task is cancelled in the pass it was handed a finished future loses nothing: the
+   * next asker gets it, as asyncio's as_completed keeps it (found from outside: it was lost), for
+   * the list of coroutines and for the async iteration alike; a cancelled asker leaves the line.
+   */
+  @Test
+  void askerCancelledInThePassItWasHandedAResult_losesNothing() throws Exception {
+    for (boolean iterate : new boolean[] {false, true}) {
+      Future<String> f1 = loop.createFuture();
+      Future<String> f2 = loop.createFuture();
+      List<List<Coroutine<String>>> lists = new ArrayList<>();
+      List<AsyncIterator<Future<String>>> its = new ArrayList<>();
+      loop.runUntilComplete(
+          Co.seq(
+              v -> {
+                lists.add(Coroutines.asCompleted(List.of(f1, f2), null)); // on the running loop
+                its.add(Coroutines.<String>asCompletedFutures(List.of(f1, f2), null).iterator());
+                return null;
+              }));
+      List<Coroutine<String>> list = lists.get(0);
+      AsyncIterator<Future<String>> it = its.get(0);
+      Task<Object> t =
+          loop.createTask(iterate ? Co.awaiting(it.hasNext()) : Co.awaiting(list.get(0)));
+      loop.runUntilComplete(Coroutines.sleep(1));
+      loop.callSoon(
+          () -> {
+            f1.setResult("one");
+            loop.callSoon(t::cancel); // the pass the result is handed over in, after it
+          });
+      loop.runUntilComplete(Coroutines.sleep(5));
+      assertThat(t.isCancelled()).isTrue();
+      f2.setResult("two");
+      Object next =
+          iterate
+              ? loop.runUntilComplete(Co.seq(v -> Co.await(it.hasNext()), v -> it.next().result()))
+              : loop.runUntilComplete(list.get(1));
+      assertThat(next).as("iterate: %s", iterate).isEqualTo("one");
+    }
+  }
 }

@@ -556,4 +556,38 @@ class ReactiveStreamsTest extends TestBase {
     runPasses();
     assertThat(log).containsExactly("producer finally");
   }
+
+  /**
+   * An item handed to a waiting hasNext() whose task is cancelled before it resumes is not lost:
+   * the next hasNext() gets it (found from outside).
+   */
+  @Test
+  void itemHandedToACancelledWait_goesToTheNextOne() {
+    List<Flow.Subscriber<? super String>> subscriber = new ArrayList<>();
+    Flow.Publisher<String> pub =
+        s -> {
+          subscriber.add(s);
+          s.onSubscribe(
+              new Flow.Subscription() {
+                @Override
+                public void request(long n) {}
+
+                @Override
+                public void cancel() {}
+              });
+        };
+    AsyncIterator<String> it = ReactiveStreams.fromPublisher(pub).iterator();
+    Task<Object> t = loop.createTask(Co.awaiting(it.hasNext()));
+    loop.runUntilComplete(Coroutines.sleep(5));
+    loop.callSoon(
+        () -> {
+          subscriber.get(0).onNext("one");
+          loop.callSoon(t::cancel); // the pass the item is handed over in, after it
+        });
+    loop.runUntilComplete(Coroutines.sleep(5));
+    assertThat(t.isCancelled()).isTrue();
+    subscriber.get(0).onNext("two");
+    Object next = loop.runUntilComplete(Co.seq(v -> Co.await(it.hasNext()), v -> it.next()));
+    assertThat(next).isEqualTo("one");
+  }
 }

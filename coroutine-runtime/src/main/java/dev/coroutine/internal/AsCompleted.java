@@ -38,7 +38,7 @@ public final class AsCompleted<T> implements RuntimeCallback<Future<?>>, Runnabl
   private final ArrayDeque<Future<?>> finished = new ArrayDeque<>();
 
   /** Futures handed to askers before anything finished for them. */
-  private final ArrayDeque<Future<Object>> waiters = new ArrayDeque<>();
+  private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
 
   /** Waiters get the finished future itself (asyncio 3.13's async iteration), not its outcome. */
   private final boolean handsOutFutures;
@@ -140,18 +140,58 @@ public final class AsCompleted<T> implements RuntimeCallback<Future<?>>, Runnabl
     if (todo.isEmpty() && timer != null) {
       timer.cancel();
     }
-    Future<Object> w;
+    if (!handedOver(f)) {
+      finished.add(f);
+    }
+  }
+
+  /** Hands finished {@code f} to the first asker still waiting; false if none waits. */
+  private boolean handedOver(Future<?> f) {
+    Waiter w;
     while ((w = waiters.poll()) != null) {
       if (!w.isDone()) {
+        w.handed = f;
         if (handsOutFutures) {
           w.setResult(f);
         } else {
           Futures.copyOutcome(f, w);
         }
-        return;
+        return true;
       }
     }
-    finished.add(f);
+    return false;
+  }
+
+  /**
+   * An asker waiting. A cancelled one leaves the line; what one was handed goes back first in line
+   * if its task, cancelled before it resumed, dropped it (see {@link ResultHandOver}): found from
+   * outside, a finished future was lost so (asyncio's as_completed keeps it for the next asker).
+   */
+  private final class Waiter extends Future<Object> implements ResultHandOver {
+    /** The finished future this asker was handed, or null. */
+    Future<?> handed;
+
+    Waiter() {
+      super(loop);
+    }
+
+    @Override
+    public boolean cancel(String message) {
+      boolean cancelled = super.cancel(message);
+      if (cancelled) {
+        waiters.remove(this);
+      }
+      return cancelled;
+    }
+
+    @Override
+    public void outcomeDropped() {
+      Future<?> f = handed;
+      handed = null;
+      if (f != null && !handedOver(f)) {
+        finished.addFirst(f);
+      }
+    }
   }
 
   /** The timeout passed: the futures not finished yet fail their waiters. */
@@ -162,7 +202,7 @@ public final class AsCompleted<T> implements RuntimeCallback<Future<?>>, Runnabl
       f.removeDoneCallback(this);
     }
     todo.clear();
-    Future<Object> w;
+    Waiter w;
     while ((w = waiters.poll()) != null) {
       if (!w.isDone()) {
         w.setException(new TimeoutException("asCompleted timed out"));
@@ -191,7 +231,7 @@ public final class AsCompleted<T> implements RuntimeCallback<Future<?>>, Runnabl
       handed.setResult(f);
       return handed;
     }
-    Future<Object> w = new Future<>(loop);
+    Waiter w = new Waiter();
     if (timedOut || todo.isEmpty()) {
       w.setException(new TimeoutException("asCompleted timed out"));
     } else {
