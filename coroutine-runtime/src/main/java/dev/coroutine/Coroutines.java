@@ -516,7 +516,12 @@ public final class Coroutines {
         // a task this call made with the frame as its outermost one; no map of every child
         AsyncFrame<?> f = (AsyncFrame<?>) a;
         Task<?> t = f.taskIfOutermost();
-        out[i] = t != null && t.loop == loop && t.id - before > 0 ? t : loop.ensureFuture(a);
+        // made by this call: numbered after `before`, up to the counter (unsigned: ids wrap)
+        boolean made =
+            t != null
+                && t.loop == loop
+                && Integer.compareUnsigned(t.id - before - 1, loop.taskCounter - before) < 0;
+        out[i] = made ? t : loop.ensureFuture(a);
         continue;
       }
       if (seen == null) {

@@ -516,7 +516,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * @param handler runs on the loop thread, between callbacks, each time the signal arrives; if it
    *     throws, the error goes to the exception handler
    * @throws IllegalArgumentException for a signal the OS does not have, or the JVM keeps for itself
-   *     (QUIT, KILL, STOP, USR2, PIPE, BUS, TRAP, ...)
+   *     (QUIT, KILL, STOP, USR2, PIPE, BUS, TRAP, PROF, ...)
    * @throws UnsupportedOperationException if this JVM lacks {@code jdk.unsupported}
    * @throws IllegalStateException if the loop is closed
    */

@@ -34,9 +34,10 @@ final class Signals {
    * sampling), ignores SIGPIPE natively so that writes to a closed pipe fail with an IOException
    * instead, turns a SIGBUS of a mapped file's access into an InternalError (a Java handler there
    * returns to the faulting instruction, which faults again forever: found from outside, the JVM
-   * spinning and deaf to TERM) and uses SIGTRAP for its own traps on some platforms.
+   * spinning and deaf to TERM), uses SIGTRAP for its own traps on some platforms, and SIGPROF for
+   * JFR's CPU-time sampling on JDK 25 (a handler there took the samples: found from outside).
    */
-  private static final Set<String> RESERVED = Set.of("USR2", "PIPE", "BUS", "TRAP");
+  private static final Set<String> RESERVED = Set.of("USR2", "PIPE", "BUS", "TRAP", "PROF");
 
   /** {@code new sun.misc.Signal(String)}, or null without {@code jdk.unsupported}. */
   private static final Constructor<?> NEW_SIGNAL;

@@ -201,4 +201,22 @@ class GatherTest extends TestBase {
             "gather done",
             "awaited [r]");
   }
+
+  /**
+   * A coroutine already scheduled as a task is refused by gather however many tasks were made since
+   * (found by an outside review: 2^31 tasks later the id test took the old task for one gather had
+   * just made, and gather awaited it silently).
+   */
+  @Test
+  void gatherOfACoroutineScheduledLongAgo_isRefused_acrossTheIdWrapAround() {
+    Future<Object> f = loop.createFuture();
+    Coroutine<Object> c = Co.awaiting(f);
+    loop.createTask(c);
+    loop.taskCounter += Integer.MAX_VALUE + 6; // as if 2^31 + 5 tasks were made since
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> loop.runUntilComplete(Co.seq(v -> Co.await(Coroutines.gather(c)))))
+        .isInstanceOf(IllegalStateException.class);
+    f.setResult(null);
+    loop.runUntilComplete(Coroutines.sleep(0));
+  }
 }

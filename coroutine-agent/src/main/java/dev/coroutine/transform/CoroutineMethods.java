@@ -254,7 +254,7 @@ final class CoroutineMethods {
       return "a try expression inside another expression (Scala 2 lifts it into a method; Scala 3"
           + " does not)";
     }
-    if (m.name.contains("$lzyINIT") || m.name.endsWith("$lzycompute")) {
+    if (m.name.contains("$lzyINIT") || m.name.contains("$lzycompute")) {
       return "the initializer of a lazy val";
     }
     if (m.name.contains("$anonfun$")) {

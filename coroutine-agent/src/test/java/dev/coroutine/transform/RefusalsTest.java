@@ -163,6 +163,7 @@ class RefusalsTest {
             + "public class Made {\n"
             + "  static int liftedTree1$1() { return await(sleep(1)) == null ? 1 : 2; }\n"
             + "  static int v$lzyINIT1$1() { await(sleep(1)); return 1; }\n"
+            + "  static int x$lzycompute$1() { await(sleep(1)); return 1; }\n"
             + "  static int $anonfun$1(int x) { await(sleep(1)); return x; }\n"
             + "}\n";
     String closure =
@@ -191,6 +192,9 @@ class RefusalsTest {
             "await() in Made.v$lzyINIT1$1, which the compiler made of the initializer of a lazy"
                 + " val: it cannot suspend there; move the await out of that construct, into the"
                 + " @Async method's own code",
+            "await() in Made.x$lzycompute$1, which the compiler made of the initializer of a"
+                + " lazy val: it cannot suspend there; move the await out of that construct, into"
+                + " the @Async method's own code",
             "await() in Made.$anonfun$1, which the compiler made of a Scala function literal that"
                 + " does not return Coroutine, or one reached through an adapter (a lambda with"
                 + " primitive parameters: give them boxed types): it cannot suspend there; move"
