@@ -261,8 +261,10 @@ final class TlsTransport implements Transport, Protocol {
       } while (again && !done);
     } catch (SSLException e) {
       fail(e);
-    } catch (RuntimeException e) {
-      fail(new SSLException("TLS engine failed with " + peer + ": " + e, e));
+    } catch (RuntimeException | Error e) {
+      // an Error too (out of memory for a reader's buffer, say): left to the loop, the pass that
+      // resumed reading reported it and the read waited forever (found from outside)
+      fail(new SSLException("TLS connection with " + peer + " failed: " + e, e));
     } finally {
       pumping = false;
     }

@@ -567,4 +567,63 @@ class TlsStreamsTest extends TestBase {
     assertThat(roundTrip(c, "plain")).isEqualTo("plain");
     closeAll(c, s);
   }
+
+  /**
+   * An Error while the TLS layer delivers plaintext (out of memory for a reader's buffer) fails the
+   * connection with it, as a non-I/O failure of a plain transport does: found from outside, it went
+   * to the loop and the read waited forever.
+   */
+  @Test
+  void errorWhileDeliveringPlaintext_failsTheConnection() throws Exception {
+    try (java.nio.channels.ServerSocketChannel ss =
+        java.nio.channels.ServerSocketChannel.open()
+            .bind(new java.net.InetSocketAddress("127.0.0.1", 0))) {
+      java.nio.channels.SocketChannel c =
+          java.nio.channels.SocketChannel.open(ss.getLocalAddress());
+      java.nio.channels.SocketChannel s = ss.accept();
+      TlsTransport server =
+          TlsTransport.server(
+              new SocketTransport(loop, s, true), certs.serverContext(), TlsOptions.defaults());
+      StreamReader serverReader = new StreamReader(loop, 1 << 16, server);
+      server.setProtocol(serverReader.feed);
+      server.start(new byte[0]);
+      OutOfMemoryError oom = new OutOfMemoryError("simulated: no room for the data");
+      java.util.List<Throwable> lost = new java.util.ArrayList<>();
+      TlsTransport client =
+          TlsTransport.client(
+              new SocketTransport(loop, c, false),
+              certs.clientContext(),
+              TlsOptions.defaults(),
+              "localhost",
+              ((java.net.InetSocketAddress) ss.getLocalAddress()).getPort());
+      client.setProtocol(
+          new Protocol() {
+            @Override
+            public java.nio.ByteBuffer getBuffer(int sizeHint) {
+              return java.nio.ByteBuffer.allocate(Math.max(sizeHint, 1024));
+            }
+
+            @Override
+            public void bufferUpdated(int n) {
+              throw oom;
+            }
+
+            @Override
+            public void eofReceived() {}
+
+            @Override
+            public void connectionLost(Throwable e) {
+              lost.add(e);
+            }
+          });
+      client.start(new byte[0]);
+      loop.runUntilComplete(client.handshake());
+      server.write("data".getBytes(), 0, 4);
+      loop.runUntilComplete(Coroutines.sleep(200));
+      assertThat(lost).hasSize(1);
+      assertThat(lost.get(0)).hasRootCause(oom);
+      assertThat(client.isClosing()).isTrue();
+      server.abort();
+    }
+  }
 }
