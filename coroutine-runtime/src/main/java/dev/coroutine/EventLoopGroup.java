@@ -384,7 +384,7 @@ public final class EventLoopGroup implements AutoCloseable {
               + ": shut it down there and await its termination elsewhere");
     }
     try {
-      terminated.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+      terminated.get(Deadlines.nanos(timeout, "awaitTermination"), TimeUnit.NANOSECONDS);
       return true;
     } catch (TimeoutException e) {
       return false;

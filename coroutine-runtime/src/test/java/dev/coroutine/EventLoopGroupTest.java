@@ -402,6 +402,9 @@ class EventLoopGroupTest {
                         }))));
     assertThat(closeReturned.await(10, TimeUnit.SECONDS)).as("close() returned").isTrue();
     assertThat(group.awaitTermination(Duration.ofSeconds(30))).isTrue();
+    // a wait of centuries (FOREVER) means without limit: it overflowed (found from outside)
+    assertThat(group.awaitTermination(java.time.temporal.ChronoUnit.FOREVER.getDuration()))
+        .isTrue();
   }
 
   @Test

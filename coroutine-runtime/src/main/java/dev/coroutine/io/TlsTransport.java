@@ -227,8 +227,8 @@ final class TlsTransport implements Transport, Protocol {
       ensureIn(early.length);
       netIn.put(early);
     }
-    long nanos = options.handshakeTimeout().toNanos();
-    timer = loop.callLater(nanos / 1e9, this::handshakeTimedOut);
+    // the Duration form saturates: a timeout of centuries (FOREVER) never fires, never overflows
+    timer = loop.callLater(options.handshakeTimeout(), this::handshakeTimedOut);
     try {
       engine.beginHandshake();
     } catch (SSLException e) {
@@ -464,8 +464,7 @@ final class TlsTransport implements Transport, Protocol {
 
   private void startShutdownTimer() {
     cancelTimer();
-    long nanos = options.shutdownTimeout().toNanos();
-    timer = loop.callLater(nanos / 1e9, this::shutdownTimedOut);
+    timer = loop.callLater(options.shutdownTimeout(), this::shutdownTimedOut);
   }
 
   /** Wraps {@link #pending}; false if the engine stopped taking it (a handshake message first). */

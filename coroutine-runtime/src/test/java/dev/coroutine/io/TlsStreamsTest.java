@@ -626,4 +626,22 @@ class TlsStreamsTest extends TestBase {
       server.abort();
     }
   }
+
+  /**
+   * Timeouts of centuries (ChronoUnit.FOREVER) mean never, as everywhere in the runtime: they
+   * overflowed a long of nanoseconds and the server's accept failed (found from outside).
+   */
+  @Test
+  void foreverTimeouts_meanNever() throws Exception {
+    TlsOptions forever =
+        TlsOptions.defaults()
+            .withHandshakeTimeout(java.time.temporal.ChronoUnit.FOREVER.getDuration())
+            .withShutdownTimeout(java.time.temporal.ChronoUnit.FOREVER.getDuration());
+    Server s = tlsServer(certs.serverContext(), forever);
+    Connection c = connect(s.port(), certs.clientContext(), forever);
+    assertThat(roundTrip(c, "hello")).isEqualTo("hello");
+    c.writer().close();
+    run(c.writer().waitClosed());
+    s.close();
+  }
 }
