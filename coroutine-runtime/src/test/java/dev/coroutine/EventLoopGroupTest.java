@@ -402,9 +402,24 @@ class EventLoopGroupTest {
                         }))));
     assertThat(closeReturned.await(10, TimeUnit.SECONDS)).as("close() returned").isTrue();
     assertThat(group.awaitTermination(Duration.ofSeconds(30))).isTrue();
-    // a wait of centuries (FOREVER) means without limit: it overflowed (found from outside)
-    assertThat(group.awaitTermination(java.time.temporal.ChronoUnit.FOREVER.getDuration()))
-        .isTrue();
+  }
+
+  /** A wait of centuries (FOREVER) means without limit: it overflowed (found from outside). */
+  @Test
+  void awaitTermination_forever_waitsUntilTerminated() throws Exception {
+    EventLoopGroup group = new EventLoopGroup(1, "forever");
+    java.util.concurrent.CompletableFuture<Boolean> waited =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return group.awaitTermination(java.time.temporal.ChronoUnit.FOREVER.getDuration());
+              } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    Thread.sleep(50); // waiting by then, in the usual case
+    group.close();
+    assertThat(waited.get(30, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test
