@@ -23,9 +23,14 @@ import org.objectweb.asm.tree.TryCatchBlockNode;
 final class SwallowedCancellation {
   private SwallowedCancellation() {}
 
-  /** The types a CancellationException is an instance of, as handler types (null: any). */
-  private static final Set<String> CATCHES_CANCELLATION =
+  /**
+   * The types a CancellationException is an instance of: as handler types (null: any), and as the
+   * casts it passes ({@link ValueOrigins}).
+   */
+  static final Set<String> CANCELLATION_IS_A =
       Set.of(
+          "java/lang/Object",
+          "java/io/Serializable",
           "java/lang/Throwable",
           "java/lang/Exception",
           "java/lang/RuntimeException",
@@ -65,8 +70,7 @@ final class SwallowedCancellation {
    * not match, and it matches a {@code CancellationException} (a {@code RuntimeException}).
    */
   private static boolean decidedByScalaNonFatal(TryCatchBlockNode h, ValueOrigins origins) {
-    return origins.passesCaughtTo(h, "scala/util/control/NonFatal$", "unapply")
-        || origins.passesCaughtTo(h, "scala/util/control/NonFatal$", "apply");
+    return origins.passesCaughtTo(h, "scala/util/control/NonFatal$", Set.of("unapply", "apply"));
   }
 
   /** How a warning names the handler: {@code catch (Exception e)}-like, or {@code finally}. */
@@ -79,7 +83,7 @@ final class SwallowedCancellation {
 
   private static boolean anyCatchesCancellation(MethodNode m) {
     for (TryCatchBlockNode t : m.tryCatchBlocks) {
-      if (t.type == null || CATCHES_CANCELLATION.contains(t.type)) {
+      if (t.type == null || CANCELLATION_IS_A.contains(t.type)) {
         return true;
       }
     }
@@ -92,7 +96,7 @@ final class SwallowedCancellation {
     for (TryCatchBlockNode t : m.tryCatchBlocks) {
       if (m.instructions.indexOf(t.start) <= at
           && at < m.instructions.indexOf(t.end)
-          && (t.type == null || CATCHES_CANCELLATION.contains(t.type))) {
+          && (t.type == null || CANCELLATION_IS_A.contains(t.type))) {
         return t;
       }
     }

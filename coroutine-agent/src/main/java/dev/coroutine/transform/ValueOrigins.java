@@ -11,6 +11,7 @@ import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.LineNumberNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.TypeInsnNode;
@@ -99,17 +100,6 @@ final class ValueOrigins {
     return f == null || f.getStackSize() == 0 ? null : f.getStack(f.getStackSize() - 1);
   }
 
-  /** The types a {@code CancellationException} passes a cast to. */
-  private static final Set<String> CANCELLATION_SUPERTYPES =
-      Set.of(
-          "java/lang/Object",
-          "java/io/Serializable",
-          "java/lang/Throwable",
-          "java/lang/Exception",
-          "java/lang/RuntimeException",
-          "java/lang/IllegalStateException",
-          "java/util/concurrent/CancellationException");
-
   /**
    * The {@code athrow} instructions that may throw the exception {@code handler} caught (the same
    * for every entry of the exception table sharing its handler code).
@@ -128,16 +118,16 @@ final class ValueOrigins {
   }
 
   /**
-   * True if the exception {@code handler} caught is passed to {@code owner.name} somewhere (as the
-   * call's last argument).
+   * True if the exception {@code handler} caught is passed to a method of {@code owner} named in
+   * {@code names} somewhere (as the call's last argument).
    */
-  boolean passesCaughtTo(TryCatchBlockNode handler, String owner, String name) {
+  boolean passesCaughtTo(TryCatchBlockNode handler, String owner, Set<String> names) {
     for (AbstractInsnNode i = method.instructions.getFirst(); i != null; i = i.getNext()) {
-      if (i instanceof org.objectweb.asm.tree.MethodInsnNode) {
-        org.objectweb.asm.tree.MethodInsnNode call = (org.objectweb.asm.tree.MethodInsnNode) i;
+      if (i instanceof MethodInsnNode) {
+        MethodInsnNode call = (MethodInsnNode) i;
         Frame<Origin> f = frameAt(i);
         if (call.owner.equals(owner)
-            && call.name.equals(name)
+            && names.contains(call.name)
             && f != null
             && f.getStackSize() > 0
             && f.getStack(f.getStackSize() - 1).caught.contains(handler.handler)) {
@@ -261,7 +251,7 @@ final class ValueOrigins {
     public Origin unaryOperation(AbstractInsnNode insn, Origin value) throws AnalyzerException {
       if (insn.getOpcode() == Opcodes.CHECKCAST) {
         if (value.caught.isEmpty()
-            || CANCELLATION_SUPERTYPES.contains(((TypeInsnNode) insn).desc)) {
+            || SwallowedCancellation.CANCELLATION_IS_A.contains(((TypeInsnNode) insn).desc)) {
           return value; // a cast changes neither a null nor which exception it is
         }
         // a CancellationException cannot pass this cast (to Error, say): what is thrown after it
