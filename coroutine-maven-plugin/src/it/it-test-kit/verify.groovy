@@ -15,4 +15,6 @@ assert report.contains('testcase name="plainJupiterTest_runsTheSameWithRunTest"'
 def readme = new File(repositoryRoot, 'README.md').text
 def test = new File(basedir, 'src/test/java/com/example/RetrierTest.java').text
 assert readme.contains('```java\n' + test + '```') : "README.md's test-kit example differs from src/it/it-test-kit/src/test/java/com/example/RetrierTest.java; keep them equal"
+def tested = new File(basedir, 'src/main/java/com/example/Retrier.java').text
+assert readme.contains('```java\n' + tested + '```') : "README.md's Retrier differs from src/it/it-test-kit/src/main/java/com/example/Retrier.java; keep them equal"
 true
