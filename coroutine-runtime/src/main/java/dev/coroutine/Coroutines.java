@@ -225,9 +225,14 @@ public final class Coroutines {
       // cleanup's runs neither log it again nor show it to the tasks' finally blocks
       boolean interruptHeld = Thread.interrupted();
       try {
-        cancelRemaining(loop);
+        int round = cancelRemaining(loop, 1);
         AsyncGenerator.closeAll(loop); // asyncio.run's shutdown_asyncgens
         loop.runUntilComplete(loop.shutdownDefaultExecutor(EventLoop.EXECUTOR_JOIN_TIMEOUT));
+        if (round > 0) {
+          // a job the loop waited for may have submitted a coroutine meanwhile
+          // (runCoroutineThreadsafe): cancelled too, in the rounds left, so its finally blocks run
+          cancelRemaining(loop, round);
+        }
       } finally {
         loop.close();
         if (interruptHeld) {
@@ -242,19 +247,23 @@ public final class Coroutines {
     }
   }
 
-  private static void cancelRemaining(EventLoop loop) {
+  /**
+   * Cancels the loop's pending tasks round after round from {@code first}, at most up to {@link
+   * #SHUTDOWN_ROUNDS}; returns the round that found none pending, or 0 once it reported the rest.
+   */
+  private static int cancelRemaining(EventLoop loop, int first) {
     // asyncio.run cancels what is left, lets it run its cleanup (finally blocks), and reports
     // tasks that failed with something other than the cancellation. A task the cleanup creates
     // waits for a next round: asyncio leaves it pending until its garbage collector closes the
     // coroutine (so its finally blocks run, at exit), which a Java frame cannot be
-    for (int round = 1; ; round++) {
+    for (int round = first; ; round++) {
       List<Task<?>> left = loop.pendingTasks();
       if (left.isEmpty()) {
-        return;
+        return round;
       }
       if (round > SHUTDOWN_ROUNDS) {
         reportStillPending(loop, left, "run()'s shutdown");
-        return;
+        return 0;
       }
       for (Task<?> t : left) {
         t.cancel();

@@ -1,6 +1,7 @@
 package dev.coroutine;
 
 import dev.coroutine.internal.Frames;
+import dev.coroutine.internal.NeverFailingLogger;
 import dev.coroutine.internal.RuntimeCleaner;
 import dev.coroutine.internal.RuntimeCode;
 import java.util.Collections;
@@ -21,7 +22,7 @@ final class Debug {
   private Debug() {}
 
   /** The logger every report of the runtime goes to. */
-  static final System.Logger LOG = System.getLogger("dev.coroutine");
+  static final System.Logger LOG = NeverFailingLogger.of("dev.coroutine");
 
   /** Debug mode switched on for the whole JVM by a system property or the environment. */
   static final boolean GLOBAL = enabledByEnvironment();

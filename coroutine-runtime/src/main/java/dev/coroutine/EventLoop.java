@@ -302,7 +302,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     if (closed) {
       throw closedError();
     }
-    Handle h = new Handle(this, callback);
+    Handle h = new Handle(this, callback, true);
     if (debug) {
       Debug.recordSite(h);
     }

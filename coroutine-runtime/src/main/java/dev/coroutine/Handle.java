@@ -1,6 +1,8 @@
 package dev.coroutine;
 
 import dev.coroutine.internal.CallbackNames;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 
 /**
  * A callback scheduled with {@link EventLoop#callSoon}, {@link EventLoop#callLater} or {@link
@@ -24,9 +26,31 @@ public final class Handle extends TimerEntry implements Runnable {
   private static final byte RAN = 1;
   private static final byte CANCELLED = 2;
 
+  /**
+   * A {@link EventLoop#callSoonThreadsafe} handle, whose {@link #cancel()} another thread may call
+   * while the loop runs it: its state changes atomically, so the callback runs at most once, never
+   * after a cancel that won, and a cancel always marks the handle cancelled.
+   */
+  private final boolean shared;
+
+  private static final VarHandle STATE;
+
+  static {
+    try {
+      STATE = MethodHandles.lookup().findVarHandle(Handle.class, "state", byte.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   Handle(EventLoop loop, Runnable callback) {
+    this(loop, callback, false);
+  }
+
+  Handle(EventLoop loop, Runnable callback, boolean shared) {
     this.loop = loop;
     this.callback = callback;
+    this.shared = shared;
   }
 
   /**
@@ -34,6 +58,12 @@ public final class Handle extends TimerEntry implements Runnable {
    * it marks the handle cancelled even if the callback already ran (or is running).
    */
   public void cancel() {
+    if (shared) {
+      if ((byte) STATE.getAndSet(this, CANCELLED) == PENDING) {
+        callback = null; // the loop reads it only after winning PENDING -> RAN
+      }
+      return;
+    }
     if (state == CANCELLED) {
       return;
     }
@@ -71,6 +101,12 @@ public final class Handle extends TimerEntry implements Runnable {
 
   @Override
   public void run() {
+    if (shared) {
+      if (STATE.compareAndSet(this, PENDING, RAN)) {
+        callback.run();
+      }
+      return;
+    }
     if (state == PENDING) {
       state = RAN;
       callback.run();

@@ -20,6 +20,12 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
    */
   public static final List<Record> RECORDS = new CopyOnWriteArrayList<>();
 
+  /**
+   * When set, every log call to {@code dev.coroutine} throws it instead of recording (a logging
+   * back end that fails, as the JDK's does when no file descriptor is left).
+   */
+  public static volatile Error failWith;
+
   /** The messages logged so far that contain {@code text}. */
   public static List<Record> containing(String text) {
     return RECORDS.stream().filter(r -> r.message().contains(text)).collect(Collectors.toList());
@@ -52,6 +58,10 @@ public final class CapturingLoggerFinder extends System.LoggerFinder {
 
     @Override
     public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+      Error failure = failWith;
+      if (capture && failure != null) {
+        throw failure;
+      }
       if (capture) {
         RECORDS.add(new Record(level, msg, thrown));
       } else if (isLoggable(level)) {

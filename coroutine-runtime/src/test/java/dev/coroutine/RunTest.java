@@ -109,6 +109,49 @@ class RunTest {
     assertThat(log).containsExactly("leftover cleaned up", "its child cleaned up");
   }
 
+  /**
+   * A coroutine that a default-executor job submits while run() waits for that job
+   * (runCoroutineThreadsafe) is cancelled too, so its finally runs: found from outside, it was left
+   * suspended when the loop closed, its cleanup never run and nothing reported (CPython reports the
+   * pending task and its collector closes the coroutine, which runs its finally).
+   */
+  @Test
+  void run_cancelsACoroutineAnExecutorJobSubmitsWhileRunWaitsForTheJob() throws Exception {
+    List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.CountDownLatch mainDone = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.CountDownLatch workerStarted = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CompletableFuture<Object>>
+        submitted = new java.util.concurrent.atomic.AtomicReference<>();
+    Coroutines.run(
+        Co.seq(
+            v -> {
+              EventLoop loop = Coroutines.getRunningLoop();
+              loop.runInExecutor(
+                  null,
+                  () -> {
+                    mainDone.await();
+                    Thread.sleep(200); // run() is now waiting for this job
+                    submitted.set(
+                        Coroutines.runCoroutineThreadsafe(
+                            Co.steps(
+                                    x -> {
+                                      log.add("worker started");
+                                      workerStarted.countDown();
+                                      return Co.await(Coroutines.sleep(3_600_000));
+                                    })
+                                .onFinally(() -> log.add("worker cleaned up"))
+                                .build(),
+                            loop));
+                    workerStarted.await();
+                    return null;
+                  });
+              mainDone.countDown();
+              return "main done";
+            }));
+    assertThat(log).containsExactly("worker started", "worker cleaned up");
+    assertThat(submitted.get()).isCancelled();
+  }
+
   /** Cleanup that makes a new task in every round ends after the rounds, reported, not hanging. */
   @Test
   void run_reportsTasksStillPending_afterTheRounds() {

@@ -6,6 +6,7 @@ import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.internal.Frames;
 import dev.coroutine.internal.Futures;
+import dev.coroutine.internal.NeverFailingLogger;
 import java.util.function.Supplier;
 
 /** Small helpers for the package's hand-written coroutines (see PROTOCOL.md). */
@@ -57,7 +58,7 @@ final class IoFrames {
   static int droppedWrite(Object transport, int before) {
     int n = before + 1;
     if (n == DROPPED_WRITES_LOGGED) {
-      System.getLogger("dev.coroutine.io")
+      NeverFailingLogger.of("dev.coroutine.io")
           .log(
               System.Logger.Level.WARNING,
               "{0}: "

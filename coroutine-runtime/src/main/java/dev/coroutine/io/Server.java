@@ -4,6 +4,7 @@ import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.Task;
+import dev.coroutine.internal.NeverFailingLogger;
 import dev.coroutine.internal.Steps;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -30,7 +31,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class Server {
   /** Where failed TLS handshakes of clients are logged. */
-  private static final System.Logger TLS_LOG = System.getLogger("dev.coroutine.io.tls");
+  private static final System.Logger TLS_LOG = NeverFailingLogger.of("dev.coroutine.io.tls");
 
   /** Connections accepted per readiness event at most, so that one server cannot hog the loop. */
   private static final int ACCEPT_BATCH = 100;

@@ -3,6 +3,7 @@ package dev.coroutine.io;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.Handle;
+import dev.coroutine.internal.NeverFailingLogger;
 import dev.coroutine.internal.RuntimeHandoff;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -44,7 +45,7 @@ import javax.net.ssl.SSLSession;
  * later writes are dropped as on a lost connection.
  */
 final class TlsTransport implements Transport, Protocol {
-  private static final System.Logger LOG = System.getLogger("dev.coroutine.io.tls");
+  private static final System.Logger LOG = NeverFailingLogger.of("dev.coroutine.io.tls");
   private static final byte[] NONE = new byte[0];
   private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
 

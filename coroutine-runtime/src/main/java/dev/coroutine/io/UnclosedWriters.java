@@ -1,6 +1,7 @@
 package dev.coroutine.io;
 
 import dev.coroutine.Future;
+import dev.coroutine.internal.NeverFailingLogger;
 import dev.coroutine.internal.RuntimeCallback;
 import dev.coroutine.internal.RuntimeCleaner;
 import dev.coroutine.internal.RuntimeHandoff;
@@ -23,7 +24,7 @@ import java.lang.ref.WeakReference;
 final class UnclosedWriters {
   private UnclosedWriters() {}
 
-  private static final System.Logger LOG = System.getLogger("dev.coroutine.io");
+  private static final System.Logger LOG = NeverFailingLogger.of("dev.coroutine.io");
 
   /** Watches {@code writer}, whose transport is {@code t}. */
   static Watch watch(StreamWriter writer, Transport t) {

@@ -1,0 +1,83 @@
+package dev.coroutine.internal;
+
+import java.io.PrintStream;
+import java.text.MessageFormat;
+import java.util.Objects;
+import java.util.ResourceBundle;
+
+/**
+ * The runtime's loggers: a {@link System.Logger} that never throws. The loop reports errors through
+ * its logger, often in the very situations that break logging (no file descriptor left, so the
+ * JDK's formatter cannot open its time-zone data and throws an {@code Error} that its console
+ * handler lets through): a report that failed must not stop the loop. asyncio's logging swallows
+ * its own failures ({@code Handler.handleError}); so does this, writing the record to {@code
+ * System.err} instead.
+ */
+public final class NeverFailingLogger implements System.Logger {
+  private final System.Logger delegate;
+
+  NeverFailingLogger(System.Logger delegate) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  }
+
+  /**
+   * The logger named {@code name}, never throwing.
+   *
+   * @param name the logger's name
+   * @return a logger that reports its own failures on {@code System.err} instead of throwing
+   */
+  public static System.Logger of(String name) {
+    return new NeverFailingLogger(System.getLogger(name));
+  }
+
+  @Override
+  public String getName() {
+    return delegate.getName();
+  }
+
+  @Override
+  public boolean isLoggable(Level level) {
+    try {
+      return delegate.isLoggable(level);
+    } catch (Throwable t) {
+      return true; // log() will then fall back to System.err
+    }
+  }
+
+  @Override
+  public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
+    try {
+      delegate.log(level, bundle, msg, thrown);
+    } catch (Throwable failure) {
+      fallBack(level, msg, thrown, failure);
+    }
+  }
+
+  @Override
+  public void log(Level level, ResourceBundle bundle, String format, Object... params) {
+    try {
+      delegate.log(level, bundle, format, params);
+    } catch (Throwable failure) {
+      String msg = format;
+      try {
+        msg = params == null || params.length == 0 ? format : MessageFormat.format(format, params);
+      } catch (Throwable ignored) {
+        // the pattern as given
+      }
+      fallBack(level, msg, null, failure);
+    }
+  }
+
+  private void fallBack(Level level, String msg, Throwable thrown, Throwable failure) {
+    try {
+      PrintStream err = System.err;
+      err.println(getName() + " " + level + ": " + msg);
+      if (thrown != null) {
+        thrown.printStackTrace(err);
+      }
+      err.println(getName() + ": (logging this failed: " + failure + ")");
+    } catch (Throwable ignored) {
+      // nowhere left to report it; the loop goes on
+    }
+  }
+}
