@@ -95,6 +95,9 @@ final class CoroutineMethods {
     boolean annotated = isAnnotatedAsync(m);
     boolean lambda = !annotated && isAsyncLambda(m, lambdas, awaits);
     if (!annotated && !lambda) {
+      if (lambdas.isUnreachableCompilerMade(m)) {
+        return false; // a dead lambda's body: never run, so neither rewritten nor refused
+      }
       for (MethodInsnNode call : awaits) {
         problems.add(new Problem(m, notACoroutine(m, className, sourceFile, lambdas), call));
       }

@@ -2,13 +2,17 @@ package dev.coroutine.transform;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.objectweb.asm.Handle;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.InvokeDynamicInsnNode;
+import org.objectweb.asm.tree.LdcInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 
 /**
@@ -25,16 +29,31 @@ final class LambdaBodies {
   /** Name + descriptor of each lambda body to the method holding its (first) call site. */
   private final Map<String, MethodNode> enclosing;
 
-  private LambdaBodies(Map<String, MethodNode> enclosing) {
+  /** Name + descriptor of each method of the class its own code calls or takes a handle of. */
+  private final Set<String> referenced;
+
+  private LambdaBodies(Map<String, MethodNode> enclosing, Set<String> referenced) {
     this.enclosing = enclosing;
+    this.referenced = referenced;
   }
 
   static LambdaBodies of(ClassNode cn) {
     Map<String, MethodNode> enclosing = new HashMap<>();
+    Set<String> referenced = new HashSet<>();
     for (MethodNode m : cn.methods) {
       for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
-        if (i instanceof InvokeDynamicInsnNode) {
+        if (i instanceof MethodInsnNode && ((MethodInsnNode) i).owner.equals(cn.name)) {
+          referenced.add(((MethodInsnNode) i).name + ((MethodInsnNode) i).desc);
+        } else if (i instanceof LdcInsnNode && ((LdcInsnNode) i).cst instanceof Handle) {
+          Handle h = (Handle) ((LdcInsnNode) i).cst;
+          referenced.add(h.getName() + h.getDesc());
+        } else if (i instanceof InvokeDynamicInsnNode) {
           InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) i;
+          for (Object arg : indy.bsmArgs) {
+            if (arg instanceof Handle) {
+              referenced.add(((Handle) arg).getName() + ((Handle) arg).getDesc());
+            }
+          }
           // metafactory and altMetafactory both take (samType, implementation, instantiatedType)
           if (indy.bsm.getOwner().equals(METAFACTORY)
               && indy.bsmArgs.length >= 2
@@ -47,7 +66,19 @@ final class LambdaBodies {
         }
       }
     }
-    return new LambdaBodies(enclosing);
+    return new LambdaBodies(enclosing, referenced);
+  }
+
+  /**
+   * True if {@code m} is a private method the compiler made that nothing in its class calls or
+   * takes a handle of: the body of a lambda whose call site the compiler dropped as dead code
+   * (javac keeps {@code lambda$m$0} of an {@code if (DEBUG)} block whose constant is false, and of
+   * code after {@code if (true) return}). No one can run it, so it is left as it is.
+   */
+  boolean isUnreachableCompilerMade(MethodNode m) {
+    return (m.access & Opcodes.ACC_SYNTHETIC) != 0
+        && (m.access & Opcodes.ACC_PRIVATE) != 0
+        && !referenced.contains(m.name + m.desc);
   }
 
   /** True if {@code m} is the implementation method of a lambda of its own class. */

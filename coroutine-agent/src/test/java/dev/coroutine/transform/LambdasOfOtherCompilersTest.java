@@ -290,6 +290,53 @@ class LambdasOfOtherCompilersTest {
     assertThat(loader.diagnostics).isEmpty();
   }
 
+  static final String JAVA_DEAD_LAMBDAS =
+      String.join(
+          "\n",
+          "package jdead;",
+          "import static dev.coroutine.Coroutines.*;",
+          "import dev.coroutine.*;",
+          "import java.util.function.Supplier;",
+          "public class DeadLambdas {",
+          "  static final boolean DEBUG = false;",
+          "  @Async public static Coroutine<Integer> work() {",
+          "    int base = await(sleep(1, 40));",
+          "    if (DEBUG) {",
+          "      Supplier<Coroutine<Integer>> probe = () -> { await(sleep(1)); return done(1); };",
+          "      base += await(probe.get());",
+          "    }",
+          "    return done(base + 2);",
+          "  }",
+          "  @Async public static Coroutine<Integer> early() {",
+          "    if (true) return done(await(sleep(1, 42)));",
+          "    Supplier<Coroutine<Integer>> after = () -> { await(sleep(1)); return done(0); };",
+          "    return after.get();",
+          "  }",
+          "}",
+          "");
+
+  /**
+   * javac keeps the body of a lambda whose call site it dropped as dead code (an {@code if (DEBUG)}
+   * block with a false constant, code after {@code if (true) return}): found from outside, that
+   * body was refused as a method that awaits without {@code @Async} ("annotate the method", which
+   * cannot be done), failing the build. Nothing can run it: it is left as it is, and the rest of
+   * the class is rewritten.
+   */
+  @ParameterizedTest
+  @MethodSource("compilers")
+  void lambdaBodyWhoseCallSiteWasDroppedAsDeadCode_isLeftAlone(InMemoryCompiler compiler)
+      throws Exception {
+    Map<String, byte[]> classes = compiler.compile(Map.of("jdead.DeadLambdas", JAVA_DEAD_LAMBDAS));
+    TransformResult r = Samples.TRANSFORMER.transform(classes.get("jdead.DeadLambdas"));
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.changed()).isTrue();
+    MapClassLoader loader = new MapClassLoader(classes);
+    Class<?> c = loader.loadClass("jdead.DeadLambdas");
+    assertThat(Coroutines.run((Coroutine<?>) c.getMethod("work").invoke(null))).isEqualTo(42);
+    assertThat(Coroutines.run((Coroutine<?>) c.getMethod("early").invoke(null))).isEqualTo(42);
+    assertThat(loader.diagnostics).isEmpty();
+  }
+
   /** Async lambdas as the bodies of the runtime's scopes: asyncio's `async with` blocks. */
   static final String SCOPE_BODIES =
       String.join(
