@@ -29,31 +29,27 @@ final class LambdaBodies {
   /** Name + descriptor of each lambda body to the method holding its (first) call site. */
   private final Map<String, MethodNode> enclosing;
 
-  /** Name + descriptor of each method of the class its own code calls or takes a handle of. */
-  private final Set<String> referenced;
+  /** The class, read again only for {@link #referenced}. */
+  private final ClassNode cn;
 
-  private LambdaBodies(Map<String, MethodNode> enclosing, Set<String> referenced) {
+  /**
+   * Name + descriptor of each method of the class its own code calls or takes a handle of; made on
+   * first use, which only a method that awaits without being a coroutine needs (rare: the agent
+   * transforms every class that mentions await).
+   */
+  private Set<String> referenced;
+
+  private LambdaBodies(ClassNode cn, Map<String, MethodNode> enclosing) {
+    this.cn = cn;
     this.enclosing = enclosing;
-    this.referenced = referenced;
   }
 
   static LambdaBodies of(ClassNode cn) {
     Map<String, MethodNode> enclosing = new HashMap<>();
-    Set<String> referenced = new HashSet<>();
     for (MethodNode m : cn.methods) {
       for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
-        if (i instanceof MethodInsnNode && ((MethodInsnNode) i).owner.equals(cn.name)) {
-          referenced.add(((MethodInsnNode) i).name + ((MethodInsnNode) i).desc);
-        } else if (i instanceof LdcInsnNode && ((LdcInsnNode) i).cst instanceof Handle) {
-          Handle h = (Handle) ((LdcInsnNode) i).cst;
-          referenced.add(h.getName() + h.getDesc());
-        } else if (i instanceof InvokeDynamicInsnNode) {
+        if (i instanceof InvokeDynamicInsnNode) {
           InvokeDynamicInsnNode indy = (InvokeDynamicInsnNode) i;
-          for (Object arg : indy.bsmArgs) {
-            if (arg instanceof Handle) {
-              referenced.add(((Handle) arg).getName() + ((Handle) arg).getDesc());
-            }
-          }
           // metafactory and altMetafactory both take (samType, implementation, instantiatedType)
           if (indy.bsm.getOwner().equals(METAFACTORY)
               && indy.bsmArgs.length >= 2
@@ -66,7 +62,28 @@ final class LambdaBodies {
         }
       }
     }
-    return new LambdaBodies(enclosing, referenced);
+    return new LambdaBodies(cn, enclosing);
+  }
+
+  private static Set<String> referencedIn(ClassNode cn) {
+    Set<String> referenced = new HashSet<>();
+    for (MethodNode m : cn.methods) {
+      for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+        if (i instanceof MethodInsnNode && ((MethodInsnNode) i).owner.equals(cn.name)) {
+          referenced.add(((MethodInsnNode) i).name + ((MethodInsnNode) i).desc);
+        } else if (i instanceof LdcInsnNode && ((LdcInsnNode) i).cst instanceof Handle) {
+          Handle h = (Handle) ((LdcInsnNode) i).cst;
+          referenced.add(h.getName() + h.getDesc());
+        } else if (i instanceof InvokeDynamicInsnNode) {
+          for (Object arg : ((InvokeDynamicInsnNode) i).bsmArgs) {
+            if (arg instanceof Handle) {
+              referenced.add(((Handle) arg).getName() + ((Handle) arg).getDesc());
+            }
+          }
+        }
+      }
+    }
+    return referenced;
   }
 
   /**
@@ -76,9 +93,13 @@ final class LambdaBodies {
    * code after {@code if (true) return}). No one can run it, so it is left as it is.
    */
   boolean isUnreachableCompilerMade(MethodNode m) {
-    return (m.access & Opcodes.ACC_SYNTHETIC) != 0
-        && (m.access & Opcodes.ACC_PRIVATE) != 0
-        && !referenced.contains(m.name + m.desc);
+    if ((m.access & Opcodes.ACC_SYNTHETIC) == 0 || (m.access & Opcodes.ACC_PRIVATE) == 0) {
+      return false;
+    }
+    if (referenced == null) {
+      referenced = referencedIn(cn);
+    }
+    return !referenced.contains(m.name + m.desc);
   }
 
   /** True if {@code m} is the implementation method of a lambda of its own class. */
