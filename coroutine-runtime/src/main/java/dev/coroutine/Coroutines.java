@@ -225,14 +225,7 @@ public final class Coroutines {
       // cleanup's runs neither log it again nor show it to the tasks' finally blocks
       boolean interruptHeld = Thread.interrupted();
       try {
-        int round = cancelRemaining(loop, 1);
-        AsyncGenerator.closeAll(loop); // asyncio.run's shutdown_asyncgens
-        loop.runUntilComplete(loop.shutdownDefaultExecutor(EventLoop.EXECUTOR_JOIN_TIMEOUT));
-        if (round > 0) {
-          // a job the loop waited for may have submitted a coroutine meanwhile
-          // (runCoroutineThreadsafe): cancelled too, in the rounds left, so its finally blocks run
-          cancelRemaining(loop, round);
-        }
+        LoopShutdown.finish(loop, "run()'s shutdown");
       } finally {
         loop.close();
         if (interruptHeld) {
@@ -245,69 +238,6 @@ public final class Coroutines {
         Runtime.getRuntime().exit(Signals.INTERRUPTED_EXIT);
       }
     }
-  }
-
-  /**
-   * Cancels the loop's pending tasks round after round from {@code first}, at most up to {@link
-   * #SHUTDOWN_ROUNDS}; returns the round that found none pending, or 0 once it reported the rest.
-   */
-  private static int cancelRemaining(EventLoop loop, int first) {
-    // asyncio.run cancels what is left, lets it run its cleanup (finally blocks), and reports
-    // tasks that failed with something other than the cancellation. A task the cleanup creates
-    // waits for a next round: asyncio leaves it pending until its garbage collector closes the
-    // coroutine (so its finally blocks run, at exit), which a Java frame cannot be
-    for (int round = first; ; round++) {
-      List<Task<?>> left = loop.pendingTasks();
-      if (left.isEmpty()) {
-        return round;
-      }
-      if (round > SHUTDOWN_ROUNDS) {
-        reportStillPending(loop, left, "run()'s shutdown");
-        return 0;
-      }
-      for (Task<?> t : left) {
-        t.cancel();
-      }
-      loop.runUntilComplete(gatherOn(loop, true, left.toArray(new Awaitable<?>[0])));
-      reportFailed(loop, left, "run() shutdown");
-    }
-  }
-
-  /**
-   * Rounds of cancellation at the end of {@link #run} and of a loop group's shutdown before the
-   * loop closes with tasks still pending: a round cancels what is pending and waits for it; a task
-   * created meanwhile (by cleanup code, or a connection a server accepted) waits for the next
-   * round.
-   */
-  static final int SHUTDOWN_ROUNDS = 16;
-
-  /** Reports the tasks of a shutdown round that failed with something else than cancellation. */
-  static void reportFailed(EventLoop loop, List<Task<?>> round, String during) {
-    for (Task<?> t : round) {
-      if (t.state == Future.FAILED) {
-        loop.callExceptionHandler(
-            new EventLoop.ErrorContext(
-                "unhandled exception during " + during + ": " + t,
-                t.exception(),
-                t,
-                loop.getDebug() ? Debug.siteOf(t) : null));
-      }
-    }
-  }
-
-  /** Reports the tasks still pending after {@link #SHUTDOWN_ROUNDS} rounds of cancellation. */
-  static void reportStillPending(EventLoop loop, List<Task<?>> left, String during) {
-    loop.callExceptionHandler(
-        new EventLoop.ErrorContext(
-            left.size()
-                + " task(s) still pending after "
-                + SHUTDOWN_ROUNDS
-                + " rounds of cancellation in "
-                + during
-                + " (each round's cleanup made new ones); the loop closes with them unfinished: "
-                + left.subList(0, Math.min(3, left.size())),
-            null,
-            loop));
   }
 
   /**

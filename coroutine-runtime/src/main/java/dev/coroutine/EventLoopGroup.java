@@ -119,7 +119,14 @@ public final class EventLoopGroup implements AutoCloseable {
   private void runLoop(int i) {
     EventLoop l = loops[i];
     try {
-      l.runForever();
+      l.runForever(); // until shutdown() stops it (or a user's stop() does)
+      l.refusesSubmissions = true;
+      // an interrupt runForever set again on return would only be logged by each cleanup run
+      boolean interrupted = Thread.interrupted();
+      LoopShutdown.finish(l, "the group's shutdown");
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     } catch (Throwable t) {
       failures[i] = t; // the loop closed itself (see EventLoop.runForever); the others go on
       LOG.log(
@@ -279,11 +286,12 @@ public final class EventLoopGroup implements AutoCloseable {
 
   /**
    * Shuts the group down, as {@code asyncio.run} ends: from now on {@link #submit} is refused; each
-   * loop cancels the tasks it has pending, runs them until they finished (their {@code finally}
-   * blocks and cancellation handlers run; failures other than the cancellation go to the loop's
-   * exception handler), waits for the jobs of its default executor (at most 300 s), then stops, and
-   * its thread closes it (which fails thread-safe work that came too late). Idempotent; returns at
-   * once.
+   * loop stops, then its thread cancels the tasks it has pending and runs them until they finished
+   * (their {@code finally} blocks and cancellation handlers run; failures other than the
+   * cancellation go to the loop's exception handler), closes its suspended async generators, waits
+   * for the jobs of its default executor (at most 300 s), cancels what started meanwhile, and
+   * closes the loop (which fails thread-safe work that came too late), as {@link Coroutines#run}
+   * ends. Idempotent; returns at once.
    *
    * @return {@link #terminationFuture()}
    */
@@ -291,7 +299,7 @@ public final class EventLoopGroup implements AutoCloseable {
     if (!shuttingDown) {
       shuttingDown = true;
       for (EventLoop l : loops) {
-        l.post(() -> cancelAllThenStop(l)); // false for a loop already closed (failed): ignored
+        l.post(() -> refuseSubmissionsThenStop(l)); // false for a loop already closed: ignored
       }
     }
     return terminated;
@@ -299,39 +307,12 @@ public final class EventLoopGroup implements AutoCloseable {
 
   /**
    * On loop {@code l}: refuses thread-safe submissions from now on (one that passed the group's
-   * check before {@link #shutdown()} may reach the loop after this), cancels its pending tasks,
-   * round after round while new ones appear, and stops it once none is pending.
+   * check before {@link #shutdown()} may reach the loop after this) and stops it; its thread then
+   * ends its work as asyncio.run does ({@link LoopShutdown}) and closes it.
    */
-  private static void cancelAllThenStop(EventLoop l) {
+  private static void refuseSubmissionsThenStop(EventLoop l) {
     l.refusesSubmissions = true;
-    cancelRound(l, 1);
-  }
-
-  private static void cancelRound(EventLoop l, int round) {
-    List<Task<?>> left = l.pendingTasks();
-    if (left.isEmpty()) {
-      stopAfterExecutorJobs(l);
-      return;
-    }
-    if (round > Coroutines.SHUTDOWN_ROUNDS) {
-      Coroutines.reportStillPending(l, left, "the group's shutdown");
-      stopAfterExecutorJobs(l);
-      return;
-    }
-    for (Task<?> t : left) {
-      t.cancel();
-    }
-    Future<List<Object>> all = Coroutines.gatherOn(l, true, left.toArray(new Awaitable<?>[0]));
-    all.addDoneCallback(
-        x -> {
-          Coroutines.reportFailed(l, left, "the group's shutdown");
-          cancelRound(l, round + 1);
-        });
-  }
-
-  /** As asyncio.run ends: the loop's default-executor jobs are waited for, then it stops. */
-  private static void stopAfterExecutorJobs(EventLoop l) {
-    l.shutdownDefaultExecutor(EventLoop.EXECUTOR_JOIN_TIMEOUT).addDoneCallback(x -> l.stop());
+    l.stop();
   }
 
   /**

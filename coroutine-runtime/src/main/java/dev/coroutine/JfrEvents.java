@@ -12,8 +12,8 @@ import jdk.jfr.StackTrace;
 import jdk.jfr.Threshold;
 
 /**
- * The runtime's flight-recorder events. Only {@link Jfr} calls in here, and only once it found the
- * {@code jdk.jfr} module; see there for the cost model.
+ * The runtime's flight-recorder events. Only {@link Jfr} calls in here, and only once the recorder
+ * is initialized ({@link JfrRecorderWatch}); see there for the cost model.
  *
  * <p>Events: {@code dev.coroutine.TaskStart} (a task was created), {@code dev.coroutine.TaskEnd}
  * (spans a task from creation to completion: its duration is the task's lifetime) and {@code

@@ -94,9 +94,7 @@ public class Task<T> extends Future<T> {
     this.nameOrContext = name == null ? context : context == null ? name : new Named(name, context);
     loop.linkTask(this);
     this.suspendedAt = loop.clockMillis; // (its creation site, in debug mode: Future's constructor)
-    if (Jfr.AVAILABLE) {
-      Jfr.taskCreated(this); // TaskStart, and begins TaskEnd, if a recording has them enabled
-    }
+    Jfr.taskCreated(this); // TaskStart, and begins TaskEnd, if a recording has them enabled
   }
 
   /**
@@ -427,9 +425,7 @@ public class Task<T> extends Future<T> {
     } else {
       super.setException(failure);
     }
-    if (Jfr.AVAILABLE) {
-      Jfr.taskFinished(this);
-    }
+    Jfr.taskFinished(this);
   }
 
   @SuppressWarnings("unchecked")

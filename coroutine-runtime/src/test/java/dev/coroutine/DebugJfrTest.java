@@ -3,9 +3,13 @@ package dev.coroutine;
 import static dev.coroutine.Coroutines.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import jdk.jfr.Recording;
 import jdk.jfr.consumer.RecordedEvent;
@@ -18,7 +22,7 @@ class DebugJfrTest {
 
   @Test
   void taskStartEndAndSlowCallback_areRecordedAndReadBack(@TempDir Path dir) throws Exception {
-    assertThat(Jfr.AVAILABLE).isTrue();
+    assertThat(Jfr.PRESENT).isTrue();
     Path file = dir.resolve("coroutines.jfr");
     warmUp(); // a cold first task step (class loading) can pass the 50 ms threshold by itself
     try (Recording r = new Recording()) {
@@ -26,6 +30,7 @@ class DebugJfrTest {
       r.enable("dev.coroutine.TaskEnd");
       r.enable("dev.coroutine.SlowCallback").withThreshold(Duration.ofMillis(50));
       r.start();
+      awaitEventsOn(); // the runtime's watch may have registered after the recorder started
       try (EventLoop loop = new EventLoop()) {
         Task<Object> ok = loop.createTask(Co.seq(v -> Co.await(sleep(20)), v -> "fine"), "jfr-ok");
         Task<Object> bad =
@@ -68,6 +73,69 @@ class DebugJfrTest {
             .collect(Collectors.toList());
     assertThat(slowHandles).hasSize(1);
     assertThat(slowHandles.get(0).getDuration()).isGreaterThanOrEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void aProgramThatNeverRecords_loadsNoEventClass_aLaterRecordingStillGetsTheEvents(
+      @TempDir Path dir) throws Exception {
+    // the first event class a JVM loads costs it 0.2-0.4 s (found from outside: every first
+    // run() paid it on the loop thread); they load once the recorder is initialized
+    Process p =
+        new ProcessBuilder(
+                List.of(
+                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xlog:class+load=info",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    LateRecording.class.getName(),
+                    dir.resolve("late.jfr").toString()))
+            .redirectErrorStream(true)
+            .start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    p.getInputStream().transferTo(out);
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertThat(p.exitValue()).as(text).isZero();
+    int mark = text.indexOf("--- recording starts");
+    assertThat(mark).as(text).isPositive();
+    assertThat(text.substring(0, mark)).contains("ran: done").doesNotContain("JfrEvents");
+    assertThat(text.substring(mark)).contains("JfrEvents").contains("recorded: [late]");
+  }
+
+  /** The child JVM's program: a loop runs, then a recording starts and a task runs under it. */
+  static final class LateRecording {
+    public static void main(String[] args) throws Exception {
+      try (EventLoop loop = new EventLoop()) {
+        Object r = loop.runUntilComplete(Co.seq(v -> Co.await(sleep(1)), v -> "done"));
+        System.out.println("ran: " + r);
+      }
+      System.out.println("--- recording starts");
+      Path file = Path.of(args[0]);
+      try (Recording rec = new Recording()) {
+        rec.enable("dev.coroutine.TaskStart");
+        rec.start();
+        awaitEventsOn();
+        try (EventLoop loop = new EventLoop()) {
+          loop.runUntilComplete(loop.createTask(Co.seq(v -> Co.await(sleep(1))), "late"));
+        }
+        rec.stop();
+        rec.dump(file);
+      }
+      System.out.println(
+          "recorded: "
+              + named(RecordingFile.readAllEvents(file), "dev.coroutine.TaskStart").stream()
+                  .map(e -> e.getString("task"))
+                  .collect(Collectors.toList()));
+    }
+  }
+
+  /** Waits (at most 10 s) until the runtime saw the recorder initialized and loaded its events. */
+  private static void awaitEventsOn() throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!Jfr.on() && System.nanoTime() < end) {
+      Thread.sleep(5);
+    }
+    assertThat(Jfr.on()).as("the runtime's events are on once the recorder is").isTrue();
   }
 
   /** Runs the recorded test's tasks once, unrecorded, so that its classes are loaded. */

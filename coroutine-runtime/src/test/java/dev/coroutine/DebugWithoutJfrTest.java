@@ -38,7 +38,7 @@ class DebugWithoutJfrTest {
     assertThat(p.exitValue()).as(text).isZero();
     assertThat(text)
         .contains("jfr module: false")
-        .contains("jfr available: false")
+        .contains("jfr available: false false")
         .contains("result: done")
         .contains("\"napper\" sleeping until");
   }
@@ -54,7 +54,7 @@ class DebugWithoutJfrTest {
             loop.runUntilComplete(
                 Co.seq(v -> Co.await(sleep(1000)), v -> loop.dumpTasks(), v -> "done"));
         System.out.println(loop.dumpTasks());
-        System.out.println("jfr available: " + Jfr.AVAILABLE);
+        System.out.println("jfr available: " + Jfr.PRESENT + " " + Jfr.on());
         System.out.println("result: " + r);
       }
     }

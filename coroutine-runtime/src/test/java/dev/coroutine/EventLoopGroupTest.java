@@ -327,6 +327,46 @@ class EventLoopGroupTest {
   }
 
   @Test
+  void shutdown_aTaskStartedWhileTheExecutorsJobsAreWaitedFor_isCancelledAndItsFinallyRuns()
+      throws Exception {
+    // found from outside: the last check for pending tasks came before the wait for the
+    // executor's jobs, and the loop ran passes until they ended, so a task a timer (or a server's
+    // accept) started meanwhile was closed unfinished, its finally never run, nothing reported
+    EventLoopGroup group = new EventLoopGroup(1, "late");
+    EventLoop loop = group.loop(0);
+    CountDownLatch jobRunning = new CountDownLatch(1);
+    AtomicInteger lateStarted = new AtomicInteger();
+    AtomicInteger lateFinally = new AtomicInteger();
+    List<String> reports = new CopyOnWriteArrayList<>();
+    loop.callSoonThreadsafe(
+        () -> {
+          loop.setExceptionHandler((l, c) -> reports.add(c.message()));
+          loop.runInExecutor(
+              () -> {
+                jobRunning.countDown();
+                Thread.sleep(800);
+                return null;
+              });
+          loop.callLater(
+              0.2,
+              () ->
+                  loop.createTask(
+                      Co.steps(
+                              v -> {
+                                lateStarted.incrementAndGet();
+                                return Co.await(Coroutines.sleep(3_600_000));
+                              })
+                          .onFinally(lateFinally::incrementAndGet)
+                          .build()));
+        });
+    assertThat(jobRunning.await(10, TimeUnit.SECONDS)).isTrue();
+    group.shutdown().get(30, TimeUnit.SECONDS);
+    assertThat(lateStarted).as("the timer's task started while the job ran").hasValue(1);
+    assertThat(lateFinally).as("then it was cancelled: its finally ran").hasValue(1);
+    assertThat(reports).isEmpty();
+  }
+
+  @Test
   void shutdown_whileThreadsFloodSubmit_everyStartedCoroutineRunsItsFinally() throws Exception {
     int rounds = Integer.getInteger("coroutine.stress.scale", 1) * 5;
     for (int r = 0; r < rounds; r++) {

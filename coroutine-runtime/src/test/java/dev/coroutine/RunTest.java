@@ -172,7 +172,7 @@ class RunTest {
               spawn[0].run();
               return Co.await(Coroutines.sleep(0));
             }));
-    assertThat(created[0]).isEqualTo(Coroutines.SHUTDOWN_ROUNDS + 1);
+    assertThat(created[0]).isEqualTo(LoopShutdown.ROUNDS + 1);
     assertThat(reports).hasSize(1);
     assertThat(reports.get(0))
         .startsWith("1 task(s) still pending after 16 rounds of cancellation in run()'s shutdown");
