@@ -248,6 +248,8 @@ final class TestRun {
         joiningExecutor = true;
         loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofSeconds(300)));
         joiningExecutor = false;
+        // a task started meanwhile (a job's runCoroutineThreadsafe, a timer's) is cancelled too
+        cancelPending();
       }
     } catch (Throwable unexpected) {
       fail(unexpected); // the kit's own failure: report it rather than lose it
@@ -338,12 +340,38 @@ final class TestRun {
     cancelPending();
   }
 
-  /** Cancels every pending task and runs the loop until all have finished. */
+  /**
+   * Cancels every pending task and runs the loop until all have finished, round after round while
+   * their cleanup creates new ones (at most {@link #CANCEL_ROUNDS}, as {@code run()}'s end; what is
+   * left then fails the test).
+   */
   private void cancelPending() {
-    List<Task<?>> pending = loop.pendingTasks();
-    if (pending.isEmpty()) {
-      return;
+    for (int round = 1; ; round++) {
+      List<Task<?>> pending = loop.pendingTasks();
+      if (pending.isEmpty()) {
+        return;
+      }
+      if (round > CANCEL_ROUNDS) {
+        fail(
+            new AssertionError(
+                pending.size()
+                    + " task(s) still pending after "
+                    + CANCEL_ROUNDS
+                    + " rounds of cancellation at the end of "
+                    + name
+                    + " (each round's cleanup made new ones). "
+                    + loop.dumpTasks()));
+        return;
+      }
+      cancelAndWait(pending);
     }
+  }
+
+  /** Rounds of {@link #cancelPending()}, as many as {@code run()}'s end has. */
+  private static final int CANCEL_ROUNDS = 16;
+
+  /** Cancels {@code pending} and runs the loop until all have finished. */
+  private void cancelAndWait(List<Task<?>> pending) {
     Future<Void> allDone = loop.createFuture();
     int[] remaining = {pending.size()};
     for (Task<?> t : pending) {

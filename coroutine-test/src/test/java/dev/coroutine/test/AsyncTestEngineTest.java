@@ -12,6 +12,8 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqu
 
 import dev.coroutine.Async;
 import dev.coroutine.Coroutine;
+import dev.coroutine.Coroutines;
+import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -140,6 +142,67 @@ class AsyncTestEngineTest {
     Coroutine<Void> named() {
       return done();
     }
+  }
+
+  static class CleanupRounds {
+    @AsyncTest
+    @Async
+    Coroutine<Void> backgroundTaskWhoseFinallyStartsAnother() {
+      AsyncTests.backgroundTask(startsAnotherWhenCancelled());
+      await(sleep(1));
+      return done();
+    }
+
+    @AsyncTest(virtualTime = false)
+    @Async
+    Coroutine<Void> executorJobSubmitsACoroutineAsTheTestEnds() {
+      EventLoop loop = getRunningLoop();
+      loop.runInExecutor(
+          () -> {
+            Thread.sleep(300); // the kit waits for the job once the test has ended
+            return Coroutines.runCoroutineThreadsafe(sleeper("submitted by a job"), loop);
+          });
+      return done();
+    }
+  }
+
+  @Async
+  static Coroutine<Void> startsAnotherWhenCancelled() {
+    try {
+      await(sleep(Duration.ofDays(1)));
+    } finally {
+      createTask(sleeper("made by cleanup"));
+      await(sleep(0)); // it starts
+    }
+    return done();
+  }
+
+  @Async
+  static Coroutine<Void> sleeper(String name) {
+    EVENTS.add(name + ": started");
+    try {
+      await(sleep(Duration.ofDays(1)));
+    } finally {
+      EVENTS.add(name + ": finally");
+    }
+    return done();
+  }
+
+  @Test
+  void cleanup_aTaskStartedByCleanupOrByAnExecutorJobAtTheEnd_isCancelledToo() {
+    EVENTS.clear();
+    EngineRuns runs = EngineRuns.of(CleanupRounds.class);
+
+    assertThat(runs.status("backgroundTaskWhoseFinallyStartsAnother()"))
+        .isEqualTo(Status.SUCCESSFUL);
+    assertThat(runs.status("executorJobSubmitsACoroutineAsTheTestEnds()"))
+        .isEqualTo(Status.SUCCESSFUL);
+    assertThat(EVENTS)
+        .containsExactlyInAnyOrder(
+            "made by cleanup: started",
+            "made by cleanup: finally",
+            "submitted by a job: started",
+            "submitted by a job: finally");
   }
 
   @Async
