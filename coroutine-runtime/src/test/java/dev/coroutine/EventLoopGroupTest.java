@@ -3,9 +3,7 @@ package dev.coroutine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.lang.reflect.Field;
 import java.nio.channels.Pipe;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -496,7 +494,7 @@ class EventLoopGroupTest {
                   }),
               doomed);
       waitUntil(() -> seen.size() == 1);
-      breakSelector(doomed); // the loop's machinery fails: its next select throws
+      LoopFaults.breakSelector(doomed); // the loop's machinery fails: its next select throws
       try {
         doomed.callSoonThreadsafe(() -> {}); // wakes it into the failure
       } catch (IllegalStateException alreadyClosed) {
@@ -533,7 +531,7 @@ class EventLoopGroupTest {
           registered.complete(null);
         });
     registered.get(10, TimeUnit.SECONDS);
-    breakSelector(only);
+    LoopFaults.breakSelector(only);
     try {
       only.callSoonThreadsafe(() -> {});
     } catch (IllegalStateException alreadyClosed) {
@@ -569,21 +567,6 @@ class EventLoopGroupTest {
   }
 
   /** Closes the loop's selector behind its back, as a broken selector would fail. */
-  static void breakSelector(EventLoop l) throws Exception {
-    Object poller = null;
-    for (Class<?> c = l.getClass(); c != null && poller == null; c = c.getSuperclass()) {
-      try {
-        Field io = c.getDeclaredField("io");
-        io.setAccessible(true);
-        poller = io.get(l);
-      } catch (NoSuchFieldException e) {
-        // look in the superclass
-      }
-    }
-    Field sel = poller.getClass().getDeclaredField("selector");
-    sel.setAccessible(true);
-    ((Selector) sel.get(poller)).close();
-  }
 
   /** Polls {@code condition} every millisecond, up to 20 s (a hang guard, not a timing check). */
   static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -356,7 +356,7 @@ class FloodStressTest extends TestBase {
           Coroutines.runCoroutineThreadsafe(
               Co.seq(v -> Co.await(Coroutines.sleep(3_600_000))), loop);
       Thread.sleep(100);
-      breakSelector(loop); // the loop's machinery fails: select throws
+      LoopFaults.breakSelector(loop); // the loop's machinery fails: select throws
       try {
         loop.callSoonThreadsafe(() -> {}); // wakes it into the failure (if not already failed)
       } catch (IllegalStateException alreadyClosed) {
@@ -378,9 +378,6 @@ class FloodStressTest extends TestBase {
   }
 
   /** Closes the loop's selector behind its back, as a broken selector would fail. */
-  private static void breakSelector(EventLoop l) throws Exception {
-    l.io.selector().close();
-  }
 
   /**
    * I/O readiness under load: a thread writes its {@code nanoTime} to a pipe every 10 ms; the
