@@ -213,7 +213,9 @@ public final class Coroutines {
     try {
       return loop.runUntilComplete(task);
     } catch (CancellationException e) {
-      interrupted = sigint != null && sigint.wasInterrupted() && task.isCancelled();
+      // as asyncio's Runner: Ctrl-C's end only if its cancellation was main's only one
+      interrupted =
+          sigint != null && sigint.wasInterrupted() && task.isCancelled() && task.uncancel() == 0;
       throw e;
     } finally {
       if (sigint != null) {

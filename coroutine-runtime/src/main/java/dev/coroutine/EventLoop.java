@@ -245,6 +245,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     if (debug) {
       Debug.recordSite(h);
     }
+    takeInboxBeforeRun();
     ready.add(h);
     return h;
   }
@@ -652,6 +653,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
         eagerDepth--;
       }
     } else {
+      takeInboxBeforeRun();
       schedule(t); // also an eager task started inside too many eager steps: see MAX_EAGER_DEPTH
     }
     return t;

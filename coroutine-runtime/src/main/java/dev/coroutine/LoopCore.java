@@ -305,6 +305,19 @@ abstract class LoopCore {
     return collectedTaken != null;
   }
 
+  /**
+   * Before the loop runs, a callback or task queued with {@code callSoon} or {@code createTask}
+   * goes after the thread-safe callbacks already waiting, as in asyncio, whose one ready queue
+   * takes both in the order of the calls. While it runs, the waiting ones join the ready queue at
+   * the start of the next pass (README, "Differences from asyncio"): taking them at every call
+   * would let a flood of them past the inbox's bound.
+   */
+  final void takeInboxBeforeRun() {
+    if (incomingPending && thread == null) {
+      takeInbox();
+    }
+  }
+
   /** Puts a Runnable or a Task on the ready queue: the loop-internal scheduling, no Handle. */
   final void schedule(Object runnableOrTask) {
     ready.add(runnableOrTask);

@@ -112,6 +112,28 @@ class EventLoopTest extends TestBase {
     assertThat(log).containsExactly("other", "own");
   }
 
+  /**
+   * CPython's test_call_soon_threadsafe_same_thread: before the loop runs, a thread-safe callback
+   * and a later callSoon (or createTask) run in the order of the calls (asyncio appends both to one
+   * ready queue); ours put the thread-safe one behind them (found from outside).
+   */
+  @Test
+  void callSoonThreadsafe_beforeTheLoopRuns_keepsItsPlaceBeforeLaterCallSoonAndCreateTask() {
+    List<String> log = new ArrayList<>();
+    loop.callSoonThreadsafe(() -> log.add("hello"));
+    loop.callSoon(() -> log.add("world"));
+    loop.callSoonThreadsafe(() -> log.add("again"));
+    loop.createTask(
+        Co.seq(
+            v -> {
+              log.add("task");
+              return null;
+            }));
+    loop.callSoon(loop::stop);
+    loop.runForever();
+    assertThat(log).containsExactly("hello", "world", "again", "task");
+  }
+
   @Test
   void callLater_equalDeadlines_runInSchedulingOrder() {
     double when = loop.time() + 0.02;

@@ -60,6 +60,25 @@ public final class SignalChild {
                     .build());
         say("run returned " + r);
         break;
+      case "cancelledtoo":
+        try {
+          Coroutines.run(
+              Co.<Object>steps(
+                      v -> {
+                        Coroutines.currentTask().cancel("by the program"); // before any SIGINT
+                        return Co.await(Coroutines.sleep(3_600_000));
+                      })
+                  .onError(
+                      e -> {
+                        say("cleaning up");
+                        return Co.await(Coroutines.sleep(3_600_000)); // until the SIGINT
+                      })
+                  .build());
+          say("run returned");
+        } catch (CancellationException e) {
+          say("run raised CancellationException"); // asyncio: CancelledError, not Ctrl-C's end
+        }
+        break;
       case "executor":
         java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
         Coroutines.run(

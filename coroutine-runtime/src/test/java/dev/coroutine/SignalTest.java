@@ -142,6 +142,20 @@ class SignalTest {
     assertThat(exitCode()).isEqualTo(130);
   }
 
+  /**
+   * As asyncio's Runner (test_runners' test_interrupt_cancelled_task): Ctrl-C ends the process only
+   * if its cancellation was main's only one; main cancelled by the program too ends run() with the
+   * cancellation (found from outside: the process exited 130).
+   */
+  @Test
+  void run_sigintWhileMainWasCancelledByTheProgramToo_runThrowsTheCancellation() throws Exception {
+    start("cancelledtoo");
+    assertThat(line()).isEqualTo("cleaning up");
+    send("INT");
+    assertThat(line()).isEqualTo("run raised CancellationException");
+    assertThat(exitCode()).isZero();
+  }
+
   @Test
   void run_mainCatchesTheCancellation_runReturnsNormally() throws Exception {
     start("swallow");
