@@ -11,7 +11,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.FutureTask;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -831,6 +830,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * @param callable blocking work to run off the loop thread
    * @return a future of this loop completed, on the loop thread, with the callable's result or
    *     exception
+   * @throws java.util.concurrent.RejectedExecutionException if {@code executor} refuses the job (it
+   *     was shut down, say), at the call as asyncio's {@code run_in_executor} raises
+   * @throws IllegalStateException if the loop is closed, or its default executor was shut down
    */
   public <T> Future<T> runInExecutor(Executor executor, Callable<T> callable) {
     Objects.requireNonNull(callable, "callable");
@@ -870,11 +872,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
             },
             null);
     f.job = job;
-    try {
-      ex.execute(job);
-    } catch (RejectedExecutionException e) {
-      f.setException(e);
-    }
+    ex.execute(job); // a refusal (a shut-down executor) is thrown here, as asyncio's submit raises
     return f;
   }
 

@@ -103,6 +103,23 @@ class ExecutorTest extends TestBase {
   }
 
   /**
+   * asyncio's run_in_executor on a shut-down executor raises at the call ("cannot schedule new
+   * futures after shutdown"); ours returned a failed future, heard of only at an await (found from
+   * outside).
+   */
+  @Test
+  void runInExecutor_onAShutDownExecutor_refusesAtTheCall() {
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    pool.shutdown();
+    assertThatThrownBy(() -> loop.runInExecutor(pool, () -> 1))
+        .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    loop.shutdownDefaultExecutor();
+    assertThatThrownBy(() -> loop.runInExecutor(() -> 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("the default executor was shut down");
+  }
+
+  /**
    * A one-thread executor whose first job (of this loop) waits until {@link #open()}: the jobs
    * given after it queue behind it, each recording that it ran.
    */
