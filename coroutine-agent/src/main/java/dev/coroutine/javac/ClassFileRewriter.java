@@ -19,7 +19,9 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.annotation.processing.Filer;
 import javax.lang.model.element.ElementKind;
@@ -56,6 +58,14 @@ final class ClassFileRewriter implements TaskListener {
   /** Per compilation unit, the first tree starting on each line (for error positions). */
   private final Map<CompilationUnitTree, Map<Long, Tree>> lines = new HashMap<>();
 
+  /**
+   * Errors found while classes are generated, reported when the compilation ends: javac generates
+   * no further class once an error is reported, so reporting each at once showed only the first
+   * refused class's, one class per compile-and-fix cycle (found from outside). Each refused class's
+   * file is removed when it is found.
+   */
+  private final List<Runnable> errorsAtEnd = new ArrayList<>();
+
   ClassFileRewriter(JavacTask task) {
     this.task = task;
     this.trees = Trees.instance(task);
@@ -64,6 +74,8 @@ final class ClassFileRewriter implements TaskListener {
   @Override
   public void finished(TaskEvent e) {
     if (e.getKind() == TaskEvent.Kind.COMPILATION) {
+      errorsAtEnd.forEach(Runnable::run); // before javac counts its errors for the exit status
+      errorsAtEnd.clear();
       ClassOutputProcessor.forget(task);
       lines.clear();
       return;
@@ -98,10 +110,9 @@ final class ClassFileRewriter implements TaskListener {
     try {
       rewrite(e.getCompilationUnit(), binaryName);
     } catch (IOException | RuntimeException x) {
-      error(
-          e.getCompilationUnit(),
-          treeAtLine(e.getCompilationUnit(), -1),
-          "coroutine: cannot rewrite " + binaryName + ": " + x);
+      CompilationUnitTree unit = e.getCompilationUnit();
+      Tree at = treeAtLine(unit, -1);
+      errorsAtEnd.add(() -> error(unit, at, "coroutine: cannot rewrite " + binaryName + ": " + x));
     }
   }
 
@@ -122,7 +133,8 @@ final class ClassFileRewriter implements TaskListener {
     }
     if (result.failed()) {
       for (Diagnostic d : result.diagnostics()) {
-        error(unit, treeAtLine(unit, d.line()), messageOf(d));
+        Tree at = treeAtLine(unit, d.line());
+        errorsAtEnd.add(() -> error(unit, at, messageOf(d)));
       }
       // as javac writes no class file for a class with errors: an unrewritten one left behind
       // would be picked up by an incremental or IDE build and fail at run time instead
@@ -214,6 +226,11 @@ final class ClassFileRewriter implements TaskListener {
           SourcePositions positions = trees.getSourcePositions();
           LineMap map = u.getLineMap();
           Map<Long, Tree> first = new HashMap<>();
+          if (map == null) {
+            // javac keeps no line map without line numbers (-g:none, -g:vars, -g:source), and
+            // then the class files have none for diagnostics to name: errors go to the class
+            return first;
+          }
           new TreeScanner<Void, Void>() {
             @Override
             public Void scan(Tree tree, Void unused) {

@@ -161,6 +161,94 @@ class JavacPluginTest {
   }
 
   /**
+   * Every refused class is reported in one compilation, as the Maven plugin lists every problem:
+   * javac generates no further class once an error is reported, so the plugin reported only the
+   * first refused class's errors (found from outside: one class per compile-and-fix cycle).
+   */
+  @Test
+  void misuseInSeveralClasses_everyOneIsReported_noneIsLeftBehind() throws Exception {
+    Map<String, String> sources = new TreeMap<>();
+    for (String name : List.of("A", "B", "C")) {
+      sources.put(
+          "demo/" + name + ".java",
+          String.join(
+              "\n",
+              "package demo;",
+              "import static dev.coroutine.Coroutines.*;",
+              "public class " + name + " {",
+              "  static int notAsync() {",
+              "    await(sleep(10)); // line 5",
+              "    return 1;",
+              "  }",
+              "}"));
+    }
+    Path src = write(sources);
+
+    Compilation c = compile(src, dir.resolve("out"), List.of("-Xplugin:Coroutine"));
+
+    assertThat(c.success()).isFalse();
+    assertThat(c.errors())
+        .extracting(d -> d.getSource().getName().replaceAll(".*/", "") + ":" + d.getLineNumber())
+        .containsExactly("A.java:5", "B.java:5", "C.java:5");
+    for (String name : List.of("A", "B", "C")) {
+      assertThat(dir.resolve("out/demo/" + name + ".class")).doesNotExist();
+    }
+  }
+
+  /**
+   * Without line numbers ({@code -g:none}, {@code -g:source}, {@code -g:vars}) javac keeps no line
+   * map: the plugin crashed javac on any source (found from outside). It rewrites as usual, and an
+   * error, whose class file names no line, is reported at the class.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"-g:none", "-g:source", "-g:vars"})
+  void withoutLineNumbers_rewritesAndReportsErrorsAtTheClass(String debug) throws Exception {
+    Path src =
+        write(
+            Map.of(
+                "demo/Good.java",
+                String.join(
+                    "\n",
+                    "package demo;",
+                    "import static dev.coroutine.Coroutines.*;",
+                    "import dev.coroutine.*;",
+                    "public class Good {",
+                    "  @Async public static Coroutine<Integer> two() {",
+                    "    await(sleep(1));",
+                    "    return done(2);",
+                    "  }",
+                    "}")));
+    Compilation ok = compile(src, dir.resolve("ok"), List.of("-Xplugin:Coroutine", debug));
+    assertThat(ok.success()).as(ok.errors().toString()).isTrue();
+    try (URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {dir.resolve("ok").toUri().toURL()}, getClass().getClassLoader())) {
+      @SuppressWarnings("unchecked")
+      Coroutine<Integer> two =
+          (Coroutine<Integer>) loader.loadClass("demo.Good").getMethod("two").invoke(null);
+      assertThat(Coroutines.runWithVirtualTime(two)).isEqualTo(2);
+    }
+
+    Files.writeString(
+        src.resolve("demo/Bad.java"),
+        String.join(
+            "\n",
+            "package demo;",
+            "import static dev.coroutine.Coroutines.*;",
+            "public class Bad { // line 3",
+            "  static int notAsync() {",
+            "    await(sleep(10));",
+            "    return 1;",
+            "  }",
+            "}"));
+    Compilation bad = compile(src, dir.resolve("bad"), List.of("-Xplugin:Coroutine", debug));
+    assertThat(bad.success()).isFalse();
+    assertThat(bad.errors()).hasSize(1);
+    assertThat(bad.errors().get(0).getLineNumber()).isEqualTo(3);
+    assertThat(bad.errors().get(0).getMessage(Locale.ROOT)).contains("Bad.notAsync");
+  }
+
+  /**
    * A misuse in a nested class is the one error: javac writes no class file once an error is
    * reported, and the plugin added "cannot rewrite Outer: NoSuchFileException" for the outer class
    * it then found missing (found from outside).
@@ -326,7 +414,10 @@ class JavacPluginTest {
     DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
     String classPath = System.getProperty("java.class.path");
     List<String> options = new ArrayList<>();
-    options.addAll(List.of("-d", out.toString(), "-g", "--release", "17"));
+    options.addAll(List.of("-d", out.toString(), "--release", "17"));
+    if (extra.stream().noneMatch(o -> o.startsWith("-g"))) {
+      options.add("-g");
+    }
     options.addAll(List.of("-classpath", classPath, "-processorpath", classPath));
     options.addAll(extra);
     try (StandardJavaFileManager files =
