@@ -3,10 +3,7 @@ package dev.coroutine;
 import static dev.coroutine.Coroutines.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -80,22 +77,11 @@ class DebugJfrTest {
       @TempDir Path dir) throws Exception {
     // the first event class a JVM loads costs it 0.2-0.4 s (found from outside: every first
     // run() paid it on the loop thread); they load once the recorder is initialized
-    Process p =
-        new ProcessBuilder(
-                List.of(
-                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xlog:class+load=info",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    LateRecording.class.getName(),
-                    dir.resolve("late.jfr").toString()))
-            .redirectErrorStream(true)
-            .start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    p.getInputStream().transferTo(out);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isZero();
+    String text =
+        ChildJvm.runOk(
+            List.of("-Xlog:class+load=info"),
+            LateRecording.class,
+            dir.resolve("late.jfr").toString());
     int mark = text.indexOf("--- recording starts");
     assertThat(mark).as(text).isPositive();
     assertThat(text.substring(0, mark)).contains("ran: done").doesNotContain("JfrEvents");

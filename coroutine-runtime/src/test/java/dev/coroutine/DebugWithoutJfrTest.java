@@ -3,11 +3,7 @@ package dev.coroutine;
 import static dev.coroutine.Coroutines.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,23 +15,8 @@ class DebugWithoutJfrTest {
 
   @Test
   void runtimeWorks_withOnlyJavaBase() throws Exception {
-    Process p =
-        new ProcessBuilder(
-                List.of(
-                    Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--limit-modules",
-                    "java.base",
-                    "-Dcoroutine.jmx=true",
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    Main.class.getName()))
-            .redirectErrorStream(true)
-            .start();
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    p.getInputStream().transferTo(out);
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = out.toString(StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isZero();
+    String text =
+        ChildJvm.runOk(List.of("--limit-modules", "java.base", "-Dcoroutine.jmx=true"), Main.class);
     assertThat(text)
         .contains("jfr module: false")
         .contains("jfr available: false false")
