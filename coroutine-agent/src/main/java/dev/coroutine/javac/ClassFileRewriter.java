@@ -59,12 +59,13 @@ final class ClassFileRewriter implements TaskListener {
   private final Map<CompilationUnitTree, Map<Long, Tree>> lines = new HashMap<>();
 
   /**
-   * Errors found while classes are generated, reported when the compilation ends: javac generates
-   * no further class once an error is reported, so reporting each at once showed only the first
-   * refused class's, one class per compile-and-fix cycle (found from outside). Each refused class's
-   * file is removed when it is found.
+   * Errors and warnings found while classes are generated, reported when the compilation ends:
+   * javac generates no further class once an error is reported (a warning too, with {@code
+   * -Werror}), so reporting each at once showed only the first refused class's, one class per
+   * compile-and-fix cycle (found from outside). Each refused class's file is removed when it is
+   * found.
    */
-  private final List<Runnable> errorsAtEnd = new ArrayList<>();
+  private final List<Runnable> reportsAtEnd = new ArrayList<>();
 
   ClassFileRewriter(JavacTask task) {
     this.task = task;
@@ -74,8 +75,8 @@ final class ClassFileRewriter implements TaskListener {
   @Override
   public void finished(TaskEvent e) {
     if (e.getKind() == TaskEvent.Kind.COMPILATION) {
-      errorsAtEnd.forEach(Runnable::run); // before javac counts its errors for the exit status
-      errorsAtEnd.clear();
+      reportsAtEnd.forEach(Runnable::run); // before javac counts errors for its exit status
+      reportsAtEnd.clear();
       ClassOutputProcessor.forget(task);
       lines.clear();
       return;
@@ -112,7 +113,7 @@ final class ClassFileRewriter implements TaskListener {
     } catch (IOException | RuntimeException x) {
       CompilationUnitTree unit = e.getCompilationUnit();
       Tree at = treeAtLine(unit, -1);
-      errorsAtEnd.add(() -> error(unit, at, "coroutine: cannot rewrite " + binaryName + ": " + x));
+      reportsAtEnd.add(() -> error(unit, at, "coroutine: cannot rewrite " + binaryName + ": " + x));
     }
   }
 
@@ -129,12 +130,13 @@ final class ClassFileRewriter implements TaskListener {
     }
     TransformResult result = transformer.transform(bytes);
     for (Diagnostic w : result.warnings()) {
-      report(javax.tools.Diagnostic.Kind.WARNING, unit, treeAtLine(unit, w.line()), messageOf(w));
+      Tree at = treeAtLine(unit, w.line());
+      reportsAtEnd.add(() -> report(javax.tools.Diagnostic.Kind.WARNING, unit, at, messageOf(w)));
     }
     if (result.failed()) {
       for (Diagnostic d : result.diagnostics()) {
         Tree at = treeAtLine(unit, d.line());
-        errorsAtEnd.add(() -> error(unit, at, messageOf(d)));
+        reportsAtEnd.add(() -> error(unit, at, messageOf(d)));
       }
       // as javac writes no class file for a class with errors: an unrewritten one left behind
       // would be picked up by an incremental or IDE build and fail at run time instead

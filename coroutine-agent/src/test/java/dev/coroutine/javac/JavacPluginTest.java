@@ -323,6 +323,39 @@ class JavacPluginTest {
     assertThat(CoroutineTransformer.isTransformed(written)).isTrue();
   }
 
+  /** With {@code -Werror} every class's warning is still reported: javac stops at the first. */
+  @Test
+  void warningsInSeveralClasses_withWerror_everyOneIsReported() throws Exception {
+    Map<String, String> sources = new TreeMap<>();
+    for (String name : List.of("A", "B")) {
+      sources.put(
+          "demo/" + name + ".java",
+          String.join(
+              "\n",
+              "package demo;",
+              "import static dev.coroutine.Coroutines.*;",
+              "import dev.coroutine.*;",
+              "public class " + name + " {",
+              "  @Async static Coroutine<String> fetch() {",
+              "    try {",
+              "      await(sleep(10));",
+              "    } catch (Exception e) { // line 8",
+              "      return done(\"fallback\");",
+              "    }",
+              "    return done(\"ok\");",
+              "  }",
+              "}"));
+    }
+    Compilation c =
+        compile(write(sources), dir.resolve("out"), List.of("-Xplugin:Coroutine", "-Werror"));
+
+    assertThat(c.success()).isFalse();
+    assertThat(c.diagnostics())
+        .filteredOn(d -> d.getMessage(Locale.ROOT).contains("swallows cancellation"))
+        .extracting(d -> d.getSource().getName().replaceAll(".*/", "") + ":" + d.getLineNumber())
+        .containsExactly("A.java:8", "B.java:8");
+  }
+
   /**
    * A named module, compiled in javac's single-module mode (module-info.java among the sources) and
    * in its multi-module mode ({@code --module-source-path}): the plugin leaves {@code module-info}
