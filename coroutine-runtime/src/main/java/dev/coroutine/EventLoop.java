@@ -71,10 +71,12 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   private ExecutorService defaultExecutor;
 
   /**
-   * Set on the loop's thread when its {@link EventLoopGroup} shuts it down: coroutines handed over
-   * by {@link Coroutines#runCoroutineThreadsafe} are refused instead of started.
+   * Set on the loop's thread when its {@link EventLoopGroup} shuts it down (or its work ends after
+   * a stop): coroutines handed over by {@link Coroutines#runCoroutineThreadsafe} are refused
+   * instead of started, and the group hands it no more (volatile: the group reads it on other
+   * threads).
    */
-  boolean refusesSubmissions;
+  volatile boolean refusesSubmissions;
 
   /** {@link #shutdownDefaultExecutor} was called: the default executor takes no more work. */
   private boolean executorShutDown;

@@ -199,11 +199,16 @@ public final class EventLoopGroup implements AutoCloseable {
     int start = Math.floorMod(cursor.getAndIncrement(), n);
     for (int k = 0; k < n; k++) {
       EventLoop l = loops[(start + k) % n];
-      if (!l.isClosed()) {
+      if (takesWork(l)) {
         return l;
       }
     }
     throw allClosed();
+  }
+
+  /** Open and not ending its work (a loop stopped by hand ends it before it closes). */
+  private static boolean takesWork(EventLoop l) {
+    return !l.isClosed() && !l.refusesSubmissions;
   }
 
   /**
@@ -226,7 +231,7 @@ public final class EventLoopGroup implements AutoCloseable {
     int bestLoad = Integer.MAX_VALUE;
     for (int k = 0; k < n; k++) {
       int i = (start + k) % n;
-      if (loops[i].isClosed()) {
+      if (!takesWork(loops[i])) {
         continue;
       }
       int load = inFlight.get(i);
@@ -311,8 +316,10 @@ public final class EventLoopGroup implements AutoCloseable {
    * ends its work as asyncio.run does ({@link LoopShutdown}) and closes it.
    */
   private static void refuseSubmissionsThenStop(EventLoop l) {
-    l.refusesSubmissions = true;
-    l.stop();
+    if (!l.refusesSubmissions) { // else it already ends its work (stopped by hand): let it end
+      l.refusesSubmissions = true;
+      l.stop();
+    }
   }
 
   /**

@@ -454,6 +454,7 @@ public class Future<T> implements Awaitable<T> {
     if (cbs == null) {
       return;
     }
+    loopForCallbacks().takeInboxBeforeRun(); // asyncio's order before the loop runs (see there)
     if (cbs instanceof ArrayList) {
       for (Object cb : (ArrayList<?>) cbs) {
         scheduleOne(cb);

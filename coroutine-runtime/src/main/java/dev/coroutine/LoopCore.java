@@ -306,11 +306,11 @@ abstract class LoopCore {
   }
 
   /**
-   * Before the loop runs, a callback or task queued with {@code callSoon} or {@code createTask}
-   * goes after the thread-safe callbacks already waiting, as in asyncio, whose one ready queue
-   * takes both in the order of the calls. While it runs, the waiting ones join the ready queue at
-   * the start of the next pass (README, "Differences from asyncio"): taking them at every call
-   * would let a flood of them past the inbox's bound.
+   * Before the loop runs, a callback or task queued with {@code callSoon}, {@code createTask} or as
+   * a future's done-callback goes after the thread-safe callbacks already waiting, as in asyncio,
+   * whose one ready queue takes both in the order of the calls. While it runs, the waiting ones
+   * join the ready queue at the start of the next pass (README, "Differences from asyncio"): taking
+   * them at every call would let a flood of them past the inbox's bound.
    */
   final void takeInboxBeforeRun() {
     if (incomingPending && thread == null) {

@@ -1,5 +1,6 @@
 package dev.coroutine;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -26,12 +27,19 @@ final class LoopShutdown {
    */
   static void finish(EventLoop loop, String during) {
     int round = cancelRemaining(loop, 1, during);
+    List<Task<?>> reported = round > 0 ? List.of() : loop.pendingTasks();
     AsyncGenerator.closeAll(loop); // asyncio.run's shutdown_asyncgens
     loop.runUntilComplete(loop.shutdownDefaultExecutor(EventLoop.EXECUTOR_JOIN_TIMEOUT));
+    // a job the loop waited for may have submitted a coroutine meanwhile (runCoroutineThreadsafe),
+    // or a timer made one: cancelled too, in the rounds left; reported if none is left
     if (round > 0) {
-      // a job the loop waited for may have submitted a coroutine meanwhile
-      // (runCoroutineThreadsafe), or a timer made one: cancelled too, in the rounds left
       cancelRemaining(loop, round, during);
+      return;
+    }
+    List<Task<?>> late = new ArrayList<>(loop.pendingTasks());
+    late.removeAll(reported);
+    if (!late.isEmpty()) {
+      reportStillPending(loop, late, during);
     }
   }
 

@@ -364,6 +364,47 @@ class EventLoopGroupTest {
     assertThat(reports).isEmpty();
   }
 
+  /**
+   * A loop stopped by hand ends its work before it closes (as run() ends); meanwhile the group
+   * hands it nothing, and a shutdown lets that work end (found from outside: the shutdown's own
+   * stop broke it off, the loop was marked failed, and half the submissions were refused).
+   */
+  @Test
+  void aLoopStoppedByHand_endsItsWork_getsNoSubmissions_andAShutdownLetsItEnd() throws Exception {
+    EventLoopGroup group = new EventLoopGroup(2, "byhand");
+    EventLoop stopped = group.loop(1);
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch cleaningUp = new CountDownLatch(1);
+    AtomicInteger cleanedUp = new AtomicInteger();
+    Coroutines.runCoroutineThreadsafe(
+        Co.steps(
+                v -> {
+                  running.countDown();
+                  return Co.await(Coroutines.sleep(3_600_000));
+                })
+            .onError(
+                e -> {
+                  cleaningUp.countDown();
+                  return Co.await(Coroutines.sleep(500)); // a slow cleanup
+                })
+            .onFinally(cleanedUp::incrementAndGet)
+            .build(),
+        stopped);
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    stopped.callSoonThreadsafe(stopped::stop);
+    assertThat(cleaningUp.await(10, TimeUnit.SECONDS)).isTrue();
+    List<CompletableFuture<Object>> submitted = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      submitted.add(group.submit(Co.seq(v -> EventLoop.running())));
+    }
+    for (CompletableFuture<Object> f : submitted) {
+      assertThat(f.get(10, TimeUnit.SECONDS)).isSameAs(group.loop(0));
+    }
+    group.shutdown().get(30, TimeUnit.SECONDS);
+    assertThat(cleanedUp).hasValue(1);
+    assertThat(group.failure(1)).isNull();
+  }
+
   @Test
   void shutdown_whileThreadsFloodSubmit_everyStartedCoroutineRunsItsFinally() throws Exception {
     int rounds = Integer.getInteger("coroutine.stress.scale", 1) * 5;

@@ -118,7 +118,7 @@ class EventLoopTest extends TestBase {
    * ready queue); ours put the thread-safe one behind them (found from outside).
    */
   @Test
-  void callSoonThreadsafe_beforeTheLoopRuns_keepsItsPlaceBeforeLaterCallSoonAndCreateTask() {
+  void callSoonThreadsafe_beforeTheLoopRuns_keepsItsPlaceBeforeLaterCallbacksAndTasks() {
     List<String> log = new ArrayList<>();
     loop.callSoonThreadsafe(() -> log.add("hello"));
     loop.callSoon(() -> log.add("world"));
@@ -129,9 +129,14 @@ class EventLoopTest extends TestBase {
               log.add("task");
               return null;
             }));
+    loop.callSoonThreadsafe(() -> log.add("before done"));
+    Future<String> f = loop.createFuture();
+    f.addDoneCallback(x -> log.add("done callback"));
+    f.setResult("x");
     loop.callSoon(loop::stop);
     loop.runForever();
-    assertThat(log).containsExactly("hello", "world", "again", "task");
+    assertThat(log)
+        .containsExactly("hello", "world", "again", "task", "before done", "done callback");
   }
 
   @Test

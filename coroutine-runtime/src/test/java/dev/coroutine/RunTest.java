@@ -178,6 +178,37 @@ class RunTest {
         .startsWith("1 task(s) still pending after 16 rounds of cancellation in run()'s shutdown");
   }
 
+  /**
+   * Tasks started while run() waits for the executor's jobs, after the rounds ran out, are reported
+   * too (found from outside: closed unfinished without a word).
+   */
+  @Test
+  void run_tasksStartedAfterTheRoundsRanOut_areReportedToo() {
+    List<String> reports = new ArrayList<>();
+    Runnable[] tick = new Runnable[1];
+    tick[0] =
+        () -> {
+          Coroutines.createTask(Co.awaiting(Coroutines.sleep(3_600_000)));
+          Coroutines.getRunningLoop().callSoon(tick[0]); // a task every pass, for ever
+        };
+    Coroutines.run(
+        Co.seq(
+            v -> {
+              EventLoop loop = Coroutines.getRunningLoop();
+              loop.setExceptionHandler((l, c) -> reports.add(c.message()));
+              loop.runInExecutor(
+                  () -> {
+                    Thread.sleep(200);
+                    return null;
+                  });
+              loop.callSoon(tick[0]);
+              return null;
+            }));
+    assertThat(reports).hasSize(2);
+    assertThat(reports.get(0)).contains("still pending after 16 rounds");
+    assertThat(reports.get(1)).contains("still pending after 16 rounds");
+  }
+
   @Test
   void run_insideRunningLoop_isRefused() {
     assertThatThrownBy(() -> Coroutines.run(Co.seq(v -> Coroutines.run(Coroutines.done()))))
