@@ -67,6 +67,30 @@ final class ClassFileRewriter implements TaskListener {
    */
   private final List<Runnable> reportsAtEnd = new ArrayList<>();
 
+  /**
+   * Whether the compilation announced its start, so its end will be announced too: a whole
+   * compilation ({@code javac}, {@code JavacTask.call()}) does; an IDE's {@code parse()}, {@code
+   * analyze()}, {@code generate()} announces neither, and there each report is made at once (held
+   * reports would be lost with the refused class's file already removed: found from outside).
+   */
+  private boolean endAnnounced;
+
+  @Override
+  public void started(TaskEvent e) {
+    if (e.getKind() == TaskEvent.Kind.COMPILATION) {
+      endAnnounced = true;
+    }
+  }
+
+  /** Makes {@code report} at the end of the compilation if that end is announced, else now. */
+  private void atEnd(Runnable report) {
+    if (endAnnounced) {
+      reportsAtEnd.add(report);
+    } else {
+      report.run();
+    }
+  }
+
   ClassFileRewriter(JavacTask task) {
     this.task = task;
     this.trees = Trees.instance(task);
@@ -77,6 +101,7 @@ final class ClassFileRewriter implements TaskListener {
     if (e.getKind() == TaskEvent.Kind.COMPILATION) {
       reportsAtEnd.forEach(Runnable::run); // before javac counts errors for its exit status
       reportsAtEnd.clear();
+      endAnnounced = false;
       ClassOutputProcessor.forget(task);
       lines.clear();
       return;
@@ -113,7 +138,7 @@ final class ClassFileRewriter implements TaskListener {
     } catch (IOException | RuntimeException x) {
       CompilationUnitTree unit = e.getCompilationUnit();
       Tree at = treeAtLine(unit, -1);
-      reportsAtEnd.add(() -> error(unit, at, "coroutine: cannot rewrite " + binaryName + ": " + x));
+      atEnd(() -> error(unit, at, "coroutine: cannot rewrite " + binaryName + ": " + x));
     }
   }
 
@@ -131,12 +156,12 @@ final class ClassFileRewriter implements TaskListener {
     TransformResult result = transformer.transform(bytes);
     for (Diagnostic w : result.warnings()) {
       Tree at = treeAtLine(unit, w.line());
-      reportsAtEnd.add(() -> report(javax.tools.Diagnostic.Kind.WARNING, unit, at, messageOf(w)));
+      atEnd(() -> report(javax.tools.Diagnostic.Kind.WARNING, unit, at, messageOf(w)));
     }
     if (result.failed()) {
       for (Diagnostic d : result.diagnostics()) {
         Tree at = treeAtLine(unit, d.line());
-        reportsAtEnd.add(() -> error(unit, at, messageOf(d)));
+        atEnd(() -> error(unit, at, messageOf(d)));
       }
       // as javac writes no class file for a class with errors: an unrewritten one left behind
       // would be picked up by an incremental or IDE build and fail at run time instead

@@ -196,6 +196,60 @@ class JavacPluginTest {
   }
 
   /**
+   * An IDE drives javac step by step ({@code parse()}, {@code analyze()}, {@code generate()}),
+   * announcing no start or end of the compilation: a misuse is reported at once there (found from
+   * outside: held for an end that never came, it was lost with the refused class's file).
+   */
+  @Test
+  void misuse_inAStepByStepCompilation_isReported() throws Exception {
+    Path src =
+        write(
+            Map.of(
+                "demo/Bad.java",
+                String.join(
+                    "\n",
+                    "package demo;",
+                    "import static dev.coroutine.Coroutines.*;",
+                    "public class Bad {",
+                    "  static int notAsync() {",
+                    "    await(sleep(10)); // line 5",
+                    "    return 1;",
+                    "  }",
+                    "}")));
+    Path out = Files.createDirectories(dir.resolve("out"));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    String classPath = System.getProperty("java.class.path");
+    try (StandardJavaFileManager files =
+        javac.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      com.sun.source.util.JavacTask task =
+          (com.sun.source.util.JavacTask)
+              javac.getTask(
+                  null,
+                  files,
+                  diagnostics,
+                  List.of(
+                      "-d",
+                      out.toString(),
+                      "-classpath",
+                      classPath,
+                      "-processorpath",
+                      classPath,
+                      "-Xplugin:Coroutine"),
+                  null,
+                  files.getJavaFileObjectsFromPaths(List.of(src.resolve("demo/Bad.java"))));
+      task.parse();
+      task.analyze();
+      task.generate();
+    }
+    assertThat(diagnostics.getDiagnostics())
+        .filteredOn(d -> d.getKind() == Diagnostic.Kind.ERROR)
+        .extracting(Diagnostic::getLineNumber)
+        .containsExactly(5L);
+    assertThat(out.resolve("demo/Bad.class")).doesNotExist();
+  }
+
+  /**
    * Without line numbers ({@code -g:none}, {@code -g:source}, {@code -g:vars}) javac keeps no line
    * map: the plugin crashed javac on any source (found from outside). It rewrites as usual, and an
    * error, whose class file names no line, is reported at the class.
