@@ -171,36 +171,46 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
   }
 
   /**
-   * asyncio's {@code loop.shutdown_asyncgens()}, which {@code run()} calls after cancelling the
-   * tasks left: closes every generator of {@code loop} still suspended at an emit, concurrently,
-   * running their {@code finally} blocks; a cleanup that fails goes to the loop's exception
-   * handler. Call on the loop's thread, with the loop not running.
+   * asyncio's {@code loop.shutdown_asyncgens()} ({@link EventLoop#shutdownAsyncgens()}): closes
+   * every generator of {@code loop} still suspended at an emit, concurrently, running their {@code
+   * finally} blocks; a cleanup that fails goes to the loop's exception handler. Generators are
+   * known per thread: call it on the loop's thread.
    */
-  static void closeAll(EventLoop loop) {
+  static Future<Void> closeAll(EventLoop loop) {
     List<AsyncGenerator<?>> left = new ArrayList<>();
     for (AsyncGenerator<?> g : STARTED.get()) {
       if (g.state == PARKED && g.parkedLoop == loop) {
         left.add(g);
       }
     }
+    Future<Void> closed = loop.createFuture();
     if (left.isEmpty()) {
-      return;
+      closed.setResult(null);
+      return closed;
     }
     Awaitable<?>[] closing = new Awaitable<?>[left.size()];
     for (int i = 0; i < closing.length; i++) {
       closing[i] = left.get(i).aclose();
     }
-    List<Object> outcomes = loop.runUntilComplete(Coroutines.gatherOn(loop, true, closing));
-    for (int i = 0; i < closing.length; i++) {
-      Object o = outcomes.get(i);
-      if (o instanceof Throwable && !(o instanceof java.util.concurrent.CancellationException)) {
-        loop.callExceptionHandler(
-            new EventLoop.ErrorContext(
-                "an error occurred during closing of asynchronous generator " + left.get(i),
-                (Throwable) o,
-                left.get(i)));
-      }
-    }
+    Coroutines.gatherOn(loop, true, closing)
+        .addDoneCallback(
+            all -> {
+              List<Object> outcomes = all.result();
+              for (int i = 0; i < closing.length; i++) {
+                Object o = outcomes.get(i);
+                if (o instanceof Throwable
+                    && !(o instanceof java.util.concurrent.CancellationException)) {
+                  loop.callExceptionHandler(
+                      new EventLoop.ErrorContext(
+                          "an error occurred during closing of asynchronous generator "
+                              + left.get(i),
+                          (Throwable) o,
+                          left.get(i)));
+                }
+              }
+              closed.setResult(null);
+            });
+    return closed;
   }
 
   // ---- the frames ---------------------------------------------------------------------------

@@ -920,6 +920,22 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   }
 
   /**
+   * Closes every async generator of this loop still suspended at an emit, as asyncio's {@code
+   * loop.shutdown_asyncgens()}: each one's cleanup ({@code finally} blocks) runs, all at once; a
+   * cleanup that fails goes to the exception handler. {@link Coroutines#run} and a loop group's
+   * shutdown call it; call it before closing a loop run by hand ({@code
+   * loop.runUntilComplete(loop.shutdownAsyncgens())}). Call on the loop's thread (or the thread
+   * that runs it).
+   *
+   * @return a future completed once every such generator is closed
+   */
+  public Future<Void> shutdownAsyncgens() {
+    checkThread("shutdownAsyncgens");
+    checkOpen();
+    return AsyncGenerator.closeAll(this);
+  }
+
+  /**
    * asyncio's {@code shutdown_default_executor}: shuts down the default executor of {@link
    * #runInExecutor(Callable)} and {@link Coroutines#toThread} (later calls to them fail with
    * IllegalStateException) and returns a future that completes once the jobs it was given have

@@ -28,7 +28,10 @@ final class LoopShutdown {
   static void finish(EventLoop loop, String during) {
     int round = cancelRemaining(loop, 1, during);
     List<Task<?>> reported = round > 0 ? List.of() : loop.pendingTasks();
-    AsyncGenerator.closeAll(loop); // asyncio.run's shutdown_asyncgens
+    Future<Void> generators = loop.shutdownAsyncgens(); // asyncio.run's shutdown_asyncgens
+    if (!generators.isDone()) {
+      loop.runUntilComplete(generators);
+    }
     loop.runUntilComplete(loop.shutdownDefaultExecutor(EventLoop.EXECUTOR_JOIN_TIMEOUT));
     // a job the loop waited for may have submitted a coroutine meanwhile (runCoroutineThreadsafe),
     // or a timer made one: cancelled too, in the rounds left; reported if none is left

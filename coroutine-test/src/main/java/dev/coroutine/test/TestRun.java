@@ -244,7 +244,12 @@ final class TestRun {
         checkNothingPending();
       }
       if (!timedOut) {
-        // as asyncio's test case (its runner's close): executor jobs end with their test
+        // as asyncio's test case (its runner's close): async generators left suspended are
+        // closed (their finally blocks run), and executor jobs end with their test
+        Future<Void> generators = loop.shutdownAsyncgens();
+        if (!generators.isDone()) {
+          loop.runUntilComplete(generators);
+        }
         joiningExecutor = true;
         loop.runUntilComplete(loop.shutdownDefaultExecutor(Duration.ofSeconds(300)));
         joiningExecutor = false;

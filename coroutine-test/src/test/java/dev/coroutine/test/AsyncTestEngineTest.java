@@ -11,8 +11,10 @@ import static org.junit.platform.engine.discovery.DiscoverySelectors.selectMetho
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectUniqueId;
 
 import dev.coroutine.Async;
+import dev.coroutine.AsyncIterator;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
+import dev.coroutine.Emitter;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import java.io.IOException;
@@ -145,11 +147,23 @@ class AsyncTestEngineTest {
   }
 
   static class CleanupRounds {
+    static AsyncIterator<Integer> kept;
+
     @AsyncTest
     @Async
     Coroutine<Void> backgroundTaskWhoseFinallyStartsAnother() {
       AsyncTests.backgroundTask(startsAnotherWhenCancelled());
       await(sleep(1));
+      return done();
+    }
+
+    @AsyncTest
+    @Async
+    Coroutine<Void> leavesAnAsyncGeneratorSuspended() {
+      AsyncIterator<Integer> it = Coroutines.generate(AsyncTestEngineTest::numbers).iterator();
+      await(it.hasNext());
+      it.next(); // the producer is suspended at its first emit now
+      kept = it; // nothing closes it
       return done();
     }
 
@@ -163,6 +177,17 @@ class AsyncTestEngineTest {
             return Coroutines.runCoroutineThreadsafe(sleeper("submitted by a job"), loop);
           });
       return done();
+    }
+  }
+
+  @Async
+  static Coroutine<Void> numbers(Emitter<Integer> out) {
+    try {
+      for (int i = 0; ; i++) {
+        await(out.emit(i));
+      }
+    } finally {
+      EVENTS.add("generator: finally");
     }
   }
 
@@ -189,7 +214,7 @@ class AsyncTestEngineTest {
   }
 
   @Test
-  void cleanup_aTaskStartedByCleanupOrByAnExecutorJobAtTheEnd_isCancelledToo() {
+  void cleanup_tasksStartedByCleanupOrAJobAtTheEnd_areCancelled_generatorsClosed() {
     EVENTS.clear();
     EngineRuns runs = EngineRuns.of(CleanupRounds.class);
 
@@ -197,12 +222,14 @@ class AsyncTestEngineTest {
         .isEqualTo(Status.SUCCESSFUL);
     assertThat(runs.status("executorJobSubmitsACoroutineAsTheTestEnds()"))
         .isEqualTo(Status.SUCCESSFUL);
+    assertThat(runs.status("leavesAnAsyncGeneratorSuspended()")).isEqualTo(Status.SUCCESSFUL);
     assertThat(EVENTS)
         .containsExactlyInAnyOrder(
             "made by cleanup: started",
             "made by cleanup: finally",
             "submitted by a job: started",
-            "submitted by a job: finally");
+            "submitted by a job: finally",
+            "generator: finally");
   }
 
   @Async
