@@ -351,12 +351,16 @@ final class TestRun {
    * left then fails the test).
    */
   private void cancelPending() {
+    if (gaveUpCancelling) {
+      return; // the test failed saying so: once is enough
+    }
     for (int round = 1; ; round++) {
       List<Task<?>> pending = loop.pendingTasks();
       if (pending.isEmpty()) {
         return;
       }
       if (round > CANCEL_ROUNDS) {
+        gaveUpCancelling = true;
         fail(
             new AssertionError(
                 pending.size()
@@ -371,6 +375,9 @@ final class TestRun {
       cancelAndWait(pending);
     }
   }
+
+  /** {@link #cancelPending()} ran out of rounds (and failed the test). */
+  private boolean gaveUpCancelling;
 
   /** Rounds of {@link #cancelPending()}, as many as {@code run()}'s end has. */
   private static final int CANCEL_ROUNDS = 16;

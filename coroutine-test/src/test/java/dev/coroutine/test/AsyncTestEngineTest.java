@@ -180,6 +180,37 @@ class AsyncTestEngineTest {
     }
   }
 
+  static class EndlessCleanup {
+    @AsyncTest
+    @Async
+    Coroutine<Void> backgroundTaskWhoseFinallyStartsAnotherForEver() {
+      AsyncTests.backgroundTask(respawns());
+      await(sleep(1));
+      return done();
+    }
+  }
+
+  @Async
+  static Coroutine<Void> respawns() {
+    try {
+      await(sleep(Duration.ofDays(1)));
+    } finally {
+      createTask(respawns());
+    }
+    return done();
+  }
+
+  @Test
+  void cleanup_thatNeverEnds_failsTheTestOnce_afterTheRounds() {
+    EngineRuns runs = EngineRuns.of(EndlessCleanup.class);
+
+    Throwable f = runs.failure("backgroundTaskWhoseFinallyStartsAnotherForEver()");
+    assertThat(f)
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("still pending after 16 rounds of cancellation");
+    assertThat(f.getSuppressed()).isEmpty();
+  }
+
   @Async
   static Coroutine<Void> numbers(Emitter<Integer> out) {
     try {
