@@ -53,4 +53,40 @@ class LoggingFailureTest {
         .contains("second callback failure")
         .contains("logging this failed: java.lang.NoClassDefFoundError: simulated");
   }
+
+  /**
+   * The runtime asks for its loggers when it first logs: {@code System.getLogger} starts the
+   * logging back end (java.util.logging reads its configuration), which took 80 ms of every
+   * program's first {@code run()} when the runtime's classes asked as they loaded.
+   */
+  @Test
+  void aProgramThatLogsNothing_neverStartsTheLoggingBackEnd() throws Exception {
+    String out = ChildJvm.runOk(List.of("-Xlog:class+load=info"), LogsLate.class);
+    int mark = out.indexOf("--- now a report");
+    assertThat(mark).as(out).isPositive();
+    assertThat(out.substring(0, mark)).contains("ran: 3").doesNotContain("LoggerFinder");
+    assertThat(out.substring(mark)).contains("LoggerFinder"); // the check sees it when it happens
+  }
+
+  /** The child JVM's program: a run() that logs nothing, then a callback failure it reports. */
+  static final class LogsLate {
+    public static void main(String[] args) {
+      Object r =
+          Coroutines.run(
+              Co.seq(
+                  v -> Co.await(Coroutines.sleep(1)),
+                  v -> Co.await(Coroutines.gather(Coroutines.createTask(Co.seq(x -> 3)))),
+                  v -> ((List<?>) v).get(0)));
+      System.out.println("ran: " + r);
+      System.out.println("--- now a report");
+      try (EventLoop l = new EventLoop()) { // the default exception handler logs
+        l.callSoon(
+            () -> {
+              throw new IllegalStateException("reported");
+            });
+        l.callSoon(l::stop);
+        l.runForever();
+      }
+    }
+  }
 }

@@ -14,10 +14,20 @@ import java.util.ResourceBundle;
  * System.err} instead.
  */
 public final class NeverFailingLogger implements System.Logger {
-  private final System.Logger delegate;
+  /** The logger's name. */
+  private final String name;
 
-  NeverFailingLogger(System.Logger delegate) {
-    this.delegate = Objects.requireNonNull(delegate, "delegate");
+  /**
+   * The JDK's logger, got at the first use: {@code System.getLogger} starts the logging back end
+   * (java.util.logging reads its configuration), 80 ms of a program's first {@code run()} when the
+   * runtime's classes asked for their loggers as they loaded, for nothing to log. Racy: two threads
+   * may each get one, equal.
+   */
+  private volatile System.Logger delegate;
+
+  NeverFailingLogger(String name, System.Logger delegate) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.delegate = delegate;
   }
 
   /**
@@ -27,18 +37,28 @@ public final class NeverFailingLogger implements System.Logger {
    * @return a logger that reports its own failures on {@code System.err} instead of throwing
    */
   public static System.Logger of(String name) {
-    return new NeverFailingLogger(System.getLogger(name));
+    return new NeverFailingLogger(name, null);
+  }
+
+  /** The JDK's logger (see {@link #delegate}); throws as {@code System.getLogger} may. */
+  private System.Logger delegate() {
+    System.Logger d = delegate;
+    if (d == null) {
+      d = System.getLogger(name);
+      delegate = d;
+    }
+    return d;
   }
 
   @Override
   public String getName() {
-    return delegate.getName();
+    return name;
   }
 
   @Override
   public boolean isLoggable(Level level) {
     try {
-      return delegate.isLoggable(level);
+      return delegate().isLoggable(level);
     } catch (Throwable t) {
       return true; // log() will then fall back to System.err
     }
@@ -47,7 +67,7 @@ public final class NeverFailingLogger implements System.Logger {
   @Override
   public void log(Level level, ResourceBundle bundle, String msg, Throwable thrown) {
     try {
-      delegate.log(level, bundle, msg, thrown);
+      delegate().log(level, bundle, msg, thrown);
     } catch (Throwable failure) {
       fallBack(level, msg, thrown, failure);
     }
@@ -56,7 +76,7 @@ public final class NeverFailingLogger implements System.Logger {
   @Override
   public void log(Level level, ResourceBundle bundle, String format, Object... params) {
     try {
-      delegate.log(level, bundle, format, params);
+      delegate().log(level, bundle, format, params);
     } catch (Throwable failure) {
       String msg = format;
       try {
