@@ -454,7 +454,6 @@ public class Future<T> implements Awaitable<T> {
     if (cbs == null) {
       return;
     }
-    loopForCallbacks().takeInboxBeforeRun(); // asyncio's order before the loop runs (see there)
     if (cbs instanceof ArrayList) {
       for (Object cb : (ArrayList<?>) cbs) {
         scheduleOne(cb);
@@ -467,6 +466,7 @@ public class Future<T> implements Awaitable<T> {
   @SuppressWarnings("unchecked")
   private void scheduleOne(Object cb) {
     EventLoop l = loopForCallbacks();
+    l.takeInboxBeforeRun(); // asyncio's order before the loop runs (see there)
     if (l.closed) {
       if (cb instanceof RuntimeCallback) {
         return; // the runtime's own (a transport's bookkeeping): nothing left for it to do

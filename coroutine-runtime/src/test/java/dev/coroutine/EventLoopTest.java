@@ -133,10 +133,20 @@ class EventLoopTest extends TestBase {
     Future<String> f = loop.createFuture();
     f.addDoneCallback(x -> log.add("done callback"));
     f.setResult("x");
+    loop.callSoonThreadsafe(() -> log.add("before late callback"));
+    f.addDoneCallback(x -> log.add("late callback")); // added to the done future
     loop.callSoon(loop::stop);
     loop.runForever();
     assertThat(log)
-        .containsExactly("hello", "world", "again", "task", "before done", "done callback");
+        .containsExactly(
+            "hello",
+            "world",
+            "again",
+            "task",
+            "before done",
+            "done callback",
+            "before late callback",
+            "late callback");
   }
 
   @Test
