@@ -42,7 +42,8 @@ final class ThreadsafeSubmission<T> implements Runnable, Consumer<Future<T>> {
           new IllegalStateException(
               "event loop "
                   + loop
-                  + " is shutting down with its group: the coroutine was not started"));
+                  + " is ending its work (its group shuts down, or it was stopped): the"
+                  + " coroutine was not started"));
       return;
     }
     Task<T> task;

@@ -263,7 +263,7 @@ class EventLoopGroupTest {
     assertThat(slowCleanup.get(1, TimeUnit.SECONDS)).isNull();
     assertThatThrownBy(() -> late.get(1, TimeUnit.SECONDS))
         .hasCauseInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("shutting down with its group");
+        .hasMessageContaining("is ending its work (its group shuts down");
     assertThat(started).hasValue(0);
     assertThat(finallyRan).hasValue(0);
   }

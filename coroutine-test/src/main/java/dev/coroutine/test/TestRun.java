@@ -256,6 +256,10 @@ final class TestRun {
         // a task started meanwhile (a job's runCoroutineThreadsafe, a timer's) is cancelled too
         cancelPending();
       }
+    } catch (IllegalStateException stopped) {
+      if (!timedOut) {
+        fail(stopped); // the kit's own failure: report it rather than lose it
+      } // else the stop after the time-out cut a clean-up run short: the time-out says it all
     } catch (Throwable unexpected) {
       fail(unexpected); // the kit's own failure: report it rather than lose it
     } finally {
