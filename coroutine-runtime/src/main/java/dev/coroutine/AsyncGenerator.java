@@ -1,11 +1,8 @@
 package dev.coroutine;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.Set;
-import java.util.WeakHashMap;
 
 /**
  * One run of an async generator (Python's async generator object): a {@link
@@ -25,19 +22,18 @@ import java.util.WeakHashMap;
  * #outer}'s caller and the producer runs on its behalf; {@link #PARKED} while {@link #parked} (the
  * innermost producer frame) is suspended at an emit, {@link #outer} has no caller, and the value is
  * held for {@link #next()} unless taken; {@link #CLOSED} once the producer returned, failed or was
- * closed (its frames dropped). A started generator is in its thread's {@link #STARTED} set (weakly)
- * until it ends, so that {@code run()} can close those left suspended (asyncio's {@code
+ * closed (its frames dropped). A started generator is in its loop's set of them (weakly) until it
+ * ends, so that {@code run()} can close those left suspended (asyncio's {@code
  * shutdown_asyncgens}).
  *
  * @param <T> the type of the values
  */
 final class AsyncGenerator<T> implements AsyncIterator<T> {
   /**
-   * Generators started on this thread's loops and not ended, weakly (a dropped one is collected):
-   * what {@link #closeAll} looks through. A loop runs on one thread, so no lock is needed.
+   * The loop this generator started on, whose {@link EventLoop#asyncGenerators} holds it until it
+   * ends; null before it starts and once it ended.
    */
-  private static final ThreadLocal<Set<AsyncGenerator<?>>> STARTED =
-      ThreadLocal.withInitial(() -> Collections.newSetFromMap(new WeakHashMap<>()));
+  private EventLoop startedOn;
 
   private static final int CREATED = 0;
   private static final int RUNNING = 1;
@@ -173,12 +169,11 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
   /**
    * asyncio's {@code loop.shutdown_asyncgens()} ({@link EventLoop#shutdownAsyncgens()}): closes
    * every generator of {@code loop} still suspended at an emit, concurrently, running their {@code
-   * finally} blocks; a cleanup that fails goes to the loop's exception handler. Generators are
-   * known per thread: call it on the loop's thread.
+   * finally} blocks; a cleanup that fails goes to the loop's exception handler.
    */
   static Future<Void> closeAll(EventLoop loop) {
     List<AsyncGenerator<?>> left = new ArrayList<>();
-    for (AsyncGenerator<?> g : STARTED.get()) {
+    for (AsyncGenerator<?> g : loop.asyncGenerators()) {
       if (g.state == PARKED && g.parkedLoop == loop) {
         left.add(g);
       }
@@ -263,7 +258,8 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     producer = null;
     state = RUNNING;
     askerTask = AsyncFrame.runningTask();
-    STARTED.get().add(this);
+    startedOn = askerTask.loop;
+    startedOn.asyncGenerators().add(this);
     AsyncFrame<?> first;
     try {
       first = AsyncFrame.asFrame(p.produce(out));
@@ -397,8 +393,9 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
         // the waiting aclose() went with its loop
       }
     }
-    if (state != CREATED && state != CLOSED) {
-      STARTED.get().remove(this);
+    if (startedOn != null) {
+      startedOn.asyncGenerators().remove(this);
+      startedOn = null;
     }
     state = CLOSED;
     producer = null;

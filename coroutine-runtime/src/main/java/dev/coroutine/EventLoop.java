@@ -5,7 +5,10 @@ import dev.coroutine.internal.IoPoller;
 import dev.coroutine.internal.RuntimeHandoff;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Objects;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -77,6 +80,21 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * threads).
    */
   volatile boolean refusesSubmissions;
+
+  /**
+   * The async generators started on this loop and not ended, weakly (a dropped one is collected);
+   * made at the first. Only this loop's thread touches it: no lock.
+   */
+  private Set<AsyncGenerator<?>> asyncGenerators;
+
+  /** {@link #asyncGenerators}, made if needed. */
+  Set<AsyncGenerator<?>> asyncGenerators() {
+    Set<AsyncGenerator<?>> s = asyncGenerators;
+    if (s == null) {
+      s = asyncGenerators = Collections.newSetFromMap(new WeakHashMap<>());
+    }
+    return s;
+  }
 
   /** {@link #shutdownDefaultExecutor} was called: the default executor takes no more work. */
   private boolean executorShutDown;
@@ -924,8 +942,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * loop.shutdown_asyncgens()}: each one's cleanup ({@code finally} blocks) runs, all at once; a
    * cleanup that fails goes to the exception handler. {@link Coroutines#run} and a loop group's
    * shutdown call it; call it before closing a loop run by hand ({@code
-   * loop.runUntilComplete(loop.shutdownAsyncgens())}). Call on the loop's thread (or the thread
-   * that runs it).
+   * loop.runUntilComplete(loop.shutdownAsyncgens())}) on the thread that runs the loop.
    *
    * @return a future completed once every such generator is closed
    */

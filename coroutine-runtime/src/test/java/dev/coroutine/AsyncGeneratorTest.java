@@ -451,6 +451,40 @@ class AsyncGeneratorTest extends TestBase {
             "producer finally");
   }
 
+  /**
+   * asyncio keeps a loop's generators with the loop: {@code shutdownAsyncgens()} closes those
+   * started while another thread ran it (found from outside: they were kept per thread, so run from
+   * another thread it found none, and their finally blocks never ran).
+   */
+  @Test
+  void shutdownAsyncgens_fromAnotherThreadThanTheOneThatRanTheLoop_closesItsGenerators()
+      throws Exception {
+    List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
+    EventLoop other = new EventLoop();
+    try {
+      Thread first =
+          new Thread(
+              () -> {
+                AsyncIterator<Object> it =
+                    Coroutines.generate(
+                            out ->
+                                Co.steps(v -> Co.await(out.emit(1)))
+                                    .onFinally(() -> log.add("producer finally"))
+                                    .build())
+                        .iterator();
+                log.add("first: " + other.runUntilComplete(it.hasNext()));
+              });
+      first.start();
+      first.join();
+      assertThat(log).containsExactly("first: true");
+      Future<Void> closing = other.shutdownAsyncgens(); // this thread now runs the loop
+      other.runUntilComplete(closing);
+      assertThat(log).containsExactly("first: true", "producer finally");
+    } finally {
+      other.close();
+    }
+  }
+
   @Test
   void cancellingTheConsumerWhileTheProducerWaits_cancelsTheProducer_itsFinallyRuns() {
     List<String> log = new ArrayList<>();
