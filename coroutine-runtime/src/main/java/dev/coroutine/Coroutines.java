@@ -252,13 +252,15 @@ public final class Coroutines {
   }
 
   /**
-   * The task running right now, or null outside of any task.
+   * The task running right now on this thread's running loop, or null in a callback (asyncio's
+   * {@code current_task()}).
    *
-   * @return the running task, or null when no task is running on this thread
+   * @return the running task, or null when the loop runs something else than a task
+   * @throws IllegalStateException if no loop runs on this thread, as asyncio raises {@code
+   *     RuntimeError} there
    */
   public static Task<?> currentTask() {
-    EventLoop l = EventLoop.runningOrNull();
-    return l == null ? null : l.currentTask;
+    return EventLoop.running().currentTask;
   }
 
   // ---- sleeping ----------------------------------------------------------------------------
@@ -417,6 +419,17 @@ public final class Coroutines {
   @SafeVarargs
   public static Future<List<Object>> gatherReturnExceptions(Awaitable<?>... awaitables) {
     return gatherOn(EventLoop.running(), true, awaitables);
+  }
+
+  /**
+   * {@link #gatherReturnExceptions(Awaitable[])} over a collection.
+   *
+   * @param awaitables what to run concurrently, in order
+   * @return a future of the results or exceptions, in the order of {@code awaitables}
+   */
+  public static Future<List<Object>> gatherReturnExceptions(
+      Collection<? extends Awaitable<?>> awaitables) {
+    return gatherOn(EventLoop.running(), true, awaitables.toArray(new Awaitable<?>[0]));
   }
 
   /**

@@ -136,6 +136,17 @@ class GatherTest extends TestBase {
   }
 
   @Test
+  void gatherReturnExceptions_ofCollection_works() {
+    IllegalStateException boom = new IllegalStateException("boom");
+    Object r =
+        runSteps(
+            v ->
+                Co.await(
+                    Coroutines.gatherReturnExceptions(List.of(after(2, 1), failAfter(1, boom)))));
+    assertThat((List<Object>) r).containsExactly(1, boom);
+  }
+
+  @Test
   void gather_sameCoroutineTwice_runsItOnce_bothPlacesGetItsResult() {
     int[] runs = new int[1];
     Coroutine<Object> once = Co.seq(v -> Co.await(Coroutines.sleep(1)), v -> ++runs[0]);
