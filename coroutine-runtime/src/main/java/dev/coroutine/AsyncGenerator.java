@@ -3,6 +3,7 @@ package dev.coroutine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Set;
 
 /**
  * One run of an async generator (Python's async generator object): a {@link
@@ -30,10 +31,11 @@ import java.util.NoSuchElementException;
  */
 final class AsyncGenerator<T> implements AsyncIterator<T> {
   /**
-   * The loop this generator started on, whose {@link EventLoop#asyncGenerators} holds it until it
-   * ends; null before it starts and once it ended.
+   * The loop whose {@link EventLoop#asyncGenerators} holds this generator: the one it started on,
+   * then the one it last parked on (a generator iterated from a second loop moves there, so that
+   * loop's shutdown closes it); null before it starts and once it ended.
    */
-  private EventLoop startedOn;
+  private EventLoop heldBy;
 
   private static final int CREATED = 0;
   private static final int RUNNING = 1;
@@ -173,9 +175,12 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
    */
   static Future<Void> closeAll(EventLoop loop) {
     List<AsyncGenerator<?>> left = new ArrayList<>();
-    for (AsyncGenerator<?> g : loop.asyncGenerators()) {
-      if (g.state == PARKED && g.parkedLoop == loop) {
-        left.add(g);
+    Set<AsyncGenerator<?>> held = loop.asyncGenerators();
+    synchronized (held) { // a generator moving from another loop's thread changes it too
+      for (AsyncGenerator<?> g : held) {
+        if (g.state == PARKED && g.parkedLoop == loop) {
+          left.add(g);
+        }
       }
     }
     Future<Void> closed = loop.createFuture();
@@ -258,8 +263,8 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     producer = null;
     state = RUNNING;
     askerTask = AsyncFrame.runningTask();
-    startedOn = askerTask.loop;
-    startedOn.asyncGenerators().add(this);
+    heldBy = askerTask.loop;
+    heldBy.asyncGenerators().add(this);
     AsyncFrame<?> first;
     try {
       first = AsyncFrame.asFrame(p.produce(out));
@@ -320,6 +325,11 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     hasValue = !closing;
     parked = at;
     parkedLoop = t.loop;
+    if (heldBy != parkedLoop) { // iterated from another loop now: that one's shutdown closes it
+      heldBy.asyncGenerators().remove(this);
+      heldBy = parkedLoop;
+      heldBy.asyncGenerators().add(this);
+    }
     state = PARKED;
     askerTask = null;
     outer.owner = null; // parked: the producer's frames hold no link to the consumer's
@@ -393,9 +403,9 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
         // the waiting aclose() went with its loop
       }
     }
-    if (startedOn != null) {
-      startedOn.asyncGenerators().remove(this);
-      startedOn = null;
+    if (heldBy != null) {
+      heldBy.asyncGenerators().remove(this);
+      heldBy = null;
     }
     state = CLOSED;
     producer = null;

@@ -82,18 +82,16 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   volatile boolean refusesSubmissions;
 
   /**
-   * The async generators started on this loop and not ended, weakly (a dropped one is collected);
-   * made at the first. Only this loop's thread touches it: no lock.
+   * The async generators started (or last parked) on this loop and not ended, weakly (a dropped one
+   * is collected). Synchronized: a generator iterated from a second loop moves over on that loop's
+   * thread.
    */
-  private Set<AsyncGenerator<?>> asyncGenerators;
+  private final Set<AsyncGenerator<?>> asyncGenerators =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
-  /** {@link #asyncGenerators}, made if needed. */
+  /** {@link #asyncGenerators}. */
   Set<AsyncGenerator<?>> asyncGenerators() {
-    Set<AsyncGenerator<?>> s = asyncGenerators;
-    if (s == null) {
-      s = asyncGenerators = Collections.newSetFromMap(new WeakHashMap<>());
-    }
-    return s;
+    return asyncGenerators;
   }
 
   /** {@link #shutdownDefaultExecutor} was called: the default executor takes no more work. */

@@ -485,6 +485,34 @@ class AsyncGeneratorTest extends TestBase {
     }
   }
 
+  /**
+   * A generator started on one loop and iterated on from another is closed by the second's shutdown
+   * (found from outside: neither loop's closed it; asyncio's first loop does).
+   */
+  @Test
+  void shutdownAsyncgens_ofAGeneratorIteratedFromASecondLoop_closesIt() {
+    List<String> log = new ArrayList<>();
+    EventLoop second = new EventLoop();
+    try {
+      AsyncIterator<Object> it =
+          Coroutines.generate(
+                  out ->
+                      Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
+                          .onFinally(() -> log.add("producer finally"))
+                          .build())
+              .iterator();
+      assertThat(loop.runUntilComplete(it.hasNext())).isEqualTo(true);
+      it.next();
+      assertThat(second.runUntilComplete(it.hasNext())).isEqualTo(true); // parked on the second
+      loop.runUntilComplete(loop.shutdownAsyncgens());
+      assertThat(log).isEmpty(); // not the first loop's any more
+      second.runUntilComplete(second.shutdownAsyncgens());
+      assertThat(log).containsExactly("producer finally");
+    } finally {
+      second.close();
+    }
+  }
+
   @Test
   void cancellingTheConsumerWhileTheProducerWaits_cancelsTheProducer_itsFinallyRuns() {
     List<String> log = new ArrayList<>();
