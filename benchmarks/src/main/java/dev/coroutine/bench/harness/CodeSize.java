@@ -89,13 +89,7 @@ public final class CodeSize {
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>();
-    for (String a : argv) {
-      if (!a.startsWith("--") || !a.contains("=")) {
-        throw new IllegalArgumentException("unknown argument " + a);
-      }
-      args.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
-    }
+    Map<String, String> args = Options.parse(argv);
     Path out = Path.of(args.getOrDefault("out", "RESULTS.md"));
     Path work = Path.of(args.getOrDefault("work", "target/bench-work"));
     List<Measured> rows = measure(work);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,17 +29,13 @@ public final class StartupBench {
   private StartupBench() {}
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>();
-    for (String a : argv) {
-      int eq = a.indexOf('=');
-      args.put(a.substring(2, eq), a.substring(eq + 1));
-    }
+    Map<String, String> args = Options.parse(argv);
     int rounds = Integer.parseInt(args.getOrDefault("rounds", "15"));
     String java =
         args.getOrDefault(
             "java", Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String cp = System.getProperty("java.class.path");
-    Map<String, List<String>> configs = new java.util.LinkedHashMap<>();
+    Map<String, List<String>> configs = new LinkedHashMap<>();
     configs.put("this runtime", List.of(java, "-cp", cp, FirstRun.class.getName()));
     configs.put(
         "this runtime, -Dcoroutine.jfr=false",

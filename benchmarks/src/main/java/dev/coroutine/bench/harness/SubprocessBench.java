@@ -48,11 +48,7 @@ public final class SubprocessBench {
       double spawnsPerSecond) {}
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>();
-    for (String a : argv) {
-      int eq = a.indexOf('=');
-      args.put(a.substring(2, eq), a.substring(eq + 1));
-    }
+    Map<String, String> args = Options.parse(argv);
     Path out = Path.of(args.getOrDefault("out", "RESULTS.md"));
     String python = args.getOrDefault("python", "python3");
     String processes = args.getOrDefault("processes", "100");
