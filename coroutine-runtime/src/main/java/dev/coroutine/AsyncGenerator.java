@@ -175,7 +175,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
    */
   static Future<Void> closeAll(EventLoop loop) {
     List<AsyncGenerator<?>> left = new ArrayList<>();
-    Set<AsyncGenerator<?>> held = loop.asyncGenerators();
+    Set<AsyncGenerator<?>> held = loop.asyncGenerators;
     synchronized (held) { // a generator moving from another loop's thread changes it too
       for (AsyncGenerator<?> g : held) {
         if (g.state == PARKED && g.parkedLoop == loop) {
@@ -264,7 +264,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     state = RUNNING;
     askerTask = AsyncFrame.runningTask();
     heldBy = askerTask.loop;
-    heldBy.asyncGenerators().add(this);
+    heldBy.asyncGenerators.add(this);
     AsyncFrame<?> first;
     try {
       first = AsyncFrame.asFrame(p.produce(out));
@@ -326,9 +326,9 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
     parked = at;
     parkedLoop = t.loop;
     if (heldBy != parkedLoop) { // iterated from another loop now: that one's shutdown closes it
-      heldBy.asyncGenerators().remove(this);
+      heldBy.asyncGenerators.remove(this);
       heldBy = parkedLoop;
-      heldBy.asyncGenerators().add(this);
+      heldBy.asyncGenerators.add(this);
     }
     state = PARKED;
     askerTask = null;
@@ -404,7 +404,7 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
       }
     }
     if (heldBy != null) {
-      heldBy.asyncGenerators().remove(this);
+      heldBy.asyncGenerators.remove(this);
       heldBy = null;
     }
     state = CLOSED;

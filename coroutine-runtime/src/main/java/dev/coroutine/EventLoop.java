@@ -86,13 +86,8 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * is collected). Synchronized: a generator iterated from a second loop moves over on that loop's
    * thread.
    */
-  private final Set<AsyncGenerator<?>> asyncGenerators =
+  final Set<AsyncGenerator<?>> asyncGenerators =
       Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
-
-  /** {@link #asyncGenerators}. */
-  Set<AsyncGenerator<?>> asyncGenerators() {
-    return asyncGenerators;
-  }
 
   /** {@link #shutdownDefaultExecutor} was called: the default executor takes no more work. */
   private boolean executorShutDown;

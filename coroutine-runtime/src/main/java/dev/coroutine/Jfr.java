@@ -6,11 +6,11 @@ package dev.coroutine;
  * <p>Invariant: no class of {@code jdk.jfr} is loaded unless {@link #PRESENT} is true, so the
  * runtime runs on a JDK image without the {@code jdk.jfr} module; and the event classes are loaded
  * only once the flight recorder is initialized ({@link JfrRecorderWatch}): the first event class a
- * JVM loads costs it 0.2-0.4 s (the recorder's metadata), which a program that never records should
- * not pay on its loop thread, and no recording exists before the recorder does. Callers test {@link
- * #on()} before calling in; past it, each event is created only if a running recording has it
- * enabled ({@code isEnabled()} first), so nothing is allocated or timed while no recording asks for
- * it.
+ * JVM loads costs it about 0.2 s (the recorder's metadata; benchmarks' StartupBench), which a
+ * program that never records should not pay on its loop thread, and no recording exists before the
+ * recorder does. Callers test {@link #on()} before calling in; past it, each event is created only
+ * if a running recording has it enabled ({@code isEnabled()} first), so nothing is allocated or
+ * timed while no recording asks for it.
  */
 final class Jfr {
   private Jfr() {}

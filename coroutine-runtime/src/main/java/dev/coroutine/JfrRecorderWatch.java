@@ -7,9 +7,9 @@ import jdk.jfr.FlightRecorderListener;
  * Turns the runtime's flight-recorder events on when the JVM's recorder is initialized (by {@code
  * -XX:StartFlightRecording}, {@code jcmd <pid> JFR.start}, or a {@code new Recording()}): only
  * {@link Jfr} calls in here, and only if {@code jdk.jfr} is present. Registering the listener loads
- * part of the recorder's classes (25-55 ms), so a daemon thread does it, off the thread that first
- * used the runtime; a recorder already initialized turns the events on at once, so a recording
- * started with the JVM misses nothing.
+ * part of the recorder's classes (up to 27 ms on JDK 17: benchmarks' StartupBench), so a daemon
+ * thread does it, off the thread that first used the runtime; a recorder already initialized turns
+ * the events on at once, so a recording started with the JVM misses nothing.
  */
 final class JfrRecorderWatch {
   private JfrRecorderWatch() {}

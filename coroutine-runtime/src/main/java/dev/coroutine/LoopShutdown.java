@@ -1,7 +1,9 @@
 package dev.coroutine;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * asyncio.run's end, for {@link Coroutines#run} and for each loop of an {@link EventLoopGroup}: the
@@ -27,7 +29,7 @@ final class LoopShutdown {
    */
   static void finish(EventLoop loop, String during) {
     int round = cancelRemaining(loop, 1, during);
-    List<Task<?>> reported = round > 0 ? List.of() : loop.pendingTasks();
+    Set<Task<?>> reported = round > 0 ? Set.of() : new HashSet<>(loop.pendingTasks());
     Future<Void> generators = loop.shutdownAsyncgens(); // asyncio.run's shutdown_asyncgens
     if (!generators.isDone()) {
       loop.runUntilComplete(generators);
@@ -39,10 +41,17 @@ final class LoopShutdown {
       cancelRemaining(loop, round, during);
       return;
     }
-    List<Task<?>> late = new ArrayList<>(loop.pendingTasks());
-    late.removeAll(reported);
+    List<Task<?>> late = new ArrayList<>();
+    for (Task<?> t : loop.pendingTasks()) {
+      if (!reported.contains(t)) { // a set: a cleanup that never ends may leave many
+        late.add(t);
+      }
+    }
     if (!late.isEmpty()) {
-      reportStillPending(loop, late, during);
+      reportStillPending(
+          loop,
+          late,
+          during + ", started while it waited for the default executor's jobs (never cancelled)");
     }
   }
 
@@ -61,7 +70,7 @@ final class LoopShutdown {
         return round;
       }
       if (round > ROUNDS) {
-        reportStillPending(loop, left, during);
+        reportStillPending(loop, left, during + " (each round's cleanup made new ones)");
         return 0;
       }
       for (Task<?> t : left) {
@@ -86,16 +95,19 @@ final class LoopShutdown {
     }
   }
 
-  /** Reports the tasks still pending after {@link #ROUNDS} rounds of cancellation. */
-  private static void reportStillPending(EventLoop loop, List<Task<?>> left, String during) {
+  /**
+   * Reports the tasks still pending after {@link #ROUNDS} rounds of cancellation; {@code where}
+   * names the shutdown and why they are left.
+   */
+  private static void reportStillPending(EventLoop loop, List<Task<?>> left, String where) {
     loop.callExceptionHandler(
         new EventLoop.ErrorContext(
             left.size()
                 + " task(s) still pending after "
                 + ROUNDS
                 + " rounds of cancellation in "
-                + during
-                + " (each round's cleanup made new ones); the loop closes with them unfinished: "
+                + where
+                + "; the loop closes with them unfinished: "
                 + left.subList(0, Math.min(3, left.size())),
             null,
             loop));

@@ -207,6 +207,7 @@ class RunTest {
     assertThat(reports).hasSize(2);
     assertThat(reports.get(0)).contains("still pending after 16 rounds");
     assertThat(reports.get(1)).contains("still pending after 16 rounds");
+    assertThat(reports.get(1)).contains("started while it waited for the default executor's jobs");
   }
 
   @Test

@@ -18,7 +18,9 @@ import java.util.concurrent.TimeUnit;
  * the same with {@code -Dcoroutine.jfr=false} (what the flight-recorder gate still costs), and,
  * with {@code --runtime=<jar>}, a runtime jar of another version in place of this one (an earlier
  * build, to compare). Prints the median and range of the first {@code run()} and of the child's
- * whole life (wall time, start to exit) per configuration; a measure, not a test.
+ * whole life (wall time, start to exit) per configuration, and what the JDK alone charges for the
+ * logging back end's start and the flight recorder's first event class ({@link JdkFirstUseCost}); a
+ * measure, not a test.
  *
  * <pre>
  * java -cp "benchmarks/target/classes:$(cat cp.txt)" dev.coroutine.bench.harness.StartupBench \
@@ -48,7 +50,14 @@ public final class StartupBench {
     }
     Map<String, List<Double>> first = new HashMap<>();
     Map<String, List<Double>> life = new HashMap<>();
+    List<Double> logger = new ArrayList<>();
+    List<Double> listener = new ArrayList<>();
+    List<Double> event = new ArrayList<>();
     for (int r = 0; r < rounds; r++) {
+      String jdk = runChild(List.of(java, "-cp", cp, JdkFirstUseCost.class.getName()));
+      logger.add(value(jdk, "logger-ms"));
+      listener.add(value(jdk, "listener-ms"));
+      event.add(value(jdk, "event-ms"));
       for (Map.Entry<String, List<String>> c : configs.entrySet()) { // alternating
         long t0 = System.nanoTime();
         String out = runChild(c.getValue());
@@ -61,6 +70,22 @@ public final class StartupBench {
         "ST start-up, %s, %d rounds, load average %s%n",
         version(java), rounds, Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     System.out.printf("%-45s %28s %28s%n", "configuration", "first run() ms", "child JVM life ms");
+    Stats g0 = Stats.of(logger);
+    Stats l0 = Stats.of(listener);
+    Stats e0 = Stats.of(event);
+    System.out.printf(
+        "the JDK alone (JdkFirstUseCost): a first System.getLogger %.0f ms (%.0f-%.0f),"
+            + " FlightRecorder.addListener %.0f ms (%.0f-%.0f), a first jdk.jfr.Event subclass"
+            + " %.0f ms (%.0f-%.0f)%n",
+        g0.median(),
+        g0.min(),
+        g0.max(),
+        l0.median(),
+        l0.min(),
+        l0.max(),
+        e0.median(),
+        e0.min(),
+        e0.max());
     for (String k : configs.keySet()) {
       Stats f = Stats.of(first.get(k));
       Stats l = Stats.of(life.get(k));
