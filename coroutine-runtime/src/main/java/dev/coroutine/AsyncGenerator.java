@@ -171,14 +171,16 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
   /**
    * asyncio's {@code loop.shutdown_asyncgens()} ({@link EventLoop#shutdownAsyncgens()}): closes
    * every generator of {@code loop} still suspended at an emit, concurrently, running their {@code
-   * finally} blocks; a cleanup that fails goes to the loop's exception handler.
+   * finally} blocks; a cleanup that fails goes to the loop's exception handler, and so does a
+   * generator running in a task at the time (its {@code aclose()} fails: it is running).
    */
   static Future<Void> closeAll(EventLoop loop) {
     List<AsyncGenerator<?>> left = new ArrayList<>();
     Set<AsyncGenerator<?>> held = loop.asyncGenerators;
     synchronized (held) { // a generator moving from another loop's thread changes it too
       for (AsyncGenerator<?> g : held) {
-        if (g.state == PARKED && g.parkedLoop == loop) {
+        // a running one too, as asyncio: its aclose() fails ("is running"), and that is reported
+        if (g.state == PARKED ? g.parkedLoop == loop : g.askerTaskLoop() == loop) {
           left.add(g);
         }
       }
@@ -211,6 +213,12 @@ final class AsyncGenerator<T> implements AsyncIterator<T> {
               closed.setResult(null);
             });
     return closed;
+  }
+
+  /** While {@link #RUNNING}: the loop of the task running the producer; else null. */
+  private EventLoop askerTaskLoop() {
+    Task<?> t = askerTask;
+    return state == RUNNING && t != null ? t.loop : null;
   }
 
   // ---- the frames ---------------------------------------------------------------------------

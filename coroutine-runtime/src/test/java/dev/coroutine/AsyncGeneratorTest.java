@@ -486,6 +486,44 @@ class AsyncGeneratorTest extends TestBase {
   }
 
   /**
+   * asyncio's {@code shutdown_asyncgens()} calls {@code aclose()} on a generator that a task is
+   * running too, and reports its "already running" failure (found from outside: it was skipped
+   * without a word); the parked one is closed, the running one is left to its task.
+   */
+  @Test
+  void shutdownAsyncgens_whileATaskRunsAGenerator_reportsIt_andClosesTheParkedOnes() {
+    List<String> log = new ArrayList<>();
+    Future<Object> gate = loop.createFuture();
+    AsyncIterator<Object> running =
+        Coroutines.generate(
+                out -> Co.steps(v -> Co.await(gate), v -> Co.await(out.emit(v))).build())
+            .iterator();
+    AsyncIterator<Object> parked =
+        Coroutines.generate(
+                out ->
+                    Co.steps(v -> Co.await(out.emit(1)))
+                        .onFinally(() -> log.add("parked finally"))
+                        .build())
+            .iterator();
+    assertThat(run(parked.hasNext())).isTrue();
+    Task<Boolean> asking = loop.createTask(running.hasNext());
+    run(Co.seq(v -> Co.await(Coroutines.sleep(0)))); // the task's producer now waits for the gate
+    loop.runUntilComplete(loop.shutdownAsyncgens());
+    assertThat(log).containsExactly("parked finally");
+    assertThat(loopErrors).hasSize(1);
+    EventLoop.ErrorContext c = loopErrors.remove(0);
+    assertThat(c.message())
+        .startsWith("an error occurred during closing of asynchronous generator")
+        .contains("running");
+    assertThat(c.exception())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("is running");
+    gate.setResult("late");
+    assertThat(loop.runUntilComplete(asking)).isTrue(); // the task goes on with it
+    assertThat(running.next()).isEqualTo("late");
+  }
+
+  /**
    * A generator started on one loop and iterated on from another is closed by the second's shutdown
    * (found from outside: neither loop's closed it; asyncio's first loop does).
    */
