@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.coroutine.bench.cf.FutureWorkloads;
 import dev.coroutine.bench.floor.CallDepthFloor;
+import dev.coroutine.bench.floor.EchoFloor;
 import dev.coroutine.bench.floor.GatherFloor;
 import dev.coroutine.bench.floor.SwitchFloor;
 import dev.coroutine.bench.io.EchoBench;
@@ -112,6 +113,16 @@ class WorkloadsSmokeTest {
   void echoNettyMode_completesRoundTripsWithCorrectEchoes_atTwoConnections() throws Throwable {
     // NettyEcho compares every echoed line with the line sent and throws on a mismatch
     assertThat(roundTripsWithin(s -> EchoBench.measure("netty", 2, s))).isGreaterThanOrEqualTo(2);
+  }
+
+  @Test
+  void echoFloor_completesRoundTrips_withShortLines_andWithLinesThatArriveInPieces()
+      throws Throwable {
+    // the client counts a round trip only once all of its line came back, newline last
+    assertThat(roundTripsWithin(s -> EchoFloor.run(2, s, EchoBench.line(32))))
+        .isGreaterThanOrEqualTo(2);
+    assertThat(roundTripsWithin(s -> EchoFloor.run(2, s, EchoBench.line(512 * 1024))))
+        .isGreaterThanOrEqualTo(2);
   }
 
   @Test

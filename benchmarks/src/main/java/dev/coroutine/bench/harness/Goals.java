@@ -110,7 +110,7 @@ final class Goals {
     goal(md, "W5: within 2x of a plain method call", "W5", List.of(PLAIN), 2.0);
     goal(md, "W6: at most half of kotlinx's nested suspend calls", "W6", List.of(KOTLIN), 0.5);
     floorLines(md, "W6", KOTLIN, "ns per level; a frame and a boxed result per level");
-    EchoRuns.goals(md, this::ours25, rows, List.of(NETTY, VT));
+    EchoRuns.goals(md, this::ours25, rows, NETTY, VT, FLOOR);
     EchoRuns.multiCoreGoals(md, rows, OURS, OURS_ONE_LOOP, NETTY_TWO_LOOPS);
     EchoRuns.tlsGoals(md, this::ours25, rows, NETTY);
     List<Row> t2 =

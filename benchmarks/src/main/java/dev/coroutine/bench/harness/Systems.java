@@ -78,9 +78,9 @@ final class Systems {
   static final String NETTY_ONE_LOOP = "Netty, 1 event loop";
 
   /**
-   * The floors of W1', W4' and W6: what the work costs in plain Java with no runtime, the leanest
-   * objects a coroutine system needs for it (see {@code SwitchFloor}, {@code GatherFloor}, {@code
-   * CallDepthFloor}).
+   * The floors of W1', W4', W6 and the IO echo: what the work costs in plain Java with no runtime,
+   * the leanest objects a coroutine system needs for it (see {@code SwitchFloor}, {@code
+   * GatherFloor}, {@code CallDepthFloor}; {@code EchoFloor}: plain NIO).
    */
   static final String FLOOR = "floor: plain Java, no runtime";
 
@@ -236,7 +236,8 @@ final class Systems {
         new ProcSystem(OURS, "ours", jdk25, java25, PROC_FLAGS),
         new ProcSystem(VT, "vt", jdk25, java25, concat(PROC_FLAGS, IO_VT_FLAGS)),
         new ProcSystem(NETTY, "netty", jdk25, java25, PROC_FLAGS),
-        python("asyncio"));
+        python("asyncio"),
+        new ProcSystem(FLOOR, "floor", jdk25, java25, PROC_FLAGS));
   }
 
   /** The multi-core echo's systems: ours on 2 loops and on 1, Netty on 2 event loops. */

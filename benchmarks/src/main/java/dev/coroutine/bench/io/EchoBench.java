@@ -80,7 +80,13 @@ public final class EchoBench {
   /** The message every client sends: {@link #LINE_BYTES} - 1 printable bytes and a newline. */
   static final byte[] LINE = line(LINE_BYTES);
 
-  static byte[] line(int size) {
+  /**
+   * A message of {@code size} bytes: printable ones, then a newline.
+   *
+   * @param size bytes, newline included
+   * @return the message
+   */
+  public static byte[] line(int size) {
     byte[] b = new byte[size];
     String chars = "0123456789abcdefghijklmnopqrstuvwxyz";
     for (int i = 0; i < size - 1; i++) {
@@ -403,6 +409,11 @@ public final class EchoBench {
         return vt(connections, seconds, tls);
       case "netty":
         return NettyEcho.run(connections, seconds, tls);
+      case "floor":
+        if (tls) {
+          throw new IllegalArgumentException("the echo floor is plain TCP only");
+        }
+        return dev.coroutine.bench.floor.EchoFloor.run(connections, seconds, LINE);
       default:
         throw new IllegalArgumentException("mode " + mode);
     }
