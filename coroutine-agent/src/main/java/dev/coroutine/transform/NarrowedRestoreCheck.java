@@ -5,7 +5,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
+import org.objectweb.asm.tree.FieldInsnNode;
 import org.objectweb.asm.tree.IincInsnNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.VarInsnNode;
 import org.objectweb.asm.tree.analysis.Analyzer;
@@ -49,6 +51,23 @@ final class NarrowedRestoreCheck {
     } catch (AnalyzerException e) {
       String types =
           narrowed.stream().map(t -> t.getClassName()).sorted().collect(Collectors.joining(", "));
+      String namedByTheUse = memberOwner(e.node);
+      if (namedByTheUse != null && narrowed.contains(Type.getObjectType(namedByTheUse))) {
+        // the use itself names the class (javac's call on a conditional of two classes whose
+        // common superclass is not public): the original code fails at run time too
+        throw new Refusal(
+            "a value of type "
+                + namedByTheUse.replace('/', '.')
+                + " is used through that class, which "
+                + owner.replace('/', '.')
+                + " cannot access: the JVM refuses this call with IllegalAccessError even"
+                + " without an await (javac compiles it for a conditional or var whose types'"
+                + " common superclass is not public; the Eclipse compiler refuses it); give the"
+                + " value a public type, a declared local or a cast ("
+                + e.getMessage()
+                + ")",
+            e.node);
+      }
       throw new Refusal(
           "a value of type "
               + types
@@ -65,6 +84,14 @@ final class NarrowedRestoreCheck {
       body.maxLocals = savedLocals;
       body.maxStack = savedStack;
     }
+  }
+
+  /** The class a field or method instruction names as its member's owner, else null. */
+  private static String memberOwner(AbstractInsnNode insn) {
+    if (insn instanceof MethodInsnNode m) {
+      return m.owner;
+    }
+    return insn instanceof FieldInsnNode f ? f.owner : null;
   }
 
   /** ASM's verifier with assignability from the transformer's class hierarchy. */

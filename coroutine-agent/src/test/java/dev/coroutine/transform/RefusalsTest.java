@@ -378,6 +378,18 @@ class RefusalsTest {
   }
 
   @Test
+  void callThroughAnInaccessibleCommonSuperclass_isRefusedSayingItFailsWithoutTheAwaitToo() {
+    Diagnostic d = refuse("InaccessibleCommonSuperclassCall");
+    assertThat(d.methodName()).isEqualTo("use");
+    assertThat(d.line()).isEqualTo(line("InaccessibleCommonSuperclassCall", "append"));
+    assertThat(d.message())
+        .contains("java.lang.AbstractStringBuilder")
+        .contains("IllegalAccessError even without an await")
+        .contains("a declared local or a cast")
+        .doesNotContain("make the class accessible");
+  }
+
+  @Test
   void awaitInNonAsyncMethod_isRefusedAtTheAwaitLine() {
     Diagnostic d = refuse("AwaitInPlainMethod");
     assertThat(d.methodName()).isEqualTo("plain");
