@@ -439,7 +439,12 @@ final class EchoRuns {
         .append(" |\n");
     Row floorRow = row(rows, w, floor);
     if (floorRow != null) {
-      double f = floorRow.stats().median();
+      Stats f = floorRow.stats();
+      // the floor's runs spread like every echo's: only a goal above all of them is out of reach
+      String verdict =
+          goal > f.max()
+              ? "goal above every floor run: out of reach"
+              : goal > f.median() ? "goal inside the floor's spread" : "goal under the floor";
       md.append("| IO, ")
           .append(size)
           .append(" B, ")
@@ -447,9 +452,13 @@ final class EchoRuns {
           .append(": the goal against the floor (round trips/s; plain NIO, no framework) | goal ")
           .append(Report.fmt(goal))
           .append(" | floor ")
-          .append(Report.fmt(f))
-          .append(" | ")
-          .append(goal > f ? "goal above the floor: out of reach" : "goal under the floor")
+          .append(Report.fmt(f.median()))
+          .append(" (")
+          .append(Report.fmt(f.min()))
+          .append("–")
+          .append(Report.fmt(f.max()))
+          .append(") | ")
+          .append(verdict)
           .append(" |\n");
     }
   }
