@@ -25,10 +25,10 @@ import java.util.function.BooleanSupplier;
  * at once and {@code OP_WRITE} only when the socket does not take a line whole, one {@code
  * select()} per wake-up and no poll between, no allocation per message. An event loop with
  * asyncio's passes does more (a task resumes in the pass after the I/O callback that woke it, and
- * that pass polls the selector again; a stream hands out each line as an array of its own), so
- * this is what the work costs without a framework on this machine. Its runs spread like every
- * echo's (ours beat its median at 32 B and 100 connections in session 19's run), so the goal lines
- * call a goal out of reach only when it is above every run of the floor.
+ * that pass polls the selector again; a stream hands out each line as an array of its own), so this
+ * is what the work costs without a framework on this machine. Its runs spread like every echo's
+ * (ours beat its median at 32 B and 100 connections in session 19's run), so the goal lines call a
+ * goal out of reach only when it is above every run of the floor.
  */
 public final class EchoFloor {
   private EchoFloor() {}
