@@ -933,9 +933,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   /**
    * Closes every async generator of this loop still suspended at an emit, as asyncio's {@code
    * loop.shutdown_asyncgens()}: each one's cleanup ({@code finally} blocks) runs, all at once; a
-   * cleanup that fails goes to the exception handler, and so does a generator that a task of this
-   * loop is running at the time (it is left to that task). {@link Coroutines#run} and a loop
-   * group's shutdown call it; call it before closing a loop run by hand ({@code
+   * cleanup that fails goes to the exception handler, and so does a generator of this loop that one
+   * of its tasks is running at the time (it is left to that task). {@link Coroutines#run} and a
+   * loop group's shutdown call it; call it before closing a loop run by hand ({@code
    * loop.runUntilComplete(loop.shutdownAsyncgens())}) on the thread that runs the loop.
    *
    * @return a future completed once every such generator is closed

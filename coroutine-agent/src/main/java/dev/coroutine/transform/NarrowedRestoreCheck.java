@@ -60,7 +60,9 @@ final class NarrowedRestoreCheck {
                 + namedByTheUse.replace('/', '.')
                 + " is used through that class, which "
                 + owner.replace('/', '.')
-                + " cannot access: the JVM refuses this call with IllegalAccessError even"
+                + " cannot access: the JVM refuses this "
+                + (e.node instanceof FieldInsnNode ? "field access" : "call")
+                + " with IllegalAccessError even"
                 + " without an await (javac compiles it for a conditional or var whose types'"
                 + " common superclass is not public; the Eclipse compiler refuses it); give the"
                 + " value a public type, a declared local or a cast ("
