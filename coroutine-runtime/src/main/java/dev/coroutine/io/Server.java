@@ -281,7 +281,9 @@ public final class Server {
             h -> {
               if (h.exception() != null) {
                 TLS_LOG.log(System.Logger.Level.DEBUG, "{0}", h.exception().getMessage());
-              } else if (!t.isClosing()) {
+              } else if (!t.closedByThisSide()) {
+                // also when the peer's close or end came in the handshake's last read: its data
+                // and the end are in the reader, and the handler is owed them (asyncio runs it)
                 start(t, conn);
               }
             });

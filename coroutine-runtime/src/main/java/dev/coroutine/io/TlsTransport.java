@@ -778,6 +778,11 @@ final class TlsTransport implements Transport, Protocol {
     inner.abort();
   }
 
+  /** {@link #close()} or {@link #abort()} was called here (not the peer's end or a failure). */
+  boolean closedByThisSide() {
+    return userClosed;
+  }
+
   @Override
   public boolean isClosing() {
     return closing || done || failure != null;
