@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import javax.net.ssl.SSLContext;
 
 /**
  * A stream server that accepts on every loop of an {@link EventLoopGroup}: one {@link Server} per
@@ -120,8 +121,53 @@ public final class GroupServer {
    */
   public static CompletableFuture<GroupServer> start(
       EventLoopGroup group, StreamHandler handler, String host, int port, boolean reusePort) {
+    return start(group, handler, host, port, reusePort, null, TlsOptions.defaults());
+  }
+
+  /**
+   * A TLS server on every loop ({@code Streams.startServer(handler, host, port, ssl)} on each),
+   * with {@code SO_REUSEPORT} where the OS has it: each connection's handshake and handler run on
+   * the loop that got it.
+   *
+   * @param group the loops that serve
+   * @param handler serves each connection once its handshake is done, in a task of its loop
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one (the same for every loop)
+   * @param ssl the server's context (its key and certificate)
+   * @return a future completed once every loop is ready
+   */
+  public static CompletableFuture<GroupServer> start(
+      EventLoopGroup group, StreamHandler handler, String host, int port, SSLContext ssl) {
+    return start(group, handler, host, port, true, ssl, TlsOptions.defaults());
+  }
+
+  /**
+   * {@link #start(EventLoopGroup, StreamHandler, String, int, boolean)} serving TLS when {@code
+   * ssl} is not null, with {@code options} (handshake and shutdown time-outs, ALPN, client
+   * authentication) as {@code Streams.startServer(handler, host, port, ssl, options)}.
+   *
+   * @param group the loops that serve
+   * @param handler serves each connection (after its handshake, over TLS), in a task of its loop
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one (the same for every loop)
+   * @param reusePort true: a listening socket per loop where the OS has {@code SO_REUSEPORT};
+   *     false: one acceptor handing out connections round-robin (the handshake runs on the loop
+   *     that gets the connection)
+   * @param ssl the server's context, or null for plain TCP
+   * @param options the TLS options (ignored without {@code ssl})
+   * @return a future completed once every loop is ready
+   */
+  public static CompletableFuture<GroupServer> start(
+      EventLoopGroup group,
+      StreamHandler handler,
+      String host,
+      int port,
+      boolean reusePort,
+      SSLContext ssl,
+      TlsOptions options) {
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(handler, "handler");
+    Objects.requireNonNull(options, "options");
     Streams.checkPort(port);
     if (group.isShutdown()) {
       // as submit(): its loops are closing, so a server there would be gone at once
@@ -189,7 +235,15 @@ public final class GroupServer {
             try {
               made.set(
                   index,
-                  new Server(loop, own, handler, StreamReader.DEFAULT_LIMIT, null, dispatch));
+                  new Server(
+                      loop,
+                      own,
+                      handler,
+                      StreamReader.DEFAULT_LIMIT,
+                      ssl,
+                      options,
+                      null,
+                      dispatch));
               r.complete(null);
             } catch (Throwable t) {
               r.completeExceptionally(t);

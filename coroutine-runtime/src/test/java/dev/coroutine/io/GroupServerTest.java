@@ -101,6 +101,55 @@ class GroupServerTest {
     }
   }
 
+  /** A TLS client round trip through the JDK's SSLSocket, checking the server's host name. */
+  private static String tlsRoundTrip(TestCerts certs, int port, String line) throws Exception {
+    try (javax.net.ssl.SSLSocket s =
+        (javax.net.ssl.SSLSocket)
+            certs.clientContext().getSocketFactory().createSocket(HOST, port)) {
+      javax.net.ssl.SSLParameters p = s.getSSLParameters();
+      p.setEndpointIdentificationAlgorithm("HTTPS");
+      s.setSSLParameters(p);
+      s.setSoTimeout(20_000);
+      OutputStream out = s.getOutputStream();
+      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+      out.flush();
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+      return in.readLine();
+    }
+  }
+
+  /**
+   * TLS on every loop (asked from outside: {@code GroupServer.start} took no SSLContext), with each
+   * loop listening and with one acceptor handing connections out: the handshake and the handler run
+   * on the loop that got the connection, and a client checking the host name gets its echo.
+   */
+  @Test
+  void tls_onEveryLoop_withReusePortAndWithOneAcceptor_handshakesAndEchoes() throws Exception {
+    TestCerts certs = TestCerts.get();
+    for (boolean reusePort : new boolean[] {true, false}) {
+      try (EventLoopGroup group = new EventLoopGroup(2, "tls")) {
+        List<EventLoop> servedBy = new CopyOnWriteArrayList<>();
+        GroupServer server =
+            GroupServer.start(
+                    group,
+                    recordingEcho(servedBy),
+                    HOST,
+                    0,
+                    reusePort,
+                    certs.serverContext(),
+                    TlsOptions.defaults())
+                .get(20, TimeUnit.SECONDS);
+        for (int i = 0; i < 12; i++) {
+          assertThat(tlsRoundTrip(certs, server.port(), "tls " + i)).isEqualTo("tls " + i);
+        }
+        assertThat(servedBy).hasSize(12);
+        assertThat(perLoop(servedBy)).containsOnlyKeys(group.loops());
+        server.close().get(20, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   @Test
   void start_portTaken_failsAndClosesWhatItBound() throws Exception {
     try (EventLoopGroup group = new EventLoopGroup(2, "taken");
