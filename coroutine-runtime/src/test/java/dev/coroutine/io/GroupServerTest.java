@@ -39,14 +39,19 @@ class GroupServerTest {
   /** Connects, sends a line, reads it back, closes: one blocking client round trip. */
   private static String roundTrip(int port, String line) throws Exception {
     try (Socket s = new Socket(HOST, port)) {
-      s.setSoTimeout(20_000);
-      OutputStream out = s.getOutputStream();
-      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      BufferedReader in =
-          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-      return in.readLine();
+      return lineBack(s, line);
     }
+  }
+
+  /** Sends {@code line} on {@code s} and reads the answer's first line. */
+  private static String lineBack(Socket s, String line) throws Exception {
+    s.setSoTimeout(20_000);
+    OutputStream out = s.getOutputStream();
+    out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    out.flush();
+    BufferedReader in =
+        new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+    return in.readLine();
   }
 
   private static Map<EventLoop, Integer> perLoop(List<EventLoop> servedBy) {
@@ -109,13 +114,7 @@ class GroupServerTest {
       javax.net.ssl.SSLParameters p = s.getSSLParameters();
       p.setEndpointIdentificationAlgorithm("HTTPS");
       s.setSSLParameters(p);
-      s.setSoTimeout(20_000);
-      OutputStream out = s.getOutputStream();
-      out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-      out.flush();
-      BufferedReader in =
-          new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
-      return in.readLine();
+      return lineBack(s, line);
     }
   }
 
