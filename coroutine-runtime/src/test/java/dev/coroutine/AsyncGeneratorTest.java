@@ -43,6 +43,24 @@ class AsyncGeneratorTest extends TestBase {
         });
   }
 
+  /**
+   * An iterator over a generator that emits {@code values} in turn and then returns; its {@code
+   * finally} logs {@code atFinally}.
+   */
+  static AsyncIterator<Object> emittingThenLogging(
+      List<String> log, String atFinally, Object... values) {
+    return Coroutines.generate(
+            out -> {
+              Co.Step[] steps = new Co.Step[values.length];
+              for (int i = 0; i < values.length; i++) {
+                Object v = values[i];
+                steps[i] = x -> Co.await(out.emit(v));
+              }
+              return Co.steps(steps).onFinally(() -> log.add(atFinally)).build();
+            })
+        .iterator();
+  }
+
   /** Takes up to {@code max} values from {@code it}, logging them. */
   static Coroutine<Object> drain(AsyncIterator<?> it, List<String> log, int max) {
     if (max == 0) {
@@ -377,13 +395,7 @@ class AsyncGeneratorTest extends TestBase {
   @Test
   void close_ofAParkedProducer_endsTheIterationAtOnce_andRunsTheCleanupInATaskOfItsOwn() {
     List<String> log = new ArrayList<>();
-    AsyncIterator<Object> it =
-        Coroutines.generate(
-                out ->
-                    Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
-                        .onFinally(() -> log.add("producer finally"))
-                        .build())
-            .iterator();
+    AsyncIterator<Object> it = emittingThenLogging(log, "producer finally", 1, 2);
     run(
         Co.seq(
             v -> Co.await(drain(it, log, 1)),
@@ -402,13 +414,7 @@ class AsyncGeneratorTest extends TestBase {
   @Test
   void close_ofAParkedProducerAfterTheLoopClosed_dropsItWithoutRunningIt() {
     List<String> log = new ArrayList<>();
-    AsyncIterator<Object> it =
-        Coroutines.generate(
-                out ->
-                    Co.steps(v -> Co.await(out.emit(1)))
-                        .onFinally(() -> log.add("producer finally"))
-                        .build())
-            .iterator();
+    AsyncIterator<Object> it = emittingThenLogging(log, "producer finally", 1);
     assertThat(run(it.hasNext())).isTrue();
     loop.close();
     it.close();
@@ -465,13 +471,7 @@ class AsyncGeneratorTest extends TestBase {
       Thread first =
           new Thread(
               () -> {
-                AsyncIterator<Object> it =
-                    Coroutines.generate(
-                            out ->
-                                Co.steps(v -> Co.await(out.emit(1)))
-                                    .onFinally(() -> log.add("producer finally"))
-                                    .build())
-                        .iterator();
+                AsyncIterator<Object> it = emittingThenLogging(log, "producer finally", 1);
                 log.add("first: " + other.runUntilComplete(it.hasNext()));
               });
       first.start();
@@ -498,13 +498,7 @@ class AsyncGeneratorTest extends TestBase {
         Coroutines.generate(
                 out -> Co.steps(v -> Co.await(gate), v -> Co.await(out.emit(v))).build())
             .iterator();
-    AsyncIterator<Object> parked =
-        Coroutines.generate(
-                out ->
-                    Co.steps(v -> Co.await(out.emit(1)))
-                        .onFinally(() -> log.add("parked finally"))
-                        .build())
-            .iterator();
+    AsyncIterator<Object> parked = emittingThenLogging(log, "parked finally", 1);
     assertThat(run(parked.hasNext())).isTrue();
     Task<Boolean> asking = loop.createTask(running.hasNext());
     run(Co.seq(v -> Co.await(Coroutines.sleep(0)))); // the task's producer now waits for the gate
@@ -532,13 +526,7 @@ class AsyncGeneratorTest extends TestBase {
     List<String> log = new ArrayList<>();
     EventLoop second = new EventLoop();
     try {
-      AsyncIterator<Object> it =
-          Coroutines.generate(
-                  out ->
-                      Co.steps(v -> Co.await(out.emit(1)), v -> Co.await(out.emit(2)))
-                          .onFinally(() -> log.add("producer finally"))
-                          .build())
-              .iterator();
+      AsyncIterator<Object> it = emittingThenLogging(log, "producer finally", 1, 2);
       assertThat(loop.runUntilComplete(it.hasNext())).isEqualTo(true);
       it.next();
       assertThat(second.runUntilComplete(it.hasNext())).isEqualTo(true); // parked on the second
