@@ -246,6 +246,104 @@ public final class AsyncFrame<T> implements Coroutine<T> {
     return awaitOther(awaitable, f);
   }
 
+  // ---- awaits whose value the body unboxes at once --------------------------------------
+
+  /**
+   * {@link #await(Object, AsyncFrame, int)} for an await whose value the original code unboxed at
+   * once ({@code int n = await(count())}: javac's {@code checkcast Integer; intValue}), with the
+   * unboxing done here: 6 bytes less in every such await of a body. An {@code int} cannot carry
+   * {@link #SUSPEND}, so this says whether the frame must wait in {@link #prim0}, which a body does
+   * not read between its resume and its next save: 1 to suspend (the value returned is then
+   * meaningless), 0 to go on with the value. The failures are the unboxing's own: a null value
+   * throws {@link NullPointerException}, a value of another type {@link ClassCastException}, both
+   * at the await's call in the body, inside its try ranges, as the original code's cast would.
+   *
+   * @param awaitable a coroutine, future or completion stage; {@code f} itself to resume
+   * @param f the frame that awaits
+   * @param label the await's number in its body
+   * @return the value unboxed, or 0 when the frame must wait ({@code f.prim0} is then 1)
+   * @throws Throwable the awaitable's failure, unchanged
+   */
+  public static int awaitInt(Object awaitable, AsyncFrame<?> f, int label) throws Throwable {
+    Object v = await(awaitable, f, label);
+    if (v == SUSPEND) {
+      f.prim0 = 1;
+      return 0;
+    }
+    f.prim0 = 0;
+    return (Integer) unboxing(v, "int");
+  }
+
+  /**
+   * {@link #awaitInt} for a {@code long} ({@code Long.longValue}).
+   *
+   * @param awaitable a coroutine, future or completion stage; {@code f} itself to resume
+   * @param f the frame that awaits
+   * @param label the await's number in its body
+   * @return the value unboxed, or 0 when the frame must wait ({@code f.prim0} is then 1)
+   * @throws Throwable the awaitable's failure, unchanged
+   */
+  public static long awaitLong(Object awaitable, AsyncFrame<?> f, int label) throws Throwable {
+    Object v = await(awaitable, f, label);
+    if (v == SUSPEND) {
+      f.prim0 = 1;
+      return 0;
+    }
+    f.prim0 = 0;
+    return (Long) unboxing(v, "long");
+  }
+
+  /**
+   * {@link #awaitInt} for a {@code double} ({@code Double.doubleValue}).
+   *
+   * @param awaitable a coroutine, future or completion stage; {@code f} itself to resume
+   * @param f the frame that awaits
+   * @param label the await's number in its body
+   * @return the value unboxed, or 0 when the frame must wait ({@code f.prim0} is then 1)
+   * @throws Throwable the awaitable's failure, unchanged
+   */
+  public static double awaitDouble(Object awaitable, AsyncFrame<?> f, int label) throws Throwable {
+    Object v = await(awaitable, f, label);
+    if (v == SUSPEND) {
+      f.prim0 = 1;
+      return 0;
+    }
+    f.prim0 = 0;
+    return (Double) unboxing(v, "double");
+  }
+
+  /**
+   * {@link #awaitInt} for a {@code boolean} ({@code Boolean.booleanValue}).
+   *
+   * @param awaitable a coroutine, future or completion stage; {@code f} itself to resume
+   * @param f the frame that awaits
+   * @param label the await's number in its body
+   * @return the value unboxed, or false when the frame must wait ({@code f.prim0} is then 1)
+   * @throws Throwable the awaitable's failure, unchanged
+   */
+  public static boolean awaitBoolean(Object awaitable, AsyncFrame<?> f, int label)
+      throws Throwable {
+    Object v = await(awaitable, f, label);
+    if (v == SUSPEND) {
+      f.prim0 = 1;
+      return false;
+    }
+    f.prim0 = 0;
+    return (Boolean) unboxing(v, "boolean");
+  }
+
+  /**
+   * The value an unboxing await unboxes: {@code v} itself, or, for null, the {@link
+   * NullPointerException} saying which await gave it (the original code's {@code intValue()} call
+   * would have thrown one at the same place).
+   */
+  private static Object unboxing(Object v, String type) {
+    if (v == null) {
+      throw new NullPointerException("await(...) gave null where the code unboxes it to " + type);
+    }
+    return v;
+  }
+
   /** {@link #await} of anything but the frame itself, a yield or a future. */
   private static Object awaitOther(Object awaitable, AsyncFrame<?> f) throws Throwable {
     if (awaitable instanceof AsyncFrame) {

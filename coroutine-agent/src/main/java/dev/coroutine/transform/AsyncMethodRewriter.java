@@ -105,7 +105,13 @@ final class AsyncMethodRewriter {
             new Await(call, Insns.lineOf(call), shape(call, i, f, analysis.liveIn[i], remat[0])));
       }
     }
-    FrameLayout layout = FrameLayout.of(params, method.maxLocals, awaits);
+    MethodAnalysis typed = analysis;
+    FrameLayout layout =
+        FrameLayout.of(
+            params,
+            method.maxLocals,
+            awaits,
+            (slot, type) -> singleTyped(method, typed, slot, type));
     trimLocalVariables(method, analysis, awaits);
 
     MethodNode body =
@@ -254,6 +260,71 @@ final class AsyncMethodRewriter {
     return true;
   }
 
+  /**
+   * True if local {@code slot} holds nothing but {@code type} (a primitive) wherever the method
+   * reaches: no other type, no half of a long or double from {@code slot - 1}, and for a long or
+   * double nothing in its second half. A zero of that type set there at the body's top is then what
+   * every path may have in the slot (see {@link FrameLayout#zeroedAtTop}).
+   */
+  private static boolean singleTyped(
+      MethodNode method, MethodAnalysis analysis, int slot, Type type) {
+    // every store: a frame alone may not show a type stored right before a merge that drops it
+    for (AbstractInsnNode insn = method.instructions.getFirst();
+        insn != null;
+        insn = insn.getNext()) {
+      if (insn instanceof VarInsnNode && insn.getOpcode() >= Opcodes.ISTORE) {
+        int var = ((VarInsnNode) insn).var;
+        Type stored = storedType(insn.getOpcode());
+        if ((var == slot && !stored.equals(type))
+            || (var == slot - 1 && stored.getSize() == 2)
+            || (var == slot + 1 && type.getSize() == 2)) {
+          return false;
+        }
+      }
+    }
+    for (Frame<BasicValue> f : analysis.frames) { // the parameters, and anything else in a frame
+      if (f == null) {
+        continue; // unreachable
+      }
+      if (!unsetOr(f.getLocal(slot), type)
+          || (type.getSize() == 2 && !unsetOr(f.getLocal(slot + 1), null))
+          || (slot > 0 && isWide(f.getLocal(slot - 1)))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The type an {@code xSTORE} stores (int for every int-sized one, Object for a reference). */
+  private static Type storedType(int opcode) {
+    switch (opcode) {
+      case Opcodes.ISTORE:
+        return Type.INT_TYPE;
+      case Opcodes.LSTORE:
+        return Type.LONG_TYPE;
+      case Opcodes.FSTORE:
+        return Type.FLOAT_TYPE;
+      case Opcodes.DSTORE:
+        return Type.DOUBLE_TYPE;
+      default:
+        return Type.getObjectType("java/lang/Object");
+    }
+  }
+
+  /**
+   * True if {@code v} is no value (unset, or the second half of a wide one) or one of {@code t}.
+   */
+  private static boolean unsetOr(BasicValue v, Type t) {
+    if (v == BasicValue.UNINITIALIZED_VALUE || v.getType() == null) {
+      return true;
+    }
+    return t != null && normalize(v.getType()).equals(t);
+  }
+
+  private static boolean isWide(BasicValue v) {
+    return v.getType() != null && v.getSize() == 2;
+  }
+
   /** Local types as the verifier sees them: boolean, byte, char, short are ints. */
   private static Type normalize(Type t) {
     switch (t.getSort()) {
@@ -297,6 +368,10 @@ final class AsyncMethodRewriter {
     for (Await a : layout.awaits) {
       code.insert(a.call, emit.suspensionSite(a));
       code.remove(a.call);
+      if (a.unboxing != null) { // done by the typed await
+        code.remove(a.unboxing.cast());
+        code.remove(a.unboxing.unbox());
+      }
     }
     LabelNode start = new LabelNode();
     boolean castFrame = !body.desc.equals(Protocol.BODY_METHOD_DESC); // an overload: a supertype

@@ -58,6 +58,9 @@ final class BodyCode {
       c.add(new TypeInsnNode(Opcodes.CHECKCAST, Protocol.FRAME));
     }
     c.add(new VarInsnNode(Opcodes.ASTORE, f));
+    for (Saved v : layout.zeroedAtTop) { // instead of in each save part that lacks them
+      c.add(FrameValues.fill(v));
+    }
     // label 0 starts, a positive one is in one group's range (the runtime never runs a body with
     // another: a finished frame is never resumed); a group of several awaits dispatches on it
     // again, so the label is kept in a local for it
@@ -129,6 +132,16 @@ final class BodyCode {
     c.add(a.resume); // Stack: S, awaitable
     c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
     c.add(Insns.pushInt(a.group.label(a.index)));
+    Unboxing u = a.unboxing;
+    if (u != null) { // the value unboxed by the call, a suspension told in prim0
+      c.add(
+          new MethodInsnNode(
+              Opcodes.INVOKESTATIC, Protocol.FRAME, u.method(), u.methodDesc(), false));
+      c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
+      c.add(new FieldInsnNode(Opcodes.GETFIELD, Protocol.FRAME, Protocol.PRIM0, "I"));
+      c.add(new JumpInsnNode(Opcodes.IFNE, a.save.start)); // Stack: S, meaningless primitive
+      return c; // Stack: S, primitive value
+    }
     c.add(
         new MethodInsnNode(
             Opcodes.INVOKESTATIC,
@@ -196,7 +209,8 @@ final class BodyCode {
   private InsnList savePart(Group g, SavePart p) {
     InsnList c = new InsnList();
     c.add(p.start);
-    c.add(new InsnNode(Opcodes.POP)); // Stack: S
+    boolean wide = p.result != null && p.result.getSize() == 2; // a typed await's long or double
+    c.add(new InsnNode(wide ? Opcodes.POP2 : Opcodes.POP)); // Stack: S
     List<Saved> stackSaved = new ArrayList<>();
     for (int j = p.stack.size() - 1; j >= 0; j--) {
       Saved v = p.stack.get(j);

@@ -1,12 +1,17 @@
 package dev.coroutine.transform;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.BiPredicate;
 import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.MethodInsnNode;
@@ -93,6 +98,9 @@ final class FrameLayout {
     /** Its number within its group (its label is the group's first plus this). */
     int index;
 
+    /** The unboxing of its value the body does in the runtime's typed await, or null. */
+    final Unboxing unboxing;
+
     /** The block that saves its stack, then goes on to the group's. */
     SavePart save;
 
@@ -100,6 +108,12 @@ final class FrameLayout {
       this.call = call;
       this.line = line;
       this.shape = shape;
+      this.unboxing = Unboxing.after(call);
+    }
+
+    /** What its call leaves on the stack: the unboxed primitive's type, or null (an Object). */
+    Type result() {
+      return unboxing != null ? unboxing.type() : null;
     }
   }
 
@@ -164,16 +178,20 @@ final class FrameLayout {
    * type it pops (a value pushed again on resume; the type, not only the size, as the part's entry
    * frame has one type per stack entry); and the slots it fills.
    */
-  record SaveKey(List<Object> stack, List<Integer> fill) {}
+  record SaveKey(List<Object> stack, List<Integer> fill, Type result) {}
 
   /**
    * Entered from an await that suspended (its call has recorded the label), with its stack and
-   * {@code SUSPEND} on the operand stack: saves the stack after the group's locals, fills the slots
-   * the await lacks, and goes on into the group's save block.
+   * {@code SUSPEND} (or a typed await's meaningless primitive) on the operand stack: saves the
+   * stack after the group's locals, fills the slots the await lacks, and goes on into the group's
+   * save block.
    */
   static final class SavePart {
     /** Start of the part. */
     final LabelNode start = new LabelNode();
+
+    /** The primitive a typed await left on the stack, or null for {@code SUSPEND}. */
+    Type result;
 
     /**
      * Spill slot, type and frame index of each stack value; type null for one not saved (a null, or
@@ -257,6 +275,12 @@ final class FrameLayout {
    */
   final int localRefs;
 
+  /**
+   * Primitive slots the body sets to zero at its top, before the label switch, instead of in the
+   * save parts of the awaits that lack them (see {@link #of}).
+   */
+  final List<Saved> zeroedAtTop;
+
   /** True if no await saves a primitive: the array only carried parameters. */
   final boolean dropPrims;
 
@@ -267,7 +291,13 @@ final class FrameLayout {
   final boolean primArray;
 
   private FrameLayout(
-      List<Saved> params, int frameVar, List<Await> awaits, List<Group> groups, int localRefs) {
+      List<Saved> params,
+      int frameVar,
+      List<Await> awaits,
+      List<Group> groups,
+      int localRefs,
+      List<Saved> zeroedAtTop) {
+    this.zeroedAtTop = zeroedAtTop;
     this.localRefs = localRefs;
     this.params = params;
     this.frameVar = frameVar;
@@ -310,14 +340,26 @@ final class FrameLayout {
     return frameVar + 1;
   }
 
-  /** The layout of a body with these parameters and awaits (given in code order). */
-  static FrameLayout of(List<Saved> params, int frameVar, List<Await> awaits) {
+  /**
+   * The layout of a body with these parameters and awaits (given in code order). {@code
+   * singleTyped} tells whether a slot holds no value of another type than the given primitive one
+   * anywhere in the method (nor half of a long or double): such a slot may be set to zero once, at
+   * the body's top, instead of by every save part that fills it.
+   */
+  static FrameLayout of(
+      List<Saved> params,
+      int frameVar,
+      List<Await> awaits,
+      BiPredicate<Integer, Type> singleTyped) {
     List<Group> groups = group(awaits);
     int localRefs = 0;
     for (Group g : groups) {
       numberLocals(g);
       localRefs = Math.max(localRefs, g.refCount);
     }
+    List<Saved> zeroed = zeroedAtTop(awaits, singleTyped);
+    Set<Integer> zeroedSlots = new HashSet<>();
+    zeroed.forEach(v -> zeroedSlots.add(v.var()));
     for (Group g : groups) {
       List<Await> own = new ArrayList<>();
       for (Await a : awaits) {
@@ -325,14 +367,59 @@ final class FrameLayout {
           own.add(a);
         }
       }
-      layOut(g, own, frameVar + 2, localRefs); // spill slots above the label's
+      layOut(g, own, frameVar + 2, localRefs, zeroedSlots); // spill slots above the label's
     }
     int label = 1;
     for (Group g : groups) {
       g.firstLabel = label;
       label = g.endLabel();
     }
-    return new FrameLayout(params, frameVar, awaits, groups, localRefs);
+    return new FrameLayout(params, frameVar, awaits, groups, localRefs, zeroed);
+  }
+
+  /** The slots an await lacks, which its save part sets to null or zero before the group's save. */
+  private static List<Saved> lacking(Await a) {
+    List<Saved> fill = new ArrayList<>();
+    for (Saved v : a.group.saved) {
+      if (!a.shape.locals().containsKey(v.var())) {
+        fill.add(v);
+      }
+    }
+    return fill;
+  }
+
+  /**
+   * The primitive slots set to zero once at the body's top instead of in the save parts: those that
+   * at least two distinct save parts would fill (one store instead of several; for one part it
+   * would cost as much) and that hold one primitive type throughout the method, so a zero there has
+   * the type every path gives the slot and the shared blocks expect.
+   */
+  private static List<Saved> zeroedAtTop(
+      List<Await> awaits, BiPredicate<Integer, Type> singleTyped) {
+    Map<Integer, Set<List<Object>>> parts = new TreeMap<>();
+    Map<Integer, Saved> slot = new HashMap<>();
+    for (Await a : awaits) {
+      List<Saved> fill = lacking(a);
+      List<Integer> fillSlots = new ArrayList<>();
+      fill.forEach(v -> fillSlots.add(v.var()));
+      // what tells a save part from another of the group (see layOut)
+      List<Object> key = Arrays.asList(a.group, a.shape.stack(), fillSlots, a.result());
+      for (Saved v : fill) {
+        if (!v.isRef()) {
+          parts.computeIfAbsent(v.var(), k -> new HashSet<>()).add(key);
+          slot.putIfAbsent(v.var(), v);
+        }
+      }
+    }
+    List<Saved> zeroed = new ArrayList<>();
+    parts.forEach(
+        (var, keys) -> {
+          Saved v = slot.get(var);
+          if (keys.size() >= 2 && singleTyped.test(var, v.type())) {
+            zeroed.add(v);
+          }
+        });
+    return zeroed;
   }
 
   /** The parameters' slots: {@code this} first, then each parameter. */
@@ -496,7 +583,8 @@ final class FrameLayout {
    * localRefs} (above every group's locals, so a group's save block can null the locals of larger
    * groups without touching them), stack primitives after the group's.
    */
-  private static void layOut(Group g, List<Await> own, int spillBase, int localRefs) {
+  private static void layOut(
+      Group g, List<Await> own, int spillBase, int localRefs, Set<Integer> zeroedAtTop) {
     Map<List<StackValue>, List<Await>> byStack = new LinkedHashMap<>();
     byStack.put(List.of(), new ArrayList<>());
     for (Await a : own) {
@@ -532,8 +620,8 @@ final class FrameLayout {
         r.awaits.add(a);
         List<Saved> fill = new ArrayList<>();
         List<Integer> fillSlots = new ArrayList<>();
-        for (Saved v : g.saved) {
-          if (!a.shape.locals().containsKey(v.var())) {
+        for (Saved v : lacking(a)) {
+          if (!zeroedAtTop.contains(v.var())) {
             fill.add(v);
             fillSlots.add(v.var());
           }
@@ -541,8 +629,9 @@ final class FrameLayout {
         int refTotal = c[0] > localRefs ? c[0] : g.refCount;
         a.save =
             g.saveParts.computeIfAbsent(
-                new SaveKey(saveForm, fillSlots),
+                new SaveKey(saveForm, fillSlots, a.result()),
                 k -> new SavePart(stack, e.getKey(), fill, refTotal, c[1]));
+        a.save.result = a.result();
       }
     }
   }

@@ -53,6 +53,17 @@ final class Protocol {
   static final String FRAME_AWAIT_DESC =
       "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)Ljava/lang/Object;";
 
+  /**
+   * The typed awaits ({@link Unboxing}): name and descriptor; each tells a suspension in {@code
+   * prim0}.
+   */
+  static final String[][] TYPED_AWAITS = {
+    {"awaitInt", "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)I"},
+    {"awaitLong", "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)J"},
+    {"awaitDouble", "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)D"},
+    {"awaitBoolean", "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)Z"},
+  };
+
   /** The calls that end a save block ({@code AsyncFrame.Save}), by arity up to the limits. */
   static final String SAVE = "dev/coroutine/AsyncFrame$Save";
 
@@ -82,7 +93,7 @@ final class Protocol {
   /** The class attribute that marks a rewritten class; its one byte is the format version. */
   static final String MARKER_ATTRIBUTE = "dev.coroutine.Instrumented";
 
-  static final int MARKER_VERSION = 4;
+  static final int MARKER_VERSION = 5;
 
   /**
    * A method or field of the runtime that rewritten code refers to.
@@ -120,6 +131,9 @@ final class Protocol {
                 new Member(FRAME, REFS, "[Ljava/lang/Object;", Opcodes.ACC_PUBLIC),
                 new Member(FRAME, PRIMS, "[J", Opcodes.ACC_PUBLIC),
                 new Member(BODY, BODY_METHOD, BODY_METHOD_DESC, Opcodes.ACC_PUBLIC)));
+    for (String[] typed : TYPED_AWAITS) {
+      m.add(new Member(FRAME, typed[0], typed[1], PUBLIC_STATIC));
+    }
     for (int n = 0; n <= SAVE_MAX_REFS; n++) {
       m.add(
           new Member(
