@@ -669,6 +669,13 @@ final class TlsTransport implements Transport, Protocol {
     done = true;
     cancelTimer();
     Throwable reason = failure != null ? failure : e;
+    if (failure == null && innerEof && eofSent && e instanceof java.io.IOException) {
+      // the peer had ended the connection and the reader has that end: what failed is the
+      // shutdown the end started (our close_notify into a socket the peer has reset), not the
+      // stream, as in asyncio, whose reader gets its end and whose wait_closed() returns
+      LOG.log(System.Logger.Level.DEBUG, "{0}: after the peer's end: {1}", peer, e);
+      reason = null;
+    }
     if (!handshake.isDone()) {
       Throwable hf =
           reason != null

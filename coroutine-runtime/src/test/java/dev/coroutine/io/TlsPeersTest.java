@@ -203,6 +203,43 @@ class TlsPeersTest extends TestBase {
     }
   }
 
+  /**
+   * A peer that ends the TCP connection without close_notify right after the handshake: our line,
+   * written after its end, draws a reset from its kernel, and our close_notify (the shutdown its
+   * end starts) then fails with "Broken pipe". That failure is our shutdown's, not the stream's:
+   * the reader sees the end of the stream and waitClosed() returns, as CPython's (found from
+   * outside: ours threw "Broken pipe" from read() and waitClosed() every time).
+   */
+  @Test
+  void peerEndsWithoutCloseNotify_ourShutdownsFailedWrite_isNotTheReadersError() throws Exception {
+    try (java.net.ServerSocket plain =
+        new java.net.ServerSocket(0, 10, InetAddress.getByName(HOST))) {
+      CompletableFuture<Void> peer =
+          CompletableFuture.runAsync(
+              () -> {
+                try (java.net.Socket tcp = plain.accept()) {
+                  javax.net.ssl.SSLSocket tls =
+                      (javax.net.ssl.SSLSocket)
+                          certs.serverContext().getSocketFactory().createSocket(tcp, null, false);
+                  tls.setUseClientMode(false);
+                  tls.startHandshake();
+                  tls.getOutputStream().flush();
+                  // closes the TCP socket under the TLS one: a FIN, no close_notify
+                } catch (Exception e) {
+                  throw new IllegalStateException(e);
+                }
+              });
+      Connection c = run(Streams.openConnection(HOST, plain.getLocalPort(), certs.clientContext()));
+      peer.get(20, TimeUnit.SECONDS);
+      // the loop is idle between runs: the peer's FIN waits unread, our line goes out after it
+      Thread.sleep(200);
+      c.writer().write("too late\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      Thread.sleep(200); // the reset our line draws is here
+      assertThat(run(c.reader().read(100))).as("the end of the stream").isEmpty();
+      run(c.writer().waitClosed()); // returns: nothing failed but our close_notify
+    }
+  }
+
   @Test
   void ourClient_jdkSslServerSocket_tls13_keyUpdateMidStream_andCloseNotify() throws Exception {
     ourClient_againstJdkServer("TLSv1.3");
