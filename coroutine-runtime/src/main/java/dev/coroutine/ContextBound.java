@@ -1,6 +1,7 @@
 package dev.coroutine;
 
 import dev.coroutine.internal.RuntimeCallback;
+import dev.coroutine.internal.UsersChannelWait;
 import java.util.function.Consumer;
 
 /**
@@ -35,8 +36,8 @@ final class ContextBound implements Runnable, Consumer<Object> {
    * runtime's own ({@link RuntimeCallback}: it reads no context, so nothing is copied for it).
    */
   static Object capture(Object action) {
-    if (action instanceof RuntimeCallback) {
-      return action;
+    if (action instanceof RuntimeCallback || action instanceof UsersChannelWait) {
+      return action; // the runtime's own: no user code, no context (UsersChannelWait: Sockets')
     }
     Context copy = Context.captureForCallback();
     return copy == null ? action : new ContextBound(copy, action, false);

@@ -470,10 +470,12 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   /**
    * Calls {@code callback} on the loop whenever {@code channel} is readable (for a server channel:
    * has a connection to accept), until {@link #removeReader}; replaces an earlier reader callback.
-   * The channel is made non-blocking. A channel stays registered with the loop's selector until it
-   * is closed, and closing the loop closes the channels still registered (asyncio's {@code
-   * add_reader}). The callback runs in a copy of the {@link Context} current now, as asyncio's does
-   * (so the connection handlers of a server inherit the context that started it).
+   * The channel is made non-blocking (asyncio's {@code add_reader}). A channel stays registered
+   * with the loop's selector until it is closed, and closing the loop closes the channels still
+   * registered (asyncio's {@code close()} leaves them to the collector), except the ones that only
+   * waited in {@link dev.coroutine.io.Sockets} calls: those are the user's, and stay open. The
+   * callback runs in a copy of the {@link Context} current now, as asyncio's does (so the
+   * connection handlers of a server inherit the context that started it).
    *
    * @param channel the channel to watch; it is made non-blocking
    * @param callback called on the loop thread each time the channel is readable; replaces an

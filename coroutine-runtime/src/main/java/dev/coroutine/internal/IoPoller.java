@@ -100,6 +100,7 @@ public final class IoPoller implements Consumer<SelectionKey> {
     } else {
       reg.reader = callback;
     }
+    reg.usersChannel = callback instanceof UsersChannelWait; // the last registration decides
     reg.updateInterest();
   }
 
@@ -181,12 +182,19 @@ public final class IoPoller implements Consumer<SelectionKey> {
     selector.wakeup();
   }
 
-  /** Closes every channel still registered, then the selector. */
+  /**
+   * Closes every channel still registered, then the selector, except a user's channel that only
+   * waited in calls that have finished ({@link UsersChannelWait}): the selector's close lets go of
+   * it, and it may be made blocking again.
+   */
   public void close() {
     ArrayList<SelectableChannel> channels = new ArrayList<>();
     try {
       for (SelectionKey k : selector.keys()) {
-        channels.add(k.channel());
+        Registration reg = (Registration) k.attachment();
+        if (!reg.usersChannel || reg.reader != null || reg.writer != null) {
+          channels.add(k.channel()); // a user's channel nothing waits on stays open
+        }
       }
     } catch (ClosedSelectorException e) {
       return;
@@ -212,6 +220,9 @@ public final class IoPoller implements Consumer<SelectionKey> {
 
     /** Its key with the loop's selector. */
     SelectionKey key;
+
+    /** A wait on a channel that stays the user's registered it ({@link UsersChannelWait}). */
+    boolean usersChannel;
 
     /** Called when the channel is readable (or acceptable), or null. */
     Runnable reader;

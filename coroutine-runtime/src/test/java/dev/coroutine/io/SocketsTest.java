@@ -76,6 +76,41 @@ class SocketsTest extends TestBase {
     peer.close();
   }
 
+  /**
+   * A channel that waited in a call stays the user's when the loop closes: open, free to be made
+   * blocking again and used by another loop (found from outside: closing the loop closed it, and it
+   * could not be made blocking; asyncio's loop.close() leaves user sockets alone).
+   */
+  @Test
+  void channelThatWaited_staysOpenAfterTheLoopCloses_andCanBlockAgain() throws Exception {
+    try (SocketChannel client = SocketChannel.open(address);
+        SocketChannel peer = server.accept()) {
+      dev.coroutine.EventLoop first = new dev.coroutine.EventLoop();
+      Task<byte[]> receiving = first.createTask(Sockets.sockRecv(peer, 10));
+      first.callLater( // after the receive has found nothing and waits
+          0.05,
+          () -> {
+            try {
+              client.write(ByteBuffer.wrap(new byte[] {'o', 'n', 'e'}));
+            } catch (java.io.IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+      assertThat(first.runUntilComplete(receiving)).containsExactly('o', 'n', 'e');
+      first.close();
+      assertThat(peer.isOpen()).as("open after the loop closed").isTrue();
+      peer.configureBlocking(true);
+      client.write(ByteBuffer.wrap(new byte[] {'t', 'w', 'o'}));
+      ByteBuffer two = ByteBuffer.allocate(3);
+      while (two.hasRemaining()) {
+        peer.read(two); // blocking
+      }
+      assertThat(two.array()).containsExactly('t', 'w', 'o');
+      client.write(ByteBuffer.wrap(new byte[] {'3'}));
+      assertThat(await(Sockets.sockRecv(peer, 10))).containsExactly('3'); // another loop
+    }
+  }
+
   @Test
   void recvUnderTimeout_timesOut_thenTheChannelStillWorks() throws Exception {
     SocketChannel client = SocketChannel.open();
