@@ -265,13 +265,8 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * @throws Throwable the awaitable's failure, unchanged
    */
   public static int awaitInt(Object awaitable, AsyncFrame<?> f, int label) throws Throwable {
-    Object v = await(awaitable, f, label);
-    if (v == SUSPEND) {
-      f.prim0 = 1;
-      return 0;
-    }
-    f.prim0 = 0;
-    return (Integer) unboxing(v, "int");
+    Object v = typed(awaitable, f, label, "int");
+    return v != null ? (Integer) v : 0;
   }
 
   /**
@@ -284,13 +279,8 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * @throws Throwable the awaitable's failure, unchanged
    */
   public static long awaitLong(Object awaitable, AsyncFrame<?> f, int label) throws Throwable {
-    Object v = await(awaitable, f, label);
-    if (v == SUSPEND) {
-      f.prim0 = 1;
-      return 0;
-    }
-    f.prim0 = 0;
-    return (Long) unboxing(v, "long");
+    Object v = typed(awaitable, f, label, "long");
+    return v != null ? (Long) v : 0;
   }
 
   /**
@@ -303,13 +293,8 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    * @throws Throwable the awaitable's failure, unchanged
    */
   public static double awaitDouble(Object awaitable, AsyncFrame<?> f, int label) throws Throwable {
-    Object v = await(awaitable, f, label);
-    if (v == SUSPEND) {
-      f.prim0 = 1;
-      return 0;
-    }
-    f.prim0 = 0;
-    return (Double) unboxing(v, "double");
+    Object v = typed(awaitable, f, label, "double");
+    return v != null ? (Double) v : 0;
   }
 
   /**
@@ -323,21 +308,23 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    */
   public static boolean awaitBoolean(Object awaitable, AsyncFrame<?> f, int label)
       throws Throwable {
-    Object v = await(awaitable, f, label);
-    if (v == SUSPEND) {
-      f.prim0 = 1;
-      return false;
-    }
-    f.prim0 = 0;
-    return (Boolean) unboxing(v, "boolean");
+    Object v = typed(awaitable, f, label, "boolean");
+    return v != null ? (Boolean) v : false;
   }
 
   /**
-   * The value an unboxing await unboxes: {@code v} itself, or, for null, the {@link
-   * NullPointerException} saying which await gave it (the original code's {@code intValue()} call
-   * would have thrown one at the same place).
+   * What every typed await does: the value to unbox (never null: a null throws the {@link
+   * NullPointerException} the original code's {@code intValue()} call would have thrown at the same
+   * place), or null when the frame must wait; {@link #prim0} says which (1: wait, 0: go on).
    */
-  private static Object unboxing(Object v, String type) {
+  private static Object typed(Object awaitable, AsyncFrame<?> f, int label, String type)
+      throws Throwable {
+    Object v = await(awaitable, f, label);
+    if (v == SUSPEND) {
+      f.prim0 = 1;
+      return null;
+    }
+    f.prim0 = 0;
     if (v == null) {
       throw new NullPointerException("await(...) gave null where the code unboxes it to " + type);
     }
