@@ -169,6 +169,7 @@ public final class GroupServer {
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(options, "options");
     Streams.checkPort(port);
+    TlsTransport.checkOptions(ssl, options, true);
     if (group.isShutdown()) {
       // as submit(): its loops are closing, so a server there would be gone at once
       return CompletableFuture.failedFuture(

@@ -111,6 +111,7 @@ public final class Streams {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(options, "options");
     checkPort(port);
+    TlsTransport.checkOptions(ssl, options, false);
     return IoFrames.lazy(
         () ->
             new Connector(EventLoop.running(), host, port, StreamReader.DEFAULT_LIMIT, ssl, options)
@@ -195,6 +196,7 @@ public final class Streams {
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(options, "options");
     checkPort(port);
+    TlsTransport.checkOptions(ssl, options, true);
     return IoFrames.lazy(
         () -> {
           EventLoop loop = EventLoop.running();

@@ -208,6 +208,36 @@ final class TlsTransport implements Transport, Protocol {
     return new TlsTransport(inner, e, o, "client " + inner.remoteAddress());
   }
 
+  /**
+   * Refuses, at the call that takes them, options {@code ctx}'s engines do not support (a protocol
+   * version they do not know, an empty application protocol name), which the engine would otherwise
+   * refuse at every connection (asyncio refuses them when the context is configured).
+   *
+   * @throws IllegalArgumentException naming what was refused
+   */
+  static void checkOptions(SSLContext ctx, TlsOptions o, boolean server) {
+    if (ctx == null) {
+      return; // plain text
+    }
+    SSLEngine e = ctx.createSSLEngine();
+    e.setUseClientMode(!server);
+    SSLParameters p = e.getSSLParameters();
+    try {
+      configure(p, o);
+      e.setSSLParameters(p);
+    } catch (IllegalArgumentException refused) {
+      throw new IllegalArgumentException(
+          "TLS options that this SSLContext's engines refuse: "
+              + refused.getMessage()
+              + " (protocols "
+              + java.util.Arrays.toString(o.protocols())
+              + ", application protocols "
+              + java.util.Arrays.toString(o.applicationProtocols())
+              + ")",
+          refused);
+    }
+  }
+
   private static void configure(SSLParameters p, TlsOptions o) {
     String[] alpn = o.applicationProtocols();
     if (alpn != null) {

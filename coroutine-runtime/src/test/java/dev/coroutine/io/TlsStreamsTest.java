@@ -114,6 +114,23 @@ class TlsStreamsTest extends TestBase {
     assertThat(s.clientCount()).isZero();
   }
 
+  /**
+   * Options the engine refuses are refused by the call that takes them, naming them (found from
+   * outside: startServer succeeded, then every connection failed its handshake and was reported as
+   * an unhandled exception of the handler, which never ran).
+   */
+  @Test
+  void optionsTheEngineRefuses_areRefusedByTheCall_namingThem() {
+    TlsOptions bad = TlsOptions.defaults().withProtocols("TLSv1.4");
+    assertThatThrownBy(
+            () -> Streams.startServer((r, w) -> null, "127.0.0.1", 0, certs.serverContext(), bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TLSv1.4");
+    assertThatThrownBy(() -> Streams.openConnection("127.0.0.1", 1, certs.clientContext(), bad))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TLSv1.4");
+  }
+
   @Test
   void echo_tls12_roundTrips() throws Exception {
     Server s = tlsServer(certs.serverContext(), TlsOptions.defaults());
