@@ -94,6 +94,17 @@ public final class Datagrams {
   private static DatagramEndpoint open(
       EventLoop loop, DatagramOptions o, InetAddress localAddr, InetAddress remoteAddr)
       throws IOException {
+    if (localAddr != null
+        && remoteAddr != null
+        && (localAddr instanceof Inet6Address) != (remoteAddr instanceof Inet6Address)) {
+      // one socket has one family: asyncio refuses it too ("can not get address information")
+      throw new IllegalArgumentException(
+          "cannot make a UDP socket bound to "
+              + localAddr.getHostAddress()
+              + " and connected to "
+              + remoteAddr.getHostAddress()
+              + ": the local and remote addresses are of different families (IPv4 and IPv6)");
+    }
     InetAddress familyOf = remoteAddr != null ? remoteAddr : localAddr;
     ProtocolFamily family =
         familyOf instanceof Inet6Address

@@ -51,6 +51,26 @@ class DatagramTest extends TestBase {
    * queue keeps an item until the getter's task takes it (an outside test lost it every time). A
    * task whose cancellation is withdrawn before it resumes still gets it, and only it.
    */
+  /**
+   * Local and remote addresses of different families: refused, naming both (found from outside: an
+   * IPv6 local with an IPv4 remote threw the JDK's UnsupportedAddressTypeException without a
+   * message, and an IPv4 local with an IPv6 remote was bound to the remote's family silently;
+   * asyncio refuses both).
+   */
+  @Test
+  void localAndRemoteOfDifferentFamilies_areRefused_namingBoth() {
+    for (String[] pair : new String[][] {{"::1", "127.0.0.1"}, {"0.0.0.0", "::1"}}) {
+      assertThatThrownBy(
+              () ->
+                  await(
+                      Datagrams.createEndpoint(
+                          DatagramOptions.defaults().local(pair[0], 0).remote(pair[1], 9))))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("different families")
+          .hasMessageContaining(pair[1].equals("::1") ? "0:0:0:0:0:0:0:1" : "127.0.0.1");
+    }
+  }
+
   @Test
   void receiveCancelled_afterItsDatagramWasHandedOver_losesNothing() throws Exception {
     DatagramEndpoint e = await(Datagrams.bind(HOST, 0));
