@@ -127,11 +127,14 @@ final class UnixSockets {
     return new Server(loop, List.of(s), handler, limit, new SocketFile(path, key));
   }
 
-  /** A socket file left at {@code path} by an earlier server is removed; anything else stays. */
+  /**
+   * A socket file left at {@code path} by an earlier server is removed (a symbolic link to one: the
+   * link, as asyncio's {@code os.stat}, which follows it); anything else stays.
+   */
   private static void removeStaleSocket(Path path) throws IOException {
     Object mode;
     try {
-      mode = Files.getAttribute(path, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+      mode = Files.getAttribute(path, "unix:mode");
     } catch (java.nio.file.NoSuchFileException e) {
       return;
     } catch (UnsupportedOperationException | IllegalArgumentException e) {
