@@ -72,10 +72,14 @@ final class UnixSockets {
       }
     } catch (IOException e) {
       IoFrames.closeQuietly(ch);
-      result.setException(failed(e, "connect to", path));
+      // Linux answers a connect to a server whose backlog is full with EAGAIN at once, which the
+      // JDK words as "Resource temporarily unavailable": say what it means
+      boolean full = "Resource temporarily unavailable".equals(e.getMessage());
+      result.setException(
+          failed(e, full ? "connect (the server's backlog is full) to" : "connect to", path));
       return result;
     }
-    // the server's backlog is full: wait until the connect completes
+    // a connect the system left pending (where a full backlog does not fail at once): wait
     loop.addWriter(
         ch,
         () -> {

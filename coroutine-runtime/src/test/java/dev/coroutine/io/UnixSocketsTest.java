@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +153,39 @@ class UnixSocketsTest extends TestBase {
         .isInstanceOf(BindException.class)
         .hasMessageContaining(regular.toString());
     assertThat(Files.readString(regular)).isEqualTo("keep me");
+  }
+
+  /**
+   * A server that accepts nothing, its backlog full: the next connect fails at once saying so
+   * (found from outside: the JDK's "Resource temporarily unavailable" alone).
+   */
+  @Test
+  void openUnixConnection_backlogFull_failsSayingSo() throws Exception {
+    Path path = dir.resolve("full.sock");
+    List<Connection> queued = new java.util.ArrayList<>();
+    try (ServerSocketChannel idle = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+      idle.bind(UnixDomainSocketAddress.of(path), 1);
+      Throwable refused = null;
+      for (int i = 0; i < 64 && refused == null; i++) {
+        try {
+          queued.add(
+              await(
+                  dev.coroutine.Coroutines.waitFor(
+                      Streams.openUnixConnection(path), java.time.Duration.ofSeconds(2))));
+        } catch (IOException e) {
+          refused = e;
+        } catch (java.util.concurrent.TimeoutException pending) {
+          org.junit.jupiter.api.Assumptions.abort(
+              "this system leaves a connect to a full backlog pending (the waiting branch)");
+        }
+      }
+      assertThat(refused).as("a full backlog refuses a connect").isNotNull();
+      assertThat(refused.getMessage()).contains("backlog is full").contains(path.toString());
+    } finally {
+      for (Connection c : queued) {
+        c.writer().close();
+      }
+    }
   }
 
   @Test
