@@ -121,31 +121,12 @@ class UnixSocketsTest extends TestBase {
 
   @Test
   void startUnixServer_replacesAStaleSocketFile_butRefusesAnyOtherFile() throws Exception {
-    Path stale = dir.resolve("stale.sock");
-    ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    dead.bind(UnixDomainSocketAddress.of(stale));
-    dead.close(); // the file stays, as after a crash
+    Path stale = staleSocket("stale.sock");
     assertThat(stale).exists();
-    Server s = echoServer(stale);
-    Connection c = await(Streams.openUnixConnection(stale));
-    c.writer().write("x\n");
-    assertThat(await(c.reader().readLine())).isEqualTo("x");
-    c.writer().close();
-    s.close();
-
+    servesAt(stale);
     // a symbolic link to a stale socket: the link goes, as asyncio's os.stat follows it (found
     // from outside: refused as "a file that is not a socket")
-    Path stale2 = dir.resolve("stale2.sock");
-    ServerSocketChannel dead2 = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-    dead2.bind(UnixDomainSocketAddress.of(stale2));
-    dead2.close();
-    Path link = Files.createSymbolicLink(dir.resolve("link.sock"), stale2);
-    Server viaLink = echoServer(link);
-    Connection c2 = await(Streams.openUnixConnection(link));
-    c2.writer().write("y\n");
-    assertThat(await(c2.reader().readLine())).isEqualTo("y");
-    c2.writer().close();
-    viaLink.close();
+    servesAt(Files.createSymbolicLink(dir.resolve("link.sock"), staleSocket("stale2.sock")));
 
     Path regular = dir.resolve("notes.txt");
     Files.writeString(regular, "keep me");
@@ -186,6 +167,25 @@ class UnixSocketsTest extends TestBase {
         c.writer().close();
       }
     }
+  }
+
+  /** A socket file no server listens on, as a crashed server leaves it. */
+  private Path staleSocket(String name) throws IOException {
+    Path p = dir.resolve(name);
+    ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    dead.bind(UnixDomainSocketAddress.of(p));
+    dead.close(); // the file stays
+    return p;
+  }
+
+  /** An echo server starts at {@code path} and answers a line there. */
+  private void servesAt(Path path) throws Exception {
+    Server s = echoServer(path);
+    Connection c = await(Streams.openUnixConnection(path));
+    c.writer().write("x\n");
+    assertThat(await(c.reader().readLine())).isEqualTo("x");
+    c.writer().close();
+    s.close();
   }
 
   @Test
