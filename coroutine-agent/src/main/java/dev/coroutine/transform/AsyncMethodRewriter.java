@@ -272,11 +272,12 @@ final class AsyncMethodRewriter {
     for (AbstractInsnNode insn = method.instructions.getFirst();
         insn != null;
         insn = insn.getNext()) {
-      if (insn instanceof VarInsnNode && insn.getOpcode() >= Opcodes.ISTORE) {
+      int op = insn.getOpcode();
+      if (insn instanceof VarInsnNode && op >= Opcodes.ISTORE) {
         int var = ((VarInsnNode) insn).var;
-        Type stored = storedType(insn.getOpcode());
-        if ((var == slot && !stored.equals(type))
-            || (var == slot - 1 && stored.getSize() == 2)
+        boolean wide = op == Opcodes.LSTORE || op == Opcodes.DSTORE;
+        if ((var == slot && op != type.getOpcode(Opcodes.ISTORE))
+            || (var == slot - 1 && wide)
             || (var == slot + 1 && type.getSize() == 2)) {
           return false;
         }
@@ -293,22 +294,6 @@ final class AsyncMethodRewriter {
       }
     }
     return true;
-  }
-
-  /** The type an {@code xSTORE} stores (int for every int-sized one, Object for a reference). */
-  private static Type storedType(int opcode) {
-    switch (opcode) {
-      case Opcodes.ISTORE:
-        return Type.INT_TYPE;
-      case Opcodes.LSTORE:
-        return Type.LONG_TYPE;
-      case Opcodes.FSTORE:
-        return Type.FLOAT_TYPE;
-      case Opcodes.DSTORE:
-        return Type.DOUBLE_TYPE;
-      default:
-        return Type.getObjectType("java/lang/Object");
-    }
   }
 
   /**

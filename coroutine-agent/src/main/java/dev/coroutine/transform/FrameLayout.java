@@ -191,7 +191,7 @@ final class FrameLayout {
     final LabelNode start = new LabelNode();
 
     /** The primitive a typed await left on the stack, or null for {@code SUSPEND}. */
-    Type result;
+    final Type result;
 
     /**
      * Spill slot, type and frame index of each stack value; type null for one not saved (a null, or
@@ -212,7 +212,13 @@ final class FrameLayout {
     final int primTotal;
 
     SavePart(
-        List<Saved> stack, List<StackValue> values, List<Saved> fill, int refTotal, int primTotal) {
+        List<Saved> stack,
+        List<StackValue> values,
+        List<Saved> fill,
+        int refTotal,
+        int primTotal,
+        Type result) {
+      this.result = result;
       this.stack = stack;
       this.values = values;
       this.fill = fill;
@@ -630,8 +636,7 @@ final class FrameLayout {
         a.save =
             g.saveParts.computeIfAbsent(
                 new SaveKey(saveForm, fillSlots, a.result()),
-                k -> new SavePart(stack, e.getKey(), fill, refTotal, c[1]));
-        a.save.result = a.result();
+                k -> new SavePart(stack, e.getKey(), fill, refTotal, c[1], k.result()));
       }
     }
   }

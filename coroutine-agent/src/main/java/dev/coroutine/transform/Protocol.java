@@ -54,15 +54,23 @@ final class Protocol {
       "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)Ljava/lang/Object;";
 
   /**
-   * The typed awaits ({@link Unboxing}): name and descriptor; each tells a suspension in {@code
-   * prim0}.
+   * The typed awaits ({@link Unboxing}): box class, its unboxing method, that method's descriptor,
+   * and the runtime's await returning the same primitive ({@link #typedAwaitDesc}); each tells a
+   * suspension in {@code prim0}.
    */
   static final String[][] TYPED_AWAITS = {
-    {"awaitInt", "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)I"},
-    {"awaitLong", "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)J"},
-    {"awaitDouble", "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)D"},
-    {"awaitBoolean", "(Ljava/lang/Object;Ldev/coroutine/AsyncFrame;I)Z"},
+    {"java/lang/Integer", "intValue", "()I", "awaitInt"},
+    {"java/lang/Long", "longValue", "()J", "awaitLong"},
+    {"java/lang/Double", "doubleValue", "()D", "awaitDouble"},
+    {"java/lang/Boolean", "booleanValue", "()Z", "awaitBoolean"},
   };
+
+  /**
+   * {@code (Object, AsyncFrame, int)} returning what {@code unboxDesc} ({@code ()I} ...) returns.
+   */
+  static String typedAwaitDesc(String unboxDesc) {
+    return "(Ljava/lang/Object;" + FRAME_DESC + "I)" + unboxDesc.substring(2);
+  }
 
   /** The calls that end a save block ({@code AsyncFrame.Save}), by arity up to the limits. */
   static final String SAVE = "dev/coroutine/AsyncFrame$Save";
@@ -132,7 +140,7 @@ final class Protocol {
                 new Member(FRAME, PRIMS, "[J", Opcodes.ACC_PUBLIC),
                 new Member(BODY, BODY_METHOD, BODY_METHOD_DESC, Opcodes.ACC_PUBLIC)));
     for (String[] typed : TYPED_AWAITS) {
-      m.add(new Member(FRAME, typed[0], typed[1], PUBLIC_STATIC));
+      m.add(new Member(FRAME, typed[3], typedAwaitDesc(typed[2]), PUBLIC_STATIC));
     }
     for (int n = 0; n <= SAVE_MAX_REFS; n++) {
       m.add(

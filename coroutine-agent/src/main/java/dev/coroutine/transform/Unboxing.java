@@ -20,14 +20,6 @@ import org.objectweb.asm.tree.TypeInsnNode;
  * @param method the runtime's typed await for it
  */
 record Unboxing(TypeInsnNode cast, MethodInsnNode unbox, Type type, String method) {
-  /** Box class, unboxing method, its descriptor, runtime method: the four unboxings fused. */
-  private static final String[][] KINDS = {
-    {"java/lang/Integer", "intValue", "()I", "awaitInt"},
-    {"java/lang/Long", "longValue", "()J", "awaitLong"},
-    {"java/lang/Double", "doubleValue", "()D", "awaitDouble"},
-    {"java/lang/Boolean", "booleanValue", "()Z", "awaitBoolean"},
-  };
-
   /**
    * The unboxing directly after {@code call} (no label, line or frame between: nothing may jump in
    * between or start a try range there), or null.
@@ -43,7 +35,7 @@ record Unboxing(TypeInsnNode cast, MethodInsnNode unbox, Type type, String metho
       return null;
     }
     MethodInsnNode unbox = (MethodInsnNode) then;
-    for (String[] k : KINDS) {
+    for (String[] k : Protocol.TYPED_AWAITS) {
       if (k[0].equals(cast.desc)
           && k[0].equals(unbox.owner)
           && k[1].equals(unbox.name)
@@ -56,6 +48,6 @@ record Unboxing(TypeInsnNode cast, MethodInsnNode unbox, Type type, String metho
 
   /** The descriptor of the typed await: {@code (Object, AsyncFrame, int)} the primitive. */
   String methodDesc() {
-    return "(Ljava/lang/Object;" + Protocol.FRAME_DESC + "I)" + type.getDescriptor();
+    return Protocol.typedAwaitDesc(unbox.desc);
   }
 }
