@@ -1,7 +1,6 @@
 package dev.coroutine;
 
 import dev.coroutine.internal.RuntimeCallback;
-import dev.coroutine.internal.UsersChannelWait;
 import java.util.function.Consumer;
 
 /**
@@ -36,8 +35,8 @@ final class ContextBound implements Runnable, Consumer<Object> {
    * runtime's own ({@link RuntimeCallback}: it reads no context, so nothing is copied for it).
    */
   static Object capture(Object action) {
-    if (action instanceof RuntimeCallback || action instanceof UsersChannelWait) {
-      return action; // the runtime's own: no user code, no context (UsersChannelWait: Sockets')
+    if (action instanceof RuntimeCallback) {
+      return action;
     }
     Context copy = Context.captureForCallback();
     return copy == null ? action : new ContextBound(copy, action, false);

@@ -3,6 +3,7 @@ package dev.coroutine;
 import dev.coroutine.internal.CallbackNames;
 import dev.coroutine.internal.IoPoller;
 import dev.coroutine.internal.RuntimeHandoff;
+import dev.coroutine.internal.UsersChannelWait;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.Collections;
@@ -572,8 +573,9 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
     }
     p.add(
         channel,
-        (Runnable) ContextBound.capture(callback),
-        write); // asyncio: a Handle per registration
+        (Runnable) ContextBound.capture(callback), // asyncio: a Handle per registration
+        write,
+        callback instanceof UsersChannelWait);
   }
 
   private boolean removeIo(SelectableChannel channel, boolean write) {

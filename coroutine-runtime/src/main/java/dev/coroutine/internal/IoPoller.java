@@ -70,9 +70,11 @@ public final class IoPoller implements Consumer<SelectionKey> {
    * @param ch an open channel; made non-blocking
    * @param callback runs on the loop thread while {@code ch} is ready
    * @param write true for the writer callback
+   * @param usersChannel the channel stays the user's ({@link UsersChannelWait}): {@link #close()}
+   *     lets go of it once nothing waits on it
    * @throws IllegalArgumentException if {@code ch} is closed
    */
-  public void add(SelectableChannel ch, Runnable callback, boolean write) {
+  public void add(SelectableChannel ch, Runnable callback, boolean write, boolean usersChannel) {
     if (!ch.isOpen()) {
       throw new IllegalArgumentException("channel is closed: " + ch);
     }
@@ -100,7 +102,7 @@ public final class IoPoller implements Consumer<SelectionKey> {
     } else {
       reg.reader = callback;
     }
-    reg.usersChannel = callback instanceof UsersChannelWait; // the last registration decides
+    reg.usersChannel = usersChannel; // the last registration decides
     reg.updateInterest();
   }
 

@@ -85,10 +85,32 @@ public final class Datagrams {
                         ? IoFrames.completed(loop, new InetAddress[] {null})
                         : Streams.resolve(loop, options.localHost());
                 IoFrames.then(
-                    local, result, l -> result.setResult(open(loop, options, l[0], r[0])));
+                    local,
+                    result,
+                    l -> {
+                      InetAddress[] pair = pair(l, r);
+                      result.setResult(open(loop, options, pair[0], pair[1]));
+                    });
               });
           return result;
         });
+  }
+
+  /**
+   * The local and remote address to use among the resolved ones (null: none given): the first
+   * remote one with a local one of its family, as asyncio's {@code create_datagram_endpoint} pairs
+   * them ({@code localhost} resolving to {@code ::1} first does not fail against an IPv4 remote);
+   * the first of each when no pair matches (then refused, naming both).
+   */
+  static InetAddress[] pair(InetAddress[] local, InetAddress[] remote) {
+    for (InetAddress r : remote) {
+      for (InetAddress l : local) {
+        if (r == null || l == null || (l instanceof Inet6Address) == (r instanceof Inet6Address)) {
+          return new InetAddress[] {l, r};
+        }
+      }
+    }
+    return new InetAddress[] {local[0], remote[0]};
   }
 
   private static DatagramEndpoint open(

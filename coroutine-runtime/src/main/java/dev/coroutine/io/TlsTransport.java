@@ -167,8 +167,7 @@ final class TlsTransport implements Transport, Protocol {
         // no SNI for a name SNI cannot carry; the certificate check still uses it
       }
     }
-    configure(p, o);
-    e.setSSLParameters(p);
+    apply(e, p, o);
     String peer =
         (host != null ? host + ":" + port : "server")
             + (name != null && !name.equals(host) ? " as " + name : "")
@@ -188,8 +187,7 @@ final class TlsTransport implements Transport, Protocol {
     } else if (o.clientAuth() == TlsOptions.ClientAuth.WANT) {
       p.setWantClientAuth(true);
     }
-    configure(p, o);
-    e.setSSLParameters(p);
+    apply(e, p, o);
     String[] accepted = o.applicationProtocols();
     if (accepted != null) {
       // as asyncio's (OpenSSL's) server: the first of ours the client offers, and a client
@@ -221,7 +219,15 @@ final class TlsTransport implements Transport, Protocol {
     }
     SSLEngine e = ctx.createSSLEngine();
     e.setUseClientMode(!server);
-    SSLParameters p = e.getSSLParameters();
+    apply(e, e.getSSLParameters(), o);
+  }
+
+  /**
+   * Sets {@code p} with {@code o}'s protocols and application protocols on {@code e}.
+   *
+   * @throws IllegalArgumentException naming the options, if the engine refuses them
+   */
+  private static void apply(SSLEngine e, SSLParameters p, TlsOptions o) {
     try {
       configure(p, o);
       e.setSSLParameters(p);

@@ -73,7 +73,8 @@ final class UnixSockets {
     } catch (IOException e) {
       IoFrames.closeQuietly(ch);
       // Linux answers a connect to a server whose backlog is full with EAGAIN at once, which the
-      // JDK words as "Resource temporarily unavailable": say what it means
+      // JDK words as "Resource temporarily unavailable" (the C library's text: under a locale
+      // that translates it, the plain message stays): say what it means
       boolean full = "Resource temporarily unavailable".equals(e.getMessage());
       result.setException(
           failed(e, full ? "connect (the server's backlog is full) to" : "connect to", path));

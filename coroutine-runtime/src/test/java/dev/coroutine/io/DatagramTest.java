@@ -57,6 +57,27 @@ class DatagramTest extends TestBase {
    * message, and an IPv4 local with an IPv6 remote was bound to the remote's family silently;
    * asyncio refuses both).
    */
+  /**
+   * Among the resolved addresses, a local one of the remote's family is taken (asyncio pairs them
+   * so): a local name resolving to IPv6 first still binds against an IPv4 remote.
+   */
+  @Test
+  void resolvedAddresses_pairByFamily() throws Exception {
+    InetAddress v6 = InetAddress.getByName("::1");
+    InetAddress v4 = InetAddress.getByName("127.0.0.1");
+    assertThat(Datagrams.pair(new InetAddress[] {v6, v4}, new InetAddress[] {v4}))
+        .containsExactly(v4, v4);
+    assertThat(Datagrams.pair(new InetAddress[] {v4}, new InetAddress[] {v6, v4}))
+        .containsExactly(v4, v4);
+    assertThat(Datagrams.pair(new InetAddress[] {v6}, new InetAddress[] {null}))
+        .containsExactly(v6, null);
+    assertThat(Datagrams.pair(new InetAddress[] {null}, new InetAddress[] {v6}))
+        .containsExactly(null, v6);
+    // no pair: the first of each, which open() refuses
+    assertThat(Datagrams.pair(new InetAddress[] {v6}, new InetAddress[] {v4}))
+        .containsExactly(v6, v4);
+  }
+
   @Test
   void localAndRemoteOfDifferentFamilies_areRefused_namingBoth() {
     for (String[] pair : new String[][] {{"::1", "127.0.0.1"}, {"0.0.0.0", "::1"}}) {

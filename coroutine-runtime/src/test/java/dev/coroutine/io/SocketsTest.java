@@ -86,7 +86,20 @@ class SocketsTest extends TestBase {
     try (SocketChannel client = SocketChannel.open(address);
         SocketChannel peer = server.accept()) {
       dev.coroutine.EventLoop first = new dev.coroutine.EventLoop();
-      Task<byte[]> receiving = first.createTask(Sockets.sockRecv(peer, 10));
+      // a context variable set: the loop binds the readiness callback to a copy of the context,
+      // and the channel must still be known as the user's
+      dev.coroutine.ContextVar<String> who = new dev.coroutine.ContextVar<>("who");
+      Task<byte[]> receiving =
+          new dev.coroutine.Context()
+              .run(
+                  () -> {
+                    who.set("user");
+                    try {
+                      return first.createTask(Sockets.sockRecv(peer, 10));
+                    } catch (java.io.IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  });
       first.callLater( // after the receive has found nothing and waits
           0.05,
           () -> {
