@@ -1,6 +1,7 @@
 package dev.coroutine.bench.harness;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -10,6 +11,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.openjdk.jmh.profile.GCProfiler;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -17,7 +20,6 @@ import org.openjdk.jmh.runner.RunnerException;
 import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.util.Statistics;
 
 /**
  * The JMH part: W1, W1', W2, W5 and W6, each system in forks of its own on the JDK its row names
@@ -80,78 +82,72 @@ final class JmhRuns {
     return only == null || only.contains(w.id());
   }
 
-  /** Runs every JMH system on the wanted JMH workloads, a row per system and workload. */
+  /**
+   * Runs every JMH system on the wanted JMH workloads, a row per system and workload. The forks are
+   * taken in rounds, one fork of every system per round, rather than all forks of one system and
+   * then the next: on a shared host a slow spell lasts minutes (the same code measured 18 or 29 ns
+   * per W1' yield depending on when it ran), and in rounds it falls on every system alike instead
+   * of on whichever ran then, so the ratios of a run compare like with like.
+   */
   void run() throws RunnerException {
-    List<JmhSystem> systems = this.systems.jmh();
-    List<JmhWorkload> workloads =
-        JMH_WORKLOADS.stream()
-            .filter(w -> setup.wanted(w.id().replace("'", ""))) // W1' comes with W1
+    List<JmhSystem> systems =
+        this.systems.jmh().stream()
+            .filter(s -> JMH_WORKLOADS.stream().anyMatch(w -> setup.wanted(id(w)) && runs(s, w)))
             .collect(Collectors.toList());
+    List<JmhWorkload> workloads =
+        JMH_WORKLOADS.stream().filter(w -> setup.wanted(id(w))).collect(Collectors.toList());
     if (workloads.isEmpty()) {
       return;
     }
     String classes =
         workloads.stream().map(JmhWorkload::benchmarkClass).collect(Collectors.joining("|"));
+    Map<JmhSystem, Samples> samples = new LinkedHashMap<>();
     for (JmhSystem s : systems) {
-      if (workloads.stream().noneMatch(w -> runs(s, w))) {
-        continue;
+      samples.put(s, new Samples());
+    }
+    int rounds = sizes.jmhForks();
+    for (int round = 1; round <= rounds; round++) {
+      for (JmhSystem s : systems) {
+        Path log = work.resolve(logName(s, round, rounds));
+        System.out.println(
+            "[bench]   JMH "
+                + s.label()
+                + " on "
+                + s.jdk()
+                + ", fork "
+                + round
+                + " of "
+                + rounds
+                + " (log: "
+                + log
+                + ")");
+        samples.get(s).add(runFork(s, classes, log), log);
       }
-      String regex = "^dev\\.coroutine\\.bench\\.jmh\\.(" + classes + ")\\." + s.method() + "$";
-      Path log =
-          work.resolve(
-              "jmh-"
-                  + s.method()
-                  + (s.classpath() == null ? "" : "-agent")
-                  + "-"
-                  + s.jdk().replace(' ', '_')
-                  + ".log");
-      ChainedOptionsBuilder b =
-          new OptionsBuilder()
-              .include(regex)
-              .forks(sizes.jmhForks())
-              .warmupIterations(sizes.jmhWarmups())
-              .warmupTime(TimeValue.milliseconds(sizes.jmhWarmupMs()))
-              .measurementIterations(sizes.jmhIterations())
-              .measurementTime(TimeValue.milliseconds(sizes.jmhIterationMs()))
-              .jvm(s.java())
-              .jvmArgs(s.flags().toArray(new String[0]))
-              .addProfiler(GCProfiler.class)
-              .shouldFailOnError(false)
-              .output(log.toString());
-      System.out.println("[bench]   JMH " + s.label() + " on " + s.jdk() + " (log: " + log + ")");
-      Collection<RunResult> results;
-      // JMH forks with the class path of this JVM (java.class.path): set it for the agent rows
-      String ownClasspath = System.getProperty("java.class.path");
-      if (s.classpath() != null) {
-        System.setProperty("java.class.path", s.classpath());
-      }
-      try {
-        results = new Runner(b.build()).run();
-      } finally {
-        System.setProperty("java.class.path", ownClasspath);
-      }
-      Map<String, RunResult> byClass = new HashMap<>();
-      for (RunResult r : results) {
-        String bench = r.getParams().getBenchmark();
-        String cls = bench.substring(0, bench.lastIndexOf('.'));
-        byClass.put(cls.substring(cls.lastIndexOf('.') + 1), r);
-      }
+    }
+    for (JmhSystem s : systems) {
+      Samples got = samples.get(s);
       for (JmhWorkload w : workloads) {
         if (!runs(s, w)) {
           continue;
         }
-        RunResult r = byClass.get(w.benchmarkClass());
-        Stats stats = null;
+        Stats stats = Stats.of(got.scores.getOrDefault(w.benchmarkClass(), List.of()));
         Map<String, Double> metrics = new LinkedHashMap<>();
-        if (r == null) {
-          notes.add(w.id() + " " + s.label() + " on " + s.jdk() + " failed: see " + log);
+        List<Double> alloc = got.allocs.get(w.benchmarkClass());
+        if (alloc != null) {
+          metrics.put("alloc B/op", alloc.stream().mapToDouble(d -> d).average().orElse(0));
+        }
+        if (stats == null) {
+          notes.add(w.id() + " " + s.label() + " on " + s.jdk() + " failed: see " + got.logs);
         } else {
-          Statistics st = r.getPrimaryResult().getStatistics();
-          stats = new Stats(st.getPercentile(50), st.getMin(), st.getMax(), (int) st.getN());
-          for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
-            if (e.getKey().endsWith("gc.alloc.rate.norm")) {
-              metrics.put("alloc B/op", e.getValue().getScore());
-            }
+          if (got.failedForks(w.benchmarkClass(), rounds)) {
+            notes.add(
+                w.id()
+                    + " "
+                    + s.label()
+                    + " on "
+                    + s.jdk()
+                    + ": a fork failed, the row has the others: see "
+                    + got.logs);
           }
           System.out.printf(
               Locale.ROOT,
@@ -172,6 +168,91 @@ final class JmhRuns {
                 this.systems.shown(s.flags()),
                 true));
       }
+    }
+  }
+
+  /** Workload {@code w}'s name for {@code -Dbench.only}: W1' comes with W1. */
+  private static String id(JmhWorkload w) {
+    return w.id().replace("'", "");
+  }
+
+  private static String logName(JmhSystem s, int round, int rounds) {
+    return "jmh-"
+        + s.method()
+        + (s.classpath() == null ? "" : "-agent")
+        + "-"
+        + s.jdk().replace(' ', '_')
+        + (rounds > 1 ? "-fork" + round : "")
+        + ".log";
+  }
+
+  /** One fork of system {@code s} on the benchmark classes matched by {@code classes}. */
+  private Collection<RunResult> runFork(JmhSystem s, String classes, Path log)
+      throws RunnerException {
+    String regex = "^dev\\.coroutine\\.bench\\.jmh\\.(" + classes + ")\\." + s.method() + "$";
+    ChainedOptionsBuilder b =
+        new OptionsBuilder()
+            .include(regex)
+            .forks(1)
+            .warmupIterations(sizes.jmhWarmups())
+            .warmupTime(TimeValue.milliseconds(sizes.jmhWarmupMs()))
+            .measurementIterations(sizes.jmhIterations())
+            .measurementTime(TimeValue.milliseconds(sizes.jmhIterationMs()))
+            .jvm(s.java())
+            .jvmArgs(s.flags().toArray(new String[0]))
+            .addProfiler(GCProfiler.class)
+            .shouldFailOnError(false)
+            .output(log.toString());
+    // JMH forks with the class path of this JVM (java.class.path): set it for the agent rows
+    String ownClasspath = System.getProperty("java.class.path");
+    if (s.classpath() != null) {
+      System.setProperty("java.class.path", s.classpath());
+    }
+    try {
+      return new Runner(b.build()).run();
+    } finally {
+      System.setProperty("java.class.path", ownClasspath);
+    }
+  }
+
+  /** A system's measurements gathered over the rounds, by benchmark class. */
+  private static final class Samples {
+    /** Every measurement iteration's score, of every fork. */
+    final Map<String, List<Double>> scores = new HashMap<>();
+
+    /** Each fork's allocation per operation ({@code -prof gc}). */
+    final Map<String, List<Double>> allocs = new HashMap<>();
+
+    /** Forks that gave a result, per class. */
+    final Map<String, Integer> forks = new HashMap<>();
+
+    /** The logs of the system's forks. */
+    final List<Path> logs = new ArrayList<>();
+
+    void add(Collection<RunResult> results, Path log) {
+      logs.add(log);
+      for (RunResult r : results) {
+        String bench = r.getParams().getBenchmark();
+        String cls = bench.substring(0, bench.lastIndexOf('.'));
+        cls = cls.substring(cls.lastIndexOf('.') + 1);
+        forks.merge(cls, 1, Integer::sum);
+        for (BenchmarkResult br : r.getBenchmarkResults()) {
+          for (IterationResult ir : br.getIterationResults()) {
+            scores
+                .computeIfAbsent(cls, k -> new ArrayList<>())
+                .add(ir.getPrimaryResult().getScore());
+          }
+        }
+        for (Map.Entry<String, Result> e : r.getSecondaryResults().entrySet()) {
+          if (e.getKey().endsWith("gc.alloc.rate.norm")) {
+            allocs.computeIfAbsent(cls, k -> new ArrayList<>()).add(e.getValue().getScore());
+          }
+        }
+      }
+    }
+
+    boolean failedForks(String cls, int rounds) {
+      return forks.getOrDefault(cls, 0) < rounds;
     }
   }
 }
