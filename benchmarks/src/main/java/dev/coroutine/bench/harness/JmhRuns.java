@@ -90,15 +90,17 @@ final class JmhRuns {
    * of on whichever ran then, so the ratios of a run compare like with like.
    */
   void run() throws RunnerException {
-    List<JmhSystem> systems =
-        this.systems.jmh().stream()
-            .filter(s -> JMH_WORKLOADS.stream().anyMatch(w -> setup.wanted(id(w)) && runs(s, w)))
-            .collect(Collectors.toList());
     List<JmhWorkload> workloads =
-        JMH_WORKLOADS.stream().filter(w -> setup.wanted(id(w))).collect(Collectors.toList());
+        JMH_WORKLOADS.stream()
+            .filter(w -> setup.wanted(w.id().replace("'", ""))) // W1' comes with W1
+            .collect(Collectors.toList());
     if (workloads.isEmpty()) {
       return;
     }
+    List<JmhSystem> systems =
+        this.systems.jmh().stream()
+            .filter(s -> workloads.stream().anyMatch(w -> runs(s, w)))
+            .collect(Collectors.toList());
     String classes =
         workloads.stream().map(JmhWorkload::benchmarkClass).collect(Collectors.joining("|"));
     Map<JmhSystem, Samples> samples = new LinkedHashMap<>();
@@ -136,18 +138,12 @@ final class JmhRuns {
         if (alloc != null) {
           metrics.put("alloc B/op", alloc.stream().mapToDouble(d -> d).average().orElse(0));
         }
+        String row = w.id() + " " + s.label() + " on " + s.jdk();
         if (stats == null) {
-          notes.add(w.id() + " " + s.label() + " on " + s.jdk() + " failed: see " + got.logs);
+          notes.add(row + " failed: see " + got.logs);
         } else {
-          if (got.failedForks(w.benchmarkClass(), rounds)) {
-            notes.add(
-                w.id()
-                    + " "
-                    + s.label()
-                    + " on "
-                    + s.jdk()
-                    + ": a fork failed, the row has the others: see "
-                    + got.logs);
+          if (stats.n() < rounds * sizes.jmhIterations()) {
+            notes.add(row + ": a fork failed, the row has the others: see " + got.logs);
           }
           System.out.printf(
               Locale.ROOT,
@@ -169,11 +165,6 @@ final class JmhRuns {
                 true));
       }
     }
-  }
-
-  /** Workload {@code w}'s name for {@code -Dbench.only}: W1' comes with W1. */
-  private static String id(JmhWorkload w) {
-    return w.id().replace("'", "");
   }
 
   private static String logName(JmhSystem s, int round, int rounds) {
@@ -223,9 +214,6 @@ final class JmhRuns {
     /** Each fork's allocation per operation ({@code -prof gc}). */
     final Map<String, List<Double>> allocs = new HashMap<>();
 
-    /** Forks that gave a result, per class. */
-    final Map<String, Integer> forks = new HashMap<>();
-
     /** The logs of the system's forks. */
     final List<Path> logs = new ArrayList<>();
 
@@ -235,7 +223,6 @@ final class JmhRuns {
         String bench = r.getParams().getBenchmark();
         String cls = bench.substring(0, bench.lastIndexOf('.'));
         cls = cls.substring(cls.lastIndexOf('.') + 1);
-        forks.merge(cls, 1, Integer::sum);
         for (BenchmarkResult br : r.getBenchmarkResults()) {
           for (IterationResult ir : br.getIterationResults()) {
             scores
@@ -249,10 +236,6 @@ final class JmhRuns {
           }
         }
       }
-    }
-
-    boolean failedForks(String cls, int rounds) {
-      return forks.getOrDefault(cls, 0) < rounds;
     }
   }
 }
