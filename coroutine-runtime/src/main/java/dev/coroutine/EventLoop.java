@@ -100,6 +100,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
 
   private EventLoop(VirtualClock virtualClock) {
     super(virtualClock);
+    Jfr.loopOpened();
     if (Monitoring.ENABLED) {
       Monitoring.register(this); // -Dcoroutine.jmx / -Dcoroutine.dumpOnExit
     }
@@ -1151,6 +1152,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       return;
     }
     closed = true; // first: from now on submissions are refused (see callSoonThreadsafe)
+    Jfr.loopClosed();
     Signals.removeAll(this); // the JVM's handlers come back
     wakeProducers();
     failThreadsafeWork();

@@ -27,17 +27,25 @@ final class Jfr {
    */
   private static volatile boolean on;
 
-  static {
-    if (PRESENT) {
-      JfrRecorderWatch.start();
-    }
-  }
-
   private static boolean present() {
     if ("false".equalsIgnoreCase(System.getProperty("coroutine.jfr"))) {
       return false;
     }
     return ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+  }
+
+  /** A loop of this runtime was made: events may happen, so the recorder is watched. */
+  static void loopOpened() {
+    if (PRESENT) {
+      JfrRecorderWatch.loopOpened();
+    }
+  }
+
+  /** A loop closed: the last one stops watching the recorder ({@link JfrRecorderWatch}). */
+  static void loopClosed() {
+    if (PRESENT) {
+      JfrRecorderWatch.loopClosed();
+    }
   }
 
   /** True if events may be wanted: the recorder is initialized and the event classes loaded. */

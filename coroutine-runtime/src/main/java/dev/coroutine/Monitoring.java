@@ -16,14 +16,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <ul>
  *   <li>{@code -Dcoroutine.jmx=true}: every loop is registered, while it is open, as the MXBean
  *       {@code dev.coroutine:type=EventLoop,name=loop-N} with a {@code dumpTasks} operation.
- *   <li>{@code -Dcoroutine.dumpOnExit=true}: a shutdown hook prints the task dump of every loop not
- *       yet closed to standard error (so Ctrl-C or SIGTERM on a stuck program shows what each task
- *       waits for).
+ *   <li>{@code -Dcoroutine.dumpOnExit=true}: a shutdown hook, there while a loop is open, prints
+ *       the task dump of every loop not yet closed to standard error (so Ctrl-C or SIGTERM on a
+ *       stuck program shows what each task waits for).
  * </ul>
  *
  * <p>Invariant: with both properties off, nothing here runs beyond the static-final test in the
  * loop's constructor and {@code close()}; {@code java.management} is loaded only with {@code
- * coroutine.jmx}. Loops are held weakly: an unclosed, unreachable loop is not kept alive.
+ * coroutine.jmx}. Loops are held weakly: an unclosed, unreachable loop is not kept alive. Nothing
+ * is left registered with the JVM once every loop is closed (the MXBeans, the exit hook), so a
+ * plugin's copy of the runtime can be collected.
  */
 final class Monitoring {
   private Monitoring() {}
@@ -46,17 +48,28 @@ final class Monitoring {
 
   private static final AtomicInteger COUNTER = new AtomicInteger();
 
-  static {
-    if (DUMP_ON_EXIT) {
-      Runtime.getRuntime()
-          .addShutdownHook(new Thread(() -> dumpAll(System.err), "coroutine-dump-on-exit"));
-    }
-  }
+  /**
+   * The exit hook while a loop is open, else null; guarded by {@link #LOOPS}. The JVM's hook list
+   * would keep this copy of the runtime's class loader (a plugin's) for good, so the hook is there
+   * only while it has a loop to dump.
+   */
+  private static Thread exitHook;
 
   /** A new loop: remember it and, with {@code coroutine.jmx}, register its MXBean. */
   static void register(EventLoop loop) {
     String name = "loop-" + COUNTER.incrementAndGet();
-    LOOPS.put(loop, name);
+    synchronized (LOOPS) {
+      LOOPS.put(loop, name);
+      if (DUMP_ON_EXIT && exitHook == null) {
+        Thread hook = new Thread(() -> dumpAll(System.err), "coroutine-dump-on-exit");
+        try {
+          Runtime.getRuntime().addShutdownHook(hook);
+          exitHook = hook;
+        } catch (IllegalStateException shuttingDown) {
+          // the JVM is exiting: too late for a hook
+        }
+      }
+    }
     if (JMX) {
       try {
         Jmx.register(loop, name);
@@ -68,7 +81,18 @@ final class Monitoring {
 
   /** The loop closed: forget it and unregister its MXBean. */
   static void unregister(EventLoop loop) {
-    String name = LOOPS.remove(loop);
+    String name;
+    synchronized (LOOPS) {
+      name = LOOPS.remove(loop);
+      if (exitHook != null && LOOPS.isEmpty()) {
+        try {
+          Runtime.getRuntime().removeShutdownHook(exitHook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or about to: it finds no open loop
+        }
+        exitHook = null;
+      }
+    }
     if (JMX && name != null) {
       try {
         Jmx.unregister(name);

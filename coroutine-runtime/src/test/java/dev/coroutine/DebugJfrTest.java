@@ -27,8 +27,8 @@ class DebugJfrTest {
       r.enable("dev.coroutine.TaskEnd");
       r.enable("dev.coroutine.SlowCallback").withThreshold(Duration.ofMillis(50));
       r.start();
-      awaitEventsOn(); // the runtime's watch may have registered after the recorder started
       try (EventLoop loop = new EventLoop()) {
+        awaitEventsOn(); // another test's open loop may have the watch still registering
         Task<Object> ok = loop.createTask(Co.seq(v -> Co.await(sleep(20)), v -> "fine"), "jfr-ok");
         Task<Object> bad =
             loop.createTask(
@@ -73,22 +73,40 @@ class DebugJfrTest {
   }
 
   @Test
-  void aProgramThatNeverRecords_loadsNoEventClass_aLaterRecordingStillGetsTheEvents(
+  void aProgramThatNeverRecords_loadsNoEventClass_aRecordingStartedUnderAnOpenLoopGetsTheEvents(
       @TempDir Path dir) throws Exception {
     // the first event class a JVM loads costs it 0.2-0.4 s (found from outside: every first
     // run() paid it on the loop thread); they load once the recorder is initialized
+    assertLateRecording(dir, "loop-first");
+  }
+
+  @Test
+  void aLoopMadeAfterTheRecorderStarted_turnsTheEventsOnBeforeItsFirstTask(@TempDir Path dir)
+      throws Exception {
+    // the runtime watches the recorder only while a loop is open (a listener left in the JVM's
+    // list would keep a plugin's copy of the runtime), so a loop made later must look for itself
+    assertLateRecording(dir, "recorder-first");
+  }
+
+  private static void assertLateRecording(Path dir, String order) throws Exception {
     String text =
         ChildJvm.runOk(
             List.of("-Xlog:class+load=info"),
             LateRecording.class,
-            dir.resolve("late.jfr").toString());
+            dir.resolve("late.jfr").toString(),
+            order);
     int mark = text.indexOf("--- recording starts");
     assertThat(mark).as(text).isPositive();
     assertThat(text.substring(0, mark)).contains("ran: done").doesNotContain("JfrEvents");
     assertThat(text.substring(mark)).contains("JfrEvents").contains("recorded: [late]");
   }
 
-  /** The child JVM's program: a loop runs, then a recording starts and a task runs under it. */
+  /**
+   * The child JVM's program: a loop runs and closes, then a recording starts and a task of a new
+   * loop runs under it; the loop is made before the recording starts ({@code loop-first}: the
+   * recorder's listener turns the events on) or after ({@code recorder-first}: the loop does, at
+   * once).
+   */
   static final class LateRecording {
     public static void main(String[] args) throws Exception {
       try (EventLoop loop = new EventLoop()) {
@@ -97,13 +115,19 @@ class DebugJfrTest {
       }
       System.out.println("--- recording starts");
       Path file = Path.of(args[0]);
+      boolean loopFirst = args[1].equals("loop-first");
+      EventLoop loop = loopFirst ? new EventLoop() : null;
       try (Recording rec = new Recording()) {
         rec.enable("dev.coroutine.TaskStart");
         rec.start();
-        awaitEventsOn();
-        try (EventLoop loop = new EventLoop()) {
-          loop.runUntilComplete(loop.createTask(Co.seq(v -> Co.await(sleep(1))), "late"));
+        if (loopFirst) {
+          awaitEventsOn();
+        } else {
+          loop = new EventLoop();
+          assertThat(Jfr.on()).as("events on as the loop is made").isTrue();
         }
+        loop.runUntilComplete(loop.createTask(Co.seq(v -> Co.await(sleep(1))), "late"));
+        loop.close();
         rec.stop();
         rec.dump(file);
       }
