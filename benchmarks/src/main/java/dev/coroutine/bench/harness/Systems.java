@@ -36,6 +36,17 @@ final class Systems {
   static final List<String> ROUND_FLAGS = List.of("-Xms4g", "-XX:+AlwaysPreTouch");
 
   /**
+   * Flags of every JVM child of the IO part (echo, multi-core, TLS), every system alike: the heap
+   * committed and touched at start, as for W4 ({@link #ROUND_FLAGS}). Each point is warmed up for a
+   * second, measured for a few; a system that allocates per message (ours: the line {@code
+   * readUntil} returns, 16 KiB at the large size) otherwise spends the measured seconds growing its
+   * young generation into pages never touched before, and this VM's first touch of a page costs
+   * more than the round trip: ours at 16 KiB and 1,000 connections did 13-21k round trips/s with
+   * {@code -Xmx4g} alone and 30-38k pre-touched, Netty (pooled buffers) 24-40k either way.
+   */
+  static final List<String> IO_FLAGS = concat(PROC_FLAGS, ROUND_FLAGS);
+
+  /**
    * What virtual threads run with in the IO part: two carriers, as ours and Netty run one loop
    * thread for the server and one for the clients.
    */
@@ -233,25 +244,25 @@ final class Systems {
     String java25 = machine.java25();
     String jdk25 = machine.jdk25Label();
     return List.of(
-        new ProcSystem(OURS, "ours", jdk25, java25, PROC_FLAGS),
-        new ProcSystem(VT, "vt", jdk25, java25, concat(PROC_FLAGS, IO_VT_FLAGS)),
-        new ProcSystem(NETTY, "netty", jdk25, java25, PROC_FLAGS),
+        new ProcSystem(OURS, "ours", jdk25, java25, IO_FLAGS),
+        new ProcSystem(VT, "vt", jdk25, java25, concat(IO_FLAGS, IO_VT_FLAGS)),
+        new ProcSystem(NETTY, "netty", jdk25, java25, IO_FLAGS),
         python("asyncio"),
-        new ProcSystem(FLOOR, "floor", jdk25, java25, PROC_FLAGS));
+        new ProcSystem(FLOOR, "floor", jdk25, java25, IO_FLAGS));
   }
 
   /** The multi-core echo's systems: ours on 2 loops and on 1, Netty on 2 event loops. */
   List<ProcSystem> multiCore() {
     String java25 = machine.java25();
     String jdk25 = machine.jdk25Label();
-    List<String> two = concat(PROC_FLAGS, List.of("-Decho.loops=2"));
+    List<String> two = concat(IO_FLAGS, List.of("-Decho.loops=2"));
     return List.of(
         new ProcSystem(OURS, "ours", jdk25, java25, two),
         new ProcSystem(
-            OURS_ONE_LOOP, "ours", jdk25, java25, concat(PROC_FLAGS, List.of("-Decho.loops=1"))),
+            OURS_ONE_LOOP, "ours", jdk25, java25, concat(IO_FLAGS, List.of("-Decho.loops=1"))),
         new ProcSystem(NETTY_TWO_LOOPS, "netty", jdk25, java25, two),
         new ProcSystem(
-            NETTY_ONE_LOOP, "netty", jdk25, java25, concat(PROC_FLAGS, List.of("-Decho.loops=1"))));
+            NETTY_ONE_LOOP, "netty", jdk25, java25, concat(IO_FLAGS, List.of("-Decho.loops=1"))));
   }
 
   /** The TLS echo's systems (issue 15): ours, Netty's SslHandler, virtual threads on SSLSocket. */
@@ -259,9 +270,9 @@ final class Systems {
     String java25 = machine.java25();
     String jdk25 = machine.jdk25Label();
     return List.of(
-        new ProcSystem(OURS, "ours-tls", jdk25, java25, PROC_FLAGS),
-        new ProcSystem(VT, "vt-tls", jdk25, java25, concat(PROC_FLAGS, IO_VT_FLAGS)),
-        new ProcSystem(NETTY, "netty-tls", jdk25, java25, PROC_FLAGS));
+        new ProcSystem(OURS, "ours-tls", jdk25, java25, IO_FLAGS),
+        new ProcSystem(VT, "vt-tls", jdk25, java25, concat(IO_FLAGS, IO_VT_FLAGS)),
+        new ProcSystem(NETTY, "netty-tls", jdk25, java25, IO_FLAGS));
   }
 
   static List<String> concat(List<String> a, List<String> b) {
