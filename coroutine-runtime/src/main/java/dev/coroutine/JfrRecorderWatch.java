@@ -14,8 +14,8 @@ import jdk.jfr.FlightRecorderListener;
  * can happen, and removed when the last one closes; a loop made after the recorder was initialized
  * turns the events on at once, before any of its tasks exists. A loop dropped without {@code
  * close()} keeps the listener registered. Registering loads part of the recorder's classes (up to
- * 27 ms on JDK 17: benchmarks' StartupBench), so a daemon thread does it, off the thread that makes
- * the loop.
+ * 27 ms on JDK 17: benchmarks' StartupBench), so the first time a daemon thread does it, off the
+ * thread that makes the loop; later registrations are cheap and made on that thread.
  */
 final class JfrRecorderWatch {
   private JfrRecorderWatch() {}
@@ -29,16 +29,24 @@ final class JfrRecorderWatch {
   /** Our listener while it is registered, or null. */
   private static FlightRecorderListener listener;
 
-  /** True while the daemon thread is registering one. */
+  /** True while one is being registered. */
   private static boolean registering;
+
+  /**
+   * True once a listener was registered: the recorder's classes are loaded, so registering again (a
+   * program that makes and closes loops in turn) costs the thread that makes the loop little.
+   */
+  private static boolean registeredBefore;
 
   /** A loop was made. */
   static void loopOpened() {
+    boolean inline;
     synchronized (LOCK) {
       if (open++ > 0 || listener != null || registering || Jfr.on()) {
         return; // already watched (or on)
       }
       registering = true;
+      inline = registeredBefore;
     }
     try {
       if (FlightRecorder.isInitialized()) {
@@ -46,6 +54,10 @@ final class JfrRecorderWatch {
         synchronized (LOCK) {
           registering = false;
         }
+        return;
+      }
+      if (inline) {
+        register();
         return;
       }
       Thread t = new Thread(JfrRecorderWatch::register, "coroutine-jfr-watch");
@@ -71,7 +83,7 @@ final class JfrRecorderWatch {
     remove(l);
   }
 
-  /** On the daemon thread: registers a listener, and keeps it only if a loop is still open. */
+  /** Registers a listener, and keeps it only if a loop is still open. */
   private static void register() {
     FlightRecorderListener l = new Listener();
     boolean added = false;
@@ -83,6 +95,7 @@ final class JfrRecorderWatch {
     }
     synchronized (LOCK) {
       registering = false;
+      registeredBefore |= added;
       if (added && open > 0) {
         listener = l;
         return;

@@ -103,9 +103,9 @@ class DebugJfrTest {
 
   /**
    * The child JVM's program: a loop runs and closes, then a recording starts and a task of a new
-   * loop runs under it; the loop is made before the recording starts ({@code loop-first}: the
-   * recorder's listener turns the events on) or after ({@code recorder-first}: the loop does, at
-   * once).
+   * loop runs under it; the loop is made before the recording starts ({@code loop-first}, after
+   * twenty loops made and closed: the recorder's listener, registered again by the thread that made
+   * the loop, turns the events on) or after ({@code recorder-first}: the loop does, at once).
    */
   static final class LateRecording {
     public static void main(String[] args) throws Exception {
@@ -116,6 +116,12 @@ class DebugJfrTest {
       System.out.println("--- recording starts");
       Path file = Path.of(args[0]);
       boolean loopFirst = args[1].equals("loop-first");
+      if (loopFirst) {
+        for (int i = 0; i < 20; i++) { // loops made and closed in turn: the listener comes and goes
+          new EventLoop().close();
+          Thread.sleep(10);
+        }
+      }
       EventLoop loop = loopFirst ? new EventLoop() : null;
       try (Recording rec = new Recording()) {
         rec.enable("dev.coroutine.TaskStart");
