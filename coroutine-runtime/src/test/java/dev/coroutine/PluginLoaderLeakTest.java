@@ -3,10 +3,12 @@ package dev.coroutine;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.ref.WeakReference;
-import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import jdk.jfr.Recording;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -53,7 +55,7 @@ class PluginLoaderLeakTest {
      * Loads the runtime's classes in a loader of their own and, on this (long-lived) thread: enters
      * a context, runs a loop (last: a context's exit would also let go of what the run left), and
      * fails a future of no loop, which starts the cleaner's thread. With {@code recorderDuringRun},
-     * another thread initializes the flight recorder while the loop runs.
+     * the flight recorder is initialized while the loop runs (its coroutine waits for it).
      */
     private static WeakReference<ClassLoader> runACopyHere(URL classes, boolean recorderDuringRun)
         throws Exception {
@@ -66,13 +68,32 @@ class PluginLoaderLeakTest {
           .getMethod("run", Runnable.class)
           .invoke(context.getConstructor().newInstance(), noop());
 
-      Method sleep = coroutines.getMethod("sleep", long.class);
-      Thread recording = new Thread(Plugin::recordBriefly);
+      // the loop runs a coroutine of the plugin's: a sleep, or a thread job that waits while a
+      // thread of this program's starts a recording (made here: on JDK 17 a thread inherits the
+      // access-control context of the stack that made it, and the recorder's threads that of the
+      // thread that initialized it, so one made under the plugin's frames would hold its loader)
+      CountDownLatch loopRuns = new CountDownLatch(1);
+      CountDownLatch recorded = new CountDownLatch(1);
+      Thread recorder = new Thread(() -> recordWhen(loopRuns, recorded));
+      Object main;
       if (recorderDuringRun) {
-        recording.start();
+        recorder.start();
+        Callable<Object> job =
+            () -> {
+              loopRuns.countDown();
+              return recorded.await(30, TimeUnit.SECONDS);
+            };
+        main = coroutines.getMethod("toThread", Callable.class).invoke(null, job);
+      } else {
+        main = coroutines.getMethod("sleep", long.class).invoke(null, 1L);
       }
-      coroutines.getMethod("run", coroutine).invoke(null, sleep.invoke(null, 500L));
-      recording.join();
+      Object result = coroutines.getMethod("run", coroutine).invoke(null, main);
+      if (recorderDuringRun) {
+        recorder.join();
+        if (!Boolean.TRUE.equals(result)) {
+          throw new AssertionError("no recording started while the loop ran");
+        }
+      }
 
       Class<?> futureClass = loader.loadClass("dev.coroutine.Future");
       Object future = futureClass.getConstructor().newInstance(); // no loop: the cleaner watches it
@@ -85,14 +106,15 @@ class PluginLoaderLeakTest {
       return new WeakReference<>(loader);
     }
 
-    /** Initializes the recorder, with a recording, 100 ms into the plugin's run. */
-    private static void recordBriefly() {
+    /** Initializes the recorder, with a recording, once the plugin's loop runs. */
+    private static void recordWhen(CountDownLatch loopRuns, CountDownLatch recorded) {
       try {
-        Thread.sleep(100);
+        loopRuns.await();
         try (Recording r = new Recording()) {
           r.start();
           r.stop();
         }
+        recorded.countDown();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
