@@ -72,8 +72,12 @@ public final class Coroutines {
 
   private static IllegalStateException notInstrumented() {
     // the first frame past this class; past reflection or method handles too, if it came that way
-    String[] found = new String[2]; // [0]: the calling method, [1]: "reflection" if indirect
-    StackWalker.getInstance(StackWalker.Option.SHOW_HIDDEN_FRAMES) // reflection, method handles
+    String[] found = new String[3]; // [0]: the calling method, [1]: "reflection" if indirect,
+    // [2]: "boot" if the caller's class was loaded by the boot class loader
+    StackWalker.getInstance(
+            java.util.Set.of(
+                StackWalker.Option.SHOW_HIDDEN_FRAMES, // reflection, method handles
+                StackWalker.Option.RETAIN_CLASS_REFERENCE))
         .walk(
             frames -> {
               frames
@@ -88,14 +92,18 @@ public final class Coroutines {
                       })
                   .findFirst()
                   .ifPresent(
-                      f ->
-                          found[0] =
-                              f.getClassName()
-                                  + "."
-                                  + f.getMethodName()
-                                  + (f.getFileName() == null || f.getLineNumber() < 0
-                                      ? " (no line: compiled without -g)" // as javac -g:none
-                                      : " (" + f.getFileName() + ":" + f.getLineNumber() + ")"));
+                      f -> {
+                        found[0] =
+                            f.getClassName()
+                                + "."
+                                + f.getMethodName()
+                                + (f.getFileName() == null || f.getLineNumber() < 0
+                                    ? " (no line: compiled without -g)" // as javac -g:none
+                                    : " (" + f.getFileName() + ":" + f.getLineNumber() + ")");
+                        if (f.getDeclaringClass().getClassLoader() == null) {
+                          found[2] = "boot";
+                        }
+                      });
               return null;
             });
     String where = found[0] != null ? found[0] : "an unknown method";
@@ -109,6 +117,15 @@ public final class Coroutines {
               + " -javaagent:coroutine-agent.jar never sees it. Rewrite its bytes before defining"
               + " it (build them with the coroutine-maven-plugin, or run them through"
               + " dev.coroutine.transform.CoroutineTransformer)");
+    }
+    if (found[2] != null && found[1] == null) {
+      return new IllegalStateException(
+          "await() called in "
+              + where
+              + ", a method of a class loaded by the boot class loader (-Xbootclasspath/a), which"
+              + " was not instrumented: -javaagent:coroutine-agent.jar leaves every class of the"
+              + " boot loader as it is, as it does the JDK's. Put the class on the class path or"
+              + " the module path, or build it with the coroutine-maven-plugin");
     }
     if (found[1] != null) {
       return new IllegalStateException(

@@ -65,6 +65,56 @@ final class ClassHierarchy {
     }
   }
 
+  /**
+   * Thrown when a merge has two candidate supertypes the rewrite cannot order because whether an
+   * unreadable one is an interface or a class is unknown: naming the wrong one fails verification.
+   */
+  static final class AmbiguousType extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    /** The unreadable type whose kind is unknown, internal name. */
+    final String type;
+
+    /** The method whose frames needed the merge ({@code name + desc}), once known, else null. */
+    final String method;
+
+    AmbiguousType(String type, String a, String b, String other) {
+      super(
+          "the class file of "
+              + type.replace('/', '.')
+              + " cannot be read (is it defined from bytes by a class loader that does not also"
+              + " serve it as a resource?), and nothing in this class says whether it is an"
+              + " interface, or a class below "
+              + other.replace('/', '.')
+              + ", which a merge of "
+              + a.replace('/', '.')
+              + " and "
+              + b.replace('/', '.')
+              + " (both a "
+              + type.replace('/', '.')
+              + " and a "
+              + other.replace('/', '.')
+              + ") must know; make its class file readable through the class loader"
+              + " (getResource) or the build class path",
+          null,
+          false,
+          false);
+      this.type = type;
+      this.method = null;
+    }
+
+    private AmbiguousType(AmbiguousType cause, String method) {
+      super(cause.getMessage(), null, false, false);
+      this.type = cause.type;
+      this.method = method;
+    }
+
+    /** This error, naming the method whose frames needed the merge. */
+    AmbiguousType in(String method) {
+      return new AmbiguousType(this, method);
+    }
+  }
+
   /** Reads class files. */
   private final ClassFileLocator locator;
 
@@ -80,13 +130,19 @@ final class ClassHierarchy {
   private final Map<String, Set<String>> declared;
 
   /**
+   * Whether unknown types are interfaces (true) or classes (false), as the transformed class tells
+   * ({@link ClassKinds}); view only.
+   */
+  private final Map<String, Boolean> kinds;
+
+  /**
    * Superclasses the transformed class's frames rely on, class to classes (view only): the only
    * ones a merge of known classes may give besides Object.
    */
   private final Map<String, Set<String>> relied;
 
   ClassHierarchy(ClassFileLocator locator) {
-    this(locator, new ConcurrentHashMap<>(), null, null, null, null);
+    this(locator, new ConcurrentHashMap<>(), null, null, null, null, null);
   }
 
   private ClassHierarchy(
@@ -95,13 +151,15 @@ final class ClassHierarchy {
       String own,
       Info ownInfo,
       Map<String, Set<String>> declared,
-      Map<String, Set<String>> relied) {
+      Map<String, Set<String>> relied,
+      Map<String, Boolean> kinds) {
     this.locator = locator;
     this.cache = cache;
     this.own = own;
     this.ownInfo = ownInfo;
     this.declared = declared;
     this.relied = relied;
+    this.kinds = kinds;
   }
 
   /**
@@ -109,7 +167,27 @@ final class ClassHierarchy {
    * hierarchy's cache of class files, and collects the class's {@link #declare declarations}.
    */
   ClassHierarchy with(String name, Info info) {
-    return new ClassHierarchy(locator, cache, name, info, new HashMap<>(), new HashMap<>());
+    return new ClassHierarchy(
+        locator, cache, name, info, new HashMap<>(), new HashMap<>(), new HashMap<>());
+  }
+
+  /**
+   * Records that unknown type {@code type} is an interface (or a class), as the transformed class
+   * tells; a class file read later wins.
+   */
+  void learnKind(String type, boolean isInterface) {
+    if (kinds != null) {
+      kinds.putIfAbsent(type, isInterface);
+    }
+  }
+
+  /** True if an interface, false if a class, null if unknown (unreadable and nothing learned). */
+  private Boolean kindOf(String name) {
+    Optional<Info> i = info(name);
+    if (i.isPresent()) {
+      return i.get().isInterface();
+    }
+    return kinds == null ? null : kinds.get(name);
   }
 
   /** Records that the class's frames declare unknown type {@code type} assignable to {@code to}. */
@@ -315,10 +393,14 @@ final class ClassHierarchy {
     }
     Set<String> ofA = supertypes(a);
     Set<String> ofB = supertypes(b);
+    List<String> common = new ArrayList<>();
     for (String c : ofA) {
       if (!c.equals(OBJECT) && ofB.contains(c)) {
-        return c;
+        common.add(c);
       }
+    }
+    if (!common.isEmpty()) {
+      return mostSpecific(a, b, common);
     }
     String unknown = firstUnknown(a, ofA);
     if (unknown != null && !isDeclared(ofA)) {
@@ -329,6 +411,63 @@ final class ClassHierarchy {
       throw new MissingType(unknown, a);
     }
     return OBJECT;
+  }
+
+  /**
+   * Of the supertypes {@code a} and {@code b} share (nearest first), the one a frame should name:
+   * the most specific class among them, since the verifier takes any object where an interface is
+   * expected but checks classes (naming an interface where the code then uses the value as a class
+   * fails verification); the nearest shared interface when there is no class.
+   *
+   * @throws AmbiguousType if two of them cannot be ordered because an unreadable one may be either
+   */
+  private String mostSpecific(String a, String b, List<String> common) {
+    List<String> classes = new ArrayList<>();
+    for (String c : common) {
+      if (!Boolean.TRUE.equals(kindOf(c))) {
+        classes.add(c);
+      }
+    }
+    if (classes.isEmpty()) {
+      return common.get(0);
+    }
+    for (String c : classes) {
+      boolean belowAll = true;
+      for (String d : classes) {
+        belowAll &= isAssignable(d, c);
+      }
+      if (belowAll) {
+        return c;
+      }
+    }
+    // the classes a and b share lie on one superclass chain, and a readable class's superclasses
+    // are readable: an unreadable class among them is below every readable one. So the answer is
+    // the unreadable one below the other unreadable ones, if it is known to be a class at all
+    List<String> unreadable = new ArrayList<>();
+    for (String c : classes) {
+      if (info(c).isEmpty()) {
+        unreadable.add(c);
+      }
+    }
+    String lowest = null;
+    for (String c : unreadable) {
+      boolean belowAll = true;
+      for (String d : unreadable) {
+        belowAll &= isAssignable(d, c);
+      }
+      if (belowAll) {
+        lowest = c;
+      }
+    }
+    if (lowest != null && Boolean.FALSE.equals(kindOf(lowest))) {
+      return lowest;
+    }
+    if (unreadable.isEmpty()) {
+      return classes.get(0); // not reached: readable classes of one chain are ordered
+    }
+    String doubt = lowest != null ? lowest : unreadable.get(0);
+    String other = classes.get(classes.get(0).equals(doubt) ? 1 : 0);
+    throw new AmbiguousType(doubt, a, b, other);
   }
 
   /** True if the frames declared something about one of {@code types}. */

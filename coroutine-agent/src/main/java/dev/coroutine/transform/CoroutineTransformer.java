@@ -201,6 +201,7 @@ public final class CoroutineTransformer {
     for (MethodNode m : cn.methods) {
       taken.add(m.name + m.desc);
     }
+    ClassKinds.learn(cn, h);
     for (MethodNode m : coroutines) {
       FrameFacts.learn(cn.name, m, h); // before the frames are removed
     }
@@ -220,6 +221,9 @@ public final class CoroutineTransformer {
       } catch (Refusal r) {
         return refused(className, cn, lambdas, m, r.getMessage(), r.at);
       } catch (AnalyzerException e) {
+        if (e.getCause() instanceof ClassHierarchy.AmbiguousType) {
+          return refused(className, cn, lambdas, m, e.getCause().getMessage(), null);
+        }
         String message =
             "its bytecode is inconsistent ("
                 + e.getMessage()
@@ -263,6 +267,9 @@ public final class CoroutineTransformer {
               + " steps): split the largest @Async methods, this one first, into smaller ones";
       MethodNode m = largest(coroutines, bodyOf);
       return refused(className, cn, lambdas, m, message, Insns.firstLineNode(bodyOf.get(m)));
+    } catch (ClassHierarchy.AmbiguousType e) {
+      MethodNode m = userMethodOf.getOrDefault(e.method, coroutines.get(0));
+      return refused(className, cn, lambdas, m, e.getMessage(), null);
     } catch (ClassTooLargeException e) {
       String message =
           "too large once rewritten: the class needs "
@@ -344,7 +351,20 @@ public final class CoroutineTransformer {
     // the limits of the analyses that accepted the method (ASM's Analyzer defaults), not the
     // writer's lower ones: a large method with many locals (R8's output) exceeded those
     computing.setComputeLimits(FRAME_MEMORY_LIMIT, FRAME_OPERATIONS_LIMIT);
-    part.accept(computing);
+    String[] writing = new String[1]; // the method whose frames are being computed
+    try {
+      part.accept(
+          new ClassVisitor(Protocol.ASM_API, computing) {
+            @Override
+            public MethodVisitor visitMethod(
+                int access, String name, String desc, String signature, String[] exceptions) {
+              writing[0] = name + desc;
+              return super.visitMethod(access, name, desc, signature, exceptions);
+            }
+          });
+    } catch (ClassHierarchy.AmbiguousType e) {
+      throw e.in(writing[0]);
+    }
     ClassNode withFrames = new ClassNode();
     new ClassReader(computing.toByteArray()).accept(withFrames, 0);
     Map<String, MethodNode> computed = new HashMap<>();
@@ -535,7 +555,9 @@ public final class CoroutineTransformer {
      * The merge of {@code a} and {@code b} for the rewritten methods' frames. Where an unreadable
      * class that the class's frames say nothing about takes part, Object: such merges join dead
      * values only (slots the rewrite reuses), since every merge of live values is one of the
-     * original code's, whose declared types {@link FrameFacts} learned.
+     * original code's, whose declared types {@link FrameFacts} learned. A merge whose answer
+     * depends on whether an unreadable type is an interface refuses the class: either guess can
+     * fail verification (see {@link ClassHierarchy.AmbiguousType}).
      */
     @Override
     protected String getCommonSuperClass(String a, String b) {

@@ -135,6 +135,21 @@ class AgentIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
+  void classOfTheBootClassPath_isLeftAlone_andItsAwaitSaysWhy(Jdk jdk) throws Exception {
+    String boot = classes("basic") + ":" + runtime;
+    Run run = launch(jdk, "verbose", List.of("-Xbootclasspath/a:" + boot), List.of(), "demo.Main");
+
+    // found from outside: it said "run with -javaagent", to a JVM that ran with it
+    assertThat(run.exit()).as(run.toString()).isNotZero();
+    assertThat(run.err())
+        .as(run.toString())
+        .contains("a class loaded by the boot class loader (-Xbootclasspath/a)")
+        .contains("await() called in demo.Main.add (Main.java:")
+        .doesNotContain("demo.Main: rewrote");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
   void refusedClass_isLoggedWithFileAndLine_andLoadedUnchanged(Jdk jdk) throws Exception {
     Run run = launch(jdk, "", List.of(classes("refused"), runtime), "demo.RefusedMain");
 
@@ -426,10 +441,22 @@ class AgentIT {
   private static Run launch(
       Jdk jdk, String agentArgs, List<Path> classpath, String main, String... args)
       throws Exception {
+    return launch(jdk, agentArgs, List.of(), classpath, main, args);
+  }
+
+  private static Run launch(
+      Jdk jdk,
+      String agentArgs,
+      List<String> jvmOptions,
+      List<Path> classpath,
+      String main,
+      String... args)
+      throws Exception {
     Path logs = Files.createTempDirectory(Files.createDirectories(WORK), "run");
     List<String> cmd = new ArrayList<>();
     cmd.add(jdk.java().toString());
     cmd.add("-javaagent:" + AGENT + (agentArgs.isEmpty() ? "" : "=" + agentArgs));
+    cmd.addAll(jvmOptions);
     cmd.add("-cp");
     cmd.add(classpath.stream().map(Path::toString).collect(Collectors.joining(":")));
     cmd.add(main);

@@ -150,4 +150,131 @@ public class UnreadableSupertypesTest {
     assertThat(view.commonSuperClass("plug/A", "plug/B")).isEqualTo("plug/Base");
     assertThat(view.commonSuperClass("plug/A", "java/lang/String")).isEqualTo("java/lang/Object");
   }
+
+  /**
+   * Two merges of the same two unreadable classes, to an interface and then to their common
+   * superclass (found from outside: javac 17's frames declare both; the rewrite named the interface
+   * at both, and the class failed verification with "Type 'plug.Named' is not assignable to
+   * 'java/util/AbstractList'").
+   */
+  public static final Map<String, String> TWO_MERGES =
+      Map.of(
+          "plug.Twice",
+          "package plug;\n"
+              + "import static dev.coroutine.Coroutines.*;\n"
+              + "import dev.coroutine.*;\n"
+              + "import java.util.*;\n"
+              + "public class Twice {\n"
+              + "  interface Named {}\n"
+              + "  static class A1 extends ArrayList<String> implements Named {}\n"
+              + "  static class A2 extends LinkedList<String> implements Named {}\n"
+              + "  @Async public static Coroutine<String> nested(boolean c) {\n"
+              + "    Named n = c ? new A1() : new A2();\n"
+              + "    AbstractList<String> l = c ? new A1() : new A2();\n"
+              + "    await(sleep(0));\n"
+              + "    return done(l.size() + (n instanceof A1 ? \"A1\" : \"A2\"));\n"
+              + "  }\n"
+              + "  @Async public static Coroutine<String> onTheStack(boolean c) {\n"
+              + "    Named n = c ? new A1() : new A2();\n"
+              + "    return done(size(c ? new A1() : new A2(), await(hi())) + n.getClass().getSimpleName());\n"
+              + "  }\n"
+              + "  @Async static Coroutine<String> hi() { await(sleep(0)); return done(\"!\"); }\n"
+              + "  static String size(AbstractList<String> l, String s) { return l.size() + s; }\n"
+              + "}\n",
+          "plug.Kind",
+          "package plug;\npublic interface Kind { default String kind() { return \"kind\"; } }\n",
+          "plug.K1",
+          "package plug;\npublic class K1 extends java.util.ArrayList<String> implements Kind {}\n",
+          "plug.K2",
+          "package plug;\npublic class K2 extends java.util.LinkedList<String> implements Kind {}\n",
+          "plug.TopLevel",
+          "package plug;\n"
+              + "import static dev.coroutine.Coroutines.*;\n"
+              + "import dev.coroutine.*;\n"
+              + "import java.util.*;\n"
+              + "public class TopLevel {\n"
+              + "  @Async public static Coroutine<String> called(boolean c) {\n"
+              + "    Kind k = c ? new K1() : new K2();\n"
+              + "    AbstractList<String> l = c ? new K1() : new K2();\n"
+              + "    await(sleep(0));\n"
+              + "    return done(k.kind() + l.size());\n"
+              + "  }\n"
+              + "}\n",
+          "plug.Silent",
+          "package plug;\n"
+              + "import static dev.coroutine.Coroutines.*;\n"
+              + "import dev.coroutine.*;\n"
+              + "import java.util.*;\n"
+              + "public class Silent {\n"
+              + "  @Async public static Coroutine<String> neverCalled(boolean c) {\n"
+              + "    Kind k = c ? new K1() : new K2();\n"
+              + "    AbstractList<String> l = c ? new K1() : new K2();\n"
+              + "    await(sleep(0));\n"
+              + "    return done(String.valueOf(k != null) + l.size());\n"
+              + "  }\n"
+              + "}\n");
+
+  @Test
+  void twoMergesOfUnreadableClasses_toAnInterfaceAndToTheirSuperclass_verifyAndRun()
+      throws Exception {
+    Map<String, byte[]> compiled = InMemoryCompiler.compile(TWO_MERGES, "17");
+    BytesLoader loader = new BytesLoader(compiled);
+    CoroutineTransformer transformer = new CoroutineTransformer(ClassFileLocator.of(loader));
+    for (String c : List.of("plug.Twice", "plug.TopLevel")) {
+      TransformResult r = transformer.transform(compiled.get(c));
+      assertThat(r.diagnostics()).as(c).isEmpty();
+      assertThat(r.changed()).as(c).isTrue();
+      loader.put(c, r.bytes());
+    }
+
+    assertThat(run(loader, "plug.Twice", "nested", true)).isEqualTo("0A1");
+    assertThat(run(loader, "plug.Twice", "nested", false)).isEqualTo("0A2");
+    assertThat(run(loader, "plug.Twice", "onTheStack", true)).isEqualTo("0!A1");
+    assertThat(run(loader, "plug.Twice", "onTheStack", false)).isEqualTo("0!A2");
+    // plug.Kind is top-level: its invokeinterface tells it is an interface
+    assertThat(run(loader, "plug.TopLevel", "called", true)).isEqualTo("kind0");
+    assertThat(run(loader, "plug.TopLevel", "called", false)).isEqualTo("kind0");
+  }
+
+  @Test
+  void aMergeThatDependsOnWhetherAnUnreadableTypeIsAnInterface_isRefusedWithWhy_notGuessed() {
+    Map<String, byte[]> compiled = InMemoryCompiler.compile(TWO_MERGES, "17");
+    BytesLoader loader = new BytesLoader(compiled);
+    CoroutineTransformer transformer = new CoroutineTransformer(ClassFileLocator.of(loader));
+
+    TransformResult r = transformer.transform(compiled.get("plug.Silent"));
+
+    // nothing in Silent says whether plug.Kind is an interface or a class below AbstractList
+    assertThat(r.changed()).isFalse();
+    assertThat(r.diagnostics()).hasSize(1);
+    assertThat(r.diagnostics().get(0).toString())
+        .contains("plug.Silent", "neverCalled", "plug.Kind", "interface", "java.util.AbstractList")
+        .contains("getResource");
+  }
+
+  @Test
+  void mergesOfUnreadableClasses_nameTheirMostSpecificClass_notAnInterfaceTheyShare() {
+    ClassHierarchy root = new ClassHierarchy(ClassFileLocator.of(null)); // the JDK only
+    for (Boolean kind : new Boolean[] {true, false, null}) {
+      ClassHierarchy view =
+          root.with(
+              "plug/User", new ClassHierarchy.Info("java/lang/Object", false, true, List.of()));
+      for (String c : List.of("plug/A1", "plug/A2")) {
+        view.declare(c, "plug/Named"); // as the first merge's frame declares
+        view.declare(c, "java/util/AbstractList"); // and the second's
+      }
+      if (kind == null) {
+        assertThatThrownBy(() -> view.commonSuperClass("plug/A1", "plug/A2"))
+            .isInstanceOf(ClassHierarchy.AmbiguousType.class)
+            .hasMessageContaining("plug.Named")
+            .hasMessageContaining("java.util.AbstractList");
+        continue;
+      }
+      view.learnKind("plug/Named", kind);
+      // an interface verifies as Object: the class; an unreadable class is below every readable one
+      assertThat(view.commonSuperClass("plug/A1", "plug/A2"))
+          .as("Named an interface: " + kind)
+          .isEqualTo(kind ? "java/util/AbstractList" : "plug/Named");
+    }
+  }
 }
