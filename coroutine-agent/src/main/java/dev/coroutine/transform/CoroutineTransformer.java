@@ -137,6 +137,7 @@ public final class CoroutineTransformer {
       }
     }
     List<Diagnostic> warnings = cancellationWarnings(cn, coroutines, lambdas, origins);
+    warnings.addAll(tailReturnWarnings(cn, coroutines, lambdas));
     if (!problems.isEmpty()) {
       List<Diagnostic> diagnostics = new ArrayList<>();
       for (CoroutineMethods.Problem p : problems) {
@@ -289,6 +290,31 @@ public final class CoroutineTransformer {
    * A warning for each handler of the coroutines that swallows cancellation, unless the method, a
    * method enclosing the lambda, or the class is marked {@code @CatchesCancellation}.
    */
+  /**
+   * A warning for each {@code return other();} whose coroutine is made inside a try block that ends
+   * before the return (see {@link TailReturnInTry}).
+   */
+  private static List<Diagnostic> tailReturnWarnings(
+      ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas) {
+    List<Diagnostic> warnings = new ArrayList<>();
+    for (MethodNode m : coroutines) {
+      for (TailReturnInTry.Found f : TailReturnInTry.find(cn.name, m)) {
+        String message =
+            "the coroutine returned here is made inside a try block (with "
+                + SwallowedCancellation.describe(f.handler())
+                + ") that ends before the return: a returned coroutine runs at the return, so it runs"
+                + " after the try's finally block (a try-with-resources has closed its"
+                + " resources) and outside its catch blocks. To run it inside the try, write"
+                + " `return done(await(...));` there";
+        Diagnostic d = diagnostic(cn, lambdas, m, message, f.madeAt());
+        if (!warnings.contains(d)) {
+          warnings.add(d);
+        }
+      }
+    }
+    return warnings;
+  }
+
   private static List<Diagnostic> cancellationWarnings(
       ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas, ValueOrigins.Memo origins) {
     List<Diagnostic> warnings = new ArrayList<>();
