@@ -22,8 +22,11 @@ import org.objectweb.asm.Opcodes;
  * unknown class: a view for one class being transformed ({@link #with}) also holds the supertypes
  * that class's own stack-map frames declare for such types ({@link #declare}: a value of type X
  * reaching a frame slot declared T means X is assignable to T, which the JVM checked when it
- * verified the class), and merges that involve an unknown type use only those. A merge of unknown
- * types that nothing declares throws {@link MissingType} instead of guessing.
+ * verified the class), and merges that involve an unknown type use only those, naming the most
+ * specific class among the supertypes they share (the verifier checks a value against a class, not
+ * against an interface), with what the class itself tells of which unreadable types are interfaces
+ * ({@link ClassKinds}). A merge of unknown types that nothing declares throws {@link MissingType},
+ * one that depends on a kind nothing tells {@link AmbiguousType}, instead of guessing.
  *
  * <p>Known classes merge only through what the class's own frames rely on ({@link #rely}): a value
  * of class X reaching a frame slot declared as class T is a fact the original code was verified
