@@ -349,7 +349,17 @@ final class AsyncMethodRewriter {
   /** Moves the user's code into {@code body}, with the state machine of {@code layout} added. */
   private void buildBody(MethodNode method, MethodNode body, FrameLayout layout) {
     InsnList code = method.instructions;
-    BodyCode emit = new BodyCode(layout, new FrameValues(layout.frameVar, this::accessibleType));
+    // a method with finally blocks (catch-any handlers: finally, try-with-resources) pushes every
+    // label in one width, so the copies of a block stay alike for coverage tools (Insns.pushLabel);
+    // the others in the shortest form, a byte or two less per await
+    boolean finallyBlocks = method.tryCatchBlocks.stream().anyMatch(t -> t.type == null);
+    int maxLabel =
+        layout.groups.isEmpty() ? 0 : layout.groups.get(layout.groups.size() - 1).endLabel() - 1;
+    BodyCode emit =
+        new BodyCode(
+            layout,
+            new FrameValues(layout.frameVar, this::accessibleType),
+            finallyBlocks ? maxLabel : 0);
     for (Await a : layout.awaits) {
       code.insert(a.call, emit.suspensionSite(a));
       code.remove(a.call);

@@ -36,9 +36,16 @@ final class BodyCode {
   /** Moves values between locals and the frame. */
   private final FrameValues values;
 
-  BodyCode(FrameLayout layout, FrameValues values) {
+  /**
+   * The largest label of the method if every await pushes its label in one width (see {@link
+   * Insns#pushLabel}), else 0 (each in its shortest form).
+   */
+  private final int labelsAsWideAs;
+
+  BodyCode(FrameLayout layout, FrameValues values, int labelsAsWideAs) {
     this.layout = layout;
     this.values = values;
+    this.labelsAsWideAs = labelsAsWideAs;
   }
 
   /**
@@ -131,7 +138,8 @@ final class BodyCode {
     InsnList c = new InsnList();
     c.add(a.resume); // Stack: S, awaitable
     c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
-    c.add(Insns.pushInt(a.group.label(a.index)));
+    int label = a.group.label(a.index);
+    c.add(labelsAsWideAs > 0 ? Insns.pushLabel(label, labelsAsWideAs) : Insns.pushInt(label));
     Unboxing u = a.unboxing;
     if (u != null) { // the value unboxed by the call, a suspension told in prim0
       c.add(

@@ -37,6 +37,23 @@ final class Insns {
   }
 
   /**
+   * The instruction pushing an await's label (from 1) in the width the method's largest label
+   * {@code max} needs, not in its shortest form: the compiler's copies of a finally block holding
+   * an await then stay the same sequence of opcodes once rewritten, which is how JaCoCo recognizes
+   * the copies and counts them as one (a copy that differed by {@code iconst_1} against {@code
+   * iconst_2} was reported partly covered: the one on the exception path, never run).
+   */
+  static AbstractInsnNode pushLabel(int label, int max) {
+    if (max <= Byte.MAX_VALUE) {
+      return new IntInsnNode(Opcodes.BIPUSH, label);
+    }
+    if (max <= Short.MAX_VALUE) {
+      return new IntInsnNode(Opcodes.SIPUSH, label);
+    }
+    return new LdcInsnNode(label);
+  }
+
+  /**
    * The instruction pushing {@code c}: an Integer, Long, Float, Double, String or class {@code
    * Type} (the shortest form; {@code ldc} for the rest).
    */

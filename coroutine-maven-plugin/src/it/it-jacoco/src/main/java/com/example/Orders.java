@@ -62,6 +62,19 @@ public class Orders {
     return done(price); // c
   }
 
+  /** An await in a finally block: javac copies the block to each exit, once rewritten too. */
+  @Async
+  public static Coroutine<String> audited(String item) {
+    StringBuilder log = new StringBuilder(); // c
+    try {
+      log.append(await(price(item))); // c
+    } finally {
+      await(sleep(0)); // c
+      log.append(";audited"); // c
+    }
+    return done(log.toString()); // c
+  }
+
   @Async
   static Coroutine<String> format(long cents, double average) {
     await(sleep(1)); // c

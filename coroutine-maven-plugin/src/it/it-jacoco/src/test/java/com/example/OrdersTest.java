@@ -15,6 +15,11 @@ class OrdersTest {
   }
 
   @Test
+  void audited_runsItsFinallyBlock_onTheNormalPathOnly() {
+    assertEquals("3;audited", run(Orders.audited("tea")));
+  }
+
+  @Test
   void process_noItems_onlyTheSummary() {
     assertEquals(List.of("total 0 avg 0.0"), run(Orders.process(List.of())));
   }
