@@ -504,7 +504,10 @@ final class TlsTransport implements Transport, Protocol {
     timer = loop.callLater(options.shutdownTimeout(), this::shutdownTimedOut);
   }
 
-  /** Wraps {@link #pending}; false if the engine stopped taking it (a handshake message first). */
+  /**
+   * Wraps {@link #pending}; false if the engine stopped taking it or a handshake began (its
+   * messages go first).
+   */
   private boolean flushPending() throws SSLException {
     ByteBuffer src = ByteBuffer.wrap(pending, 0, pendingLen);
     try {
@@ -513,8 +516,9 @@ final class TlsTransport implements Transport, Protocol {
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
           throw new SSLException("TLS connection with " + peer + " closed while writing");
         }
-        if (r.bytesConsumed() == 0) {
-          return false;
+        if (r.bytesConsumed() == 0
+            || (src.hasRemaining() && r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING)) {
+          return false; // the handshake's messages first (see write)
         }
       }
       return true;
@@ -756,7 +760,13 @@ final class TlsTransport implements Transport, Protocol {
       droppedWrites = IoFrames.droppedWrite(this, droppedWrites);
       return;
     }
-    if (!established || pendingLen > 0 || pumping || tasksRunning) {
+    // mid-handshake (a renegotiation) plaintext waits for its end: the JDK's engine would wrap it
+    // between the handshake's messages, where OpenSSL answers with a fatal unexpected_message
+    if (!established
+        || pendingLen > 0
+        || pumping
+        || tasksRunning
+        || engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
       appendPending(b, off, len);
       if (!pumping && established) {
         pump();
@@ -770,7 +780,8 @@ final class TlsTransport implements Transport, Protocol {
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
           throw new SSLException("TLS connection with " + peer + " closed while writing");
         }
-        if (r.bytesConsumed() == 0) {
+        if (r.bytesConsumed() == 0
+            || (src.hasRemaining() && r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING)) {
           appendPending(b, src.position(), src.remaining()); // a key update or renegotiation
           break;
         }

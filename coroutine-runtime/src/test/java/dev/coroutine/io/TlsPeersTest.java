@@ -522,6 +522,56 @@ class TlsPeersTest extends TestBase {
     }
   }
 
+  /**
+   * s_server renegotiates a TLS 1.2 connection (its "r" command) while our client keeps writing:
+   * nothing of ours may reach it between the handshake's messages. Found from outside: our
+   * transport wrapped application data whenever the engine took it, the JDK's engine takes it in
+   * the middle of a renegotiation, and OpenSSL 3 answers such a record with a fatal
+   * unexpected_message alert.
+   */
+  @Test
+  void ourClient_opensslServer_tls12_renegotiationWhileWeWrite_losesNothing() throws Exception {
+    int port = freePort();
+    try (Peer server =
+        new Peer(
+            List.of(
+                "openssl",
+                "s_server",
+                "-tls1_2",
+                "-accept",
+                HOST + ":" + port,
+                "-naccept",
+                "1",
+                "-cert",
+                certs.serverChainPem.toString(),
+                "-key",
+                certs.serverKeyPem.toString()))) {
+      spinUntil(() -> server.printed("ACCEPT"), "s_server to listen: " + server.lines);
+      Connection c = run(Streams.openConnection(HOST, port, certs.clientContext()));
+      assertThat(c.writer().sslSession().getProtocol()).isEqualTo("TLSv1.2");
+      int count = 4000;
+      for (int i = 0; i < count; i++) {
+        c.writer().write("line " + i + "\n");
+        run(c.writer().drain());
+        if (i % 400 == 20) {
+          server.send("r"); // s_server: renegotiate, while we go on writing (ten times: a race)
+        }
+      }
+      spinUntil(
+          () -> server.printed("line " + (count - 1)) || !server.process.isAlive(),
+          "s_server to print our last line: " + server.lines);
+      assertThat(server.lines)
+          .as("s_server's output")
+          .anyMatch(l -> l.contains("SSL_do_handshake -> 1"))
+          .noneMatch(l -> l.contains("unexpected") || l.contains("error"));
+      for (int i = 0; i < count; i++) {
+        assertThat(server.printed("line " + i)).as("line " + i).isTrue();
+      }
+      c.writer().close();
+      run(c.writer().waitClosed());
+    }
+  }
+
   /** {@code openssl s_client} to our server on {@code port}, checking our certificate and name. */
   Peer verifyingClient(int port) throws IOException {
     return new Peer(
