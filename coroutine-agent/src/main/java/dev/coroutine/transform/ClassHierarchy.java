@@ -53,19 +53,26 @@ final class ClassHierarchy {
 
     MissingType(String type, String other) {
       super(
-          "the class file of "
-              + type.replace('/', '.')
-              + " cannot be read (is it defined from bytes by a class loader that does not"
-              + " also serve it as a resource?), and this class's stack map frames do not say"
-              + " which supertype it shares with "
-              + other.replace('/', '.')
-              + "; make its class file readable through the class loader (getResource) or the"
-              + " build class path",
+          unreadable(
+              type,
+              "this class's stack map frames do not say which supertype it shares with "
+                  + other.replace('/', '.')),
           null,
           false,
           false);
       this.type = type;
     }
+  }
+
+  /** The message of a merge that needs to know more of unreadable {@code type}: {@code why}. */
+  private static String unreadable(String type, String why) {
+    return "the class file of "
+        + type.replace('/', '.')
+        + " cannot be read (is it defined from bytes by a class loader that does not also serve it"
+        + " as a resource?), and "
+        + why
+        + "; make its class file readable through the class loader (getResource) or the build"
+        + " class path";
   }
 
   /**
@@ -83,22 +90,19 @@ final class ClassHierarchy {
 
     AmbiguousType(String type, String a, String b, String other) {
       super(
-          "the class file of "
-              + type.replace('/', '.')
-              + " cannot be read (is it defined from bytes by a class loader that does not also"
-              + " serve it as a resource?), and nothing in this class says whether it is an"
-              + " interface, or a class below "
-              + other.replace('/', '.')
-              + ", which a merge of "
-              + a.replace('/', '.')
-              + " and "
-              + b.replace('/', '.')
-              + " (both a "
-              + type.replace('/', '.')
-              + " and a "
-              + other.replace('/', '.')
-              + ") must know; make its class file readable through the class loader"
-              + " (getResource) or the build class path",
+          unreadable(
+              type,
+              "nothing in this class says whether it is an interface, or a class below "
+                  + other.replace('/', '.')
+                  + ", which a merge of "
+                  + a.replace('/', '.')
+                  + " and "
+                  + b.replace('/', '.')
+                  + " (both a "
+                  + type.replace('/', '.')
+                  + " and a "
+                  + other.replace('/', '.')
+                  + ") must know"),
           null,
           false,
           false);

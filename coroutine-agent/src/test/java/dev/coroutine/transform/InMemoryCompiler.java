@@ -62,6 +62,17 @@ public record InMemoryCompiler(String name, JavaCompiler tool, List<String> opti
         List.of("--release", String.valueOf(release), "-g", "-proc:none", "-nowarn"));
   }
 
+  /** The number (from 1) of the line of {@code source} that ends with {@code // @marker}. */
+  static int markedLine(String source, String marker) {
+    String[] lines = source.split("\n", -1);
+    for (int i = 0; i < lines.length; i++) {
+      if (lines[i].endsWith("// @" + marker)) {
+        return i + 1;
+      }
+    }
+    throw new AssertionError("no marker " + marker);
+  }
+
   /** The feature release of the running JDK (17, 21, 25). */
   static int runningRelease() {
     return Runtime.version().feature();

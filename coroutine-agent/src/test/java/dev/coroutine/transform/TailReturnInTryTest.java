@@ -79,13 +79,7 @@ class TailReturnInTryTest {
   }
 
   static int line(String marker) {
-    String[] lines = SOURCE.split("\n", -1);
-    for (int i = 0; i < lines.length; i++) {
-      if (lines[i].endsWith("// @" + marker)) {
-        return i + 1;
-      }
-    }
-    throw new AssertionError("no marker " + marker);
+    return InMemoryCompiler.markedLine(SOURCE, marker);
   }
 
   @ParameterizedTest

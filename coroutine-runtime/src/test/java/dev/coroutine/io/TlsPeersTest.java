@@ -485,22 +485,27 @@ class TlsPeersTest extends TestBase {
     }
   }
 
+  /** {@code openssl s_server} on {@code port} for one connection, with our server certificate. */
+  Peer opensslServer(int port, String... options) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of("openssl", "s_server"));
+    cmd.addAll(List.of(options));
+    cmd.addAll(
+        List.of(
+            "-accept",
+            HOST + ":" + port,
+            "-naccept",
+            "1",
+            "-cert",
+            certs.serverChainPem.toString(),
+            "-key",
+            certs.serverKeyPem.toString()));
+    return new Peer(cmd);
+  }
+
   @Test
   void ourClient_opensslServer_keyUpdateRequested_andCloseNotifyBothWays() throws Exception {
     int port = freePort();
-    try (Peer server =
-        new Peer(
-            List.of(
-                "openssl",
-                "s_server",
-                "-accept",
-                HOST + ":" + port,
-                "-naccept",
-                "1",
-                "-cert",
-                certs.serverChainPem.toString(),
-                "-key",
-                certs.serverKeyPem.toString()))) {
+    try (Peer server = opensslServer(port)) {
       spinUntil(() -> server.printed("ACCEPT"), "s_server to listen: " + server.lines);
       Connection c = run(Streams.openConnection(HOST, port, certs.clientContext()));
       assertThat(c.writer().sslSession().getProtocol()).isEqualTo("TLSv1.3");
@@ -532,20 +537,7 @@ class TlsPeersTest extends TestBase {
   @Test
   void ourClient_opensslServer_tls12_renegotiationWhileWeWrite_losesNothing() throws Exception {
     int port = freePort();
-    try (Peer server =
-        new Peer(
-            List.of(
-                "openssl",
-                "s_server",
-                "-tls1_2",
-                "-accept",
-                HOST + ":" + port,
-                "-naccept",
-                "1",
-                "-cert",
-                certs.serverChainPem.toString(),
-                "-key",
-                certs.serverKeyPem.toString()))) {
+    try (Peer server = opensslServer(port, "-tls1_2")) {
       spinUntil(() -> server.printed("ACCEPT"), "s_server to listen: " + server.lines);
       Connection c = run(Streams.openConnection(HOST, port, certs.clientContext()));
       assertThat(c.writer().sslSession().getProtocol()).isEqualTo("TLSv1.2");
