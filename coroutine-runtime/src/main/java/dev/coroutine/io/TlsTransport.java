@@ -76,6 +76,14 @@ final class TlsTransport implements Transport, Protocol {
   /** Receives plaintext that arrives after close() (it is discarded), made when needed. */
   private ByteBuffer discard;
 
+  /**
+   * The engine's last result said a handshake is under way (once established: a renegotiation, or a
+   * TLS 1.3 key update's answer): what the application writes then waits in {@link #pending} (see
+   * {@link #write}). Taken from the results rather than asked of the engine, whose {@code
+   * getHandshakeStatus()} takes a lock, on every write.
+   */
+  private boolean handshaking;
+
   /** Plaintext the engine has not taken yet: {@code pending[0, pendingLen)}. */
   private byte[] pending = NONE;
 
@@ -405,6 +413,7 @@ final class TlsTransport implements Transport, Protocol {
     while (true) {
       netOut.clear();
       SSLEngineResult r = engine.wrap(src, netOut);
+      handshaking = isHandshaking(r);
       if (r.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
         netOut = ByteBuffer.allocate(Math.max(netOut.capacity() * 2, packetSize()));
         continue;
@@ -440,6 +449,7 @@ final class TlsTransport implements Transport, Protocol {
     netIn.flip();
     try {
       r = engine.unwrap(netIn, dst);
+      handshaking = isHandshaking(r);
     } finally {
       netIn.compact();
     }
@@ -762,11 +772,7 @@ final class TlsTransport implements Transport, Protocol {
     }
     // mid-handshake (a renegotiation) plaintext waits for its end: the JDK's engine would wrap it
     // between the handshake's messages, where OpenSSL answers with a fatal unexpected_message
-    if (!established
-        || pendingLen > 0
-        || pumping
-        || tasksRunning
-        || engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING) {
+    if (!established || pendingLen > 0 || pumping || tasksRunning || handshaking) {
       appendPending(b, off, len);
       if (!pumping && established) {
         pump();
@@ -790,9 +796,14 @@ final class TlsTransport implements Transport, Protocol {
       fail(e);
       return;
     }
-    if (engine.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING || pendingLen > 0) {
+    if (handshaking || pendingLen > 0) {
       pump();
     }
+  }
+
+  private static boolean isHandshaking(SSLEngineResult r) {
+    HandshakeStatus s = r.getHandshakeStatus();
+    return s != HandshakeStatus.NOT_HANDSHAKING && s != HandshakeStatus.FINISHED;
   }
 
   @Override
