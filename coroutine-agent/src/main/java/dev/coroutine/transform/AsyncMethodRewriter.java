@@ -175,7 +175,7 @@ final class AsyncMethodRewriter {
     }
   }
 
-  private static boolean isDone(MethodInsnNode m) {
+  static boolean isDone(MethodInsnNode m) {
     return m.getOpcode() == Opcodes.INVOKESTATIC
         && m.owner.equals(Protocol.COROUTINES)
         && m.name.equals(Protocol.DONE)
@@ -353,13 +353,8 @@ final class AsyncMethodRewriter {
     // label in one width, so the copies of a block stay alike for coverage tools (Insns.pushLabel);
     // the others in the shortest form, a byte or two less per await
     boolean finallyBlocks = method.tryCatchBlocks.stream().anyMatch(t -> t.type == null);
-    int maxLabel =
-        layout.groups.isEmpty() ? 0 : layout.groups.get(layout.groups.size() - 1).endLabel() - 1;
     BodyCode emit =
-        new BodyCode(
-            layout,
-            new FrameValues(layout.frameVar, this::accessibleType),
-            finallyBlocks ? maxLabel : 0);
+        new BodyCode(layout, new FrameValues(layout.frameVar, this::accessibleType), finallyBlocks);
     for (Await a : layout.awaits) {
       code.insert(a.call, emit.suspensionSite(a));
       code.remove(a.call);

@@ -36,16 +36,13 @@ final class BodyCode {
   /** Moves values between locals and the frame. */
   private final FrameValues values;
 
-  /**
-   * The largest label of the method if every await pushes its label in one width (see {@link
-   * Insns#pushLabel}), else 0 (each in its shortest form).
-   */
-  private final int labelsAsWideAs;
+  /** Every await pushes its label in one width (see {@link Insns#pushLabel}), not the shortest. */
+  private final boolean sameWidthLabels;
 
-  BodyCode(FrameLayout layout, FrameValues values, int labelsAsWideAs) {
+  BodyCode(FrameLayout layout, FrameValues values, boolean sameWidthLabels) {
     this.layout = layout;
     this.values = values;
-    this.labelsAsWideAs = labelsAsWideAs;
+    this.sameWidthLabels = sameWidthLabels;
   }
 
   /**
@@ -139,7 +136,7 @@ final class BodyCode {
     c.add(a.resume); // Stack: S, awaitable
     c.add(new VarInsnNode(Opcodes.ALOAD, layout.frameVar));
     int label = a.group.label(a.index);
-    c.add(labelsAsWideAs > 0 ? Insns.pushLabel(label, labelsAsWideAs) : Insns.pushInt(label));
+    c.add(sameWidthLabels ? Insns.pushLabel(label, layout.lastLabel()) : Insns.pushInt(label));
     Unboxing u = a.unboxing;
     if (u != null) { // the value unboxed by the call, a suspension told in prim0
       c.add(

@@ -438,43 +438,37 @@ final class ClassHierarchy {
     if (classes.isEmpty()) {
       return common.get(0);
     }
-    for (String c : classes) {
-      boolean belowAll = true;
-      for (String d : classes) {
-        belowAll &= isAssignable(d, c);
-      }
-      if (belowAll) {
-        return c;
-      }
+    String lowest = lowest(classes);
+    if (lowest != null) {
+      return lowest;
     }
     // the classes a and b share lie on one superclass chain, and a readable class's superclasses
-    // are readable: an unreadable class among them is below every readable one. So the answer is
-    // the unreadable one below the other unreadable ones, if it is known to be a class at all
+    // are readable: an unreadable class among them is below every readable one (so there is one:
+    // readable classes of one chain are ordered). The answer is the unreadable one below the
+    // other unreadable ones, if it is known to be a class at all
     List<String> unreadable = new ArrayList<>();
     for (String c : classes) {
       if (info(c).isEmpty()) {
         unreadable.add(c);
       }
     }
-    String lowest = null;
-    for (String c : unreadable) {
-      boolean belowAll = true;
-      for (String d : unreadable) {
-        belowAll &= isAssignable(d, c);
-      }
-      if (belowAll) {
-        lowest = c;
-      }
-    }
+    lowest = lowest(unreadable);
     if (lowest != null && Boolean.FALSE.equals(kindOf(lowest))) {
       return lowest;
-    }
-    if (unreadable.isEmpty()) {
-      return classes.get(0); // not reached: readable classes of one chain are ordered
     }
     String doubt = lowest != null ? lowest : unreadable.get(0);
     String other = classes.get(classes.get(0).equals(doubt) ? 1 : 0);
     throw new AmbiguousType(doubt, a, b, other);
+  }
+
+  /** The one of {@code types} assignable to all the others, or null if the facts order none so. */
+  private String lowest(List<String> types) {
+    for (String c : types) {
+      if (types.stream().allMatch(d -> isAssignable(d, c))) {
+        return c;
+      }
+    }
+    return null;
   }
 
   /** True if the frames declared something about one of {@code types}. */

@@ -336,6 +336,11 @@ final class FrameLayout {
     return v.type() != null && !v.isRef() && !v.inPrim0();
   }
 
+  /** The largest await label of the method (labels run from 1 over the groups in order). */
+  int lastLabel() {
+    return groups.isEmpty() ? 0 : groups.get(groups.size() - 1).endLabel() - 1;
+  }
+
   /** The length of the frame's {@code prims} array: 0 when {@code prim0} holds all it needs. */
   int primArrayLength() {
     return primArray ? prims : 0;

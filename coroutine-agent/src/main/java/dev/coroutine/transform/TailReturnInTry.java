@@ -34,8 +34,8 @@ final class TailReturnInTry {
   /** Each tail return of {@code m} that a try block covers where its coroutine is made only. */
   static List<Found> find(String owner, MethodNode m) {
     List<Found> found = new ArrayList<>();
-    if (m.tryCatchBlocks.isEmpty()) {
-      return found;
+    if (m.tryCatchBlocks.isEmpty() || !hasTailReturn(m)) {
+      return found; // the usual method: no analysis
     }
     Frame<SourceValue>[] frames;
     try {
@@ -100,8 +100,24 @@ final class TailReturnInTry {
   }
 
   private static boolean isDone(AbstractInsnNode insn) {
-    MethodInsnNode call = (MethodInsnNode) insn;
-    return call.owner.equals(Protocol.COROUTINES) && call.name.equals(Protocol.DONE);
+    return AsyncMethodRewriter.isDone((MethodInsnNode) insn);
+  }
+
+  /**
+   * True if some return of {@code m} is not right after a {@code done(...)}: only such a return may
+   * hand back another coroutine (a return of {@code done} kept in a local, as a finally block makes
+   * it, is told apart by the analysis).
+   */
+  private static boolean hasTailReturn(MethodNode m) {
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i.getOpcode() == Opcodes.ARETURN) {
+        AbstractInsnNode prev = Insns.previousReal(i);
+        if (!(prev instanceof MethodInsnNode) || !isDone(prev)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private static boolean covers(MethodNode m, TryCatchBlockNode t, int index) {

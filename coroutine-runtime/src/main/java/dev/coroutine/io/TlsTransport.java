@@ -526,8 +526,7 @@ final class TlsTransport implements Transport, Protocol {
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
           throw new SSLException("TLS connection with " + peer + " closed while writing");
         }
-        if (r.bytesConsumed() == 0
-            || (src.hasRemaining() && r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING)) {
+        if (r.bytesConsumed() == 0 || (src.hasRemaining() && handshaking)) {
           return false; // the handshake's messages first (see write)
         }
       }
@@ -786,8 +785,7 @@ final class TlsTransport implements Transport, Protocol {
         if (r.getStatus() == SSLEngineResult.Status.CLOSED) {
           throw new SSLException("TLS connection with " + peer + " closed while writing");
         }
-        if (r.bytesConsumed() == 0
-            || (src.hasRemaining() && r.getHandshakeStatus() != HandshakeStatus.NOT_HANDSHAKING)) {
+        if (r.bytesConsumed() == 0 || (src.hasRemaining() && handshaking)) { // set by wrap()
           appendPending(b, src.position(), src.remaining()); // a key update or renegotiation
           break;
         }
