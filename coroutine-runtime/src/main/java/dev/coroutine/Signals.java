@@ -110,6 +110,11 @@ final class Signals {
       throw new IllegalArgumentException(
           "SIG" + name + " is used by the JVM itself and cannot be handled: " + RESERVED);
     }
+    if (name.equals("CHLD")) {
+      settleChildSignal();
+    }
+    // asyncio: the handler runs in a copy of the context add_signal_handler was called in
+    Runnable bound = (Runnable) ContextBound.capture(handler);
     synchronized (INSTALLED) {
       Installed old = INSTALLED.get(name);
       Object previous =
@@ -118,7 +123,22 @@ final class Signals {
       INSTALLED.put(
           name,
           new Installed(
-              loop, new SignalCallback(name, handler), old != null ? old.previous : previous));
+              loop, new SignalCallback(name, bound), old != null ? old.previous : previous));
+    }
+  }
+
+  /**
+   * The JDK sets SIGCHLD to its default disposition when it first starts a process (the static
+   * initializer of {@code java.lang.ProcessImpl}, so that it can reap its children): a handler
+   * installed before that would be silently dropped by the first {@code ProcessBuilder.start()} or
+   * subprocess (found from outside: a CHLD handler that never ran). Initializing the class first
+   * makes that reset happen now, before ours is installed; it happens once per JVM.
+   */
+  private static void settleChildSignal() {
+    try {
+      Class.forName("java.lang.ProcessImpl", true, null);
+    } catch (ClassNotFoundException | LinkageError e) {
+      // a JDK without that class resets nothing there
     }
   }
 
@@ -134,7 +154,7 @@ final class Signals {
 
     @Override
     public String toString() {
-      return "handler of SIG" + signal + ": " + handler;
+      return "handler of SIG" + signal + ": " + ContextBound.unwrap(handler);
     }
   }
 

@@ -113,6 +113,12 @@ public final class SignalChild {
       case "ownint":
         ownInt();
         break;
+      case "chld":
+        childSignal();
+        break;
+      case "context":
+        handlerContext();
+        break;
       default:
         throw new IllegalArgumentException(args[0]);
     }
@@ -191,6 +197,78 @@ public final class SignalChild {
             }
           });
       say("USR1 handled: " + loop.runUntilComplete(got));
+    }
+  }
+
+  /**
+   * A CHLD handler added before this JVM started any process, then three children started one after
+   * the other, each once the previous one's CHLD was handled: the handler runs for each (the JDK's
+   * first process start resets SIGCHLD; the handler must survive it), and the JDK still reaps them
+   * ({@code waitFor} gives their exit codes).
+   */
+  private static void childSignal() throws Exception {
+    try (EventLoop loop = new EventLoop()) {
+      Future<String> done = loop.createFuture();
+      int[] handled = {0};
+      Process[] last = {null};
+      Runnable startChild =
+          () -> {
+            try {
+              last[0] = new ProcessBuilder("sh", "-c", "exit " + (handled[0] + 3)).start();
+            } catch (java.io.IOException e) {
+              done.setException(e);
+            }
+          };
+      loop.addSignalHandler(
+          "CHLD",
+          () -> {
+            try {
+              int code = last[0].waitFor();
+              say("CHLD " + (++handled[0]) + ", exit " + code);
+            } catch (InterruptedException e) {
+              done.setException(e);
+              return;
+            }
+            if (handled[0] < 3) {
+              startChild.run();
+            } else if (!done.isDone()) {
+              done.setResult("handled " + handled[0]);
+            }
+          });
+      loop.callSoon(startChild);
+      loop.callLater(
+          java.time.Duration.ofSeconds(30),
+          () -> {
+            if (!done.isDone()) {
+              done.setResult("timed out after " + handled[0]);
+            }
+          });
+      say(loop.runUntilComplete(done));
+    }
+  }
+
+  /**
+   * The handler runs in a copy of the context {@code addSignalHandler} was called in (asyncio's
+   * Handle): it sees a value set before, not one set after.
+   */
+  private static void handlerContext() throws Exception {
+    ContextVar<String> request = new ContextVar<>("request", "default");
+    try (EventLoop loop = new EventLoop()) {
+      Future<String> seen = loop.createFuture();
+      request.set("set before");
+      loop.addSignalHandler("USR1", () -> seen.setResult(request.get()));
+      request.set("set after");
+      loop.callSoon(
+          () -> {
+            try {
+              new ProcessBuilder("kill", "-s", "USR1", Long.toString(ProcessHandle.current().pid()))
+                  .inheritIO()
+                  .start();
+            } catch (java.io.IOException e) {
+              seen.setException(e);
+            }
+          });
+      say("handler sees " + loop.runUntilComplete(seen));
     }
   }
 

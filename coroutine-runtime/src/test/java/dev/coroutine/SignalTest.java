@@ -224,6 +224,24 @@ class SignalTest {
   }
 
   @Test
+  void chldHandler_addedBeforeTheJvmsFirstProcess_runsForEachChild_andTheJdkStillReapsThem()
+      throws Exception {
+    start("chld");
+    assertThat(line()).isEqualTo("CHLD 1, exit 3");
+    assertThat(line()).isEqualTo("CHLD 2, exit 4");
+    assertThat(line()).isEqualTo("CHLD 3, exit 5");
+    assertThat(line()).isEqualTo("handled 3");
+    assertThat(exitCode()).isZero();
+  }
+
+  @Test
+  void handler_runsInTheContextAddSignalHandlerWasCalledIn() throws Exception {
+    start("context");
+    assertThat(line()).isEqualTo("handler sees set before");
+    assertThat(exitCode()).isZero();
+  }
+
+  @Test
   void addSignalHandler_onAClosedLoop_isRefused() {
     EventLoop loop = new EventLoop();
     loop.close();
