@@ -124,7 +124,7 @@ public final class CoroutineTransformer {
   }
 
   private TransformResult transform(byte[] classFile, ClassNode cn, String className) {
-    if (hasMarker(cn)) {
+    if (hasMarker(cn) || GeneratedProxies.onlyDispatches(cn)) {
       return TransformResult.unchanged(className);
     }
     List<CoroutineMethods.Problem> problems = new ArrayList<>();
