@@ -20,6 +20,7 @@ import org.objectweb.asm.Type;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.FrameNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 import org.objectweb.asm.tree.analysis.AnalyzerException;
@@ -138,6 +139,7 @@ public final class CoroutineTransformer {
     }
     List<Diagnostic> warnings = cancellationWarnings(cn, coroutines, lambdas, origins);
     warnings.addAll(tailReturnWarnings(cn, coroutines, lambdas));
+    warnings.addAll(lockWarnings(cn, coroutines, lambdas));
     if (!problems.isEmpty()) {
       List<Diagnostic> diagnostics = new ArrayList<>();
       for (CoroutineMethods.Problem p : problems) {
@@ -309,6 +311,44 @@ public final class CoroutineTransformer {
         Diagnostic d = diagnostic(cn, lambdas, m, message, f.madeAt());
         if (!warnings.contains(d)) {
           warnings.add(d);
+        }
+      }
+    }
+    return warnings;
+  }
+
+  /**
+   * Awaits reached while a {@code java.util.concurrent} lock may be held (taken with {@code lock()}
+   * and not yet released on some path): the lock belongs to the loop's thread, not to the task, so
+   * it does not do what it is there for. Not refused as {@code synchronized} is (the JVM does not
+   * forbid it, and a lock released by another task on the same thread is legal), but said.
+   */
+  private static List<Diagnostic> lockWarnings(
+      ClassNode cn, List<MethodNode> coroutines, LambdaBodies lambdas) {
+    List<Diagnostic> warnings = new ArrayList<>();
+    for (MethodNode m : coroutines) {
+      if (!MonitorDepth.takesThreadLocks(m)) {
+        continue;
+      }
+      int[] held = MonitorDepth.ofThreadLocks(m);
+      for (MethodInsnNode call : CoroutineMethods.awaits(m)) {
+        if (held[m.instructions.indexOf(call)] > 0) {
+          Diagnostic d =
+              diagnostic(
+                  cn,
+                  lambdas,
+                  m,
+                  "await while a java.util.concurrent lock is held (taken with lock() and not yet"
+                      + " unlocked; Lombok's @Locked does this): the lock belongs to the loop's"
+                      + " thread, which runs every task of the loop, so a ReentrantLock lets the"
+                      + " other tasks in while this one is suspended, and a lock that other threads"
+                      + " wait for stays taken until it resumes; to keep other tasks out, use"
+                      + " dev.coroutine.sync.Lock (await(lock.acquire()) ... lock.release()), or"
+                      + " unlock before the await",
+                  call);
+          if (!warnings.contains(d)) {
+            warnings.add(d);
+          }
         }
       }
     }

@@ -4,19 +4,23 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.function.ToIntFunction;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
 import org.objectweb.asm.tree.LabelNode;
+import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.TryCatchBlockNode;
 
 /**
- * How many monitors a method may hold before each of its instructions: a forward data flow over the
- * whole method, through branches, switches, subroutines and exception handlers, that counts {@code
- * monitorenter} up and {@code monitorexit} down. It looks at no particular bytecode shape (where
- * javac, ECJ or a hand-written class put their catch-all ranges, a {@code nop} between the enter
- * and the range), so a suspension point inside any {@code synchronized} region is found.
+ * How many monitors (or thread-owned locks, see {@link #ofThreadLocks}) a method may hold before
+ * each of its instructions: a forward data flow over the whole method, through branches, switches,
+ * subroutines and exception handlers, that counts {@code monitorenter} up and {@code monitorexit}
+ * down (or a lock's {@code lock()} and {@code unlock()}). It looks at no particular bytecode shape
+ * (where javac, ECJ or a hand-written class put their catch-all ranges, a {@code nop} between the
+ * enter and the range), so a suspension point inside any {@code synchronized} region is found.
  *
  * <p>Invariant: {@code depth[i]} is the largest count on any path reaching instruction {@code i} (a
  * may-analysis: 0 means no path holds a monitor there), or -1 if no path reaches it. An exception
@@ -30,8 +34,71 @@ final class MonitorDepth {
 
   private MonitorDepth() {}
 
+  /**
+   * Owners whose {@code lock()} a thread holds until it calls {@code unlock()}: the JDK's {@code
+   * Lock} implementations (Lombok's {@code @Locked} uses {@code ReentrantLock}) and {@code
+   * StampedLock}.
+   */
+  private static final Set<String> LOCK_OWNERS =
+      Set.of(
+          "java/util/concurrent/locks/Lock",
+          "java/util/concurrent/locks/ReentrantLock",
+          "java/util/concurrent/locks/ReentrantReadWriteLock$ReadLock",
+          "java/util/concurrent/locks/ReentrantReadWriteLock$WriteLock",
+          "java/util/concurrent/locks/StampedLock");
+
+  /** Their methods that take the lock and wait for it (not {@code tryLock}: it may not take it). */
+  private static final Set<String> ACQUIRES =
+      Set.of(
+          "lock()V",
+          "lockInterruptibly()V",
+          "readLock()J",
+          "writeLock()J",
+          "readLockInterruptibly()J",
+          "writeLockInterruptibly()J");
+
+  /** And those that let it go. */
+  private static final Set<String> RELEASES =
+      Set.of("unlock()V", "unlockRead(J)V", "unlockWrite(J)V", "unlock(J)V");
+
   /** The may-depth before each instruction of {@code m}, indexed as {@code m.instructions}. */
   static int[] of(MethodNode m) {
+    return of(
+        m,
+        i ->
+            i.getOpcode() == Opcodes.MONITORENTER
+                ? 1
+                : i.getOpcode() == Opcodes.MONITOREXIT ? -1 : 0);
+  }
+
+  /**
+   * How many {@code java.util.concurrent} locks {@code m} may hold before each instruction, counted
+   * by the calls that take and release them (whatever lock object they are called on).
+   */
+  static int[] ofThreadLocks(MethodNode m) {
+    return of(m, MonitorDepth::lockChange);
+  }
+
+  private static int lockChange(AbstractInsnNode i) {
+    if (!(i instanceof MethodInsnNode) || !LOCK_OWNERS.contains(((MethodInsnNode) i).owner)) {
+      return 0;
+    }
+    String call = ((MethodInsnNode) i).name + ((MethodInsnNode) i).desc;
+    return ACQUIRES.contains(call) ? 1 : RELEASES.contains(call) ? -1 : 0;
+  }
+
+  /** True if {@code m} calls a method that takes a lock {@link #ofThreadLocks} counts. */
+  static boolean takesThreadLocks(MethodNode m) {
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (lockChange(i) > 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The may-depth before each instruction, with {@code change} +1, -1 or 0 per instruction. */
+  private static int[] of(MethodNode m, ToIntFunction<AbstractInsnNode> change) {
     InsnList insns = m.instructions;
     int n = insns.size();
     int[] depth = new int[n];
@@ -45,7 +112,7 @@ final class MonitorDepth {
     List<Integer> afterJsr = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int op = insns.get(i).getOpcode();
-      if (op == Opcodes.MONITORENTER) {
+      if (change.applyAsInt(insns.get(i)) > 0) {
         cap++;
       } else if (op == Opcodes.JSR && i + 1 < n) {
         afterJsr.add(i + 1);
@@ -60,13 +127,8 @@ final class MonitorDepth {
       int i = work.poll();
       int in = depth[i];
       AbstractInsnNode insn = insns.get(i);
-      int op = insn.getOpcode();
-      int out = in;
-      if (op == Opcodes.MONITORENTER) {
-        out = Math.min(in + 1, cap);
-      } else if (op == Opcodes.MONITOREXIT) {
-        out = Math.max(in - 1, 0);
-      }
+      int delta = change.applyAsInt(insn);
+      int out = delta > 0 ? Math.min(in + 1, cap) : delta < 0 ? Math.max(in - 1, 0) : in;
       next.clear();
       successors(insns, insn, i, afterJsr, next);
       for (int s : next) {
