@@ -137,7 +137,9 @@ abstract class SelectorTransport implements Transport {
     try {
       n = in.read(WriteQueue.capped(p.getBuffer(MIN_READ)));
     } catch (IOException e) {
-      closeNow(e); // a reset or a broken pipe: reported to reads, drains and waitClosed
+      // a reset or a broken pipe: reported to reads, drains and waitClosed (a write that failed
+      // first keeps its error, which drains have already reported)
+      closeNow(lost != null ? lost : e);
       return;
     } catch (Throwable e) {
       fatalError(e, "protocol.getBuffer() or the read failed");
@@ -150,7 +152,9 @@ abstract class SelectorTransport implements Transport {
         readEof = true;
         loop.removeReader(channel);
         p.eofReceived(); // a half-close: the output side, if any, stays open
-        if (out == null || outputShut) {
+        if (lost != null) {
+          closeNow(lost); // the output failed before: nothing is left
+        } else if (out == null || outputShut) {
           endedByBothSides = true;
           closeNow(null); // both directions are done
         }
@@ -158,6 +162,26 @@ abstract class SelectorTransport implements Transport {
     } catch (Throwable e) {
       fatalError(e, "the protocol failed to take the data read");
     }
+  }
+
+  /**
+   * A write failed because the peer reset the connection or is gone. What the peer sent before it
+   * went may still be waiting in the socket (the kernel keeps it readable after a reset): its last
+   * lines, a TLS peer's close_notify. The output ends now (later writes are dropped, drains raise
+   * {@code e}), but the input stays registered, so the loop's next pass reads what is left into the
+   * protocol, as it would have had it read before this write (found from outside: a TLS server's
+   * clean close, arriving while we were writing, reached our reader as "Broken pipe" instead of its
+   * end of stream); the read that finds the end or the reset closes the transport. If the input is
+   * not being read (paused by its reader, ended, or the transport closing), it closes now.
+   */
+  private void writeFailed(IOException e) {
+    if (in == null || readingPaused || readEof || closing || isClosed) {
+      closeNow(e);
+      return;
+    }
+    lost = e;
+    loop.removeWriter(channel);
+    queue.closed(e); // drops what is queued, wakes the drainers with the error
   }
 
   /**
@@ -176,7 +200,9 @@ abstract class SelectorTransport implements Transport {
   public void pauseReading() {
     if (in != null && !readingPaused) {
       readingPaused = true;
-      if (!readEof && !isClosed && !closing) {
+      if (lost != null) {
+        closeNow(lost); // the output failed, and the rest of the input is not wanted now
+      } else if (!readEof && !isClosed && !closing) {
         loop.removeReader(channel);
       }
     }
@@ -214,7 +240,7 @@ abstract class SelectorTransport implements Transport {
         loop.addWriter(channel, onWritable);
       }
     } catch (IOException e) {
-      closeNow(e); // a reset, or a broken pipe: the reader has gone
+      writeFailed(e); // a reset, or a broken pipe: the reader has gone
     }
   }
 
@@ -226,7 +252,7 @@ abstract class SelectorTransport implements Transport {
     try {
       empty = queue.flush(out);
     } catch (IOException e) {
-      closeNow(e);
+      writeFailed(e);
       return;
     }
     if (empty) {
@@ -363,7 +389,7 @@ abstract class SelectorTransport implements Transport {
 
   @Override
   public boolean isClosing() {
-    return closing;
+    return closing || lost != null; // a failed write: it closes once the input is read
   }
 
   @Override
@@ -386,13 +412,19 @@ abstract class SelectorTransport implements Transport {
     lost = why;
   }
 
-  /** Closes the channel; {@code e} is the error that ended the transport, or null. */
+  /**
+   * Closes the channel; {@code e} is the error that ended the transport, or null (then a write that
+   * failed before, see {@link #writeFailed}, is what ended it).
+   */
   final void closeNow(Throwable e) {
     if (isClosed) {
       return;
     }
     isClosed = true;
     closing = true;
+    if (e == null) {
+      e = lost;
+    }
     lost = e;
     IoFrames.closeQuietly(channel); // also drops its registration with the selector
     if (protocol != null) {
