@@ -123,12 +123,17 @@ public final class StreamReader {
   }
 
   StreamReader(EventLoop loop, int limit, Transport transport) {
-    if (limit <= 0) {
-      throw new IllegalArgumentException("limit must be positive: " + limit);
-    }
+    checkLimit(limit);
     this.loop = Objects.requireNonNull(loop, "loop");
     this.limit = limit;
     this.transport = transport;
+  }
+
+  /** Refuses a buffer limit that is not positive, at the call that takes it. */
+  static void checkLimit(int limit) {
+    if (limit <= 0) {
+      throw new IllegalArgumentException("limit must be positive: " + limit);
+    }
   }
 
   // ---- reads -------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ public final class Streams {
       throws IOException {
     Objects.requireNonNull(host, "host");
     checkPort(port);
+    StreamReader.checkLimit(limit);
     return IoFrames.lazy(
         () -> new Connector(EventLoop.running(), host, port, limit, null, null).start());
   }
@@ -108,14 +109,32 @@ public final class Streams {
    */
   public static Coroutine<Connection> openConnection(
       String host, int port, SSLContext ssl, TlsOptions options) throws IOException {
+    return openConnection(host, port, StreamReader.DEFAULT_LIMIT, ssl, options);
+  }
+
+  /**
+   * {@link #openConnection(String, int, SSLContext, TlsOptions)} with the reader's buffer limit
+   * {@code limit} (asyncio's {@code open_connection(host, port, limit=..., ssl=...)}).
+   *
+   * @param host a host name or IP literal
+   * @param port the port, 1 to 65535
+   * @param limit the reader's buffer limit in bytes
+   * @param ssl the TLS context, or null for plain text
+   * @param options how the TLS handshake is done
+   * @return a coroutine whose result is the connection's reader and writer
+   * @throws IOException not by this call: where the returned coroutine is awaited, if the
+   *     connection or the handshake failed; declared here so that a {@code catch} around the call
+   *     compiles
+   */
+  public static Coroutine<Connection> openConnection(
+      String host, int port, int limit, SSLContext ssl, TlsOptions options) throws IOException {
     Objects.requireNonNull(host, "host");
     Objects.requireNonNull(options, "options");
     checkPort(port);
+    StreamReader.checkLimit(limit);
     TlsTransport.checkOptions(ssl, options, false);
     return IoFrames.lazy(
-        () ->
-            new Connector(EventLoop.running(), host, port, StreamReader.DEFAULT_LIMIT, ssl, options)
-                .start());
+        () -> new Connector(EventLoop.running(), host, port, limit, ssl, options).start());
   }
 
   /**
@@ -190,12 +209,27 @@ public final class Streams {
     return startServer(handler, host, port, StreamReader.DEFAULT_LIMIT, ssl, options);
   }
 
-  private static Coroutine<Server> startServer(
+  /**
+   * {@link #startServer(StreamHandler, String, int, SSLContext, TlsOptions)} with each connection
+   * reader's buffer limit {@code limit} (asyncio's {@code start_server(..., limit=..., ssl=...)}).
+   *
+   * @param handler serves each connection once its handshake finished
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one
+   * @param limit each connection reader's buffer limit in bytes
+   * @param ssl the TLS context, or null for plain text
+   * @param options how the TLS handshakes are done
+   * @return a coroutine whose result is the listening server
+   * @throws IOException not by this call: where the returned coroutine is awaited, if a socket
+   *     cannot be bound; declared here so that a {@code catch} around the call compiles
+   */
+  public static Coroutine<Server> startServer(
       StreamHandler handler, String host, int port, int limit, SSLContext ssl, TlsOptions options)
       throws IOException {
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(options, "options");
     checkPort(port);
+    StreamReader.checkLimit(limit);
     TlsTransport.checkOptions(ssl, options, true);
     return IoFrames.lazy(
         () -> {

@@ -115,6 +115,51 @@ class TlsStreamsTest extends TestBase {
   }
 
   /**
+   * The readers' buffer limit and TLS together, on both sides (asyncio takes {@code limit=} with
+   * {@code ssl=}; found from outside: our TLS overloads had no limit): a server with limit 8
+   * refuses a longer line, a client with limit 8 a longer reply; a bad limit is refused at the
+   * call.
+   */
+  @Test
+  void readerLimit_withTls_onBothSides() throws Exception {
+    Server small =
+        run(
+            Streams.startServer(
+                this::echo, HOST, 0, 8, certs.serverContext(), TlsOptions.defaults()));
+    Connection c =
+        run(
+            Streams.openConnection(
+                HOST, small.port(), 8, certs.clientContext(), TlsOptions.defaults()));
+    assertThat(roundTrip(c, "abc")).isEqualTo("abc");
+    c.writer().write("0123456789abcdef\n");
+    run(c.writer().drain());
+    assertThat(run(c.reader().readLine())).isNull(); // the server's handler failed and closed
+    assertThat(events).anyMatch(e -> e.contains(LimitOverrunException.class.getSimpleName()));
+    assertThat(loopErrors) // the handler's failure, reported as asyncio's
+        .singleElement()
+        .satisfies(e -> assertThat(e.exception()).isInstanceOf(LimitOverrunException.class));
+    loopErrors.clear();
+    small.close();
+    run(small.waitClosed());
+    events.clear();
+
+    Server big = tlsServer(certs.serverContext(), TlsOptions.defaults());
+    Connection d =
+        run(
+            Streams.openConnection(
+                HOST, big.port(), 8, certs.clientContext(), TlsOptions.defaults()));
+    d.writer().write("0123456789abcdef\n");
+    run(d.writer().drain());
+    assertThatThrownBy(() -> run(d.reader().readLine())).isInstanceOf(LimitOverrunException.class);
+    closeAll(d, big);
+
+    assertThatThrownBy(
+            () -> Streams.openConnection(HOST, 1, 0, certs.clientContext(), TlsOptions.defaults()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
+  }
+
+  /**
    * Options the engine refuses are refused by the call that takes them, naming them (found from
    * outside: startServer succeeded, then every connection failed its handshake and was reported as
    * an unhandled exception of the handler, which never ran).
