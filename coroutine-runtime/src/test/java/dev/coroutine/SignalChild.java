@@ -186,16 +186,7 @@ public final class SignalChild {
       }
       Future<Boolean> got = loop.createFuture();
       loop.addSignalHandler("USR1", () -> got.setResult(true));
-      loop.callSoon(
-          () -> {
-            try {
-              new ProcessBuilder("kill", "-s", "USR1", Long.toString(ProcessHandle.current().pid()))
-                  .inheritIO()
-                  .start();
-            } catch (java.io.IOException e) {
-              got.setException(e);
-            }
-          });
+      loop.callSoon(() -> sendUsr1ToSelf(got));
       say("USR1 handled: " + loop.runUntilComplete(got));
     }
   }
@@ -258,17 +249,19 @@ public final class SignalChild {
       request.set("set before");
       loop.addSignalHandler("USR1", () -> seen.setResult(request.get()));
       request.set("set after");
-      loop.callSoon(
-          () -> {
-            try {
-              new ProcessBuilder("kill", "-s", "USR1", Long.toString(ProcessHandle.current().pid()))
-                  .inheritIO()
-                  .start();
-            } catch (java.io.IOException e) {
-              seen.setException(e);
-            }
-          });
+      loop.callSoon(() -> sendUsr1ToSelf(seen));
       say("handler sees " + loop.runUntilComplete(seen));
+    }
+  }
+
+  /** Sends SIGUSR1 to this JVM with {@code kill}; a failure to run it fails {@code f}. */
+  private static void sendUsr1ToSelf(Future<?> f) {
+    try {
+      new ProcessBuilder("kill", "-s", "USR1", Long.toString(ProcessHandle.current().pid()))
+          .inheritIO()
+          .start();
+    } catch (java.io.IOException e) {
+      f.setException(e);
     }
   }
 

@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -108,26 +105,16 @@ class LockAcrossAwaitTest {
   @MethodSource("compilers")
   void anAwaitWhileALockIsHeld_isWarnedAtItsLine_andIndeedLetsASecondTaskIn(
       InMemoryCompiler compiler) throws Exception {
-    Map<String, byte[]> compiled = compiler.compile(Map.of("lk.Locks", SOURCE));
-    TransformResult r = Samples.TRANSFORMER.transform(compiled.get("lk.Locks"));
-    assertThat(r.diagnostics()).isEmpty();
-    assertThat(r.changed()).isTrue();
-    List<String> warned = new ArrayList<>();
-    for (Diagnostic w : r.warnings()) {
-      assertThat(w.message()).contains("lock is held", "dev.coroutine.sync.Lock");
-      warned.add(w.methodName() + ":" + w.line());
-    }
-    assertThat(warned)
+    Samples.Warned w =
+        Samples.compileAndRewrite(
+            compiler, "lk.Locks", SOURCE, "lock is held", "dev.coroutine.sync.Lock");
+    assertThat(w.at())
         .containsExactlyInAnyOrder(
             "held:" + line("held"),
             "throughTheInterface:" + line("interface"),
             "writeLock:" + line("write"),
             "stamped:" + line("stamped"));
-
-    Map<String, byte[]> classes = new HashMap<>(compiled);
-    classes.put("lk.Locks", r.bytes());
-    UnreadableSupertypesTest.BytesLoader loader = new UnreadableSupertypesTest.BytesLoader(classes);
-    Class<?> locks = Class.forName("lk.Locks", true, loader);
+    Class<?> locks = w.rewritten();
     // what the warning says: both tasks are inside the "locked" region at once
     Object maxInside = Coroutines.run((Coroutine<?>) locks.getMethod("twoTasks").invoke(null));
     assertThat(maxInside).isEqualTo(2);

@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.tree.ClassNode;
 
@@ -25,6 +27,35 @@ final class Samples {
   /** The transformer as the tests' loader uses it. */
   static final CoroutineTransformer TRANSFORMER =
       new CoroutineTransformer(ClassFileLocator.of(Samples.class.getClassLoader()));
+
+  /**
+   * Compiles the one class {@code name} of {@code source} with {@code compiler} and rewrites it:
+   * refused by nothing, changed, and each warning's message contains {@code mustSay}.
+   */
+  static Warned compileAndRewrite(
+      InMemoryCompiler compiler, String name, String source, String... mustSay) throws Exception {
+    Map<String, byte[]> compiled = compiler.compile(Map.of(name, source));
+    TransformResult r = TRANSFORMER.transform(compiled.get(name));
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.changed()).isTrue();
+    List<String> warned = new ArrayList<>();
+    for (Diagnostic w : r.warnings()) {
+      assertThat(w.message()).contains(mustSay);
+      warned.add(w.methodName() + ":" + w.line());
+    }
+    Map<String, byte[]> classes = new HashMap<>(compiled);
+    classes.put(name, r.bytes());
+    return new Warned(
+        warned, Class.forName(name, true, new UnreadableSupertypesTest.BytesLoader(classes)));
+  }
+
+  /**
+   * What {@link #compileAndRewrite} found.
+   *
+   * @param at each warning as {@code method:line}
+   * @param rewritten the rewritten class, loaded
+   */
+  record Warned(List<String> at, Class<?> rewritten) {}
 
   /** Loads sample {@code simpleName} (e.g. {@code "Loops"}) rewritten, in a fresh loader. */
   static Class<?> load(String simpleName) {

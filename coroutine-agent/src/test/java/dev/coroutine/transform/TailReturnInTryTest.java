@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -86,26 +84,21 @@ class TailReturnInTryTest {
   @MethodSource("compilers")
   void aReturnedCoroutineMadeInATryThatEndsBeforeTheReturn_isWarnedAtItsLine(
       InMemoryCompiler compiler) throws Exception {
-    Map<String, byte[]> compiled = compiler.compile(Map.of("tr.Tail", SOURCE));
-    TransformResult r = Samples.TRANSFORMER.transform(compiled.get("tr.Tail"));
-    assertThat(r.diagnostics()).isEmpty();
-    assertThat(r.changed()).isTrue();
-    List<String> warned = new ArrayList<>();
-    for (Diagnostic w : r.warnings()) {
-      assertThat(w.message()).contains("runs after the try's finally block", "return done(await(");
-      warned.add(w.methodName() + ":" + w.line());
-    }
+    Samples.Warned w =
+        Samples.compileAndRewrite(
+            compiler,
+            "tr.Tail",
+            SOURCE,
+            "runs after the try's finally block",
+            "return done(await(");
+    List<String> warned = new ArrayList<>(w.at());
     // a try with only catch blocks covers the return or not as the compiler lays it out (javac's
     // range ends before the return instruction): warned exactly where the catch misses the failure
     boolean catchMisses = warned.remove("inCatchOnly:" + line("inCatchOnly"));
     assertThat(warned)
         .containsExactlyInAnyOrder(
             "inFinally:" + line("inFinally"), "withResource:" + line("withResource"));
-
-    Map<String, byte[]> classes = new HashMap<>(compiled);
-    classes.put("tr.Tail", r.bytes());
-    UnreadableSupertypesTest.BytesLoader loader = new UnreadableSupertypesTest.BytesLoader(classes);
-    Class<?> tail = Class.forName("tr.Tail", true, loader);
+    Class<?> tail = w.rewritten();
     StringBuilder log = (StringBuilder) tail.getField("LOG").get(null);
     // what the warning says, as the rewritten code does it
     assertThat(outcome(tail, log, "inFinally", false)).isEqualTo("other|finally;other;");
