@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coroutine.Coroutine;
 import dev.coroutine.Coroutines;
-import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -93,16 +92,12 @@ class LockAcrossAwaitTest {
           + "  }\n"
           + "}\n";
 
-  static List<InMemoryCompiler> compilers() {
-    return InMemoryCompiler.all();
-  }
-
   static int line(String marker) {
     return InMemoryCompiler.markedLine(SOURCE, marker);
   }
 
   @ParameterizedTest
-  @MethodSource("compilers")
+  @MethodSource("dev.coroutine.transform.InMemoryCompiler#all")
   void anAwaitWhileALockIsHeld_isWarnedAtItsLine_andIndeedLetsASecondTaskIn(
       InMemoryCompiler compiler) throws Exception {
     Samples.Warned w =

@@ -72,16 +72,12 @@ class TailReturnInTryTest {
           + "  }\n"
           + "}\n";
 
-  static List<InMemoryCompiler> compilers() {
-    return InMemoryCompiler.all();
-  }
-
   static int line(String marker) {
     return InMemoryCompiler.markedLine(SOURCE, marker);
   }
 
   @ParameterizedTest
-  @MethodSource("compilers")
+  @MethodSource("dev.coroutine.transform.InMemoryCompiler#all")
   void aReturnedCoroutineMadeInATryThatEndsBeforeTheReturn_isWarnedAtItsLine(
       InMemoryCompiler compiler) throws Exception {
     Samples.Warned w =
