@@ -165,10 +165,39 @@ public final class GroupServer {
       boolean reusePort,
       SSLContext ssl,
       TlsOptions options) {
+    return start(group, handler, host, port, reusePort, StreamReader.DEFAULT_LIMIT, ssl, options);
+  }
+
+  /**
+   * {@link #start(EventLoopGroup, StreamHandler, String, int, boolean, SSLContext, TlsOptions)}
+   * with each connection reader's buffer limit {@code limit}, as {@code
+   * Streams.startServer(handler, host, port, limit, ssl, options)}.
+   *
+   * @param group the loops that serve
+   * @param handler serves each connection (after its handshake, over TLS), in a task of its loop
+   * @param host the address to listen on; null or empty for all interfaces
+   * @param port the port; 0 for a free one (the same for every loop)
+   * @param reusePort true: a listening socket per loop where the OS has {@code SO_REUSEPORT};
+   *     false: one acceptor handing out connections round-robin
+   * @param limit each connection reader's buffer limit in bytes
+   * @param ssl the server's context, or null for plain TCP
+   * @param options the TLS options (ignored without {@code ssl})
+   * @return a future completed once every loop is ready
+   */
+  public static CompletableFuture<GroupServer> start(
+      EventLoopGroup group,
+      StreamHandler handler,
+      String host,
+      int port,
+      boolean reusePort,
+      int limit,
+      SSLContext ssl,
+      TlsOptions options) {
     Objects.requireNonNull(group, "group");
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(options, "options");
     Streams.checkPort(port);
+    StreamReader.checkLimit(limit);
     TlsTransport.checkOptions(ssl, options, true);
     if (group.isShutdown()) {
       // as submit(): its loops are closing, so a server there would be gone at once
@@ -234,17 +263,7 @@ public final class GroupServer {
           loop,
           () -> {
             try {
-              made.set(
-                  index,
-                  new Server(
-                      loop,
-                      own,
-                      handler,
-                      StreamReader.DEFAULT_LIMIT,
-                      ssl,
-                      options,
-                      null,
-                      dispatch));
+              made.set(index, new Server(loop, own, handler, limit, ssl, options, null, dispatch));
               r.complete(null);
             } catch (Throwable t) {
               r.completeExceptionally(t);

@@ -106,6 +106,39 @@ class GroupServerTest {
     }
   }
 
+  /**
+   * The readers' buffer limit on every loop (a sibling of the Streams overloads that take it with
+   * TLS): a line within it echoes, a longer one fails its handler, whose connection closes.
+   */
+  @Test
+  void readerLimit_appliesOnEveryLoop() throws Exception {
+    try (EventLoopGroup group = new EventLoopGroup(2, "limit")) {
+      List<EventLoop> servedBy = new CopyOnWriteArrayList<>();
+      GroupServer server =
+          GroupServer.start(
+                  group, recordingEcho(servedBy), HOST, 0, true, 8, null, TlsOptions.defaults())
+              .get(20, TimeUnit.SECONDS);
+      for (int i = 0; i < 4; i++) {
+        assertThat(roundTrip(server.port(), "short")).isEqualTo("short");
+        assertThat(roundTrip(server.port(), "far longer than eight")).isNull();
+      }
+      server.close().get(20, TimeUnit.SECONDS);
+      assertThatThrownBy(
+              () ->
+                  GroupServer.start(
+                      group,
+                      recordingEcho(servedBy),
+                      HOST,
+                      0,
+                      true,
+                      0,
+                      null,
+                      TlsOptions.defaults()))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("limit");
+    }
+  }
+
   /** A TLS client round trip through the JDK's SSLSocket, checking the server's host name. */
   private static String tlsRoundTrip(TestCerts certs, int port, String line) throws Exception {
     try (javax.net.ssl.SSLSocket s =
