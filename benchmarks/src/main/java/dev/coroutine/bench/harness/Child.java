@@ -84,6 +84,9 @@ public final class Child {
       case "ours":
         count = OursWorkloads.sleepers(n, millis, probe);
         break;
+      case "ours-int": // by hand: the same with an int parameter (see sleepersIntParam)
+        count = OursWorkloads.sleepersIntParam(n, Math.toIntExact(millis), probe);
+        break;
       case "kotlinx":
         count = KotlinWorkloads.sleepers(n, millis, probe);
         break;

@@ -149,6 +149,42 @@ public final class OursWorkloads {
     return done();
   }
 
+  /**
+   * W3 with each sleeper's delay an {@code int} parameter instead of a {@code long}: a diagnostic
+   * variant (run by hand, {@code Child w3 ours-int ...}), not a row of the comparison. An int-sized
+   * parameter is kept in the frame's {@code prim0}; a {@code long} one costs each sleeper a {@code
+   * long[1]} until its first step: the difference between the two is that array's cost.
+   */
+  public static int sleepersIntParam(int n, int millis, IntConsumer probe) {
+    return run(sleepersIntMain(n, millis, probe));
+  }
+
+  @Async
+  static Coroutine<Integer> sleepersIntMain(int n, int millis, IntConsumer probe) {
+    Sleepers s = new Sleepers(n, getRunningLoop().createFuture());
+    if (probe != null) {
+      probe.accept(Phase.BASELINE);
+    }
+    for (int i = 0; i < n; i++) {
+      createTask(sleeperInt(s, millis));
+    }
+    await(sleep(0));
+    if (probe != null) {
+      probe.accept(s.woken);
+    }
+    await(s.allDone);
+    return done(s.woken);
+  }
+
+  @Async
+  static Coroutine<Void> sleeperInt(Sleepers s, int millis) {
+    await(sleep(millis));
+    if (++s.woken == s.total) {
+      s.allDone.setResult(null);
+    }
+    return done();
+  }
+
   // ---- W4 gather fan-out -------------------------------------------------------------------
 
   /** W4: gathers {@code n} children that each yield once and return their index; the sum. */
