@@ -110,7 +110,7 @@ final class Signals {
       throw new IllegalArgumentException(
           "SIG" + name + " is used by the JVM itself and cannot be handled: " + RESERVED);
     }
-    if (name.equals("CHLD")) {
+    if (name.equals("CHLD") || name.equals("CLD")) {
       settleChildSignal();
     }
     // asyncio: the handler runs in a copy of the context add_signal_handler was called in

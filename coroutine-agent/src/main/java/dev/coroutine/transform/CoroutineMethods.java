@@ -318,21 +318,39 @@ final class CoroutineMethods {
 
   private static void checkAwaitReferences(MethodNode m, List<Problem> problems) {
     for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
-      if (i instanceof InvokeDynamicInsnNode) {
-        for (Object arg : ((InvokeDynamicInsnNode) i).bsmArgs) {
-          if (arg instanceof Handle) {
-            Handle h = (Handle) arg;
-            if (h.getOwner().equals(Protocol.COROUTINES) && h.getName().equals(Protocol.AWAIT)) {
-              problems.add(
-                  new Problem(
-                      m,
-                      "method reference Coroutines::await cannot suspend; call await(...)"
-                          + " directly inside an @Async method",
-                      i));
-            }
-          }
+      if (isAwaitReference(i)) {
+        problems.add(
+            new Problem(
+                m,
+                "method reference Coroutines::await cannot suspend; call await(...)"
+                    + " directly inside an @Async method",
+                i));
+      }
+    }
+  }
+
+  /** True if {@code i} makes a method reference to {@code Coroutines.await}. */
+  private static boolean isAwaitReference(AbstractInsnNode i) {
+    if (i instanceof InvokeDynamicInsnNode) {
+      for (Object arg : ((InvokeDynamicInsnNode) i).bsmArgs) {
+        if (arg instanceof Handle
+            && ((Handle) arg).getOwner().equals(Protocol.COROUTINES)
+            && ((Handle) arg).getName().equals(Protocol.AWAIT)) {
+          return true;
         }
       }
     }
+    return false;
+  }
+
+  /** True if {@code m} calls {@code await} or makes a method reference to it. */
+  static boolean usesAwait(MethodNode m) {
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if ((i instanceof MethodInsnNode && AsyncMethodRewriter.isAwait((MethodInsnNode) i))
+          || isAwaitReference(i)) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -43,8 +43,8 @@ final class GeneratedProxies {
   private GeneratedProxies() {}
 
   /**
-   * True if {@code cn} is a generator's proxy or mock whose methods await nothing: leave it as it
-   * is.
+   * True if {@code cn} is a generator's proxy or mock whose methods await nothing (no call, no
+   * method reference, which the rewrite would refuse): leave it as it is.
    */
   static boolean onlyDispatches(ClassNode cn) {
     return isGenerated(cn) && !awaitsAnything(cn);
@@ -70,7 +70,7 @@ final class GeneratedProxies {
 
   private static boolean awaitsAnything(ClassNode cn) {
     for (MethodNode m : cn.methods) {
-      if (!CoroutineMethods.awaits(m).isEmpty()) {
+      if (CoroutineMethods.usesAwait(m)) {
         return true;
       }
     }

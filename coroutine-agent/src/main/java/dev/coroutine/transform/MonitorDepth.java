@@ -9,6 +9,7 @@ import java.util.function.ToIntFunction;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
+import org.objectweb.asm.tree.JumpInsnNode;
 import org.objectweb.asm.tree.LabelNode;
 import org.objectweb.asm.tree.MethodInsnNode;
 import org.objectweb.asm.tree.MethodNode;
@@ -47,7 +48,10 @@ final class MonitorDepth {
           "java/util/concurrent/locks/ReentrantReadWriteLock$WriteLock",
           "java/util/concurrent/locks/StampedLock");
 
-  /** Their methods that take the lock and wait for it (not {@code tryLock}: it may not take it). */
+  /**
+   * Their methods that take the lock and wait for it ({@code tryLock} counts only where its result
+   * said it took the lock: see {@link #tryLockJump}).
+   */
   private static final Set<String> ACQUIRES =
       Set.of(
           "lock()V",
@@ -59,7 +63,13 @@ final class MonitorDepth {
 
   /** And those that let it go. */
   private static final Set<String> RELEASES =
-      Set.of("unlock()V", "unlockRead(J)V", "unlockWrite(J)V", "unlock(J)V");
+      Set.of(
+          "unlock()V",
+          "unlockRead(J)V",
+          "unlockWrite(J)V",
+          "unlock(J)V",
+          "tryUnlockRead()Z",
+          "tryUnlockWrite()Z");
 
   /** The may-depth before each instruction of {@code m}, indexed as {@code m.instructions}. */
   static int[] of(MethodNode m) {
@@ -76,7 +86,30 @@ final class MonitorDepth {
    * by the calls that take and release them (whatever lock object they are called on).
    */
   static int[] ofThreadLocks(MethodNode m) {
-    return of(m, MonitorDepth::lockChange);
+    return of(m, LOCKS);
+  }
+
+  /** {@link #lockChange} as the analysis's change; a {@code tryLock} counts on its taken edge. */
+  private static final ToIntFunction<AbstractInsnNode> LOCKS = MonitorDepth::lockChange;
+
+  /**
+   * For a jump right after a {@code tryLock} that tests its result: whether the lock is held on the
+   * jump's target (+1 there, 0 on the fall-through: {@code ifne}) or on the fall-through ({@code
+   * ifeq}, as {@code if (lock.tryLock()) {...}} compiles). 0 for other instructions.
+   */
+  private static int tryLockJump(AbstractInsnNode i) {
+    int op = i.getOpcode();
+    if (op != Opcodes.IFEQ && op != Opcodes.IFNE) {
+      return 0;
+    }
+    AbstractInsnNode p = Insns.previousReal(i);
+    if (!(p instanceof MethodInsnNode)
+        || !LOCK_OWNERS.contains(((MethodInsnNode) p).owner)
+        || !((MethodInsnNode) p).name.equals("tryLock")
+        || !((MethodInsnNode) p).desc.endsWith(")Z")) {
+      return 0;
+    }
+    return op == Opcodes.IFNE ? 1 : -1; // +1: held at the target; -1: held on the fall-through
   }
 
   private static int lockChange(AbstractInsnNode i) {
@@ -90,7 +123,7 @@ final class MonitorDepth {
   /** True if {@code m} calls a method that takes a lock {@link #ofThreadLocks} counts. */
   static boolean takesThreadLocks(MethodNode m) {
     for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
-      if (lockChange(i) > 0) {
+      if (lockChange(i) > 0 || tryLockJump(i) != 0) {
         return true;
       }
     }
@@ -112,7 +145,8 @@ final class MonitorDepth {
     List<Integer> afterJsr = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int op = insns.get(i).getOpcode();
-      if (change.applyAsInt(insns.get(i)) > 0) {
+      if (change.applyAsInt(insns.get(i)) > 0
+          || (change == LOCKS && tryLockJump(insns.get(i)) != 0)) {
         cap++;
       } else if (op == Opcodes.JSR && i + 1 < n) {
         afterJsr.add(i + 1);
@@ -131,8 +165,12 @@ final class MonitorDepth {
       int out = delta > 0 ? Math.min(in + 1, cap) : delta < 0 ? Math.max(in - 1, 0) : in;
       next.clear();
       successors(insns, insn, i, afterJsr, next);
+      int tried = change == LOCKS ? tryLockJump(insn) : 0;
       for (int s : next) {
-        flow(depth, work, s, out);
+        boolean target =
+            insn instanceof JumpInsnNode && s == insns.indexOf(((JumpInsnNode) insn).label);
+        boolean taken = tried > 0 ? target : tried < 0 && !target;
+        flow(depth, work, s, taken ? Math.min(out + 1, cap) : out);
       }
       for (int h : handlers.get(i)) {
         flow(depth, work, h, in);

@@ -11,8 +11,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * An await reached while a {@code java.util.concurrent} lock is held (found from outside: Lombok's
  * {@code @Locked} wraps a method in {@code lock(); try { ... } finally { unlock(); }}) is warned at
  * its line: the lock belongs to the loop's thread, so a {@code ReentrantLock} lets a second task in
- * while the first is suspended, as the rewritten code shows here. Locks released before the await,
- * and {@code tryLock}, are not warned. Every compiler of {@link InMemoryCompiler#all()}.
+ * while the first is suspended, as the rewritten code shows here. A {@code tryLock} counts where
+ * its result says it took the lock; locks released before the await are not warned. Every compiler
+ * of {@link InMemoryCompiler#all()}.
  */
 class LockAcrossAwaitTest {
   static final String SOURCE =
@@ -79,6 +80,17 @@ class LockAcrossAwaitTest {
           + "    await(sleep(0));\n"
           + "    return done();\n"
           + "  }\n"
+          + "  @Async static Coroutine<Void> tryLocked() {\n"
+          + "    if (LOCK.tryLock()) {\n"
+          + "      try {\n"
+          + "        await(sleep(0)); // @tryLocked\n"
+          + "      } finally {\n"
+          + "        LOCK.unlock();\n"
+          + "      }\n"
+          + "    }\n"
+          + "    await(sleep(0));\n"
+          + "    return done();\n"
+          + "  }\n"
           + "  @Async static Coroutine<Void> tryLockOnly() {\n"
           + "    if (LOCK.tryLock()) {\n"
           + "      try {\n"
@@ -108,7 +120,8 @@ class LockAcrossAwaitTest {
             "held:" + line("held"),
             "throughTheInterface:" + line("interface"),
             "writeLock:" + line("write"),
-            "stamped:" + line("stamped"));
+            "stamped:" + line("stamped"),
+            "tryLocked:" + line("tryLocked"));
     Class<?> locks = w.rewritten();
     // what the warning says: both tasks are inside the "locked" region at once
     Object maxInside = Coroutines.run((Coroutine<?>) locks.getMethod("twoTasks").invoke(null));

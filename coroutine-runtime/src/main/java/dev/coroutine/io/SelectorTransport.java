@@ -153,7 +153,9 @@ abstract class SelectorTransport implements Transport {
         loop.removeReader(channel);
         p.eofReceived(); // a half-close: the output side, if any, stays open
         if (lost != null) {
-          closeNow(lost); // the output failed before: nothing is left
+          // the output failed before, the input ended cleanly: the reader has its end (and its
+          // buffered data) without the write's error; drains and waitClosed keep reporting it
+          closeNow(lost, null);
         } else if (out == null || outputShut) {
           endedByBothSides = true;
           closeNow(null); // both directions are done
@@ -175,7 +177,7 @@ abstract class SelectorTransport implements Transport {
    * not being read (paused by its reader, ended, or the transport closing), it closes now.
    */
   private void writeFailed(IOException e) {
-    if (in == null || readingPaused || readEof || closing || isClosed) {
+    if (in == null || readEof || closing || isClosed) {
       closeNow(e);
       return;
     }
@@ -200,9 +202,7 @@ abstract class SelectorTransport implements Transport {
   public void pauseReading() {
     if (in != null && !readingPaused) {
       readingPaused = true;
-      if (lost != null) {
-        closeNow(lost); // the output failed, and the rest of the input is not wanted now
-      } else if (!readEof && !isClosed && !closing) {
+      if (!readEof && !isClosed && !closing) {
         loop.removeReader(channel);
       }
     }
@@ -327,7 +327,7 @@ abstract class SelectorTransport implements Transport {
       close();
       return;
     }
-    if (closing || eofPending || outputShut) {
+    if (closing || eofPending || outputShut || lost != null) {
       return; // as asyncio's write_eof: nothing to do once closing or ended
     }
     if (queue.isEmpty()) {
@@ -417,18 +417,26 @@ abstract class SelectorTransport implements Transport {
    * failed before, see {@link #writeFailed}, is what ended it).
    */
   final void closeNow(Throwable e) {
+    if (e == null) {
+      e = lost;
+    }
+    closeNow(e, e);
+  }
+
+  /**
+   * Closes the channel with {@code e} for drains and {@link #closed()}, and {@code forProtocol}
+   * told to the protocol (null: its input ended cleanly).
+   */
+  private void closeNow(Throwable e, Throwable forProtocol) {
     if (isClosed) {
       return;
     }
     isClosed = true;
     closing = true;
-    if (e == null) {
-      e = lost;
-    }
     lost = e;
     IoFrames.closeQuietly(channel); // also drops its registration with the selector
     if (protocol != null) {
-      protocol.connectionLost(e);
+      protocol.connectionLost(forProtocol);
     }
     if (queue != null) {
       queue.closed(e);

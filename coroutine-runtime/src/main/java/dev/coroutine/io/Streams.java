@@ -277,6 +277,7 @@ public final class Streams {
    */
   public static Coroutine<Connection> openUnixConnection(Path path, int limit) throws IOException {
     UnixSockets.requirePath(path);
+    StreamReader.checkLimit(limit);
     return IoFrames.lazy(() -> UnixSockets.connect(EventLoop.running(), path, limit));
   }
 
@@ -310,6 +311,7 @@ public final class Streams {
       throws IOException {
     Objects.requireNonNull(handler, "handler");
     UnixSockets.requirePath(path);
+    StreamReader.checkLimit(limit);
     return IoFrames.lazy(
         () -> {
           EventLoop loop = EventLoop.running();

@@ -95,6 +95,8 @@ final class UnclosedWriters {
                                 + " closing it now",
                             t);
                         t.close();
+                      } else if (!t.closed().isDone()) {
+                        t.close(); // closing on its own (a write failed), not yet closed: now
                       }
                     });
       } catch (IllegalStateException loopClosed) {

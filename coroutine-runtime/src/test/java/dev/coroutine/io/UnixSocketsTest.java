@@ -50,6 +50,22 @@ class UnixSocketsTest extends TestBase {
     return await(Streams.startUnixServer(StreamsTest::echoLines, path));
   }
 
+  /**
+   * A non-positive buffer limit is refused at the call (found in review: a server took it, then
+   * every accepted connection failed in its accept and leaked; a client's connect hung).
+   */
+  @Test
+  void nonPositiveLimit_isRefusedAtTheCall() {
+    Path path = dir.resolve("limit.sock");
+    assertThatThrownBy(() -> Streams.startUnixServer(StreamsTest::echoLines, path, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
+    assertThatThrownBy(() -> Streams.openUnixConnection(path, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
+    assertThat(path).doesNotExist();
+  }
+
   @Test
   void echo_ourClientAndServer_sameStreamsAsTcp_socketFileRemovedOnClose() throws Exception {
     Path path = dir.resolve("echo.sock");

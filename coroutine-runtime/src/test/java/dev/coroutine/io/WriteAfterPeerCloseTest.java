@@ -103,6 +103,78 @@ class WriteAfterPeerCloseTest extends TestBase {
     }
   }
 
+  /**
+   * A reader that falls behind (its buffer limit reached, so reading paused) still gets all of a
+   * long last response once it reads on: the transport stays open for it (found in review: pausing
+   * closed it with the write's error, dropping what the kernel held).
+   */
+  @Test
+  void tcp_aLongLastResponse_reachesAReaderThatFellBehind() throws Exception {
+    int lines = 2_000;
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CountDownLatch closed =
+          serve(
+              listener,
+              s -> s.getInputStream().readNBytes(10),
+              s -> {
+                StringBuilder tail = new StringBuilder();
+                for (int i = 0; i < lines; i++) {
+                  tail.append(String.format("line %08d%n", i));
+                }
+                s.getOutputStream().write(tail.toString().getBytes(StandardCharsets.UTF_8));
+              });
+      Connection c = run(Streams.openConnection("127.0.0.1", listener.getLocalPort(), 1024));
+      c.writer().write(CHUNK);
+      run(c.writer().drain());
+      firstWriteDone.countDown();
+      awaitPeerGone(closed);
+      c.writer().write(CHUNK);
+      assertThatThrownBy(() -> run(c.writer().drain())).isInstanceOf(IOException.class);
+      for (int i = 0; i < lines; i++) {
+        assertThat(run(c.reader().readLine())).isEqualTo(String.format("line %08d", i));
+      }
+      // then the end: the reset the peer's close made, or a clean end where the failed write
+      // already took the reset's error (the kernel reports a reset once)
+      String after;
+      try {
+        after = run(c.reader().readLine());
+      } catch (IOException reset) {
+        after = null;
+      }
+      assertThat(after).isNull();
+      assertThat(c.writer().isClosing()).isTrue();
+    }
+  }
+
+  /**
+   * The peer read everything, answered and closed cleanly; our next writes find it gone. The reader
+   * gets the answer and a clean end (found in review: it got the write's error instead), while
+   * drains and {@code waitClosed()} report the failed write.
+   */
+  @Test
+  void tcp_thePeersCleanEnd_staysCleanForTheReader_afterAWriteFoundItGone() throws Exception {
+    try (ServerSocket listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      CountDownLatch closed =
+          serve(
+              listener,
+              s -> s.getInputStream().readNBytes(CHUNK.length), // all of it: a clean close
+              s -> s.getOutputStream().write("goodbye".getBytes(StandardCharsets.UTF_8)));
+      Connection c = run(Streams.openConnection("127.0.0.1", listener.getLocalPort()));
+      c.writer().write(CHUNK);
+      run(c.writer().drain());
+      firstWriteDone.countDown();
+      awaitPeerGone(closed);
+      c.writer().write(CHUNK); // arrives at a closed socket: the peer's kernel resets
+      Thread.sleep(200);
+      c.writer().write(CHUNK); // finds the reset
+      assertThatThrownBy(() -> run(c.writer().drain())).isInstanceOf(IOException.class);
+      assertThat(new String(run(c.reader().read(-1)), StandardCharsets.UTF_8)).isEqualTo("goodbye");
+      assertThat(c.reader().atEof()).isTrue();
+      assertThat(c.reader().exception()).isNull();
+      assertThatThrownBy(() -> run(c.writer().waitClosed())).isInstanceOf(IOException.class);
+    }
+  }
+
   @Test
   void tls_thePeersCloseNotify_isACleanEndForTheReader_evenWhenAWriteFoundTheResetFirst()
       throws Exception {
