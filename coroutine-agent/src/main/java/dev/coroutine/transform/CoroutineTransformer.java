@@ -257,7 +257,11 @@ public final class CoroutineTransformer {
               + " variables alive share the code that saves and restores them, so code grows"
               + " with (live locals x different sets of live locals at awaits): split the"
               + " method into smaller @Async methods, or keep fewer variables alive across its"
-              + " awaits";
+              + " awaits. Where one expression holds many awaits (a string concatenation of"
+              + " awaited values, a call with many awaited arguments), the values computed"
+              + " before each await wait on the operand stack and are saved with it, so the"
+              + " code grows with the square of their number: await into locals first"
+              + " (`String a = await(x);`), then build the expression";
       // the stub has no line numbers: the method's first line is the body's
       return refused(className, cn, lambdas, m, message, Insns.firstLineNode(bodyOf.get(m)));
     } catch (LimitExceededException e) {

@@ -77,8 +77,10 @@ final class NarrowedRestoreCheck {
               + owner.replace('/', '.')
               + " cannot name) is live across an await and used as that type after it, but a"
               + " resumed coroutine can only restore it as a supertype this class can name: keep"
-              + " it in a local of a public supertype or interface, or make the class accessible"
-              + " ("
+              + " it in a local of a public supertype or interface, or make the class accessible;"
+              + " where it waits on the operand stack under the await (an argument computed"
+              + " before an awaited one, as in `use(make(), await(x))`), await first into a local"
+              + " (`var v = await(x); use(make(), v);`) ("
               + e.getMessage()
               + ")",
           e.node);

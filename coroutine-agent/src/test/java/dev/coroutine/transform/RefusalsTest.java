@@ -279,6 +279,36 @@ class RefusalsTest {
     assertThat(d.format()).startsWith("TooLarge.java:9: ");
   }
 
+  /**
+   * One string concatenation of 100 awaited values (found from outside): since Java 9 its parts
+   * wait on the operand stack, saved and restored at each await, so the rewrite needs ~120 KB; the
+   * refusal says to await into locals first.
+   */
+  @Test
+  void manyAwaitsInOneExpression_tooLarge_isRefusedSayingToAwaitIntoLocals() {
+    StringBuilder src = new StringBuilder();
+    src.append("package gen;\n")
+        .append("import static dev.coroutine.Coroutines.*;\n")
+        .append("import dev.coroutine.*;\n")
+        .append("public class Concat {\n")
+        .append("  @Async static Coroutine<Integer> v(int v) {\n    return done(v);\n  }\n")
+        .append("  @Async static Coroutine<String> all() {\n")
+        .append("    String s = \"\"");
+    for (int k = 0; k < 100; k++) {
+      src.append(" + await(v(").append(k).append("))");
+    }
+    src.append(";\n    return done(s);\n  }\n}\n");
+    byte[] original =
+        InMemoryCompiler.compile(java.util.Map.of("gen.Concat", src.toString()), "17")
+            .get("gen.Concat");
+    TransformResult r = Samples.TRANSFORMER.transform(original);
+    assertThat(r.bytes() == null).as("refused class left unchanged").isTrue();
+    assertThat(r.diagnostics())
+        .singleElement()
+        .satisfies(
+            d -> assertThat(d.message()).contains("too large").contains("await into locals first"));
+  }
+
   @Test
   void classTooLargeOnceRewritten_isRefusedSayingSo_notAsAnInternalError() {
     // 65,490 field names fill the constant pool; the rewrite's own names push it past 65,535
@@ -375,6 +405,17 @@ class RefusalsTest {
         .contains("dev.coroutine.transform.samples.other.Outer$Hidden")
         .contains("cannot name")
         .contains("public supertype");
+  }
+
+  @Test
+  void hiddenTypeOnTheStackUnderAnAwait_isRefusedSayingToAwaitFirst() {
+    Diagnostic d = refuse("HiddenTypeOnTheStack");
+    assertThat(d.methodName()).isEqualTo("use");
+    assertThat(d.line()).isEqualTo(line("HiddenTypeOnTheStack", "onTheStack"));
+    assertThat(d.message())
+        .contains("dev.coroutine.transform.samples.other.Outer$Hidden")
+        .contains("operand stack")
+        .contains("await first into a local");
   }
 
   @Test

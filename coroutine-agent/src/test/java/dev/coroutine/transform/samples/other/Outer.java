@@ -28,6 +28,11 @@ public final class Outer {
     return new Hidden();
   }
 
+  /** {@link #useHidden} with a number: the hidden value is the first argument. */
+  public static String useHidden(Hidden h, int n) {
+    return "used " + h.foo(n);
+  }
+
   /** Takes the hidden class itself: a caller outside the package passes one it cannot name. */
   public static String useHidden(Hidden h) {
     return "used " + h.foo(0);
