@@ -71,8 +71,14 @@ class WriteAfterPeerCloseTest extends TestBase {
     void run(Socket s) throws IOException;
   }
 
-  /** Waits until the peer closed, and a moment more for its reset to arrive. */
-  private static void awaitPeerGone(CountDownLatch closed) throws InterruptedException {
+  /**
+   * Writes a first chunk and drains it, lets the peer go on (see {@link #serve}), then waits until
+   * it closed and a moment more for its reset to arrive; the loop does not run meanwhile.
+   */
+  private void writeUntilThePeerIsGone(Connection c, CountDownLatch closed) throws Exception {
+    c.writer().write(CHUNK);
+    run(c.writer().drain());
+    firstWriteDone.countDown();
     assertThat(closed.await(30, TimeUnit.SECONDS)).as("the peer closed").isTrue();
     Thread.sleep(200);
   }
@@ -90,10 +96,7 @@ class WriteAfterPeerCloseTest extends TestBase {
                 out.flush();
               });
       Connection c = run(Streams.openConnection("127.0.0.1", listener.getLocalPort()));
-      c.writer().write(CHUNK);
-      run(c.writer().drain());
-      firstWriteDone.countDown();
-      awaitPeerGone(closed);
+      writeUntilThePeerIsGone(c, closed);
       c.writer().write(CHUNK); // into the reset connection
       assertThatThrownBy(() -> run(c.writer().drain())).isInstanceOf(IOException.class);
       assertThat(new String(run(c.reader().read(100)), StandardCharsets.UTF_8))
@@ -124,10 +127,7 @@ class WriteAfterPeerCloseTest extends TestBase {
                 s.getOutputStream().write(tail.toString().getBytes(StandardCharsets.UTF_8));
               });
       Connection c = run(Streams.openConnection("127.0.0.1", listener.getLocalPort(), 1024));
-      c.writer().write(CHUNK);
-      run(c.writer().drain());
-      firstWriteDone.countDown();
-      awaitPeerGone(closed);
+      writeUntilThePeerIsGone(c, closed);
       c.writer().write(CHUNK);
       assertThatThrownBy(() -> run(c.writer().drain())).isInstanceOf(IOException.class);
       for (int i = 0; i < lines; i++) {
@@ -160,10 +160,7 @@ class WriteAfterPeerCloseTest extends TestBase {
               s -> s.getInputStream().readNBytes(CHUNK.length), // all of it: a clean close
               s -> s.getOutputStream().write("goodbye".getBytes(StandardCharsets.UTF_8)));
       Connection c = run(Streams.openConnection("127.0.0.1", listener.getLocalPort()));
-      c.writer().write(CHUNK);
-      run(c.writer().drain());
-      firstWriteDone.countDown();
-      awaitPeerGone(closed);
+      writeUntilThePeerIsGone(c, closed);
       c.writer().write(CHUNK); // arrives at a closed socket: the peer's kernel resets
       Thread.sleep(200);
       c.writer().write(CHUNK); // finds the reset
@@ -196,10 +193,7 @@ class WriteAfterPeerCloseTest extends TestBase {
               s -> {});
       Connection c =
           run(Streams.openConnection("127.0.0.1", listener.getLocalPort(), certs.clientContext()));
-      c.writer().write(CHUNK);
-      run(c.writer().drain());
-      firstWriteDone.countDown();
-      awaitPeerGone(closed);
+      writeUntilThePeerIsGone(c, closed);
       c.writer().write(CHUNK);
       assertThatThrownBy(() -> run(c.writer().drain())).isInstanceOf(IOException.class);
       assertThat(c.writer().isClosing()).isTrue();
