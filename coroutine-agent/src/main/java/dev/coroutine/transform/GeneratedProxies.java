@@ -2,7 +2,6 @@ package dev.coroutine.transform;
 
 import java.util.List;
 import java.util.Set;
-import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.ClassNode;
 import org.objectweb.asm.tree.MethodNode;
 
@@ -51,9 +50,10 @@ final class GeneratedProxies {
   }
 
   private static boolean isGenerated(ClassNode cn) {
-    if ((cn.access & Opcodes.ACC_SYNTHETIC) != 0
-        || "java/lang/reflect/Proxy".equals(cn.superName)) {
-      return true; // no compiler marks a class written by a user synthetic
+    // not ACC_SYNTHETIC: Groovy marks its traits' helper classes synthetic, and they hold the
+    // traits' own method bodies (found in review); the generators here do not use the flag
+    if ("java/lang/reflect/Proxy".equals(cn.superName)) {
+      return true;
     }
     for (String i : cn.interfaces) {
       if (MARKER_INTERFACES.contains(i)) {
