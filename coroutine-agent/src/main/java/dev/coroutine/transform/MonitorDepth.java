@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.function.ToIntFunction;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.InsnList;
@@ -71,14 +70,44 @@ final class MonitorDepth {
           "tryUnlockRead()Z",
           "tryUnlockWrite()Z");
 
+  /** What is counted: what takes one and what lets it go. */
+  private enum Held {
+    /** {@code monitorenter} and {@code monitorexit}. */
+    MONITORS {
+      @Override
+      int change(AbstractInsnNode i) {
+        int op = i.getOpcode();
+        return op == Opcodes.MONITORENTER ? 1 : op == Opcodes.MONITOREXIT ? -1 : 0;
+      }
+
+      @Override
+      int jump(AbstractInsnNode i) {
+        return 0;
+      }
+    },
+    /** The JDK's locks, by their calls; a {@code tryLock} on the edge that took it. */
+    THREAD_LOCKS {
+      @Override
+      int change(AbstractInsnNode i) {
+        return lockChange(i);
+      }
+
+      @Override
+      int jump(AbstractInsnNode i) {
+        return tryLockJump(i);
+      }
+    };
+
+    /** +1 if {@code i} takes one, -1 if it lets one go, else 0. */
+    abstract int change(AbstractInsnNode i);
+
+    /** For a conditional jump: +1 if one is taken on its target edge, -1 on its fall-through. */
+    abstract int jump(AbstractInsnNode i);
+  }
+
   /** The may-depth before each instruction of {@code m}, indexed as {@code m.instructions}. */
   static int[] of(MethodNode m) {
-    return of(
-        m,
-        i ->
-            i.getOpcode() == Opcodes.MONITORENTER
-                ? 1
-                : i.getOpcode() == Opcodes.MONITOREXIT ? -1 : 0);
+    return of(m, Held.MONITORS);
   }
 
   /**
@@ -86,11 +115,8 @@ final class MonitorDepth {
    * by the calls that take and release them (whatever lock object they are called on).
    */
   static int[] ofThreadLocks(MethodNode m) {
-    return of(m, LOCKS);
+    return of(m, Held.THREAD_LOCKS);
   }
-
-  /** {@link #lockChange} as the analysis's change; a {@code tryLock} counts on its taken edge. */
-  private static final ToIntFunction<AbstractInsnNode> LOCKS = MonitorDepth::lockChange;
 
   /**
    * For a jump right after a {@code tryLock} that tests its result: whether the lock is held on the
@@ -130,8 +156,8 @@ final class MonitorDepth {
     return false;
   }
 
-  /** The may-depth before each instruction, with {@code change} +1, -1 or 0 per instruction. */
-  private static int[] of(MethodNode m, ToIntFunction<AbstractInsnNode> change) {
+  /** The may-depth before each instruction, counting what {@code held} counts. */
+  private static int[] of(MethodNode m, Held held) {
     InsnList insns = m.instructions;
     int n = insns.size();
     int[] depth = new int[n];
@@ -145,8 +171,7 @@ final class MonitorDepth {
     List<Integer> afterJsr = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       int op = insns.get(i).getOpcode();
-      if (change.applyAsInt(insns.get(i)) > 0
-          || (change == LOCKS && tryLockJump(insns.get(i)) != 0)) {
+      if (held.change(insns.get(i)) > 0 || held.jump(insns.get(i)) != 0) {
         cap++;
       } else if (op == Opcodes.JSR && i + 1 < n) {
         afterJsr.add(i + 1);
@@ -161,15 +186,14 @@ final class MonitorDepth {
       int i = work.poll();
       int in = depth[i];
       AbstractInsnNode insn = insns.get(i);
-      int delta = change.applyAsInt(insn);
+      int delta = held.change(insn);
       int out = delta > 0 ? Math.min(in + 1, cap) : delta < 0 ? Math.max(in - 1, 0) : in;
       next.clear();
       successors(insns, insn, i, afterJsr, next);
-      int tried = change == LOCKS ? tryLockJump(insn) : 0;
+      int jump = held.jump(insn);
+      int target = jump == 0 ? -1 : insns.indexOf(((JumpInsnNode) insn).label);
       for (int s : next) {
-        boolean target =
-            insn instanceof JumpInsnNode && s == insns.indexOf(((JumpInsnNode) insn).label);
-        boolean taken = tried > 0 ? target : tried < 0 && !target;
+        boolean taken = jump > 0 ? s == target : jump < 0 && s != target;
         flow(depth, work, s, taken ? Math.min(out + 1, cap) : out);
       }
       for (int h : handlers.get(i)) {
