@@ -718,12 +718,10 @@ final class TlsTransport implements Transport, Protocol {
     done = true;
     cancelTimer();
     Throwable reason = failure != null ? failure : e;
-    if (failure == null
-        && eofSent
-        && (innerEof || engine.isInboundDone())
-        && e instanceof java.io.IOException) {
-      // the peer had ended the connection (its close_notify, or its end of stream) and the reader
-      // has that end: what failed is the shutdown the end started (our close_notify into a socket
+    if (failure == null && eofSent && e instanceof java.io.IOException) {
+      // the peer had ended the connection (its close_notify, or its end of stream: eofSent says
+      // one of them came) and the reader has that end: what failed is the shutdown the end started
+      // (our close_notify into a socket
       // the peer has reset, or a write racing the peer's close), not the stream, as in asyncio,
       // whose reader gets its end and whose wait_closed() returns
       LOG.log(System.Logger.Level.DEBUG, "{0}: after the peer's end: {1}", peer, e);
