@@ -63,11 +63,7 @@ public final class Streams {
    */
   public static Coroutine<Connection> openConnection(String host, int port, int limit)
       throws IOException {
-    Objects.requireNonNull(host, "host");
-    checkPort(port);
-    StreamReader.checkLimit(limit);
-    return IoFrames.lazy(
-        () -> new Connector(EventLoop.running(), host, port, limit, null, null).start());
+    return openConnection(host, port, limit, null, TlsOptions.defaults());
   }
 
   /**
