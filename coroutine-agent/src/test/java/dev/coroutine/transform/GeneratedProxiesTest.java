@@ -27,13 +27,6 @@ class GeneratedProxiesTest {
   private static byte[] mockLike(String name, int access, String[] interfaces, boolean awaits) {
     ClassWriter cw = new ClassWriter(ClassWriter.COMPUTE_FRAMES | ClassWriter.COMPUTE_MAXS);
     cw.visit(Opcodes.V17, access, name, null, "java/lang/Object", interfaces);
-    MethodVisitor init = cw.visitMethod(Opcodes.ACC_PUBLIC, "<init>", "()V", null, null);
-    init.visitCode();
-    init.visitVarInsn(Opcodes.ALOAD, 0);
-    init.visitMethodInsn(Opcodes.INVOKESPECIAL, "java/lang/Object", "<init>", "()V", false);
-    init.visitInsn(Opcodes.RETURN);
-    init.visitMaxs(0, 0);
-    init.visitEnd();
     MethodVisitor mv =
         cw.visitMethod(Opcodes.ACC_PUBLIC, "load", "(I)Ldev/coroutine/Coroutine;", null, null);
     mv.visitAnnotation("Ldev/coroutine/Async;", true).visitEnd();
