@@ -212,6 +212,38 @@ class UnixSocketsTest extends TestBase {
         .hasMessageContaining(missing.toString());
   }
 
+  /**
+   * The JDK's limit on a socket path is 106 bytes (asyncio takes 107, what Linux's 108-byte {@code
+   * sun_path} holds with its NUL): a server at 106 bytes serves; at 107 both the server and the
+   * client fail at their await with an IOException that says so, and no file is left behind.
+   */
+  @Test
+  void pathOf107Bytes_isRefusedSayingItIsTooLong_106Serves() throws Exception {
+    Path longest = pathOfBytes(106);
+    servesAt(longest);
+    assertThat(longest).doesNotExist();
+
+    Path tooLong = pathOfBytes(107);
+    assertThatThrownBy(() -> echoServer(tooLong))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("too long")
+        .hasMessageContaining(tooLong.toString());
+    assertThatThrownBy(() -> await(Streams.openUnixConnection(tooLong)))
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("too long")
+        .hasMessageContaining(tooLong.toString());
+    assertThat(tooLong).doesNotExist();
+  }
+
+  /** A path in {@link #dir} of exactly {@code bytes} bytes. */
+  private Path pathOfBytes(int bytes) {
+    int name = bytes - dir.toString().length() - 1;
+    assertThat(name).as("room for a file name in " + dir).isGreaterThan(0);
+    Path p = dir.resolve("s".repeat(name));
+    assertThat(p.toString().getBytes(StandardCharsets.UTF_8)).hasSize(bytes);
+    return p;
+  }
+
   @Test
   void close_leavesAFileThatReplacedTheSocketAlone() throws Exception {
     Path path = dir.resolve("moved.sock");
