@@ -2,8 +2,8 @@ package dev.coroutine;
 
 import dev.coroutine.internal.CallbackNames;
 import dev.coroutine.internal.IoPoller;
+import dev.coroutine.internal.RuntimeChannelCallback;
 import dev.coroutine.internal.RuntimeHandoff;
-import dev.coroutine.internal.UsersChannelWait;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
 import java.util.Collections;
@@ -472,12 +472,14 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
   /**
    * Calls {@code callback} on the loop whenever {@code channel} is readable (for a server channel:
    * has a connection to accept), until {@link #removeReader}; replaces an earlier reader callback.
-   * The channel is made non-blocking (asyncio's {@code add_reader}). A channel stays registered
-   * with the loop's selector until it is closed, and closing the loop closes the channels still
-   * registered (asyncio's {@code close()} leaves them to the collector), except the ones that only
-   * waited in {@link dev.coroutine.io.Sockets} calls: those are the user's, and stay open. The
-   * callback runs in a copy of the {@link Context} current now, as asyncio's does (so the
-   * connection handlers of a server inherit the context that started it).
+   * The channel is made non-blocking (asyncio's {@code add_reader}). It stays registered with the
+   * loop's selector while it has a reader or writer callback (or a {@link dev.coroutine.io.Sockets}
+   * call waits on it), and leaves it when the last is removed, as in asyncio: from then on it can
+   * be made blocking again, and closing it closes it at once (NIO defers the close of a channel
+   * still registered until the selector's next pass). Closing the loop closes the channels that
+   * still have a callback (asyncio's {@code close()} leaves them to the collector). The callback
+   * runs in a copy of the {@link Context} current now, as asyncio's does (so the connection
+   * handlers of a server inherit the context that started it).
    *
    * @param channel the channel to watch; it is made non-blocking
    * @param callback called on the loop thread each time the channel is readable; replaces an
@@ -576,7 +578,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
         channel,
         (Runnable) ContextBound.capture(callback), // asyncio: a Handle per registration
         write,
-        callback instanceof UsersChannelWait);
+        callback instanceof RuntimeChannelCallback);
   }
 
   private boolean removeIo(SelectableChannel channel, boolean write) {

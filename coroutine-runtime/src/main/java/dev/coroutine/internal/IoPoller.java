@@ -16,12 +16,21 @@ import java.util.function.Consumer;
  * registered on channels (asyncio's selector plus {@code _add_reader}/{@code _add_writer}). A loop
  * opens it on its first I/O registration, so loops that never do I/O keep waiting with park/unpark.
  *
- * <p>Invariant: everything here runs on the loop thread, except {@link #wakeup()}. A channel stays
- * registered (its key valid, with interest 0 when nothing is wanted) from its first registration
- * until it is closed: NIO cannot re-register a channel whose key was cancelled until the next
- * select, so keys are never cancelled here. A ready key puts its {@link Registration}'s dispatchers
- * on the loop's ready queue; they look up the callback when they run, so a callback removed in the
- * meantime does not run.
+ * <p>Invariant: everything here runs on the loop thread, except {@link #wakeup()}. The runtime's
+ * own channels (streams, servers, pipes, datagram endpoints) stay registered (their key valid, with
+ * interest 0 when nothing is wanted) from their first registration until they are closed, so that
+ * closing the loop finds and closes them ({@link RuntimeChannelCallback}). Any other channel, the
+ * user's, leaves the selector as soon as nothing waits on it, as an fd leaves asyncio's selector:
+ * the user may close it or make it blocking again. A ready key puts its {@link Registration}'s
+ * dispatchers on the loop's ready queue; they look up the callback when they run, so a callback
+ * removed in the meantime does not run.
+ *
+ * <p>NIO does not close a channel registered with a selector when it is closed: the kernel's socket
+ * stays open (a closed listener goes on accepting connections into its backlog, its port stays
+ * bound) until that selector's next select deregisters it, which never comes if the loop has
+ * stopped. So wherever a registration must end now (a user's channel let go, a channel closed) this
+ * poller deregisters at once with a select that takes no events ({@link #deregisterNow}); the JDK's
+ * epoll selector is level-triggered, so the next select reports the ready channels again.
  *
  * <p>It needs nothing of the loop but a way onto its ready queue without a {@code Handle} (the
  * {@code ready} sink the loop passes in): plumbing, not API.
@@ -32,6 +41,9 @@ public final class IoPoller implements Consumer<SelectionKey> {
 
   /** Writer readiness: room in the send buffer, or a non-blocking connect that finished. */
   private static final int WRITE_OPS = SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT;
+
+  /** The events of {@link #deregisterNow}'s select: left for the next select, which sees them. */
+  private static final Consumer<SelectionKey> NO_EVENTS = k -> {};
 
   /** The selector; closed by {@link #close()}. */
   private final Selector selector;
@@ -70,11 +82,11 @@ public final class IoPoller implements Consumer<SelectionKey> {
    * @param ch an open channel; made non-blocking
    * @param callback runs on the loop thread while {@code ch} is ready
    * @param write true for the writer callback
-   * @param usersChannel the channel stays the user's ({@link UsersChannelWait}): {@link #close()}
-   *     lets go of it once nothing waits on it
+   * @param owned the runtime's own channel ({@link RuntimeChannelCallback}): it stays registered
+   *     while idle
    * @throws IllegalArgumentException if {@code ch} is closed
    */
-  public void add(SelectableChannel ch, Runnable callback, boolean write, boolean usersChannel) {
+  public void add(SelectableChannel ch, Runnable callback, boolean write, boolean owned) {
     if (!ch.isOpen()) {
       throw new IllegalArgumentException("channel is closed: " + ch);
     }
@@ -83,7 +95,7 @@ public final class IoPoller implements Consumer<SelectionKey> {
     try {
       if (k == null || !k.isValid()) {
         if (k != null) {
-          selector.selectNow(); // flush the cancelled key so that the channel can register again
+          deregisterNow(); // a cancelled key: the channel can register again only once it is gone
         }
         if (ch.isBlocking()) {
           ch.configureBlocking(false);
@@ -102,12 +114,14 @@ public final class IoPoller implements Consumer<SelectionKey> {
     } else {
       reg.reader = callback;
     }
-    reg.usersChannel = usersChannel; // the last registration decides
+    reg.owned = owned; // the last registration decides
     reg.updateInterest();
   }
 
   /**
-   * Removes the reader or writer callback of {@code ch}.
+   * Removes the reader or writer callback of {@code ch}. A channel not the runtime's own with
+   * neither left leaves the selector now; a channel already closed is deregistered now, which
+   * completes its close.
    *
    * @param ch the channel
    * @param write true for the writer callback
@@ -127,10 +141,27 @@ public final class IoPoller implements Consumer<SelectionKey> {
       had = reg.reader != null;
       reg.reader = null;
     }
-    if (had && k.isValid()) {
+    if (!ch.isOpen()) {
+      deregisterNow(); // closed with its key registered: the kernel closes it only now
+    } else if (!reg.owned && reg.reader == null && reg.writer == null) {
+      k.cancel(); // nothing waits on the user's channel: give it back whole
+      deregisterNow();
+    } else if (had) {
       reg.updateInterest();
     }
     return had;
+  }
+
+  /**
+   * Runs a select that takes no events, so that the keys cancelled since the last select are
+   * deregistered now, and the channels closed with them closed in the kernel.
+   */
+  private void deregisterNow() {
+    try {
+      selector.selectNow(NO_EVENTS);
+    } catch (IOException e) {
+      throw new UncheckedIOException("select failed", e);
+    }
   }
 
   /**
@@ -185,18 +216,14 @@ public final class IoPoller implements Consumer<SelectionKey> {
   }
 
   /**
-   * Closes every channel still registered, then the selector, except a user's channel that only
-   * waited in calls that have finished ({@link UsersChannelWait}): the selector's close lets go of
-   * it, and it may be made blocking again.
+   * Closes every channel still registered (the runtime's own, and the user's that something still
+   * waits on), then the selector.
    */
   public void close() {
     ArrayList<SelectableChannel> channels = new ArrayList<>();
     try {
       for (SelectionKey k : selector.keys()) {
-        Registration reg = (Registration) k.attachment();
-        if (!reg.usersChannel || reg.reader != null || reg.writer != null) {
-          channels.add(k.channel()); // a user's channel nothing waits on stays open
-        }
+        channels.add(k.channel());
       }
     } catch (ClosedSelectorException e) {
       return;
@@ -223,8 +250,8 @@ public final class IoPoller implements Consumer<SelectionKey> {
     /** Its key with the loop's selector. */
     SelectionKey key;
 
-    /** A wait on a channel that stays the user's registered it ({@link UsersChannelWait}). */
-    boolean usersChannel;
+    /** The runtime's own channel, kept registered while idle ({@link RuntimeChannelCallback}). */
+    boolean owned;
 
     /** Called when the channel is readable (or acceptable), or null. */
     Runnable reader;

@@ -8,6 +8,7 @@ import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.PullIterator;
 import dev.coroutine.internal.ResultHandOver;
+import dev.coroutine.internal.RuntimeChannelCallback;
 import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
@@ -94,10 +95,10 @@ public final class DatagramEndpoint {
   private final ByteBuffer rbuf = ByteBuffer.allocate(65_536); // any datagram whole, IPv6's too
 
   /** Reader readiness callback. */
-  private final Runnable onReadable = this::readReady;
+  private final Runnable onReadable = (RuntimeChannelCallback) this::readReady;
 
   /** Writer readiness callback. */
-  private final Runnable onWritable = this::writeReady;
+  private final Runnable onWritable = (RuntimeChannelCallback) this::writeReady;
 
   /** Bytes in {@link #outgoing}. */
   private int outgoingBytes;

@@ -2,6 +2,7 @@ package dev.coroutine.io;
 
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
+import dev.coroutine.internal.RuntimeChannelCallback;
 import java.io.IOException;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SelectableChannel;
@@ -46,10 +47,10 @@ abstract class SelectorTransport implements Transport {
   private final Future<Void> closed;
 
   /** Reader readiness callback. */
-  private final Runnable onReadable = this::readReady;
+  private final Runnable onReadable = (RuntimeChannelCallback) this::readReady;
 
   /** Writer readiness callback. */
-  private final Runnable onWritable = this::writeReady;
+  private final Runnable onWritable = (RuntimeChannelCallback) this::writeReady;
 
   /** Where incoming bytes go; null until {@link #setProtocol}. */
   private Protocol protocol;
@@ -434,7 +435,9 @@ abstract class SelectorTransport implements Transport {
     isClosed = true;
     closing = true;
     lost = e;
-    IoFrames.closeQuietly(channel); // also drops its registration with the selector
+    // cancels its key; NIO closes the socket at the loop's next select (asyncio too closes a
+    // transport's socket a callback later, in _call_connection_lost)
+    IoFrames.closeQuietly(channel);
     if (protocol != null) {
       protocol.connectionLost(forProtocol);
     }

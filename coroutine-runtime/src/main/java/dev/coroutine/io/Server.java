@@ -5,6 +5,7 @@ import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.Task;
 import dev.coroutine.internal.NeverFailingLogger;
+import dev.coroutine.internal.RuntimeChannelCallback;
 import dev.coroutine.internal.Steps;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -119,7 +120,7 @@ public final class Server {
     this.socketFile = socketFile;
     this.dispatch = dispatch;
     for (ServerSocketChannel s : sockets) {
-      loop.addReader(s, () -> acceptReady(s));
+      loop.addReader(s, (RuntimeChannelCallback) () -> acceptReady(s));
     }
   }
 
@@ -237,7 +238,7 @@ public final class Server {
         ACCEPT_RETRY_SECONDS,
         () -> {
           if (!closed && s.isOpen()) {
-            loop.addReader(s, () -> acceptReady(s));
+            loop.addReader(s, (RuntimeChannelCallback) () -> acceptReady(s));
           }
         });
   }
@@ -339,12 +340,12 @@ public final class Server {
     }
     closed = true;
     for (ServerSocketChannel s : sockets) {
-      loop.removeReader(s);
       try {
         s.close();
       } catch (IOException e) {
         // nothing more to do
       }
+      loop.removeReader(s); // after the close: its deregistration frees the port now (IoPoller)
     }
     if (socketFile != null) {
       socketFile.remove(); // asyncio 3.13's cleanup_socket

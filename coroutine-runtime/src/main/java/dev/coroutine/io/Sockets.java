@@ -3,7 +3,6 @@ package dev.coroutine.io;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
-import dev.coroutine.internal.UsersChannelWait;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -161,10 +160,10 @@ public final class Sockets {
     private final ArrayDeque<Wait<?>> writers = new ArrayDeque<>(2);
 
     /** The loop's reader callback. */
-    private final Runnable onReadable = (UsersChannelWait) () -> ready(readers);
+    private final Runnable onReadable = () -> ready(readers);
 
     /** The loop's writer callback. */
-    private final Runnable onWritable = (UsersChannelWait) () -> ready(writers);
+    private final Runnable onWritable = () -> ready(writers);
 
     Waiters(EventLoop loop, SelectableChannel channel) {
       this.loop = loop;

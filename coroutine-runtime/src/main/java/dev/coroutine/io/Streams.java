@@ -3,6 +3,7 @@ package dev.coroutine.io;
 import dev.coroutine.Coroutine;
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
+import dev.coroutine.internal.RuntimeChannelCallback;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -397,7 +398,7 @@ public final class Streams {
    * One {@link #openConnection}: resolve, then try each address until a connect succeeds. Runs on
    * future callbacks; cancelling {@link #result} closes the socket being connected.
    */
-  private static final class Connector implements Runnable {
+  private static final class Connector implements RuntimeChannelCallback {
     private final EventLoop loop;
     private final String host;
     private final int port;

@@ -2,6 +2,7 @@ package dev.coroutine.io;
 
 import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
+import dev.coroutine.internal.RuntimeChannelCallback;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.StandardProtocolFamily;
@@ -83,22 +84,24 @@ final class UnixSockets {
     // a connect the system left pending (where a full backlog does not fail at once): wait
     loop.addWriter(
         ch,
-        () -> {
-          if (result.isDone()) {
-            return;
-          }
-          try {
-            if (!ch.finishConnect()) {
-              return;
-            }
-            loop.removeWriter(ch);
-            result.setResult(Streams.attach(new SocketTransport(loop, ch, false), limit, null, 0));
-          } catch (IOException e) {
-            loop.removeWriter(ch);
-            IoFrames.closeQuietly(ch);
-            result.setException(failed(e, "connect to", path));
-          }
-        });
+        (RuntimeChannelCallback)
+            () -> {
+              if (result.isDone()) {
+                return;
+              }
+              try {
+                if (!ch.finishConnect()) {
+                  return;
+                }
+                loop.removeWriter(ch);
+                result.setResult(
+                    Streams.attach(new SocketTransport(loop, ch, false), limit, null, 0));
+              } catch (IOException e) {
+                loop.removeWriter(ch);
+                IoFrames.closeQuietly(ch);
+                result.setException(failed(e, "connect to", path));
+              }
+            });
     result.addDoneCallback(
         f -> {
           if (f.isCancelled()) {

@@ -124,6 +124,42 @@ class SocketsTest extends TestBase {
     }
   }
 
+  /**
+   * A user's channel leaves the loop's selector once nothing waits on it, as an fd leaves asyncio's
+   * (found from outside with CPython's socket tests: a listener closed after a sockAccept went on
+   * taking connections until the loop's next select, since NIO defers the close of a channel
+   * registered with a selector): while the loop lives, it can be made blocking again, and closing
+   * it takes effect at once.
+   */
+  @Test
+  void channelThatWaited_leavesTheSelector_blocksAgain_andClosesAtOnce() throws Exception {
+    Task<SocketChannel> accepting = loop.createTask(Sockets.sockAccept(server)); // must wait
+    try (SocketChannel client = SocketChannel.open()) {
+      await(Sockets.sockConnect(client, address));
+      try (SocketChannel peer = loop.runUntilComplete(accepting)) {
+        Task<byte[]> receiving = loop.createTask(Sockets.sockRecv(peer, 10)); // must wait too
+        loop.callLater(
+            0.02,
+            () -> {
+              try {
+                client.write(ByteBuffer.wrap(new byte[] {'h', 'i'}));
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+        assertThat(loop.runUntilComplete(receiving)).containsExactly('h', 'i');
+        peer.configureBlocking(true); // refused by NIO while registered with a selector
+        client.write(ByteBuffer.wrap(new byte[] {'!'}));
+        ByteBuffer one = ByteBuffer.allocate(1);
+        peer.read(one); // blocking
+        assertThat(one.array()).containsExactly('!');
+      }
+    }
+    server.close(); // the loop is not running: no select will come to complete a deferred close
+    assertThatThrownBy(() -> SocketChannel.open(address).close())
+        .isInstanceOf(java.net.ConnectException.class);
+  }
+
   @Test
   void recvUnderTimeout_timesOut_thenTheChannelStillWorks() throws Exception {
     SocketChannel client = SocketChannel.open();
@@ -177,6 +213,7 @@ class SocketsTest extends TestBase {
     loop.runUntilComplete(loop.createTask(Coroutines.sleep(30)));
     assertThat(calls.get()).isEqualTo(after);
     assertThat(loop.removeReader(peer)).isFalse();
+    peer.configureBlocking(true); // no callback left: the channel left the selector, as in asyncio
     client.close();
     peer.close();
   }

@@ -78,6 +78,42 @@ class StreamsTest extends TestBase {
   }
 
   /**
+   * CPython's test_events test_server_close: once {@code close()} returns, the listening socket is
+   * closed, even with the loop not running: a connect is refused and the port can be bound again;
+   * and a connect made right after {@code close()} in the same loop step is refused too (found from
+   * outside: NIO closes a channel registered with a selector only at that selector's next select,
+   * so the listener went on taking connections into its backlog and kept its port).
+   */
+  @Test
+  void serverClose_closesTheListenerAtOnce_connectsAreRefused_thePortIsFree() throws Exception {
+    Server s = server(StreamsTest::echoLines);
+    int port = s.port();
+    try (Socket first = new Socket(HOST, port)) {
+      first.getOutputStream().write("xxx".getBytes(StandardCharsets.US_ASCII));
+    }
+    s.close(); // the loop is not running
+    assertThatThrownBy(() -> new Socket(HOST, port).close()).isInstanceOf(ConnectException.class);
+    try (java.net.ServerSocket again = new java.net.ServerSocket()) {
+      again.setReuseAddress(true);
+      again.bind(new java.net.InetSocketAddress(HOST, port));
+    }
+
+    Server running = server(StreamsTest::echoLines);
+    Future<Throwable> refused = loop.createFuture();
+    loop.callSoon(
+        () -> {
+          running.close();
+          try (Socket late = new Socket()) {
+            late.connect(new java.net.InetSocketAddress(HOST, running.port()), 2000);
+            refused.setResult(null);
+          } catch (IOException e) {
+            refused.setResult(e);
+          }
+        });
+    assertThat(loop.runUntilComplete(refused)).isInstanceOf(ConnectException.class);
+  }
+
+  /**
    * Closing a connection's writer after its loop closed (a finally block after run()) is quiet: the
    * loop already closed the socket, and the runtime's own bookkeeping on the transport's close has
    * nothing left to do (it threw "event loop is closed" from a callback of the runtime's).
