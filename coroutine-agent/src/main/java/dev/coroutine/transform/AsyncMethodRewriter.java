@@ -372,6 +372,17 @@ final class AsyncMethodRewriter {
     body.instructions = code;
     body.tryCatchBlocks = method.tryCatchBlocks;
     body.localVariables = renameThis(method.localVariables);
+    if (body.localVariables != null && !body.localVariables.isEmpty()) {
+      // the parameter, in the slot OneByteSlots keeps it in: a JVM with a local-variable table
+      // refuses a debugger's read of a slot no entry covers (JDI's getArgumentValues)
+      LabelNode first = new LabelNode();
+      LabelNode last = new LabelNode();
+      code.insert(first);
+      code.add(last);
+      String param = Type.getArgumentTypes(body.desc)[0].getDescriptor();
+      body.localVariables.add(
+          new LocalVariableNode("$frame", param, null, first, last, layout.frameVar));
+    }
     body.visibleLocalVariableAnnotations = method.visibleLocalVariableAnnotations;
     body.invisibleLocalVariableAnnotations = method.invisibleLocalVariableAnnotations;
     body.maxLocals = layout.frameVar + 1;

@@ -3,6 +3,7 @@ package dev.coroutine.transform;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntUnaryOperator;
 import org.objectweb.asm.Opcodes;
 import org.objectweb.asm.tree.AbstractInsnNode;
 import org.objectweb.asm.tree.IincInsnNode;
@@ -13,24 +14,27 @@ import org.objectweb.asm.tree.MethodNode;
 import org.objectweb.asm.tree.VarInsnNode;
 
 /**
- * Which locals a body keeps in slots 0-3, where a load or store takes one byte (two up to 255, four
- * above). The body is built with the user's locals where the compiler put them and the frame above
- * them, copied there from parameter 0; but the frame is read at every await and in every shared
- * block, and the state machine adds accesses to the locals it saves and restores. So, where that
- * makes the code smaller, the frame first takes the cheapest of slots 0-3 (slot 0, where the
- * incoming parameter is already the frame, needs no copy at all), then the most-used other locals
- * take the least-used of the rest.
+ * Where a body keeps its frame and its locals. The body is built with the user's locals where the
+ * compiler put them and the frame above them, copied there from parameter 0. The frame then moves
+ * to slot 0 and every user local one slot up: slot 0 holds the frame, as passed, for the whole
+ * body. A debugger's "drop frame" (JDWP PopFrame, an IDE's "Reset Frame") calls the method again
+ * with the values its parameter slots hold at that moment: an {@code int} or another object left in
+ * slot 0 by the body crashed the JVM (found from outside with jdb's {@code pop}), and JDI's {@code
+ * getArgumentValues} failed on every body frame. The frame is read at every await and in every
+ * shared block, so slot 0, with its one-byte loads, also suits it best.
  *
- * <p>Each move is a renaming of two slots, nothing else: every load, store, {@code iinc}, {@code
- * ret} and local-variable entry of either slot takes the other, except the prologue's read of the
- * parameter. A slot where a {@code long} or {@code double} starts, or that one covers, never moves.
+ * <p>Then the most-used locals take the least-used of slots 1-3, where a load or store takes one
+ * byte (two up to 255, four above), while that makes the code smaller. Each such move is a renaming
+ * of two slots, nothing else: every load, store, {@code iinc}, {@code ret} and local-variable entry
+ * of either slot takes the other, except the prologue's read of the parameter. A slot where a
+ * {@code long} or {@code double} starts, or that one covers, never moves that way.
  */
 final class OneByteSlots {
   private OneByteSlots() {}
 
   /**
-   * Moves the frame of {@code body} from {@code frameVar}, and its most-used locals, into slots 0-3
-   * where that makes the code smaller.
+   * Moves the frame of {@code body} from {@code frameVar} into slot 0, the user's locals below it
+   * one slot up, then the most-used locals into slots 1-3 where that makes the code smaller.
    *
    * @param take the prologue's {@code aload 0} that reads the parameter (never renamed); the next
    *     instruction, after an optional {@code checkcast}, is its {@code astore frameVar}
@@ -46,8 +50,16 @@ final class OneByteSlots {
         slots = Math.max(slots, var(insn) + (isWide(insn.getOpcode()) ? 2 : 1));
       }
     }
+    rename(body, accesses, v -> v == frameVar ? 0 : v < frameVar ? v + 1 : v);
+    AbstractInsnNode copy = take.getNext();
+    if (copy.getOpcode() != Opcodes.CHECKCAST) {
+      body.instructions.remove(take); // aload 0; astore 0: the frame is already there
+      body.instructions.remove(copy);
+      accesses.remove(copy);
+    }
     boolean[] movable = new boolean[slots];
     Arrays.fill(movable, true);
+    movable[0] = false; // the frame
     int[] uses = new int[slots];
     for (AbstractInsnNode insn : accesses) {
       int var = var(insn);
@@ -57,58 +69,29 @@ final class OneByteSlots {
       }
       uses[var]++;
     }
-    AbstractInsnNode copy = take.getNext();
-    boolean cast = copy.getOpcode() == Opcodes.CHECKCAST;
-    if (cast) {
-      copy = copy.getNext();
-    }
     boolean[] placed = new boolean[4];
-    int frame = frameVar;
-    if (frameVar > 3) {
-      int best = -1;
-      int bestSaving = 0;
-      for (int s = 0; s <= 3 && s < slots; s++) {
-        if (!movable[s]) {
-          continue;
-        }
-        int saving = saving(accesses, frameVar, s) + (!cast && s == 0 ? 1 : 0); // aload 0 goes
-        if (saving > bestSaving) {
-          best = s;
-          bestSaving = saving;
-        }
-      }
-      if (best >= 0) {
-        swap(body, accesses, frameVar, best);
-        swapUses(uses, frameVar, best);
-        frame = best;
-        if (!cast && best == 0) {
-          body.instructions.remove(take); // aload 0; astore 0: the frame is already there
-          body.instructions.remove(copy);
-        }
-      }
-    }
-    if (frame <= 3) {
-      placed[frame] = true;
-    }
-    // then the most-used movable local above 3 into the least-used movable slot of 0-3, while
-    // that saves bytes
+    placed[0] = true;
+    // the most-used movable local above 3 into the least-used movable slot of 1-3, while that
+    // saves bytes
     while (true) {
       int low = -1;
-      for (int s = 0; s <= 3 && s < slots; s++) {
+      for (int s = 1; s <= 3 && s < slots; s++) {
         if (movable[s] && !placed[s] && (low < 0 || uses[s] < uses[low])) {
           low = s;
         }
       }
       int high = -1;
       for (int v = 4; v < slots; v++) {
-        if (movable[v] && v != frame && (high < 0 || uses[v] > uses[high])) {
+        if (movable[v] && (high < 0 || uses[v] > uses[high])) {
           high = v;
         }
       }
       if (low < 0 || high < 0 || saving(accesses, high, low) <= 0) {
         return;
       }
-      swap(body, accesses, high, low);
+      int a = high;
+      int b = low;
+      rename(body, accesses, v -> other(v, a, b));
       swapUses(uses, high, low);
       placed[low] = true;
       movable[high] = false; // the local moved there is the least used: leave it
@@ -135,14 +118,16 @@ final class OneByteSlots {
     uses[b] = t;
   }
 
-  private static void swap(MethodNode body, List<AbstractInsnNode> accesses, int a, int b) {
+  /** Gives every access and local-variable entry of slot {@code v} the slot {@code to(v)}. */
+  private static void rename(
+      MethodNode body, List<AbstractInsnNode> accesses, IntUnaryOperator to) {
     for (AbstractInsnNode insn : accesses) {
       if (insn instanceof VarInsnNode) {
         VarInsnNode v = (VarInsnNode) insn;
-        v.var = other(v.var, a, b);
+        v.var = to.applyAsInt(v.var);
       } else if (insn instanceof IincInsnNode) {
         IincInsnNode v = (IincInsnNode) insn;
-        v.var = other(v.var, a, b);
+        v.var = to.applyAsInt(v.var);
       }
     }
     // new entries, not the old ones changed: the stub's table is made from the same nodes
@@ -151,16 +136,16 @@ final class OneByteSlots {
       for (LocalVariableNode l : body.localVariables) {
         renamed.add(
             new LocalVariableNode(
-                l.name, l.desc, l.signature, l.start, l.end, other(l.index, a, b)));
+                l.name, l.desc, l.signature, l.start, l.end, to.applyAsInt(l.index)));
       }
       body.localVariables = renamed;
     }
-    body.visibleLocalVariableAnnotations = swapped(body.visibleLocalVariableAnnotations, a, b);
-    body.invisibleLocalVariableAnnotations = swapped(body.invisibleLocalVariableAnnotations, a, b);
+    body.visibleLocalVariableAnnotations = renamed(body.visibleLocalVariableAnnotations, to);
+    body.invisibleLocalVariableAnnotations = renamed(body.invisibleLocalVariableAnnotations, to);
   }
 
-  private static List<LocalVariableAnnotationNode> swapped(
-      List<LocalVariableAnnotationNode> annotations, int a, int b) {
+  private static List<LocalVariableAnnotationNode> renamed(
+      List<LocalVariableAnnotationNode> annotations, IntUnaryOperator to) {
     if (annotations == null) {
       return null;
     }
@@ -168,7 +153,7 @@ final class OneByteSlots {
     for (LocalVariableAnnotationNode n : annotations) {
       List<Integer> index = new ArrayList<>();
       for (int i : n.index) {
-        index.add(other(i, a, b));
+        index.add(to.applyAsInt(i));
       }
       LocalVariableAnnotationNode r =
           new LocalVariableAnnotationNode(

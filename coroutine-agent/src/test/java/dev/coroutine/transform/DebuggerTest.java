@@ -219,6 +219,50 @@ class DebuggerTest {
     assertThat(seen).containsExactlyInAnyOrder("n", "$this", "factor=4");
   }
 
+  /**
+   * A debugger's "drop frame" (JDWP PopFrame: jdb's {@code pop}, an IDE's "Reset Frame") on a body
+   * calls it again with what its parameter slot holds; the body keeps its frame there throughout,
+   * so it resumes at the same await and the program ends as it would have (found from outside: the
+   * body stored the user's {@code int} in that slot, and the JVM crashed on the call). JDI reads
+   * the body's argument, the frame, as any method's.
+   */
+  @Test
+  @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
+  void dropFrameAfterAResume_runsTheBodyAgainFromItsAwait_argumentIsTheFrame() throws Exception {
+    int afterAwait = line("afterAwait");
+    List<String> seen = new ArrayList<>();
+    String output =
+        debug(
+            (type, vm) -> {
+              assertThat(vm.canPopFrames()).isTrue();
+              for (Location l : locationsOfLine(type, afterAwait)) {
+                vm.eventRequestManager().createBreakpointRequest(l).enable();
+              }
+            },
+            event -> {
+              if (event instanceof BreakpointEvent) {
+                BreakpointEvent b = (BreakpointEvent) event;
+                StackFrame f = b.thread().frame(0);
+                List<Value> args = f.getArgumentValues();
+                Value shown = f.getValue(f.visibleVariableByName("$frame"));
+                seen.add(
+                    args.size()
+                        + " "
+                        + args.get(0).type().name()
+                        + " "
+                        + args.get(0).equals(shown)
+                        + " "
+                        + locals(f));
+                if (seen.size() == 1) {
+                  b.thread().popFrames(f);
+                }
+              }
+            });
+    assertThat(output).contains("result 38");
+    String stop = "1 dev.coroutine.AsyncFrame true {n=3, before=30, label=s21}";
+    assertThat(seen).containsExactly(stop, stop);
+  }
+
   /** Classes a user filters out of stepping: the runtime, the JDK, the bodies' lambda proxies. */
   static final String[] STEP_FILTERS = {
     "dev.coroutine.*", "java.*", "jdk.*", "sun.*", DEBUGGEE + "$$Lambda*"
@@ -334,11 +378,16 @@ class DebuggerTest {
     return new Stop(l.lineNumber(), l.method().name(), l.method().signature(), created, locals);
   }
 
-  /** The variables a debugger shows in {@code frame}, with their values. */
+  /**
+   * The variables a debugger shows in {@code frame}, with their values, but the body's parameter
+   * {@code $frame} (the coroutine's frame, shown in every body).
+   */
   static Map<String, Object> locals(StackFrame frame) throws AbsentInformationException {
     Map<String, Object> locals = new LinkedHashMap<>();
     for (LocalVariable v : frame.visibleVariables()) {
-      locals.put(v.name(), plain(frame.getValue(v)));
+      if (!v.name().equals("$frame")) {
+        locals.put(v.name(), plain(frame.getValue(v)));
+      }
     }
     return locals;
   }
