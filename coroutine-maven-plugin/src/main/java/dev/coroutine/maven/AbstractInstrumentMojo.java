@@ -1,6 +1,5 @@
 package dev.coroutine.maven;
 
-import dev.coroutine.transform.CoroutineTransformer;
 import dev.coroutine.transform.Diagnostic;
 import java.io.File;
 import java.io.IOException;
@@ -141,10 +140,9 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
 
     Instrumenter.Plan plan;
     try (ClassPathLocator locator = new ClassPathLocator(classPath)) {
-      CoroutineTransformer transformer = new CoroutineTransformer(locator);
       Instrumenter instrumenter =
           new Instrumenter(
-              transformer::transform,
+              Instrumenter.Rewriter.transformer(locator),
               line -> {
                 if (verbose) {
                   getLog().info("coroutine: " + line);

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -20,14 +22,35 @@ import java.util.stream.Stream;
  * and collects all diagnostics; {@link Plan#commit} then writes the rewritten classes (each to a
  * temporary file moved over the original) and the new {@link BuildState}. A caller that gets
  * diagnostics and wants the build to fail simply does not commit, so the folder stays as it was.
+ *
+ * <p>Each class is rewritten against the class path as its release sees it ({@link
+ * ClassPathLocator.View#of}): a class under {@code META-INF/versions/N/} against the classes of
+ * release N, a base class against the base classes.
  */
 final class Instrumenter {
 
   /** Rewrites one class file: the seam between the plugin and the transformer. */
   @FunctionalInterface
   interface Rewriter {
-    /** Rewrites {@code classFile}; throws only for internal errors of the transformer. */
-    TransformResult rewrite(byte[] classFile);
+    /**
+     * Rewrites {@code classFile}; throws only for internal errors of the transformer.
+     *
+     * @param view how the class sees the class path (its release, for multi-release classes)
+     * @param classFile the class file's bytes
+     */
+    TransformResult rewrite(ClassPathLocator.View view, byte[] classFile);
+
+    /**
+     * The transformer, reading supertypes through {@code locator}: one transformer per view, since
+     * each caches the supertypes it reads and those of one release may differ in another.
+     */
+    static Rewriter transformer(ClassPathLocator locator) {
+      Map<ClassPathLocator.View, CoroutineTransformer> transformers = new ConcurrentHashMap<>();
+      return (view, classFile) ->
+          transformers
+              .computeIfAbsent(view, v -> new CoroutineTransformer(locator.view(v)))
+              .transform(classFile);
+    }
   }
 
   /** Thrown when the transformer itself fails on a class: an internal error, not a user error. */
@@ -164,7 +187,7 @@ final class Instrumenter {
       }
       TransformResult result;
       try {
-        result = rewriter.rewrite(bytes);
+        result = rewriter.rewrite(ClassPathLocator.View.of(path, bytes), bytes);
       } catch (MalformedClassFileException e) {
         corrupt.add(path + ": " + e.getMessage());
         detail.accept("cannot read " + path + ": " + e.getMessage());

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coroutine.maven.samples.AsyncSample;
 import dev.coroutine.maven.samples.PlainSample;
-import dev.coroutine.transform.CoroutineTransformer;
 import dev.coroutine.transform.Diagnostic;
 import dev.coroutine.transform.TransformResult;
 import java.io.IOException;
@@ -53,7 +52,7 @@ class InstrumenterTest {
   void fakeTransformer() {
     instrumenter =
         new Instrumenter(
-            bytes -> {
+            (view, bytes) -> {
               if (Arrays.equals(bytes, ASYNC)) {
                 asked.add("async");
                 return new TransformResult("x.Good", REWRITTEN.clone(), 1, List.of());
@@ -251,7 +250,7 @@ class InstrumenterTest {
     put("x/Good.class", ASYNC);
     Instrumenter crashing =
         new Instrumenter(
-            b -> {
+            (view, b) -> {
               throw new IllegalStateException("boom");
             },
             s -> {});
@@ -269,7 +268,7 @@ class InstrumenterTest {
     put(path, ASYNC);
     put("dev/coroutine/maven/samples/PlainSample.class", PLAIN);
     try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
-      Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
+      Instrumenter real = new Instrumenter(Instrumenter.Rewriter.transformer(locator), s -> {});
 
       Instrumenter.Plan first =
           real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
@@ -293,7 +292,7 @@ class InstrumenterTest {
       put(dir + name + ".class", resource(dir + name + ".class"));
     }
     try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
-      Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
+      Instrumenter real = new Instrumenter(Instrumenter.Rewriter.transformer(locator), s -> {});
 
       Instrumenter.Plan plan =
           real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
@@ -313,7 +312,7 @@ class InstrumenterTest {
     put("x/Cut.class", truncated);
     put("x/Good.class", ASYNC);
     try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
-      Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
+      Instrumenter real = new Instrumenter(Instrumenter.Rewriter.transformer(locator), s -> {});
 
       Instrumenter.Plan plan =
           real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
@@ -354,7 +353,7 @@ class InstrumenterTest {
     String path = "dev/coroutine/maven/samples/SwallowSample.class";
     put(path, resource(path));
     try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
-      Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
+      Instrumenter real = new Instrumenter(Instrumenter.Rewriter.transformer(locator), s -> {});
 
       Instrumenter.Plan plan =
           real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
@@ -381,7 +380,7 @@ class InstrumenterTest {
     put(jacoco, resource(jacoco));
     put(plain, resource(plain));
     try (ClassPathLocator locator = new ClassPathLocator(List.of(classes))) {
-      Instrumenter real = new Instrumenter(new CoroutineTransformer(locator)::transform, s -> {});
+      Instrumenter real = new Instrumenter(Instrumenter.Rewriter.transformer(locator), s -> {});
 
       Instrumenter.Plan plan =
           real.plan(classes, new ClassFileFilter(null, null), BuildState.empty());
