@@ -159,6 +159,8 @@ public final class IoPoller implements Consumer<SelectionKey> {
   private void deregisterNow() {
     try {
       selector.selectNow(NO_EVENTS);
+    } catch (ClosedSelectorException e) {
+      // the loop closed: closing the selector deregistered everything
     } catch (IOException e) {
       throw new UncheckedIOException("select failed", e);
     }

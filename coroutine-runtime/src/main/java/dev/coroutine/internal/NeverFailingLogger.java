@@ -1,5 +1,9 @@
 package dev.coroutine.internal;
 
+import java.io.File;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.text.MessageFormat;
 import java.util.Objects;
@@ -41,13 +45,38 @@ public final class NeverFailingLogger implements System.Logger {
   }
 
   /** The JDK's logger (see {@link #delegate}); throws as {@code System.getLogger} may. */
-  private System.Logger delegate() {
+  private System.Logger delegate() throws IOException {
     System.Logger d = delegate;
     if (d == null) {
+      checkLoggingCanStart();
       d = System.getLogger(name);
       delegate = d;
     }
     return d;
+  }
+
+  /**
+   * Throws if logging's configuration cannot be read now. java.util.logging reads its configuration
+   * file when first used; if it cannot open it (no file descriptor left: the very moment the loop
+   * has errors to report) it says nothing and keeps no handler for the life of the process, so
+   * every later report is lost (found from outside under {@code ulimit -n}). So the first use opens
+   * that file first, and if that fails, this report goes to {@code System.err} and a later one
+   * starts logging.
+   */
+  private static void checkLoggingCanStart() throws IOException {
+    // java.io, not java.nio.file: a first use of the default file system out of descriptors fails
+    // its initialization, and java.nio.file with it, for the life of the process
+    String file = System.getProperty("java.util.logging.config.file");
+    File config =
+        file != null
+            ? new File(file)
+            : new File(new File(System.getProperty("java.home"), "conf"), "logging.properties");
+    if (!config.isFile()) {
+      return; // never readable: logging starts without it either way
+    }
+    try (InputStream in = new FileInputStream(config)) {
+      // readable: the configuration can be read
+    }
   }
 
   @Override

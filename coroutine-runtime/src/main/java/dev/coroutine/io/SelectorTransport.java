@@ -435,9 +435,11 @@ abstract class SelectorTransport implements Transport {
     isClosed = true;
     closing = true;
     lost = e;
-    // cancels its key; NIO closes the socket at the loop's next select (asyncio too closes a
-    // transport's socket a callback later, in _call_connection_lost)
     IoFrames.closeQuietly(channel);
+    // registered, it would stay open in the kernel until the loop's next select (IoPoller): after
+    // close() and waitClosed(), as in asyncio, its descriptor is free
+    loop.removeReader(channel);
+    loop.removeWriter(channel);
     if (protocol != null) {
       protocol.connectionLost(forProtocol);
     }

@@ -184,16 +184,21 @@ public final class Server {
       SocketChannel ch;
       try {
         ch = s.accept();
-        if (ch == null) {
-          return;
-        }
+      } catch (IOException e) {
+        backOff(s, e);
+        return;
+      }
+      if (ch == null) {
+        return;
+      }
+      try {
         ch.configureBlocking(false);
         if (socketFile == null) {
           ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
         }
       } catch (IOException e) {
-        backOff(s, e);
-        return;
+        IoFrames.closeQuietly(ch); // gone before it could be set up: not the listener's fault
+        continue;
       }
       if (dispatch != null) {
         dispatch.accept(ch);

@@ -434,6 +434,11 @@ public final class Subprocess {
    * nothing.
    */
   public void close() {
+    if (process.isAlive()) {
+      // first: the pipes close at once, and a child writing on would die of SIGPIPE instead
+      // (asyncio kills it before its pipes' closes take effect, a callback later)
+      process.destroyForcibly();
+    }
     if (stdin != null) {
       stdin.transport().abort();
     }
@@ -441,9 +446,6 @@ public final class Subprocess {
       if (r != null) {
         r.transport().abort();
       }
-    }
-    if (process.isAlive()) {
-      process.destroyForcibly();
     }
   }
 
