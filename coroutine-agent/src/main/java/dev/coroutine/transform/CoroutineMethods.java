@@ -308,12 +308,43 @@ final class CoroutineMethods {
           + " aspectjweaver agent after coroutine-maven-plugin or our agent), or keep around"
           + " advice off @Async methods";
     }
+    String other = otherAsyncAnnotation(m);
+    if (other != null) {
+      return "await() in "
+          + simple
+          + "."
+          + m.name
+          + ", which is annotated @"
+          + other
+          + ", not @dev.coroutine.Async (an import of another @Async, as an IDE may pick):"
+          + " import dev.coroutine.Async";
+    }
     return "await() in "
         + simple
         + "."
         + m.name
         + ", which is not @Async: annotate the method @Async and make it return Coroutine<T>"
         + " (ending with `return done(value);`)";
+  }
+
+  /**
+   * The name of an annotation of {@code m} called {@code Async} but not ours (Spring's), or null.
+   */
+  private static String otherAsyncAnnotation(MethodNode m) {
+    for (List<AnnotationNode> list :
+        List.of(nonNull(m.visibleAnnotations), nonNull(m.invisibleAnnotations))) {
+      for (AnnotationNode a : list) {
+        String name = Type.getType(a.desc).getClassName();
+        if (name.equals("Async") || name.endsWith(".Async") || name.endsWith("$Async")) {
+          return name;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static List<AnnotationNode> nonNull(List<AnnotationNode> list) {
+    return list == null ? List.of() : list;
   }
 
   private static void checkAwaitReferences(MethodNode m, List<Problem> problems) {

@@ -150,6 +150,36 @@ class RefusalsTest {
   }
 
   /**
+   * An await in a method annotated with another {@code @Async} (Spring's, picked by an IDE's
+   * auto-import) is refused naming that annotation, not asking to annotate a method that is
+   * annotated (found from outside).
+   */
+  @Test
+  void awaitInAMethodWithAnotherAsyncAnnotation_namesIt() {
+    String annotation =
+        "package org.example.scheduling;\n"
+            + "@java.lang.annotation.Retention(java.lang.annotation.RetentionPolicy.RUNTIME)\n"
+            + "public @interface Async {}\n";
+    String src =
+        "package jbad;\n"
+            + "import static dev.coroutine.Coroutines.*;\n"
+            + "import dev.coroutine.Coroutine;\n"
+            + "import org.example.scheduling.Async;\n"
+            + "public class Wrong {\n"
+            + "  @Async static Coroutine<Void> f() { await(sleep(1)); return done(); }\n"
+            + "}\n";
+    Map<String, byte[]> c =
+        InMemoryCompiler.compile(
+            Map.of("org.example.scheduling.Async", annotation, "jbad.Wrong", src), "17");
+    assertThat(Samples.TRANSFORMER.transform(c.get("jbad.Wrong")).diagnostics())
+        .extracting(Diagnostic::message)
+        .containsExactly(
+            "await() in Wrong.f, which is annotated @org.example.scheduling.Async, not"
+                + " @dev.coroutine.Async (an import of another @Async, as an IDE may pick): import"
+                + " dev.coroutine.Async");
+  }
+
+  /**
    * An await in a method a compiler made for a construct of the source (Scala's lifted try
    * expressions and lazy vals, function literals reached through an adapter, Groovy's closures) is
    * refused saying which construct, not asking to annotate a method the user never wrote.
