@@ -1065,6 +1065,13 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
       restoreInterrupt(); // the loop only held it back while it ran
       if (died != null) {
         closeAfterFatal(died);
+      } else {
+        IoPoller p = io;
+        if (p != null) {
+          // channels closed or let go in the last pass: no select would close them in the kernel
+          // until the loop runs again (IoPoller)
+          p.deregisterNow();
+        }
       }
     }
   }

@@ -34,7 +34,7 @@ class OneByteSlotsTest {
           + "import dev.coroutine.*;\n"
           + "public class Slots {\n"
           + "  int base = 3;\n"
-          // a long in slots 0-1 and a double in 3-4: only slot 2 can take the frame
+          // a long in slots 0-1 and a double in 3-4: all move up one, the frame in slot 0
           + "  @Async public static Coroutine<Long> wideParams(long a, int b, double c) {\n"
           + "    long t = a;\n"
           + "    for (int i = 0; i < b; i++) {\n"
@@ -50,7 +50,7 @@ class OneByteSlotsTest {
           + "    for (int i = 0; i < b; i++) { t += i + (long) c; b--; b++; }\n"
           + "    return t + b;\n"
           + "  }\n"
-          // slot 0 is the least used, an int incremented (iinc) across awaits: it moves
+          // n in slot 0, an int incremented (iinc) across awaits: it moves up, iinc and all
           + "  @Async public static Coroutine<Integer> counter(int n) {\n"
           + "    int a = 1, b = 2, sum = 0;\n"
           + "    while (n > 0) {\n"
@@ -65,7 +65,7 @@ class OneByteSlotsTest {
           + "    while (n > 0) { sum += a + b + a + b + a + b + a + b + a + b; n--; }\n"
           + "    return sum + a + b + a + b + a + b;\n"
           + "  }\n"
-          // this in slot 0, read far more often than the frame: this stays there
+          // this in slot 0, read far more often than the other locals: in a one-byte slot still
           + "  @Async public Coroutine<Integer> thisHeavy(int k) {\n"
           + "    int r = base + base + base + base + base + base + base + base + base + base;\n"
           + "    r += base + base + base + base + base + base + base + base + base + base;\n"
@@ -96,7 +96,7 @@ class OneByteSlotsTest {
 
   /**
    * A method with 300 locals: the frame is built in a slot past 255 (every access {@code wide}),
-   * and the local it swaps with goes there.
+   * then moves to slot 0, every local one slot up.
    */
   private static String lotsOfLocals() {
     StringBuilder s =

@@ -28,9 +28,13 @@ import java.util.function.Consumer;
  * <p>NIO does not close a channel registered with a selector when it is closed: the kernel's socket
  * stays open (a closed listener goes on accepting connections into its backlog, its port stays
  * bound) until that selector's next select deregisters it, which never comes if the loop has
- * stopped. So wherever a registration must end now (a user's channel let go, a channel closed) this
- * poller deregisters at once with a select that takes no events ({@link #deregisterNow}); the JDK's
- * epoll selector is level-triggered, so the next select reports the ready channels again.
+ * stopped. The loop's next pass does it, as asyncio's transports close their sockets a callback
+ * later; a run of the loop does it as it ends ({@link #deregisterNow}); and removing a callback of
+ * a channel already closed does it at once (a server's {@code close()}, which asyncio makes
+ * synchronous). It costs a select that takes no events (the JDK's selectors are level-triggered:
+ * the next select reports the ready channels again) and that scans every ready one, so it is not
+ * done per connection. It may clear a {@link #wakeup()} made meanwhile: the loop re-checks its
+ * inbox after it marks itself parked, so that wake-up is not needed.
  *
  * <p>It needs nothing of the loop but a way onto its ready queue without a {@code Handle} (the
  * {@code ready} sink the loop passes in): plumbing, not API.
@@ -144,8 +148,7 @@ public final class IoPoller implements Consumer<SelectionKey> {
     if (!ch.isOpen()) {
       deregisterNow(); // closed with its key registered: the kernel closes it only now
     } else if (!reg.owned && reg.reader == null && reg.writer == null) {
-      k.cancel(); // nothing waits on the user's channel: give it back whole
-      deregisterNow();
+      k.cancel(); // nothing waits on the user's channel: let it go at the next select
     } else if (had) {
       reg.updateInterest();
     }
@@ -154,9 +157,10 @@ public final class IoPoller implements Consumer<SelectionKey> {
 
   /**
    * Runs a select that takes no events, so that the keys cancelled since the last select are
-   * deregistered now, and the channels closed with them closed in the kernel.
+   * deregistered now, and the channels closed with them closed in the kernel: when a run of the
+   * loop ends, and for a channel closed before its callback is removed.
    */
-  private void deregisterNow() {
+  public void deregisterNow() {
     try {
       selector.selectNow(NO_EVENTS);
     } catch (ClosedSelectorException e) {

@@ -29,6 +29,12 @@ public final class NeverFailingLogger implements System.Logger {
    */
   private volatile System.Logger delegate;
 
+  /**
+   * A logger of the runtime's got its delegate: logging has started (and read its configuration),
+   * so the others need not check that it can.
+   */
+  private static volatile boolean started;
+
   NeverFailingLogger(String name, System.Logger delegate) {
     this.name = Objects.requireNonNull(name, "name");
     this.delegate = delegate;
@@ -48,9 +54,12 @@ public final class NeverFailingLogger implements System.Logger {
   private System.Logger delegate() throws IOException {
     System.Logger d = delegate;
     if (d == null) {
-      checkLoggingCanStart();
+      if (!started) {
+        checkLoggingCanStart();
+      }
       d = System.getLogger(name);
       delegate = d;
+      started = true;
     }
     return d;
   }

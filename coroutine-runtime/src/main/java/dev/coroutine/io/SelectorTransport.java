@@ -435,11 +435,9 @@ abstract class SelectorTransport implements Transport {
     isClosed = true;
     closing = true;
     lost = e;
+    // cancels its key: the kernel closes the socket at the loop's next select or when its run ends
+    // (IoPoller; asyncio too closes a transport's socket a callback later)
     IoFrames.closeQuietly(channel);
-    // registered, it would stay open in the kernel until the loop's next select (IoPoller): after
-    // close() and waitClosed(), as in asyncio, its descriptor is free
-    loop.removeReader(channel);
-    loop.removeWriter(channel);
     if (protocol != null) {
       protocol.connectionLost(forProtocol);
     }

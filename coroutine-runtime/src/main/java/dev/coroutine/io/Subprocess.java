@@ -120,6 +120,7 @@ public final class Subprocess {
   static Subprocess start(
       EventLoop loop, List<String> argv, SubprocessOptions o, boolean childPipes)
       throws IOException {
+    FreeDescriptors.requireForChild(argv);
     ProcessBuilder pb = new ProcessBuilder(argv);
     if (o.directory() != null) {
       pb.directory(o.directory().toFile());

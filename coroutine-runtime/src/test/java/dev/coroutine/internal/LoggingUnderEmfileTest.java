@@ -27,6 +27,8 @@ class LoggingUnderEmfileTest {
 
   @Test
   void firstReportOutOfDescriptors_reachesStderr_andLaterOnesToo() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new File("/proc/self/status").isFile(), "Linux's /proc and a shell with ulimit");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // the runtime's classes and the child alone: the test classes bring a logger finder that
     // captures what the tests log, and the child must log as a program does
