@@ -16,12 +16,13 @@ import org.objectweb.asm.tree.VarInsnNode;
 /**
  * Where a body keeps its frame and its locals. The body is built with the user's locals where the
  * compiler put them and the frame above them, copied there from parameter 0. The frame then moves
- * to slot 0 and every user local one slot up: slot 0 holds the frame, as passed, for the whole
- * body. A debugger's "drop frame" (JDWP PopFrame, an IDE's "Reset Frame") calls the method again
- * with the values its parameter slots hold at that moment: an {@code int} or another object left in
- * slot 0 by the body crashed the JVM (found from outside with jdb's {@code pop}), and JDI's {@code
- * getArgumentValues} failed on every body frame. The frame is read at every await and in every
- * shared block, so slot 0, with its one-byte loads, also suits it best.
+ * to slot 0, trading places with the user's local there (or, when a {@code long} or {@code double}
+ * starts there, with every user local moving one slot up): slot 0 holds the frame, as passed, for
+ * the whole body. A debugger's "drop frame" (JDWP PopFrame, an IDE's "Reset Frame") calls the
+ * method again with the values its parameter slots hold at that moment: an {@code int} or another
+ * object left in slot 0 by the body crashed the JVM (found from outside with jdb's {@code pop}),
+ * and JDI's {@code getArgumentValues} failed on every body frame. The frame is read at every await
+ * and in every shared block, so slot 0, with its one-byte loads, also suits it best.
  *
  * <p>Then the most-used locals take the least-used of slots 1-3, where a load or store takes one
  * byte (two up to 255, four above), while that makes the code smaller. Each such move is a renaming
@@ -33,8 +34,9 @@ final class OneByteSlots {
   private OneByteSlots() {}
 
   /**
-   * Moves the frame of {@code body} from {@code frameVar} into slot 0, the user's locals below it
-   * one slot up, then the most-used locals into slots 1-3 where that makes the code smaller.
+   * Moves the frame of {@code body} from {@code frameVar} into slot 0 (the user's local there to
+   * {@code frameVar}, or all of them one slot up), then the most-used locals into slots 1-3 where
+   * that makes the code smaller.
    *
    * @param take the prologue's {@code aload 0} that reads the parameter (never renamed); the next
    *     instruction, after an optional {@code checkcast}, is its {@code astore frameVar}
@@ -50,7 +52,16 @@ final class OneByteSlots {
         slots = Math.max(slots, var(insn) + (isWide(insn.getOpcode()) ? 2 : 1));
       }
     }
-    rename(body, accesses, v -> v == frameVar ? 0 : v < frameVar ? v + 1 : v);
+    boolean wideAt0 = false;
+    for (AbstractInsnNode insn : accesses) {
+      wideAt0 |= var(insn) == 0 && isWide(insn.getOpcode());
+    }
+    if (wideAt0) {
+      // a long or double in slots 0-1 cannot be split: every user local one slot up
+      rename(body, accesses, v -> v == frameVar ? 0 : v < frameVar ? v + 1 : v);
+    } else {
+      rename(body, accesses, v -> other(v, frameVar, 0)); // the user's slot 0 takes the frame's
+    }
     AbstractInsnNode copy = take.getNext();
     if (copy.getOpcode() != Opcodes.CHECKCAST) {
       body.instructions.remove(take); // aload 0; astore 0: the frame is already there

@@ -22,10 +22,11 @@ import org.objectweb.asm.tree.VarInsnNode;
 
 /**
  * The body keeps its frame in slot 0 for its whole run (a debugger's drop frame calls it again with
- * what that slot holds), the user's locals one slot up, and the most-used locals in slots 1-3 when
- * that is smaller (a byte less per access): two slots renamed, never a slot a {@code long} or
- * {@code double} uses. Each shape runs suspending at every await, rewritten from every compiler's
- * class file (checked by CheckClassAdapter), against the same code as plain Java.
+ * what that slot holds), the user's local from there in the slot the frame was built in (all of
+ * them one slot up when a {@code long} or {@code double} starts at 0), and the most-used locals in
+ * slots 1-3 when that is smaller (a byte less per access): two slots renamed, never a slot a {@code
+ * long} or {@code double} uses. Each shape runs suspending at every await, rewritten from every
+ * compiler's class file (checked by CheckClassAdapter), against the same code as plain Java.
  */
 class OneByteSlotsTest {
   static final String SOURCE =
@@ -50,7 +51,7 @@ class OneByteSlotsTest {
           + "    for (int i = 0; i < b; i++) { t += i + (long) c; b--; b++; }\n"
           + "    return t + b;\n"
           + "  }\n"
-          // n in slot 0, an int incremented (iinc) across awaits: it moves up, iinc and all
+          // n in slot 0, an int incremented (iinc) across awaits: it moves, iinc and all
           + "  @Async public static Coroutine<Integer> counter(int n) {\n"
           + "    int a = 1, b = 2, sum = 0;\n"
           + "    while (n > 0) {\n"
@@ -96,7 +97,7 @@ class OneByteSlotsTest {
 
   /**
    * A method with 300 locals: the frame is built in a slot past 255 (every access {@code wide}),
-   * then moves to slot 0, every local one slot up.
+   * then trades places with the local in slot 0.
    */
   private static String lotsOfLocals() {
     StringBuilder s =
@@ -202,6 +203,20 @@ class OneByteSlotsTest {
       incremented |= i instanceof IincInsnNode && ((IincInsnNode) i).var == slots.get("b");
     }
     assertThat(incremented).as("b-- as an iinc of b's new slot").isTrue();
+    // counter's n (slot 0 in the compiler's method, the least used) went where the frame was built
+    MethodNode counter = body(rewritten, "counter");
+    int moved = -1;
+    for (LocalVariableNode v : counter.localVariables) {
+      if (v.name.equals("n")) {
+        moved = v.index;
+      }
+    }
+    assertThat(moved).isGreaterThan(3);
+    boolean decremented = false;
+    for (AbstractInsnNode i : counter.instructions) {
+      decremented |= i instanceof IincInsnNode && ((IincInsnNode) i).var == moved;
+    }
+    assertThat(decremented).as("n-- as an iinc of n's new slot").isTrue();
   }
 
   private static boolean isStore(int opcode) {
