@@ -7,12 +7,10 @@ import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +27,6 @@ class LoggingUnderEmfileTest {
   void firstReportOutOfDescriptors_reachesStderr_andLaterOnesToo() throws Exception {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         new File("/proc/self/status").isFile(), "Linux's /proc and a shell with ulimit");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     // the runtime's classes and the child alone: the test classes bring a logger finder that
     // captures what the tests log, and the child must log as a program does
     String classes = null;
@@ -47,24 +44,9 @@ class LoggingUnderEmfileTest {
     try (InputStream in = Child.class.getClassLoader().getResourceAsStream(name)) {
       Files.copy(in, copy);
     }
-    Process child =
-        new ProcessBuilder(
-                "sh",
-                "-c",
-                "ulimit -n 64 || exit 97; exec \"$@\"",
-                "sh",
-                java,
-                "-Xmx64m",
-                "-cp",
-                classes + File.pathSeparator + childClasses,
-                Child.class.getName())
-            .redirectErrorStream(true)
-            .start();
-    child.getOutputStream().close();
-    byte[] out = child.getInputStream().readAllBytes();
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertThat(child.exitValue()).as(text).isZero();
+    String text =
+        dev.coroutine.ChildJvm.runOkWithFdLimit(
+            64, classes + File.pathSeparator + childClasses, Child.class);
     assertThat(text).contains("FILLED").contains("report 1, no descriptor free");
     assertThat(text).contains("report 2, descriptors back").contains("END");
   }

@@ -6,11 +6,9 @@ import dev.coroutine.EventLoop;
 import java.io.File;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,25 +24,9 @@ class ChildStartUnderEmfileTest {
       throws Exception {
     File fdDir = new File("/proc/self/fd");
     org.junit.jupiter.api.Assumptions.assumeTrue(fdDir.isDirectory(), "no /proc/self/fd here");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process child =
-        new ProcessBuilder(
-                "sh",
-                "-c",
-                "ulimit -n 96 || exit 97; exec \"$@\"",
-                "sh",
-                java,
-                "-Xmx64m",
-                "-cp",
-                System.getProperty("java.class.path"),
-                Child.class.getName())
-            .redirectErrorStream(true)
-            .start();
-    child.getOutputStream().close();
-    byte[] out = child.getInputStream().readAllBytes();
-    assertThat(child.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    String text = new String(out, StandardCharsets.UTF_8);
-    assertThat(child.exitValue()).as(text).isZero();
+    String text =
+        dev.coroutine.ChildJvm.runOkWithFdLimit(
+            96, System.getProperty("java.class.path"), Child.class);
     for (int free = 0; free <= 12; free += 4) {
       assertThat(text)
           .contains("free " + free + ": refused: cannot start true: too many open files")
