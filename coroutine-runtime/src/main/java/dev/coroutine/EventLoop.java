@@ -474,12 +474,13 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * has a connection to accept), until {@link #removeReader}; replaces an earlier reader callback.
    * The channel is made non-blocking (asyncio's {@code add_reader}). It stays registered with the
    * loop's selector while it has a reader or writer callback (or a {@link dev.coroutine.io.Sockets}
-   * call waits on it), and leaves it when the last is removed, as in asyncio: from then on it can
-   * be made blocking again, and closing it closes it at once (NIO defers the close of a channel
-   * still registered until the selector's next pass). Closing the loop closes the channels that
-   * still have a callback (asyncio's {@code close()} leaves them to the collector). The callback
-   * runs in a copy of the {@link Context} current now, as asyncio's does (so the connection
-   * handlers of a server inherit the context that started it).
+   * call waits on it), and leaves it when the last is removed, as in asyncio, at the loop's next
+   * select or when its run ends (NIO defers it to then): from then on it can be made blocking
+   * again, and closing it closes it at once (NIO closes a channel still registered only at the
+   * selector's next select). Closing the loop closes the channels that still have a callback
+   * (asyncio's {@code close()} leaves them to the collector). The callback runs in a copy of the
+   * {@link Context} current now, as asyncio's does (so the connection handlers of a server inherit
+   * the context that started it).
    *
    * @param channel the channel to watch; it is made non-blocking
    * @param callback called on the loop thread each time the channel is readable; replaces an
