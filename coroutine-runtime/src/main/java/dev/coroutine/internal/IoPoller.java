@@ -124,8 +124,8 @@ public final class IoPoller implements Consumer<SelectionKey> {
 
   /**
    * Removes the reader or writer callback of {@code ch}. A channel not the runtime's own with
-   * neither left leaves the selector now; a channel already closed is deregistered now, which
-   * completes its close.
+   * neither left is let go (its key cancelled: it leaves the selector at the next select); a
+   * channel already closed is deregistered now, which completes its close.
    *
    * @param ch the channel
    * @param write true for the writer callback
@@ -229,7 +229,9 @@ public final class IoPoller implements Consumer<SelectionKey> {
     ArrayList<SelectableChannel> channels = new ArrayList<>();
     try {
       for (SelectionKey k : selector.keys()) {
-        channels.add(k.channel());
+        if (k.isValid()) { // a cancelled one is a user's channel let go (or one closed already)
+          channels.add(k.channel());
+        }
       }
     } catch (ClosedSelectorException e) {
       return;

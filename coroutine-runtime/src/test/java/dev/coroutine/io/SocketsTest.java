@@ -160,6 +160,27 @@ class SocketsTest extends TestBase {
         .isInstanceOf(java.net.ConnectException.class);
   }
 
+  /**
+   * A user's channel whose last callback was removed is let go: closing the loop leaves it open
+   * (asyncio's {@code close()} never closes a user's file), even when no select came in between.
+   */
+  @Test
+  void channelLetGo_closingTheLoopLeavesItOpen() throws Exception {
+    try (SocketChannel client = SocketChannel.open(address);
+        SocketChannel peer = server.accept()) {
+      dev.coroutine.EventLoop other = new dev.coroutine.EventLoop();
+      other.addReader(peer, () -> {});
+      assertThat(other.removeReader(peer)).isTrue();
+      other.close();
+      assertThat(peer.isOpen()).isTrue();
+      peer.configureBlocking(true);
+      client.write(ByteBuffer.wrap(new byte[] {'k'}));
+      ByteBuffer one = ByteBuffer.allocate(1);
+      peer.read(one);
+      assertThat(one.array()).containsExactly('k');
+    }
+  }
+
   @Test
   void recvUnderTimeout_timesOut_thenTheChannelStillWorks() throws Exception {
     SocketChannel client = SocketChannel.open();
