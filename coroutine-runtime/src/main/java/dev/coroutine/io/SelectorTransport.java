@@ -444,11 +444,22 @@ abstract class SelectorTransport implements Transport {
     if (queue != null) {
       queue.closed(e);
     }
-    if (e == null) {
-      closed.setResult(null);
+    Runnable done =
+        () -> {
+          if (e == null) {
+            closed.setResult(null);
+          } else {
+            closed.setException(e);
+            closed.exception(); // waitClosed() reports it; the future itself need not be read
+          }
+        };
+    if (loop.isClosed()) {
+      done.run();
     } else {
-      closed.setException(e);
-      closed.exception(); // waitClosed() reports it; the future itself need not be read
+      // a callback later, after the loop's next select has closed the socket in the kernel: as
+      // asyncio's wait_closed() returns after connection_lost closed it, a waiter finds its
+      // descriptor free (found from outside: a program out of descriptors could not open one)
+      loop.callSoon(done);
     }
   }
 

@@ -78,6 +78,42 @@ class StreamsTest extends TestBase {
   }
 
   /**
+   * Once {@code waitClosed()} returned, the socket is closed in the kernel, as in asyncio (where it
+   * completes after {@code connection_lost} closed it): NIO gives a closed channel's descriptor
+   * back only once no selector has it registered (found from outside: a program out of descriptors
+   * could not open a file right after {@code waitClosed()}).
+   */
+  @Test
+  void afterWaitClosed_theChannelIsNoLongerRegistered_itsDescriptorIsFree() throws Exception {
+    try (java.net.ServerSocket listener = new java.net.ServerSocket(0)) {
+      Connection c = connect(listener.getLocalPort());
+      java.nio.channels.SelectableChannel channel =
+          ((SelectorTransport) c.writer().transport()).channel;
+      boolean[] registered = new boolean[2];
+      try (Socket peer = listener.accept()) {
+        // in the task that closed it, right after waitClosed()
+        await(
+            new Machine<Void>() {
+              @Override
+              protected Object step(Object v, Throwable e) throws Throwable {
+                if (state == 0) {
+                  registered[0] = channel.isRegistered();
+                  c.writer().close();
+                  state = 1;
+                  return await(c.writer().waitClosed());
+                }
+                registered[1] = channel.isRegistered();
+                return null;
+              }
+            }.coroutine());
+      }
+      assertThat(registered[0]).as("registered while open").isTrue();
+      assertThat(registered[1]).as("registered after waitClosed()").isFalse();
+      assertThat(channel.isOpen()).isFalse();
+    }
+  }
+
+  /**
    * Once the loop's run ends, a socket closed in it is closed in the kernel: NIO gives a closed
    * channel's descriptor back only once no selector has it registered, and with the loop stopped no
    * select would come (found from outside: a program out of descriptors could not open a file after
