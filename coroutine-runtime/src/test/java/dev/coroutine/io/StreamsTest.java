@@ -77,6 +77,11 @@ class StreamsTest extends TestBase {
     return loop.runUntilComplete(loop.createTask(c));
   }
 
+  /** The socket channel under a plain (not TLS) connection. */
+  static java.nio.channels.SelectableChannel channelOf(Connection c) {
+    return ((SelectorTransport) c.writer().transport()).channel;
+  }
+
   /**
    * Once {@code waitClosed()} returned, the socket is closed in the kernel, as in asyncio (where it
    * completes after {@code connection_lost} closed it): NIO gives a closed channel's descriptor
@@ -87,8 +92,7 @@ class StreamsTest extends TestBase {
   void afterWaitClosed_theChannelIsNoLongerRegistered_itsDescriptorIsFree() throws Exception {
     try (java.net.ServerSocket listener = new java.net.ServerSocket(0)) {
       Connection c = connect(listener.getLocalPort());
-      java.nio.channels.SelectableChannel channel =
-          ((SelectorTransport) c.writer().transport()).channel;
+      java.nio.channels.SelectableChannel channel = channelOf(c);
       boolean[] registered = new boolean[2];
       try (Socket peer = listener.accept()) {
         // in the task that closed it, right after waitClosed()
@@ -123,8 +127,7 @@ class StreamsTest extends TestBase {
   void closedInARun_theChannelIsNoLongerRegisteredWhenTheRunEnds() throws Exception {
     try (java.net.ServerSocket listener = new java.net.ServerSocket(0)) {
       Connection c = connect(listener.getLocalPort());
-      java.nio.channels.SelectableChannel channel =
-          ((SelectorTransport) c.writer().transport()).channel;
+      java.nio.channels.SelectableChannel channel = channelOf(c);
       try (Socket peer = listener.accept()) {
         assertThat(channel.isRegistered()).as("registered while open").isTrue();
         loop.callSoon( // the run's last pass: no select after it
