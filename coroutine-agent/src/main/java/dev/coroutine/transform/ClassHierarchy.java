@@ -36,6 +36,11 @@ import org.objectweb.asm.Opcodes;
  * as the compiler's when a library it was built against changes its hierarchy (a class that no
  * longer extends the common superclass it had then).
  *
+ * <p>Where a class file contradicts the frames (they rely on a supertype its file does not give: a
+ * loader whose resources serve an older copy of the class than the one it loads), the frames win:
+ * that class's supertypes are its file's and the frames' together, and merges through it take the
+ * general path, as for an unknown class.
+ *
  * <p>The root instance is thread-safe and caches what it reads; a view is used by one thread.
  */
 final class ClassHierarchy {
@@ -148,6 +153,12 @@ final class ClassHierarchy {
    */
   private final Map<String, Set<String>> relied;
 
+  /**
+   * Whether a class's file contradicts what the frames rely on for it (view only; cleared when a
+   * fact is added).
+   */
+  private final Map<String, Boolean> contradicted = new HashMap<>();
+
   ClassHierarchy(ClassFileLocator locator) {
     this(locator, new ConcurrentHashMap<>(), null, null, null, null, null);
   }
@@ -211,7 +222,38 @@ final class ClassHierarchy {
   void rely(String type, String to) {
     if (relied != null && !type.equals(to) && !to.equals(OBJECT)) {
       relied.computeIfAbsent(type, k -> new LinkedHashSet<>()).add(to);
+      contradicted.clear();
     }
+  }
+
+  /**
+   * True if the frames rely on class {@code c} being a type its class file does not make it: the
+   * file read is not the class the code was compiled and is verified against.
+   */
+  private boolean isContradicted(String c) {
+    Set<String> to = relied == null ? null : relied.get(c);
+    if (to == null || info(c).isEmpty()) {
+      return false;
+    }
+    Boolean known = contradicted.get(c);
+    if (known == null) {
+      known = !supertypes(c, false).containsAll(to);
+      contradicted.put(c, known);
+    }
+    return known;
+  }
+
+  /** True if a class file among {@code name}'s supertypes is contradicted by the frames. */
+  private boolean reachesContradiction(String name) {
+    if (relied == null || relied.isEmpty()) {
+      return false;
+    }
+    for (String c : supertypes(name)) {
+      if (isContradicted(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
@@ -341,8 +383,15 @@ final class ClassHierarchy {
     return slash < 0 ? "" : internalName.substring(0, slash);
   }
 
-  /** Every supertype of {@code name} the class files and declarations tell, nearest first. */
+  /**
+   * Every supertype of {@code name} the class files and declarations tell, and the frames where
+   * they contradict a class file; nearest first.
+   */
   private Set<String> supertypes(String name) {
+    return supertypes(name, true);
+  }
+
+  private Set<String> supertypes(String name, boolean withContradictions) {
     Set<String> seen = new LinkedHashSet<>();
     ArrayDeque<String> pending = new ArrayDeque<>();
     pending.add(name);
@@ -361,6 +410,9 @@ final class ClassHierarchy {
       if (declared != null) {
         pending.addAll(declared.getOrDefault(c, Set.of()));
       }
+      if (withContradictions && isContradicted(c)) {
+        pending.addAll(relied.get(c));
+      }
     }
     return seen;
   }
@@ -372,12 +424,13 @@ final class ClassHierarchy {
 
   /**
    * The most specific common superclass, Object when either is an interface. When either class is
-   * unknown: the nearest common supertype that class files and declarations tell.
+   * unknown, or a class file the frames contradict: the nearest common supertype that class files
+   * and frames tell.
    *
    * @throws MissingType if a class is unknown and nothing is declared about it
    */
   String commonSuperClass(String a, String b) {
-    if (isKnown(a) && isKnown(b)) {
+    if (isKnown(a) && isKnown(b) && !reachesContradiction(a) && !reachesContradiction(b)) {
       if (isInterface(a) || isInterface(b)) {
         // an interface type verifies as Object, so naming it costs the verifier nothing
         return isAssignable(a, b) ? a : isAssignable(b, a) ? b : OBJECT;

@@ -99,6 +99,9 @@ class AgentIT {
     compile("hotswap-v2", List.of(runtime)); // javac's bytes of new versions, as an IDE has them
     compile("hotswap-v3", List.of(runtime));
     compile("smallstack", List.of(runtime));
+    compile("stale", List.of(runtime));
+    compile("stale-lib-old", List.of(runtime)); // what the class path's resources serve
+    compile("stale-plug", List.of(runtime)); // what the child-first loader loads
   }
 
   @ParameterizedTest(name = "{0}")
@@ -181,6 +184,25 @@ class AgentIT {
         .as("rewritten: a second pick method (the body), and the coroutine runs: " + run)
         .contains("pick methods: 2")
         .contains("result: A");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void childFirstLoader_whoseResourcesServeAnOlderSupertype_isRewrittenFromTheClassesFrames(Jdk jdk)
+      throws Exception {
+    // found from outside: the rewrite trusted the older lib.Cat's class file (not an Animal) over
+    // the plugin's frames (Dog or Cat merge to Animal) and the class failed verification
+    Run run =
+        launch(
+            jdk,
+            "",
+            List.of(classes("stale"), classes("stale-lib-old"), runtime),
+            "demo.StaleMain",
+            classes("stale-plug").toString());
+
+    assertThat(run.exit()).as(run.toString()).isZero();
+    assertThat(run.err()).as(run.toString()).isEmpty();
+    assertThat(run.out()).as(run.toString()).contains("result: moves dog", "result: moves cat");
   }
 
   @ParameterizedTest(name = "{0}")

@@ -134,6 +134,33 @@ class LibraryHierarchyChangeTest {
   }
 
   /**
+   * Found from outside, under the agent: a child-first class loader whose resources are
+   * parent-first served the class file of an older Cat (not an Animal) while it loaded the Cat the
+   * application was built against (an Animal). The rewrite trusted that file over the class's own
+   * frames, merged Dog and Cat to Object, and the class failed verification at {@code a.move()}.
+   * Where the class's frames say more than a class file, the frames win: the JVM verified them.
+   */
+  @Test
+  void aStaleClassFileThatTheFramesContradict_givesWayToTheFrames() throws Exception {
+    Map<String, byte[]> built = compile(CAT_V1, true); // App and Zoo built against v1
+    Map<String, byte[]> stale = compile(CAT_V2, false); // what getResource serves for lib
+    ClassFileLocator staleResources =
+        internal -> {
+          String name = internal.replace('/', '.');
+          byte[] b = name.startsWith("lib.") ? stale.get(name) : built.get(name);
+          return b != null ? b : ClassFileLocator.of(null).find(internal);
+        };
+    TransformResult r = new CoroutineTransformer(staleResources).transform(built.get("app.Zoo"));
+    assertThat(r.diagnostics()).isEmpty();
+    BytesLoader loader = new BytesLoader(built); // the classes as the loader defines them
+    loader.put("app.Zoo", r.bytes());
+    assertThat(UnreadableSupertypesTest.run(loader, "app.Zoo", "animal", true))
+        .isEqualTo("moves dog");
+    assertThat(UnreadableSupertypesTest.run(loader, "app.Zoo", "animal", false))
+        .isEqualTo("moves cat");
+  }
+
+  /**
    * Found by review of the first version: Dog and Cat merge to Mid (another method's frames rely on
    * both being Mids), then Mid with Bird needs Base, which no frame declares for a Mid: the rule
    * gave Object, and {@code b.m()} after the await failed verification. A class relied on being

@@ -1,0 +1,7 @@
+package lib;
+
+public abstract class Animal {
+  public String move() {
+    return "moves";
+  }
+}

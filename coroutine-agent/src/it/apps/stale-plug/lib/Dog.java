@@ -1,0 +1,7 @@
+package lib;
+
+public class Dog extends Animal implements Named {
+  public String name() {
+    return "dog";
+  }
+}

@@ -1,0 +1,5 @@
+package lib;
+
+public interface Named {
+  String name();
+}
