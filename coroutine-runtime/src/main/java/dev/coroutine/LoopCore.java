@@ -465,7 +465,7 @@ abstract class LoopCore {
       } else if (timeoutNanos == Long.MAX_VALUE) {
         LockSupport.park(this);
       } else {
-        LockSupport.parkNanos(this, timeoutNanos);
+        LockSupport.parkNanos(this, IoPoller.waitMillis(timeoutNanos) * 1_000_000L);
       }
       if (Thread.interrupted()) { // a set flag makes every park and select return at once
         interruptCleared();

@@ -185,13 +185,25 @@ public final class IoPoller implements Consumer<SelectionKey> {
       } else if (timeoutNanos == Long.MAX_VALUE) {
         selector.select(this, 0);
       } else {
-        // round up: a timer is never woken before it is due, at most a millisecond after
-        long millis = timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 != 0 ? 1 : 0);
-        selector.select(this, Math.max(1, millis)); // no overflow near Long.MAX_VALUE
+        selector.select(this, waitMillis(timeoutNanos));
       }
     } catch (IOException e) {
       throw new UncheckedIOException("select failed", e);
     }
+  }
+
+  /**
+   * A wait of {@code timeoutNanos} (0 < t < {@link Long#MAX_VALUE}) in whole milliseconds, rounded
+   * up as asyncio's epoll selector rounds: a timer is never woken before it is due, at most a
+   * millisecond after, and timers due within that millisecond run in the same pass. The loop waits
+   * so with or without a selector.
+   *
+   * @param timeoutNanos the wait, positive
+   * @return at least 1
+   */
+  public static long waitMillis(long timeoutNanos) {
+    // no overflow near Long.MAX_VALUE
+    return Math.max(1, timeoutNanos / 1_000_000 + (timeoutNanos % 1_000_000 != 0 ? 1 : 0));
   }
 
   /**
