@@ -188,19 +188,31 @@ public final class EventLoopGroup implements AutoCloseable {
   }
 
   /**
-   * The next open loop in round-robin order.
+   * The next open loop in round-robin order: turns go evenly to the loops that take work (a closed
+   * loop's turns are not all given to the one after it).
    *
    * @return an open loop of the group
    * @throws IllegalStateException if the group is shut down or every loop is closed
    */
   public EventLoop next() {
     checkNotShutDown();
-    int n = loops.length;
-    int start = Math.floorMod(cursor.getAndIncrement(), n);
-    for (int k = 0; k < n; k++) {
-      EventLoop l = loops[(start + k) % n];
+    int open = 0;
+    for (EventLoop l : loops) {
       if (takesWork(l)) {
-        return l;
+        open++;
+      }
+    }
+    if (open > 0) {
+      int turn = Math.floorMod(cursor.getAndIncrement(), open);
+      for (EventLoop l : loops) {
+        if (takesWork(l) && turn-- == 0) {
+          return l;
+        }
+      }
+      for (EventLoop l : loops) { // one closed between the two scans
+        if (takesWork(l)) {
+          return l;
+        }
       }
     }
     throw allClosed();

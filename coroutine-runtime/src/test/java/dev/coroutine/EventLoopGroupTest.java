@@ -2,6 +2,7 @@ package dev.coroutine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.channels.Pipe;
 import java.time.Duration;
@@ -517,14 +518,7 @@ class EventLoopGroupTest {
   void oneLoopFails_othersKeepRunning_itsWorkFails_newWorkGoesToTheOthers() throws Exception {
     try (EventLoopGroup group = new EventLoopGroup(2, "fail")) {
       EventLoop doomed = group.loop(0);
-      Pipe pipe = Pipe.open();
-      CompletableFuture<Void> registered = new CompletableFuture<>();
-      doomed.callSoonThreadsafe(
-          () -> {
-            doomed.addReader(pipe.source(), () -> {}); // the loop now waits in a selector
-            registered.complete(null);
-          });
-      registered.get(10, TimeUnit.SECONDS);
+      Pipe pipe = waitInASelector(doomed);
       List<EventLoop> seen = new CopyOnWriteArrayList<>();
       CompletableFuture<Object> onDoomed =
           Coroutines.runCoroutineThreadsafe(
@@ -535,14 +529,7 @@ class EventLoopGroupTest {
                   }),
               doomed);
       waitUntil(() -> seen.size() == 1);
-      LoopFaults.breakSelector(doomed); // the loop's machinery fails: its next select throws
-      try {
-        doomed.callSoonThreadsafe(() -> {}); // wakes it into the failure
-      } catch (IllegalStateException alreadyClosed) {
-        // it died first
-      }
-      waitUntil(doomed::isClosed);
-      waitUntil(() -> group.failure(0) != null);
+      fail(group, 0);
       assertThatThrownBy(() -> onDoomed.get(10, TimeUnit.SECONDS))
           .isInstanceOf(ExecutionException.class)
           .hasCauseInstanceOf(IllegalStateException.class);
@@ -558,6 +545,51 @@ class EventLoopGroupTest {
       pipe.sink().close();
       pipe.source().close();
     }
+  }
+
+  /**
+   * Found from outside: with one loop of three failed, {@code next()} gave the failed loop's turns
+   * to the loop after it, which got two thirds of the hand-outs.
+   */
+  @Test
+  void oneLoopFailed_nextSharesTheTurnsEvenlyAmongTheOthers() throws Exception {
+    try (EventLoopGroup group = new EventLoopGroup(3, "share")) {
+      Pipe pipe = waitInASelector(group.loop(1));
+      fail(group, 1);
+      Map<EventLoop, Integer> turns = new HashMap<>();
+      for (int i = 0; i < 600; i++) {
+        turns.merge(group.next(), 1, Integer::sum);
+      }
+      assertThat(turns).containsOnly(entry(group.loop(0), 300), entry(group.loop(2), 300));
+      pipe.sink().close();
+      pipe.source().close();
+    }
+  }
+
+  /** Has {@code loop} wait in a selector (on a pipe nothing is written to): returns the pipe. */
+  private static Pipe waitInASelector(EventLoop loop) throws Exception {
+    Pipe pipe = Pipe.open();
+    CompletableFuture<Void> registered = new CompletableFuture<>();
+    loop.callSoonThreadsafe(
+        () -> {
+          loop.addReader(pipe.source(), () -> {});
+          registered.complete(null);
+        });
+    registered.get(10, TimeUnit.SECONDS);
+    return pipe;
+  }
+
+  /** Makes loop {@code i} of {@code group}, waiting in a selector, fail and close itself. */
+  private static void fail(EventLoopGroup group, int i) throws Exception {
+    EventLoop doomed = group.loop(i);
+    LoopFaults.breakSelector(doomed); // the loop's machinery fails: its next select throws
+    try {
+      doomed.callSoonThreadsafe(() -> {}); // wakes it into the failure
+    } catch (IllegalStateException alreadyClosed) {
+      // it died first
+    }
+    waitUntil(doomed::isClosed);
+    waitUntil(() -> group.failure(i) != null);
   }
 
   @Test
