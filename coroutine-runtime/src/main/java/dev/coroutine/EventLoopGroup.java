@@ -196,23 +196,17 @@ public final class EventLoopGroup implements AutoCloseable {
    */
   public EventLoop next() {
     checkNotShutDown();
-    int open = 0;
-    for (EventLoop l : loops) {
+    int n = loops.length;
+    for (int k = 0; k < n; k++) {
+      // a closed loop's turn passes to the next turn, not to the loop after it
+      EventLoop l = loops[Math.floorMod(cursor.getAndIncrement(), n)];
       if (takesWork(l)) {
-        open++;
+        return l;
       }
     }
-    if (open > 0) {
-      int turn = Math.floorMod(cursor.getAndIncrement(), open);
-      for (EventLoop l : loops) {
-        if (takesWork(l) && turn-- == 0) {
-          return l;
-        }
-      }
-      for (EventLoop l : loops) { // one closed between the two scans
-        if (takesWork(l)) {
-          return l;
-        }
+    for (EventLoop l : loops) { // others took the turns meanwhile
+      if (takesWork(l)) {
+        return l;
       }
     }
     throw allClosed();

@@ -518,7 +518,7 @@ class EventLoopGroupTest {
   void oneLoopFails_othersKeepRunning_itsWorkFails_newWorkGoesToTheOthers() throws Exception {
     try (EventLoopGroup group = new EventLoopGroup(2, "fail")) {
       EventLoop doomed = group.loop(0);
-      Pipe pipe = waitInASelector(doomed);
+      Pipe pipe = LoopFaults.waitInASelector(doomed);
       List<EventLoop> seen = new CopyOnWriteArrayList<>();
       CompletableFuture<Object> onDoomed =
           Coroutines.runCoroutineThreadsafe(
@@ -554,7 +554,7 @@ class EventLoopGroupTest {
   @Test
   void oneLoopFailed_nextSharesTheTurnsEvenlyAmongTheOthers() throws Exception {
     try (EventLoopGroup group = new EventLoopGroup(3, "share")) {
-      Pipe pipe = waitInASelector(group.loop(1));
+      Pipe pipe = LoopFaults.waitInASelector(group.loop(1));
       fail(group, 1);
       Map<EventLoop, Integer> turns = new HashMap<>();
       for (int i = 0; i < 600; i++) {
@@ -566,50 +566,17 @@ class EventLoopGroupTest {
     }
   }
 
-  /** Has {@code loop} wait in a selector (on a pipe nothing is written to): returns the pipe. */
-  private static Pipe waitInASelector(EventLoop loop) throws Exception {
-    Pipe pipe = Pipe.open();
-    CompletableFuture<Void> registered = new CompletableFuture<>();
-    loop.callSoonThreadsafe(
-        () -> {
-          loop.addReader(pipe.source(), () -> {});
-          registered.complete(null);
-        });
-    registered.get(10, TimeUnit.SECONDS);
-    return pipe;
-  }
-
   /** Makes loop {@code i} of {@code group}, waiting in a selector, fail and close itself. */
   private static void fail(EventLoopGroup group, int i) throws Exception {
-    EventLoop doomed = group.loop(i);
-    LoopFaults.breakSelector(doomed); // the loop's machinery fails: its next select throws
-    try {
-      doomed.callSoonThreadsafe(() -> {}); // wakes it into the failure
-    } catch (IllegalStateException alreadyClosed) {
-      // it died first
-    }
-    waitUntil(doomed::isClosed);
+    LoopFaults.failWaitingLoop(group.loop(i));
     waitUntil(() -> group.failure(i) != null);
   }
 
   @Test
   void everyLoopClosed_submitSaysSoAndNamesTheFailure() throws Exception {
     EventLoopGroup group = new EventLoopGroup(1, "all");
-    EventLoop only = group.loop(0);
-    CompletableFuture<Void> registered = new CompletableFuture<>();
-    Pipe pipe = Pipe.open();
-    only.callSoonThreadsafe(
-        () -> {
-          only.addReader(pipe.source(), () -> {});
-          registered.complete(null);
-        });
-    registered.get(10, TimeUnit.SECONDS);
-    LoopFaults.breakSelector(only);
-    try {
-      only.callSoonThreadsafe(() -> {});
-    } catch (IllegalStateException alreadyClosed) {
-      // it died first
-    }
+    Pipe pipe = LoopFaults.waitInASelector(group.loop(0));
+    LoopFaults.failWaitingLoop(group.loop(0));
     assertThat(group.awaitTermination(Duration.ofSeconds(30))).isTrue();
     assertThatThrownBy(() -> group.submit(Co.seq(v -> 1)))
         .isInstanceOf(IllegalStateException.class)
@@ -638,8 +605,6 @@ class EventLoopGroupTest {
       assertThat(name).startsWith("coroutine-loop-");
     }
   }
-
-  /** Closes the loop's selector behind its back, as a broken selector would fail. */
 
   /** Polls {@code condition} every millisecond, up to 20 s (a hang guard, not a timing check). */
   static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

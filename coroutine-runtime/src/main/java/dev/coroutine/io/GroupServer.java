@@ -290,8 +290,9 @@ public final class GroupServer {
   }
 
   /**
-   * On the acceptor's loop: gives {@code ch} to the next loop in round-robin order (the acceptor
-   * keeps it if that loop is closed or its server is not made yet).
+   * On the acceptor's loop: gives {@code ch} to the next loop in round-robin order; a loop that is
+   * closed or whose server is not made yet passes its turn on (the acceptor keeps the connection if
+   * no other loop takes it).
    */
   private static void handOut(
       EventLoopGroup group,
@@ -299,10 +300,16 @@ public final class GroupServer {
       AtomicInteger cursor,
       SocketChannel ch) {
     int n = servers.length();
-    int i = Math.floorMod(cursor.getAndIncrement(), n);
-    Server target = servers.get(i);
     Server acceptor = servers.get(0);
-    if (i != 0 && target != null) {
+    for (int k = 0; k < n; k++) {
+      int i = Math.floorMod(cursor.getAndIncrement(), n);
+      if (i == 0) {
+        break;
+      }
+      Server target = servers.get(i);
+      if (target == null || group.loop(i).isClosed()) {
+        continue; // its turn passes to the next turn, not to the acceptor
+      }
       try {
         // the loop closes first: the connection is closed (it would have been with its others)
         group
@@ -311,7 +318,7 @@ public final class GroupServer {
                 RuntimeHandoff.of(() -> target.adopt(ch), () -> IoFrames.closeQuietly(ch)));
         return;
       } catch (IllegalStateException closed) {
-        // that loop is closed: serve the connection here
+        // closed meanwhile: the next turn
       }
     }
     acceptor.adopt(ch);

@@ -2,10 +2,12 @@ package dev.coroutine.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.coroutine.EventLoop;
 import dev.coroutine.EventLoopGroup;
+import dev.coroutine.LoopFaults;
 import dev.coroutine.Stress;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -13,6 +15,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.net.Socket;
 import java.net.SocketException;
+import java.nio.channels.Pipe;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -103,6 +106,29 @@ class GroupServerTest {
       // refused, or reset (the same race as above: seen once in a full build)
       assertThatThrownBy(() -> roundTrip(server.port(), "after close"))
           .isInstanceOf(SocketException.class);
+    }
+  }
+
+  /**
+   * Found by reading, beside the group's {@code next()}: with one loop of three closed, the
+   * acceptor kept that loop's turns, and served twice the other loop's share.
+   */
+  @Test
+  void oneAcceptor_aLoopFailed_itsTurnsGoEvenlyToTheOthers() throws Exception {
+    try (EventLoopGroup group = new EventLoopGroup(3, "acceptor")) {
+      List<EventLoop> servedBy = new CopyOnWriteArrayList<>();
+      GroupServer server =
+          GroupServer.start(group, recordingEcho(servedBy), HOST, 0, false)
+              .get(20, TimeUnit.SECONDS);
+      Pipe pipe = LoopFaults.waitInASelector(group.loop(2));
+      LoopFaults.failWaitingLoop(group.loop(2));
+      for (int i = 0; i < 10; i++) {
+        assertThat(roundTrip(server.port(), "x" + i)).isEqualTo("x" + i);
+      }
+      assertThat(perLoop(servedBy)).containsOnly(entry(group.loop(0), 5), entry(group.loop(1), 5));
+      server.close().get(20, TimeUnit.SECONDS);
+      pipe.sink().close();
+      pipe.source().close();
     }
   }
 
