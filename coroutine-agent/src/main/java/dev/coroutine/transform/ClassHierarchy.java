@@ -227,8 +227,9 @@ final class ClassHierarchy {
   }
 
   /**
-   * True if the frames rely on class {@code c} being a type its class file does not make it: the
-   * file read is not the class the code was compiled and is verified against.
+   * True if the frames rely on class {@code c} being a class its class file does not make it: the
+   * file read is not the class the code was compiled against. (Interfaces do not count: the
+   * verifier takes any object for one, and some compilers' frames rely on no more.)
    */
   private boolean isContradicted(String c) {
     Set<String> to = relied == null ? null : relied.get(c);
@@ -237,7 +238,14 @@ final class ClassHierarchy {
     }
     Boolean known = contradicted.get(c);
     if (known == null) {
-      known = !supertypes(c, false).containsAll(to);
+      Set<String> file = supertypes(c, false);
+      known = false;
+      for (String t : to) {
+        if (!file.contains(t) && !Boolean.TRUE.equals(kindOf(t))) {
+          known = true;
+          break;
+        }
+      }
       contradicted.put(c, known);
     }
     return known;
