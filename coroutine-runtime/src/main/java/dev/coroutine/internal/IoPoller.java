@@ -193,7 +193,7 @@ public final class IoPoller implements Consumer<SelectionKey> {
   }
 
   /**
-   * A wait of {@code timeoutNanos} (0 < t < {@link Long#MAX_VALUE}) in whole milliseconds, rounded
+   * A wait of {@code timeoutNanos} ({@code 0 < t < Long.MAX_VALUE}) in whole milliseconds, rounded
    * up as asyncio's epoll selector rounds: a timer is never woken before it is due, at most a
    * millisecond after, and timers due within that millisecond run in the same pass. The loop waits
    * so with or without a selector.
