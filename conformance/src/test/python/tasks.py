@@ -610,3 +610,46 @@ async def scenario_cancel_due_before_a_heap_sleep_in_the_same_pass():
 
 async def scenario_cancel_due_after_a_heap_sleep_in_the_same_pass():
     await cancel_in_the_pass_a_sleep_ends(0.03, True)
+
+
+async def self_cancel_then_park(make, then):
+    """A task cancels itself, parks in make(); then(t) runs before it resumes."""
+
+    async def w():
+        asyncio.current_task().cancel("first")
+        try:
+            await make()
+            return "not cancelled"
+        except asyncio.CancelledError as e:
+            return "cancelled: " + str(msg(e))
+
+    t = asyncio.create_task(w())
+    await asyncio.sleep(0)  # it has cancelled itself and parked
+    then(t)
+    log("ends", await t, t.cancelling())
+
+
+def parks():
+    """What a task may park in: a sleep, an empty queue's get, a full queue's put."""
+    loop = asyncio.get_running_loop()
+    empty = asyncio.Queue()
+    loop.call_later(0.01, empty.put_nowait, 1)
+    full = asyncio.Queue(1)
+    full.put_nowait(0)
+    loop.call_later(0.01, full.get_nowait)
+    return [("sleep", lambda: asyncio.sleep(0.01)), ("get", empty.get), ("put", lambda: full.put(1))]
+
+
+async def scenario_self_cancel_committed_when_parking_survives_uncancel():
+    # found from outside: asyncio cancels the future a task parks on with its pending
+    # cancellation at once; ours kept it pending in a sleep or a queue's line, and uncancel()
+    # dropped it
+    for name, make in parks():
+        log("parks in", name)
+        await self_cancel_then_park(make, lambda t: log("uncancel", t.uncancel()))
+
+
+async def scenario_self_cancel_committed_when_parking_keeps_its_message():
+    for name, make in parks():
+        log("parks in", name)
+        await self_cancel_then_park(make, lambda t: log("cancel again", t.cancel("second")))

@@ -30,10 +30,10 @@ public abstract class Parking {
   public static Object park(Parking spot, AsyncFrame<?> caller, Object datum) {
     Task<?> t = caller.task();
     t.current = caller;
-    t.waitingOn = spot;
     if (t.mustCancel) {
-      t.loop.schedule(t); // resumes at once with the cancellation (see Task.step)
+      t.suspendCancelled(); // resumes at once with the cancellation, never in the line
     } else {
+      t.waitingOn = spot;
       spot.enqueue(t, datum);
     }
     return AsyncFrame.SUSPEND;

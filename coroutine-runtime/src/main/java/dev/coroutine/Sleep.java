@@ -44,8 +44,7 @@ final class Sleep extends TimerEntry implements Coroutine<Void>, Runnable {
     t.current = f;
     EventLoop loop = t.loop;
     if (t.mustCancel) {
-      t.waitingOn = null;
-      loop.schedule(t); // cancellation already requested: resume at once to deliver it
+      t.suspendCancelled(); // cancellation already requested: resume at once to deliver it
     } else {
       when = Deadlines.after(loop.now(), when); // saturates: sleep(forever) never fires
       loop.addSleep(this, t);

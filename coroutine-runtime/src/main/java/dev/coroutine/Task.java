@@ -206,8 +206,7 @@ public class Task<T> extends Future<T> {
       } else {
         loop.removeTimer((Sleep) w); // due or not: its run() finds the task no longer waiting
       }
-      Future<Object> cancelled = new Future<>(loop);
-      cancelled.cancel(message);
+      Future<Object> cancelled = cancelledWait(message);
       waitingOn = queued ? new SkipHop(cancelled) : cancelled; // a queued turn then passes
       loop.schedule(this);
       return true;
@@ -215,15 +214,34 @@ public class Task<T> extends Future<T> {
       if (((Parking) w).withdrawWaiting(this)) {
         loop.checkOpen(); // as asyncio, whose waiter future then schedules the wake-up: refused
         // out of the line: resume with the cancellation (and this message), as for a sleep
-        Future<Object> cancelled = new Future<>(loop);
-        cancelled.cancel(message);
-        waitingOn = cancelled;
+        waitingOn = cancelledWait(message);
         loop.schedule(this);
         return true;
       }
     }
     mustCancel = true;
     return true;
+  }
+
+  /**
+   * A wait already cancelled with {@code message}: what a task waits on once its cancellation is
+   * committed, as asyncio cancels the future a task waits on (a later {@link #uncancel()} or {@code
+   * cancel()} no longer changes what the task resumes with).
+   */
+  Future<Object> cancelledWait(String message) {
+    Future<Object> cancelled = new Future<>(loop);
+    cancelled.cancel(message);
+    return cancelled;
+  }
+
+  /**
+   * Suspends with the cancellation requested while the task ran, committed: it resumes at once with
+   * it (asyncio's step cancels the future the task then waits on, and clears must_cancel).
+   */
+  void suspendCancelled() {
+    mustCancel = false;
+    waitingOn = cancelledWait((String) value);
+    loop.schedule(this);
   }
 
   /**

@@ -17,6 +17,7 @@ import dev.coroutine.EventLoop;
 import dev.coroutine.Future;
 import dev.coroutine.Handle;
 import dev.coroutine.Task;
+import dev.coroutine.sync.Queue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -866,5 +867,64 @@ final class TasksScenarios {
   @Async
   static Coroutine<Void> cancelDueAfterAHeapSleep() throws InterruptedException {
     return cancelInThePassASleepEnds(0.03, true);
+  }
+
+  /** A task cancels itself, parks in {@code make}; {@code then} runs before it resumes. */
+  @Async
+  static Coroutine<Void> selfCancelThenPark(
+      java.util.function.Supplier<dev.coroutine.Awaitable<?>> make,
+      java.util.function.Consumer<Task<String>> then) {
+    Task<String> t = createTask(selfCancelParked(make));
+    await(sleep(0)); // it has cancelled itself and parked
+    then.accept(t);
+    log("ends", await(t), t.cancelling());
+    return done();
+  }
+
+  @Async
+  static Coroutine<String> selfCancelParked(
+      java.util.function.Supplier<dev.coroutine.Awaitable<?>> make) {
+    currentTask().cancel("first");
+    try {
+      await(make.get());
+      return done("not cancelled");
+    } catch (CancellationException e) {
+      return done("cancelled: " + msg(e));
+    }
+  }
+
+  /** What a task may park in: a sleep, an empty queue's get, a full queue's put. */
+  static List<java.util.Map.Entry<String, java.util.function.Supplier<dev.coroutine.Awaitable<?>>>>
+      parks() {
+    EventLoop loop = getRunningLoop();
+    Queue<Integer> empty = new Queue<>();
+    loop.callLater(0.01, () -> empty.putNowait(1));
+    Queue<Integer> full = new Queue<>(1);
+    full.putNowait(0);
+    loop.callLater(0.01, full::getNowait);
+    return List.of(
+        java.util.Map.entry("sleep", () -> sleep(10)),
+        java.util.Map.entry("get", empty::get),
+        java.util.Map.entry("put", () -> full.put(1)));
+  }
+
+  @Scenario("self_cancel_committed_when_parking_survives_uncancel")
+  @Async
+  static Coroutine<Void> selfCancelCommittedSurvivesUncancel() {
+    for (var p : parks()) {
+      log("parks in", p.getKey());
+      await(selfCancelThenPark(p.getValue(), t -> log("uncancel", t.uncancel())));
+    }
+    return done();
+  }
+
+  @Scenario("self_cancel_committed_when_parking_keeps_its_message")
+  @Async
+  static Coroutine<Void> selfCancelCommittedKeepsMessage() {
+    for (var p : parks()) {
+      log("parks in", p.getKey());
+      await(selfCancelThenPark(p.getValue(), t -> log("cancel again", t.cancel("second"))));
+    }
+    return done();
   }
 }
