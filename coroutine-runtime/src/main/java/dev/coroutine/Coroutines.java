@@ -140,7 +140,9 @@ public final class Coroutines {
             + ", which was not instrumented. Annotate the method @Async (it must return"
             + " Coroutine<T>) and instrument the class: build with the coroutine-maven-plugin"
             + " (goals instrument, and instrument-tests for test classes) or run with"
-            + " -javaagent:coroutine-agent.jar. If it is @Async already, its class was left as"
+            + " -javaagent:coroutine-agent.jar. If it is @Async already, the build stopped"
+            + " before the plugin's phase (mvn compile: it runs at process-classes; use mvn"
+            + " process-classes, package or verify), its class was left as"
             + " it was (the build's or the agent's log says why), or a later build step put"
             + " back a copy from before the rewrite (JaCoCo's restore-instrumented-classes, when"
             + " jacoco:instrument runs first: declare the coroutine plugin before JaCoCo)");

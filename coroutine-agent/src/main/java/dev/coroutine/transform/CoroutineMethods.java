@@ -127,7 +127,7 @@ final class CoroutineMethods {
           new Problem(
               m,
               "@Async method is synchronized: a monitor cannot be held across a suspension;"
-                  + " use dev.coroutine Lock (await(lock.acquire())) instead",
+                  + " use dev.coroutine.sync.Lock (await(lock.acquire())) instead",
               null));
     }
     if ((m.access & Opcodes.ACC_NATIVE) != 0) {
@@ -165,7 +165,7 @@ final class CoroutineMethods {
             new Problem(
                 m,
                 "await inside a synchronized block: a monitor cannot be held across a"
-                    + " suspension; use dev.coroutine Lock (await(lock.acquire())) instead",
+                    + " suspension; use dev.coroutine.sync.Lock (await(lock.acquire())) instead",
                 call));
       }
     }

@@ -162,6 +162,9 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
           "coroutine: internal error, please report it: " + e.getMessage(), e.getCause());
     }
 
+    if (plan.scanned() == 0) {
+      warnIfFilterMatchedNothing(classes);
+    }
     for (Diagnostic w : plan.warnings()) {
       getLog().warn(w.format());
     }
@@ -220,6 +223,38 @@ public abstract class AbstractInstrumentMojo extends AbstractMojo {
       throw new MojoExecutionException("coroutine: cannot write " + display(classes) + ": " + e, e);
     }
     getLog().info(summary(plan, start));
+  }
+
+  /**
+   * Warns when includes or excludes left none of the folder's class files (a typo in a package name
+   * would otherwise pass silently, and the classes run unrewritten).
+   */
+  private void warnIfFilterMatchedNothing(Path classes) {
+    boolean filtered =
+        includes != null && !includes.isEmpty() || excludes != null && !excludes.isEmpty();
+    if (!filtered) {
+      return;
+    }
+    long all;
+    try (java.util.stream.Stream<Path> files = Files.walk(classes)) {
+      all = files.filter(p -> p.toString().endsWith(".class")).count();
+    } catch (IOException | UncheckedIOException e) {
+      return; // the scan itself read the folder: nothing more to say here
+    }
+    if (all > 0) {
+      getLog()
+          .warn(
+              "coroutine: includes "
+                  + (includes == null ? List.of() : includes)
+                  + " and excludes "
+                  + (excludes == null ? List.of() : excludes)
+                  + " match none of the "
+                  + count((int) Math.min(all, Integer.MAX_VALUE), "class file", "class files")
+                  + " in "
+                  + display(classes)
+                  + ": nothing was rewritten (patterns match paths such as"
+                  + " com/example/**/*.class)");
+    }
   }
 
   /**

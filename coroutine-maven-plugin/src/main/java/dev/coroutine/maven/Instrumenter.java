@@ -199,14 +199,16 @@ final class Instrumenter {
       if (result.failed()) {
         refused++;
         diagnostics.addAll(result.diagnostics());
-        detail.accept("refused " + path + " (" + result.diagnostics().size() + " errors)");
+        int errors = result.diagnostics().size();
+        detail.accept("refused " + path + " (" + errors + (errors == 1 ? " error)" : " errors)"));
       } else if (result.changed()) {
         writes.add(new Write(path, result.bytes()));
         if (instrumentedByJacoco(bytes)) {
           instrumentedBefore.add(path);
         }
         methods += result.methodsRewritten();
-        detail.accept("rewrote " + path + " (" + result.methodsRewritten() + " methods)");
+        int n = result.methodsRewritten();
+        detail.accept("rewrote " + path + " (" + n + (n == 1 ? " method)" : " methods)"));
       } else {
         next.put(path, stamp);
         detail.accept("nothing to rewrite in " + path);

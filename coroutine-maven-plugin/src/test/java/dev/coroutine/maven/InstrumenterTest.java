@@ -109,7 +109,7 @@ class InstrumenterTest {
     assertThat(asked).containsExactly("async"); // the plain class never reached the transformer
     assertThat(read("x/Good.class")).isEqualTo(REWRITTEN);
     assertThat(read("x/Plain.class")).isEqualTo(PLAIN);
-    assertThat(details).containsExactly("rewrote x/Good.class (1 methods)");
+    assertThat(details).containsExactly("rewrote x/Good.class (1 method)");
   }
 
   @Test
