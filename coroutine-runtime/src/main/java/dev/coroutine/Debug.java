@@ -4,7 +4,9 @@ import dev.coroutine.internal.Frames;
 import dev.coroutine.internal.NeverFailingLogger;
 import dev.coroutine.internal.RuntimeCleaner;
 import dev.coroutine.internal.RuntimeCode;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,7 +134,7 @@ final class Debug {
 
   /** As {@link #trackFrame(Coroutine)}, reported as {@code name}. */
   static void trackFrame(Coroutine<?> f, String name) {
-    FrameWatch w = new FrameWatch(site(), name);
+    FrameWatch w = new FrameWatch(site(), name, EventLoop.runningOrNull());
     FRAMES.put(f, w);
     RuntimeCleaner.register(f, w);
   }
@@ -147,6 +149,27 @@ final class Debug {
     FrameWatch w = FRAMES.remove(f);
     if (w != null) {
       w.started = true;
+      w.loop = null;
+    }
+  }
+
+  /**
+   * Loop {@code l} closes: reports the coroutines created while it ran that were never started,
+   * collected or not (CPython reports a dropped coroutine at once, counting references; here a
+   * short program would end before any collection found it). Each is reported once.
+   */
+  static void loopClosing(EventLoop l) {
+    List<FrameWatch> unstarted = new ArrayList<>();
+    synchronized (FRAMES) {
+      for (FrameWatch w : FRAMES.values()) {
+        if (w.loop == l && !w.started) {
+          unstarted.add(w);
+        }
+      }
+    }
+    for (FrameWatch w : unstarted) {
+      w.loop = null;
+      w.report(" when its event loop closed");
     }
   }
 
@@ -158,22 +181,32 @@ final class Debug {
     /** The coroutine's name: the method that created its frame, or what it is awaited for. */
     final String name;
 
-    /** Set when the frame is first awaited or scheduled. */
+    /** Set when the frame is first awaited or scheduled, or reported. */
     volatile boolean started;
 
-    FrameWatch(StackTraceElement[] site, String name) {
+    /** The loop that ran when the frame was created, until it is started or reported. */
+    volatile EventLoop loop;
+
+    FrameWatch(StackTraceElement[] site, String name, EventLoop loop) {
       this.site = site;
       this.name = name;
+      this.loop = loop;
     }
 
     @Override
     public void run() {
+      report("");
+    }
+
+    /** Reports the frame unless it started or was reported; {@code when} says when it is seen. */
+    synchronized void report(String when) {
       if (started) {
         return;
       }
+      started = true;
       LOG.log(
           System.Logger.Level.WARNING,
-          "coroutine " + name + " was never awaited; created at:" + format(site));
+          "coroutine " + name + " was never awaited" + when + "; created at:" + format(site));
     }
   }
 }

@@ -1179,6 +1179,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
                 t,
                 Debug.siteOf(t)));
       }
+      Debug.loopClosing(this);
     }
     if (countedDebug) {
       countedDebug = false;

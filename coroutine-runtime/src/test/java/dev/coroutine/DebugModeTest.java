@@ -46,6 +46,42 @@ class DebugModeTest extends TestBase {
     assertThat(r.level()).isEqualTo(System.Logger.Level.WARNING);
   }
 
+  /**
+   * Found from outside: a short program's forgotten coroutine was never reported, since no
+   * collection ran before it ended. One created while a loop in debug mode ran and never started is
+   * reported when that loop closes, collected or not, and not again when it is collected.
+   */
+  @Test
+  void neverAwaitedCoroutine_createdWhileTheLoopRan_isReportedWhenItClosesOnce() throws Exception {
+    CapturingLoggerFinder.RECORDS.clear();
+    loop.setDebug(true);
+    List<Coroutine<?>> kept = new ArrayList<>(); // reachable: no collection reports it
+    loop.runUntilComplete(
+        loop.createTask(
+            Co.seq(
+                v -> {
+                  kept.add(forgottenInTheLoop());
+                  return null;
+                })));
+    assertThat(CapturingLoggerFinder.containing("was never awaited")).isEmpty();
+    loop.close();
+    List<Record> reports = CapturingLoggerFinder.containing("was never awaited");
+    assertThat(reports).hasSize(1);
+    assertThat(reports.get(0).message())
+        .contains("was never awaited when its event loop closed; created at:")
+        .contains("forgottenInTheLoop");
+    kept.clear();
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      Thread.sleep(50);
+    }
+    assertThat(CapturingLoggerFinder.containing("was never awaited")).hasSize(1);
+  }
+
+  private static Coroutine<String> forgottenInTheLoop() {
+    return Co.seq(v -> "never run");
+  }
+
   private static void forgetSleepWithAResult() {
     Coroutines.sleep(5, "never"); // created, dropped
   }
