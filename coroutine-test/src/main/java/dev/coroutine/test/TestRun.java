@@ -343,7 +343,10 @@ final class TestRun {
                   + (left == 1 ? "it" : "them")
                   + ", or start "
                   + (left == 1 ? "it" : "them")
-                  + " with AsyncTests.backgroundTask (cancelled at the end). "
+                  + " with AsyncTests.backgroundTask (cancelled at the end)."
+                  + (loop.getDebug()
+                      ? " "
+                      : " (@AsyncTest(debug = true) adds where each was created.) ")
                   + loop.dumpTasks()));
     }
     cancelPending();

@@ -322,6 +322,7 @@ class AsyncTestEngineTest {
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("1 task was still pending when Outcomes.leavesATaskPending() ended")
         .hasMessageContaining("AsyncTests.backgroundTask")
+        .hasMessageContaining("@AsyncTest(debug = true) adds where each was created")
         .hasMessageContaining("\"forgotten-sleeper\" sleeping until 86400.000 s")
         .hasMessageContaining("AsyncTestEngineTest.forgotten(AsyncTestEngineTest.java:");
 
