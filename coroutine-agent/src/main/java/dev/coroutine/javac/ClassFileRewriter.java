@@ -79,6 +79,14 @@ final class ClassFileRewriter implements TaskListener {
   public void started(TaskEvent e) {
     if (e.getKind() == TaskEvent.Kind.COMPILATION) {
       endAnnounced = true;
+    } else if (e.getKind() == TaskEvent.Kind.ANALYZE && filer == null && !reportedNoFiler) {
+      // annotation processing ran (or was turned off) before analysis: say so now, before
+      // javac writes a class (found from outside: the first class was left unrewritten)
+      if (ClassOutputProcessor.filerOf(task) == null) {
+        reportedNoFiler = true;
+        CompilationUnitTree unit = e.getCompilationUnit();
+        error(unit, treeAtLine(unit, -1), noFilerMessage());
+      }
     }
   }
 

@@ -481,6 +481,10 @@ class JavacPluginTest {
     assertThat(c.errors().get(0).getMessage(Locale.ROOT))
         .contains("-Xplugin:Coroutine found no class output")
         .contains("-proc:none");
+    // found from outside: javac had written the first class, unrewritten, before the error
+    try (java.util.stream.Stream<Path> files = Files.walk(c.output())) {
+      assertThat(files.filter(f -> f.toString().endsWith(".class"))).isEmpty();
+    }
   }
 
   /** What one javac run produced. */
