@@ -66,11 +66,24 @@ abstract class LoopCore {
    */
   final AtomicInteger incomingCount = new AtomicInteger();
 
-  /** Producers wait on this monitor while the inbox is full; the loop notifies it. */
-  private final Object inboxRoom = new Object();
+  /**
+   * Producers waiting in {@link #awaitInboxRoom}, oldest first, one entry per waiting thread: the
+   * loop wakes as many as it made room for, taking no lock. (It took a monitor the producers also
+   * took, to notify them: 100,000 virtual threads contending for it starved the loop thread for
+   * good, its timers stopped too; found from outside.)
+   */
+  private final ConcurrentLinkedQueue<RoomWaiter> roomWaiters = new ConcurrentLinkedQueue<>();
 
-  /** Producers waiting in {@link #awaitInboxRoom}: the loop notifies only if there are some. */
-  private volatile int waitingProducers;
+  /** A producer waiting for room; set once, by the loop waking it or by the producer leaving. */
+  private static final class RoomWaiter extends java.util.concurrent.atomic.AtomicBoolean {
+    private static final long serialVersionUID = 1L;
+
+    /** The waiting thread. */
+    final transient Thread thread = Thread.currentThread();
+  }
+
+  /** How long a producer waits before it looks again unwoken: a safety net only. */
+  private static final long ROOM_RECHECK_NANOS = 50_000_000L;
 
   /** See {@link EventLoop#setThreadsafeQueueCapacity(int)}. */
   volatile int inboxCapacity = DEFAULT_INBOX_CAPACITY;
@@ -216,19 +229,22 @@ abstract class LoopCore {
       return; // a loop thread never waits for a loop (this one or another): admitted
     }
     boolean interrupted = false;
-    synchronized (inboxRoom) {
-      waitingProducers++;
-      try {
-        while (incomingCount.get() >= inboxCapacity && thread != null && !closed) {
-          try {
-            inboxRoom.wait(50);
-          } catch (InterruptedException e) {
-            interrupted = true; // keep waiting: the callback must not be lost; flag restored below
-          }
-        }
-      } finally {
-        waitingProducers--;
+    RoomWaiter w = null;
+    while (incomingCount.get() >= inboxCapacity && thread != null && !closed) {
+      if (w == null || w.get()) {
+        // (again, if woken and the room was taken first): queued, then the condition is read
+        // again, so a loop that made room before it saw us is seen making it
+        w = new RoomWaiter();
+        roomWaiters.add(w);
+        continue;
       }
+      LockSupport.parkNanos(this, ROOM_RECHECK_NANOS);
+      if (Thread.interrupted()) {
+        interrupted = true; // keep waiting: the callback must not be lost; flag restored below
+      }
+    }
+    if (w != null) {
+      w.compareAndSet(false, true); // withdrawn: the loop's wake-up goes to another
     }
     if (interrupted) {
       Thread.currentThread().interrupt();
@@ -238,13 +254,21 @@ abstract class LoopCore {
     }
   }
 
-  /** Wakes producers waiting for room in the inbox, if any. */
-  final void wakeProducers() {
-    if (waitingProducers > 0) {
-      synchronized (inboxRoom) {
-        inboxRoom.notifyAll();
+  /** Wakes up to {@code room} producers waiting for room in the inbox, oldest first. */
+  final void wakeProducers(int room) {
+    int woken = 0;
+    RoomWaiter w;
+    while (woken < room && (w = roomWaiters.poll()) != null) {
+      if (w.compareAndSet(false, true)) {
+        LockSupport.unpark(w.thread);
+        woken++;
       }
     }
+  }
+
+  /** Wakes every producer waiting for room (the loop stopped or closed, or the bound grew). */
+  final void wakeProducers() {
+    wakeProducers(Integer.MAX_VALUE);
   }
 
   /** Slots the timer queue holds (its ring and heap arrays), for tests: memory comes back. */
@@ -439,7 +463,7 @@ abstract class LoopCore {
     }
     if (k > 0) {
       incomingCount.getAndAdd(-k);
-      wakeProducers();
+      wakeProducers(k);
       if (k == INBOX_BATCH) {
         incomingPending = true;
       }

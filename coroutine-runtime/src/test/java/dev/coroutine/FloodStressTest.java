@@ -146,6 +146,80 @@ class FloodStressTest extends TestBase {
   }
 
   /**
+   * Found from outside (JDK 25): 100,000 virtual threads, ten callbacks each, on a full inbox. The
+   * loop notified waiting producers through a monitor they all contended for, and never got it: it
+   * stopped for good, its timers too. Every callback must run once, and the loop's own 10 ms timer
+   * keep beating (the gap bound is a hang guard, not a timing check). JDK 21+ (virtual threads).
+   */
+  @Test
+  void virtualThreadsFlooding_aFullInbox_neverStallTheLoop() throws Exception {
+    java.lang.reflect.Method ofVirtual;
+    try {
+      ofVirtual = Thread.class.getMethod("ofVirtual");
+    } catch (NoSuchMethodException jdk17) {
+      org.junit.jupiter.api.Assumptions.abort("virtual threads need JDK 21+");
+      return;
+    }
+    Object builder = ofVirtual.invoke(null);
+    java.lang.reflect.Method start =
+        Class.forName("java.lang.Thread$Builder").getMethod("start", Runnable.class);
+    loop.setThreadsafeQueueCapacity(EventLoop.INBOX_BATCH);
+    int threads = Stress.scaled(50_000);
+    int each = 10;
+    AtomicIntegerArray seen = new AtomicIntegerArray(threads * each);
+    AtomicInteger ran = new AtomicInteger();
+    double[] beat = {0, 0}; // last beat, longest gap (loop thread only)
+    Runnable[] heartbeat = new Runnable[1];
+    heartbeat[0] =
+        () -> {
+          double now = loop.time();
+          beat[1] = Math.max(beat[1], now - beat[0]);
+          beat[0] = now;
+          loop.callLater(0.01, heartbeat[0]);
+        };
+    CountDownLatch running = new CountDownLatch(1);
+    loop.callSoon(
+        () -> {
+          beat[0] = loop.time();
+          heartbeat[0].run();
+          running.countDown();
+        });
+    Thread loopThread = new Thread(loop::runForever, "flooded-loop");
+    loopThread.start();
+    running.await();
+    List<Thread> producers = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      int base = t * each;
+      Runnable produce =
+          () -> {
+            for (int i = 0; i < each; i++) {
+              int id = base + i;
+              loop.callSoonThreadsafe(
+                  () -> {
+                    seen.incrementAndGet(id);
+                    if (ran.incrementAndGet() == threads * each) {
+                      loop.stop();
+                    }
+                  });
+            }
+          };
+      producers.add((Thread) start.invoke(builder, produce));
+    }
+    loopThread.join(TimeUnit.SECONDS.toMillis(100)); // a hang guard
+    assertThat(loopThread.isAlive())
+        .as("the loop stalled: %d of %d callbacks ran", ran.get(), threads * each)
+        .isFalse();
+    for (Thread p : producers) {
+      p.join();
+    }
+    assertThat(ran.get()).isEqualTo(threads * each);
+    for (int i = 0; i < threads * each; i++) {
+      assertThat(seen.get(i)).as("callback %d", i).isEqualTo(1);
+    }
+    assertThat(beat[1]).as("longest gap between the loop's 10 ms beats, s").isLessThan(10.0);
+  }
+
+  /**
    * A runtime handoff (the cleaner closing an unclosed connection) never waits for room: one
    * flooded loop must not hold up a thread that serves every loop (found from outside: connections
    * of other loops stayed open while the cleaner waited on one loop's full inbox).
