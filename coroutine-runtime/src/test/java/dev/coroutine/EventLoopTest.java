@@ -167,30 +167,37 @@ class EventLoopTest extends TestBase {
 
   /**
    * asyncio waits through epoll in whole milliseconds, rounded up ({@code call_later(0.0001)} runs
-   * about 1.1 ms on): timers due within that millisecond run in one pass. Found from outside: a
-   * loop with no channel registered waited exact nanoseconds instead, and split two {@code
-   * callLater(0.01)} made back to back into two passes (a callback the first scheduled ran between
-   * them) in about 1 of 100 runs, CPython in none of 900.
+   * about 1.1 ms on, measured): timers due within that millisecond run in one pass. Found from
+   * outside: a loop with no channel registered waited exact nanoseconds instead, and split two
+   * {@code callLater(0.01)} made back to back into two passes (a callback the first scheduled ran
+   * between them) in about 1 of 100 runs, CPython in none of 900.
    */
   @Test
   void aTimerUnderAMillisecondAway_runsAWholeMillisecondOn_withOrWithoutAChannel()
       throws Exception {
-    List<Double> withoutChannel = waitsOfTimers(20);
+    // the median: a pass that itself took longer than the timer's 0.3 ms (a loaded machine)
+    // finds it due and waits not at all, as asyncio would (seen once in a full build)
+    double withoutChannel = median(waitsOfTimers(40));
     java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
     try {
       pipe.source().configureBlocking(false);
       loop.addReader(pipe.source(), () -> fail("nothing is written"));
-      List<Double> withChannel = waitsOfTimers(20);
-      assertThat(withChannel).allSatisfy(w -> assertThat(w).isGreaterThanOrEqualTo(0.001));
+      assertThat(median(waitsOfTimers(40))).as("with a channel").isGreaterThanOrEqualTo(0.001);
       loop.removeReader(pipe.source());
     } finally {
       pipe.source().close();
       pipe.sink().close();
     }
-    assertThat(withoutChannel).allSatisfy(w -> assertThat(w).isGreaterThanOrEqualTo(0.001));
+    assertThat(withoutChannel).as("without a channel").isGreaterThanOrEqualTo(0.001);
   }
 
-  /** How long each of {@code n} timers 0.1 ms away took to run, one after the other, in seconds. */
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    java.util.Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  /** How long each of {@code n} timers 0.3 ms away took to run, one after the other, in seconds. */
   private List<Double> waitsOfTimers(int n) {
     List<Double> waits = new ArrayList<>();
     Runnable[] next = new Runnable[1];
@@ -198,7 +205,7 @@ class EventLoopTest extends TestBase {
         () -> {
           double start = loop.time();
           loop.callLater(
-              0.0001,
+              0.0003,
               () -> {
                 waits.add(loop.time() - start);
                 if (waits.size() < n) {
