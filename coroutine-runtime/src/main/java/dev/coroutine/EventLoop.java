@@ -6,7 +6,9 @@ import dev.coroutine.internal.RuntimeChannelCallback;
 import dev.coroutine.internal.RuntimeHandoff;
 import java.nio.channels.SelectableChannel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.WeakHashMap;
@@ -1216,9 +1218,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
    * done-callbacks of pending tasks (a coroutine submitted, started, not finished).
    */
   private void failThreadsafeWork() {
-    int dropped = 0;
-    StringBuilder names = new StringBuilder();
-    Handle firstDropped = null;
+    List<Handle> dropped = new ArrayList<>();
     Runnable r;
     while ((r = incoming.poll()) != null) {
       incomingCount.getAndDecrement();
@@ -1229,15 +1229,7 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
         ((Handle) r).cancel();
         ((RuntimeHandoff) cb).dropped(); // the runtime's: not the user's to hear of
       } else if (r instanceof Handle && !((Handle) r).isCancelled()) {
-        Handle h = (Handle) r;
-        if (dropped < 3) {
-          names.append(dropped == 0 ? "" : ", ").append(CallbackNames.describe(cb));
-        }
-        if (firstDropped == null) {
-          firstDropped = h;
-        }
-        dropped++;
-        h.cancel();
+        dropped.add((Handle) r);
       }
     }
     for (Object o = ready.poll(); o != null; o = ready.poll()) {
@@ -1251,6 +1243,13 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
           && ContextBound.unwrap(((Future.DoneCallback) o).callback)
               instanceof ThreadsafeSubmission) {
         ((Future.DoneCallback) o).run(); // the task finished: hand its outcome over
+      } else if (o instanceof Handle
+          && ((Handle) o).isThreadsafe()
+          && !((Handle) o).isCancelled()) {
+        // taken from the inbox into the ready queue (a callSoon or createTask on a loop not
+        // running does so, for asyncio's order) but not run: dropped as the inbox's are (found
+        // from outside: it was dropped silently, not cancelled, not reported)
+        dropped.add((Handle) o);
       }
     }
     for (Task<?> t : pendingTasks()) {
@@ -1259,17 +1258,26 @@ public final class EventLoop extends LoopCore implements AutoCloseable {
         s.refuse("before the coroutine finished");
       }
     }
-    if (dropped > 0) {
+    if (!dropped.isEmpty()) {
+      StringBuilder names = new StringBuilder();
+      for (int i = 0; i < Math.min(3, dropped.size()); i++) {
+        names
+            .append(i == 0 ? "" : ", ")
+            .append(CallbackNames.describe(dropped.get(i).callbackOrNull()));
+      }
+      for (Handle h : dropped) {
+        h.cancel();
+      }
       callExceptionHandler(
           new ErrorContext(
               "close() dropped "
-                  + dropped
+                  + dropped.size()
                   + " callback(s) scheduled with callSoonThreadsafe that had not run (their"
                   + " handles are now cancelled): "
                   + names
-                  + (dropped > 3 ? ", ..." : ""),
+                  + (dropped.size() > 3 ? ", ..." : ""),
               null,
-              firstDropped));
+              dropped.get(0)));
     }
   }
 

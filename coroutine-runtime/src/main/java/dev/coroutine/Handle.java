@@ -53,6 +53,11 @@ public final class Handle extends TimerEntry implements Runnable {
     this.shared = shared;
   }
 
+  /** True for a {@link EventLoop#callSoonThreadsafe} handle. */
+  boolean isThreadsafe() {
+    return shared;
+  }
+
   /**
    * Cancels the callback: it will not run if it has not yet. As asyncio's {@code Handle.cancel()},
    * it marks the handle cancelled even if the callback already ran (or is running).

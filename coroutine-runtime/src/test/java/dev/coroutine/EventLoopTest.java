@@ -524,6 +524,36 @@ class EventLoopTest extends TestBase {
   }
 
   /**
+   * Found from outside: a thread-safe callback accepted while the loop was not running, then moved
+   * to the ready queue by a {@code callSoon} or {@code createTask} on the owning thread (for
+   * asyncio's order), was dropped by {@code close()} silently: not run, not cancelled, not
+   * reported. It is dropped as the inbox's are.
+   */
+  @Test
+  void close_aThreadsafeCallbackMovedToTheReadyQueue_isCancelledAndReported() throws Exception {
+    for (int variant = 0; variant < 3; variant++) {
+      EventLoop l = new EventLoop();
+      List<EventLoop.ErrorContext> reports = new ArrayList<>();
+      l.setExceptionHandler((x, c) -> reports.add(c));
+      boolean[] ran = {false};
+      Handle[] h = new Handle[1];
+      Thread other = new Thread(() -> h[0] = l.callSoonThreadsafe(() -> ran[0] = true));
+      other.start();
+      other.join();
+      if (variant == 1) {
+        l.callSoon(() -> {});
+      } else if (variant == 2) {
+        l.createTask(Coroutines.done(1));
+      }
+      l.close();
+      assertThat(ran[0]).as("variant %d", variant).isFalse();
+      assertThat(h[0].isCancelled()).as("variant %d", variant).isTrue();
+      assertThat(reports).as("variant %d", variant).hasSize(1);
+      assertThat(reports.get(0).message()).contains("close() dropped 1 callback(s)");
+    }
+  }
+
+  /**
    * A report names a lambda by the class that wrote it (asyncio names the function and its line):
    * the JDK's text for a lambda, {@code EventLoopTest$$Lambda$58/0x0000...@3a93b025}, said nothing
    * more and changed from run to run.
