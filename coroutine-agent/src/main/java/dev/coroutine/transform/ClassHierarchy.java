@@ -159,6 +159,12 @@ final class ClassHierarchy {
    */
   private final Map<String, Boolean> contradicted = new HashMap<>();
 
+  /**
+   * Whether any class the frames rely on is contradicted (view only; null until asked, cleared when
+   * a fact is added): almost never, so the usual merge pays one field read for the check.
+   */
+  private Boolean anyContradicted;
+
   ClassHierarchy(ClassFileLocator locator) {
     this(locator, new ConcurrentHashMap<>(), null, null, null, null, null);
   }
@@ -223,6 +229,7 @@ final class ClassHierarchy {
     if (relied != null && !type.equals(to) && !to.equals(OBJECT)) {
       relied.computeIfAbsent(type, k -> new LinkedHashSet<>()).add(to);
       contradicted.clear();
+      anyContradicted = null;
     }
   }
 
@@ -251,9 +258,17 @@ final class ClassHierarchy {
     return known;
   }
 
+  /** True if the frames contradict any class file (computed once per set of facts). */
+  private boolean anyContradicted() {
+    if (anyContradicted == null) {
+      anyContradicted = relied.keySet().stream().anyMatch(this::isContradicted);
+    }
+    return anyContradicted;
+  }
+
   /** True if a class file among {@code name}'s supertypes is contradicted by the frames. */
   private boolean reachesContradiction(String name) {
-    if (relied == null || relied.isEmpty()) {
+    if (relied == null || !anyContradicted()) {
       return false;
     }
     for (String c : supertypes(name)) {
