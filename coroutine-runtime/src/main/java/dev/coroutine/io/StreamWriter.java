@@ -154,11 +154,14 @@ public final class StreamWriter {
   /**
    * A drain while the connection closes: yields to the loop once first, as asyncio's drain does, so
    * that the close can finish and a write-and-drain loop learns of it (its writes are dropped
-   * meanwhile) instead of spinning on the loop thread.
+   * meanwhile) instead of spinning on the loop thread. Once woken from the queue's wait it is done,
+   * as asyncio's: the close that flushed the queue meanwhile is no failure of this drain (found
+   * from outside: woken at the low mark, it looked again after the last bytes went and the socket
+   * closed, and raised "Connection lost" where asyncio returns).
    */
   private static final class ClosingDrain extends Steps<Void> {
     private final Transport transport;
-    private boolean yielded;
+    private int stage; // 0: not started; 1: yielded once; 2: waited for the queue
 
     ClosingDrain(Transport transport) {
       this.transport = transport;
@@ -169,11 +172,14 @@ public final class StreamWriter {
       if (failure != null) {
         throw failure;
       }
-      if (!yielded) {
-        yielded = true;
-        return await(Coroutines.sleep(0));
+      switch (stage++) {
+        case 0:
+          return await(Coroutines.sleep(0));
+        case 1:
+          return transport.mustDrain() ? await(transport.drainFuture()) : null;
+        default:
+          return null;
       }
-      return transport.mustDrain() ? await(transport.drainFuture()) : null;
     }
   }
 
