@@ -37,10 +37,31 @@ public class Debuggee {
     return done(n * factor); // @scaledAfterAwait
   }
 
+  /** A chain awaited inline, whose innermost frame suspends: stepping out after its resume. */
+  @Async
+  static Coroutine<Integer> outer() {
+    int o = await(middle(2)); // @outerAwait
+    return done(o + 1); // @outerAfter
+  }
+
+  @Async
+  static Coroutine<Integer> middle(int m) {
+    int got = await(inner(m)); // @middleAwait
+    return done(got * 10); // @middleAfter
+  }
+
+  @Async
+  static Coroutine<Integer> inner(int i) {
+    await(sleep(2));
+    int r = i + 1; // @innerAfterSleep
+    return done(r); // @innerReturn
+  }
+
   public static void main(String[] args) {
     Coroutine<Integer> c = compute(3);
     created = true;
     System.out.println("result " + Coroutines.run(c));
     System.out.println("scaled " + Coroutines.run(new Debuggee().scaled(5)));
+    System.out.println("chain " + Coroutines.run(outer()));
   }
 }

@@ -447,6 +447,9 @@ public final class AsyncFrame<T> implements Coroutine<T> {
    */
   public Object resumed() throws Throwable {
     EventLoop l = task().loop;
+    if (DebuggerResume.ON && l.rewindPath != null) {
+      return DebuggerResume.next(l, this); // a debugger's resume: the frame below runs inline
+    }
     Throwable e = l.resumeFailure;
     if (e != null) {
       l.resumeFailure = null;

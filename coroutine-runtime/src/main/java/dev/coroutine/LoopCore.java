@@ -168,6 +168,15 @@ abstract class LoopCore {
   int depth;
 
   /**
+   * With a debugger attached, the frames a resume is entering, outermost first (see {@link
+   * DebuggerResume}); null once the innermost is reached, and always without a debugger.
+   */
+  AsyncFrame<?>[] rewindPath;
+
+  /** The index in {@link #rewindPath} of the frame being entered. */
+  int rewindAt;
+
+  /**
    * The running task was stepped by the loop's pass, not started eagerly inside other code: a
    * {@code sleep(0)} of it may go on at once when the next pass would only resume it (see {@link
    * #nextPassOnlyResumes}). An eager start must return to its creator at its first yield.

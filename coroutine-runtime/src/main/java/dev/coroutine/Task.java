@@ -380,12 +380,18 @@ public class Task<T> extends Future<T> {
         if (e != null && f.label == 0) {
           r = null; // a frame that never ran cannot take an exception: it fails with it
         } else {
+          if (DebuggerResume.ON && f.label > 0) {
+            f = DebuggerResume.top(l, f); // its callers back on the Java stack, for a debugger
+          }
           l.resumeValue = v;
           l.resumeFailure = e;
           e = null;
           try {
             r = f.body.resume(f);
           } catch (Throwable t) {
+            if (DebuggerResume.ON) {
+              l.rewindPath = null; // a body that failed before it reached the frame below
+            }
             r = null;
             e = t;
             if (l.debug && f.caller() != null) {

@@ -190,6 +190,93 @@ class DebuggerTest {
   }
 
   /**
+   * Stepping over the return, and out, of a coroutine awaited inline after it resumed: the step
+   * stops in its caller at the await, as in plain Java, and so on outwards. With a debugger
+   * attached a task resumes with its awaiting chain back on the Java stack (DebuggerResume);
+   * before, the callers were called one after another from the task's driver, and such a step ran
+   * the rest of the task and stopped at the {@code Coroutines.run} line (found from outside, with
+   * JDI and jdb).
+   */
+  @Test
+  @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
+  void stepOverTheReturnAndOut_afterAResume_stopInTheAwaitingCallers() throws Exception {
+    int afterSleep = line("innerAfterSleep");
+    List<String> steps = new ArrayList<>();
+    int[] depths = {
+      StepRequest.STEP_OVER, // innerAfterSleep -> innerReturn
+      StepRequest.STEP_OVER, // over the return: into middle, at its await
+      StepRequest.STEP_OVER, // middleAfter
+      StepRequest.STEP_OUT, // out of middle: into outer, at its await
+      StepRequest.STEP_OVER // outerAfter
+    };
+    String output =
+        debug(
+            (type, vm) -> {
+              for (Location l : locationsOfLine(type, afterSleep)) {
+                vm.eventRequestManager().createBreakpointRequest(l).enable();
+              }
+            },
+            event -> {
+              if (event instanceof BreakpointEvent) {
+                step((BreakpointEvent) event, depths[0]);
+              } else if (event instanceof StepEvent) {
+                StepEvent e = (StepEvent) event;
+                e.virtualMachine().eventRequestManager().deleteEventRequest(e.request());
+                steps.add(e.location().method().name() + ":" + e.location().lineNumber());
+                if (steps.size() < depths.length) {
+                  step(e, depths[steps.size()]);
+                }
+              }
+            });
+    assertThat(output).contains("chain 31");
+    assertThat(steps)
+        .containsExactly(
+            "inner:" + line("innerReturn"),
+            "middle:" + line("middleAwait"),
+            "middle:" + line("middleAfter"),
+            "outer:" + line("outerAwait"),
+            "outer:" + line("outerAfter"));
+  }
+
+  /**
+   * The debugger's resume (the awaiting chain entered from its outermost coroutine) runs the same
+   * program as the usual one (each caller resumed from the task's driver): chains deeper than the
+   * trampoline's bound, failures after a resume caught levels up, finally blocks that await, an
+   * async generator, a timeout and a cancellation across a chain, a gather of chains.
+   */
+  @Test
+  @Timeout(value = 2 * SESSION_SECONDS, unit = TimeUnit.SECONDS)
+  void debuggerResume_runsTheSameProgram_asTheUsualResume() throws Exception {
+    writeRewritten("debuggee.ChainShapes");
+    String usual = runChainShapes(false);
+    String debugger = runChainShapes(true);
+    assertThat(usual)
+        .contains("deep 101", "catcher caught failed 3", "catcher -100", "catcher 100")
+        .contains("sum 166", "timed out", "cancelled stop", "gathered [41, -100, 3]");
+    assertThat(debugger).isEqualTo(usual);
+  }
+
+  String runChainShapes(boolean debuggerResume) throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String classPath =
+        classes + System.getProperty("path.separator") + System.getProperty("java.class.path");
+    Process p =
+        new ProcessBuilder(
+                java,
+                "-Dcoroutine.debugger=" + debuggerResume,
+                "-cp",
+                classPath,
+                "debuggee.ChainShapes")
+            .redirectErrorStream(true)
+            .start();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    copy(p.getInputStream(), out);
+    assertThat(p.waitFor(SESSION_SECONDS, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(out.toString()).isZero();
+    return out.toString();
+  }
+
+  /**
    * In an instance method's body (a static method) the instance is the local {@code $this}, shown
    * with its fields after a resume; JDI shows no local named {@code this} in a static method, which
    * is what the body kept it as before (an outside check with jdb found it unreachable).
