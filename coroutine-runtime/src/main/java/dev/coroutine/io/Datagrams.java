@@ -71,7 +71,7 @@ public final class Datagrams {
     return IoFrames.lazy(
         () -> {
           EventLoop loop = EventLoop.running();
-          Future<DatagramEndpoint> result = loop.createFuture();
+          Future<DatagramEndpoint> result = new OwnedResult<>(loop, DatagramEndpoint::close);
           Future<InetAddress[]> remote =
               options.remoteHost() == null
                   ? IoFrames.completed(loop, new InetAddress[] {null})

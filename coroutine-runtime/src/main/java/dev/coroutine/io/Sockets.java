@@ -267,10 +267,14 @@ public final class Sockets {
     private Waiters waiters;
 
     Wait(EventLoop loop, SelectableChannel channel, boolean write) {
+      this(loop, channel, write, loop.createFuture());
+    }
+
+    Wait(EventLoop loop, SelectableChannel channel, boolean write, Future<T> result) {
       this.loop = loop;
       this.channel = channel;
       this.write = write;
-      this.result = loop.createFuture();
+      this.result = result;
     }
 
     /** Tries the operation: true once {@link #result} is set. */
@@ -360,7 +364,8 @@ public final class Sockets {
 
   private static final class Accept extends Wait<SocketChannel> {
     Accept(EventLoop loop, ServerSocketChannel server) {
-      super(loop, server, false);
+      // an accepted channel its cancelled awaiter dropped is closed: nobody else has it
+      super(loop, server, false, new OwnedResult<>(loop, IoFrames::closeQuietly));
     }
 
     @Override

@@ -231,7 +231,7 @@ public final class Streams {
     return IoFrames.lazy(
         () -> {
           EventLoop loop = EventLoop.running();
-          Future<Server> result = loop.createFuture();
+          Future<Server> result = new OwnedResult<>(loop, Server::close);
           Future<InetAddress[]> addresses =
               host == null || host.isEmpty()
                   ? IoFrames.completed(loop, new InetAddress[] {null})
@@ -436,7 +436,7 @@ public final class Streams {
       this.limit = limit;
       this.ssl = ssl;
       this.options = options;
-      this.result = loop.createFuture();
+      this.result = OwnedResult.connection(loop);
     }
 
     Future<Connection> start() {

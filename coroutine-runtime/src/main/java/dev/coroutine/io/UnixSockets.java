@@ -57,7 +57,7 @@ final class UnixSockets {
 
   /** Connects to the socket at {@code path}: the connection, or the failure naming the path. */
   static Future<Connection> connect(EventLoop loop, Path path, int limit) {
-    Future<Connection> result = loop.createFuture();
+    Future<Connection> result = OwnedResult.connection(loop);
     SocketChannel ch;
     try {
       ch = SocketChannel.open(StandardProtocolFamily.UNIX);
