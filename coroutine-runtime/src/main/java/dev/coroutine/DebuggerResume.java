@@ -86,6 +86,8 @@ final class DebuggerResume {
       loop.rewindPath = null;
     }
     AsyncFrame<?> child = path[i];
+    // as AsyncFrame.awaitFrame runs a child; not shared with it, because that one is on every
+    // nested call's path, where one more call level would spend C2's inlining depth
     loop.depth++;
     Object r;
     try {
