@@ -90,16 +90,31 @@ final class LambdaBodies {
    * True if {@code m} is a private method the compiler made that nothing in its class calls or
    * takes a handle of: the body of a lambda whose call site the compiler dropped as dead code
    * (javac keeps {@code lambda$m$0} of an {@code if (DEBUG)} block whose constant is false, and of
-   * code after {@code if (true) return}). No one can run it, so it is left as it is.
+   * code after {@code if (true) return}; kotlinc its {@code m$lambda$0}, which is not synthetic).
+   * No one can run it, so it is left as it is. Compiler-made: synthetic, or named as javac, ECJ,
+   * kotlinc or scalac name lambda bodies (a private method the user wrote and never calls that
+   * awaits is still refused).
    */
   boolean isUnreachableCompilerMade(MethodNode m) {
-    if ((m.access & Opcodes.ACC_SYNTHETIC) == 0 || (m.access & Opcodes.ACC_PRIVATE) == 0) {
+    if ((m.access & Opcodes.ACC_PRIVATE) == 0
+        || ((m.access & Opcodes.ACC_SYNTHETIC) == 0 && !namedAsALambdaBody(m.name))) {
       return false;
     }
     if (referenced == null) {
       referenced = referencedIn(cn);
     }
     return !referenced.contains(m.name + m.desc);
+  }
+
+  /**
+   * javac's {@code lambda$m$0}, ECJ's {@code lambda$0}, kotlinc's {@code m$lambda$0} (before 1.8
+   * {@code m$lambda-0}), scalac's {@code $anonfun$m$1}.
+   */
+  private static boolean namedAsALambdaBody(String name) {
+    return name.startsWith("lambda$")
+        || name.contains("$lambda$")
+        || name.contains("$lambda-")
+        || name.startsWith("$anonfun$");
   }
 
   /** True if {@code m} is the implementation method of a lambda of its own class. */

@@ -215,6 +215,40 @@ class LambdasOfOtherCompilersTest {
     assertThat(found).as("kotlinc's lambda bodies").isTrue();
   }
 
+  static final String KOTLIN_DEAD_LAMBDA =
+      "package ktdead\n"
+          + "import dev.coroutine.*\n"
+          + "import dev.coroutine.Coroutines.*\n"
+          + "const val DEBUG = false\n"
+          + "object Dead {\n"
+          + "  @JvmStatic @Async fun iv(x: Int): Coroutine<Int> { await(sleep(1)); return done(x) }\n"
+          + "  @JvmStatic @Async fun work(): Coroutine<Int> {\n"
+          + "    if (DEBUG) {\n"
+          + "      val probe = { s: String -> done(s + await(iv(1))) }\n"
+          + "      println(await(probe(\"dbg\")))\n"
+          + "    }\n"
+          + "    return done(await(iv(41)) + 1)\n"
+          + "  }\n"
+          + "}\n";
+
+  /**
+   * kotlinc, as javac, keeps the body of a lambda whose call site it dropped as dead code, and its
+   * {@code work$lambda$0} is not synthetic: found from outside, the class was refused ("not
+   * {@code @Async}") and loaded unrewritten, where javac's same code was rewritten. Nothing can run
+   * that body: it is left as it is, and the rest of the class rewritten.
+   */
+  @Test
+  void kotlinLambdaBodyWhoseCallSiteWasDroppedAsDeadCode_isLeftAlone() throws Exception {
+    Map<String, byte[]> dead = KotlinCompiler.compile(Map.of("Dead.kt", KOTLIN_DEAD_LAMBDA));
+    TransformResult r = Samples.TRANSFORMER.transform(dead.get("ktdead.Dead"));
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.methodsRewritten()).isEqualTo(2);
+    MapClassLoader loader = new MapClassLoader(dead);
+    Class<?> c = loader.loadClass("ktdead.Dead");
+    assertThat(Coroutines.run((Coroutine<?>) c.getMethod("work").invoke(null))).isEqualTo(42);
+    assertThat(loader.diagnostics).isEmpty();
+  }
+
   @Test
   void kotlinFunctionThatAwaits_notAsync_isRefusedAskingForAsync() {
     Diagnostic d = onlyDiagnostic(kotlin.get("ktbad.PlainFunction"));
