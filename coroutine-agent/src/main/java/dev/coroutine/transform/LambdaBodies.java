@@ -90,13 +90,14 @@ final class LambdaBodies {
    * True if {@code m} is a private method the compiler made that nothing in its class calls or
    * takes a handle of: the body of a lambda whose call site the compiler dropped as dead code
    * (javac keeps {@code lambda$m$0} of an {@code if (DEBUG)} block whose constant is false, and of
-   * code after {@code if (true) return}; kotlinc its {@code m$lambda$0}, which is not synthetic).
-   * No one can run it, so it is left as it is. Compiler-made: synthetic, or named as javac, ECJ,
-   * kotlinc or scalac name lambda bodies (a private method the user wrote and never calls that
-   * awaits is still refused).
+   * code after {@code if (true) return}; kotlinc its {@code m$lambda$0}, which is not synthetic;
+   * scalac its {@code $anonfun$m$1} after {@code ???}, which is public). No one can run it, so it
+   * is left as it is. Compiler-made: synthetic, or named as javac, ECJ, kotlinc or scalac name
+   * lambda bodies (a private method the user wrote and never calls that awaits is still refused).
    */
   boolean isUnreachableCompilerMade(MethodNode m) {
-    if ((m.access & Opcodes.ACC_PRIVATE) == 0
+    boolean scalaBody = m.name.startsWith("$anonfun$"); // public static, for deserialization
+    if (((m.access & Opcodes.ACC_PRIVATE) == 0 && !scalaBody)
         || ((m.access & Opcodes.ACC_SYNTHETIC) == 0 && !namedAsALambdaBody(m.name))) {
       return false;
     }
