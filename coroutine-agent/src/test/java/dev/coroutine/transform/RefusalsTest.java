@@ -195,6 +195,7 @@ class RefusalsTest {
             + "  static int v$lzyINIT1$1() { await(sleep(1)); return 1; }\n"
             + "  static int x$lzycompute$1() { await(sleep(1)); return 1; }\n"
             + "  static int $anonfun$1(int x) { await(sleep(1)); return x; }\n"
+            + "  static int caller() { return $anonfun$1(1); }\n" // called: not a dead body
             + "}\n";
     String closure =
         "package jbad;\n"
