@@ -96,9 +96,10 @@ final class LambdaBodies {
    * lambda bodies (a private method the user wrote and never calls that awaits is still refused).
    */
   boolean isUnreachableCompilerMade(MethodNode m) {
-    boolean scalaBody = m.name.startsWith("$anonfun$"); // public static, for deserialization
-    if (((m.access & Opcodes.ACC_PRIVATE) == 0 && !scalaBody)
-        || ((m.access & Opcodes.ACC_SYNTHETIC) == 0 && !namedAsALambdaBody(m.name))) {
+    boolean compilerMade = (m.access & Opcodes.ACC_SYNTHETIC) != 0 || namedAsALambdaBody(m.name);
+    // scalac's bodies are public static, for lambda deserialization: no caller outside needs them
+    boolean classOnly = (m.access & Opcodes.ACC_PRIVATE) != 0 || m.name.startsWith("$anonfun$");
+    if (!compilerMade || !classOnly) {
       return false;
     }
     if (referenced == null) {

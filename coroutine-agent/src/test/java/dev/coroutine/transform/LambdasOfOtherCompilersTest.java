@@ -249,6 +249,25 @@ class LambdasOfOtherCompilersTest {
     assertThat(loader.diagnostics).isEmpty();
   }
 
+  /**
+   * scalac's dead lambda body (after {@code ???} its call site is dropped) is {@code public
+   * static}, for lambda deserialization, and not synthetic: the class was refused for it. The class
+   * file is scalac 2.13.18's own (test resources: no Scala compiler runs here); nothing of it is
+   * loaded, since it needs scala-library.
+   */
+  @Test
+  void scalacLambdaBodyWhoseCallSiteWasDroppedAfterNotImplemented_isLeftAlone() throws Exception {
+    byte[] scalac;
+    try (java.io.InputStream in =
+        getClass().getClassLoader().getResourceAsStream("scalac/deads2/Dead2$.class")) {
+      scalac = in.readAllBytes();
+    }
+    TransformResult r = Samples.TRANSFORMER.transform(scalac);
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.methodsRewritten()).as("iv, work, todo").isEqualTo(3);
+    TransformingClassLoader.verify(r.bytes());
+  }
+
   @Test
   void kotlinFunctionThatAwaits_notAsync_isRefusedAskingForAsync() {
     Diagnostic d = onlyDiagnostic(kotlin.get("ktbad.PlainFunction"));
