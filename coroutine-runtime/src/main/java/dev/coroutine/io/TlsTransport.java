@@ -123,6 +123,12 @@ final class TlsTransport implements Transport, Protocol {
   /** The end of the stream was passed up (after close_notify or the transport's end). */
   private boolean eofSent;
 
+  /**
+   * The peer began a handshake after our close_notify went: the engine is given nothing more (see
+   * {@link #unwrap}), and the close ends at the peer's end of stream.
+   */
+  private boolean handshakeAfterOurClose;
+
   /** Delegated tasks are running on the executor: the engine waits for them. */
   private boolean tasksRunning;
 
@@ -434,6 +440,10 @@ final class TlsTransport implements Transport, Protocol {
     if (engine.isInboundDone()) {
       return false;
     }
+    if (handshakeAfterOurClose) {
+      netIn.clear(); // the peer's close_notify among it: its end of stream closes (step's caller)
+      return false;
+    }
     boolean deliver = !closing && app != null;
     if (established && deliver && appPaused) {
       return false; // the reader is full: leave the records where they are
@@ -456,6 +466,17 @@ final class TlsTransport implements Transport, Protocol {
     int produced = dst.position() - before;
     if (produced > 0 && deliver) {
       app.bufferUpdated(produced);
+    }
+    if (handshaking && established && engine.isOutboundDone() && !engine.isInboundDone()) {
+      // the peer asked for a handshake (a TLS 1.2 HelloRequest or ClientHello) as our close_notify
+      // went: we can answer nothing now, and RFC 5246 7.4.1.1 lets the request be ignored. The
+      // JDK's engine instead begins the handshake and then fails on the peer's close_notify
+      // ("Received close_notify during handshake"): waitClosed() raised that after every byte had
+      // gone. So the engine reads no more; the close ends at the peer's end of stream, or at the
+      // shutdown timer
+      handshakeAfterOurClose = true;
+      netIn.clear();
+      return false;
     }
     switch (r.getStatus()) {
       case BUFFER_UNDERFLOW:
