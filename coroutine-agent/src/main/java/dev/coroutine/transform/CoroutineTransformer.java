@@ -286,8 +286,14 @@ public final class CoroutineTransformer {
       MethodNode m = largest(coroutines, bodyOf);
       return refused(className, cn, lambdas, m, message, Insns.firstLineNode(bodyOf.get(m)));
     } catch (RuntimeException e) {
-      String message = "internal error while writing the class (please report it): " + e;
-      return refused(className, cn, lambdas, coroutines.get(0), message, null);
+      // ASM writes the class as a whole: what failed names no method. Its largest is the likeliest
+      // (found from outside: the first one, small, was named for a 38 KB body's failure)
+      MethodNode m = largest(coroutines, bodyOf);
+      String message =
+          "internal error while writing the class (please report it): "
+              + e
+              + "; its largest rewritten method is the one named here";
+      return refused(className, cn, lambdas, m, message, Insns.firstLineNode(bodyOf.get(m)));
     }
     return new TransformResult(className, out, coroutines.size(), List.of(), warnings);
   }
@@ -414,6 +420,7 @@ public final class CoroutineTransformer {
     part.interfaces = cn.interfaces;
     for (MethodNode m : cn.methods) {
       if (rewritten.contains(m.name + m.desc)) {
+        LongJumps.widen(m); // ASM's own way with long jumps can fail (see LongJumps)
         part.methods.add(m);
       }
     }
@@ -439,6 +446,7 @@ public final class CoroutineTransformer {
     new ClassReader(computing.toByteArray()).accept(withFrames, 0);
     Map<String, MethodNode> computed = new HashMap<>();
     for (MethodNode m : withFrames.methods) {
+      LongJumps.widenAgain(m); // its goto_w read back as goto
       computed.put(m.name + m.desc, m);
     }
     ClassReader reader = new ClassReader(original);
