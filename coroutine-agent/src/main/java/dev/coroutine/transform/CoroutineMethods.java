@@ -69,7 +69,28 @@ final class CoroutineMethods {
   /** As above, given the method's await calls. */
   private static boolean isAsyncLambda(
       MethodNode m, LambdaBodies lambdas, List<MethodInsnNode> awaits) {
-    return lambdas.contains(m) && returnsCoroutine(m) && !awaits.isEmpty();
+    return returnsCoroutine(m)
+        && !awaits.isEmpty()
+        && (lambdas.contains(m) || lambdas.isLambdaBodyUsedOtherwise(m));
+  }
+
+  /**
+   * kotlinc's copy of an {@code inline fun <reified T>}: synthetic, and each use of {@code T} is a
+   * call to {@code Intrinsics.reifiedOperationMarker}, which throws if the copy is ever run (its
+   * callers get the body inlined, with the await, in their own code).
+   */
+  static boolean isKotlinReifiedInlineCopy(MethodNode m) {
+    if ((m.access & Opcodes.ACC_SYNTHETIC) == 0) {
+      return false;
+    }
+    for (AbstractInsnNode i = m.instructions.getFirst(); i != null; i = i.getNext()) {
+      if (i instanceof MethodInsnNode
+          && ((MethodInsnNode) i).owner.equals("kotlin/jvm/internal/Intrinsics")
+          && ((MethodInsnNode) i).name.equals("reifiedOperationMarker")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   static List<MethodInsnNode> awaits(MethodNode m) {
@@ -97,6 +118,9 @@ final class CoroutineMethods {
     if (!annotated && !lambda) {
       if (lambdas.isUnreachableCompilerMade(m)) {
         return false; // a dead lambda's body: never run, so neither rewritten nor refused
+      }
+      if (isKotlinReifiedInlineCopy(m)) {
+        return false; // inlined wherever it is called; this copy cannot run
       }
       for (MethodInsnNode call : awaits) {
         problems.add(new Problem(m, notACoroutine(m, className, sourceFile, lambdas), call));

@@ -119,6 +119,23 @@ final class LambdaBodies {
         || name.startsWith("$anonfun$");
   }
 
+  /**
+   * True if {@code m} is named as a compiler names the body of a lambda and its class calls it or
+   * names it otherwise than at a {@code LambdaMetafactory} call site: scalac's {@code -opt:local}
+   * turns a local function value's calls into calls of its body; Scala 3's {@code
+   * $deserializeLambda$} names the body of a lambda whose call site was dead code. Such a body that
+   * returns Coroutine and awaits is an async lambda all the same.
+   */
+  boolean isLambdaBodyUsedOtherwise(MethodNode m) {
+    if (!namedAsALambdaBody(m.name)) {
+      return false;
+    }
+    if (referenced == null) {
+      referenced = referencedIn(cn);
+    }
+    return referenced.contains(m.name + m.desc);
+  }
+
   /** True if {@code m} is the implementation method of a lambda of its own class. */
   boolean contains(MethodNode m) {
     return enclosing.containsKey(m.name + m.desc);

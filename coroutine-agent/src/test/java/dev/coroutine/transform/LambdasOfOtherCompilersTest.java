@@ -252,8 +252,8 @@ class LambdasOfOtherCompilersTest {
   /**
    * scalac's dead lambda body (after {@code ???} its call site is dropped) is {@code public
    * static}, for lambda deserialization, and not synthetic: the class was refused for it. The class
-   * file is scalac 2.13.18's own (test resources: no Scala compiler runs here); nothing of it is
-   * loaded, since it needs scala-library.
+   * file is scalac 2.13.18's own (test resources: no Scala compiler runs here; scala-library is on
+   * the test class path).
    */
   @Test
   void scalacLambdaBodyWhoseCallSiteWasDroppedAfterNotImplemented_isLeftAlone() throws Exception {
@@ -266,6 +266,84 @@ class LambdasOfOtherCompilersTest {
     assertThat(r.diagnostics()).isEmpty();
     assertThat(r.methodsRewritten()).as("iv, work, todo").isEqualTo(3);
     TransformingClassLoader.verify(r.bytes());
+    assertThat(runScalaObject(r.bytes(), "deads2.Dead2$", "work")).isEqualTo(42);
+  }
+
+  /**
+   * Scala 3 drops the dead lambda's call site after {@code ???} (its ASM back end leaves NOPs), but
+   * its {@code $deserializeLambda$} still names the body: the body counted as used, and the class
+   * was refused as if the body were "a function literal that does not return Coroutine" (found from
+   * outside). The body returns Coroutine and awaits: it is rewritten as an async lambda, as the
+   * same body with a live call site is. Scala 3.3.6's class file of the same source as above.
+   */
+  @Test
+  void scala3DeadLambdaBodyNamedByItsDeserializer_isRewrittenAsAnAsyncLambda() throws Exception {
+    TransformResult r = Samples.TRANSFORMER.transform(resource("scalac/deads3/Dead2$.class"));
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.methodsRewritten()).as("iv, work, todo, $anonfun$1").isEqualTo(4);
+    TransformingClassLoader.verify(r.bytes());
+    assertThat(runScalaObject(r.bytes(), "deads2.Dead2$", "work")).isEqualTo(42);
+  }
+
+  /**
+   * scalac's {@code -opt:local} drops a local function value's closure and calls its body {@code
+   * $anonfun$f$1} directly: no {@code LambdaMetafactory} call site names it, so it was refused as
+   * "not a function literal that returns Coroutine" (found from outside). A body named as a
+   * compiler names lambda bodies that returns Coroutine and awaits is an async lambda however it is
+   * called.
+   */
+  @Test
+  void scalacOptLocal_lambdaBodyCalledDirectly_isRewrittenAsAnAsyncLambda() throws Exception {
+    TransformResult r = Samples.TRANSFORMER.transform(resource("scalac/optlocal/OptLocal$.class"));
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.methodsRewritten()).as("iv, f, $anonfun$f$1").isEqualTo(3);
+    TransformingClassLoader.verify(r.bytes());
+    assertThat(runScalaObject(r.bytes(), "optlocal.OptLocal$", "f", 41)).isEqualTo("x41");
+  }
+
+  static final String KOTLIN_REIFIED =
+      "package ktreif\n"
+          + "import dev.coroutine.*\n"
+          + "import dev.coroutine.Coroutines.*\n"
+          + "inline fun <reified T> awaitAs(c: Coroutine<*>): T = await(c) as T\n"
+          + "@Async fun iv(x: Int): Coroutine<Int> { await(sleep(1)); return done(x) }\n"
+          + "@Async fun work(): Coroutine<Int> { val n: Int = awaitAs(iv(41)); return done(n + 1) }\n";
+
+  /**
+   * kotlinc inlines an {@code inline fun <reified T>} into each caller and also writes a synthetic
+   * copy of it that throws if run ({@code Intrinsics.reifiedOperationMarker}): its await got the
+   * whole file facade refused (found from outside). The copy is left as it is.
+   */
+  @Test
+  void kotlinReifiedInlineHelperThatAwaits_itsUncallableCopyIsLeftAlone() throws Exception {
+    Map<String, byte[]> reified = KotlinCompiler.compile(Map.of("Reified.kt", KOTLIN_REIFIED));
+    TransformResult r = Samples.TRANSFORMER.transform(reified.get("ktreif.ReifiedKt"));
+    assertThat(r.diagnostics()).isEmpty();
+    assertThat(r.methodsRewritten()).as("iv, work").isEqualTo(2);
+    MapClassLoader loader = new MapClassLoader(reified);
+    Class<?> c = loader.loadClass("ktreif.ReifiedKt");
+    assertThat(Coroutines.run((Coroutine<?>) c.getMethod("work").invoke(null))).isEqualTo(42);
+    assertThat(loader.diagnostics).isEmpty();
+  }
+
+  /** Runs {@code method} of the Scala object {@code className} (its MODULE$) to its result. */
+  private static Object runScalaObject(
+      byte[] rewritten, String className, String method, Object... args) throws Exception {
+    ClassVersionsTest.BytesLoader loader =
+        new ClassVersionsTest.BytesLoader(Map.of(className.replace('.', '/'), rewritten));
+    Class<?> c = loader.loadClass(className);
+    for (java.lang.reflect.Method m : c.getMethods()) {
+      if (m.getName().equals(method) && m.getParameterCount() == args.length) {
+        return Coroutines.run((Coroutine<?>) m.invoke(c.getField("MODULE$").get(null), args));
+      }
+    }
+    throw new AssertionError("no " + method + " in " + className);
+  }
+
+  private byte[] resource(String name) throws java.io.IOException {
+    try (java.io.InputStream in = getClass().getClassLoader().getResourceAsStream(name)) {
+      return in.readAllBytes();
+    }
   }
 
   @Test
