@@ -585,6 +585,12 @@ public final class CoroutineTransformer {
   private static Diagnostic diagnostic(
       ClassNode cn, LambdaBodies lambdas, MethodNode m, String message, AbstractInsnNode at) {
     int line = at != null ? Insns.lineOf(at) : Insns.firstLine(m);
+    InlinedLines.Origin inlined = InlinedLines.of(cn.sourceDebug, cn.sourceFile, line);
+    if (inlined != null) {
+      line = inlined.callLine();
+      message +=
+          " (at code kotlinc inlined here from " + inlined.file() + ":" + inlined.line() + ")";
+    }
     String name = lambdas.displayName(m);
     if (line <= 0 && cn.methods.stream().filter(o -> o.name.equals(m.name)).count() > 1) {
       // no line to tell overloads apart (stripped, or a tool's method): their parameters do

@@ -326,6 +326,40 @@ class LambdasOfOtherCompilersTest {
     assertThat(loader.diagnostics).isEmpty();
   }
 
+  static final String KOTLIN_INLINE_HELPERS =
+      "package ktinl\n"
+          + "import dev.coroutine.*\n"
+          + "import dev.coroutine.Coroutines.*\n"
+          + "@Async fun iv(x: Int): Coroutine<Int> { await(sleep(1)); return done(x) }\n"
+          + "@Async inline fun plusOne(x: Int): Coroutine<Int> { return done(await(iv(x)) + 1) }\n";
+
+  static final String KOTLIN_INLINE_CALLER =
+      "package ktinl\n"
+          + "import dev.coroutine.Coroutines.*\n"
+          + "fun twice(): Int {\n"
+          + "  val a = run(plusOne(1))\n"
+          + "  return a + run(plusOne(41))\n" // line 5: kotlinc inlines plusOne's await here
+          + "}\n";
+
+  /**
+   * kotlinc inlines an {@code inline fun} that awaits into a plain caller, and numbers the inlined
+   * lines past the caller's file end: the refusal said "Main.kt:8" of a file of 6 lines (found from
+   * outside). The class's SMAP maps the line back: the call's line, and where the inlined code is.
+   */
+  @Test
+  void kotlinInlineFunctionThatAwaits_inlinedIntoAPlainCaller_isRefusedAtTheCallsLine()
+      throws Exception {
+    Map<String, byte[]> classes =
+        KotlinCompiler.compile(
+            Map.of("Helpers.kt", KOTLIN_INLINE_HELPERS, "Main.kt", KOTLIN_INLINE_CALLER));
+    TransformResult r = Samples.TRANSFORMER.transform(classes.get("ktinl.MainKt"));
+    assertThat(r.diagnostics()).hasSize(2);
+    assertThat(r.diagnostics().get(0).format())
+        .startsWith("Main.kt:4: await() in MainKt.twice, which is not @Async")
+        .contains("(at code kotlinc inlined here from Helpers.kt:5)");
+    assertThat(r.diagnostics().get(1).format()).startsWith("Main.kt:5: ");
+  }
+
   /** Runs {@code method} of the Scala object {@code className} (its MODULE$) to its result. */
   private static Object runScalaObject(
       byte[] rewritten, String className, String method, Object... args) throws Exception {
