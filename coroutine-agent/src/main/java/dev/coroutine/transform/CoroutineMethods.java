@@ -291,7 +291,26 @@ final class CoroutineMethods {
     if (m.name.equals("doCall") && className.contains("_closure")) {
       return "a Groovy closure (a switch expression's case is one too)";
     }
+    if (m.name.equals("doCall") && className.contains("_lambda")) {
+      return "a Groovy lambda (compiled as a closure, whose doCall returns Object)";
+    }
+    if (m.name.endsWith("$default") || m.name.contains("$default$")) {
+      return "a parameter's default value (kotlinc and scalac compute it in a method of its own;"
+          + " default the parameter to null, say, and await in the method when it is null)";
+    }
     return null;
+  }
+
+  /**
+   * True if {@code m} is the {@code invoke} of a Kotlin lambda or function reference compiled as a
+   * class ({@code Outer$f$1}): kotlinc before 2.0 compiles every lambda so, later ones with {@code
+   * -Xlambdas=class} or {@code @JvmSerializableLambda}.
+   */
+  private static boolean isKotlinClassLambda(MethodNode m, String className, String sourceFile) {
+    return sourceFile != null
+        && sourceFile.endsWith(".kt")
+        && m.name.equals("invoke")
+        && className.matches(".*\\$[0-9]+");
   }
 
   private static String notACoroutine(
@@ -310,6 +329,14 @@ final class CoroutineMethods {
               : "a static initializer of " + simple)
           + " (field initializers included), which cannot suspend: await in an @Async method"
           + " (an @Async factory method, for a value the object needs) and pass the result in";
+    }
+    if (isKotlinClassLambda(m, className, sourceFile)) {
+      return "await() in "
+          + simple
+          + ".invoke, a Kotlin lambda compiled as a class (kotlinc before 2.0, -Xlambdas=class or"
+          + " @JvmSerializableLambda), which is not @Async: annotate the lambda itself, `@Async {"
+          + " ... }` (kotlinc puts the annotation on its invoke), and make it return"
+          + " Coroutine<T>; a function reference such as Coroutines::await cannot suspend";
     }
     String generated = generatedFor(m, className, sourceFile);
     if (generated != null) {

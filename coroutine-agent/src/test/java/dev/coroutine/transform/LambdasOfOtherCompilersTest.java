@@ -360,6 +360,62 @@ class LambdasOfOtherCompilersTest {
     assertThat(r.diagnostics().get(1).format()).startsWith("Main.kt:5: ");
   }
 
+  static final String KOTLIN_ADVICE =
+      "package ktadv\n"
+          + "import dev.coroutine.*\n"
+          + "import dev.coroutine.Coroutines.*\n"
+          + "@Async fun iv(x: Int): Coroutine<Int> { await(sleep(1)); return done(x) }\n"
+          + "object Lam {\n"
+          + "  @JvmStatic fun make(): () -> Coroutine<Int> =\n"
+          + "    @JvmSerializableLambda { done(await(iv(1)) + 1) }\n" // line 7
+          + "}\n"
+          + "object Fixed {\n"
+          + "  @JvmStatic fun make(): () -> Coroutine<Int> =\n"
+          + "    @JvmSerializableLambda @Async { done(await(iv(1)) + 1) }\n"
+          + "}\n"
+          + "object Dflt {\n"
+          + "  @JvmStatic @Async fun withDefault(x: Int = await(iv(2))): Coroutine<Int> =\n"
+          + "    done(x + 1)\n"
+          + "}\n";
+
+  /**
+   * Refusals of code kotlinc made say which construct it is and advice that can be followed, not
+   * "annotate the method @Async" (found from outside): a lambda compiled as a class can be
+   * annotated, and then runs; a parameter's default value cannot suspend.
+   */
+  @Test
+  void kotlinClassLambdaAndDefaultValue_thatAwait_areRefusedWithAdviceThatWorks() throws Exception {
+    Map<String, byte[]> classes = KotlinCompiler.compile(Map.of("Advice.kt", KOTLIN_ADVICE));
+    Diagnostic lambda = onlyDiagnostic(classes.get("ktadv.Lam$make$1"));
+    assertThat(lambda.format())
+        .startsWith("Advice.kt:7: ")
+        .contains("a Kotlin lambda compiled as a class")
+        .contains("`@Async { ... }`");
+    Diagnostic dflt = onlyDiagnostic(classes.get("ktadv.Dflt"));
+    assertThat(dflt.message())
+        .contains("a parameter's default value")
+        .doesNotContain("annotate the method");
+
+    MapClassLoader loader = new MapClassLoader(classes);
+    Class<?> fixed = loader.loadClass("ktadv.Fixed");
+    Object made = fixed.getMethod("make").invoke(null);
+    Coroutine<?> c = (Coroutine<?>) ((kotlin.jvm.functions.Function0<?>) made).invoke();
+    assertThat(Coroutines.run(c)).isEqualTo(2);
+    assertThat(loader.diagnostics).isEmpty();
+  }
+
+  /** The same for scalac's default value and Groovy's lambda (their own class files). */
+  @Test
+  void scalacDefaultValueAndGroovyLambda_thatAwait_sayWhatTheyAre() throws Exception {
+    Diagnostic dflt = onlyDiagnostic(resource("scalac/dflt/Dflt$.class"));
+    assertThat(dflt.format()).startsWith("Dflt.scala:6: ").contains("a parameter's default value");
+    Diagnostic lambda = onlyDiagnostic(resource("groovyc/glam/GLam$_make_lambda1.class"));
+    assertThat(lambda.format())
+        .startsWith("GLam.groovy:9: ")
+        .contains("a Groovy lambda")
+        .doesNotContain("annotate the method");
+  }
+
   /** Runs {@code method} of the Scala object {@code className} (its MODULE$) to its result. */
   private static Object runScalaObject(
       byte[] rewritten, String className, String method, Object... args) throws Exception {
