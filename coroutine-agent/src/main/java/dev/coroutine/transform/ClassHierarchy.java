@@ -196,8 +196,8 @@ final class ClassHierarchy {
   }
 
   /**
-   * Records that unknown type {@code type} is an interface (or a class), as the transformed class
-   * tells; a class file read later wins.
+   * Records that type {@code type} is an interface (or a class), as the transformed class tells:
+   * for an unreadable type the only word, for a readable one the last (see {@link #kindOf}).
    */
   void learnKind(String type, boolean isInterface) {
     if (kinds != null) {
@@ -205,13 +205,19 @@ final class ClassHierarchy {
     }
   }
 
-  /** True if an interface, false if a class, null if unknown (unreadable and nothing learned). */
+  /**
+   * True if an interface, false if a class, null if unknown (unreadable and nothing learned). Where
+   * the class file says one and the transformed class's code the other (an {@code invokevirtual} on
+   * a type the file makes an interface: a loader's resources serving an older release), the code
+   * wins, as the frames do about supertypes: it was compiled against the type it runs with.
+   */
   private Boolean kindOf(String name) {
+    Boolean learned = kinds == null ? null : kinds.get(name);
     Optional<Info> i = info(name);
-    if (i.isPresent()) {
+    if (i.isPresent() && learned == null) {
       return i.get().isInterface();
     }
-    return kinds == null ? null : kinds.get(name);
+    return learned;
   }
 
   /** Records that the class's frames declare unknown type {@code type} assignable to {@code to}. */
@@ -374,7 +380,7 @@ final class ClassHierarchy {
   }
 
   boolean isInterface(String name) {
-    return info(name).map(Info::isInterface).orElse(false);
+    return Boolean.TRUE.equals(kindOf(name));
   }
 
   /** The superclass, or null for Object; Object for an unknown class. */

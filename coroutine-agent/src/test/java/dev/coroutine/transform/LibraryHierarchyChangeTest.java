@@ -161,6 +161,43 @@ class LibraryHierarchyChangeTest {
   }
 
   /**
+   * The same with both facts stale, found from outside: the served Animal is an interface (an older
+   * release) and the served Cat is no Animal. That the frames rely on a Cat being an Animal did not
+   * count against the file, because a value of any class may go where an interface is expected; but
+   * the class's own code calls {@code Animal.move} with {@code invokevirtual}, so Animal is a class
+   * there. The code wins over the file about a type's kind, as the frames do about its supertypes;
+   * the merge gave Object, and {@code a.move()} failed verification.
+   */
+  @Test
+  void aStaleFileThatMakesTheSuperclassAnInterface_givesWayToTheCode() throws Exception {
+    Map<String, byte[]> built = compile(CAT_V1, true);
+    Map<String, String> older = new HashMap<>(library(CAT_V2));
+    older.put("lib.Animal", "package lib;\npublic interface Animal { String move(); }\n");
+    older.put(
+        "lib.Dog",
+        "package lib;\npublic class Dog implements Named {\n"
+            + "  public String name() { return \"dog\"; } }\n");
+    Map<String, byte[]> stale = InMemoryCompiler.compile(older, "17");
+    ClassFileLocator staleResources =
+        internal -> {
+          String name = internal.replace('/', '.');
+          byte[] b =
+              name.equals("lib.Animal") || name.equals("lib.Cat")
+                  ? stale.get(name)
+                  : built.get(name);
+          return b != null ? b : ClassFileLocator.of(null).find(internal);
+        };
+    TransformResult r = new CoroutineTransformer(staleResources).transform(built.get("app.Zoo"));
+    assertThat(r.diagnostics()).isEmpty();
+    BytesLoader loader = new BytesLoader(built);
+    loader.put("app.Zoo", r.bytes());
+    assertThat(UnreadableSupertypesTest.run(loader, "app.Zoo", "animal", true))
+        .isEqualTo("moves dog");
+    assertThat(UnreadableSupertypesTest.run(loader, "app.Zoo", "animal", false))
+        .isEqualTo("moves cat");
+  }
+
+  /**
    * Found by review of the first version: Dog and Cat merge to Mid (another method's frames rely on
    * both being Mids), then Mid with Bird needs Base, which no frame declares for a Mid: the rule
    * gave Object, and {@code b.m()} after the await failed verification. A class relied on being
