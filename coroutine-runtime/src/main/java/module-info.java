@@ -9,10 +9,13 @@
  * (only to {@code java.management}, which introspects the loop's MXBean interface).
  *
  * <p>{@code jdk.jfr} and {@code java.management} are optional: without them the runtime runs, with
- * no JFR events and no JMX hook. On the class path (the usual case) this descriptor is ignored and
+ * no JFR events and no JMX hook. {@code jdk.unsupported} (every JDK has it) is required so that an
+ * application run as a module resolves it: signal handlers, {@code run()}'s Ctrl-C included, use
+ * its {@code sun.misc.Signal}. On the class path (the usual case) this descriptor is ignored and
  * everything works the same.
  */
 module dev.coroutine {
+  requires jdk.unsupported;
   requires static jdk.jfr;
   requires static java.management;
 

@@ -16,10 +16,12 @@ import java.util.function.Consumer;
  * POSIX signal handlers for event loops ({@link EventLoop#addSignalHandler}) and {@link
  * Coroutines#run}'s Ctrl-C, over the JDK's {@code sun.misc.Signal}.
  *
- * <p>{@code sun.misc.Signal} lives in the {@code jdk.unsupported} module. It is reached by
- * reflection, so the runtime has no compile-time or module dependency on it: where that module is
- * missing (a jlinked image without it) signal handlers are refused with {@link
- * UnsupportedOperationException} and {@code run} leaves Ctrl-C to the JVM.
+ * <p>{@code sun.misc.Signal} lives in the {@code jdk.unsupported} module, which the runtime's
+ * module requires (an application run as a module resolves only what is required: without it, found
+ * from outside, Ctrl-C skipped the coroutines' finally blocks). It is reached by reflection, so the
+ * runtime compiles without it: where that module is missing (an image made without it from the
+ * class path) signal handlers are refused with {@link UnsupportedOperationException} and {@code
+ * run} leaves Ctrl-C to the JVM.
  *
  * <p>Invariant: a signal has at most one handler in the process, so {@link #INSTALLED} maps each
  * signal we took over to the one loop and handler it serves and to the JVM's handler that was there
@@ -104,7 +106,9 @@ final class Signals {
     String name = normalize(signal);
     if (!supported()) {
       throw new UnsupportedOperationException(
-          "signal handlers need the jdk.unsupported module (sun.misc.Signal), which this JVM lacks");
+          "signal handlers need the jdk.unsupported module (sun.misc.Signal), which this JVM has"
+              + " not resolved (an image made without it: add it with jlink --add-modules or the"
+              + " java launcher's --add-modules jdk.unsupported)");
     }
     if (RESERVED.contains(name)) {
       throw new IllegalArgumentException(

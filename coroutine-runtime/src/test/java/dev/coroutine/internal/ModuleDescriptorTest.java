@@ -56,8 +56,71 @@ class ModuleDescriptorTest {
                   : ""));
     }
 
+    // jdk.unsupported (sun.misc.Signal, reached by reflection) is required, not static: else an
+    // application run as a module (-m app/...) does not resolve it and loses signal handlers
     assertThat(requires)
-        .containsExactlyInAnyOrder("java.base", "jdk.jfr static", "java.management static");
+        .containsExactlyInAnyOrder(
+            "java.base", "jdk.unsupported", "jdk.jfr static", "java.management static");
+  }
+
+  /**
+   * An application that is itself a module ({@code -m app/app.Main}) resolves only what its modules
+   * require: the runtime did not require {@code jdk.unsupported}, so on the module path signal
+   * handlers were refused and Ctrl-C skipped the coroutines' finally blocks, on a JDK that has the
+   * module (found from outside).
+   */
+  @Test
+  void asAModulesDependency_signalHandlersWork(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    Path src = dir.resolve("src");
+    java.nio.file.Files.createDirectories(src.resolve("app"));
+    java.nio.file.Files.writeString(
+        src.resolve("module-info.java"), "module app { requires dev.coroutine; }\n");
+    java.nio.file.Files.writeString(
+        src.resolve("app/Main.java"),
+        "package app;\n"
+            + "public class Main {\n"
+            + "  public static void main(String[] a) {\n"
+            + "    dev.coroutine.EventLoop loop = new dev.coroutine.EventLoop();\n"
+            + "    try {\n"
+            + "      loop.addSignalHandler(\"USR1\", () -> {});\n"
+            + "      System.out.println(\"handler: added\");\n"
+            + "    } catch (UnsupportedOperationException e) {\n"
+            + "      System.out.println(\"handler: \" + e.getMessage());\n"
+            + "    }\n"
+            + "    loop.close();\n"
+            + "  }\n"
+            + "}\n");
+    Path classes = dir.resolve("app");
+    Path bin = Path.of(System.getProperty("java.home"), "bin");
+    Process javac =
+        new ProcessBuilder(
+                bin.resolve("javac").toString(),
+                "--module-path",
+                runtime().toString(),
+                "-d",
+                classes.toString(),
+                src.resolve("module-info.java").toString(),
+                src.resolve("app/Main.java").toString())
+            .inheritIO()
+            .start();
+    assertThat(javac.waitFor()).as("javac's exit status").isZero();
+    Process p =
+        new ProcessBuilder(
+                bin.resolve("java").toString(),
+                "--module-path",
+                runtime() + java.io.File.pathSeparator + classes,
+                "-m",
+                "app/app.Main")
+            .redirectErrorStream(true)
+            .start();
+    String out;
+    try (BufferedReader r =
+        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+      out = r.lines().collect(Collectors.joining("\n"));
+    }
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+    assertThat(out).isEqualTo("handler: added");
   }
 
   @Test
