@@ -31,25 +31,70 @@ public final class CoroutineAgent {
    * @param inst the JVM's instrumentation
    */
   public static void premain(String args, Instrumentation inst) {
-    AgentLog log = new AgentLog(System.err);
-    AgentOptions options;
-    try {
-      options = AgentOptions.parse(args);
-    } catch (IllegalArgumentException e) {
-      // Throwing would abort the JVM with a native crash report; a plain exit says it better.
-      log.error(e.getMessage());
-      System.exit(BAD_OPTION_EXIT_STATUS);
-      return;
+    // on a thread with room: at the JVM's smallest main-thread stack (-Xss136k, JDK 25) setting up
+    // overflowed, and a premain that throws aborts the JVM (found from outside)
+    Setup setup = new Setup(args, inst);
+    Thread t =
+        new Thread(
+            null,
+            setup,
+            "coroutine-agent-premain",
+            CoroutineClassFileTransformer.REWRITE_STACK_BYTES);
+    t.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
     }
-    CoroutineClassFileTransformer transformer =
-        new CoroutineClassFileTransformer(
-            options,
-            CoroutineClassFileTransformer.DEFAULT_REWRITER,
-            log,
-            Runtime.getRuntime()::halt);
-    inst.addTransformer(transformer, false);
-    if (options.verbose()) {
-      log.info("started (" + options + ") on Java " + Runtime.version());
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** What premain does, on its own thread. */
+  private static final class Setup implements Runnable {
+    private final String args;
+    private final Instrumentation inst;
+
+    Setup(String args, Instrumentation inst) {
+      this.args = args;
+      this.inst = inst;
+    }
+
+    @Override
+    public void run() {
+      AgentLog log = new AgentLog(System.err);
+      try {
+        start(log);
+      } catch (Throwable e) {
+        log.error("not started (internal error): " + e + "; no class will be rewritten");
+      }
+    }
+
+    private void start(AgentLog log) {
+      AgentOptions options;
+      try {
+        options = AgentOptions.parse(args);
+      } catch (IllegalArgumentException e) {
+        // Throwing would abort the JVM with a native crash report; a plain exit says it better.
+        log.error(e.getMessage());
+        System.exit(BAD_OPTION_EXIT_STATUS);
+        return;
+      }
+      CoroutineClassFileTransformer transformer =
+          new CoroutineClassFileTransformer(
+              options,
+              CoroutineClassFileTransformer.DEFAULT_REWRITER,
+              log,
+              Runtime.getRuntime()::halt);
+      inst.addTransformer(transformer, false);
+      if (options.verbose()) {
+        log.info("started (" + options + ") on Java " + Runtime.version());
+      }
     }
   }
 }

@@ -112,8 +112,10 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     this.rewriter = rewriter;
     this.log = log;
     this.halt = halt;
-    // Load the pre-filter's classes now, not while the first application class is being loaded.
+    // Load the pre-filter's classes now, not while the first application class is being loaded;
+    // and the small-stack fallback's, which must not need stack to link when it is needed
     CoroutineTransformer.mightNeedTransform(new byte[0]);
+    new BigStackRewrite(this, null, new byte[0]);
   }
 
   /**
@@ -290,6 +292,31 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     return false;
   }
 
+  /** A rewrite on the agent's own thread, for {@link #rewriteOnEnoughStack}. */
+  private static final class BigStackRewrite implements Runnable {
+    private final CoroutineClassFileTransformer agent;
+    private final ClassLoader loader;
+    private final byte[] input;
+    final TransformResult[] result = new TransformResult[1];
+    final Throwable[] failure = new Throwable[1];
+
+    BigStackRewrite(CoroutineClassFileTransformer agent, ClassLoader loader, byte[] input) {
+      this.agent = agent;
+      this.loader = loader;
+      this.input = input;
+    }
+
+    @Override
+    public void run() {
+      agent.active.set(Boolean.TRUE); // as on the loading thread: no re-entry
+      try {
+        result[0] = agent.rewriter.rewrite(loader, input);
+      } catch (Throwable e) {
+        failure[0] = e;
+      }
+    }
+  }
+
   /** The stack of the thread that takes over a rewrite the loading thread has no room for. */
   static final long REWRITE_STACK_BYTES = 16L << 20;
 
@@ -303,21 +330,12 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     try {
       return rewriter.rewrite(loader, input);
     } catch (StackOverflowError tooDeep) {
-      TransformResult[] result = new TransformResult[1];
-      Throwable[] failure = new Throwable[1];
-      Thread t =
-          new Thread(
-              null,
-              () -> {
-                active.set(Boolean.TRUE); // as on the loading thread: no re-entry
-                try {
-                  result[0] = rewriter.rewrite(loader, input.clone());
-                } catch (Throwable e) {
-                  failure[0] = e;
-                }
-              },
-              "coroutine-agent-rewrite",
-              REWRITE_STACK_BYTES);
+      // no lambda here: linking one on what is left of this stack overflowed again (found from
+      // outside, threads of 64 and 128 KB); the class was loaded and linked in the constructor
+      BigStackRewrite rewrite = new BigStackRewrite(this, loader, input.clone());
+      TransformResult[] result = rewrite.result;
+      Throwable[] failure = rewrite.failure;
+      Thread t = new Thread(null, rewrite, "coroutine-agent-rewrite", REWRITE_STACK_BYTES);
       t.setDaemon(true);
       t.start();
       boolean interrupted = false;
@@ -348,16 +366,17 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
   }
 
   private byte[] rewrite(ClassLoader loader, String className, byte[] classFile) {
-    if (options.dumpDir() != null) {
-      dump("before", className, classFile);
+    String dumpName = options.dumpDir() == null ? null : dumpName(className);
+    if (dumpName != null) {
+      dump("before", dumpName, classFile);
     }
     long start = System.nanoTime();
     byte[] input = classFile.clone(); // the rewriter must not see (or alter) the JVM's array
     TransformResult result = rewriteOnEnoughStack(loader, input);
     String took =
         String.format(java.util.Locale.ROOT, "%.1f ms", (System.nanoTime() - start) / 1e6);
-    if (options.dumpDir() != null && result.changed()) {
-      dump("after", className, result.bytes());
+    if (dumpName != null && result.changed()) {
+      dump("after", dumpName, result.bytes());
     }
     String dotted = className.replace('/', '.');
     for (Diagnostic w : result.warnings()) {
@@ -441,13 +460,42 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     halt.accept(CoroutineAgent.FAIL_FAST_EXIT_STATUS);
   }
 
-  private void dump(String kind, String className, byte[] bytes) {
-    Path file = options.dumpDir().resolve(kind).resolve(className + ".class");
+  /** How many classes of each name were dumped: one per class loader that defined one. */
+  private final Map<String, java.util.concurrent.atomic.AtomicInteger> dumped =
+      new ConcurrentHashMap<>();
+
+  /**
+   * The dump's file name for a class being defined: its name, and from the second class of that
+   * name on (another class loader's) {@code Name@2}, {@code Name@3}, so that no definition's files
+   * replace another's and {@code before/} and {@code after/} stay pairs (found from outside: two
+   * loaders' {@code App} wrote over each other's, and at the same time tore them).
+   */
+  private String dumpName(String className) {
+    int n =
+        dumped
+            .computeIfAbsent(className, k -> new java.util.concurrent.atomic.AtomicInteger())
+            .incrementAndGet();
+    return n == 1 ? className : className + "@" + n;
+  }
+
+  /** Writes a dump file whole or not at all: a temporary file, then moved into place. */
+  private void dump(String kind, String name, byte[] bytes) {
+    Path file = options.dumpDir().resolve(kind).resolve(name + ".class");
     try {
       Files.createDirectories(file.getParent());
-      Files.write(file, bytes);
+      Path partial = Files.createTempFile(file.getParent(), ".dump", ".part");
+      try {
+        Files.write(partial, bytes);
+        Files.move(
+            partial,
+            file,
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      } finally {
+        Files.deleteIfExists(partial);
+      }
     } catch (IOException | RuntimeException e) {
-      log.error("cannot dump " + className + " to " + file + ": " + e);
+      log.error("cannot dump " + name + " to " + file + ": " + e);
     }
   }
 }

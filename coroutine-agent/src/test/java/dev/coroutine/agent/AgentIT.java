@@ -124,6 +124,31 @@ class AgentIT {
     assertThat(run.err()).as(run.toString()).doesNotContain("internal error");
   }
 
+  /**
+   * Found from outside: on threads of 64 KB the agent's fallback to a thread of its own overflowed
+   * too (it linked a lambda on what was left of the stack), and at the JVM's smallest main-thread
+   * stack ({@code -Xss136k}) JDK 25 aborted in the agent's premain.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("jdks")
+  void smallerStacksStill_theThreadsAndTheMainThreads(Jdk jdk) throws Exception {
+    Run thread64k =
+        launch(
+            jdk, "", List.of(classes("smallstack"), runtime), "demo.SmallStack", "65536", "hello");
+    assertThat(thread64k.out()).as(thread64k.toString()).contains("hello: 25 <sq><circ>");
+    assertThat(thread64k.err()).as(thread64k.toString()).doesNotContain("internal error");
+
+    Run xss =
+        launch(
+            jdk,
+            "",
+            List.of("-Xss136k"),
+            List.of(classes("smallstack"), runtime),
+            "demo.SmallStack");
+    assertThat(xss.exit()).as(xss.toString()).isZero();
+    assertThat(xss.out()).as(xss.toString()).contains("heavy ran");
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("jdks")
   void appWithItsOwnAsm_doesNotClashWithTheAgentsShadedAsm(Jdk jdk) throws Exception {

@@ -435,6 +435,29 @@ class CoroutineClassFileTransformerTest {
     assertThat(dir.resolve("before/com/example/Plain.class")).doesNotExist();
   }
 
+  @Test
+  void dump_twoClassesOfOneName_fromTwoLoaders_keepTheirOwnPairs(@TempDir Path dir)
+      throws Exception {
+    var agent =
+        agent(new AgentOptions(false, false, dir), CoroutineClassFileTransformerTest::rewritten);
+    ClassLoader other = new ClassLoader(APP) {};
+
+    agent.transform(APP, "com/example/Foo", null, null, USES);
+    byte[] second = USES.clone();
+    second[second.length - 1] ^= 1; // another class of the same name
+    agent.transform(other, "com/example/Foo", null, null, second);
+
+    assertThat(Files.readAllBytes(dir.resolve("before/com/example/Foo.class"))).isEqualTo(USES);
+    assertThat(Files.readAllBytes(dir.resolve("before/com/example/Foo@2.class"))).isEqualTo(second);
+    assertThat(dir.resolve("after/com/example/Foo.class")).exists();
+    assertThat(dir.resolve("after/com/example/Foo@2.class")).exists();
+    try (var files = Files.list(dir.resolve("before/com/example"))) {
+      assertThat(files.map(f -> f.getFileName().toString()))
+          .as("no partial file left")
+          .containsExactlyInAnyOrder("Foo.class", "Foo@2.class");
+    }
+  }
+
   private static byte[] bytesOf(Class<?> c) {
     String name = c.getName();
     try (InputStream in =

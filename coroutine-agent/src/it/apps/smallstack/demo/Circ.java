@@ -1,0 +1,7 @@
+package demo;
+
+public final class Circ extends Shape implements Named {
+  public String name() {
+    return "circ";
+  }
+}

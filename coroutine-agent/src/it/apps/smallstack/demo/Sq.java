@@ -1,0 +1,7 @@
+package demo;
+
+public final class Sq extends Shape implements Named {
+  public String name() {
+    return "sq";
+  }
+}
