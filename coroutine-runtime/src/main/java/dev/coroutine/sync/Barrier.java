@@ -7,14 +7,15 @@ import java.util.ArrayList;
 import java.util.concurrent.BrokenBarrierException;
 
 /**
- * A meeting point for a fixed number of coroutines: asyncio 3.11's {@code Barrier}. Each {@link
- * #await()} waits until {@code parties} coroutines are waiting, then all are released together and
- * the barrier fills again. Not thread-safe.
+ * A meeting point for a fixed number of coroutines: asyncio's {@code Barrier} (3.13's order). Each
+ * {@link #await()} waits until {@code parties} coroutines are waiting, then all are released
+ * together and the barrier fills again. Not thread-safe.
  *
  * <p>Invariant, as asyncio's: the barrier is FILLING while coroutines gather, DRAINING while the
  * released ones leave (newcomers wait until it is FILLING again), RESETTING after {@link #reset()}
  * while waiters leave with {@link BrokenBarrierException}, and BROKEN after {@link #abort()}. A
- * waiter cancelled while filling just leaves; the others keep waiting.
+ * waiter cancelled while filling leaves and wakes the next, which waits again behind the others
+ * (asyncio 3.13); the others keep waiting.
  */
 public final class Barrier {
   private enum State {
@@ -129,6 +130,21 @@ public final class Barrier {
     }
   }
 
+  /**
+   * Wakes the first other waiter, which looks again and, finding nothing changed, waits at the back
+   * of the line: asyncio 3.13's {@code Condition.wait()}, on which its Barrier waits, passes a
+   * wake-up on when it ends by an exception (a cancelled party), so the waiters behind it reorder
+   * (found by a conformance scenario, CPython 3.13).
+   */
+  private void wakeOne() {
+    for (Future<Void> f : changeWaiters) {
+      if (!f.isDone()) {
+        f.setResult(null);
+        return;
+      }
+    }
+  }
+
   /** The last coroutine out of a draining or resetting barrier refills it. */
   private void leave() {
     count--;
@@ -156,6 +172,9 @@ public final class Barrier {
       if (change != null) {
         changeWaiters.remove(change);
         change = null;
+        if (failure != null) {
+          wakeOne();
+        }
       }
       if (stage == 0) {
         if (failure != null) {
