@@ -108,4 +108,50 @@ class BarrierTest extends TestBase {
             });
     assertThat((List<Object>) r).containsExactly(0, 1);
   }
+
+  /**
+   * A party cancelled while the barrier fills wakes the next waiter, which waits again behind the
+   * others, so the release resumes them in that order: asyncio 3.13's Barrier, whose Condition.wait
+   * passes a wake-up on when it ends by an exception (the conformance scenario
+   * edge_barrier/cancelled_party_reorders_the_waiters, which runs only on Python 3.13).
+   */
+  @Test
+  void aCancelledParty_wakesTheNext_whichWaitsAgainBehindTheOthers() {
+    Barrier b = new Barrier(4);
+    List<String> passed = new ArrayList<>();
+    java.util.function.Function<String, Coroutine<Object>> party =
+        name ->
+            Co.seq(
+                v -> Co.await(b.await()),
+                v -> {
+                  passed.add(name + " " + v);
+                  return v;
+                });
+    dev.coroutine.Task<?>[] a = new dev.coroutine.Task<?>[1];
+    List<dev.coroutine.Task<?>> all = new ArrayList<>();
+    runSteps(
+        v -> {
+          a[0] = Coroutines.createTask(party.apply("a"));
+          all.add(a[0]);
+          all.add(Coroutines.createTask(party.apply("b")));
+          all.add(Coroutines.createTask(party.apply("c")));
+          return Co.await(sleep(0));
+        },
+        v -> {
+          a[0].cancel();
+          return Co.await(sleep(0));
+        },
+        v -> Co.await(sleep(0)),
+        v -> {
+          assertThat(b.waiting()).isEqualTo(2);
+          all.add(Coroutines.createTask(party.apply("d")));
+          return Co.await(sleep(0));
+        },
+        v -> {
+          all.add(Coroutines.createTask(party.apply("e")));
+          return Co.await(
+              Coroutines.gatherReturnExceptions(all.toArray(new dev.coroutine.Awaitable<?>[0])));
+        });
+    assertThat(passed).containsExactly("e 3", "c 2", "b 1", "d 2");
+  }
 }
