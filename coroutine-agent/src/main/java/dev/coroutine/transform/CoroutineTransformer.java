@@ -233,6 +233,22 @@ public final class CoroutineTransformer {
                 + "), so the class would fail verification; if it loads without the"
                 + " transformer, please report this";
         return refused(className, cn, lambdas, m, message, null);
+      } catch (LimitExceededException e) {
+        // ASM's analyses stop at their limits (found from outside: a method of 4,000 locals, and
+        // one of 1,076 awaits and 572 locals, were refused as an "internal error")
+        String message =
+            "too large to rewrite: analysing its "
+                + m.instructions.size()
+                + " instructions and "
+                + m.maxLocals
+                + " local variable slots exceeds the transformer's limits ("
+                + (FRAME_MEMORY_LIMIT >> 20)
+                + " MB, "
+                + FRAME_OPERATIONS_LIMIT
+                + " steps: "
+                + e.getMessage()
+                + "): split the method into smaller @Async methods, or keep fewer variables in it";
+        return refused(className, cn, lambdas, m, message, Insns.firstLineNode(m));
       } catch (RuntimeException e) {
         String message = "internal error while rewriting this method (please report it): " + e;
         return refused(className, cn, lambdas, m, message, null);

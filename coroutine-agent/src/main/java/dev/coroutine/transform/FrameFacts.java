@@ -42,8 +42,8 @@ final class FrameFacts {
       frames =
           new MethodAnalysis.TypeAnalyzer(new TypeInterpreter(hierarchy, unknown, true))
               .analyze(owner, m);
-    } catch (AnalyzerException e) {
-      return; // the rewrite's own analysis reports what is wrong
+    } catch (AnalyzerException | org.objectweb.asm.LimitExceededException e) {
+      return; // the rewrite's own analysis reports what is wrong, for this method
     }
     for (int i = 0; i < frames.length; i++) {
       AbstractInsnNode insn = m.instructions.get(i);

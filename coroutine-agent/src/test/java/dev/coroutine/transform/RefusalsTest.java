@@ -379,6 +379,49 @@ class RefusalsTest {
   }
 
   /**
+   * A method of 4,000 int locals between two awaits (40 KB of code, which would fit rewritten):
+   * analysing its frames passes ASM's limit of 400 MB, and the class was refused as an "internal
+   * error while rewriting this method" (found from outside, from javac, kotlinc and Scala 3 alike;
+   * a Scala 3 method of 1,076 awaits and 572 locals got the whole class refused with no method
+   * named). It is refused saying what is too large, where.
+   */
+  @Test
+  void methodTooLargeToAnalyse_isRefusedSayingSo_atItsLine() throws Exception {
+    StringBuilder src = new StringBuilder();
+    src.append("package gen;\n")
+        .append("import static dev.coroutine.Coroutines.*;\n")
+        .append("import dev.coroutine.*;\n")
+        .append("public class Locals {\n")
+        .append(
+            "  @Async static Coroutine<Integer> iv(int x) { await(sleep(0)); return done(x); }\n")
+        .append("  @Async static Coroutine<Integer> big(int p) {\n")
+        .append("    int v0 = await(iv(p));\n"); // line 7
+    for (int i = 1; i < 4_000; i++) {
+      src.append("    int v")
+          .append(i)
+          .append(" = v")
+          .append(i - 1)
+          .append(" + ")
+          .append(i)
+          .append(";\n");
+    }
+    src.append("    int b = await(iv(v3999));\n    return done(b + v0);\n  }\n}\n");
+    byte[] original =
+        InMemoryCompiler.compile(Map.of("gen.Locals", src.toString()), "17").get("gen.Locals");
+
+    TransformResult r = Samples.TRANSFORMER.transform(original);
+
+    assertThat(r.bytes()).as("refused class left unchanged").isNull();
+    assertThat(r.diagnostics()).hasSize(1);
+    assertThat(r.diagnostics().get(0).format())
+        .startsWith("Locals.java:7: too large to rewrite: analysing its")
+        .contains("local variable slots exceeds the transformer's limits")
+        .contains("split the method")
+        .doesNotContain("internal error")
+        .endsWith("(in gen.Locals.big)");
+  }
+
+  /**
    * A static method with {@code longs} long parameters, {@code ints} int parameters and a String
    * ({@code 2 * longs + ints + 1} slots) that awaits once and returns their sum and the string.
    */
