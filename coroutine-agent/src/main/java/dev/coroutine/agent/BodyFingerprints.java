@@ -67,12 +67,11 @@ final class BodyFingerprints {
       this.out = out;
     }
 
-    private CodeText line(Object... parts) {
+    private void line(Object... parts) {
       for (Object p : parts) {
         text.append(p instanceof Label ? "L" + label((Label) p) : describe(p)).append(' ');
       }
       text.append('\n');
-      return this;
     }
 
     private int label(Label l) {
@@ -86,8 +85,8 @@ final class BodyFingerprints {
       if (p instanceof int[]) {
         return Arrays.toString((int[]) p);
       }
-      if (p instanceof Handle || p == null) {
-        return String.valueOf(p);
+      if (p == null) {
+        return "null";
       }
       return p.getClass().getSimpleName() + ":" + p; // 1 and 1L, "1" and 1 apart
     }

@@ -33,26 +33,7 @@ public final class CoroutineAgent {
   public static void premain(String args, Instrumentation inst) {
     // on a thread with room: at the JVM's smallest main-thread stack (-Xss136k, JDK 25) setting up
     // overflowed, and a premain that throws aborts the JVM (found from outside)
-    Setup setup = new Setup(args, inst);
-    Thread t =
-        new Thread(
-            null,
-            setup,
-            "coroutine-agent-premain",
-            CoroutineClassFileTransformer.REWRITE_STACK_BYTES);
-    t.start();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        t.join();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
+    CoroutineClassFileTransformer.runOnBigStack(new Setup(args, inst), "coroutine-agent-premain");
   }
 
   /** What premain does, on its own thread. */

@@ -297,8 +297,8 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     private final CoroutineClassFileTransformer agent;
     private final ClassLoader loader;
     private final byte[] input;
-    final TransformResult[] result = new TransformResult[1];
-    final Throwable[] failure = new Throwable[1];
+    TransformResult result;
+    Throwable failure;
 
     BigStackRewrite(CoroutineClassFileTransformer agent, ClassLoader loader, byte[] input) {
       this.agent = agent;
@@ -310,10 +310,33 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
     public void run() {
       agent.active.set(Boolean.TRUE); // as on the loading thread: no re-entry
       try {
-        result[0] = agent.rewriter.rewrite(loader, input);
+        result = agent.rewriter.rewrite(loader, input);
       } catch (Throwable e) {
-        failure[0] = e;
+        failure = e;
       }
+    }
+  }
+
+  /**
+   * Runs {@code work} on a thread of {@link #REWRITE_STACK_BYTES} of stack and waits for it to end:
+   * interruption cannot abandon the work halfway (a class load, the agent's start), so it is kept
+   * for after.
+   */
+  static void runOnBigStack(Runnable work, String threadName) {
+    Thread t = new Thread(null, work, threadName, REWRITE_STACK_BYTES);
+    t.setDaemon(true);
+    t.start();
+    boolean interrupted = false;
+    while (true) {
+      try {
+        t.join();
+        break;
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 
@@ -333,24 +356,8 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
       // no lambda here: linking one on what is left of this stack overflowed again (found from
       // outside, threads of 64 and 128 KB); the class was loaded and linked in the constructor
       BigStackRewrite rewrite = new BigStackRewrite(this, loader, input.clone());
-      TransformResult[] result = rewrite.result;
-      Throwable[] failure = rewrite.failure;
-      Thread t = new Thread(null, rewrite, "coroutine-agent-rewrite", REWRITE_STACK_BYTES);
-      t.setDaemon(true);
-      t.start();
-      boolean interrupted = false;
-      while (true) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true; // the class load cannot be abandoned halfway: wait, then say so
-        }
-      }
-      if (interrupted) {
-        Thread.currentThread().interrupt();
-      }
-      Throwable f = failure[0];
+      runOnBigStack(rewrite, "coroutine-agent-rewrite");
+      Throwable f = rewrite.failure;
       if (f != null) {
         f.addSuppressed(tooDeep);
         if (f instanceof RuntimeException) {
@@ -361,7 +368,7 @@ final class CoroutineClassFileTransformer implements ClassFileTransformer {
         }
         throw new IllegalStateException(f);
       }
-      return result[0];
+      return rewrite.result;
     }
   }
 

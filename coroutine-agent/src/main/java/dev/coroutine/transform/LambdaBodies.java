@@ -102,10 +102,7 @@ final class LambdaBodies {
     if (!compilerMade || !classOnly) {
       return false;
     }
-    if (referenced == null) {
-      referenced = referencedIn(cn);
-    }
-    return !referenced.contains(m.name + m.desc);
+    return !isReferenced(m);
   }
 
   /**
@@ -130,6 +127,11 @@ final class LambdaBodies {
     if (!namedAsALambdaBody(m.name)) {
       return false;
     }
+    return isReferenced(m);
+  }
+
+  /** True if the class's own code calls {@code m} or takes a handle of it. */
+  private boolean isReferenced(MethodNode m) {
     if (referenced == null) {
       referenced = referencedIn(cn);
     }

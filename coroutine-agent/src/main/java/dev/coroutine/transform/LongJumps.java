@@ -55,17 +55,23 @@ final class LongJumps {
 
   private static void widen(MethodNode m, boolean conditionals) {
     InsnList code = m.instructions;
+    int bound = 0;
+    for (AbstractInsnNode i = code.getFirst(); i != null; i = i.getNext()) {
+      bound += longest(i);
+    }
+    if (bound <= Short.MAX_VALUE) {
+      return; // the usual method: no jump can be far, and no offsets are needed
+    }
     while (true) {
       Map<AbstractInsnNode, Integer> at = upperBoundOffsets(code);
-      if (at.get(null) <= Short.MAX_VALUE) {
-        return; // the whole method fits: no jump can be far
-      }
       List<JumpInsnNode> far = new ArrayList<>();
       for (AbstractInsnNode i = code.getFirst(); i != null; i = i.getNext()) {
         if (i instanceof JumpInsnNode) {
           JumpInsnNode j = (JumpInsnNode) i;
           int op = j.getOpcode();
-          if (op != GOTO_W && op != JSR_W && Math.abs(at.get(j.label) - at.get(j)) > 32_767) {
+          if (op != GOTO_W
+              && op != JSR_W
+              && Math.abs(at.get(j.label) - at.get(j)) > Short.MAX_VALUE) {
             far.add(j);
           }
         }
@@ -104,8 +110,7 @@ final class LongJumps {
 
   /**
    * Each instruction's offset if every instruction before it took its longest encoding (a constant
-   * as {@code ldc_w}, a switch with 3 bytes of padding); the method's whole bound under the key
-   * {@code null}.
+   * as {@code ldc_w}, a switch with 3 bytes of padding).
    */
   private static Map<AbstractInsnNode, Integer> upperBoundOffsets(InsnList code) {
     Map<AbstractInsnNode, Integer> at = new IdentityHashMap<>(code.size() * 2);
@@ -114,7 +119,6 @@ final class LongJumps {
       at.put(i, offset);
       offset += longest(i);
     }
-    at.put(null, offset);
     return at;
   }
 
